@@ -1,0 +1,11 @@
+//! Diagnostics: spans, the rule catalog, diagnostics as data, and renderers.
+
+pub mod diagnostic;
+#[cfg(feature = "cli")]
+pub mod render;
+pub mod rules;
+pub mod span;
+
+pub use diagnostic::{normalize, Diagnostic, Label};
+pub use rules::{Rule, Severity};
+pub use span::{FileId, SourceFile, SourceMap, Span};

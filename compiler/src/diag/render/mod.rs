@@ -1,0 +1,1 @@
+//! Renderers: human (codespan-reporting), JSON Lines, GitHub workflow commands, SARIF.

@@ -1,0 +1,7 @@
+//! The one resolved model that every front end produces and every later
+//! stage reads, and the size of its encodings.
+
+mod model;
+pub mod size;
+
+pub use model::*;

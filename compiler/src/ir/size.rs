@@ -1,0 +1,1 @@
+//! Smallest and largest encoded sizes of types in the wire format.

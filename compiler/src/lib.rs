@@ -1,0 +1,78 @@
+//! The Tether schema compiler: reads `.tether` schemas (or the IR the macros
+//! build), checks them against Roblox's documented limitations, and hands a
+//! resolved model to the generators.
+//!
+//! The pipeline is `load` (files and imports) → [`syntax`] → [`resolve`] →
+//! [`check`]; [`compile`] runs it all and returns every diagnostic.
+
+pub mod check;
+#[cfg(feature = "cli")]
+pub mod cli;
+pub mod diag;
+pub mod ir;
+pub mod load;
+pub mod resolve;
+pub mod roblox;
+pub mod suggest;
+pub mod syntax;
+
+use diag::{Diagnostic, SourceMap};
+use std::path::PathBuf;
+
+pub use load::{FsLoader, LoadError, MemoryLoader, SourceLoader};
+
+/// The result of compiling a set of root files.
+#[derive(Debug)]
+pub struct Compilation {
+    pub sources: SourceMap,
+    /// Every diagnostic, sorted by position, without repeats.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The resolved model of everything that parsed.
+    pub schema: ir::Schema,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.len() - self.error_count()
+    }
+}
+
+/// Loads, parses, resolves and checks `roots` and every file they import.
+///
+/// A root that cannot be read is a [`LoadError`] (the tool cannot run); an
+/// import that cannot be read is a diagnostic.
+pub fn compile(loader: &dyn SourceLoader, roots: &[PathBuf]) -> Result<Compilation, LoadError> {
+    let loaded = load::load(loader, roots)?;
+    let mut diagnostics = loaded.diagnostics;
+    let resolved = resolve::resolve(&loaded.sources, &loaded.files);
+    diagnostics.extend(resolved.diagnostics);
+    diagnostics.extend(check::check(&resolved.schema));
+    diag::normalize(&mut diagnostics);
+    Ok(Compilation {
+        sources: loaded.sources,
+        diagnostics,
+        schema: resolved.schema,
+    })
+}
+
+/// Compiles one schema held in memory; imports resolve against nothing.
+pub fn compile_str(name: &str, text: &str) -> Compilation {
+    let loader = MemoryLoader::new([(name, text)]);
+    match compile(&loader, &[PathBuf::from(name)]) {
+        Ok(compilation) => compilation,
+        // The only root is in the loader, so loading it cannot fail.
+        Err(_) => Compilation {
+            sources: SourceMap::new(),
+            diagnostics: Vec::new(),
+            schema: ir::Schema::default(),
+        },
+    }
+}
