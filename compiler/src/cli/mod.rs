@@ -1,1 +1,84 @@
-//! The `tether` command line.
+//! The `tether` command line: `check`, `explain`, `rules` and `ir`.
+//!
+//! Exit status: 0 when the run found no errors (warnings allowed unless
+//! `--deny warnings`), 1 when it found errors (or denied warnings), 2 when
+//! the tool could not run: bad arguments, a missing or unreadable path, a
+//! directory without schemas, an unknown rule. Diagnostics of `check` go to
+//! stdout in every format; errors of the tool itself go to stderr.
+
+mod args;
+mod check;
+mod error;
+mod explain;
+mod ir;
+mod output;
+mod rules;
+mod walk;
+
+pub use args::{CheckArgs, Cli, ColorWhen, Command, Format};
+pub use error::CliError;
+pub use explain::explanation;
+pub use walk::{parse_ignore, schema_files, IGNORE_FILE};
+
+use clap::Parser;
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// No errors.
+    Ok = 0,
+    /// Errors found (or warnings, when they are denied).
+    Failed = 1,
+    /// The tool could not run.
+    CannotRun = 2,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        ExitCode::from(status as u8)
+    }
+}
+
+/// Runs `tether` with the process's arguments.
+pub fn main() -> ExitCode {
+    run(std::env::args_os()).into()
+}
+
+/// Runs `tether` with these arguments (the first is the program name).
+pub fn run<I, T>(args: I) -> Status
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and version go to stdout and succeed; usage errors go to stderr.
+            let _ = error.print();
+            return if error.use_stderr() {
+                Status::CannotRun
+            } else {
+                Status::Ok
+            };
+        }
+    };
+    match dispatch(&cli) {
+        Ok(status) => status,
+        Err(error) if error.is_broken_pipe() => Status::CannotRun,
+        Err(error) => {
+            output::report_error(cli.color, &error.to_string(), error.help().as_deref());
+            Status::CannotRun
+        }
+    }
+}
+
+fn dispatch(cli: &Cli) -> Result<Status, CliError> {
+    match &cli.command {
+        Command::Check(args) => check::run(args, cli.color),
+        Command::Explain(args) => explain::run(args, cli.color),
+        Command::Rules(args) => rules::run(args, cli.color),
+        Command::Ir(args) => ir::run(args, cli.color),
+    }
+}

@@ -1,0 +1,122 @@
+//! The command line, as clap parses it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Checks `.tether` schemas against Roblox's documented remote limitations.
+#[derive(Debug, Parser)]
+#[command(
+    name = "tether",
+    version,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    /// When to colour human output
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto, global = true)]
+    pub color: ColorWhen,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check schema files and directories, and report every diagnostic
+    Check(CheckArgs),
+    /// Explain a rule: what it catches, the Roblox behaviour behind it, and the fix
+    Explain(ExplainArgs),
+    /// List every rule
+    Rules(RulesArgs),
+    /// Print the resolved model (IR) of one schema file as JSON
+    Ir(IrArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Schema files, or directories to search recursively for `*.tether`
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// How to print diagnostics (always to stdout)
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Fail (exit 1) on warnings too
+    #[arg(long, short = 'D', value_enum, value_name = "LEVEL")]
+    pub deny: Vec<Deny>,
+}
+
+impl CheckArgs {
+    pub fn deny_warnings(&self) -> bool {
+        self.deny.contains(&Deny::Warnings)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule name (`mixed-table`) or code (`T101`)
+    #[arg(value_name = "RULE")]
+    pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct IrArgs {
+    /// The schema file to compile (its imports are followed)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// How `check` prints diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Source excerpts with underlines, and a summary line
+    Human,
+    /// JSON Lines: one object per diagnostic
+    Json,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+}
+
+/// How `rules` prints the catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// An aligned table
+    Human,
+    /// One JSON array of every rule
+    Json,
+}
+
+/// What `--deny` turns into failures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Every warning
+    Warnings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// When writing to a terminal (and NO_COLOR is not set)
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
