@@ -149,6 +149,13 @@ DOUBLE_OPTIONAL = "double-optional", "T013", Error, Structure,
     "an optional of an optional (`T??`)",
     "Luau has a single `nil`: `T??` cannot mean anything that `T?` does not. Write `T?`.";
 
+INVALID_DECLARATION = "invalid-declaration", "T014", Error, Structure,
+    "a remote or bindable whose shape does not fit its kind",
+    "A remote travels one way or both (`client -> server`, `server -> client`, `client <-> \
+server`); a bindable lives on one side (`server` or `client`). A remote function goes one way \
+only: its reply is the other way. Functions are written with `-> returns` (`-> ()` for none); \
+events have no returns.";
+
 MIXED_TABLE = "mixed-table", "T101", Error, Roblox,
     "a table with both an array part and named fields or an indexer",
     "Roblox documents that a table passed to a remote or bindable must be either entirely an \

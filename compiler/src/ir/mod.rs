@@ -3,5 +3,6 @@
 
 mod model;
 pub mod size;
+mod visit;
 
 pub use model::*;

@@ -1,20 +1,201 @@
-//! Binds names across namespaces and imports and lowers the syntax tree into the IR.
+//! Binds names across namespaces and imports and lowers the syntax tree
+//! into the IR: the second phase, after parsing and before the checker.
 
-use crate::diag::{Diagnostic, SourceMap};
-use crate::ir::Schema;
+mod attrs;
+mod scope;
+mod types;
+mod unique;
+
+use crate::diag::{rules, Diagnostic, SourceMap};
+use crate::ir::{self, Call, DeclKind, Direction, Route, Schema, Side, TypeDecl};
 use crate::load::ParsedFile;
+use crate::syntax::ast;
+use scope::Scope;
+use types::TypeLowerer;
+use unique::check_unique;
 
 pub struct Resolved {
     pub schema: Schema,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-pub fn resolve(sources: &SourceMap, _files: &[ParsedFile]) -> Resolved {
-    Resolved {
-        schema: Schema {
-            files: sources.iter().map(|(_, f)| f.name.clone()).collect(),
-            ..Schema::default()
-        },
-        diagnostics: Vec::new(),
+/// Resolves every parsed file into one schema.
+pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
+    let mut diagnostics = Vec::new();
+    let scope = Scope::collect(files, &mut diagnostics);
+    let mut schema = Schema {
+        files: sources.iter().map(|(_, f)| f.name.clone()).collect(),
+        ..Schema::default()
+    };
+    for found in &scope.types {
+        let mut lowerer = TypeLowerer {
+            scope: &scope,
+            file: found.file,
+            namespace: &found.namespace,
+            diagnostics: &mut diagnostics,
+        };
+        let (name_span, span, kind) = match found.decl {
+            ast::Decl::Type(alias) => (
+                alias.name.span,
+                alias.span,
+                DeclKind::Alias {
+                    ty: lowerer.lower(&alias.ty),
+                },
+            ),
+            ast::Decl::Enum(decl) => (decl.name.span, decl.span, lower_enum(decl, &mut lowerer)),
+            // Only types and enums are collected as type declarations.
+            ast::Decl::Namespace(_) | ast::Decl::Endpoint(_) => continue,
+        };
+        schema.decls.push(TypeDecl {
+            name: found.name.clone(),
+            name_span,
+            span,
+            kind,
+        });
     }
+    for found in &scope.endpoints {
+        let mut lowerer = TypeLowerer {
+            scope: &scope,
+            file: found.endpoint.name.span.file,
+            namespace: &found.namespace,
+            diagnostics: &mut diagnostics,
+        };
+        if let Some(endpoint) = lower_endpoint(found.name.clone(), found.endpoint, &mut lowerer) {
+            schema.endpoints.push(endpoint);
+        }
+    }
+    Resolved {
+        schema,
+        diagnostics,
+    }
+}
+
+fn lower_enum(decl: &ast::EnumDecl, lowerer: &mut TypeLowerer) -> DeclKind {
+    check_unique(
+        decl.variants
+            .iter()
+            .map(|v| (v.name.name.as_str(), v.name.span)),
+        "variant",
+        lowerer.diagnostics,
+    );
+    if decl.variants.is_empty() {
+        lowerer.diagnostics.push(
+            Diagnostic::new(
+                &rules::INVALID_DECLARATION,
+                decl.name.span,
+                format!("enum `{}` has no variants", decl.name.name),
+            )
+            .with_help("an enum needs at least one variant; no value of an empty enum can be sent"),
+        );
+    }
+    DeclKind::Enum {
+        variants: decl
+            .variants
+            .iter()
+            .map(|v| ir::Variant {
+                name: v.name.name.clone(),
+                name_span: v.name.span,
+                fields: v.fields.as_ref().map(|f| lowerer.fields(f, "field")),
+            })
+            .collect(),
+    }
+}
+
+/// Lowers an endpoint; `None` when its shape is invalid (already reported),
+/// so that no check runs on a guess.
+fn lower_endpoint(
+    name: ir::QualName,
+    endpoint: &ast::Endpoint,
+    lowerer: &mut TypeLowerer,
+) -> Option<ir::Endpoint> {
+    let params = lowerer.fields(&endpoint.params, "parameter");
+    let returns = endpoint
+        .returns
+        .as_ref()
+        .map(|r| r.types.iter().map(|t| lowerer.lower(t)).collect::<Vec<_>>());
+    let call = match endpoint.call {
+        ast::Call::Event => Call::Event,
+        ast::Call::Function => Call::Function,
+    };
+    let route = route(endpoint, lowerer.diagnostics)?;
+    match (call, &endpoint.returns) {
+        (Call::Event, Some(r)) => {
+            lowerer.diagnostics.push(
+                Diagnostic::new(
+                    &rules::INVALID_DECLARATION,
+                    r.span,
+                    "an event has no return values",
+                )
+                .with_label("returns written here")
+                .with_help("remove `-> ...`, or declare a `function` to get a reply"),
+            );
+            return None;
+        }
+        (Call::Function, None) => {
+            lowerer.diagnostics.push(
+                Diagnostic::new(
+                    &rules::INVALID_DECLARATION,
+                    endpoint.params_span,
+                    "a function needs its return values after `->`",
+                )
+                .with_help("write `-> T`, `-> (T, U)`, or `-> ()` for none"),
+            );
+            return None;
+        }
+        _ => {}
+    }
+    let attrs = attrs::lower_attrs(&endpoint.attrs, call, route, lowerer.diagnostics);
+    Some(ir::Endpoint {
+        name,
+        name_span: endpoint.name.span,
+        span: endpoint.span,
+        call,
+        route,
+        params,
+        returns,
+        attrs,
+    })
+}
+
+fn route(endpoint: &ast::Endpoint, diagnostics: &mut Vec<Diagnostic>) -> Option<Route> {
+    let span = endpoint.route_span;
+    let fail = |message: &str, help: &str| {
+        Diagnostic::new(&rules::INVALID_DECLARATION, span, message.to_string())
+            .with_help(help.to_string())
+    };
+    let route = match (endpoint.transport, endpoint.route) {
+        (ast::Transport::Remote, ast::Route::ClientToServer) => {
+            Route::Remote(Direction::ClientToServer)
+        }
+        (ast::Transport::Remote, ast::Route::ServerToClient) => {
+            Route::Remote(Direction::ServerToClient)
+        }
+        (ast::Transport::Remote, ast::Route::Both) if endpoint.call == ast::Call::Event => {
+            Route::Remote(Direction::Both)
+        }
+        (ast::Transport::Remote, ast::Route::Both) => {
+            diagnostics.push(fail(
+                "a remote function cannot go both ways",
+                "declare two functions, one `client -> server` and one `server -> client`",
+            ));
+            return None;
+        }
+        (ast::Transport::Remote, ast::Route::Server | ast::Route::Client) => {
+            diagnostics.push(fail(
+                "a remote crosses the boundary and needs a direction",
+                "write `client -> server`, `server -> client` or `client <-> server`; a `bindable` lives on one side",
+            ));
+            return None;
+        }
+        (ast::Transport::Bindable, ast::Route::Server) => Route::Bindable(Side::Server),
+        (ast::Transport::Bindable, ast::Route::Client) => Route::Bindable(Side::Client),
+        (ast::Transport::Bindable, _) => {
+            diagnostics.push(fail(
+                "a bindable stays on one side and takes `server` or `client`, not a direction",
+                "write `server` or `client`; use a `remote` to cross the boundary",
+            ));
+            return None;
+        }
+    };
+    Some(route)
 }

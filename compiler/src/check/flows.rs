@@ -1,0 +1,156 @@
+//! Rules that depend on which way a value travels: `function-value`,
+//! `server-only-instance`, `client-only-instance`, `instance-may-be-nil`,
+//! `unchecked-client-value` and `unbounded-client-input`. A remote
+//! function's returns travel opposite to its params; `client <-> server`
+//! events are checked both ways; bindables stay on one side.
+
+use super::Sink;
+use crate::diag::{rules, Diagnostic};
+use crate::ir::{DeclKind, Endpoint, Flow, Location, Schema, Ty, TyKind};
+use crate::roblox::{self, Replication};
+use std::collections::HashSet;
+
+pub(super) fn check(schema: &Schema, sink: &mut Sink) {
+    for endpoint in &schema.endpoints {
+        let params: Vec<&Ty> = endpoint.params.iter().map(|p| &p.ty).collect();
+        let returns: Vec<&Ty> = endpoint.returns.iter().flatten().collect();
+        for &flow in endpoint.param_flows() {
+            walk(schema, endpoint, flow, &params, "params", sink);
+        }
+        for &flow in endpoint.return_flows() {
+            walk(schema, endpoint, flow, &returns, "returns", sink);
+        }
+    }
+}
+
+/// Visits every type reachable from `roots`, through named declarations,
+/// knowing whether each is inside an optional.
+fn walk(
+    schema: &Schema,
+    endpoint: &Endpoint,
+    flow: Flow,
+    roots: &[&Ty],
+    part: &str,
+    sink: &mut Sink,
+) {
+    if flow == Flow::Local {
+        return;
+    }
+    let note = format!(
+        "in the {part} of `{}`, sent {}",
+        endpoint.name,
+        flow_words(flow)
+    );
+    let mut stack: Vec<(&Ty, bool)> = roots.iter().map(|&t| (t, false)).collect();
+    let mut seen: HashSet<(u32, bool)> = HashSet::new();
+    while let Some((ty, optional)) = stack.pop() {
+        if let Some(diagnostic) = finding(ty, flow, optional) {
+            sink.push_for(endpoint, diagnostic, &note);
+        }
+        match &ty.kind {
+            TyKind::Named { decl } => {
+                if !seen.insert((decl.0, optional)) {
+                    continue;
+                }
+                match &schema.decl(*decl).kind {
+                    DeclKind::Alias { ty } => stack.push((ty, optional)),
+                    DeclKind::Enum { variants } => stack.extend(
+                        variants
+                            .iter()
+                            .flat_map(|v| v.fields.iter().flatten())
+                            .map(|f| (&f.ty, optional)),
+                    ),
+                }
+            }
+            TyKind::Optional { inner } => stack.push((inner, true)),
+            // A function's own params and returns are not sent; the function
+            // itself is the finding.
+            TyKind::Function { .. } => {}
+            _ => stack.extend(ty.children().into_iter().map(|c| (c, optional))),
+        }
+    }
+}
+
+fn flow_words(flow: Flow) -> &'static str {
+    match flow {
+        Flow::ClientToServer => "from client to server",
+        Flow::ServerToClient => "from server to client",
+        Flow::Local => "within one side",
+    }
+}
+
+/// What one type node breaks when it travels along `flow`.
+fn finding(ty: &Ty, flow: Flow, optional: bool) -> Option<Diagnostic> {
+    let client_sends = flow == Flow::ClientToServer;
+    Some(match &ty.kind {
+        TyKind::Function { .. } => Diagnostic::new(
+            &rules::FUNCTION_VALUE,
+            ty.span,
+            "a function cannot be sent through a remote",
+        )
+        .with_label("arrives as nil on the other side")
+        .with_help("send data that names the action (an enum) and look the function up on arrival; only bindables carry functions"),
+        TyKind::Any if client_sends => Diagnostic::new(
+            &rules::UNCHECKED_CLIENT_VALUE,
+            ty.span,
+            "the server cannot validate `any` sent by a client",
+        )
+        .with_label("a client can put anything here")
+        .with_help("declare the shape the server expects, so the runtime rejects everything else"),
+        TyKind::Instance {
+            class,
+            location: Some(Location::Service(service)),
+        } if flow == Flow::ServerToClient && is_server_only(service) => Diagnostic::new(
+            &rules::SERVER_ONLY_INSTANCE,
+            ty.span,
+            format!("clients cannot see a `{class}` in {service}"),
+        )
+        .with_label("arrives as nil on the client")
+        .with_help("send data that describes the instance, or keep it in ReplicatedStorage or Workspace"),
+        TyKind::Instance {
+            class,
+            location: Some(Location::Client),
+        } if client_sends => Diagnostic::new(
+            &rules::CLIENT_ONLY_INSTANCE,
+            ty.span,
+            format!("the server cannot see a `{class}` that a client created"),
+        )
+        .with_label("arrives as nil on the server")
+        .with_help("send the data the server needs to create or find the instance itself"),
+        TyKind::Instance { class, location }
+            if flow == Flow::ServerToClient
+                && !optional
+                && class != "Player"
+                && location != &Some(Location::Client) =>
+        {
+            Diagnostic::new(
+                &rules::INSTANCE_MAY_BE_NIL,
+                ty.span,
+                format!("a `{class}` sent to a client may arrive as nil"),
+            )
+            .with_label("streaming or replication delay can deliver nil")
+            .with_help(format!("declare it optional (`{class}?`) and handle nil on the client"))
+        }
+        TyKind::String { len } | TyKind::Buffer { len } if client_sends && len.max.is_none() => {
+            unbounded(ty, "string or buffer", "(..64)")
+        }
+        TyKind::Array { len, .. } | TyKind::Map { len, .. } if client_sends && len.max.is_none() => {
+            unbounded(ty, "table", "(..100)")
+        }
+        _ => return None,
+    })
+}
+
+fn unbounded(ty: &Ty, what: &str, example: &str) -> Diagnostic {
+    Diagnostic::new(
+        &rules::UNBOUNDED_CLIENT_INPUT,
+        ty.span,
+        format!("a client can send a {what} of any size here"),
+    )
+    .with_label("no upper bound")
+    .with_help(format!("give it an upper bound, such as `{example}` after the type, so the server rejects anything larger"))
+}
+
+fn is_server_only(service: &str) -> bool {
+    roblox::service(service).is_some_and(|s| s.replication == Replication::ServerOnly)
+}

@@ -1,0 +1,61 @@
+//! Walking IR types: the direct children of a node, and alias chains.
+
+use super::{DeclKind, Schema, TablePartKind, Ty, TyKind};
+
+impl Ty {
+    /// The types directly inside this one (not through named declarations).
+    pub fn children(&self) -> Vec<&Ty> {
+        match &self.kind {
+            TyKind::Optional { inner } => vec![inner],
+            TyKind::Array { elem, .. } => vec![elem],
+            TyKind::Map { key, value, .. } => vec![key, value],
+            TyKind::Record { fields } => fields.iter().map(|f| &f.ty).collect(),
+            TyKind::MixedTable { parts } => parts
+                .iter()
+                .flat_map(|p| match &p.kind {
+                    TablePartKind::Positional { elem } => vec![elem],
+                    TablePartKind::Indexer { key, value } => vec![key, value],
+                    TablePartKind::Field { field } => vec![&field.ty],
+                })
+                .collect(),
+            TyKind::Function { params, returns } => params.iter().chain(returns).collect(),
+            TyKind::Metatable { table, meta } => vec![table, meta],
+            TyKind::Boolean
+            | TyKind::Number { .. }
+            | TyKind::String { .. }
+            | TyKind::Buffer { .. }
+            | TyKind::Named { .. }
+            | TyKind::Datatype { .. }
+            | TyKind::RobloxEnum { .. }
+            | TyKind::Instance { .. }
+            | TyKind::Any
+            | TyKind::Error => Vec::new(),
+        }
+    }
+
+    /// Calls `visit` on this type and every type inside it, depth first.
+    pub fn walk<'t>(&'t self, visit: &mut impl FnMut(&'t Ty)) {
+        let mut stack = vec![self];
+        while let Some(ty) = stack.pop() {
+            visit(ty);
+            stack.extend(ty.children().into_iter().rev());
+        }
+    }
+}
+
+impl Schema {
+    /// Follows `type A = B` aliases until a type that is not an alias name.
+    /// Stops at a cycle of aliases, returning the last type reached.
+    pub fn unalias<'s>(&'s self, mut ty: &'s Ty) -> &'s Ty {
+        for _ in 0..=self.decls.len() {
+            let TyKind::Named { decl } = ty.kind else {
+                return ty;
+            };
+            match self.decls.get(decl.0 as usize).map(|d| &d.kind) {
+                Some(DeclKind::Alias { ty: target }) => ty = target,
+                _ => return ty,
+            }
+        }
+        ty
+    }
+}

@@ -1,0 +1,314 @@
+//! Reads the `@attributes` written before an endpoint into IR attributes,
+//! checking each one's arguments and whether it applies there.
+
+use crate::diag::{rules, Diagnostic, Span};
+use crate::ir::{Allow, Attrs, Call, Deprecation, Direction, Rate, Route, Timeout};
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{self, AttrArgKind, RateUnit};
+
+const KNOWN: &[&str] = &[
+    "unreliable",
+    "ordered",
+    "rate",
+    "timeout",
+    "deprecated",
+    "allow",
+];
+
+/// Reads `attrs` for an endpoint of the given call and route.
+pub fn lower_attrs(
+    attrs: &[ast::Attribute],
+    call: Call,
+    route: Route,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Attrs {
+    let mut out = Attrs::default();
+    let mut seen: Vec<(&str, Span)> = Vec::new();
+    for attr in attrs {
+        let name = attr.name.name.as_str();
+        if !KNOWN.contains(&name) {
+            let mut diagnostic = Diagnostic::new(
+                &rules::UNKNOWN_ATTRIBUTE,
+                attr.name.span,
+                format!("unknown attribute `@{name}`"),
+            )
+            .with_label("not an attribute Tether knows");
+            diagnostic = match did_you_mean(name, KNOWN.iter().copied()) {
+                Some(s) => diagnostic.with_help(format!("did you mean `@{s}`?")),
+                None => diagnostic.with_help(format!(
+                    "attributes are {}",
+                    KNOWN
+                        .iter()
+                        .map(|k| format!("`@{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
+            diagnostics.push(diagnostic);
+            continue;
+        }
+        if name != "allow" {
+            if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+                diagnostics.push(
+                    invalid(
+                        attr.span,
+                        format!("`@{name}` is written twice"),
+                        "remove one of them",
+                    )
+                    .with_secondary(*first, "first written here"),
+                );
+                continue;
+            }
+        }
+        seen.push((name, attr.span));
+        let mut reader = Reader { attr, diagnostics };
+        match name {
+            "unreliable" => {
+                if reader.no_args() && reader.applies(is_remote_event(call, route), "remote events")
+                {
+                    out.unreliable = Some(attr.span);
+                }
+            }
+            "ordered" => {
+                if reader.no_args()
+                    && reader.applies(is_remote_event(call, route), "`@unreliable` remote events")
+                {
+                    out.ordered = Some(attr.span);
+                }
+            }
+            "rate" => {
+                if let Some(rate) = reader.rate() {
+                    if reader.applies(
+                        client_sends(call, route),
+                        "remotes a client sends (`client -> server` or `client <-> server`)",
+                    ) {
+                        out.rate = Some(rate);
+                    }
+                }
+            }
+            "timeout" => {
+                if let Some(timeout) = reader.timeout() {
+                    if reader.applies(call == Call::Function, "functions") {
+                        out.timeout = Some(timeout);
+                    }
+                }
+            }
+            "deprecated" => {
+                if let Some(note) = reader.optional_string() {
+                    out.deprecated = Some(Deprecation {
+                        note,
+                        span: attr.span,
+                    });
+                }
+            }
+            _ => out.allow.extend(reader.allow()),
+        }
+    }
+    if let (Some(ordered), None) = (out.ordered, out.unreliable) {
+        diagnostics.push(invalid(
+            ordered,
+            "`@ordered` needs `@unreliable`".to_string(),
+            "reliable events are always delivered in order; add `@unreliable` or remove `@ordered`",
+        ));
+        out.ordered = None;
+    }
+    out
+}
+
+fn is_remote_event(call: Call, route: Route) -> bool {
+    call == Call::Event && matches!(route, Route::Remote(_))
+}
+
+fn client_sends(call: Call, route: Route) -> bool {
+    match route {
+        Route::Remote(Direction::ClientToServer) => true,
+        Route::Remote(Direction::Both) => call == Call::Event,
+        _ => false,
+    }
+}
+
+fn invalid(span: Span, message: String, help: &str) -> Diagnostic {
+    Diagnostic::new(&rules::INVALID_ATTRIBUTE, span, message).with_help(help)
+}
+
+struct Reader<'a, 'd> {
+    attr: &'a ast::Attribute,
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+impl<'a> Reader<'a, '_> {
+    fn name(&self) -> &str {
+        &self.attr.name.name
+    }
+
+    fn fail(&mut self, span: Span, message: String, help: &str) {
+        self.diagnostics.push(invalid(span, message, help));
+    }
+
+    fn args_span(&self) -> Span {
+        self.attr.args_span.unwrap_or(self.attr.span)
+    }
+
+    fn applies(&mut self, ok: bool, where_: &str) -> bool {
+        if !ok {
+            let message = format!("`@{}` applies only to {where_}", self.name());
+            self.fail(
+                self.attr.span,
+                message,
+                "remove it, or move it to a declaration it applies to",
+            );
+        }
+        ok
+    }
+
+    fn no_args(&mut self) -> bool {
+        if self.attr.args_span.is_some() {
+            let message = format!("`@{}` takes no arguments", self.name());
+            let help = format!("write `@{}`", self.name());
+            self.fail(self.args_span(), message, &help);
+            return false;
+        }
+        true
+    }
+
+    fn single(&mut self, expected: &str, example: &str) -> Option<&'a ast::AttrArg> {
+        let attr: &'a ast::Attribute = self.attr;
+        match attr.args.as_slice() {
+            [arg] => Some(arg),
+            _ => {
+                let message = format!("`@{}` takes one argument: {expected}", self.name());
+                self.fail(self.args_span(), message, example);
+                None
+            }
+        }
+    }
+
+    fn rate(&mut self) -> Option<Rate> {
+        let help =
+            "write a count per second or per minute, such as `@rate(20/s)` or `@rate(600/min)`";
+        let arg = self.single("a rate", help)?;
+        let span = arg.span;
+        match &arg.kind {
+            AttrArgKind::Rate { count, per }
+                if count.is_integer && count.value >= 1.0 && count.value <= f64::from(u32::MAX) =>
+            {
+                Some(Rate {
+                    count: count.value as u32,
+                    per_seconds: match per {
+                        RateUnit::Second => 1,
+                        RateUnit::Minute => 60,
+                    },
+                    span: self.attr.span,
+                })
+            }
+            AttrArgKind::Rate { count, .. } => {
+                self.fail(
+                    span,
+                    format!(
+                        "a rate needs a whole number of messages of at least 1, not `{}`",
+                        count.text
+                    ),
+                    help,
+                );
+                None
+            }
+            _ => {
+                self.fail(span, "expected a rate such as `20/s`".to_string(), help);
+                None
+            }
+        }
+    }
+
+    fn timeout(&mut self) -> Option<Timeout> {
+        let help = "write a duration such as `@timeout(5s)`, `@timeout(250ms)` or `@timeout(2min)`";
+        let arg = self.single("a duration", help)?;
+        let span = arg.span;
+        match arg.kind {
+            AttrArgKind::Duration(ms) if (1.0..=24.0 * 3600.0 * 1000.0).contains(&ms) => {
+                Some(Timeout {
+                    millis: ms.round() as u64,
+                    span: self.attr.span,
+                })
+            }
+            AttrArgKind::Duration(_) => {
+                self.fail(
+                    span,
+                    "a timeout must be between 1ms and 24 hours".to_string(),
+                    help,
+                );
+                None
+            }
+            _ => {
+                self.fail(
+                    span,
+                    "expected a duration with a unit (`ms`, `s` or `min`)".to_string(),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    fn optional_string(&mut self) -> Option<String> {
+        match self.attr.args.as_slice() {
+            [] => Some(String::new()),
+            [ast::AttrArg {
+                kind: AttrArgKind::String(s),
+                ..
+            }] => Some(s.clone()),
+            _ => {
+                self.fail(
+                    self.args_span(),
+                    "`@deprecated` takes at most one string".to_string(),
+                    "write `@deprecated(\"use NewName instead\")`",
+                );
+                None
+            }
+        }
+    }
+
+    fn allow(&mut self) -> Vec<Allow> {
+        if self.attr.args.is_empty() {
+            self.fail(
+                self.args_span(),
+                "`@allow` needs the name of a rule".to_string(),
+                "write `@allow(rule-name)`, such as `@allow(unbounded-client-input)`",
+            );
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for arg in &self.attr.args {
+            let name = match &arg.kind {
+                AttrArgKind::Word(w) | AttrArgKind::String(w) => w.as_str(),
+                _ => {
+                    self.fail(
+                        arg.span,
+                        "expected a rule name".to_string(),
+                        "write `@allow(rule-name)`",
+                    );
+                    continue;
+                }
+            };
+            match rules::find(name) {
+                Some(rule) if rule.allowable => out.push(Allow {
+                    rule: rule.name.to_string(),
+                    span: arg.span,
+                }),
+                Some(rule) => self.fail(
+                    arg.span,
+                    format!("`{}` is an error and cannot be allowed", rule.name),
+                    "only warning-level rules can be silenced; fix the declaration instead",
+                ),
+                None => {
+                    let suggestion = did_you_mean(name, rules::ALL.iter().map(|r| r.name));
+                    let help = match suggestion {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "run `tether rules` for the list of rules".to_string(),
+                    };
+                    self.fail(arg.span, format!("there is no rule `{name}`"), &help);
+                }
+            }
+        }
+        out
+    }
+}

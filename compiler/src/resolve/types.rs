@@ -1,0 +1,563 @@
+//! Lowers written types into IR types: binds names, classifies tables,
+//! and validates refinements and locations.
+
+use super::scope::{EntryKind, Scope};
+use super::unique::check_unique;
+use crate::diag::{rules, Diagnostic, FileId, Span};
+use crate::ir::{
+    Datatype, Field, LenRange, Location, NumKind, NumRange, TablePart, TablePartKind, Ty, TyKind,
+};
+use crate::roblox;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{self, NumberLit, RefinementKind, TableEntry, TypeExprKind};
+
+/// Lowers types written in one file and namespace.
+pub struct TypeLowerer<'s, 'a> {
+    pub scope: &'s Scope<'a>,
+    pub file: FileId,
+    pub namespace: &'s [String],
+    pub diagnostics: &'s mut Vec<Diagnostic>,
+}
+
+impl TypeLowerer<'_, '_> {
+    pub fn lower(&mut self, expr: &ast::TypeExpr) -> Ty {
+        let kind = match &expr.kind {
+            TypeExprKind::Path(path) => self.path(path, expr.span),
+            TypeExprKind::Refined { base, refinement } => {
+                let base = self.lower(base);
+                self.refine(base, refinement)
+            }
+            TypeExprKind::Optional(inner) => {
+                let inner = self.lower(inner);
+                if let TyKind::Optional { .. } = inner.kind {
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            &rules::DOUBLE_OPTIONAL,
+                            expr.span,
+                            "a type cannot be optional twice",
+                        )
+                        .with_label("`?` applied to a type that is already optional")
+                        .with_help("remove one `?`: Luau has a single nil"),
+                    );
+                    return inner;
+                }
+                TyKind::Optional {
+                    inner: Box::new(inner),
+                }
+            }
+            TypeExprKind::Table(entries) => self.table(entries),
+            TypeExprKind::Located { ty, location } => self.located(ty, location),
+            TypeExprKind::Function { params, returns } => TyKind::Function {
+                params: params.iter().map(|p| self.lower(&p.ty)).collect(),
+                returns: returns.types.iter().map(|t| self.lower(t)).collect(),
+            },
+            TypeExprKind::Metatable { table, meta } => TyKind::Metatable {
+                table: Box::new(self.lower(table)),
+                meta: Box::new(self.lower(meta)),
+            },
+            TypeExprKind::Any => TyKind::Any,
+        };
+        Ty {
+            kind,
+            span: expr.span,
+        }
+    }
+
+    pub fn fields(&mut self, fields: &[ast::Field], what: &str) -> Vec<Field> {
+        check_unique(
+            fields.iter().map(|f| (f.name.name.as_str(), f.name.span)),
+            what,
+            self.diagnostics,
+        );
+        fields
+            .iter()
+            .map(|f| Field {
+                name: f.name.name.clone(),
+                name_span: f.name.span,
+                ty: self.lower(&f.ty),
+            })
+            .collect()
+    }
+
+    fn path(&mut self, path: &[ast::Ident], span: Span) -> TyKind {
+        let names: Vec<String> = path.iter().map(|i| i.name.clone()).collect();
+        if let [single] = names.as_slice() {
+            if let Some(kind) = builtin(single) {
+                return kind;
+            }
+        }
+        if let [first, enum_name] = names.as_slice() {
+            if first == "Enum" {
+                return self.roblox_enum(enum_name, span);
+            }
+        }
+        if let Some(entry) = self.scope.lookup(self.file, self.namespace, &names) {
+            return match entry.kind {
+                EntryKind::Type(decl) => TyKind::Named { decl },
+                EntryKind::Namespace | EntryKind::Endpoint => {
+                    let what = if entry.kind == EntryKind::Namespace {
+                        "a namespace"
+                    } else {
+                        "a remote or bindable"
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            &rules::UNKNOWN_TYPE,
+                            span,
+                            format!("`{}` is {what}, not a type", names.join(".")),
+                        )
+                        .with_secondary(entry.name_span, "declared here"),
+                    );
+                    TyKind::Error
+                }
+            };
+        }
+        if let [single] = names.as_slice() {
+            if roblox::is_class(single) {
+                return TyKind::Instance {
+                    class: single.clone(),
+                    location: None,
+                };
+            }
+        }
+        self.unknown_type(&names.join("."), span);
+        TyKind::Error
+    }
+
+    fn unknown_type(&mut self, name: &str, span: Span) {
+        let declared = self.scope.candidates(self.file, self.namespace);
+        let builtins = BUILTIN_NAMES
+            .iter()
+            .copied()
+            .chain(Datatype::ALL.iter().map(|d| d.name()));
+        let suggestion = did_you_mean(name, builtins.chain(declared.iter().map(String::as_str)))
+            .or_else(|| roblox::similar_class(name));
+        let mut diagnostic =
+            Diagnostic::new(&rules::UNKNOWN_TYPE, span, format!("unknown type `{name}`"))
+                .with_label("not declared, built in, or a Roblox class");
+        diagnostic = match suggestion {
+            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
+            None => diagnostic
+                .with_help("declare it with `type` or `enum`, or import the file that declares it"),
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn roblox_enum(&mut self, name: &str, span: Span) -> TyKind {
+        if roblox::enum_item_count(name).is_some() {
+            return TyKind::RobloxEnum {
+                name: name.to_string(),
+            };
+        }
+        let mut diagnostic = Diagnostic::new(
+            &rules::UNKNOWN_ENUM,
+            span,
+            format!("Roblox has no enum `Enum.{name}`"),
+        )
+        .with_label("not in the reflection database");
+        if let Some(s) = roblox::similar_enum(name) {
+            diagnostic = diagnostic.with_help(format!("did you mean `Enum.{s}`?"));
+        }
+        self.diagnostics.push(diagnostic);
+        TyKind::Error
+    }
+
+    fn located(&mut self, ty: &ast::TypeExpr, location: &ast::Ident) -> TyKind {
+        let inner = self.lower(ty);
+        let class = match inner.kind {
+            TyKind::Instance { class, .. } => class,
+            TyKind::Error => return TyKind::Error,
+            _ => {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        &rules::UNKNOWN_CLASS,
+                        ty.span,
+                        "only an instance class can be placed `in` a service",
+                    )
+                    .with_label("not an instance class")
+                    .with_help("write a Roblox class before `in`, such as `Part in Workspace`"),
+                );
+                return TyKind::Error;
+            }
+        };
+        let location = if location.name == "client" {
+            Location::Client
+        } else if let Some(service) = roblox::service(&location.name) {
+            Location::Service(service.name.to_string())
+        } else {
+            let mut diagnostic = Diagnostic::new(
+                &rules::UNKNOWN_SERVICE,
+                location.span,
+                format!("unknown service `{}`", location.name),
+            )
+            .with_label("not a service Tether knows");
+            diagnostic = match roblox::similar_service(&location.name) {
+                Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
+                None => diagnostic.with_help(
+                    "use a service such as `Workspace`, `ReplicatedStorage` or `ServerStorage`, or `client`",
+                ),
+            };
+            self.diagnostics.push(diagnostic);
+            return TyKind::Error;
+        };
+        TyKind::Instance {
+            class,
+            location: Some(location),
+        }
+    }
+
+    fn table(&mut self, entries: &[TableEntry]) -> TyKind {
+        let positional = entries
+            .iter()
+            .filter(|e| matches!(e, TableEntry::Positional(_)))
+            .count();
+        let indexers = entries
+            .iter()
+            .filter(|e| matches!(e, TableEntry::Indexer { .. }))
+            .count();
+        let fields = entries.len() - positional - indexers;
+        match (entries, positional, indexers, fields) {
+            ([TableEntry::Positional(elem)], 1, 0, 0) => TyKind::Array {
+                elem: Box::new(self.lower(elem)),
+                len: LenRange::UNBOUNDED,
+            },
+            ([TableEntry::Indexer { key, value, .. }], 0, 1, 0) => {
+                let key = self.lower(key);
+                let value = Box::new(self.lower(value));
+                if is_plain_number(&key) {
+                    TyKind::Array {
+                        elem: value,
+                        len: LenRange::UNBOUNDED,
+                    }
+                } else {
+                    TyKind::Map {
+                        key: Box::new(key),
+                        value,
+                        len: LenRange::UNBOUNDED,
+                    }
+                }
+            }
+            (_, 0, 0, _) => {
+                let record_fields: Vec<ast::Field> = entries
+                    .iter()
+                    .filter_map(|e| match e {
+                        TableEntry::Field(f) => Some(f.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                TyKind::Record {
+                    fields: self.fields(&record_fields, "field"),
+                }
+            }
+            _ => {
+                let named: Vec<(&str, Span)> = entries
+                    .iter()
+                    .filter_map(|e| match e {
+                        TableEntry::Field(f) => Some((f.name.name.as_str(), f.name.span)),
+                        _ => None,
+                    })
+                    .collect();
+                check_unique(named.into_iter(), "field", self.diagnostics);
+                let parts = entries
+                    .iter()
+                    .map(|entry| TablePart {
+                        span: entry.span(),
+                        kind: match entry {
+                            TableEntry::Positional(elem) => TablePartKind::Positional {
+                                elem: self.lower(elem),
+                            },
+                            TableEntry::Indexer { key, value, .. } => TablePartKind::Indexer {
+                                key: self.lower(key),
+                                value: self.lower(value),
+                            },
+                            TableEntry::Field(f) => TablePartKind::Field {
+                                field: Field {
+                                    name: f.name.name.clone(),
+                                    name_span: f.name.span,
+                                    ty: self.lower(&f.ty),
+                                },
+                            },
+                        },
+                    })
+                    .collect();
+                TyKind::MixedTable { parts }
+            }
+        }
+    }
+
+    fn refine(&mut self, base: Ty, refinement: &ast::Refinement) -> TyKind {
+        let span = refinement.span;
+        match base.kind {
+            TyKind::Error => TyKind::Error,
+            TyKind::Number {
+                kind,
+                range: None,
+                nonfinite: false,
+            } => match &refinement.kind {
+                RefinementKind::NonFinite if kind.is_float() => TyKind::Number {
+                    kind,
+                    range: None,
+                    nonfinite: true,
+                },
+                RefinementKind::NonFinite => {
+                    self.invalid_range(
+                        span,
+                        format!("`{}` is an integer type and is always finite", kind.name()),
+                        "`nonfinite` applies to `number`, `f32` and `f64`",
+                    );
+                    TyKind::Error
+                }
+                RefinementKind::Exact(n) => self.number_range(kind, Some(n), Some(n)),
+                RefinementKind::Range { min, max } => {
+                    self.number_range(kind, min.as_ref(), max.as_ref())
+                }
+            },
+            TyKind::String { len } if len == LenRange::UNBOUNDED => {
+                match self.len_range(refinement, "length") {
+                    Some(len) => TyKind::String { len },
+                    None => TyKind::Error,
+                }
+            }
+            TyKind::Buffer { len } if len == LenRange::UNBOUNDED => {
+                match self.len_range(refinement, "length") {
+                    Some(len) => TyKind::Buffer { len },
+                    None => TyKind::Error,
+                }
+            }
+            TyKind::Array { elem, len } if len == LenRange::UNBOUNDED => {
+                match self.len_range(refinement, "count") {
+                    Some(len) => TyKind::Array { elem, len },
+                    None => TyKind::Error,
+                }
+            }
+            TyKind::Map { key, value, len } if len == LenRange::UNBOUNDED => {
+                match self.len_range(refinement, "count") {
+                    Some(len) => TyKind::Map { key, value, len },
+                    None => TyKind::Error,
+                }
+            }
+            TyKind::Number { .. }
+            | TyKind::String { .. }
+            | TyKind::Buffer { .. }
+            | TyKind::Array { .. }
+            | TyKind::Map { .. } => {
+                self.invalid_range(
+                    span,
+                    "this type is already refined".to_string(),
+                    "write one refinement with both bounds, such as `(1..64)`",
+                );
+                TyKind::Error
+            }
+            _ => {
+                self.invalid_range(
+                    span,
+                    "only numbers, strings, buffers, arrays and maps can be refined".to_string(),
+                    "refine the type where it is declared, such as `type Name = string(..32)`",
+                );
+                TyKind::Error
+            }
+        }
+    }
+
+    fn number_range(
+        &mut self,
+        kind: NumKind,
+        min: Option<&NumberLit>,
+        max: Option<&NumberLit>,
+    ) -> TyKind {
+        let range = match kind.int_bounds() {
+            Some((lo, hi)) => {
+                let mut bound = |lit: Option<&NumberLit>| -> Result<Option<i128>, ()> {
+                    let Some(lit) = lit else { return Ok(None) };
+                    if !lit.is_integer {
+                        self.invalid_range(
+                            lit.span,
+                            format!(
+                                "`{}` is an integer type; `{}` is not an integer",
+                                kind.name(),
+                                lit.text
+                            ),
+                            "use a whole number, or a float type such as `f32`",
+                        );
+                        return Err(());
+                    }
+                    match lit.text.parse::<i128>() {
+                        Ok(v) if (lo..=hi).contains(&v) => Ok(Some(v)),
+                        _ => {
+                            self.invalid_range(
+                                lit.span,
+                                format!("`{}` is outside `{}` ({lo}..{hi})", lit.text, kind.name()),
+                                "use a bound the type can hold, or a wider type",
+                            );
+                            Err(())
+                        }
+                    }
+                };
+                let (min_v, max_v) = (bound(min), bound(max));
+                let (Ok(min_v), Ok(max_v)) = (min_v, max_v) else {
+                    return TyKind::Error;
+                };
+                if let (Some(a), Some(b)) = (min_v, max_v) {
+                    if a > b {
+                        self.reversed(min, max);
+                        return TyKind::Error;
+                    }
+                }
+                NumRange::Int {
+                    min: min_v,
+                    max: max_v,
+                }
+            }
+            None => {
+                let limit = if kind == NumKind::F32 {
+                    f32::MAX as f64
+                } else {
+                    f64::MAX
+                };
+                let mut bound = |lit: Option<&NumberLit>| -> Result<Option<f64>, ()> {
+                    let Some(lit) = lit else { return Ok(None) };
+                    if lit.value.is_finite() && lit.value.abs() <= limit {
+                        Ok(Some(lit.value))
+                    } else {
+                        self.invalid_range(
+                            lit.span,
+                            format!("`{}` is outside `{}`", lit.text, kind.name()),
+                            "use a finite bound the type can hold",
+                        );
+                        Err(())
+                    }
+                };
+                let (min_v, max_v) = (bound(min), bound(max));
+                let (Ok(min_v), Ok(max_v)) = (min_v, max_v) else {
+                    return TyKind::Error;
+                };
+                if let (Some(a), Some(b)) = (min_v, max_v) {
+                    if a > b {
+                        self.reversed(min, max);
+                        return TyKind::Error;
+                    }
+                }
+                NumRange::Float {
+                    min: min_v,
+                    max: max_v,
+                }
+            }
+        };
+        TyKind::Number {
+            kind,
+            range: Some(range),
+            nonfinite: false,
+        }
+    }
+
+    fn len_range(&mut self, refinement: &ast::Refinement, what: &str) -> Option<LenRange> {
+        let (min, max) = match &refinement.kind {
+            RefinementKind::Exact(n) => (Some(n), Some(n)),
+            RefinementKind::Range { min, max } => (min.as_ref(), max.as_ref()),
+            RefinementKind::NonFinite => {
+                self.invalid_range(
+                    refinement.span,
+                    format!("`nonfinite` applies to float types, not to a {what}"),
+                    "write a range such as `(..64)`",
+                );
+                return None;
+            }
+        };
+        let mut bound = |lit: Option<&NumberLit>| -> Result<Option<u32>, ()> {
+            let Some(lit) = lit else { return Ok(None) };
+            match lit.text.parse::<u32>() {
+                Ok(v) if lit.is_integer => Ok(Some(v)),
+                _ => {
+                    self.invalid_range(
+                        lit.span,
+                        format!(
+                            "a {what} must be a whole number from 0 to {}; `{}` is not",
+                            u32::MAX,
+                            lit.text
+                        ),
+                        format!("write the {what} as a whole number"),
+                    );
+                    Err(())
+                }
+            }
+        };
+        let (min_v, max_v) = (bound(min), bound(max));
+        let (Ok(min_v), Ok(max_v)) = (min_v, max_v) else {
+            return None;
+        };
+        let min_v = min_v.unwrap_or(0);
+        if max_v.is_some_and(|m| min_v > m) {
+            self.reversed(min, max);
+            return None;
+        }
+        Some(LenRange {
+            min: min_v,
+            max: max_v,
+        })
+    }
+
+    fn reversed(&mut self, min: Option<&NumberLit>, max: Option<&NumberLit>) {
+        let (Some(min), Some(max)) = (min, max) else {
+            return;
+        };
+        self.invalid_range(
+            min.span.to(max.span),
+            format!(
+                "the minimum {} is greater than the maximum {}",
+                min.text, max.text
+            ),
+            format!(
+                "write the smaller bound first: `{}..{}`",
+                max.text, min.text
+            ),
+        );
+    }
+
+    fn invalid_range(&mut self, span: Span, message: String, help: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::new(&rules::INVALID_RANGE, span, message).with_help(help));
+    }
+}
+
+/// Names of the built-in types, for suggestions.
+const BUILTIN_NAMES: &[&str] = &[
+    "boolean", "string", "buffer", "number", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64",
+    "f32", "f64",
+];
+
+fn builtin(name: &str) -> Option<TyKind> {
+    Some(match name {
+        "boolean" => TyKind::Boolean,
+        "string" => TyKind::String {
+            len: LenRange::UNBOUNDED,
+        },
+        "buffer" => TyKind::Buffer {
+            len: LenRange::UNBOUNDED,
+        },
+        _ => {
+            if let Some(kind) = NumKind::from_name(name) {
+                TyKind::Number {
+                    kind,
+                    range: None,
+                    nonfinite: false,
+                }
+            } else {
+                TyKind::Datatype {
+                    datatype: Datatype::from_name(name)?,
+                }
+            }
+        }
+    })
+}
+
+/// `{[number]: T}` is Luau's spelling of an array.
+fn is_plain_number(key: &Ty) -> bool {
+    matches!(
+        key.kind,
+        TyKind::Number {
+            kind: NumKind::Number,
+            range: None,
+            ..
+        }
+    )
+}
