@@ -3,10 +3,8 @@
 
 use super::Sink;
 use crate::diag::{rules, Diagnostic, Severity};
-use crate::ir::{size::SizeModel, Call, Direction, Route, Schema};
-
-/// Largest payload Roblox delivers on an unreliable remote event.
-pub const UNRELIABLE_LIMIT: u64 = 1000;
+use crate::ir::size::{SizeModel, UNRELIABLE_LIMIT};
+use crate::ir::{Call, Direction, Route, Schema};
 
 pub(super) fn check(schema: &Schema, sink: &mut Sink) {
     let mut sizes = SizeModel::new(schema);

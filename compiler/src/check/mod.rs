@@ -2,7 +2,7 @@
 //! holds one family of rules; this one runs them and gathers what they find.
 
 mod flows;
-// mod limits; (waits on ir::size)
+mod limits;
 mod recursion;
 mod tables;
 
@@ -16,7 +16,7 @@ pub fn check(schema: &Schema) -> Vec<Diagnostic> {
     recursion::check(schema, &mut sink);
     tables::check(schema, &mut sink);
     flows::check(schema, &mut sink);
-    // limits::check(schema, &mut sink);
+    limits::check(schema, &mut sink);
     sink.diagnostics
 }
 
