@@ -446,7 +446,8 @@ fn directory_files_are_reported_in_sorted_order() {
         .iter()
         .map(|d| d["file"].as_str().unwrap_or_default().replace('\\', "/"))
         .collect();
-    assert_eq!(files, ["s/a.tether", "s/a/z.tether", "s/b.tether"]);
+    // Paths sort component by component, so the directory `a` comes before `a.tether`.
+    assert_eq!(files, ["s/a/z.tether", "s/a.tether", "s/b.tether"]);
 }
 
 #[test]
