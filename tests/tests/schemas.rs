@@ -124,3 +124,14 @@ fn each_invalid_schema_triggers_its_rule_and_matches_its_snapshot() {
         insta::assert_snapshot!(format!("{stem}.json"), json);
     }
 }
+
+#[test]
+fn the_rules_reference_is_generated_from_the_catalog() {
+    let path = workspace_root().join("docs/rules.md");
+    let written = std::fs::read_to_string(&path).expect("docs/rules.md exists");
+    assert_eq!(
+        written,
+        rules::reference_markdown(),
+        "docs/rules.md is stale: run `cargo run -p tether-compiler -- rules --format markdown > docs/rules.md`"
+    );
+}

@@ -27,7 +27,9 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
                 match size.max_bytes() {
                     Some(max) if max <= UNRELIABLE_LIMIT => None,
                     max => {
-                        let largest = max.map_or("has no upper bound".to_string(), |m| format!("can reach {m} bytes"));
+                        let largest = max.map_or("has no upper bound".to_string(), |m| {
+                            format!("can reach {m} bytes")
+                        });
                         Some(
                             Diagnostic::new(
                                 &rules::UNRELIABLE_TOO_LARGE,
@@ -46,7 +48,9 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
                 sink.push_for(endpoint, diagnostic, "");
             }
         }
-        if endpoint.call == Call::Function && endpoint.route == Route::Remote(Direction::ServerToClient) {
+        if endpoint.call == Call::Function
+            && endpoint.route == Route::Remote(Direction::ServerToClient)
+        {
             let diagnostic = Diagnostic::new(
                 &rules::SERVER_INVOKES_CLIENT,
                 endpoint.name_span,

@@ -93,6 +93,8 @@ pub enum ListFormat {
     Human,
     /// One JSON array of every rule
     Json,
+    /// The reference page, as in docs/rules.md
+    Markdown,
 }
 
 /// What `--deny` turns into failures.

@@ -1,7 +1,6 @@
 //! `tether explain`: one rule in full.
 
 use super::args::{ColorWhen, ExplainArgs};
-use super::rules::severity_text;
 use super::{output, CliError, Status};
 use crate::diag::rules::{self, Rule};
 use crate::diag::Severity;
@@ -45,7 +44,7 @@ pub fn explanation(rule: &Rule) -> String {
         "{name} ({code})\n\nseverity: {severity}\nfamily:   {family}\nsummary:  {summary}\n\n",
         name = rule.name,
         code = rule.code,
-        severity = severity_text(rule),
+        severity = rule.severity_text(),
         summary = summary.trim_end(),
     );
     for paragraph in rule.explanation.split("\n\n") {

@@ -3,7 +3,6 @@
 use super::args::{ColorWhen, ListFormat, RulesArgs};
 use super::{output, CliError, Status};
 use crate::diag::rules::{self, Rule};
-use crate::diag::Severity;
 use std::io::Write;
 
 pub fn run(args: &RulesArgs, color: ColorWhen) -> Result<Status, CliError> {
@@ -14,17 +13,10 @@ pub fn run(args: &RulesArgs, color: ColorWhen) -> Result<Status, CliError> {
             serde_json::to_writer_pretty(&mut out, rules::ALL)?;
             writeln!(out)?;
         }
+        ListFormat::Markdown => out.write_all(rules::reference_markdown().as_bytes())?,
     }
     out.flush()?;
     Ok(Status::Ok)
-}
-
-/// The severity a rule can have: `error/warning` for one that fires as both.
-pub fn severity_text(rule: &Rule) -> &'static str {
-    match (rule.severity, rule.allowable) {
-        (Severity::Error, true) => "error/warning",
-        (severity, _) => severity.as_str(),
-    }
 }
 
 /// An aligned table: code, name, severity, summary.
@@ -32,7 +24,7 @@ pub fn table(rules: &[&Rule]) -> String {
     let header = ["CODE", "NAME", "SEVERITY", "SUMMARY"];
     let rows: Vec<[&str; 4]> = rules
         .iter()
-        .map(|r| [r.code, r.name, severity_text(r), r.summary])
+        .map(|r| [r.code, r.name, r.severity_text(), r.summary])
         .collect();
     let width = |column: usize| {
         rows.iter()

@@ -245,6 +245,50 @@ forever.\" Prefer a `server -> client` remote event, with a `client -> server` e
 answer. If you keep it, give it a `@timeout` and handle every error.";
 }
 
+/// The rules reference page (docs/rules.md), generated from this catalog.
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# Rules\n\n\
+Generated from the rule catalog by `tether rules --format markdown`; do not edit by hand.\n\
+Warning-level rules can be silenced on one declaration with `@allow(name)`.\n\n\
+| code | name | severity | fires on |\n|---|---|---|---|\n",
+    );
+    for rule in ALL {
+        out.push_str(&format!(
+            "| {} | [`{}`](#{}) | {} | {} |\n",
+            rule.code,
+            rule.name,
+            rule.name,
+            rule.severity_text(),
+            rule.summary
+        ));
+    }
+    for rule in ALL {
+        out.push_str(&format!(
+            "\n## {}\n\n`{}` · {} · {}\n\n{}\n",
+            rule.name,
+            rule.code,
+            rule.severity_text(),
+            match rule.family {
+                Family::Structure => "structure",
+                Family::Roblox => "Roblox limitation",
+            },
+            rule.explanation
+        ));
+    }
+    out
+}
+
+impl Rule {
+    /// The severities a rule fires with: `error/warning` for one that can be both.
+    pub fn severity_text(&self) -> &'static str {
+        match (self.severity, self.allowable) {
+            (Severity::Error, true) => "error/warning",
+            (severity, _) => severity.as_str(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
