@@ -143,6 +143,31 @@ impl TypeLowerer<'_, '_> {
         self.diagnostics.push(diagnostic);
     }
 
+    /// A single name that is neither built in, declared, nor a Roblox class.
+    fn is_unknown_name(&self, name: &str) -> bool {
+        builtin(name).is_none()
+            && !roblox::is_class(name)
+            && self
+                .scope
+                .lookup(self.file, self.namespace, &[name.to_string()])
+                .is_none()
+    }
+
+    /// Before `in`, an unknown name was meant as a class.
+    fn unknown_class(&mut self, ident: &ast::Ident) {
+        let mut diagnostic = Diagnostic::new(
+            &rules::UNKNOWN_CLASS,
+            ident.span,
+            format!("Roblox has no class `{}`", ident.name),
+        )
+        .with_label("not in the reflection database");
+        diagnostic = match roblox::similar_class(&ident.name) {
+            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
+            None => diagnostic.with_help("write a Roblox class such as `Part`, `Model` or `Tool`"),
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
     fn roblox_enum(&mut self, name: &str, span: Span) -> TyKind {
         if roblox::enum_item_count(name).is_some() {
             return TyKind::RobloxEnum {
@@ -163,6 +188,14 @@ impl TypeLowerer<'_, '_> {
     }
 
     fn located(&mut self, ty: &ast::TypeExpr, location: &ast::Ident) -> TyKind {
+        if let TypeExprKind::Path(path) = &ty.kind {
+            if let [ident] = path.as_slice() {
+                if self.is_unknown_name(&ident.name) {
+                    self.unknown_class(ident);
+                    return TyKind::Error;
+                }
+            }
+        }
         let inner = self.lower(ty);
         let class = match inner.kind {
             TyKind::Instance { class, .. } => class,
