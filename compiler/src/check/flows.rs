@@ -53,12 +53,13 @@ fn walk(
                     continue;
                 }
                 match &schema.decl(*decl).kind {
+                    // An alias is the same value, so it stays optional.
                     DeclKind::Alias { ty } => stack.push((ty, optional)),
                     DeclKind::Enum { variants } => stack.extend(
                         variants
                             .iter()
                             .flat_map(|v| v.fields.iter().flatten())
-                            .map(|f| (&f.ty, optional)),
+                            .map(|f| (&f.ty, false)),
                     ),
                 }
             }
@@ -66,7 +67,8 @@ fn walk(
             // A function's own params and returns are not sent; the function
             // itself is the finding.
             TyKind::Function { .. } => {}
-            _ => stack.extend(ty.children().into_iter().map(|c| (c, optional))),
+            // A field or element of an optional table is itself required.
+            _ => stack.extend(ty.children().into_iter().map(|c| (c, false))),
         }
     }
 }

@@ -26,9 +26,12 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
         )
         .with_label("no value of this type can be built: it would be infinitely large")
         .with_help("make the recursive reference optional (`T?`) or put it in an array (`{T}`)");
-        for (from, reference) in &cycle {
-            reported[from.0 as usize] = true;
+        for (_, reference) in &cycle {
             diagnostic = diagnostic.with_secondary(*reference, "contained here");
+        }
+        // One finding per group of types that contain each other.
+        for member in strongly_connected(schema, &finite, DeclId(index as u32)) {
+            reported[member.0 as usize] = true;
         }
         sink.push(diagnostic);
     }
@@ -117,6 +120,30 @@ fn cycle_through(schema: &Schema, finite: &[bool], start: DeclId) -> Option<Vec<
         stack.push((to, edges(schema, finite, to)));
     }
     None
+}
+
+/// The declarations that `start` reaches and that reach `start` back.
+fn strongly_connected(schema: &Schema, finite: &[bool], start: DeclId) -> Vec<DeclId> {
+    let reachable = |from: DeclId| {
+        let mut seen = vec![false; schema.decls.len()];
+        let mut stack = vec![from];
+        seen[from.0 as usize] = true;
+        while let Some(next) = stack.pop() {
+            for (to, _) in edges(schema, finite, next) {
+                if !seen[to.0 as usize] {
+                    seen[to.0 as usize] = true;
+                    stack.push(to);
+                }
+            }
+        }
+        seen
+    };
+    let from_start = reachable(start);
+    (0..schema.decls.len())
+        .filter(|&i| from_start[i])
+        .map(|i| DeclId(i as u32))
+        .filter(|&d| d == start || reachable(d)[start.0 as usize])
+        .collect()
 }
 
 /// References from a declaration to others without finite values, not

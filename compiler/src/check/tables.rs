@@ -25,8 +25,14 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
         roots.extend(endpoint.params.iter().map(|p| &p.ty));
         roots.extend(endpoint.returns.iter().flatten());
     }
-    for root in roots {
-        root.walk(&mut |ty| check_node(schema, ty, sink));
+    let mut stack = roots;
+    while let Some(ty) = stack.pop() {
+        check_node(schema, ty, sink);
+        // A function value is passed as itself, never serialised, so the
+        // tables in its signature are not copied.
+        if !matches!(ty.kind, TyKind::Function { .. }) {
+            stack.extend(ty.children());
+        }
     }
 }
 
@@ -104,6 +110,7 @@ fn non_string_key(schema: &Schema, key: &Ty) -> Option<Diagnostic> {
         TyKind::RobloxEnum { name } => format!("a Roblox enum (`Enum.{name}`)"),
         TyKind::Datatype { datatype } => format!("a `{}`", datatype.name()),
         TyKind::Function { .. } => "a function".to_string(),
+        TyKind::Optional { .. } => "optional (a nil key cannot be stored)".to_string(),
         _ => "a table".to_string(),
     };
     let mut diagnostic = Diagnostic::new(

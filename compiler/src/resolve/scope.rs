@@ -124,8 +124,23 @@ impl<'a> Scope<'a> {
         })
     }
 
+    /// Whether some file sees declarations of both `a` and `b`.
     fn co_visible(&self, a: FileId, b: FileId) -> bool {
-        a == b || self.sees(a, b) || self.sees(b, a)
+        a == b
+            || self.sees(a, b)
+            || self.sees(b, a)
+            || self
+                .visible
+                .values()
+                .any(|seen| seen.contains(&a) && seen.contains(&b))
+    }
+
+    /// Whether `file` imports, directly or not, a file that did not parse:
+    /// an unknown name there may well be declared in it.
+    pub fn sees_unparsed(&self, file: FileId) -> bool {
+        self.visible
+            .get(&file)
+            .is_some_and(|seen| seen.iter().any(|f| !self.visible.contains_key(f)))
     }
 
     /// Whether code in `from` sees names declared in `target`.

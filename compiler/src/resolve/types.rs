@@ -106,7 +106,8 @@ impl TypeLowerer<'_, '_> {
                             span,
                             format!("`{}` is {what}, not a type", names.join(".")),
                         )
-                        .with_secondary(entry.name_span, "declared here"),
+                        .with_secondary(entry.name_span, "declared here")
+                        .with_help("name a `type` or `enum`; members of a namespace are written `Namespace.Name`"),
                     );
                     TyKind::Error
                 }
@@ -125,6 +126,9 @@ impl TypeLowerer<'_, '_> {
     }
 
     fn unknown_type(&mut self, name: &str, span: Span) {
+        if self.scope.sees_unparsed(self.file) {
+            return;
+        }
         let declared = self.scope.candidates(self.file, self.namespace);
         let builtins = BUILTIN_NAMES
             .iter()
@@ -155,6 +159,9 @@ impl TypeLowerer<'_, '_> {
 
     /// Before `in`, an unknown name was meant as a class.
     fn unknown_class(&mut self, ident: &ast::Ident) {
+        if self.scope.sees_unparsed(self.file) {
+            return;
+        }
         let mut diagnostic = Diagnostic::new(
             &rules::UNKNOWN_CLASS,
             ident.span,
