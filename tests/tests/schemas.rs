@@ -75,7 +75,11 @@ fn the_example_game_schema_checks_clean() {
     ];
     for (call, route) in kinds {
         assert!(
-            compilation.schema.endpoints.iter().any(|e| e.call == call && e.route == route),
+            compilation
+                .schema
+                .endpoints
+                .iter()
+                .any(|e| e.call == call && e.route == route),
             "no {call:?} {route:?} in the example"
         );
     }
