@@ -6,9 +6,13 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
+    let length = name.chars().count();
     candidates
         .into_iter()
         .filter(|c| *c != name)
+        // Names of very different lengths are never close; skipping them
+        // keeps a hostile 10,000-character name cheap.
+        .filter(|c| c.chars().count().abs_diff(length) <= max_edits(name).max(length / 4))
         .map(|c| {
             let exact_but_case = c.eq_ignore_ascii_case(name);
             let score = if exact_but_case {

@@ -1859,3 +1859,31 @@ fn table_shapes_inside_a_function_signature_are_not_sent() {
         "bindable event B: server (cb: (items: {u8?}, t: {u8, Name: string}) -> {[boolean]: u8})",
     );
 }
+
+#[test]
+fn a_map_keyed_by_a_unit_enum_is_bounded_by_its_variants() {
+    clean("enum Slot { Head, Body }\nremote event E: client -> server (gear: {[Slot]: u8})");
+    expect(
+        "enum Shape { Circle { r: u8 }, Point }\nremote event E: client -> server (m: {[string(..4)]: u8})",
+        &[("unbounded-client-input", "{[string(..4)]: u8}")],
+    );
+}
+
+#[test]
+fn a_long_recursive_cycle_is_one_finding_with_a_few_labels() {
+    let n = 200;
+    let src: String = (0..n)
+        .map(|i| format!("type A{i} = {{ Next: A{} }}\n", (i + 1) % n))
+        .collect();
+    let c = check(&src);
+    let found = found(&c);
+    assert_eq!(
+        found,
+        [("unbounded-recursion", "A0".to_string())],
+        "{}",
+        dump(&c)
+    );
+    let labels = &c.diagnostics[0].labels;
+    assert!(labels.len() <= 9, "{} labels", labels.len());
+    assert!(labels.last().is_some_and(|l| l.message.contains("more")));
+}

@@ -6,20 +6,51 @@
 
 use super::Sink;
 use crate::diag::{rules, Diagnostic};
-use crate::ir::{DeclKind, Endpoint, Flow, Location, Schema, Ty, TyKind};
+use crate::ir::{DeclId, DeclKind, Endpoint, Flow, Location, Schema, Ty, TyKind};
 use crate::roblox::{self, Replication};
-use std::collections::HashSet;
 
 pub(super) fn check(schema: &Schema, sink: &mut Sink) {
+    // A declaration's findings along one flow do not depend on the endpoint
+    // that reaches it, so endpoints without `@allow` share one record of
+    // what has been walked; the others, whose findings may be silenced,
+    // walk on their own.
+    let mut shared = Walked::new(schema);
     for endpoint in &schema.endpoints {
+        let mut own;
+        let walked = if endpoint.attrs.allow.is_empty() {
+            &mut shared
+        } else {
+            own = Walked::new(schema);
+            &mut own
+        };
         let params: Vec<&Ty> = endpoint.params.iter().map(|p| &p.ty).collect();
         let returns: Vec<&Ty> = endpoint.returns.iter().flatten().collect();
         for &flow in endpoint.param_flows() {
-            walk(schema, endpoint, flow, &params, "params", sink);
+            walk(schema, endpoint, flow, &params, "params", walked, sink);
         }
         for &flow in endpoint.return_flows() {
-            walk(schema, endpoint, flow, &returns, "returns", sink);
+            walk(schema, endpoint, flow, &returns, "returns", walked, sink);
         }
+    }
+}
+
+/// Which declarations were walked along which flow, and whether as optional.
+struct Walked(Vec<u8>);
+
+impl Walked {
+    fn new(schema: &Schema) -> Self {
+        Walked(vec![0; schema.decls.len()])
+    }
+
+    /// Records a visit; false when it was already made.
+    fn first_visit(&mut self, decl: DeclId, flow: Flow, optional: bool) -> bool {
+        let bit = 1 << (usize::from(flow == Flow::ServerToClient) * 2 + usize::from(optional));
+        let Some(flags) = self.0.get_mut(decl.0 as usize) else {
+            return false;
+        };
+        let first = *flags & bit == 0;
+        *flags |= bit;
+        first
     }
 }
 
@@ -31,6 +62,7 @@ fn walk(
     flow: Flow,
     roots: &[&Ty],
     part: &str,
+    walked: &mut Walked,
     sink: &mut Sink,
 ) {
     if flow == Flow::Local {
@@ -42,14 +74,13 @@ fn walk(
         flow_words(flow)
     );
     let mut stack: Vec<(&Ty, bool)> = roots.iter().map(|&t| (t, false)).collect();
-    let mut seen: HashSet<(u32, bool)> = HashSet::new();
     while let Some((ty, optional)) = stack.pop() {
-        if let Some(diagnostic) = finding(ty, flow, optional) {
+        if let Some(diagnostic) = finding(schema, ty, flow, optional) {
             sink.push_for(endpoint, diagnostic, &note);
         }
         match &ty.kind {
             TyKind::Named { decl } => {
-                if !seen.insert((decl.0, optional)) {
+                if !walked.first_visit(*decl, flow, optional) {
                     continue;
                 }
                 match &schema.decl(*decl).kind {
@@ -82,7 +113,7 @@ fn flow_words(flow: Flow) -> &'static str {
 }
 
 /// What one type node breaks when it travels along `flow`.
-fn finding(ty: &Ty, flow: Flow, optional: bool) -> Option<Diagnostic> {
+fn finding(schema: &Schema, ty: &Ty, flow: Flow, optional: bool) -> Option<Diagnostic> {
     let client_sends = flow == Flow::ClientToServer;
     Some(match &ty.kind {
         TyKind::Function { .. } => Diagnostic::new(
@@ -136,11 +167,27 @@ fn finding(ty: &Ty, flow: Flow, optional: bool) -> Option<Diagnostic> {
         TyKind::String { len } | TyKind::Buffer { len } if client_sends && len.max.is_none() => {
             unbounded(ty, "string or buffer", "(..64)")
         }
-        TyKind::Array { len, .. } | TyKind::Map { len, .. } if client_sends && len.max.is_none() => {
+        TyKind::Array { len, .. } if client_sends && len.max.is_none() => {
+            unbounded(ty, "table", "(..100)")
+        }
+        TyKind::Map { key, len, .. }
+            if client_sends && len.max.is_none() && !has_finite_keys(schema, key) =>
+        {
             unbounded(ty, "table", "(..100)")
         }
         _ => return None,
     })
+}
+
+/// A map keyed by a unit enum holds at most one entry per variant.
+fn has_finite_keys(schema: &Schema, key: &Ty) -> bool {
+    match schema.unalias(key).kind {
+        TyKind::Named { decl } => matches!(
+            &schema.decl(decl).kind,
+            DeclKind::Enum { variants } if variants.iter().all(|v| v.fields.is_none())
+        ),
+        _ => false,
+    }
 }
 
 fn unbounded(ty: &Ty, what: &str, example: &str) -> Diagnostic {

@@ -5,17 +5,33 @@ use super::Sink;
 use crate::diag::{rules, Diagnostic, Span};
 use crate::ir::{DeclId, DeclKind, Schema, Ty, TyKind};
 
+/// Secondary labels shown along a cycle; a longer cycle is summarised.
+const MAX_CYCLE_LABELS: usize = 8;
+
 pub(super) fn check(schema: &Schema, sink: &mut Sink) {
     let finite = finite_decls(schema);
-    let mut reported = vec![false; schema.decls.len()];
-    for (index, decl) in schema.decls.iter().enumerate() {
-        if finite[index] || reported[index] {
-            continue;
-        }
-        let Some(cycle) = cycle_through(schema, &finite, DeclId(index as u32)) else {
-            // Not on a cycle itself: it only contains a type that is, which is reported there.
-            continue;
-        };
+    let graph: Vec<Vec<(DeclId, Span)>> = (0..schema.decls.len())
+        .map(|i| {
+            if finite[i] {
+                Vec::new()
+            } else {
+                edges(schema, &finite, DeclId(i as u32))
+            }
+        })
+        .collect();
+    // One finding per group of types that contain each other, at its first member.
+    let mut groups = strongly_connected_components(&graph);
+    groups.retain(|group| {
+        group.len() > 1
+            || graph[group[0].0 as usize]
+                .iter()
+                .any(|(to, _)| *to == group[0])
+    });
+    groups.sort_by_key(|group| group[0]);
+    for group in groups {
+        let start = group[0];
+        let decl = schema.decl(start);
+        let cycle = cycle_within(&graph, &group, start);
         let mut diagnostic = Diagnostic::new(
             &rules::UNBOUNDED_RECURSION,
             decl.name_span,
@@ -26,15 +42,105 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
         )
         .with_label("no value of this type can be built: it would be infinitely large")
         .with_help("make the recursive reference optional (`T?`) or put it in an array (`{T}`)");
-        for (_, reference) in &cycle {
+        for reference in cycle.iter().take(MAX_CYCLE_LABELS) {
             diagnostic = diagnostic.with_secondary(*reference, "contained here");
         }
-        // One finding per group of types that contain each other.
-        for member in strongly_connected(schema, &finite, DeclId(index as u32)) {
-            reported[member.0 as usize] = true;
+        if cycle.len() > MAX_CYCLE_LABELS {
+            let more = cycle.len() - MAX_CYCLE_LABELS;
+            let last = cycle[cycle.len() - 1];
+            diagnostic =
+                diagnostic.with_secondary(last, format!("and back here, after {more} more"));
         }
         sink.push(diagnostic);
     }
+}
+
+/// Tarjan's algorithm, iteratively; each component's members sorted.
+fn strongly_connected_components(graph: &[Vec<(DeclId, Span)>]) -> Vec<Vec<DeclId>> {
+    const UNSEEN: usize = usize::MAX;
+    let n = graph.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut components = Vec::new();
+    let mut next_index = 0;
+    for root in 0..n {
+        if index[root] != UNSEEN || graph[root].is_empty() {
+            continue;
+        }
+        // Frames: (node, position of the next edge to follow).
+        let mut frames: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut edge)) = frames.last_mut() {
+            if let Some(&(to, _)) = graph[node].get(*edge) {
+                *edge += 1;
+                let to = to.0 as usize;
+                if index[to] == UNSEEN {
+                    index[to] = next_index;
+                    low[to] = next_index;
+                    next_index += 1;
+                    stack.push(to);
+                    on_stack[to] = true;
+                    frames.push((to, 0));
+                } else if on_stack[to] {
+                    low[node] = low[node].min(index[to]);
+                }
+                continue;
+            }
+            frames.pop();
+            if let Some(&(parent, _)) = frames.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component.push(DeclId(member as u32));
+                    if member == node {
+                        break;
+                    }
+                }
+                component.sort();
+                components.push(component);
+            }
+        }
+    }
+    components
+}
+
+/// The references along one cycle from `start` back to itself, staying
+/// inside its component.
+fn cycle_within(graph: &[Vec<(DeclId, Span)>], group: &[DeclId], start: DeclId) -> Vec<Span> {
+    let in_group = |d: DeclId| group.binary_search(&d).is_ok();
+    let mut came_from: std::collections::HashMap<DeclId, (DeclId, Span)> = Default::default();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(node) = queue.pop_front() {
+        for &(to, span) in &graph[node.0 as usize] {
+            if to == start {
+                let mut path = vec![span];
+                let mut at = node;
+                while at != start {
+                    let Some(&(previous, reference)) = came_from.get(&at) else {
+                        break;
+                    };
+                    path.push(reference);
+                    at = previous;
+                }
+                path.reverse();
+                return path;
+            }
+            if in_group(to) && !came_from.contains_key(&to) {
+                came_from.insert(to, (node, span));
+                queue.push_back(to);
+            }
+        }
+    }
+    Vec::new()
 }
 
 /// Which declarations have at least one finite value, by fixed point: start
@@ -87,63 +193,6 @@ fn is_finite(ty: &Ty, finite: &[bool]) -> bool {
         TyKind::Optional { .. } | TyKind::Function { .. } | TyKind::MixedTable { .. } => true,
         _ => true,
     }
-}
-
-/// The references that lead from `start` back to itself through declarations
-/// without finite values: `(declaration, span of the reference in it)`.
-fn cycle_through(schema: &Schema, finite: &[bool], start: DeclId) -> Option<Vec<(DeclId, Span)>> {
-    let mut path: Vec<(DeclId, Span)> = Vec::new();
-    let mut on_path = vec![false; schema.decls.len()];
-    let mut visited = vec![false; schema.decls.len()];
-    // Each frame: a declaration and its remaining outgoing references.
-    let mut stack: Vec<(DeclId, Vec<(DeclId, Span)>)> = vec![(start, edges(schema, finite, start))];
-    on_path[start.0 as usize] = true;
-    visited[start.0 as usize] = true;
-    while let Some((from, pending)) = stack.last_mut() {
-        let from = *from;
-        let Some((to, span)) = pending.pop() else {
-            on_path[from.0 as usize] = false;
-            stack.pop();
-            path.pop();
-            continue;
-        };
-        if to == start {
-            path.push((from, span));
-            return Some(path);
-        }
-        if visited[to.0 as usize] || on_path[to.0 as usize] {
-            continue;
-        }
-        visited[to.0 as usize] = true;
-        on_path[to.0 as usize] = true;
-        path.push((from, span));
-        stack.push((to, edges(schema, finite, to)));
-    }
-    None
-}
-
-/// The declarations that `start` reaches and that reach `start` back.
-fn strongly_connected(schema: &Schema, finite: &[bool], start: DeclId) -> Vec<DeclId> {
-    let reachable = |from: DeclId| {
-        let mut seen = vec![false; schema.decls.len()];
-        let mut stack = vec![from];
-        seen[from.0 as usize] = true;
-        while let Some(next) = stack.pop() {
-            for (to, _) in edges(schema, finite, next) {
-                if !seen[to.0 as usize] {
-                    seen[to.0 as usize] = true;
-                    stack.push(to);
-                }
-            }
-        }
-        seen
-    };
-    let from_start = reachable(start);
-    (0..schema.decls.len())
-        .filter(|&i| from_start[i])
-        .map(|i| DeclId(i as u32))
-        .filter(|&d| d == start || reachable(d)[start.0 as usize])
-        .collect()
 }
 
 /// References from a declaration to others without finite values, not
