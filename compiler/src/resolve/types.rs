@@ -406,87 +406,53 @@ impl TypeLowerer<'_, '_> {
         max: Option<&NumberLit>,
     ) -> TyKind {
         let range = match kind.int_bounds() {
-            Some((lo, hi)) => {
-                let mut bound = |lit: Option<&NumberLit>| -> Result<Option<i128>, ()> {
-                    let Some(lit) = lit else { return Ok(None) };
+            Some((lo, hi)) => self
+                .bounds(min, max, |lit| {
                     if !lit.is_integer {
-                        self.invalid_range(
-                            lit.span,
+                        return Err((
                             format!(
                                 "`{}` is an integer type; `{}` is not an integer",
                                 kind.name(),
                                 lit.text
                             ),
-                            "use a whole number, or a float type such as `f32`",
-                        );
-                        return Err(());
+                            "use a whole number, or a float type such as `f32`".to_string(),
+                        ));
                     }
                     match lit.text.parse::<i128>() {
-                        Ok(v) if (lo..=hi).contains(&v) => Ok(Some(v)),
-                        _ => {
-                            self.invalid_range(
-                                lit.span,
-                                format!("`{}` is outside `{}` ({lo}..{hi})", lit.text, kind.name()),
-                                "use a bound the type can hold, or a wider type",
-                            );
-                            Err(())
-                        }
+                        Ok(v) if (lo..=hi).contains(&v) => Ok(v),
+                        _ => Err((
+                            format!("`{}` is outside `{}` ({lo}..{hi})", lit.text, kind.name()),
+                            "use a bound the type can hold, or a wider type".to_string(),
+                        )),
                     }
-                };
-                let (min_v, max_v) = (bound(min), bound(max));
-                let (Ok(min_v), Ok(max_v)) = (min_v, max_v) else {
-                    return TyKind::Error;
-                };
-                if let (Some(a), Some(b)) = (min_v, max_v) {
-                    if a > b {
-                        self.reversed(min, max);
-                        return TyKind::Error;
-                    }
-                }
-                NumRange::Int {
-                    min: min_v,
-                    max: max_v,
-                }
-            }
+                })
+                .map(|(min, max)| NumRange::Int { min, max }),
             None => {
                 let limit = if kind == NumKind::F32 {
-                    f32::MAX as f64
+                    f64::from(f32::MAX)
                 } else {
                     f64::MAX
                 };
-                let mut bound = |lit: Option<&NumberLit>| -> Result<Option<f64>, ()> {
-                    let Some(lit) = lit else { return Ok(None) };
+                self.bounds(min, max, |lit| {
                     if lit.value.is_finite() && lit.value.abs() <= limit {
-                        Ok(Some(lit.value))
+                        Ok(lit.value)
                     } else {
-                        self.invalid_range(
-                            lit.span,
+                        Err((
                             format!("`{}` is outside `{}`", lit.text, kind.name()),
-                            "use a finite bound the type can hold",
-                        );
-                        Err(())
+                            "use a finite bound the type can hold".to_string(),
+                        ))
                     }
-                };
-                let (min_v, max_v) = (bound(min), bound(max));
-                let (Ok(min_v), Ok(max_v)) = (min_v, max_v) else {
-                    return TyKind::Error;
-                };
-                if let (Some(a), Some(b)) = (min_v, max_v) {
-                    if a > b {
-                        self.reversed(min, max);
-                        return TyKind::Error;
-                    }
-                }
-                NumRange::Float {
-                    min: min_v,
-                    max: max_v,
-                }
+                })
+                .map(|(min, max)| NumRange::Float { min, max })
             }
         };
-        TyKind::Number {
-            kind,
-            range: Some(range),
-            nonfinite: false,
+        match range {
+            Some(range) => TyKind::Number {
+                kind,
+                range: Some(range),
+                nonfinite: false,
+            },
+            None => TyKind::Error,
         }
     }
 
@@ -503,37 +469,49 @@ impl TypeLowerer<'_, '_> {
                 return None;
             }
         };
-        let mut bound = |lit: Option<&NumberLit>| -> Result<Option<u32>, ()> {
-            let Some(lit) = lit else { return Ok(None) };
-            match lit.text.parse::<u32>() {
-                Ok(v) if lit.is_integer => Ok(Some(v)),
-                _ => {
-                    self.invalid_range(
-                        lit.span,
-                        format!(
-                            "a {what} must be a whole number from 0 to {}; `{}` is not",
-                            u32::MAX,
-                            lit.text
-                        ),
-                        format!("write the {what} as a whole number"),
-                    );
-                    Err(())
-                }
-            }
-        };
-        let (min_v, max_v) = (bound(min), bound(max));
-        let (Ok(min_v), Ok(max_v)) = (min_v, max_v) else {
-            return None;
-        };
-        let min_v = min_v.unwrap_or(0);
-        if max_v.is_some_and(|m| min_v > m) {
-            self.reversed(min, max);
-            return None;
-        }
+        let (min, max) = self.bounds(min, max, |lit| match lit.text.parse::<u32>() {
+            Ok(v) if lit.is_integer => Ok(v),
+            _ => Err((
+                format!(
+                    "a {what} must be a whole number from 0 to {}; `{}` is not",
+                    u32::MAX,
+                    lit.text
+                ),
+                format!("write the {what} as a whole number"),
+            )),
+        })?;
         Some(LenRange {
-            min: min_v,
-            max: max_v,
+            min: min.unwrap_or(0),
+            max,
         })
+    }
+
+    /// Reads both bounds with `read` (which says what is wrong with a bad
+    /// one), reports every bad bound and a reversed pair, and returns the
+    /// bounds only when all is well.
+    fn bounds<T: PartialOrd + Copy>(
+        &mut self,
+        min: Option<&NumberLit>,
+        max: Option<&NumberLit>,
+        read: impl Fn(&NumberLit) -> Result<T, (String, String)>,
+    ) -> Option<(Option<T>, Option<T>)> {
+        let mut read_one = |lit: Option<&NumberLit>| -> Result<Option<T>, ()> {
+            let Some(lit) = lit else { return Ok(None) };
+            read(lit).map(Some).map_err(|(message, help)| {
+                self.invalid_range(lit.span, message, help);
+            })
+        };
+        let (min_value, max_value) = (read_one(min), read_one(max));
+        let (Ok(min_value), Ok(max_value)) = (min_value, max_value) else {
+            return None;
+        };
+        if let (Some(a), Some(b)) = (min_value, max_value) {
+            if a > b {
+                self.reversed(min, max);
+                return None;
+            }
+        }
+        Some((min_value, max_value))
     }
 
     fn reversed(&mut self, min: Option<&NumberLit>, max: Option<&NumberLit>) {
