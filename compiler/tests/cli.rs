@@ -467,3 +467,60 @@ fn ir_with_errors_prints_diagnostics_only() {
     assert!(stdout(&output).is_empty());
     assert!(stderr(&output).contains("error[T002]"));
 }
+
+// ---- The example schemas -----------------------------------------------------
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the compiler crate sits inside the workspace")
+        .to_path_buf()
+}
+
+#[test]
+fn the_main_job_checks_the_example_schemas_clean() {
+    let output = tether(
+        &workspace_root(),
+        &["check", "--deny", "warnings", "schemas/"],
+    );
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    assert!(stdout(&output).starts_with("ok: "), "{}", stdout(&output));
+}
+
+#[test]
+fn every_invalid_example_fails_and_names_its_rule() {
+    let root = workspace_root();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root.join("schemas/invalid")).expect("schemas/invalid exists") {
+        let path = entry.expect("readable entry").path();
+        if path.extension().is_none_or(|e| e != "tether") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable schema");
+        // The first line reads `-- rule-name: ...` or `-- rule-name (warning): ...`.
+        let rule = text
+            .trim_start_matches("--")
+            .trim_start()
+            .split([':', ' '])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let relative = path.strip_prefix(&root).expect("inside the workspace");
+        let relative = relative.to_str().expect("UTF-8 path");
+        let output = tether(
+            &root,
+            &["check", "--deny", "warnings", "--format", "json", relative],
+        );
+        assert_eq!(code(&output), 1, "{relative}: {}", stdout(&output));
+        let rules: Vec<String> = json_lines(&output)
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap_or_default().to_string())
+            .collect();
+        assert!(
+            rules.contains(&rule),
+            "{relative}: expected `{rule}` in {rules:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= tether_compiler::diag::rules::ALL.len());
+}
