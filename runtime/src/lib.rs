@@ -3,3 +3,6 @@
 
 /// Version of the wire format described in `docs/wire-format.md`.
 pub const WIRE_VERSION: u16 = 0;
+
+pub mod types;
+pub mod wire;

@@ -1,0 +1,73 @@
+//! The Rust types of the Roblox values that travel in Tether messages.
+//!
+//! The Roblox datatypes are those of [`rbx_types`]; Tether adds [`DateTime`],
+//! [`InstanceId`] and [`Value`] (the dynamic `any`). Their encodings are in
+//! `docs/wire-format.md`, section 4.7 (datatypes), 4.9 (instances) and 4.10
+//! (`any`); [`crate::wire`] implements them.
+//!
+//! [`CFrame::orientation`] holds the rotation matrix by rows: `orientation.x`
+//! is `(R00, R01, R02)`, `orientation.y` is `(R10, R11, R12)` and
+//! `orientation.z` is `(R20, R21, R22)`, as `CFrame:GetComponents()` orders
+//! them.
+
+pub use rbx_types::{
+    BrickColor, CFrame, Color3, ColorSequence, ColorSequenceKeypoint, Matrix3, NumberRange,
+    NumberSequence, NumberSequenceKeypoint, Rect, UDim, UDim2, Vector2, Vector3,
+};
+
+/// A Roblox `DateTime`: milliseconds since the Unix epoch
+/// (`DateTime.UnixTimestampMillis`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct DateTime {
+    pub unix_millis: i64,
+}
+
+impl DateTime {
+    pub const fn from_unix_millis(unix_millis: i64) -> Self {
+        DateTime { unix_millis }
+    }
+}
+
+/// An instance as the Rust runtime names it. The wire carries an index into
+/// the message frame's instance list (section 4.9); the list holds these ids,
+/// and what an id stands for is up to the transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct InstanceId(pub u64);
+
+/// A dynamic value: Tether's `any` (`docs/wire-format.md`, section 4.10).
+///
+/// A Luau table whose keys are exactly `1..n` is an [`Value::Array`]; any
+/// other table is a [`Value::Map`], kept as its entries in wire order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Nil,
+    Bool(bool),
+    /// Always a binary64, NaN and infinities included.
+    Number(f64),
+    String(String),
+    Buffer(Vec<u8>),
+    Array(Vec<Value>),
+    /// Keys must not be [`Value::Nil`] or a NaN number, and no two keys may be
+    /// the same Luau table key.
+    Map(Vec<(Value, Value)>),
+    /// `None`: nil, or an instance the receiver cannot see.
+    Instance(Option<InstanceId>),
+    Vector3(Vector3),
+    Vector2(Vector2),
+    CFrame(CFrame),
+    Color3(Color3),
+    BrickColor(BrickColor),
+    UDim(UDim),
+    UDim2(UDim2),
+    Rect(Rect),
+    NumberRange(NumberRange),
+    NumberSequence(NumberSequence),
+    ColorSequence(ColorSequence),
+    DateTime(DateTime),
+    /// A Roblox enum item: the enum's name (`"Material"`) and the item's
+    /// `Value`.
+    EnumItem {
+        enum_name: String,
+        value: u32,
+    },
+}

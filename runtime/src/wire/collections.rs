@@ -1,0 +1,138 @@
+//! Arrays, maps and optionals (sections 4.3 and 4.4), generic over how an
+//! element is written, since an element's encoding may depend on refinements
+//! at its use site.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use super::{DecodeError, EncodeError, LenRange, Reader, Writer};
+
+/// The most elements of no size (`min_element_bits == 0`) a decoder accepts in
+/// one array or map, whatever the range allows: such elements take no input,
+/// so nothing else bounds their count.
+pub const ZERO_SIZE_CAP: u64 = 1 << 20;
+
+/// The most bytes reserved up front for the elements of one array or map.
+/// The length is already checked against the input; this keeps a large
+/// element type (or arrays nested in arrays, each claiming the same bytes
+/// left) from turning a short input into a large reservation. Growth past it
+/// follows the elements actually decoded.
+const PREALLOC_BYTES: usize = 16 * 1024;
+
+/// How many elements of `T` to reserve for a checked length `len`.
+pub(crate) fn prealloc<T>(len: usize) -> usize {
+    len.min(PREALLOC_BYTES / std::mem::size_of::<T>().max(1))
+}
+
+/// Writes `{T}(range)`: the length prefix, then each element.
+pub fn write_array<T>(
+    w: &mut Writer,
+    items: &[T],
+    range: LenRange,
+    mut each: impl FnMut(&mut Writer, &T) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    w.len(items.len(), range)?;
+    for item in items {
+        each(w, item)?;
+    }
+    Ok(())
+}
+
+/// Reads `{T}(range)`. `min_element_bits` is the smallest encoding of an
+/// element in bits (bytes × 8 + bits); the count is checked against the input
+/// left before anything is allocated. With 0 (elements of no size) the count
+/// is capped at [`ZERO_SIZE_CAP`].
+pub fn read_array<'a, T>(
+    r: &mut Reader<'a>,
+    range: LenRange,
+    min_element_bits: u32,
+    mut each: impl FnMut(&mut Reader<'a>) -> Result<T, DecodeError>,
+) -> Result<Vec<T>, DecodeError> {
+    let len = read_count(r, range, min_element_bits)?;
+    let mut items = Vec::with_capacity(prealloc::<T>(len));
+    for _ in 0..len {
+        items.push(each(r)?);
+    }
+    Ok(items)
+}
+
+/// Writes `{[K]: V}(range)`: the number of entries, then each key and value,
+/// in the iteration order of `entries` (a `&HashMap`, `&BTreeMap`, ...).
+pub fn write_map<'m, K: 'm, V: 'm, I>(
+    w: &mut Writer,
+    entries: I,
+    range: LenRange,
+    mut key: impl FnMut(&mut Writer, &K) -> Result<(), EncodeError>,
+    mut value: impl FnMut(&mut Writer, &V) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError>
+where
+    I: IntoIterator<Item = (&'m K, &'m V)>,
+    I::IntoIter: ExactSizeIterator,
+{
+    let entries = entries.into_iter();
+    w.len(entries.len(), range)?;
+    for (k, v) in entries {
+        key(w, k)?;
+        value(w, v)?;
+    }
+    Ok(())
+}
+
+/// Reads `{[K]: V}(range)`, rejecting a key seen before in the same map
+/// ([`DecodeError::DuplicateMapKey`]). `min_entry_bits` is the smallest
+/// encoding of a key and its value together, in bits.
+pub fn read_map<'a, K: Eq + Hash, V>(
+    r: &mut Reader<'a>,
+    range: LenRange,
+    min_entry_bits: u32,
+    mut key: impl FnMut(&mut Reader<'a>) -> Result<K, DecodeError>,
+    mut value: impl FnMut(&mut Reader<'a>) -> Result<V, DecodeError>,
+) -> Result<HashMap<K, V>, DecodeError> {
+    let len = read_count(r, range, min_entry_bits)?;
+    let mut map = HashMap::with_capacity(prealloc::<(K, V)>(len));
+    for _ in 0..len {
+        let k = key(r)?;
+        let v = value(r)?;
+        if map.insert(k, v).is_some() {
+            return Err(DecodeError::DuplicateMapKey);
+        }
+    }
+    Ok(map)
+}
+
+/// Writes `T?`: the presence bit, then the value if present.
+pub fn write_option<T: ?Sized>(
+    w: &mut Writer,
+    v: Option<&T>,
+    each: impl FnOnce(&mut Writer, &T) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    w.bool(v.is_some());
+    match v {
+        Some(v) => each(w, v),
+        None => Ok(()),
+    }
+}
+
+/// Reads `T?`.
+pub fn read_option<'a, T>(
+    r: &mut Reader<'a>,
+    each: impl FnOnce(&mut Reader<'a>) -> Result<T, DecodeError>,
+) -> Result<Option<T>, DecodeError> {
+    if r.bool()? {
+        each(r).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Reads a count for `range` whose elements take at least `min_bits` each.
+fn read_count(r: &mut Reader<'_>, range: LenRange, min_bits: u32) -> Result<usize, DecodeError> {
+    let len = r.len_bits(range, min_bits)?;
+    if min_bits == 0 && len as u64 > ZERO_SIZE_CAP {
+        return Err(DecodeError::TooManyElements {
+            len: len as u64,
+            cap: ZERO_SIZE_CAP,
+        });
+    }
+    Ok(len)
+}

@@ -1,0 +1,204 @@
+//! Encoding refusals, decoding rejections, and the range checks both sides
+//! apply (section 4.1).
+
+use std::borrow::Cow;
+
+/// A number outside its kind's bounds or declared range, or a non-finite
+/// float where the type does not say `nonfinite`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RangeError {
+    #[error("integer {value} is outside {}", show_range(min, max))]
+    Int {
+        value: i128,
+        min: Option<i128>,
+        max: Option<i128>,
+    },
+    #[error("number {value} is outside {}", show_range(min, max))]
+    Float {
+        value: f64,
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    #[error("NaN or infinity where the type is finite")]
+    NonFinite,
+}
+
+fn show_range<T: std::fmt::Display>(min: &Option<T>, max: &Option<T>) -> String {
+    let min = min.as_ref().map(ToString::to_string).unwrap_or_default();
+    let max = max.as_ref().map(ToString::to_string).unwrap_or_default();
+    format!("its range {min}..{max}")
+}
+
+fn show_len_range(min: &u32, max: &Option<u32>) -> String {
+    match max {
+        Some(max) => format!("{min}..{max}"),
+        None => format!("{min}.."),
+    }
+}
+
+/// Checks an integer against its range. Generated code passes the declared
+/// range intersected with the kind's bounds, or just the declared range when
+/// the Rust type already holds the kind's bounds.
+pub fn check_int(value: i128, min: Option<i128>, max: Option<i128>) -> Result<(), RangeError> {
+    let below = min.is_some_and(|min| value < min);
+    let above = max.is_some_and(|max| value > max);
+    if below || above {
+        Err(RangeError::Int { value, min, max })
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a float (an `f32` widened, or an `f64`) against its range and
+/// finiteness. NaN and infinities fail unless `nonfinite`; when allowed, NaN
+/// passes any range (it is neither below nor above a bound) and an infinity
+/// is checked against the range like any other number.
+pub fn check_float(
+    value: f64,
+    min: Option<f64>,
+    max: Option<f64>,
+    nonfinite: bool,
+) -> Result<(), RangeError> {
+    if !nonfinite && !value.is_finite() {
+        return Err(RangeError::NonFinite);
+    }
+    let below = min.is_some_and(|min| value < min);
+    let above = max.is_some_and(|max| value > max);
+    if below || above {
+        Err(RangeError::Float { value, min, max })
+    } else {
+        Ok(())
+    }
+}
+
+/// Why a value cannot be encoded.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EncodeError {
+    #[error("{0}")]
+    OutOfRange(RangeError),
+    #[error("NaN or infinity where the type is finite")]
+    NonFinite,
+    #[error("length {len} is outside its range {}", show_len_range(min, max))]
+    LengthOutOfRange {
+        len: u64,
+        min: u32,
+        max: Option<u32>,
+    },
+    /// A value its type cannot carry: an unknown Roblox enum item, a
+    /// `NumberSequence` Roblox would refuse, ...
+    #[error("invalid value: {0}")]
+    Invalid(Cow<'static, str>),
+    /// An `any` with tables nested deeper than `max`.
+    #[error("`any` value nested deeper than {max} tables")]
+    TooDeep { max: u32 },
+    /// An `any` map key that is nil or NaN.
+    #[error("`any` map key is nil or NaN")]
+    InvalidMapKey,
+    /// An `any` map with two entries for one Luau table key.
+    #[error("map has a repeated key")]
+    DuplicateMapKey,
+}
+
+impl From<RangeError> for EncodeError {
+    fn from(err: RangeError) -> Self {
+        match err {
+            RangeError::NonFinite => EncodeError::NonFinite,
+            other => EncodeError::OutOfRange(other),
+        }
+    }
+}
+
+/// Why bytes do not decode. Every rejection the format asks for is one of
+/// these; a decoder never panics.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("input ends early: {needed} more bytes needed, {remaining} left")]
+    UnexpectedEnd { needed: usize, remaining: usize },
+    #[error("length {len} is outside its range {}", show_len_range(min, max))]
+    LengthOutOfRange {
+        len: u64,
+        min: u32,
+        max: Option<u32>,
+    },
+    /// A length whose elements, at their smallest, take more than the input
+    /// has left. Checked before anything is allocated for them.
+    #[error("length {len} cannot fit in the {remaining} bytes left")]
+    LengthExceedsInput { len: u64, remaining: usize },
+    /// A length of elements that take no space, above the cap of
+    /// [`crate::wire::ZERO_SIZE_CAP`].
+    #[error("{len} elements of no size exceed the cap of {cap}")]
+    TooManyElements { len: u64, cap: u64 },
+    #[error("{0}")]
+    OutOfRange(RangeError),
+    #[error("NaN or infinity where the type is finite")]
+    NonFinite,
+    #[error("string is not valid UTF-8")]
+    InvalidUtf8,
+    /// A varint of more than one byte whose last byte is 0 (not the shortest
+    /// form).
+    #[error("varint is not in its shortest form")]
+    OverlongVarint,
+    /// A varint longer than 5 bytes or above `2^32 - 1`.
+    #[error("varint is longer than 5 bytes or above 2^32 - 1")]
+    VarintOverflow,
+    /// A tag `>= count` of an enum or of `any` (`what` names it).
+    #[error("tag {tag} of {what} is not below {count}")]
+    UnknownTag {
+        what: &'static str,
+        tag: u64,
+        count: u64,
+    },
+    /// An instance reference past the end of the instance list.
+    #[error("instance reference {index} is past the instance list of {count}")]
+    BadInstanceReference { index: u32, count: usize },
+    /// The reference 0 where the type is not optional.
+    #[error("nil instance where the type is not optional")]
+    NilInstance,
+    /// An instance the receiver cannot see (an absent list entry) where the
+    /// Rust type has no nil to hold it. Section 4.9 decodes such an entry as
+    /// nil; a decoder that can hold nil should ([`Reader::required_instance`]).
+    ///
+    /// [`Reader::required_instance`]: super::Reader::required_instance
+    #[error("an instance of class {class} the receiver cannot see")]
+    MissingInstance { class: &'static str },
+    #[error("`any` value nested deeper than {max} tables")]
+    TooDeep { max: u32 },
+    #[error("{remaining} bytes left over after the message")]
+    TrailingBytes { remaining: usize },
+    #[error("map has a repeated key")]
+    DuplicateMapKey,
+    #[error("`any` map key is nil or NaN")]
+    InvalidMapKey,
+    #[error("no BrickColor has the number {number}")]
+    UnknownBrickColor { number: u16 },
+    /// A datatype value Roblox refuses to construct.
+    #[error("invalid {datatype}: {reason}")]
+    InvalidDatatype {
+        datatype: &'static str,
+        reason: &'static str,
+    },
+    /// Any other value its type cannot carry (for generated code).
+    #[error("invalid value: {0}")]
+    Invalid(Cow<'static, str>),
+}
+
+impl DecodeError {
+    /// [`DecodeError::UnknownTag`]: tag `tag` of `what`, which has `count`.
+    pub fn invalid_tag(what: &'static str, tag: u64, count: u64) -> Self {
+        DecodeError::UnknownTag { what, tag, count }
+    }
+
+    /// [`DecodeError::MissingInstance`].
+    pub fn missing_instance(class: &'static str) -> Self {
+        DecodeError::MissingInstance { class }
+    }
+}
+
+impl From<RangeError> for DecodeError {
+    fn from(err: RangeError) -> Self {
+        match err {
+            RangeError::NonFinite => DecodeError::NonFinite,
+            other => DecodeError::OutOfRange(other),
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Length ranges and the length prefixes they decide (section 3).
+
+/// The length range of a string, buffer, array or map: `min..max` bytes,
+/// elements or entries. `max: None` is unbounded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LenRange {
+    pub min: u32,
+    pub max: Option<u32>,
+}
+
+/// How a length is written, as decided by its range (section 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Prefix {
+    /// `max == min`: nothing is written.
+    None,
+    U8,
+    U16,
+    U32,
+    /// No `max`: an unsigned LEB128 varint of 1 to 5 bytes.
+    Varint,
+}
+
+impl LenRange {
+    /// `0..` (`{T}`, `string`, `buffer`).
+    pub const UNBOUNDED: LenRange = LenRange::new(0, None);
+
+    pub const fn new(min: u32, max: Option<u32>) -> Self {
+        LenRange { min, max }
+    }
+
+    /// `n..n`: exactly `n` (`string(8)`).
+    pub const fn exact(n: u32) -> Self {
+        LenRange::new(n, Some(n))
+    }
+
+    /// `0..max` (`string(..64)`).
+    pub const fn up_to(max: u32) -> Self {
+        LenRange::new(0, Some(max))
+    }
+
+    /// The prefix this range writes. A range with `max < min` holds no length;
+    /// it is given no prefix and every length is out of it.
+    pub const fn prefix(&self) -> Prefix {
+        match self.max {
+            None => Prefix::Varint,
+            Some(max) => {
+                let span = max.saturating_sub(self.min);
+                if span == 0 {
+                    Prefix::None
+                } else if span <= 0xFF {
+                    Prefix::U8
+                } else if span <= 0xFFFF {
+                    Prefix::U16
+                } else {
+                    Prefix::U32
+                }
+            }
+        }
+    }
+
+    /// Whether `len` lies in `min..max` (and in `0..2^32 - 1`).
+    pub const fn contains(&self, len: u64) -> bool {
+        if len < self.min as u64 || len > u32::MAX as u64 {
+            return false;
+        }
+        match self.max {
+            None => true,
+            Some(max) => len <= max as u64,
+        }
+    }
+}
+
+impl Default for LenRange {
+    fn default() -> Self {
+        LenRange::UNBOUNDED
+    }
+}

@@ -1,0 +1,93 @@
+//! [`Encode`] and [`Decode`] for booleans, integers and finite floats
+//! (section 4.1), and for the wrappers generated code uses.
+
+use super::{check_float, Decode, DecodeError, Encode, EncodeError, Reader, Writer};
+
+impl Encode for bool {
+    fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        w.bool(*self);
+        Ok(())
+    }
+}
+
+impl Decode for bool {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.bool()
+    }
+}
+
+macro_rules! ints {
+    ($($ty:ident),*) => {$(
+        impl Encode for $ty {
+            fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+                w.$ty(*self);
+                Ok(())
+            }
+        }
+
+        impl Decode for $ty {
+            fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+                r.$ty()
+            }
+        }
+    )*};
+}
+
+ints!(u8, u16, u32, u64, i8, i16, i32, i64);
+
+/// `f32` and `f64` through the traits are finite only: NaN and infinities are
+/// refused and rejected. A `nonfinite` type goes through
+/// [`Writer::f32`]/[`Reader::f32`] directly.
+macro_rules! floats {
+    ($($ty:ident),*) => {$(
+        impl Encode for $ty {
+            fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+                check_float(f64::from(*self), None, None, false)?;
+                w.$ty(*self);
+                Ok(())
+            }
+        }
+
+        impl Decode for $ty {
+            fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+                let v = r.$ty()?;
+                check_float(f64::from(v), None, None, false)?;
+                Ok(v)
+            }
+        }
+    )*};
+}
+
+floats!(f32, f64);
+
+/// `T?` (section 4.3).
+impl<T: Encode> Encode for Option<T> {
+    fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        super::write_option(w, self.as_ref(), |w, v| v.encode(w))
+    }
+}
+
+impl<T: Decode> Decode for Option<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        super::read_option(r, T::decode)
+    }
+}
+
+/// A box is encoded as what it holds (recursive types).
+impl<T: Encode + ?Sized> Encode for Box<T> {
+    fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        (**self).encode(w)
+    }
+}
+
+impl<T: Decode> Decode for Box<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        T::decode(r).map(Box::new)
+    }
+}
+
+impl<T: Encode + ?Sized> Encode for &T {
+    fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        (**self).encode(w)
+    }
+}

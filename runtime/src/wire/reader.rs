@@ -1,0 +1,285 @@
+//! The decoder: the mirror of [`Writer`](super::Writer). Every method checks
+//! the input before it uses it and returns a [`DecodeError`] instead of
+//! panicking.
+
+use super::instance;
+use super::{DecodeError, LenRange, Prefix};
+use crate::types::InstanceId;
+
+/// Decodes messages from one frame's bytes and instance list.
+#[derive(Debug, Clone)]
+pub struct Reader<'a> {
+    input: &'a [u8],
+    pos: usize,
+    /// The open bit byte's value.
+    bit_byte: u8,
+    /// Bits of the open bit byte not yet read (0: no open bit byte).
+    bits_left: u32,
+    instances: &'a [Option<InstanceId>],
+}
+
+impl<'a> Reader<'a> {
+    /// A reader with an empty instance list: every reference but nil fails.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Reader::with_instances(bytes, &[])
+    }
+
+    /// A reader over a frame whose instance list is `instances`, as the
+    /// receiver sees it: `None` for an instance it cannot see.
+    pub fn with_instances(bytes: &'a [u8], instances: &'a [Option<InstanceId>]) -> Self {
+        Reader {
+            input: bytes,
+            pos: 0,
+            bit_byte: 0,
+            bits_left: 0,
+            instances,
+        }
+    }
+
+    /// Starts a message: the next bit is read from a new bit byte.
+    pub fn start_message(&mut self) {
+        self.bit_byte = 0;
+        self.bits_left = 0;
+    }
+
+    /// Reads one bit (section 2, `read_bit`).
+    pub fn bool(&mut self) -> Result<bool, DecodeError> {
+        if self.bits_left == 0 {
+            let [byte] = self.array::<1>()?;
+            self.bit_byte = byte;
+            self.bits_left = 8;
+        }
+        let bit = self.bit_byte & 1 == 1;
+        self.bit_byte >>= 1;
+        self.bits_left -= 1;
+        Ok(bit)
+    }
+
+    /// Reads a `count`-bit field (`count` at most 32), least significant bit
+    /// first.
+    pub fn bits(&mut self, count: u32) -> Result<u32, DecodeError> {
+        debug_assert!(count <= 32, "a bit field is at most 32 bits");
+        let mut value = 0u32;
+        for i in 0..count.min(32) {
+            if self.bool()? {
+                value |= 1 << i;
+            }
+        }
+        Ok(value)
+    }
+
+    /// Reads the tag of `what`, an enum of `count` variants, and rejects a
+    /// tag `>= count` ([`DecodeError::UnknownTag`]).
+    pub fn tag(&mut self, count: u32, what: &'static str) -> Result<u32, DecodeError> {
+        let tag = self.bits(super::tag_bits(count))?;
+        if tag >= count {
+            return Err(DecodeError::invalid_tag(
+                what,
+                u64::from(tag),
+                u64::from(count),
+            ));
+        }
+        Ok(tag)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let bytes = self.bytes(N)?;
+        let mut out = [0u8; N];
+        out.copy_from_slice(bytes);
+        Ok(out)
+    }
+
+    pub fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(u8::from_le_bytes(self.array()?))
+    }
+
+    pub fn u16(&mut self) -> Result<u16, DecodeError> {
+        Ok(u16::from_le_bytes(self.array()?))
+    }
+
+    pub fn u32(&mut self) -> Result<u32, DecodeError> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    pub fn u64(&mut self) -> Result<u64, DecodeError> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+
+    pub fn i8(&mut self) -> Result<i8, DecodeError> {
+        Ok(i8::from_le_bytes(self.array()?))
+    }
+
+    pub fn i16(&mut self) -> Result<i16, DecodeError> {
+        Ok(i16::from_le_bytes(self.array()?))
+    }
+
+    pub fn i32(&mut self) -> Result<i32, DecodeError> {
+        Ok(i32::from_le_bytes(self.array()?))
+    }
+
+    pub fn i64(&mut self) -> Result<i64, DecodeError> {
+        Ok(i64::from_le_bytes(self.array()?))
+    }
+
+    /// Reads a binary32 as it is (no finiteness check).
+    pub fn f32(&mut self) -> Result<f32, DecodeError> {
+        Ok(f32::from_le_bytes(self.array()?))
+    }
+
+    /// Reads a binary64 as it is (no finiteness check).
+    pub fn f64(&mut self) -> Result<f64, DecodeError> {
+        Ok(f64::from_le_bytes(self.array()?))
+    }
+
+    /// Takes the next `n` bytes.
+    pub fn bytes(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+        let remaining = self.remaining();
+        let unexpected_end = DecodeError::UnexpectedEnd {
+            needed: n,
+            remaining,
+        };
+        let end = self.pos.checked_add(n).ok_or(unexpected_end.clone())?;
+        let taken = self.input.get(self.pos..end).ok_or(unexpected_end)?;
+        self.pos = end;
+        Ok(taken)
+    }
+
+    /// Reads an unsigned LEB128 varint of at most 5 bytes and at most
+    /// `2^32 - 1`, in its shortest form.
+    pub fn varint(&mut self) -> Result<u32, DecodeError> {
+        let mut value = 0u32;
+        for i in 0..5u32 {
+            let [byte] = self.array::<1>()?;
+            let group = u32::from(byte & 0x7F);
+            if i == 4 && byte > 0x0F {
+                // A fifth byte holds bits 28 to 31 and ends the varint.
+                return Err(DecodeError::VarintOverflow);
+            }
+            value |= group << (7 * i);
+            if byte & 0x80 == 0 {
+                if i > 0 && byte == 0 {
+                    return Err(DecodeError::OverlongVarint);
+                }
+                return Ok(value);
+            }
+        }
+        // Unreachable: the fifth byte either ends the varint or fails above.
+        Err(DecodeError::VarintOverflow)
+    }
+
+    /// Reads a length prefix for `range` (section 3), checks the length is in
+    /// the range, and checks that `len` elements of at least
+    /// `min_element_bytes` bytes each fit in the bytes left, so the caller may
+    /// allocate for them.
+    pub fn len(&mut self, range: LenRange, min_element_bytes: usize) -> Result<usize, DecodeError> {
+        let len = self.len_prefix(range)?;
+        let needed = u128::from(len) * min_element_bytes as u128;
+        if needed > self.remaining() as u128 {
+            return Err(DecodeError::LengthExceedsInput {
+                len,
+                remaining: self.remaining(),
+            });
+        }
+        to_usize(len)
+    }
+
+    /// Like [`Reader::len`] with the smallest element size in bits: `len`
+    /// elements of `min_element_bits` must fit in the bytes left plus the
+    /// unread bits of the open bit byte.
+    pub fn len_bits(
+        &mut self,
+        range: LenRange,
+        min_element_bits: u32,
+    ) -> Result<usize, DecodeError> {
+        let len = self.len_prefix(range)?;
+        let needed = u128::from(len) * u128::from(min_element_bits);
+        if needed > self.available_bits() {
+            return Err(DecodeError::LengthExceedsInput {
+                len,
+                remaining: self.remaining(),
+            });
+        }
+        to_usize(len)
+    }
+
+    /// Reads a length prefix and checks the length is in `range`.
+    fn len_prefix(&mut self, range: LenRange) -> Result<u64, DecodeError> {
+        let value = match range.prefix() {
+            Prefix::None => 0,
+            Prefix::U8 => u64::from(self.u8()?),
+            Prefix::U16 => u64::from(self.u16()?),
+            Prefix::U32 => u64::from(self.u32()?),
+            Prefix::Varint => u64::from(self.varint()?),
+        };
+        let len = value + u64::from(range.min);
+        if !range.contains(len) {
+            return Err(DecodeError::LengthOutOfRange {
+                len,
+                min: range.min,
+                max: range.max,
+            });
+        }
+        Ok(len)
+    }
+
+    fn available_bits(&self) -> u128 {
+        self.remaining() as u128 * 8 + u128::from(self.bits_left)
+    }
+
+    /// Reads a string: prefix, then UTF-8 bytes.
+    pub fn string(&mut self, range: LenRange) -> Result<String, DecodeError> {
+        let len = self.len(range, 1)?;
+        let bytes = self.bytes(len)?;
+        let s = std::str::from_utf8(bytes).map_err(|_| DecodeError::InvalidUtf8)?;
+        Ok(s.to_owned())
+    }
+
+    /// Reads a buffer: prefix, then bytes.
+    pub fn buffer(&mut self, range: LenRange) -> Result<Vec<u8>, DecodeError> {
+        let len = self.len(range, 1)?;
+        Ok(self.bytes(len)?.to_vec())
+    }
+
+    /// Reads an instance reference: `None` for 0 and for an entry the
+    /// receiver cannot see; a reference past the list fails.
+    pub fn instance(&mut self) -> Result<Option<InstanceId>, DecodeError> {
+        let reference = self.u32()?;
+        instance::resolve(self.instances, reference)
+    }
+
+    /// Reads an instance reference where the type is not optional: the
+    /// reference 0 fails ([`DecodeError::NilInstance`]); an entry the receiver
+    /// cannot see still decodes as `None` (section 4.9).
+    pub fn required_instance(&mut self) -> Result<Option<InstanceId>, DecodeError> {
+        let reference = self.u32()?;
+        if reference == 0 {
+            return Err(DecodeError::NilInstance);
+        }
+        instance::resolve(self.instances, reference)
+    }
+
+    /// Bytes not yet read (an open bit byte counts as read).
+    pub fn remaining(&self) -> usize {
+        self.input.len().saturating_sub(self.pos)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.remaining() == 0
+    }
+
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Fails with [`DecodeError::TrailingBytes`] unless all bytes were read.
+    pub fn finish(&self) -> Result<(), DecodeError> {
+        match self.remaining() {
+            0 => Ok(()),
+            remaining => Err(DecodeError::TrailingBytes { remaining }),
+        }
+    }
+}
+
+fn to_usize(len: u64) -> Result<usize, DecodeError> {
+    usize::try_from(len).map_err(|_| DecodeError::LengthExceedsInput { len, remaining: 0 })
+}

@@ -1,0 +1,254 @@
+//! The encoder: byte values appended, bits packed into inline bit bytes
+//! (section 2), length prefixes (section 3).
+
+use super::instance::InstanceList;
+use super::{EncodeError, LenRange, Prefix};
+use crate::types::InstanceId;
+
+/// A point in a [`Writer`] to go back to ([`Writer::rollback`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checkpoint {
+    len: usize,
+    open: Option<usize>,
+    used: u32,
+    open_byte: u8,
+    instances: usize,
+}
+
+/// Encodes messages into one byte buffer and one instance list (a frame).
+///
+/// Call [`Writer::start_message`] before each message: bits of a message never
+/// share a bit byte with another message's.
+#[derive(Debug, Clone, Default)]
+pub struct Writer {
+    buf: Vec<u8>,
+    /// Position of the open bit byte in `buf`, if any.
+    open: Option<usize>,
+    /// Bits used in the open bit byte (0 to 8).
+    used: u32,
+    instances: InstanceList,
+}
+
+impl Writer {
+    pub fn new() -> Self {
+        Writer::default()
+    }
+
+    pub fn with_capacity(n: usize) -> Self {
+        Writer {
+            buf: Vec::with_capacity(n),
+            ..Writer::default()
+        }
+    }
+
+    /// Starts a message: the next bit opens a new bit byte. The instance list
+    /// is kept (one list per frame).
+    pub fn start_message(&mut self) {
+        self.open = None;
+        self.used = 0;
+    }
+
+    /// Writes one bit (section 2, `write_bit`).
+    pub fn bool(&mut self, v: bool) {
+        let open = match self.open {
+            Some(open) if self.used < 8 => open,
+            _ => {
+                self.buf.push(0);
+                self.used = 0;
+                let open = self.buf.len() - 1;
+                self.open = Some(open);
+                open
+            }
+        };
+        if v {
+            if let Some(byte) = self.buf.get_mut(open) {
+                *byte |= 1 << self.used;
+            }
+        }
+        self.used += 1;
+    }
+
+    /// Writes the low `count` bits of `value` (`count` at most 32), least
+    /// significant first: a k-bit field such as an enum tag.
+    pub fn bits(&mut self, value: u32, count: u32) {
+        debug_assert!(count <= 32, "a bit field is at most 32 bits");
+        for i in 0..count.min(32) {
+            self.bool((value >> i) & 1 == 1);
+        }
+    }
+
+    /// Writes the tag of variant `index` of an enum of `count` variants
+    /// ([`tag_bits`](super::tag_bits)`(count)` bits).
+    pub fn tag(&mut self, index: u32, count: u32) {
+        debug_assert!(index < count.max(1), "enum tag out of range");
+        self.bits(index, super::tag_bits(count));
+    }
+
+    pub fn u8(&mut self, v: u8) {
+        self.buf.push(v);
+    }
+
+    pub fn u16(&mut self, v: u16) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+
+    pub fn u32(&mut self, v: u32) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+
+    pub fn u64(&mut self, v: u64) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+
+    pub fn i8(&mut self, v: i8) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+
+    pub fn i16(&mut self, v: i16) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+
+    pub fn i32(&mut self, v: i32) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+
+    pub fn i64(&mut self, v: i64) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+
+    /// Writes the binary32 as it is (no finiteness check).
+    pub fn f32(&mut self, v: f32) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+
+    /// Writes the binary64 as it is (no finiteness check).
+    pub fn f64(&mut self, v: f64) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+
+    /// Appends raw bytes (no prefix).
+    pub fn bytes(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+    }
+
+    /// Writes an unsigned LEB128 varint in its shortest form.
+    pub fn varint(&mut self, mut v: u32) {
+        loop {
+            let group = (v & 0x7F) as u8;
+            v >>= 7;
+            if v == 0 {
+                self.buf.push(group);
+                return;
+            }
+            self.buf.push(group | 0x80);
+        }
+    }
+
+    /// Checks `len` against `range` and writes its prefix (section 3).
+    pub fn len(&mut self, len: usize, range: LenRange) -> Result<(), EncodeError> {
+        let len64 = u64::try_from(len).unwrap_or(u64::MAX);
+        if !range.contains(len64) {
+            return Err(EncodeError::LengthOutOfRange {
+                len: len64,
+                min: range.min,
+                max: range.max,
+            });
+        }
+        // `contains` bounds `len` to `min..=u32::MAX`.
+        let value = (len64 - u64::from(range.min)) as u32;
+        match range.prefix() {
+            Prefix::None => {}
+            Prefix::U8 => self.u8(value as u8),
+            Prefix::U16 => self.u16(value as u16),
+            Prefix::U32 => self.u32(value),
+            Prefix::Varint => self.varint(value),
+        }
+        Ok(())
+    }
+
+    /// Writes a string: its byte length prefix, then its bytes.
+    pub fn string(&mut self, s: &str, range: LenRange) -> Result<(), EncodeError> {
+        self.buffer(s.as_bytes(), range)
+    }
+
+    /// Writes a buffer: its length prefix, then its bytes.
+    pub fn buffer(&mut self, b: &[u8], range: LenRange) -> Result<(), EncodeError> {
+        self.len(b.len(), range)?;
+        self.bytes(b);
+        Ok(())
+    }
+
+    /// Writes an instance reference: 0 for `None`, else the 1-based index of
+    /// `id` in this writer's instance list, appending it at its first use.
+    pub fn instance(&mut self, id: Option<InstanceId>) {
+        let reference = match id {
+            None => 0,
+            Some(id) => self.instances.reference(id),
+        };
+        self.u32(reference);
+    }
+
+    /// The bytes written so far (all messages of the frame).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// The instance list so far, in reference order (index 1 first).
+    pub fn instances(&self) -> &[InstanceId] {
+        self.instances.ids()
+    }
+
+    /// The number of bytes written so far.
+    pub fn position(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The current state, to [`rollback`](Writer::rollback) to if encoding a
+    /// message fails halfway.
+    pub fn checkpoint(&self) -> Checkpoint {
+        let open_byte = self
+            .open
+            .and_then(|open| self.buf.get(open).copied())
+            .unwrap_or(0);
+        Checkpoint {
+            len: self.buf.len(),
+            open: self.open,
+            used: self.used,
+            open_byte,
+            instances: self.instances.len(),
+        }
+    }
+
+    /// Forgets what was written since `checkpoint` (bytes, bits set in a bit
+    /// byte opened before it, instances first referenced after it). A
+    /// checkpoint holds until the next [`clear`](Writer::clear) or
+    /// [`take`](Writer::take).
+    pub fn rollback(&mut self, checkpoint: Checkpoint) {
+        if checkpoint.len > self.buf.len() || checkpoint.instances > self.instances.len() {
+            self.clear();
+            return;
+        }
+        self.buf.truncate(checkpoint.len);
+        self.instances.truncate(checkpoint.instances);
+        self.open = checkpoint.open;
+        self.used = checkpoint.used;
+        if let Some(byte) = checkpoint.open.and_then(|open| self.buf.get_mut(open)) {
+            *byte = checkpoint.open_byte;
+        }
+    }
+
+    /// Forgets everything written (keeps the allocation).
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        self.instances.clear();
+        self.start_message();
+    }
+
+    /// Takes the bytes and instance list written, leaving the writer empty.
+    pub fn take(&mut self) -> (Vec<u8>, Vec<InstanceId>) {
+        let bytes = std::mem::take(&mut self.buf);
+        let instances = self.instances.take();
+        self.start_message();
+        (bytes, instances)
+    }
+}
