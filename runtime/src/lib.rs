@@ -6,3 +6,32 @@ pub const WIRE_VERSION: u16 = 0;
 
 pub mod types;
 pub mod wire;
+
+pub mod bindable;
+pub mod client;
+pub mod connection;
+mod frame;
+pub mod instances;
+pub mod invoke;
+mod lock;
+pub mod player;
+pub mod protocol;
+pub mod server;
+mod session;
+pub mod stats;
+pub mod transport;
+
+pub use bindable::{BindableEvent, BindableFunction};
+pub use client::ClientRuntime;
+pub use connection::Connection;
+pub use instances::{InstanceRegistry, Visibility};
+pub use invoke::{BindableInvocation, Invocation, InvokeError, SendError, Typed};
+pub use player::Player;
+pub use protocol::{
+    DecodeFn, Direction, MessageKind, MessageSpec, Payload, Protocol, Rate, DEFAULT_TIMEOUT,
+};
+pub use server::ServerRuntime;
+pub use session::MAX_WAITING_EVENTS;
+pub use stats::{RejectReason, Rejected, Stats};
+pub use transport::memory::MemoryNetwork;
+pub use transport::{Channel, Packet};

@@ -1,0 +1,269 @@
+//! Bindables: in-process events and functions (nothing is encoded).
+//!
+//! [`BindableEvent::fire`] never blocks and never runs a handler: it queues,
+//! and [`BindableEvent::poll`] runs the handlers, each with its own clone of
+//! the value and each isolated with `catch_unwind`. A fire that finds no
+//! handler connected when it is polled is dropped (as in Roblox, where firing
+//! a bindable with no connection does nothing).
+//!
+//! [`BindableFunction::invoke`] runs the callback at once when one is set
+//! (only the last one set runs), else the call waits, until a callback is set
+//! (it then runs at the next [`BindableFunction::poll`]) or until the
+//! function's timeout passes. A call made while the callback is already
+//! running (from inside it, or from another thread) also waits for the next
+//! poll rather than blocking.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, TryLockError};
+use std::time::Duration;
+
+use crate::connection::{Connection, HandlerSet};
+use crate::invoke::{BindableInvocation, InvokeError, Slot};
+use crate::lock::lock;
+
+type Handler<T> = Arc<Mutex<Box<dyn FnMut(T) + Send>>>;
+
+/// An in-process event carrying a `T`. A cheap `Clone` handle.
+pub struct BindableEvent<T: Clone + Send + 'static> {
+    shared: Arc<EventShared<T>>,
+}
+
+struct EventShared<T> {
+    state: Mutex<EventState<T>>,
+}
+
+struct EventState<T> {
+    handlers: Vec<(u64, Handler<T>)>,
+    queue: VecDeque<T>,
+    last_handler: u64,
+    panics: u64,
+}
+
+impl<T: Clone + Send + 'static> BindableEvent<T> {
+    pub fn new() -> Self {
+        BindableEvent {
+            shared: Arc::new(EventShared {
+                state: Mutex::new(EventState {
+                    handlers: Vec::new(),
+                    queue: VecDeque::new(),
+                    last_handler: 0,
+                    panics: 0,
+                }),
+            }),
+        }
+    }
+
+    /// Queues `value` for the handlers; they run at the next poll.
+    pub fn fire(&self, value: T) {
+        lock(&self.shared.state).queue.push_back(value);
+    }
+
+    pub fn connect(&self, f: impl FnMut(T) + Send + 'static) -> Connection {
+        let mut state = lock(&self.shared.state);
+        state.last_handler += 1;
+        let id = state.last_handler;
+        let handler: Box<dyn FnMut(T) + Send> = Box::new(f);
+        state.handlers.push((id, Arc::new(Mutex::new(handler))));
+        drop(state);
+        Connection::new(&self.shared, id)
+    }
+
+    /// Runs the queued fires, in order, on the handlers connected now. A
+    /// handler that panics is counted and the others still run.
+    pub fn poll(&self) {
+        let queue = std::mem::take(&mut lock(&self.shared.state).queue);
+        for value in queue {
+            let handlers = lock(&self.shared.state).handlers.clone();
+            let mut value = Some(value);
+            let count = handlers.len();
+            for (i, (id, handler)) in handlers.into_iter().enumerate() {
+                if !self.shared.is_connected(id) {
+                    continue;
+                }
+                // Each handler gets its own copy; the last one the original.
+                let arg = if i + 1 == count {
+                    value.take()
+                } else {
+                    value.clone()
+                };
+                let Some(arg) = arg else { continue };
+                let ran = catch_unwind(AssertUnwindSafe(|| (*lock(&handler))(arg)));
+                if ran.is_err() {
+                    lock(&self.shared.state).panics += 1;
+                }
+            }
+        }
+    }
+
+    /// How many handler runs panicked.
+    pub fn panics(&self) -> u64 {
+        lock(&self.shared.state).panics
+    }
+
+    /// Fires still queued.
+    pub fn queued(&self) -> usize {
+        lock(&self.shared.state).queue.len()
+    }
+}
+
+impl<T: Clone + Send + 'static> Default for BindableEvent<T> {
+    fn default() -> Self {
+        BindableEvent::new()
+    }
+}
+
+impl<T: Clone + Send + 'static> Clone for BindableEvent<T> {
+    fn clone(&self) -> Self {
+        BindableEvent {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<T: Clone + Send + 'static> fmt::Debug for BindableEvent<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = lock(&self.shared.state);
+        f.debug_struct("BindableEvent")
+            .field("handlers", &state.handlers.len())
+            .field("queued", &state.queue.len())
+            .finish()
+    }
+}
+
+impl<T: Send> HandlerSet for EventShared<T> {
+    fn disconnect(&self, id: u64) {
+        lock(&self.state).handlers.retain(|(h, _)| *h != id);
+    }
+
+    fn is_connected(&self, id: u64) -> bool {
+        lock(&self.state).handlers.iter().any(|(h, _)| *h == id)
+    }
+}
+
+type Callback<A, R> = Arc<Mutex<Box<dyn FnMut(A) -> R + Send>>>;
+
+/// An in-process function from `A` (the params as a tuple) to `R`. A cheap
+/// `Clone` handle.
+pub struct BindableFunction<A: Send + 'static, R: Send + 'static> {
+    shared: Arc<Mutex<FunctionState<A, R>>>,
+}
+
+struct FunctionState<A, R> {
+    timeout: Duration,
+    /// The time of the latest poll.
+    now: Duration,
+    callback: Option<Callback<A, R>>,
+    waiting: VecDeque<Waiting<A, R>>,
+}
+
+struct Waiting<A, R> {
+    args: A,
+    slot: Slot<R>,
+    deadline: Duration,
+}
+
+impl<A: Send + 'static, R: Send + 'static> BindableFunction<A, R> {
+    /// A function whose calls wait at most `timeout` for a callback,
+    /// measured with the time passed to [`poll`](Self::poll).
+    pub fn new(timeout: Duration) -> Self {
+        BindableFunction {
+            shared: Arc::new(Mutex::new(FunctionState {
+                timeout,
+                now: Duration::ZERO,
+                callback: None,
+                waiting: VecDeque::new(),
+            })),
+        }
+    }
+
+    /// Sets the callback, replacing any other. Waiting calls run on it at
+    /// the next poll.
+    pub fn set_callback(&self, f: impl FnMut(A) -> R + Send + 'static) {
+        let callback: Box<dyn FnMut(A) -> R + Send> = Box::new(f);
+        lock(&self.shared).callback = Some(Arc::new(Mutex::new(callback)));
+    }
+
+    /// Calls the function (see the module docs for when the callback runs).
+    pub fn invoke(&self, args: A) -> BindableInvocation<R> {
+        let slot = Slot::new();
+        let mut state = lock(&self.shared);
+        if let Some(callback) = state.callback.clone() {
+            drop(state);
+            // Not while it runs already (re-entrant or on another thread).
+            let guard = match callback.try_lock() {
+                Ok(guard) => Some(guard),
+                Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+                Err(TryLockError::WouldBlock) => None,
+            };
+            if let Some(mut guard) = guard {
+                slot.fill(run_callback(&mut *guard, args));
+                return BindableInvocation::new(slot);
+            }
+            state = lock(&self.shared);
+        }
+        let deadline = state.now.saturating_add(state.timeout);
+        state.waiting.push_back(Waiting {
+            args,
+            slot: slot.clone(),
+            deadline,
+        });
+        BindableInvocation::new(slot)
+    }
+
+    /// Runs waiting calls if a callback is set, else fails those past their
+    /// timeout with [`InvokeError::Timeout`].
+    pub fn poll(&self, now: Duration) {
+        let mut state = lock(&self.shared);
+        state.now = state.now.max(now);
+        let Some(callback) = state.callback.clone() else {
+            let now = state.now;
+            let (expired, waiting): (VecDeque<_>, VecDeque<_>) =
+                state.waiting.drain(..).partition(|w| w.deadline <= now);
+            state.waiting = waiting;
+            drop(state);
+            for call in expired {
+                call.slot.fill(Err(InvokeError::Timeout));
+            }
+            return;
+        };
+        let waiting = std::mem::take(&mut state.waiting);
+        drop(state);
+        for call in waiting {
+            let result = run_callback(&mut *lock(&callback), call.args);
+            call.slot.fill(result);
+        }
+    }
+
+    /// Calls waiting for a callback.
+    pub fn waiting(&self) -> usize {
+        lock(&self.shared).waiting.len()
+    }
+}
+
+fn run_callback<A, R>(
+    callback: &mut (dyn FnMut(A) -> R + Send),
+    args: A,
+) -> Result<R, InvokeError> {
+    catch_unwind(AssertUnwindSafe(|| callback(args))).map_err(|_| InvokeError::Panicked)
+}
+
+impl<A: Send + 'static, R: Send + 'static> Clone for BindableFunction<A, R> {
+    fn clone(&self) -> Self {
+        BindableFunction {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<A: Send + 'static, R: Send + 'static> fmt::Debug for BindableFunction<A, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = lock(&self.shared);
+        f.debug_struct("BindableFunction")
+            .field("timeout", &state.timeout)
+            .field("callback", &state.callback.is_some())
+            .field("waiting", &state.waiting.len())
+            .finish()
+    }
+}

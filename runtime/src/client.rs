@@ -1,0 +1,153 @@
+//! [`ClientRuntime`]: a client's side of a protocol.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::connection::Connection;
+use crate::invoke::{Invocation, InvokeError, SendError};
+use crate::player::Player;
+use crate::protocol::{Direction, Payload, Protocol};
+use crate::session::Session;
+use crate::stats::Stats;
+use crate::transport::{Channel, Packet};
+use crate::wire::{EncodeError, Writer};
+
+/// The server's id as the client's one peer.
+const SERVER: u32 = 0;
+
+/// A client's runtime: handlers of what the server sends, and what to send
+/// it. A cheap `Clone` handle; handlers may call back into it. Connected
+/// from creation until [`disconnect`](Self::disconnect).
+///
+/// Methods taking a message id panic if the protocol has no message of that
+/// id and kind in that direction: a bug in the calling (generated) code.
+/// Nothing the server sends makes the runtime panic.
+#[derive(Clone)]
+pub struct ClientRuntime {
+    session: Arc<Session>,
+}
+
+impl ClientRuntime {
+    pub fn new(protocol: &'static Protocol) -> Self {
+        let session = Session::new(protocol, Direction::ToClient);
+        session.add_peer(Some(Player::server()), None);
+        ClientRuntime { session }
+    }
+
+    pub fn protocol(&self) -> &'static Protocol {
+        self.session.protocol()
+    }
+
+    /// Connects a handler for server → client event `id`. Several handlers
+    /// may be connected; events that arrived while none was (up to 256 per
+    /// event) go to the first one to connect, at the next poll.
+    pub fn connect(
+        &self,
+        id: u16,
+        mut handler: impl FnMut(Payload) + Send + 'static,
+    ) -> Connection {
+        self.session.connect(
+            id,
+            Box::new(move |_server: &Player, payload| handler(payload)),
+        )
+    }
+
+    /// Sends client → server event `id`; `body` writes the parameters.
+    pub fn fire_server(
+        &self,
+        id: u16,
+        body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
+    ) -> Result<(), SendError> {
+        self.session.send_event(SERVER, id, body)
+    }
+
+    /// Sets the handler of server → client request `request_id`, replacing
+    /// any previous one. It writes the response body on success.
+    pub fn on_invoke(
+        &self,
+        request_id: u16,
+        mut handler: impl FnMut(Payload, &mut Writer) -> Result<(), InvokeError> + Send + 'static,
+    ) {
+        self.session.set_invoke_handler(
+            request_id,
+            Box::new(move |_server: &Player, payload, w: &mut Writer| handler(payload, w)),
+        );
+    }
+
+    /// Calls client → server request `request_id`; resolves to the
+    /// response's payload.
+    pub fn invoke_server(
+        &self,
+        request_id: u16,
+        body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
+    ) -> Invocation {
+        self.session.invoke(SERVER, request_id, body)
+    }
+
+    /// Ends the connection: every call awaiting the server fails with
+    /// `Disconnected` at once; sending fails with `NotConnected` from now on.
+    pub fn disconnect(&self) {
+        self.session.remove_peer(SERVER);
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.session.has_peer(SERVER)
+    }
+
+    /// Receives a reliable frame without instances.
+    pub fn receive(&self, frame: &[u8]) {
+        self.session
+            .receive(SERVER, Channel::Reliable, frame, Vec::new());
+    }
+
+    /// Receives a frame or datagram; its instance list is taken as the
+    /// client's view (`None` for what it cannot see).
+    pub fn receive_packet(&self, packet: &Packet) {
+        self.session.receive(
+            SERVER,
+            packet.channel,
+            &packet.bytes,
+            packet.instances.clone(),
+        );
+    }
+
+    /// One tick: delivers invocation results, fails calls past their timeout
+    /// (measured with `now`), and runs the handlers of what was received.
+    pub fn poll(&self, now: Duration) {
+        self.session.poll(now);
+    }
+
+    /// The bytes of this tick's packets: at most one reliable frame, then
+    /// the datagrams. Use [`take_packets`](Self::take_packets) when messages
+    /// carry instances.
+    pub fn take_outgoing(&self) -> Vec<Vec<u8>> {
+        self.take_packets().into_iter().map(|p| p.bytes).collect()
+    }
+
+    /// This tick's packets, each with the instances it references.
+    pub fn take_packets(&self) -> Vec<Packet> {
+        self.session
+            .take()
+            .into_iter()
+            .map(|(_, raw)| Packet {
+                channel: raw.channel,
+                bytes: raw.bytes,
+                instances: raw.instances.into_iter().map(Some).collect(),
+            })
+            .collect()
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.session.stats()
+    }
+}
+
+impl fmt::Debug for ClientRuntime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientRuntime")
+            .field("protocol", &self.protocol().name)
+            .field("connected", &self.is_connected())
+            .finish()
+    }
+}

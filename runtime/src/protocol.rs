@@ -1,0 +1,144 @@
+//! The protocol table: what generated code tells the runtime about a schema's
+//! messages (`docs/wire-format.md`, section 6).
+//!
+//! The generator emits one `static` [`Protocol`] per schema. Message ids are
+//! the indices into [`Protocol::to_server`] and [`Protocol::to_client`]; the
+//! runtime writes and reads every message header (id, call id, status,
+//! sequence number) and generated code writes and reads the bodies only.
+
+use std::any::Any;
+use std::time::Duration;
+
+use crate::wire;
+
+/// A decoded message body: the generated decoder's value, boxed. Generated
+/// code downcasts it back (see [`crate::Typed`]).
+pub type Payload = Box<dyn Any + Send>;
+
+/// Decodes one message body (everything after the header) into a [`Payload`].
+/// It must read exactly the body: the frame's next message starts where it
+/// stops.
+pub type DecodeFn = fn(&mut wire::Reader<'_>) -> Result<Payload, wire::DecodeError>;
+
+/// The timeout the generator uses for a remote function without `@timeout`.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// All messages of one schema, numbered per direction (section 6.1).
+#[derive(Debug)]
+pub struct Protocol {
+    pub name: &'static str,
+    /// A hash of the schema's IR (the generator computes it): both ends must
+    /// be generated from the same schema.
+    pub fingerprint: u64,
+    /// Client → server messages; the index is the message id.
+    pub to_server: &'static [MessageSpec],
+    /// Server → client messages; the index is the message id.
+    pub to_client: &'static [MessageSpec],
+}
+
+/// One message of one direction.
+#[derive(Debug)]
+pub struct MessageSpec {
+    /// For diagnostics: `"Combat.Attack"`, `"Shop.Buy (request)"`, ...
+    pub name: &'static str,
+    pub kind: MessageKind,
+    pub decode: DecodeFn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Event {
+        unreliable: bool,
+        ordered: bool,
+        rate: Option<Rate>,
+    },
+    /// A remote function's request. `response_id` is the id of its response
+    /// in the other direction.
+    Request {
+        timeout: Duration,
+        rate: Option<Rate>,
+        response_id: u16,
+    },
+    /// A remote function's response; on success its body decodes to the
+    /// function's returns. `request_id` is the id of its request in the other
+    /// direction.
+    Response { request_id: u16 },
+}
+
+impl MessageKind {
+    /// Whether the message travels alone in an unreliable datagram.
+    pub fn is_unreliable(&self) -> bool {
+        matches!(
+            self,
+            MessageKind::Event {
+                unreliable: true,
+                ..
+            }
+        )
+    }
+
+    /// Whether the header carries a sequence number (`@ordered @unreliable`).
+    pub fn is_sequenced(&self) -> bool {
+        matches!(
+            self,
+            MessageKind::Event {
+                unreliable: true,
+                ordered: true,
+                ..
+            }
+        )
+    }
+
+    /// The receiver's rate limit for this message, if any.
+    pub fn rate(&self) -> Option<Rate> {
+        match *self {
+            MessageKind::Event { rate, .. } | MessageKind::Request { rate, .. } => rate,
+            MessageKind::Response { .. } => None,
+        }
+    }
+}
+
+/// `@rate(count / per)`: at most `count` messages of one sender accepted per
+/// window of `per`, measured with the time passed to `poll`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub count: u32,
+    pub per: Duration,
+}
+
+/// A direction of travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    ToServer,
+    ToClient,
+}
+
+impl Direction {
+    pub fn reverse(self) -> Direction {
+        match self {
+            Direction::ToServer => Direction::ToClient,
+            Direction::ToClient => Direction::ToServer,
+        }
+    }
+}
+
+impl Protocol {
+    /// The messages sent in `direction`.
+    pub fn messages(&self, direction: Direction) -> &'static [MessageSpec] {
+        match direction {
+            Direction::ToServer => self.to_server,
+            Direction::ToClient => self.to_client,
+        }
+    }
+
+    /// The message `id` of `direction`, if there is one.
+    pub fn message(&self, direction: Direction, id: u16) -> Option<&'static MessageSpec> {
+        self.messages(direction).get(usize::from(id))
+    }
+
+    /// Whether message ids of `direction` are `u16` (more than 256 messages)
+    /// rather than `u8`.
+    pub fn wide_ids(&self, direction: Direction) -> bool {
+        self.messages(direction).len() > 256
+    }
+}

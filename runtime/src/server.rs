@@ -1,0 +1,202 @@
+//! [`ServerRuntime`]: the server's side of a protocol.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::connection::Connection;
+use crate::instances::InstanceRegistry;
+use crate::invoke::{Invocation, InvokeError, SendError};
+use crate::player::Player;
+use crate::protocol::{Direction, Payload, Protocol};
+use crate::session::Session;
+use crate::stats::Stats;
+use crate::transport::{Channel, Packet};
+use crate::wire::{EncodeError, Writer};
+
+/// The server's runtime: players, handlers of what clients send, and what to
+/// send them. A cheap `Clone` handle; handlers may call back into it.
+///
+/// The game loop (or a transport such as
+/// [`MemoryNetwork`](crate::transport::memory::MemoryNetwork)) feeds received
+/// packets to [`receive_packet`](Self::receive_packet), calls
+/// [`poll`](Self::poll) once per tick, then sends what
+/// [`take_packets`](Self::take_packets) returns.
+///
+/// Methods taking a message id panic if the protocol has no message of that
+/// id and kind in that direction: a bug in the calling (generated) code.
+/// Nothing a client sends makes the runtime panic.
+#[derive(Clone)]
+pub struct ServerRuntime {
+    session: Arc<Session>,
+    instances: InstanceRegistry,
+}
+
+impl ServerRuntime {
+    pub fn new(protocol: &'static Protocol) -> Self {
+        ServerRuntime::with_instances(protocol, InstanceRegistry::new())
+    }
+
+    /// A server whose view of instances is `instances`.
+    pub fn with_instances(protocol: &'static Protocol, instances: InstanceRegistry) -> Self {
+        ServerRuntime {
+            session: Session::new(protocol, Direction::ToServer),
+            instances,
+        }
+    }
+
+    pub fn protocol(&self) -> &'static Protocol {
+        self.session.protocol()
+    }
+
+    /// The instances the server knows and who sees them.
+    pub fn instances(&self) -> &InstanceRegistry {
+        &self.instances
+    }
+
+    /// The connected players, by id.
+    pub fn players(&self) -> Vec<Player> {
+        self.session.peers()
+    }
+
+    /// Connects a handler for client → server event `id`. It gets the
+    /// sending player first. Several handlers may be connected; events that
+    /// arrived while none was (up to 256 per event) go to the first one to
+    /// connect, at the next poll.
+    pub fn connect(
+        &self,
+        id: u16,
+        handler: impl FnMut(&Player, Payload) + Send + 'static,
+    ) -> Connection {
+        self.session.connect(id, Box::new(handler))
+    }
+
+    /// Sends server → client event `id` to `player`; `body` writes the
+    /// parameters.
+    pub fn fire_client(
+        &self,
+        player: &Player,
+        id: u16,
+        body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
+    ) -> Result<(), SendError> {
+        self.session.send_event(player.id, id, body)
+    }
+
+    /// Sends server → client event `id` to every connected player.
+    pub fn fire_all_clients(
+        &self,
+        id: u16,
+        body: impl Fn(&mut Writer) -> Result<(), EncodeError>,
+    ) -> Result<(), SendError> {
+        self.session.broadcast_event(id, body)
+    }
+
+    /// Sets the handler of client → server request `request_id`, replacing
+    /// any previous one. It writes the response body on success.
+    pub fn on_invoke(
+        &self,
+        request_id: u16,
+        handler: impl FnMut(&Player, Payload, &mut Writer) -> Result<(), InvokeError> + Send + 'static,
+    ) {
+        self.session
+            .set_invoke_handler(request_id, Box::new(handler));
+    }
+
+    /// Calls server → client request `request_id` on `player`; resolves to
+    /// the response's payload. A client that does not answer in time fails
+    /// the call with `Timeout`, one that leaves with `Disconnected`.
+    pub fn invoke_client(
+        &self,
+        player: &Player,
+        request_id: u16,
+        body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
+    ) -> Invocation {
+        self.session.invoke(player.id, request_id, body)
+    }
+
+    /// A new player, named `Player{id}` (the transport calls this).
+    pub fn connect_player(&self) -> Player {
+        self.session.add_peer(None, None)
+    }
+
+    /// A new player with a name.
+    pub fn connect_player_named(&self, name: impl Into<String>) -> Player {
+        self.session.add_peer(None, Some(name.into()))
+    }
+
+    /// Removes a player: every call awaiting its answer fails with
+    /// `Disconnected` at once; what was still to be sent to it is dropped.
+    pub fn disconnect_player(&self, player: &Player) {
+        self.session.remove_peer(player.id);
+    }
+
+    /// Receives a reliable frame without instances (see
+    /// [`receive_packet`](Self::receive_packet)).
+    pub fn receive(&self, from: &Player, frame: &[u8]) {
+        self.session
+            .receive(from.id, Channel::Reliable, frame, Vec::new());
+    }
+
+    /// Receives a frame or datagram from `from`. Instances it references that
+    /// the player cannot see decode as `None`. A frame that does not decode
+    /// is dropped whole and counted in [`stats`](Self::stats).
+    pub fn receive_packet(&self, from: &Player, packet: &Packet) {
+        let instances = self
+            .instances
+            .view_for(from, packet.instances.iter().copied());
+        self.session
+            .receive(from.id, packet.channel, &packet.bytes, instances);
+    }
+
+    /// One tick: delivers invocation results, fails calls past their timeout
+    /// (measured with `now`), and runs the handlers of what was received.
+    pub fn poll(&self, now: Duration) {
+        self.session.poll(now);
+    }
+
+    /// The bytes of this tick's packets: at most one reliable frame per
+    /// player, then its datagrams. The instance lists are left out: use
+    /// [`take_packets`](Self::take_packets) when messages carry instances.
+    pub fn take_outgoing(&self) -> Vec<(Player, Vec<u8>)> {
+        self.take_packets()
+            .into_iter()
+            .map(|(player, packet)| (player, packet.bytes))
+            .collect()
+    }
+
+    /// This tick's packets, each with its instance list as its player sees
+    /// it: at most one reliable frame per player, then its datagrams in send
+    /// order. (The one exception: a response whose handler referenced new
+    /// instances while another message to the same player did too starts a
+    /// second frame, since indices into one list would clash.)
+    pub fn take_packets(&self) -> Vec<(Player, Packet)> {
+        self.session
+            .take()
+            .into_iter()
+            .map(|(player, raw)| {
+                let instances = self
+                    .instances
+                    .view_for(&player, raw.instances.into_iter().map(Some));
+                let packet = Packet {
+                    channel: raw.channel,
+                    bytes: raw.bytes,
+                    instances,
+                };
+                (player, packet)
+            })
+            .collect()
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.session.stats()
+    }
+}
+
+impl fmt::Debug for ServerRuntime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerRuntime")
+            .field("protocol", &self.protocol().name)
+            .field("players", &self.players())
+            .finish()
+    }
+}

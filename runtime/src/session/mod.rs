@@ -1,0 +1,332 @@
+//! The core both runtimes share: peers, handlers, queues and pending calls.
+//!
+//! [`ServerRuntime`](crate::ServerRuntime) and
+//! [`ClientRuntime`](crate::ClientRuntime) are thin faces over a [`Session`]:
+//! the server's peers are its players, the client's one peer is the server
+//! (player id 0). All state sits behind one mutex that is never held while a
+//! handler, a body encoder or a decoder runs.
+//!
+//! - `mod.rs`: the state, peers, handler registration, stats.
+//! - `receive.rs`: accepting or rejecting frames.
+//! - `send.rs`: events, invocations and responses going out.
+//! - `poll.rs`: the tick: results, timeouts, and running handlers.
+
+mod poll;
+mod receive;
+mod send;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::ops::Range;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::connection::{Connection, HandlerSet};
+use crate::frame::{Outbox, RawPacket};
+use crate::invoke::{InvokeError, Slot};
+use crate::lock::lock;
+use crate::player::Player;
+use crate::protocol::{Direction, MessageKind, MessageSpec, Payload, Protocol};
+use crate::stats::Stats;
+use crate::types::InstanceId;
+use crate::wire::Writer;
+
+/// A remote event handler; the client's ignore the player (the server).
+pub(crate) type EventHandler = Box<dyn FnMut(&Player, Payload) + Send>;
+/// A remote function handler; it writes the response body.
+pub(crate) type InvokeHandler =
+    Box<dyn FnMut(&Player, Payload, &mut Writer) -> Result<(), InvokeError> + Send>;
+
+/// Events of one kind kept while no handler is connected; more are dropped.
+pub const MAX_WAITING_EVENTS: usize = 256;
+
+pub(crate) struct Session {
+    protocol: &'static Protocol,
+    /// The direction of the messages this side receives.
+    incoming: Direction,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The time of the latest `poll` (deadlines count from it).
+    now: Duration,
+    peers: BTreeMap<u32, Peer>,
+    last_peer: u32,
+    events: HashMap<u16, EventSlot>,
+    invoke_handlers: HashMap<u16, Arc<Mutex<InvokeHandler>>>,
+    last_handler: u64,
+    /// Handlers to run at the next poll, in arrival order.
+    work: VecDeque<Work>,
+    /// Invocation results to deliver at the next poll.
+    results: Vec<(Slot<Payload>, Result<Payload, InvokeError>)>,
+    stats: Stats,
+    polling: bool,
+}
+
+struct Peer {
+    player: Player,
+    outbox: Outbox,
+    /// Next sequence number per `@ordered @unreliable` event sent.
+    send_seq: HashMap<u16, u16>,
+    /// Last sequence number accepted per `@ordered @unreliable` event.
+    recv_seq: HashMap<u16, u16>,
+    /// Calls to this peer awaiting a response, by call id.
+    calls: BTreeMap<u16, PendingCall>,
+    next_call: u16,
+    /// `@rate` windows per message id received.
+    rates: HashMap<u16, RateWindow>,
+}
+
+struct PendingCall {
+    /// The response's id in the direction this side receives.
+    response_id: u16,
+    deadline: Duration,
+    slot: Slot<Payload>,
+}
+
+struct RateWindow {
+    start: Duration,
+    count: u32,
+}
+
+#[derive(Default)]
+struct EventSlot {
+    handlers: Vec<(u64, Arc<Mutex<EventHandler>>)>,
+    /// Received while no handler was connected.
+    waiting: VecDeque<Received>,
+}
+
+/// A received event, kept so each handler can have its own payload.
+struct Received {
+    from: Player,
+    frame: Arc<[u8]>,
+    body: Range<usize>,
+    instances: Arc<[Option<InstanceId>]>,
+    /// The payload decoded on receipt, for the first handler; the others
+    /// decode `frame[body]` again.
+    payload: Option<Payload>,
+}
+
+enum Work {
+    Event {
+        id: u16,
+        target: Target,
+        event: Received,
+    },
+    Request {
+        from: Player,
+        id: u16,
+        call: u16,
+        payload: Payload,
+    },
+}
+
+/// Who a queued event goes to.
+#[derive(Clone, Copy)]
+enum Target {
+    /// The handlers connected when it runs.
+    All,
+    /// The handler whose connecting released it from the waiting queue (or,
+    /// if that one is gone, all).
+    Only(u64),
+}
+
+impl Peer {
+    fn new(player: Player) -> Self {
+        Peer {
+            player,
+            outbox: Outbox::default(),
+            send_seq: HashMap::new(),
+            recv_seq: HashMap::new(),
+            calls: BTreeMap::new(),
+            next_call: 0,
+            rates: HashMap::new(),
+        }
+    }
+}
+
+impl Session {
+    /// A session receiving the messages of `incoming`.
+    pub(crate) fn new(protocol: &'static Protocol, incoming: Direction) -> Arc<Self> {
+        Arc::new(Session {
+            protocol,
+            incoming,
+            state: Mutex::new(State::default()),
+        })
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        lock(&self.state)
+    }
+
+    pub(crate) fn protocol(&self) -> &'static Protocol {
+        self.protocol
+    }
+
+    fn outgoing(&self) -> Direction {
+        self.incoming.reverse()
+    }
+
+    /// The spec of message `id` this side sends; panics on an id the
+    /// protocol does not have (a bug in the calling code, not bad input).
+    fn outgoing_spec(&self, id: u16) -> &'static MessageSpec {
+        let direction = self.outgoing();
+        self.protocol.message(direction, id).unwrap_or_else(|| {
+            panic!(
+                "{}: no message {id} in the {direction:?} direction",
+                self.protocol.name
+            )
+        })
+    }
+
+    fn incoming_spec(&self, id: u16) -> &'static MessageSpec {
+        let direction = self.incoming;
+        self.protocol.message(direction, id).unwrap_or_else(|| {
+            panic!(
+                "{}: no message {id} in the {direction:?} direction",
+                self.protocol.name
+            )
+        })
+    }
+
+    /// Adds a peer: the given player, or (server) a new one named
+    /// `name` or `Player{id}`.
+    pub(crate) fn add_peer(&self, player: Option<Player>, name: Option<String>) -> Player {
+        let mut state = self.state();
+        let player = player.unwrap_or_else(|| {
+            let id = state.last_peer + 1;
+            Player {
+                id,
+                name: name.unwrap_or_else(|| format!("Player{id}")),
+            }
+        });
+        state.last_peer = state.last_peer.max(player.id);
+        state.peers.insert(player.id, Peer::new(player.clone()));
+        player
+    }
+
+    /// Removes a peer; its pending invocations fail with `Disconnected` at
+    /// once, and what was still to be sent to it is dropped.
+    pub(crate) fn remove_peer(&self, id: u32) {
+        let peer = self.state().peers.remove(&id);
+        if let Some(peer) = peer {
+            for call in peer.calls.into_values() {
+                call.slot.fill(Err(InvokeError::Disconnected));
+            }
+        }
+    }
+
+    pub(crate) fn has_peer(&self, id: u32) -> bool {
+        self.state().peers.contains_key(&id)
+    }
+
+    pub(crate) fn peers(&self) -> Vec<Player> {
+        let state = self.state();
+        state.peers.values().map(|p| p.player.clone()).collect()
+    }
+
+    /// Connects an event handler for incoming event `id`. Events that waited
+    /// for a handler go to this one at the next poll.
+    pub(crate) fn connect(self: &Arc<Self>, id: u16, handler: EventHandler) -> Connection {
+        let spec = self.incoming_spec(id);
+        assert!(
+            matches!(spec.kind, MessageKind::Event { .. }),
+            "{}: message {id} ({}) is not an event",
+            self.protocol.name,
+            spec.name
+        );
+        let mut state = self.state();
+        state.last_handler += 1;
+        let handler_id = state.last_handler;
+        let State { events, work, .. } = &mut *state;
+        let slot = events.entry(id).or_default();
+        slot.handlers
+            .push((handler_id, Arc::new(Mutex::new(handler))));
+        for event in slot.waiting.drain(..) {
+            work.push_back(Work::Event {
+                id,
+                target: Target::Only(handler_id),
+                event,
+            });
+        }
+        drop(state);
+        Connection::new(self, handler_id)
+    }
+
+    /// Sets the handler of incoming request `id`, replacing any other.
+    pub(crate) fn set_invoke_handler(&self, id: u16, handler: InvokeHandler) {
+        let spec = self.incoming_spec(id);
+        assert!(
+            matches!(spec.kind, MessageKind::Request { .. }),
+            "{}: message {id} ({}) is not a request",
+            self.protocol.name,
+            spec.name
+        );
+        self.state()
+            .invoke_handlers
+            .insert(id, Arc::new(Mutex::new(handler)));
+    }
+
+    /// The packets of this tick, per peer.
+    pub(crate) fn take(&self) -> Vec<(Player, RawPacket)> {
+        let mut state = self.state();
+        let State { peers, stats, .. } = &mut *state;
+        let mut out = Vec::new();
+        for peer in peers.values_mut() {
+            for packet in peer.outbox.take() {
+                match packet.channel {
+                    crate::transport::Channel::Reliable => stats.frames_sent += 1,
+                    crate::transport::Channel::Unreliable => stats.datagrams_sent += 1,
+                }
+                stats.bytes_sent += packet.bytes.len() as u64;
+                out.push((peer.player.clone(), packet));
+            }
+        }
+        out
+    }
+
+    pub(crate) fn stats(&self) -> Stats {
+        let state = self.state();
+        let mut stats = state.stats.clone();
+        stats.events_waiting = state
+            .events
+            .values()
+            .map(|slot| slot.waiting.len() as u64)
+            .sum();
+        stats
+    }
+}
+
+impl State {
+    /// Queues a received event: to run at the next poll if a handler is
+    /// connected, else to wait for one (up to [`MAX_WAITING_EVENTS`]).
+    fn enqueue_event(&mut self, id: u16, target: Target, event: Received) {
+        let slot = self.events.entry(id).or_default();
+        if slot.handlers.is_empty() {
+            if slot.waiting.len() >= MAX_WAITING_EVENTS {
+                self.stats.events_dropped += 1;
+            } else {
+                slot.waiting.push_back(event);
+            }
+        } else {
+            self.work.push_back(Work::Event { id, target, event });
+        }
+    }
+}
+
+impl HandlerSet for Session {
+    fn disconnect(&self, id: u64) {
+        let mut state = self.state();
+        for slot in state.events.values_mut() {
+            slot.handlers.retain(|(handler, _)| *handler != id);
+        }
+    }
+
+    fn is_connected(&self, id: u64) -> bool {
+        let state = self.state();
+        state
+            .events
+            .values()
+            .any(|slot| slot.handlers.iter().any(|(handler, _)| *handler == id))
+    }
+}

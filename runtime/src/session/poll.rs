@@ -1,0 +1,190 @@
+//! The tick: deliver invocation results, expire timeouts, then run the
+//! handlers of what was received, each without the lock and isolated with
+//! `catch_unwind`.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::{EventHandler, Received, Session, State, Target, Work};
+use crate::invoke::InvokeError;
+use crate::lock::lock;
+use crate::player::Player;
+use crate::protocol::Payload;
+use crate::wire::Reader;
+
+/// Clears the `polling` flag however `poll` ends.
+struct PollGuard<'a>(&'a Session);
+
+impl Drop for PollGuard<'_> {
+    fn drop(&mut self) {
+        self.0.state().polling = false;
+    }
+}
+
+impl Session {
+    /// One tick at time `now`. A `poll` from inside a handler (or while
+    /// another thread polls) returns at once.
+    pub(crate) fn poll(&self, now: Duration) {
+        let (results, work) = {
+            let mut state = self.state();
+            if state.polling {
+                return;
+            }
+            state.polling = true;
+            state.now = state.now.max(now);
+            state.expire_calls();
+            (
+                std::mem::take(&mut state.results),
+                std::mem::take(&mut state.work),
+            )
+        };
+        let _guard = PollGuard(self);
+        for (slot, result) in results {
+            slot.fill(result);
+        }
+        for item in work {
+            match item {
+                Work::Event { id, target, event } => self.run_event(id, target, event),
+                Work::Request {
+                    from,
+                    id,
+                    call,
+                    payload,
+                } => self.run_request(from, id, call, payload),
+            }
+        }
+    }
+
+    fn run_event(&self, id: u16, target: Target, mut event: Received) {
+        let handlers = {
+            let mut state = self.state();
+            let handlers = state.handlers_for(id, target);
+            if handlers.is_empty() {
+                // Disconnected since it was queued: wait for the next one.
+                state.enqueue_event(id, Target::All, event);
+                return;
+            }
+            handlers
+        };
+        let decode = self.incoming_spec(id).decode;
+        let mut panics = 0;
+        for (handler_id, handler) in handlers {
+            // A handler disconnected by an earlier one does not run.
+            if !self.handler_connected(id, handler_id) {
+                continue;
+            }
+            let payload = match event.payload.take() {
+                Some(payload) => payload,
+                None => {
+                    let mut reader =
+                        Reader::with_instances(&event.frame[event.body.clone()], &event.instances);
+                    reader.start_message();
+                    match decode(&mut reader) {
+                        Ok(payload) => payload,
+                        // It decoded on receipt: cannot happen.
+                        Err(_) => continue,
+                    }
+                }
+            };
+            if !run_event_handler(&handler, &event.from, payload) {
+                panics += 1;
+            }
+        }
+        self.state().stats.handler_panics += panics;
+    }
+
+    fn handler_connected(&self, id: u16, handler_id: u64) -> bool {
+        let state = self.state();
+        state
+            .events
+            .get(&id)
+            .is_some_and(|slot| slot.handlers.iter().any(|(h, _)| *h == handler_id))
+    }
+
+    fn run_request(&self, from: Player, id: u16, call: u16, payload: Payload) {
+        let response_id = self.response_id(id);
+        let wide = self.protocol.wide_ids(self.outgoing());
+        let (handler, mut draft) = {
+            let mut state = self.state();
+            let handler = state.invoke_handlers.get(&id).cloned();
+            let Some(peer) = state.peers.get_mut(&from.id) else {
+                return; // gone: nobody to answer
+            };
+            let Some(handler) = handler else {
+                let bytes = self.error_response_for(response_id, call, &InvokeError::NoHandler);
+                peer.outbox.push_plain(&bytes);
+                return;
+            };
+            (handler, peer.outbox.draft())
+        };
+        let w = draft.writer();
+        crate::frame::write_id(w, wide, response_id);
+        w.u16(call);
+        w.bool(true);
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut handler = lock(&handler);
+            (*handler)(&from, payload, draft.writer())
+        }));
+        let mut state = self.state();
+        if outcome.is_err() {
+            state.stats.handler_panics += 1;
+        }
+        let Some(peer) = state.peers.get_mut(&from.id) else {
+            return;
+        };
+        let err = match outcome {
+            Ok(Ok(())) => {
+                peer.outbox.commit(draft);
+                return;
+            }
+            Ok(Err(err)) => err,
+            Err(_) => InvokeError::Panicked,
+        };
+        let bytes = self.error_response_for(response_id, call, &err);
+        peer.outbox.push_plain(&bytes);
+    }
+}
+
+/// Runs one event handler; false if it panicked.
+fn run_event_handler(handler: &Mutex<EventHandler>, from: &Player, payload: Payload) -> bool {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut handler = lock(handler);
+        (*handler)(from, payload)
+    }))
+    .is_ok()
+}
+
+impl State {
+    /// Fails every call whose deadline has passed with `Timeout` (delivered
+    /// with this poll's results).
+    fn expire_calls(&mut self) {
+        let now = self.now;
+        for peer in self.peers.values_mut() {
+            let expired: Vec<u16> = peer
+                .calls
+                .iter()
+                .filter(|(_, call)| call.deadline <= now)
+                .map(|(&id, _)| id)
+                .collect();
+            for id in expired {
+                if let Some(call) = peer.calls.remove(&id) {
+                    self.stats.timeouts += 1;
+                    self.results.push((call.slot, Err(InvokeError::Timeout)));
+                }
+            }
+        }
+    }
+
+    fn handlers_for(&self, id: u16, target: Target) -> Vec<(u64, Arc<Mutex<EventHandler>>)> {
+        let Some(slot) = self.events.get(&id) else {
+            return Vec::new();
+        };
+        if let Target::Only(only) = target {
+            if let Some(found) = slot.handlers.iter().find(|(h, _)| *h == only) {
+                return vec![found.clone()];
+            }
+        }
+        slot.handlers.clone()
+    }
+}

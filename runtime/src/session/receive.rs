@@ -1,0 +1,205 @@
+//! Accepting a frame: decode it whole (outside the lock), then queue its
+//! events and requests and match its responses.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{PendingCall, RateWindow, Received, Session, State, Target, Work};
+use crate::frame::{decode_frame, Decoded};
+use crate::invoke::{error_from_text, RATE_LIMITED};
+use crate::protocol::Rate;
+use crate::stats::RejectReason;
+use crate::transport::Channel;
+use crate::types::InstanceId;
+
+impl Session {
+    /// Receives a frame or datagram from peer `from`. `instances` is this
+    /// side's view of the frame's instance list. A frame that fails to
+    /// decode is dropped whole and counted.
+    pub(crate) fn receive(
+        &self,
+        from: u32,
+        channel: Channel,
+        bytes: &[u8],
+        instances: Vec<Option<InstanceId>>,
+    ) {
+        if !self.has_peer(from) {
+            self.state().reject(RejectReason::UnknownSender);
+            return;
+        }
+        let decoded = decode_frame(self.protocol, self.incoming, channel, bytes, &instances);
+        let messages = match decoded {
+            Ok(messages) => messages,
+            Err(reason) => {
+                self.state().reject(reason);
+                return;
+            }
+        };
+        // Kept only if an event is to be decoded again for more handlers.
+        let needs_frame = messages.iter().any(|m| matches!(m, Decoded::Event { .. }));
+        let frame: Arc<[u8]> = if needs_frame {
+            Arc::from(bytes)
+        } else {
+            Arc::from(&[][..])
+        };
+        let instances: Arc<[Option<InstanceId>]> = Arc::from(instances);
+
+        let mut state = self.state();
+        let now = state.now;
+        let State {
+            peers,
+            stats,
+            results,
+            work,
+            ..
+        } = &mut *state;
+        let Some(peer) = peers.get_mut(&from) else {
+            state.reject(RejectReason::UnknownSender);
+            return;
+        };
+        stats.frames_received += 1;
+        stats.messages_received += messages.len() as u64;
+        let mut events = Vec::new();
+        for message in messages {
+            match message {
+                Decoded::Event {
+                    id,
+                    seq,
+                    body,
+                    payload,
+                } => {
+                    if let Some(seq) = seq {
+                        if !accept_sequence(&mut peer.recv_seq, id, seq) {
+                            stats.stale_dropped += 1;
+                            continue;
+                        }
+                    }
+                    let rate = self.incoming_spec(id).kind.rate();
+                    if over_rate(&mut peer.rates, id, rate, now) {
+                        stats.rate_limited += 1;
+                        continue;
+                    }
+                    let event = Received {
+                        from: peer.player.clone(),
+                        frame: frame.clone(),
+                        body,
+                        instances: instances.clone(),
+                        payload: Some(payload),
+                    };
+                    events.push((id, event));
+                }
+                Decoded::Request { id, call, payload } => {
+                    let rate = self.incoming_spec(id).kind.rate();
+                    if over_rate(&mut peer.rates, id, rate, now) {
+                        stats.rate_limited += 1;
+                        let response_id = self.response_id(id);
+                        let bytes = self.error_response(response_id, call, RATE_LIMITED);
+                        peer.outbox.push_plain(&bytes);
+                        continue;
+                    }
+                    work.push_back(Work::Request {
+                        from: peer.player.clone(),
+                        id,
+                        call,
+                        payload,
+                    });
+                }
+                Decoded::Response { id, call, result } => {
+                    let matches = peer
+                        .calls
+                        .get(&call)
+                        .is_some_and(|pending| pending.response_id == id);
+                    if !matches {
+                        stats.unmatched_responses += 1;
+                        continue;
+                    }
+                    if let Some(PendingCall { slot, .. }) = peer.calls.remove(&call) {
+                        results.push((slot, result.map_err(error_from_text)));
+                    }
+                }
+            }
+        }
+        for (id, event) in events {
+            state.enqueue_event(id, Target::All, event);
+        }
+    }
+}
+
+impl State {
+    fn reject(&mut self, reason: RejectReason) {
+        self.stats.rejected.count(&reason);
+        self.stats.last_rejection = Some(reason);
+    }
+}
+
+/// Section 6.2: accept the first sequence number, then one only if it is
+/// newer by 1 to 32767 (modulo 2^16).
+fn accept_sequence(last: &mut HashMap<u16, u16>, id: u16, seq: u16) -> bool {
+    match last.get(&id) {
+        Some(&previous) if !(1..=0x7FFF).contains(&seq.wrapping_sub(previous)) => false,
+        _ => {
+            last.insert(id, seq);
+            true
+        }
+    }
+}
+
+/// Counts a message against its `@rate` window; true if it is over.
+fn over_rate(
+    windows: &mut HashMap<u16, RateWindow>,
+    id: u16,
+    rate: Option<Rate>,
+    now: Duration,
+) -> bool {
+    let Some(rate) = rate else {
+        return false;
+    };
+    let window = windows.entry(id).or_insert(RateWindow {
+        start: now,
+        count: 0,
+    });
+    if now < window.start || now >= window.start.saturating_add(rate.per) {
+        *window = RateWindow {
+            start: now,
+            count: 0,
+        };
+    }
+    if window.count >= rate.count {
+        return true;
+    }
+    window.count += 1;
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequence_numbers_wrap() {
+        let mut last = HashMap::new();
+        assert!(accept_sequence(&mut last, 0, 65535));
+        assert!(accept_sequence(&mut last, 0, 0));
+        assert!(!accept_sequence(&mut last, 0, 65535));
+        assert!(!accept_sequence(&mut last, 0, 0));
+        assert!(accept_sequence(&mut last, 0, 32767));
+        assert!(!accept_sequence(&mut last, 0, 32767 + 32768));
+        assert!(accept_sequence(&mut last, 1, 9));
+    }
+
+    #[test]
+    fn rate_windows_reset() {
+        let rate = Some(Rate {
+            count: 2,
+            per: Duration::from_secs(1),
+        });
+        let mut windows = HashMap::new();
+        let t = Duration::from_millis;
+        assert!(!over_rate(&mut windows, 0, rate, t(0)));
+        assert!(!over_rate(&mut windows, 0, rate, t(10)));
+        assert!(over_rate(&mut windows, 0, rate, t(999)));
+        assert!(!over_rate(&mut windows, 0, rate, t(1000)));
+        assert!(!over_rate(&mut windows, 0, None, t(1000)));
+    }
+}

@@ -1,0 +1,121 @@
+//! Counters a runtime keeps about what it dropped, rejected and sent.
+
+use std::fmt;
+
+use crate::wire::DecodeError;
+
+/// A snapshot of a runtime's counters (`ServerRuntime::stats`,
+/// `ClientRuntime::stats`). Counters only grow, except `events_waiting`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// Events received while no handler was connected, waiting for one now.
+    pub events_waiting: u64,
+    /// Events dropped because 256 of that event were already waiting for a
+    /// handler.
+    pub events_dropped: u64,
+    /// Reliable frames and datagrams accepted.
+    pub frames_received: u64,
+    /// Messages in the accepted frames.
+    pub messages_received: u64,
+    /// Frames and datagrams dropped whole, by reason.
+    pub rejected: Rejected,
+    /// The latest rejection, for diagnostics.
+    pub last_rejection: Option<RejectReason>,
+    /// `@ordered @unreliable` events that arrived after a newer one.
+    pub stale_dropped: u64,
+    /// Responses that matched no call awaiting one (late, after a timeout,
+    /// or made up).
+    pub unmatched_responses: u64,
+    /// Messages over their `@rate` limit (events dropped, requests refused).
+    pub rate_limited: u64,
+    /// Invocations that timed out.
+    pub timeouts: u64,
+    /// Handlers that panicked (each caught; the runtime kept running).
+    pub handler_panics: u64,
+    /// Reliable frames handed out by `take_outgoing`.
+    pub frames_sent: u64,
+    /// Unreliable datagrams handed out by `take_outgoing`.
+    pub datagrams_sent: u64,
+    /// Bytes in those frames and datagrams.
+    pub bytes_sent: u64,
+}
+
+/// Frames dropped whole, by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rejected {
+    /// A message id this direction does not have.
+    pub unknown_message: u64,
+    /// A header or body that does not decode (a value breaking its type,
+    /// input ending early, a bad instance reference, ...).
+    pub decode: u64,
+    /// A datagram with bytes left after its one message.
+    pub trailing_bytes: u64,
+    /// A datagram that is not one `@unreliable` event.
+    pub not_unreliable: u64,
+    /// A frame from a player who is not connected.
+    pub unknown_sender: u64,
+}
+
+impl Rejected {
+    pub fn total(&self) -> u64 {
+        self.unknown_message
+            + self.decode
+            + self.trailing_bytes
+            + self.not_unreliable
+            + self.unknown_sender
+    }
+
+    pub(crate) fn count(&mut self, reason: &RejectReason) {
+        let counter = match reason {
+            RejectReason::UnknownMessage { .. } => &mut self.unknown_message,
+            RejectReason::Decode { .. } => &mut self.decode,
+            RejectReason::TrailingBytes { .. } => &mut self.trailing_bytes,
+            RejectReason::NotUnreliable { .. } => &mut self.not_unreliable,
+            RejectReason::UnknownSender => &mut self.unknown_sender,
+        };
+        *counter += 1;
+    }
+}
+
+/// Why a frame was dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RejectReason {
+    UnknownMessage {
+        id: u16,
+    },
+    /// `message` is the spec's name, or `"header"` when the header itself
+    /// did not decode.
+    Decode {
+        message: &'static str,
+        error: DecodeError,
+    },
+    TrailingBytes {
+        remaining: usize,
+    },
+    NotUnreliable {
+        message: &'static str,
+    },
+    UnknownSender,
+}
+
+impl fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RejectReason::UnknownMessage { id } => write!(f, "unknown message id {id}"),
+            RejectReason::Decode { message, error } => write!(f, "{message}: {error}"),
+            RejectReason::TrailingBytes { remaining } => {
+                write!(
+                    f,
+                    "{remaining} bytes left over after the datagram's message"
+                )
+            }
+            RejectReason::NotUnreliable { message } => {
+                write!(
+                    f,
+                    "{message} is not an @unreliable event but came as a datagram"
+                )
+            }
+            RejectReason::UnknownSender => f.write_str("the sender is not connected"),
+        }
+    }
+}
