@@ -5,10 +5,12 @@
 //! The pipeline is `load` (files and imports) → [`syntax`] → [`resolve`] →
 //! [`check`]; [`compile`] runs it all and returns every diagnostic.
 
+pub mod build;
 pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod diag;
+pub mod gen;
 pub mod ir;
 pub mod load;
 pub mod resolve;

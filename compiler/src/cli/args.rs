@@ -30,6 +30,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the resolved model (IR) of one schema file as JSON
     Ir(IrArgs),
+    /// Generate code for one schema file (and what it imports)
+    Gen(GenArgs),
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +73,28 @@ pub struct IrArgs {
     /// The schema file to compile (its imports are followed)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// The language to generate
+    #[arg(value_enum, value_name = "LANGUAGE")]
+    pub language: Language,
+
+    /// The schema file to compile (its imports are followed)
+    #[arg(value_name = "SCHEMA")]
+    pub file: PathBuf,
+
+    /// Where to write the code (default: standard output)
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// What `gen` generates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Language {
+    /// A Rust module for the `tether-runtime` crate
+    Rust,
 }
 
 /// How `check` prints diagnostics.

@@ -1,4 +1,4 @@
-//! The `tether` command line: `check`, `explain`, `rules` and `ir`.
+//! The `tether` command line: `check`, `explain`, `rules`, `ir` and `gen`.
 //!
 //! Exit status: 0 when the run found no errors (warnings allowed unless
 //! `--deny warnings`), 1 when it found errors (or denied warnings), 2 when
@@ -10,12 +10,13 @@ mod args;
 mod check;
 mod error;
 mod explain;
+mod gen;
 mod ir;
 mod output;
 mod rules;
 mod walk;
 
-pub use args::{CheckArgs, Cli, ColorWhen, Command, Format};
+pub use args::{CheckArgs, Cli, ColorWhen, Command, Format, GenArgs, Language};
 pub use error::CliError;
 pub use explain::explanation;
 pub use walk::{parse_ignore, schema_files, IGNORE_FILE};
@@ -80,5 +81,6 @@ fn dispatch(cli: &Cli) -> Result<Status, CliError> {
         Command::Explain(args) => explain::run(args, cli.color),
         Command::Rules(args) => rules::run(args, cli.color),
         Command::Ir(args) => ir::run(args, cli.color),
+        Command::Gen(args) => gen::run(args, cli.color),
     }
 }

@@ -1,0 +1,104 @@
+//! The fingerprint of a schema: a hash of what both ends must agree on to
+//! understand each other's bytes.
+//!
+//! It is FNV-1a (64-bit) over the JSON of the resolved model with every span
+//! and the file names left out, so that moving text, editing comments or
+//! whitespace, or renaming a file does not change it, while any change of a
+//! type, an endpoint, an attribute or the declaration order does. The item
+//! lists of the Roblox enums the schema uses are hashed too: the wire
+//! numbers enum items by position in the reflection database.
+
+use crate::ir::{Schema, Ty, TyKind};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// FNV-1a, 64-bit.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(FNV_OFFSET, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
+    })
+}
+
+/// The fingerprint of `schema` (see the module docs).
+pub fn fingerprint(schema: &Schema) -> u64 {
+    fnv1a(canonical(schema).as_bytes())
+}
+
+/// The text the fingerprint hashes.
+pub fn canonical(schema: &Schema) -> String {
+    let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        map.remove("files");
+    }
+    strip_spans(&mut value);
+    let mut text = value.to_string();
+    for name in roblox_enums(schema) {
+        let items = crate::roblox::enum_items(&name).unwrap_or_default();
+        text.push_str(&format!("\nEnum.{name}={}", items.join(",")));
+    }
+    text
+}
+
+/// Removes every span. Spans are the `span` and `name_span` keys; the
+/// attributes that are only a span (`@unreliable`, `@ordered`) become `true`.
+fn strip_spans(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("span");
+            map.remove("name_span");
+            for flag in ["unreliable", "ordered"] {
+                if let Some(v) = map.get_mut(flag) {
+                    if v.is_object() {
+                        *v = Value::Bool(true);
+                    }
+                }
+            }
+            map.values_mut().for_each(strip_spans);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_spans),
+        _ => {}
+    }
+}
+
+/// The Roblox enums written anywhere in the schema, sorted.
+pub fn roblox_enums(schema: &Schema) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut visit = |ty: &Ty| {
+        if let TyKind::RobloxEnum { name } = &ty.kind {
+            names.insert(name.clone());
+        }
+    };
+    for decl in &schema.decls {
+        match &decl.kind {
+            crate::ir::DeclKind::Alias { ty } => ty.walk(&mut visit),
+            crate::ir::DeclKind::Enum { variants } => {
+                for field in variants.iter().flat_map(|v| v.fields.iter().flatten()) {
+                    field.ty.walk(&mut visit);
+                }
+            }
+        }
+    }
+    for endpoint in &schema.endpoints {
+        for field in &endpoint.params {
+            field.ty.walk(&mut visit);
+        }
+        for ty in endpoint.returns.iter().flatten() {
+            ty.walk(&mut visit);
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fnv1a;
+
+    #[test]
+    fn fnv1a_known_values() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}

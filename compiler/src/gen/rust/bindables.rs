@@ -1,0 +1,199 @@
+//! Bindables: in-process events and functions, never encoded. Each gets a
+//! typed wrapper (`server::RoundStarted`) around the runtime's
+//! `BindableEvent` / `BindableFunction`, and `ServerBindables` /
+//! `ClientBindables` hold one of each.
+
+use super::describe::signature;
+use super::endpoints::{claim_handle, deprecated, handle_module, side_module};
+use super::methods::Sig;
+use super::names::{escape, ident, pascal_case, snake_case, Scope};
+use super::{Gen, GenError, ModTree};
+use crate::ir::{Call, Endpoint, Route, Side};
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+impl Gen<'_> {
+    /// The typed bindable wrappers of one side, and `ServerBindables` /
+    /// `ClientBindables`.
+    pub(super) fn bindables(
+        &self,
+        root: &mut ModTree,
+        side: Side,
+        handle_names: &mut BTreeMap<Vec<String>, Scope>,
+    ) -> Result<(), GenError> {
+        let holder = format_ident!("{}Bindables", pascal_case(side_module(side)));
+        let mut fields = Scope::new(format!("fields of `{holder}`"));
+        let (mut defs, mut inits) = (Vec::new(), Vec::new());
+        for endpoint in &self.schema.endpoints {
+            if endpoint.route != Route::Bindable(side) {
+                continue;
+            }
+            let namespace = endpoint.name.namespace();
+            let module = handle_module(side, namespace);
+            let name = pascal_case(endpoint.name.item());
+            claim_handle(handle_names, &module, &name, &endpoint.name.to_string())?;
+            let field = endpoint
+                .name
+                .0
+                .iter()
+                .map(|s| snake_case(s))
+                .collect::<Vec<_>>()
+                .join("_");
+            fields.claim(&escape(&field), &endpoint.name.to_string())?;
+            let (wrapper, init) = self.bindable(endpoint, &module)?;
+            root.push(&module, wrapper);
+            for depth in 1..=namespace.len() {
+                let doc = format!(" Handles for namespace `{}`.", namespace[..depth].join("."));
+                root.attrs(
+                    &handle_module(side, &namespace[..depth]),
+                    quote!(#[doc = #doc]),
+                );
+            }
+            let path = self.path(&[], &module, &ident(&name));
+            let field = ident(&field);
+            let doc = format!(" {}", signature(self.schema, endpoint));
+            defs.push(quote!(#[doc = #doc] pub #field: #path));
+            inits.push(quote!(#field: #path(#init)));
+        }
+        let doc = format!(
+            " The bindables that live on the {}: in-process events and functions, never encoded.",
+            side_module(side)
+        );
+        root.push(
+            &[],
+            quote! {
+                #[doc = #doc]
+                #[derive(::core::clone::Clone)]
+                pub struct #holder { #(#defs),* }
+
+                impl #holder {
+                    /// Every bindable, with no handler connected.
+                    pub fn new() -> Self {
+                        Self { #(#inits),* }
+                    }
+                }
+
+                impl ::core::default::Default for #holder {
+                    fn default() -> Self {
+                        Self::new()
+                    }
+                }
+            },
+        );
+        Ok(())
+    }
+
+    /// One bindable's wrapper, and the expression of the runtime value it wraps.
+    fn bindable(
+        &self,
+        endpoint: &Endpoint,
+        module: &[String],
+    ) -> Result<(TokenStream, TokenStream), GenError> {
+        let origin = endpoint.name.to_string();
+        let name = ident(&pascal_case(endpoint.name.item()));
+        let sig = Sig::new(self, endpoint, module)?;
+        let (params, args) = (&sig.params, &sig.arg_names);
+        let tuple = &sig.tuple;
+        let unpack = sig.unpack_args();
+        let deprecated = deprecated(endpoint);
+        let doc = format!(" {}", signature(self.schema, endpoint));
+        let (inner, methods, init) = match endpoint.call {
+            Call::Event => {
+                let inner = quote!(::tether_runtime::BindableEvent<#tuple>);
+                let value = tuple_value(args);
+                let handler_ty = &sig.handler_args;
+                let methods = quote! {
+                    /// Fires the event; connected handlers run on the next `poll`.
+                    #deprecated
+                    pub fn fire(&self, #(#params),*) {
+                        self.0.fire(#value)
+                    }
+
+                    /// Runs `handler` for every firing.
+                    #deprecated
+                    #[allow(clippy::type_complexity)]
+                    pub fn connect(
+                        &self,
+                        mut handler: impl ::core::ops::FnMut(#(#handler_ty),*) + ::core::marker::Send + 'static,
+                    ) -> ::tether_runtime::Connection {
+                        self.0.connect(move |__args| handler(#unpack))
+                    }
+                };
+                (
+                    inner,
+                    methods,
+                    quote!(::tether_runtime::BindableEvent::new()),
+                )
+            }
+            Call::Function => {
+                let returns = endpoint.returns.as_deref().unwrap_or_default();
+                let ret = self.tuple_ty(returns, module, &origin)?;
+                let inner = quote!(::tether_runtime::BindableFunction<#tuple, #ret>);
+                let value = tuple_value(args);
+                let handler_ty = &sig.handler_args;
+                let methods = quote! {
+                    /// Calls the callback; waits for one to be set, until the timeout.
+                    #deprecated
+                    pub fn invoke(&self, #(#params),*) -> ::tether_runtime::BindableInvocation<#ret> {
+                        self.0.invoke(#value)
+                    }
+
+                    /// Sets the callback (replacing any before it).
+                    #deprecated
+                    #[allow(clippy::type_complexity)]
+                    pub fn set_callback(
+                        &self,
+                        mut callback: impl ::core::ops::FnMut(#(#handler_ty),*) -> #ret + ::core::marker::Send + 'static,
+                    ) {
+                        self.0.set_callback(move |__args| callback(#unpack))
+                    }
+                };
+                let timeout = timeout(endpoint);
+                (
+                    inner,
+                    methods,
+                    quote!(::tether_runtime::BindableFunction::new(#timeout)),
+                )
+            }
+        };
+        let wrapper = quote! {
+            #[doc = #doc]
+            #[derive(::core::clone::Clone)]
+            #[allow(clippy::type_complexity)]
+            pub struct #name(pub #inner);
+
+            impl #name {
+                #methods
+            }
+
+            #[allow(clippy::type_complexity)]
+            impl ::core::ops::Deref for #name {
+                type Target = #inner;
+
+                fn deref(&self) -> &Self::Target {
+                    &self.0
+                }
+            }
+        };
+        Ok((wrapper, init))
+    }
+}
+
+/// `(a, b)`, `(a,)` or `()`.
+fn tuple_value(names: &[Ident]) -> TokenStream {
+    match names {
+        [one] => quote!((#one,)),
+        many => quote!((#(#many),*)),
+    }
+}
+
+fn timeout(endpoint: &Endpoint) -> TokenStream {
+    match &endpoint.attrs.timeout {
+        Some(t) => {
+            let millis = Literal::u64_suffixed(t.millis);
+            quote!(::core::time::Duration::from_millis(#millis))
+        }
+        None => quote!(::tether_runtime::DEFAULT_TIMEOUT),
+    }
+}

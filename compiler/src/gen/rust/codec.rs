@@ -1,0 +1,416 @@
+//! Encode and decode code for one value of a schema type, per
+//! docs/wire-format.md §4, with every refinement checked both ways.
+//!
+//! Encoding code is statements writing to `__w` and returning early with an
+//! `EncodeError`; decoding code is an expression reading from `__r`. Named
+//! records, enums, datatypes and `any` go through their `Encode`/`Decode`
+//! impls; aliases are expanded, so an alias's refinements are checked
+//! wherever it is used.
+
+use super::model::ItemKind;
+use super::{Gen, GenError};
+use crate::ir::{LenRange, NumKind, NumRange, Ty, TyKind};
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+/// A value to encode: a place (`self.name`, a parameter) or a reference to one.
+pub struct Val {
+    expr: TokenStream,
+    is_ref: bool,
+}
+
+impl Val {
+    /// A place holding the value.
+    pub fn place(expr: TokenStream) -> Val {
+        Val {
+            expr,
+            is_ref: false,
+        }
+    }
+
+    /// An expression of type `&T`.
+    pub fn reference(expr: TokenStream) -> Val {
+        Val { expr, is_ref: true }
+    }
+
+    /// `&T`.
+    fn by_ref(&self) -> TokenStream {
+        let expr = &self.expr;
+        match self.is_ref {
+            true => quote!(#expr),
+            false => quote!(&#expr),
+        }
+    }
+
+    /// The value itself, for `Copy` types.
+    fn copied(&self) -> TokenStream {
+        let expr = &self.expr;
+        match self.is_ref {
+            true => quote!(*#expr),
+            false => quote!(#expr),
+        }
+    }
+}
+
+/// Decoding code: either an expression of type `Result<T, DecodeError>`, or
+/// one of type `T` (which may use `?`).
+pub enum Dec {
+    Try(TokenStream),
+    Value(TokenStream),
+}
+
+impl Dec {
+    /// An expression of type `T`.
+    pub fn value(self) -> TokenStream {
+        match self {
+            Dec::Try(expr) => quote!(#expr?),
+            Dec::Value(expr) => expr,
+        }
+    }
+
+    /// An expression of type `Result<T, DecodeError>` (no `Ok(x?)`).
+    pub fn result(self) -> TokenStream {
+        match self {
+            Dec::Try(expr) => expr,
+            Dec::Value(expr) => quote!(::core::result::Result::Ok(#expr)),
+        }
+    }
+}
+
+/// The runtime's wire module.
+fn wire() -> TokenStream {
+    quote!(::tether_runtime::wire)
+}
+
+impl Gen<'_> {
+    /// Statements that encode `v` (of type `ty`) into `__w`.
+    pub fn enc(
+        &self,
+        ty: &Ty,
+        v: &Val,
+        origin: &str,
+        depth: usize,
+    ) -> Result<TokenStream, GenError> {
+        let wire = wire();
+        Ok(match &ty.kind {
+            TyKind::Boolean => {
+                let v = v.copied();
+                quote!(__w.bool(#v);)
+            }
+            TyKind::Number {
+                kind,
+                range,
+                nonfinite,
+            } => {
+                let check = number_check(*kind, *range, *nonfinite, &v.copied());
+                let method = num_method(*kind);
+                let v = v.copied();
+                quote!(#check __w.#method(#v);)
+            }
+            TyKind::String { len } => {
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote!(__w.string(#v, #len)?;)
+            }
+            TyKind::Buffer { len } => {
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote!(__w.buffer(#v, #len)?;)
+            }
+            TyKind::Optional { inner } => {
+                let x = format_ident!("__x{depth}");
+                let body = self.enc(inner, &Val::reference(quote!(#x)), origin, depth + 1)?;
+                let v = v.by_ref();
+                quote! {
+                    match #v {
+                        ::core::option::Option::Some(#x) => {
+                            __w.bool(true);
+                            #body
+                        }
+                        ::core::option::Option::None => __w.bool(false),
+                    }
+                }
+            }
+            TyKind::Array { elem, len } => {
+                let x = format_ident!("__x{depth}");
+                let body = self.enc(elem, &Val::reference(quote!(#x)), origin, depth + 1)?;
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote! {
+                    #wire::write_array(__w, #v, #len, |__w, #x| {
+                        #body
+                        ::core::result::Result::Ok(())
+                    })?;
+                }
+            }
+            TyKind::Map { key, value, len } => {
+                let k = format_ident!("__k{depth}");
+                let x = format_ident!("__x{depth}");
+                let key = self.enc(key, &Val::reference(quote!(#k)), origin, depth + 1)?;
+                let value = self.enc(value, &Val::reference(quote!(#x)), origin, depth + 1)?;
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote! {
+                    #wire::write_map(
+                        __w,
+                        #v,
+                        #len,
+                        |__w, #k| {
+                            #key
+                            ::core::result::Result::Ok(())
+                        },
+                        |__w, #x| {
+                            #value
+                            ::core::result::Result::Ok(())
+                        },
+                    )?;
+                }
+            }
+            TyKind::Named { decl } => {
+                let item = self
+                    .model
+                    .decl_item(*decl)
+                    .ok_or_else(|| self.unsupported(ty, origin))?;
+                match &self.model.items[item].kind {
+                    ItemKind::Alias(target) => self.enc(target, v, origin, depth)?,
+                    _ if self.model.is_boxed(ty) => {
+                        // A `Box<T>` place or reference: `&**r` or `&*p` is the `&T`.
+                        let inner = match v.is_ref {
+                            true => {
+                                let e = &v.expr;
+                                quote!(&**#e)
+                            }
+                            false => {
+                                let e = &v.expr;
+                                quote!(&*#e)
+                            }
+                        };
+                        quote!(#wire::Encode::encode(#inner, __w)?;)
+                    }
+                    _ => {
+                        let v = v.by_ref();
+                        quote!(#wire::Encode::encode(#v, __w)?;)
+                    }
+                }
+            }
+            TyKind::Record { .. }
+            | TyKind::Datatype { .. }
+            | TyKind::RobloxEnum { .. }
+            | TyKind::Any => {
+                let v = v.by_ref();
+                quote!(#wire::Encode::encode(#v, __w)?;)
+            }
+            TyKind::Instance { .. } => {
+                let v = v.copied();
+                quote!(__w.instance(::core::option::Option::Some(#v));)
+            }
+            TyKind::Metatable { table, .. } => self.enc(table, v, origin, depth)?,
+            TyKind::Function { .. } | TyKind::MixedTable { .. } | TyKind::Error => {
+                return Err(self.unsupported(ty, origin))
+            }
+        })
+    }
+
+    /// Code that decodes a value of `ty` from `__r`.
+    pub fn dec(
+        &self,
+        ty: &Ty,
+        from: &[String],
+        origin: &str,
+        depth: usize,
+    ) -> Result<Dec, GenError> {
+        let wire = wire();
+        Ok(match &ty.kind {
+            TyKind::Boolean => Dec::Try(quote!(__r.bool())),
+            TyKind::Number {
+                kind,
+                range,
+                nonfinite,
+            } => {
+                let method = num_method(*kind);
+                let n = format_ident!("__n{depth}");
+                let check = number_check(*kind, *range, *nonfinite, &quote!(#n));
+                match check.is_empty() {
+                    true => Dec::Try(quote!(__r.#method())),
+                    false => Dec::Value(quote! {{
+                        let #n = __r.#method()?;
+                        #check
+                        #n
+                    }}),
+                }
+            }
+            TyKind::String { len } => {
+                let len = len_range(*len);
+                Dec::Try(quote!(__r.string(#len)))
+            }
+            TyKind::Buffer { len } => {
+                let len = len_range(*len);
+                Dec::Try(quote!(__r.buffer(#len)))
+            }
+            TyKind::Optional { inner } => {
+                if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) {
+                    // An absent instance (not replicated, not streamed in) decodes as `None`.
+                    Dec::Value(quote! {
+                        if __r.bool()? {
+                            __r.required_instance()?
+                        } else {
+                            ::core::option::Option::None
+                        }
+                    })
+                } else {
+                    let inner = self.dec(inner, from, origin, depth + 1)?.value();
+                    Dec::Value(quote! {
+                        if __r.bool()? {
+                            ::core::option::Option::Some(#inner)
+                        } else {
+                            ::core::option::Option::None
+                        }
+                    })
+                }
+            }
+            TyKind::Array { elem, len } => {
+                let min_bits = bits_lit(self.model.min_bits(elem));
+                let elem = self.dec(elem, from, origin, depth + 1)?.result();
+                let len = len_range(*len);
+                Dec::Try(quote!(#wire::read_array(__r, #len, #min_bits, |__r| #elem)))
+            }
+            TyKind::Map { key, value, len } => {
+                let min_bits = bits_lit(
+                    self.model
+                        .min_bits(key)
+                        .saturating_add(self.model.min_bits(value)),
+                );
+                let key = self.dec(key, from, origin, depth + 1)?.result();
+                let value = self.dec(value, from, origin, depth + 1)?.result();
+                let len = len_range(*len);
+                Dec::Try(quote! {
+                    #wire::read_map(__r, #len, #min_bits, |__r| #key, |__r| #value)
+                })
+            }
+            TyKind::Named { decl } => {
+                let item = self
+                    .model
+                    .decl_item(*decl)
+                    .ok_or_else(|| self.unsupported(ty, origin))?;
+                match &self.model.items[item].kind {
+                    ItemKind::Alias(target) => self.dec(target, from, origin, depth)?,
+                    _ => {
+                        let path = self.item_path(from, item);
+                        let call = quote!(<#path as #wire::Decode>::decode(__r));
+                        match self.model.is_boxed(ty) {
+                            true => Dec::Value(quote!(::std::boxed::Box::new(#call?))),
+                            false => Dec::Try(call),
+                        }
+                    }
+                }
+            }
+            TyKind::Record { .. }
+            | TyKind::Datatype { .. }
+            | TyKind::RobloxEnum { .. }
+            | TyKind::Any => {
+                let path = self.rust_ty(ty, from, origin)?;
+                Dec::Try(quote!(<#path as #wire::Decode>::decode(__r)))
+            }
+            // The reference 0 fails; an instance the receiver cannot see has no
+            // nil to decode to here, so it fails too (`MissingInstance`).
+            TyKind::Instance { class, .. } => Dec::Value(quote! {
+                match __r.required_instance()? {
+                    ::core::option::Option::Some(__i) => __i,
+                    ::core::option::Option::None => {
+                        return ::core::result::Result::Err(#wire::DecodeError::missing_instance(#class))
+                    }
+                }
+            }),
+            TyKind::Metatable { table, .. } => self.dec(table, from, origin, depth)?,
+            TyKind::Function { .. } | TyKind::MixedTable { .. } | TyKind::Error => {
+                return Err(self.unsupported(ty, origin))
+            }
+        })
+    }
+}
+
+/// A bit count for the collection readers (a `u32`; larger means "more
+/// than any input", which `u32::MAX` says as well).
+fn bits_lit(bits: u64) -> Literal {
+    Literal::u32_unsuffixed(u32::try_from(bits).unwrap_or(u32::MAX))
+}
+
+/// `Writer`/`Reader` method of a number kind.
+fn num_method(kind: NumKind) -> Ident {
+    match kind {
+        NumKind::Number => format_ident!("f64"),
+        other => format_ident!("{}", other.name()),
+    }
+}
+
+/// The range and finiteness check of a number `v` (of the kind's Rust type),
+/// or nothing when the Rust type already says it all.
+fn number_check(
+    kind: NumKind,
+    range: Option<NumRange>,
+    nonfinite: bool,
+    v: &TokenStream,
+) -> TokenStream {
+    let wire = wire();
+    if kind.is_float() {
+        if nonfinite && range.is_none() {
+            return quote!();
+        }
+        let (min, max) = match range {
+            Some(NumRange::Float { min, max }) => (min, max),
+            Some(NumRange::Int { min, max }) => (min.map(|m| m as f64), max.map(|m| m as f64)),
+            None => (None, None),
+        };
+        let (min, max) = (opt(min.map(float_lit)), opt(max.map(float_lit)));
+        let v = match kind {
+            NumKind::F32 => quote!(#v as f64),
+            _ => quote!(#v),
+        };
+        quote!(#wire::check_float(#v, #min, #max, #nonfinite)?;)
+    } else {
+        let (min, max) = match range {
+            Some(NumRange::Int { min, max }) => (min, max),
+            Some(NumRange::Float { min, max }) => (
+                min.map(|m| m.ceil() as i128),
+                max.map(|m| m.floor() as i128),
+            ),
+            None => return quote!(),
+        };
+        let (min, max) = (opt(min.map(int_lit)), opt(max.map(int_lit)));
+        quote!(#wire::check_int(#v as i128, #min, #max)?;)
+    }
+}
+
+fn opt(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn int_lit(v: i128) -> TokenStream {
+    // Bounds are within `i64`/`u64`, so the magnitude fits an `i128`.
+    let lit = Literal::i128_suffixed(v.unsigned_abs() as i128);
+    match v < 0 {
+        true => quote!(-#lit),
+        false => quote!(#lit),
+    }
+}
+
+fn float_lit(v: f64) -> TokenStream {
+    let lit = Literal::f64_suffixed(v.abs());
+    match v.is_sign_negative() && v != 0.0 {
+        true => quote!(-#lit),
+        false => quote!(#lit),
+    }
+}
+
+/// A `LenRange` constant.
+pub fn len_range(len: LenRange) -> TokenStream {
+    let wire = wire();
+    if len == LenRange::UNBOUNDED {
+        return quote!(#wire::LenRange::UNBOUNDED);
+    }
+    let min = Literal::u32_unsuffixed(len.min);
+    let max = opt(len.max.map(|m| {
+        let m = Literal::u32_unsuffixed(m);
+        quote!(#m)
+    }));
+    quote!(#wire::LenRange::new(#min, #max))
+}

@@ -1,0 +1,338 @@
+//! The typed API of remotes, over the runtime's session core
+//! (`::tether_runtime::{ServerRuntime, ClientRuntime}`).
+//!
+//! `Server` and `Client` wrap the runtime of their side, `Deref` to it, and
+//! have one accessor per remote and namespace; each accessor returns a small
+//! handle (`server::Chat`, `client::shop::Buy`) whose methods are exactly
+//! what that side may do with that remote (see [`super::methods`]).
+
+use super::describe::signature;
+use super::methods::Sig;
+use super::names::{escape, ident, pascal_case, snake_case, Scope};
+use super::protocol::{encoder_name, Messages, Way, PRIVATE};
+use super::{Gen, GenError, ModTree};
+use crate::ir::{Call, Direction, Endpoint, Route, Side};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// `server` or `client`: the module of a side's handles.
+pub(super) fn side_module(side: Side) -> &'static str {
+    match side {
+        Side::Server => "server",
+        Side::Client => "client",
+    }
+}
+
+fn side_runtime(side: Side) -> TokenStream {
+    match side {
+        Side::Server => quote!(::tether_runtime::ServerRuntime),
+        Side::Client => quote!(::tether_runtime::ClientRuntime),
+    }
+}
+
+/// What a namespace holds on one side: remotes and namespaces with remotes.
+#[derive(Default)]
+struct Members {
+    endpoints: Vec<usize>,
+    namespaces: Vec<String>,
+}
+
+impl Gen<'_> {
+    pub fn endpoints(&self, root: &mut ModTree, messages: &Messages) -> Result<(), GenError> {
+        for side in [Side::Server, Side::Client] {
+            let mut handle_names: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
+            self.remotes(root, side, messages, &mut handle_names)?;
+            self.bindables(root, side, &mut handle_names)?;
+        }
+        Ok(())
+    }
+
+    /// `Server`/`Client`, the namespace handles and the remote handles.
+    fn remotes(
+        &self,
+        root: &mut ModTree,
+        side: Side,
+        messages: &Messages,
+        handle_names: &mut BTreeMap<Vec<String>, Scope>,
+    ) -> Result<(), GenError> {
+        // Namespace path → members, in declaration order.
+        let mut tree: BTreeMap<Vec<String>, Members> = BTreeMap::new();
+        tree.entry(Vec::new()).or_default();
+        for (index, endpoint) in self.schema.endpoints.iter().enumerate() {
+            if !endpoint.is_remote() {
+                continue;
+            }
+            let namespace = endpoint.name.namespace();
+            tree.entry(namespace.to_vec())
+                .or_default()
+                .endpoints
+                .push(index);
+            for depth in (0..namespace.len()).rev() {
+                let members = tree.entry(namespace[..depth].to_vec()).or_default();
+                if !members.namespaces.contains(&namespace[depth]) {
+                    members.namespaces.push(namespace[depth].clone());
+                }
+            }
+        }
+        let side_mod = vec![side_module(side).to_string()];
+        let runtime = side_runtime(side);
+        for (namespace, members) in &tree {
+            // The module holding this namespace's handles, and the accessor owner.
+            let handles_module = handle_module(side, namespace);
+            let (owner_module, owner_name) = match namespace.split_last() {
+                None => (Vec::new(), pascal_case(side_module(side))),
+                Some((last, parent)) => (handle_module(side, parent), pascal_case(last)),
+            };
+            let owner = ident(&owner_name);
+            let what = match namespace.is_empty() {
+                true => format!("methods of `{owner_name}`"),
+                false => format!("methods of `{}::{owner_name}`", owner_module.join("::")),
+            };
+            let mut methods = Scope::new(what);
+            let mut accessors = Vec::new();
+            let mut order = Vec::new();
+            for &index in &members.endpoints {
+                let endpoint = &self.schema.endpoints[index];
+                let name = endpoint.name.item();
+                let handle = pascal_case(name);
+                claim_handle(
+                    handle_names,
+                    &handles_module,
+                    &handle,
+                    &endpoint.name.to_string(),
+                )?;
+                let method = accessor_name(name, namespace.is_empty());
+                methods.claim(&method, name)?;
+                let path = self.path(&owner_module, &handles_module, &ident(&handle));
+                let method = ident(&method);
+                let doc = format!(" {}", signature(self.schema, endpoint));
+                let deprecated = deprecated(endpoint);
+                accessors.push(quote! {
+                        #[doc = #doc]
+                        #deprecated
+                        pub fn #method(&self) -> #path {
+                            #path(::core::clone::Clone::clone(&self.0))
+                        }
+                });
+                order.push(self.handle(side, index, &handles_module, messages)?);
+            }
+            for child in &members.namespaces {
+                let handle = pascal_case(child);
+                let mut child_path = namespace.clone();
+                child_path.push(child.clone());
+                claim_handle(
+                    handle_names,
+                    &handles_module,
+                    &handle,
+                    &child_path.join("."),
+                )?;
+                let method = accessor_name(child, namespace.is_empty());
+                methods.claim(&method, child)?;
+                let path = self.path(&owner_module, &handles_module, &ident(&handle));
+                let method = ident(&method);
+                let doc = format!(" The remotes of namespace `{}`.", child_path.join("."));
+                accessors.push(quote! {
+                    #[doc = #doc]
+                    pub fn #method(&self) -> #path {
+                        #path(::core::clone::Clone::clone(&self.0))
+                    }
+                });
+            }
+            for handle in order {
+                root.push(&handles_module, handle);
+            }
+            if !namespace.is_empty() {
+                let doc = format!(" Handles for namespace `{}`.", namespace.join("."));
+                root.attrs(&handles_module, quote!(#[doc = #doc]));
+            }
+            if namespace.is_empty() {
+                root.push(&[], self.side_root(side, quote!(#(#accessors)*)));
+                let doc = format!(
+                    " Handles for the remotes, as the {} uses them (see [`{owner_name}`]).",
+                    side_module(side)
+                );
+                root.attrs(&side_mod, quote!(#[doc = #doc]));
+            } else {
+                let doc = format!(" The remotes of namespace `{}`.", namespace.join("."));
+                root.push(
+                    &owner_module,
+                    quote! {
+                        #[doc = #doc]
+                        #[derive(::core::clone::Clone)]
+                        pub struct #owner(pub(super) #runtime);
+
+                        impl #owner {
+                            #(#accessors)*
+                        }
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// `pub struct Server(ServerRuntime)` with `new`, `Default`, `Deref`.
+    fn side_root(&self, side: Side, accessors: TokenStream) -> TokenStream {
+        let name = ident(&pascal_case(side_module(side)));
+        let runtime = side_runtime(side);
+        let doc = format!(
+            " The {} of this protocol: a [`{}`] with one accessor per remote and namespace.",
+            side_module(side),
+            match side {
+                Side::Server => "::tether_runtime::ServerRuntime",
+                Side::Client => "::tether_runtime::ClientRuntime",
+            }
+        );
+        quote! {
+            #[doc = #doc]
+            #[derive(::core::clone::Clone)]
+            pub struct #name(#runtime);
+
+            impl #name {
+                /// A new runtime for [`PROTOCOL`].
+                pub fn new() -> Self {
+                    Self(#runtime::new(&PROTOCOL))
+                }
+
+                #accessors
+            }
+
+            impl ::core::default::Default for #name {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+
+            impl ::core::ops::Deref for #name {
+                type Target = #runtime;
+
+                fn deref(&self) -> &#runtime {
+                    &self.0
+                }
+            }
+
+            /// Wraps a runtime made elsewhere (a transport's); it must run [`PROTOCOL`].
+            impl ::core::convert::From<#runtime> for #name {
+                fn from(runtime: #runtime) -> Self {
+                    Self(runtime)
+                }
+            }
+        }
+    }
+
+    /// The handle of one remote on one side.
+    fn handle(
+        &self,
+        side: Side,
+        index: usize,
+        module: &[String],
+        messages: &Messages,
+    ) -> Result<TokenStream, GenError> {
+        let endpoint = &self.schema.endpoints[index];
+        let Route::Remote(direction) = endpoint.route else {
+            return Ok(quote!());
+        };
+        let name = ident(&pascal_case(endpoint.name.item()));
+        let runtime = side_runtime(side);
+        let ids = messages.ids[index];
+        let sig = Sig::new(self, endpoint, module)?;
+        let mut methods = Vec::new();
+        let sends = |way: Way| {
+            matches!(
+                (side, way),
+                (Side::Server, Way::ToClient) | (Side::Client, Way::ToServer)
+            )
+        };
+        match endpoint.call {
+            Call::Event => {
+                for (way, id) in [
+                    (Way::ToServer, ids.to_server),
+                    (Way::ToClient, ids.to_client),
+                ] {
+                    let Some(id) = id else { continue };
+                    match (sends(way), side) {
+                        (true, Side::Server) => {
+                            methods.push(sig.fire_client(id)?);
+                            methods.push(sig.fire_all_clients(id)?);
+                        }
+                        (true, Side::Client) => methods.push(sig.fire_server(id)?),
+                        (false, side) => methods.push(sig.connect(side, id)),
+                    }
+                }
+            }
+            Call::Function => {
+                let (request_way, request, response) = match direction {
+                    Direction::ServerToClient => (Way::ToClient, ids.to_client, ids.to_server),
+                    _ => (Way::ToServer, ids.to_server, ids.to_client),
+                };
+                let (Some(request), Some(response)) = (request, response) else {
+                    return Ok(quote!());
+                };
+                if sends(request_way) {
+                    methods.push(sig.invoke(side, request)?);
+                } else {
+                    let response_way = match request_way {
+                        Way::ToServer => Way::ToClient,
+                        Way::ToClient => Way::ToServer,
+                    };
+                    let responder = encoder_name(response_way, response);
+                    let path = self.path(module, &[PRIVATE.to_string()], &responder);
+                    let has_returns = !endpoint.returns.as_deref().unwrap_or_default().is_empty();
+                    methods.push(sig.on_invoke(side, request, path, has_returns));
+                }
+            }
+        }
+        let doc = format!(" {}", signature(self.schema, endpoint));
+        Ok(quote! {
+            #[doc = #doc]
+            #[derive(::core::clone::Clone)]
+            pub struct #name(pub(super) #runtime);
+
+            impl #name {
+                #(#methods)*
+            }
+        })
+    }
+}
+
+/// The module of the handles of a namespace on one side: `server::combat`.
+pub(super) fn handle_module(side: Side, namespace: &[String]) -> Vec<String> {
+    std::iter::once(side_module(side).to_string())
+        .chain(namespace.iter().map(|n| snake_case(n)))
+        .collect()
+}
+
+/// The accessor of a remote or namespace; at the root, `new` is the
+/// constructor, so a remote called `New` is reached with `new_()`.
+fn accessor_name(name: &str, at_root: bool) -> String {
+    let snake = escape(&snake_case(name));
+    match (at_root, snake.as_str()) {
+        (true, "new") => "new_".to_string(),
+        _ => snake,
+    }
+}
+
+pub(super) fn claim_handle(
+    scopes: &mut BTreeMap<Vec<String>, Scope>,
+    module: &[String],
+    name: &str,
+    origin: &str,
+) -> Result<(), GenError> {
+    scopes
+        .entry(module.to_vec())
+        .or_insert_with(|| Scope::new(format!("handles in module `{}`", module.join("::"))))
+        .claim(&escape(name), origin)
+}
+
+/// `#[deprecated(note = "..")]` for a `@deprecated` endpoint.
+pub(super) fn deprecated(endpoint: &Endpoint) -> TokenStream {
+    match &endpoint.attrs.deprecated {
+        Some(d) if !d.note.is_empty() => {
+            let note = &d.note;
+            quote!(#[deprecated(note = #note)])
+        }
+        Some(_) => quote!(#[deprecated]),
+        None => quote!(),
+    }
+}

@@ -1,0 +1,515 @@
+//! Rust types: the type of each schema type, and the definitions of the
+//! generated structs, enums, aliases and Roblox enums with their encodings.
+
+use super::codec::Val;
+use super::describe::describe;
+use super::model::ItemKind;
+use super::names::{escape, ident, is_all_caps, pascal_case, snake_case, snake_ident, Scope};
+use super::{Gen, GenError, ModTree};
+use crate::ir::{Field, NumKind, Ty, TyKind, Variant};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+/// The module the Roblox enums live in.
+pub const ROBLOX_ENUMS: &str = "roblox_enums";
+
+impl Gen<'_> {
+    /// The Rust type of `ty`, written from inside module `from`.
+    pub fn rust_ty(&self, ty: &Ty, from: &[String], origin: &str) -> Result<TokenStream, GenError> {
+        Ok(match &ty.kind {
+            TyKind::Boolean => quote!(bool),
+            TyKind::Number { kind, .. } => num_ty(*kind),
+            TyKind::String { .. } => quote!(::std::string::String),
+            TyKind::Buffer { .. } => quote!(::std::vec::Vec<u8>),
+            TyKind::Optional { inner } => {
+                let inner = self.rust_ty(inner, from, origin)?;
+                quote!(::core::option::Option<#inner>)
+            }
+            TyKind::Array { elem, .. } => {
+                let elem = self.rust_ty(elem, from, origin)?;
+                quote!(::std::vec::Vec<#elem>)
+            }
+            TyKind::Map { key, value, .. } => {
+                self.check_key(key, origin)?;
+                let key = self.rust_ty(key, from, origin)?;
+                let value = self.rust_ty(value, from, origin)?;
+                quote!(::std::collections::HashMap<#key, #value>)
+            }
+            TyKind::Record { .. } => match self.model.anon_item(ty) {
+                Some(item) => self.item_path(from, item),
+                None => return Err(self.unsupported(ty, origin)),
+            },
+            TyKind::Named { decl } => match self.model.decl_item(*decl) {
+                Some(item) => {
+                    let path = self.item_path(from, item);
+                    match self.model.is_boxed(ty) {
+                        true => quote!(::std::boxed::Box<#path>),
+                        false => path,
+                    }
+                }
+                None => return Err(self.unsupported(ty, origin)),
+            },
+            TyKind::Datatype { datatype } => {
+                let name = format_ident!("{}", datatype.name());
+                quote!(::tether_runtime::types::#name)
+            }
+            TyKind::RobloxEnum { name } => {
+                let module = vec![ROBLOX_ENUMS.to_string()];
+                self.path(from, &module, &ident(&roblox_enum_name(name)))
+            }
+            TyKind::Instance { .. } => quote!(::tether_runtime::types::InstanceId),
+            TyKind::Function { params, returns } => {
+                let params = params
+                    .iter()
+                    .map(|p| self.rust_ty(p, from, origin))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let ret = match returns.len() {
+                    0 => quote!(),
+                    _ => {
+                        let ret = self.tuple_ty(returns, from, origin)?;
+                        quote!(-> #ret)
+                    }
+                };
+                quote!(::std::sync::Arc<dyn ::core::ops::Fn(#(#params),*) #ret + ::core::marker::Send + ::core::marker::Sync>)
+            }
+            TyKind::Metatable { table, .. } => self.rust_ty(table, from, origin)?,
+            TyKind::Any => quote!(::tether_runtime::types::Value),
+            TyKind::MixedTable { .. } | TyKind::Error => return Err(self.unsupported(ty, origin)),
+        })
+    }
+
+    /// Returns as Rust has them: `()`, the one type, or a tuple.
+    pub fn tuple_ty(
+        &self,
+        tys: &[Ty],
+        from: &[String],
+        origin: &str,
+    ) -> Result<TokenStream, GenError> {
+        let types = tys
+            .iter()
+            .map(|t| self.rust_ty(t, from, origin))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(match types.as_slice() {
+            [one] => one.clone(),
+            _ => quote!((#(#types),*)),
+        })
+    }
+
+    /// Dictionary keys are strings or unit enums (`non-string-key`).
+    fn check_key(&self, key: &Ty, origin: &str) -> Result<(), GenError> {
+        let key = self.model.unalias(key);
+        let ok = match &key.kind {
+            TyKind::String { .. } => true,
+            TyKind::Named { decl } => self
+                .model
+                .decl_item(*decl)
+                .map(|i| &self.model.items[i].kind)
+                .is_some_and(|kind| match kind {
+                    ItemKind::Enum(variants) => variants.iter().all(|v| v.fields.is_none()),
+                    _ => false,
+                }),
+            _ => false,
+        };
+        match ok {
+            true => Ok(()),
+            false => Err(self.unsupported(key, origin)),
+        }
+    }
+
+    /// Every declared type and anonymous record, in its namespace's module.
+    pub fn types(&self, root: &mut ModTree) -> Result<(), GenError> {
+        let names = (self.schema.decls.iter().map(|d| &d.name))
+            .chain(self.schema.endpoints.iter().map(|e| &e.name));
+        // Modules that hold types, and the modules around them.
+        let mut with_types = std::collections::BTreeSet::new();
+        for item in &self.model.items {
+            for depth in 1..=item.module.len() {
+                with_types.insert(&item.module[..depth]);
+            }
+        }
+        let mut documented = std::collections::BTreeSet::new();
+        for name in names {
+            let namespace = name.namespace();
+            for depth in 1..=namespace.len() {
+                let module = super::model::module_of(&namespace[..depth]);
+                let has_types = with_types.contains(module.as_slice());
+                if has_types && documented.insert(module.clone()) {
+                    let doc = format!(" Types of namespace `{}`.", namespace[..depth].join("."));
+                    root.attrs(&module, quote!(#[doc = #doc]));
+                }
+            }
+        }
+        for (index, item) in self.model.items.iter().enumerate() {
+            let tokens = match &item.kind {
+                ItemKind::Struct(fields) => self.record(index, fields)?,
+                ItemKind::Enum(variants) => self.enumeration(index, variants)?,
+                ItemKind::Alias(ty) => {
+                    let name = ident(&item.name);
+                    let doc = format!(" `{}`: `{}`", item.origin, describe(self.schema, ty));
+                    let ty = self.rust_ty(ty, &item.module, &item.origin)?;
+                    quote! {
+                        #[doc = #doc]
+                        pub type #name = #ty;
+                    }
+                }
+                ItemKind::Newtype(ty) => self.newtype(index, ty)?,
+            };
+            root.push(&item.module, tokens);
+        }
+        Ok(())
+    }
+
+    /// `#[derive(..)]` for an item: only `Clone` when it holds functions.
+    fn derives(&self, index: usize, unit_enum: bool) -> TokenStream {
+        if self.model.items[index].has_function {
+            quote!(#[derive(::core::clone::Clone)])
+        } else if unit_enum {
+            quote!(#[derive(
+                ::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy,
+                ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash,
+                ::core::cmp::PartialOrd, ::core::cmp::Ord
+            )])
+        } else {
+            quote!(#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)])
+        }
+    }
+
+    fn item_doc(&self, index: usize) -> String {
+        let item = &self.model.items[index];
+        match item.origin.starts_with("a record") {
+            true => format!(" {}.", capitalize(&item.origin)),
+            false => format!(" `{}`", item.origin),
+        }
+    }
+
+    fn record(&self, index: usize, fields: &[Field]) -> Result<TokenStream, GenError> {
+        let item = &self.model.items[index];
+        let name = ident(&item.name);
+        let doc = self.item_doc(index);
+        let derives = self.derives(index, false);
+        let mut scope = Scope::new(format!("fields of `{}`", item.name));
+        let mut defs = Vec::new();
+        for field in fields {
+            scope.claim(&escape(&snake_case(&field.name)), &field.name)?;
+            let fname = snake_ident(&field.name);
+            let ty = self.rust_ty(&field.ty, &item.module, &item.origin)?;
+            let fdoc = format!(" `{}: {}`", field.name, describe(self.schema, &field.ty));
+            defs.push(quote! {
+                #[doc = #fdoc]
+                pub #fname: #ty
+            });
+        }
+        let allow = acronym_allow(&[&item.name]);
+        let mut out = quote! {
+            #[doc = #doc]
+            #derives
+            #allow
+            pub struct #name { #(#defs),* }
+        };
+        if !item.has_function {
+            let encode = fields
+                .iter()
+                .map(|f| {
+                    let fname = snake_ident(&f.name);
+                    self.enc(&f.ty, &Val::place(quote!(self.#fname)), &item.origin, 0)
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let decode = fields
+                .iter()
+                .map(|f| {
+                    let fname = snake_ident(&f.name);
+                    let value = self.dec(&f.ty, &item.module, &item.origin, 0)?.value();
+                    Ok(quote!(#fname: #value))
+                })
+                .collect::<Result<Vec<_>, GenError>>()?;
+            out.extend(codec_impls(
+                quote!(#name),
+                quote!(#(#encode)*),
+                quote!(::core::result::Result::Ok(Self { #(#decode),* })),
+            ));
+        }
+        Ok(out)
+    }
+
+    fn newtype(&self, index: usize, ty: &Ty) -> Result<TokenStream, GenError> {
+        let item = &self.model.items[index];
+        let name = ident(&item.name);
+        let doc = format!(" `{}`: `{}`", item.origin, describe(self.schema, ty));
+        let derives = self.derives(index, false);
+        let inner = self.rust_ty(ty, &item.module, &item.origin)?;
+        let allow = acronym_allow(&[&item.name]);
+        let mut out = quote! {
+            #[doc = #doc]
+            #derives
+            #allow
+            pub struct #name(pub #inner);
+        };
+        if !item.has_function {
+            let encode = self.enc(ty, &Val::place(quote!(self.0)), &item.origin, 0)?;
+            let value = self.dec(ty, &item.module, &item.origin, 0)?.value();
+            out.extend(codec_impls(
+                quote!(#name),
+                encode,
+                quote!(::core::result::Result::Ok(Self(#value))),
+            ));
+        }
+        Ok(out)
+    }
+
+    fn enumeration(&self, index: usize, variants: &[Variant]) -> Result<TokenStream, GenError> {
+        let item = &self.model.items[index];
+        let name = ident(&item.name);
+        let doc = self.item_doc(index);
+        let unit = variants.iter().all(|v| v.fields.is_none());
+        let derives = self.derives(index, unit);
+        let mut scope = Scope::new(format!("variants of `{}`", item.name));
+        let bits = tag_bits(variants.len());
+        let (mut defs, mut encode, mut decode) = (Vec::new(), Vec::new(), Vec::new());
+        let mut names = vec![item.name.as_str()];
+        let variant_names: Vec<String> = variants.iter().map(|v| pascal_case(&v.name)).collect();
+        for (tag, (variant, vname_str)) in variants.iter().zip(&variant_names).enumerate() {
+            scope.claim(&escape(vname_str), &variant.name)?;
+            names.push(vname_str);
+            let vname = ident(vname_str);
+            let vdoc = format!(" `{}`", variant.name);
+            let tag_lit = Literal::usize_unsuffixed(tag);
+            let write_tag = match bits {
+                0 => quote!(),
+                _ => {
+                    let bits = Literal::u32_unsuffixed(bits);
+                    quote!(__w.bits(#tag_lit, #bits);)
+                }
+            };
+            match &variant.fields {
+                None => {
+                    defs.push(quote!(#[doc = #vdoc] #vname));
+                    encode.push(quote!(Self::#vname => { #write_tag }));
+                    decode.push((tag_lit, quote!(Self::#vname)));
+                }
+                Some(fields) => {
+                    let mut fscope =
+                        Scope::new(format!("fields of `{}::{}`", item.name, vname_str));
+                    let mut fdefs = Vec::new();
+                    let mut binds = Vec::new();
+                    let mut fenc = Vec::new();
+                    let mut fdec = Vec::new();
+                    for field in fields {
+                        fscope.claim(&escape(&snake_case(&field.name)), &field.name)?;
+                        let fname = snake_ident(&field.name);
+                        let ty = self.rust_ty(&field.ty, &item.module, &item.origin)?;
+                        let fdoc =
+                            format!(" `{}: {}`", field.name, describe(self.schema, &field.ty));
+                        fdefs.push(quote!(#[doc = #fdoc] #fname: #ty));
+                        binds.push(quote!(#fname));
+                        if !item.has_function {
+                            fenc.push(self.enc(
+                                &field.ty,
+                                &Val::reference(quote!(#fname)),
+                                &item.origin,
+                                0,
+                            )?);
+                            let value = self.dec(&field.ty, &item.module, &item.origin, 0)?.value();
+                            fdec.push(quote!(#fname: #value));
+                        }
+                    }
+                    defs.push(quote!(#[doc = #vdoc] #vname { #(#fdefs),* }));
+                    encode.push(quote!(Self::#vname { #(#binds),* } => { #write_tag #(#fenc)* }));
+                    decode.push((tag_lit, quote!(Self::#vname { #(#fdec),* })));
+                }
+            }
+        }
+        let allow = acronym_allow(&names);
+        let large = match unit {
+            true => quote!(),
+            false => quote!(#[allow(clippy::large_enum_variant)]),
+        };
+        let mut out = quote! {
+            #[doc = #doc]
+            #derives
+            #allow
+            #large
+            #[allow(clippy::enum_variant_names)]
+            pub enum #name { #(#defs),* }
+        };
+        if !item.has_function {
+            let encode = quote! {
+                match self { #(#encode)* }
+            };
+            let decode = match bits {
+                0 => {
+                    let only = &decode[0].1;
+                    quote!(::core::result::Result::Ok(#only))
+                }
+                _ => {
+                    let bits = Literal::u32_unsuffixed(bits);
+                    let count = Literal::usize_unsuffixed(variants.len());
+                    let origin = &item.origin;
+                    let arms = decode.iter().map(|(tag, expr)| quote!(#tag => #expr));
+                    quote! {
+                        ::core::result::Result::Ok(match __r.bits(#bits)? {
+                            #(#arms,)*
+                            __tag => return ::core::result::Result::Err(
+                                ::tether_runtime::wire::DecodeError::invalid_tag(#origin, __tag as u64, #count),
+                            ),
+                        })
+                    }
+                }
+            };
+            out.extend(codec_impls(quote!(#name), encode, decode));
+        }
+        Ok(out)
+    }
+
+    /// `roblox_enums`: one Rust enum per Roblox enum the schema uses, with
+    /// the items the reflection database lists, ordered by value.
+    pub fn roblox_enums(&self, root: &mut ModTree) -> Result<(), GenError> {
+        if self.model.roblox_enums.is_empty() {
+            return Ok(());
+        }
+        let module = vec![ROBLOX_ENUMS.to_string()];
+        let version = crate::roblox::database_version()
+            .map(|v| format!("{}.{}.{}.{}", v[0], v[1], v[2], v[3]))
+            .unwrap_or_else(|| "unknown".to_string());
+        let doc = format!(
+            " Roblox enums, with the items of the reflection database (Roblox {version}), \
+             numbered on the wire by position."
+        );
+        root.attrs(&module, quote!(#[doc = #doc]));
+        for name in &self.model.roblox_enums {
+            let items = crate::roblox::enum_items(name).unwrap_or_default();
+            root.push(&module, roblox_enum(name, &items)?);
+        }
+        Ok(())
+    }
+}
+
+/// The Rust name of `Enum.<name>`.
+pub fn roblox_enum_name(name: &str) -> String {
+    pascal_case(name)
+}
+
+fn roblox_enum(name: &str, items: &[&str]) -> Result<TokenStream, GenError> {
+    let rust_name = ident(&roblox_enum_name(name));
+    let mut scope = Scope::new(format!("items of `Enum.{name}`"));
+    let mut variants = Vec::new();
+    let mut names = vec![name];
+    for item in items {
+        let variant = pascal_case(item);
+        scope.claim(&escape(&variant), item)?;
+        variants.push(ident(&variant));
+        names.push(item);
+    }
+    let doc = format!(" `Enum.{name}`");
+    let count = Literal::usize_unsuffixed(items.len());
+    let bits = tag_bits(items.len());
+    let bits_lit = Literal::u32_unsuffixed(bits);
+    let item_docs = items.iter().map(|i| format!(" `Enum.{name}.{i}`"));
+    let allow = acronym_allow(&names);
+    let indices = (0..items.len()).map(Literal::usize_unsuffixed);
+    let encode = match bits {
+        0 => quote!(),
+        _ => quote!(__w.bits(*self as u32, #bits_lit);),
+    };
+    let decode = match items.len() {
+        0 => quote! {
+            ::core::result::Result::Err(::tether_runtime::wire::DecodeError::invalid_tag(#doc, 0, 0))
+        },
+        1 => {
+            let only = &variants[0];
+            quote!(::core::result::Result::Ok(Self::#only))
+        }
+        _ => quote! {
+            let __index = __r.bits(#bits_lit)?;
+            match Self::ALL.get(__index as usize) {
+                ::core::option::Option::Some(__item) => ::core::result::Result::Ok(*__item),
+                ::core::option::Option::None => ::core::result::Result::Err(
+                    ::tether_runtime::wire::DecodeError::invalid_tag(#doc, __index as u64, #count),
+                ),
+            }
+        },
+    };
+    let mut out = quote! {
+        #[doc = #doc]
+        #[derive(
+            ::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy,
+            ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash,
+            ::core::cmp::PartialOrd, ::core::cmp::Ord
+        )]
+        #allow
+        pub enum #rust_name { #(#[doc = #item_docs] #variants),* }
+
+        impl #rust_name {
+            /// Every item, in wire order.
+            pub const ALL: [Self; #count] = [#(Self::#variants),*];
+
+            /// The item's name in Roblox.
+            pub const fn name(self) -> &'static str {
+                match self { #(Self::#variants => #items),* }
+            }
+
+            /// The item's number on the wire (its position in [`Self::ALL`]).
+            pub const fn index(self) -> usize {
+                match self { #(Self::#variants => #indices),* }
+            }
+        }
+    };
+    out.extend(codec_impls(quote!(#rust_name), encode, decode));
+    Ok(out)
+}
+
+/// `impl Encode` and `impl Decode` around the bodies; the encode body ends
+/// in `Ok(())` here, the decode body is an expression.
+pub fn codec_impls(ty: TokenStream, encode: TokenStream, decode: TokenStream) -> TokenStream {
+    quote! {
+        impl ::tether_runtime::wire::Encode for #ty {
+            fn encode(
+                &self,
+                __w: &mut ::tether_runtime::wire::Writer,
+            ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+                #encode
+                ::core::result::Result::Ok(())
+            }
+        }
+
+        impl ::tether_runtime::wire::Decode for #ty {
+            fn decode(
+                __r: &mut ::tether_runtime::wire::Reader<'_>,
+            ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+                #decode
+            }
+        }
+    }
+}
+
+/// `ceil(log2(n))`: the bits of a tag among `n` (0 for one or none).
+pub fn tag_bits(n: usize) -> u32 {
+    match n {
+        0 | 1 => 0,
+        n => usize::BITS - (n - 1).leading_zeros(),
+    }
+}
+
+pub fn num_ty(kind: NumKind) -> TokenStream {
+    let name = match kind {
+        NumKind::Number => "f64",
+        other => other.name(),
+    };
+    let name = format_ident!("{name}");
+    quote!(#name)
+}
+
+/// `#[allow(clippy::upper_case_acronyms)]` if any of `names` is all capitals.
+fn acronym_allow(names: &[&str]) -> TokenStream {
+    match names.iter().any(|n| is_all_caps(n)) {
+        true => quote!(#[allow(clippy::upper_case_acronyms)]),
+        false => quote!(),
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
