@@ -140,7 +140,7 @@ impl Config {
                 });
             }
             outputs.push((path.clone(), out.clone()));
-            if let Err(error) = self.compile_one(&path, schema.as_ref(), &out) {
+            if let Err(error) = self.compile_one(&path, &out) {
                 first_error.get_or_insert(error);
             }
         }
@@ -150,7 +150,7 @@ impl Config {
         }
     }
 
-    fn compile_one(&self, path: &Path, shown: &Path, out: &Path) -> Result<(), BuildError> {
+    fn compile_one(&self, path: &Path, out: &Path) -> Result<(), BuildError> {
         if self.cargo_output {
             // Until the file is read, at least the schema itself is watched.
             println!("cargo:rerun-if-changed={}", path.display());
@@ -177,11 +177,7 @@ impl Config {
             }
             return Err(error);
         }
-        let options = RustOptions {
-            source: Some(shown.display().to_string().replace('\\', "/")),
-            ..RustOptions::default()
-        };
-        let code = generate(path, &compilation, &options)?;
+        let code = generate(path, &compilation, &RustOptions::default())?;
         write_if_changed(out, &code)
     }
 }

@@ -1,1 +1,16 @@
-//! End-to-end tests live in `tests/tests/`; this library is empty on purpose.
+//! The example schemas, compiled by `build.rs` into typed Rust. The modules
+//! are declared without the prelude, so the generated code must spell every
+//! path absolutely.
+#![warn(missing_docs)]
+
+/// `schemas/game.tether`, the example game.
+#[no_implicit_prelude]
+pub mod game {
+    ::std::include!(::std::concat!(::std::env!("OUT_DIR"), "/game.rs"));
+}
+
+/// `tests/schemas/edge.tether`: names and shapes that stress the generator.
+#[no_implicit_prelude]
+pub mod edge {
+    ::std::include!(::std::concat!(::std::env!("OUT_DIR"), "/edge.rs"));
+}

@@ -154,13 +154,6 @@ pub enum DecodeError {
     /// The reference 0 where the type is not optional.
     #[error("nil instance where the type is not optional")]
     NilInstance,
-    /// An instance the receiver cannot see (an absent list entry) where the
-    /// Rust type has no nil to hold it. Section 4.9 decodes such an entry as
-    /// nil; a decoder that can hold nil should ([`Reader::required_instance`]).
-    ///
-    /// [`Reader::required_instance`]: super::Reader::required_instance
-    #[error("an instance of class {class} the receiver cannot see")]
-    MissingInstance { class: &'static str },
     #[error("`any` value nested deeper than {max} tables")]
     TooDeep { max: u32 },
     #[error("{remaining} bytes left over after the message")]
@@ -186,11 +179,6 @@ impl DecodeError {
     /// [`DecodeError::UnknownTag`]: tag `tag` of `what`, which has `count`.
     pub fn invalid_tag(what: &'static str, tag: u64, count: u64) -> Self {
         DecodeError::UnknownTag { what, tag, count }
-    }
-
-    /// [`DecodeError::MissingInstance`].
-    pub fn missing_instance(class: &'static str) -> Self {
-        DecodeError::MissingInstance { class }
     }
 }
 

@@ -115,6 +115,20 @@ impl Gen<'_> {
                 let (v, len) = (v.by_ref(), len_range(*len));
                 quote!(__w.buffer(#v, #len)?;)
             }
+            TyKind::Optional { inner }
+                if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) =>
+            {
+                let v = v.copied();
+                quote! {
+                    match #v {
+                        ::core::option::Option::Some(__i) => {
+                            __w.bool(true);
+                            __w.instance(::core::option::Option::Some(__i));
+                        }
+                        ::core::option::Option::None => __w.bool(false),
+                    }
+                }
+            }
             TyKind::Optional { inner } => {
                 let x = format_ident!("__x{depth}");
                 let body = self.enc(inner, &Val::reference(quote!(#x)), origin, depth + 1)?;
@@ -196,9 +210,21 @@ impl Gen<'_> {
                 let v = v.by_ref();
                 quote!(#wire::Encode::encode(#v, __w)?;)
             }
-            TyKind::Instance { .. } => {
+            // Only an optional instance may be sent as nil.
+            TyKind::Instance { class, .. } => {
                 let v = v.copied();
-                quote!(__w.instance(::core::option::Option::Some(#v));)
+                let refusal =
+                    format!("a `{class}` is required here; only an optional instance may be nil");
+                quote! {
+                    match #v {
+                        ::core::option::Option::Some(__i) => __w.instance(::core::option::Option::Some(__i)),
+                        ::core::option::Option::None => {
+                            return ::core::result::Result::Err(#wire::EncodeError::Invalid(
+                                ::std::borrow::Cow::Borrowed(#refusal),
+                            ))
+                        }
+                    }
+                }
             }
             TyKind::Metatable { table, .. } => self.enc(table, v, origin, depth)?,
             TyKind::Function { .. } | TyKind::MixedTable { .. } | TyKind::Error => {
@@ -307,16 +333,9 @@ impl Gen<'_> {
                 let path = self.rust_ty(ty, from, origin)?;
                 Dec::Try(quote!(<#path as #wire::Decode>::decode(__r)))
             }
-            // The reference 0 fails; an instance the receiver cannot see has no
-            // nil to decode to here, so it fails too (`MissingInstance`).
-            TyKind::Instance { class, .. } => Dec::Value(quote! {
-                match __r.required_instance()? {
-                    ::core::option::Option::Some(__i) => __i,
-                    ::core::option::Option::None => {
-                        return ::core::result::Result::Err(#wire::DecodeError::missing_instance(#class))
-                    }
-                }
-            }),
+            // The reference 0 fails (the sender must not send nil here); an
+            // instance the receiver cannot see arrives as `None`, as in Roblox.
+            TyKind::Instance { .. } => Dec::Try(quote!(__r.required_instance())),
             TyKind::Metatable { table, .. } => self.dec(table, from, origin, depth)?,
             TyKind::Function { .. } | TyKind::MixedTable { .. } | TyKind::Error => {
                 return Err(self.unsupported(ty, origin))

@@ -21,6 +21,13 @@ impl Gen<'_> {
             TyKind::Number { kind, .. } => num_ty(*kind),
             TyKind::String { .. } => quote!(::std::string::String),
             TyKind::Buffer { .. } => quote!(::std::vec::Vec<u8>),
+            // An instance may arrive as nil whether or not it is optional
+            // (section 4.9 of the wire format), so both are an `Option`.
+            TyKind::Optional { inner }
+                if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) =>
+            {
+                self.rust_ty(inner, from, origin)?
+            }
             TyKind::Optional { inner } => {
                 let inner = self.rust_ty(inner, from, origin)?;
                 quote!(::core::option::Option<#inner>)
@@ -57,7 +64,9 @@ impl Gen<'_> {
                 let module = vec![ROBLOX_ENUMS.to_string()];
                 self.path(from, &module, &ident(&roblox_enum_name(name)))
             }
-            TyKind::Instance { .. } => quote!(::tether_runtime::types::InstanceId),
+            TyKind::Instance { .. } => {
+                quote!(::core::option::Option<::tether_runtime::types::InstanceId>)
+            }
             TyKind::Function { params, returns } => {
                 let params = params
                     .iter()
