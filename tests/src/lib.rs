@@ -14,3 +14,8 @@ pub mod game {
 pub mod edge {
     ::std::include!(::std::concat!(::std::env!("OUT_DIR"), "/edge.rs"));
 }
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
