@@ -157,15 +157,8 @@ impl Config {
         }
         let compilation = crate::compile(&FsLoader, &[path.to_path_buf()])?;
         if self.cargo_output {
-            for (_, file) in compilation.sources.iter().skip(1) {
-                if let Some(file_path) = &file.path {
-                    println!("cargo:rerun-if-changed={}", file_path.display());
-                }
-            }
-            for diagnostic in compilation.diagnostics.iter().filter(|d| !d.is_error()) {
-                for line in render(&compilation.sources, diagnostic).lines() {
-                    println!("cargo:warning={line}");
-                }
+            for directive in cargo_directives(&compilation) {
+                println!("{directive}");
             }
         }
         if compilation.has_errors() {
@@ -180,6 +173,29 @@ impl Config {
         let code = generate(path, &compilation, &RustOptions::default())?;
         write_if_changed(out, &code)
     }
+}
+
+/// What cargo is told about a compiled schema: every imported file to
+/// watch (the root is watched before it is read), and each warning, line by
+/// line, so that it shows in cargo's output.
+pub fn cargo_directives(compilation: &Compilation) -> Vec<String> {
+    let watched = compilation
+        .sources
+        .iter()
+        .skip(1)
+        .filter_map(|(_, file)| file.path.as_ref())
+        .map(|path| format!("cargo:rerun-if-changed={}", path.display()));
+    let warnings = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error())
+        .flat_map(|d| {
+            render(&compilation.sources, d)
+                .lines()
+                .map(|line| format!("cargo:warning={line}"))
+                .collect::<Vec<_>>()
+        });
+    watched.chain(warnings).collect()
 }
 
 fn generate(

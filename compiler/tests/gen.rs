@@ -590,3 +590,34 @@ mod cli {
         assert!(String::from_utf8(out.stderr).unwrap().contains("a_b"));
     }
 }
+
+#[test]
+fn cargo_is_told_to_watch_every_import_and_shown_every_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("shared")).unwrap();
+    std::fs::write(
+        dir.path().join("shared/names.tether"),
+        "type Name = string\n",
+    )
+    .unwrap();
+    let root = dir.path().join("game.tether");
+    std::fs::write(
+        &root,
+        "import \"shared/names.tether\"\nremote event Rename: client -> server (name: Name)\n",
+    )
+    .unwrap();
+    let compilation = compile(&FsLoader, &[root]).unwrap();
+    let directives = build::cargo_directives(&compilation);
+    assert!(
+        directives
+            .iter()
+            .any(|d| d.starts_with("cargo:rerun-if-changed=") && d.ends_with("names.tether")),
+        "{directives:#?}"
+    );
+    assert!(
+        directives
+            .iter()
+            .any(|d| d.starts_with("cargo:warning=") && d.contains("unbounded-client-input")),
+        "{directives:#?}"
+    );
+}
