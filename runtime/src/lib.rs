@@ -16,6 +16,7 @@ pub mod invoke;
 mod lock;
 pub mod player;
 pub mod protocol;
+pub mod queue;
 pub mod server;
 mod session;
 pub mod stats;
@@ -27,6 +28,7 @@ pub use connection::Connection;
 pub use instances::{InstanceRegistry, Visibility};
 pub use invoke::{BindableInvocation, Invocation, InvokeError, SendError, Typed};
 pub use player::Player;
+pub use queue::EventQueue;
 pub use protocol::{
     DecodeFn, Direction, MessageKind, MessageSpec, Payload, Protocol, Rate, DEFAULT_TIMEOUT,
 };

@@ -2069,6 +2069,24 @@ pub mod server {
     pub struct Fire(pub(super) ::tether_runtime::ServerRuntime);
 
     impl Fire {
+        /// Collects every `Fire` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<(::tether_runtime::Player,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (::tether_runtime::Player,),
+                >::DEFAULT_CAPACITY,
+                |mut __push| {
+                    self
+                        .connect(move |__player: &::tether_runtime::Player| __push((
+                            ::core::clone::Clone::clone(__player),
+                        )))
+                },
+            )
+        }
+
         /// Runs `handler` for every `Fire` a player sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -2128,6 +2146,27 @@ pub mod server {
     pub struct Player(pub(super) ::tether_runtime::ServerRuntime);
 
     impl Player {
+        /// Collects every `Player` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<
+            (::tether_runtime::Player, ::std::string::String),
+        > {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (::tether_runtime::Player, ::std::string::String),
+                >::DEFAULT_CAPACITY,
+                |mut __push| {
+                    self
+                        .connect(move |__player: &::tether_runtime::Player, __a0| __push((
+                            ::core::clone::Clone::clone(__player),
+                            __a0,
+                        )))
+                },
+            )
+        }
+
         /// Runs `handler` for every `Player` a player sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -2225,6 +2264,28 @@ pub mod server {
     pub struct New(pub(super) ::tether_runtime::ServerRuntime);
 
     impl New {
+        /// Collects every `New` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<
+            (::tether_runtime::Player, super::Kw, super::Selfish),
+        > {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (::tether_runtime::Player, super::Kw, super::Selfish),
+                >::DEFAULT_CAPACITY,
+                |mut __push| {
+                    self
+                        .connect(move |__player: &::tether_runtime::Player, __a0, __a1| __push((
+                            ::core::clone::Clone::clone(__player),
+                            __a0,
+                            __a1,
+                        )))
+                },
+            )
+        }
+
         /// Runs `handler` for every `New` a player sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -2616,6 +2677,36 @@ pub mod server {
             pub struct Ping(pub(super) ::tether_runtime::ServerRuntime);
 
             impl Ping {
+                /// Collects every `Outer.Inner.Ping` for a game loop to take after each `poll`, instead of a handler.
+                #[allow(clippy::type_complexity)]
+                pub fn queue(
+                    &self,
+                ) -> ::tether_runtime::EventQueue<
+                    (
+                        ::tether_runtime::Player,
+                        u16,
+                        ::core::option::Option<::std::string::String>,
+                    ),
+                > {
+                    ::tether_runtime::EventQueue::connect_with(
+                        ::tether_runtime::EventQueue::<
+                            (
+                                ::tether_runtime::Player,
+                                u16,
+                                ::core::option::Option<::std::string::String>,
+                            ),
+                        >::DEFAULT_CAPACITY,
+                        |mut __push| {
+                            self
+                                .connect(move |
+                                    __player: &::tether_runtime::Player,
+                                    __a0,
+                                    __a1|
+                                __push((::core::clone::Clone::clone(__player), __a0, __a1)))
+                        },
+                    )
+                }
+
                 /// Runs `handler` for every `Outer.Inner.Ping` a player sends.
                 #[allow(clippy::type_complexity)]
                 pub fn connect(
@@ -2736,6 +2827,21 @@ pub mod client {
     pub struct Server(pub(super) ::tether_runtime::ClientRuntime);
 
     impl Server {
+        /// Collects every `Server` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<
+            (::core::option::Option<::tether_runtime::types::InstanceId>, u8),
+        > {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (::core::option::Option<::tether_runtime::types::InstanceId>, u8),
+                >::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0, __a1| __push((__a0, __a1))),
+            )
+        }
+
         /// Runs `handler` for every `Server` the server sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -2788,6 +2894,31 @@ pub mod client {
     pub struct Poll(pub(super) ::tether_runtime::ClientRuntime);
 
     impl Poll {
+        /// Collects every `Poll` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<(u8, u8, u8, u8, u8, u8, u8, u8)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (u8, u8, u8, u8, u8, u8, u8, u8),
+                >::DEFAULT_CAPACITY,
+                |mut __push| {
+                    self
+                        .connect(move |__a0, __a1, __a2, __a3, __a4, __a5, __a6, __a7| __push((
+                            __a0,
+                            __a1,
+                            __a2,
+                            __a3,
+                            __a4,
+                            __a5,
+                            __a6,
+                            __a7,
+                        )))
+                },
+            )
+        }
+
         /// Runs `handler` for every `Poll` the server sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -2851,6 +2982,17 @@ pub mod client {
     pub struct Deref(pub(super) ::tether_runtime::ClientRuntime);
 
     impl Deref {
+        /// Collects every `Deref` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::Caps, super::RGB)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (super::Caps, super::RGB),
+                >::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0, __a1| __push((__a0, __a1))),
+            )
+        }
+
         /// Runs `handler` for every `Deref` the server sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -2979,6 +3121,45 @@ pub mod client {
     pub struct Kinds(pub(super) ::tether_runtime::ClientRuntime);
 
     impl Kinds {
+        /// Collects every `Kinds` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<
+            (
+                super::Node,
+                super::Expr,
+                super::MaybeSelf,
+                super::outer::inner::Deep,
+                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<::tether_runtime::types::InstanceId>,
+            ),
+        > {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (
+                        super::Node,
+                        super::Expr,
+                        super::MaybeSelf,
+                        super::outer::inner::Deep,
+                        ::core::option::Option<::tether_runtime::types::InstanceId>,
+                        ::core::option::Option<::tether_runtime::types::InstanceId>,
+                    ),
+                >::DEFAULT_CAPACITY,
+                |mut __push| {
+                    self
+                        .connect(move |__a0, __a1, __a2, __a3, __a4, __a5| __push((
+                            __a0,
+                            __a1,
+                            __a2,
+                            __a3,
+                            __a4,
+                            __a5,
+                        )))
+                },
+            )
+        }
+
         /// Runs `handler` for every `Kinds` the server sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -3101,6 +3282,21 @@ pub mod client {
                                 &tag,
                             ),
                         )
+                }
+
+                /// Collects every `Outer.Inner.Ping` for a game loop to take after each `poll`, instead of a handler.
+                #[allow(clippy::type_complexity)]
+                pub fn queue(
+                    &self,
+                ) -> ::tether_runtime::EventQueue<
+                    (u16, ::core::option::Option<::std::string::String>),
+                > {
+                    ::tether_runtime::EventQueue::connect_with(
+                        ::tether_runtime::EventQueue::<
+                            (u16, ::core::option::Option<::std::string::String>),
+                        >::DEFAULT_CAPACITY,
+                        |mut __push| self.connect(move |__a0, __a1| __push((__a0, __a1))),
+                    )
                 }
 
                 /// Runs `handler` for every `Outer.Inner.Ping` the server sends.

@@ -3613,6 +3613,28 @@ pub mod server {
     pub struct Chat(pub(super) ::tether_runtime::ServerRuntime);
 
     impl Chat {
+        /// Collects every `Chat` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<
+            (::tether_runtime::Player, ::std::string::String, super::Team),
+        > {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (::tether_runtime::Player, ::std::string::String, super::Team),
+                >::DEFAULT_CAPACITY,
+                |mut __push| {
+                    self
+                        .connect(move |__player: &::tether_runtime::Player, __a0, __a1| __push((
+                            ::core::clone::Clone::clone(__player),
+                            __a0,
+                            __a1,
+                        )))
+                },
+            )
+        }
+
         /// Runs `handler` for every `Chat` a player sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -3716,6 +3738,32 @@ pub mod server {
     pub struct Equip(pub(super) ::tether_runtime::ServerRuntime);
 
     impl Equip {
+        /// Collects every `Equip` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<
+            (::tether_runtime::Player, super::Loadout, super::roblox_enums::KeyCode),
+        > {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (
+                        ::tether_runtime::Player,
+                        super::Loadout,
+                        super::roblox_enums::KeyCode,
+                    ),
+                >::DEFAULT_CAPACITY,
+                |mut __push| {
+                    self
+                        .connect(move |__player: &::tether_runtime::Player, __a0, __a1| __push((
+                            ::core::clone::Clone::clone(__player),
+                            __a0,
+                            __a1,
+                        )))
+                },
+            )
+        }
+
         /// Runs `handler` for every `Equip` a player sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -3894,6 +3942,27 @@ pub mod server {
     pub struct LegacyChat(pub(super) ::tether_runtime::ServerRuntime);
 
     impl LegacyChat {
+        /// Collects every `LegacyChat` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<
+            (::tether_runtime::Player, ::std::string::String),
+        > {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (::tether_runtime::Player, ::std::string::String),
+                >::DEFAULT_CAPACITY,
+                |mut __push| {
+                    self
+                        .connect(move |__player: &::tether_runtime::Player, __a0| __push((
+                            ::core::clone::Clone::clone(__player),
+                            __a0,
+                        )))
+                },
+            )
+        }
+
         /// Runs `handler` for every `LegacyChat` a player sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -4084,6 +4153,36 @@ pub mod server {
         pub struct Attack(pub(super) ::tether_runtime::ServerRuntime);
 
         impl Attack {
+            /// Collects every `Combat.Attack` for a game loop to take after each `poll`, instead of a handler.
+            #[allow(clippy::type_complexity)]
+            pub fn queue(
+                &self,
+            ) -> ::tether_runtime::EventQueue<
+                (
+                    ::tether_runtime::Player,
+                    ::tether_runtime::types::CFrame,
+                    super::super::ItemId,
+                ),
+            > {
+                ::tether_runtime::EventQueue::connect_with(
+                    ::tether_runtime::EventQueue::<
+                        (
+                            ::tether_runtime::Player,
+                            ::tether_runtime::types::CFrame,
+                            super::super::ItemId,
+                        ),
+                    >::DEFAULT_CAPACITY,
+                    |mut __push| {
+                        self
+                            .connect(move |
+                                __player: &::tether_runtime::Player,
+                                __a0,
+                                __a1|
+                            __push((::core::clone::Clone::clone(__player), __a0, __a1)))
+                    },
+                )
+            }
+
             /// Runs `handler` for every `Combat.Attack` a player sends.
             #[allow(clippy::type_complexity)]
             pub fn connect(
@@ -4148,6 +4247,28 @@ pub mod server {
         pub struct Aim(pub(super) ::tether_runtime::ServerRuntime);
 
         impl Aim {
+            /// Collects every `Combat.Aim` for a game loop to take after each `poll`, instead of a handler.
+            #[allow(clippy::type_complexity)]
+            pub fn queue(
+                &self,
+            ) -> ::tether_runtime::EventQueue<
+                (::tether_runtime::Player, ::tether_runtime::types::Vector3, f32),
+            > {
+                ::tether_runtime::EventQueue::connect_with(
+                    ::tether_runtime::EventQueue::<
+                        (::tether_runtime::Player, ::tether_runtime::types::Vector3, f32),
+                    >::DEFAULT_CAPACITY,
+                    |mut __push| {
+                        self
+                            .connect(move |
+                                __player: &::tether_runtime::Player,
+                                __a0,
+                                __a1|
+                            __push((::core::clone::Clone::clone(__player), __a0, __a1)))
+                    },
+                )
+            }
+
             /// Runs `handler` for every `Combat.Aim` a player sends.
             #[allow(clippy::type_complexity)]
             pub fn connect(
@@ -4425,6 +4546,39 @@ pub mod client {
     pub struct Announce(pub(super) ::tether_runtime::ClientRuntime);
 
     impl Announce {
+        /// Collects every `Announce` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<
+            (
+                ::std::string::String,
+                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                super::TeamScores,
+                super::Scoreboard,
+            ),
+        > {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (
+                        ::std::string::String,
+                        ::core::option::Option<::tether_runtime::types::InstanceId>,
+                        super::TeamScores,
+                        super::Scoreboard,
+                    ),
+                >::DEFAULT_CAPACITY,
+                |mut __push| {
+                    self
+                        .connect(move |__a0, __a1, __a2, __a3| __push((
+                            __a0,
+                            __a1,
+                            __a2,
+                            __a3,
+                        )))
+                },
+            )
+        }
+
         /// Runs `handler` for every `Announce` the server sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -4522,6 +4676,39 @@ pub mod client {
     pub struct SpawnPreview(pub(super) ::tether_runtime::ClientRuntime);
 
     impl SpawnPreview {
+        /// Collects every `SpawnPreview` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<
+            (
+                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::tether_runtime::types::UDim2,
+                ::tether_runtime::types::ColorSequence,
+                ::tether_runtime::types::NumberSequence,
+            ),
+        > {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (
+                        ::core::option::Option<::tether_runtime::types::InstanceId>,
+                        ::tether_runtime::types::UDim2,
+                        ::tether_runtime::types::ColorSequence,
+                        ::tether_runtime::types::NumberSequence,
+                    ),
+                >::DEFAULT_CAPACITY,
+                |mut __push| {
+                    self
+                        .connect(move |__a0, __a1, __a2, __a3| __push((
+                            __a0,
+                            __a1,
+                            __a2,
+                            __a3,
+                        )))
+                },
+            )
+        }
+
         /// Runs `handler` for every `SpawnPreview` the server sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -4560,6 +4747,48 @@ pub mod client {
     pub struct Telemetry(pub(super) ::tether_runtime::ClientRuntime);
 
     impl Telemetry {
+        /// Collects every `Telemetry` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<
+            (
+                ::tether_runtime::types::Value,
+                f64,
+                ::tether_runtime::types::NumberRange,
+                ::tether_runtime::types::Rect,
+                ::tether_runtime::types::BrickColor,
+                ::tether_runtime::types::UDim,
+                ::tether_runtime::types::Vector2,
+            ),
+        > {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (
+                        ::tether_runtime::types::Value,
+                        f64,
+                        ::tether_runtime::types::NumberRange,
+                        ::tether_runtime::types::Rect,
+                        ::tether_runtime::types::BrickColor,
+                        ::tether_runtime::types::UDim,
+                        ::tether_runtime::types::Vector2,
+                    ),
+                >::DEFAULT_CAPACITY,
+                |mut __push| {
+                    self
+                        .connect(move |__a0, __a1, __a2, __a3, __a4, __a5, __a6| __push((
+                            __a0,
+                            __a1,
+                            __a2,
+                            __a3,
+                            __a4,
+                            __a5,
+                            __a6,
+                        )))
+                },
+            )
+        }
+
         /// Runs `handler` for every `Telemetry` the server sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -4612,6 +4841,21 @@ pub mod client {
     pub struct Welcome(pub(super) ::tether_runtime::ClientRuntime);
 
     impl Welcome {
+        /// Collects every `Welcome` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<
+            (super::Session, ::core::option::Option<super::Team>),
+        > {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (super::Session, ::core::option::Option<super::Team>),
+                >::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0, __a1| __push((__a0, __a1))),
+            )
+        }
+
         /// Runs `handler` for every `Welcome` the server sends.
         #[allow(clippy::type_complexity)]
         pub fn connect(
@@ -4835,6 +5079,19 @@ pub mod client {
         pub struct HitConfirmed(pub(super) ::tether_runtime::ClientRuntime);
 
         impl HitConfirmed {
+            /// Collects every `Combat.HitConfirmed` for a game loop to take after each `poll`, instead of a handler.
+            #[allow(clippy::type_complexity)]
+            pub fn queue(
+                &self,
+            ) -> ::tether_runtime::EventQueue<(super::super::combat::Hit,)> {
+                ::tether_runtime::EventQueue::connect_with(
+                    ::tether_runtime::EventQueue::<
+                        (super::super::combat::Hit,),
+                    >::DEFAULT_CAPACITY,
+                    |mut __push| self.connect(move |__a0| __push((__a0,))),
+                )
+            }
+
             /// Runs `handler` for every `Combat.HitConfirmed` the server sends.
             #[allow(clippy::type_complexity)]
             pub fn connect(
@@ -4880,6 +5137,19 @@ pub mod client {
                     )
             }
 
+            /// Collects every `Combat.Aim` for a game loop to take after each `poll`, instead of a handler.
+            #[allow(clippy::type_complexity)]
+            pub fn queue(
+                &self,
+            ) -> ::tether_runtime::EventQueue<(::tether_runtime::types::Vector3, f32)> {
+                ::tether_runtime::EventQueue::connect_with(
+                    ::tether_runtime::EventQueue::<
+                        (::tether_runtime::types::Vector3, f32),
+                    >::DEFAULT_CAPACITY,
+                    |mut __push| self.connect(move |__a0, __a1| __push((__a0, __a1))),
+                )
+            }
+
             /// Runs `handler` for every `Combat.Aim` the server sends.
             #[allow(clippy::type_complexity)]
             pub fn connect(
@@ -4922,6 +5192,39 @@ pub mod client {
             pub struct Burst(pub(super) ::tether_runtime::ClientRuntime);
 
             impl Burst {
+                /// Collects every `Combat.Effects.Burst` for a game loop to take after each `poll`, instead of a handler.
+                #[allow(clippy::type_complexity)]
+                pub fn queue(
+                    &self,
+                ) -> ::tether_runtime::EventQueue<
+                    (
+                        ::tether_runtime::types::Vector3,
+                        super::super::super::Shape,
+                        ::tether_runtime::types::Color3,
+                        super::super::super::roblox_enums::Material,
+                    ),
+                > {
+                    ::tether_runtime::EventQueue::connect_with(
+                        ::tether_runtime::EventQueue::<
+                            (
+                                ::tether_runtime::types::Vector3,
+                                super::super::super::Shape,
+                                ::tether_runtime::types::Color3,
+                                super::super::super::roblox_enums::Material,
+                            ),
+                        >::DEFAULT_CAPACITY,
+                        |mut __push| {
+                            self
+                                .connect(move |__a0, __a1, __a2, __a3| __push((
+                                    __a0,
+                                    __a1,
+                                    __a2,
+                                    __a3,
+                                )))
+                        },
+                    )
+                }
+
                 /// Runs `handler` for every `Combat.Effects.Burst` the server sends.
                 #[allow(clippy::type_complexity)]
                 pub fn connect(
@@ -5011,6 +5314,24 @@ pub mod client {
         pub struct Restocked(pub(super) ::tether_runtime::ClientRuntime);
 
         impl Restocked {
+            /// Collects every `Shop.Restocked` for a game loop to take after each `poll`, instead of a handler.
+            #[allow(clippy::type_complexity)]
+            pub fn queue(
+                &self,
+            ) -> ::tether_runtime::EventQueue<
+                (::std::vec::Vec<super::super::Item>, ::tether_runtime::types::DateTime),
+            > {
+                ::tether_runtime::EventQueue::connect_with(
+                    ::tether_runtime::EventQueue::<
+                        (
+                            ::std::vec::Vec<super::super::Item>,
+                            ::tether_runtime::types::DateTime,
+                        ),
+                    >::DEFAULT_CAPACITY,
+                    |mut __push| self.connect(move |__a0, __a1| __push((__a0, __a1))),
+                )
+            }
+
             /// Runs `handler` for every `Shop.Restocked` the server sends.
             #[allow(clippy::type_complexity)]
             pub fn connect(

@@ -209,7 +209,33 @@ impl<'a, 's> Sig<'a, 's> {
                 },
             ),
         };
+        let names: Vec<_> = (0..handler_args.len())
+            .map(|i| format_ident!("__a{i}"))
+            .collect();
+        let (item, push) = match side {
+            Side::Server => (
+                quote!((::tether_runtime::Player, #(#handler_args,)*)),
+                quote!(move |__player: &::tether_runtime::Player, #(#names),*| __push((::core::clone::Clone::clone(__player), #(#names,)*))),
+            ),
+            Side::Client => (
+                quote!((#(#handler_args,)*)),
+                quote!(move |#(#names),*| __push((#(#names,)*))),
+            ),
+        };
+        let queue_doc = format!(
+            " Collects every `{}` for a game loop to take after each `poll`, instead of a handler.",
+            self.origin
+        );
         quote! {
+            #[doc = #queue_doc]
+            #[allow(clippy::type_complexity)]
+            pub fn queue(&self) -> ::tether_runtime::EventQueue<#item> {
+                ::tether_runtime::EventQueue::connect_with(
+                    ::tether_runtime::EventQueue::<#item>::DEFAULT_CAPACITY,
+                    |mut __push| self.connect(#push),
+                )
+            }
+
             #[doc = #doc]
             #[allow(clippy::type_complexity)]
             pub fn connect(
