@@ -98,10 +98,7 @@ mod tests {
     #[test]
     fn collects_in_order_and_drops_beyond_capacity() {
         let event = BindableEvent::<u32>::new();
-        let queue = EventQueue::connect_with(2, |push| {
-            let mut push = push;
-            event.connect(move |value| push(value))
-        });
+        let queue = EventQueue::connect_with(2, |push| event.connect(push));
         for value in 1..=3 {
             event.fire(value);
         }
