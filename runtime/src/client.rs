@@ -77,6 +77,11 @@ impl ClientRuntime {
 
     /// Calls client → server request `request_id`; resolves to the
     /// response's payload.
+    ///
+    /// The timeout counts from the time of the latest [`poll`](Self::poll),
+    /// the only clock the runtime has: a loop that polls every tick charges
+    /// a call at most one tick extra, and after a long pause a loop should
+    /// poll before it invokes.
     pub fn invoke_server(
         &self,
         request_id: u16,

@@ -104,7 +104,9 @@ impl ServerRuntime {
 
     /// Calls server → client request `request_id` on `player`; resolves to
     /// the response's payload. A client that does not answer in time fails
-    /// the call with `Timeout`, one that leaves with `Disconnected`.
+    /// the call with `Timeout`, one that leaves with `Disconnected`. The
+    /// timeout counts from the latest [`poll`](Self::poll), as for
+    /// `ClientRuntime::invoke_server`.
     pub fn invoke_client(
         &self,
         player: &Player,

@@ -1,0 +1,201 @@
+//! `tests/schemas/edge.tether` end to end: remotes named like generated
+//! items and runtime methods (`Fire`, `Server`, `Player`, `Poll`, `New`,
+//! `Deref`) work through `edge::Server` and `edge::Client`.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::Log;
+use tether_runtime::{InstanceRegistry, InvokeError, MemoryNetwork, ServerRuntime, Visibility};
+use tether_tests::edge::{self, Caps, Kw, Selfish, RGB};
+
+fn network() -> (MemoryNetwork, edge::Server, InstanceRegistry) {
+    let registry = InstanceRegistry::new();
+    let runtime = ServerRuntime::with_instances(&edge::PROTOCOL, registry.clone());
+    let server = edge::Server::from(runtime.clone());
+    (MemoryNetwork::with_server(runtime), server, registry)
+}
+
+fn kw() -> Kw {
+    Kw {
+        self_: 1,
+        crate_: 2,
+        r#fn: 3,
+        r#match: 4,
+        r#loop: 5,
+        r: 6,
+        w: 7,
+    }
+}
+
+#[test]
+fn remotes_named_like_generated_items_work_both_ways() {
+    let (mut net, server, registry) = network();
+    let (alice, alice_runtime) = net.connect_client();
+    let (bob, bob_runtime) = net.connect_client();
+    let (alice_client, bob_client) = (
+        edge::Client::from(alice_runtime),
+        edge::Client::from(bob_runtime),
+    );
+    let model = registry.register("Model", Visibility::player(&bob));
+
+    let at_server = Log::default();
+    let seen = at_server.clone();
+    server
+        .fire()
+        .connect(move |player| seen.push(format!("Fire from {}", player.id)));
+    let seen = at_server.clone();
+    server
+        .player()
+        .connect(move |player, name| seen.push(format!("Player {name} from {}", player.id)));
+    let seen = at_server.clone();
+    server
+        .new_()
+        .connect(move |player, t, s| seen.push(format!("New {t:?} {s:?} from {}", player.id)));
+    let at_clients = [Log::default(), Log::default()];
+    for (client, log) in [&alice_client, &bob_client].into_iter().zip(&at_clients) {
+        let seen = log.clone();
+        client
+            .server()
+            .connect(move |who, x| seen.push(format!("Server {who:?} {x}")));
+        let seen = log.clone();
+        client.poll().connect(move |a, b, c, d, e, f, g, h| {
+            seen.push(format!("Poll {:?}", [a, b, c, d, e, f, g, h]));
+        });
+        let seen = log.clone();
+        client
+            .deref()
+            .connect(move |caps, rgb| seen.push(format!("Deref {} {rgb:?}", caps.http)));
+    }
+
+    alice_client.fire().fire_server().unwrap();
+    bob_client.player().fire_server("Bobby".into()).unwrap();
+    bob_client.new_().fire_server(kw(), Selfish::Self_).unwrap();
+    server.server().fire_all_clients(Some(model), 9).unwrap();
+    server
+        .poll()
+        .fire_client(&alice, 1, 2, 3, 4, 5, 6, 7, 8)
+        .unwrap();
+    server
+        .deref()
+        .fire_client(&bob, Caps { http: 200 }, RGB::GREEN)
+        .unwrap();
+    net.step();
+
+    assert_eq!(
+        at_server.take(),
+        [
+            format!("Fire from {}", alice.id),
+            format!("Player Bobby from {}", bob.id),
+            format!("New {:?} Self_ from {}", kw(), bob.id),
+        ]
+    );
+    assert_eq!(
+        at_clients[0].take(),
+        ["Server None 9", "Poll [1, 2, 3, 4, 5, 6, 7, 8]"]
+    );
+    assert_eq!(
+        at_clients[1].take(),
+        [
+            format!("Server {:?} 9", Some(model)),
+            "Deref 200 GREEN".to_owned()
+        ]
+    );
+}
+
+#[test]
+fn the_runtime_is_reached_through_deref_when_an_accessor_takes_its_name() {
+    let (_net, server, _registry) = network();
+    let player = server.connect_player();
+    let client = edge::Client::new();
+    let polls = Log::default();
+    let seen = polls.clone();
+    client
+        .poll()
+        .connect(move |a, _, _, _, _, _, _, h| seen.push((a, h)));
+    let fires = Log::default();
+    let seen = fires.clone();
+    server.fire().connect(move |player| seen.push(player.id));
+
+    // `server.poll()` is the remote; `(*server).poll(now)` the runtime's tick.
+    server
+        .poll()
+        .fire_client(&player, 10, 0, 0, 0, 0, 0, 0, 80)
+        .unwrap();
+    for (to, packet) in server.take_packets() {
+        assert_eq!(to, player);
+        client.receive_packet(&packet);
+    }
+    (*client).poll(Duration::ZERO);
+    assert_eq!(polls.take(), [(10, 80)]);
+
+    client.fire().fire_server().unwrap();
+    for packet in client.take_packets() {
+        server.receive_packet(&player, &packet);
+    }
+    (*server).poll(Duration::ZERO);
+    assert_eq!(fires.take(), [player.id]);
+
+    // `server.deref()` is the remote too; `Deref::deref` is the runtime.
+    let runtime: &ServerRuntime = std::ops::Deref::deref(&server);
+    assert_eq!(runtime.players(), [player]);
+    assert_eq!(runtime.protocol().name, "edge");
+}
+
+#[test]
+fn unit_returns_and_replies_outside_their_range() {
+    let (mut net, server, _registry) = network();
+    let (alice, alice_runtime) = net.connect_client();
+    let client = edge::Client::from(alice_runtime);
+    server.nothing().on_invoke(|_| Ok(()));
+    // `-> u8(0..3)`: the client answers with the number of options.
+    client
+        .ask()
+        .on_invoke(|_, options| Ok(u8::try_from(options.len()).unwrap()));
+
+    let mut nothing = client.nothing().invoke_server();
+    let options = |n: usize| (0..n).map(|i| format!("option {i}")).collect();
+    let mut three = server
+        .ask()
+        .invoke_client(&alice, "Which?".into(), options(3));
+    let mut four = server
+        .ask()
+        .invoke_client(&alice, "Which?".into(), options(4));
+    let mut none = server
+        .ask()
+        .invoke_client(&alice, "Which?".into(), options(0));
+    assert!(matches!(
+        none.try_result(),
+        Some(Err(InvokeError::Encode(_)))
+    ));
+    net.step();
+    net.step();
+    assert_eq!(nothing.try_result(), Some(Ok(())));
+    assert_eq!(three.try_result(), Some(Ok(3)));
+    assert!(matches!(
+        four.try_result(),
+        Some(Err(InvokeError::Protocol(message))) if message.contains("could not encode")
+    ));
+}
+
+#[test]
+fn server_bindables_with_function_values() {
+    let bindables = edge::ServerBindables::new();
+    bindables
+        .outer_fold
+        .set_callback(|values, f| values.into_iter().fold(0.0, |acc, x| f(acc, x)));
+    let add: Arc<dyn Fn(f64, f64) -> f64 + Send + Sync> = Arc::new(|acc, x| acc + x);
+    let mut sum = bindables.outer_fold.invoke(vec![1.0, 2.0, 3.5], add);
+    assert_eq!(sum.try_result(), Some(Ok(6.5)));
+
+    let ticks = Log::default();
+    let seen = ticks.clone();
+    bindables.quiet_tick.connect(move || seen.push(()));
+    bindables.quiet_tick.fire();
+    bindables.quiet_tick.fire();
+    assert!(ticks.is_empty());
+    bindables.quiet_tick.poll();
+    assert_eq!(ticks.len(), 2);
+}

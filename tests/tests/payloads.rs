@@ -1,0 +1,153 @@
+//! What remote events carry, end to end: instances as each player sees
+//! them, and every kind of value the game's server events hold.
+
+mod common;
+
+use common::{Game, Log};
+use tether_runtime::types::{
+    BrickColor, Color3, ColorSequence, ColorSequenceKeypoint, InstanceId, NumberRange,
+    NumberSequence, NumberSequenceKeypoint, Rect, UDim, UDim2, Value, Vector2, Vector3,
+};
+use tether_runtime::{InstanceRegistry, Visibility};
+use tether_tests::game::combat::Hit;
+use tether_tests::game::roblox_enums::Material;
+use tether_tests::game::Shape;
+
+fn hit(target: Option<InstanceId>, damage: u16) -> Hit {
+    Hit {
+        target,
+        damage,
+        critical: damage > 50,
+        knockback: Vector3::new(0.0, 1.0, -2.5),
+    }
+}
+
+#[test]
+fn instances_a_player_cannot_see_arrive_as_none() {
+    let registry = InstanceRegistry::new();
+    let arena = registry.register("Model", Visibility::Everyone);
+    let vault = registry.register("Model", Visibility::ServerOnly);
+    let mut game = Game::with_instances(registry.clone());
+    let (alice, alice_client) = game.join();
+    let (_bob, bob_client) = game.join();
+    let own = registry.register("Model", Visibility::player(&alice));
+    let logs = [Log::default(), Log::default()];
+    for (client, log) in [&alice_client, &bob_client].into_iter().zip(&logs) {
+        let seen = log.clone();
+        client
+            .combat()
+            .hit_confirmed()
+            .connect(move |hit| seen.push((hit.damage, hit.target)));
+    }
+
+    let hits = game.server.combat().hit_confirmed();
+    hits.fire_all_clients(hit(Some(arena), 1)).unwrap();
+    hits.fire_all_clients(hit(Some(vault), 2)).unwrap();
+    hits.fire_all_clients(hit(Some(own), 3)).unwrap();
+    hits.fire_all_clients(hit(None, 4)).unwrap();
+    game.step();
+    assert_eq!(
+        logs[0].take(),
+        [(1, Some(arena)), (2, None), (3, Some(own)), (4, None)]
+    );
+    assert_eq!(
+        logs[1].take(),
+        [(1, Some(arena)), (2, None), (3, None), (4, None)]
+    );
+    assert_eq!(alice_client.stats().rejected.total(), 0);
+    assert_eq!(bob_client.stats().rejected.total(), 0);
+}
+
+#[test]
+fn the_other_server_events_carry_their_values_intact() {
+    let registry = InstanceRegistry::new();
+    let tool = registry.register("Tool", Visibility::Everyone);
+    let mut game = Game::with_instances(registry);
+    let (alice, client) = game.join();
+    let telemetry = Log::default();
+    let seen = telemetry.clone();
+    client
+        .telemetry()
+        .connect(move |payload, frame, range, area, brick, pad, offset| {
+            seen.push((payload, frame, range, area, brick, pad, offset));
+        });
+    let bursts = Log::default();
+    let seen = bursts.clone();
+    client
+        .combat()
+        .effects()
+        .burst()
+        .connect(move |at, shape, tint, material| seen.push((at, shape, tint, material)));
+    let previews = Log::default();
+    let seen = previews.clone();
+    client
+        .spawn_preview()
+        .connect(move |tool, ui, colors, fade| seen.push((tool, ui, colors, fade)));
+
+    let payload = Value::Map(vec![
+        (Value::String("hp".into()), Value::Number(-0.5)),
+        (
+            Value::String("tags".into()),
+            Value::Array(vec![Value::Bool(true), Value::Instance(Some(tool))]),
+        ),
+    ]);
+    let range = NumberRange::new(-1.0, 1.0);
+    let area = Rect::new(Vector2::new(0.0, 0.0), Vector2::new(4.0, 3.0));
+    let pad = UDim::new(0.5, -8);
+    // `frame: f64(nonfinite)` takes NaN.
+    game.server
+        .telemetry()
+        .fire_client(
+            &alice,
+            payload.clone(),
+            f64::NAN,
+            range,
+            area,
+            BrickColor::BrightRed,
+            pad,
+            Vector2::new(1.0, -1.0),
+        )
+        .unwrap();
+    let size = Vector3::new(1.0, 2.0, 3.0);
+    let tint = Color3::new(0.0, 0.5, 1.0);
+    game.server
+        .combat()
+        .effects()
+        .burst()
+        .fire_all_clients(size, Shape::Box { size }, tint, Material::Neon)
+        .unwrap();
+    let ui = UDim2::new(UDim::new(1.0, 0), UDim::new(0.0, 36));
+    let colors = ColorSequence {
+        keypoints: vec![
+            ColorSequenceKeypoint::new(0.0, tint),
+            ColorSequenceKeypoint::new(1.0, Color3::new(1.0, 1.0, 1.0)),
+        ],
+    };
+    let fade = NumberSequence {
+        keypoints: vec![
+            NumberSequenceKeypoint::new(0.0, 0.0, 0.0),
+            NumberSequenceKeypoint::new(1.0, 1.0, 0.25),
+        ],
+    };
+    game.server
+        .spawn_preview()
+        .fire_client(&alice, Some(tool), ui, colors.clone(), fade.clone())
+        .unwrap();
+    game.step();
+
+    let got = telemetry.take();
+    assert_eq!(got.len(), 1);
+    let (got_payload, frame, got_range, got_area, brick, got_pad, offset) = &got[0];
+    assert_eq!(got_payload, &payload);
+    assert!(frame.is_nan());
+    assert_eq!(
+        (got_range, got_area, brick, got_pad),
+        (&range, &area, &BrickColor::BrightRed, &pad)
+    );
+    assert_eq!(offset, &Vector2::new(1.0, -1.0));
+    assert_eq!(
+        bursts.take(),
+        [(size, Shape::Box { size }, tint, Material::Neon)]
+    );
+    assert_eq!(previews.take(), [(Some(tool), ui, colors, fade)]);
+}
