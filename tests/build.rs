@@ -1,7 +1,11 @@
 //! Compiles the example schemas into typed Rust, as a game's build script would.
 
 fn main() {
-    let schemas = ["../schemas/game.tether", "schemas/edge.tether"];
+    let schemas = [
+        "../schemas/game.tether",
+        "schemas/edge.tether",
+        "schemas/types.tether",
+    ];
     if let Err(error) = tether_compiler::build::compile(&schemas) {
         eprintln!("{error}");
         std::process::exit(1);

@@ -2594,7 +2594,7 @@ pub mod roblox_enums {
                 ::core::option::Option::None => {
                     ::core::result::Result::Err(
                         ::tether_runtime::wire::DecodeError::invalid_tag(
-                            " `Enum.KeyCode`",
+                            "Enum.KeyCode",
                             __index as u64,
                             283,
                         ),
@@ -2883,7 +2883,7 @@ pub mod roblox_enums {
                 ::core::option::Option::None => {
                     ::core::result::Result::Err(
                         ::tether_runtime::wire::DecodeError::invalid_tag(
-                            " `Enum.Material`",
+                            "Enum.Material",
                             __index as u64,
                             45,
                         ),

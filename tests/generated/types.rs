@@ -172,6 +172,10 @@ pub type U8sExact = ::std::vec::Vec<u8>;
 #[allow(dead_code)]
 pub type Words = ::std::vec::Vec<::std::string::String>;
 
+/// `Units`: `{One}`
+#[allow(dead_code)]
+pub type Units = ::std::vec::Vec<One>;
+
 /// `StrMap`: `{[string]: u32}`
 #[allow(dead_code)]
 pub type StrMap = ::std::collections::HashMap<::std::string::String, u32>;
@@ -1191,6 +1195,10 @@ pub type OptModel = ::core::option::Option<::tether_runtime::types::InstanceId>;
 /// `Who`: `Player`
 #[allow(dead_code)]
 pub type Who = ::core::option::Option<::tether_runtime::types::InstanceId>;
+
+/// `OptWho`: `Who?`
+#[allow(dead_code)]
+pub type OptWho = Who;
 
 /// `Refs`
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
@@ -2851,6 +2859,47 @@ impl ::tether_runtime::wire::Decode for WordsBox {
     }
 }
 
+/// `UnitsBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct UnitsBox {
+    /// `v: Units`
+    pub v: Units,
+}
+
+impl ::tether_runtime::wire::Encode for UnitsBox {
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::write_array(
+            __w,
+            &self.v,
+            ::tether_runtime::wire::LenRange::UNBOUNDED,
+            |__w, __x0| {
+                ::tether_runtime::wire::Encode::encode(__x0, __w)?;
+                ::core::result::Result::Ok(())
+            },
+        )?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for UnitsBox {
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether_runtime::wire::read_array(
+                __r,
+                ::tether_runtime::wire::LenRange::UNBOUNDED,
+                0,
+                |__r| <One as ::tether_runtime::wire::Decode>::decode(__r),
+            )?,
+        })
+    }
+}
+
 /// `StrMapBox`
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 #[allow(dead_code)]
@@ -3542,6 +3591,44 @@ impl ::tether_runtime::wire::Decode for WhoBox {
     }
 }
 
+/// `OptWhoBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct OptWhoBox {
+    /// `v: OptWho`
+    pub v: OptWho,
+}
+
+impl ::tether_runtime::wire::Encode for OptWhoBox {
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        match self.v {
+            ::core::option::Option::Some(__i) => {
+                __w.bool(true);
+                __w.instance(::core::option::Option::Some(__i));
+            }
+            ::core::option::Option::None => __w.bool(false),
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for OptWhoBox {
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        ::core::result::Result::Ok(Self {
+            v: if __r.bool()? {
+                __r.required_instance()?
+            } else {
+                ::core::option::Option::None
+            },
+        })
+    }
+}
+
 /// `DynBox`
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 #[allow(dead_code)]
@@ -3576,7 +3663,7 @@ impl ::tether_runtime::wire::Decode for DynBox {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
     name: "types",
-    fingerprint: 2530785450683360418u64,
+    fingerprint: 13039424339080910741u64,
     to_server: &[],
     to_client: &[
         ::tether_runtime::MessageSpec {
@@ -3967,7 +4054,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_42,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendStrMap",
+            name: "SendUnits",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -3976,7 +4063,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_43,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendShortKeyMap",
+            name: "SendStrMap",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -3985,7 +4072,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_44,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendColorMap",
+            name: "SendShortKeyMap",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -3994,7 +4081,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_45,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendPair",
+            name: "SendColorMap",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4003,7 +4090,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_46,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendEmpty",
+            name: "SendPair",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4012,7 +4099,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_47,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendWithOpt",
+            name: "SendEmpty",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4021,7 +4108,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_48,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendNested",
+            name: "SendWithOpt",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4030,7 +4117,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_49,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendOne",
+            name: "SendNested",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4039,7 +4126,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_50,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendColor",
+            name: "SendOne",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4048,7 +4135,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_51,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendThree",
+            name: "SendColor",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4057,7 +4144,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_52,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendNine",
+            name: "SendThree",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4066,7 +4153,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_53,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendShape",
+            name: "SendNine",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4075,7 +4162,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_54,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendEvent",
+            name: "SendShape",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4084,7 +4171,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_55,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendNode",
+            name: "SendEvent",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4093,7 +4180,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_56,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendTree",
+            name: "SendNode",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4102,7 +4189,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_57,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendVec3",
+            name: "SendTree",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4111,7 +4198,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_58,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendVec2",
+            name: "SendVec3",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4120,7 +4207,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_59,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendFrame",
+            name: "SendVec2",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4129,7 +4216,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_60,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendRgb",
+            name: "SendFrame",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4138,7 +4225,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_61,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendBrick",
+            name: "SendRgb",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4147,7 +4234,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_62,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendDim",
+            name: "SendBrick",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4156,7 +4243,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_63,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendDim2",
+            name: "SendDim",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4165,7 +4252,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_64,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendArea",
+            name: "SendDim2",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4174,7 +4261,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_65,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendSpan",
+            name: "SendArea",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4183,7 +4270,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_66,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendNumSeq",
+            name: "SendSpan",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4192,7 +4279,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_67,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendColorSeq",
+            name: "SendNumSeq",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4201,7 +4288,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_68,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendWhen",
+            name: "SendColorSeq",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4210,7 +4297,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_69,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendMat",
+            name: "SendWhen",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4219,7 +4306,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_70,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendKey",
+            name: "SendMat",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4228,7 +4315,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_71,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendOptPart",
+            name: "SendKey",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4237,7 +4324,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_72,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendOptModel",
+            name: "SendOptPart",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4246,7 +4333,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_73,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendWho",
+            name: "SendOptModel",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4255,7 +4342,7 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_74,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendRefs",
+            name: "SendWho",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
@@ -4264,13 +4351,31 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             decode: __tether::decode_to_client_75,
         },
         ::tether_runtime::MessageSpec {
-            name: "SendDyn",
+            name: "SendOptWho",
             kind: ::tether_runtime::MessageKind::Event {
                 unreliable: false,
                 ordered: false,
                 rate: ::core::option::Option::None,
             },
             decode: __tether::decode_to_client_76,
+        },
+        ::tether_runtime::MessageSpec {
+            name: "SendRefs",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_77,
+        },
+        ::tether_runtime::MessageSpec {
+            name: "SendDyn",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_78,
         },
     ],
 };
@@ -4502,6 +4607,11 @@ impl Server {
         server::SendWords(::core::clone::Clone::clone(&self.0))
     }
 
+    /// `remote event SendUnits: server -> client (v: Units)`
+    pub fn send_units(&self) -> server::SendUnits {
+        server::SendUnits(::core::clone::Clone::clone(&self.0))
+    }
+
     /// `remote event SendStrMap: server -> client (v: StrMap)`
     pub fn send_str_map(&self) -> server::SendStrMap {
         server::SendStrMap(::core::clone::Clone::clone(&self.0))
@@ -4660,6 +4770,11 @@ impl Server {
     /// `remote event SendWho: server -> client (v: Who)`
     pub fn send_who(&self) -> server::SendWho {
         server::SendWho(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendOptWho: server -> client (v: OptWho)`
+    pub fn send_opt_who(&self) -> server::SendOptWho {
+        server::SendOptWho(::core::clone::Clone::clone(&self.0))
     }
 
     /// `remote event SendRefs: server -> client (v: Refs)`
@@ -4939,6 +5054,11 @@ impl Client {
         client::SendWords(::core::clone::Clone::clone(&self.0))
     }
 
+    /// `remote event SendUnits: server -> client (v: Units)`
+    pub fn send_units(&self) -> client::SendUnits {
+        client::SendUnits(::core::clone::Clone::clone(&self.0))
+    }
+
     /// `remote event SendStrMap: server -> client (v: StrMap)`
     pub fn send_str_map(&self) -> client::SendStrMap {
         client::SendStrMap(::core::clone::Clone::clone(&self.0))
@@ -5097,6 +5217,11 @@ impl Client {
     /// `remote event SendWho: server -> client (v: Who)`
     pub fn send_who(&self) -> client::SendWho {
         client::SendWho(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendOptWho: server -> client (v: OptWho)`
+    pub fn send_opt_who(&self) -> client::SendOptWho {
+        client::SendOptWho(::core::clone::Clone::clone(&self.0))
     }
 
     /// `remote event SendRefs: server -> client (v: Refs)`
@@ -6621,7 +6746,7 @@ pub mod roblox_enums {
                 ::core::option::Option::None => {
                     ::core::result::Result::Err(
                         ::tether_runtime::wire::DecodeError::invalid_tag(
-                            " `Enum.KeyCode`",
+                            "Enum.KeyCode",
                             __index as u64,
                             283,
                         ),
@@ -6910,7 +7035,7 @@ pub mod roblox_enums {
                 ::core::option::Option::None => {
                     ::core::result::Result::Err(
                         ::tether_runtime::wire::DecodeError::invalid_tag(
-                            " `Enum.Material`",
+                            "Enum.Material",
                             __index as u64,
                             45,
                         ),
@@ -8181,8 +8306,41 @@ mod __tether {
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
 
-    /// Encodes the body of `SendStrMap`.
+    /// Encodes the body of `SendUnits`.
     pub(super) fn encode_to_client_43(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::Units,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::write_array(
+            __w,
+            __a0,
+            ::tether_runtime::wire::LenRange::UNBOUNDED,
+            |__w, __x0| {
+                ::tether_runtime::wire::Encode::encode(__x0, __w)?;
+                ::core::result::Result::Ok(())
+            },
+        )?;
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendUnits`.
+    pub(super) fn decode_to_client_43(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::UNBOUNDED,
+            0,
+            |__r| <super::One as ::tether_runtime::wire::Decode>::decode(__r),
+        )?;
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `SendStrMap`.
+    pub(super) fn encode_to_client_44(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::StrMap,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8203,7 +8361,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendStrMap`.
-    pub(super) fn decode_to_client_43(
+    pub(super) fn decode_to_client_44(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8220,7 +8378,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendShortKeyMap`.
-    pub(super) fn encode_to_client_44(
+    pub(super) fn encode_to_client_45(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::ShortKeyMap,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8247,7 +8405,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendShortKeyMap`.
-    pub(super) fn decode_to_client_44(
+    pub(super) fn decode_to_client_45(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8272,7 +8430,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendColorMap`.
-    pub(super) fn encode_to_client_45(
+    pub(super) fn encode_to_client_46(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::ColorMap,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8293,7 +8451,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendColorMap`.
-    pub(super) fn decode_to_client_45(
+    pub(super) fn decode_to_client_46(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8310,7 +8468,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendPair`.
-    pub(super) fn encode_to_client_46(
+    pub(super) fn encode_to_client_47(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Pair,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8319,7 +8477,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendPair`.
-    pub(super) fn decode_to_client_46(
+    pub(super) fn decode_to_client_47(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8330,7 +8488,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendEmpty`.
-    pub(super) fn encode_to_client_47(
+    pub(super) fn encode_to_client_48(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Empty,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8339,7 +8497,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendEmpty`.
-    pub(super) fn decode_to_client_47(
+    pub(super) fn decode_to_client_48(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8350,7 +8508,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendWithOpt`.
-    pub(super) fn encode_to_client_48(
+    pub(super) fn encode_to_client_49(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::WithOpt,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8359,7 +8517,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendWithOpt`.
-    pub(super) fn decode_to_client_48(
+    pub(super) fn decode_to_client_49(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8370,7 +8528,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendNested`.
-    pub(super) fn encode_to_client_49(
+    pub(super) fn encode_to_client_50(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Nested,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8379,7 +8537,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendNested`.
-    pub(super) fn decode_to_client_49(
+    pub(super) fn decode_to_client_50(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8390,7 +8548,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendOne`.
-    pub(super) fn encode_to_client_50(
+    pub(super) fn encode_to_client_51(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::One,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8399,7 +8557,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendOne`.
-    pub(super) fn decode_to_client_50(
+    pub(super) fn decode_to_client_51(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8410,7 +8568,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendColor`.
-    pub(super) fn encode_to_client_51(
+    pub(super) fn encode_to_client_52(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Color,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8419,7 +8577,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendColor`.
-    pub(super) fn decode_to_client_51(
+    pub(super) fn decode_to_client_52(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8430,7 +8588,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendThree`.
-    pub(super) fn encode_to_client_52(
+    pub(super) fn encode_to_client_53(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Three,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8439,7 +8597,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendThree`.
-    pub(super) fn decode_to_client_52(
+    pub(super) fn decode_to_client_53(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8450,7 +8608,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendNine`.
-    pub(super) fn encode_to_client_53(
+    pub(super) fn encode_to_client_54(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Nine,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8459,7 +8617,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendNine`.
-    pub(super) fn decode_to_client_53(
+    pub(super) fn decode_to_client_54(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8470,7 +8628,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendShape`.
-    pub(super) fn encode_to_client_54(
+    pub(super) fn encode_to_client_55(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Shape,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8479,7 +8637,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendShape`.
-    pub(super) fn decode_to_client_54(
+    pub(super) fn decode_to_client_55(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8490,7 +8648,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendEvent`.
-    pub(super) fn encode_to_client_55(
+    pub(super) fn encode_to_client_56(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Event,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8499,7 +8657,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendEvent`.
-    pub(super) fn decode_to_client_55(
+    pub(super) fn decode_to_client_56(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8510,7 +8668,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendNode`.
-    pub(super) fn encode_to_client_56(
+    pub(super) fn encode_to_client_57(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Node,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8519,7 +8677,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendNode`.
-    pub(super) fn decode_to_client_56(
+    pub(super) fn decode_to_client_57(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8530,7 +8688,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendTree`.
-    pub(super) fn encode_to_client_57(
+    pub(super) fn encode_to_client_58(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Tree,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8539,7 +8697,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendTree`.
-    pub(super) fn decode_to_client_57(
+    pub(super) fn decode_to_client_58(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8550,7 +8708,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendVec3`.
-    pub(super) fn encode_to_client_58(
+    pub(super) fn encode_to_client_59(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Vec3,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8559,7 +8717,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendVec3`.
-    pub(super) fn decode_to_client_58(
+    pub(super) fn decode_to_client_59(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8572,7 +8730,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendVec2`.
-    pub(super) fn encode_to_client_59(
+    pub(super) fn encode_to_client_60(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Vec2,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8581,7 +8739,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendVec2`.
-    pub(super) fn decode_to_client_59(
+    pub(super) fn decode_to_client_60(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8594,7 +8752,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendFrame`.
-    pub(super) fn encode_to_client_60(
+    pub(super) fn encode_to_client_61(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Frame,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8603,7 +8761,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendFrame`.
-    pub(super) fn decode_to_client_60(
+    pub(super) fn decode_to_client_61(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8616,7 +8774,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendRgb`.
-    pub(super) fn encode_to_client_61(
+    pub(super) fn encode_to_client_62(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Rgb,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8625,7 +8783,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendRgb`.
-    pub(super) fn decode_to_client_61(
+    pub(super) fn decode_to_client_62(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8638,7 +8796,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendBrick`.
-    pub(super) fn encode_to_client_62(
+    pub(super) fn encode_to_client_63(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Brick,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8647,7 +8805,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendBrick`.
-    pub(super) fn decode_to_client_62(
+    pub(super) fn decode_to_client_63(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8660,7 +8818,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendDim`.
-    pub(super) fn encode_to_client_63(
+    pub(super) fn encode_to_client_64(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Dim,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8669,7 +8827,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendDim`.
-    pub(super) fn decode_to_client_63(
+    pub(super) fn decode_to_client_64(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8682,7 +8840,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendDim2`.
-    pub(super) fn encode_to_client_64(
+    pub(super) fn encode_to_client_65(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Dim2,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8691,7 +8849,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendDim2`.
-    pub(super) fn decode_to_client_64(
+    pub(super) fn decode_to_client_65(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8704,7 +8862,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendArea`.
-    pub(super) fn encode_to_client_65(
+    pub(super) fn encode_to_client_66(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Area,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8713,7 +8871,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendArea`.
-    pub(super) fn decode_to_client_65(
+    pub(super) fn decode_to_client_66(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8726,7 +8884,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendSpan`.
-    pub(super) fn encode_to_client_66(
+    pub(super) fn encode_to_client_67(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Span,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8735,7 +8893,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendSpan`.
-    pub(super) fn decode_to_client_66(
+    pub(super) fn decode_to_client_67(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8748,7 +8906,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendNumSeq`.
-    pub(super) fn encode_to_client_67(
+    pub(super) fn encode_to_client_68(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::NumSeq,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8757,7 +8915,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendNumSeq`.
-    pub(super) fn decode_to_client_67(
+    pub(super) fn decode_to_client_68(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8770,7 +8928,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendColorSeq`.
-    pub(super) fn encode_to_client_68(
+    pub(super) fn encode_to_client_69(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::ColorSeq,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8779,7 +8937,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendColorSeq`.
-    pub(super) fn decode_to_client_68(
+    pub(super) fn decode_to_client_69(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8792,7 +8950,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendWhen`.
-    pub(super) fn encode_to_client_69(
+    pub(super) fn encode_to_client_70(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::When,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8801,7 +8959,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendWhen`.
-    pub(super) fn decode_to_client_69(
+    pub(super) fn decode_to_client_70(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8814,7 +8972,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendMat`.
-    pub(super) fn encode_to_client_70(
+    pub(super) fn encode_to_client_71(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Mat,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8823,7 +8981,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendMat`.
-    pub(super) fn decode_to_client_70(
+    pub(super) fn decode_to_client_71(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8836,7 +8994,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendKey`.
-    pub(super) fn encode_to_client_71(
+    pub(super) fn encode_to_client_72(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Key,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8845,7 +9003,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendKey`.
-    pub(super) fn decode_to_client_71(
+    pub(super) fn decode_to_client_72(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8858,7 +9016,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendOptPart`.
-    pub(super) fn encode_to_client_72(
+    pub(super) fn encode_to_client_73(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::OptPart,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8873,36 +9031,6 @@ mod __tether {
     }
 
     /// Decodes the body of `SendOptPart`.
-    pub(super) fn decode_to_client_72(
-        __r: &mut ::tether_runtime::wire::Reader<'_>,
-    ) -> ::core::result::Result<
-        ::tether_runtime::Payload,
-        ::tether_runtime::wire::DecodeError,
-    > {
-        let __a0 = if __r.bool()? {
-            __r.required_instance()?
-        } else {
-            ::core::option::Option::None
-        };
-        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
-    }
-
-    /// Encodes the body of `SendOptModel`.
-    pub(super) fn encode_to_client_73(
-        __w: &mut ::tether_runtime::wire::Writer,
-        __a0: &super::OptModel,
-    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        match *__a0 {
-            ::core::option::Option::Some(__i) => {
-                __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
-            }
-            ::core::option::Option::None => __w.bool(false),
-        }
-        ::core::result::Result::Ok(())
-    }
-
-    /// Decodes the body of `SendOptModel`.
     pub(super) fn decode_to_client_73(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
@@ -8917,8 +9045,38 @@ mod __tether {
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
 
-    /// Encodes the body of `SendWho`.
+    /// Encodes the body of `SendOptModel`.
     pub(super) fn encode_to_client_74(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::OptModel,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        match *__a0 {
+            ::core::option::Option::Some(__i) => {
+                __w.bool(true);
+                __w.instance(::core::option::Option::Some(__i));
+            }
+            ::core::option::Option::None => __w.bool(false),
+        }
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendOptModel`.
+    pub(super) fn decode_to_client_74(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = if __r.bool()? {
+            __r.required_instance()?
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `SendWho`.
+    pub(super) fn encode_to_client_75(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Who,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8940,7 +9098,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendWho`.
-    pub(super) fn decode_to_client_74(
+    pub(super) fn decode_to_client_75(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8950,8 +9108,38 @@ mod __tether {
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
 
+    /// Encodes the body of `SendOptWho`.
+    pub(super) fn encode_to_client_76(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::OptWho,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        match *__a0 {
+            ::core::option::Option::Some(__i) => {
+                __w.bool(true);
+                __w.instance(::core::option::Option::Some(__i));
+            }
+            ::core::option::Option::None => __w.bool(false),
+        }
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendOptWho`.
+    pub(super) fn decode_to_client_76(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = if __r.bool()? {
+            __r.required_instance()?
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
     /// Encodes the body of `SendRefs`.
-    pub(super) fn encode_to_client_75(
+    pub(super) fn encode_to_client_77(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Refs,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8960,7 +9148,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendRefs`.
-    pub(super) fn decode_to_client_75(
+    pub(super) fn decode_to_client_77(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -8971,7 +9159,7 @@ mod __tether {
     }
 
     /// Encodes the body of `SendDyn`.
-    pub(super) fn encode_to_client_76(
+    pub(super) fn encode_to_client_78(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Dyn,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
@@ -8980,7 +9168,7 @@ mod __tether {
     }
 
     /// Decodes the body of `SendDyn`.
-    pub(super) fn decode_to_client_76(
+    pub(super) fn decode_to_client_78(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<
         ::tether_runtime::Payload,
@@ -10372,6 +10560,38 @@ pub mod server {
         }
     }
 
+    /// `remote event SendUnits: server -> client (v: Units)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendUnits(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendUnits {
+        /// Sends `SendUnits` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::Units,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    43u16,
+                    move |__w| super::__tether::encode_to_client_43(__w, &v),
+                )
+        }
+
+        /// Sends `SendUnits` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::Units,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    43u16,
+                    move |__w| super::__tether::encode_to_client_43(__w, &v),
+                )
+        }
+    }
+
     /// `remote event SendStrMap: server -> client (v: StrMap)`
     #[derive(::core::clone::Clone)]
     pub struct SendStrMap(pub(super) ::tether_runtime::ServerRuntime);
@@ -10386,8 +10606,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    43u16,
-                    move |__w| super::__tether::encode_to_client_43(__w, &v),
+                    44u16,
+                    move |__w| super::__tether::encode_to_client_44(__w, &v),
                 )
         }
 
@@ -10398,8 +10618,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    43u16,
-                    move |__w| super::__tether::encode_to_client_43(__w, &v),
+                    44u16,
+                    move |__w| super::__tether::encode_to_client_44(__w, &v),
                 )
         }
     }
@@ -10418,8 +10638,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    44u16,
-                    move |__w| super::__tether::encode_to_client_44(__w, &v),
+                    45u16,
+                    move |__w| super::__tether::encode_to_client_45(__w, &v),
                 )
         }
 
@@ -10430,8 +10650,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    44u16,
-                    move |__w| super::__tether::encode_to_client_44(__w, &v),
+                    45u16,
+                    move |__w| super::__tether::encode_to_client_45(__w, &v),
                 )
         }
     }
@@ -10450,8 +10670,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    45u16,
-                    move |__w| super::__tether::encode_to_client_45(__w, &v),
+                    46u16,
+                    move |__w| super::__tether::encode_to_client_46(__w, &v),
                 )
         }
 
@@ -10462,8 +10682,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    45u16,
-                    move |__w| super::__tether::encode_to_client_45(__w, &v),
+                    46u16,
+                    move |__w| super::__tether::encode_to_client_46(__w, &v),
                 )
         }
     }
@@ -10482,8 +10702,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    46u16,
-                    move |__w| super::__tether::encode_to_client_46(__w, &v),
+                    47u16,
+                    move |__w| super::__tether::encode_to_client_47(__w, &v),
                 )
         }
 
@@ -10494,8 +10714,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    46u16,
-                    move |__w| super::__tether::encode_to_client_46(__w, &v),
+                    47u16,
+                    move |__w| super::__tether::encode_to_client_47(__w, &v),
                 )
         }
     }
@@ -10514,8 +10734,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    47u16,
-                    move |__w| super::__tether::encode_to_client_47(__w, &v),
+                    48u16,
+                    move |__w| super::__tether::encode_to_client_48(__w, &v),
                 )
         }
 
@@ -10526,8 +10746,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    47u16,
-                    move |__w| super::__tether::encode_to_client_47(__w, &v),
+                    48u16,
+                    move |__w| super::__tether::encode_to_client_48(__w, &v),
                 )
         }
     }
@@ -10546,8 +10766,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    48u16,
-                    move |__w| super::__tether::encode_to_client_48(__w, &v),
+                    49u16,
+                    move |__w| super::__tether::encode_to_client_49(__w, &v),
                 )
         }
 
@@ -10558,8 +10778,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    48u16,
-                    move |__w| super::__tether::encode_to_client_48(__w, &v),
+                    49u16,
+                    move |__w| super::__tether::encode_to_client_49(__w, &v),
                 )
         }
     }
@@ -10578,8 +10798,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    49u16,
-                    move |__w| super::__tether::encode_to_client_49(__w, &v),
+                    50u16,
+                    move |__w| super::__tether::encode_to_client_50(__w, &v),
                 )
         }
 
@@ -10590,8 +10810,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    49u16,
-                    move |__w| super::__tether::encode_to_client_49(__w, &v),
+                    50u16,
+                    move |__w| super::__tether::encode_to_client_50(__w, &v),
                 )
         }
     }
@@ -10610,8 +10830,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    50u16,
-                    move |__w| super::__tether::encode_to_client_50(__w, &v),
+                    51u16,
+                    move |__w| super::__tether::encode_to_client_51(__w, &v),
                 )
         }
 
@@ -10622,8 +10842,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    50u16,
-                    move |__w| super::__tether::encode_to_client_50(__w, &v),
+                    51u16,
+                    move |__w| super::__tether::encode_to_client_51(__w, &v),
                 )
         }
     }
@@ -10642,8 +10862,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    51u16,
-                    move |__w| super::__tether::encode_to_client_51(__w, &v),
+                    52u16,
+                    move |__w| super::__tether::encode_to_client_52(__w, &v),
                 )
         }
 
@@ -10654,8 +10874,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    51u16,
-                    move |__w| super::__tether::encode_to_client_51(__w, &v),
+                    52u16,
+                    move |__w| super::__tether::encode_to_client_52(__w, &v),
                 )
         }
     }
@@ -10674,8 +10894,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    52u16,
-                    move |__w| super::__tether::encode_to_client_52(__w, &v),
+                    53u16,
+                    move |__w| super::__tether::encode_to_client_53(__w, &v),
                 )
         }
 
@@ -10686,8 +10906,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    52u16,
-                    move |__w| super::__tether::encode_to_client_52(__w, &v),
+                    53u16,
+                    move |__w| super::__tether::encode_to_client_53(__w, &v),
                 )
         }
     }
@@ -10706,8 +10926,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    53u16,
-                    move |__w| super::__tether::encode_to_client_53(__w, &v),
+                    54u16,
+                    move |__w| super::__tether::encode_to_client_54(__w, &v),
                 )
         }
 
@@ -10718,8 +10938,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    53u16,
-                    move |__w| super::__tether::encode_to_client_53(__w, &v),
+                    54u16,
+                    move |__w| super::__tether::encode_to_client_54(__w, &v),
                 )
         }
     }
@@ -10738,8 +10958,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    54u16,
-                    move |__w| super::__tether::encode_to_client_54(__w, &v),
+                    55u16,
+                    move |__w| super::__tether::encode_to_client_55(__w, &v),
                 )
         }
 
@@ -10750,8 +10970,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    54u16,
-                    move |__w| super::__tether::encode_to_client_54(__w, &v),
+                    55u16,
+                    move |__w| super::__tether::encode_to_client_55(__w, &v),
                 )
         }
     }
@@ -10770,8 +10990,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    55u16,
-                    move |__w| super::__tether::encode_to_client_55(__w, &v),
+                    56u16,
+                    move |__w| super::__tether::encode_to_client_56(__w, &v),
                 )
         }
 
@@ -10782,8 +11002,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    55u16,
-                    move |__w| super::__tether::encode_to_client_55(__w, &v),
+                    56u16,
+                    move |__w| super::__tether::encode_to_client_56(__w, &v),
                 )
         }
     }
@@ -10802,8 +11022,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    56u16,
-                    move |__w| super::__tether::encode_to_client_56(__w, &v),
+                    57u16,
+                    move |__w| super::__tether::encode_to_client_57(__w, &v),
                 )
         }
 
@@ -10814,8 +11034,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    56u16,
-                    move |__w| super::__tether::encode_to_client_56(__w, &v),
+                    57u16,
+                    move |__w| super::__tether::encode_to_client_57(__w, &v),
                 )
         }
     }
@@ -10834,8 +11054,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    57u16,
-                    move |__w| super::__tether::encode_to_client_57(__w, &v),
+                    58u16,
+                    move |__w| super::__tether::encode_to_client_58(__w, &v),
                 )
         }
 
@@ -10846,8 +11066,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    57u16,
-                    move |__w| super::__tether::encode_to_client_57(__w, &v),
+                    58u16,
+                    move |__w| super::__tether::encode_to_client_58(__w, &v),
                 )
         }
     }
@@ -10866,8 +11086,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    58u16,
-                    move |__w| super::__tether::encode_to_client_58(__w, &v),
+                    59u16,
+                    move |__w| super::__tether::encode_to_client_59(__w, &v),
                 )
         }
 
@@ -10878,8 +11098,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    58u16,
-                    move |__w| super::__tether::encode_to_client_58(__w, &v),
+                    59u16,
+                    move |__w| super::__tether::encode_to_client_59(__w, &v),
                 )
         }
     }
@@ -10898,8 +11118,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    59u16,
-                    move |__w| super::__tether::encode_to_client_59(__w, &v),
+                    60u16,
+                    move |__w| super::__tether::encode_to_client_60(__w, &v),
                 )
         }
 
@@ -10910,8 +11130,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    59u16,
-                    move |__w| super::__tether::encode_to_client_59(__w, &v),
+                    60u16,
+                    move |__w| super::__tether::encode_to_client_60(__w, &v),
                 )
         }
     }
@@ -10930,8 +11150,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    60u16,
-                    move |__w| super::__tether::encode_to_client_60(__w, &v),
+                    61u16,
+                    move |__w| super::__tether::encode_to_client_61(__w, &v),
                 )
         }
 
@@ -10942,8 +11162,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    60u16,
-                    move |__w| super::__tether::encode_to_client_60(__w, &v),
+                    61u16,
+                    move |__w| super::__tether::encode_to_client_61(__w, &v),
                 )
         }
     }
@@ -10962,8 +11182,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    61u16,
-                    move |__w| super::__tether::encode_to_client_61(__w, &v),
+                    62u16,
+                    move |__w| super::__tether::encode_to_client_62(__w, &v),
                 )
         }
 
@@ -10974,8 +11194,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    61u16,
-                    move |__w| super::__tether::encode_to_client_61(__w, &v),
+                    62u16,
+                    move |__w| super::__tether::encode_to_client_62(__w, &v),
                 )
         }
     }
@@ -10994,8 +11214,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    62u16,
-                    move |__w| super::__tether::encode_to_client_62(__w, &v),
+                    63u16,
+                    move |__w| super::__tether::encode_to_client_63(__w, &v),
                 )
         }
 
@@ -11006,8 +11226,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    62u16,
-                    move |__w| super::__tether::encode_to_client_62(__w, &v),
+                    63u16,
+                    move |__w| super::__tether::encode_to_client_63(__w, &v),
                 )
         }
     }
@@ -11026,8 +11246,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    63u16,
-                    move |__w| super::__tether::encode_to_client_63(__w, &v),
+                    64u16,
+                    move |__w| super::__tether::encode_to_client_64(__w, &v),
                 )
         }
 
@@ -11038,8 +11258,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    63u16,
-                    move |__w| super::__tether::encode_to_client_63(__w, &v),
+                    64u16,
+                    move |__w| super::__tether::encode_to_client_64(__w, &v),
                 )
         }
     }
@@ -11058,8 +11278,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    64u16,
-                    move |__w| super::__tether::encode_to_client_64(__w, &v),
+                    65u16,
+                    move |__w| super::__tether::encode_to_client_65(__w, &v),
                 )
         }
 
@@ -11070,8 +11290,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    64u16,
-                    move |__w| super::__tether::encode_to_client_64(__w, &v),
+                    65u16,
+                    move |__w| super::__tether::encode_to_client_65(__w, &v),
                 )
         }
     }
@@ -11090,8 +11310,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    65u16,
-                    move |__w| super::__tether::encode_to_client_65(__w, &v),
+                    66u16,
+                    move |__w| super::__tether::encode_to_client_66(__w, &v),
                 )
         }
 
@@ -11102,8 +11322,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    65u16,
-                    move |__w| super::__tether::encode_to_client_65(__w, &v),
+                    66u16,
+                    move |__w| super::__tether::encode_to_client_66(__w, &v),
                 )
         }
     }
@@ -11122,8 +11342,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    66u16,
-                    move |__w| super::__tether::encode_to_client_66(__w, &v),
+                    67u16,
+                    move |__w| super::__tether::encode_to_client_67(__w, &v),
                 )
         }
 
@@ -11134,8 +11354,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    66u16,
-                    move |__w| super::__tether::encode_to_client_66(__w, &v),
+                    67u16,
+                    move |__w| super::__tether::encode_to_client_67(__w, &v),
                 )
         }
     }
@@ -11154,8 +11374,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    67u16,
-                    move |__w| super::__tether::encode_to_client_67(__w, &v),
+                    68u16,
+                    move |__w| super::__tether::encode_to_client_68(__w, &v),
                 )
         }
 
@@ -11166,8 +11386,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    67u16,
-                    move |__w| super::__tether::encode_to_client_67(__w, &v),
+                    68u16,
+                    move |__w| super::__tether::encode_to_client_68(__w, &v),
                 )
         }
     }
@@ -11186,8 +11406,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    68u16,
-                    move |__w| super::__tether::encode_to_client_68(__w, &v),
+                    69u16,
+                    move |__w| super::__tether::encode_to_client_69(__w, &v),
                 )
         }
 
@@ -11198,8 +11418,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    68u16,
-                    move |__w| super::__tether::encode_to_client_68(__w, &v),
+                    69u16,
+                    move |__w| super::__tether::encode_to_client_69(__w, &v),
                 )
         }
     }
@@ -11218,8 +11438,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    69u16,
-                    move |__w| super::__tether::encode_to_client_69(__w, &v),
+                    70u16,
+                    move |__w| super::__tether::encode_to_client_70(__w, &v),
                 )
         }
 
@@ -11230,8 +11450,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    69u16,
-                    move |__w| super::__tether::encode_to_client_69(__w, &v),
+                    70u16,
+                    move |__w| super::__tether::encode_to_client_70(__w, &v),
                 )
         }
     }
@@ -11250,8 +11470,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    70u16,
-                    move |__w| super::__tether::encode_to_client_70(__w, &v),
+                    71u16,
+                    move |__w| super::__tether::encode_to_client_71(__w, &v),
                 )
         }
 
@@ -11262,8 +11482,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    70u16,
-                    move |__w| super::__tether::encode_to_client_70(__w, &v),
+                    71u16,
+                    move |__w| super::__tether::encode_to_client_71(__w, &v),
                 )
         }
     }
@@ -11282,8 +11502,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    71u16,
-                    move |__w| super::__tether::encode_to_client_71(__w, &v),
+                    72u16,
+                    move |__w| super::__tether::encode_to_client_72(__w, &v),
                 )
         }
 
@@ -11294,8 +11514,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    71u16,
-                    move |__w| super::__tether::encode_to_client_71(__w, &v),
+                    72u16,
+                    move |__w| super::__tether::encode_to_client_72(__w, &v),
                 )
         }
     }
@@ -11314,8 +11534,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    72u16,
-                    move |__w| super::__tether::encode_to_client_72(__w, &v),
+                    73u16,
+                    move |__w| super::__tether::encode_to_client_73(__w, &v),
                 )
         }
 
@@ -11326,8 +11546,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    72u16,
-                    move |__w| super::__tether::encode_to_client_72(__w, &v),
+                    73u16,
+                    move |__w| super::__tether::encode_to_client_73(__w, &v),
                 )
         }
     }
@@ -11346,8 +11566,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    73u16,
-                    move |__w| super::__tether::encode_to_client_73(__w, &v),
+                    74u16,
+                    move |__w| super::__tether::encode_to_client_74(__w, &v),
                 )
         }
 
@@ -11358,8 +11578,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    73u16,
-                    move |__w| super::__tether::encode_to_client_73(__w, &v),
+                    74u16,
+                    move |__w| super::__tether::encode_to_client_74(__w, &v),
                 )
         }
     }
@@ -11378,8 +11598,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    74u16,
-                    move |__w| super::__tether::encode_to_client_74(__w, &v),
+                    75u16,
+                    move |__w| super::__tether::encode_to_client_75(__w, &v),
                 )
         }
 
@@ -11390,8 +11610,40 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    74u16,
-                    move |__w| super::__tether::encode_to_client_74(__w, &v),
+                    75u16,
+                    move |__w| super::__tether::encode_to_client_75(__w, &v),
+                )
+        }
+    }
+
+    /// `remote event SendOptWho: server -> client (v: OptWho)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendOptWho(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendOptWho {
+        /// Sends `SendOptWho` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::OptWho,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    76u16,
+                    move |__w| super::__tether::encode_to_client_76(__w, &v),
+                )
+        }
+
+        /// Sends `SendOptWho` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::OptWho,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    76u16,
+                    move |__w| super::__tether::encode_to_client_76(__w, &v),
                 )
         }
     }
@@ -11410,8 +11662,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    75u16,
-                    move |__w| super::__tether::encode_to_client_75(__w, &v),
+                    77u16,
+                    move |__w| super::__tether::encode_to_client_77(__w, &v),
                 )
         }
 
@@ -11422,8 +11674,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    75u16,
-                    move |__w| super::__tether::encode_to_client_75(__w, &v),
+                    77u16,
+                    move |__w| super::__tether::encode_to_client_77(__w, &v),
                 )
         }
     }
@@ -11442,8 +11694,8 @@ pub mod server {
             self.0
                 .fire_client(
                     player,
-                    76u16,
-                    move |__w| super::__tether::encode_to_client_76(__w, &v),
+                    78u16,
+                    move |__w| super::__tether::encode_to_client_78(__w, &v),
                 )
         }
 
@@ -11454,8 +11706,8 @@ pub mod server {
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
-                    76u16,
-                    move |__w| super::__tether::encode_to_client_76(__w, &v),
+                    78u16,
+                    move |__w| super::__tether::encode_to_client_78(__w, &v),
                 )
         }
     }
@@ -13055,6 +13307,43 @@ pub mod client {
         }
     }
 
+    /// `remote event SendUnits: server -> client (v: Units)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendUnits(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendUnits {
+        /// Collects every `SendUnits` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::Units,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::Units,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendUnits` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::Units,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    43u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::Units,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
     /// `remote event SendStrMap: server -> client (v: StrMap)`
     #[derive(::core::clone::Clone)]
     pub struct SendStrMap(pub(super) ::tether_runtime::ClientRuntime);
@@ -13079,7 +13368,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    43u16,
+                    44u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::StrMap,)>()
@@ -13116,7 +13405,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    44u16,
+                    45u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::ShortKeyMap,)>()
@@ -13153,7 +13442,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    45u16,
+                    46u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::ColorMap,)>()
@@ -13190,7 +13479,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    46u16,
+                    47u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Pair,)>()
@@ -13227,7 +13516,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    47u16,
+                    48u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Empty,)>()
@@ -13264,7 +13553,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    48u16,
+                    49u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::WithOpt,)>()
@@ -13301,7 +13590,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    49u16,
+                    50u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Nested,)>()
@@ -13338,7 +13627,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    50u16,
+                    51u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::One,)>()
@@ -13375,7 +13664,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    51u16,
+                    52u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Color,)>()
@@ -13412,7 +13701,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    52u16,
+                    53u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Three,)>()
@@ -13449,7 +13738,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    53u16,
+                    54u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Nine,)>()
@@ -13486,7 +13775,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    54u16,
+                    55u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Shape,)>()
@@ -13523,7 +13812,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    55u16,
+                    56u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Event,)>()
@@ -13560,7 +13849,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    56u16,
+                    57u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Node,)>()
@@ -13597,7 +13886,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    57u16,
+                    58u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Tree,)>()
@@ -13634,7 +13923,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    58u16,
+                    59u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Vec3,)>()
@@ -13671,7 +13960,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    59u16,
+                    60u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Vec2,)>()
@@ -13708,7 +13997,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    60u16,
+                    61u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Frame,)>()
@@ -13745,7 +14034,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    61u16,
+                    62u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Rgb,)>()
@@ -13782,7 +14071,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    62u16,
+                    63u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Brick,)>()
@@ -13819,7 +14108,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    63u16,
+                    64u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Dim,)>()
@@ -13856,7 +14145,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    64u16,
+                    65u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Dim2,)>()
@@ -13893,7 +14182,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    65u16,
+                    66u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Area,)>()
@@ -13930,7 +14219,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    66u16,
+                    67u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Span,)>()
@@ -13967,7 +14256,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    67u16,
+                    68u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::NumSeq,)>()
@@ -14004,7 +14293,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    68u16,
+                    69u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::ColorSeq,)>()
@@ -14041,7 +14330,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    69u16,
+                    70u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::When,)>()
@@ -14078,7 +14367,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    70u16,
+                    71u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Mat,)>()
@@ -14115,7 +14404,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    71u16,
+                    72u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Key,)>()
@@ -14152,7 +14441,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    72u16,
+                    73u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::OptPart,)>()
@@ -14189,7 +14478,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    73u16,
+                    74u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::OptModel,)>()
@@ -14226,10 +14515,47 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    74u16,
+                    75u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Who,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `remote event SendOptWho: server -> client (v: OptWho)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendOptWho(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendOptWho {
+        /// Collects every `SendOptWho` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::OptWho,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::OptWho,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendOptWho` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::OptWho,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    76u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::OptWho,)>()
                         {
                             let __args = *__args;
                             handler(__args.0)
@@ -14263,7 +14589,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    75u16,
+                    77u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Refs,)>()
@@ -14300,7 +14626,7 @@ pub mod client {
         ) -> ::tether_runtime::Connection {
             self.0
                 .connect(
-                    76u16,
+                    78u16,
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Dyn,)>()

@@ -15,6 +15,13 @@ pub mod edge {
     ::std::include!(::std::concat!(::std::env!("OUT_DIR"), "/edge.rs"));
 }
 
+/// `tests/schemas/types.tether`: one declaration per type form, for the
+/// encoding tests.
+#[no_implicit_prelude]
+pub mod types {
+    ::std::include!(::std::concat!(::std::env!("OUT_DIR"), "/types.rs"));
+}
+
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

@@ -32,8 +32,16 @@ pub fn write_array<T>(
     mut each: impl FnMut(&mut Writer, &T) -> Result<(), EncodeError>,
 ) -> Result<(), EncodeError> {
     w.len(items.len(), range)?;
+    let start = w.position();
     for item in items {
         each(w, item)?;
+    }
+    // Elements of no size cost the decoder a loop but no input; it caps
+    // their count, so the encoder refuses what the decoder would reject.
+    if items.len() as u64 > ZERO_SIZE_CAP && w.position() == start {
+        return Err(EncodeError::Invalid(std::borrow::Cow::Borrowed(
+            "more than 2^20 array elements whose encoding is empty",
+        )));
     }
     Ok(())
 }

@@ -222,7 +222,8 @@ enum Key<'v> {
 /// Not nil and not NaN.
 fn valid_key(key: &Value) -> bool {
     match key {
-        Value::Nil => false,
+        // A nil instance is nil in Luau, where `t[nil] = v` fails.
+        Value::Nil | Value::Instance(None) => false,
         Value::Number(n) => !n.is_nan(),
         _ => true,
     }

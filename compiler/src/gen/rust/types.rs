@@ -409,6 +409,7 @@ fn roblox_enum(name: &str, items: &[&str]) -> Result<TokenStream, GenError> {
         names.push(item);
     }
     let doc = format!(" `Enum.{name}`");
+    let what = format!("Enum.{name}");
     let count = Literal::usize_unsuffixed(items.len());
     let bits = tag_bits(items.len());
     let bits_lit = Literal::u32_unsuffixed(bits);
@@ -421,7 +422,7 @@ fn roblox_enum(name: &str, items: &[&str]) -> Result<TokenStream, GenError> {
     };
     let decode = match items.len() {
         0 => quote! {
-            ::core::result::Result::Err(::tether_runtime::wire::DecodeError::invalid_tag(#doc, 0, 0))
+            ::core::result::Result::Err(::tether_runtime::wire::DecodeError::invalid_tag(#what, 0, 0))
         },
         1 => {
             let only = &variants[0];
@@ -432,7 +433,7 @@ fn roblox_enum(name: &str, items: &[&str]) -> Result<TokenStream, GenError> {
             match Self::ALL.get(__index as usize) {
                 ::core::option::Option::Some(__item) => ::core::result::Result::Ok(*__item),
                 ::core::option::Option::None => ::core::result::Result::Err(
-                    ::tether_runtime::wire::DecodeError::invalid_tag(#doc, __index as u64, #count),
+                    ::tether_runtime::wire::DecodeError::invalid_tag(#what, __index as u64, #count),
                 ),
             }
         },

@@ -1,0 +1,2974 @@
+//! The encoding of every type form, from `tests/schemas/types.tether`.
+//!
+//! - **Golden bytes**: hand-picked values encoded by the generated codecs,
+//!   checked against bytes written out by hand from `docs/wire-format.md`.
+//! - **Round trips**: for every type, random values (respecting its
+//!   refinements) decode back to what was sent, decoding reads exactly the
+//!   bytes written, the length lies within the compiler's size model for the
+//!   declaration, and the generated event (its per-message encoder and
+//!   decoder) writes and reads the same body.
+//! - **Refinements**: values outside a type are refused by the encoders (the
+//!   record's and the event's), and forged bytes holding them are rejected by
+//!   the decoders.
+//!
+//! An alias of anything but a record or an enum is a Rust `type` alias with
+//! no `Encode` impl of its own, so the schema gives each a one-field record
+//! `XBox = { v: X }`, which encodes exactly as `X` does.
+
+use std::collections::HashMap;
+use std::fmt::{Debug, Display};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+use tether_compiler::ir::size::{Size, SizeModel};
+use tether_compiler::ir::DeclId;
+use tether_runtime::types::{
+    BrickColor, CFrame, Color3, ColorSequence, ColorSequenceKeypoint, DateTime, InstanceId,
+    Matrix3, NumberRange, NumberSequence, NumberSequenceKeypoint, Rect, UDim, UDim2, Value,
+    Vector2, Vector3,
+};
+use tether_runtime::wire::{
+    decode_message, encode_message, Decode, DecodeError, Encode, EncodeError, Reader, Writer,
+    ZERO_SIZE_CAP,
+};
+use tether_runtime::{Player, SendError, Visibility};
+use tether_tests::types as t;
+use tether_tests::types::roblox_enums::{KeyCode, Material};
+
+// ---------------------------------------------------------------------------
+// The size model
+// ---------------------------------------------------------------------------
+
+/// The size model's size of every declaration of `types.tether`, by name.
+fn sizes() -> &'static HashMap<String, Size> {
+    static SIZES: OnceLock<HashMap<String, Size>> = OnceLock::new();
+    SIZES.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/types.tether");
+        let compilation = tether_compiler::compile(&tether_compiler::FsLoader, &[path])
+            .expect("types.tether loads");
+        assert!(
+            compilation.diagnostics.is_empty(),
+            "types.tether checks clean: {:?}",
+            compilation.diagnostics
+        );
+        let schema = &compilation.schema;
+        let mut model = SizeModel::new(schema);
+        (0..schema.decls.len())
+            .map(|i| {
+                let id = DeclId(u32::try_from(i).expect("few declarations"));
+                (schema.decls[i].name.to_string(), model.decl(id))
+            })
+            .collect()
+    })
+}
+
+fn size_of(decl: &str) -> Size {
+    *sizes()
+        .get(decl)
+        .unwrap_or_else(|| panic!("types.tether declares no `{decl}`"))
+}
+
+/// Whether `len` bytes lie within the size model's range for `decl`.
+fn within(decl: &str, len: usize) -> Result<(), String> {
+    let size = size_of(decl);
+    let len = len as u64;
+    let (min, max) = (size.min_bytes(), size.max_bytes());
+    if len < min || max.is_some_and(|max| len > max) {
+        return Err(format!(
+            "{decl}: {len} bytes, outside the size model's {min}..{}",
+            max.map_or_else(String::new, |m| m.to_string())
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn cat(parts: &[&[u8]]) -> Vec<u8> {
+    parts.concat()
+}
+
+fn fail(error: impl Display) -> TestCaseError {
+    TestCaseError::fail(error.to_string())
+}
+
+/// The receiver's view of an instance list when it sees every instance.
+fn visible(ids: &[InstanceId]) -> Vec<Option<InstanceId>> {
+    ids.iter().copied().map(Some).collect()
+}
+
+/// Bytes written by hand with a raw writer (no refinement checks): forged
+/// input for the decoders.
+fn forge(write: impl FnOnce(&mut Writer)) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.start_message();
+    write(&mut w);
+    w.take().0
+}
+
+/// The id of a server → client event (one byte: the direction has fewer than
+/// 256 messages).
+fn message_id(event: &str) -> u8 {
+    let id = t::PROTOCOL
+        .to_client
+        .iter()
+        .position(|m| m.name == event)
+        .unwrap_or_else(|| panic!("no event `{event}`"));
+    u8::try_from(id).expect("one-byte message ids")
+}
+
+/// Encodes `value` as a whole message and checks it is `expected`, that it
+/// decodes back to `value`, and that its length is within the size model of
+/// `decl`.
+#[track_caller]
+fn golden<T: Encode + Decode + PartialEq + Debug>(decl: &str, value: &T, expected: &[u8]) {
+    golden_with(decl, value, expected, &[]);
+}
+
+/// [`golden`] for a value that references instances: the writer's instance
+/// list must be `instances`.
+#[track_caller]
+fn golden_with<T: Encode + Decode + PartialEq + Debug>(
+    decl: &str,
+    value: &T,
+    expected: &[u8],
+    instances: &[u64],
+) {
+    let (bytes, ids) =
+        encode_message(value).unwrap_or_else(|e| panic!("{decl}: {value:?} is refused: {e}"));
+    assert_eq!(hex(&bytes), hex(expected), "{decl}: bytes of {value:?}");
+    let expected_ids: Vec<_> = instances.iter().copied().map(InstanceId).collect();
+    assert_eq!(ids, expected_ids, "{decl}: instance list of {value:?}");
+    let back: T = decode_message(&bytes, &visible(&ids))
+        .unwrap_or_else(|e| panic!("{decl}: {} does not decode: {e}", hex(&bytes)));
+    assert_eq!(&back, value, "{decl}: decoded");
+    if let Err(e) = within(decl, bytes.len()) {
+        panic!("{e}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// One type under test
+// ---------------------------------------------------------------------------
+
+/// A declaration of `types.tether` with what the tests need to encode it on
+/// its own (`W`, the declaration itself or its one-field record) and through
+/// its event `Send<decl>`.
+struct Case<T, W> {
+    decl: &'static str,
+    wrap: fn(T) -> W,
+    unwrap: fn(W) -> T,
+    fire: fn(&t::Server, &Player, T) -> Result<(), SendError>,
+    /// Whether a decoded value is the value sent.
+    matches: fn(&T, &T) -> bool,
+    /// Whether encoding the decoded value again gives the same bytes (not for
+    /// hash maps, whose order varies, nor for the lossy CFrame).
+    stable: bool,
+}
+
+/// The case of an alias `X`, through its record `XBox`.
+macro_rules! boxed {
+    ($alias:ident, $boxed:ident, $send:ident) => {
+        Case::<t::$alias, t::$boxed>::new(
+            stringify!($alias),
+            |v| t::$boxed { v },
+            |b| b.v,
+            |s, p, v| s.$send().fire_client(p, v),
+        )
+    };
+}
+
+/// The case of a record or enum, encoded as it is.
+macro_rules! nominal {
+    ($decl:ident, $send:ident) => {
+        Case::<t::$decl, t::$decl>::new(
+            stringify!($decl),
+            |v| v,
+            |v| v,
+            |s, p, v| s.$send().fire_client(p, v),
+        )
+    };
+}
+
+impl<T, W> Case<T, W>
+where
+    T: Clone + Debug + PartialEq + Send + 'static,
+    W: Encode + Decode + Debug,
+{
+    fn new(
+        decl: &'static str,
+        wrap: fn(T) -> W,
+        unwrap: fn(W) -> T,
+        fire: fn(&t::Server, &Player, T) -> Result<(), SendError>,
+    ) -> Self {
+        Case {
+            decl,
+            wrap,
+            unwrap,
+            fire,
+            matches: |a, b| a == b,
+            stable: true,
+        }
+    }
+
+    fn matching(self, matches: fn(&T, &T) -> bool) -> Self {
+        Case { matches, ..self }
+    }
+
+    fn unstable(self) -> Self {
+        Case {
+            stable: false,
+            ..self
+        }
+    }
+
+    fn event(&self) -> String {
+        format!("Send{}", self.decl)
+    }
+
+    /// The round trip of one valid value.
+    fn check(&self, value: T) -> Result<(), TestCaseError> {
+        let decl = self.decl;
+        let (bytes, ids) = encode_message(&(self.wrap)(value.clone()))
+            .map_err(|e| fail(format!("{decl}: {value:?} is refused: {e}")))?;
+        within(decl, bytes.len()).map_err(fail)?;
+
+        // Decoding gives the value back and reads exactly the bytes written.
+        let view = visible(&ids);
+        let decoded = decode_message::<W>(&bytes, &view)
+            .map_err(|e| fail(format!("{decl}: {} does not decode: {e}", hex(&bytes))))?;
+        let decoded = (self.unwrap)(decoded);
+        prop_assert!(
+            (self.matches)(&value, &decoded),
+            "{}: sent {:?}, decoded {:?}",
+            decl,
+            value,
+            decoded
+        );
+        if let Some((_, short)) = bytes.split_last() {
+            prop_assert!(
+                decode_message::<W>(short, &view).is_err(),
+                "{}: decodes without its last byte",
+                decl
+            );
+        }
+        let mut long = bytes.clone();
+        long.push(0);
+        prop_assert_eq!(
+            decode_message::<W>(&long, &view).err(),
+            Some(DecodeError::TrailingBytes { remaining: 1 })
+        );
+        if self.stable {
+            let (again, _) = encode_message(&(self.wrap)(decoded.clone())).map_err(fail)?;
+            prop_assert_eq!(hex(&again), hex(&bytes), "{}: encoded again", decl);
+        }
+
+        // The generated event writes the same body after its id, and its
+        // decoder reads it back.
+        let server = t::Server::new();
+        let player = server.connect_player();
+        (self.fire)(&server, &player, value.clone()).map_err(fail)?;
+        let frames = server.take_outgoing();
+        prop_assert_eq!(frames.len(), 1, "{}: one frame", decl);
+        let frame = &frames[0].1;
+        let event = self.event();
+        let id = message_id(&event);
+        prop_assert_eq!(frame.first().copied(), Some(id), "{}: message id", decl);
+        prop_assert_eq!(hex(&frame[1..]), hex(&bytes), "{}: event body", decl);
+        let spec = &t::PROTOCOL.to_client[usize::from(id)];
+        let mut r = Reader::with_instances(&frame[1..], &view);
+        r.start_message();
+        let payload = (spec.decode)(&mut r).map_err(fail)?;
+        r.finish().map_err(fail)?;
+        let (got,) = *payload
+            .downcast::<(T,)>()
+            .map_err(|_| fail(format!("{event}: the payload is not `({decl},)`")))?;
+        prop_assert!(
+            (self.matches)(&decoded, &got),
+            "{}: the event decoded {:?}, the record {:?}",
+            event,
+            got,
+            decoded
+        );
+        Ok(())
+    }
+
+    /// An invalid value: both the record's and the event's encoders refuse
+    /// it, and nothing is sent.
+    fn refuse(&self, value: T, expected: fn(&EncodeError) -> bool) -> Result<(), TestCaseError> {
+        let decl = self.decl;
+        match encode_message(&(self.wrap)(value.clone())) {
+            Ok((bytes, _)) => {
+                return Err(fail(format!(
+                    "{decl}: {value:?} is encoded as {}",
+                    hex(&bytes)
+                )))
+            }
+            Err(e) => prop_assert!(expected(&e), "{}: refused with {:?}", decl, e),
+        }
+        let server = t::Server::new();
+        let player = server.connect_player();
+        let sent = (self.fire)(&server, &player, value);
+        prop_assert!(
+            matches!(&sent, Err(SendError::Encode(e)) if expected(e)),
+            "{}: the event answered {:?}",
+            decl,
+            sent
+        );
+        prop_assert!(server.take_outgoing().is_empty(), "{}: sent anyway", decl);
+        Ok(())
+    }
+
+    /// Forged bytes: both the record's and the event's decoders reject them.
+    fn reject(
+        &self,
+        bytes: &[u8],
+        instances: &[Option<InstanceId>],
+        expected: fn(&DecodeError) -> bool,
+    ) -> Result<(), TestCaseError> {
+        let decl = self.decl;
+        match decode_message::<W>(bytes, instances) {
+            Ok(v) => return Err(fail(format!("{decl}: {} decodes as {v:?}", hex(bytes)))),
+            Err(e) => prop_assert!(expected(&e), "{}: rejected with {:?}", decl, e),
+        }
+        let spec = &t::PROTOCOL.to_client[usize::from(message_id(&self.event()))];
+        let mut r = Reader::with_instances(bytes, instances);
+        r.start_message();
+        match (spec.decode)(&mut r) {
+            Ok(_) => Err(fail(format!("{}: {} decodes", self.event(), hex(bytes)))),
+            Err(e) => {
+                prop_assert!(expected(&e), "{}: rejected with {:?}", self.event(), e);
+                Ok(())
+            }
+        }
+    }
+}
+
+fn same_f32(a: &f32, b: &f32) -> bool {
+    a.to_bits() == b.to_bits()
+}
+
+fn same_f64(a: &f64, b: &f64) -> bool {
+    a.to_bits() == b.to_bits()
+}
+
+fn bits(v: &[f32]) -> Vec<u32> {
+    v.iter().map(|f| f.to_bits()).collect()
+}
+
+/// `==`, except that numbers compare by their bits (NaN is NaN).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.to_bits() == y.to_bits(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_value(a, b))
+        }
+        (Value::Map(x), Value::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| same_value(ka, kb) && same_value(va, vb))
+        }
+        _ => a == b,
+    }
+}
+
+fn matrix(m: &Matrix3) -> [f32; 9] {
+    [
+        m.x.x, m.x.y, m.x.z, m.y.x, m.y.y, m.y.z, m.z.x, m.z.y, m.z.z,
+    ]
+}
+
+fn rotations_close(a: &Matrix3, b: &Matrix3, tolerance: f32) -> bool {
+    matrix(a)
+        .iter()
+        .zip(matrix(b))
+        .all(|(x, y)| (x - y).abs() <= tolerance)
+}
+
+/// The same position, and the rotation within the quantization error.
+fn cframe_close(a: &CFrame, b: &CFrame) -> bool {
+    a.position == b.position && rotations_close(&a.orientation, &b.orientation, 1e-3)
+}
+
+// ---------------------------------------------------------------------------
+// Strategies
+// ---------------------------------------------------------------------------
+
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
+}
+
+/// Characters cut to at most `max` bytes of UTF-8 and padded with ASCII to at
+/// least `min`.
+fn fit(chars: Vec<char>, min: usize, max: usize) -> String {
+    let mut s = String::new();
+    for c in chars {
+        if s.len() + c.len_utf8() > max {
+            break;
+        }
+        s.push(c);
+    }
+    while s.len() < min {
+        s.push('x');
+    }
+    s
+}
+
+/// A string of `min..=max` bytes of UTF-8, of any characters.
+fn text(min: usize, max: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(any::<char>(), 0..=max).prop_map(move |chars| fit(chars, min, max))
+}
+
+fn finite_f32() -> impl Strategy<Value = f32> {
+    prop_oneof![
+        -1e6f32..1e6f32,
+        any::<u32>()
+            .prop_map(f32::from_bits)
+            .prop_filter("finite", |v| v.is_finite()),
+        Just(0.0f32),
+        Just(-0.0f32),
+        Just(f32::MAX),
+        Just(f32::MIN),
+        Just(f32::MIN_POSITIVE),
+    ]
+}
+
+fn finite_f64() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        -1e12f64..1e12f64,
+        any::<u64>()
+            .prop_map(f64::from_bits)
+            .prop_filter("finite", |v| v.is_finite()),
+        Just(0.0f64),
+        Just(-0.0f64),
+        Just(f64::MAX),
+        Just(f64::MIN),
+        Just(f64::MIN_POSITIVE),
+    ]
+}
+
+/// Any binary32, NaNs with any payload and infinities included.
+fn any_f32() -> impl Strategy<Value = f32> {
+    prop_oneof![
+        any::<u32>().prop_map(f32::from_bits),
+        Just(f32::NAN),
+        Just(-f32::NAN),
+        Just(f32::INFINITY),
+        Just(f32::NEG_INFINITY),
+        finite_f32(),
+    ]
+}
+
+fn any_f64() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any::<u64>().prop_map(f64::from_bits),
+        Just(f64::NAN),
+        Just(-f64::NAN),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+        finite_f64(),
+    ]
+}
+
+/// A float of `f32(0..)`: finite and not below 0.
+fn non_negative_f32() -> impl Strategy<Value = f32> {
+    prop_oneof![
+        finite_f32().prop_map(f32::abs),
+        Just(0.0f32),
+        Just(-0.0f32),
+        Just(f32::MAX)
+    ]
+}
+
+fn color() -> impl Strategy<Value = t::Color> {
+    prop_oneof![Just(t::Color::Red), Just(t::Color::Green)]
+}
+
+fn three() -> impl Strategy<Value = t::Three> {
+    prop_oneof![Just(t::Three::A), Just(t::Three::B), Just(t::Three::C)]
+}
+
+fn nine() -> impl Strategy<Value = t::Nine> {
+    use t::Nine::*;
+    prop::sample::select(vec![A, B, C, D, E, F, G, H, I])
+}
+
+fn shape() -> impl Strategy<Value = t::Shape> {
+    prop_oneof![
+        non_negative_f32().prop_map(|radius| t::Shape::Circle { radius }),
+        vector3().prop_map(|size| t::Shape::Box { size }),
+        Just(t::Shape::Point),
+    ]
+}
+
+fn event() -> impl Strategy<Value = t::Event> {
+    prop_oneof![
+        (text(0, 32), any::<bool>()).prop_map(|(body, loud)| t::Event::Text { body, loud }),
+        Just(t::Event::Ping),
+        (vector2(), any::<bool>(), prop::option::of(1u8..=20))
+            .prop_map(|(to, run, speed)| t::Event::Move { to, run, speed }),
+        prop::collection::vec(three(), 0..=5).prop_map(|items| t::Event::Many { items }),
+        shape().prop_map(|inner| t::Event::Nest { inner }),
+    ]
+}
+
+prop_compose! {
+    fn with_opt()(req in any::<u8>(), opt in prop::option::of(any::<u16>()),
+                   note in prop::option::of(text(0, 8))) -> t::WithOpt {
+        t::WithOpt { req, opt, note }
+    }
+}
+
+prop_compose! {
+    fn nested()(
+        id in any::<u16>(),
+        flag in any::<bool>(),
+        name in text(0, 16),
+        tail in prop::option::of((non_negative_f32(), prop::collection::vec(color(), 0..=2))),
+        points in prop::collection::vec((any::<i8>(), any::<i8>()), 0..=3),
+    ) -> t::Nested {
+        t::Nested {
+            id,
+            inner: t::NestedInner { flag, name },
+            tail: tail.map(|(x, tags)| t::NestedTail { x, tags }),
+            points: points.into_iter().map(|(x, y)| t::NestedPoints { x, y }).collect(),
+        }
+    }
+}
+
+/// A list of 1 to 12 nodes.
+fn node() -> impl Strategy<Value = t::Node> {
+    prop::collection::vec(any::<u8>(), 1..=12).prop_map(|values| {
+        let mut next: Option<Box<t::Node>> = None;
+        for value in values.into_iter().rev() {
+            next = Some(Box::new(t::Node { value, next }));
+        }
+        *next.expect("at least one node")
+    })
+}
+
+fn tree() -> impl Strategy<Value = t::Tree> {
+    Just(t::Tree { children: vec![] }).prop_recursive(4, 48, 4, |inner| {
+        prop::collection::vec(inner, 0..=4).prop_map(|children| t::Tree { children })
+    })
+}
+
+fn vector3() -> impl Strategy<Value = Vector3> {
+    (finite_f32(), finite_f32(), finite_f32()).prop_map(|(x, y, z)| Vector3::new(x, y, z))
+}
+
+fn vector2() -> impl Strategy<Value = Vector2> {
+    (finite_f32(), finite_f32()).prop_map(|(x, y)| Vector2::new(x, y))
+}
+
+fn color3() -> impl Strategy<Value = Color3> {
+    prop_oneof![
+        (0f32..=1.0, 0f32..=1.0, 0f32..=1.0),
+        (finite_f32(), finite_f32(), finite_f32()),
+    ]
+    .prop_map(|(r, g, b)| Color3::new(r, g, b))
+}
+
+fn all_brick_colors() -> Vec<BrickColor> {
+    static ALL: OnceLock<Vec<BrickColor>> = OnceLock::new();
+    ALL.get_or_init(|| (0..=u16::MAX).filter_map(BrickColor::from_number).collect())
+        .clone()
+}
+
+fn brick_color() -> impl Strategy<Value = BrickColor> {
+    prop::sample::select(all_brick_colors())
+}
+
+fn udim() -> impl Strategy<Value = UDim> {
+    (finite_f32(), any::<i32>()).prop_map(|(scale, offset)| UDim::new(scale, offset))
+}
+
+fn udim2() -> impl Strategy<Value = UDim2> {
+    (udim(), udim()).prop_map(|(x, y)| UDim2::new(x, y))
+}
+
+fn rect() -> impl Strategy<Value = Rect> {
+    (vector2(), vector2()).prop_map(|(min, max)| Rect::new(min, max))
+}
+
+fn number_range() -> impl Strategy<Value = NumberRange> {
+    (finite_f32(), finite_f32()).prop_map(|(a, b)| NumberRange::new(a.min(b), a.max(b)))
+}
+
+/// Keypoint times Roblox accepts: 2 to 20, from 0 to 1, never decreasing.
+fn keypoint_times() -> impl Strategy<Value = Vec<f32>> {
+    prop::collection::vec(0f32..=1.0, 0..=18).prop_map(|mut inner| {
+        inner.sort_by(f32::total_cmp);
+        let mut times = vec![0.0];
+        times.extend(inner);
+        times.push(1.0);
+        times
+    })
+}
+
+fn number_sequence() -> impl Strategy<Value = NumberSequence> {
+    keypoint_times()
+        .prop_flat_map(|times| {
+            let n = times.len();
+            (
+                Just(times),
+                prop::collection::vec((finite_f32(), finite_f32()), n),
+            )
+        })
+        .prop_map(|(times, values)| NumberSequence {
+            keypoints: times
+                .into_iter()
+                .zip(values)
+                .map(|(time, (value, envelope))| NumberSequenceKeypoint::new(time, value, envelope))
+                .collect(),
+        })
+}
+
+fn color_sequence() -> impl Strategy<Value = ColorSequence> {
+    keypoint_times()
+        .prop_flat_map(|times| {
+            let n = times.len();
+            (Just(times), prop::collection::vec(color3(), n))
+        })
+        .prop_map(|(times, colors)| ColorSequence {
+            keypoints: times
+                .into_iter()
+                .zip(colors)
+                .map(|(time, color)| ColorSequenceKeypoint::new(time, color))
+                .collect(),
+        })
+}
+
+fn date_time() -> impl Strategy<Value = DateTime> {
+    any::<i64>().prop_map(DateTime::from_unix_millis)
+}
+
+/// The rotation matrix of the unit quaternion `q` (`x, y, z, w`).
+fn rotation_of([x, y, z, w]: [f64; 4]) -> Matrix3 {
+    let row = |a: f64, b: f64, c: f64| Vector3::new(a as f32, b as f32, c as f32);
+    Matrix3::new(
+        row(
+            1.0 - 2.0 * (y * y + z * z),
+            2.0 * (x * y - z * w),
+            2.0 * (x * z + y * w),
+        ),
+        row(
+            2.0 * (x * y + z * w),
+            1.0 - 2.0 * (x * x + z * z),
+            2.0 * (y * z - x * w),
+        ),
+        row(
+            2.0 * (x * z - y * w),
+            2.0 * (y * z + x * w),
+            1.0 - 2.0 * (x * x + y * y),
+        ),
+    )
+}
+
+/// The 24 rotations that map axes onto axes, where quaternion components tie.
+fn axis_rotations() -> Vec<Matrix3> {
+    let unit = |i: usize, sign: f32| {
+        let mut v = [0.0f32; 3];
+        v[i] = sign;
+        Vector3::new(v[0], v[1], v[2])
+    };
+    let perms = [
+        ([0, 1, 2], 1.0),
+        ([0, 2, 1], -1.0),
+        ([1, 0, 2], -1.0),
+        ([1, 2, 0], 1.0),
+        ([2, 0, 1], 1.0),
+        ([2, 1, 0], -1.0),
+    ];
+    let mut out = Vec::new();
+    for (perm, parity) in perms {
+        for signs in 0..8u32 {
+            let s = |i: u32| if signs >> i & 1 == 1 { -1.0f32 } else { 1.0 };
+            if parity * s(0) * s(1) * s(2) > 0.0 {
+                out.push(Matrix3::new(
+                    unit(perm[0], s(0)),
+                    unit(perm[1], s(1)),
+                    unit(perm[2], s(2)),
+                ));
+            }
+        }
+    }
+    assert_eq!(out.len(), 24);
+    out
+}
+
+fn rotation() -> impl Strategy<Value = Matrix3> {
+    prop_oneof![
+        3 => (-1.0f64..=1.0, -1.0f64..=1.0, -1.0f64..=1.0, -1.0f64..=1.0)
+            .prop_filter("a quaternion with a direction", |(x, y, z, w)| {
+                x * x + y * y + z * z + w * w > 0.01
+            })
+            .prop_map(|(x, y, z, w)| {
+                let len = (x * x + y * y + z * z + w * w).sqrt();
+                rotation_of([x / len, y / len, z / len, w / len])
+            }),
+        1 => prop::sample::select(axis_rotations()),
+    ]
+}
+
+fn cframe() -> impl Strategy<Value = CFrame> {
+    (vector3(), rotation()).prop_map(|(position, orientation)| CFrame::new(position, orientation))
+}
+
+fn instance() -> impl Strategy<Value = InstanceId> {
+    prop_oneof![3 => (1u64..=4).prop_map(InstanceId), 1 => any::<u64>().prop_map(InstanceId)]
+}
+
+fn value_leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Nil),
+        any::<bool>().prop_map(Value::Bool),
+        any_f64().prop_map(Value::Number),
+        text(0, 24).prop_map(Value::String),
+        prop::collection::vec(any::<u8>(), 0..24).prop_map(Value::Buffer),
+        prop::option::of(instance()).prop_map(Value::Instance),
+        vector3().prop_map(Value::Vector3),
+        vector2().prop_map(Value::Vector2),
+        // The identity is the one rotation that survives quantization exactly.
+        vector3().prop_map(|p| Value::CFrame(CFrame::new(p, Matrix3::identity()))),
+        color3().prop_map(Value::Color3),
+        brick_color().prop_map(Value::BrickColor),
+        udim().prop_map(Value::UDim),
+        udim2().prop_map(Value::UDim2),
+        rect().prop_map(Value::Rect),
+        number_range().prop_map(Value::NumberRange),
+        number_sequence().prop_map(Value::NumberSequence),
+        color_sequence().prop_map(Value::ColorSequence),
+        date_time().prop_map(Value::DateTime),
+        (text(0, 16), any::<u32>())
+            .prop_map(|(enum_name, value)| Value::EnumItem { enum_name, value }),
+    ]
+}
+
+/// `any`: leaves, arrays and maps (string and number keys, never repeated).
+fn value() -> impl Strategy<Value = Value> {
+    value_leaf().prop_recursive(4, 48, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::btree_map(text(0, 8), inner.clone(), 0..5).prop_map(|m| {
+                Value::Map(m.into_iter().map(|(k, v)| (Value::String(k), v)).collect())
+            }),
+            prop::collection::btree_map(any::<i32>(), inner, 1..4).prop_map(|m| {
+                Value::Map(
+                    m.into_iter()
+                        .map(|(k, v)| (Value::Number(f64::from(k)), v))
+                        .collect(),
+                )
+            }),
+        ]
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Golden bytes
+// ---------------------------------------------------------------------------
+
+const F32_1: [u8; 4] = [0x00, 0x00, 0x80, 0x3F];
+const F32_2: [u8; 4] = [0x00, 0x00, 0x00, 0x40];
+const F32_3: [u8; 4] = [0x00, 0x00, 0x40, 0x40];
+const F32_HALF: [u8; 4] = [0x00, 0x00, 0x00, 0x3F];
+const F32_0: [u8; 4] = [0x00; 4];
+
+#[test]
+fn golden_booleans_pack_into_bit_bytes() {
+    golden("Bool", &t::BoolBox { v: true }, &[0x01]);
+    golden("Bool", &t::BoolBox { v: false }, &[0x00]);
+    // {boolean} of 10: the varint count, then a bit byte for the first 8 and
+    // a second one for the last 2.
+    let v = vec![
+        true, false, true, true, false, false, false, false, true, true,
+    ];
+    golden(
+        "Bools",
+        &t::BoolsBox { v },
+        &[
+            0x0A, // count 10 (varint)
+            0x0D, // bits 0..8: 1 0 1 1 0 0 0 0 = 0b0000_1101
+            0x03, // bits 8..10: 1 1
+        ],
+    );
+    golden("Bools", &t::BoolsBox { v: vec![] }, &[0x00]);
+    // Two booleans with a byte between them share one bit byte, which sits
+    // where the first bit was written (docs/wire-format.md, section 2).
+    golden(
+        "Pair",
+        &t::Pair {
+            a: true,
+            n: 0x2A,
+            c: true,
+        },
+        &[
+            0x03, // bit byte: A = 1 (bit 0), C = 1 (bit 1)
+            0x2A, // N
+        ],
+    );
+    golden(
+        "Pair",
+        &t::Pair {
+            a: false,
+            n: 0xFF,
+            c: true,
+        },
+        &[
+            0x02, // bit byte: A = 0, C = 1
+            0xFF, // N
+        ],
+    );
+}
+
+#[test]
+fn golden_numbers_are_little_endian_whatever_their_range() {
+    golden("U8", &t::U8Box { v: 0xAB }, &[0xAB]);
+    golden("U16", &t::U16Box { v: 513 }, &[0x01, 0x02]);
+    golden(
+        "U32",
+        &t::U32Box { v: 0x1234_5678 },
+        &[0x78, 0x56, 0x34, 0x12],
+    );
+    golden(
+        "U64",
+        &t::U64Box {
+            v: 0x0102_0304_0506_0708,
+        },
+        &[0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01],
+    );
+    golden("I8", &t::I8Box { v: -1 }, &[0xFF]);
+    golden("I16", &t::I16Box { v: -2 }, &[0xFE, 0xFF]);
+    golden("I32", &t::I32Box { v: -100_000 }, &[0x60, 0x79, 0xFE, 0xFF]);
+    golden(
+        "I64",
+        &t::I64Box { v: i64::MIN },
+        &[0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80],
+    );
+    golden("F32", &t::F32Box { v: 1.0 }, &F32_1);
+    golden(
+        "F64",
+        &t::F64Box { v: 1.0 },
+        &[0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF0, 0x3F],
+    );
+    golden(
+        "Num",
+        &t::NumBox { v: -2.5 },
+        &[0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0xC0],
+    );
+    // A range never changes the width.
+    golden("U8Range", &t::U8RangeBox { v: 42 }, &[0x2A]);
+    golden("U8Exact", &t::U8ExactBox { v: 7 }, &[0x07]);
+    golden("U16Range", &t::U16RangeBox { v: 1000 }, &[0xE8, 0x03]);
+    golden(
+        "U32Max",
+        &t::U32MaxBox { v: 1_000_000 },
+        &[0x40, 0x42, 0x0F, 0x00],
+    );
+    golden(
+        "U64Min",
+        &t::U64MinBox { v: 5 },
+        &[0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00],
+    );
+    golden("I8Range", &t::I8RangeBox { v: -10 }, &[0xF6]);
+    golden("I16Range", &t::I16RangeBox { v: -300 }, &[0xD4, 0xFE]);
+    golden(
+        "I32Min",
+        &t::I32MinBox { v: -100_000 },
+        &[0x60, 0x79, 0xFE, 0xFF],
+    );
+    golden(
+        "I64Range",
+        &t::I64RangeBox { v: -5_000_000_000 },
+        &[0x00, 0x0E, 0xFA, 0xD5, 0xFE, 0xFF, 0xFF, 0xFF],
+    );
+    golden(
+        "F32Range",
+        &t::F32RangeBox { v: -1.5 },
+        &[0x00, 0x00, 0xC0, 0xBF],
+    );
+    golden(
+        "F64Range",
+        &t::F64RangeBox { v: 0.25 },
+        &[0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xD0, 0x3F],
+    );
+    golden(
+        "NumRange",
+        &t::NumRangeBox { v: -1000.0 },
+        &[0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x8F, 0xC0],
+    );
+}
+
+#[test]
+fn golden_nonfinite_floats_keep_their_bits() {
+    // NaN != NaN, so these compare encodings rather than values.
+    let bytes = |v: &dyn Encode| encode_message(v).expect("nonfinite allowed").0;
+    let f32_nan = t::F32NonfiniteBox { v: f32::NAN };
+    assert_eq!(hex(&bytes(&f32_nan)), "00 00 C0 7F"); // 0x7FC00000
+    let back: t::F32NonfiniteBox = decode_message(&bytes(&f32_nan), &[]).expect("decodes");
+    assert_eq!(back.v.to_bits(), f32::NAN.to_bits());
+    let payload = f32::from_bits(0xFF80_0001); // a negative signalling NaN
+    let back: t::F32NonfiniteBox =
+        decode_message(&bytes(&t::F32NonfiniteBox { v: payload }), &[]).expect("decodes");
+    assert_eq!(back.v.to_bits(), 0xFF80_0001);
+    golden(
+        "F64Nonfinite",
+        &t::F64NonfiniteBox { v: f64::INFINITY },
+        &[0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF0, 0x7F],
+    );
+    golden(
+        "NumNonfinite",
+        &t::NumNonfiniteBox {
+            v: f64::NEG_INFINITY,
+        },
+        &[0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF0, 0xFF],
+    );
+    assert_eq!(
+        hex(&bytes(&t::NumNonfiniteBox { v: f64::NAN })),
+        "00 00 00 00 00 00 F8 7F"
+    );
+    golden(
+        "F32Nonfinite",
+        &t::F32NonfiniteBox { v: -0.0 },
+        &[0, 0, 0, 0x80],
+    );
+}
+
+#[test]
+fn golden_strings_and_buffers_use_every_prefix_width() {
+    // Unbounded: a LEB128 varint.
+    golden("Str", &t::StrBox { v: String::new() }, &[0x00]);
+    golden(
+        "Str",
+        &t::StrBox { v: "héllo".into() },
+        &[
+            0x06, // 6 bytes: é is two
+            0x68, 0xC3, 0xA9, 0x6C, 0x6C, 0x6F,
+        ],
+    );
+    let a127 = "a".repeat(127);
+    golden(
+        "Str",
+        &t::StrBox { v: a127.clone() },
+        &cat(&[&[0x7F], a127.as_bytes()]),
+    );
+    let a128 = "a".repeat(128);
+    golden(
+        "Str",
+        &t::StrBox { v: a128.clone() },
+        &cat(&[&[0x80, 0x01], a128.as_bytes()]), // 128 = 0x00 | 0x80, then 1
+    );
+    let a300 = "a".repeat(300);
+    golden(
+        "Str",
+        &t::StrBox { v: a300.clone() },
+        &cat(&[&[0xAC, 0x02], a300.as_bytes()]), // 300 = 0x2C | 0x80, then 2
+    );
+    let a16384 = "a".repeat(16384);
+    golden(
+        "Str",
+        &t::StrBox { v: a16384.clone() },
+        &cat(&[&[0x80, 0x80, 0x01], a16384.as_bytes()]), // 2^14
+    );
+    // ..64: a u8.
+    golden(
+        "StrMax",
+        &t::StrMaxBox { v: "hi".into() },
+        &[0x02, 0x68, 0x69],
+    );
+    let z64 = "z".repeat(64);
+    golden(
+        "StrMax",
+        &t::StrMaxBox { v: z64.clone() },
+        &cat(&[&[0x40], z64.as_bytes()]),
+    );
+    // Exactly 8: no prefix.
+    golden(
+        "StrExact",
+        &t::StrExactBox {
+            v: "abcdefgh".into(),
+        },
+        b"abcdefgh",
+    );
+    // 1..300: a u16 holding len - 1.
+    golden(
+        "StrWide",
+        &t::StrWideBox { v: "a".into() },
+        &[0x00, 0x00, 0x61],
+    );
+    let b300 = "b".repeat(300);
+    golden(
+        "StrWide",
+        &t::StrWideBox { v: b300.clone() },
+        &cat(&[&[0x2B, 0x01], b300.as_bytes()]), // 299
+    );
+    // ..70000: a u32.
+    golden(
+        "StrHuge",
+        &t::StrHugeBox { v: "hey".into() },
+        &[0x03, 0x00, 0x00, 0x00, 0x68, 0x65, 0x79],
+    );
+    // buffer(..1024): a u16; buffer: a varint.
+    golden(
+        "Buf",
+        &t::BufBox { v: vec![1, 2, 3] },
+        &[0x03, 0x00, 0x01, 0x02, 0x03],
+    );
+    golden("BufAny", &t::BufAnyBox { v: vec![0xFF] }, &[0x01, 0xFF]);
+    golden("BufAny", &t::BufAnyBox { v: vec![] }, &[0x00]);
+}
+
+#[test]
+fn golden_optionals_are_a_flag_bit_each() {
+    golden("OptU8", &t::OptU8Box { v: None }, &[0x00]);
+    golden(
+        "OptU8",
+        &t::OptU8Box { v: Some(5) },
+        &[
+            0x01, // present
+            0x05,
+        ],
+    );
+    golden(
+        "OptStr",
+        &t::OptStrBox {
+            v: Some("ok".into()),
+        },
+        &[0x01, 0x02, 0x6F, 0x6B],
+    );
+    // `T??` through an alias: the outer flag, then the inner one.
+    golden("OptOpt", &t::OptOptBox { v: None }, &[0x00]);
+    golden("OptOpt", &t::OptOptBox { v: Some(None) }, &[0x01]);
+    golden(
+        "OptOpt",
+        &t::OptOptBox { v: Some(Some(9)) },
+        &[
+            0x03, // outer = 1 (bit 0), inner = 1 (bit 1)
+            0x09,
+        ],
+    );
+}
+
+#[test]
+fn golden_arrays() {
+    golden(
+        "U16s",
+        &t::U16sBox { v: vec![1, 256] },
+        &[0x02, 0x01, 0x00, 0x00, 0x01],
+    );
+    golden("U8sMax", &t::U8sMaxBox { v: vec![] }, &[0x00]);
+    golden(
+        "U8sMax",
+        &t::U8sMaxBox { v: vec![9, 8] },
+        &[0x02, 0x09, 0x08],
+    );
+    // 1..4: a u8 holding len - 1.
+    golden(
+        "I16sFew",
+        &t::I16sFewBox { v: vec![-1] },
+        &[0x00, 0xFF, 0xFF],
+    );
+    golden(
+        "I16sFew",
+        &t::I16sFewBox {
+            v: vec![1, 2, 3, 4],
+        },
+        &[0x03, 0x01, 0x00, 0x02, 0x00, 0x03, 0x00, 0x04, 0x00],
+    );
+    // Exactly 3: no prefix.
+    golden(
+        "U8sExact",
+        &t::U8sExactBox { v: vec![1, 2, 3] },
+        &[0x01, 0x02, 0x03],
+    );
+    // {[number]: T} is an array.
+    golden(
+        "Words",
+        &t::WordsBox {
+            v: vec!["a".into(), "bc".into()],
+        },
+        &[
+            0x02, // 2 elements (varint)
+            0x01, 0x61, // "a" (string(..4): u8 prefix)
+            0x02, 0x62, 0x63, // "bc"
+        ],
+    );
+    // Elements of no size: only the count travels.
+    golden(
+        "Units",
+        &t::UnitsBox {
+            v: vec![t::One::Only; 300],
+        },
+        &[0xAC, 0x02],
+    );
+}
+
+#[test]
+fn golden_maps() {
+    golden("StrMap", &t::StrMapBox { v: HashMap::new() }, &[0x00]);
+    golden(
+        "StrMap",
+        &t::StrMapBox {
+            v: HashMap::from([("k".into(), 7)]),
+        },
+        &[
+            0x01, // 1 entry (varint)
+            0x01, 0x6B, // "k"
+            0x07, 0x00, 0x00, 0x00, // 7
+        ],
+    );
+    golden(
+        "ShortKeyMap",
+        &t::ShortKeyMapBox {
+            v: HashMap::from([("ab".into(), 1)]),
+        },
+        &[0x01, 0x02, 0x61, 0x62, 0x01],
+    );
+    // A unit-enum key is its tag, so a whole entry can be two bits.
+    golden(
+        "ColorMap",
+        &t::ColorMapBox {
+            v: HashMap::from([(t::Color::Green, true)]),
+        },
+        &[
+            0x01, // 1 entry (..3: u8)
+            0x03, // key Green = 1 (bit 0), value true (bit 1)
+        ],
+    );
+    golden(
+        "ColorMap",
+        &t::ColorMapBox {
+            v: HashMap::from([(t::Color::Red, true)]),
+        },
+        &[0x01, 0x02],
+    );
+    // Two entries, in the map's iteration order.
+    let map = t::ColorMapBox {
+        v: HashMap::from([(t::Color::Red, false), (t::Color::Green, true)]),
+    };
+    let (bytes, _) = encode_message(&map).expect("encodes");
+    let red_first = [0x02, 0x0C]; // Red 0, false 0, Green 1, true 1
+    let green_first = [0x02, 0x03]; // Green 1, true 1, Red 0, false 0
+    assert!(
+        bytes == red_first || bytes == green_first,
+        "{}",
+        hex(&bytes)
+    );
+    assert_eq!(
+        decode_message::<t::ColorMapBox>(&bytes, &[]).expect("decodes"),
+        map
+    );
+}
+
+#[test]
+fn golden_records() {
+    golden("Empty", &t::Empty {}, &[]);
+    golden(
+        "WithOpt",
+        &t::WithOpt {
+            req: 1,
+            opt: Some(0x0203),
+            note: None,
+        },
+        &[
+            0x01, // Req
+            0x01, // bit byte: Opt present (bit 0), Note absent (bit 1)
+            0x03, 0x02, // Opt
+        ],
+    );
+    golden(
+        "WithOpt",
+        &t::WithOpt {
+            req: 1,
+            opt: None,
+            note: Some("x".into()),
+        },
+        &[
+            0x01, // Req
+            0x02, // bit byte: Opt absent, Note present
+            0x01, 0x78, // "x"
+        ],
+    );
+    golden(
+        "Nested",
+        &t::Nested {
+            id: 0x0102,
+            inner: t::NestedInner {
+                flag: true,
+                name: "n".into(),
+            },
+            tail: Some(t::NestedTail {
+                x: 0.5,
+                tags: vec![t::Color::Green, t::Color::Red],
+            }),
+            points: vec![t::NestedPoints { x: -1, y: 2 }],
+        },
+        &cat(&[
+            &[0x02, 0x01], // Id
+            // The bit byte, opened by Inner.Flag and filled by what follows:
+            // Flag 1 (bit 0), Tail present 1 (bit 1), Tags Green 1 (bit 2),
+            // Red 0 (bit 3).
+            &[0x07],
+            &[0x01, 0x6E], // Inner.Name "n"
+            &F32_HALF,     // Tail.X
+            &[0x02],       // Tail.Tags: 2 (..2: u8)
+            &[0x01],       // Points: 1 (..3: u8)
+            &[0xFF, 0x02], // X -1, Y 2
+        ]),
+    );
+}
+
+#[test]
+fn golden_enums_are_tags_of_just_enough_bits() {
+    golden("One", &t::One::Only, &[]); // 1 variant: 0 bits
+    golden("Color", &t::Color::Red, &[0x00]); // 2: 1 bit
+    golden("Color", &t::Color::Green, &[0x01]);
+    golden("Three", &t::Three::C, &[0x02]); // 3: 2 bits
+    golden("Nine", &t::Nine::F, &[0x05]); // 9: 4 bits
+    golden("Nine", &t::Nine::I, &[0x08]);
+    golden(
+        "Shape",
+        &t::Shape::Circle { radius: 2.0 },
+        &cat(&[&[0x00], &F32_2]),
+    );
+    golden(
+        "Shape",
+        &t::Shape::Box {
+            size: Vector3::new(1.0, 2.0, 3.0),
+        },
+        &cat(&[&[0x01], &F32_1, &F32_2, &F32_3]),
+    );
+    golden("Shape", &t::Shape::Point, &[0x02]);
+    // Event: 5 variants, a 3-bit tag.
+    golden(
+        "Event",
+        &t::Event::Text {
+            body: "hi".into(),
+            loud: true,
+        },
+        &[
+            0x08, // tag 0 (bits 0-2), Loud 1 (bit 3)
+            0x02, 0x68, 0x69, // Body
+        ],
+    );
+    golden("Event", &t::Event::Ping, &[0x01]);
+    golden(
+        "Event",
+        &t::Event::Move {
+            to: Vector2::new(1.5, -1.0),
+            run: true,
+            speed: Some(3),
+        },
+        &[
+            0x1A, // tag 2 = 0 1 0 (bits 0-2), Run 1 (bit 3), Speed present (bit 4)
+            0x00, 0x00, 0xC0, 0x3F, // To.X 1.5
+            0x00, 0x00, 0x80, 0xBF, // To.Y -1
+            0x03, // Speed
+        ],
+    );
+    golden(
+        "Event",
+        &t::Event::Move {
+            to: Vector2::new(1.5, -1.0),
+            run: false,
+            speed: None,
+        },
+        &[
+            0x02, // tag 2, Run 0, Speed absent
+            0x00, 0x00, 0xC0, 0x3F, 0x00, 0x00, 0x80, 0xBF,
+        ],
+    );
+    // Tags of array elements pack across elements and spill into a second
+    // bit byte.
+    golden(
+        "Event",
+        &t::Event::Many {
+            items: vec![t::Three::A, t::Three::B, t::Three::C],
+        },
+        &[
+            0x23, // tag 3 = 1 1 0, A = 0 0, B = 1 0, C's first bit 0: 0b0010_0011
+            0x03, // Items: 3 (..5: u8)
+            0x01, // C's second bit
+        ],
+    );
+    golden(
+        "Event",
+        &t::Event::Nest {
+            inner: t::Shape::Point,
+        },
+        &[0x14], // tag 4 = 0 0 1, then Point = 0 1: 0b1_0100
+    );
+    golden(
+        "Event",
+        &t::Event::Nest {
+            inner: t::Shape::Box {
+                size: Vector3::new(1.0, 2.0, 3.0),
+            },
+        },
+        &cat(&[&[0x0C], &F32_1, &F32_2, &F32_3]), // tag 4, then Box = 1 0
+    );
+}
+
+#[test]
+fn golden_recursive_types() {
+    golden(
+        "Node",
+        &t::Node {
+            value: 1,
+            next: Some(Box::new(t::Node {
+                value: 2,
+                next: Some(Box::new(t::Node {
+                    value: 3,
+                    next: None,
+                })),
+            })),
+        },
+        &[
+            0x01, // Value 1
+            0x03, // the flags of all three levels: 1, 1, 0
+            0x02, // Value 2
+            0x03, // Value 3
+        ],
+    );
+    golden(
+        "Tree",
+        &t::Tree {
+            children: vec![
+                t::Tree { children: vec![] },
+                t::Tree {
+                    children: vec![t::Tree { children: vec![] }],
+                },
+            ],
+        },
+        &[
+            0x02, // the root's 2 children (..4: u8)
+            0x00, // the first has none
+            0x01, // the second has 1
+            0x00, // which has none
+        ],
+    );
+}
+
+#[test]
+fn golden_roblox_datatypes() {
+    golden(
+        "Vec3",
+        &t::Vec3Box {
+            v: Vector3::new(1.0, 2.0, 3.0),
+        },
+        &cat(&[&F32_1, &F32_2, &F32_3]),
+    );
+    golden(
+        "Vec2",
+        &t::Vec2Box {
+            v: Vector2::new(1.0, 0.5),
+        },
+        &cat(&[&F32_1, &F32_HALF]),
+    );
+    golden(
+        "Rgb",
+        &t::RgbBox {
+            v: Color3::new(1.0, 0.5, 0.0),
+        },
+        &cat(&[&F32_1, &F32_HALF, &F32_0]),
+    );
+    golden(
+        "Brick",
+        &t::BrickBox {
+            v: BrickColor::ReallyRed,
+        },
+        &[0xEC, 0x03], // BrickColor.Number 1004
+    );
+    golden(
+        "Dim",
+        &t::DimBox {
+            v: UDim::new(0.5, -10),
+        },
+        &cat(&[&F32_HALF, &[0xF6, 0xFF, 0xFF, 0xFF]]),
+    );
+    golden(
+        "Dim2",
+        &t::Dim2Box {
+            v: UDim2::new(UDim::new(1.0, 2), UDim::new(0.0, -1)),
+        },
+        &cat(&[
+            &F32_1,
+            &[0x02, 0x00, 0x00, 0x00],
+            &F32_0,
+            &[0xFF, 0xFF, 0xFF, 0xFF],
+        ]),
+    );
+    golden(
+        "Area",
+        &t::AreaBox {
+            v: Rect::new(Vector2::new(0.0, 0.0), Vector2::new(1.0, 2.0)),
+        },
+        &cat(&[&F32_0, &F32_0, &F32_1, &F32_2]),
+    );
+    golden(
+        "Span",
+        &t::SpanBox {
+            v: NumberRange::new(0.0, 1.0),
+        },
+        &cat(&[&F32_0, &F32_1]),
+    );
+    golden(
+        "NumSeq",
+        &t::NumSeqBox {
+            v: NumberSequence {
+                keypoints: vec![
+                    NumberSequenceKeypoint::new(0.0, 1.0, 0.0),
+                    NumberSequenceKeypoint::new(1.0, 0.0, 0.5),
+                ],
+            },
+        },
+        &cat(&[
+            &[0x00], // 2 keypoints: a u8 holding count - 2
+            &F32_0,
+            &F32_1,
+            &F32_0, // time, value, envelope
+            &F32_1,
+            &F32_0,
+            &F32_HALF,
+        ]),
+    );
+    golden(
+        "ColorSeq",
+        &t::ColorSeqBox {
+            v: ColorSequence {
+                keypoints: vec![
+                    ColorSequenceKeypoint::new(0.0, Color3::new(1.0, 0.0, 0.0)),
+                    ColorSequenceKeypoint::new(0.5, Color3::new(0.0, 1.0, 0.0)),
+                    ColorSequenceKeypoint::new(1.0, Color3::new(0.0, 0.0, 1.0)),
+                ],
+            },
+        },
+        &cat(&[
+            &[0x01], // 3 keypoints
+            &F32_0,
+            &F32_1,
+            &F32_0,
+            &F32_0, // time, R, G, B
+            &F32_HALF,
+            &F32_0,
+            &F32_1,
+            &F32_0,
+            &F32_1,
+            &F32_0,
+            &F32_0,
+            &F32_1,
+        ]),
+    );
+    golden(
+        "When",
+        &t::WhenBox {
+            v: DateTime::from_unix_millis(1_700_000_000_000),
+        },
+        &[0x00, 0x68, 0xE5, 0xCF, 0x8B, 0x01, 0x00, 0x00],
+    );
+}
+
+#[test]
+fn golden_cframes() {
+    // The identity: q = (0, 0, 0, 1), so qw (index 3) is dropped and the
+    // other three are 0.
+    golden(
+        "Frame",
+        &t::FrameBox {
+            v: CFrame::identity(),
+        },
+        &cat(&[
+            &[0x00; 12], // position
+            &[0x03],     // bit byte: dropped index 3 (2 bits)
+            &[0x00; 6],  // qx, qy, qz
+        ]),
+    );
+    // Half a turn about Y: q = (0, 1, 0, 0); qy (index 1) is dropped.
+    let half_turn = Matrix3::new(
+        Vector3::new(-1.0, 0.0, 0.0),
+        Vector3::new(0.0, 1.0, 0.0),
+        Vector3::new(0.0, 0.0, -1.0),
+    );
+    golden(
+        "Frame",
+        &t::FrameBox {
+            v: CFrame::new(Vector3::new(1.0, 2.0, 3.0), half_turn),
+        },
+        &cat(&[&F32_1, &F32_2, &F32_3, &[0x01], &[0x00; 6]]),
+    );
+    // 60° about X: q = (sin 30°, 0, 0, cos 30°) = (0.5, 0, 0, 0.866); qw is
+    // dropped, qx is round(0.5 * sqrt(2) * 32767) = 23170 = 0x5A82. It does
+    // not decode back exactly, so only the bytes are compared.
+    let (s, c) = (60f32.to_radians().sin(), 60f32.to_radians().cos());
+    let sixty = CFrame::new(
+        Vector3::new(0.0, 0.0, 0.0),
+        Matrix3::new(
+            Vector3::new(1.0, 0.0, 0.0),
+            Vector3::new(0.0, c, -s),
+            Vector3::new(0.0, s, c),
+        ),
+    );
+    let (bytes, _) = encode_message(&t::FrameBox { v: sixty }).expect("encodes");
+    assert_eq!(
+        hex(&bytes),
+        hex(&cat(&[
+            &[0x00; 12],
+            &[0x03],                   // index 3
+            &[0x82, 0x5A],             // qx 23170
+            &[0x00, 0x00, 0x00, 0x00], // qy, qz
+        ]))
+    );
+    let back: t::FrameBox = decode_message(&bytes, &[]).expect("decodes");
+    assert!(cframe_close(&back.v, &sixty), "{back:?}");
+}
+
+#[test]
+fn golden_roblox_enums_are_item_indices() {
+    // Enum.Material: 45 items, 6 bits; Enum.KeyCode: 283 items, 9 bits.
+    assert_eq!(Material::ALL.len(), 45);
+    assert_eq!(KeyCode::ALL.len(), 283);
+    for (i, item) in Material::ALL.iter().enumerate() {
+        assert_eq!(item.index(), i);
+    }
+    for (i, item) in KeyCode::ALL.iter().enumerate() {
+        assert_eq!(item.index(), i);
+    }
+    golden(
+        "Mat",
+        &t::MatBox {
+            v: Material::Plastic,
+        },
+        &[0x00],
+    );
+    golden("Mat", &t::MatBox { v: Material::Wood }, &[0x03]);
+    golden(
+        "Mat",
+        &t::MatBox {
+            v: Material::Rubber,
+        },
+        &[0x2C],
+    ); // 44
+    golden("Key", &t::KeyBox { v: KeyCode::Space }, &[0x07, 0x00]); // 7
+    golden(
+        "Key",
+        &t::KeyBox {
+            v: KeyCode::ButtonRight,
+        },
+        &[
+            0x1A, // 282 = 0b1_0001_1010: the low 8 bits
+            0x01, // the ninth bit, in a second bit byte
+        ],
+    );
+}
+
+#[test]
+fn golden_instances_are_references_into_the_frames_list() {
+    // The writer lists each instance once, at its first reference.
+    golden_with(
+        "Refs",
+        &t::Refs {
+            a: Some(InstanceId(10)),
+            b: Some(InstanceId(20)),
+            c: Some(InstanceId(10)),
+        },
+        &[
+            0x07, // bit byte: A, B, C present
+            0x01, 0x00, 0x00, 0x00, // A: index 1
+            0x02, 0x00, 0x00, 0x00, // B: index 2
+            0x01, 0x00, 0x00, 0x00, // C: index 1 again
+        ],
+        &[10, 20],
+    );
+    golden_with(
+        "Refs",
+        &t::Refs {
+            a: None,
+            b: Some(InstanceId(5)),
+            c: None,
+        },
+        &[0x02, 0x01, 0x00, 0x00, 0x00],
+        &[5],
+    );
+    golden_with(
+        "Who",
+        &t::WhoBox {
+            v: Some(InstanceId(7)),
+        },
+        &[0x01, 0x00, 0x00, 0x00],
+        &[7],
+    );
+    golden("OptPart", &t::OptPartBox { v: None }, &[0x00]);
+    golden_with(
+        "OptModel",
+        &t::OptModelBox {
+            v: Some(InstanceId(3)),
+        },
+        &[0x01, 0x01, 0x00, 0x00, 0x00],
+        &[3],
+    );
+    golden_with(
+        "OptWho",
+        &t::OptWhoBox {
+            v: Some(InstanceId(3)),
+        },
+        &[0x01, 0x01, 0x00, 0x00, 0x00],
+        &[3],
+    );
+
+    // An instance the receiver cannot see arrives as nil, optional or not.
+    let refs = [0x07, 1, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0];
+    let seen: t::Refs = decode_message(&refs, &[None, Some(InstanceId(20))]).expect("decodes");
+    assert_eq!(
+        seen,
+        t::Refs {
+            a: None,
+            b: Some(InstanceId(20)),
+            c: None
+        }
+    );
+    let who: t::WhoBox = decode_message(&[1, 0, 0, 0], &[None]).expect("decodes");
+    assert_eq!(who.v, None);
+}
+
+#[test]
+fn golden_any() {
+    let f64_1 = [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF0, 0x3F];
+    let f64_2 = [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40];
+    let dyn_ = |v: Value| t::DynBox { v };
+    golden("Dyn", &dyn_(Value::Nil), &[0x00]);
+    golden("Dyn", &dyn_(Value::Bool(false)), &[0x01]);
+    golden("Dyn", &dyn_(Value::Bool(true)), &[0x02]);
+    golden("Dyn", &dyn_(Value::Number(1.0)), &cat(&[&[0x03], &f64_1]));
+    golden(
+        "Dyn",
+        &dyn_(Value::String("hi".into())),
+        &[0x04, 0x02, 0x68, 0x69],
+    );
+    golden(
+        "Dyn",
+        &dyn_(Value::Buffer(vec![1, 2])),
+        &[0x05, 0x02, 0x01, 0x02],
+    );
+    golden(
+        "Dyn",
+        &dyn_(Value::Array(vec![Value::Bool(false), Value::Nil])),
+        &[
+            0x06, 0x02, // array of 2
+            0x01, // false
+            0x00, // nil
+        ],
+    );
+    golden(
+        "Dyn",
+        &dyn_(Value::Map(vec![(
+            Value::String("k".into()),
+            Value::Number(2.0),
+        )])),
+        &cat(&[
+            &[0x07, 0x01],       // map of 1
+            &[0x04, 0x01, 0x6B], // "k"
+            &[0x03],
+            &f64_2, // 2
+        ]),
+    );
+    golden_with(
+        "Dyn",
+        &dyn_(Value::Instance(Some(InstanceId(9)))),
+        &[0x08, 0x01, 0x00, 0x00, 0x00],
+        &[9],
+    );
+    golden(
+        "Dyn",
+        &dyn_(Value::Instance(None)),
+        &[0x08, 0x00, 0x00, 0x00, 0x00],
+    );
+    golden(
+        "Dyn",
+        &dyn_(Value::Vector3(Vector3::new(1.0, 2.0, 3.0))),
+        &cat(&[&[0x09], &F32_1, &F32_2, &F32_3]),
+    );
+    golden(
+        "Dyn",
+        &dyn_(Value::BrickColor(BrickColor::ReallyRed)),
+        &[0x0D, 0xEC, 0x03],
+    );
+    golden(
+        "Dyn",
+        &dyn_(Value::DateTime(DateTime::from_unix_millis(-1))),
+        &[0x14, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
+    );
+    golden(
+        "Dyn",
+        &dyn_(Value::EnumItem {
+            enum_name: "Material".into(),
+            value: 256,
+        }),
+        &cat(&[
+            &[0x15],
+            &[0x08],
+            b"Material",
+            &[0x00, 0x01, 0x00, 0x00], // Value 256
+        ]),
+    );
+    // The rotation bits of CFrames inside `any` join the message's bit
+    // stream: the second CFrame's index fills the first's bit byte.
+    let identity = Value::CFrame(CFrame::identity());
+    golden(
+        "Dyn",
+        &dyn_(Value::Array(vec![identity.clone(), identity])),
+        &cat(&[
+            &[0x06, 0x02], // array of 2
+            &[0x0B],       // CFrame
+            &[0x00; 12],
+            &[0x0F], // bit byte: index 3 (bits 0-1), then the second's 3 (bits 2-3)
+            &[0x00; 6],
+            &[0x0B],
+            &[0x00; 12],
+            &[0x00; 6],
+        ]),
+    );
+}
+
+#[test]
+fn golden_event_messages_are_the_id_then_the_body() {
+    let server = t::Server::new();
+    let player = server.connect_player();
+    let pair = t::Pair {
+        a: true,
+        n: 0x2A,
+        c: true,
+    };
+    server
+        .send_pair()
+        .fire_client(&player, pair)
+        .expect("sends");
+    server
+        .send_u8_range()
+        .fire_client(&player, 42)
+        .expect("sends");
+    server
+        .send_opt_opt()
+        .fire_client(&player, Some(Some(9)))
+        .expect("sends");
+    let frames = server.take_outgoing();
+    assert_eq!(frames.len(), 1);
+    // The tick's three messages in one frame, each with its own bit state.
+    // Server → client ids follow declaration order: SendBool is 0.
+    assert_eq!(
+        hex(&frames[0].1),
+        hex(&[
+            0x2F, // SendPair, the 48th event
+            0x03, 0x2A, // Pair
+            0x0C, // SendU8Range, the 13th
+            0x2A, // 42
+            0x24, // SendOptOpt, the 37th
+            0x03, 0x09, // Some(Some(9))
+        ])
+    );
+    assert_eq!(message_id("SendBool"), 0);
+    assert_eq!(message_id("SendPair"), 0x2F);
+}
+
+#[test]
+fn golden_messages_of_one_frame_share_its_instance_list() {
+    let server = t::Server::new();
+    let player = server.connect_player();
+    let part = server.instances().register("Part", Visibility::Everyone);
+    let model = server.instances().register("Model", Visibility::Everyone);
+    let hidden = server.instances().register("Part", Visibility::ServerOnly);
+    server
+        .send_opt_part()
+        .fire_client(&player, Some(part))
+        .expect("sends");
+    let refs = t::Refs {
+        a: Some(model),
+        b: Some(part),
+        c: Some(hidden),
+    };
+    server
+        .send_refs()
+        .fire_client(&player, refs)
+        .expect("sends");
+    let packets = server.take_packets();
+    assert_eq!(packets.len(), 1);
+    let packet = &packets[0].1;
+    assert_eq!(
+        hex(&packet.bytes),
+        hex(&[
+            message_id("SendOptPart"),
+            0x01, // present
+            0x01,
+            0x00,
+            0x00,
+            0x00, // index 1: part, first referenced here
+            message_id("SendRefs"),
+            0x07, // A, B, C present
+            0x02,
+            0x00,
+            0x00,
+            0x00, // A: index 2, model
+            0x01,
+            0x00,
+            0x00,
+            0x00, // B: index 1 again, part
+            0x03,
+            0x00,
+            0x00,
+            0x00, // C: index 3, hidden
+        ])
+    );
+    // The player's view: what it cannot see is an absent entry.
+    assert_eq!(packet.instances, vec![Some(part), Some(model), None]);
+    let mut r = Reader::with_instances(&packet.bytes[1..], &packet.instances);
+    r.start_message();
+    let spec = &t::PROTOCOL.to_client[usize::from(message_id("SendOptPart"))];
+    let first = (spec.decode)(&mut r).expect("decodes");
+    assert_eq!(
+        *first
+            .downcast::<(t::OptPart,)>()
+            .expect("the event's tuple"),
+        (Some(part),)
+    );
+    assert_eq!(r.u8(), Ok(message_id("SendRefs")));
+    r.start_message();
+    assert_eq!(
+        t::Refs::decode(&mut r),
+        Ok(t::Refs {
+            a: Some(model),
+            b: Some(part),
+            c: None,
+        })
+    );
+    assert!(r.is_empty());
+}
+
+/// The `what` of an unknown Roblox enum item names the enum without the
+/// leading space of its doc comment.
+#[test]
+fn unknown_roblox_enum_items_name_their_enum() {
+    let forged = forge(|w| w.bits(300, 9));
+    match decode_message::<t::KeyBox>(&forged, &[]) {
+        Err(DecodeError::UnknownTag { what, tag, count }) => {
+            assert_eq!((what, tag, count), ("Enum.KeyCode", 300, 283));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Round trips
+// ---------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    #[test]
+    fn bool_round_trips(v in any::<bool>()) {
+        boxed!(Bool, BoolBox, send_bool).check(v)?;
+    }
+
+    #[test]
+    fn u8_round_trips(v in any::<u8>()) {
+        boxed!(U8, U8Box, send_u8).check(v)?;
+    }
+
+    #[test]
+    fn u16_round_trips(v in any::<u16>()) {
+        boxed!(U16, U16Box, send_u16).check(v)?;
+    }
+
+    #[test]
+    fn u32_round_trips(v in any::<u32>()) {
+        boxed!(U32, U32Box, send_u32).check(v)?;
+    }
+
+    #[test]
+    fn u64_round_trips(v in any::<u64>()) {
+        boxed!(U64, U64Box, send_u64).check(v)?;
+    }
+
+    #[test]
+    fn i8_round_trips(v in any::<i8>()) {
+        boxed!(I8, I8Box, send_i8).check(v)?;
+    }
+
+    #[test]
+    fn i16_round_trips(v in any::<i16>()) {
+        boxed!(I16, I16Box, send_i16).check(v)?;
+    }
+
+    #[test]
+    fn i32_round_trips(v in any::<i32>()) {
+        boxed!(I32, I32Box, send_i32).check(v)?;
+    }
+
+    #[test]
+    fn i64_round_trips(v in any::<i64>()) {
+        boxed!(I64, I64Box, send_i64).check(v)?;
+    }
+
+    #[test]
+    fn f32_round_trips(v in finite_f32()) {
+        boxed!(F32, F32Box, send_f32).check(v)?;
+    }
+
+    #[test]
+    fn f64_round_trips(v in finite_f64()) {
+        boxed!(F64, F64Box, send_f64).check(v)?;
+    }
+
+    #[test]
+    fn number_round_trips(v in finite_f64()) {
+        boxed!(Num, NumBox, send_num).check(v)?;
+    }
+
+    #[test]
+    fn u8_range_round_trips(v in prop_oneof![Just(1u8), Just(100u8), 1u8..=100]) {
+        boxed!(U8Range, U8RangeBox, send_u8_range).check(v)?;
+    }
+
+    #[test]
+    fn u8_exact_round_trips(v in Just(7u8)) {
+        boxed!(U8Exact, U8ExactBox, send_u8_exact).check(v)?;
+    }
+
+    #[test]
+    fn u16_range_round_trips(v in prop_oneof![Just(10u16), Just(1000u16), 10u16..=1000]) {
+        boxed!(U16Range, U16RangeBox, send_u16_range).check(v)?;
+    }
+
+    #[test]
+    fn u32_max_round_trips(v in prop_oneof![Just(1_000_000u32), 0u32..=1_000_000]) {
+        boxed!(U32Max, U32MaxBox, send_u32_max).check(v)?;
+    }
+
+    #[test]
+    fn u64_min_round_trips(v in prop_oneof![Just(5u64), Just(u64::MAX), 5u64..]) {
+        boxed!(U64Min, U64MinBox, send_u64_min).check(v)?;
+    }
+
+    #[test]
+    fn i8_range_round_trips(v in -10i8..=10) {
+        boxed!(I8Range, I8RangeBox, send_i8_range).check(v)?;
+    }
+
+    #[test]
+    fn i16_range_round_trips(v in prop_oneof![Just(-300i16), Just(300i16), -300i16..=300]) {
+        boxed!(I16Range, I16RangeBox, send_i16_range).check(v)?;
+    }
+
+    #[test]
+    fn i32_min_round_trips(v in prop_oneof![Just(-100_000i32), Just(i32::MAX), -100_000i32..]) {
+        boxed!(I32Min, I32MinBox, send_i32_min).check(v)?;
+    }
+
+    #[test]
+    fn i64_range_round_trips(
+        v in prop_oneof![Just(-5_000_000_000i64), Just(5_000_000_000i64),
+                         -5_000_000_000i64..=5_000_000_000]
+    ) {
+        boxed!(I64Range, I64RangeBox, send_i64_range).check(v)?;
+    }
+
+    #[test]
+    fn f32_range_round_trips(
+        v in prop_oneof![Just(-1.5f32), Just(1.5f32), Just(-0.0f32), -1.5f32..=1.5]
+    ) {
+        boxed!(F32Range, F32RangeBox, send_f32_range).check(v)?;
+    }
+
+    #[test]
+    fn f64_range_round_trips(v in prop_oneof![Just(0.0f64), Just(1.0f64), 0.0f64..=1.0]) {
+        boxed!(F64Range, F64RangeBox, send_f64_range).check(v)?;
+    }
+
+    #[test]
+    fn number_range_round_trips(
+        v in prop_oneof![Just(-1000.0f64), Just(1000.0f64), -1000.0f64..=1000.0]
+    ) {
+        boxed!(NumRange, NumRangeBox, send_num_range).check(v)?;
+    }
+
+    #[test]
+    fn f32_nonfinite_round_trips(v in any_f32()) {
+        boxed!(F32Nonfinite, F32NonfiniteBox, send_f32_nonfinite).matching(same_f32).check(v)?;
+    }
+
+    #[test]
+    fn f64_nonfinite_round_trips(v in any_f64()) {
+        boxed!(F64Nonfinite, F64NonfiniteBox, send_f64_nonfinite).matching(same_f64).check(v)?;
+    }
+
+    #[test]
+    fn number_nonfinite_round_trips(v in any_f64()) {
+        boxed!(NumNonfinite, NumNonfiniteBox, send_num_nonfinite).matching(same_f64).check(v)?;
+    }
+
+    #[test]
+    fn string_round_trips(v in prop_oneof![text(0, 40), text(100, 400)]) {
+        boxed!(Str, StrBox, send_str).check(v)?;
+    }
+
+    #[test]
+    fn string_max_round_trips(v in text(0, 64)) {
+        boxed!(StrMax, StrMaxBox, send_str_max).check(v)?;
+    }
+
+    #[test]
+    fn string_exact_round_trips(v in text(8, 8)) {
+        boxed!(StrExact, StrExactBox, send_str_exact).check(v)?;
+    }
+
+    #[test]
+    fn string_wide_round_trips(v in prop_oneof![text(1, 300), text(290, 300)]) {
+        boxed!(StrWide, StrWideBox, send_str_wide).check(v)?;
+    }
+
+    #[test]
+    fn buffer_round_trips(v in prop::collection::vec(any::<u8>(), 0..=1024)) {
+        boxed!(Buf, BufBox, send_buf).check(v)?;
+    }
+
+    #[test]
+    fn unbounded_buffer_round_trips(v in prop::collection::vec(any::<u8>(), 0..300)) {
+        boxed!(BufAny, BufAnyBox, send_buf_any).check(v)?;
+    }
+
+    #[test]
+    fn optional_round_trips(v in prop::option::of(any::<u8>())) {
+        boxed!(OptU8, OptU8Box, send_opt_u8).check(v)?;
+    }
+
+    #[test]
+    fn optional_string_round_trips(v in prop::option::of(text(0, 8))) {
+        boxed!(OptStr, OptStrBox, send_opt_str).check(v)?;
+    }
+
+    #[test]
+    fn optional_of_optional_round_trips(v in prop::option::of(prop::option::of(any::<u8>()))) {
+        boxed!(OptOpt, OptOptBox, send_opt_opt).check(v)?;
+    }
+
+    #[test]
+    fn boolean_array_round_trips(v in prop::collection::vec(any::<bool>(), 0..40)) {
+        boxed!(Bools, BoolsBox, send_bools).check(v)?;
+    }
+
+    #[test]
+    fn array_round_trips(v in prop::collection::vec(any::<u16>(), 0..40)) {
+        boxed!(U16s, U16sBox, send_u16s).check(v)?;
+    }
+
+    #[test]
+    fn bounded_array_round_trips(v in prop::collection::vec(any::<u8>(), 0..=100)) {
+        boxed!(U8sMax, U8sMaxBox, send_u8s_max).check(v)?;
+    }
+
+    #[test]
+    fn short_array_round_trips(v in prop::collection::vec(any::<i16>(), 1..=4)) {
+        boxed!(I16sFew, I16sFewBox, send_i16s_few).check(v)?;
+    }
+
+    #[test]
+    fn exact_array_round_trips(v in prop::collection::vec(any::<u8>(), 3)) {
+        boxed!(U8sExact, U8sExactBox, send_u8s_exact).check(v)?;
+    }
+
+    #[test]
+    fn number_keyed_array_round_trips(v in prop::collection::vec(text(0, 4), 0..10)) {
+        boxed!(Words, WordsBox, send_words).check(v)?;
+    }
+
+    #[test]
+    fn array_of_nothing_round_trips(n in prop_oneof![0usize..300, 16_000usize..17_000]) {
+        boxed!(Units, UnitsBox, send_units).check(vec![t::One::Only; n])?;
+    }
+
+    #[test]
+    fn string_map_round_trips(v in prop::collection::hash_map(text(0, 12), any::<u32>(), 0..8)) {
+        boxed!(StrMap, StrMapBox, send_str_map).unstable().check(v)?;
+    }
+
+    #[test]
+    fn short_key_map_round_trips(v in prop::collection::hash_map(text(0, 8), any::<u8>(), 0..=4)) {
+        boxed!(ShortKeyMap, ShortKeyMapBox, send_short_key_map).unstable().check(v)?;
+    }
+
+    #[test]
+    fn enum_map_round_trips(
+        red in prop::option::of(any::<bool>()),
+        green in prop::option::of(any::<bool>()),
+    ) {
+        let mut v = HashMap::new();
+        v.extend(red.map(|b| (t::Color::Red, b)));
+        v.extend(green.map(|b| (t::Color::Green, b)));
+        boxed!(ColorMap, ColorMapBox, send_color_map).unstable().check(v)?;
+    }
+
+    #[test]
+    fn record_round_trips(a in any::<bool>(), n in any::<u8>(), c in any::<bool>()) {
+        nominal!(Pair, send_pair).check(t::Pair { a, n, c })?;
+    }
+
+    #[test]
+    fn empty_record_round_trips(v in Just(t::Empty {})) {
+        nominal!(Empty, send_empty).check(v)?;
+    }
+
+    #[test]
+    fn record_with_optionals_round_trips(v in with_opt()) {
+        nominal!(WithOpt, send_with_opt).check(v)?;
+    }
+
+    #[test]
+    fn nested_record_round_trips(v in nested()) {
+        nominal!(Nested, send_nested).check(v)?;
+    }
+
+    #[test]
+    fn one_variant_enum_round_trips(v in Just(t::One::Only)) {
+        nominal!(One, send_one).check(v)?;
+    }
+
+    #[test]
+    fn two_variant_enum_round_trips(v in color()) {
+        nominal!(Color, send_color).check(v)?;
+    }
+
+    #[test]
+    fn three_variant_enum_round_trips(v in three()) {
+        nominal!(Three, send_three).check(v)?;
+    }
+
+    #[test]
+    fn nine_variant_enum_round_trips(v in nine()) {
+        nominal!(Nine, send_nine).check(v)?;
+    }
+
+    #[test]
+    fn tagged_enum_round_trips(v in shape()) {
+        nominal!(Shape, send_shape).check(v)?;
+    }
+
+    #[test]
+    fn tagged_enum_with_records_round_trips(v in event()) {
+        nominal!(Event, send_event).check(v)?;
+    }
+
+    #[test]
+    fn linked_list_round_trips(v in node()) {
+        nominal!(Node, send_node).check(v)?;
+    }
+
+    #[test]
+    fn tree_round_trips(v in tree()) {
+        nominal!(Tree, send_tree).check(v)?;
+    }
+
+    #[test]
+    fn vector3_round_trips(v in vector3()) {
+        boxed!(Vec3, Vec3Box, send_vec3).check(v)?;
+    }
+
+    #[test]
+    fn vector2_round_trips(v in vector2()) {
+        boxed!(Vec2, Vec2Box, send_vec2).check(v)?;
+    }
+
+    #[test]
+    fn cframe_round_trips_within_the_quantization(v in cframe()) {
+        boxed!(Frame, FrameBox, send_frame).matching(cframe_close).unstable().check(v)?;
+    }
+
+    #[test]
+    fn color3_round_trips(v in color3()) {
+        boxed!(Rgb, RgbBox, send_rgb).check(v)?;
+    }
+
+    #[test]
+    fn brick_color_round_trips(v in brick_color()) {
+        boxed!(Brick, BrickBox, send_brick).check(v)?;
+    }
+
+    #[test]
+    fn udim_round_trips(v in udim()) {
+        boxed!(Dim, DimBox, send_dim).check(v)?;
+    }
+
+    #[test]
+    fn udim2_round_trips(v in udim2()) {
+        boxed!(Dim2, Dim2Box, send_dim2).check(v)?;
+    }
+
+    #[test]
+    fn rect_round_trips(v in rect()) {
+        boxed!(Area, AreaBox, send_area).check(v)?;
+    }
+
+    #[test]
+    fn number_range_datatype_round_trips(v in number_range()) {
+        boxed!(Span, SpanBox, send_span).check(v)?;
+    }
+
+    #[test]
+    fn number_sequence_round_trips(v in number_sequence()) {
+        boxed!(NumSeq, NumSeqBox, send_num_seq).check(v)?;
+    }
+
+    #[test]
+    fn color_sequence_round_trips(v in color_sequence()) {
+        boxed!(ColorSeq, ColorSeqBox, send_color_seq).check(v)?;
+    }
+
+    #[test]
+    fn date_time_round_trips(v in date_time()) {
+        boxed!(When, WhenBox, send_when).check(v)?;
+    }
+
+    #[test]
+    fn material_round_trips(v in prop::sample::select(Material::ALL.to_vec())) {
+        boxed!(Mat, MatBox, send_mat).check(v)?;
+    }
+
+    #[test]
+    fn key_code_round_trips(v in prop::sample::select(KeyCode::ALL.to_vec())) {
+        boxed!(Key, KeyBox, send_key).check(v)?;
+    }
+
+    #[test]
+    fn optional_instance_round_trips(v in prop::option::of(instance())) {
+        boxed!(OptPart, OptPartBox, send_opt_part).check(v)?;
+    }
+
+    #[test]
+    fn optional_located_instance_round_trips(v in prop::option::of(instance())) {
+        boxed!(OptModel, OptModelBox, send_opt_model).check(v)?;
+    }
+
+    #[test]
+    fn player_round_trips(v in instance()) {
+        boxed!(Who, WhoBox, send_who).check(Some(v))?;
+    }
+
+    #[test]
+    fn optional_player_round_trips(v in prop::option::of(instance())) {
+        boxed!(OptWho, OptWhoBox, send_opt_who).check(v)?;
+    }
+
+    #[test]
+    fn instance_references_round_trip(
+        a in prop::option::of(instance()),
+        b in prop::option::of(instance()),
+        c in prop::option::of(instance()),
+    ) {
+        nominal!(Refs, send_refs).check(t::Refs { a, b, c })?;
+    }
+}
+
+proptest! {
+    // The larger values: fewer cases.
+    #![proptest_config(config(48))]
+
+    #[test]
+    fn huge_string_round_trips(
+        v in prop_oneof![text(0, 64), (69_990usize..=70_000).prop_map(|n| "h".repeat(n))]
+    ) {
+        boxed!(StrHuge, StrHugeBox, send_str_huge).check(v)?;
+    }
+
+    #[test]
+    fn any_round_trips(v in value()) {
+        boxed!(Dyn, DynBox, send_dyn).matching(same_value).check(v)?;
+    }
+
+    /// Datatype components are taken as they are: NaN and infinities too.
+    #[test]
+    fn datatype_components_keep_their_bits(
+        (x, y, z) in (any_f32(), any_f32(), any_f32()),
+        offset in any::<i32>(),
+    ) {
+        boxed!(Vec3, Vec3Box, send_vec3)
+            .matching(|a, b| bits(&[a.x, a.y, a.z]) == bits(&[b.x, b.y, b.z]))
+            .check(Vector3::new(x, y, z))?;
+        boxed!(Vec2, Vec2Box, send_vec2)
+            .matching(|a, b| bits(&[a.x, a.y]) == bits(&[b.x, b.y]))
+            .check(Vector2::new(x, y))?;
+        boxed!(Rgb, RgbBox, send_rgb)
+            .matching(|a, b| bits(&[a.r, a.g, a.b]) == bits(&[b.r, b.g, b.b]))
+            .check(Color3::new(x, y, z))?;
+        boxed!(Dim, DimBox, send_dim)
+            .matching(|a, b| same_f32(&a.scale, &b.scale) && a.offset == b.offset)
+            .check(UDim::new(x, offset))?;
+    }
+
+    /// Sending a decoded CFrame again gives the same bytes, except where
+    /// the two largest quaternion components (nearly) tie: the other may be
+    /// dropped then, for the same rotation.
+    #[test]
+    fn cframes_are_stable_after_one_quantization(v in cframe()) {
+        let encode = |v: CFrame| encode_message(&t::FrameBox { v }).map(|(b, _)| b);
+        let decode = |b: &[u8]| decode_message::<t::FrameBox>(b, &[]).map(|f| f.v);
+        let first = encode(v).map_err(fail)?;
+        let once = decode(&first).map_err(fail)?;
+        let second = encode(once).map_err(fail)?;
+        if first != second {
+            let twice = decode(&second).map_err(fail)?;
+            prop_assert_eq!(&first[..12], &second[..12], "the position");
+            prop_assert_ne!(first[12] & 3, second[12] & 3, "only a tie may change the bytes");
+            prop_assert!(
+                rotations_close(&once.orientation, &twice.orientation, 1e-4),
+                "{:?} / {:?}", once, twice
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Refinements: refused by the encoders, rejected by the decoders
+// ---------------------------------------------------------------------------
+
+fn out_of_range(e: &EncodeError) -> bool {
+    matches!(e, EncodeError::OutOfRange(_))
+}
+
+fn rejected_out_of_range(e: &DecodeError) -> bool {
+    matches!(e, DecodeError::OutOfRange(_))
+}
+
+fn non_finite(e: &EncodeError) -> bool {
+    matches!(e, EncodeError::NonFinite)
+}
+
+fn rejected_non_finite(e: &DecodeError) -> bool {
+    matches!(e, DecodeError::NonFinite)
+}
+
+fn bad_length(e: &EncodeError) -> bool {
+    matches!(e, EncodeError::LengthOutOfRange { .. })
+}
+
+fn rejected_length(e: &DecodeError) -> bool {
+    matches!(e, DecodeError::LengthOutOfRange { .. })
+}
+
+fn invalid(e: &EncodeError) -> bool {
+    matches!(e, EncodeError::Invalid(_))
+}
+
+fn unknown_tag(e: &DecodeError) -> bool {
+    matches!(e, DecodeError::UnknownTag { .. })
+}
+
+fn duplicate_key(e: &DecodeError) -> bool {
+    matches!(e, DecodeError::DuplicateMapKey)
+}
+
+/// A float outside `min..=max`, or not finite.
+fn f64_outside(min: f64, max: f64) -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any_f64().prop_filter("outside", move |v| !(min..=max).contains(v)),
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(f64::NEG_INFINITY),
+    ]
+}
+
+fn f32_outside(min: f32, max: f32) -> impl Strategy<Value = f32> {
+    prop_oneof![
+        any_f32().prop_filter("outside", move |v| !(min..=max).contains(v)),
+        Just(f32::NAN),
+        Just(f32::INFINITY),
+        Just(min - 0.001),
+        Just(max + 0.001),
+    ]
+}
+
+/// What a float outside its range is refused as: not finite, or out of range.
+fn float_refused(v: f64) -> fn(&EncodeError) -> bool {
+    if v.is_finite() {
+        out_of_range
+    } else {
+        non_finite
+    }
+}
+
+fn float_rejected(v: f64) -> fn(&DecodeError) -> bool {
+    if v.is_finite() {
+        rejected_out_of_range
+    } else {
+        rejected_non_finite
+    }
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    #[test]
+    fn integers_outside_their_range_are_refused(
+        u8_range in prop_oneof![Just(0u8), 101u8..],
+        u8_exact in any::<u8>().prop_filter("not 7", |v| *v != 7),
+        u16_range in prop_oneof![0u16..10, 1001u16..],
+        u32_max in 1_000_001u32..,
+        u64_min in 0u64..5,
+        i8_range in prop_oneof![i8::MIN..-10, 11i8..],
+        i16_range in prop_oneof![i16::MIN..-300, 301i16..],
+        i32_min in i32::MIN..-100_000,
+        i64_range in prop_oneof![i64::MIN..-5_000_000_000, 5_000_000_001i64..],
+    ) {
+        let (refused, rejected) = (out_of_range, rejected_out_of_range);
+        let case = boxed!(U8Range, U8RangeBox, send_u8_range);
+        case.refuse(u8_range, refused)?;
+        case.reject(&[u8_range], &[], rejected)?;
+        let case = boxed!(U8Exact, U8ExactBox, send_u8_exact);
+        case.refuse(u8_exact, refused)?;
+        case.reject(&[u8_exact], &[], rejected)?;
+        let case = boxed!(U16Range, U16RangeBox, send_u16_range);
+        case.refuse(u16_range, refused)?;
+        case.reject(&u16_range.to_le_bytes(), &[], rejected)?;
+        let case = boxed!(U32Max, U32MaxBox, send_u32_max);
+        case.refuse(u32_max, refused)?;
+        case.reject(&u32_max.to_le_bytes(), &[], rejected)?;
+        let case = boxed!(U64Min, U64MinBox, send_u64_min);
+        case.refuse(u64_min, refused)?;
+        case.reject(&u64_min.to_le_bytes(), &[], rejected)?;
+        let case = boxed!(I8Range, I8RangeBox, send_i8_range);
+        case.refuse(i8_range, refused)?;
+        case.reject(&i8_range.to_le_bytes(), &[], rejected)?;
+        let case = boxed!(I16Range, I16RangeBox, send_i16_range);
+        case.refuse(i16_range, refused)?;
+        case.reject(&i16_range.to_le_bytes(), &[], rejected)?;
+        let case = boxed!(I32Min, I32MinBox, send_i32_min);
+        case.refuse(i32_min, refused)?;
+        case.reject(&i32_min.to_le_bytes(), &[], rejected)?;
+        let case = boxed!(I64Range, I64RangeBox, send_i64_range);
+        case.refuse(i64_range, refused)?;
+        case.reject(&i64_range.to_le_bytes(), &[], rejected)?;
+    }
+
+    #[test]
+    fn floats_outside_their_range_are_refused(
+        f32_range in f32_outside(-1.5, 1.5),
+        f64_range in f64_outside(0.0, 1.0),
+        num_range in f64_outside(-1000.0, 1000.0),
+        nonfinite in prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(f64::NEG_INFINITY),
+                                 any_f64().prop_filter("nonfinite", |v| !v.is_finite())],
+        radius in finite_f32().prop_map(|v| -v.abs().max(f32::MIN_POSITIVE)),
+    ) {
+        let case = boxed!(F32Range, F32RangeBox, send_f32_range);
+        case.refuse(f32_range, float_refused(f32_range.into()))?;
+        case.reject(&f32_range.to_le_bytes(), &[], float_rejected(f32_range.into()))?;
+        let case = boxed!(F64Range, F64RangeBox, send_f64_range).matching(same_f64);
+        case.refuse(f64_range, float_refused(f64_range))?;
+        case.reject(&f64_range.to_le_bytes(), &[], float_rejected(f64_range))?;
+        let case = boxed!(NumRange, NumRangeBox, send_num_range).matching(same_f64);
+        case.refuse(num_range, float_refused(num_range))?;
+        case.reject(&num_range.to_le_bytes(), &[], float_rejected(num_range))?;
+        // Plain floats are finite.
+        let case = boxed!(F32, F32Box, send_f32).matching(same_f32);
+        case.refuse(nonfinite as f32, non_finite)?;
+        case.reject(&(nonfinite as f32).to_le_bytes(), &[], rejected_non_finite)?;
+        let case = boxed!(F64, F64Box, send_f64).matching(same_f64);
+        case.refuse(nonfinite, non_finite)?;
+        case.reject(&nonfinite.to_le_bytes(), &[], rejected_non_finite)?;
+        let case = boxed!(Num, NumBox, send_num).matching(same_f64);
+        case.refuse(nonfinite, non_finite)?;
+        case.reject(&nonfinite.to_le_bytes(), &[], rejected_non_finite)?;
+        let case = nominal!(Shape, send_shape);
+        case.refuse(t::Shape::Circle { radius }, out_of_range)?;
+        case.reject(&forge(|w| { w.bits(0, 2); w.f32(radius); }), &[], rejected_out_of_range)?;
+        case.refuse(t::Shape::Circle { radius: f32::NAN }, non_finite)?;
+    }
+
+    #[test]
+    fn strings_outside_their_length_are_refused(
+        max in 65usize..200,
+        exact in prop_oneof![0usize..8, 9usize..40],
+        wide in prop_oneof![Just(0usize), 301usize..400],
+        junk in prop::collection::vec(any::<u8>(), 0..16),
+    ) {
+        let case = boxed!(StrMax, StrMaxBox, send_str_max);
+        case.refuse("m".repeat(max), bad_length)?;
+        let forged = cat(&[&[max as u8], &vec![b'm'; max]]);
+        case.reject(&forged, &[], rejected_length)?;
+        boxed!(StrExact, StrExactBox, send_str_exact).refuse("e".repeat(exact), bad_length)?;
+        let case = boxed!(StrWide, StrWideBox, send_str_wide);
+        case.refuse("w".repeat(wide), bad_length)?;
+        let forged = cat(&[&(wide.max(1) as u16 - 1).to_le_bytes(), &vec![b'w'; wide]]);
+        if wide > 0 {
+            case.reject(&forged, &[], rejected_length)?;
+        }
+        let case = boxed!(Buf, BufBox, send_buf);
+        case.refuse(vec![0; 1025 + junk.len()], bad_length)?;
+        let forged = cat(&[&1025u16.to_le_bytes(), &[0; 1025]]);
+        case.reject(&forged, &[], rejected_length)?;
+        // Not UTF-8 (a lone continuation byte first), under every prefix.
+        let bad = cat(&[&[0x80], &junk]);
+        let n = bad.len();
+        boxed!(Str, StrBox, send_str).reject(&cat(&[&[n as u8], &bad]), &[],
+            |e| matches!(e, DecodeError::InvalidUtf8))?;
+        let padded = cat(&[&bad, &[b'x'; 8]]);
+        boxed!(StrExact, StrExactBox, send_str_exact).reject(&padded[..8], &[],
+            |e| matches!(e, DecodeError::InvalidUtf8))?;
+    }
+
+    #[test]
+    fn arrays_and_maps_outside_their_length_are_refused(
+        many in 101usize..200,
+        few in prop_oneof![Just(0usize), 5usize..10],
+        not_three in prop_oneof![0usize..3, 4usize..10],
+        long_key in text(9, 20),
+        entries in 5usize..10,
+    ) {
+        let case = boxed!(U8sMax, U8sMaxBox, send_u8s_max);
+        case.refuse(vec![1; many], bad_length)?;
+        case.reject(&cat(&[&[many as u8], &vec![1; many]]), &[], rejected_length)?;
+        let case = boxed!(I16sFew, I16sFewBox, send_i16s_few);
+        case.refuse(vec![1; few], bad_length)?;
+        // 1..4 holds len - 1 in a u8: 4 says 5 elements.
+        case.reject(&cat(&[&[4], &[0; 10]]), &[], rejected_length)?;
+        boxed!(U8sExact, U8sExactBox, send_u8s_exact).refuse(vec![1; not_three], bad_length)?;
+        let case = boxed!(ShortKeyMap, ShortKeyMapBox, send_short_key_map).unstable();
+        case.refuse(HashMap::from([(long_key.clone(), 1)]), bad_length)?;
+        let keys = (0..entries).map(|i| (i.to_string(), 1u8)).collect();
+        case.refuse(keys, bad_length)?;
+        case.reject(&[5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], &[], rejected_length)?;
+        let case = boxed!(ColorMap, ColorMapBox, send_color_map).unstable();
+        case.reject(&[4, 0], &[], rejected_length)?;
+    }
+
+    #[test]
+    fn repeated_map_keys_are_rejected(key in text(0, 8), a in any::<u32>(), b in any::<u32>()) {
+        let entry = |w: &mut Writer, v: u32| {
+            w.varint(key.len() as u32);
+            w.bytes(key.as_bytes());
+            w.u32(v);
+        };
+        let forged = forge(|w| {
+            w.varint(2);
+            entry(w, a);
+            entry(w, b);
+        });
+        boxed!(StrMap, StrMapBox, send_str_map).unstable().reject(&forged, &[], duplicate_key)?;
+        let forged = forge(|w| {
+            w.u8(2);
+            w.bool(true); // Green
+            w.bool(a % 2 == 0);
+            w.bool(true); // Green again
+            w.bool(b % 2 == 0);
+        });
+        boxed!(ColorMap, ColorMapBox, send_color_map)
+            .unstable()
+            .reject(&forged, &[], duplicate_key)?;
+    }
+
+    #[test]
+    fn tags_past_the_last_variant_are_rejected(
+        three in 3u32..4,
+        nine in 9u32..16,
+        shape in 3u32..4,
+        event in 5u32..8,
+        material in 45u32..64,
+        key in 283u32..512,
+    ) {
+        nominal!(Three, send_three).reject(&forge(|w| w.bits(three, 2)), &[], unknown_tag)?;
+        nominal!(Nine, send_nine).reject(&forge(|w| w.bits(nine, 4)), &[], unknown_tag)?;
+        nominal!(Shape, send_shape).reject(&forge(|w| w.bits(shape, 2)), &[], unknown_tag)?;
+        nominal!(Event, send_event).reject(&forge(|w| w.bits(event, 3)), &[], unknown_tag)?;
+        boxed!(Mat, MatBox, send_mat).reject(&forge(|w| w.bits(material, 6)), &[], unknown_tag)?;
+        boxed!(Key, KeyBox, send_key).reject(&forge(|w| w.bits(key, 9)), &[], unknown_tag)?;
+    }
+
+    #[test]
+    fn fields_of_records_and_variants_keep_their_refinements(
+        x in prop_oneof![
+            finite_f32().prop_map(|v| -v.abs().max(f32::MIN_POSITIVE)),
+            Just(f32::NAN),
+            Just(f32::INFINITY),
+            Just(f32::NEG_INFINITY),
+        ],
+        speed in prop_oneof![Just(0u8), 21u8..],
+        body in text(33, 60),
+        name in text(17, 30),
+    ) {
+        let case = nominal!(Nested, send_nested);
+        let nested = |name: &str, tail: Option<t::NestedTail>, points: usize| t::Nested {
+            id: 1,
+            inner: t::NestedInner { flag: true, name: name.into() },
+            tail,
+            points: vec![t::NestedPoints { x: 0, y: 0 }; points],
+        };
+        let tail = |x: f32, tags: usize| Some(t::NestedTail { x, tags: vec![t::Color::Red; tags] });
+        case.refuse(nested("", tail(x, 0), 0), float_refused(x.into()))?;
+        case.refuse(nested("", tail(1.0, 3), 0), bad_length)?;
+        case.refuse(nested(&name, None, 0), bad_length)?;
+        case.refuse(nested("", None, 4), bad_length)?;
+        let forged = forge(|w| {
+            w.u16(1);
+            w.bool(true);
+            w.u8(0); // Name ""
+            w.bool(true); // Tail present
+            w.f32(x);
+            w.u8(0);
+            w.u8(0);
+        });
+        case.reject(&forged, &[], float_rejected(x.into()))?;
+
+        let case = nominal!(Event, send_event);
+        let moving = t::Event::Move { to: Vector2::new(0.0, 0.0), run: false, speed: Some(speed) };
+        case.refuse(moving, out_of_range)?;
+        let forged = forge(|w| {
+            w.bits(2, 3);
+            w.f32(0.0);
+            w.f32(0.0);
+            w.bool(false);
+            w.bool(true);
+            w.u8(speed);
+        });
+        case.reject(&forged, &[], rejected_out_of_range)?;
+        case.refuse(t::Event::Text { body, loud: false }, bad_length)?;
+        case.refuse(t::Event::Many { items: vec![t::Three::A; 6] }, bad_length)?;
+    }
+
+    #[test]
+    fn required_instances_and_references_are_checked(
+        id in instance(),
+        past in 2u32..,
+    ) {
+        let case = boxed!(Who, WhoBox, send_who);
+        case.refuse(None, invalid)?;
+        // Nil where the type is not optional.
+        case.reject(&[0, 0, 0, 0], &[Some(id)], |e| matches!(e, DecodeError::NilInstance))?;
+        // A reference past the instance list.
+        let bad_reference = |e: &DecodeError| matches!(e, DecodeError::BadInstanceReference { .. });
+        case.reject(&past.to_le_bytes(), &[Some(id)], bad_reference)?;
+        // An optional instance that says present carries a reference, not nil.
+        let case = boxed!(OptPart, OptPartBox, send_opt_part);
+        case.reject(&[1, 0, 0, 0, 0], &[Some(id)], |e| matches!(e, DecodeError::NilInstance))?;
+        case.reject(&cat(&[&[1], &past.to_le_bytes()]), &[Some(id)], bad_reference)?;
+        boxed!(OptWho, OptWhoBox, send_opt_who)
+            .reject(&[1, 0, 0, 0, 0], &[Some(id)], |e| matches!(e, DecodeError::NilInstance))?;
+        nominal!(Refs, send_refs)
+            .reject(&cat(&[&[1], &past.to_le_bytes()]), &[Some(id)], bad_reference)?;
+    }
+
+    #[test]
+    fn datatypes_roblox_refuses_are_refused(
+        (low, high) in (finite_f32(), finite_f32()).prop_filter("distinct", |(a, b)| a != b),
+        count in prop_oneof![Just(1usize), 21usize..30],
+        start in finite_f32().prop_filter("not 0", |v| *v != 0.0),
+        number in any::<u16>()
+            .prop_filter("no BrickColor", |n| BrickColor::from_number(*n).is_none()),
+    ) {
+        let (min, max) = (low.min(high), low.max(high));
+        let case = boxed!(Span, SpanBox, send_span);
+        case.refuse(NumberRange::new(max, min), invalid)?;
+        let forged = cat(&[&max.to_le_bytes(), &min.to_le_bytes()]);
+        case.reject(&forged, &[], |e| matches!(e, DecodeError::InvalidDatatype { .. }))?;
+
+        let keypoint = |time: f32| NumberSequenceKeypoint::new(time, 0.0, 0.0);
+        let case = boxed!(NumSeq, NumSeqBox, send_num_seq);
+        let mut times: Vec<f32> =
+            (0..count).map(|i| i as f32 / (count.max(2) - 1) as f32).collect();
+        times[0] = 0.0;
+        *times.last_mut().expect("a keypoint") = 1.0;
+        let seq = NumberSequence { keypoints: times.iter().map(|&t| keypoint(t)).collect() };
+        case.refuse(seq, bad_length)?;
+        let seq = NumberSequence { keypoints: vec![keypoint(start), keypoint(1.0)] };
+        case.refuse(seq, invalid)?;
+        let keypoints = vec![keypoint(0.0), keypoint(0.5), keypoint(0.25), keypoint(1.0)];
+        let seq = NumberSequence { keypoints };
+        case.refuse(seq, invalid)?;
+        // A count byte of 19 says 21 keypoints.
+        case.reject(&cat(&[&[19], &[0; 21 * 12]]), &[], rejected_length)?;
+        let forged = forge(|w| {
+            w.u8(0);
+            for time in [start, 1.0] {
+                w.f32(time);
+                w.f32(0.0);
+                w.f32(0.0);
+            }
+        });
+        case.reject(&forged, &[], |e| matches!(e, DecodeError::InvalidDatatype { .. }))?;
+
+        let case = boxed!(ColorSeq, ColorSeqBox, send_color_seq);
+        let black = Color3::new(0.0, 0.0, 0.0);
+        let seq = ColorSequence { keypoints: vec![ColorSequenceKeypoint::new(0.0, black); count] };
+        case.refuse(seq, bad_length)?;
+        let seq = ColorSequence {
+            keypoints: vec![
+                ColorSequenceKeypoint::new(0.0, black),
+                ColorSequenceKeypoint::new(start, black),
+            ],
+        };
+        if start != 1.0 {
+            case.refuse(seq, invalid)?;
+        }
+
+        boxed!(Brick, BrickBox, send_brick).reject(&number.to_le_bytes(), &[],
+            |e| matches!(e, DecodeError::UnknownBrickColor { .. }))?;
+    }
+
+    #[test]
+    fn any_refuses_what_luau_cannot_hold(
+        tag in 22u8..,
+        key in value_leaf(),
+        depth in 33usize..40,
+    ) {
+        let case = boxed!(Dyn, DynBox, send_dyn).matching(same_value);
+        case.reject(&[tag], &[], unknown_tag)?;
+        // Tables nested more than 32 deep.
+        let mut deep = Value::Nil;
+        for _ in 0..depth {
+            deep = Value::Array(vec![deep]);
+        }
+        case.refuse(deep, |e| matches!(e, EncodeError::TooDeep { .. }))?;
+        let mut forged = Vec::new();
+        for _ in 0..depth {
+            forged.extend([6, 1]);
+        }
+        forged.push(0);
+        case.reject(&forged, &[], |e| matches!(e, DecodeError::TooDeep { .. }))?;
+        // Nil and NaN keys; a key twice.
+        let map = |k: Value| Value::Map(vec![(k, Value::Bool(true))]);
+        let invalid_key = |e: &EncodeError| matches!(e, EncodeError::InvalidMapKey);
+        case.refuse(map(Value::Nil), invalid_key)?;
+        case.refuse(map(Value::Number(f64::NAN)), invalid_key)?;
+        let twice =
+            |k: &Value| Value::Map(vec![(k.clone(), Value::Nil), (k.clone(), Value::Bool(true))]);
+        let repeatable = !matches!(key, Value::Nil | Value::Array(_) | Value::Map(_))
+            && !matches!(&key, Value::Number(n) if n.is_nan());
+        if repeatable {
+            let (forged, ids) = encode_message(&t::DynBox { v: key.clone() }).map_err(fail)?;
+            let kv = cat(&[&forged, &[0x00]]);
+            let bytes = cat(&[&[7, 2], &kv, &kv]);
+            let view = visible(&ids);
+            // Userdata other than Vector3 and EnumItem are keys by identity
+            // in Luau: two equal ones are two keys. (A nil instance as a key:
+            // see `any_map_keys_that_are_nil_instances_are_refused`.)
+            if !matches!(key, Value::Instance(None) | Value::CFrame(_) | Value::Vector2(_)
+                | Value::Color3(_) | Value::BrickColor(_) | Value::UDim(_) | Value::UDim2(_)
+                | Value::Rect(_) | Value::NumberRange(_) | Value::NumberSequence(_)
+                | Value::ColorSequence(_) | Value::DateTime(_) | Value::Buffer(_))
+            {
+                case.refuse(twice(&key), |e| matches!(e, EncodeError::DuplicateMapKey))?;
+                case.reject(&bytes, &view, duplicate_key)?;
+            }
+        }
+    }
+}
+
+#[test]
+fn varints_must_be_short_and_in_range() {
+    let case = boxed!(Str, StrBox, send_str);
+    let check = |bytes: &[u8], expected: fn(&DecodeError) -> bool| {
+        case.reject(bytes, &[], expected)
+            .unwrap_or_else(|e| panic!("{}: {e}", hex(bytes)));
+    };
+    // 0 written in two bytes.
+    check(&[0x80, 0x00], |e| matches!(e, DecodeError::OverlongVarint));
+    // A sixth byte, and a fifth byte above 2^32 - 1.
+    check(&[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], |e| {
+        matches!(e, DecodeError::VarintOverflow)
+    });
+    check(&[0xFF, 0xFF, 0xFF, 0xFF, 0x1F], |e| {
+        matches!(e, DecodeError::VarintOverflow)
+    });
+    // A length longer than the input left.
+    check(&[0x05, b'a'], |e| {
+        matches!(
+            e,
+            DecodeError::LengthExceedsInput { .. } | DecodeError::UnexpectedEnd { .. }
+        )
+    });
+    // u32 prefix of string(..70000): 70001 is out of range.
+    boxed!(StrHuge, StrHugeBox, send_str_huge)
+        .reject(&70_001u32.to_le_bytes(), &[], rejected_length)
+        .unwrap_or_else(|e| panic!("{e}"));
+    boxed!(StrHuge, StrHugeBox, send_str_huge)
+        .refuse("h".repeat(70_001), bad_length)
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+// ---------------------------------------------------------------------------
+// The size model against the encoding
+// ---------------------------------------------------------------------------
+
+/// The length of `value` encoded as a whole message.
+fn len_of(value: &impl Encode) -> u64 {
+    encode_message(value).expect("encodes").0.len() as u64
+}
+
+#[test]
+fn each_one_field_record_is_as_large_as_its_alias() {
+    let sizes = sizes();
+    let mut pairs = 0;
+    for (name, size) in sizes {
+        if let Some(alias) = name.strip_suffix("Box") {
+            if let Some(alias_size) = sizes.get(alias) {
+                assert_eq!(size, alias_size, "{name} and {alias}");
+                pairs += 1;
+            }
+        }
+    }
+    assert_eq!(pairs, 66, "every `XBox` of types.tether");
+}
+
+#[test]
+fn the_size_models_bounds_are_reached() {
+    let bounds = |decl: &str| {
+        let size = size_of(decl);
+        (size.min_bytes(), size.max_bytes())
+    };
+    let exactly = |decl: &str, smallest: u64, largest: u64| {
+        assert_eq!(
+            bounds(decl),
+            (smallest, Some(largest)),
+            "{decl}: smallest and largest encodings"
+        );
+    };
+    let box_str = |v: &str| t::StrWideBox { v: v.into() };
+    exactly(
+        "StrWide",
+        len_of(&box_str("a")),
+        len_of(&box_str(&"a".repeat(300))),
+    );
+    exactly(
+        "U8sMax",
+        len_of(&t::U8sMaxBox { v: vec![] }),
+        len_of(&t::U8sMaxBox { v: vec![0; 100] }),
+    );
+    exactly(
+        "OptOpt",
+        len_of(&t::OptOptBox { v: None }),
+        len_of(&t::OptOptBox { v: Some(Some(0)) }),
+    );
+    let box_ = t::Shape::Box {
+        size: Vector3::new(0.0, 0.0, 0.0),
+    };
+    exactly("Shape", len_of(&t::Shape::Point), len_of(&box_));
+    let loud = t::Event::Text {
+        body: "b".repeat(32),
+        loud: true,
+    };
+    exactly("Event", len_of(&t::Event::Ping), len_of(&loud));
+    let smallest = t::Nested {
+        id: 0,
+        inner: t::NestedInner {
+            flag: false,
+            name: String::new(),
+        },
+        tail: None,
+        points: vec![],
+    };
+    let largest = t::Nested {
+        id: 0,
+        inner: t::NestedInner {
+            flag: false,
+            name: "n".repeat(16),
+        },
+        tail: Some(t::NestedTail {
+            x: 0.0,
+            tags: vec![t::Color::Red; 2],
+        }),
+        points: vec![t::NestedPoints { x: 0, y: 0 }; 3],
+    };
+    exactly("Nested", len_of(&smallest), len_of(&largest));
+    let frame = len_of(&t::FrameBox {
+        v: CFrame::identity(),
+    });
+    exactly("Frame", frame, frame);
+    assert_eq!(frame, 19);
+    let refs = |id: Option<u64>| t::Refs {
+        a: id.map(InstanceId),
+        b: id.map(InstanceId),
+        c: id.map(InstanceId),
+    };
+    exactly("Refs", len_of(&refs(None)), len_of(&refs(Some(1))));
+    let seq = |n: usize| t::NumSeqBox {
+        v: NumberSequence {
+            keypoints: (0..n)
+                .map(|i| NumberSequenceKeypoint::new(i as f32 / (n - 1) as f32, 0.0, 0.0))
+                .collect(),
+        },
+    };
+    exactly("NumSeq", len_of(&seq(2)), len_of(&seq(20)));
+    exactly("Empty", 0, 0);
+    exactly("One", 0, 0);
+    // Unbounded: the smallest is reached, and there is no largest.
+    assert_eq!(
+        bounds("Node").0,
+        len_of(&t::Node {
+            value: 0,
+            next: None
+        })
+    );
+    assert_eq!(bounds("Node").1, None);
+    assert_eq!(
+        bounds("Tree"),
+        (len_of(&t::Tree { children: vec![] }), None)
+    );
+    assert_eq!(bounds("Dyn"), (len_of(&t::DynBox { v: Value::Nil }), None));
+    assert_eq!(bounds("Str"), (1, None));
+    // Elements of no size: only the varint count, at most 5 bytes.
+    assert_eq!(bounds("Units"), (1, Some(5)));
+}
+
+/// `any` map keys must not be nil (docs/wire-format.md, section 4.10); a nil
+/// instance (reference 0) is nil in Luau, where `t[nil] = v` fails.
+#[test]
+fn any_map_keys_that_are_nil_instances_are_refused() {
+    let nil = Value::Instance(None);
+    let map = t::DynBox {
+        v: Value::Map(vec![(nil.clone(), Value::Nil), (nil, Value::Bool(true))]),
+    };
+    assert_eq!(
+        encode_message(&map).map(|(bytes, _)| hex(&bytes)),
+        Err(EncodeError::InvalidMapKey)
+    );
+    // A map of one entry, whose key is the reference 0.
+    let forged = [0x07, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00];
+    assert_eq!(
+        decode_message::<t::DynBox>(&forged, &[]),
+        Err(DecodeError::InvalidMapKey)
+    );
+}
+
+/// An array of elements of no size costs its decoder a loop for no input:
+/// past 2^20 elements the decoder rejects it and the encoder refuses it
+/// (docs/wire-format.md, section 4.4), so the two agree.
+#[test]
+fn arrays_of_nothing_are_capped_on_both_sides() {
+    let cap = usize::try_from(ZERO_SIZE_CAP).expect("fits");
+    let at_cap = t::UnitsBox {
+        v: vec![t::One::Only; cap],
+    };
+    let (bytes, _) = encode_message(&at_cap).expect("the cap itself is fine");
+    let back = decode_message::<t::UnitsBox>(&bytes, &[]);
+    assert_eq!(back.map(|b| b.v.len()), Ok(cap));
+
+    let over = t::UnitsBox {
+        v: vec![t::One::Only; cap + 1],
+    };
+    assert!(encode_message(&over).is_err(), "the encoder refuses");
+    let forged = [0x81, 0x80, 0x40]; // 2^20 + 1, and no elements
+    assert!(
+        decode_message::<t::UnitsBox>(&forged, &[]).is_err(),
+        "the decoder rejects"
+    );
+}
