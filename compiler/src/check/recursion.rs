@@ -3,7 +3,7 @@
 
 use super::Sink;
 use crate::diag::{rules, Diagnostic, Span};
-use crate::ir::{DeclId, DeclKind, Schema, Ty, TyKind};
+use crate::ir::{graph, DeclId, DeclKind, Schema, Ty, TyKind};
 
 /// Secondary labels shown along a cycle; a longer cycle is summarised.
 const MAX_CYCLE_LABELS: usize = 8;
@@ -20,7 +20,12 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
         })
         .collect();
     // One finding per group of types that contain each other, at its first member.
-    let mut groups = strongly_connected_components(&graph);
+    let mut groups: Vec<Vec<DeclId>> = graph::components(graph.len(), 0..graph.len(), |node| {
+        graph[node].iter().map(|(to, _)| to.0 as usize).collect()
+    })
+    .into_iter()
+    .map(|group| group.into_iter().map(|d| DeclId(d as u32)).collect())
+    .collect();
     groups.retain(|group| {
         group.len() > 1
             || graph[group[0].0 as usize]
@@ -53,64 +58,6 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
         }
         sink.push(diagnostic);
     }
-}
-
-/// Tarjan's algorithm, iteratively; each component's members sorted.
-fn strongly_connected_components(graph: &[Vec<(DeclId, Span)>]) -> Vec<Vec<DeclId>> {
-    const UNSEEN: usize = usize::MAX;
-    let n = graph.len();
-    let mut index = vec![UNSEEN; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack: Vec<usize> = Vec::new();
-    let mut components = Vec::new();
-    let mut next_index = 0;
-    for root in 0..n {
-        if index[root] != UNSEEN || graph[root].is_empty() {
-            continue;
-        }
-        // Frames: (node, position of the next edge to follow).
-        let mut frames: Vec<(usize, usize)> = vec![(root, 0)];
-        index[root] = next_index;
-        low[root] = next_index;
-        next_index += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&mut (node, ref mut edge)) = frames.last_mut() {
-            if let Some(&(to, _)) = graph[node].get(*edge) {
-                *edge += 1;
-                let to = to.0 as usize;
-                if index[to] == UNSEEN {
-                    index[to] = next_index;
-                    low[to] = next_index;
-                    next_index += 1;
-                    stack.push(to);
-                    on_stack[to] = true;
-                    frames.push((to, 0));
-                } else if on_stack[to] {
-                    low[node] = low[node].min(index[to]);
-                }
-                continue;
-            }
-            frames.pop();
-            if let Some(&(parent, _)) = frames.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index[node] {
-                let mut component = Vec::new();
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    component.push(DeclId(member as u32));
-                    if member == node {
-                        break;
-                    }
-                }
-                component.sort();
-                components.push(component);
-            }
-        }
-    }
-    components
 }
 
 /// The references along one cycle from `start` back to itself, staying

@@ -1,6 +1,7 @@
 //! The one resolved model that every front end produces and every later
 //! stage reads, and the size of its encodings.
 
+pub mod graph;
 mod model;
 pub mod size;
 mod visit;
