@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# How long rustc takes on the Rust that Tether generates for a large schema.
+#
+#   bash bench/rustc-time.sh [REMOTES]        (default 1000; RUNS=3 timed builds)
+#
+# Builds are not incremental (CARGO_INCREMENTAL=0) unless CARGO_INCREMENTAL=1
+# is set: an incremental rebuild of an unchanged file reuses rustc's query
+# cache and would not measure compiling the generated code.
+#
+# 1. Generates a schema of REMOTES remotes and REMOTES/5 types with the
+#    generator of compiler/benches/check.rs (bench/examples/big_schema.rs).
+# 2. Writes a scratch crate under target/tether-rustc-time/ that depends on
+#    tether-runtime by path and compiles the schema in its build.rs with
+#    tether_compiler::build::compile, as a game would.
+# 3. Builds it once (debug) to warm the dependencies.
+# 4. Touches the generated source in OUT_DIR and times `cargo build` (debug)
+#    of just that crate, RUNS times: rustc on the generated code alone.
+# 5. Touches the schema and times `cargo build` once more: the build script
+#    (tether-compiler, as cargo builds build dependencies: unoptimized) and
+#    rustc again, what a schema edit costs.
+#
+# Prints seconds and the size of the generated code.
+set -euo pipefail
+
+remotes="${1:-1000}"
+runs="${RUNS:-3}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+scratch="$root/target/tether-rustc-time"
+name="tether-rustc-time"
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+mkdir -p "$scratch/src" "$scratch/schemas"
+
+echo "== generating a schema of $remotes remotes"
+cargo run --quiet --release --manifest-path "$root/Cargo.toml" \
+    -p tether-bench --example big_schema -- "$remotes" >"$scratch/schemas/big.tether.new"
+# Replace the schema only when it changed, so a rerun stays warm.
+if cmp -s "$scratch/schemas/big.tether.new" "$scratch/schemas/big.tether"; then
+    rm "$scratch/schemas/big.tether.new"
+else
+    mv "$scratch/schemas/big.tether.new" "$scratch/schemas/big.tether"
+fi
+
+# An empty [workspace] table keeps cargo from taking the scratch crate for an
+# unlisted member of the Tether workspace it sits in.
+cat >"$scratch/Cargo.toml" <<EOF
+[package]
+name = "$name"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[workspace]
+
+[dependencies]
+tether-runtime = { path = "$root/runtime" }
+
+[build-dependencies]
+tether-compiler = { path = "$root/compiler", default-features = false }
+EOF
+
+cat >"$scratch/build.rs" <<'EOF'
+fn main() {
+    if let Err(error) = tether_compiler::build::compile(&["schemas/big.tether"]) {
+        eprintln!("{error}");
+        std::process::exit(1);
+    }
+}
+EOF
+
+cat >"$scratch/src/lib.rs" <<'EOF'
+//! The generated code of schemas/big.tether, compiled as a game would.
+#![allow(warnings)]
+
+pub mod big {
+    include!(concat!(env!("OUT_DIR"), "/big.rs"));
+}
+EOF
+
+export CARGO_TARGET_DIR="$scratch/target"
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+build() {
+    cargo build --quiet --manifest-path "$scratch/Cargo.toml" -p "$name" 2>"$scratch/build.log" || {
+        cat "$scratch/build.log" >&2
+        exit 1
+    }
+}
+
+echo "== warming the dependencies (first build)"
+start="$(now)"
+build
+echo "first build: $(elapsed "$start" "$(now)") s"
+
+generated="$(find "$CARGO_TARGET_DIR/debug/build" -path "*/$name-*/out/big.rs" -printf '%T@ %p\n' |
+    sort -n | tail -n 1 | cut -d' ' -f2-)"
+if [[ -z "$generated" ]]; then
+    echo "generated source not found under $CARGO_TARGET_DIR/debug/build" >&2
+    exit 1
+fi
+
+schema_lines="$(wc -l <"$scratch/schemas/big.tether")"
+gen_lines="$(wc -l <"$generated")"
+gen_bytes="$(wc -c <"$generated")"
+echo "schema: $remotes remotes, $schema_lines lines"
+echo "generated: $generated"
+echo "generated: $gen_lines lines, $gen_bytes bytes"
+
+echo "== rustc on the generated code: touch it, cargo build (debug, CARGO_INCREMENTAL=$CARGO_INCREMENTAL), $runs times"
+times=()
+for i in $(seq 1 "$runs"); do
+    touch "$generated"
+    start="$(now)"
+    build
+    t="$(elapsed "$start" "$(now)")"
+    times+=("$t")
+    echo "run $i: $t s"
+done
+best="$(printf '%s\n' "${times[@]}" | sort -n | head -n 1)"
+median="$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
+
+echo "== a schema edit: touch the schema, cargo build (build script + rustc)"
+touch "$scratch/schemas/big.tether"
+start="$(now)"
+build
+schema_edit="$(elapsed "$start" "$(now)")"
+echo "schema edit: $schema_edit s"
+
+# Peak memory of one more rustc-only build, where GNU time is installed.
+if [[ -x /usr/bin/time ]]; then
+    touch "$generated"
+    /usr/bin/time -v -o "$scratch/time.txt" \
+        cargo build --quiet --manifest-path "$scratch/Cargo.toml" -p "$name" 2>>"$scratch/build.log"
+    rss_kb="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$scratch/time.txt")"
+    echo "peak RSS of the largest process (rustc) in a rustc-only build: $((rss_kb / 1024)) MiB"
+fi
+
+echo
+echo "summary: $remotes remotes -> $gen_lines lines of generated Rust;" \
+    "debug build of the crate (CARGO_INCREMENTAL=$CARGO_INCREMENTAL):" \
+    "best $best s, median $median s over $runs runs;" \
+    "schema edit (build script + rustc): $schema_edit s"
