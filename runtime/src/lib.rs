@@ -28,10 +28,10 @@ pub use connection::Connection;
 pub use instances::{InstanceRegistry, Visibility};
 pub use invoke::{BindableInvocation, Invocation, InvokeError, SendError, Typed};
 pub use player::Player;
-pub use queue::EventQueue;
 pub use protocol::{
     DecodeFn, Direction, MessageKind, MessageSpec, Payload, Protocol, Rate, DEFAULT_TIMEOUT,
 };
+pub use queue::EventQueue;
 pub use server::ServerRuntime;
 pub use session::MAX_WAITING_EVENTS;
 pub use stats::{RejectReason, Rejected, Stats};

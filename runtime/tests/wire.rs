@@ -2196,3 +2196,41 @@ proptest! {
         let _ = decoded::<Value>(&input);
     }
 }
+
+proptest! {
+    /// Bulk bit writing and reading give the same bytes as one bit at a
+    /// time, whatever bits and bytes came before.
+    #[test]
+    fn bools_in_bulk_match_one_by_one(
+        before in proptest::collection::vec(any::<bool>(), 0..12),
+        byte in any::<Option<u8>>(),
+        bits in proptest::collection::vec(any::<bool>(), 0..80),
+    ) {
+        let prefix = |w: &mut Writer| {
+            for &b in &before {
+                w.bool(b);
+            }
+            if let Some(byte) = byte {
+                w.u8(byte);
+            }
+        };
+        let mut one_by_one = Writer::new();
+        prefix(&mut one_by_one);
+        for &b in &bits {
+            one_by_one.bool(b);
+        }
+        let mut bulk = Writer::new();
+        prefix(&mut bulk);
+        bulk.bools(&bits);
+        prop_assert_eq!(bulk.as_bytes(), one_by_one.as_bytes());
+
+        let mut r = Reader::new(bulk.as_bytes());
+        for &b in &before {
+            prop_assert_eq!(r.bool().unwrap(), b);
+        }
+        if let Some(byte) = byte {
+            prop_assert_eq!(r.u8().unwrap(), byte);
+        }
+        prop_assert_eq!(r.bools(bits.len()).unwrap(), bits);
+    }
+}

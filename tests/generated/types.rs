@@ -2603,14 +2603,10 @@ impl ::tether_runtime::wire::Encode for BoolsBox {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        ::tether_runtime::wire::write_array(
+        ::tether_runtime::wire::write_bools(
             __w,
             &self.v,
             ::tether_runtime::wire::LenRange::UNBOUNDED,
-            |__w, __x0| {
-                __w.bool(*__x0);
-                ::core::result::Result::Ok(())
-            },
         )?;
         ::core::result::Result::Ok(())
     }
@@ -2621,11 +2617,9 @@ impl ::tether_runtime::wire::Decode for BoolsBox {
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
-            v: ::tether_runtime::wire::read_array(
+            v: ::tether_runtime::wire::read_bools(
                 __r,
                 ::tether_runtime::wire::LenRange::UNBOUNDED,
-                1,
-                |__r| __r.bool(),
             )?,
         })
     }
@@ -8099,14 +8093,10 @@ mod __tether {
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &super::Bools,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        ::tether_runtime::wire::write_array(
+        ::tether_runtime::wire::write_bools(
             __w,
             __a0,
             ::tether_runtime::wire::LenRange::UNBOUNDED,
-            |__w, __x0| {
-                __w.bool(*__x0);
-                ::core::result::Result::Ok(())
-            },
         )?;
         ::core::result::Result::Ok(())
     }
@@ -8118,11 +8108,9 @@ mod __tether {
         ::tether_runtime::Payload,
         ::tether_runtime::wire::DecodeError,
     > {
-        let __a0 = ::tether_runtime::wire::read_array(
+        let __a0 = ::tether_runtime::wire::read_bools(
             __r,
             ::tether_runtime::wire::LenRange::UNBOUNDED,
-            1,
-            |__r| __r.bool(),
         )?;
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }

@@ -46,6 +46,20 @@ pub fn write_array<T>(
     Ok(())
 }
 
+/// Writes `{boolean}(range)`: the prefix, then the bits, whole bytes at a time.
+pub fn write_bools(w: &mut Writer, items: &[bool], range: LenRange) -> Result<(), EncodeError> {
+    w.len(items.len(), range)?;
+    w.bools(items);
+    Ok(())
+}
+
+/// Reads `{boolean}(range)`, checking the count against the input left
+/// before anything is allocated.
+pub fn read_bools(r: &mut Reader<'_>, range: LenRange) -> Result<Vec<bool>, DecodeError> {
+    let len = read_count(r, range, 1)?;
+    r.bools(len)
+}
+
 /// Reads `{T}(range)`. `min_element_bits` is the smallest encoding of an
 /// element in bits (bytes × 8 + bits); the count is checked against the input
 /// left before anything is allocated. With 0 (elements of no size) the count

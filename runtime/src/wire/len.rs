@@ -24,22 +24,26 @@ impl LenRange {
     /// `0..` (`{T}`, `string`, `buffer`).
     pub const UNBOUNDED: LenRange = LenRange::new(0, None);
 
+    #[inline]
     pub const fn new(min: u32, max: Option<u32>) -> Self {
         LenRange { min, max }
     }
 
     /// `n..n`: exactly `n` (`string(8)`).
+    #[inline]
     pub const fn exact(n: u32) -> Self {
         LenRange::new(n, Some(n))
     }
 
     /// `0..max` (`string(..64)`).
+    #[inline]
     pub const fn up_to(max: u32) -> Self {
         LenRange::new(0, Some(max))
     }
 
     /// The prefix this range writes. A range with `max < min` holds no length;
     /// it is given no prefix and every length is out of it.
+    #[inline]
     pub const fn prefix(&self) -> Prefix {
         match self.max {
             None => Prefix::Varint,
@@ -59,6 +63,7 @@ impl LenRange {
     }
 
     /// Whether `len` lies in `min..max` (and in `0..2^32 - 1`).
+    #[inline]
     pub const fn contains(&self, len: u64) -> bool {
         if len < self.min as u64 || len > u32::MAX as u64 {
             return false;
@@ -71,6 +76,7 @@ impl LenRange {
 }
 
 impl Default for LenRange {
+    #[inline]
     fn default() -> Self {
         LenRange::UNBOUNDED
     }

@@ -28,7 +28,8 @@ mod value;
 mod writer;
 
 pub use collections::{
-    read_array, read_map, read_option, write_array, write_map, write_option, ZERO_SIZE_CAP,
+    read_array, read_bools, read_map, read_option, write_array, write_bools, write_map,
+    write_option, ZERO_SIZE_CAP,
 };
 pub use datatypes::SEQUENCE_KEYPOINTS;
 pub use error::{check_float, check_int, DecodeError, EncodeError, RangeError};

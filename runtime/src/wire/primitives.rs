@@ -4,6 +4,7 @@
 use super::{check_float, Decode, DecodeError, Encode, EncodeError, Reader, Writer};
 
 impl Encode for bool {
+    #[inline]
     fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
         w.bool(*self);
         Ok(())
@@ -11,6 +12,7 @@ impl Encode for bool {
 }
 
 impl Decode for bool {
+    #[inline]
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         r.bool()
     }
@@ -19,6 +21,7 @@ impl Decode for bool {
 macro_rules! ints {
     ($($ty:ident),*) => {$(
         impl Encode for $ty {
+            #[inline]
             fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
                 w.$ty(*self);
                 Ok(())
@@ -26,6 +29,7 @@ macro_rules! ints {
         }
 
         impl Decode for $ty {
+            #[inline]
             fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
                 r.$ty()
             }
@@ -41,6 +45,7 @@ ints!(u8, u16, u32, u64, i8, i16, i32, i64);
 macro_rules! floats {
     ($($ty:ident),*) => {$(
         impl Encode for $ty {
+            #[inline]
             fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
                 check_float(f64::from(*self), None, None, false)?;
                 w.$ty(*self);
@@ -49,6 +54,7 @@ macro_rules! floats {
         }
 
         impl Decode for $ty {
+            #[inline]
             fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
                 let v = r.$ty()?;
                 check_float(f64::from(v), None, None, false)?;
@@ -62,12 +68,14 @@ floats!(f32, f64);
 
 /// `T?` (section 4.3).
 impl<T: Encode> Encode for Option<T> {
+    #[inline]
     fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
         super::write_option(w, self.as_ref(), |w, v| v.encode(w))
     }
 }
 
 impl<T: Decode> Decode for Option<T> {
+    #[inline]
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         super::read_option(r, T::decode)
     }
@@ -75,18 +83,21 @@ impl<T: Decode> Decode for Option<T> {
 
 /// A box is encoded as what it holds (recursive types).
 impl<T: Encode + ?Sized> Encode for Box<T> {
+    #[inline]
     fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
         (**self).encode(w)
     }
 }
 
 impl<T: Decode> Decode for Box<T> {
+    #[inline]
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         T::decode(r).map(Box::new)
     }
 }
 
 impl<T: Encode + ?Sized> Encode for &T {
+    #[inline]
     fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
         (**self).encode(w)
     }

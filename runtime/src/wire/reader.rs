@@ -20,12 +20,14 @@ pub struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// A reader with an empty instance list: every reference but nil fails.
+    #[inline]
     pub fn new(bytes: &'a [u8]) -> Self {
         Reader::with_instances(bytes, &[])
     }
 
     /// A reader over a frame whose instance list is `instances`, as the
     /// receiver sees it: `None` for an instance it cannot see.
+    #[inline]
     pub fn with_instances(bytes: &'a [u8], instances: &'a [Option<InstanceId>]) -> Self {
         Reader {
             input: bytes,
@@ -37,12 +39,14 @@ impl<'a> Reader<'a> {
     }
 
     /// Starts a message: the next bit is read from a new bit byte.
+    #[inline]
     pub fn start_message(&mut self) {
         self.bit_byte = 0;
         self.bits_left = 0;
     }
 
     /// Reads one bit (section 2, `read_bit`).
+    #[inline]
     pub fn bool(&mut self) -> Result<bool, DecodeError> {
         if self.bits_left == 0 {
             let [byte] = self.array::<1>()?;
@@ -55,8 +59,33 @@ impl<'a> Reader<'a> {
         Ok(bit)
     }
 
+    /// Reads `n` bits, as [`Reader::bool`] would one by one, but whole bytes
+    /// at a time once the current bit byte is used up. The caller has
+    /// checked `n` against the input left (see [`Reader::len_bits`]).
+    pub fn bools(&mut self, n: usize) -> Result<Vec<bool>, DecodeError> {
+        let mut out = Vec::with_capacity(n.min(self.available_bits_usize()));
+        while out.len() < n && self.bits_left > 0 {
+            out.push(self.bool()?);
+        }
+        while n - out.len() >= 8 {
+            let [byte] = self.array::<1>()?;
+            out.extend((0..8).map(|i| byte >> i & 1 == 1));
+        }
+        while out.len() < n {
+            out.push(self.bool()?);
+        }
+        Ok(out)
+    }
+
+    fn available_bits_usize(&self) -> usize {
+        self.remaining()
+            .saturating_mul(8)
+            .saturating_add(self.bits_left as usize)
+    }
+
     /// Reads a `count`-bit field (`count` at most 32), least significant bit
     /// first.
+    #[inline]
     pub fn bits(&mut self, count: u32) -> Result<u32, DecodeError> {
         debug_assert!(count <= 32, "a bit field is at most 32 bits");
         let mut value = 0u32;
@@ -70,6 +99,7 @@ impl<'a> Reader<'a> {
 
     /// Reads the tag of `what`, an enum of `count` variants, and rejects a
     /// tag `>= count` ([`DecodeError::UnknownTag`]).
+    #[inline]
     pub fn tag(&mut self, count: u32, what: &'static str) -> Result<u32, DecodeError> {
         let tag = self.bits(super::tag_bits(count))?;
         if tag >= count {
@@ -82,6 +112,7 @@ impl<'a> Reader<'a> {
         Ok(tag)
     }
 
+    #[inline]
     fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         let bytes = self.bytes(N)?;
         let mut out = [0u8; N];
@@ -89,63 +120,85 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    #[inline]
     pub fn u8(&mut self) -> Result<u8, DecodeError> {
         Ok(u8::from_le_bytes(self.array()?))
     }
 
+    #[inline]
     pub fn u16(&mut self) -> Result<u16, DecodeError> {
         Ok(u16::from_le_bytes(self.array()?))
     }
 
+    #[inline]
     pub fn u32(&mut self) -> Result<u32, DecodeError> {
         Ok(u32::from_le_bytes(self.array()?))
     }
 
+    #[inline]
     pub fn u64(&mut self) -> Result<u64, DecodeError> {
         Ok(u64::from_le_bytes(self.array()?))
     }
 
+    #[inline]
     pub fn i8(&mut self) -> Result<i8, DecodeError> {
         Ok(i8::from_le_bytes(self.array()?))
     }
 
+    #[inline]
     pub fn i16(&mut self) -> Result<i16, DecodeError> {
         Ok(i16::from_le_bytes(self.array()?))
     }
 
+    #[inline]
     pub fn i32(&mut self) -> Result<i32, DecodeError> {
         Ok(i32::from_le_bytes(self.array()?))
     }
 
+    #[inline]
     pub fn i64(&mut self) -> Result<i64, DecodeError> {
         Ok(i64::from_le_bytes(self.array()?))
     }
 
     /// Reads a binary32 as it is (no finiteness check).
+    #[inline]
     pub fn f32(&mut self) -> Result<f32, DecodeError> {
         Ok(f32::from_le_bytes(self.array()?))
     }
 
     /// Reads a binary64 as it is (no finiteness check).
+    #[inline]
     pub fn f64(&mut self) -> Result<f64, DecodeError> {
         Ok(f64::from_le_bytes(self.array()?))
     }
 
     /// Takes the next `n` bytes.
+    #[inline]
     pub fn bytes(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        let remaining = self.remaining();
-        let unexpected_end = DecodeError::UnexpectedEnd {
-            needed: n,
-            remaining,
-        };
-        let end = self.pos.checked_add(n).ok_or(unexpected_end.clone())?;
-        let taken = self.input.get(self.pos..end).ok_or(unexpected_end)?;
-        self.pos = end;
-        Ok(taken)
+        match self
+            .pos
+            .checked_add(n)
+            .and_then(|end| Some((end, self.input.get(self.pos..end)?)))
+        {
+            Some((end, taken)) => {
+                self.pos = end;
+                Ok(taken)
+            }
+            None => Err(self.unexpected_end(n)),
+        }
+    }
+
+    #[cold]
+    fn unexpected_end(&self, needed: usize) -> DecodeError {
+        DecodeError::UnexpectedEnd {
+            needed,
+            remaining: self.remaining(),
+        }
     }
 
     /// Reads an unsigned LEB128 varint of at most 5 bytes and at most
     /// `2^32 - 1`, in its shortest form.
+    #[inline]
     pub fn varint(&mut self) -> Result<u32, DecodeError> {
         let mut value = 0u32;
         for i in 0..5u32 {
@@ -171,6 +224,7 @@ impl<'a> Reader<'a> {
     /// the range, and checks that `len` elements of at least
     /// `min_element_bytes` bytes each fit in the bytes left, so the caller may
     /// allocate for them.
+    #[inline]
     pub fn len(&mut self, range: LenRange, min_element_bytes: usize) -> Result<usize, DecodeError> {
         let len = self.len_prefix(range)?;
         let needed = u128::from(len) * min_element_bytes as u128;
@@ -186,6 +240,7 @@ impl<'a> Reader<'a> {
     /// Like [`Reader::len`] with the smallest element size in bits: `len`
     /// elements of `min_element_bits` must fit in the bytes left plus the
     /// unread bits of the open bit byte.
+    #[inline]
     pub fn len_bits(
         &mut self,
         range: LenRange,
@@ -203,6 +258,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a length prefix and checks the length is in `range`.
+    #[inline]
     fn len_prefix(&mut self, range: LenRange) -> Result<u64, DecodeError> {
         let value = match range.prefix() {
             Prefix::None => 0,
@@ -222,11 +278,13 @@ impl<'a> Reader<'a> {
         Ok(len)
     }
 
+    #[inline]
     fn available_bits(&self) -> u128 {
         self.remaining() as u128 * 8 + u128::from(self.bits_left)
     }
 
     /// Reads a string: prefix, then UTF-8 bytes.
+    #[inline]
     pub fn string(&mut self, range: LenRange) -> Result<String, DecodeError> {
         let len = self.len(range, 1)?;
         let bytes = self.bytes(len)?;
@@ -235,6 +293,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a buffer: prefix, then bytes.
+    #[inline]
     pub fn buffer(&mut self, range: LenRange) -> Result<Vec<u8>, DecodeError> {
         let len = self.len(range, 1)?;
         Ok(self.bytes(len)?.to_vec())
@@ -242,6 +301,7 @@ impl<'a> Reader<'a> {
 
     /// Reads an instance reference: `None` for 0 and for an entry the
     /// receiver cannot see; a reference past the list fails.
+    #[inline]
     pub fn instance(&mut self) -> Result<Option<InstanceId>, DecodeError> {
         let reference = self.u32()?;
         instance::resolve(self.instances, reference)
@@ -250,6 +310,7 @@ impl<'a> Reader<'a> {
     /// Reads an instance reference where the type is not optional: the
     /// reference 0 fails ([`DecodeError::NilInstance`]); an entry the receiver
     /// cannot see still decodes as `None` (section 4.9).
+    #[inline]
     pub fn required_instance(&mut self) -> Result<Option<InstanceId>, DecodeError> {
         let reference = self.u32()?;
         if reference == 0 {
@@ -259,19 +320,23 @@ impl<'a> Reader<'a> {
     }
 
     /// Bytes not yet read (an open bit byte counts as read).
+    #[inline]
     pub fn remaining(&self) -> usize {
         self.input.len().saturating_sub(self.pos)
     }
 
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.remaining() == 0
     }
 
+    #[inline]
     pub fn position(&self) -> usize {
         self.pos
     }
 
     /// Fails with [`DecodeError::TrailingBytes`] unless all bytes were read.
+    #[inline]
     pub fn finish(&self) -> Result<(), DecodeError> {
         match self.remaining() {
             0 => Ok(()),
@@ -280,6 +345,7 @@ impl<'a> Reader<'a> {
     }
 }
 
+#[inline]
 fn to_usize(len: u64) -> Result<usize, DecodeError> {
     usize::try_from(len).map_err(|_| DecodeError::LengthExceedsInput { len, remaining: 0 })
 }

@@ -30,10 +30,12 @@ pub struct Writer {
 }
 
 impl Writer {
+    #[inline]
     pub fn new() -> Self {
         Writer::default()
     }
 
+    #[inline]
     pub fn with_capacity(n: usize) -> Self {
         Writer {
             buf: Vec::with_capacity(n),
@@ -43,12 +45,14 @@ impl Writer {
 
     /// Starts a message: the next bit opens a new bit byte. The instance list
     /// is kept (one list per frame).
+    #[inline]
     pub fn start_message(&mut self) {
         self.open = None;
         self.used = 0;
     }
 
     /// Writes one bit (section 2, `write_bit`).
+    #[inline]
     pub fn bool(&mut self, v: bool) {
         let open = match self.open {
             Some(open) if self.used < 8 => open,
@@ -68,8 +72,35 @@ impl Writer {
         self.used += 1;
     }
 
+    /// Writes many bits, as [`Writer::bool`] would one by one, but whole
+    /// bytes at a time once the open bit byte is full.
+    pub fn bools(&mut self, values: &[bool]) {
+        let mut values = values;
+        while self.open.is_some() && self.used < 8 {
+            let Some((&first, rest)) = values.split_first() else {
+                return;
+            };
+            self.bool(first);
+            values = rest;
+        }
+        let mut chunks = values.chunks_exact(8);
+        for chunk in &mut chunks {
+            let byte = chunk
+                .iter()
+                .enumerate()
+                .fold(0u8, |byte, (i, &bit)| byte | (u8::from(bit) << i));
+            self.buf.push(byte);
+            self.open = Some(self.buf.len() - 1);
+            self.used = 8;
+        }
+        for &bit in chunks.remainder() {
+            self.bool(bit);
+        }
+    }
+
     /// Writes the low `count` bits of `value` (`count` at most 32), least
     /// significant first: a k-bit field such as an enum tag.
+    #[inline]
     pub fn bits(&mut self, value: u32, count: u32) {
         debug_assert!(count <= 32, "a bit field is at most 32 bits");
         for i in 0..count.min(32) {
@@ -79,59 +110,72 @@ impl Writer {
 
     /// Writes the tag of variant `index` of an enum of `count` variants
     /// ([`tag_bits`](super::tag_bits)`(count)` bits).
+    #[inline]
     pub fn tag(&mut self, index: u32, count: u32) {
         debug_assert!(index < count.max(1), "enum tag out of range");
         self.bits(index, super::tag_bits(count));
     }
 
+    #[inline]
     pub fn u8(&mut self, v: u8) {
         self.buf.push(v);
     }
 
+    #[inline]
     pub fn u16(&mut self, v: u16) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
+    #[inline]
     pub fn u32(&mut self, v: u32) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
+    #[inline]
     pub fn u64(&mut self, v: u64) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
+    #[inline]
     pub fn i8(&mut self, v: i8) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
+    #[inline]
     pub fn i16(&mut self, v: i16) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
+    #[inline]
     pub fn i32(&mut self, v: i32) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
+    #[inline]
     pub fn i64(&mut self, v: i64) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
     /// Writes the binary32 as it is (no finiteness check).
+    #[inline]
     pub fn f32(&mut self, v: f32) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
     /// Writes the binary64 as it is (no finiteness check).
+    #[inline]
     pub fn f64(&mut self, v: f64) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
     /// Appends raw bytes (no prefix).
+    #[inline]
     pub fn bytes(&mut self, b: &[u8]) {
         self.buf.extend_from_slice(b);
     }
 
     /// Writes an unsigned LEB128 varint in its shortest form.
+    #[inline]
     pub fn varint(&mut self, mut v: u32) {
         loop {
             let group = (v & 0x7F) as u8;
@@ -145,6 +189,7 @@ impl Writer {
     }
 
     /// Checks `len` against `range` and writes its prefix (section 3).
+    #[inline]
     pub fn len(&mut self, len: usize, range: LenRange) -> Result<(), EncodeError> {
         let len64 = u64::try_from(len).unwrap_or(u64::MAX);
         if !range.contains(len64) {
@@ -167,11 +212,13 @@ impl Writer {
     }
 
     /// Writes a string: its byte length prefix, then its bytes.
+    #[inline]
     pub fn string(&mut self, s: &str, range: LenRange) -> Result<(), EncodeError> {
         self.buffer(s.as_bytes(), range)
     }
 
     /// Writes a buffer: its length prefix, then its bytes.
+    #[inline]
     pub fn buffer(&mut self, b: &[u8], range: LenRange) -> Result<(), EncodeError> {
         self.len(b.len(), range)?;
         self.bytes(b);
@@ -180,6 +227,7 @@ impl Writer {
 
     /// Writes an instance reference: 0 for `None`, else the 1-based index of
     /// `id` in this writer's instance list, appending it at its first use.
+    #[inline]
     pub fn instance(&mut self, id: Option<InstanceId>) {
         let reference = match id {
             None => 0,
@@ -189,22 +237,26 @@ impl Writer {
     }
 
     /// The bytes written so far (all messages of the frame).
+    #[inline]
     pub fn as_bytes(&self) -> &[u8] {
         &self.buf
     }
 
     /// The instance list so far, in reference order (index 1 first).
+    #[inline]
     pub fn instances(&self) -> &[InstanceId] {
         self.instances.ids()
     }
 
     /// The number of bytes written so far.
+    #[inline]
     pub fn position(&self) -> usize {
         self.buf.len()
     }
 
     /// The current state, to [`rollback`](Writer::rollback) to if encoding a
     /// message fails halfway.
+    #[inline]
     pub fn checkpoint(&self) -> Checkpoint {
         let open_byte = self
             .open
@@ -223,6 +275,7 @@ impl Writer {
     /// byte opened before it, instances first referenced after it). A
     /// checkpoint holds until the next [`clear`](Writer::clear) or
     /// [`take`](Writer::take).
+    #[inline]
     pub fn rollback(&mut self, checkpoint: Checkpoint) {
         if checkpoint.len > self.buf.len() || checkpoint.instances > self.instances.len() {
             self.clear();
@@ -238,6 +291,7 @@ impl Writer {
     }
 
     /// Forgets everything written (keeps the allocation).
+    #[inline]
     pub fn clear(&mut self) {
         self.buf.clear();
         self.instances.clear();
@@ -245,6 +299,7 @@ impl Writer {
     }
 
     /// Takes the bytes and instance list written, leaving the writer empty.
+    #[inline]
     pub fn take(&mut self) -> (Vec<u8>, Vec<InstanceId>) {
         let bytes = std::mem::take(&mut self.buf);
         let instances = self.instances.take();

@@ -143,6 +143,14 @@ impl Gen<'_> {
                     }
                 }
             }
+            // Booleans pack eight to a byte; writing them a byte at a time
+            // gives the same bytes as one by one, faster.
+            TyKind::Array { elem, len }
+                if matches!(self.model.unalias(elem).kind, TyKind::Boolean) =>
+            {
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote!(#wire::write_bools(__w, #v, #len)?;)
+            }
             TyKind::Array { elem, len } => {
                 let x = format_ident!("__x{depth}");
                 let body = self.enc(elem, &Val::reference(quote!(#x)), origin, depth + 1)?;
@@ -289,6 +297,12 @@ impl Gen<'_> {
                         }
                     })
                 }
+            }
+            TyKind::Array { elem, len }
+                if matches!(self.model.unalias(elem).kind, TyKind::Boolean) =>
+            {
+                let len = len_range(*len);
+                Dec::Try(quote!(#wire::read_bools(__r, #len)))
             }
             TyKind::Array { elem, len } => {
                 let min_bits = bits_lit(self.model.min_bits(elem));
