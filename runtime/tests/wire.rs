@@ -1008,9 +1008,12 @@ fn range_checks() {
     };
     assert_eq!(
         DecodeError::from(err.clone()),
-        DecodeError::OutOfRange(err.clone())
+        DecodeError::OutOfRange(Box::new(err.clone()))
     );
-    assert_eq!(EncodeError::from(err.clone()), EncodeError::OutOfRange(err));
+    assert_eq!(
+        EncodeError::from(err.clone()),
+        EncodeError::OutOfRange(Box::new(err))
+    );
 }
 
 /// How generated code decodes `u8(1..100)`: the raw byte, then the check.
@@ -1025,19 +1028,19 @@ fn out_of_range_integers_are_rejected_via_check_int() {
     assert_eq!(decode(&[50]), Ok(50));
     assert_eq!(
         decode(&[0]),
-        Err(DecodeError::OutOfRange(RangeError::Int {
+        Err(DecodeError::OutOfRange(Box::new(RangeError::Int {
             value: 0,
             min: Some(1),
             max: Some(100)
-        }))
+        })))
     );
     assert_eq!(
         decode(&[200]),
-        Err(DecodeError::OutOfRange(RangeError::Int {
+        Err(DecodeError::OutOfRange(Box::new(RangeError::Int {
             value: 200,
             min: Some(1),
             max: Some(100)
-        }))
+        })))
     );
 }
 

@@ -75,7 +75,8 @@ pub fn check_float(
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EncodeError {
     #[error("{0}")]
-    OutOfRange(RangeError),
+    /// Boxed to keep `Result`s of the decoder's hot path small.
+    OutOfRange(Box<RangeError>),
     #[error("NaN or infinity where the type is finite")]
     NonFinite,
     #[error("length {len} is outside its range {}", show_len_range(min, max))]
@@ -103,7 +104,7 @@ impl From<RangeError> for EncodeError {
     fn from(err: RangeError) -> Self {
         match err {
             RangeError::NonFinite => EncodeError::NonFinite,
-            other => EncodeError::OutOfRange(other),
+            other => EncodeError::OutOfRange(Box::new(other)),
         }
     }
 }
@@ -129,7 +130,8 @@ pub enum DecodeError {
     #[error("{len} elements of no size exceed the cap of {cap}")]
     TooManyElements { len: u64, cap: u64 },
     #[error("{0}")]
-    OutOfRange(RangeError),
+    /// Boxed to keep `Result`s of the decoder's hot path small.
+    OutOfRange(Box<RangeError>),
     #[error("NaN or infinity where the type is finite")]
     NonFinite,
     #[error("string is not valid UTF-8")]
@@ -186,7 +188,7 @@ impl From<RangeError> for DecodeError {
     fn from(err: RangeError) -> Self {
         match err {
             RangeError::NonFinite => DecodeError::NonFinite,
-            other => DecodeError::OutOfRange(other),
+            other => DecodeError::OutOfRange(Box::new(other)),
         }
     }
 }
