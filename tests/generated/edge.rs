@@ -698,13 +698,22 @@ impl ::tether_runtime::wire::Encode for Kw {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        __w.u8(self.self_);
-        __w.u8(self.crate_);
-        __w.u8(self.r#fn);
-        __w.u8(self.r#match);
-        __w.u8(self.r#loop);
-        __w.u8(self.r);
-        __w.u8(self.w);
+        let mut __c = [0u8; 7usize];
+        let __f0 = self.self_;
+        __c[0usize..1usize].copy_from_slice(&__f0.to_le_bytes());
+        let __f1 = self.crate_;
+        __c[1usize..2usize].copy_from_slice(&__f1.to_le_bytes());
+        let __f2 = self.r#fn;
+        __c[2usize..3usize].copy_from_slice(&__f2.to_le_bytes());
+        let __f3 = self.r#match;
+        __c[3usize..4usize].copy_from_slice(&__f3.to_le_bytes());
+        let __f4 = self.r#loop;
+        __c[4usize..5usize].copy_from_slice(&__f4.to_le_bytes());
+        let __f5 = self.r;
+        __c[5usize..6usize].copy_from_slice(&__f5.to_le_bytes());
+        let __f6 = self.w;
+        __c[6usize..7usize].copy_from_slice(&__f6.to_le_bytes());
+        __w.bytes(&__c);
         ::core::result::Result::Ok(())
     }
 }
@@ -713,14 +722,22 @@ impl ::tether_runtime::wire::Decode for Kw {
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __c: [u8; 7usize] = __r.array::<7usize>()?;
+        let __f0 = u8::from_le_bytes([__c[0usize]]);
+        let __f1 = u8::from_le_bytes([__c[1usize]]);
+        let __f2 = u8::from_le_bytes([__c[2usize]]);
+        let __f3 = u8::from_le_bytes([__c[3usize]]);
+        let __f4 = u8::from_le_bytes([__c[4usize]]);
+        let __f5 = u8::from_le_bytes([__c[5usize]]);
+        let __f6 = u8::from_le_bytes([__c[6usize]]);
         ::core::result::Result::Ok(Self {
-            self_: __r.u8()?,
-            crate_: __r.u8()?,
-            r#fn: __r.u8()?,
-            r#match: __r.u8()?,
-            r#loop: __r.u8()?,
-            r: __r.u8()?,
-            w: __r.u8()?,
+            self_: __f0,
+            crate_: __f1,
+            r#fn: __f2,
+            r#match: __f3,
+            r#loop: __f4,
+            r: __f5,
+            w: __f6,
         })
     }
 }

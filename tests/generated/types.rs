@@ -502,8 +502,12 @@ impl ::tether_runtime::wire::Encode for NestedPoints {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        __w.i8(self.x);
-        __w.i8(self.y);
+        let mut __c = [0u8; 2usize];
+        let __f0 = self.x;
+        __c[0usize..1usize].copy_from_slice(&__f0.to_le_bytes());
+        let __f1 = self.y;
+        __c[1usize..2usize].copy_from_slice(&__f1.to_le_bytes());
+        __w.bytes(&__c);
         ::core::result::Result::Ok(())
     }
 }
@@ -512,7 +516,10 @@ impl ::tether_runtime::wire::Decode for NestedPoints {
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { x: __r.i8()?, y: __r.i8()? })
+        let __c: [u8; 2usize] = __r.array::<2usize>()?;
+        let __f0 = i8::from_le_bytes([__c[0usize]]);
+        let __f1 = i8::from_le_bytes([__c[1usize]]);
+        ::core::result::Result::Ok(Self { x: __f0, y: __f1 })
     }
 }
 
@@ -3653,11 +3660,115 @@ impl ::tether_runtime::wire::Decode for DynBox {
     }
 }
 
+/// `Stats`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct Stats {
+    /// `Health: u8(0..100)`
+    pub health: u8,
+    /// `Speed: f32(0..50)`
+    pub speed: f32,
+    /// `Score: i32`
+    pub score: i32,
+    /// `Ratio: number`
+    pub ratio: f64,
+}
+
+impl ::tether_runtime::wire::Encode for Stats {
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        let mut __c = [0u8; 17usize];
+        let __f0 = self.health;
+        ::tether_runtime::wire::check_int(
+            __f0 as i128,
+            ::core::option::Option::Some(0i128),
+            ::core::option::Option::Some(100i128),
+        )?;
+        __c[0usize..1usize].copy_from_slice(&__f0.to_le_bytes());
+        let __f1 = self.speed;
+        ::tether_runtime::wire::check_float(
+            __f1 as f64,
+            ::core::option::Option::Some(0f64),
+            ::core::option::Option::Some(50f64),
+            false,
+        )?;
+        __c[1usize..5usize].copy_from_slice(&__f1.to_le_bytes());
+        let __f2 = self.score;
+        __c[5usize..9usize].copy_from_slice(&__f2.to_le_bytes());
+        let __f3 = self.ratio;
+        ::tether_runtime::wire::check_float(
+            __f3,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            false,
+        )?;
+        __c[9usize..17usize].copy_from_slice(&__f3.to_le_bytes());
+        __w.bytes(&__c);
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for Stats {
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __c: [u8; 17usize] = __r.array::<17usize>()?;
+        let __f0 = u8::from_le_bytes([__c[0usize]]);
+        ::tether_runtime::wire::check_int(
+            __f0 as i128,
+            ::core::option::Option::Some(0i128),
+            ::core::option::Option::Some(100i128),
+        )?;
+        let __f1 = f32::from_le_bytes([
+            __c[1usize],
+            __c[2usize],
+            __c[3usize],
+            __c[4usize],
+        ]);
+        ::tether_runtime::wire::check_float(
+            __f1 as f64,
+            ::core::option::Option::Some(0f64),
+            ::core::option::Option::Some(50f64),
+            false,
+        )?;
+        let __f2 = i32::from_le_bytes([
+            __c[5usize],
+            __c[6usize],
+            __c[7usize],
+            __c[8usize],
+        ]);
+        let __f3 = f64::from_le_bytes([
+            __c[9usize],
+            __c[10usize],
+            __c[11usize],
+            __c[12usize],
+            __c[13usize],
+            __c[14usize],
+            __c[15usize],
+            __c[16usize],
+        ]);
+        ::tether_runtime::wire::check_float(
+            __f3,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            false,
+        )?;
+        ::core::result::Result::Ok(Self {
+            health: __f0,
+            speed: __f1,
+            score: __f2,
+            ratio: __f3,
+        })
+    }
+}
+
 /// The protocol of `types`: every message, numbered per direction.
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
     name: "types",
-    fingerprint: 13039424339080910741u64,
+    fingerprint: 14670794105152271671u64,
     to_server: &[],
     to_client: &[
         ::tether_runtime::MessageSpec {
@@ -4371,6 +4482,15 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             },
             decode: __tether::decode_to_client_78,
         },
+        ::tether_runtime::MessageSpec {
+            name: "SendStats",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_79,
+        },
     ],
 };
 
@@ -4779,6 +4899,11 @@ impl Server {
     /// `remote event SendDyn: server -> client (v: Dyn)`
     pub fn send_dyn(&self) -> server::SendDyn {
         server::SendDyn(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendStats: server -> client (v: Stats)`
+    pub fn send_stats(&self) -> server::SendStats {
+        server::SendStats(::core::clone::Clone::clone(&self.0))
     }
 }
 
@@ -5226,6 +5351,11 @@ impl Client {
     /// `remote event SendDyn: server -> client (v: Dyn)`
     pub fn send_dyn(&self) -> client::SendDyn {
         client::SendDyn(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendStats: server -> client (v: Stats)`
+    pub fn send_stats(&self) -> client::SendStats {
+        client::SendStats(::core::clone::Clone::clone(&self.0))
     }
 }
 
@@ -9167,6 +9297,26 @@ mod __tether {
         )?;
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
+
+    /// Encodes the body of `SendStats`.
+    pub(super) fn encode_to_client_79(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::Stats,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::Encode::encode(__a0, __w)?;
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendStats`.
+    pub(super) fn decode_to_client_79(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = <super::Stats as ::tether_runtime::wire::Decode>::decode(__r)?;
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
 }
 
 /// Handles for the remotes, as the server uses them (see [`Server`]).
@@ -11696,6 +11846,38 @@ pub mod server {
                 .fire_all_clients(
                     78u16,
                     move |__w| super::__tether::encode_to_client_78(__w, &v),
+                )
+        }
+    }
+
+    /// `remote event SendStats: server -> client (v: Stats)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendStats(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendStats {
+        /// Sends `SendStats` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::Stats,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    79u16,
+                    move |__w| super::__tether::encode_to_client_79(__w, &v),
+                )
+        }
+
+        /// Sends `SendStats` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::Stats,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    79u16,
+                    move |__w| super::__tether::encode_to_client_79(__w, &v),
                 )
         }
     }
@@ -14618,6 +14800,43 @@ pub mod client {
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Dyn,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `remote event SendStats: server -> client (v: Stats)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendStats(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendStats {
+        /// Collects every `SendStats` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::Stats,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::Stats,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendStats` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::Stats,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    79u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::Stats,)>()
                         {
                             let __args = *__args;
                             handler(__args.0)

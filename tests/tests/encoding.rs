@@ -2972,3 +2972,66 @@ fn arrays_of_nothing_are_capped_on_both_sides() {
         "the decoder rejects"
     );
 }
+
+// ---------------------------------------------------------------------------
+// A record of numbers only is read and written as one fixed run of bytes;
+// the bytes and the checks are those of its fields one by one.
+
+#[test]
+fn a_record_of_numbers_is_its_fields_bytes_in_order() {
+    let stats = t::Stats {
+        health: 100,
+        speed: 1.5,
+        score: -2,
+        ratio: 0.25,
+    };
+    let (bytes, _) = encode_message(&stats).expect("in range");
+    assert_eq!(
+        hex(&bytes),
+        // u8 100 | f32 1.5 | i32 -2 | f64 0.25
+        "64 00 00 C0 3F FE FF FF FF 00 00 00 00 00 00 D0 3F"
+    );
+    assert_eq!(decode_message::<t::Stats>(&bytes, &[]), Ok(stats.clone()));
+
+    let too_healthy = t::Stats {
+        health: 101,
+        ..stats.clone()
+    };
+    assert!(matches!(
+        encode_message(&too_healthy),
+        Err(EncodeError::OutOfRange(_))
+    ));
+    let mut forged = bytes.clone();
+    forged[0] = 101;
+    assert!(matches!(
+        decode_message::<t::Stats>(&forged, &[]),
+        Err(DecodeError::OutOfRange(_))
+    ));
+    let mut not_a_number = bytes.clone();
+    not_a_number[9..17].copy_from_slice(&f64::NAN.to_le_bytes());
+    assert_eq!(
+        decode_message::<t::Stats>(&not_a_number, &[]),
+        Err(DecodeError::NonFinite)
+    );
+    assert!(
+        decode_message::<t::Stats>(&bytes[..16], &[]).is_err(),
+        "one byte short"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn records_of_numbers_round_trip(
+        health in 0u8..=100,
+        speed in 0f32..=50.0,
+        score in any::<i32>(),
+        ratio in -1e300f64..1e300,
+    ) {
+        let stats = t::Stats { health, speed, score, ratio };
+        let (bytes, _) = encode_message(&stats).expect("in range");
+        prop_assert_eq!(bytes.len(), 17);
+        prop_assert_eq!(decode_message::<t::Stats>(&bytes, &[]), Ok(stats));
+    }
+}

@@ -113,7 +113,9 @@ impl<'a> Reader<'a> {
     }
 
     #[inline]
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+    /// Takes the next `N` bytes as an array: one bounds check for a record
+    /// of fixed-width fields.
+    pub fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         let bytes = self.bytes(N)?;
         let mut out = [0u8; N];
         out.copy_from_slice(bytes);

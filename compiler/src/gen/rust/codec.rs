@@ -374,7 +374,7 @@ fn num_method(kind: NumKind) -> Ident {
 
 /// The range and finiteness check of a number `v` (of the kind's Rust type),
 /// or nothing when the Rust type already says it all.
-fn number_check(
+pub(super) fn number_check(
     kind: NumKind,
     range: Option<NumRange>,
     nonfinite: bool,

@@ -1,7 +1,7 @@
 //! Rust types: the type of each schema type, and the definitions of the
 //! generated structs, enums, aliases and Roblox enums with their encodings.
 
-use super::codec::Val;
+use super::codec::{number_check, Val};
 use super::describe::describe;
 use super::model::ItemKind;
 use super::names::{escape, ident, is_all_caps, pascal_case, snake_case, snake_ident, Scope};
@@ -216,6 +216,10 @@ impl Gen<'_> {
             pub struct #name { #(#defs),* }
         };
         if !item.has_function {
+            if let Some(codec) = self.fixed_layout(fields) {
+                out.extend(codec_impls(quote!(#name), codec.0, codec.1));
+                return Ok(out);
+            }
             let encode = fields
                 .iter()
                 .map(|f| {
@@ -238,6 +242,59 @@ impl Gen<'_> {
             ));
         }
         Ok(out)
+    }
+
+    /// Encode and decode bodies for a record whose fields are all numbers:
+    /// its encoding is a fixed run of bytes, read and written at once (one
+    /// bounds check instead of one per field). `None` for other records.
+    fn fixed_layout(&self, fields: &[Field]) -> Option<(TokenStream, TokenStream)> {
+        let numbers: Vec<_> = fields
+            .iter()
+            .map(|f| match self.model.unalias(&f.ty).kind {
+                TyKind::Number {
+                    kind,
+                    range,
+                    nonfinite,
+                } => Some((snake_ident(&f.name), kind, range, nonfinite)),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        if numbers.len() < 2 {
+            return None;
+        }
+        let total: usize = numbers.iter().map(|n| n.1.width() as usize).sum();
+        let (mut encode, mut decode, mut names) = (Vec::new(), Vec::new(), Vec::new());
+        let mut offset = 0usize;
+        for (i, (fname, kind, range, nonfinite)) in numbers.iter().enumerate() {
+            let width = kind.width() as usize;
+            let (start, end) = (offset, offset + width);
+            offset = end;
+            let rust = num_ty(*kind);
+            let local = format_ident!("__f{i}");
+            let check = number_check(*kind, *range, *nonfinite, &quote!(#local));
+            let bytes = (start..end).map(|b| quote!(__c[#b]));
+            encode.push(quote! {
+                let #local = self.#fname;
+                #check
+                __c[#start..#end].copy_from_slice(&#local.to_le_bytes());
+            });
+            decode.push(quote! {
+                let #local = #rust::from_le_bytes([#(#bytes),*]);
+                #check
+            });
+            names.push(quote!(#fname: #local));
+        }
+        let encode = quote! {
+            let mut __c = [0u8; #total];
+            #(#encode)*
+            __w.bytes(&__c);
+        };
+        let decode = quote! {
+            let __c: [u8; #total] = __r.array::<#total>()?;
+            #(#decode)*
+            ::core::result::Result::Ok(Self { #(#names),* })
+        };
+        Some((encode, decode))
     }
 
     fn newtype(&self, index: usize, ty: &Ty) -> Result<TokenStream, GenError> {
