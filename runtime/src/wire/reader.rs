@@ -67,9 +67,17 @@ impl<'a> Reader<'a> {
         while out.len() < n && self.bits_left > 0 {
             out.push(self.bool()?);
         }
-        while n - out.len() >= 8 {
-            let [byte] = self.array::<1>()?;
-            out.extend((0..8).map(|i| byte >> i & 1 == 1));
+        let whole = self.bytes((n - out.len()) / 8)?;
+        let start = out.len();
+        out.resize(start + whole.len() * 8, false);
+        if let Some(unpacked) = out.get_mut(start..) {
+            for (bits, &byte) in unpacked.chunks_exact_mut(8).zip(whole) {
+                bits.copy_from_slice(&UNPACKED[usize::from(byte)]);
+            }
+        }
+        if !whole.is_empty() {
+            // The last whole byte was the open bit byte, and it is used up.
+            self.bits_left = 0;
         }
         while out.len() < n {
             out.push(self.bool()?);
@@ -351,3 +359,18 @@ impl<'a> Reader<'a> {
 fn to_usize(len: u64) -> Result<usize, DecodeError> {
     usize::try_from(len).map_err(|_| DecodeError::LengthExceedsInput { len, remaining: 0 })
 }
+
+/// Each byte's eight bits, least significant first, as booleans.
+static UNPACKED: [[bool; 8]; 256] = {
+    let mut table = [[false; 8]; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let mut bit = 0;
+        while bit < 8 {
+            table[byte][bit] = byte >> bit & 1 == 1;
+            bit += 1;
+        }
+        byte += 1;
+    }
+    table
+};

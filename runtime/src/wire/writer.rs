@@ -84,12 +84,16 @@ impl Writer {
             values = rest;
         }
         let mut chunks = values.chunks_exact(8);
+        self.buf.reserve(values.len() / 8 + 1);
         for chunk in &mut chunks {
-            let byte = chunk
-                .iter()
-                .enumerate()
-                .fold(0u8, |byte, (i, &bit)| byte | (u8::from(bit) << i));
-            self.buf.push(byte);
+            // Eight 0/1 bytes, gathered into one by a multiply: bit 8i of the
+            // word lands on bit 56 + i.
+            let word = u64::from_le_bytes(std::array::from_fn(|i| u8::from(chunk[i])));
+            self.buf
+                .push((word.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8);
+        }
+        if values.len() >= 8 {
+            // The last whole byte is the open bit byte, and it is full.
             self.open = Some(self.buf.len() - 1);
             self.used = 8;
         }
