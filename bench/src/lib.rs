@@ -1,5 +1,6 @@
 //! Payloads and codecs shared by the wire benchmark (`benches/wire.rs`) and
-//! the size table (`examples/sizes.rs`).
+//! the size table (`examples/sizes.rs`), and the synthetic schemas of the
+//! checker benchmark (`benches/check.rs`) and `examples/big_schema.rs`.
 //!
 //! Each payload exists twice, holding the same data: as the Rust types that
 //! Tether generates from `schemas/payloads.tether` ([`payloads`]), and as
@@ -20,6 +21,8 @@ use tether_runtime::wire::{Decode, Encode, EncodeError, Reader, Writer};
 
 /// The Rust generated from `schemas/payloads.tether`, plus the glue that
 /// ties each benchmarked message to its record type ([`Message`]).
+pub mod synthetic;
+
 pub mod payloads {
     include!(concat!(env!("OUT_DIR"), "/payloads.rs"));
 
