@@ -34,6 +34,73 @@ impl DateTime {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct InstanceId(pub u64);
 
+/// A Roblox class as a Rust type. Generated code declares one marker type per
+/// class a schema names (`roblox_classes::Part`), so that a reference to a
+/// `Part` and one to a `Model` are different types.
+pub trait Class: 'static {
+    /// The class name in the reflection database.
+    const NAME: &'static str;
+}
+
+/// A reference to an instance of class `C`: an [`InstanceId`] that the types
+/// keep apart by class. The wire carries the id alone (section 4.9).
+pub struct Ref<C: Class> {
+    id: InstanceId,
+    class: std::marker::PhantomData<fn() -> C>,
+}
+
+impl<C: Class> Ref<C> {
+    pub const fn new(id: InstanceId) -> Self {
+        Ref {
+            id,
+            class: std::marker::PhantomData,
+        }
+    }
+
+    pub const fn id(self) -> InstanceId {
+        self.id
+    }
+
+    /// The class the reference was declared with.
+    pub const fn class(self) -> &'static str {
+        C::NAME
+    }
+}
+
+impl<C: Class> Clone for Ref<C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C: Class> Copy for Ref<C> {}
+
+impl<C: Class> PartialEq for Ref<C> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl<C: Class> Eq for Ref<C> {}
+
+impl<C: Class> std::hash::Hash for Ref<C> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
+}
+
+impl<C: Class> std::fmt::Debug for Ref<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}({})", C::NAME, self.id.0)
+    }
+}
+
+impl<C: Class> From<Ref<C>> for InstanceId {
+    fn from(reference: Ref<C>) -> InstanceId {
+        reference.id
+    }
+}
+
 /// A dynamic value: Tether's `any` (`docs/wire-format.md`, section 4.10).
 ///
 /// A Luau table whose keys are exactly `1..n` is an [`Value::Array`]; any
@@ -70,4 +137,25 @@ pub enum Value {
         enum_name: String,
         value: u32,
     },
+}
+
+#[cfg(test)]
+mod ref_tests {
+    use super::{Class, InstanceId, Ref};
+
+    enum Part {}
+    impl Class for Part {
+        const NAME: &'static str = "Part";
+    }
+
+    #[test]
+    fn a_reference_is_its_id_typed_by_class() {
+        let part = Ref::<Part>::new(InstanceId(7));
+        assert_eq!(part.id(), InstanceId(7));
+        assert_eq!(part.class(), "Part");
+        assert_eq!(format!("{part:?}"), "Part(7)");
+        assert_eq!(InstanceId::from(part), InstanceId(7));
+        assert_eq!(part, Ref::new(InstanceId(7)));
+        assert_ne!(part, Ref::new(InstanceId(8)));
+    }
 }

@@ -1444,6 +1444,24 @@ pub mod outer {
     }
 }
 
+/// Roblox classes, as the types of instance references.
+#[allow(dead_code)]
+pub mod roblox_classes {
+    /// The Roblox class `Model`.
+    #[allow(dead_code)]
+    pub enum Model {}
+    impl ::tether_runtime::types::Class for Model {
+        const NAME: &'static str = "Model";
+    }
+
+    /// The Roblox class `Part`.
+    #[allow(dead_code)]
+    pub enum Part {}
+    impl ::tether_runtime::types::Class for Part {
+        const NAME: &'static str = "Part";
+    }
+}
+
 #[doc(hidden)]
 #[allow(dead_code)]
 mod __tether {
@@ -1721,13 +1739,15 @@ mod __tether {
     /// Encodes the body of `Server`.
     pub(super) fn encode_to_client_1(
         __w: &mut ::tether_runtime::wire::Writer,
-        __a0: &::core::option::Option<::tether_runtime::types::InstanceId>,
+        __a0: &::core::option::Option<
+            ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+        >,
         __a1: &u8,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
         match *__a0 {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
+                __w.instance(::core::option::Option::Some(__i.id()));
             }
             ::core::option::Option::None => __w.bool(false),
         }
@@ -1743,7 +1763,10 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = if __r.bool()? {
-            __r.required_instance()?
+            ::core::option::Option::map(
+                __r.required_instance()?,
+                ::tether_runtime::types::Ref::<super::roblox_classes::Model>::new,
+            )
         } else {
             ::core::option::Option::None
         };
@@ -2022,8 +2045,12 @@ mod __tether {
         __a1: &super::Expr,
         __a2: &super::MaybeSelf,
         __a3: &super::outer::inner::Deep,
-        __a4: &::core::option::Option<::tether_runtime::types::InstanceId>,
-        __a5: &::core::option::Option<::tether_runtime::types::InstanceId>,
+        __a4: &::core::option::Option<
+            ::tether_runtime::types::Ref<super::roblox_classes::Part>,
+        >,
+        __a5: &::core::option::Option<
+            ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+        >,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
         ::tether_runtime::wire::Encode::encode(__a0, __w)?;
         ::tether_runtime::wire::Encode::encode(__a1, __w)?;
@@ -2031,7 +2058,7 @@ mod __tether {
         ::tether_runtime::wire::Encode::encode(__a3, __w)?;
         match *__a4 {
             ::core::option::Option::Some(__i) => {
-                __w.instance(::core::option::Option::Some(__i))
+                __w.instance(::core::option::Option::Some(__i.id()))
             }
             ::core::option::Option::None => {
                 return ::core::result::Result::Err(
@@ -2046,7 +2073,7 @@ mod __tether {
         match *__a5 {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
+                __w.instance(::core::option::Option::Some(__i.id()));
             }
             ::core::option::Option::None => __w.bool(false),
         }
@@ -2066,9 +2093,15 @@ mod __tether {
         let __a3 = <super::outer::inner::Deep as ::tether_runtime::wire::Decode>::decode(
             __r,
         )?;
-        let __a4 = __r.required_instance()?;
+        let __a4 = ::core::option::Option::map(
+            __r.required_instance()?,
+            ::tether_runtime::types::Ref::<super::roblox_classes::Part>::new,
+        );
         let __a5 = if __r.bool()? {
-            __r.required_instance()?
+            ::core::option::Option::map(
+                __r.required_instance()?,
+                ::tether_runtime::types::Ref::<super::roblox_classes::Model>::new,
+            )
         } else {
             ::core::option::Option::None
         };
@@ -2133,7 +2166,9 @@ pub mod server {
         pub fn fire_client(
             &self,
             player: &::tether_runtime::Player,
-            who: ::core::option::Option<::tether_runtime::types::InstanceId>,
+            who: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+            >,
             x: u8,
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
@@ -2147,7 +2182,9 @@ pub mod server {
         /// Sends `Server` to every player.
         pub fn fire_all_clients(
             &self,
-            who: ::core::option::Option<::tether_runtime::types::InstanceId>,
+            who: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+            >,
             x: u8,
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
@@ -2513,8 +2550,12 @@ pub mod server {
             expr: super::Expr,
             maybe: super::MaybeSelf,
             deep: super::outer::inner::Deep,
-            part: ::core::option::Option<::tether_runtime::types::InstanceId>,
-            model: ::core::option::Option<::tether_runtime::types::InstanceId>,
+            part: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Part>,
+            >,
+            model: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+            >,
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_client(
@@ -2539,8 +2580,12 @@ pub mod server {
             expr: super::Expr,
             maybe: super::MaybeSelf,
             deep: super::outer::inner::Deep,
-            part: ::core::option::Option<::tether_runtime::types::InstanceId>,
-            model: ::core::option::Option<::tether_runtime::types::InstanceId>,
+            part: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Part>,
+            >,
+            model: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+            >,
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
             self.0
                 .fire_all_clients(
@@ -2849,11 +2894,21 @@ pub mod client {
         pub fn queue(
             &self,
         ) -> ::tether_runtime::EventQueue<
-            (::core::option::Option<::tether_runtime::types::InstanceId>, u8),
+            (
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+                >,
+                u8,
+            ),
         > {
             ::tether_runtime::EventQueue::connect_with(
                 ::tether_runtime::EventQueue::<
-                    (::core::option::Option<::tether_runtime::types::InstanceId>, u8),
+                    (
+                        ::core::option::Option<
+                            ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+                        >,
+                        u8,
+                    ),
                 >::DEFAULT_CAPACITY,
                 |mut __push| self.connect(move |__a0, __a1| __push((__a0, __a1))),
             )
@@ -2864,7 +2919,9 @@ pub mod client {
         pub fn connect(
             &self,
             mut handler: impl ::core::ops::FnMut(
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+                >,
                 u8,
             ) + ::core::marker::Send + 'static,
         ) -> ::tether_runtime::Connection {
@@ -2875,7 +2932,9 @@ pub mod client {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<
                                 (
-                                    ::core::option::Option<::tether_runtime::types::InstanceId>,
+                                    ::core::option::Option<
+                                        ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+                                    >,
                                     u8,
                                 ),
                             >()
@@ -3148,8 +3207,12 @@ pub mod client {
                 super::Expr,
                 super::MaybeSelf,
                 super::outer::inner::Deep,
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Part>,
+                >,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+                >,
             ),
         > {
             ::tether_runtime::EventQueue::connect_with(
@@ -3159,8 +3222,12 @@ pub mod client {
                         super::Expr,
                         super::MaybeSelf,
                         super::outer::inner::Deep,
-                        ::core::option::Option<::tether_runtime::types::InstanceId>,
-                        ::core::option::Option<::tether_runtime::types::InstanceId>,
+                        ::core::option::Option<
+                            ::tether_runtime::types::Ref<super::roblox_classes::Part>,
+                        >,
+                        ::core::option::Option<
+                            ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+                        >,
                     ),
                 >::DEFAULT_CAPACITY,
                 |mut __push| {
@@ -3186,8 +3253,12 @@ pub mod client {
                 super::Expr,
                 super::MaybeSelf,
                 super::outer::inner::Deep,
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Part>,
+                >,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+                >,
             ) + ::core::marker::Send + 'static,
         ) -> ::tether_runtime::Connection {
             self.0
@@ -3201,8 +3272,12 @@ pub mod client {
                                     super::Expr,
                                     super::MaybeSelf,
                                     super::outer::inner::Deep,
-                                    ::core::option::Option<::tether_runtime::types::InstanceId>,
-                                    ::core::option::Option<::tether_runtime::types::InstanceId>,
+                                    ::core::option::Option<
+                                        ::tether_runtime::types::Ref<super::roblox_classes::Part>,
+                                    >,
+                                    ::core::option::Option<
+                                        ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+                                    >,
                                 ),
                             >()
                         {

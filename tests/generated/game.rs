@@ -1074,7 +1074,9 @@ pub mod combat {
     #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
     pub struct Hit {
         /// `Target: Model in Workspace?`
-        pub target: ::core::option::Option<::tether_runtime::types::InstanceId>,
+        pub target: ::core::option::Option<
+            ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+        >,
         /// `Damage: u16`
         pub damage: u16,
         /// `Critical: boolean`
@@ -1091,7 +1093,7 @@ pub mod combat {
             match self.target {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
-                    __w.instance(::core::option::Option::Some(__i));
+                    __w.instance(::core::option::Option::Some(__i.id()));
                 }
                 ::core::option::Option::None => __w.bool(false),
             }
@@ -1108,7 +1110,10 @@ pub mod combat {
         ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
             ::core::result::Result::Ok(Self {
                 target: if __r.bool()? {
-                    __r.required_instance()?
+                    ::core::option::Option::map(
+                        __r.required_instance()?,
+                        ::tether_runtime::types::Ref::<super::roblox_classes::Model>::new,
+                    )
                 } else {
                     ::core::option::Option::None
                 },
@@ -2894,6 +2899,31 @@ pub mod roblox_enums {
     }
 }
 
+/// Roblox classes, as the types of instance references.
+#[allow(dead_code)]
+pub mod roblox_classes {
+    /// The Roblox class `Model`.
+    #[allow(dead_code)]
+    pub enum Model {}
+    impl ::tether_runtime::types::Class for Model {
+        const NAME: &'static str = "Model";
+    }
+
+    /// The Roblox class `Player`.
+    #[allow(dead_code)]
+    pub enum Player {}
+    impl ::tether_runtime::types::Class for Player {
+        const NAME: &'static str = "Player";
+    }
+
+    /// The Roblox class `Tool`.
+    #[allow(dead_code)]
+    pub enum Tool {}
+    impl ::tether_runtime::types::Class for Tool {
+        const NAME: &'static str = "Tool";
+    }
+}
+
 #[doc(hidden)]
 #[allow(dead_code)]
 mod __tether {
@@ -3368,14 +3398,16 @@ mod __tether {
     pub(super) fn encode_to_client_6(
         __w: &mut ::tether_runtime::wire::Writer,
         __a0: &::std::string::String,
-        __a1: &::core::option::Option<::tether_runtime::types::InstanceId>,
+        __a1: &::core::option::Option<
+            ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+        >,
         __a2: &super::TeamScores,
         __a3: &super::Scoreboard,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
         __w.string(__a0, ::tether_runtime::wire::LenRange::UNBOUNDED)?;
         match *__a1 {
             ::core::option::Option::Some(__i) => {
-                __w.instance(::core::option::Option::Some(__i))
+                __w.instance(::core::option::Option::Some(__i.id()))
             }
             ::core::option::Option::None => {
                 return ::core::result::Result::Err(
@@ -3424,7 +3456,10 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = __r.string(::tether_runtime::wire::LenRange::UNBOUNDED)?;
-        let __a1 = __r.required_instance()?;
+        let __a1 = ::core::option::Option::map(
+            __r.required_instance()?,
+            ::tether_runtime::types::Ref::<super::roblox_classes::Player>::new,
+        );
         let __a2 = ::tether_runtime::wire::read_map(
             __r,
             ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(3)),
@@ -3474,7 +3509,9 @@ mod __tether {
     /// Encodes the body of `SpawnPreview`.
     pub(super) fn encode_to_client_8(
         __w: &mut ::tether_runtime::wire::Writer,
-        __a0: &::core::option::Option<::tether_runtime::types::InstanceId>,
+        __a0: &::core::option::Option<
+            ::tether_runtime::types::Ref<super::roblox_classes::Tool>,
+        >,
         __a1: &::tether_runtime::types::UDim2,
         __a2: &::tether_runtime::types::ColorSequence,
         __a3: &::tether_runtime::types::NumberSequence,
@@ -3482,7 +3519,7 @@ mod __tether {
         match *__a0 {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
+                __w.instance(::core::option::Option::Some(__i.id()));
             }
             ::core::option::Option::None => __w.bool(false),
         }
@@ -3500,7 +3537,10 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = if __r.bool()? {
-            __r.required_instance()?
+            ::core::option::Option::map(
+                __r.required_instance()?,
+                ::tether_runtime::types::Ref::<super::roblox_classes::Tool>::new,
+            )
         } else {
             ::core::option::Option::None
         };
@@ -3670,7 +3710,9 @@ pub mod server {
             &self,
             player: &::tether_runtime::Player,
             message: ::std::string::String,
-            from: ::core::option::Option<::tether_runtime::types::InstanceId>,
+            from: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+            >,
             scores: super::TeamScores,
             board: super::Scoreboard,
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
@@ -3692,7 +3734,9 @@ pub mod server {
         pub fn fire_all_clients(
             &self,
             message: ::std::string::String,
-            from: ::core::option::Option<::tether_runtime::types::InstanceId>,
+            from: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+            >,
             scores: super::TeamScores,
             board: super::Scoreboard,
         ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
@@ -3798,7 +3842,9 @@ pub mod server {
         pub fn fire_client(
             &self,
             player: &::tether_runtime::Player,
-            tool: ::core::option::Option<::tether_runtime::types::InstanceId>,
+            tool: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Tool>,
+            >,
             ui: ::tether_runtime::types::UDim2,
             colors: ::tether_runtime::types::ColorSequence,
             fade: ::tether_runtime::types::NumberSequence,
@@ -3820,7 +3866,9 @@ pub mod server {
         /// Sends `SpawnPreview` to every player.
         pub fn fire_all_clients(
             &self,
-            tool: ::core::option::Option<::tether_runtime::types::InstanceId>,
+            tool: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Tool>,
+            >,
             ui: ::tether_runtime::types::UDim2,
             colors: ::tether_runtime::types::ColorSequence,
             fade: ::tether_runtime::types::NumberSequence,
@@ -4041,7 +4089,9 @@ pub mod server {
         pub ::tether_runtime::BindableEvent<
             (
                 u32,
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+                >,
                 ::std::sync::Arc<
                     dyn ::core::ops::Fn() + ::core::marker::Send + ::core::marker::Sync,
                 >,
@@ -4054,7 +4104,9 @@ pub mod server {
         pub fn fire(
             &self,
             round: u32,
-            arena: ::core::option::Option<::tether_runtime::types::InstanceId>,
+            arena: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+            >,
             on_end: ::std::sync::Arc<
                 dyn ::core::ops::Fn() + ::core::marker::Send + ::core::marker::Sync,
             >,
@@ -4068,7 +4120,9 @@ pub mod server {
             &self,
             mut handler: impl ::core::ops::FnMut(
                 u32,
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+                >,
                 ::std::sync::Arc<
                     dyn ::core::ops::Fn() + ::core::marker::Send + ::core::marker::Sync,
                 >,
@@ -4083,7 +4137,9 @@ pub mod server {
         type Target = ::tether_runtime::BindableEvent<
             (
                 u32,
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Model>,
+                >,
                 ::std::sync::Arc<
                     dyn ::core::ops::Fn() + ::core::marker::Send + ::core::marker::Sync,
                 >,
@@ -4101,7 +4157,9 @@ pub mod server {
     pub struct Score(
         pub ::tether_runtime::BindableFunction<
             (
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+                >,
                 ::std::collections::HashMap<::std::string::String, f64>,
             ),
             f64,
@@ -4112,7 +4170,9 @@ pub mod server {
         /// Calls the callback; waits for one to be set, until the timeout.
         pub fn invoke(
             &self,
-            player: ::core::option::Option<::tether_runtime::types::InstanceId>,
+            player: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+            >,
             weights: ::std::collections::HashMap<::std::string::String, f64>,
         ) -> ::tether_runtime::BindableInvocation<f64> {
             self.0.invoke((player, weights))
@@ -4123,7 +4183,9 @@ pub mod server {
         pub fn set_callback(
             &self,
             mut callback: impl ::core::ops::FnMut(
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+                >,
                 ::std::collections::HashMap<::std::string::String, f64>,
             ) -> f64 + ::core::marker::Send + 'static,
         ) {
@@ -4135,7 +4197,9 @@ pub mod server {
     impl ::core::ops::Deref for Score {
         type Target = ::tether_runtime::BindableFunction<
             (
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+                >,
                 ::std::collections::HashMap<::std::string::String, f64>,
             ),
             f64,
@@ -4553,7 +4617,9 @@ pub mod client {
         ) -> ::tether_runtime::EventQueue<
             (
                 ::std::string::String,
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+                >,
                 super::TeamScores,
                 super::Scoreboard,
             ),
@@ -4562,7 +4628,9 @@ pub mod client {
                 ::tether_runtime::EventQueue::<
                     (
                         ::std::string::String,
-                        ::core::option::Option<::tether_runtime::types::InstanceId>,
+                        ::core::option::Option<
+                            ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+                        >,
                         super::TeamScores,
                         super::Scoreboard,
                     ),
@@ -4585,7 +4653,9 @@ pub mod client {
             &self,
             mut handler: impl ::core::ops::FnMut(
                 ::std::string::String,
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+                >,
                 super::TeamScores,
                 super::Scoreboard,
             ) + ::core::marker::Send + 'static,
@@ -4598,7 +4668,9 @@ pub mod client {
                             .downcast::<
                                 (
                                     ::std::string::String,
-                                    ::core::option::Option<::tether_runtime::types::InstanceId>,
+                                    ::core::option::Option<
+                                        ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+                                    >,
                                     super::TeamScores,
                                     super::Scoreboard,
                                 ),
@@ -4682,7 +4754,9 @@ pub mod client {
             &self,
         ) -> ::tether_runtime::EventQueue<
             (
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Tool>,
+                >,
                 ::tether_runtime::types::UDim2,
                 ::tether_runtime::types::ColorSequence,
                 ::tether_runtime::types::NumberSequence,
@@ -4691,7 +4765,9 @@ pub mod client {
             ::tether_runtime::EventQueue::connect_with(
                 ::tether_runtime::EventQueue::<
                     (
-                        ::core::option::Option<::tether_runtime::types::InstanceId>,
+                        ::core::option::Option<
+                            ::tether_runtime::types::Ref<super::roblox_classes::Tool>,
+                        >,
                         ::tether_runtime::types::UDim2,
                         ::tether_runtime::types::ColorSequence,
                         ::tether_runtime::types::NumberSequence,
@@ -4714,7 +4790,9 @@ pub mod client {
         pub fn connect(
             &self,
             mut handler: impl ::core::ops::FnMut(
-                ::core::option::Option<::tether_runtime::types::InstanceId>,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Tool>,
+                >,
                 ::tether_runtime::types::UDim2,
                 ::tether_runtime::types::ColorSequence,
                 ::tether_runtime::types::NumberSequence,
@@ -4727,7 +4805,9 @@ pub mod client {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<
                                 (
-                                    ::core::option::Option<::tether_runtime::types::InstanceId>,
+                                    ::core::option::Option<
+                                        ::tether_runtime::types::Ref<super::roblox_classes::Tool>,
+                                    >,
                                     ::tether_runtime::types::UDim2,
                                     ::tether_runtime::types::ColorSequence,
                                     ::tether_runtime::types::NumberSequence,

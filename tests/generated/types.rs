@@ -1193,15 +1193,21 @@ pub type Key = roblox_enums::KeyCode;
 
 /// `OptPart`: `Part?`
 #[allow(dead_code)]
-pub type OptPart = ::core::option::Option<::tether_runtime::types::InstanceId>;
+pub type OptPart = ::core::option::Option<
+    ::tether_runtime::types::Ref<roblox_classes::Part>,
+>;
 
 /// `OptModel`: `Model in Workspace?`
 #[allow(dead_code)]
-pub type OptModel = ::core::option::Option<::tether_runtime::types::InstanceId>;
+pub type OptModel = ::core::option::Option<
+    ::tether_runtime::types::Ref<roblox_classes::Model>,
+>;
 
 /// `Who`: `Player`
 #[allow(dead_code)]
-pub type Who = ::core::option::Option<::tether_runtime::types::InstanceId>;
+pub type Who = ::core::option::Option<
+    ::tether_runtime::types::Ref<roblox_classes::Player>,
+>;
 
 /// `OptWho`: `Who?`
 #[allow(dead_code)]
@@ -1212,11 +1218,11 @@ pub type OptWho = Who;
 #[allow(dead_code)]
 pub struct Refs {
     /// `A: Part?`
-    pub a: ::core::option::Option<::tether_runtime::types::InstanceId>,
+    pub a: ::core::option::Option<::tether_runtime::types::Ref<roblox_classes::Part>>,
     /// `B: Model in Workspace?`
-    pub b: ::core::option::Option<::tether_runtime::types::InstanceId>,
+    pub b: ::core::option::Option<::tether_runtime::types::Ref<roblox_classes::Model>>,
     /// `C: Part?`
-    pub c: ::core::option::Option<::tether_runtime::types::InstanceId>,
+    pub c: ::core::option::Option<::tether_runtime::types::Ref<roblox_classes::Part>>,
 }
 
 impl ::tether_runtime::wire::Encode for Refs {
@@ -1227,21 +1233,21 @@ impl ::tether_runtime::wire::Encode for Refs {
         match self.a {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
+                __w.instance(::core::option::Option::Some(__i.id()));
             }
             ::core::option::Option::None => __w.bool(false),
         }
         match self.b {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
+                __w.instance(::core::option::Option::Some(__i.id()));
             }
             ::core::option::Option::None => __w.bool(false),
         }
         match self.c {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
+                __w.instance(::core::option::Option::Some(__i.id()));
             }
             ::core::option::Option::None => __w.bool(false),
         }
@@ -1255,17 +1261,26 @@ impl ::tether_runtime::wire::Decode for Refs {
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
             a: if __r.bool()? {
-                __r.required_instance()?
+                ::core::option::Option::map(
+                    __r.required_instance()?,
+                    ::tether_runtime::types::Ref::<roblox_classes::Part>::new,
+                )
             } else {
                 ::core::option::Option::None
             },
             b: if __r.bool()? {
-                __r.required_instance()?
+                ::core::option::Option::map(
+                    __r.required_instance()?,
+                    ::tether_runtime::types::Ref::<roblox_classes::Model>::new,
+                )
             } else {
                 ::core::option::Option::None
             },
             c: if __r.bool()? {
-                __r.required_instance()?
+                ::core::option::Option::map(
+                    __r.required_instance()?,
+                    ::tether_runtime::types::Ref::<roblox_classes::Part>::new,
+                )
             } else {
                 ::core::option::Option::None
             },
@@ -3491,7 +3506,7 @@ impl ::tether_runtime::wire::Encode for OptPartBox {
         match self.v {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
+                __w.instance(::core::option::Option::Some(__i.id()));
             }
             ::core::option::Option::None => __w.bool(false),
         }
@@ -3505,7 +3520,10 @@ impl ::tether_runtime::wire::Decode for OptPartBox {
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
             v: if __r.bool()? {
-                __r.required_instance()?
+                ::core::option::Option::map(
+                    __r.required_instance()?,
+                    ::tether_runtime::types::Ref::<roblox_classes::Part>::new,
+                )
             } else {
                 ::core::option::Option::None
             },
@@ -3529,7 +3547,7 @@ impl ::tether_runtime::wire::Encode for OptModelBox {
         match self.v {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
+                __w.instance(::core::option::Option::Some(__i.id()));
             }
             ::core::option::Option::None => __w.bool(false),
         }
@@ -3543,7 +3561,10 @@ impl ::tether_runtime::wire::Decode for OptModelBox {
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
             v: if __r.bool()? {
-                __r.required_instance()?
+                ::core::option::Option::map(
+                    __r.required_instance()?,
+                    ::tether_runtime::types::Ref::<roblox_classes::Model>::new,
+                )
             } else {
                 ::core::option::Option::None
             },
@@ -3566,7 +3587,7 @@ impl ::tether_runtime::wire::Encode for WhoBox {
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
         match self.v {
             ::core::option::Option::Some(__i) => {
-                __w.instance(::core::option::Option::Some(__i))
+                __w.instance(::core::option::Option::Some(__i.id()))
             }
             ::core::option::Option::None => {
                 return ::core::result::Result::Err(
@@ -3587,7 +3608,10 @@ impl ::tether_runtime::wire::Decode for WhoBox {
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
-            v: __r.required_instance()?,
+            v: ::core::option::Option::map(
+                __r.required_instance()?,
+                ::tether_runtime::types::Ref::<roblox_classes::Player>::new,
+            ),
         })
     }
 }
@@ -3608,7 +3632,7 @@ impl ::tether_runtime::wire::Encode for OptWhoBox {
         match self.v {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
+                __w.instance(::core::option::Option::Some(__i.id()));
             }
             ::core::option::Option::None => __w.bool(false),
         }
@@ -3622,7 +3646,10 @@ impl ::tether_runtime::wire::Decode for OptWhoBox {
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
             v: if __r.bool()? {
-                __r.required_instance()?
+                ::core::option::Option::map(
+                    __r.required_instance()?,
+                    ::tether_runtime::types::Ref::<roblox_classes::Player>::new,
+                )
             } else {
                 ::core::option::Option::None
             },
@@ -7170,6 +7197,31 @@ pub mod roblox_enums {
     }
 }
 
+/// Roblox classes, as the types of instance references.
+#[allow(dead_code)]
+pub mod roblox_classes {
+    /// The Roblox class `Model`.
+    #[allow(dead_code)]
+    pub enum Model {}
+    impl ::tether_runtime::types::Class for Model {
+        const NAME: &'static str = "Model";
+    }
+
+    /// The Roblox class `Part`.
+    #[allow(dead_code)]
+    pub enum Part {}
+    impl ::tether_runtime::types::Class for Part {
+        const NAME: &'static str = "Part";
+    }
+
+    /// The Roblox class `Player`.
+    #[allow(dead_code)]
+    pub enum Player {}
+    impl ::tether_runtime::types::Class for Player {
+        const NAME: &'static str = "Player";
+    }
+}
+
 #[doc(hidden)]
 #[allow(dead_code)]
 mod __tether {
@@ -9141,7 +9193,7 @@ mod __tether {
         match *__a0 {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
+                __w.instance(::core::option::Option::Some(__i.id()));
             }
             ::core::option::Option::None => __w.bool(false),
         }
@@ -9156,7 +9208,10 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = if __r.bool()? {
-            __r.required_instance()?
+            ::core::option::Option::map(
+                __r.required_instance()?,
+                ::tether_runtime::types::Ref::<super::roblox_classes::Part>::new,
+            )
         } else {
             ::core::option::Option::None
         };
@@ -9171,7 +9226,7 @@ mod __tether {
         match *__a0 {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
+                __w.instance(::core::option::Option::Some(__i.id()));
             }
             ::core::option::Option::None => __w.bool(false),
         }
@@ -9186,7 +9241,10 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = if __r.bool()? {
-            __r.required_instance()?
+            ::core::option::Option::map(
+                __r.required_instance()?,
+                ::tether_runtime::types::Ref::<super::roblox_classes::Model>::new,
+            )
         } else {
             ::core::option::Option::None
         };
@@ -9200,7 +9258,7 @@ mod __tether {
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
         match *__a0 {
             ::core::option::Option::Some(__i) => {
-                __w.instance(::core::option::Option::Some(__i))
+                __w.instance(::core::option::Option::Some(__i.id()))
             }
             ::core::option::Option::None => {
                 return ::core::result::Result::Err(
@@ -9222,7 +9280,10 @@ mod __tether {
         ::tether_runtime::Payload,
         ::tether_runtime::wire::DecodeError,
     > {
-        let __a0 = __r.required_instance()?;
+        let __a0 = ::core::option::Option::map(
+            __r.required_instance()?,
+            ::tether_runtime::types::Ref::<super::roblox_classes::Player>::new,
+        );
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
 
@@ -9234,7 +9295,7 @@ mod __tether {
         match *__a0 {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
-                __w.instance(::core::option::Option::Some(__i));
+                __w.instance(::core::option::Option::Some(__i.id()));
             }
             ::core::option::Option::None => __w.bool(false),
         }
@@ -9249,7 +9310,10 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = if __r.bool()? {
-            __r.required_instance()?
+            ::core::option::Option::map(
+                __r.required_instance()?,
+                ::tether_runtime::types::Ref::<super::roblox_classes::Player>::new,
+            )
         } else {
             ::core::option::Option::None
         };

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{quiet_panics, Log};
-use tether_runtime::types::InstanceId;
+use tether_runtime::types::{InstanceId, Ref};
 use tether_runtime::{InvokeError, DEFAULT_TIMEOUT};
 use tether_tests::game::{ClientBindables, Dialogue, ServerBindables};
 
@@ -50,12 +50,14 @@ fn fire_only_queues_and_handlers_run_on_poll() {
             }
         });
     let noop: Arc<dyn Fn() + Send + Sync> = Arc::new(|| {});
-    bindables.round_started.fire(1, Some(InstanceId(9)), noop);
+    bindables
+        .round_started
+        .fire(1, Some(Ref::new(InstanceId(9))), noop);
     assert!(rounds.is_empty(), "fire runs no handler");
     assert_eq!(bindables.round_started.queued(), 1);
 
     bindables.round_started.poll();
-    assert_eq!(rounds.take(), [(1, Some(InstanceId(9)))]);
+    assert_eq!(rounds.take(), [(1, Some(Ref::new(InstanceId(9))))]);
     assert_eq!(bindables.round_started.queued(), 1);
     bindables.round_started.poll();
     assert_eq!(rounds.take(), [(2, None)]);
@@ -167,13 +169,13 @@ fn invoke_waits_for_a_callback_and_runs_at_the_next_poll() {
     let bindables = ServerBindables::new();
     let score = &bindables.score;
     let weights = HashMap::from([("kills".to_owned(), 2.0), ("assists".to_owned(), 0.5)]);
-    let mut call = score.invoke(Some(InstanceId(1)), weights.clone());
+    let mut call = score.invoke(Some(Ref::new(InstanceId(1))), weights.clone());
     score.poll(secs(1.0));
     assert!(call.try_result().is_none());
     assert_eq!(score.waiting(), 1);
 
     score.set_callback(|player, weights| {
-        weights.values().sum::<f64>() + player.map_or(0.0, |p| p.0 as f64)
+        weights.values().sum::<f64>() + player.map_or(0.0, |p| p.id().0 as f64)
     });
     assert!(call.try_result().is_none(), "it runs at the next poll");
     score.poll(secs(2.0));
@@ -215,7 +217,9 @@ fn a_call_from_inside_the_callback_waits_for_the_next_poll() {
         weights.len() as f64
     });
     let weights = HashMap::from([("kills".to_owned(), 1.0)]);
-    let mut outer = bindables.score.invoke(Some(InstanceId(1)), weights);
+    let mut outer = bindables
+        .score
+        .invoke(Some(Ref::new(InstanceId(1))), weights);
     assert_eq!(outer.try_result(), Some(Ok(1.0)));
     assert_eq!(bindables.score.waiting(), 1);
     bindables.score.poll(Duration::ZERO);

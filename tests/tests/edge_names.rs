@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::Log;
+use tether_runtime::types::Ref;
 use tether_runtime::{InstanceRegistry, InvokeError, MemoryNetwork, ServerRuntime, Visibility};
 use tether_tests::edge::{self, Caps, Kw, Selfish, RGB};
 
@@ -73,7 +74,10 @@ fn remotes_named_like_generated_items_work_both_ways() {
     alice_client.fire().fire_server().unwrap();
     bob_client.player().fire_server("Bobby".into()).unwrap();
     bob_client.new_().fire_server(kw(), Selfish::Self_).unwrap();
-    server.server().fire_all_clients(Some(model), 9).unwrap();
+    server
+        .server()
+        .fire_all_clients(Some(Ref::new(model)), 9)
+        .unwrap();
     server
         .poll()
         .fire_client(&alice, 1, 2, 3, 4, 5, 6, 7, 8)
@@ -99,7 +103,7 @@ fn remotes_named_like_generated_items_work_both_ways() {
     assert_eq!(
         at_clients[1].take(),
         [
-            format!("Server {:?} 9", Some(model)),
+            format!("Server Some(Model({})) 9", model.0),
             "Deref 200 GREEN".to_owned()
         ]
     );

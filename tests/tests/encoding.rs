@@ -26,7 +26,7 @@ use tether_compiler::ir::size::{Size, SizeModel};
 use tether_compiler::ir::DeclId;
 use tether_runtime::types::{
     BrickColor, CFrame, Color3, ColorSequence, ColorSequenceKeypoint, DateTime, InstanceId,
-    Matrix3, NumberRange, NumberSequence, NumberSequenceKeypoint, Rect, UDim, UDim2, Value,
+    Matrix3, NumberRange, NumberSequence, NumberSequenceKeypoint, Rect, Ref, UDim, UDim2, Value,
     Vector2, Vector3,
 };
 use tether_runtime::wire::{
@@ -1583,9 +1583,9 @@ fn golden_instances_are_references_into_the_frames_list() {
     golden_with(
         "Refs",
         &t::Refs {
-            a: Some(InstanceId(10)),
-            b: Some(InstanceId(20)),
-            c: Some(InstanceId(10)),
+            a: Some(Ref::new(InstanceId(10))),
+            b: Some(Ref::new(InstanceId(20))),
+            c: Some(Ref::new(InstanceId(10))),
         },
         &[
             0x07, // bit byte: A, B, C present
@@ -1599,7 +1599,7 @@ fn golden_instances_are_references_into_the_frames_list() {
         "Refs",
         &t::Refs {
             a: None,
-            b: Some(InstanceId(5)),
+            b: Some(Ref::new(InstanceId(5))),
             c: None,
         },
         &[0x02, 0x01, 0x00, 0x00, 0x00],
@@ -1608,7 +1608,7 @@ fn golden_instances_are_references_into_the_frames_list() {
     golden_with(
         "Who",
         &t::WhoBox {
-            v: Some(InstanceId(7)),
+            v: Some(Ref::new(InstanceId(7))),
         },
         &[0x01, 0x00, 0x00, 0x00],
         &[7],
@@ -1617,7 +1617,7 @@ fn golden_instances_are_references_into_the_frames_list() {
     golden_with(
         "OptModel",
         &t::OptModelBox {
-            v: Some(InstanceId(3)),
+            v: Some(Ref::new(InstanceId(3))),
         },
         &[0x01, 0x01, 0x00, 0x00, 0x00],
         &[3],
@@ -1625,7 +1625,7 @@ fn golden_instances_are_references_into_the_frames_list() {
     golden_with(
         "OptWho",
         &t::OptWhoBox {
-            v: Some(InstanceId(3)),
+            v: Some(Ref::new(InstanceId(3))),
         },
         &[0x01, 0x01, 0x00, 0x00, 0x00],
         &[3],
@@ -1638,7 +1638,7 @@ fn golden_instances_are_references_into_the_frames_list() {
         seen,
         t::Refs {
             a: None,
-            b: Some(InstanceId(20)),
+            b: Some(Ref::new(InstanceId(20))),
             c: None
         }
     );
@@ -1794,12 +1794,12 @@ fn golden_messages_of_one_frame_share_its_instance_list() {
     let hidden = server.instances().register("Part", Visibility::ServerOnly);
     server
         .send_opt_part()
-        .fire_client(&player, Some(part))
+        .fire_client(&player, Some(Ref::new(part)))
         .expect("sends");
     let refs = t::Refs {
-        a: Some(model),
-        b: Some(part),
-        c: Some(hidden),
+        a: Some(Ref::new(model)),
+        b: Some(Ref::new(part)),
+        c: Some(Ref::new(hidden)),
     };
     server
         .send_refs()
@@ -1843,15 +1843,15 @@ fn golden_messages_of_one_frame_share_its_instance_list() {
         *first
             .downcast::<(t::OptPart,)>()
             .expect("the event's tuple"),
-        (Some(part),)
+        (Some(Ref::new(part)),)
     );
     assert_eq!(r.u8(), Ok(message_id("SendRefs")));
     r.start_message();
     assert_eq!(
         t::Refs::decode(&mut r),
         Ok(t::Refs {
-            a: Some(model),
-            b: Some(part),
+            a: Some(Ref::new(model)),
+            b: Some(Ref::new(part)),
             c: None,
         })
     );
@@ -2253,22 +2253,22 @@ proptest! {
 
     #[test]
     fn optional_instance_round_trips(v in prop::option::of(instance())) {
-        boxed!(OptPart, OptPartBox, send_opt_part).check(v)?;
+        boxed!(OptPart, OptPartBox, send_opt_part).check(v.map(Ref::new))?;
     }
 
     #[test]
     fn optional_located_instance_round_trips(v in prop::option::of(instance())) {
-        boxed!(OptModel, OptModelBox, send_opt_model).check(v)?;
+        boxed!(OptModel, OptModelBox, send_opt_model).check(v.map(Ref::new))?;
     }
 
     #[test]
     fn player_round_trips(v in instance()) {
-        boxed!(Who, WhoBox, send_who).check(Some(v))?;
+        boxed!(Who, WhoBox, send_who).check(Some(Ref::new(v)))?;
     }
 
     #[test]
     fn optional_player_round_trips(v in prop::option::of(instance())) {
-        boxed!(OptWho, OptWhoBox, send_opt_who).check(v)?;
+        boxed!(OptWho, OptWhoBox, send_opt_who).check(v.map(Ref::new))?;
     }
 
     #[test]
@@ -2277,7 +2277,7 @@ proptest! {
         b in prop::option::of(instance()),
         c in prop::option::of(instance()),
     ) {
-        nominal!(Refs, send_refs).check(t::Refs { a, b, c })?;
+        nominal!(Refs, send_refs).check(t::Refs { a: a.map(Ref::new), b: b.map(Ref::new), c: c.map(Ref::new) })?;
     }
 }
 
@@ -2895,9 +2895,9 @@ fn the_size_models_bounds_are_reached() {
     exactly("Frame", frame, frame);
     assert_eq!(frame, 19);
     let refs = |id: Option<u64>| t::Refs {
-        a: id.map(InstanceId),
-        b: id.map(InstanceId),
-        c: id.map(InstanceId),
+        a: id.map(|i| Ref::new(InstanceId(i))),
+        b: id.map(|i| Ref::new(InstanceId(i))),
+        c: id.map(|i| Ref::new(InstanceId(i))),
     };
     exactly("Refs", len_of(&refs(None)), len_of(&refs(Some(1))));
     let seq = |n: usize| t::NumSeqBox {

@@ -6,7 +6,7 @@ mod common;
 use common::{Game, Log};
 use tether_runtime::types::{
     BrickColor, Color3, ColorSequence, ColorSequenceKeypoint, InstanceId, NumberRange,
-    NumberSequence, NumberSequenceKeypoint, Rect, UDim, UDim2, Value, Vector2, Vector3,
+    NumberSequence, NumberSequenceKeypoint, Rect, Ref, UDim, UDim2, Value, Vector2, Vector3,
 };
 use tether_runtime::{InstanceRegistry, Visibility};
 use tether_tests::game::combat::Hit;
@@ -15,7 +15,7 @@ use tether_tests::game::Shape;
 
 fn hit(target: Option<InstanceId>, damage: u16) -> Hit {
     Hit {
-        target,
+        target: target.map(Ref::new),
         damage,
         critical: damage > 50,
         knockback: Vector3::new(0.0, 1.0, -2.5),
@@ -37,7 +37,7 @@ fn instances_a_player_cannot_see_arrive_as_none() {
         client
             .combat()
             .hit_confirmed()
-            .connect(move |hit| seen.push((hit.damage, hit.target)));
+            .connect(move |hit| seen.push((hit.damage, hit.target.map(Ref::id))));
     }
 
     let hits = game.server.combat().hit_confirmed();
@@ -61,7 +61,7 @@ fn instances_a_player_cannot_see_arrive_as_none() {
 #[test]
 fn the_other_server_events_carry_their_values_intact() {
     let registry = InstanceRegistry::new();
-    let tool = registry.register("Tool", Visibility::Everyone);
+    let tool = Ref::new(registry.register("Tool", Visibility::Everyone));
     let mut game = Game::with_instances(registry);
     let (alice, client) = game.join();
     let telemetry = Log::default();
@@ -88,7 +88,7 @@ fn the_other_server_events_carry_their_values_intact() {
         (Value::String("hp".into()), Value::Number(-0.5)),
         (
             Value::String("tags".into()),
-            Value::Array(vec![Value::Bool(true), Value::Instance(Some(tool))]),
+            Value::Array(vec![Value::Bool(true), Value::Instance(Some(tool.id()))]),
         ),
     ]);
     let range = NumberRange::new(-1.0, 1.0);

@@ -2,7 +2,7 @@
 //! `poll` instead of connecting handlers.
 
 use std::time::Duration;
-use tether_runtime::types::InstanceId;
+use tether_runtime::types::{InstanceId, Ref};
 use tether_runtime::MemoryNetwork;
 use tether_tests::game::{Client, Server, Team};
 
@@ -40,7 +40,7 @@ fn a_game_loop_takes_events_from_queues_once_a_frame() {
         .fire_all_clients(
             "round over".to_string(),
             // An instance the server never registered is visible to no one.
-            Some(InstanceId(77)),
+            Some(Ref::new(InstanceId(77))),
             Default::default(),
             Default::default(),
         )

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use common::{strictly_increasing, Game, Log};
-use tether_runtime::types::{CFrame, Color3, DateTime, InstanceId, Matrix3, Vector3};
+use tether_runtime::types::{CFrame, Color3, DateTime, InstanceId, Matrix3, Ref, Vector3};
 use tether_runtime::{InstanceRegistry, Visibility, MAX_WAITING_EVENTS};
 use tether_tests::game::combat::Hit;
 use tether_tests::game::roblox_enums::KeyCode;
@@ -48,7 +48,7 @@ fn session() -> Session {
 
 fn hit(target: Option<InstanceId>, damage: u16) -> Hit {
     Hit {
-        target,
+        target: target.map(Ref::new),
         damage,
         critical: damage > 50,
         knockback: Vector3::new(0.0, 1.0, -2.5),
@@ -161,7 +161,7 @@ fn handlers_may_send_through_the_runtime_and_a_panic_stops_only_its_handler() {
         let board = HashMap::from([(player.name.clone(), 1)]);
         server
             .announce()
-            .fire_all_clients(line, Some(InstanceId(1)), HashMap::new(), board)
+            .fire_all_clients(line, Some(Ref::new(InstanceId(1))), HashMap::new(), board)
             .unwrap();
     });
     game.server
@@ -268,7 +268,7 @@ fn fire_client_reaches_one_player_and_fire_all_clients_reaches_all() {
     let (alice, alice_client) = game.join();
     let (bob, bob_client) = game.join();
     // `from: Player` is an instance, and not optional.
-    let host = Some(registry.register("Player", Visibility::Everyone));
+    let host = Some(Ref::new(registry.register("Player", Visibility::Everyone)));
     let announced = [Log::default(), Log::default()];
     let welcomed = [Log::default(), Log::default()];
     let hits = [Log::default(), Log::default()];

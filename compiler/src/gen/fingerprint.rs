@@ -65,10 +65,26 @@ fn strip_spans(value: &mut Value) {
 
 /// The Roblox enums written anywhere in the schema, sorted.
 pub fn roblox_enums(schema: &Schema) -> BTreeSet<String> {
+    used_names(schema, |ty| match &ty.kind {
+        TyKind::RobloxEnum { name } => Some(name.clone()),
+        _ => None,
+    })
+}
+
+/// The Roblox classes the schema's instance types name, sorted.
+pub fn roblox_classes(schema: &Schema) -> BTreeSet<String> {
+    used_names(schema, |ty| match &ty.kind {
+        TyKind::Instance { class, .. } => Some(class.clone()),
+        _ => None,
+    })
+}
+
+/// What `pick` finds in any type of the schema, sorted.
+fn used_names(schema: &Schema, pick: impl Fn(&Ty) -> Option<String>) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     let mut visit = |ty: &Ty| {
-        if let TyKind::RobloxEnum { name } = &ty.kind {
-            names.insert(name.clone());
+        if let Some(name) = pick(ty) {
+            names.insert(name);
         }
     };
     for decl in &schema.decls {

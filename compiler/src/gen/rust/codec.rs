@@ -123,7 +123,7 @@ impl Gen<'_> {
                     match #v {
                         ::core::option::Option::Some(__i) => {
                             __w.bool(true);
-                            __w.instance(::core::option::Option::Some(__i));
+                            __w.instance(::core::option::Option::Some(__i.id()));
                         }
                         ::core::option::Option::None => __w.bool(false),
                     }
@@ -225,7 +225,7 @@ impl Gen<'_> {
                     format!("a `{class}` is required here; only an optional instance may be nil");
                 quote! {
                     match #v {
-                        ::core::option::Option::Some(__i) => __w.instance(::core::option::Option::Some(__i)),
+                        ::core::option::Option::Some(__i) => __w.instance(::core::option::Option::Some(__i.id())),
                         ::core::option::Option::None => {
                             return ::core::result::Result::Err(#wire::EncodeError::Invalid(
                                 ::std::borrow::Cow::Borrowed(#refusal),
@@ -239,6 +239,18 @@ impl Gen<'_> {
                 return Err(self.unsupported(ty, origin))
             }
         })
+    }
+
+    /// `Ref::<Class>::new` for an instance type (through aliases), so that
+    /// decoded ids get their class even where nothing names the type.
+    fn reference(&self, ty: &Ty, from: &[String]) -> TokenStream {
+        let class = match &self.model.unalias(ty).kind {
+            TyKind::Instance { class, .. } => class.clone(),
+            _ => "Instance".to_string(),
+        };
+        let module = vec![super::types::ROBLOX_CLASSES.to_string()];
+        let class = self.path(from, &module, &super::names::ident(&class));
+        quote!(::tether_runtime::types::Ref::<#class>::new)
     }
 
     /// Code that decodes a value of `ty` from `__r`.
@@ -280,9 +292,10 @@ impl Gen<'_> {
             TyKind::Optional { inner } => {
                 if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) {
                     // An absent instance (not replicated, not streamed in) decodes as `None`.
+                    let reference = self.reference(inner, from);
                     Dec::Value(quote! {
                         if __r.bool()? {
-                            __r.required_instance()?
+                            ::core::option::Option::map(__r.required_instance()?, #reference)
                         } else {
                             ::core::option::Option::None
                         }
@@ -349,7 +362,12 @@ impl Gen<'_> {
             }
             // The reference 0 fails (the sender must not send nil here); an
             // instance the receiver cannot see arrives as `None`, as in Roblox.
-            TyKind::Instance { .. } => Dec::Try(quote!(__r.required_instance())),
+            TyKind::Instance { .. } => {
+                let reference = self.reference(ty, from);
+                Dec::Value(
+                    quote!(::core::option::Option::map(__r.required_instance()?, #reference)),
+                )
+            }
             TyKind::Metatable { table, .. } => self.dec(table, from, origin, depth)?,
             TyKind::Function { .. } | TyKind::MixedTable { .. } | TyKind::Error => {
                 return Err(self.unsupported(ty, origin))

@@ -1,7 +1,8 @@
 //! The Rust generator: a checked schema in, one Rust source file out.
 //!
 //! The file holds, from the top: the declared types (one module per
-//! namespace), the Roblox enums the schema uses (`roblox_enums`), the
+//! namespace), the Roblox enums and classes the schema uses (`roblox_enums`,
+//! `roblox_classes`), the
 //! `PROTOCOL` table, `Server` and `Client` with their typed handles (modules
 //! `server` and `client`), `ServerBindables` and `ClientBindables`, and a
 //! private `__tether` module with the message decoders. Every path into the
@@ -152,6 +153,7 @@ fn raw_tokens(schema: &Schema, options: &RustOptions) -> Result<TokenStream, Gen
     gen.check_names()?;
     gen.types(&mut root)?;
     gen.roblox_enums(&mut root)?;
+    gen.roblox_classes(&mut root);
     let messages = protocol::Messages::new(schema)?;
     let name = options
         .protocol_name
@@ -170,7 +172,13 @@ const ROOT_TYPES: &[&str] = &[
     "ClientBindables",
     "PROTOCOL",
 ];
-const ROOT_MODULES: &[&str] = &["server", "client", "roblox_enums", "__tether"];
+const ROOT_MODULES: &[&str] = &[
+    "server",
+    "client",
+    "roblox_enums",
+    "roblox_classes",
+    "__tether",
+];
 
 pub(crate) struct Gen<'s> {
     model: Model<'s>,

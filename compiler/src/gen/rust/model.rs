@@ -57,6 +57,8 @@ pub struct Model<'s> {
     boxed: HashSet<*const Ty>,
     /// Roblox enums written anywhere, sorted.
     pub roblox_enums: BTreeSet<String>,
+    /// Roblox classes instance types name, sorted.
+    pub roblox_classes: BTreeSet<String>,
     sizes: RefCell<SizeModel<'s>>,
 }
 
@@ -68,6 +70,7 @@ impl<'s> Model<'s> {
             anon: HashMap::new(),
             boxed: HashSet::new(),
             roblox_enums: crate::gen::fingerprint::roblox_enums(schema),
+            roblox_classes: crate::gen::fingerprint::roblox_classes(schema),
             sizes: RefCell::new(SizeModel::new(schema)),
         };
         for decl in &schema.decls {

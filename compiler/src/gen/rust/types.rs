@@ -12,6 +12,7 @@ use quote::{format_ident, quote};
 
 /// The module the Roblox enums live in.
 pub const ROBLOX_ENUMS: &str = "roblox_enums";
+pub const ROBLOX_CLASSES: &str = "roblox_classes";
 
 impl Gen<'_> {
     /// The Rust type of `ty`, written from inside module `from`.
@@ -64,8 +65,10 @@ impl Gen<'_> {
                 let module = vec![ROBLOX_ENUMS.to_string()];
                 self.path(from, &module, &ident(&roblox_enum_name(name)))
             }
-            TyKind::Instance { .. } => {
-                quote!(::core::option::Option<::tether_runtime::types::InstanceId>)
+            TyKind::Instance { class, .. } => {
+                let module = vec![ROBLOX_CLASSES.to_string()];
+                let class = self.path(from, &module, &ident(class));
+                quote!(::core::option::Option<::tether_runtime::types::Ref<#class>>)
             }
             TyKind::Function { params, returns } => {
                 let params = params
@@ -446,6 +449,37 @@ impl Gen<'_> {
             root.push(&module, roblox_enum(name, &items)?);
         }
         Ok(())
+    }
+}
+
+impl Gen<'_> {
+    /// `roblox_classes`: a marker type per Roblox class the schema's instance
+    /// types name, so that references keep their class in the type.
+    pub fn roblox_classes(&self, root: &mut ModTree) {
+        if self.model.roblox_classes.is_empty() {
+            return;
+        }
+        let module = vec![ROBLOX_CLASSES.to_string()];
+        root.attrs(
+            &module,
+            quote!(#[doc = " Roblox classes, as the types of instance references."]),
+        );
+        for class in &self.model.roblox_classes {
+            let name = ident(class);
+            let doc = format!(" The Roblox class `{class}`.");
+            root.push(
+                &module,
+                quote! {
+                    #[doc = #doc]
+                    #[allow(dead_code)]
+                    pub enum #name {}
+
+                    impl ::tether_runtime::types::Class for #name {
+                        const NAME: &'static str = #class;
+                    }
+                },
+            );
+        }
     }
 }
 
