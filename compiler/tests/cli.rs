@@ -524,3 +524,14 @@ fn every_invalid_example_fails_and_names_its_rule() {
     }
     assert!(checked >= tether_compiler::diag::rules::ALL.len());
 }
+
+#[test]
+fn ir_and_gen_refuse_a_directory_with_exit_2() {
+    let dir = project("hello.tether", CLEAN);
+    for command in [&["ir", "."][..], &["gen", "rust", "."][..]] {
+        let output = tether(dir.path(), command);
+        assert_eq!(code(&output), 2, "{command:?}");
+        let expected = format!("`tether {}` takes one schema file", command[0]);
+        assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    }
+}

@@ -19,8 +19,11 @@ pub enum CliError {
     #[error("no `.tether` files found in {}", .0.display())]
     NoSchemas(PathBuf),
 
-    #[error("{} is a directory; `tether ir` takes one schema file", .0.display())]
-    NotAFile(PathBuf),
+    #[error("{} is a directory; `tether {command}` takes one schema file", .path.display())]
+    NotAFile {
+        path: PathBuf,
+        command: &'static str,
+    },
 
     #[error(transparent)]
     Load(#[from] LoadError),

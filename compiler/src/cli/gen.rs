@@ -3,33 +3,15 @@
 //! that cannot be read or written is exit 2.
 
 use super::args::{ColorWhen, GenArgs, Language};
+use super::single::compile_file;
 use super::{output, CliError, Status};
-use crate::diag::render::human;
 use crate::gen::rust::{generate, RustOptions};
-use crate::FsLoader;
 use std::io::{self, Write};
 
 pub fn run(args: &GenArgs, color: ColorWhen) -> Result<Status, CliError> {
-    if args.file.is_dir() {
-        return Err(CliError::Read {
-            path: args.file.clone(),
-            source: io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "it is a directory; `tether gen` takes one schema file",
-            ),
-        });
-    }
-    let compilation = crate::compile(&FsLoader, std::slice::from_ref(&args.file))?;
-    if !compilation.diagnostics.is_empty() {
-        let mut err = output::stderr(color);
-        human::render(&compilation.sources, &compilation.diagnostics, &mut err)?;
-        human::Summary::new(&compilation.diagnostics, compilation.sources.len(), false)
-            .write(&mut err)?;
-        err.flush()?;
-    }
-    if compilation.has_errors() {
+    let Some(compilation) = compile_file(&args.file, "gen", color)? else {
         return Ok(Status::Failed);
-    }
+    };
     let code = match args.language {
         Language::Rust => {
             let options = RustOptions {

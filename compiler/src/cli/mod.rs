@@ -14,6 +14,7 @@ mod gen;
 mod ir;
 mod output;
 mod rules;
+mod single;
 mod walk;
 
 pub use args::{CheckArgs, Cli, ColorWhen, Command, Format, GenArgs, Language};

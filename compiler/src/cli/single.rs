@@ -1,0 +1,32 @@
+//! The one schema file that `tether ir` and `tether gen` take.
+
+use super::args::ColorWhen;
+use super::{output, CliError};
+use crate::diag::render::human;
+use crate::{Compilation, FsLoader};
+use std::io::Write;
+use std::path::Path;
+
+/// Compiles `file` for `tether <command>`, writing its diagnostics to stderr.
+/// `None` when it has errors: the command then has nothing to print.
+pub fn compile_file(
+    file: &Path,
+    command: &'static str,
+    color: ColorWhen,
+) -> Result<Option<Compilation>, CliError> {
+    if file.is_dir() {
+        return Err(CliError::NotAFile {
+            path: file.to_path_buf(),
+            command,
+        });
+    }
+    let compilation = crate::compile(&FsLoader, &[file.to_path_buf()])?;
+    if !compilation.diagnostics.is_empty() {
+        let mut err = output::stderr(color);
+        human::render(&compilation.sources, &compilation.diagnostics, &mut err)?;
+        human::Summary::new(&compilation.diagnostics, compilation.sources.len(), false)
+            .write(&mut err)?;
+        err.flush()?;
+    }
+    Ok((!compilation.has_errors()).then_some(compilation))
+}
