@@ -30,6 +30,14 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// A help line: "did you mean `suggestion`?" when there is one, else `otherwise`.
+pub fn help_line(suggestion: Option<String>, otherwise: impl Into<String>) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => otherwise.into(),
+    }
+}
+
 fn max_edits(name: &str) -> usize {
     match name.chars().count() {
         0..=3 => 1,
@@ -40,7 +48,16 @@ fn max_edits(name: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::did_you_mean;
+    use super::{did_you_mean, help_line};
+
+    #[test]
+    fn help_line_suggests_or_falls_back() {
+        assert_eq!(
+            help_line(Some("Part".into()), "other"),
+            "did you mean `Part`?"
+        );
+        assert_eq!(help_line(None, "other"), "other");
+    }
 
     #[test]
     fn suggests_close_names_only() {

@@ -3,7 +3,7 @@
 
 use crate::diag::{rules, Diagnostic, Span};
 use crate::ir::{Allow, Attrs, Call, Deprecation, Direction, Rate, Route, Timeout};
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, help_line};
 use crate::syntax::ast::{self, AttrArgKind, RateUnit};
 
 const KNOWN: &[&str] = &[
@@ -33,17 +33,17 @@ pub fn lower_attrs(
                 format!("unknown attribute `@{name}`"),
             )
             .with_label("not an attribute Tether knows");
-            diagnostic = match did_you_mean(name, KNOWN.iter().copied()) {
-                Some(s) => diagnostic.with_help(format!("did you mean `@{s}`?")),
-                None => diagnostic.with_help(format!(
+            diagnostic = diagnostic.with_help(help_line(
+                did_you_mean(name, KNOWN.iter().copied()).map(|s| format!("@{s}")),
+                format!(
                     "attributes are {}",
                     KNOWN
                         .iter()
                         .map(|k| format!("`@{k}`"))
                         .collect::<Vec<_>>()
                         .join(", ")
-                )),
-            };
+                ),
+            ));
             diagnostics.push(diagnostic);
             continue;
         }
@@ -300,11 +300,10 @@ impl<'a> Reader<'a, '_> {
                     "only warning-level rules can be silenced; fix the declaration instead",
                 ),
                 None => {
-                    let suggestion = did_you_mean(name, rules::ALL.iter().map(|r| r.name));
-                    let help = match suggestion {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "run `tether rules` for the list of rules".to_string(),
-                    };
+                    let help = help_line(
+                        did_you_mean(name, rules::ALL.iter().map(|r| r.name)).map(str::to_string),
+                        "run `tether rules` for the list of rules",
+                    );
                     self.fail(arg.span, format!("there is no rule `{name}`"), &help);
                 }
             }

@@ -8,7 +8,7 @@ use crate::ir::{
     Datatype, Field, LenRange, Location, NumKind, NumRange, TablePart, TablePartKind, Ty, TyKind,
 };
 use crate::roblox;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, help_line};
 use crate::syntax::ast::{self, NumberLit, RefinementKind, TableEntry, TypeExprKind};
 
 /// Lowers types written in one file and namespace.
@@ -136,15 +136,13 @@ impl TypeLowerer<'_, '_> {
             .chain(Datatype::ALL.iter().map(|d| d.name()));
         let suggestion = did_you_mean(name, builtins.chain(declared.iter().map(String::as_str)))
             .or_else(|| roblox::similar_class(name));
-        let mut diagnostic =
+        let diagnostic =
             Diagnostic::new(&rules::UNKNOWN_TYPE, span, format!("unknown type `{name}`"))
                 .with_label("not declared, built in, or a Roblox class");
-        diagnostic = match suggestion {
-            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
-            None => diagnostic
-                .with_help("declare it with `type` or `enum`, or import the file that declares it"),
-        };
-        self.diagnostics.push(diagnostic);
+        self.diagnostics.push(diagnostic.with_help(help_line(
+            suggestion.map(str::to_string),
+            "declare it with `type` or `enum`, or import the file that declares it",
+        )));
     }
 
     /// A single name that is neither built in, declared, nor a Roblox class.
@@ -162,16 +160,16 @@ impl TypeLowerer<'_, '_> {
         if self.scope.sees_unparsed(self.file) {
             return;
         }
-        let mut diagnostic = Diagnostic::new(
+        let diagnostic = Diagnostic::new(
             &rules::UNKNOWN_CLASS,
             ident.span,
             format!("Roblox has no class `{}`", ident.name),
         )
-        .with_label("not in the reflection database");
-        diagnostic = match roblox::similar_class(&ident.name) {
-            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
-            None => diagnostic.with_help("write a Roblox class such as `Part`, `Model` or `Tool`"),
-        };
+        .with_label("not in the reflection database")
+        .with_help(help_line(
+            roblox::similar_class(&ident.name).map(str::to_string),
+            "write a Roblox class such as `Part`, `Model` or `Tool`",
+        ));
         self.diagnostics.push(diagnostic);
     }
 
@@ -181,15 +179,16 @@ impl TypeLowerer<'_, '_> {
                 name: name.to_string(),
             };
         }
-        let mut diagnostic = Diagnostic::new(
+        let diagnostic = Diagnostic::new(
             &rules::UNKNOWN_ENUM,
             span,
             format!("Roblox has no enum `Enum.{name}`"),
         )
-        .with_label("not in the reflection database");
-        if let Some(s) = roblox::similar_enum(name) {
-            diagnostic = diagnostic.with_help(format!("did you mean `Enum.{s}`?"));
-        }
+        .with_label("not in the reflection database")
+        .with_help(help_line(
+            roblox::similar_enum(name).map(|s| format!("Enum.{s}")),
+            "write a Roblox enum such as `Enum.Material` or `Enum.KeyCode`",
+        ));
         self.diagnostics.push(diagnostic);
         TyKind::Error
     }
@@ -225,18 +224,16 @@ impl TypeLowerer<'_, '_> {
         } else if let Some(service) = roblox::service(&location.name) {
             Location::Service(service.name.to_string())
         } else {
-            let mut diagnostic = Diagnostic::new(
+            let diagnostic = Diagnostic::new(
                 &rules::UNKNOWN_SERVICE,
                 location.span,
                 format!("unknown service `{}`", location.name),
             )
-            .with_label("not a service Tether knows");
-            diagnostic = match roblox::similar_service(&location.name) {
-                Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
-                None => diagnostic.with_help(
-                    "use a service such as `Workspace`, `ReplicatedStorage` or `ServerStorage`, or `client`",
-                ),
-            };
+            .with_label("not a service Tether knows")
+            .with_help(help_line(
+                roblox::similar_service(&location.name).map(str::to_string),
+                "use a service such as `Workspace`, `ReplicatedStorage` or `ServerStorage`, or `client`",
+            ));
             self.diagnostics.push(diagnostic);
             return TyKind::Error;
         };
