@@ -133,13 +133,18 @@ pub mod payloads {
         fire: |m| server_frame(|s, p| s.entities().fire_client(p, m.list).unwrap())
     );
     message!(
-        FlagsBody = "Flags", ToClient, 1,
-        encode_to_client_1(bits: Vec<bool>),
+        RawEntitiesBody = "RawEntities", ToClient, 1,
+        encode_to_client_1(list: Vec<RawEntity>),
+        fire: |m| server_frame(|s, p| s.raw_entities().fire_client(p, m.list).unwrap())
+    );
+    message!(
+        FlagsBody = "Flags", ToClient, 2,
+        encode_to_client_2(bits: Vec<bool>),
         fire: |m| server_frame(|s, p| s.flags().fire_client(p, m.bits).unwrap())
     );
     message!(
-        InventoryBody = "InventorySnapshot", ToClient, 2,
-        encode_to_client_2(inventory: Inventory),
+        InventoryBody = "InventorySnapshot", ToClient, 3,
+        encode_to_client_3(inventory: Inventory),
         fire: |m| server_frame(|s, p| s.inventory_snapshot().fire_client(p, m.inventory).unwrap())
     );
 }
@@ -193,7 +198,7 @@ pub mod mirror {
         pub struct Enchant { pub name: String, pub level: u8 }
 
         pub struct ItemStack {
-            pub id: u32,
+            pub id: u16,
             pub name: String,
             pub rarity: Rarity,
             pub count: u16,
@@ -239,7 +244,7 @@ pub trait Message: Encode + Decode + Clone + PartialEq + Debug + 'static {
 }
 
 /// Checks each message's id, direction and name against the generated
-/// protocol table, and that ids are one byte.
+/// protocol table.
 pub fn check_protocol<T: Message>() {
     let protocol = &payloads::PROTOCOL;
     let spec = protocol
@@ -252,7 +257,11 @@ pub fn check_protocol<T: Message>() {
         T::ID,
         T::DIRECTION
     );
-    assert!(!protocol.wide_ids(T::DIRECTION), "ids are one byte");
+}
+
+/// The bits of a message id in `T`'s direction.
+fn id_bits<T: Message>() -> u32 {
+    payloads::PROTOCOL.id_bits(T::DIRECTION)
 }
 
 /// Tether through the generated `Encode`/`Decode` of the body record: the
@@ -266,7 +275,7 @@ impl TetherCodec {
     pub fn encode<T: Message>(&mut self, value: &T) -> &[u8] {
         self.w.clear();
         self.w.start_message();
-        self.w.u8(T::ID);
+        self.w.bits(u32::from(T::ID), id_bits::<T>());
         value.encode(&mut self.w).expect("benchmark values encode");
         self.w.as_bytes()
     }
@@ -274,8 +283,8 @@ impl TetherCodec {
     pub fn decode<T: Message>(bytes: &[u8]) -> T {
         let mut r = Reader::new(bytes);
         r.start_message();
-        let id = r.u8().expect("a message id");
-        assert_eq!(id, T::ID, "message id");
+        let id = r.bits(id_bits::<T>()).expect("a message id");
+        assert_eq!(id, u32::from(T::ID), "message id");
         let value = T::decode(&mut r).expect("benchmark bytes decode");
         r.finish().expect("one message");
         value
@@ -287,7 +296,7 @@ impl TetherCodec {
     pub fn encode_as_runtime<T: Message>(&mut self, value: &T) -> &[u8] {
         self.w.clear();
         self.w.start_message();
-        self.w.u8(T::ID);
+        self.w.bits(u32::from(T::ID), id_bits::<T>());
         value
             .encode_args(&mut self.w)
             .expect("benchmark values encode");
@@ -298,9 +307,9 @@ impl TetherCodec {
         let protocol = &payloads::PROTOCOL;
         let mut r = Reader::new(bytes);
         r.start_message();
-        let id = r.u8().expect("a message id");
+        let id = r.bits(id_bits::<T>()).expect("a message id");
         let spec = protocol
-            .message(T::DIRECTION, u16::from(id))
+            .message(T::DIRECTION, id as u16)
             .expect("a known message");
         let payload = (spec.decode)(&mut r).expect("benchmark bytes decode");
         r.finish().expect("one message");
@@ -578,33 +587,19 @@ pub mod data {
         }
     }
 
-    /// 100 entities of six `u8`. With `game_like`, each field stays in a
-    /// plausible range (health and armor 0..=100, team 0..=3, state 0..=7,
-    /// level 1..=60), which bitcode's integer packing exploits; otherwise
-    /// every byte is uniform in 0..=255.
-    pub fn entities(game_like: bool) -> Case<p::EntitiesBody, m::Entities> {
+    /// 100 entities of six `u8`, each field in a plausible range (health and
+    /// armor 0..=100, team 0..=3, state 0..=7, level 1..=60), which the
+    /// schema declares and bitcode's integer packing finds in the data.
+    pub fn entities() -> Case<p::EntitiesBody, m::Entities> {
         let mut rng = Rng(0x5EED_0000_E171_7135);
         let list: Vec<m::Entity> = (0..100)
-            .map(|_| {
-                if game_like {
-                    m::Entity {
-                        health: rng.range(0, 100),
-                        armor: rng.range(0, 100),
-                        ammo: rng.range(0, 255),
-                        team: rng.range(0, 3),
-                        state: rng.range(0, 7),
-                        level: rng.range(1, 60),
-                    }
-                } else {
-                    m::Entity {
-                        health: rng.range(0, 255),
-                        armor: rng.range(0, 255),
-                        ammo: rng.range(0, 255),
-                        team: rng.range(0, 255),
-                        state: rng.range(0, 255),
-                        level: rng.range(0, 255),
-                    }
-                }
+            .map(|_| m::Entity {
+                health: rng.range(0, 100),
+                armor: rng.range(0, 100),
+                ammo: rng.range(0, 255),
+                team: rng.range(0, 3),
+                state: rng.range(0, 7),
+                level: rng.range(1, 60),
             })
             .collect();
         let tether = p::EntitiesBody {
@@ -621,11 +616,41 @@ pub mod data {
                 .collect(),
         };
         Case {
-            name: if game_like {
-                "entities"
-            } else {
-                "entities-uniform"
-            },
+            name: "entities",
+            tether,
+            mirror: m::Entities { list },
+        }
+    }
+
+    /// 100 entities of six `u8`, every byte uniform in 0..=255: nothing for
+    /// a schema or a packer to exploit.
+    pub fn raw_entities() -> Case<p::RawEntitiesBody, m::Entities> {
+        let mut rng = Rng(0x5EED_0000_E171_7135);
+        let list: Vec<m::Entity> = (0..100)
+            .map(|_| m::Entity {
+                health: rng.range(0, 255),
+                armor: rng.range(0, 255),
+                ammo: rng.range(0, 255),
+                team: rng.range(0, 255),
+                state: rng.range(0, 255),
+                level: rng.range(0, 255),
+            })
+            .collect();
+        let tether = p::RawEntitiesBody {
+            list: list
+                .iter()
+                .map(|e| p::RawEntity {
+                    health: e.health,
+                    armor: e.armor,
+                    ammo: e.ammo,
+                    team: e.team,
+                    state: e.state,
+                    level: e.level,
+                })
+                .collect(),
+        };
+        Case {
+            name: "entities-uniform",
             tether,
             mirror: m::Entities { list },
         }
@@ -704,7 +729,7 @@ pub mod data {
             .map(|(i, name)| {
                 let tool = i % 3 == 0;
                 m::ItemStack {
-                    id: 1000 + i as u32 * 37,
+                    id: 1000 + i as u16 * 37,
                     name: (*name).to_string(),
                     rarity: RARITIES[usize::from(rng.range(0, 4))].clone(),
                     count: if tool { 1 } else { u16::from(rng.range(1, 64)) },
@@ -766,11 +791,11 @@ macro_rules! for_each_case {
             $body
         }
         {
-            let $case = $crate::data::entities(true);
+            let $case = $crate::data::entities();
             $body
         }
         if $uniform_entities {
-            let $case = $crate::data::entities(false);
+            let $case = $crate::data::raw_entities();
             $body
         }
         {

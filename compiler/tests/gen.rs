@@ -219,16 +219,80 @@ fn refinements_are_checked_both_ways() {
          remote event E: client -> server (level: Level, ratio: f32(0..1), name: string(3..20), free: f64(nonfinite), plain: f32)\n",
     );
     let compact: String = code.split_whitespace().collect();
-    // Encoder and decoder each check the alias's range where it is used.
+    // Encoder and decoder each check the alias's range where it is used:
+    // the encoder the value, the decoder the bit field plus `min` (a 7-bit
+    // field holds up to 127, more than the range).
     assert_eq!(compact.matches("check_int(").count(), 2);
     assert!(compact.contains(
-        "check_int(__n0asi128,::core::option::Option::Some(1i128),::core::option::Option::Some(100i128)"
+        "check_int(*__a0asi128,::core::option::Option::Some(1i128),::core::option::Option::Some(100i128)"
     ));
+    assert!(compact.contains(
+        "check_int(__n0,::core::option::Option::Some(1i128),::core::option::Option::Some(100i128)"
+    ));
+    // u8(1..100) travels as `level - 1` in 7 bits (span 99).
+    assert!(compact.contains(
+        "__w.bits64((*__a0as::core::primitive::i128-1i128)as::core::primitive::u64,7,);"
+    ));
+    assert!(compact.contains("__r.bits64(7)?)+1i128;"));
     assert!(compact
         .contains("::core::option::Option::Some(0f64),::core::option::Option::Some(1f64),false"));
     assert!(compact.contains("LenRange::new(3,::core::option::Option::Some(20))"));
     // `f32` with no range still rejects NaN and infinities; `nonfinite` skips the check.
     assert_eq!(compact.matches("check_float(").count(), 4);
+}
+
+#[test]
+fn ranged_integers_pack_into_the_bits_of_their_span() {
+    let code = gen_ok(
+        "remote event P: client -> server (a: u8(0..100), b: u16(1..999), c: i32(-5..5), \
+         d: u8(1..), e: u32(1..), f: u8(0..255), g: i8(-3..), h: i64(0..1), x: f32(0..1))\n",
+    );
+    let compact: String = code.split_whitespace().collect();
+    let u64 = "::core::primitive::u64";
+    let i128 = "::core::primitive::i128";
+    // `value - min` in k bits, k the bit length of the span.
+    for (write, read) in [
+        // 0..100, span 100: 7 bits, no offset.
+        (
+            format!("__w.bits64(<{u64}as::core::convert::From<::core::primitive::u8,>>::from(*__a0),7,);"),
+            "__r.bits64(7)?);".to_owned(),
+        ),
+        // 1..999, span 998: 10 bits.
+        (
+            format!("__w.bits64((*__a1as{i128}-1i128)as{u64},10,);"),
+            "__r.bits64(10)?)+1i128;".to_owned(),
+        ),
+        // -5..5, span 10: 4 bits holding `value + 5`.
+        (
+            format!("__w.bits64((*__a2as{i128}+5i128)as{u64},4,);"),
+            "__r.bits64(4)?)-5i128;".to_owned(),
+        ),
+        // 0..1 in an i64: 1 bit.
+        (
+            format!("__w.bits64(*__a7as{u64},1);"),
+            "__r.bits64(1)?);".to_owned(),
+        ),
+    ] {
+        assert!(compact.contains(&write), "{write} in {code}");
+        assert!(compact.contains(&read), "{read}");
+    }
+    // The decoder narrows the checked field back to the kind.
+    assert!(compact.contains("__n0as::core::primitive::u16"));
+    assert!(compact.contains("__n0as::core::primitive::i32"));
+    assert!(compact.contains("__n0as::core::primitive::i64"));
+    // Spans that need the whole width stay whole bytes: u8(1..) and
+    // u8(0..255) (8 bits), u32(1..) (32 bits), i8(-3..) (span 130).
+    assert!(compact.contains("__w.u8(*__a3);"));
+    assert!(compact.contains("__w.u32(*__a4);"));
+    assert!(compact.contains("__w.u8(*__a5);"));
+    assert!(compact.contains("__w.i8(*__a6);"));
+    assert_eq!(compact.matches("__r.u8()?").count(), 2);
+    assert_eq!(compact.matches("__r.u32()?").count(), 1);
+    assert_eq!(compact.matches("__r.i8()?").count(), 1);
+    // Floats never pack.
+    assert!(compact.contains("__w.f32(*__a8);"));
+    assert_eq!(compact.matches("__w.bits64(").count(), 4);
+    assert_eq!(compact.matches("__r.bits64(").count(), 4);
 }
 
 #[test]

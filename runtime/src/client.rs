@@ -30,8 +30,8 @@ pub struct ClientRuntime {
 
 impl ClientRuntime {
     pub fn new(protocol: &'static Protocol) -> Self {
-        let session = Session::new(protocol, Direction::ToClient);
-        session.add_peer(Some(Player::server()), None);
+        let session = Session::new(protocol, Direction::ToClient, None);
+        session.add_peer(Some(Player::server()), None, None);
         ClientRuntime { session }
     }
 

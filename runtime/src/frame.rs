@@ -18,31 +18,21 @@
 //! is then sealed as it is and the draft starts a new one. That receiver gets
 //! two reliable frames that tick, in order.
 
-use std::ops::Range;
-
+use crate::instances::InstanceRegistry;
 use crate::protocol::{Direction, MessageKind, Payload, Protocol};
 use crate::stats::RejectReason;
 use crate::transport::Channel;
 use crate::types::InstanceId;
-use crate::wire::{DecodeError, LenRange, Reader, Writer};
+use crate::wire::{DecodeError, LenRange, ReadMark, Reader, Writer};
 
-/// Writes a message id: `u8`, or `u16` when the direction has more than 256
-/// messages.
-pub(crate) fn write_id(w: &mut Writer, wide: bool, id: u16) {
-    if wide {
-        w.u16(id);
-    } else {
-        // Narrow directions have at most 256 messages: ids fit a `u8`.
-        w.u8(id as u8);
-    }
+/// Writes a message id as a field of `bits` bits (section 6.1).
+pub(crate) fn write_id(w: &mut Writer, bits: u32, id: u16) {
+    w.bits(u32::from(id), bits);
 }
 
-fn read_id(r: &mut Reader<'_>, wide: bool) -> Result<u16, DecodeError> {
-    if wide {
-        r.u16()
-    } else {
-        r.u8().map(u16::from)
-    }
+fn read_id(r: &mut Reader<'_>, bits: u32) -> Result<u16, DecodeError> {
+    // Ids have at most 16 bits: a direction holds at most 65,536 messages.
+    r.bits(bits.min(16)).map(|id| id as u16)
 }
 
 /// The range of an error response's message: `string(..255)`.
@@ -170,9 +160,10 @@ pub(crate) enum Decoded {
     Event {
         id: u16,
         seq: Option<u16>,
-        /// Where the body lies in the frame, to decode it again for each
-        /// further handler (event bodies start with a fresh bit state).
-        body: Range<usize>,
+        /// Where the body starts in the frame, bit state included (the body's
+        /// bits share the header's bit byte), to decode it again for each
+        /// further handler.
+        body: ReadMark,
         payload: Payload,
     },
     Request {
@@ -196,9 +187,13 @@ pub(crate) fn decode_frame(
     channel: Channel,
     bytes: &[u8],
     instances: &[Option<InstanceId>],
+    classes: Option<&InstanceRegistry>,
 ) -> Result<Vec<Decoded>, RejectReason> {
-    let wide = protocol.wide_ids(direction);
+    let id_bits = protocol.id_bits(direction);
     let mut reader = Reader::with_instances(bytes, instances);
+    if let Some(classes) = classes {
+        reader = reader.with_classes(classes);
+    }
     let mut messages = Vec::new();
     while !reader.is_empty() {
         if channel == Channel::Unreliable && !messages.is_empty() {
@@ -211,7 +206,7 @@ pub(crate) fn decode_frame(
             message: "header",
             error,
         };
-        let id = read_id(&mut reader, wide).map_err(header)?;
+        let id = read_id(&mut reader, id_bits).map_err(header)?;
         let spec = protocol
             .message(direction, id)
             .ok_or(RejectReason::UnknownMessage { id })?;
@@ -229,12 +224,12 @@ pub(crate) fn decode_frame(
                 } else {
                     None
                 };
-                let start = reader.position();
+                let body = reader.mark();
                 let payload = (spec.decode)(&mut reader).map_err(body_error)?;
                 Decoded::Event {
                     id,
                     seq,
-                    body: start..reader.position(),
+                    body,
                     payload,
                 }
             }

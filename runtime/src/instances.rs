@@ -96,6 +96,14 @@ impl InstanceRegistry {
         lock(&self.inner).entries.get(&id).map(|e| e.class.clone())
     }
 
+    /// Whether `id` is an instance of `class` or a subclass of it (Roblox's
+    /// `IsA`); `None` if `id` is not registered.
+    pub fn is_a(&self, id: InstanceId, class: &str) -> Option<bool> {
+        let registry = lock(&self.inner);
+        let entry = registry.entries.get(&id)?;
+        Some(crate::classes::is_a(&entry.class, class))
+    }
+
     pub fn visibility(&self, id: InstanceId) -> Option<Visibility> {
         lock(&self.inner)
             .entries

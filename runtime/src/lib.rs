@@ -2,12 +2,13 @@
 //! it takes bytes and time in and gives bytes and events out.
 
 /// Version of the wire format described in `docs/wire-format.md`.
-pub const WIRE_VERSION: u16 = 0;
+pub const WIRE_VERSION: u16 = 1;
 
 pub mod types;
 pub mod wire;
 
 pub mod bindable;
+pub mod classes;
 pub mod client;
 pub mod connection;
 mod frame;

@@ -136,9 +136,11 @@ impl Protocol {
         self.messages(direction).get(usize::from(id))
     }
 
-    /// Whether message ids of `direction` are `u16` (more than 256 messages)
-    /// rather than `u8`.
-    pub fn wide_ids(&self, direction: Direction) -> bool {
-        self.messages(direction).len() > 256
+    /// The bits of a message id in `direction` (section 6.1): enough for the
+    /// direction's messages, and at least 1 so that every message takes at
+    /// least one byte and a frame of messages cannot hide an empty one.
+    pub fn id_bits(&self, direction: Direction) -> u32 {
+        let count = u32::try_from(self.messages(direction).len()).unwrap_or(u32::MAX);
+        crate::wire::tag_bits(count).max(1)
     }
 }

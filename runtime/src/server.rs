@@ -5,13 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::connection::Connection;
-use crate::instances::InstanceRegistry;
+use crate::instances::{InstanceRegistry, Visibility};
 use crate::invoke::{Invocation, InvokeError, SendError};
 use crate::player::Player;
 use crate::protocol::{Direction, Payload, Protocol};
 use crate::session::Session;
 use crate::stats::Stats;
 use crate::transport::{Channel, Packet};
+use crate::types::InstanceId;
 use crate::wire::{EncodeError, Writer};
 
 /// The server's runtime: players, handlers of what clients send, and what to
@@ -40,7 +41,7 @@ impl ServerRuntime {
     /// A server whose view of instances is `instances`.
     pub fn with_instances(protocol: &'static Protocol, instances: InstanceRegistry) -> Self {
         ServerRuntime {
-            session: Session::new(protocol, Direction::ToServer),
+            session: Session::new(protocol, Direction::ToServer, Some(instances.clone())),
             instances,
         }
     }
@@ -118,18 +119,29 @@ impl ServerRuntime {
 
     /// A new player, named `Player{id}` (the transport calls this).
     pub fn connect_player(&self) -> Player {
-        self.session.add_peer(None, None)
+        self.session
+            .add_peer(None, None, Some(self.register_player()))
     }
 
     /// A new player with a name.
     pub fn connect_player_named(&self, name: impl Into<String>) -> Player {
-        self.session.add_peer(None, Some(name.into()))
+        self.session
+            .add_peer(None, Some(name.into()), Some(self.register_player()))
     }
 
     /// Removes a player: every call awaiting its answer fails with
     /// `Disconnected` at once; what was still to be sent to it is dropped.
     pub fn disconnect_player(&self, player: &Player) {
         self.session.remove_peer(player.id);
+        if let Some(instance) = player.instance {
+            self.instances.remove(instance);
+        }
+    }
+
+    /// A new `Player` instance, seen by everyone (Roblox replicates the
+    /// `Players` service to every client).
+    fn register_player(&self) -> InstanceId {
+        self.instances.register("Player", Visibility::Everyone)
     }
 
     /// Receives a reliable frame without instances (see

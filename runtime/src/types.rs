@@ -42,6 +42,16 @@ pub trait Class: 'static {
     const NAME: &'static str;
 }
 
+/// The Roblox class `Player`. Generated code names it for a schema's
+/// `Player`, so that the runtime's [`Player`](crate::Player) can hand out a
+/// reference to its own instance ([`Player::instance`](crate::Player::instance)).
+#[derive(Debug)]
+pub enum PlayerClass {}
+
+impl Class for PlayerClass {
+    const NAME: &'static str = "Player";
+}
+
 /// A reference to an instance of class `C`: an [`InstanceId`] that the types
 /// keep apart by class. The wire carries the id alone (section 4.9).
 pub struct Ref<C: Class> {

@@ -12,7 +12,7 @@ use std::time::Duration;
 use tether_runtime::types::InstanceId;
 use tether_runtime::wire::{read_array, DecodeError, EncodeError, LenRange, Reader, Writer};
 use tether_runtime::{
-    BindableEvent, BindableFunction, Channel, ClientRuntime, InvokeError, MemoryNetwork,
+    BindableEvent, BindableFunction, Channel, ClientRuntime, Direction, InvokeError, MemoryNetwork,
     MessageKind, MessageSpec, Packet, Payload, Player, Protocol, Rate, SendError, ServerRuntime,
     Typed, Visibility, MAX_WAITING_EVENTS,
 };
@@ -219,6 +219,18 @@ static GAME: Protocol = Protocol {
     to_client: &TO_CLIENT,
 };
 
+/// Bits of a message id (section 6.1): 9 messages client → server need 4,
+/// 8 server → client need 3. Every message starts with a bit byte holding
+/// its id, which the body's bits go on filling.
+const UP_ID_BITS: u32 = 4;
+const DOWN_ID_BITS: u32 = 3;
+
+#[test]
+fn game_ids_take_ceil_log2_bits() {
+    assert_eq!(GAME.id_bits(Direction::ToServer), UP_ID_BITS);
+    assert_eq!(GAME.id_bits(Direction::ToClient), DOWN_ID_BITS);
+}
+
 // Body encoders, as generated code writes them.
 
 fn text(s: &str) -> impl Fn(&mut Writer) -> Result<(), EncodeError> + '_ {
@@ -383,6 +395,8 @@ fn several_handlers_each_disconnectable() {
     let two = net
         .server()
         .connect(up::CHAT, move |_, payload| b.push(text_of(payload)));
+    // The body's length starts in the id's bit byte: the second handler
+    // decodes it again from there, bit state and all.
     client.fire_server(up::CHAT, text("both")).unwrap();
     net.step();
     assert_eq!(first.take(), ["both"]);
@@ -866,14 +880,31 @@ fn reliable_messages_are_batched_one_frame_per_player_per_tick() {
         .count();
     assert_eq!(reliable, 1);
     assert_eq!(for_alice.len(), 3, "one frame and two datagrams");
-    // id 2, length, bytes; three times, concatenated.
+    // Each message: a bit byte holding the 3-bit id 2 (bits 0-2: 0, 1, 0)
+    // and the low five bits of the 7-bit length (bits 3-7); a second bit
+    // byte for the length's high two bits (0); the bytes. Three messages,
+    // concatenated, each with a fresh bit state.
     assert_eq!(
         for_alice[0].1.bytes,
-        [2, 1, b'a', 2, 2, b'b', b'c', 2, 3, b'd', b'e', b'f']
+        [
+            0b0000_1010, // id 2, length 1
+            0,
+            b'a',
+            0b0001_0010, // id 2, length 2
+            0,
+            b'b',
+            b'c',
+            0b0001_1010, // id 2, length 3
+            0,
+            b'd',
+            b'e',
+            b'f'
+        ]
     );
-    // Each datagram: id 5, sequence number, u32.
-    assert_eq!(for_alice[1].1.bytes, [5, 0, 0, 9, 0, 0, 0]);
-    assert_eq!(for_alice[2].1.bytes, [5, 1, 0, 10, 0, 0, 0]);
+    // Each datagram: a bit byte holding the id 5 (1, 0, 1), the sequence
+    // number, the u32.
+    assert_eq!(for_alice[1].1.bytes, [0b101, 0, 0, 9, 0, 0, 0]);
+    assert_eq!(for_alice[2].1.bytes, [0b101, 1, 0, 10, 0, 0, 0]);
     assert!(
         server.take_packets().is_empty(),
         "nothing in a tick without messages"
@@ -896,12 +927,45 @@ fn response_status_shares_its_bit_byte_with_the_returns() {
     let server = ServerRuntime::new(&GAME);
     let player = server.connect_player();
     server.on_invoke(up::BUY, buy_handler(1));
-    // Request: id 1, call id 0x0102, item 3, count 4.
-    server.receive(&player, &[1, 0x02, 0x01, 3, 0, 4]);
+    // Request: a bit byte holding the 4-bit id 1, call id 0x0102, item 3,
+    // count 4.
+    server.receive(&player, &[0b0001, 0x02, 0x01, 3, 0, 4]);
     server.poll(Duration::ZERO);
     let out = server.take_outgoing();
-    // Response: id 0, call id, one bit byte (status 1, then `true`), u32 12.
-    assert_eq!(out, [(player, vec![0, 0x02, 0x01, 0b11, 12, 0, 0, 0])]);
+    // Response: one bit byte holding the 3-bit id 0 (bits 0-2), the status
+    // 1 (bit 3) and the returned `true` (bit 4); the call id; the u32 12.
+    assert_eq!(out, [(player, vec![0b0001_1000, 0x02, 0x01, 12, 0, 0, 0])]);
+}
+
+#[test]
+fn an_error_response_has_an_8_bit_length() {
+    let (mut net, player, client) = network();
+    net.server()
+        .on_invoke(up::BUY, |_, _, _| Err(InvokeError::Handler("no".into())));
+    let mut call = client.invoke_server(up::BUY, buy(1, 1));
+    net.step(); // the request reaches the server
+    let out = net.server().take_outgoing();
+    // A bit byte holding the 3-bit id 0, the status 0 (bit 3) and the low
+    // four bits of the error's 8-bit length (string(..255)) in bits 4-7;
+    // the call id 0; a second bit byte for the length's high four bits;
+    // the message's bytes.
+    let [(to, bytes)] = &out[..] else {
+        panic!("one response: {out:?}");
+    };
+    assert_eq!(to, &player);
+    let len = bytes.len() - 4;
+    assert!(len > 0 && len <= 255, "{bytes:?}");
+    assert_eq!(bytes[0], ((len as u8) & 0x0F) << 4);
+    assert_eq!(&bytes[1..3], [0, 0]);
+    assert_eq!(bytes[3], (len as u8) >> 4);
+    assert!(std::str::from_utf8(&bytes[4..]).is_ok());
+    client.receive(bytes);
+    client.poll(Duration::ZERO);
+    assert_eq!(
+        call.try_result().map(|r| r.err()),
+        Some(Some(InvokeError::Handler("no".into())))
+    );
+    assert_eq!(client.stats().rejected.total(), 0);
 }
 
 #[test]
@@ -911,21 +975,26 @@ fn a_bad_frame_is_dropped_whole_and_counted() {
     let log = Log::default();
     let seen = log.clone();
     server.connect(up::CHAT, move |_, p| seen.push(text_of(p)));
-    let good = [0, 2, b'h', b'i'];
+    // Chat "hi": a bit byte holding the 4-bit id 0 and the low four bits of
+    // the 7-bit length 2 (0, 1, 0, 0); a bit byte for its high three (0).
+    let good = [0b0010_0000, 0, b'h', b'i'];
 
-    // A good message, then an unknown id.
-    server.receive(&player, &[&good[..], &[200]].concat());
-    // A good message, then one whose string runs past the end.
-    server.receive(&player, &[&good[..], &[0, 60, b'x']].concat());
-    // A length above the string's range.
-    server.receive(&player, &[0, 65]);
+    // A good message, then an unknown id: 4 bits hold up to 15, and there
+    // are 9 messages.
+    server.receive(&player, &[&good[..], &[9]].concat());
+    // A good message, then one whose string runs past the end: length 60 =
+    // 0b011_1100, then one byte.
+    server.receive(&player, &[&good[..], &[0b1100_0000, 0b011, b'x']].concat());
+    // A length above the string's range: 65 = 0b100_0001 fits 7 bits, but
+    // not `..64`.
+    server.receive(&player, &[0b0001_0000, 0b100]);
     // An array claiming 2^32 - 1 elements in a few bytes: rejected before
-    // anything is allocated for them.
+    // anything is allocated for them. The id's bit byte, then the varint.
     server.receive(
         &player,
         &[up::BULK as u8, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 1, 2],
     );
-    // A request without its call id.
+    // A request without its call id: the id's bit byte, then one byte.
     server.receive(&player, &[up::BUY as u8, 1]);
     server.poll(Duration::ZERO);
     assert!(
@@ -942,6 +1011,7 @@ fn a_bad_frame_is_dropped_whole_and_counted() {
     let stranger = Player {
         id: 99,
         name: "Stranger".into(),
+        instance: None,
     };
     server.receive(&stranger, &good);
     assert_eq!(server.stats().rejected.unknown_sender, 1);
@@ -957,6 +1027,7 @@ fn datagrams_hold_exactly_one_unreliable_message() {
     let log = Log::default();
     let seen = log.clone();
     client.connect(down::GUST, move |p| seen.push(*p.downcast::<u8>().unwrap()));
+    // The id's bit byte (the 3-bit id, nothing else), then the u8.
     client.receive_packet(&Packet::unreliable(vec![down::GUST as u8, 7]));
     client.receive_packet(&Packet::unreliable(vec![down::GUST as u8, 8, 0]));
     client.receive_packet(&Packet::unreliable(vec![down::ANNOUNCE as u8, 0]));
@@ -1030,6 +1101,7 @@ fn ordered_unreliable_drops_stale_datagrams() {
         .filter(|(p, _)| *p == bob)
         .map(|(_, d)| d)
         .collect();
+    // The id's bit byte, then the sequence number.
     assert_eq!(
         to_bob[0].bytes[1..3],
         [0, 0],
@@ -1074,33 +1146,115 @@ fn ordered_unreliable_drops_stale_datagrams() {
     assert_eq!(moves.take(), [3]);
 }
 
-#[test]
-fn message_ids_widen_to_u16_past_256_messages() {
-    const MANY: MessageSpec = event("Many", decode_u8);
-    static WIDE_DOWN: [MessageSpec; 300] = [MANY; 300];
-    static WIDE: Protocol = Protocol {
-        name: "Wide",
+fn decode_flag_and_u8(r: &mut Reader<'_>) -> Result<Payload, DecodeError> {
+    Ok(Box::new((r.bool()?, r.u8()?)))
+}
+
+/// An event `(flag: boolean, n: u8)`.
+const FLAG: MessageSpec = event("Flag", decode_flag_and_u8);
+
+/// A protocol of `to_client.len()` server → client messages.
+const fn many(to_client: &'static [MessageSpec]) -> Protocol {
+    Protocol {
+        name: "Many",
         fingerprint: 1,
         to_server: &[],
-        to_client: &WIDE_DOWN,
-    };
-    let server = ServerRuntime::new(&WIDE);
-    let player = server.connect_player();
+        to_client,
+    }
+}
+
+#[test]
+fn message_ids_take_ceil_log2_bits_and_at_least_one() {
+    static ONE: [MessageSpec; 1] = [FLAG; 1];
+    static TWO: [MessageSpec; 2] = [FLAG; 2];
+    static THREE: [MessageSpec; 3] = [FLAG; 3];
+    static P256: [MessageSpec; 256] = [FLAG; 256];
+    static P257: [MessageSpec; 257] = [FLAG; 257];
+    static P300: [MessageSpec; 300] = [FLAG; 300];
+    static PROTOCOLS: [Protocol; 6] = [
+        many(&ONE),
+        many(&TWO),
+        many(&THREE),
+        many(&P256),
+        many(&P257),
+        many(&P300),
+    ];
+    // The last message of each, fired with (true, 42): the id's bits, then
+    // the flag in the next bit, then the byte.
+    let cases: [(u32, &[u8]); 6] = [
+        // 1 message: 1 bit (id 0); the flag is bit 1.
+        (1, &[0b10, 42]),
+        // 2: 1 bit (id 1); the flag is bit 1.
+        (1, &[0b11, 42]),
+        // 3: 2 bits (id 2 = 0, 1); the flag is bit 2.
+        (2, &[0b110, 42]),
+        // 256: 8 bits (id 255) fill the bit byte; the flag opens another.
+        (8, &[0xFF, 0b1, 42]),
+        // 257: 9 bits (id 256 = 0 x 8, 1): bit 8 opens a second bit byte,
+        // which the flag shares.
+        (9, &[0x00, 0b11, 42]),
+        // 300: 9 bits (id 299 = 0b1_0010_1011).
+        (9, &[0x2B, 0b11, 42]),
+    ];
+    for (protocol, (bits, expected)) in PROTOCOLS.iter().zip(cases) {
+        let count = protocol.to_client.len();
+        assert_eq!(
+            protocol.id_bits(Direction::ToClient),
+            bits,
+            "{count} messages"
+        );
+        let last = (count - 1) as u16;
+        let server = ServerRuntime::new(protocol);
+        let player = server.connect_player();
+        server
+            .fire_client(&player, last, |w| {
+                w.bool(true);
+                w.u8(42);
+                Ok(())
+            })
+            .unwrap();
+        let out = server.take_outgoing();
+        assert_eq!(out, [(player, expected.to_vec())], "{count} messages");
+
+        let client = ClientRuntime::new(protocol);
+        let log = Log::default();
+        let seen = log.clone();
+        client.connect(last, move |p| {
+            seen.push(*p.downcast::<(bool, u8)>().unwrap())
+        });
+        client.receive(expected);
+        client.poll(Duration::ZERO);
+        assert_eq!(log.take(), [(true, 42)], "{count} messages");
+        assert_eq!(client.stats().rejected.total(), 0);
+    }
+    // With no messages at all an id still takes a bit.
+    static NONE: Protocol = many(&[]);
+    assert_eq!(NONE.id_bits(Direction::ToClient), 1);
+    assert_eq!(NONE.id_bits(Direction::ToServer), 1);
+
+    // 257 messages: a 9-bit id above 256 names no message.
+    static P257_ONLY: Protocol = many(&P257);
+    let client = ClientRuntime::new(&P257_ONLY);
+    client.receive(&[0xFF, 0b1, 1, 42]);
+    assert_eq!(client.stats().rejected.unknown_message, 1);
+}
+
+#[test]
+fn a_broadcast_writes_what_a_single_send_writes() {
+    // Announce "hi": the body's 7-bit length shares the id's bit byte, so
+    // the body cannot be encoded apart from the header.
+    let expected = [0b0001_0010, 0, b'h', b'i'];
+    let server = ServerRuntime::new(&GAME);
+    let alice = server.connect_player();
+    let bob = server.connect_player();
     server
-        .fire_client(&player, 299, |w| {
-            w.u8(42);
-            Ok(())
-        })
+        .fire_client(&alice, down::ANNOUNCE, text("hi"))
         .unwrap();
-    let out = server.take_outgoing();
-    assert_eq!(out[0].1, [0x2B, 0x01, 42]);
-    let client = ClientRuntime::new(&WIDE);
-    let log = Log::default();
-    let seen = log.clone();
-    client.connect(299, move |p| seen.push(*p.downcast::<u8>().unwrap()));
-    client.receive(&out[0].1);
-    client.poll(Duration::ZERO);
-    assert_eq!(log.take(), [42]);
+    assert_eq!(server.take_outgoing(), [(alice.clone(), expected.to_vec())]);
+    server.fire_all_clients(down::ANNOUNCE, text("hi")).unwrap();
+    let mut out = server.take_outgoing();
+    out.sort_by_key(|(p, _)| p.id);
+    assert_eq!(out, [(alice, expected.to_vec()), (bob, expected.to_vec())]);
 }
 
 // ---------------------------------------------------------------------------
@@ -1300,8 +1454,10 @@ fn rate_limited_requests_are_refused_with_an_error() {
 #[test]
 fn a_response_nobody_awaits_is_dropped_and_counted() {
     let client = ClientRuntime::new(&GAME);
-    // A Buy response for call id 7, which was never made.
-    client.receive(&[down::BUY_RESPONSE as u8, 7, 0, 0b11, 1, 0, 0, 0]);
+    // A Buy response for call id 7, which was never made: a bit byte
+    // holding the 3-bit id 0, the status 1 (bit 3) and `true` (bit 4); the
+    // call id; the u32 1.
+    client.receive(&[0b0001_1000, 7, 0, 1, 0, 0, 0]);
     client.poll(Duration::ZERO);
     let stats = client.stats();
     assert_eq!(stats.unmatched_responses, 1);

@@ -15,9 +15,11 @@ use tether_runtime::types::{
 };
 use tether_runtime::wire::{
     check_float, check_int, decode_message, encode_message, read_array, read_map, read_option,
-    tag_bits, visible_to, write_array, write_map, write_option, Decode, DecodeError, Encode,
-    EncodeError, LenRange, Prefix, RangeError, Reader, Writer, MAX_ANY_DEPTH, ZERO_SIZE_CAP,
+    span_bits, tag_bits, visible_to, write_array, write_map, write_option, Decode, DecodeError,
+    Encode, EncodeError, LenRange, Prefix, RangeError, Reader, Writer, MAX_ANY_DEPTH,
+    ZERO_SIZE_CAP,
 };
+use tether_runtime::{Direction, MessageKind, MessageSpec, Payload, Protocol};
 
 // ---------------------------------------------------------------------------
 // A global allocator that records the largest allocation made by the current
@@ -264,6 +266,164 @@ fn bit_fields_are_lsb_first_and_cross_bit_bytes() {
     assert_eq!(written(|w| w.bits(0xFF, 3)), [0x07]);
 }
 
+/// Section 2 by the letter: a k-bit field as k single bits.
+fn bit_by_bit(w: &mut Writer, value: u64, count: u32) {
+    for i in 0..count {
+        w.bool((value >> i) & 1 == 1);
+    }
+}
+
+/// The low `count` bits of `value`.
+fn low_bits(value: u64, count: u32) -> u64 {
+    value & u64::MAX.checked_shr(64 - count).unwrap_or(0)
+}
+
+#[test]
+fn bits64_golden_fields() {
+    // 64 bits: the little-endian bytes.
+    assert_eq!(
+        written(|w| w.bits64(0x0123_4567_89AB_CDEF, 64)),
+        [0xEF, 0xCD, 0xAB, 0x89, 0x67, 0x45, 0x23, 0x01]
+    );
+    // After one bit, 64 ones take the rest of that byte, seven more, and one
+    // bit of a ninth.
+    let bytes = written(|w| {
+        w.bool(false);
+        w.bits64(u64::MAX, 64);
+    });
+    assert_eq!(
+        bytes,
+        [0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]
+    );
+    let mut r = Reader::new(&bytes);
+    assert_eq!(r.bool(), Ok(false));
+    assert_eq!(r.bits64(64), Ok(u64::MAX));
+    assert_eq!(r.finish(), Ok(()));
+    // 33 bits, past what `bits` holds.
+    assert_eq!(
+        written(|w| w.bits64(1 << 32 | 0xDEAD_BEEF, 33)),
+        [0xEF, 0xBE, 0xAD, 0xDE, 0x01]
+    );
+    // Only the low `count` bits are written; 0 bits write nothing.
+    assert_eq!(written(|w| w.bits64(u64::MAX, 3)), [0x07]);
+    assert_eq!(written(|w| w.bits64(u64::MAX, 0)), [] as [u8; 0]);
+    // `bits` is `bits64` on 32 bits and less.
+    assert_eq!(
+        written(|w| w.bits(0xDEAD_BEEF, 32)),
+        written(|w| w.bits64(0xDEAD_BEEF, 32))
+    );
+
+    // Interleaved with byte values: the fields fill the bit byte where it
+    // was opened, and a field that does not fit opens the next one at the
+    // end of the output.
+    let bytes = written(|w| {
+        w.bits64(0b101, 3); // byte 0, bits 0-2
+        w.u8(0xAA); // byte 1
+        w.bits64(0x3FF, 10); // byte 0, bits 3-7; then byte 2, bits 0-4
+        w.u16(0x1234); // bytes 3 and 4
+        w.bits64(1, 1); // byte 2, bit 5
+    });
+    assert_eq!(bytes, [0xFD, 0xAA, 0x3F, 0x34, 0x12]);
+    let mut r = Reader::new(&bytes);
+    assert_eq!(r.bits64(3), Ok(0b101));
+    assert_eq!(r.u8(), Ok(0xAA));
+    assert_eq!(r.bits64(10), Ok(0x3FF));
+    assert_eq!(r.u16(), Ok(0x1234));
+    assert_eq!(r.bits64(1), Ok(1));
+    assert_eq!(r.finish(), Ok(()));
+}
+
+#[test]
+fn bits64_reads_what_it_needs_and_no_more() {
+    // 0 bits read no byte.
+    let mut r = Reader::new(&[]);
+    assert_eq!(r.bits64(0), Ok(0));
+    assert_eq!(r.finish(), Ok(()));
+    // A field running past the end is a decode error.
+    assert_eq!(
+        Reader::new(&[0xFF; 7]).bits64(57),
+        Err(DecodeError::UnexpectedEnd {
+            needed: 1,
+            remaining: 0
+        })
+    );
+    let mut r = Reader::new(&[0xFF; 8]);
+    assert_eq!(r.bits64(57), Ok(low_bits(u64::MAX, 57)));
+    // The last bit byte is open: 7 bits left in it, then the input ends.
+    assert_eq!(r.bits64(7), Ok(0x7F));
+    assert!(r.is_empty());
+    assert!(r.bits64(1).is_err());
+}
+
+#[test]
+fn bits64_fields_of_every_width_cross_bit_bytes() {
+    let value = 0xA5C3_96F0_1E2D_4B78u64;
+    for count in 1..=64u32 {
+        for before in 0..8u32 {
+            // `before` bits, a byte, the field, a byte, a closing bit.
+            let write = |w: &mut Writer, field: &dyn Fn(&mut Writer)| {
+                for i in 0..before {
+                    w.bool(i % 2 == 0);
+                }
+                w.u8(0x11);
+                field(w);
+                w.u8(0x22);
+                w.bool(true);
+            };
+            let bytes = written(|w| write(w, &|w| w.bits64(value, count)));
+            let expected = written(|w| write(w, &|w| bit_by_bit(w, value, count)));
+            assert_eq!(bytes, expected, "{count} bits after {before}");
+            let bits = (before + count + 1) as usize;
+            assert_eq!(
+                bytes.len(),
+                2 + bits.div_ceil(8),
+                "{count} bits after {before}"
+            );
+
+            let mut r = Reader::new(&bytes);
+            for i in 0..before {
+                assert_eq!(r.bool(), Ok(i % 2 == 0));
+            }
+            assert_eq!(r.u8(), Ok(0x11));
+            assert_eq!(
+                r.bits64(count),
+                Ok(low_bits(value, count)),
+                "{count} bits after {before}"
+            );
+            assert_eq!(r.u8(), Ok(0x22));
+            assert_eq!(r.bool(), Ok(true));
+            assert_eq!(r.finish(), Ok(()));
+        }
+    }
+}
+
+#[test]
+fn golden_packed_integers() {
+    // Section 4.1: an integer whose declared range spans fewer bits than its
+    // kind's width is `value - min` in a field of the span's bit length,
+    // as generated code writes it.
+    // `u16(1..999)` holding 500: 499 = 0b1_1111_0011 in 10 bits.
+    assert_eq!(written(|w| w.bits64(500 - 1, 10)), [0xF3, 0x01]);
+    // `i32(-5..5)`: 4 bits; -5 is 0, 5 is 10.
+    assert_eq!(written(|w| w.bits64((-5i64 + 5) as u64, 4)), [0x00]);
+    assert_eq!(written(|w| w.bits64((5i64 + 5) as u64, 4)), [0x0A]);
+    // `{ hp: u8(0..100), alive: boolean }` with hp 100, alive: one byte,
+    // 100 | 1 << 7.
+    let bytes = written(|w| {
+        w.bits64(100, 7);
+        w.bool(true);
+    });
+    assert_eq!(bytes, [0xE4]);
+    let mut r = Reader::new(&bytes);
+    assert_eq!(r.bits64(7), Ok(100));
+    assert_eq!(r.bool(), Ok(true));
+    assert_eq!(r.finish(), Ok(()));
+    assert_eq!(check_int(100, Some(0), Some(100)), Ok(()));
+    // A 7-bit field holds up to 127: the decoder's range check is what
+    // rejects 101 to 127.
+    assert!(check_int(i128::from(0x7Fu8), Some(0), Some(100)).is_err());
+}
+
 #[test]
 fn each_message_starts_a_fresh_bit_state() {
     let mut w = Writer::new();
@@ -333,33 +493,107 @@ fn prefix_of(len: usize, range: LenRange) -> Vec<u8> {
 
 #[test]
 fn prefix_width_follows_the_range() {
-    assert_eq!(LenRange::exact(8).prefix(), Prefix::None);
-    assert_eq!(LenRange::up_to(255).prefix(), Prefix::U8);
-    assert_eq!(LenRange::new(1, Some(256)).prefix(), Prefix::U8);
-    assert_eq!(LenRange::up_to(256).prefix(), Prefix::U16);
-    assert_eq!(LenRange::up_to(0xFFFF).prefix(), Prefix::U16);
-    assert_eq!(LenRange::up_to(0x1_0000).prefix(), Prefix::U32);
-    assert_eq!(LenRange::up_to(u32::MAX).prefix(), Prefix::U32);
+    assert_eq!(LenRange::exact(8).prefix(), Prefix::Bits(0));
+    assert_eq!(LenRange::up_to(1).prefix(), Prefix::Bits(1));
+    assert_eq!(LenRange::up_to(4).prefix(), Prefix::Bits(3));
+    assert_eq!(LenRange::up_to(255).prefix(), Prefix::Bits(8));
+    assert_eq!(LenRange::new(1, Some(256)).prefix(), Prefix::Bits(8));
+    assert_eq!(LenRange::up_to(256).prefix(), Prefix::Bits(9));
+    assert_eq!(LenRange::up_to(0xFFFF).prefix(), Prefix::Bits(16));
+    assert_eq!(LenRange::up_to(0x1_0000).prefix(), Prefix::Bits(17));
+    assert_eq!(LenRange::up_to(u32::MAX).prefix(), Prefix::Bits(32));
+    assert_eq!(LenRange::new(2, Some(20)).prefix(), Prefix::Bits(5));
+    assert_eq!(LenRange::up_to(64).prefix(), Prefix::Bits(7));
+    assert_eq!(
+        LenRange::new(u32::MAX, Some(u32::MAX)).prefix(),
+        Prefix::Bits(0)
+    );
     assert_eq!(LenRange::UNBOUNDED.prefix(), Prefix::Varint);
     assert_eq!(LenRange::new(7, None).prefix(), Prefix::Varint);
+    // The width is the bit length of the span.
+    for (span, bits) in [
+        (0, 0),
+        (1, 1),
+        (2, 2),
+        (3, 2),
+        (4, 3),
+        (8, 4),
+        (18, 5),
+        (64, 7),
+        (255, 8),
+        (256, 9),
+        (u64::from(u32::MAX), 32),
+        (u64::MAX, 64),
+    ] {
+        assert_eq!(span_bits(span), bits, "span {span}");
+    }
 }
 
 #[test]
 fn golden_length_prefixes() {
-    // 0 bytes.
+    // No field: max == min.
     assert_eq!(prefix_of(8, LenRange::exact(8)), [] as [u8; 0]);
-    // 1 byte: len - min.
+    // A bounded range: `len - min` as a field of the span's bit length, in
+    // bit bytes, least significant bit first.
+    // `..64`: 7 bits holding 2.
     assert_eq!(prefix_of(2, LenRange::up_to(64)), [0x02]);
+    // `2..10`: span 8, 4 bits holding 1.
     assert_eq!(prefix_of(3, LenRange::new(2, Some(10))), [0x01]);
+    // `..1`: 1 bit.
+    assert_eq!(prefix_of(1, LenRange::up_to(1)), [0x01]);
+    // `..255`: 8 bits, one whole bit byte.
     assert_eq!(prefix_of(255, LenRange::up_to(255)), [0xFF]);
-    // 2 bytes.
+    // `..256`: 9 bits, so a second bit byte holds bit 8.
+    assert_eq!(prefix_of(255, LenRange::up_to(256)), [0xFF, 0x00]);
+    assert_eq!(prefix_of(256, LenRange::up_to(256)), [0x00, 0x01]);
+    // `10..1000`: span 990, 10 bits holding 290 = 0b1_0010_0010.
     assert_eq!(prefix_of(300, LenRange::new(10, Some(1000))), [0x22, 0x01]);
+    // `..65535`: 16 bits.
     assert_eq!(prefix_of(0xFFFF, LenRange::up_to(0xFFFF)), [0xFF, 0xFF]);
-    // 4 bytes.
+    // `..65536`: 17 bits, three bit bytes.
     assert_eq!(
         prefix_of(0x1_0000, LenRange::up_to(0x1_0000)),
-        [0x00, 0x00, 0x01, 0x00]
+        [0x00, 0x00, 0x01]
     );
+    // `..2^32 - 1`: 32 bits.
+    assert_eq!(
+        prefix_of(u32::MAX as usize, LenRange::up_to(u32::MAX)),
+        [0xFF, 0xFF, 0xFF, 0xFF]
+    );
+
+    // The prefix is bits of the message's bit stream: it fills the open
+    // bit byte, wherever that sits. A flag, then a 7-bit length 2: one byte,
+    // 1 | 2 << 1.
+    let bytes = written(|w| {
+        w.bool(true);
+        assert_eq!(w.len(2, LenRange::up_to(64)), Ok(()));
+    });
+    assert_eq!(bytes, [0x05]);
+    // A flag, a byte, then a 3-bit length 3 (range `..4`): the length goes
+    // into the bit byte before the byte, 1 | 3 << 1.
+    let bytes = written(|w| {
+        w.bool(true);
+        w.u8(0xAA);
+        assert_eq!(w.len(3, LenRange::up_to(4)), Ok(()));
+    });
+    assert_eq!(bytes, [0x07, 0xAA]);
+    // Six flags, a byte, then a 7-bit length 64 = 0b100_0000: its low two
+    // bits (0, 0) end the first bit byte, the high five (0b10000) open a
+    // new one after the byte.
+    let bytes = written(|w| {
+        for _ in 0..6 {
+            w.bool(true);
+        }
+        w.u8(0x2A);
+        assert_eq!(w.len(64, LenRange::up_to(64)), Ok(()));
+    });
+    assert_eq!(bytes, [0x3F, 0x2A, 0x10]);
+    let mut r = Reader::new(&bytes);
+    assert_eq!(r.bits(6), Ok(0x3F));
+    assert_eq!(r.u8(), Ok(0x2A));
+    assert_eq!(r.len(LenRange::up_to(64), 0), Ok(64));
+    assert_eq!(r.finish(), Ok(()));
+
     // Varint.
     let varint = |len| prefix_of(len, LenRange::UNBOUNDED);
     assert_eq!(varint(0), [0x00]);
@@ -392,9 +626,21 @@ fn golden_varints_read_back() {
 
 #[test]
 fn golden_strings_and_buffers() {
-    // The examples of section 3.
+    // The examples of section 3. `string(..64)`: a 7-bit length (a bit byte
+    // holding 2), then the bytes.
     let bytes = written(|w| w.string("hi", LenRange::up_to(64)).expect("in range"));
     assert_eq!(bytes, [0x02, 0x68, 0x69]);
+    // Two `string(..8)`: their 4-bit lengths share one bit byte, 2 | 1 << 4,
+    // which sits before the first string's bytes.
+    let bytes = written(|w| {
+        w.string("ab", LenRange::up_to(8)).expect("in range");
+        w.string("c", LenRange::up_to(8)).expect("in range");
+    });
+    assert_eq!(bytes, [0x12, b'a', b'b', b'c']);
+    let mut r = Reader::new(&bytes);
+    assert_eq!(r.string(LenRange::up_to(8)).as_deref(), Ok("ab"));
+    assert_eq!(r.string(LenRange::up_to(8)).as_deref(), Ok("c"));
+    assert_eq!(r.finish(), Ok(()));
     let bytes = written(|w| w.string("abcdefgh", LenRange::exact(8)).expect("in range"));
     assert_eq!(bytes, b"abcdefgh");
     let long = "x".repeat(300);
@@ -403,14 +649,21 @@ fn golden_strings_and_buffers() {
     assert_eq!(bytes.len(), 302);
     let bytes = written(|w| w.buffer(&[0, 255], LenRange::UNBOUNDED).expect("in range"));
     assert_eq!(bytes, [0x02, 0x00, 0xFF]);
-    // Strings are UTF-8 bytes, counted in bytes.
+    // Strings are UTF-8 bytes, counted in bytes (a 2-bit length here).
     let bytes = written(|w| w.string("é", LenRange::up_to(2)).expect("in range"));
     assert_eq!(bytes, [0x02, 0xC3, 0xA9]);
+    // `buffer(4)`: no length at all.
+    let bytes = written(|w| {
+        w.buffer(&[1, 2, 3, 4], LenRange::exact(4))
+            .expect("in range")
+    });
+    assert_eq!(bytes, [1, 2, 3, 4]);
 }
 
 #[test]
 fn golden_arrays_maps_and_optionals() {
-    // `{u8}(2..10)` holding {7, 8, 9}: the example of section 3.
+    // `{u8}(2..10)` holding {7, 8, 9}: the example of section 3, a 4-bit
+    // count (span 8) holding 1.
     let bytes = written(|w| {
         let result = write_array(w, &[7u8, 8, 9], LenRange::new(2, Some(10)), |w, v| {
             w.u8(*v);
@@ -427,6 +680,22 @@ fn golden_arrays_maps_and_optionals() {
         assert_eq!(result, Ok(()));
     });
     assert_eq!(bytes, [0xFF, 0x03]);
+
+    // `{boolean}(..4)` holding {true, false, true}: a 3-bit count 3 (1, 1,
+    // 0), then the three bits (1, 0, 1): all in one byte, 0b101_011.
+    let bytes = written(|w| {
+        let result = write_array(w, &[true, false, true], LenRange::up_to(4), |w, v| {
+            v.encode(w)
+        });
+        assert_eq!(result, Ok(()));
+    });
+    assert_eq!(bytes, [0x2B]);
+    let mut r = Reader::new(&bytes);
+    assert_eq!(
+        read_array(&mut r, LenRange::up_to(4), 1, bool::decode),
+        Ok(vec![true, false, true])
+    );
+    assert_eq!(r.finish(), Ok(()));
 
     // `{[u8]: boolean}` with one entry.
     let map = HashMap::from([(5u8, true)]);
@@ -449,11 +718,13 @@ fn golden_arrays_maps_and_optionals() {
     assert_eq!(encoded(&Some(Some(true))), [0x07]);
     assert_eq!(encoded(&Some(None::<bool>)), [0x01]);
     assert_eq!(encoded(&None::<Option<bool>>), [0x00]);
+    // `string(..8)?`: the flag and the 4-bit length 3 share a bit byte,
+    // 1 | 3 << 1.
     let bytes = written(|w| {
         let result = write_option(w, Some("hey"), |w, s| w.string(s, LenRange::up_to(8)));
         assert_eq!(result, Ok(()));
     });
-    assert_eq!(bytes, [0x01, 0x03, b'h', b'e', b'y']);
+    assert_eq!(bytes, [0x07, b'h', b'e', b'y']);
 }
 
 #[test]
@@ -469,9 +740,12 @@ fn golden_record_like_sequence() {
             Ok(())
         );
     });
+    // The id; a bit byte opened by the 5-bit length 2 (span 16), which then
+    // takes `alive` (bit 5) and the flag of `hp` (bit 6): 0b0110_0010; the
+    // name; the f32; the varint count and the element.
     assert_eq!(
         bytes,
-        [0x02, 0x01, 0x02, b'a', b'b', 0x03, 0x00, 0x00, 0x80, 0x3F, 0x01, 0x09]
+        [0x02, 0x01, 0x62, b'a', b'b', 0x00, 0x00, 0x80, 0x3F, 0x01, 0x09]
     );
 
     let mut r = Reader::new(&bytes);
@@ -486,24 +760,53 @@ fn golden_record_like_sequence() {
     assert_eq!(r.finish(), Ok(()));
 }
 
+fn decode_nothing(_: &mut Reader<'_>) -> Result<Payload, DecodeError> {
+    Ok(Box::new(()))
+}
+
+/// The protocol of section 8: `Hit` is the only server → client message.
+static HIT_ONLY: Protocol = Protocol {
+    name: "Section 8",
+    fingerprint: 8,
+    to_server: &[],
+    to_client: &[MessageSpec {
+        name: "Hit",
+        kind: MessageKind::Event {
+            unreliable: false,
+            ordered: false,
+            rate: None,
+        },
+        decode: decode_nothing,
+    }],
+};
+
 /// Section 8: `Hit(513, true, Point, "hi")`.
 #[test]
 fn worked_example_of_section_8() {
+    // One message: an id of max(1, ceil(log2 1)) = 1 bit.
+    let id_bits = HIT_ONLY.id_bits(Direction::ToClient);
+    assert_eq!(id_bits, 1);
     let mut w = Writer::new();
     w.start_message();
-    w.u8(0); // message id
-    w.u16(513); // target
-    w.bool(true); // critical
-    w.tag(2, 3); // shape = Point (Circle, Box, Point)
+    w.bits(0, id_bits); // message id 0: opens bit byte 0, bit 0
+    w.u16(513); // target: bytes 1 and 2
+    w.bool(true); // critical: bit 1
+    w.tag(2, 3); // shape = Point (Circle, Box, Point): bits 2-3 (0, 1)
+                 // tag: present, bit 4; then the length 2 in 4 bits (span 8), 0, 1, 0, 0:
+                 // bits 5-7 of byte 0 take 0, 1, 0 and the last 0 opens a second bit byte
+                 // after the u16; then "hi".
     let tag = write_option(&mut w, Some("hi"), |w, s| w.string(s, LenRange::up_to(8)));
     assert_eq!(tag, Ok(()));
-    assert_eq!(w.as_bytes(), [0x00, 0x01, 0x02, 0x0D, 0x02, 0x68, 0x69]);
+    // Byte 0: 0b0101_1010.
+    assert_eq!(w.as_bytes(), [0x5A, 0x01, 0x02, 0x00, 0x68, 0x69]);
+    // 4 bytes and 1 + 1 + 2 + 1 + 4 = 9 bits: 4 + ceil(9 / 8) = 6 bytes.
+    assert_eq!(w.as_bytes().len(), 4 + 9usize.div_ceil(8));
     assert!(w.instances().is_empty());
 
     let bytes = w.as_bytes().to_vec();
     let mut r = Reader::new(&bytes);
     r.start_message();
-    assert_eq!(r.u8(), Ok(0));
+    assert_eq!(r.bits(id_bits), Ok(0));
     assert_eq!(r.u16(), Ok(513));
     assert_eq!(r.bool(), Ok(true));
     assert_eq!(r.tag(3, "Shape"), Ok(2));
@@ -559,6 +862,8 @@ fn golden_udim_brickcolor_datetime() {
 
 #[test]
 fn golden_sequences() {
+    // The keypoint count is a 5-bit field (range 2..20, span 18) holding
+    // count - 2, in a bit byte before the keypoints.
     let seq = NumberSequence {
         keypoints: vec![
             NumberSequenceKeypoint::new(0.0, 1.0, 0.0),
@@ -583,6 +888,26 @@ fn golden_sequences() {
     ]));
     assert_eq!(encoded(&seq), expected);
     assert_eq!(expected.len(), 1 + 16 * 3);
+
+    // The count shares its bit byte: three flags, then 20 keypoints (18 =
+    // 0b10010) fill exactly one byte, 0b10010_111.
+    let seq = NumberSequence {
+        keypoints: (0..20)
+            .map(|i| NumberSequenceKeypoint::new(i as f32 / 19.0, 0.0, 0.0))
+            .collect(),
+    };
+    let bytes = written(|w| {
+        for _ in 0..3 {
+            w.bool(true);
+        }
+        assert_eq!(seq.encode(w), Ok(()));
+    });
+    assert_eq!(bytes[0], 0x97);
+    assert_eq!(bytes.len(), 1 + 20 * 12);
+    let mut r = Reader::new(&bytes);
+    assert_eq!(r.bits(3), Ok(0b111));
+    assert_eq!(NumberSequence::decode(&mut r), Ok(seq));
+    assert_eq!(r.finish(), Ok(()));
 }
 
 #[test]
@@ -1147,6 +1472,7 @@ fn four_billion_elements_fail_without_allocating() {
     ));
     assert!(largest < 4096, "allocated {largest} bytes");
 
+    // A 32-bit length field (range `..2^32 - 1`) holding 2^32 - 1.
     let u32_prefix = [0xFF, 0xFF, 0xFF, 0xFF, 0x00];
     let (result, largest) = largest_allocation(|| {
         let mut r = Reader::new(&u32_prefix);
@@ -1203,19 +1529,62 @@ fn lengths_outside_their_range_are_rejected() {
             max: None
         })
     );
-    // A keypoint count above 20 (a `u8` above 18).
+    // A bit field can hold more than its range: a 7-bit length up to 127
+    // for `..64`, 3 bits up to 7 for `..4`, 2 bits up to 3 (a length of 5)
+    // for `2..4`.
     assert_eq!(
-        decoded::<NumberSequence>(&[19]),
+        Reader::new(&[0x7F]).string(LenRange::up_to(64)),
         Err(DecodeError::LengthOutOfRange {
-            len: 21,
-            min: 2,
-            max: Some(20)
+            len: 127,
+            min: 0,
+            max: Some(64)
         })
     );
     assert_eq!(
+        Reader::new(&[0x41]).string(LenRange::up_to(64)),
+        Err(DecodeError::LengthOutOfRange {
+            len: 65,
+            min: 0,
+            max: Some(64)
+        })
+    );
+    assert_eq!(
+        read_array(
+            &mut Reader::new(&[0x05]),
+            LenRange::up_to(4),
+            1,
+            bool::decode
+        ),
+        Err(DecodeError::LengthOutOfRange {
+            len: 5,
+            min: 0,
+            max: Some(4)
+        })
+    );
+    assert_eq!(
+        Reader::new(&[0x03, 1, 2, 3, 4, 5]).buffer(LenRange::new(2, Some(4))),
+        Err(DecodeError::LengthOutOfRange {
+            len: 5,
+            min: 2,
+            max: Some(4)
+        })
+    );
+    // A keypoint count above 20: a 5-bit field above 18. It is the low 5
+    // bits of its bit byte; the high three are not the count's.
+    for byte in [19, 0xF3] {
+        assert_eq!(
+            decoded::<NumberSequence>(&[byte]),
+            Err(DecodeError::LengthOutOfRange {
+                len: 21,
+                min: 2,
+                max: Some(20)
+            })
+        );
+    }
+    assert_eq!(
         decoded::<ColorSequence>(&[255]),
         Err(DecodeError::LengthOutOfRange {
-            len: 257,
+            len: 31 + 2,
             min: 2,
             max: Some(20)
         })
@@ -1667,6 +2036,7 @@ enum Op {
     Start,
     Bool(bool),
     Bits(u32, u32),
+    Bits64(u64, u32),
     U8(u8),
     U16(u16),
     U32(u32),
@@ -1697,6 +2067,7 @@ fn op() -> impl Strategy<Value = Op> {
         any::<bool>().prop_map(Op::Bool),
         (any::<u32>(), 0u32..=32)
             .prop_map(|(v, n)| Op::Bits(if n == 32 { v } else { v & ((1 << n) - 1) }, n)),
+        (any::<u64>(), 0u32..=64).prop_map(|(v, n)| Op::Bits64(low_bits(v, n), n)),
         any::<u8>().prop_map(Op::U8),
         any::<u16>().prop_map(Op::U16),
         any::<u32>().prop_map(Op::U32),
@@ -1724,6 +2095,7 @@ fn write_op(w: &mut Writer, op: &Op) -> Result<(), EncodeError> {
         Op::Start => w.start_message(),
         Op::Bool(v) => w.bool(*v),
         Op::Bits(v, n) => w.bits(*v, *n),
+        Op::Bits64(v, n) => w.bits64(*v, *n),
         Op::U8(v) => w.u8(*v),
         Op::U16(v) => w.u16(*v),
         Op::U32(v) => w.u32(*v),
@@ -1750,6 +2122,7 @@ fn read_op(r: &mut Reader<'_>, op: &Op) -> Result<bool, DecodeError> {
         }
         Op::Bool(v) => r.bool()? == *v,
         Op::Bits(v, n) => r.bits(*n)? == *v,
+        Op::Bits64(v, n) => r.bits64(*n)? == *v,
         Op::U8(v) => r.u8()? == *v,
         Op::U16(v) => r.u16()? == *v,
         Op::U32(v) => r.u32()? == *v,
@@ -1768,20 +2141,19 @@ fn read_op(r: &mut Reader<'_>, op: &Op) -> Result<bool, DecodeError> {
 
 /// Bytes and bits an op writes.
 fn op_size(op: &Op) -> (usize, usize) {
+    // (bytes, bits) of a length prefix.
     let prefix = |len: usize, range: &LenRange| match range.prefix() {
-        Prefix::None => 0,
-        Prefix::U8 => 1,
-        Prefix::U16 => 2,
-        Prefix::U32 => 4,
+        Prefix::Bits(bits) => (0, bits as usize),
         Prefix::Varint => {
             let value = len as u64 - u64::from(range.min);
-            (1..=5).find(|n| value < 1 << (7 * n)).unwrap_or(5)
+            ((1..=5).find(|n| value < 1 << (7 * n)).unwrap_or(5), 0)
         }
     };
+    let sized = |(bytes, bits): (usize, usize), content: usize| (bytes + content, bits);
     match op {
         Op::Start => (0, 0),
         Op::Bool(_) => (0, 1),
-        Op::Bits(_, n) => (0, *n as usize),
+        Op::Bits(_, n) | Op::Bits64(_, n) => (0, *n as usize),
         Op::U8(_) | Op::I8(_) => (1, 0),
         Op::U16(_) | Op::I16(_) => (2, 0),
         Op::U32(_) | Op::I32(_) | Op::F32(_) => (4, 0),
@@ -1790,8 +2162,8 @@ fn op_size(op: &Op) -> (usize, usize) {
             (1..=5).find(|n| u64::from(*v) < 1 << (7 * n)).unwrap_or(5),
             0,
         ),
-        Op::Str(s, range) => (prefix(s.len(), range) + s.len(), 0),
-        Op::Buf(b, range) => (prefix(b.len(), range) + b.len(), 0),
+        Op::Str(s, range) => sized(prefix(s.len(), range), s.len()),
+        Op::Buf(b, range) => sized(prefix(b.len(), range), b.len()),
     }
 }
 
@@ -1801,6 +2173,7 @@ enum ReadOp {
     Start,
     Bool,
     Bits(u32),
+    Bits64(u32),
     Tag(u32),
     U8,
     U16,
@@ -1842,6 +2215,7 @@ fn read_op_strategy() -> impl Strategy<Value = ReadOp> {
         Just(ReadOp::Start),
         Just(ReadOp::Bool),
         (0u32..=32).prop_map(ReadOp::Bits),
+        (0u32..=64).prop_map(ReadOp::Bits64),
         any::<u32>().prop_map(ReadOp::Tag),
         Just(ReadOp::U8),
         Just(ReadOp::U16),
@@ -1880,6 +2254,9 @@ fn hostile_read(r: &mut Reader<'_>, op: &ReadOp) -> Result<(), DecodeError> {
         }
         ReadOp::Bits(n) => {
             let _ = r.bits(*n)?;
+        }
+        ReadOp::Bits64(n) => {
+            let _ = r.bits64(*n)?;
         }
         ReadOp::Tag(n) => {
             let _ = r.tag(*n, "enum")?;
@@ -2197,6 +2574,72 @@ proptest! {
         let mut input = vec![tag];
         input.extend(bytes);
         let _ = decoded::<Value>(&input);
+    }
+}
+
+/// A bit field or a byte value, for `bits64_fields_interleaved_with_bytes`.
+#[derive(Debug, Clone)]
+enum Piece {
+    Field(u64, u32),
+    Byte(u8),
+}
+
+fn piece() -> impl Strategy<Value = Piece> {
+    prop_oneof![
+        (any::<u64>(), 0u32..=64).prop_map(|(v, n)| Piece::Field(low_bits(v, n), n)),
+        (any::<u64>(), 0u32..=9).prop_map(|(v, n)| Piece::Field(low_bits(v, n), n)),
+        any::<u8>().prop_map(Piece::Byte),
+    ]
+}
+
+proptest! {
+    /// Any interleaving of `bits64` fields and bytes writes what section 2
+    /// writes one bit at a time, takes `B + ceil(b / 8)` bytes, and reads
+    /// back field by field.
+    #[test]
+    fn bits64_fields_interleaved_with_bytes(pieces in vec(piece(), 0..40)) {
+        let mut fast = Writer::new();
+        let mut slow = Writer::new();
+        for piece in &pieces {
+            match *piece {
+                Piece::Field(v, n) => {
+                    fast.bits64(v, n);
+                    bit_by_bit(&mut slow, v, n);
+                }
+                Piece::Byte(b) => {
+                    fast.u8(b);
+                    slow.u8(b);
+                }
+            }
+        }
+        prop_assert_eq!(fast.as_bytes(), slow.as_bytes());
+        let (bytes, bits) = pieces.iter().fold((0, 0), |(bytes, bits), piece| match piece {
+            Piece::Field(_, n) => (bytes, bits + *n as usize),
+            Piece::Byte(_) => (bytes + 1, bits),
+        });
+        prop_assert_eq!(fast.as_bytes().len(), bytes + bits.div_ceil(8));
+
+        let mut r = Reader::new(fast.as_bytes());
+        for piece in &pieces {
+            match *piece {
+                Piece::Field(v, n) => prop_assert_eq!(r.bits64(n), Ok(v)),
+                Piece::Byte(b) => prop_assert_eq!(r.u8(), Ok(b)),
+            }
+        }
+        prop_assert_eq!(r.finish(), Ok(()));
+        // Read back one bit at a time too.
+        let mut r = Reader::new(fast.as_bytes());
+        for piece in &pieces {
+            match *piece {
+                Piece::Field(v, n) => {
+                    for i in 0..n {
+                        prop_assert_eq!(r.bool(), Ok((v >> i) & 1 == 1));
+                    }
+                }
+                Piece::Byte(b) => prop_assert_eq!(r.u8(), Ok(b)),
+            }
+        }
+        prop_assert!(r.is_empty());
     }
 }
 

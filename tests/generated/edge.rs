@@ -120,7 +120,7 @@ impl ::tether_runtime::wire::Decode for Forest {
                         0,
                         ::core::option::Option::Some(4),
                     ),
-                    16,
+                    11,
                     |__r| __r.string(::tether_runtime::wire::LenRange::UNBOUNDED),
                     |__r| <Forest as ::tether_runtime::wire::Decode>::decode(__r),
                 )?,
@@ -188,7 +188,7 @@ impl ::tether_runtime::wire::Decode for Node {
                     0,
                     ::core::option::Option::Some(8),
                 ),
-                17,
+                13,
                 |__r| <Node as ::tether_runtime::wire::Decode>::decode(__r),
             )?,
         })
@@ -233,7 +233,11 @@ impl ::tether_runtime::wire::Encode for Expr {
                     ::core::option::Option::Some(-100i128),
                     ::core::option::Option::Some(100i128),
                 )?;
-                __w.i32(*value);
+                __w.bits64(
+                    (*value as ::core::primitive::i128 + 100i128)
+                        as ::core::primitive::u64,
+                    8,
+                );
             }
             Self::Add { left, right } => {
                 __w.bits(1, 2);
@@ -258,13 +262,15 @@ impl ::tether_runtime::wire::Decode for Expr {
                 0 => {
                     Self::Lit {
                         value: {
-                            let __n0 = __r.i32()?;
+                            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                                ::core::primitive::u64,
+                            >>::from(__r.bits64(8)?) - 100i128;
                             ::tether_runtime::wire::check_int(
-                                __n0 as i128,
+                                __n0,
                                 ::core::option::Option::Some(-100i128),
                                 ::core::option::Option::Some(100i128),
                             )?;
-                            __n0
+                            __n0 as ::core::primitive::i32
                         },
                     }
                 }
@@ -1634,7 +1640,12 @@ mod __tether {
             ::core::option::Option::Some(0i128),
             ::core::option::Option::Some(3i128),
         )?;
-        __w.u8(*__ret);
+        __w.bits64(
+            <::core::primitive::u64 as ::core::convert::From<
+                ::core::primitive::u8,
+            >>::from(*__ret),
+            2,
+        );
         ::core::result::Result::Ok(())
     }
 
@@ -1646,13 +1657,15 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = __r.u8()?;
+            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                ::core::primitive::u64,
+            >>::from(__r.bits64(2)?);
             ::tether_runtime::wire::check_int(
-                __n0 as i128,
+                __n0,
                 ::core::option::Option::Some(0i128),
                 ::core::option::Option::Some(3i128),
             )?;
-            __n0
+            __n0 as ::core::primitive::u8
         };
         ::core::result::Result::Ok(::std::boxed::Box::new(__a0))
     }
@@ -1764,7 +1777,10 @@ mod __tether {
     > {
         let __a0 = if __r.bool()? {
             ::core::option::Option::map(
-                __r.required_instance()?,
+                __r
+                    .required_instance_of(
+                        <super::roblox_classes::Model as ::tether_runtime::types::Class>::NAME,
+                    )?,
                 ::tether_runtime::types::Ref::<super::roblox_classes::Model>::new,
             )
         } else {
@@ -1919,7 +1935,7 @@ mod __tether {
         let __a0 = ::tether_runtime::wire::read_map(
             __r,
             ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(9)),
-            12,
+            7,
             |__r| <super::Big as ::tether_runtime::wire::Decode>::decode(__r),
             |__r| ::tether_runtime::wire::read_map(
                 __r,
@@ -1927,7 +1943,7 @@ mod __tether {
                     0,
                     ::core::option::Option::Some(4),
                 ),
-                72,
+                68,
                 |__r| {
                     __r
                         .string(
@@ -2004,7 +2020,7 @@ mod __tether {
         let __a1 = ::tether_runtime::wire::read_array(
             __r,
             ::tether_runtime::wire::LenRange::new(1, ::core::option::Option::Some(4)),
-            8,
+            5,
             |__r| {
                 __r
                     .string(
@@ -2094,12 +2110,18 @@ mod __tether {
             __r,
         )?;
         let __a4 = ::core::option::Option::map(
-            __r.required_instance()?,
+            __r
+                .required_instance_of(
+                    <super::roblox_classes::Part as ::tether_runtime::types::Class>::NAME,
+                )?,
             ::tether_runtime::types::Ref::<super::roblox_classes::Part>::new,
         );
         let __a5 = if __r.bool()? {
             ::core::option::Option::map(
-                __r.required_instance()?,
+                __r
+                    .required_instance_of(
+                        <super::roblox_classes::Model as ::tether_runtime::types::Class>::NAME,
+                    )?,
                 ::tether_runtime::types::Ref::<super::roblox_classes::Model>::new,
             )
         } else {

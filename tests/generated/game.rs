@@ -63,7 +63,7 @@ impl ::tether_runtime::wire::Decode for Loadout {
                     0,
                     ::core::option::Option::Some(3),
                 ),
-                16,
+                13,
                 |__r| {
                     __r
                         .string(
@@ -218,7 +218,10 @@ impl ::tether_runtime::wire::Encode for Session {
             ::core::option::Option::Some(-5i128),
             ::core::option::Option::Some(5i128),
         )?;
-        __w.i16(self.offset);
+        __w.bits64(
+            (self.offset as ::core::primitive::i128 + 5i128) as ::core::primitive::u64,
+            4,
+        );
         ::tether_runtime::wire::check_float(
             self.ratio as f64,
             ::core::option::Option::None,
@@ -281,13 +284,15 @@ impl ::tether_runtime::wire::Decode for Session {
             started: __r.i64()?,
             seed: __r.u64()?,
             offset: {
-                let __n0 = __r.i16()?;
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(4)?) - 5i128;
                 ::tether_runtime::wire::check_int(
-                    __n0 as i128,
+                    __n0,
                     ::core::option::Option::Some(-5i128),
                     ::core::option::Option::Some(5i128),
                 )?;
-                __n0
+                __n0 as ::core::primitive::i16
             },
             ratio: {
                 let __n0 = __r.f32()?;
@@ -316,7 +321,7 @@ impl ::tether_runtime::wire::Decode for Session {
                     0,
                     ::core::option::Option::Some(10),
                 ),
-                32,
+                29,
                 |__r| {
                     __r
                         .string(
@@ -394,7 +399,7 @@ impl ::tether_runtime::wire::Decode for Dialogue {
                     0,
                     ::core::option::Option::Some(4),
                 ),
-                16,
+                11,
                 |__r| <Dialogue as ::tether_runtime::wire::Decode>::decode(__r),
             )?,
         })
@@ -580,7 +585,10 @@ impl ::tether_runtime::wire::Encode for Item {
             ::core::option::Option::Some(1i128),
             ::core::option::Option::Some(999i128),
         )?;
-        __w.u16(self.stack);
+        __w.bits64(
+            (self.stack as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
+            10,
+        );
         match &self.tint {
             ::core::option::Option::Some(__x0) => {
                 __w.bool(true);
@@ -615,13 +623,15 @@ impl ::tether_runtime::wire::Decode for Item {
                 )?,
             rarity: <Rarity as ::tether_runtime::wire::Decode>::decode(__r)?,
             stack: {
-                let __n0 = __r.u16()?;
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(10)?) + 1i128;
                 ::tether_runtime::wire::check_int(
-                    __n0 as i128,
+                    __n0,
                     ::core::option::Option::Some(1i128),
                     ::core::option::Option::Some(999i128),
                 )?;
-                __n0
+                __n0 as ::core::primitive::u16
             },
             tint: if __r.bool()? {
                 ::core::option::Option::Some(
@@ -640,7 +650,7 @@ impl ::tether_runtime::wire::Decode for Item {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
     name: "game",
-    fingerprint: 16960359122538441937u64,
+    fingerprint: 17564111267622486679u64,
     to_server: &[
         ::tether_runtime::MessageSpec {
             name: "Combat.Attack",
@@ -732,6 +742,18 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
                 }),
             },
             decode: __tether::decode_to_server_7,
+        },
+        ::tether_runtime::MessageSpec {
+            name: "Spectate",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::Some(::tether_runtime::Rate {
+                    count: 10u32,
+                    per: ::core::time::Duration::from_secs(1u64),
+                }),
+            },
+            decode: __tether::decode_to_server_8,
         },
     ],
     to_client: &[
@@ -886,6 +908,11 @@ impl Server {
         server::LegacyChat(::core::clone::Clone::clone(&self.0))
     }
 
+    /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
+    pub fn spectate(&self) -> server::Spectate {
+        server::Spectate(::core::clone::Clone::clone(&self.0))
+    }
+
     /// The remotes of namespace `Combat`.
     pub fn combat(&self) -> server::Combat {
         server::Combat(::core::clone::Clone::clone(&self.0))
@@ -1002,6 +1029,11 @@ impl Client {
         client::LegacyChat(::core::clone::Clone::clone(&self.0))
     }
 
+    /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
+    pub fn spectate(&self) -> client::Spectate {
+        client::Spectate(::core::clone::Clone::clone(&self.0))
+    }
+
     /// The remotes of namespace `Combat`.
     pub fn combat(&self) -> client::Combat {
         client::Combat(::core::clone::Clone::clone(&self.0))
@@ -1111,7 +1143,10 @@ pub mod combat {
             ::core::result::Result::Ok(Self {
                 target: if __r.bool()? {
                     ::core::option::Option::map(
-                        __r.required_instance()?,
+                        __r
+                            .required_instance_of(
+                                <super::roblox_classes::Model as ::tether_runtime::types::Class>::NAME,
+                            )?,
                         ::tether_runtime::types::Ref::<super::roblox_classes::Model>::new,
                     )
                 } else {
@@ -2902,6 +2937,13 @@ pub mod roblox_enums {
 /// Roblox classes, as the types of instance references.
 #[allow(dead_code)]
 pub mod roblox_classes {
+    /// The Roblox class `BasePart`.
+    #[allow(dead_code)]
+    pub enum BasePart {}
+    impl ::tether_runtime::types::Class for BasePart {
+        const NAME: &'static str = "BasePart";
+    }
+
     /// The Roblox class `Model`.
     #[allow(dead_code)]
     pub enum Model {}
@@ -2910,11 +2952,7 @@ pub mod roblox_classes {
     }
 
     /// The Roblox class `Player`.
-    #[allow(dead_code)]
-    pub enum Player {}
-    impl ::tether_runtime::types::Class for Player {
-        const NAME: &'static str = "Player";
-    }
+    pub type Player = ::tether_runtime::types::PlayerClass;
 
     /// The Roblox class `Tool`.
     #[allow(dead_code)]
@@ -3022,7 +3060,10 @@ mod __tether {
             ::core::option::Option::Some(1i128),
             ::core::option::Option::Some(10i128),
         )?;
-        __w.u8(*__a1);
+        __w.bits64(
+            (*__a1 as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
+            4,
+        );
         ::core::result::Result::Ok(())
     }
 
@@ -3043,13 +3084,15 @@ mod __tether {
             __n0
         };
         let __a1 = {
-            let __n0 = __r.u8()?;
+            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                ::core::primitive::u64,
+            >>::from(__r.bits64(4)?) + 1i128;
             ::tether_runtime::wire::check_int(
-                __n0 as i128,
+                __n0,
                 ::core::option::Option::Some(1i128),
                 ::core::option::Option::Some(10i128),
             )?;
-            __n0
+            __n0 as ::core::primitive::u8
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0, __a1)))
     }
@@ -3175,6 +3218,65 @@ mod __tether {
                 ),
             )?;
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `Spectate`.
+    pub(super) fn encode_to_server_8(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &::core::option::Option<
+            ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+        >,
+        __a1: &::core::option::Option<
+            ::tether_runtime::types::Ref<super::roblox_classes::BasePart>,
+        >,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        match *__a0 {
+            ::core::option::Option::Some(__i) => {
+                __w.bool(true);
+                __w.instance(::core::option::Option::Some(__i.id()));
+            }
+            ::core::option::Option::None => __w.bool(false),
+        }
+        match *__a1 {
+            ::core::option::Option::Some(__i) => {
+                __w.bool(true);
+                __w.instance(::core::option::Option::Some(__i.id()));
+            }
+            ::core::option::Option::None => __w.bool(false),
+        }
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `Spectate`.
+    pub(super) fn decode_to_server_8(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = if __r.bool()? {
+            ::core::option::Option::map(
+                __r
+                    .required_instance_of(
+                        <super::roblox_classes::Player as ::tether_runtime::types::Class>::NAME,
+                    )?,
+                ::tether_runtime::types::Ref::<super::roblox_classes::Player>::new,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        let __a1 = if __r.bool()? {
+            ::core::option::Option::map(
+                __r
+                    .required_instance_of(
+                        <super::roblox_classes::BasePart as ::tether_runtime::types::Class>::NAME,
+                    )?,
+                ::tether_runtime::types::Ref::<super::roblox_classes::BasePart>::new,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0, __a1)))
     }
 
     /// Encodes the body of `Combat.HitConfirmed`.
@@ -3385,7 +3487,7 @@ mod __tether {
         let __a0 = ::tether_runtime::wire::read_array(
             __r,
             ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(50)),
-            67,
+            58,
             |__r| <super::Item as ::tether_runtime::wire::Decode>::decode(__r),
         )?;
         let __a1 = <::tether_runtime::types::DateTime as ::tether_runtime::wire::Decode>::decode(
@@ -3457,7 +3559,10 @@ mod __tether {
     > {
         let __a0 = __r.string(::tether_runtime::wire::LenRange::UNBOUNDED)?;
         let __a1 = ::core::option::Option::map(
-            __r.required_instance()?,
+            __r
+                .required_instance_of(
+                    <super::roblox_classes::Player as ::tether_runtime::types::Class>::NAME,
+                )?,
             ::tether_runtime::types::Ref::<super::roblox_classes::Player>::new,
         );
         let __a2 = ::tether_runtime::wire::read_map(
@@ -3538,7 +3643,10 @@ mod __tether {
     > {
         let __a0 = if __r.bool()? {
             ::core::option::Option::map(
-                __r.required_instance()?,
+                __r
+                    .required_instance_of(
+                        <super::roblox_classes::Tool as ::tether_runtime::types::Class>::NAME,
+                    )?,
                 ::tether_runtime::types::Ref::<super::roblox_classes::Tool>::new,
             )
         } else {
@@ -4029,6 +4137,89 @@ pub mod server {
                         {
                             let __args = *__args;
                             handler(__player, __args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
+    #[derive(::core::clone::Clone)]
+    pub struct Spectate(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl Spectate {
+        /// Collects every `Spectate` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(
+            &self,
+        ) -> ::tether_runtime::EventQueue<
+            (
+                ::tether_runtime::Player,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+                >,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::BasePart>,
+                >,
+            ),
+        > {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<
+                    (
+                        ::tether_runtime::Player,
+                        ::core::option::Option<
+                            ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+                        >,
+                        ::core::option::Option<
+                            ::tether_runtime::types::Ref<super::roblox_classes::BasePart>,
+                        >,
+                    ),
+                >::DEFAULT_CAPACITY,
+                |mut __push| {
+                    self
+                        .connect(move |__player: &::tether_runtime::Player, __a0, __a1| __push((
+                            ::core::clone::Clone::clone(__player),
+                            __a0,
+                            __a1,
+                        )))
+                },
+            )
+        }
+
+        /// Runs `handler` for every `Spectate` a player sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                &::tether_runtime::Player,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+                >,
+                ::core::option::Option<
+                    ::tether_runtime::types::Ref<super::roblox_classes::BasePart>,
+                >,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    8u16,
+                    move |__player, __payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<
+                                (
+                                    ::core::option::Option<
+                                        ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+                                    >,
+                                    ::core::option::Option<
+                                        ::tether_runtime::types::Ref<
+                                            super::roblox_classes::BasePart,
+                                        >,
+                                    >,
+                                ),
+                            >()
+                        {
+                            let __args = *__args;
+                            handler(__player, __args.0, __args.1)
                         }
                     },
                 )
@@ -4976,6 +5167,29 @@ pub mod client {
                 .fire_server(
                     7u16,
                     move |__w| super::__tether::encode_to_server_7(__w, &message),
+                )
+        }
+    }
+
+    /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
+    #[derive(::core::clone::Clone)]
+    pub struct Spectate(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl Spectate {
+        /// Sends `Spectate` to the server.
+        pub fn fire_server(
+            &self,
+            player: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::Player>,
+            >,
+            focus: ::core::option::Option<
+                ::tether_runtime::types::Ref<super::roblox_classes::BasePart>,
+            >,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_server(
+                    8u16,
+                    move |__w| super::__tether::encode_to_server_8(__w, &player, &focus),
                 )
         }
     }

@@ -108,6 +108,22 @@ pub type F64Nonfinite = f64;
 #[allow(dead_code)]
 pub type NumNonfinite = f64;
 
+/// `U8Pct`: `u8(0..100)`
+#[allow(dead_code)]
+pub type U8Pct = u8;
+
+/// `U8High`: `u8(200..)`
+#[allow(dead_code)]
+pub type U8High = u8;
+
+/// `U8Min`: `u8(1..)`
+#[allow(dead_code)]
+pub type U8Min = u8;
+
+/// `I32Small`: `i32(-5..5)`
+#[allow(dead_code)]
+pub type I32Small = i32;
+
 /// `Str`: `string`
 #[allow(dead_code)]
 pub type Str = ::std::string::String;
@@ -944,7 +960,11 @@ impl ::tether_runtime::wire::Encode for Event {
                             ::core::option::Option::Some(1i128),
                             ::core::option::Option::Some(20i128),
                         )?;
-                        __w.u8(*__x0);
+                        __w.bits64(
+                            (*__x0 as ::core::primitive::i128 - 1i128)
+                                as ::core::primitive::u64,
+                            5,
+                        );
                     }
                     ::core::option::Option::None => __w.bool(false),
                 }
@@ -1000,13 +1020,15 @@ impl ::tether_runtime::wire::Decode for Event {
                         run: __r.bool()?,
                         speed: if __r.bool()? {
                             ::core::option::Option::Some({
-                                let __n1 = __r.u8()?;
+                                let __n1 = <::core::primitive::i128 as ::core::convert::From<
+                                    ::core::primitive::u64,
+                                >>::from(__r.bits64(5)?) + 1i128;
                                 ::tether_runtime::wire::check_int(
-                                    __n1 as i128,
+                                    __n1,
                                     ::core::option::Option::Some(1i128),
                                     ::core::option::Option::Some(20i128),
                                 )?;
-                                __n1
+                                __n1 as ::core::primitive::u8
                             })
                         } else {
                             ::core::option::Option::None
@@ -1128,7 +1150,7 @@ impl ::tether_runtime::wire::Decode for Tree {
                     0,
                     ::core::option::Option::Some(4),
                 ),
-                8,
+                3,
                 |__r| <Tree as ::tether_runtime::wire::Decode>::decode(__r),
             )?,
         })
@@ -1262,7 +1284,10 @@ impl ::tether_runtime::wire::Decode for Refs {
         ::core::result::Result::Ok(Self {
             a: if __r.bool()? {
                 ::core::option::Option::map(
-                    __r.required_instance()?,
+                    __r
+                        .required_instance_of(
+                            <roblox_classes::Part as ::tether_runtime::types::Class>::NAME,
+                        )?,
                     ::tether_runtime::types::Ref::<roblox_classes::Part>::new,
                 )
             } else {
@@ -1270,7 +1295,10 @@ impl ::tether_runtime::wire::Decode for Refs {
             },
             b: if __r.bool()? {
                 ::core::option::Option::map(
-                    __r.required_instance()?,
+                    __r
+                        .required_instance_of(
+                            <roblox_classes::Model as ::tether_runtime::types::Class>::NAME,
+                        )?,
                     ::tether_runtime::types::Ref::<roblox_classes::Model>::new,
                 )
             } else {
@@ -1278,7 +1306,10 @@ impl ::tether_runtime::wire::Decode for Refs {
             },
             c: if __r.bool()? {
                 ::core::option::Option::map(
-                    __r.required_instance()?,
+                    __r
+                        .required_instance_of(
+                            <roblox_classes::Part as ::tether_runtime::types::Class>::NAME,
+                        )?,
                     ::tether_runtime::types::Ref::<roblox_classes::Part>::new,
                 )
             } else {
@@ -1673,7 +1704,10 @@ impl ::tether_runtime::wire::Encode for U8RangeBox {
             ::core::option::Option::Some(1i128),
             ::core::option::Option::Some(100i128),
         )?;
-        __w.u8(self.v);
+        __w.bits64(
+            (self.v as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
+            7,
+        );
         ::core::result::Result::Ok(())
     }
 }
@@ -1684,13 +1718,15 @@ impl ::tether_runtime::wire::Decode for U8RangeBox {
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
             v: {
-                let __n0 = __r.u8()?;
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(7)?) + 1i128;
                 ::tether_runtime::wire::check_int(
-                    __n0 as i128,
+                    __n0,
                     ::core::option::Option::Some(1i128),
                     ::core::option::Option::Some(100i128),
                 )?;
-                __n0
+                __n0 as ::core::primitive::u8
             },
         })
     }
@@ -1714,7 +1750,10 @@ impl ::tether_runtime::wire::Encode for U8ExactBox {
             ::core::option::Option::Some(7i128),
             ::core::option::Option::Some(7i128),
         )?;
-        __w.u8(self.v);
+        __w.bits64(
+            (self.v as ::core::primitive::i128 - 7i128) as ::core::primitive::u64,
+            0,
+        );
         ::core::result::Result::Ok(())
     }
 }
@@ -1725,13 +1764,15 @@ impl ::tether_runtime::wire::Decode for U8ExactBox {
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
             v: {
-                let __n0 = __r.u8()?;
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(0)?) + 7i128;
                 ::tether_runtime::wire::check_int(
-                    __n0 as i128,
+                    __n0,
                     ::core::option::Option::Some(7i128),
                     ::core::option::Option::Some(7i128),
                 )?;
-                __n0
+                __n0 as ::core::primitive::u8
             },
         })
     }
@@ -1755,7 +1796,10 @@ impl ::tether_runtime::wire::Encode for U16RangeBox {
             ::core::option::Option::Some(10i128),
             ::core::option::Option::Some(1000i128),
         )?;
-        __w.u16(self.v);
+        __w.bits64(
+            (self.v as ::core::primitive::i128 - 10i128) as ::core::primitive::u64,
+            10,
+        );
         ::core::result::Result::Ok(())
     }
 }
@@ -1766,13 +1810,15 @@ impl ::tether_runtime::wire::Decode for U16RangeBox {
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
             v: {
-                let __n0 = __r.u16()?;
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(10)?) + 10i128;
                 ::tether_runtime::wire::check_int(
-                    __n0 as i128,
+                    __n0,
                     ::core::option::Option::Some(10i128),
                     ::core::option::Option::Some(1000i128),
                 )?;
-                __n0
+                __n0 as ::core::primitive::u16
             },
         })
     }
@@ -1796,7 +1842,12 @@ impl ::tether_runtime::wire::Encode for U32MaxBox {
             ::core::option::Option::None,
             ::core::option::Option::Some(1000000i128),
         )?;
-        __w.u32(self.v);
+        __w.bits64(
+            <::core::primitive::u64 as ::core::convert::From<
+                ::core::primitive::u32,
+            >>::from(self.v),
+            20,
+        );
         ::core::result::Result::Ok(())
     }
 }
@@ -1807,13 +1858,15 @@ impl ::tether_runtime::wire::Decode for U32MaxBox {
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
             v: {
-                let __n0 = __r.u32()?;
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(20)?);
                 ::tether_runtime::wire::check_int(
-                    __n0 as i128,
-                    ::core::option::Option::None,
+                    __n0,
+                    ::core::option::Option::Some(0i128),
                     ::core::option::Option::Some(1000000i128),
                 )?;
-                __n0
+                __n0 as ::core::primitive::u32
             },
         })
     }
@@ -1878,7 +1931,10 @@ impl ::tether_runtime::wire::Encode for I8RangeBox {
             ::core::option::Option::Some(-10i128),
             ::core::option::Option::Some(10i128),
         )?;
-        __w.i8(self.v);
+        __w.bits64(
+            (self.v as ::core::primitive::i128 + 10i128) as ::core::primitive::u64,
+            5,
+        );
         ::core::result::Result::Ok(())
     }
 }
@@ -1889,13 +1945,15 @@ impl ::tether_runtime::wire::Decode for I8RangeBox {
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
             v: {
-                let __n0 = __r.i8()?;
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(5)?) - 10i128;
                 ::tether_runtime::wire::check_int(
-                    __n0 as i128,
+                    __n0,
                     ::core::option::Option::Some(-10i128),
                     ::core::option::Option::Some(10i128),
                 )?;
-                __n0
+                __n0 as ::core::primitive::i8
             },
         })
     }
@@ -1919,7 +1977,10 @@ impl ::tether_runtime::wire::Encode for I16RangeBox {
             ::core::option::Option::Some(-300i128),
             ::core::option::Option::Some(300i128),
         )?;
-        __w.i16(self.v);
+        __w.bits64(
+            (self.v as ::core::primitive::i128 + 300i128) as ::core::primitive::u64,
+            10,
+        );
         ::core::result::Result::Ok(())
     }
 }
@@ -1930,13 +1991,15 @@ impl ::tether_runtime::wire::Decode for I16RangeBox {
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
             v: {
-                let __n0 = __r.i16()?;
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(10)?) - 300i128;
                 ::tether_runtime::wire::check_int(
-                    __n0 as i128,
+                    __n0,
                     ::core::option::Option::Some(-300i128),
                     ::core::option::Option::Some(300i128),
                 )?;
-                __n0
+                __n0 as ::core::primitive::i16
             },
         })
     }
@@ -2001,7 +2064,11 @@ impl ::tether_runtime::wire::Encode for I64RangeBox {
             ::core::option::Option::Some(-5000000000i128),
             ::core::option::Option::Some(5000000000i128),
         )?;
-        __w.i64(self.v);
+        __w.bits64(
+            (self.v as ::core::primitive::i128 + 5000000000i128)
+                as ::core::primitive::u64,
+            34,
+        );
         ::core::result::Result::Ok(())
     }
 }
@@ -2012,13 +2079,15 @@ impl ::tether_runtime::wire::Decode for I64RangeBox {
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
             v: {
-                let __n0 = __r.i64()?;
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(34)?) - 5000000000i128;
                 ::tether_runtime::wire::check_int(
-                    __n0 as i128,
+                    __n0,
                     ::core::option::Option::Some(-5000000000i128),
                     ::core::option::Option::Some(5000000000i128),
                 )?;
-                __n0
+                __n0 as ::core::primitive::i64
             },
         })
     }
@@ -2228,6 +2297,187 @@ impl ::tether_runtime::wire::Decode for NumNonfiniteBox {
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self { v: __r.f64()? })
+    }
+}
+
+/// `U8PctBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct U8PctBox {
+    /// `v: U8Pct`
+    pub v: U8Pct,
+}
+
+impl ::tether_runtime::wire::Encode for U8PctBox {
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::check_int(
+            self.v as i128,
+            ::core::option::Option::Some(0i128),
+            ::core::option::Option::Some(100i128),
+        )?;
+        __w.bits64(
+            <::core::primitive::u64 as ::core::convert::From<
+                ::core::primitive::u8,
+            >>::from(self.v),
+            7,
+        );
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for U8PctBox {
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        ::core::result::Result::Ok(Self {
+            v: {
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(7)?);
+                ::tether_runtime::wire::check_int(
+                    __n0,
+                    ::core::option::Option::Some(0i128),
+                    ::core::option::Option::Some(100i128),
+                )?;
+                __n0 as ::core::primitive::u8
+            },
+        })
+    }
+}
+
+/// `U8HighBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct U8HighBox {
+    /// `v: U8High`
+    pub v: U8High,
+}
+
+impl ::tether_runtime::wire::Encode for U8HighBox {
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::check_int(
+            self.v as i128,
+            ::core::option::Option::Some(200i128),
+            ::core::option::Option::None,
+        )?;
+        __w.bits64(
+            (self.v as ::core::primitive::i128 - 200i128) as ::core::primitive::u64,
+            6,
+        );
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for U8HighBox {
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        ::core::result::Result::Ok(Self {
+            v: {
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(6)?) + 200i128;
+                ::tether_runtime::wire::check_int(
+                    __n0,
+                    ::core::option::Option::Some(200i128),
+                    ::core::option::Option::Some(255i128),
+                )?;
+                __n0 as ::core::primitive::u8
+            },
+        })
+    }
+}
+
+/// `U8MinBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct U8MinBox {
+    /// `v: U8Min`
+    pub v: U8Min,
+}
+
+impl ::tether_runtime::wire::Encode for U8MinBox {
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::check_int(
+            self.v as i128,
+            ::core::option::Option::Some(1i128),
+            ::core::option::Option::None,
+        )?;
+        __w.u8(self.v);
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for U8MinBox {
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        ::core::result::Result::Ok(Self {
+            v: {
+                let __n0 = __r.u8()?;
+                ::tether_runtime::wire::check_int(
+                    __n0 as i128,
+                    ::core::option::Option::Some(1i128),
+                    ::core::option::Option::None,
+                )?;
+                __n0
+            },
+        })
+    }
+}
+
+/// `I32SmallBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct I32SmallBox {
+    /// `v: I32Small`
+    pub v: I32Small,
+}
+
+impl ::tether_runtime::wire::Encode for I32SmallBox {
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::check_int(
+            self.v as i128,
+            ::core::option::Option::Some(-5i128),
+            ::core::option::Option::Some(5i128),
+        )?;
+        __w.bits64(
+            (self.v as ::core::primitive::i128 + 5i128) as ::core::primitive::u64,
+            4,
+        );
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for I32SmallBox {
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        ::core::result::Result::Ok(Self {
+            v: {
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(4)?) - 5i128;
+                ::tether_runtime::wire::check_int(
+                    __n0,
+                    ::core::option::Option::Some(-5i128),
+                    ::core::option::Option::Some(5i128),
+                )?;
+                __n0 as ::core::primitive::i32
+            },
+        })
     }
 }
 
@@ -2860,7 +3110,7 @@ impl ::tether_runtime::wire::Decode for WordsBox {
             v: ::tether_runtime::wire::read_array(
                 __r,
                 ::tether_runtime::wire::LenRange::UNBOUNDED,
-                8,
+                3,
                 |__r| {
                     __r
                         .string(
@@ -3009,7 +3259,7 @@ impl ::tether_runtime::wire::Decode for ShortKeyMapBox {
                     0,
                     ::core::option::Option::Some(4),
                 ),
-                16,
+                12,
                 |__r| {
                     __r
                         .string(
@@ -3521,7 +3771,10 @@ impl ::tether_runtime::wire::Decode for OptPartBox {
         ::core::result::Result::Ok(Self {
             v: if __r.bool()? {
                 ::core::option::Option::map(
-                    __r.required_instance()?,
+                    __r
+                        .required_instance_of(
+                            <roblox_classes::Part as ::tether_runtime::types::Class>::NAME,
+                        )?,
                     ::tether_runtime::types::Ref::<roblox_classes::Part>::new,
                 )
             } else {
@@ -3562,7 +3815,10 @@ impl ::tether_runtime::wire::Decode for OptModelBox {
         ::core::result::Result::Ok(Self {
             v: if __r.bool()? {
                 ::core::option::Option::map(
-                    __r.required_instance()?,
+                    __r
+                        .required_instance_of(
+                            <roblox_classes::Model as ::tether_runtime::types::Class>::NAME,
+                        )?,
                     ::tether_runtime::types::Ref::<roblox_classes::Model>::new,
                 )
             } else {
@@ -3609,7 +3865,10 @@ impl ::tether_runtime::wire::Decode for WhoBox {
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
         ::core::result::Result::Ok(Self {
             v: ::core::option::Option::map(
-                __r.required_instance()?,
+                __r
+                    .required_instance_of(
+                        <roblox_classes::Player as ::tether_runtime::types::Class>::NAME,
+                    )?,
                 ::tether_runtime::types::Ref::<roblox_classes::Player>::new,
             ),
         })
@@ -3647,7 +3906,10 @@ impl ::tether_runtime::wire::Decode for OptWhoBox {
         ::core::result::Result::Ok(Self {
             v: if __r.bool()? {
                 ::core::option::Option::map(
-                    __r.required_instance()?,
+                    __r
+                        .required_instance_of(
+                            <roblox_classes::Player as ::tether_runtime::types::Class>::NAME,
+                        )?,
                     ::tether_runtime::types::Ref::<roblox_classes::Player>::new,
                 )
             } else {
@@ -3706,12 +3968,102 @@ impl ::tether_runtime::wire::Encode for Stats {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        let mut __c = [0u8; 17usize];
-        let __f0 = self.health;
         ::tether_runtime::wire::check_int(
-            __f0 as i128,
+            self.health as i128,
             ::core::option::Option::Some(0i128),
             ::core::option::Option::Some(100i128),
+        )?;
+        __w.bits64(
+            <::core::primitive::u64 as ::core::convert::From<
+                ::core::primitive::u8,
+            >>::from(self.health),
+            7,
+        );
+        ::tether_runtime::wire::check_float(
+            self.speed as f64,
+            ::core::option::Option::Some(0f64),
+            ::core::option::Option::Some(50f64),
+            false,
+        )?;
+        __w.f32(self.speed);
+        __w.i32(self.score);
+        ::tether_runtime::wire::check_float(
+            self.ratio,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            false,
+        )?;
+        __w.f64(self.ratio);
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for Stats {
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        ::core::result::Result::Ok(Self {
+            health: {
+                let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                    ::core::primitive::u64,
+                >>::from(__r.bits64(7)?);
+                ::tether_runtime::wire::check_int(
+                    __n0,
+                    ::core::option::Option::Some(0i128),
+                    ::core::option::Option::Some(100i128),
+                )?;
+                __n0 as ::core::primitive::u8
+            },
+            speed: {
+                let __n0 = __r.f32()?;
+                ::tether_runtime::wire::check_float(
+                    __n0 as f64,
+                    ::core::option::Option::Some(0f64),
+                    ::core::option::Option::Some(50f64),
+                    false,
+                )?;
+                __n0
+            },
+            score: __r.i32()?,
+            ratio: {
+                let __n0 = __r.f64()?;
+                ::tether_runtime::wire::check_float(
+                    __n0,
+                    ::core::option::Option::None,
+                    ::core::option::Option::None,
+                    false,
+                )?;
+                __n0
+            },
+        })
+    }
+}
+
+/// `Gauges`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct Gauges {
+    /// `Level: u8(1..)`
+    pub level: u8,
+    /// `Speed: f32(0..50)`
+    pub speed: f32,
+    /// `Score: i32`
+    pub score: i32,
+    /// `Ratio: number`
+    pub ratio: f64,
+}
+
+impl ::tether_runtime::wire::Encode for Gauges {
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        let mut __c = [0u8; 17usize];
+        let __f0 = self.level;
+        ::tether_runtime::wire::check_int(
+            __f0 as i128,
+            ::core::option::Option::Some(1i128),
+            ::core::option::Option::None,
         )?;
         __c[0usize..1usize].copy_from_slice(&__f0.to_le_bytes());
         let __f1 = self.speed;
@@ -3737,7 +4089,7 @@ impl ::tether_runtime::wire::Encode for Stats {
     }
 }
 
-impl ::tether_runtime::wire::Decode for Stats {
+impl ::tether_runtime::wire::Decode for Gauges {
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -3745,8 +4097,8 @@ impl ::tether_runtime::wire::Decode for Stats {
         let __f0 = u8::from_le_bytes([__c[0usize]]);
         ::tether_runtime::wire::check_int(
             __f0 as i128,
-            ::core::option::Option::Some(0i128),
-            ::core::option::Option::Some(100i128),
+            ::core::option::Option::Some(1i128),
+            ::core::option::Option::None,
         )?;
         let __f1 = f32::from_le_bytes([
             __c[1usize],
@@ -3783,7 +4135,7 @@ impl ::tether_runtime::wire::Decode for Stats {
             false,
         )?;
         ::core::result::Result::Ok(Self {
-            health: __f0,
+            level: __f0,
             speed: __f1,
             score: __f2,
             ratio: __f3,
@@ -3795,7 +4147,7 @@ impl ::tether_runtime::wire::Decode for Stats {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
     name: "types",
-    fingerprint: 14670794105152271671u64,
+    fingerprint: 6120464700727237057u64,
     to_server: &[],
     to_client: &[
         ::tether_runtime::MessageSpec {
@@ -4518,6 +4870,51 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             },
             decode: __tether::decode_to_client_79,
         },
+        ::tether_runtime::MessageSpec {
+            name: "SendU8Pct",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_80,
+        },
+        ::tether_runtime::MessageSpec {
+            name: "SendU8High",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_81,
+        },
+        ::tether_runtime::MessageSpec {
+            name: "SendU8Min",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_82,
+        },
+        ::tether_runtime::MessageSpec {
+            name: "SendI32Small",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_83,
+        },
+        ::tether_runtime::MessageSpec {
+            name: "SendGauges",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_84,
+        },
     ],
 };
 
@@ -4931,6 +5328,31 @@ impl Server {
     /// `remote event SendStats: server -> client (v: Stats)`
     pub fn send_stats(&self) -> server::SendStats {
         server::SendStats(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendU8Pct: server -> client (v: U8Pct)`
+    pub fn send_u8_pct(&self) -> server::SendU8Pct {
+        server::SendU8Pct(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendU8High: server -> client (v: U8High)`
+    pub fn send_u8_high(&self) -> server::SendU8High {
+        server::SendU8High(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendU8Min: server -> client (v: U8Min)`
+    pub fn send_u8_min(&self) -> server::SendU8Min {
+        server::SendU8Min(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendI32Small: server -> client (v: I32Small)`
+    pub fn send_i32_small(&self) -> server::SendI32Small {
+        server::SendI32Small(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendGauges: server -> client (v: Gauges)`
+    pub fn send_gauges(&self) -> server::SendGauges {
+        server::SendGauges(::core::clone::Clone::clone(&self.0))
     }
 }
 
@@ -5383,6 +5805,31 @@ impl Client {
     /// `remote event SendStats: server -> client (v: Stats)`
     pub fn send_stats(&self) -> client::SendStats {
         client::SendStats(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendU8Pct: server -> client (v: U8Pct)`
+    pub fn send_u8_pct(&self) -> client::SendU8Pct {
+        client::SendU8Pct(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendU8High: server -> client (v: U8High)`
+    pub fn send_u8_high(&self) -> client::SendU8High {
+        client::SendU8High(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendU8Min: server -> client (v: U8Min)`
+    pub fn send_u8_min(&self) -> client::SendU8Min {
+        client::SendU8Min(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendI32Small: server -> client (v: I32Small)`
+    pub fn send_i32_small(&self) -> client::SendI32Small {
+        client::SendI32Small(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendGauges: server -> client (v: Gauges)`
+    pub fn send_gauges(&self) -> client::SendGauges {
+        client::SendGauges(::core::clone::Clone::clone(&self.0))
     }
 }
 
@@ -7215,11 +7662,7 @@ pub mod roblox_classes {
     }
 
     /// The Roblox class `Player`.
-    #[allow(dead_code)]
-    pub enum Player {}
-    impl ::tether_runtime::types::Class for Player {
-        const NAME: &'static str = "Player";
-    }
+    pub type Player = ::tether_runtime::types::PlayerClass;
 }
 
 #[doc(hidden)]
@@ -7520,7 +7963,10 @@ mod __tether {
             ::core::option::Option::Some(1i128),
             ::core::option::Option::Some(100i128),
         )?;
-        __w.u8(*__a0);
+        __w.bits64(
+            (*__a0 as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
+            7,
+        );
         ::core::result::Result::Ok(())
     }
 
@@ -7532,13 +7978,15 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = __r.u8()?;
+            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                ::core::primitive::u64,
+            >>::from(__r.bits64(7)?) + 1i128;
             ::tether_runtime::wire::check_int(
-                __n0 as i128,
+                __n0,
                 ::core::option::Option::Some(1i128),
                 ::core::option::Option::Some(100i128),
             )?;
-            __n0
+            __n0 as ::core::primitive::u8
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -7553,7 +8001,10 @@ mod __tether {
             ::core::option::Option::Some(7i128),
             ::core::option::Option::Some(7i128),
         )?;
-        __w.u8(*__a0);
+        __w.bits64(
+            (*__a0 as ::core::primitive::i128 - 7i128) as ::core::primitive::u64,
+            0,
+        );
         ::core::result::Result::Ok(())
     }
 
@@ -7565,13 +8016,15 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = __r.u8()?;
+            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                ::core::primitive::u64,
+            >>::from(__r.bits64(0)?) + 7i128;
             ::tether_runtime::wire::check_int(
-                __n0 as i128,
+                __n0,
                 ::core::option::Option::Some(7i128),
                 ::core::option::Option::Some(7i128),
             )?;
-            __n0
+            __n0 as ::core::primitive::u8
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -7586,7 +8039,10 @@ mod __tether {
             ::core::option::Option::Some(10i128),
             ::core::option::Option::Some(1000i128),
         )?;
-        __w.u16(*__a0);
+        __w.bits64(
+            (*__a0 as ::core::primitive::i128 - 10i128) as ::core::primitive::u64,
+            10,
+        );
         ::core::result::Result::Ok(())
     }
 
@@ -7598,13 +8054,15 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = __r.u16()?;
+            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                ::core::primitive::u64,
+            >>::from(__r.bits64(10)?) + 10i128;
             ::tether_runtime::wire::check_int(
-                __n0 as i128,
+                __n0,
                 ::core::option::Option::Some(10i128),
                 ::core::option::Option::Some(1000i128),
             )?;
-            __n0
+            __n0 as ::core::primitive::u16
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -7619,7 +8077,12 @@ mod __tether {
             ::core::option::Option::None,
             ::core::option::Option::Some(1000000i128),
         )?;
-        __w.u32(*__a0);
+        __w.bits64(
+            <::core::primitive::u64 as ::core::convert::From<
+                ::core::primitive::u32,
+            >>::from(*__a0),
+            20,
+        );
         ::core::result::Result::Ok(())
     }
 
@@ -7631,13 +8094,15 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = __r.u32()?;
+            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                ::core::primitive::u64,
+            >>::from(__r.bits64(20)?);
             ::tether_runtime::wire::check_int(
-                __n0 as i128,
-                ::core::option::Option::None,
+                __n0,
+                ::core::option::Option::Some(0i128),
                 ::core::option::Option::Some(1000000i128),
             )?;
-            __n0
+            __n0 as ::core::primitive::u32
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -7685,7 +8150,10 @@ mod __tether {
             ::core::option::Option::Some(-10i128),
             ::core::option::Option::Some(10i128),
         )?;
-        __w.i8(*__a0);
+        __w.bits64(
+            (*__a0 as ::core::primitive::i128 + 10i128) as ::core::primitive::u64,
+            5,
+        );
         ::core::result::Result::Ok(())
     }
 
@@ -7697,13 +8165,15 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = __r.i8()?;
+            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                ::core::primitive::u64,
+            >>::from(__r.bits64(5)?) - 10i128;
             ::tether_runtime::wire::check_int(
-                __n0 as i128,
+                __n0,
                 ::core::option::Option::Some(-10i128),
                 ::core::option::Option::Some(10i128),
             )?;
-            __n0
+            __n0 as ::core::primitive::i8
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -7718,7 +8188,10 @@ mod __tether {
             ::core::option::Option::Some(-300i128),
             ::core::option::Option::Some(300i128),
         )?;
-        __w.i16(*__a0);
+        __w.bits64(
+            (*__a0 as ::core::primitive::i128 + 300i128) as ::core::primitive::u64,
+            10,
+        );
         ::core::result::Result::Ok(())
     }
 
@@ -7730,13 +8203,15 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = __r.i16()?;
+            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                ::core::primitive::u64,
+            >>::from(__r.bits64(10)?) - 300i128;
             ::tether_runtime::wire::check_int(
-                __n0 as i128,
+                __n0,
                 ::core::option::Option::Some(-300i128),
                 ::core::option::Option::Some(300i128),
             )?;
-            __n0
+            __n0 as ::core::primitive::i16
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -7784,7 +8259,11 @@ mod __tether {
             ::core::option::Option::Some(-5000000000i128),
             ::core::option::Option::Some(5000000000i128),
         )?;
-        __w.i64(*__a0);
+        __w.bits64(
+            (*__a0 as ::core::primitive::i128 + 5000000000i128)
+                as ::core::primitive::u64,
+            34,
+        );
         ::core::result::Result::Ok(())
     }
 
@@ -7796,13 +8275,15 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = __r.i64()?;
+            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                ::core::primitive::u64,
+            >>::from(__r.bits64(34)?) - 5000000000i128;
             ::tether_runtime::wire::check_int(
-                __n0 as i128,
+                __n0,
                 ::core::option::Option::Some(-5000000000i128),
                 ::core::option::Option::Some(5000000000i128),
             )?;
-            __n0
+            __n0 as ::core::primitive::i64
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -8462,7 +8943,7 @@ mod __tether {
         let __a0 = ::tether_runtime::wire::read_array(
             __r,
             ::tether_runtime::wire::LenRange::UNBOUNDED,
-            8,
+            3,
             |__r| {
                 __r
                     .string(
@@ -8584,7 +9065,7 @@ mod __tether {
         let __a0 = ::tether_runtime::wire::read_map(
             __r,
             ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            16,
+            12,
             |__r| {
                 __r
                     .string(
@@ -9209,7 +9690,10 @@ mod __tether {
     > {
         let __a0 = if __r.bool()? {
             ::core::option::Option::map(
-                __r.required_instance()?,
+                __r
+                    .required_instance_of(
+                        <super::roblox_classes::Part as ::tether_runtime::types::Class>::NAME,
+                    )?,
                 ::tether_runtime::types::Ref::<super::roblox_classes::Part>::new,
             )
         } else {
@@ -9242,7 +9726,10 @@ mod __tether {
     > {
         let __a0 = if __r.bool()? {
             ::core::option::Option::map(
-                __r.required_instance()?,
+                __r
+                    .required_instance_of(
+                        <super::roblox_classes::Model as ::tether_runtime::types::Class>::NAME,
+                    )?,
                 ::tether_runtime::types::Ref::<super::roblox_classes::Model>::new,
             )
         } else {
@@ -9281,7 +9768,10 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = ::core::option::Option::map(
-            __r.required_instance()?,
+            __r
+                .required_instance_of(
+                    <super::roblox_classes::Player as ::tether_runtime::types::Class>::NAME,
+                )?,
             ::tether_runtime::types::Ref::<super::roblox_classes::Player>::new,
         );
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
@@ -9311,7 +9801,10 @@ mod __tether {
     > {
         let __a0 = if __r.bool()? {
             ::core::option::Option::map(
-                __r.required_instance()?,
+                __r
+                    .required_instance_of(
+                        <super::roblox_classes::Player as ::tether_runtime::types::Class>::NAME,
+                    )?,
                 ::tether_runtime::types::Ref::<super::roblox_classes::Player>::new,
             )
         } else {
@@ -9379,6 +9872,175 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = <super::Stats as ::tether_runtime::wire::Decode>::decode(__r)?;
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `SendU8Pct`.
+    pub(super) fn encode_to_client_80(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::U8Pct,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::check_int(
+            *__a0 as i128,
+            ::core::option::Option::Some(0i128),
+            ::core::option::Option::Some(100i128),
+        )?;
+        __w.bits64(
+            <::core::primitive::u64 as ::core::convert::From<
+                ::core::primitive::u8,
+            >>::from(*__a0),
+            7,
+        );
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendU8Pct`.
+    pub(super) fn decode_to_client_80(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = {
+            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                ::core::primitive::u64,
+            >>::from(__r.bits64(7)?);
+            ::tether_runtime::wire::check_int(
+                __n0,
+                ::core::option::Option::Some(0i128),
+                ::core::option::Option::Some(100i128),
+            )?;
+            __n0 as ::core::primitive::u8
+        };
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `SendU8High`.
+    pub(super) fn encode_to_client_81(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::U8High,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::check_int(
+            *__a0 as i128,
+            ::core::option::Option::Some(200i128),
+            ::core::option::Option::None,
+        )?;
+        __w.bits64(
+            (*__a0 as ::core::primitive::i128 - 200i128) as ::core::primitive::u64,
+            6,
+        );
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendU8High`.
+    pub(super) fn decode_to_client_81(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = {
+            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                ::core::primitive::u64,
+            >>::from(__r.bits64(6)?) + 200i128;
+            ::tether_runtime::wire::check_int(
+                __n0,
+                ::core::option::Option::Some(200i128),
+                ::core::option::Option::Some(255i128),
+            )?;
+            __n0 as ::core::primitive::u8
+        };
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `SendU8Min`.
+    pub(super) fn encode_to_client_82(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::U8Min,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::check_int(
+            *__a0 as i128,
+            ::core::option::Option::Some(1i128),
+            ::core::option::Option::None,
+        )?;
+        __w.u8(*__a0);
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendU8Min`.
+    pub(super) fn decode_to_client_82(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = {
+            let __n0 = __r.u8()?;
+            ::tether_runtime::wire::check_int(
+                __n0 as i128,
+                ::core::option::Option::Some(1i128),
+                ::core::option::Option::None,
+            )?;
+            __n0
+        };
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `SendI32Small`.
+    pub(super) fn encode_to_client_83(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::I32Small,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::check_int(
+            *__a0 as i128,
+            ::core::option::Option::Some(-5i128),
+            ::core::option::Option::Some(5i128),
+        )?;
+        __w.bits64(
+            (*__a0 as ::core::primitive::i128 + 5i128) as ::core::primitive::u64,
+            4,
+        );
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendI32Small`.
+    pub(super) fn decode_to_client_83(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = {
+            let __n0 = <::core::primitive::i128 as ::core::convert::From<
+                ::core::primitive::u64,
+            >>::from(__r.bits64(4)?) - 5i128;
+            ::tether_runtime::wire::check_int(
+                __n0,
+                ::core::option::Option::Some(-5i128),
+                ::core::option::Option::Some(5i128),
+            )?;
+            __n0 as ::core::primitive::i32
+        };
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `SendGauges`.
+    pub(super) fn encode_to_client_84(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::Gauges,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::Encode::encode(__a0, __w)?;
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendGauges`.
+    pub(super) fn decode_to_client_84(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = <super::Gauges as ::tether_runtime::wire::Decode>::decode(__r)?;
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
 }
@@ -11942,6 +12604,166 @@ pub mod server {
                 .fire_all_clients(
                     79u16,
                     move |__w| super::__tether::encode_to_client_79(__w, &v),
+                )
+        }
+    }
+
+    /// `remote event SendU8Pct: server -> client (v: U8Pct)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendU8Pct(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendU8Pct {
+        /// Sends `SendU8Pct` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::U8Pct,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    80u16,
+                    move |__w| super::__tether::encode_to_client_80(__w, &v),
+                )
+        }
+
+        /// Sends `SendU8Pct` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::U8Pct,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    80u16,
+                    move |__w| super::__tether::encode_to_client_80(__w, &v),
+                )
+        }
+    }
+
+    /// `remote event SendU8High: server -> client (v: U8High)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendU8High(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendU8High {
+        /// Sends `SendU8High` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::U8High,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    81u16,
+                    move |__w| super::__tether::encode_to_client_81(__w, &v),
+                )
+        }
+
+        /// Sends `SendU8High` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::U8High,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    81u16,
+                    move |__w| super::__tether::encode_to_client_81(__w, &v),
+                )
+        }
+    }
+
+    /// `remote event SendU8Min: server -> client (v: U8Min)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendU8Min(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendU8Min {
+        /// Sends `SendU8Min` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::U8Min,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    82u16,
+                    move |__w| super::__tether::encode_to_client_82(__w, &v),
+                )
+        }
+
+        /// Sends `SendU8Min` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::U8Min,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    82u16,
+                    move |__w| super::__tether::encode_to_client_82(__w, &v),
+                )
+        }
+    }
+
+    /// `remote event SendI32Small: server -> client (v: I32Small)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendI32Small(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendI32Small {
+        /// Sends `SendI32Small` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::I32Small,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    83u16,
+                    move |__w| super::__tether::encode_to_client_83(__w, &v),
+                )
+        }
+
+        /// Sends `SendI32Small` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::I32Small,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    83u16,
+                    move |__w| super::__tether::encode_to_client_83(__w, &v),
+                )
+        }
+    }
+
+    /// `remote event SendGauges: server -> client (v: Gauges)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendGauges(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendGauges {
+        /// Sends `SendGauges` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::Gauges,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    84u16,
+                    move |__w| super::__tether::encode_to_client_84(__w, &v),
+                )
+        }
+
+        /// Sends `SendGauges` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::Gauges,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    84u16,
+                    move |__w| super::__tether::encode_to_client_84(__w, &v),
                 )
         }
     }
@@ -14901,6 +15723,191 @@ pub mod client {
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Stats,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `remote event SendU8Pct: server -> client (v: U8Pct)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendU8Pct(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendU8Pct {
+        /// Collects every `SendU8Pct` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::U8Pct,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::U8Pct,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendU8Pct` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::U8Pct,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    80u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::U8Pct,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `remote event SendU8High: server -> client (v: U8High)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendU8High(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendU8High {
+        /// Collects every `SendU8High` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::U8High,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::U8High,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendU8High` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::U8High,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    81u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::U8High,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `remote event SendU8Min: server -> client (v: U8Min)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendU8Min(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendU8Min {
+        /// Collects every `SendU8Min` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::U8Min,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::U8Min,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendU8Min` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::U8Min,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    82u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::U8Min,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `remote event SendI32Small: server -> client (v: I32Small)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendI32Small(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendI32Small {
+        /// Collects every `SendI32Small` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::I32Small,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::I32Small,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendI32Small` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::I32Small,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    83u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::I32Small,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `remote event SendGauges: server -> client (v: Gauges)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendGauges(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendGauges {
+        /// Collects every `SendGauges` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::Gauges,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::Gauges,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendGauges` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::Gauges,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    84u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::Gauges,)>()
                         {
                             let __args = *__args;
                             handler(__args.0)

@@ -6,10 +6,11 @@
 //!   refinements) decode back to what was sent, decoding reads exactly the
 //!   bytes written, the length lies within the compiler's size model for the
 //!   declaration, and the generated event (its per-message encoder and
-//!   decoder) writes and reads the same body.
+//!   decoder) writes and reads the same body after the message id, in the
+//!   same bit stream, within the size model of the event's message.
 //! - **Refinements**: values outside a type are refused by the encoders (the
 //!   record's and the event's), and forged bytes holding them are rejected by
-//!   the decoders.
+//!   the decoders (the record's, and the event's behind a message id).
 //!
 //! An alias of anything but a record or an enum is a Rust `type` alias with
 //! no `Encode` impl of its own, so the schema gives each a one-field record
@@ -23,17 +24,17 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use tether_compiler::ir::size::{Size, SizeModel};
-use tether_compiler::ir::DeclId;
+use tether_compiler::ir::{DeclId, Flow};
 use tether_runtime::types::{
     BrickColor, CFrame, Color3, ColorSequence, ColorSequenceKeypoint, DateTime, InstanceId,
     Matrix3, NumberRange, NumberSequence, NumberSequenceKeypoint, Rect, Ref, UDim, UDim2, Value,
     Vector2, Vector3,
 };
 use tether_runtime::wire::{
-    decode_message, encode_message, Decode, DecodeError, Encode, EncodeError, Reader, Writer,
-    ZERO_SIZE_CAP,
+    decode_message, encode_message, Decode, DecodeError, Encode, EncodeError, RangeError, Reader,
+    Writer, ZERO_SIZE_CAP,
 };
-use tether_runtime::{Player, SendError, Visibility};
+use tether_runtime::{Direction, Payload, Player, SendError, Visibility};
 use tether_tests::types as t;
 use tether_tests::types::roblox_enums::{KeyCode, Material};
 
@@ -41,9 +42,15 @@ use tether_tests::types::roblox_enums::{KeyCode, Material};
 // The size model
 // ---------------------------------------------------------------------------
 
-/// The size model's size of every declaration of `types.tether`, by name.
-fn sizes() -> &'static HashMap<String, Size> {
-    static SIZES: OnceLock<HashMap<String, Size>> = OnceLock::new();
+/// The size model's sizes for `types.tether`, by name: of every
+/// declaration, and of the whole message (id included) of every event.
+struct Sizes {
+    decls: HashMap<String, Size>,
+    events: HashMap<String, Size>,
+}
+
+fn model() -> &'static Sizes {
+    static SIZES: OnceLock<Sizes> = OnceLock::new();
     SIZES.get_or_init(|| {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/types.tether");
         let compilation = tether_compiler::compile(&tether_compiler::FsLoader, &[path])
@@ -55,13 +62,24 @@ fn sizes() -> &'static HashMap<String, Size> {
         );
         let schema = &compilation.schema;
         let mut model = SizeModel::new(schema);
-        (0..schema.decls.len())
+        let decls = (0..schema.decls.len())
             .map(|i| {
                 let id = DeclId(u32::try_from(i).expect("few declarations"));
                 (schema.decls[i].name.to_string(), model.decl(id))
             })
-            .collect()
+            .collect();
+        let events = schema
+            .endpoints
+            .iter()
+            .map(|e| (e.name.to_string(), model.event(e, Flow::ServerToClient)))
+            .collect();
+        Sizes { decls, events }
     })
+}
+
+/// The size model's size of every declaration of `types.tether`, by name.
+fn sizes() -> &'static HashMap<String, Size> {
+    &model().decls
 }
 
 fn size_of(decl: &str) -> Size {
@@ -70,18 +88,32 @@ fn size_of(decl: &str) -> Size {
         .unwrap_or_else(|| panic!("types.tether declares no `{decl}`"))
 }
 
-/// Whether `len` bytes lie within the size model's range for `decl`.
-fn within(decl: &str, len: usize) -> Result<(), String> {
-    let size = size_of(decl);
+/// Whether `len` bytes lie within `size`, the size model's range for `what`.
+fn within_size(what: &str, size: Size, len: usize) -> Result<(), String> {
     let len = len as u64;
     let (min, max) = (size.min_bytes(), size.max_bytes());
     if len < min || max.is_some_and(|max| len > max) {
         return Err(format!(
-            "{decl}: {len} bytes, outside the size model's {min}..{}",
+            "{what}: {len} bytes, outside the size model's {min}..{}",
             max.map_or_else(String::new, |m| m.to_string())
         ));
     }
     Ok(())
+}
+
+/// Whether `len` bytes lie within the size model's range for `decl`.
+fn within(decl: &str, len: usize) -> Result<(), String> {
+    within_size(decl, size_of(decl), len)
+}
+
+/// Whether a message of `len` bytes lies within the size model's range for a
+/// message of `event`.
+fn within_event(event: &str, len: usize) -> Result<(), String> {
+    let size = *model()
+        .events
+        .get(event)
+        .unwrap_or_else(|| panic!("types.tether declares no event `{event}`"));
+    within_size(event, size, len)
 }
 
 // ---------------------------------------------------------------------------
@@ -110,7 +142,7 @@ fn visible(ids: &[InstanceId]) -> Vec<Option<InstanceId>> {
 }
 
 /// Bytes written by hand with a raw writer (no refinement checks): forged
-/// input for the decoders.
+/// input for the decoders, a whole message of its own.
 fn forge(write: impl FnOnce(&mut Writer)) -> Vec<u8> {
     let mut w = Writer::new();
     w.start_message();
@@ -118,15 +150,57 @@ fn forge(write: impl FnOnce(&mut Writer)) -> Vec<u8> {
     w.take().0
 }
 
-/// The id of a server → client event (one byte: the direction has fewer than
-/// 256 messages).
-fn message_id(event: &str) -> u8 {
+/// A forgery of plain bytes, for [`Case::reject`].
+fn raw(bytes: &[u8]) -> impl Fn(&mut Writer) + '_ {
+    move |w| w.bytes(bytes)
+}
+
+/// The id of a server → client event.
+fn message_id(event: &str) -> u16 {
     let id = t::PROTOCOL
         .to_client
         .iter()
         .position(|m| m.name == event)
         .unwrap_or_else(|| panic!("no event `{event}`"));
-    u8::try_from(id).expect("one-byte message ids")
+    u16::try_from(id).expect("at most 65,536 messages")
+}
+
+/// The bits of a server → client message id (docs/wire-format.md, section
+/// 6.1): `types.tether` sends 85 messages that way, so 7 bits.
+fn id_bits() -> u32 {
+    t::PROTOCOL.id_bits(Direction::ToClient)
+}
+
+/// The message of `event` whose body `body` writes: the id's bits, then the
+/// body in the same bit stream, so the body's first bits fill the bit byte
+/// the id opened.
+fn event_message(
+    event: &str,
+    body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
+) -> Result<(Vec<u8>, Vec<InstanceId>), EncodeError> {
+    let mut w = Writer::new();
+    w.start_message();
+    w.bits(u32::from(message_id(event)), id_bits());
+    body(&mut w)?;
+    Ok(w.take())
+}
+
+/// Decodes `message` as the receiver does: the id's bits, which must be the
+/// id of `event`, then the event's generated decoder, which must read the
+/// message to its end.
+fn decode_event(
+    event: &str,
+    message: &[u8],
+    instances: &[Option<InstanceId>],
+) -> Result<Payload, DecodeError> {
+    let id = message_id(event);
+    let mut r = Reader::with_instances(message, instances);
+    r.start_message();
+    assert_eq!(r.bits(id_bits())?, u32::from(id), "{event}: message id");
+    let spec = &t::PROTOCOL.to_client[usize::from(id)];
+    let payload = (spec.decode)(&mut r)?;
+    r.finish()?;
+    Ok(payload)
 }
 
 /// Encodes `value` as a whole message and checks it is `expected`, that it
@@ -171,6 +245,7 @@ struct Case<T, W> {
     wrap: fn(T) -> W,
     unwrap: fn(W) -> T,
     fire: fn(&t::Server, &Player, T) -> Result<(), SendError>,
+    fire_all: fn(&t::Server, T) -> Result<(), SendError>,
     /// Whether a decoded value is the value sent.
     matches: fn(&T, &T) -> bool,
     /// Whether encoding the decoded value again gives the same bytes (not for
@@ -186,6 +261,7 @@ macro_rules! boxed {
             |v| t::$boxed { v },
             |b| b.v,
             |s, p, v| s.$send().fire_client(p, v),
+            |s, v| s.$send().fire_all_clients(v),
         )
     };
 }
@@ -198,6 +274,7 @@ macro_rules! nominal {
             |v| v,
             |v| v,
             |s, p, v| s.$send().fire_client(p, v),
+            |s, v| s.$send().fire_all_clients(v),
         )
     };
 }
@@ -212,12 +289,14 @@ where
         wrap: fn(T) -> W,
         unwrap: fn(W) -> T,
         fire: fn(&t::Server, &Player, T) -> Result<(), SendError>,
+        fire_all: fn(&t::Server, T) -> Result<(), SendError>,
     ) -> Self {
         Case {
             decl,
             wrap,
             unwrap,
             fire,
+            fire_all,
             matches: |a, b| a == b,
             stable: true,
         }
@@ -275,8 +354,10 @@ where
             prop_assert_eq!(hex(&again), hex(&bytes), "{}: encoded again", decl);
         }
 
-        // The generated event writes the same body after its id, and its
-        // decoder reads it back.
+        // The generated event writes the message: the id's bits, then the
+        // same body as the record's encoder in the same bit stream (its first
+        // bits fill the id's bit byte). The message is within the size model
+        // of the event's message, and the event's decoder reads it back.
         let server = t::Server::new();
         let player = server.connect_player();
         (self.fire)(&server, &player, value.clone()).map_err(fail)?;
@@ -284,14 +365,11 @@ where
         prop_assert_eq!(frames.len(), 1, "{}: one frame", decl);
         let frame = &frames[0].1;
         let event = self.event();
-        let id = message_id(&event);
-        prop_assert_eq!(frame.first().copied(), Some(id), "{}: message id", decl);
-        prop_assert_eq!(hex(&frame[1..]), hex(&bytes), "{}: event body", decl);
-        let spec = &t::PROTOCOL.to_client[usize::from(id)];
-        let mut r = Reader::with_instances(&frame[1..], &view);
-        r.start_message();
-        let payload = (spec.decode)(&mut r).map_err(fail)?;
-        r.finish().map_err(fail)?;
+        let (expected, _) =
+            event_message(&event, |w| (self.wrap)(value.clone()).encode(w)).map_err(fail)?;
+        prop_assert_eq!(hex(frame), hex(&expected), "{}: the event's message", decl);
+        within_event(&event, frame.len()).map_err(fail)?;
+        let payload = decode_event(&event, frame, &view).map_err(fail)?;
         let (got,) = *payload
             .downcast::<(T,)>()
             .map_err(|_| fail(format!("{event}: the payload is not `({decl},)`")))?;
@@ -302,6 +380,21 @@ where
             got,
             decoded
         );
+
+        // Sent to every player, the event writes that same message to each
+        // (the runtime encodes a message once for all players when it can).
+        let _second = server.connect_player();
+        (self.fire_all)(&server, value.clone()).map_err(fail)?;
+        let frames = server.take_outgoing();
+        prop_assert_eq!(frames.len(), 2, "{}: one frame per player", decl);
+        for (_, frame) in &frames {
+            prop_assert_eq!(
+                hex(frame),
+                hex(&expected),
+                "{}: the broadcast message",
+                decl
+            );
+        }
         Ok(())
     }
 
@@ -320,10 +413,17 @@ where
         }
         let server = t::Server::new();
         let player = server.connect_player();
-        let sent = (self.fire)(&server, &player, value);
+        let sent = (self.fire)(&server, &player, value.clone());
         prop_assert!(
             matches!(&sent, Err(SendError::Encode(e)) if expected(e)),
             "{}: the event answered {:?}",
+            decl,
+            sent
+        );
+        let sent = (self.fire_all)(&server, value);
+        prop_assert!(
+            matches!(&sent, Err(SendError::Encode(e)) if expected(e)),
+            "{}: the event sent to all answered {:?}",
             decl,
             sent
         );
@@ -331,25 +431,31 @@ where
         Ok(())
     }
 
-    /// Forged bytes: both the record's and the event's decoders reject them.
+    /// A forged value, written by `forged` with a raw writer: both the
+    /// record's decoder (the value as a message of its own) and the event's
+    /// (the value after the event's id bits) reject it.
     fn reject(
         &self,
-        bytes: &[u8],
+        forged: impl Fn(&mut Writer),
         instances: &[Option<InstanceId>],
-        expected: fn(&DecodeError) -> bool,
+        expected: impl Fn(&DecodeError) -> bool,
     ) -> Result<(), TestCaseError> {
         let decl = self.decl;
-        match decode_message::<W>(bytes, instances) {
-            Ok(v) => return Err(fail(format!("{decl}: {} decodes as {v:?}", hex(bytes)))),
+        let bytes = forge(&forged);
+        match decode_message::<W>(&bytes, instances) {
+            Ok(v) => return Err(fail(format!("{decl}: {} decodes as {v:?}", hex(&bytes)))),
             Err(e) => prop_assert!(expected(&e), "{}: rejected with {:?}", decl, e),
         }
-        let spec = &t::PROTOCOL.to_client[usize::from(message_id(&self.event()))];
-        let mut r = Reader::with_instances(bytes, instances);
-        r.start_message();
-        match (spec.decode)(&mut r) {
-            Ok(_) => Err(fail(format!("{}: {} decodes", self.event(), hex(bytes)))),
+        let event = self.event();
+        let (message, _) = event_message(&event, |w| {
+            forged(w);
+            Ok(())
+        })
+        .map_err(fail)?;
+        match decode_event(&event, &message, instances) {
+            Ok(_) => Err(fail(format!("{event}: {} decodes", hex(&message)))),
             Err(e) => {
-                prop_assert!(expected(&e), "{}: rejected with {:?}", self.event(), e);
+                prop_assert!(expected(&e), "{}: rejected with {:?}", event, e);
                 Ok(())
             }
         }
@@ -838,7 +944,7 @@ fn golden_booleans_pack_into_bit_bytes() {
 }
 
 #[test]
-fn golden_numbers_are_little_endian_whatever_their_range() {
+fn golden_numbers_are_little_endian_bytes_unless_a_range_packs_them() {
     golden("U8", &t::U8Box { v: 0xAB }, &[0xAB]);
     golden("U16", &t::U16Box { v: 513 }, &[0x01, 0x02]);
     golden(
@@ -872,32 +978,22 @@ fn golden_numbers_are_little_endian_whatever_their_range() {
         &t::NumBox { v: -2.5 },
         &[0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0xC0],
     );
-    // A range never changes the width.
-    golden("U8Range", &t::U8RangeBox { v: 42 }, &[0x2A]);
-    golden("U8Exact", &t::U8ExactBox { v: 7 }, &[0x07]);
-    golden("U16Range", &t::U16RangeBox { v: 1000 }, &[0xE8, 0x03]);
-    golden(
-        "U32Max",
-        &t::U32MaxBox { v: 1_000_000 },
-        &[0x40, 0x42, 0x0F, 0x00],
-    );
+    // A range whose span needs every bit of the width keeps the bytes
+    // (docs/wire-format.md, section 4.1): u64(5..) spans 2^64 - 6, i32(-100000..)
+    // spans 2^31 + 99999, u8(1..) spans 254; all need the whole width.
     golden(
         "U64Min",
         &t::U64MinBox { v: 5 },
         &[0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00],
     );
-    golden("I8Range", &t::I8RangeBox { v: -10 }, &[0xF6]);
-    golden("I16Range", &t::I16RangeBox { v: -300 }, &[0xD4, 0xFE]);
     golden(
         "I32Min",
         &t::I32MinBox { v: -100_000 },
         &[0x60, 0x79, 0xFE, 0xFF],
     );
-    golden(
-        "I64Range",
-        &t::I64RangeBox { v: -5_000_000_000 },
-        &[0x00, 0x0E, 0xFA, 0xD5, 0xFE, 0xFF, 0xFF, 0xFF],
-    );
+    golden("U8Min", &t::U8MinBox { v: 1 }, &[0x01]);
+    golden("U8Min", &t::U8MinBox { v: 0xFF }, &[0xFF]);
+    // Float ranges never change the width.
     golden(
         "F32Range",
         &t::F32RangeBox { v: -1.5 },
@@ -912,6 +1008,127 @@ fn golden_numbers_are_little_endian_whatever_their_range() {
         "NumRange",
         &t::NumRangeBox { v: -1000.0 },
         &[0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x8F, 0xC0],
+    );
+}
+
+/// Integers whose effective range spans fewer bits than their kind's width
+/// travel as the bit field `v - min` (docs/wire-format.md, section 4.1), in
+/// the message's bit stream like any other bits.
+#[test]
+fn golden_ranged_integers_pack_into_bit_fields() {
+    // u8(0..100): 7 bits holding v. Bit 7 of the bit byte is unused.
+    golden("U8Pct", &t::U8PctBox { v: 0 }, &[0x00]);
+    golden("U8Pct", &t::U8PctBox { v: 100 }, &[0x64]); // 0b110_0100
+                                                       // u8(1..100): 7 bits holding v - 1.
+    golden("U8Range", &t::U8RangeBox { v: 42 }, &[0x29]); // 41
+    golden("U8Range", &t::U8RangeBox { v: 100 }, &[0x63]); // 99
+                                                           // u8(7): a span of 0, so 0 bits: the value takes no space at all.
+    golden("U8Exact", &t::U8ExactBox { v: 7 }, &[]);
+    // u8(200..) is 200..255: 6 bits holding v - 200.
+    golden("U8High", &t::U8HighBox { v: 200 }, &[0x00]);
+    golden("U8High", &t::U8HighBox { v: 255 }, &[0x37]); // 55 = 0b11_0111
+                                                         // i8(-10..10): 5 bits holding v + 10.
+    golden("I8Range", &t::I8RangeBox { v: -10 }, &[0x00]);
+    golden("I8Range", &t::I8RangeBox { v: 10 }, &[0x14]); // 20
+                                                          // i32(-5..5): 4 bits holding v + 5, where the kind is 4 bytes wide.
+    golden("I32Small", &t::I32SmallBox { v: -5 }, &[0x00]);
+    golden("I32Small", &t::I32SmallBox { v: -1 }, &[0x04]);
+    golden("I32Small", &t::I32SmallBox { v: 5 }, &[0x0A]);
+    // u16(10..1000): 10 bits holding v - 10; the last 2 go to a second bit
+    // byte.
+    golden(
+        "U16Range",
+        &t::U16RangeBox { v: 1000 },
+        &[
+            0xDE, // 990 = 0b11_1101_1110: bits 0-7
+            0x03, // bits 8-9
+        ],
+    );
+    golden("U16Range", &t::U16RangeBox { v: 10 }, &[0x00, 0x00]);
+    // i16(-300..300): 10 bits holding v + 300.
+    golden("I16Range", &t::I16RangeBox { v: -300 }, &[0x00, 0x00]);
+    golden(
+        "I16Range",
+        &t::I16RangeBox { v: 300 },
+        &[0x58, 0x02], // 600 = 0b10_0101_1000
+    );
+    // u32(..1000000) is 0..1000000: 20 bits, 2 bit bytes and a half.
+    golden(
+        "U32Max",
+        &t::U32MaxBox { v: 1_000_000 },
+        &[0x40, 0x42, 0x0F], // 0xF_4240
+    );
+    // i64(-5000000000..5000000000): a span of 10^10, 34 bits holding
+    // v + 5000000000.
+    golden(
+        "I64Range",
+        &t::I64RangeBox { v: -5_000_000_000 },
+        &[0x00; 5],
+    );
+    golden(
+        "I64Range",
+        &t::I64RangeBox { v: 5_000_000_000 },
+        &[0x00, 0xE4, 0x0B, 0x54, 0x02], // 10^10 = 0x2_540B_E400
+    );
+    // A packed field shares its bit byte with the other bits of the
+    // message. Event.Move's Speed is u8(1..20)?: a flag, then 5 bits
+    // holding v - 1, the last two of which open a second bit byte after To.
+    golden(
+        "Event",
+        &t::Event::Move {
+            to: Vector2::new(1.5, -1.0),
+            run: true,
+            speed: Some(3),
+        },
+        &[
+            // tag 2 = 0 1 0 (bits 0-2), Run 1 (bit 3), Speed present (bit
+            // 4), Speed 3 - 1 = 2 = 0 1 0 0 0: its first three bits (bits
+            // 5-7): 0b0101_1010
+            0x5A, //
+            0x00, 0x00, 0xC0, 0x3F, // To.X 1.5
+            0x00, 0x00, 0x80, 0xBF, // To.Y -1
+            0x00, // Speed's last two bits, in a second bit byte: 0 0
+        ],
+    );
+}
+
+/// A k-bit field holds values up to `2^k - 1`, which may be past the range:
+/// the decoders reject them, naming the decoded value and the effective
+/// bounds.
+#[test]
+fn golden_packed_fields_above_their_range_are_rejected() {
+    let rejects = |case: Result<(), TestCaseError>| case.unwrap_or_else(|e| panic!("{e}"));
+    let range = |value: i128, min: i128, max: i128| {
+        move |e: &DecodeError| {
+            *e == DecodeError::OutOfRange(Box::new(RangeError::Int {
+                value,
+                min: Some(min),
+                max: Some(max),
+            }))
+        }
+    };
+    // u8(0..100) receiving 127, the largest 7-bit field, and 101.
+    let case = boxed!(U8Pct, U8PctBox, send_u8_pct);
+    assert_eq!(forge(|w| w.bits(127, 7)), [0x7F]);
+    rejects(case.reject(|w| w.bits(127, 7), &[], range(127, 0, 100)));
+    rejects(case.reject(|w| w.bits(101, 7), &[], range(101, 0, 100)));
+    // u8(200..) is 200..255: the 6-bit field 63 says 263.
+    let case = boxed!(U8High, U8HighBox, send_u8_high);
+    rejects(case.reject(|w| w.bits(63, 6), &[], range(263, 200, 255)));
+    // i32(-5..5): the 4-bit field 15 says 10.
+    let case = boxed!(I32Small, I32SmallBox, send_i32_small);
+    rejects(case.reject(|w| w.bits(15, 4), &[], range(10, -5, 5)));
+    // u16(10..1000): the 10-bit field 1023 says 1033.
+    let case = boxed!(U16Range, U16RangeBox, send_u16_range);
+    rejects(case.reject(|w| w.bits(1023, 10), &[], range(1033, 10, 1000)));
+    // The largest field that is in range still decodes.
+    assert_eq!(
+        decode_message::<t::U8PctBox>(&[0x64], &[]),
+        Ok(t::U8PctBox { v: 100 })
+    );
+    assert_eq!(
+        decode_message::<t::U8HighBox>(&[0x37], &[]),
+        Ok(t::U8HighBox { v: 255 })
     );
 }
 
@@ -951,7 +1168,7 @@ fn golden_nonfinite_floats_keep_their_bits() {
 }
 
 #[test]
-fn golden_strings_and_buffers_use_every_prefix_width() {
+fn golden_strings_and_buffers_prefix_a_bit_field_or_a_varint() {
     // Unbounded: a LEB128 varint.
     golden("Str", &t::StrBox { v: String::new() }, &[0x00]);
     golden(
@@ -986,19 +1203,23 @@ fn golden_strings_and_buffers_use_every_prefix_width() {
         &t::StrBox { v: a16384.clone() },
         &cat(&[&[0x80, 0x80, 0x01], a16384.as_bytes()]), // 2^14
     );
-    // ..64: a u8.
+    // ..64: a span of 64, so a 7-bit field in a bit byte (bit 7 unused),
+    // then the bytes.
     golden(
         "StrMax",
         &t::StrMaxBox { v: "hi".into() },
-        &[0x02, 0x68, 0x69],
+        &[
+            0x02, // bit byte: length 2 (bits 0-6)
+            0x68, 0x69,
+        ],
     );
     let z64 = "z".repeat(64);
     golden(
         "StrMax",
         &t::StrMaxBox { v: z64.clone() },
-        &cat(&[&[0x40], z64.as_bytes()]),
+        &cat(&[&[0x40], z64.as_bytes()]), // 64 = 0b100_0000
     );
-    // Exactly 8: no prefix.
+    // Exactly 8: a span of 0, no prefix.
     golden(
         "StrExact",
         &t::StrExactBox {
@@ -1006,29 +1227,38 @@ fn golden_strings_and_buffers_use_every_prefix_width() {
         },
         b"abcdefgh",
     );
-    // 1..300: a u16 holding len - 1.
+    // 1..300: a span of 299, 9 bits holding len - 1. The ninth bit opens a
+    // second bit byte, appended before the string's bytes.
     golden(
         "StrWide",
         &t::StrWideBox { v: "a".into() },
-        &[0x00, 0x00, 0x61],
+        &[
+            0x00, // len - 1 = 0: bits 0-7
+            0x00, // bit 8
+            0x61,
+        ],
     );
     let b300 = "b".repeat(300);
     golden(
         "StrWide",
         &t::StrWideBox { v: b300.clone() },
-        &cat(&[&[0x2B, 0x01], b300.as_bytes()]), // 299
+        &cat(&[&[0x2B, 0x01], b300.as_bytes()]), // 299 = 0b1_0010_1011
     );
-    // ..70000: a u32.
+    // ..70000: 17 bits, two full bit bytes and one bit of a third.
     golden(
         "StrHuge",
         &t::StrHugeBox { v: "hey".into() },
-        &[0x03, 0x00, 0x00, 0x00, 0x68, 0x65, 0x79],
+        &[0x03, 0x00, 0x00, 0x68, 0x65, 0x79],
     );
-    // buffer(..1024): a u16; buffer: a varint.
+    // buffer(..1024): 11 bits; buffer: a varint.
     golden(
         "Buf",
         &t::BufBox { v: vec![1, 2, 3] },
-        &[0x03, 0x00, 0x01, 0x02, 0x03],
+        &[
+            0x03, // length 3: bits 0-7
+            0x00, // bits 8-10
+            0x01, 0x02, 0x03,
+        ],
     );
     golden("BufAny", &t::BufAnyBox { v: vec![0xFF] }, &[0x01, 0xFF]);
     golden("BufAny", &t::BufAnyBox { v: vec![] }, &[0x00]);
@@ -1045,12 +1275,16 @@ fn golden_optionals_are_a_flag_bit_each() {
             0x05,
         ],
     );
+    // The flag and the 4-bit length of string(..8) share one bit byte.
     golden(
         "OptStr",
         &t::OptStrBox {
             v: Some("ok".into()),
         },
-        &[0x01, 0x02, 0x6F, 0x6B],
+        &[
+            0x05, // present (bit 0), length 2 = 0 1 0 0 (bits 1-4)
+            0x6F, 0x6B,
+        ],
     );
     // `T??` through an alias: the outer flag, then the inner one.
     golden("OptOpt", &t::OptOptBox { v: None }, &[0x00]);
@@ -1072,13 +1306,14 @@ fn golden_arrays() {
         &t::U16sBox { v: vec![1, 256] },
         &[0x02, 0x01, 0x00, 0x00, 0x01],
     );
+    // ..100: a 7-bit count in a bit byte.
     golden("U8sMax", &t::U8sMaxBox { v: vec![] }, &[0x00]);
     golden(
         "U8sMax",
         &t::U8sMaxBox { v: vec![9, 8] },
         &[0x02, 0x09, 0x08],
     );
-    // 1..4: a u8 holding len - 1.
+    // 1..4: 2 bits holding len - 1.
     golden(
         "I16sFew",
         &t::I16sFewBox { v: vec![-1] },
@@ -1089,7 +1324,10 @@ fn golden_arrays() {
         &t::I16sFewBox {
             v: vec![1, 2, 3, 4],
         },
-        &[0x03, 0x01, 0x00, 0x02, 0x00, 0x03, 0x00, 0x04, 0x00],
+        &[
+            0x03, // bit byte: 4 - 1 = 1 1 (bits 0-1)
+            0x01, 0x00, 0x02, 0x00, 0x03, 0x00, 0x04, 0x00,
+        ],
     );
     // Exactly 3: no prefix.
     golden(
@@ -1097,7 +1335,8 @@ fn golden_arrays() {
         &t::U8sExactBox { v: vec![1, 2, 3] },
         &[0x01, 0x02, 0x03],
     );
-    // {[number]: T} is an array.
+    // {[number]: T} is an array. The 3-bit lengths of its string(..4)
+    // elements share the bit byte the first one opened.
     golden(
         "Words",
         &t::WordsBox {
@@ -1105,8 +1344,9 @@ fn golden_arrays() {
         },
         &[
             0x02, // 2 elements (varint)
-            0x01, 0x61, // "a" (string(..4): u8 prefix)
-            0x02, 0x62, 0x63, // "bc"
+            0x11, // bit byte: "a" 1 = 1 0 0 (bits 0-2), "bc" 2 = 0 1 0 (bits 3-5)
+            0x61, // "a"
+            0x62, 0x63, // "bc"
         ],
     );
     // Elements of no size: only the count travels.
@@ -1133,22 +1373,27 @@ fn golden_maps() {
             0x07, 0x00, 0x00, 0x00, // 7
         ],
     );
+    // ..4 entries: a 3-bit count; string(..8) keys: a 4-bit length.
     golden(
         "ShortKeyMap",
         &t::ShortKeyMapBox {
             v: HashMap::from([("ab".into(), 1)]),
         },
-        &[0x01, 0x02, 0x61, 0x62, 0x01],
+        &[
+            0x11, // count 1 = 1 0 0 (bits 0-2), key length 2 = 0 1 0 0 (bits 3-6)
+            0x61, 0x62, // "ab"
+            0x01, // 1
+        ],
     );
-    // A unit-enum key is its tag, so a whole entry can be two bits.
+    // A unit-enum key is its tag, so a whole map of one entry can be four
+    // bits: ..3 entries is a 2-bit count.
     golden(
         "ColorMap",
         &t::ColorMapBox {
             v: HashMap::from([(t::Color::Green, true)]),
         },
         &[
-            0x01, // 1 entry (..3: u8)
-            0x03, // key Green = 1 (bit 0), value true (bit 1)
+            0x0D, // count 1 = 1 0 (bits 0-1), key Green 1 (bit 2), true 1 (bit 3)
         ],
     );
     golden(
@@ -1156,15 +1401,15 @@ fn golden_maps() {
         &t::ColorMapBox {
             v: HashMap::from([(t::Color::Red, true)]),
         },
-        &[0x01, 0x02],
+        &[0x09], // 1 0, Red 0, true 1
     );
     // Two entries, in the map's iteration order.
     let map = t::ColorMapBox {
         v: HashMap::from([(t::Color::Red, false), (t::Color::Green, true)]),
     };
     let (bytes, _) = encode_message(&map).expect("encodes");
-    let red_first = [0x02, 0x0C]; // Red 0, false 0, Green 1, true 1
-    let green_first = [0x02, 0x03]; // Green 1, true 1, Red 0, false 0
+    let red_first = [0x32]; // count 2 = 0 1, Red 0, false 0, Green 1, true 1
+    let green_first = [0x0E]; // count 2 = 0 1, Green 1, true 1, Red 0, false 0
     assert!(
         bytes == red_first || bytes == green_first,
         "{}",
@@ -1174,6 +1419,68 @@ fn golden_maps() {
         decode_message::<t::ColorMapBox>(&bytes, &[]).expect("decodes"),
         map
     );
+}
+
+/// A length prefix is a k-bit field like any other: it fills the open bit
+/// byte, and what does not fit continues in a new bit byte appended at the
+/// end of the output, after the byte values written so far
+/// (docs/wire-format.md, sections 2 and 3).
+#[test]
+fn golden_length_prefixes_are_bit_fields_that_may_cross_bit_bytes() {
+    golden(
+        "Words",
+        &t::WordsBox {
+            v: vec!["a".into(), "bc".into(), "dddd".into()],
+        },
+        &[
+            0x03, // 3 elements (varint)
+            // bit byte: "a" 1 = 1 0 0 (bits 0-2), "bc" 2 = 0 1 0 (bits 3-5),
+            // "dddd" 4 = 0 0 1: its first two bits (bits 6-7)
+            0x11, //
+            0x61, // "a"
+            0x62, 0x63, // "bc"
+            0x01, // a new bit byte, after "bc": the third bit of 4 (bit 0)
+            0x64, 0x64, 0x64, 0x64, // "dddd"
+        ],
+    );
+    // Two entries of {[string(..8)]: u8}(..4), in the map's iteration order:
+    // a 3-bit count, then 4-bit key lengths; the second length crosses into
+    // a new bit byte.
+    let map = t::ShortKeyMapBox {
+        v: HashMap::from([("ab".into(), 1), ("c".into(), 2)]),
+    };
+    let (bytes, _) = encode_message(&map).expect("encodes");
+    let ab_first = [
+        // count 2 = 0 1 0 (bits 0-2), "ab" 2 = 0 1 0 0 (bits 3-6), "c" 1 =
+        // 1 0 0 0: its first bit (bit 7)
+        0x92, //
+        0x61, 0x62, 0x01, // "ab", 1
+        0x00, // a new bit byte: the other three bits of 1, 0 0 0
+        0x63, 0x02, // "c", 2
+    ];
+    let c_first = [
+        // count 2 = 0 1 0 (bits 0-2), "c" 1 = 1 0 0 0 (bits 3-6), "ab" 2 =
+        // 0 1 0 0: its first bit (bit 7)
+        0x0A, //
+        0x63, 0x02, // "c", 2
+        0x01, // a new bit byte: the other three bits of 2, 1 0 0
+        0x61, 0x62, 0x01, // "ab", 1
+    ];
+    assert!(bytes == ab_first || bytes == c_first, "{}", hex(&bytes));
+    assert_eq!(
+        decode_message::<t::ShortKeyMapBox>(&bytes, &[]),
+        Ok(map.clone())
+    );
+    if let Err(e) = within("ShortKeyMap", bytes.len()) {
+        panic!("{e}");
+    }
+    // Both orders decode, whichever the encoder chose.
+    for order in [&ab_first[..], &c_first[..]] {
+        assert_eq!(
+            decode_message::<t::ShortKeyMapBox>(order, &[]),
+            Ok(map.clone())
+        );
+    }
 }
 
 #[test]
@@ -1201,8 +1508,10 @@ fn golden_records() {
         },
         &[
             0x01, // Req
-            0x02, // bit byte: Opt absent, Note present
-            0x01, 0x78, // "x"
+            // bit byte: Opt absent (bit 0), Note present (bit 1), Note's
+            // length 1 = 1 0 0 0 (string(..8): 4 bits, bits 2-5)
+            0x06, //
+            0x78, // "x"
         ],
     );
     golden(
@@ -1221,14 +1530,17 @@ fn golden_records() {
         },
         &cat(&[
             &[0x02, 0x01], // Id
-            // The bit byte, opened by Inner.Flag and filled by what follows:
-            // Flag 1 (bit 0), Tail present 1 (bit 1), Tags Green 1 (bit 2),
-            // Red 0 (bit 3).
-            &[0x07],
-            &[0x01, 0x6E], // Inner.Name "n"
-            &F32_HALF,     // Tail.X
-            &[0x02],       // Tail.Tags: 2 (..2: u8)
-            &[0x01],       // Points: 1 (..3: u8)
+            // The first bit byte, opened by Inner.Flag and filled by what
+            // follows: Flag 1 (bit 0); Inner.Name's length 1 (string(..16):
+            // 5 bits, 1 0 0 0 0, bits 1-5); Tail present 1 (bit 6); the
+            // first bit of Tail.Tags' length 2 (..2: 2 bits, 0 1; bit 7).
+            &[0x43],
+            &[0x6E],   // Inner.Name "n"
+            &F32_HALF, // Tail.X
+            // The second bit byte, opened after Tail.X by the second bit of
+            // Tail.Tags' length: that bit 1 (bit 0); Tags Green 1 (bit 1),
+            // Red 0 (bit 2); Points' length 1 (..3: 2 bits, 1 0; bits 3-4).
+            &[0x0B],
             &[0xFF, 0x02], // X -1, Y 2
         ]),
     );
@@ -1263,25 +1575,17 @@ fn golden_enums_are_tags_of_just_enough_bits() {
             loud: true,
         },
         &[
-            0x08, // tag 0 (bits 0-2), Loud 1 (bit 3)
-            0x02, 0x68, 0x69, // Body
+            // tag 0 = 0 0 0 (bits 0-2), then Body's length 2 (string(..32):
+            // 6 bits, 0 1 0 0 0 0): its first five bits (bits 3-7)
+            0x10, //
+            // a second bit byte, opened by the length's sixth bit 0 (bit 0)
+            // before Body's bytes; Loud 1 (bit 1)
+            0x02, //
+            0x68, 0x69, // Body
         ],
     );
     golden("Event", &t::Event::Ping, &[0x01]);
-    golden(
-        "Event",
-        &t::Event::Move {
-            to: Vector2::new(1.5, -1.0),
-            run: true,
-            speed: Some(3),
-        },
-        &[
-            0x1A, // tag 2 = 0 1 0 (bits 0-2), Run 1 (bit 3), Speed present (bit 4)
-            0x00, 0x00, 0xC0, 0x3F, // To.X 1.5
-            0x00, 0x00, 0x80, 0xBF, // To.Y -1
-            0x03, // Speed
-        ],
-    );
+    // (Move with a Speed: golden_ranged_integers_pack_into_bit_fields.)
     golden(
         "Event",
         &t::Event::Move {
@@ -1294,17 +1598,19 @@ fn golden_enums_are_tags_of_just_enough_bits() {
             0x00, 0x00, 0xC0, 0x3F, 0x00, 0x00, 0x80, 0xBF,
         ],
     );
-    // Tags of array elements pack across elements and spill into a second
-    // bit byte.
+    // The array's length and its elements' tags pack across elements and
+    // spill into a second bit byte.
     golden(
         "Event",
         &t::Event::Many {
             items: vec![t::Three::A, t::Three::B, t::Three::C],
         },
         &[
-            0x23, // tag 3 = 1 1 0, A = 0 0, B = 1 0, C's first bit 0: 0b0010_0011
-            0x03, // Items: 3 (..5: u8)
-            0x01, // C's second bit
+            // tag 3 = 1 1 0 (bits 0-2), Items' length 3 (..5: 3 bits, 1 1 0;
+            // bits 3-5), A = 0 0 (bits 6-7): 0b0001_1011
+            0x1B, //
+            // B = 1 0 (bits 0-1), C = 0 1 (bits 2-3)
+            0x09,
         ],
     );
     golden(
@@ -1357,10 +1663,13 @@ fn golden_recursive_types() {
             ],
         },
         &[
-            0x02, // the root's 2 children (..4: u8)
-            0x00, // the first has none
-            0x01, // the second has 1
-            0x00, // which has none
+            // ..4: 3-bit lengths. The root's 2 children = 0 1 0 (bits 0-2),
+            // the first has none = 0 0 0 (bits 3-5), the second has 1 = 1 0
+            // 0: its first two bits (bits 6-7)
+            0x42, //
+            // the second's last bit (bit 0), then its child has none = 0 0 0
+            // (bits 1-3)
+            0x00,
         ],
     );
 }
@@ -1439,7 +1748,7 @@ fn golden_roblox_datatypes() {
             },
         },
         &cat(&[
-            &[0x00], // 2 keypoints: a u8 holding count - 2
+            &[0x00], // bit byte: 2 keypoints (2..20: 5 bits holding count - 2)
             &F32_0,
             &F32_1,
             &F32_0, // time, value, envelope
@@ -1460,7 +1769,7 @@ fn golden_roblox_datatypes() {
             },
         },
         &cat(&[
-            &[0x01], // 3 keypoints
+            &[0x01], // bit byte: 3 keypoints (5 bits: 1 0 0 0 0)
             &F32_0,
             &F32_1,
             &F32_0,
@@ -1743,10 +2052,51 @@ fn golden_any() {
             &[0x00; 6],
         ]),
     );
+    // So does the 5-bit keypoint count of a NumberSequence: here it fills
+    // the bit byte the CFrame's index opened.
+    let fade = Value::NumberSequence(NumberSequence {
+        keypoints: vec![
+            NumberSequenceKeypoint::new(0.0, 1.0, 0.0),
+            NumberSequenceKeypoint::new(0.5, 0.5, 0.0),
+            NumberSequenceKeypoint::new(1.0, 0.0, 0.0),
+        ],
+    });
+    golden(
+        "Dyn",
+        &dyn_(Value::Array(vec![Value::CFrame(CFrame::identity()), fade])),
+        &cat(&[
+            &[0x06, 0x02], // array of 2
+            &[0x0B],       // CFrame
+            &[0x00; 12],
+            // bit byte: index 3 = 1 1 (bits 0-1), then the NumberSequence's
+            // count 3 - 2 = 1 = 1 0 0 0 0 (bits 2-6)
+            &[0x07],
+            &[0x00; 6],
+            &[0x12], // NumberSequence
+            &F32_0,
+            &F32_1,
+            &F32_0, // time, value, envelope
+            &F32_HALF,
+            &F32_HALF,
+            &F32_0,
+            &F32_1,
+            &F32_0,
+            &F32_0,
+        ]),
+    );
 }
 
 #[test]
 fn golden_event_messages_are_the_id_then_the_body() {
+    // Server → client ids follow declaration order (SendBool is 0), and the
+    // direction has 85 messages: ids are 7-bit fields, ceil(log2(85)) = 7.
+    assert_eq!(t::PROTOCOL.to_client.len(), 85);
+    assert_eq!(id_bits(), 7);
+    assert_eq!(message_id("SendBool"), 0);
+    assert_eq!(message_id("SendU8Range"), 12);
+    assert_eq!(message_id("SendOptOpt"), 36);
+    assert_eq!(message_id("SendPair"), 47);
+
     let server = t::Server::new();
     let player = server.connect_player();
     let pair = t::Pair {
@@ -1756,7 +2106,7 @@ fn golden_event_messages_are_the_id_then_the_body() {
     };
     server
         .send_pair()
-        .fire_client(&player, pair)
+        .fire_client(&player, pair.clone())
         .expect("sends");
     server
         .send_u8_range()
@@ -1768,21 +2118,93 @@ fn golden_event_messages_are_the_id_then_the_body() {
         .expect("sends");
     let frames = server.take_outgoing();
     assert_eq!(frames.len(), 1);
-    // The tick's three messages in one frame, each with its own bit state.
-    // Server → client ids follow declaration order: SendBool is 0.
+    // The tick's three messages in one frame, each with its own bit state:
+    // each id opens a new bit byte, which the message's first bits fill.
+    let frame = &frames[0].1;
     assert_eq!(
-        hex(&frames[0].1),
+        hex(frame),
         hex(&[
-            0x2F, // SendPair, the 48th event
-            0x03, 0x2A, // Pair
-            0x0C, // SendU8Range, the 13th
-            0x2A, // 42
-            0x24, // SendOptOpt, the 37th
-            0x03, 0x09, // Some(Some(9))
+            // SendPair: id 47 = 1 1 1 1 0 1 0 (bits 0-6), Pair.A 1 (bit 7)
+            0xAF, //
+            0x2A, // Pair.N
+            0x01, // a second bit byte: Pair.C 1 (bit 0)
+            // SendU8Range: id 12 = 0 0 1 1 0 0 0 (bits 0-6), then 42 - 1 = 41
+            // = 1 0 0 1 0 1 0 (u8(1..100): 7 bits): its first bit (bit 7)
+            0x8C, //
+            0x14, // the other six bits of 41: 0 0 1 0 1 0
+            // SendOptOpt: id 36 = 0 0 1 0 0 1 0 (bits 0-6), outer flag 1 (bit 7)
+            0xA4, //
+            0x01, // a second bit byte: inner flag 1 (bit 0)
+            0x09, // 9
         ])
     );
-    assert_eq!(message_id("SendBool"), 0);
-    assert_eq!(message_id("SendPair"), 0x2F);
+
+    // A receiver reads the three back the same way: a fresh bit state, the
+    // id's bits, the body.
+    let mut r = Reader::new(frame);
+    let mut next = |event: &str| {
+        r.start_message();
+        assert_eq!(r.bits(7), Ok(u32::from(message_id(event))), "{event}");
+        (t::PROTOCOL.to_client[usize::from(message_id(event))].decode)(&mut r)
+            .unwrap_or_else(|e| panic!("{event}: {e}"))
+    };
+    let got_pair = next("SendPair").downcast::<(t::Pair,)>();
+    assert_eq!(got_pair.map(|p| *p).ok(), Some((pair,)));
+    let got_range = next("SendU8Range").downcast::<(t::U8Range,)>();
+    assert_eq!(got_range.map(|v| *v).ok(), Some((42,)));
+    let got_opt = next("SendOptOpt").downcast::<(t::OptOpt,)>();
+    assert_eq!(got_opt.map(|v| *v).ok(), Some((Some(Some(9)),)));
+    assert!(r.is_empty());
+}
+
+/// A message id is a bit field that opens the message's first bit byte; the
+/// body's bits fill what it leaves, whatever they are.
+#[test]
+fn golden_message_ids_share_their_bit_byte_with_the_body() {
+    let send = |fire: &dyn Fn(&t::Server, &Player) -> Result<(), SendError>| {
+        let server = t::Server::new();
+        let player = server.connect_player();
+        fire(&server, &player).expect("sends");
+        let frames = server.take_outgoing();
+        assert_eq!(frames.len(), 1);
+        hex(&frames[0].1)
+    };
+    // A body of one bit fills bit 7 of the id's byte: SendBool is id 0.
+    assert_eq!(send(&|s, p| s.send_bool().fire_client(p, true)), "80");
+    assert_eq!(send(&|s, p| s.send_bool().fire_client(p, false)), "00");
+    // A body of no bits at all: the message is the id alone, in one byte.
+    assert_eq!(message_id("SendU8Exact"), 13);
+    assert_eq!(send(&|s, p| s.send_u8_exact().fire_client(p, 7)), "0D");
+    assert_eq!(message_id("SendEmpty"), 48);
+    assert_eq!(
+        send(&|s, p| s.send_empty().fire_client(p, t::Empty {})),
+        "30"
+    );
+    // A packed field that starts in the id's byte and ends in a second bit
+    // byte, placed before the byte values that follow.
+    assert_eq!(message_id("SendStats"), 79);
+    let stats = t::Stats {
+        health: 100,
+        speed: 1.5,
+        score: -2,
+        ratio: 0.25,
+    };
+    assert_eq!(
+        send(&|s, p| s.send_stats().fire_client(p, stats.clone())),
+        hex(&cat(&[
+            // id 79 = 1 1 1 1 0 0 1 (bits 0-6); Health 100 = 0 0 1 0 0 1 1
+            // (u8(0..100): 7 bits): its first bit 0 (bit 7)
+            &[0x4F],
+            // a second bit byte: Health's other six bits, 0 1 0 0 1 1
+            &[0x32],
+            &[0x00, 0x00, 0xC0, 0x3F],                         // Speed 1.5
+            &[0xFE, 0xFF, 0xFF, 0xFF],                         // Score -2
+            &[0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xD0, 0x3F], // Ratio 0.25
+        ]))
+    );
+    // A body of bytes only: the id's byte keeps its unused bit.
+    assert_eq!(message_id("SendU8"), 1);
+    assert_eq!(send(&|s, p| s.send_u8().fire_client(p, 0xAB)), "01 AB");
 }
 
 #[test]
@@ -1808,36 +2230,28 @@ fn golden_messages_of_one_frame_share_its_instance_list() {
     let packets = server.take_packets();
     assert_eq!(packets.len(), 1);
     let packet = &packets[0].1;
+    assert_eq!(message_id("SendOptPart"), 73);
+    assert_eq!(message_id("SendRefs"), 77);
     assert_eq!(
         hex(&packet.bytes),
-        hex(&[
-            message_id("SendOptPart"),
-            0x01, // present
-            0x01,
-            0x00,
-            0x00,
-            0x00, // index 1: part, first referenced here
-            message_id("SendRefs"),
-            0x07, // A, B, C present
-            0x02,
-            0x00,
-            0x00,
-            0x00, // A: index 2, model
-            0x01,
-            0x00,
-            0x00,
-            0x00, // B: index 1 again, part
-            0x03,
-            0x00,
-            0x00,
-            0x00, // C: index 3, hidden
-        ])
+        hex(&cat(&[
+            // SendOptPart: id 73 = 1 0 0 1 0 0 1 (bits 0-6), present 1 (bit 7)
+            &[0xC9],
+            &[0x01, 0x00, 0x00, 0x00], // index 1: part, first referenced here
+            // SendRefs: id 77 = 1 0 1 1 0 0 1 (bits 0-6), A present 1 (bit 7)
+            &[0xCD],
+            &[0x02, 0x00, 0x00, 0x00], // A: index 2, model
+            &[0x03],                   // a second bit byte: B present (bit 0), C present (bit 1)
+            &[0x01, 0x00, 0x00, 0x00], // B: index 1 again, part
+            &[0x03, 0x00, 0x00, 0x00], // C: index 3, hidden
+        ]))
     );
     // The player's view: what it cannot see is an absent entry.
     assert_eq!(packet.instances, vec![Some(part), Some(model), None]);
-    let mut r = Reader::with_instances(&packet.bytes[1..], &packet.instances);
+    let mut r = Reader::with_instances(&packet.bytes, &packet.instances);
     r.start_message();
-    let spec = &t::PROTOCOL.to_client[usize::from(message_id("SendOptPart"))];
+    assert_eq!(r.bits(id_bits()), Ok(73));
+    let spec = &t::PROTOCOL.to_client[73];
     let first = (spec.decode)(&mut r).expect("decodes");
     assert_eq!(
         *first
@@ -1845,8 +2259,8 @@ fn golden_messages_of_one_frame_share_its_instance_list() {
             .expect("the event's tuple"),
         (Some(Ref::new(part)),)
     );
-    assert_eq!(r.u8(), Ok(message_id("SendRefs")));
     r.start_message();
+    assert_eq!(r.bits(id_bits()), Ok(77));
     assert_eq!(
         t::Refs::decode(&mut r),
         Ok(t::Refs {
@@ -1984,6 +2398,26 @@ proptest! {
                          -5_000_000_000i64..=5_000_000_000]
     ) {
         boxed!(I64Range, I64RangeBox, send_i64_range).check(v)?;
+    }
+
+    #[test]
+    fn u8_percent_round_trips(v in prop_oneof![Just(0u8), Just(100u8), 0u8..=100]) {
+        boxed!(U8Pct, U8PctBox, send_u8_pct).check(v)?;
+    }
+
+    #[test]
+    fn u8_high_round_trips(v in prop_oneof![Just(200u8), Just(255u8), 200u8..]) {
+        boxed!(U8High, U8HighBox, send_u8_high).check(v)?;
+    }
+
+    #[test]
+    fn u8_min_round_trips(v in prop_oneof![Just(1u8), Just(255u8), 1u8..]) {
+        boxed!(U8Min, U8MinBox, send_u8_min).check(v)?;
+    }
+
+    #[test]
+    fn i32_small_round_trips(v in -5i32..=5) {
+        boxed!(I32Small, I32SmallBox, send_i32_small).check(v)?;
     }
 
     #[test]
@@ -2419,46 +2853,78 @@ fn float_rejected(v: f64) -> fn(&DecodeError) -> bool {
 proptest! {
     #![proptest_config(config(64))]
 
+    /// Values outside the range are refused by the encoders. On the wire, a
+    /// packed field can hold more than its span (`field` strategies: the
+    /// values from `max - min + 1` to `2^k - 1`), and the decoders reject
+    /// those; a field of 0 bits, or one whose span fills all its `2^k`
+    /// values, has nothing to reject. Integers that stay bytes are forged as
+    /// bytes.
     #[test]
     fn integers_outside_their_range_are_refused(
         u8_range in prop_oneof![Just(0u8), 101u8..],
+        u8_range_field in 100u64..128, // 7 bits holding v - 1: 101 to 128
         u8_exact in any::<u8>().prop_filter("not 7", |v| *v != 7),
+        u8_pct in 101u8..,
+        u8_pct_field in 101u64..128,
+        u8_high in 0u8..200,
+        u8_high_field in 56u64..64, // 6 bits holding v - 200: 256 to 263
+        u8_min in Just(0u8),
+        i32_small in prop_oneof![i32::MIN..-5, 6i32..],
+        i32_small_field in 11u64..16, // 4 bits holding v + 5: 6 to 10
         u16_range in prop_oneof![0u16..10, 1001u16..],
+        u16_range_field in 991u64..1024,
         u32_max in 1_000_001u32..,
+        u32_max_field in 1_000_001u64..(1 << 20),
         u64_min in 0u64..5,
         i8_range in prop_oneof![i8::MIN..-10, 11i8..],
+        i8_range_field in 21u64..32,
         i16_range in prop_oneof![i16::MIN..-300, 301i16..],
+        i16_range_field in 601u64..1024,
         i32_min in i32::MIN..-100_000,
         i64_range in prop_oneof![i64::MIN..-5_000_000_000, 5_000_000_001i64..],
+        i64_range_field in 10_000_000_001u64..(1 << 34),
     ) {
         let (refused, rejected) = (out_of_range, rejected_out_of_range);
+        let field = |value: u64, bits: u32| move |w: &mut Writer| w.bits64(value, bits);
         let case = boxed!(U8Range, U8RangeBox, send_u8_range);
         case.refuse(u8_range, refused)?;
-        case.reject(&[u8_range], &[], rejected)?;
-        let case = boxed!(U8Exact, U8ExactBox, send_u8_exact);
-        case.refuse(u8_exact, refused)?;
-        case.reject(&[u8_exact], &[], rejected)?;
+        case.reject(field(u8_range_field, 7), &[], rejected)?;
+        // 0 bits: any message says 7, so only the encoders have work.
+        boxed!(U8Exact, U8ExactBox, send_u8_exact).refuse(u8_exact, refused)?;
+        let case = boxed!(U8Pct, U8PctBox, send_u8_pct);
+        case.refuse(u8_pct, refused)?;
+        case.reject(field(u8_pct_field, 7), &[], rejected)?;
+        // u8(200..): fields above 55 are past the kind's own bounds.
+        let case = boxed!(U8High, U8HighBox, send_u8_high);
+        case.refuse(u8_high, refused)?;
+        case.reject(field(u8_high_field, 6), &[], rejected)?;
+        let case = boxed!(U8Min, U8MinBox, send_u8_min);
+        case.refuse(u8_min, refused)?;
+        case.reject(raw(&[u8_min]), &[], rejected)?;
+        let case = boxed!(I32Small, I32SmallBox, send_i32_small);
+        case.refuse(i32_small, refused)?;
+        case.reject(field(i32_small_field, 4), &[], rejected)?;
         let case = boxed!(U16Range, U16RangeBox, send_u16_range);
         case.refuse(u16_range, refused)?;
-        case.reject(&u16_range.to_le_bytes(), &[], rejected)?;
+        case.reject(field(u16_range_field, 10), &[], rejected)?;
         let case = boxed!(U32Max, U32MaxBox, send_u32_max);
         case.refuse(u32_max, refused)?;
-        case.reject(&u32_max.to_le_bytes(), &[], rejected)?;
+        case.reject(field(u32_max_field, 20), &[], rejected)?;
         let case = boxed!(U64Min, U64MinBox, send_u64_min);
         case.refuse(u64_min, refused)?;
-        case.reject(&u64_min.to_le_bytes(), &[], rejected)?;
+        case.reject(raw(&u64_min.to_le_bytes()), &[], rejected)?;
         let case = boxed!(I8Range, I8RangeBox, send_i8_range);
         case.refuse(i8_range, refused)?;
-        case.reject(&i8_range.to_le_bytes(), &[], rejected)?;
+        case.reject(field(i8_range_field, 5), &[], rejected)?;
         let case = boxed!(I16Range, I16RangeBox, send_i16_range);
         case.refuse(i16_range, refused)?;
-        case.reject(&i16_range.to_le_bytes(), &[], rejected)?;
+        case.reject(field(i16_range_field, 10), &[], rejected)?;
         let case = boxed!(I32Min, I32MinBox, send_i32_min);
         case.refuse(i32_min, refused)?;
-        case.reject(&i32_min.to_le_bytes(), &[], rejected)?;
+        case.reject(raw(&i32_min.to_le_bytes()), &[], rejected)?;
         let case = boxed!(I64Range, I64RangeBox, send_i64_range);
         case.refuse(i64_range, refused)?;
-        case.reject(&i64_range.to_le_bytes(), &[], rejected)?;
+        case.reject(field(i64_range_field, 34), &[], rejected)?;
     }
 
     #[test]
@@ -2472,84 +2938,111 @@ proptest! {
     ) {
         let case = boxed!(F32Range, F32RangeBox, send_f32_range);
         case.refuse(f32_range, float_refused(f32_range.into()))?;
-        case.reject(&f32_range.to_le_bytes(), &[], float_rejected(f32_range.into()))?;
+        case.reject(raw(&f32_range.to_le_bytes()), &[], float_rejected(f32_range.into()))?;
         let case = boxed!(F64Range, F64RangeBox, send_f64_range).matching(same_f64);
         case.refuse(f64_range, float_refused(f64_range))?;
-        case.reject(&f64_range.to_le_bytes(), &[], float_rejected(f64_range))?;
+        case.reject(raw(&f64_range.to_le_bytes()), &[], float_rejected(f64_range))?;
         let case = boxed!(NumRange, NumRangeBox, send_num_range).matching(same_f64);
         case.refuse(num_range, float_refused(num_range))?;
-        case.reject(&num_range.to_le_bytes(), &[], float_rejected(num_range))?;
+        case.reject(raw(&num_range.to_le_bytes()), &[], float_rejected(num_range))?;
         // Plain floats are finite.
         let case = boxed!(F32, F32Box, send_f32).matching(same_f32);
         case.refuse(nonfinite as f32, non_finite)?;
-        case.reject(&(nonfinite as f32).to_le_bytes(), &[], rejected_non_finite)?;
+        case.reject(raw(&(nonfinite as f32).to_le_bytes()), &[], rejected_non_finite)?;
         let case = boxed!(F64, F64Box, send_f64).matching(same_f64);
         case.refuse(nonfinite, non_finite)?;
-        case.reject(&nonfinite.to_le_bytes(), &[], rejected_non_finite)?;
+        case.reject(raw(&nonfinite.to_le_bytes()), &[], rejected_non_finite)?;
         let case = boxed!(Num, NumBox, send_num).matching(same_f64);
         case.refuse(nonfinite, non_finite)?;
-        case.reject(&nonfinite.to_le_bytes(), &[], rejected_non_finite)?;
+        case.reject(raw(&nonfinite.to_le_bytes()), &[], rejected_non_finite)?;
         let case = nominal!(Shape, send_shape);
         case.refuse(t::Shape::Circle { radius }, out_of_range)?;
-        case.reject(&forge(|w| { w.bits(0, 2); w.f32(radius); }), &[], rejected_out_of_range)?;
+        case.reject(|w| { w.bits(0, 2); w.f32(radius); }, &[], rejected_out_of_range)?;
         case.refuse(t::Shape::Circle { radius: f32::NAN }, non_finite)?;
     }
 
     #[test]
     fn strings_outside_their_length_are_refused(
         max in 65usize..200,
+        max_field in 65usize..128, // ..64: a 7-bit length, up to 127
         exact in prop_oneof![0usize..8, 9usize..40],
         wide in prop_oneof![Just(0usize), 301usize..400],
         junk in prop::collection::vec(any::<u8>(), 0..16),
     ) {
         let case = boxed!(StrMax, StrMaxBox, send_str_max);
         case.refuse("m".repeat(max), bad_length)?;
-        let forged = cat(&[&[max as u8], &vec![b'm'; max]]);
-        case.reject(&forged, &[], rejected_length)?;
+        case.reject(|w| {
+            w.bits(max_field as u32, 7);
+            w.bytes(&vec![b'm'; max_field]);
+        }, &[], rejected_length)?;
         boxed!(StrExact, StrExactBox, send_str_exact).refuse("e".repeat(exact), bad_length)?;
         let case = boxed!(StrWide, StrWideBox, send_str_wide);
         case.refuse("w".repeat(wide), bad_length)?;
-        let forged = cat(&[&(wide.max(1) as u16 - 1).to_le_bytes(), &vec![b'w'; wide]]);
+        // 1..300: 9 bits holding len - 1 (up to 512), so 0 cannot be said.
         if wide > 0 {
-            case.reject(&forged, &[], rejected_length)?;
+            case.reject(|w| {
+                w.bits(wide as u32 - 1, 9);
+                w.bytes(&vec![b'w'; wide]);
+            }, &[], rejected_length)?;
         }
         let case = boxed!(Buf, BufBox, send_buf);
         case.refuse(vec![0; 1025 + junk.len()], bad_length)?;
-        let forged = cat(&[&1025u16.to_le_bytes(), &[0; 1025]]);
-        case.reject(&forged, &[], rejected_length)?;
+        // ..1024: 11 bits.
+        case.reject(|w| {
+            w.bits(1025, 11);
+            w.bytes(&[0; 1025]);
+        }, &[], rejected_length)?;
         // Not UTF-8 (a lone continuation byte first), under every prefix.
         let bad = cat(&[&[0x80], &junk]);
         let n = bad.len();
-        boxed!(Str, StrBox, send_str).reject(&cat(&[&[n as u8], &bad]), &[],
+        boxed!(Str, StrBox, send_str).reject(raw(&cat(&[&[n as u8], &bad])), &[],
             |e| matches!(e, DecodeError::InvalidUtf8))?;
         let padded = cat(&[&bad, &[b'x'; 8]]);
-        boxed!(StrExact, StrExactBox, send_str_exact).reject(&padded[..8], &[],
+        boxed!(StrExact, StrExactBox, send_str_exact).reject(raw(&padded[..8]), &[],
             |e| matches!(e, DecodeError::InvalidUtf8))?;
+        boxed!(StrMax, StrMaxBox, send_str_max).reject(|w| {
+            w.bits(n as u32, 7);
+            w.bytes(&bad);
+        }, &[], |e| matches!(e, DecodeError::InvalidUtf8))?;
     }
 
     #[test]
     fn arrays_and_maps_outside_their_length_are_refused(
         many in 101usize..200,
+        many_field in 101usize..128, // ..100: a 7-bit count, up to 127
         few in prop_oneof![Just(0usize), 5usize..10],
         not_three in prop_oneof![0usize..3, 4usize..10],
         long_key in text(9, 20),
         entries in 5usize..10,
+        entries_field in 5u32..8, // ..4: a 3-bit count, up to 7
     ) {
         let case = boxed!(U8sMax, U8sMaxBox, send_u8s_max);
         case.refuse(vec![1; many], bad_length)?;
-        case.reject(&cat(&[&[many as u8], &vec![1; many]]), &[], rejected_length)?;
-        let case = boxed!(I16sFew, I16sFewBox, send_i16s_few);
-        case.refuse(vec![1; few], bad_length)?;
-        // 1..4 holds len - 1 in a u8: 4 says 5 elements.
-        case.reject(&cat(&[&[4], &[0; 10]]), &[], rejected_length)?;
+        case.reject(|w| {
+            w.bits(many_field as u32, 7);
+            w.bytes(&vec![1; many_field]);
+        }, &[], rejected_length)?;
+        // 1..4: 2 bits holding len - 1, every one of them a valid length, so
+        // only the encoders have work.
+        boxed!(I16sFew, I16sFewBox, send_i16s_few).refuse(vec![1; few], bad_length)?;
         boxed!(U8sExact, U8sExactBox, send_u8s_exact).refuse(vec![1; not_three], bad_length)?;
         let case = boxed!(ShortKeyMap, ShortKeyMapBox, send_short_key_map).unstable();
         case.refuse(HashMap::from([(long_key.clone(), 1)]), bad_length)?;
         let keys = (0..entries).map(|i| (i.to_string(), 1u8)).collect();
         case.refuse(keys, bad_length)?;
-        case.reject(&[5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], &[], rejected_length)?;
-        let case = boxed!(ColorMap, ColorMapBox, send_color_map).unstable();
-        case.reject(&[4, 0], &[], rejected_length)?;
+        case.reject(|w| {
+            w.bits(entries_field, 3);
+            w.bytes(&[0; 10]);
+        }, &[], rejected_length)?;
+        // A 4-bit key length of 9 to 15 in string(..8).
+        let key_len = long_key.len().min(15);
+        case.reject(|w| {
+            w.bits(1, 3);
+            w.bits(key_len as u32, 4);
+            w.bytes(&long_key.as_bytes()[..key_len]);
+            w.u8(1);
+        }, &[], rejected_length)?;
+        // ColorMap's ..3 is a 2-bit count, every one of them a valid length.
     }
 
     #[test]
@@ -2559,22 +3052,22 @@ proptest! {
             w.bytes(key.as_bytes());
             w.u32(v);
         };
-        let forged = forge(|w| {
+        let forged = |w: &mut Writer| {
             w.varint(2);
             entry(w, a);
             entry(w, b);
-        });
-        boxed!(StrMap, StrMapBox, send_str_map).unstable().reject(&forged, &[], duplicate_key)?;
-        let forged = forge(|w| {
-            w.u8(2);
+        };
+        boxed!(StrMap, StrMapBox, send_str_map).unstable().reject(forged, &[], duplicate_key)?;
+        let forged = |w: &mut Writer| {
+            w.bits(2, 2); // ..3: a 2-bit count
             w.bool(true); // Green
             w.bool(a % 2 == 0);
             w.bool(true); // Green again
             w.bool(b % 2 == 0);
-        });
+        };
         boxed!(ColorMap, ColorMapBox, send_color_map)
             .unstable()
-            .reject(&forged, &[], duplicate_key)?;
+            .reject(forged, &[], duplicate_key)?;
     }
 
     #[test]
@@ -2586,12 +3079,12 @@ proptest! {
         material in 45u32..64,
         key in 283u32..512,
     ) {
-        nominal!(Three, send_three).reject(&forge(|w| w.bits(three, 2)), &[], unknown_tag)?;
-        nominal!(Nine, send_nine).reject(&forge(|w| w.bits(nine, 4)), &[], unknown_tag)?;
-        nominal!(Shape, send_shape).reject(&forge(|w| w.bits(shape, 2)), &[], unknown_tag)?;
-        nominal!(Event, send_event).reject(&forge(|w| w.bits(event, 3)), &[], unknown_tag)?;
-        boxed!(Mat, MatBox, send_mat).reject(&forge(|w| w.bits(material, 6)), &[], unknown_tag)?;
-        boxed!(Key, KeyBox, send_key).reject(&forge(|w| w.bits(key, 9)), &[], unknown_tag)?;
+        nominal!(Three, send_three).reject(|w| w.bits(three, 2), &[], unknown_tag)?;
+        nominal!(Nine, send_nine).reject(|w| w.bits(nine, 4), &[], unknown_tag)?;
+        nominal!(Shape, send_shape).reject(|w| w.bits(shape, 2), &[], unknown_tag)?;
+        nominal!(Event, send_event).reject(|w| w.bits(event, 3), &[], unknown_tag)?;
+        boxed!(Mat, MatBox, send_mat).reject(|w| w.bits(material, 6), &[], unknown_tag)?;
+        boxed!(Key, KeyBox, send_key).reject(|w| w.bits(key, 9), &[], unknown_tag)?;
     }
 
     #[test]
@@ -2603,6 +3096,7 @@ proptest! {
             Just(f32::NEG_INFINITY),
         ],
         speed in prop_oneof![Just(0u8), 21u8..],
+        speed_field in 20u32..32, // u8(1..20): 5 bits holding v - 1, so 21 to 32
         body in text(33, 60),
         name in text(17, 30),
     ) {
@@ -2618,29 +3112,29 @@ proptest! {
         case.refuse(nested("", tail(1.0, 3), 0), bad_length)?;
         case.refuse(nested(&name, None, 0), bad_length)?;
         case.refuse(nested("", None, 4), bad_length)?;
-        let forged = forge(|w| {
+        let forged = |w: &mut Writer| {
             w.u16(1);
             w.bool(true);
-            w.u8(0); // Name ""
+            w.bits(0, 5); // Name "" (..16: 5 bits)
             w.bool(true); // Tail present
             w.f32(x);
-            w.u8(0);
-            w.u8(0);
-        });
-        case.reject(&forged, &[], float_rejected(x.into()))?;
+            w.bits(0, 2); // no Tags (..2: 2 bits)
+            w.bits(0, 2); // no Points (..3: 2 bits)
+        };
+        case.reject(forged, &[], float_rejected(x.into()))?;
 
         let case = nominal!(Event, send_event);
         let moving = t::Event::Move { to: Vector2::new(0.0, 0.0), run: false, speed: Some(speed) };
         case.refuse(moving, out_of_range)?;
-        let forged = forge(|w| {
+        let forged = |w: &mut Writer| {
             w.bits(2, 3);
             w.f32(0.0);
             w.f32(0.0);
             w.bool(false);
             w.bool(true);
-            w.u8(speed);
-        });
-        case.reject(&forged, &[], rejected_out_of_range)?;
+            w.bits(speed_field, 5);
+        };
+        case.reject(forged, &[], rejected_out_of_range)?;
         case.refuse(t::Event::Text { body, loud: false }, bad_length)?;
         case.refuse(t::Event::Many { items: vec![t::Three::A; 6] }, bad_length)?;
     }
@@ -2653,18 +3147,18 @@ proptest! {
         let case = boxed!(Who, WhoBox, send_who);
         case.refuse(None, invalid)?;
         // Nil where the type is not optional.
-        case.reject(&[0, 0, 0, 0], &[Some(id)], |e| matches!(e, DecodeError::NilInstance))?;
+        case.reject(raw(&[0, 0, 0, 0]), &[Some(id)], |e| matches!(e, DecodeError::NilInstance))?;
         // A reference past the instance list.
         let bad_reference = |e: &DecodeError| matches!(e, DecodeError::BadInstanceReference { .. });
-        case.reject(&past.to_le_bytes(), &[Some(id)], bad_reference)?;
+        case.reject(raw(&past.to_le_bytes()), &[Some(id)], bad_reference)?;
         // An optional instance that says present carries a reference, not nil.
         let case = boxed!(OptPart, OptPartBox, send_opt_part);
-        case.reject(&[1, 0, 0, 0, 0], &[Some(id)], |e| matches!(e, DecodeError::NilInstance))?;
-        case.reject(&cat(&[&[1], &past.to_le_bytes()]), &[Some(id)], bad_reference)?;
+        case.reject(|w| { w.bool(true); w.u32(0); }, &[Some(id)], |e| matches!(e, DecodeError::NilInstance))?;
+        case.reject(|w| { w.bool(true); w.u32(past); }, &[Some(id)], bad_reference)?;
         boxed!(OptWho, OptWhoBox, send_opt_who)
-            .reject(&[1, 0, 0, 0, 0], &[Some(id)], |e| matches!(e, DecodeError::NilInstance))?;
+            .reject(|w| { w.bool(true); w.u32(0); }, &[Some(id)], |e| matches!(e, DecodeError::NilInstance))?;
         nominal!(Refs, send_refs)
-            .reject(&cat(&[&[1], &past.to_le_bytes()]), &[Some(id)], bad_reference)?;
+            .reject(|w| { w.bool(true); w.u32(past); }, &[Some(id)], bad_reference)?;
     }
 
     #[test]
@@ -2679,7 +3173,7 @@ proptest! {
         let case = boxed!(Span, SpanBox, send_span);
         case.refuse(NumberRange::new(max, min), invalid)?;
         let forged = cat(&[&max.to_le_bytes(), &min.to_le_bytes()]);
-        case.reject(&forged, &[], |e| matches!(e, DecodeError::InvalidDatatype { .. }))?;
+        case.reject(raw(&forged), &[], |e| matches!(e, DecodeError::InvalidDatatype { .. }))?;
 
         let keypoint = |time: f32| NumberSequenceKeypoint::new(time, 0.0, 0.0);
         let case = boxed!(NumSeq, NumSeqBox, send_num_seq);
@@ -2694,17 +3188,22 @@ proptest! {
         let keypoints = vec![keypoint(0.0), keypoint(0.5), keypoint(0.25), keypoint(1.0)];
         let seq = NumberSequence { keypoints };
         case.refuse(seq, invalid)?;
-        // A count byte of 19 says 21 keypoints.
-        case.reject(&cat(&[&[19], &[0; 21 * 12]]), &[], rejected_length)?;
-        let forged = forge(|w| {
-            w.u8(0);
+        // The count is 5 bits holding count - 2: 19 to 31 say 21 to 33
+        // keypoints.
+        let over = count.max(21) - 2;
+        case.reject(|w| {
+            w.bits(over as u32, 5);
+            w.bytes(&vec![0; (over + 2) * 12]);
+        }, &[], rejected_length)?;
+        let forged = |w: &mut Writer| {
+            w.bits(0, 5);
             for time in [start, 1.0] {
                 w.f32(time);
                 w.f32(0.0);
                 w.f32(0.0);
             }
-        });
-        case.reject(&forged, &[], |e| matches!(e, DecodeError::InvalidDatatype { .. }))?;
+        };
+        case.reject(forged, &[], |e| matches!(e, DecodeError::InvalidDatatype { .. }))?;
 
         let case = boxed!(ColorSeq, ColorSeqBox, send_color_seq);
         let black = Color3::new(0.0, 0.0, 0.0);
@@ -2720,7 +3219,7 @@ proptest! {
             case.refuse(seq, invalid)?;
         }
 
-        boxed!(Brick, BrickBox, send_brick).reject(&number.to_le_bytes(), &[],
+        boxed!(Brick, BrickBox, send_brick).reject(raw(&number.to_le_bytes()), &[],
             |e| matches!(e, DecodeError::UnknownBrickColor { .. }))?;
     }
 
@@ -2731,7 +3230,7 @@ proptest! {
         depth in 33usize..40,
     ) {
         let case = boxed!(Dyn, DynBox, send_dyn).matching(same_value);
-        case.reject(&[tag], &[], unknown_tag)?;
+        case.reject(raw(&[tag]), &[], unknown_tag)?;
         // Tables nested more than 32 deep.
         let mut deep = Value::Nil;
         for _ in 0..depth {
@@ -2743,7 +3242,7 @@ proptest! {
             forged.extend([6, 1]);
         }
         forged.push(0);
-        case.reject(&forged, &[], |e| matches!(e, DecodeError::TooDeep { .. }))?;
+        case.reject(raw(&forged), &[], |e| matches!(e, DecodeError::TooDeep { .. }))?;
         // Nil and NaN keys; a key twice.
         let map = |k: Value| Value::Map(vec![(k, Value::Bool(true))]);
         let invalid_key = |e: &EncodeError| matches!(e, EncodeError::InvalidMapKey);
@@ -2754,9 +3253,17 @@ proptest! {
         let repeatable = !matches!(key, Value::Nil | Value::Array(_) | Value::Map(_))
             && !matches!(&key, Value::Number(n) if n.is_nan());
         if repeatable {
-            let (forged, ids) = encode_message(&t::DynBox { v: key.clone() }).map_err(fail)?;
-            let kv = cat(&[&forged, &[0x00]]);
-            let bytes = cat(&[&[7, 2], &kv, &kv]);
+            let (_, ids) = encode_message(&t::DynBox { v: key.clone() }).map_err(fail)?;
+            // A map of 2 entries whose keys are the same, each with the
+            // value nil.
+            let forged = |w: &mut Writer| {
+                w.u8(7);
+                w.varint(2);
+                for _ in 0..2 {
+                    key.encode(w).expect("a key that encodes");
+                    w.u8(0);
+                }
+            };
             let view = visible(&ids);
             // Userdata other than Vector3 and EnumItem are keys by identity
             // in Luau: two equal ones are two keys. (A nil instance as a key:
@@ -2767,7 +3274,7 @@ proptest! {
                 | Value::ColorSequence(_) | Value::DateTime(_) | Value::Buffer(_))
             {
                 case.refuse(twice(&key), |e| matches!(e, EncodeError::DuplicateMapKey))?;
-                case.reject(&bytes, &view, duplicate_key)?;
+                case.reject(forged, &view, duplicate_key)?;
             }
         }
     }
@@ -2777,7 +3284,7 @@ proptest! {
 fn varints_must_be_short_and_in_range() {
     let case = boxed!(Str, StrBox, send_str);
     let check = |bytes: &[u8], expected: fn(&DecodeError) -> bool| {
-        case.reject(bytes, &[], expected)
+        case.reject(raw(bytes), &[], expected)
             .unwrap_or_else(|e| panic!("{}: {e}", hex(bytes)));
     };
     // 0 written in two bytes.
@@ -2796,9 +3303,17 @@ fn varints_must_be_short_and_in_range() {
             DecodeError::LengthExceedsInput { .. } | DecodeError::UnexpectedEnd { .. }
         )
     });
-    // u32 prefix of string(..70000): 70001 is out of range.
+    // The 17-bit prefix of string(..70000) holds up to 131071: 70001 is out
+    // of range.
     boxed!(StrHuge, StrHugeBox, send_str_huge)
-        .reject(&70_001u32.to_le_bytes(), &[], rejected_length)
+        .reject(
+            |w| {
+                w.bits(70_001, 17);
+                w.bytes(&[b'h'; 70_001]);
+            },
+            &[],
+            rejected_length,
+        )
         .unwrap_or_else(|e| panic!("{e}"));
     boxed!(StrHuge, StrHugeBox, send_str_huge)
         .refuse("h".repeat(70_001), bad_length)
@@ -2826,7 +3341,7 @@ fn each_one_field_record_is_as_large_as_its_alias() {
             }
         }
     }
-    assert_eq!(pairs, 66, "every `XBox` of types.tether");
+    assert_eq!(pairs, 70, "every `XBox` of types.tether");
 }
 
 #[test]
@@ -2909,6 +3424,29 @@ fn the_size_models_bounds_are_reached() {
     };
     exactly("NumSeq", len_of(&seq(2)), len_of(&seq(20)));
     exactly("Empty", 0, 0);
+    // Packed integers are their bits, rounded up to whole bytes on their
+    // own: u8(7) is 0 bits, u8(0..100) 7, u32(..1000000) 20, the i64 range
+    // 34.
+    exactly("U8Exact", 0, 0);
+    assert_eq!(len_of(&t::U8ExactBox { v: 7 }), 0);
+    let pct = len_of(&t::U8PctBox { v: 100 });
+    exactly("U8Pct", pct, pct);
+    assert_eq!(pct, 1);
+    exactly("U32Max", 3, 3);
+    exactly("I64Range", 5, 5);
+    exactly("I32Small", 1, 1);
+    exactly("U8Min", 1, 1);
+    // Bit-field length prefixes: string(..64) is 7 bits and 0 to 64 bytes,
+    // string(..70000) 17 bits and 0 to 70000 bytes.
+    let str_max = |n: usize| len_of(&t::StrMaxBox { v: "m".repeat(n) });
+    exactly("StrMax", str_max(0), str_max(64));
+    assert_eq!((str_max(0), str_max(64)), (1, 65));
+    let str_huge = |n: usize| len_of(&t::StrHugeBox { v: "h".repeat(n) });
+    exactly("StrHuge", str_huge(0), str_huge(70_000));
+    assert_eq!((str_huge(0), str_huge(70_000)), (3, 70_003));
+    // 7 bits and 16 bytes, or 17 bytes.
+    exactly("Stats", 17, 17);
+    exactly("Gauges", 17, 17);
     exactly("One", 0, 0);
     // Unbounded: the smallest is reached, and there is no largest.
     assert_eq!(
@@ -2974,11 +3512,67 @@ fn arrays_of_nothing_are_capped_on_both_sides() {
 }
 
 // ---------------------------------------------------------------------------
-// A record of numbers only is read and written as one fixed run of bytes;
-// the bytes and the checks are those of its fields one by one.
+// A record of numbers that are all whole bytes (no packed integer) is read
+// and written as one fixed run of bytes; the bytes and the checks are those
+// of its fields one by one.
 
 #[test]
 fn a_record_of_numbers_is_its_fields_bytes_in_order() {
+    let gauges = t::Gauges {
+        level: 100,
+        speed: 1.5,
+        score: -2,
+        ratio: 0.25,
+    };
+    let (bytes, _) = encode_message(&gauges).expect("in range");
+    assert_eq!(
+        hex(&bytes),
+        // u8 100 | f32 1.5 | i32 -2 | f64 0.25 (u8(1..) spans 254: 8 bits,
+        // the whole width, so a byte)
+        "64 00 00 C0 3F FE FF FF FF 00 00 00 00 00 00 D0 3F"
+    );
+    assert_eq!(decode_message::<t::Gauges>(&bytes, &[]), Ok(gauges.clone()));
+    if let Err(e) = within("Gauges", bytes.len()) {
+        panic!("{e}");
+    }
+
+    let flat = t::Gauges {
+        level: 0,
+        ..gauges.clone()
+    };
+    assert!(matches!(
+        encode_message(&flat),
+        Err(EncodeError::OutOfRange(_))
+    ));
+    let mut forged = bytes.clone();
+    forged[0] = 0;
+    assert!(matches!(
+        decode_message::<t::Gauges>(&forged, &[]),
+        Err(DecodeError::OutOfRange(_))
+    ));
+    let mut too_fast = bytes.clone();
+    too_fast[1..5].copy_from_slice(&50.5f32.to_le_bytes());
+    assert!(matches!(
+        decode_message::<t::Gauges>(&too_fast, &[]),
+        Err(DecodeError::OutOfRange(_))
+    ));
+    let mut not_a_number = bytes.clone();
+    not_a_number[9..17].copy_from_slice(&f64::NAN.to_le_bytes());
+    assert_eq!(
+        decode_message::<t::Gauges>(&not_a_number, &[]),
+        Err(DecodeError::NonFinite)
+    );
+    assert!(
+        decode_message::<t::Gauges>(&bytes[..16], &[]).is_err(),
+        "one byte short"
+    );
+}
+
+/// A packed integer takes a record of numbers out of the run of bytes: its
+/// bits open a bit byte where it is written, the other fields follow as
+/// bytes.
+#[test]
+fn a_record_of_numbers_with_a_packed_integer_is_a_bit_byte_then_bytes() {
     let stats = t::Stats {
         health: 100,
         speed: 1.5,
@@ -2988,7 +3582,8 @@ fn a_record_of_numbers_is_its_fields_bytes_in_order() {
     let (bytes, _) = encode_message(&stats).expect("in range");
     assert_eq!(
         hex(&bytes),
-        // u8 100 | f32 1.5 | i32 -2 | f64 0.25
+        // bit byte: Health 100 (u8(0..100): 7 bits; bit 7 unused) | f32 1.5 |
+        // i32 -2 | f64 0.25
         "64 00 00 C0 3F FE FF FF FF 00 00 00 00 00 00 D0 3F"
     );
     assert_eq!(decode_message::<t::Stats>(&bytes, &[]), Ok(stats.clone()));
@@ -3001,18 +3596,24 @@ fn a_record_of_numbers_is_its_fields_bytes_in_order() {
         encode_message(&too_healthy),
         Err(EncodeError::OutOfRange(_))
     ));
-    let mut forged = bytes.clone();
-    forged[0] = 101;
-    assert!(matches!(
-        decode_message::<t::Stats>(&forged, &[]),
-        Err(DecodeError::OutOfRange(_))
-    ));
-    let mut not_a_number = bytes.clone();
-    not_a_number[9..17].copy_from_slice(&f64::NAN.to_le_bytes());
-    assert_eq!(
-        decode_message::<t::Stats>(&not_a_number, &[]),
-        Err(DecodeError::NonFinite)
-    );
+    // The 7-bit field holds up to 127: 101 to 127 are rejected.
+    for field in [101, 127] {
+        let mut forged = bytes.clone();
+        forged[0] = field;
+        assert_eq!(
+            decode_message::<t::Stats>(&forged, &[]),
+            Err(DecodeError::OutOfRange(Box::new(RangeError::Int {
+                value: i128::from(field),
+                min: Some(0),
+                max: Some(100),
+            })))
+        );
+    }
+    // Bit 7 is not Health's: a decoder ignores it (docs/wire-format.md,
+    // section 2: unused bits).
+    let mut stray = bytes.clone();
+    stray[0] |= 0x80;
+    assert_eq!(decode_message::<t::Stats>(&stray, &[]), Ok(stats.clone()));
     assert!(
         decode_message::<t::Stats>(&bytes[..16], &[]).is_err(),
         "one byte short"
@@ -3025,13 +3626,22 @@ proptest! {
     #[test]
     fn records_of_numbers_round_trip(
         health in 0u8..=100,
+        level in 1u8..,
         speed in 0f32..=50.0,
         score in any::<i32>(),
         ratio in -1e300f64..1e300,
     ) {
+        let gauges = t::Gauges { level, speed, score, ratio };
+        let (bytes, _) = encode_message(&gauges).expect("in range");
+        prop_assert_eq!(bytes.len(), 17);
+        prop_assert_eq!(decode_message::<t::Gauges>(&bytes, &[]), Ok(gauges.clone()));
+        nominal!(Gauges, send_gauges).check(gauges)?;
+        // 7 bits and 16 bytes: 17 bytes too.
         let stats = t::Stats { health, speed, score, ratio };
         let (bytes, _) = encode_message(&stats).expect("in range");
         prop_assert_eq!(bytes.len(), 17);
-        prop_assert_eq!(decode_message::<t::Stats>(&bytes, &[]), Ok(stats));
+        prop_assert_eq!(bytes[0], health);
+        prop_assert_eq!(decode_message::<t::Stats>(&bytes, &[]), Ok(stats.clone()));
+        nominal!(Stats, send_stats).check(stats)?;
     }
 }

@@ -151,3 +151,68 @@ fn the_other_server_events_carry_their_values_intact() {
     );
     assert_eq!(previews.take(), [(Some(tool), ui, colors, fade)]);
 }
+
+#[test]
+fn the_server_accepts_an_instance_of_the_declared_class_or_a_subclass_only() {
+    let registry = InstanceRegistry::new();
+    let part = registry.register("Part", Visibility::Everyone);
+    let mesh = registry.register("MeshPart", Visibility::Everyone);
+    let model = registry.register("Model", Visibility::Everyone);
+    let mut game = Game::with_instances(registry.clone());
+    let (alice, client) = game.join();
+    let (bob, _bob_client) = game.join();
+    let seen = Log::default();
+    let log = seen.clone();
+    game.server.spectate().connect(move |player, who, focus| {
+        log.push((player.id, who.map(Ref::id), focus.map(Ref::id)));
+    });
+    let spectate = client.spectate();
+
+    // A connected player's own instance fits a `Player` parameter.
+    assert_eq!(
+        registry.class(bob.instance.expect("a player instance")),
+        Some("Player".to_owned())
+    );
+    spectate
+        .fire_server(bob.instance(), Some(Ref::new(part)))
+        .unwrap();
+    game.step();
+    spectate.fire_server(None, Some(Ref::new(mesh))).unwrap();
+    game.step();
+    assert_eq!(
+        seen.take(),
+        [
+            (alice.id, bob.instance, Some(part)),
+            (alice.id, None, Some(mesh))
+        ]
+    );
+    assert_eq!(game.server.stats().rejected.total(), 0);
+
+    // A reference typed `BasePart` holding a Model, and one typed `Player`
+    // holding a Part: the client's types cannot tell, the server can.
+    spectate.fire_server(None, Some(Ref::new(model))).unwrap();
+    game.step();
+    spectate.fire_server(Some(Ref::new(part)), None).unwrap();
+    game.step();
+    assert_eq!(seen.take(), []);
+    let stats = game.server.stats();
+    assert_eq!(stats.rejected.decode, 2);
+    let last = stats.last_rejection.expect("a rejection").to_string();
+    assert!(last.contains("not a Player"), "{last}");
+
+    // After the rejections the player is still served.
+    spectate.fire_server(alice.instance(), None).unwrap();
+    game.step();
+    assert_eq!(seen.take(), [(alice.id, alice.instance, None)]);
+}
+
+#[test]
+fn a_disconnected_players_instance_is_gone() {
+    let registry = InstanceRegistry::new();
+    let mut game = Game::with_instances(registry.clone());
+    let (alice, _client) = game.join();
+    let instance = alice.instance.expect("a player instance");
+    assert_eq!(registry.visibility(instance), Some(Visibility::Everyone));
+    game.net.disconnect(&alice);
+    assert_eq!(registry.class(instance), None);
+}

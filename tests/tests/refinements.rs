@@ -255,9 +255,13 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
     let decode = |message, error| Some(RejectReason::Decode { message, error });
 
     // A hand-written `Chat("hello", Blue)` is accepted: the layout is right.
+    // (The runtime writes the id first, 4 bits for the 9 client → server
+    // messages: the body's bits follow it in the same bit byte.)
+    assert_eq!(tether_tests::game::PROTOCOL.to_server.len(), 9);
+    assert_eq!(tether_tests::game::PROTOCOL.id_bits(Direction::ToServer), 4);
     client
         .fire_server(id("Chat"), |w| {
-            w.u8(4); // string(1..200): u8 holding len − 1
+            w.bits(4, 8); // string(1..200): 8 bits holding len − 1
             w.bytes(b"hello");
             w.bits(1, 2); // Team.Blue
             Ok(())
@@ -269,7 +273,7 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
     // 201 bytes.
     client
         .fire_server(id("Chat"), |w| {
-            w.u8(200);
+            w.bits(200, 8);
             w.bytes(&[b'x'; 201]);
             w.bits(0, 2);
             Ok(())
@@ -291,7 +295,7 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
         .unwrap();
     client
         .fire_server(id("Chat"), |w| {
-            w.u8(0);
+            w.bits(0, 8);
             w.bytes(b"x");
             w.bits(3, 2);
             Ok(())
@@ -305,23 +309,25 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
     };
     assert_eq!(rejection(&game), decode("Chat", error));
 
-    // A loadout with 4 perks.
+    // A loadout with a perk of 25 bytes. (Its 2-bit perk count cannot say
+    // more than 3, the most Perks holds; string(1..24) is 5 bits holding
+    // len − 1, up to 32.)
     client
         .fire_server(id("Equip"), |w| {
             item(1).encode(w)?;
             w.bool(false); // no secondary
-            w.u8(4); // {string(1..24)}(..3): u8 count
-            for perk in ["a", "b", "c", "d"] {
-                w.string(perk, LenRange::new(1, Some(24)))?;
-            }
+            w.bits(2, 2); // {string(1..24)}(..3): 2-bit count
+            w.string("a", LenRange::new(1, Some(24)))?;
+            w.bits(24, 5); // 25 bytes
+            w.bytes(&[b'y'; 25]);
             KeyCode::Q.encode(w)
         })
         .unwrap();
     game.step();
     let error = DecodeError::LengthOutOfRange {
-        len: 4,
-        min: 0,
-        max: Some(3),
+        len: 25,
+        min: 1,
+        max: Some(24),
     };
     assert_eq!(rejection(&game), decode("Equip", error));
 
@@ -341,8 +347,8 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
 
     // A purchase of 11: the request is dropped, so the call times out.
     let mut call = client.invoke_server(id("Shop.Buy (request)"), |w| {
-        w.u32(1);
-        w.u8(11);
+        w.u32(1); // ItemId u32(1..): bytes, the span needs all 32 bits
+        w.bits(10, 4); // quantity u8(1..10): 4 bits holding v − 1
         Ok(())
     });
     game.step();

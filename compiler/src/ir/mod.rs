@@ -3,6 +3,7 @@
 
 pub mod graph;
 mod model;
+pub mod packing;
 pub mod size;
 mod visit;
 

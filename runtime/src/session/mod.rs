@@ -16,18 +16,19 @@ mod receive;
 mod send;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::ops::Range;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::connection::{Connection, HandlerSet};
 use crate::frame::{Outbox, RawPacket};
+use crate::instances::InstanceRegistry;
 use crate::invoke::{InvokeError, Slot};
 use crate::lock::lock;
 use crate::player::Player;
 use crate::protocol::{Direction, MessageKind, MessageSpec, Payload, Protocol};
 use crate::stats::Stats;
 use crate::types::InstanceId;
+use crate::wire::ReadMark;
 use crate::wire::Writer;
 
 /// A remote event handler; the client's ignore the player (the server).
@@ -43,6 +44,9 @@ pub(crate) struct Session {
     protocol: &'static Protocol,
     /// The direction of the messages this side receives.
     incoming: Direction,
+    /// The classes of the instances peers may reference (the server's
+    /// registry), to check references against their declared class.
+    classes: Option<InstanceRegistry>,
     state: Mutex<State>,
 }
 
@@ -100,10 +104,10 @@ struct EventSlot {
 struct Received {
     from: Player,
     frame: Arc<[u8]>,
-    body: Range<usize>,
+    body: ReadMark,
     instances: Arc<[Option<InstanceId>]>,
     /// The payload decoded on receipt, for the first handler; the others
-    /// decode `frame[body]` again.
+    /// decode the body again from `frame`.
     payload: Option<Payload>,
 }
 
@@ -146,11 +150,17 @@ impl Peer {
 }
 
 impl Session {
-    /// A session receiving the messages of `incoming`.
-    pub(crate) fn new(protocol: &'static Protocol, incoming: Direction) -> Arc<Self> {
+    /// A session receiving the messages of `incoming`, checking instance
+    /// references against `classes` if given.
+    pub(crate) fn new(
+        protocol: &'static Protocol,
+        incoming: Direction,
+        classes: Option<InstanceRegistry>,
+    ) -> Arc<Self> {
         Arc::new(Session {
             protocol,
             incoming,
+            classes,
             state: Mutex::new(State::default()),
         })
     }
@@ -190,14 +200,20 @@ impl Session {
     }
 
     /// Adds a peer: the given player, or (server) a new one named
-    /// `name` or `Player{id}`.
-    pub(crate) fn add_peer(&self, player: Option<Player>, name: Option<String>) -> Player {
+    /// `name` or `Player{id}`, whose `Player` instance is `instance`.
+    pub(crate) fn add_peer(
+        &self,
+        player: Option<Player>,
+        name: Option<String>,
+        instance: Option<InstanceId>,
+    ) -> Player {
         let mut state = self.state();
         let player = player.unwrap_or_else(|| {
             let id = state.last_peer + 1;
             Player {
                 id,
                 name: name.unwrap_or_else(|| format!("Player{id}")),
+                instance,
             }
         });
         state.last_peer = state.last_peer.max(player.id);

@@ -77,9 +77,11 @@ impl Session {
             let payload = match event.payload.take() {
                 Some(payload) => payload,
                 None => {
-                    let mut reader =
-                        Reader::with_instances(&event.frame[event.body.clone()], &event.instances);
-                    reader.start_message();
+                    let mut reader = Reader::with_instances(&event.frame, &event.instances);
+                    if let Some(classes) = &self.classes {
+                        reader = reader.with_classes(classes);
+                    }
+                    let mut reader = reader.resume(event.body);
                     match decode(&mut reader) {
                         Ok(payload) => payload,
                         // It decoded on receipt: cannot happen.
@@ -104,7 +106,7 @@ impl Session {
 
     fn run_request(&self, from: Player, id: u16, call: u16, payload: Payload) {
         let response_id = self.response_id(id);
-        let wide = self.protocol.wide_ids(self.outgoing());
+        let id_bits = self.protocol.id_bits(self.outgoing());
         let (handler, mut draft) = {
             let mut state = self.state();
             let handler = state.invoke_handlers.get(&id).cloned();
@@ -119,7 +121,7 @@ impl Session {
             (handler, peer.outbox.draft())
         };
         let w = draft.writer();
-        crate::frame::write_id(w, wide, response_id);
+        crate::frame::write_id(w, id_bits, response_id);
         w.u16(call);
         w.bool(true);
         let outcome = catch_unwind(AssertUnwindSafe(|| {

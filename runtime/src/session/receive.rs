@@ -28,7 +28,14 @@ impl Session {
             self.state().reject(RejectReason::UnknownSender);
             return;
         }
-        let decoded = decode_frame(self.protocol, self.incoming, channel, bytes, &instances);
+        let decoded = decode_frame(
+            self.protocol,
+            self.incoming,
+            channel,
+            bytes,
+            &instances,
+            self.classes.as_ref(),
+        );
         let messages = match decoded {
             Ok(messages) => messages,
             Err(reason) => {

@@ -9,8 +9,8 @@ use crate::wire::{EncodeError, Writer};
 use crate::SendError;
 
 impl Session {
-    fn wide_out(&self) -> bool {
-        self.protocol.wide_ids(self.outgoing())
+    fn id_bits_out(&self) -> u32 {
+        self.protocol.id_bits(self.outgoing())
     }
 
     /// The response id of incoming request `id`.
@@ -25,7 +25,7 @@ impl Session {
     pub(super) fn error_response(&self, response_id: u16, call: u16, text: &str) -> Vec<u8> {
         let mut w = Writer::new();
         w.start_message();
-        write_id(&mut w, self.wide_out(), response_id);
+        write_id(&mut w, self.id_bits_out(), response_id);
         w.u16(call);
         w.bool(false);
         if w.string(text, ERROR_RANGE).is_err() {
@@ -65,7 +65,7 @@ impl Session {
         body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
     ) -> Result<(), SendError> {
         let (unreliable, sequenced) = self.event_kind(id);
-        let wide = self.wide_out();
+        let id_bits = self.id_bits_out();
         if unreliable {
             let seq = {
                 let mut state = self.state();
@@ -74,7 +74,7 @@ impl Session {
             };
             let mut w = Writer::new();
             w.start_message();
-            write_id(&mut w, wide, id);
+            write_id(&mut w, id_bits, id);
             if let Some(seq) = seq {
                 w.u16(seq);
             }
@@ -89,7 +89,7 @@ impl Session {
                 let peer = state.peers.get(&to).ok_or(SendError::NotConnected)?;
                 peer.outbox.draft()
             };
-            write_id(draft.writer(), wide, id);
+            write_id(draft.writer(), id_bits, id);
             body(draft.writer())?;
             let mut state = self.state();
             let peer = state.peers.get_mut(&to).ok_or(SendError::NotConnected)?;
@@ -106,9 +106,15 @@ impl Session {
         body: impl Fn(&mut Writer) -> Result<(), EncodeError>,
     ) -> Result<(), SendError> {
         let (unreliable, sequenced) = self.event_kind(id);
-        let wide = self.wide_out();
+        // The whole message, header included: the body's bits share the
+        // header's bit byte. A sequence number is patched in per peer.
         let mut probe = Writer::new();
         probe.start_message();
+        write_id(&mut probe, self.id_bits_out(), id);
+        let seq_at = probe.position();
+        if sequenced {
+            probe.u16(0);
+        }
         body(&mut probe)?;
         if !probe.instances().is_empty() {
             for player in self.peers() {
@@ -119,19 +125,17 @@ impl Session {
             }
             return Ok(());
         }
-        // An event body starts with a fresh bit state and, without
-        // instances, means the same after any header: copy it.
-        let body_bytes = probe.as_bytes();
+        // Without instances the message means the same to every peer.
+        let message = probe.as_bytes();
         let mut state = self.state();
         for peer in state.peers.values_mut() {
-            let mut w = Writer::with_capacity(body_bytes.len() + 4);
-            w.start_message();
-            write_id(&mut w, wide, id);
+            let mut bytes = message.to_vec();
             if sequenced {
-                w.u16(next_seq(&mut peer.send_seq, id));
+                let seq = next_seq(&mut peer.send_seq, id).to_le_bytes();
+                if let Some(slot) = bytes.get_mut(seq_at..seq_at + 2) {
+                    slot.copy_from_slice(&seq);
+                }
             }
-            w.bytes(body_bytes);
-            let (bytes, _) = w.take();
             if unreliable {
                 peer.outbox.push_datagram(bytes, Vec::new());
             } else {
@@ -180,7 +184,7 @@ impl Session {
             peer.calls.insert(call, pending);
             (call, peer.outbox.draft())
         };
-        write_id(draft.writer(), self.wide_out(), id);
+        write_id(draft.writer(), self.id_bits_out(), id);
         draft.writer().u16(call);
         let encoded = body(draft.writer());
         let mut state = self.state();

@@ -156,6 +156,9 @@ pub enum DecodeError {
     /// The reference 0 where the type is not optional.
     #[error("nil instance where the type is not optional")]
     NilInstance,
+    /// An instance that is not of the declared class (`IsA` fails).
+    #[error("an instance that is not a {expected}")]
+    WrongClass { expected: &'static str },
     #[error("`any` value nested deeper than {max} tables")]
     TooDeep { max: u32 },
     #[error("{remaining} bytes left over after the message")]

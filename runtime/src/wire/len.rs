@@ -11,11 +11,9 @@ pub struct LenRange {
 /// How a length is written, as decided by its range (section 3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Prefix {
-    /// `max == min`: nothing is written.
-    None,
-    U8,
-    U16,
-    U32,
+    /// A bounded range: `len - min` as a bit field of this many bits, the
+    /// fewest that hold `max - min` (0 when `max == min`).
+    Bits(u32),
     /// No `max`: an unsigned LEB128 varint of 1 to 5 bytes.
     Varint,
 }
@@ -47,18 +45,7 @@ impl LenRange {
     pub const fn prefix(&self) -> Prefix {
         match self.max {
             None => Prefix::Varint,
-            Some(max) => {
-                let span = max.saturating_sub(self.min);
-                if span == 0 {
-                    Prefix::None
-                } else if span <= 0xFF {
-                    Prefix::U8
-                } else if span <= 0xFFFF {
-                    Prefix::U16
-                } else {
-                    Prefix::U32
-                }
-            }
+            Some(max) => Prefix::Bits(super::span_bits(max.saturating_sub(self.min) as u64)),
         }
     }
 

@@ -35,6 +35,7 @@ pub use datatypes::SEQUENCE_KEYPOINTS;
 pub use error::{check_float, check_int, DecodeError, EncodeError, RangeError};
 pub use instance::visible_to;
 pub use len::{LenRange, Prefix};
+pub(crate) use reader::ReadMark;
 pub use reader::Reader;
 pub use value::{ANY_TAGS, MAX_ANY_DEPTH};
 pub use writer::{Checkpoint, Writer};
@@ -57,6 +58,12 @@ pub const fn tag_bits(count: u32) -> u32 {
     } else {
         32 - (count - 1).leading_zeros()
     }
+}
+
+/// The bits of a field holding any value from 0 to `span` (section 2): the
+/// length of `span` in binary, 0 for a span of 0.
+pub const fn span_bits(span: u64) -> u32 {
+    64 - span.leading_zeros()
 }
 
 /// Encodes one value as a whole message: a fresh bit state, then the value.

@@ -4,6 +4,7 @@
 
 use super::instance;
 use super::{DecodeError, LenRange, Prefix};
+use crate::instances::InstanceRegistry;
 use crate::types::InstanceId;
 
 /// Decodes messages from one frame's bytes and instance list.
@@ -16,6 +17,19 @@ pub struct Reader<'a> {
     /// Bits of the open bit byte not yet read (0: no open bit byte).
     bits_left: u32,
     instances: &'a [Option<InstanceId>],
+    /// Where the classes of the listed instances are known (the server's
+    /// registry), so that references are checked against their declared
+    /// class; `None` takes them as they come.
+    classes: Option<&'a InstanceRegistry>,
+}
+
+/// A reader's place in its input, bit state included: where to resume
+/// decoding a message body that shares a bit byte with its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ReadMark {
+    pos: usize,
+    bit_byte: u8,
+    bits_left: u32,
 }
 
 impl<'a> Reader<'a> {
@@ -35,7 +49,37 @@ impl<'a> Reader<'a> {
             bit_byte: 0,
             bits_left: 0,
             instances,
+            classes: None,
         }
+    }
+
+    /// Checks every instance reference read with
+    /// [`instance_of`](Reader::instance_of) or
+    /// [`required_instance_of`](Reader::required_instance_of) against the
+    /// class `classes` holds for it (`IsA`).
+    #[inline]
+    pub fn with_classes(mut self, classes: &'a InstanceRegistry) -> Self {
+        self.classes = Some(classes);
+        self
+    }
+
+    /// The current place, bit state included.
+    #[inline]
+    pub(crate) fn mark(&self) -> ReadMark {
+        ReadMark {
+            pos: self.pos,
+            bit_byte: self.bit_byte,
+            bits_left: self.bits_left,
+        }
+    }
+
+    /// Continues from `mark`, taken by a reader over the same input.
+    #[inline]
+    pub(crate) fn resume(mut self, mark: ReadMark) -> Self {
+        self.pos = mark.pos;
+        self.bit_byte = mark.bit_byte;
+        self.bits_left = mark.bits_left;
+        self
     }
 
     /// Starts a message: the next bit is read from a new bit byte.
@@ -95,12 +139,31 @@ impl<'a> Reader<'a> {
     /// first.
     #[inline]
     pub fn bits(&mut self, count: u32) -> Result<u32, DecodeError> {
-        debug_assert!(count <= 32, "a bit field is at most 32 bits");
-        let mut value = 0u32;
-        for i in 0..count.min(32) {
-            if self.bool()? {
-                value |= 1 << i;
+        debug_assert!(count <= 32, "a bit field of `bits` is at most 32 bits");
+        // At most 32 bits are read, so the value fits.
+        self.bits64(count.min(32)).map(|v| v as u32)
+    }
+
+    /// Reads a `count`-bit field (`count` at most 64), least significant bit
+    /// first, a run of bits of the current bit byte at a time.
+    #[inline]
+    pub fn bits64(&mut self, count: u32) -> Result<u64, DecodeError> {
+        debug_assert!(count <= 64, "a bit field is at most 64 bits");
+        let count = count.min(64);
+        let mut value = 0u64;
+        let mut done = 0u32;
+        while done < count {
+            if self.bits_left == 0 {
+                let [byte] = self.array::<1>()?;
+                self.bit_byte = byte;
+                self.bits_left = 8;
             }
+            let take = (count - done).min(self.bits_left);
+            let chunk = u64::from(self.bit_byte) & ((1u64 << take) - 1);
+            value |= chunk << done;
+            self.bit_byte = self.bit_byte.checked_shr(take).unwrap_or(0);
+            self.bits_left -= take;
+            done += take;
         }
         Ok(value)
     }
@@ -271,10 +334,7 @@ impl<'a> Reader<'a> {
     #[inline]
     fn len_prefix(&mut self, range: LenRange) -> Result<u64, DecodeError> {
         let value = match range.prefix() {
-            Prefix::None => 0,
-            Prefix::U8 => u64::from(self.u8()?),
-            Prefix::U16 => u64::from(self.u16()?),
-            Prefix::U32 => u64::from(self.u32()?),
+            Prefix::Bits(count) => u64::from(self.bits(count)?),
             Prefix::Varint => u64::from(self.varint()?),
         };
         let len = value + u64::from(range.min);
@@ -327,6 +387,42 @@ impl<'a> Reader<'a> {
             return Err(DecodeError::NilInstance);
         }
         instance::resolve(self.instances, reference)
+    }
+
+    /// Reads an optional reference to an instance of `class` (or a
+    /// subclass). With [`with_classes`](Reader::with_classes), an instance of
+    /// another class fails ([`DecodeError::WrongClass`]), and one the
+    /// registry no longer holds decodes as `None`.
+    #[inline]
+    pub fn instance_of(&mut self, class: &'static str) -> Result<Option<InstanceId>, DecodeError> {
+        let id = self.instance()?;
+        self.check_class(id, class)
+    }
+
+    /// [`required_instance`](Reader::required_instance) with the class check
+    /// of [`instance_of`](Reader::instance_of).
+    #[inline]
+    pub fn required_instance_of(
+        &mut self,
+        class: &'static str,
+    ) -> Result<Option<InstanceId>, DecodeError> {
+        let id = self.required_instance()?;
+        self.check_class(id, class)
+    }
+
+    fn check_class(
+        &self,
+        id: Option<InstanceId>,
+        class: &'static str,
+    ) -> Result<Option<InstanceId>, DecodeError> {
+        let (Some(id), Some(classes)) = (id, self.classes) else {
+            return Ok(id);
+        };
+        match classes.is_a(id, class) {
+            Some(true) => Ok(Some(id)),
+            Some(false) => Err(DecodeError::WrongClass { expected: class }),
+            None => Ok(None),
+        }
     }
 
     /// Bytes not yet read (an open bit byte counts as read).

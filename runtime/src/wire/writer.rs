@@ -106,9 +106,36 @@ impl Writer {
     /// significant first: a k-bit field such as an enum tag.
     #[inline]
     pub fn bits(&mut self, value: u32, count: u32) {
-        debug_assert!(count <= 32, "a bit field is at most 32 bits");
-        for i in 0..count.min(32) {
-            self.bool((value >> i) & 1 == 1);
+        self.bits64(u64::from(value), count);
+    }
+
+    /// Writes the low `count` bits of `value` (`count` at most 64), least
+    /// significant first, as [`Writer::bool`] would one by one but filling
+    /// the open bit byte a run of bits at a time.
+    #[inline]
+    pub fn bits64(&mut self, value: u64, count: u32) {
+        debug_assert!(count <= 64, "a bit field is at most 64 bits");
+        let mut value = value;
+        let mut left = count.min(64);
+        while left > 0 {
+            let open = match self.open {
+                Some(open) if self.used < 8 => open,
+                _ => {
+                    self.buf.push(0);
+                    self.used = 0;
+                    let open = self.buf.len() - 1;
+                    self.open = Some(open);
+                    open
+                }
+            };
+            let take = left.min(8 - self.used);
+            let chunk = (value & ((1u64 << take) - 1)) as u8;
+            if let Some(byte) = self.buf.get_mut(open) {
+                *byte |= chunk << self.used;
+            }
+            self.used += take;
+            left -= take;
+            value = value.checked_shr(take).unwrap_or(0);
         }
     }
 
@@ -206,10 +233,7 @@ impl Writer {
         // `contains` bounds `len` to `min..=u32::MAX`.
         let value = (len64 - u64::from(range.min)) as u32;
         match range.prefix() {
-            Prefix::None => {}
-            Prefix::U8 => self.u8(value as u8),
-            Prefix::U16 => self.u16(value as u16),
-            Prefix::U32 => self.u32(value),
+            Prefix::Bits(count) => self.bits(value, count),
             Prefix::Varint => self.varint(value),
         }
         Ok(())

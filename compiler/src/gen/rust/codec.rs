@@ -9,6 +9,7 @@
 
 use super::model::ItemKind;
 use super::{Gen, GenError};
+use crate::ir::packing::{int_packing, IntPacking};
 use crate::ir::{LenRange, NumKind, NumRange, Ty, TyKind};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -103,9 +104,18 @@ impl Gen<'_> {
                 nonfinite,
             } => {
                 let check = number_check(*kind, *range, *nonfinite, &v.copied());
-                let method = num_method(*kind);
                 let v = v.copied();
-                quote!(#check __w.#method(#v);)
+                match int_packing(*kind, *range) {
+                    Some(packing) => {
+                        let field = packed_field(*kind, packing, &v);
+                        let bits = Literal::u32_unsuffixed(packing.bits);
+                        quote!(#check __w.bits64(#field, #bits);)
+                    }
+                    None => {
+                        let method = num_method(*kind);
+                        quote!(#check __w.#method(#v);)
+                    }
+                }
             }
             TyKind::String { len } => {
                 let (v, len) = (v.by_ref(), len_range(*len));
@@ -241,16 +251,25 @@ impl Gen<'_> {
         })
     }
 
-    /// `Ref::<Class>::new` for an instance type (through aliases), so that
-    /// decoded ids get their class even where nothing names the type.
-    fn reference(&self, ty: &Ty, from: &[String]) -> TokenStream {
+    /// Reads a non-nil reference to an instance of `ty`'s class (through
+    /// aliases) and types it `Ref<Class>`, so that decoded ids get their
+    /// class even where nothing names the type. The reader checks the class
+    /// where it knows the instances' classes (the server).
+    fn required_instance(&self, ty: &Ty, from: &[String]) -> TokenStream {
         let class = match &self.model.unalias(ty).kind {
             TyKind::Instance { class, .. } => class.clone(),
             _ => "Instance".to_string(),
         };
         let module = vec![super::types::ROBLOX_CLASSES.to_string()];
         let class = self.path(from, &module, &super::names::ident(&class));
-        quote!(::tether_runtime::types::Ref::<#class>::new)
+        quote! {
+            ::core::option::Option::map(
+                __r.required_instance_of(
+                    <#class as ::tether_runtime::types::Class>::NAME,
+                )?,
+                ::tether_runtime::types::Ref::<#class>::new,
+            )
+        }
     }
 
     /// Code that decodes a value of `ty` from `__r`.
@@ -269,8 +288,11 @@ impl Gen<'_> {
                 range,
                 nonfinite,
             } => {
-                let method = num_method(*kind);
                 let n = format_ident!("__n{depth}");
+                if let Some(packing) = int_packing(*kind, *range) {
+                    return Ok(packed_dec(*kind, packing, &n));
+                }
+                let method = num_method(*kind);
                 let check = number_check(*kind, *range, *nonfinite, &quote!(#n));
                 match check.is_empty() {
                     true => Dec::Try(quote!(__r.#method())),
@@ -292,10 +314,10 @@ impl Gen<'_> {
             TyKind::Optional { inner } => {
                 if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) {
                     // An absent instance (not replicated, not streamed in) decodes as `None`.
-                    let reference = self.reference(inner, from);
+                    let instance = self.required_instance(inner, from);
                     Dec::Value(quote! {
                         if __r.bool()? {
-                            ::core::option::Option::map(__r.required_instance()?, #reference)
+                            #instance
                         } else {
                             ::core::option::Option::None
                         }
@@ -362,12 +384,7 @@ impl Gen<'_> {
             }
             // The reference 0 fails (the sender must not send nil here); an
             // instance the receiver cannot see arrives as `None`, as in Roblox.
-            TyKind::Instance { .. } => {
-                let reference = self.reference(ty, from);
-                Dec::Value(
-                    quote!(::core::option::Option::map(__r.required_instance()?, #reference)),
-                )
-            }
+            TyKind::Instance { .. } => Dec::Value(self.required_instance(ty, from)),
             TyKind::Metatable { table, .. } => self.dec(table, from, origin, depth)?,
             TyKind::Function { .. } | TyKind::MixedTable { .. } | TyKind::Error => {
                 return Err(self.unsupported(ty, origin))
@@ -426,6 +443,56 @@ pub(super) fn number_check(
         let (min, max) = (opt(min.map(int_lit)), opt(max.map(int_lit)));
         quote!(#wire::check_int(#v as i128, #min, #max)?;)
     }
+}
+
+/// The bit field of a packed integer `v`: `v - min`, as a `u64`. `v` has
+/// passed its range check, so the difference is in `0..2^bits`.
+fn packed_field(kind: NumKind, packing: IntPacking, v: &TokenStream) -> TokenStream {
+    let signed = kind.int_bounds().is_some_and(|(min, _)| min < 0);
+    let rust = format_ident!("{}", kind.name());
+    match (packing.min, signed) {
+        (0, false) => quote! {
+            <::core::primitive::u64 as ::core::convert::From<::core::primitive::#rust>>::from(#v)
+        },
+        (0, true) => quote!(#v as ::core::primitive::u64),
+        (min, _) => {
+            let offset = offset(-min);
+            quote!((#v as ::core::primitive::i128 #offset) as ::core::primitive::u64)
+        }
+    }
+}
+
+/// `+ n` or `- |n|`.
+fn offset(n: i128) -> TokenStream {
+    let lit = Literal::i128_suffixed(n.unsigned_abs() as i128);
+    match n < 0 {
+        true => quote!(- #lit),
+        false => quote!(+ #lit),
+    }
+}
+
+/// Decoding a packed integer: the field plus `min`, checked against the
+/// range (a field may hold more than the span), then narrowed to the kind.
+fn packed_dec(kind: NumKind, packing: IntPacking, n: &Ident) -> Dec {
+    let wire = wire();
+    let bits = Literal::u32_unsuffixed(packing.bits);
+    let rust = format_ident!("{}", kind.name());
+    let offset = match packing.min {
+        0 => quote!(),
+        min => offset(min),
+    };
+    let (min, max) = (int_lit(packing.min), int_lit(packing.max));
+    Dec::Value(quote! {{
+        let #n = <::core::primitive::i128 as ::core::convert::From<::core::primitive::u64>>::from(
+            __r.bits64(#bits)?,
+        ) #offset;
+        #wire::check_int(
+            #n,
+            ::core::option::Option::Some(#min),
+            ::core::option::Option::Some(#max),
+        )?;
+        #n as ::core::primitive::#rust
+    }})
 }
 
 fn opt(value: Option<TokenStream>) -> TokenStream {

@@ -6,6 +6,7 @@ use super::describe::describe;
 use super::model::ItemKind;
 use super::names::{escape, ident, is_all_caps, pascal_case, snake_case, snake_ident, Scope};
 use super::{Gen, GenError, ModTree};
+use crate::ir::packing::int_packing;
 use crate::ir::{Field, NumKind, Ty, TyKind, Variant};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -254,11 +255,14 @@ impl Gen<'_> {
         let numbers: Vec<_> = fields
             .iter()
             .map(|f| match self.model.unalias(&f.ty).kind {
+                // A packed integer is bits, not a run of bytes.
                 TyKind::Number {
                     kind,
                     range,
                     nonfinite,
-                } => Some((snake_ident(&f.name), kind, range, nonfinite)),
+                } if int_packing(kind, range).is_none() => {
+                    Some((snake_ident(&f.name), kind, range, nonfinite))
+                }
                 _ => None,
             })
             .collect::<Option<_>>()?;
@@ -467,6 +471,18 @@ impl Gen<'_> {
         for class in &self.model.roblox_classes {
             let name = ident(class);
             let doc = format!(" The Roblox class `{class}`.");
+            if class == "Player" {
+                // The runtime's own, so that a connected player's reference
+                // has the generated type.
+                root.push(
+                    &module,
+                    quote! {
+                        #[doc = #doc]
+                        pub type #name = ::tether_runtime::types::PlayerClass;
+                    },
+                );
+                continue;
+            }
             root.push(
                 &module,
                 quote! {

@@ -17,6 +17,7 @@
 use std::cmp::Ordering;
 use std::ops::Add;
 
+use super::packing::int_packing;
 use super::{
     graph, Call, Datatype, DeclId, DeclKind, Endpoint, Field, Flow, LenRange, Route, Schema, Ty,
     TyKind,
@@ -217,23 +218,21 @@ pub fn varint_bytes(value: u64) -> u64 {
     bits.div_ceil(7).max(1)
 }
 
-/// The prefix a string, buffer, array or map with lengths in `len` carries.
+/// The prefix a string, buffer, array or map with lengths in `len` carries:
+/// a bit field as wide as the range's span, or a varint when unbounded.
 pub fn length_prefix(len: LenRange) -> Size {
     match len.max {
-        Some(max) => {
-            let spread = max.saturating_sub(len.min);
-            Size::bytes(match spread {
-                0 => 0,
-                1..=0xFF => 1,
-                0x100..=0xFFFF => 2,
-                _ => 4,
-            })
-        }
+        Some(max) => Size::bits(span_bits(u64::from(max.saturating_sub(len.min)))),
         None => Size {
             min: Extent::bytes(1),
             max: Some(Extent::bytes(varint_bytes(u64::from(u32::MAX - len.min)))),
         },
     }
+}
+
+/// Bits of a field holding any value from 0 to `span`.
+pub fn span_bits(span: u64) -> u64 {
+    u64::from(u64::BITS - span.leading_zeros())
 }
 
 /// Bits of a tag that tells apart `count` alternatives: `ceil(log2(count))`,
@@ -279,13 +278,10 @@ pub fn roblox_enum_size(name: &str) -> Size {
     Size::bits(tag_bits(u64::try_from(count).unwrap_or(u64::MAX)))
 }
 
-/// The bytes of a message id when a direction carries `count` messages.
-pub fn message_id_bytes(count: u64) -> u64 {
-    if count <= 256 {
-        1
-    } else {
-        2
-    }
+/// The bits of a message id when a direction carries `count` messages: at
+/// least 1, so that every message takes at least one byte.
+pub fn message_id_bits(count: u64) -> u64 {
+    tag_bits(count).max(1)
 }
 
 /// Computes sizes of types in one schema, remembering those of declarations.
@@ -365,7 +361,7 @@ impl<'s> SizeModel<'s> {
     pub fn message_id(&self, flow: Flow) -> Size {
         match flow {
             Flow::Local => Size::ZERO,
-            remote => Size::bytes(message_id_bytes(self.message_count(remote))),
+            remote => Size::bits(message_id_bits(self.message_count(remote))),
         }
     }
 
@@ -404,7 +400,7 @@ impl<'s> SizeModel<'s> {
             .param_flows()
             .iter()
             .map(|&flow| self.message_id(flow))
-            .max_by_key(Size::min_bytes)
+            .max_by(|a, b| a.min.compare(&b.min))
             .unwrap_or(Size::ZERO);
         let ordered = endpoint.attrs.ordered.is_some();
         self.event_message(endpoint, id, ordered)
@@ -433,7 +429,10 @@ impl<'s> SizeModel<'s> {
     fn ty_size(&self, ty: &Ty) -> Size {
         match &ty.kind {
             TyKind::Boolean => Size::bits(1),
-            TyKind::Number { kind, .. } => Size::bytes(kind.width().into()),
+            TyKind::Number { kind, range, .. } => match int_packing(*kind, *range) {
+                Some(packing) => Size::bits(packing.bits.into()),
+                None => Size::bytes(kind.width().into()),
+            },
             TyKind::String { len } | TyKind::Buffer { len } => {
                 length_prefix(*len).seq(Size::bytes(1).repeat(*len))
             }
