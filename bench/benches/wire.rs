@@ -5,8 +5,8 @@
 //! Run with `cargo bench -p tether-bench` (about two minutes). Benchmark ids
 //! are `encode_decode/<payload>/<codec>`, codecs being:
 //!
-//! - `tether`: the generated `Encode`/`Decode` of the body record, 1-byte id
-//!   first, into a reused `Writer` (the fastest public path);
+//! - `tether`: the generated `Encode`/`Decode` of the body record, the id
+//!   bits first, into a reused `Writer` (the fastest public path);
 //! - `tether-runtime`: the generated message body encoder and the protocol
 //!   table's decoder, as the runtime runs them (the decoder boxes the
 //!   parameters; they are downcast back);
@@ -15,7 +15,7 @@
 //! - `postcard`: `to_slice` into a reused buffer, `from_bytes`.
 //!
 //! At the end one table line per payload gives the bytes (Tether counts the
-//! whole message, id included) and criterion's estimate of ns per encode +
+//! whole message, id bits included) and criterion's estimate of ns per encode +
 //! decode, read back from criterion's `estimates.json` of this run.
 
 use std::hint::black_box;

@@ -220,20 +220,21 @@ fn refinements_are_checked_both_ways() {
     );
     let compact: String = code.split_whitespace().collect();
     // Encoder and decoder each check the alias's range where it is used:
-    // the encoder the value, the decoder the bit field plus `min` (a 7-bit
-    // field holds up to 127, more than the range).
-    assert_eq!(compact.matches("check_int(").count(), 2);
+    // the encoder the value, the decoder the bit field against the span (a
+    // 7-bit field holds up to 127, more than the range).
+    assert_eq!(compact.matches("check_int(").count(), 1);
     assert!(compact.contains(
         "check_int(*__a0asi128,::core::option::Option::Some(1i128),::core::option::Option::Some(100i128)"
     ));
     assert!(compact.contains(
-        "check_int(__n0,::core::option::Option::Some(1i128),::core::option::Option::Some(100i128)"
+        "if__raw>99u64{return::core::result::Result::Err(::tether_runtime::wire::packed_out_of_range(__raw,1i128,100i128),);}"
     ));
     // u8(1..100) travels as `level - 1` in 7 bits (span 99).
     assert!(compact.contains(
         "__w.bits64((*__a0as::core::primitive::i128-1i128)as::core::primitive::u64,7,);"
     ));
-    assert!(compact.contains("__r.bits64(7)?)+1i128;"));
+    assert!(compact.contains("__r.bits64(7)?;"));
+    assert!(compact.contains("(__rawas::core::primitive::u8).wrapping_add(1u8)"));
     assert!(compact
         .contains("::core::option::Option::Some(0f64),::core::option::Option::Some(1f64),false"));
     assert!(compact.contains("LenRange::new(3,::core::option::Option::Some(20))"));
@@ -255,31 +256,33 @@ fn ranged_integers_pack_into_the_bits_of_their_span() {
         // 0..100, span 100: 7 bits, no offset.
         (
             format!("__w.bits64(<{u64}as::core::convert::From<::core::primitive::u8,>>::from(*__a0),7,);"),
-            "__r.bits64(7)?);".to_owned(),
+            "__r.bits64(7)?;if__raw>100u64".to_owned(),
         ),
         // 1..999, span 998: 10 bits.
         (
             format!("__w.bits64((*__a1as{i128}-1i128)as{u64},10,);"),
-            "__r.bits64(10)?)+1i128;".to_owned(),
+            "__r.bits64(10)?;if__raw>998u64".to_owned(),
         ),
         // -5..5, span 10: 4 bits holding `value + 5`.
         (
             format!("__w.bits64((*__a2as{i128}+5i128)as{u64},4,);"),
-            "__r.bits64(4)?)-5i128;".to_owned(),
+            "__r.bits64(4)?;if__raw>10u64".to_owned(),
         ),
         // 0..1 in an i64: 1 bit.
         (
             format!("__w.bits64(*__a7as{u64},1);"),
-            "__r.bits64(1)?);".to_owned(),
+            // A 1-bit field holds exactly the span: nothing to check.
+            "__r.bits64(1)?;__rawas::core::primitive::i64".to_owned(),
         ),
     ] {
         assert!(compact.contains(&write), "{write} in {code}");
         assert!(compact.contains(&read), "{read}");
     }
-    // The decoder narrows the checked field back to the kind.
-    assert!(compact.contains("__n0as::core::primitive::u16"));
-    assert!(compact.contains("__n0as::core::primitive::i32"));
-    assert!(compact.contains("__n0as::core::primitive::i64"));
+    // The decoder narrows the checked field back to the kind and adds `min`
+    // there: the sum cannot overflow, since the field is at most the span.
+    assert!(compact.contains("__rawas::core::primitive::u8}"));
+    assert!(compact.contains("(__rawas::core::primitive::u16).wrapping_add(1u16)"));
+    assert!(compact.contains("(__rawas::core::primitive::i32).wrapping_add(-5i32)"));
     // Spans that need the whole width stay whole bytes: u8(1..) and
     // u8(0..255) (8 bits), u32(1..) (32 bits), i8(-3..) (span 130).
     assert!(compact.contains("__w.u8(*__a3);"));

@@ -14,10 +14,10 @@ use tether_runtime::types::{
     Vector2, Vector3,
 };
 use tether_runtime::wire::{
-    check_float, check_int, decode_message, encode_message, read_array, read_map, read_option,
-    span_bits, tag_bits, visible_to, write_array, write_map, write_option, Decode, DecodeError,
-    Encode, EncodeError, LenRange, Prefix, RangeError, Reader, Writer, MAX_ANY_DEPTH,
-    ZERO_SIZE_CAP,
+    check_float, check_int, decode_message, encode_message, read_array, read_bit_column,
+    read_byte_column, read_map, read_option, span_bits, tag_bits, visible_to, write_array,
+    write_bit_column, write_byte_column, write_map, write_option, Decode, DecodeError, Encode,
+    EncodeError, LenRange, Prefix, RangeError, Reader, Writer, MAX_ANY_DEPTH, ZERO_SIZE_CAP,
 };
 use tether_runtime::{Direction, MessageKind, MessageSpec, Payload, Protocol};
 
@@ -343,8 +343,8 @@ fn bits64_reads_what_it_needs_and_no_more() {
     assert_eq!(
         Reader::new(&[0xFF; 7]).bits64(57),
         Err(DecodeError::UnexpectedEnd {
-            needed: 1,
-            remaining: 0
+            needed: 8,
+            remaining: 7
         })
     );
     let mut r = Reader::new(&[0xFF; 8]);
@@ -2678,5 +2678,461 @@ proptest! {
             prop_assert_eq!(r.u8().unwrap(), byte);
         }
         prop_assert_eq!(r.bools(bits.len()).unwrap(), bits);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Columns (section 4.4): one leaf of every element of an array of flat
+// records. A bit column of `n` fields of `k` bits is `n × k` consecutive
+// bits, the same as `n` calls of `bits64`; a byte column is each field's
+// bytes in turn.
+
+/// Writes `values` as a column of `bits`-bit fields.
+fn bit_column(w: &mut Writer, values: &[u64], bits: u32) {
+    write_bit_column(w, values, bits, |&v| Ok(v)).expect("no field fails");
+}
+
+/// Reads a column of `n` fields of `bits` bits.
+fn read_bits(r: &mut Reader<'_>, n: usize, bits: u32) -> Result<Vec<u64>, DecodeError> {
+    let mut out = vec![0u64; n];
+    read_bit_column(r, &mut out, bits, |slot, v| {
+        *slot = v;
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Writes `values` as a column of `u16`s.
+fn u16_column(w: &mut Writer, values: &[u16]) {
+    write_byte_column(w, values, |v| Ok(v.to_le_bytes())).expect("no field fails");
+}
+
+/// Reads a column of `n` `u16`s.
+fn read_u16s(r: &mut Reader<'_>, n: usize) -> Result<Vec<u16>, DecodeError> {
+    let mut out = vec![0u16; n];
+    read_byte_column(r, &mut out, |slot, b| {
+        *slot = u16::from_le_bytes(b);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+#[test]
+fn golden_bit_column_of_7_bit_fields_crosses_bit_bytes_after_a_byte_value() {
+    let values = [0x7F, 0x00, 0x55, 0x2A, 0x01];
+    let write = |w: &mut Writer, column: &dyn Fn(&mut Writer)| {
+        w.bool(true); // opens byte 0 (bit 0)
+        w.u8(0xAA); // byte 1
+        column(w);
+        w.u8(0xBB);
+        w.bool(true);
+    };
+    let bytes = written(|w| write(w, &|w| bit_column(w, &values, 7)));
+    assert_eq!(
+        bytes,
+        [
+            // byte 0: the bool (bit 0); 0x7F = 1 1 1 1 1 1 1 (bits 1-7)
+            0xFF, //
+            0xAA, //
+            // a new bit byte after 0xAA: 0x00 (bits 0-6); 0x55 =
+            // 1 0 1 0 1 0 1: its first bit (bit 7)
+            0x80, //
+            // the rest of 0x55, 0 1 0 1 0 1 (bits 0-5); 0x2A = 0 1 0 1 0 1 0:
+            // 0 1 (bits 6-7)
+            0xAA, //
+            // the rest of 0x2A, 0 1 0 1 0 (bits 0-4); 0x01 = 1 0 0 0 0 0 0:
+            // 1 0 0 (bits 5-7)
+            0x2A, //
+            // the rest of 0x01, 0 0 0 0 (bits 0-3); the last bool (bit 4),
+            // written after 0xBB
+            0x10, //
+            0xBB,
+        ]
+    );
+    let one_by_one = written(|w| {
+        write(w, &|w| {
+            for &v in &values {
+                w.bits64(v, 7);
+            }
+        })
+    });
+    assert_eq!(bytes, one_by_one);
+    let mut r = Reader::new(&bytes);
+    assert_eq!(r.bool(), Ok(true));
+    assert_eq!(r.u8(), Ok(0xAA));
+    assert_eq!(read_bits(&mut r, values.len(), 7), Ok(values.to_vec()));
+    assert_eq!(r.u8(), Ok(0xBB));
+    assert_eq!(r.bool(), Ok(true));
+    assert_eq!(r.finish(), Ok(()));
+
+    // Ten fields, 70 bits: more than the nine (63 bits) one 64-bit word
+    // holds. 0x7F and 0x00 in turn: runs of seven ones and seven zeros after
+    // the first bit.
+    let values: Vec<u64> = (0..10).map(|i| if i % 2 == 0 { 0x7F } else { 0 }).collect();
+    let bytes = written(|w| write(w, &|w| bit_column(w, &values, 7)));
+    assert_eq!(
+        bytes,
+        [
+            0xFF, // bool 1, then the first 0x7F (bits 1-7)
+            0xAA, //
+            0x80, // 0 0 0 0 0 0 0 | 1
+            0x3F, // 1 1 1 1 1 1 | 0 0
+            0xE0, // 0 0 0 0 0 | 1 1 1
+            0x0F, // 1 1 1 1 | 0 0 0 0
+            0xF8, // 0 0 0 | 1 1 1 1 1
+            0x03, // 1 1 | 0 0 0 0 0 0
+            0xFE, // 0 | 1 1 1 1 1 1 1
+            0x80, // 0 0 0 0 0 0 0 (the tenth field) | the last bool
+            0xBB,
+        ]
+    );
+    let mut r = Reader::new(&bytes);
+    assert_eq!(r.bool(), Ok(true));
+    assert_eq!(r.u8(), Ok(0xAA));
+    assert_eq!(read_bits(&mut r, values.len(), 7), Ok(values));
+    assert_eq!(r.u8(), Ok(0xBB));
+    assert_eq!(r.bool(), Ok(true));
+    assert_eq!(r.finish(), Ok(()));
+}
+
+#[test]
+fn golden_bit_column_of_64_bit_fields() {
+    let values = [0x0123_4567_89AB_CDEF, u64::MAX];
+    // Alone: each field's eight little-endian bytes.
+    assert_eq!(
+        written(|w| bit_column(w, &values, 64)),
+        [
+            0xEF, 0xCD, 0xAB, 0x89, 0x67, 0x45, 0x23, 0x01, //
+            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        ]
+    );
+    // After one bit and a byte: the stream 0, then the 128 bits of the two
+    // fields, is (v1 << 1) | (v2 << 65); its first byte opened before 0xAA.
+    let bytes = written(|w| {
+        w.bool(false);
+        w.u8(0xAA);
+        bit_column(w, &values, 64);
+    });
+    assert_eq!(
+        bytes,
+        [
+            0xDE, // 0 (bit 0), the low 7 bits of 0xEF (bits 1-7)
+            0xAA, //
+            // v1 << 1 = 0x02468ACF13579BDE, its bytes 1 to 7
+            0x9B, 0x57, 0x13, 0xCF, 0x8A, 0x46, 0x02, //
+            0xFE, // the top bit of v1, 0 (bit 0); 7 ones of v2 (bits 1-7)
+            0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, // 56 more
+            0x01, // the last one (bit 0)
+        ]
+    );
+    assert_eq!(
+        bytes,
+        written(|w| {
+            w.bool(false);
+            w.u8(0xAA);
+            w.bits64(values[0], 64);
+            w.bits64(values[1], 64);
+        })
+    );
+    let mut r = Reader::new(&bytes);
+    assert_eq!(r.bool(), Ok(false));
+    assert_eq!(r.u8(), Ok(0xAA));
+    assert_eq!(read_bits(&mut r, 2, 64), Ok(values.to_vec()));
+    assert_eq!(r.finish(), Ok(()));
+}
+
+#[test]
+fn golden_bit_column_of_1_bit_fields_longer_than_64() {
+    // 70 booleans, 1 for every third: 1 0 0 1 0 0 1 0 | 0 1 0 0 1 0 0 1 |
+    // 0 0 1 0 0 1 0 0, and again; the 70th is bit 5 of the ninth byte.
+    let values: Vec<u64> = (0..70).map(|i| u64::from(i % 3 == 0)).collect();
+    let bytes = written(|w| bit_column(w, &values, 1));
+    assert_eq!(
+        bytes,
+        [0x49, 0x92, 0x24, 0x49, 0x92, 0x24, 0x49, 0x92, 0x24]
+    );
+    let bools: Vec<bool> = values.iter().map(|&v| v == 1).collect();
+    assert_eq!(bytes, written(|w| w.bools(&bools)));
+    let mut r = Reader::new(&bytes);
+    assert_eq!(read_bits(&mut r, 70, 1), Ok(values.clone()));
+    assert_eq!(r.finish(), Ok(()));
+    // Two unused bits are left: a following bit fills the last byte.
+    let bytes = written(|w| {
+        bit_column(w, &values, 1);
+        w.bool(true);
+    });
+    assert_eq!(
+        bytes,
+        [0x49, 0x92, 0x24, 0x49, 0x92, 0x24, 0x49, 0x92, 0x64]
+    );
+}
+
+#[test]
+fn empty_columns_write_and_read_nothing() {
+    assert_eq!(written(|w| bit_column(w, &[], 7)), [] as [u8; 0]);
+    assert_eq!(written(|w| bit_column(w, &[], 64)), [] as [u8; 0]);
+    assert_eq!(written(|w| u16_column(w, &[])), [] as [u8; 0]);
+    // Nothing is opened nor closed: the bits around an empty column share
+    // one bit byte.
+    let bytes = written(|w| {
+        w.bool(true);
+        bit_column(w, &[], 7);
+        u16_column(w, &[]);
+        w.bool(true);
+    });
+    assert_eq!(bytes, [0x03]);
+    // No field is asked for.
+    let mut w = Writer::new();
+    let none: &[u64] = &[];
+    write_bit_column(&mut w, none, 7, |_| -> Result<u64, EncodeError> {
+        panic!("no field")
+    })
+    .expect("nothing to write");
+    let mut r = Reader::new(&[]);
+    assert_eq!(read_bits(&mut r, 0, 7), Ok(vec![]));
+    assert_eq!(read_u16s(&mut r, 0), Ok(vec![]));
+    assert_eq!(r.finish(), Ok(()));
+    let mut r = Reader::new(&[0x03]);
+    assert_eq!(r.bool(), Ok(true));
+    assert_eq!(read_bits(&mut r, 0, 64), Ok(vec![]));
+    assert_eq!(r.bool(), Ok(true));
+}
+
+#[test]
+fn golden_byte_column_is_each_fields_bytes_in_turn() {
+    let bytes = written(|w| {
+        w.bool(true);
+        u16_column(w, &[0x0102, 0x0304, 0xFFFE]);
+        w.bool(true);
+    });
+    // The bit byte opened before the column takes the bit after it.
+    assert_eq!(bytes, [0x03, 0x02, 0x01, 0x04, 0x03, 0xFE, 0xFF]);
+    let mut r = Reader::new(&bytes);
+    assert_eq!(r.bool(), Ok(true));
+    assert_eq!(read_u16s(&mut r, 3), Ok(vec![0x0102, 0x0304, 0xFFFE]));
+    assert_eq!(r.bool(), Ok(true));
+    assert_eq!(r.finish(), Ok(()));
+}
+
+#[test]
+fn columns_past_the_end_of_the_input_fail_without_panicking() {
+    // Three u16s need 6 bytes; 5 are left. Nothing is read, nothing set.
+    let input = [0x01, 0x02, 0x03, 0x04, 0x05];
+    let mut r = Reader::new(&input);
+    let mut out = [0u16; 3];
+    let mut calls = 0;
+    assert_eq!(
+        read_byte_column(&mut r, &mut out, |slot, b| {
+            calls += 1;
+            *slot = u16::from_le_bytes(b);
+            Ok(())
+        }),
+        Err(DecodeError::UnexpectedEnd {
+            needed: 6,
+            remaining: 5
+        })
+    );
+    assert_eq!((calls, out), (0, [0; 3]));
+    // After a bit byte and one of the fields' bytes: 4 bytes for 2 fields of
+    // 8, with 3 left.
+    let mut r = Reader::new(&[0x01, 0xAA, 0x01, 0x02, 0x03]);
+    assert_eq!(r.bool(), Ok(true));
+    assert_eq!(r.u8(), Ok(0xAA));
+    let mut wide = [[0u8; 8]; 2];
+    assert_eq!(
+        read_byte_column(&mut r, &mut wide, |slot, b: [u8; 8]| {
+            *slot = b;
+            Ok(())
+        }),
+        Err(DecodeError::UnexpectedEnd {
+            needed: 16,
+            remaining: 3
+        })
+    );
+    // Many fields over no input at all.
+    let mut many = vec![0u64; 100_000];
+    assert_eq!(
+        read_byte_column(&mut Reader::new(&[]), &mut many, |slot, b: [u8; 8]| {
+            *slot = u64::from_le_bytes(b);
+            Ok(())
+        }),
+        Err(DecodeError::UnexpectedEnd {
+            needed: 800_000,
+            remaining: 0
+        })
+    );
+    // Bit columns: three 7-bit fields need 21 bits, 3 bytes; 1 is there.
+    assert_eq!(
+        read_bits(&mut Reader::new(&[0xFF]), 3, 7),
+        Err(DecodeError::UnexpectedEnd {
+            needed: 3,
+            remaining: 1
+        })
+    );
+    assert!(read_bits(&mut Reader::new(&[0xFF; 16]), 200, 1).is_err());
+    assert!(read_bits(&mut Reader::new(&[0xFF; 15]), 2, 64).is_err());
+    assert_eq!(
+        read_bits(&mut Reader::new(&[0xFF; 16]), 2, 64),
+        Ok(vec![u64::MAX; 2])
+    );
+}
+
+#[test]
+fn column_errors_stop_the_column() {
+    // An encoder's refusal of a field is the column's.
+    let refused = EncodeError::Invalid("third".into());
+    let mut w = Writer::new();
+    let result = write_bit_column(&mut w, &[1u64, 2, 3, 4], 3, |&v| match v {
+        3 => Err(refused.clone()),
+        v => Ok(v),
+    });
+    assert_eq!(result, Err(refused.clone()));
+    let result = write_byte_column(&mut w, &[1u16, 2, 3], |&v| match v {
+        3 => Err(refused.clone()),
+        v => Ok(v.to_le_bytes()),
+    });
+    assert_eq!(result, Err(refused));
+    // A decoder's rejection of a field is the column's.
+    let rejected = DecodeError::Invalid("2".into());
+    let mut out = [0u64; 3];
+    let result = read_bit_column(&mut Reader::new(&[0b10_01_00]), &mut out, 2, |slot, v| {
+        if v == 2 {
+            return Err(rejected.clone());
+        }
+        *slot = v;
+        Ok(())
+    });
+    assert_eq!(result, Err(rejected.clone()));
+    assert_eq!(out, [0, 1, 0]);
+}
+
+fn write_piece(w: &mut Writer, piece: &Piece) {
+    match *piece {
+        Piece::Field(v, n) => w.bits64(v, n),
+        Piece::Byte(b) => w.u8(b),
+    }
+}
+
+fn read_piece(r: &mut Reader<'_>, piece: &Piece) -> Result<(), TestCaseError> {
+    match *piece {
+        Piece::Field(v, n) => prop_assert_eq!(r.bits64(n), Ok(v)),
+        Piece::Byte(b) => prop_assert_eq!(r.u8(), Ok(b)),
+    }
+    Ok(())
+}
+
+/// Bytes and bits of `pieces`.
+fn piece_sizes(pieces: &[Piece]) -> (usize, usize) {
+    pieces
+        .iter()
+        .fold((0, 0), |(bytes, bits), piece| match piece {
+            Piece::Field(_, n) => (bytes, bits + *n as usize),
+            Piece::Byte(_) => (bytes + 1, bits),
+        })
+}
+
+proptest! {
+    /// A column of k-bit fields, written after any bits and bytes, is the
+    /// bytes of its fields written one by one with `bits64`, takes
+    /// `B + ceil(b / 8)` bytes with the rest, and reads back.
+    #[test]
+    fn bit_columns_are_their_fields_one_by_one(
+        before in vec(piece(), 0..12),
+        bits in 1u32..=64,
+        values in vec(any::<u64>(), 0..200),
+        after in vec(piece(), 0..4),
+    ) {
+        let values: Vec<u64> = values.into_iter().map(|v| low_bits(v, bits)).collect();
+        let write = |w: &mut Writer, column: &dyn Fn(&mut Writer)| {
+            for piece in &before {
+                write_piece(w, piece);
+            }
+            column(w);
+            for piece in &after {
+                write_piece(w, piece);
+            }
+        };
+        let by_column = written(|w| write(w, &|w| bit_column(w, &values, bits)));
+        let one_by_one = written(|w| write(w, &|w| {
+            for &v in &values {
+                w.bits64(v, bits);
+            }
+        }));
+        prop_assert_eq!(&by_column, &one_by_one);
+        let (bytes, other_bits) = piece_sizes(&before);
+        let (more_bytes, more_bits) = piece_sizes(&after);
+        let all_bits = other_bits + more_bits + values.len() * bits as usize;
+        prop_assert_eq!(by_column.len(), bytes + more_bytes + all_bits.div_ceil(8));
+
+        let mut r = Reader::new(&by_column);
+        for piece in &before {
+            read_piece(&mut r, piece)?;
+        }
+        prop_assert_eq!(read_bits(&mut r, values.len(), bits), Ok(values.clone()));
+        for piece in &after {
+            read_piece(&mut r, piece)?;
+        }
+        prop_assert_eq!(r.finish(), Ok(()));
+    }
+
+    /// A byte column is its fields' bytes in turn, wherever the bit bytes
+    /// around it are, and reads back.
+    #[test]
+    fn byte_columns_are_their_fields_one_by_one(
+        before in vec(piece(), 0..12),
+        values in vec(any::<u16>(), 0..100),
+        after in vec(piece(), 0..4),
+    ) {
+        let write = |w: &mut Writer, column: &dyn Fn(&mut Writer)| {
+            for piece in &before {
+                write_piece(w, piece);
+            }
+            column(w);
+            for piece in &after {
+                write_piece(w, piece);
+            }
+        };
+        let by_column = written(|w| write(w, &|w| u16_column(w, &values)));
+        let one_by_one = written(|w| write(w, &|w| {
+            for &v in &values {
+                w.u16(v);
+            }
+        }));
+        prop_assert_eq!(&by_column, &one_by_one);
+        let mut r = Reader::new(&by_column);
+        for piece in &before {
+            read_piece(&mut r, piece)?;
+        }
+        prop_assert_eq!(read_u16s(&mut r, values.len()), Ok(values.clone()));
+        for piece in &after {
+            read_piece(&mut r, piece)?;
+        }
+        prop_assert_eq!(r.finish(), Ok(()));
+    }
+
+    /// Cut anywhere, a column read fails (or reads what is there) without
+    /// panicking.
+    #[test]
+    fn cut_columns_never_panic(
+        bits in 1u32..=64,
+        n in 0usize..100,
+        input in vec(any::<u8>(), 0..64),
+    ) {
+        let needed = (n * bits as usize).div_ceil(8);
+        let read = read_bits(&mut Reader::new(&input), n, bits);
+        prop_assert_eq!(read.is_ok(), input.len() >= needed, "{} of {} bits", n, bits);
+        let mut out = vec![0u32; n];
+        let read = read_byte_column(&mut Reader::new(&input), &mut out, |slot, b| {
+            *slot = u32::from_le_bytes(b);
+            Ok(())
+        });
+        if input.len() >= 4 * n {
+            prop_assert_eq!(read, Ok(()));
+        } else {
+            prop_assert_eq!(read, Err(DecodeError::UnexpectedEnd {
+                needed: 4 * n,
+                remaining: input.len(),
+            }));
+        }
     }
 }

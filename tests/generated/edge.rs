@@ -6,6 +6,7 @@
 pub struct MaybeSelf(pub ::core::option::Option<::std::boxed::Box<MaybeSelf>>);
 
 impl ::tether_runtime::wire::Encode for MaybeSelf {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -22,6 +23,7 @@ impl ::tether_runtime::wire::Encode for MaybeSelf {
 }
 
 impl ::tether_runtime::wire::Decode for MaybeSelf {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -47,6 +49,7 @@ impl ::tether_runtime::wire::Decode for MaybeSelf {
 pub struct Tree(pub ::std::vec::Vec<Tree>);
 
 impl ::tether_runtime::wire::Encode for Tree {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -65,6 +68,7 @@ impl ::tether_runtime::wire::Encode for Tree {
 }
 
 impl ::tether_runtime::wire::Decode for Tree {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -87,6 +91,7 @@ impl ::tether_runtime::wire::Decode for Tree {
 pub struct Forest(pub ::std::collections::HashMap<::std::string::String, Forest>);
 
 impl ::tether_runtime::wire::Encode for Forest {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -109,6 +114,7 @@ impl ::tether_runtime::wire::Encode for Forest {
 }
 
 impl ::tether_runtime::wire::Decode for Forest {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -142,6 +148,7 @@ pub struct Node {
 }
 
 impl ::tether_runtime::wire::Encode for Node {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -168,29 +175,30 @@ impl ::tether_runtime::wire::Encode for Node {
 }
 
 impl ::tether_runtime::wire::Decode for Node {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            value: __r.u8()?,
-            next: if __r.bool()? {
-                ::core::option::Option::Some(
-                    ::std::boxed::Box::new(
-                        <Node as ::tether_runtime::wire::Decode>::decode(__r)?,
-                    ),
-                )
-            } else {
-                ::core::option::Option::None
-            },
-            kids: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::new(
-                    0,
-                    ::core::option::Option::Some(8),
+        let __f0 = __r.u8()?;
+        let __f1 = if __r.bool()? {
+            ::core::option::Option::Some(
+                ::std::boxed::Box::new(
+                    <Node as ::tether_runtime::wire::Decode>::decode(__r)?,
                 ),
-                13,
-                |__r| <Node as ::tether_runtime::wire::Decode>::decode(__r),
-            )?,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        let __f2 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(8)),
+            13,
+            |__r| <Node as ::tether_runtime::wire::Decode>::decode(__r),
+        )?;
+        ::core::result::Result::Ok(Self {
+            value: __f0,
+            next: __f1,
+            kids: __f2,
         })
     }
 }
@@ -221,6 +229,7 @@ pub enum Expr {
 }
 
 impl ::tether_runtime::wire::Encode for Expr {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -254,6 +263,7 @@ impl ::tether_runtime::wire::Encode for Expr {
 }
 
 impl ::tether_runtime::wire::Decode for Expr {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -262,15 +272,17 @@ impl ::tether_runtime::wire::Decode for Expr {
                 0 => {
                     Self::Lit {
                         value: {
-                            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                                ::core::primitive::u64,
-                            >>::from(__r.bits64(8)?) - 100i128;
-                            ::tether_runtime::wire::check_int(
-                                __n0,
-                                ::core::option::Option::Some(-100i128),
-                                ::core::option::Option::Some(100i128),
-                            )?;
-                            __n0 as ::core::primitive::i32
+                            let __raw: ::core::primitive::u64 = __r.bits64(8)?;
+                            if __raw > 200u64 {
+                                return ::core::result::Result::Err(
+                                    ::tether_runtime::wire::packed_out_of_range(
+                                        __raw,
+                                        -100i128,
+                                        100i128,
+                                    ),
+                                );
+                            }
+                            (__raw as ::core::primitive::i32).wrapping_add(-100i32)
                         },
                     }
                 }
@@ -324,6 +336,7 @@ pub enum Only {
 }
 
 impl ::tether_runtime::wire::Encode for Only {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -336,6 +349,7 @@ impl ::tether_runtime::wire::Encode for Only {
 }
 
 impl ::tether_runtime::wire::Decode for Only {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -359,6 +373,7 @@ pub enum OnlyTagged {
 }
 
 impl ::tether_runtime::wire::Encode for OnlyTagged {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -374,6 +389,7 @@ impl ::tether_runtime::wire::Encode for OnlyTagged {
 }
 
 impl ::tether_runtime::wire::Decode for OnlyTagged {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -419,6 +435,7 @@ pub enum Big {
 }
 
 impl ::tether_runtime::wire::Encode for Big {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -457,6 +474,7 @@ impl ::tether_runtime::wire::Encode for Big {
 }
 
 impl ::tether_runtime::wire::Decode for Big {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -503,6 +521,7 @@ pub struct Wrapped {
 }
 
 impl ::tether_runtime::wire::Encode for Wrapped {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -522,21 +541,18 @@ impl ::tether_runtime::wire::Encode for Wrapped {
 }
 
 impl ::tether_runtime::wire::Decode for Wrapped {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            inner: <WrappedInner as ::tether_runtime::wire::Decode>::decode(__r)?,
-            list: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::new(
-                    0,
-                    ::core::option::Option::Some(2),
-                ),
-                64,
-                |__r| <WrappedList as ::tether_runtime::wire::Decode>::decode(__r),
-            )?,
-        })
+        let __f0 = <WrappedInner as ::tether_runtime::wire::Decode>::decode(__r)?;
+        let __f1 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(2)),
+            64,
+            |__r| <WrappedList as ::tether_runtime::wire::Decode>::decode(__r),
+        )?;
+        ::core::result::Result::Ok(Self { inner: __f0, list: __f1 })
     }
 }
 
@@ -549,6 +565,7 @@ pub struct WrappedInner {
 }
 
 impl ::tether_runtime::wire::Encode for WrappedInner {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -565,18 +582,18 @@ impl ::tether_runtime::wire::Encode for WrappedInner {
 }
 
 impl ::tether_runtime::wire::Decode for WrappedInner {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            deep: if __r.bool()? {
-                ::core::option::Option::Some(
-                    <WrappedInnerDeep as ::tether_runtime::wire::Decode>::decode(__r)?,
-                )
-            } else {
-                ::core::option::Option::None
-            },
-        })
+        let __f0 = if __r.bool()? {
+            ::core::option::Option::Some(
+                <WrappedInnerDeep as ::tether_runtime::wire::Decode>::decode(__r)?,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(Self { deep: __f0 })
     }
 }
 
@@ -591,6 +608,7 @@ pub struct WrappedInnerDeep {
 }
 
 impl ::tether_runtime::wire::Encode for WrappedInnerDeep {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -605,21 +623,21 @@ impl ::tether_runtime::wire::Encode for WrappedInnerDeep {
 }
 
 impl ::tether_runtime::wire::Decode for WrappedInnerDeep {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            name: __r
-                .string(
-                    ::tether_runtime::wire::LenRange::new(
-                        0,
-                        ::core::option::Option::Some(16),
-                    ),
-                )?,
-            at: <::tether_runtime::types::Vector3 as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = __r
+            .string(
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(16),
+                ),
+            )?;
+        let __f1 = <::tether_runtime::types::Vector3 as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { name: __f0, at: __f1 })
     }
 }
 
@@ -632,6 +650,7 @@ pub struct WrappedList {
 }
 
 impl ::tether_runtime::wire::Encode for WrappedList {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -642,10 +661,12 @@ impl ::tether_runtime::wire::Encode for WrappedList {
 }
 
 impl ::tether_runtime::wire::Decode for WrappedList {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { x: __r.f64()? })
+        let __f0 = __r.f64()?;
+        ::core::result::Result::Ok(Self { x: __f0 })
     }
 }
 
@@ -662,6 +683,7 @@ pub struct ItemsRecord {
 }
 
 impl ::tether_runtime::wire::Encode for ItemsRecord {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -672,10 +694,12 @@ impl ::tether_runtime::wire::Encode for ItemsRecord {
 }
 
 impl ::tether_runtime::wire::Decode for ItemsRecord {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { id: __r.u32()? })
+        let __f0 = __r.u32()?;
+        ::core::result::Result::Ok(Self { id: __f0 })
     }
 }
 
@@ -700,6 +724,7 @@ pub struct Kw {
 }
 
 impl ::tether_runtime::wire::Encode for Kw {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -725,6 +750,7 @@ impl ::tether_runtime::wire::Encode for Kw {
 }
 
 impl ::tether_runtime::wire::Decode for Kw {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -773,6 +799,7 @@ pub enum Selfish {
 }
 
 impl ::tether_runtime::wire::Encode for Selfish {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -796,6 +823,7 @@ impl ::tether_runtime::wire::Encode for Selfish {
 }
 
 impl ::tether_runtime::wire::Decode for Selfish {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -828,6 +856,7 @@ pub struct Caps {
 }
 
 impl ::tether_runtime::wire::Encode for Caps {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -838,10 +867,12 @@ impl ::tether_runtime::wire::Encode for Caps {
 }
 
 impl ::tether_runtime::wire::Decode for Caps {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { http: __r.u8()? })
+        let __f0 = __r.u8()?;
+        ::core::result::Result::Ok(Self { http: __f0 })
     }
 }
 
@@ -869,6 +900,7 @@ pub enum RGB {
 }
 
 impl ::tether_runtime::wire::Encode for RGB {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -889,6 +921,7 @@ impl ::tether_runtime::wire::Encode for RGB {
 }
 
 impl ::tether_runtime::wire::Decode for RGB {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -934,6 +967,7 @@ pub struct WithFnsCbRunArg0 {
 }
 
 impl ::tether_runtime::wire::Encode for WithFnsCbRunArg0 {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -944,10 +978,12 @@ impl ::tether_runtime::wire::Encode for WithFnsCbRunArg0 {
 }
 
 impl ::tether_runtime::wire::Decode for WithFnsCbRunArg0 {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { y: __r.u8()? })
+        let __f0 = __r.u8()?;
+        ::core::result::Result::Ok(Self { y: __f0 })
     }
 }
 
@@ -960,6 +996,7 @@ pub struct WithFnsCbRunRet0 {
 }
 
 impl ::tether_runtime::wire::Encode for WithFnsCbRunRet0 {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -970,10 +1007,12 @@ impl ::tether_runtime::wire::Encode for WithFnsCbRunRet0 {
 }
 
 impl ::tether_runtime::wire::Decode for WithFnsCbRunRet0 {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { z: __r.u8()? })
+        let __f0 = __r.u8()?;
+        ::core::result::Result::Ok(Self { z: __f0 })
     }
 }
 
@@ -1411,6 +1450,7 @@ pub mod outer {
         }
 
         impl ::tether_runtime::wire::Encode for Deep {
+            #[inline]
             fn encode(
                 &self,
                 __w: &mut ::tether_runtime::wire::Writer,
@@ -1425,25 +1465,31 @@ pub mod outer {
         }
 
         impl ::tether_runtime::wire::Decode for Deep {
+            #[inline]
             fn decode(
                 __r: &mut ::tether_runtime::wire::Reader<'_>,
             ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+                let __f0 = <::tether_runtime::types::DateTime as ::tether_runtime::wire::Decode>::decode(
+                    __r,
+                )?;
+                let __f1 = <::tether_runtime::types::Rect as ::tether_runtime::wire::Decode>::decode(
+                    __r,
+                )?;
+                let __f2 = <::tether_runtime::types::UDim as ::tether_runtime::wire::Decode>::decode(
+                    __r,
+                )?;
+                let __f3 = <::tether_runtime::types::UDim2 as ::tether_runtime::wire::Decode>::decode(
+                    __r,
+                )?;
+                let __f4 = <::tether_runtime::types::NumberRange as ::tether_runtime::wire::Decode>::decode(
+                    __r,
+                )?;
                 ::core::result::Result::Ok(Self {
-                    when: <::tether_runtime::types::DateTime as ::tether_runtime::wire::Decode>::decode(
-                        __r,
-                    )?,
-                    area: <::tether_runtime::types::Rect as ::tether_runtime::wire::Decode>::decode(
-                        __r,
-                    )?,
-                    size: <::tether_runtime::types::UDim as ::tether_runtime::wire::Decode>::decode(
-                        __r,
-                    )?,
-                    grid: <::tether_runtime::types::UDim2 as ::tether_runtime::wire::Decode>::decode(
-                        __r,
-                    )?,
-                    span: <::tether_runtime::types::NumberRange as ::tether_runtime::wire::Decode>::decode(
-                        __r,
-                    )?,
+                    when: __f0,
+                    area: __f1,
+                    size: __f2,
+                    grid: __f3,
+                    span: __f4,
                 })
             }
         }
@@ -1657,15 +1703,8 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                ::core::primitive::u64,
-            >>::from(__r.bits64(2)?);
-            ::tether_runtime::wire::check_int(
-                __n0,
-                ::core::option::Option::Some(0i128),
-                ::core::option::Option::Some(3i128),
-            )?;
-            __n0 as ::core::primitive::u8
+            let __raw: ::core::primitive::u64 = __r.bits64(2)?;
+            __raw as ::core::primitive::u8
         };
         ::core::result::Result::Ok(::std::boxed::Box::new(__a0))
     }

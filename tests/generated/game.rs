@@ -13,6 +13,7 @@ pub struct Loadout {
 }
 
 impl ::tether_runtime::wire::Encode for Loadout {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -45,35 +46,36 @@ impl ::tether_runtime::wire::Encode for Loadout {
 }
 
 impl ::tether_runtime::wire::Decode for Loadout {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            primary: <Item as ::tether_runtime::wire::Decode>::decode(__r)?,
-            secondary: if __r.bool()? {
-                ::core::option::Option::Some(
-                    <Item as ::tether_runtime::wire::Decode>::decode(__r)?,
-                )
-            } else {
-                ::core::option::Option::None
+        let __f0 = <Item as ::tether_runtime::wire::Decode>::decode(__r)?;
+        let __f1 = if __r.bool()? {
+            ::core::option::Option::Some(
+                <Item as ::tether_runtime::wire::Decode>::decode(__r)?,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        let __f2 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(3)),
+            13,
+            |__r| {
+                __r
+                    .string(
+                        ::tether_runtime::wire::LenRange::new(
+                            1,
+                            ::core::option::Option::Some(24),
+                        ),
+                    )
             },
-            perks: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::new(
-                    0,
-                    ::core::option::Option::Some(3),
-                ),
-                13,
-                |__r| {
-                    __r
-                        .string(
-                            ::tether_runtime::wire::LenRange::new(
-                                1,
-                                ::core::option::Option::Some(24),
-                            ),
-                        )
-                },
-            )?,
+        )?;
+        ::core::result::Result::Ok(Self {
+            primary: __f0,
+            secondary: __f1,
+            perks: __f2,
         })
     }
 }
@@ -107,6 +109,7 @@ pub enum Shape {
 }
 
 impl ::tether_runtime::wire::Encode for Shape {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -135,6 +138,7 @@ impl ::tether_runtime::wire::Encode for Shape {
 }
 
 impl ::tether_runtime::wire::Decode for Shape {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -203,6 +207,7 @@ pub struct Session {
 }
 
 impl ::tether_runtime::wire::Encode for Session {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -270,81 +275,84 @@ impl ::tether_runtime::wire::Encode for Session {
 }
 
 impl ::tether_runtime::wire::Decode for Session {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            token: __r
-                .string(
-                    ::tether_runtime::wire::LenRange::new(
-                        8,
-                        ::core::option::Option::Some(8),
-                    ),
-                )?,
-            started: __r.i64()?,
-            seed: __r.u64()?,
-            offset: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(4)?) - 5i128;
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(-5i128),
-                    ::core::option::Option::Some(5i128),
-                )?;
-                __n0 as ::core::primitive::i16
+        let __f0 = __r
+            .string(
+                ::tether_runtime::wire::LenRange::new(8, ::core::option::Option::Some(8)),
+            )?;
+        let __f1 = __r.i64()?;
+        let __f2 = __r.u64()?;
+        let __f3 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(4)?;
+            if __raw > 10u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, -5i128, 5i128),
+                );
+            }
+            (__raw as ::core::primitive::i16).wrapping_add(-5i16)
+        };
+        let __f4 = {
+            let __n0 = __r.f32()?;
+            ::tether_runtime::wire::check_float(
+                __n0 as f64,
+                ::core::option::Option::None,
+                ::core::option::Option::None,
+                false,
+            )?;
+            __n0
+        };
+        let __f5 = {
+            let __n0 = __r.f64()?;
+            ::tether_runtime::wire::check_float(
+                __n0,
+                ::core::option::Option::None,
+                ::core::option::Option::None,
+                false,
+            )?;
+            __n0
+        };
+        let __f6 = __r.u8()?;
+        let __f7 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(10)),
+            29,
+            |__r| {
+                __r
+                    .string(
+                        ::tether_runtime::wire::LenRange::new(
+                            3,
+                            ::core::option::Option::Some(20),
+                        ),
+                    )
             },
-            ratio: {
-                let __n0 = __r.f32()?;
-                ::tether_runtime::wire::check_float(
-                    __n0 as f64,
-                    ::core::option::Option::None,
-                    ::core::option::Option::None,
-                    false,
-                )?;
-                __n0
-            },
-            heat: {
-                let __n0 = __r.f64()?;
-                ::tether_runtime::wire::check_float(
-                    __n0,
-                    ::core::option::Option::None,
-                    ::core::option::Option::None,
-                    false,
-                )?;
-                __n0
-            },
-            flags: __r.u8()?,
-            recent_names: ::tether_runtime::wire::read_array(
-                __r,
+        )?;
+        let __f8 = __r
+            .buffer(
                 ::tether_runtime::wire::LenRange::new(
                     0,
-                    ::core::option::Option::Some(10),
+                    ::core::option::Option::Some(256),
                 ),
-                29,
-                |__r| {
-                    __r
-                        .string(
-                            ::tether_runtime::wire::LenRange::new(
-                                3,
-                                ::core::option::Option::Some(20),
-                            ),
-                        )
-                },
-            )?,
-            blob: __r
-                .buffer(
-                    ::tether_runtime::wire::LenRange::new(
-                        0,
-                        ::core::option::Option::Some(256),
-                    ),
-                )?,
-            ids: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::UNBOUNDED,
-                32,
-                |__r| __r.i32(),
-            )?,
+            )?;
+        let __f9 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::UNBOUNDED,
+            32,
+            |__r| __r.i32(),
+        )?;
+        ::core::result::Result::Ok(Self {
+            token: __f0,
+            started: __f1,
+            seed: __f2,
+            offset: __f3,
+            ratio: __f4,
+            heat: __f5,
+            flags: __f6,
+            recent_names: __f7,
+            blob: __f8,
+            ids: __f9,
         })
     }
 }
@@ -360,6 +368,7 @@ pub struct Dialogue {
 }
 
 impl ::tether_runtime::wire::Encode for Dialogue {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -382,27 +391,24 @@ impl ::tether_runtime::wire::Encode for Dialogue {
 }
 
 impl ::tether_runtime::wire::Decode for Dialogue {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            line: __r
-                .string(
-                    ::tether_runtime::wire::LenRange::new(
-                        0,
-                        ::core::option::Option::Some(200),
-                    ),
-                )?,
-            choices: ::tether_runtime::wire::read_array(
-                __r,
+        let __f0 = __r
+            .string(
                 ::tether_runtime::wire::LenRange::new(
                     0,
-                    ::core::option::Option::Some(4),
+                    ::core::option::Option::Some(200),
                 ),
-                11,
-                |__r| <Dialogue as ::tether_runtime::wire::Decode>::decode(__r),
-            )?,
-        })
+            )?;
+        let __f1 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            11,
+            |__r| <Dialogue as ::tether_runtime::wire::Decode>::decode(__r),
+        )?;
+        ::core::result::Result::Ok(Self { line: __f0, choices: __f1 })
     }
 }
 
@@ -441,6 +447,7 @@ pub enum Team {
 }
 
 impl ::tether_runtime::wire::Encode for Team {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -461,6 +468,7 @@ impl ::tether_runtime::wire::Encode for Team {
 }
 
 impl ::tether_runtime::wire::Decode for Team {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -506,6 +514,7 @@ pub enum Rarity {
 }
 
 impl ::tether_runtime::wire::Encode for Rarity {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -526,6 +535,7 @@ impl ::tether_runtime::wire::Encode for Rarity {
 }
 
 impl ::tether_runtime::wire::Decode for Rarity {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -565,6 +575,7 @@ pub struct Item {
 }
 
 impl ::tether_runtime::wire::Encode for Item {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -601,47 +612,51 @@ impl ::tether_runtime::wire::Encode for Item {
 }
 
 impl ::tether_runtime::wire::Decode for Item {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            id: {
-                let __n0 = __r.u32()?;
-                ::tether_runtime::wire::check_int(
-                    __n0 as i128,
-                    ::core::option::Option::Some(1i128),
-                    ::core::option::Option::None,
-                )?;
-                __n0
-            },
-            name: __r
-                .string(
-                    ::tether_runtime::wire::LenRange::new(
-                        1,
-                        ::core::option::Option::Some(32),
-                    ),
+        let __f0 = {
+            let __n0 = __r.u32()?;
+            ::tether_runtime::wire::check_int(
+                __n0 as i128,
+                ::core::option::Option::Some(1i128),
+                ::core::option::Option::None,
+            )?;
+            __n0
+        };
+        let __f1 = __r
+            .string(
+                ::tether_runtime::wire::LenRange::new(
+                    1,
+                    ::core::option::Option::Some(32),
+                ),
+            )?;
+        let __f2 = <Rarity as ::tether_runtime::wire::Decode>::decode(__r)?;
+        let __f3 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(10)?;
+            if __raw > 998u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, 1i128, 999i128),
+                );
+            }
+            (__raw as ::core::primitive::u16).wrapping_add(1u16)
+        };
+        let __f4 = if __r.bool()? {
+            ::core::option::Option::Some(
+                <::tether_runtime::types::Color3 as ::tether_runtime::wire::Decode>::decode(
+                    __r,
                 )?,
-            rarity: <Rarity as ::tether_runtime::wire::Decode>::decode(__r)?,
-            stack: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(10)?) + 1i128;
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(1i128),
-                    ::core::option::Option::Some(999i128),
-                )?;
-                __n0 as ::core::primitive::u16
-            },
-            tint: if __r.bool()? {
-                ::core::option::Option::Some(
-                    <::tether_runtime::types::Color3 as ::tether_runtime::wire::Decode>::decode(
-                        __r,
-                    )?,
-                )
-            } else {
-                ::core::option::Option::None
-            },
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(Self {
+            id: __f0,
+            name: __f1,
+            rarity: __f2,
+            stack: __f3,
+            tint: __f4,
         })
     }
 }
@@ -1118,6 +1133,7 @@ pub mod combat {
     }
 
     impl ::tether_runtime::wire::Encode for Hit {
+        #[inline]
         fn encode(
             &self,
             __w: &mut ::tether_runtime::wire::Writer,
@@ -1137,26 +1153,31 @@ pub mod combat {
     }
 
     impl ::tether_runtime::wire::Decode for Hit {
+        #[inline]
         fn decode(
             __r: &mut ::tether_runtime::wire::Reader<'_>,
         ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+            let __f0 = if __r.bool()? {
+                ::core::option::Option::map(
+                    __r
+                        .required_instance_of(
+                            <super::roblox_classes::Model as ::tether_runtime::types::Class>::NAME,
+                        )?,
+                    ::tether_runtime::types::Ref::<super::roblox_classes::Model>::new,
+                )
+            } else {
+                ::core::option::Option::None
+            };
+            let __f1 = __r.u16()?;
+            let __f2 = __r.bool()?;
+            let __f3 = <::tether_runtime::types::Vector3 as ::tether_runtime::wire::Decode>::decode(
+                __r,
+            )?;
             ::core::result::Result::Ok(Self {
-                target: if __r.bool()? {
-                    ::core::option::Option::map(
-                        __r
-                            .required_instance_of(
-                                <super::roblox_classes::Model as ::tether_runtime::types::Class>::NAME,
-                            )?,
-                        ::tether_runtime::types::Ref::<super::roblox_classes::Model>::new,
-                    )
-                } else {
-                    ::core::option::Option::None
-                },
-                damage: __r.u16()?,
-                critical: __r.bool()?,
-                knockback: <::tether_runtime::types::Vector3 as ::tether_runtime::wire::Decode>::decode(
-                    __r,
-                )?,
+                target: __f0,
+                damage: __f1,
+                critical: __f2,
+                knockback: __f3,
             })
         }
     }
@@ -2613,6 +2634,7 @@ pub mod roblox_enums {
     }
 
     impl ::tether_runtime::wire::Encode for KeyCode {
+        #[inline]
         fn encode(
             &self,
             __w: &mut ::tether_runtime::wire::Writer,
@@ -2623,6 +2645,7 @@ pub mod roblox_enums {
     }
 
     impl ::tether_runtime::wire::Decode for KeyCode {
+        #[inline]
         fn decode(
             __r: &mut ::tether_runtime::wire::Reader<'_>,
         ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -2902,6 +2925,7 @@ pub mod roblox_enums {
     }
 
     impl ::tether_runtime::wire::Encode for Material {
+        #[inline]
         fn encode(
             &self,
             __w: &mut ::tether_runtime::wire::Writer,
@@ -2912,6 +2936,7 @@ pub mod roblox_enums {
     }
 
     impl ::tether_runtime::wire::Decode for Material {
+        #[inline]
         fn decode(
             __r: &mut ::tether_runtime::wire::Reader<'_>,
         ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -3084,15 +3109,13 @@ mod __tether {
             __n0
         };
         let __a1 = {
-            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                ::core::primitive::u64,
-            >>::from(__r.bits64(4)?) + 1i128;
-            ::tether_runtime::wire::check_int(
-                __n0,
-                ::core::option::Option::Some(1i128),
-                ::core::option::Option::Some(10i128),
-            )?;
-            __n0 as ::core::primitive::u8
+            let __raw: ::core::primitive::u64 = __r.bits64(4)?;
+            if __raw > 9u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, 1i128, 10i128),
+                );
+            }
+            (__raw as ::core::primitive::u8).wrapping_add(1u8)
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0, __a1)))
     }

@@ -217,6 +217,7 @@ pub struct Pair {
 }
 
 impl ::tether_runtime::wire::Encode for Pair {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -229,14 +230,14 @@ impl ::tether_runtime::wire::Encode for Pair {
 }
 
 impl ::tether_runtime::wire::Decode for Pair {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            a: __r.bool()?,
-            n: __r.u8()?,
-            c: __r.bool()?,
-        })
+        let __f0 = __r.bool()?;
+        let __f1 = __r.u8()?;
+        let __f2 = __r.bool()?;
+        ::core::result::Result::Ok(Self { a: __f0, n: __f1, c: __f2 })
     }
 }
 
@@ -245,6 +246,7 @@ impl ::tether_runtime::wire::Decode for Pair {
 #[allow(dead_code)]
 pub struct Empty {}
 impl ::tether_runtime::wire::Encode for Empty {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -254,6 +256,7 @@ impl ::tether_runtime::wire::Encode for Empty {
 }
 
 impl ::tether_runtime::wire::Decode for Empty {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -274,6 +277,7 @@ pub struct WithOpt {
 }
 
 impl ::tether_runtime::wire::Encode for WithOpt {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -304,29 +308,33 @@ impl ::tether_runtime::wire::Encode for WithOpt {
 }
 
 impl ::tether_runtime::wire::Decode for WithOpt {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __f0 = __r.u8()?;
+        let __f1 = if __r.bool()? {
+            ::core::option::Option::Some(__r.u16()?)
+        } else {
+            ::core::option::Option::None
+        };
+        let __f2 = if __r.bool()? {
+            ::core::option::Option::Some(
+                __r
+                    .string(
+                        ::tether_runtime::wire::LenRange::new(
+                            0,
+                            ::core::option::Option::Some(8),
+                        ),
+                    )?,
+            )
+        } else {
+            ::core::option::Option::None
+        };
         ::core::result::Result::Ok(Self {
-            req: __r.u8()?,
-            opt: if __r.bool()? {
-                ::core::option::Option::Some(__r.u16()?)
-            } else {
-                ::core::option::Option::None
-            },
-            note: if __r.bool()? {
-                ::core::option::Option::Some(
-                    __r
-                        .string(
-                            ::tether_runtime::wire::LenRange::new(
-                                0,
-                                ::core::option::Option::Some(8),
-                            ),
-                        )?,
-                )
-            } else {
-                ::core::option::Option::None
-            },
+            req: __f0,
+            opt: __f1,
+            note: __f2,
         })
     }
 }
@@ -346,6 +354,7 @@ pub struct Nested {
 }
 
 impl ::tether_runtime::wire::Encode for Nested {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -373,28 +382,30 @@ impl ::tether_runtime::wire::Encode for Nested {
 }
 
 impl ::tether_runtime::wire::Decode for Nested {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __f0 = __r.u16()?;
+        let __f1 = <NestedInner as ::tether_runtime::wire::Decode>::decode(__r)?;
+        let __f2 = if __r.bool()? {
+            ::core::option::Option::Some(
+                <NestedTail as ::tether_runtime::wire::Decode>::decode(__r)?,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        let __f3 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(3)),
+            16,
+            |__r| <NestedPoints as ::tether_runtime::wire::Decode>::decode(__r),
+        )?;
         ::core::result::Result::Ok(Self {
-            id: __r.u16()?,
-            inner: <NestedInner as ::tether_runtime::wire::Decode>::decode(__r)?,
-            tail: if __r.bool()? {
-                ::core::option::Option::Some(
-                    <NestedTail as ::tether_runtime::wire::Decode>::decode(__r)?,
-                )
-            } else {
-                ::core::option::Option::None
-            },
-            points: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::new(
-                    0,
-                    ::core::option::Option::Some(3),
-                ),
-                16,
-                |__r| <NestedPoints as ::tether_runtime::wire::Decode>::decode(__r),
-            )?,
+            id: __f0,
+            inner: __f1,
+            tail: __f2,
+            points: __f3,
         })
     }
 }
@@ -410,6 +421,7 @@ pub struct NestedInner {
 }
 
 impl ::tether_runtime::wire::Encode for NestedInner {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -424,19 +436,19 @@ impl ::tether_runtime::wire::Encode for NestedInner {
 }
 
 impl ::tether_runtime::wire::Decode for NestedInner {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            flag: __r.bool()?,
-            name: __r
-                .string(
-                    ::tether_runtime::wire::LenRange::new(
-                        0,
-                        ::core::option::Option::Some(16),
-                    ),
-                )?,
-        })
+        let __f0 = __r.bool()?;
+        let __f1 = __r
+            .string(
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(16),
+                ),
+            )?;
+        ::core::result::Result::Ok(Self { flag: __f0, name: __f1 })
     }
 }
 
@@ -451,6 +463,7 @@ pub struct NestedTail {
 }
 
 impl ::tether_runtime::wire::Encode for NestedTail {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -476,30 +489,27 @@ impl ::tether_runtime::wire::Encode for NestedTail {
 }
 
 impl ::tether_runtime::wire::Decode for NestedTail {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            x: {
-                let __n0 = __r.f32()?;
-                ::tether_runtime::wire::check_float(
-                    __n0 as f64,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::None,
-                    false,
-                )?;
-                __n0
-            },
-            tags: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::new(
-                    0,
-                    ::core::option::Option::Some(2),
-                ),
-                1,
-                |__r| <Color as ::tether_runtime::wire::Decode>::decode(__r),
-            )?,
-        })
+        let __f0 = {
+            let __n0 = __r.f32()?;
+            ::tether_runtime::wire::check_float(
+                __n0 as f64,
+                ::core::option::Option::Some(0f64),
+                ::core::option::Option::None,
+                false,
+            )?;
+            __n0
+        };
+        let __f1 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(2)),
+            1,
+            |__r| <Color as ::tether_runtime::wire::Decode>::decode(__r),
+        )?;
+        ::core::result::Result::Ok(Self { x: __f0, tags: __f1 })
     }
 }
 
@@ -514,6 +524,7 @@ pub struct NestedPoints {
 }
 
 impl ::tether_runtime::wire::Encode for NestedPoints {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -529,6 +540,7 @@ impl ::tether_runtime::wire::Encode for NestedPoints {
 }
 
 impl ::tether_runtime::wire::Decode for NestedPoints {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -558,6 +570,7 @@ pub enum One {
 }
 
 impl ::tether_runtime::wire::Encode for One {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -570,6 +583,7 @@ impl ::tether_runtime::wire::Encode for One {
 }
 
 impl ::tether_runtime::wire::Decode for One {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -598,6 +612,7 @@ pub enum Color {
 }
 
 impl ::tether_runtime::wire::Encode for Color {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -615,6 +630,7 @@ impl ::tether_runtime::wire::Encode for Color {
 }
 
 impl ::tether_runtime::wire::Decode for Color {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -659,6 +675,7 @@ pub enum Three {
 }
 
 impl ::tether_runtime::wire::Encode for Three {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -679,6 +696,7 @@ impl ::tether_runtime::wire::Encode for Three {
 }
 
 impl ::tether_runtime::wire::Decode for Three {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -736,6 +754,7 @@ pub enum Nine {
 }
 
 impl ::tether_runtime::wire::Encode for Nine {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -774,6 +793,7 @@ impl ::tether_runtime::wire::Encode for Nine {
 }
 
 impl ::tether_runtime::wire::Decode for Nine {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -823,6 +843,7 @@ pub enum Shape {
 }
 
 impl ::tether_runtime::wire::Encode for Shape {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -851,6 +872,7 @@ impl ::tether_runtime::wire::Encode for Shape {
 }
 
 impl ::tether_runtime::wire::Decode for Shape {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -929,6 +951,7 @@ pub enum Event {
 }
 
 impl ::tether_runtime::wire::Encode for Event {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -994,6 +1017,7 @@ impl ::tether_runtime::wire::Encode for Event {
 }
 
 impl ::tether_runtime::wire::Decode for Event {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -1020,15 +1044,17 @@ impl ::tether_runtime::wire::Decode for Event {
                         run: __r.bool()?,
                         speed: if __r.bool()? {
                             ::core::option::Option::Some({
-                                let __n1 = <::core::primitive::i128 as ::core::convert::From<
-                                    ::core::primitive::u64,
-                                >>::from(__r.bits64(5)?) + 1i128;
-                                ::tether_runtime::wire::check_int(
-                                    __n1,
-                                    ::core::option::Option::Some(1i128),
-                                    ::core::option::Option::Some(20i128),
-                                )?;
-                                __n1 as ::core::primitive::u8
+                                let __raw: ::core::primitive::u64 = __r.bits64(5)?;
+                                if __raw > 19u64 {
+                                    return ::core::result::Result::Err(
+                                        ::tether_runtime::wire::packed_out_of_range(
+                                            __raw,
+                                            1i128,
+                                            20i128,
+                                        ),
+                                    );
+                                }
+                                (__raw as ::core::primitive::u8).wrapping_add(1u8)
                             })
                         } else {
                             ::core::option::Option::None
@@ -1078,6 +1104,7 @@ pub struct Node {
 }
 
 impl ::tether_runtime::wire::Encode for Node {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1095,21 +1122,21 @@ impl ::tether_runtime::wire::Encode for Node {
 }
 
 impl ::tether_runtime::wire::Decode for Node {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            value: __r.u8()?,
-            next: if __r.bool()? {
-                ::core::option::Option::Some(
-                    ::std::boxed::Box::new(
-                        <Node as ::tether_runtime::wire::Decode>::decode(__r)?,
-                    ),
-                )
-            } else {
-                ::core::option::Option::None
-            },
-        })
+        let __f0 = __r.u8()?;
+        let __f1 = if __r.bool()? {
+            ::core::option::Option::Some(
+                ::std::boxed::Box::new(
+                    <Node as ::tether_runtime::wire::Decode>::decode(__r)?,
+                ),
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(Self { value: __f0, next: __f1 })
     }
 }
 
@@ -1122,6 +1149,7 @@ pub struct Tree {
 }
 
 impl ::tether_runtime::wire::Encode for Tree {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1140,20 +1168,17 @@ impl ::tether_runtime::wire::Encode for Tree {
 }
 
 impl ::tether_runtime::wire::Decode for Tree {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            children: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::new(
-                    0,
-                    ::core::option::Option::Some(4),
-                ),
-                3,
-                |__r| <Tree as ::tether_runtime::wire::Decode>::decode(__r),
-            )?,
-        })
+        let __f0 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            3,
+            |__r| <Tree as ::tether_runtime::wire::Decode>::decode(__r),
+        )?;
+        ::core::result::Result::Ok(Self { children: __f0 })
     }
 }
 
@@ -1248,6 +1273,7 @@ pub struct Refs {
 }
 
 impl ::tether_runtime::wire::Encode for Refs {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1278,44 +1304,44 @@ impl ::tether_runtime::wire::Encode for Refs {
 }
 
 impl ::tether_runtime::wire::Decode for Refs {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            a: if __r.bool()? {
-                ::core::option::Option::map(
-                    __r
-                        .required_instance_of(
-                            <roblox_classes::Part as ::tether_runtime::types::Class>::NAME,
-                        )?,
-                    ::tether_runtime::types::Ref::<roblox_classes::Part>::new,
-                )
-            } else {
-                ::core::option::Option::None
-            },
-            b: if __r.bool()? {
-                ::core::option::Option::map(
-                    __r
-                        .required_instance_of(
-                            <roblox_classes::Model as ::tether_runtime::types::Class>::NAME,
-                        )?,
-                    ::tether_runtime::types::Ref::<roblox_classes::Model>::new,
-                )
-            } else {
-                ::core::option::Option::None
-            },
-            c: if __r.bool()? {
-                ::core::option::Option::map(
-                    __r
-                        .required_instance_of(
-                            <roblox_classes::Part as ::tether_runtime::types::Class>::NAME,
-                        )?,
-                    ::tether_runtime::types::Ref::<roblox_classes::Part>::new,
-                )
-            } else {
-                ::core::option::Option::None
-            },
-        })
+        let __f0 = if __r.bool()? {
+            ::core::option::Option::map(
+                __r
+                    .required_instance_of(
+                        <roblox_classes::Part as ::tether_runtime::types::Class>::NAME,
+                    )?,
+                ::tether_runtime::types::Ref::<roblox_classes::Part>::new,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        let __f1 = if __r.bool()? {
+            ::core::option::Option::map(
+                __r
+                    .required_instance_of(
+                        <roblox_classes::Model as ::tether_runtime::types::Class>::NAME,
+                    )?,
+                ::tether_runtime::types::Ref::<roblox_classes::Model>::new,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        let __f2 = if __r.bool()? {
+            ::core::option::Option::map(
+                __r
+                    .required_instance_of(
+                        <roblox_classes::Part as ::tether_runtime::types::Class>::NAME,
+                    )?,
+                ::tether_runtime::types::Ref::<roblox_classes::Part>::new,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(Self { a: __f0, b: __f1, c: __f2 })
     }
 }
 
@@ -1332,6 +1358,7 @@ pub struct BoolBox {
 }
 
 impl ::tether_runtime::wire::Encode for BoolBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1342,10 +1369,12 @@ impl ::tether_runtime::wire::Encode for BoolBox {
 }
 
 impl ::tether_runtime::wire::Decode for BoolBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { v: __r.bool()? })
+        let __f0 = __r.bool()?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1358,6 +1387,7 @@ pub struct U8Box {
 }
 
 impl ::tether_runtime::wire::Encode for U8Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1368,10 +1398,12 @@ impl ::tether_runtime::wire::Encode for U8Box {
 }
 
 impl ::tether_runtime::wire::Decode for U8Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { v: __r.u8()? })
+        let __f0 = __r.u8()?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1384,6 +1416,7 @@ pub struct U16Box {
 }
 
 impl ::tether_runtime::wire::Encode for U16Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1394,10 +1427,12 @@ impl ::tether_runtime::wire::Encode for U16Box {
 }
 
 impl ::tether_runtime::wire::Decode for U16Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { v: __r.u16()? })
+        let __f0 = __r.u16()?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1410,6 +1445,7 @@ pub struct U32Box {
 }
 
 impl ::tether_runtime::wire::Encode for U32Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1420,10 +1456,12 @@ impl ::tether_runtime::wire::Encode for U32Box {
 }
 
 impl ::tether_runtime::wire::Decode for U32Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { v: __r.u32()? })
+        let __f0 = __r.u32()?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1436,6 +1474,7 @@ pub struct U64Box {
 }
 
 impl ::tether_runtime::wire::Encode for U64Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1446,10 +1485,12 @@ impl ::tether_runtime::wire::Encode for U64Box {
 }
 
 impl ::tether_runtime::wire::Decode for U64Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { v: __r.u64()? })
+        let __f0 = __r.u64()?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1462,6 +1503,7 @@ pub struct I8Box {
 }
 
 impl ::tether_runtime::wire::Encode for I8Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1472,10 +1514,12 @@ impl ::tether_runtime::wire::Encode for I8Box {
 }
 
 impl ::tether_runtime::wire::Decode for I8Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { v: __r.i8()? })
+        let __f0 = __r.i8()?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1488,6 +1532,7 @@ pub struct I16Box {
 }
 
 impl ::tether_runtime::wire::Encode for I16Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1498,10 +1543,12 @@ impl ::tether_runtime::wire::Encode for I16Box {
 }
 
 impl ::tether_runtime::wire::Decode for I16Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { v: __r.i16()? })
+        let __f0 = __r.i16()?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1514,6 +1561,7 @@ pub struct I32Box {
 }
 
 impl ::tether_runtime::wire::Encode for I32Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1524,10 +1572,12 @@ impl ::tether_runtime::wire::Encode for I32Box {
 }
 
 impl ::tether_runtime::wire::Decode for I32Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { v: __r.i32()? })
+        let __f0 = __r.i32()?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1540,6 +1590,7 @@ pub struct I64Box {
 }
 
 impl ::tether_runtime::wire::Encode for I64Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1550,10 +1601,12 @@ impl ::tether_runtime::wire::Encode for I64Box {
 }
 
 impl ::tether_runtime::wire::Decode for I64Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { v: __r.i64()? })
+        let __f0 = __r.i64()?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1566,6 +1619,7 @@ pub struct F32Box {
 }
 
 impl ::tether_runtime::wire::Encode for F32Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1582,21 +1636,21 @@ impl ::tether_runtime::wire::Encode for F32Box {
 }
 
 impl ::tether_runtime::wire::Decode for F32Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = __r.f32()?;
-                ::tether_runtime::wire::check_float(
-                    __n0 as f64,
-                    ::core::option::Option::None,
-                    ::core::option::Option::None,
-                    false,
-                )?;
-                __n0
-            },
-        })
+        let __f0 = {
+            let __n0 = __r.f32()?;
+            ::tether_runtime::wire::check_float(
+                __n0 as f64,
+                ::core::option::Option::None,
+                ::core::option::Option::None,
+                false,
+            )?;
+            __n0
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1609,6 +1663,7 @@ pub struct F64Box {
 }
 
 impl ::tether_runtime::wire::Encode for F64Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1625,21 +1680,21 @@ impl ::tether_runtime::wire::Encode for F64Box {
 }
 
 impl ::tether_runtime::wire::Decode for F64Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = __r.f64()?;
-                ::tether_runtime::wire::check_float(
-                    __n0,
-                    ::core::option::Option::None,
-                    ::core::option::Option::None,
-                    false,
-                )?;
-                __n0
-            },
-        })
+        let __f0 = {
+            let __n0 = __r.f64()?;
+            ::tether_runtime::wire::check_float(
+                __n0,
+                ::core::option::Option::None,
+                ::core::option::Option::None,
+                false,
+            )?;
+            __n0
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1652,6 +1707,7 @@ pub struct NumBox {
 }
 
 impl ::tether_runtime::wire::Encode for NumBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1668,21 +1724,21 @@ impl ::tether_runtime::wire::Encode for NumBox {
 }
 
 impl ::tether_runtime::wire::Decode for NumBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = __r.f64()?;
-                ::tether_runtime::wire::check_float(
-                    __n0,
-                    ::core::option::Option::None,
-                    ::core::option::Option::None,
-                    false,
-                )?;
-                __n0
-            },
-        })
+        let __f0 = {
+            let __n0 = __r.f64()?;
+            ::tether_runtime::wire::check_float(
+                __n0,
+                ::core::option::Option::None,
+                ::core::option::Option::None,
+                false,
+            )?;
+            __n0
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1695,6 +1751,7 @@ pub struct U8RangeBox {
 }
 
 impl ::tether_runtime::wire::Encode for U8RangeBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1713,22 +1770,20 @@ impl ::tether_runtime::wire::Encode for U8RangeBox {
 }
 
 impl ::tether_runtime::wire::Decode for U8RangeBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(7)?) + 1i128;
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(1i128),
-                    ::core::option::Option::Some(100i128),
-                )?;
-                __n0 as ::core::primitive::u8
-            },
-        })
+        let __f0 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(7)?;
+            if __raw > 99u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, 1i128, 100i128),
+                );
+            }
+            (__raw as ::core::primitive::u8).wrapping_add(1u8)
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1741,6 +1796,7 @@ pub struct U8ExactBox {
 }
 
 impl ::tether_runtime::wire::Encode for U8ExactBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1759,22 +1815,15 @@ impl ::tether_runtime::wire::Encode for U8ExactBox {
 }
 
 impl ::tether_runtime::wire::Decode for U8ExactBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(0)?) + 7i128;
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(7i128),
-                    ::core::option::Option::Some(7i128),
-                )?;
-                __n0 as ::core::primitive::u8
-            },
-        })
+        let __f0 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(0)?;
+            (__raw as ::core::primitive::u8).wrapping_add(7u8)
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1787,6 +1836,7 @@ pub struct U16RangeBox {
 }
 
 impl ::tether_runtime::wire::Encode for U16RangeBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1805,22 +1855,20 @@ impl ::tether_runtime::wire::Encode for U16RangeBox {
 }
 
 impl ::tether_runtime::wire::Decode for U16RangeBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(10)?) + 10i128;
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(10i128),
-                    ::core::option::Option::Some(1000i128),
-                )?;
-                __n0 as ::core::primitive::u16
-            },
-        })
+        let __f0 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(10)?;
+            if __raw > 990u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, 10i128, 1000i128),
+                );
+            }
+            (__raw as ::core::primitive::u16).wrapping_add(10u16)
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1833,6 +1881,7 @@ pub struct U32MaxBox {
 }
 
 impl ::tether_runtime::wire::Encode for U32MaxBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1853,22 +1902,24 @@ impl ::tether_runtime::wire::Encode for U32MaxBox {
 }
 
 impl ::tether_runtime::wire::Decode for U32MaxBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(20)?);
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(0i128),
-                    ::core::option::Option::Some(1000000i128),
-                )?;
-                __n0 as ::core::primitive::u32
-            },
-        })
+        let __f0 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(20)?;
+            if __raw > 1000000u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(
+                        __raw,
+                        0i128,
+                        1000000i128,
+                    ),
+                );
+            }
+            __raw as ::core::primitive::u32
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1881,6 +1932,7 @@ pub struct U64MinBox {
 }
 
 impl ::tether_runtime::wire::Encode for U64MinBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1896,20 +1948,20 @@ impl ::tether_runtime::wire::Encode for U64MinBox {
 }
 
 impl ::tether_runtime::wire::Decode for U64MinBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = __r.u64()?;
-                ::tether_runtime::wire::check_int(
-                    __n0 as i128,
-                    ::core::option::Option::Some(5i128),
-                    ::core::option::Option::None,
-                )?;
-                __n0
-            },
-        })
+        let __f0 = {
+            let __n0 = __r.u64()?;
+            ::tether_runtime::wire::check_int(
+                __n0 as i128,
+                ::core::option::Option::Some(5i128),
+                ::core::option::Option::None,
+            )?;
+            __n0
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1922,6 +1974,7 @@ pub struct I8RangeBox {
 }
 
 impl ::tether_runtime::wire::Encode for I8RangeBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1940,22 +1993,20 @@ impl ::tether_runtime::wire::Encode for I8RangeBox {
 }
 
 impl ::tether_runtime::wire::Decode for I8RangeBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(5)?) - 10i128;
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(-10i128),
-                    ::core::option::Option::Some(10i128),
-                )?;
-                __n0 as ::core::primitive::i8
-            },
-        })
+        let __f0 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(5)?;
+            if __raw > 20u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, -10i128, 10i128),
+                );
+            }
+            (__raw as ::core::primitive::i8).wrapping_add(-10i8)
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -1968,6 +2019,7 @@ pub struct I16RangeBox {
 }
 
 impl ::tether_runtime::wire::Encode for I16RangeBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -1986,22 +2038,20 @@ impl ::tether_runtime::wire::Encode for I16RangeBox {
 }
 
 impl ::tether_runtime::wire::Decode for I16RangeBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(10)?) - 300i128;
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(-300i128),
-                    ::core::option::Option::Some(300i128),
-                )?;
-                __n0 as ::core::primitive::i16
-            },
-        })
+        let __f0 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(10)?;
+            if __raw > 600u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, -300i128, 300i128),
+                );
+            }
+            (__raw as ::core::primitive::i16).wrapping_add(-300i16)
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2014,6 +2064,7 @@ pub struct I32MinBox {
 }
 
 impl ::tether_runtime::wire::Encode for I32MinBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2029,20 +2080,20 @@ impl ::tether_runtime::wire::Encode for I32MinBox {
 }
 
 impl ::tether_runtime::wire::Decode for I32MinBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = __r.i32()?;
-                ::tether_runtime::wire::check_int(
-                    __n0 as i128,
-                    ::core::option::Option::Some(-100000i128),
-                    ::core::option::Option::None,
-                )?;
-                __n0
-            },
-        })
+        let __f0 = {
+            let __n0 = __r.i32()?;
+            ::tether_runtime::wire::check_int(
+                __n0 as i128,
+                ::core::option::Option::Some(-100000i128),
+                ::core::option::Option::None,
+            )?;
+            __n0
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2055,6 +2106,7 @@ pub struct I64RangeBox {
 }
 
 impl ::tether_runtime::wire::Encode for I64RangeBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2074,22 +2126,24 @@ impl ::tether_runtime::wire::Encode for I64RangeBox {
 }
 
 impl ::tether_runtime::wire::Decode for I64RangeBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(34)?) - 5000000000i128;
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(-5000000000i128),
-                    ::core::option::Option::Some(5000000000i128),
-                )?;
-                __n0 as ::core::primitive::i64
-            },
-        })
+        let __f0 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(34)?;
+            if __raw > 10000000000u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(
+                        __raw,
+                        -5000000000i128,
+                        5000000000i128,
+                    ),
+                );
+            }
+            (__raw as ::core::primitive::i64).wrapping_add(-5000000000i64)
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2102,6 +2156,7 @@ pub struct F32RangeBox {
 }
 
 impl ::tether_runtime::wire::Encode for F32RangeBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2118,21 +2173,21 @@ impl ::tether_runtime::wire::Encode for F32RangeBox {
 }
 
 impl ::tether_runtime::wire::Decode for F32RangeBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = __r.f32()?;
-                ::tether_runtime::wire::check_float(
-                    __n0 as f64,
-                    ::core::option::Option::Some(-1.5f64),
-                    ::core::option::Option::Some(1.5f64),
-                    false,
-                )?;
-                __n0
-            },
-        })
+        let __f0 = {
+            let __n0 = __r.f32()?;
+            ::tether_runtime::wire::check_float(
+                __n0 as f64,
+                ::core::option::Option::Some(-1.5f64),
+                ::core::option::Option::Some(1.5f64),
+                false,
+            )?;
+            __n0
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2145,6 +2200,7 @@ pub struct F64RangeBox {
 }
 
 impl ::tether_runtime::wire::Encode for F64RangeBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2161,21 +2217,21 @@ impl ::tether_runtime::wire::Encode for F64RangeBox {
 }
 
 impl ::tether_runtime::wire::Decode for F64RangeBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = __r.f64()?;
-                ::tether_runtime::wire::check_float(
-                    __n0,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::Some(1f64),
-                    false,
-                )?;
-                __n0
-            },
-        })
+        let __f0 = {
+            let __n0 = __r.f64()?;
+            ::tether_runtime::wire::check_float(
+                __n0,
+                ::core::option::Option::Some(0f64),
+                ::core::option::Option::Some(1f64),
+                false,
+            )?;
+            __n0
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2188,6 +2244,7 @@ pub struct NumRangeBox {
 }
 
 impl ::tether_runtime::wire::Encode for NumRangeBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2204,21 +2261,21 @@ impl ::tether_runtime::wire::Encode for NumRangeBox {
 }
 
 impl ::tether_runtime::wire::Decode for NumRangeBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = __r.f64()?;
-                ::tether_runtime::wire::check_float(
-                    __n0,
-                    ::core::option::Option::Some(-1000f64),
-                    ::core::option::Option::Some(1000f64),
-                    false,
-                )?;
-                __n0
-            },
-        })
+        let __f0 = {
+            let __n0 = __r.f64()?;
+            ::tether_runtime::wire::check_float(
+                __n0,
+                ::core::option::Option::Some(-1000f64),
+                ::core::option::Option::Some(1000f64),
+                false,
+            )?;
+            __n0
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2231,6 +2288,7 @@ pub struct F32NonfiniteBox {
 }
 
 impl ::tether_runtime::wire::Encode for F32NonfiniteBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2241,10 +2299,12 @@ impl ::tether_runtime::wire::Encode for F32NonfiniteBox {
 }
 
 impl ::tether_runtime::wire::Decode for F32NonfiniteBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { v: __r.f32()? })
+        let __f0 = __r.f32()?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2257,6 +2317,7 @@ pub struct F64NonfiniteBox {
 }
 
 impl ::tether_runtime::wire::Encode for F64NonfiniteBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2267,10 +2328,12 @@ impl ::tether_runtime::wire::Encode for F64NonfiniteBox {
 }
 
 impl ::tether_runtime::wire::Decode for F64NonfiniteBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { v: __r.f64()? })
+        let __f0 = __r.f64()?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2283,6 +2346,7 @@ pub struct NumNonfiniteBox {
 }
 
 impl ::tether_runtime::wire::Encode for NumNonfiniteBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2293,10 +2357,12 @@ impl ::tether_runtime::wire::Encode for NumNonfiniteBox {
 }
 
 impl ::tether_runtime::wire::Decode for NumNonfiniteBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self { v: __r.f64()? })
+        let __f0 = __r.f64()?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2309,6 +2375,7 @@ pub struct U8PctBox {
 }
 
 impl ::tether_runtime::wire::Encode for U8PctBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2329,22 +2396,20 @@ impl ::tether_runtime::wire::Encode for U8PctBox {
 }
 
 impl ::tether_runtime::wire::Decode for U8PctBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(7)?);
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(0i128),
-                    ::core::option::Option::Some(100i128),
-                )?;
-                __n0 as ::core::primitive::u8
-            },
-        })
+        let __f0 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(7)?;
+            if __raw > 100u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, 0i128, 100i128),
+                );
+            }
+            __raw as ::core::primitive::u8
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2357,6 +2422,7 @@ pub struct U8HighBox {
 }
 
 impl ::tether_runtime::wire::Encode for U8HighBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2375,22 +2441,20 @@ impl ::tether_runtime::wire::Encode for U8HighBox {
 }
 
 impl ::tether_runtime::wire::Decode for U8HighBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(6)?) + 200i128;
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(200i128),
-                    ::core::option::Option::Some(255i128),
-                )?;
-                __n0 as ::core::primitive::u8
-            },
-        })
+        let __f0 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(6)?;
+            if __raw > 55u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, 200i128, 255i128),
+                );
+            }
+            (__raw as ::core::primitive::u8).wrapping_add(200u8)
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2403,6 +2467,7 @@ pub struct U8MinBox {
 }
 
 impl ::tether_runtime::wire::Encode for U8MinBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2418,20 +2483,20 @@ impl ::tether_runtime::wire::Encode for U8MinBox {
 }
 
 impl ::tether_runtime::wire::Decode for U8MinBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = __r.u8()?;
-                ::tether_runtime::wire::check_int(
-                    __n0 as i128,
-                    ::core::option::Option::Some(1i128),
-                    ::core::option::Option::None,
-                )?;
-                __n0
-            },
-        })
+        let __f0 = {
+            let __n0 = __r.u8()?;
+            ::tether_runtime::wire::check_int(
+                __n0 as i128,
+                ::core::option::Option::Some(1i128),
+                ::core::option::Option::None,
+            )?;
+            __n0
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2444,6 +2509,7 @@ pub struct I32SmallBox {
 }
 
 impl ::tether_runtime::wire::Encode for I32SmallBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2462,22 +2528,20 @@ impl ::tether_runtime::wire::Encode for I32SmallBox {
 }
 
 impl ::tether_runtime::wire::Decode for I32SmallBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(4)?) - 5i128;
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(-5i128),
-                    ::core::option::Option::Some(5i128),
-                )?;
-                __n0 as ::core::primitive::i32
-            },
-        })
+        let __f0 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(4)?;
+            if __raw > 10u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, -5i128, 5i128),
+                );
+            }
+            (__raw as ::core::primitive::i32).wrapping_add(-5i32)
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2490,6 +2554,7 @@ pub struct StrBox {
 }
 
 impl ::tether_runtime::wire::Encode for StrBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2500,12 +2565,12 @@ impl ::tether_runtime::wire::Encode for StrBox {
 }
 
 impl ::tether_runtime::wire::Decode for StrBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: __r.string(::tether_runtime::wire::LenRange::UNBOUNDED)?,
-        })
+        let __f0 = __r.string(::tether_runtime::wire::LenRange::UNBOUNDED)?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2518,6 +2583,7 @@ pub struct StrMaxBox {
 }
 
 impl ::tether_runtime::wire::Encode for StrMaxBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2531,18 +2597,18 @@ impl ::tether_runtime::wire::Encode for StrMaxBox {
 }
 
 impl ::tether_runtime::wire::Decode for StrMaxBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: __r
-                .string(
-                    ::tether_runtime::wire::LenRange::new(
-                        0,
-                        ::core::option::Option::Some(64),
-                    ),
-                )?,
-        })
+        let __f0 = __r
+            .string(
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(64),
+                ),
+            )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2555,6 +2621,7 @@ pub struct StrExactBox {
 }
 
 impl ::tether_runtime::wire::Encode for StrExactBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2568,18 +2635,15 @@ impl ::tether_runtime::wire::Encode for StrExactBox {
 }
 
 impl ::tether_runtime::wire::Decode for StrExactBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: __r
-                .string(
-                    ::tether_runtime::wire::LenRange::new(
-                        8,
-                        ::core::option::Option::Some(8),
-                    ),
-                )?,
-        })
+        let __f0 = __r
+            .string(
+                ::tether_runtime::wire::LenRange::new(8, ::core::option::Option::Some(8)),
+            )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2592,6 +2656,7 @@ pub struct StrWideBox {
 }
 
 impl ::tether_runtime::wire::Encode for StrWideBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2605,18 +2670,18 @@ impl ::tether_runtime::wire::Encode for StrWideBox {
 }
 
 impl ::tether_runtime::wire::Decode for StrWideBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: __r
-                .string(
-                    ::tether_runtime::wire::LenRange::new(
-                        1,
-                        ::core::option::Option::Some(300),
-                    ),
-                )?,
-        })
+        let __f0 = __r
+            .string(
+                ::tether_runtime::wire::LenRange::new(
+                    1,
+                    ::core::option::Option::Some(300),
+                ),
+            )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2629,6 +2694,7 @@ pub struct StrHugeBox {
 }
 
 impl ::tether_runtime::wire::Encode for StrHugeBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2642,18 +2708,18 @@ impl ::tether_runtime::wire::Encode for StrHugeBox {
 }
 
 impl ::tether_runtime::wire::Decode for StrHugeBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: __r
-                .string(
-                    ::tether_runtime::wire::LenRange::new(
-                        0,
-                        ::core::option::Option::Some(70000),
-                    ),
-                )?,
-        })
+        let __f0 = __r
+            .string(
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(70000),
+                ),
+            )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2666,6 +2732,7 @@ pub struct BufBox {
 }
 
 impl ::tether_runtime::wire::Encode for BufBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2679,18 +2746,18 @@ impl ::tether_runtime::wire::Encode for BufBox {
 }
 
 impl ::tether_runtime::wire::Decode for BufBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: __r
-                .buffer(
-                    ::tether_runtime::wire::LenRange::new(
-                        0,
-                        ::core::option::Option::Some(1024),
-                    ),
-                )?,
-        })
+        let __f0 = __r
+            .buffer(
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(1024),
+                ),
+            )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2703,6 +2770,7 @@ pub struct BufAnyBox {
 }
 
 impl ::tether_runtime::wire::Encode for BufAnyBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2713,12 +2781,12 @@ impl ::tether_runtime::wire::Encode for BufAnyBox {
 }
 
 impl ::tether_runtime::wire::Decode for BufAnyBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: __r.buffer(::tether_runtime::wire::LenRange::UNBOUNDED)?,
-        })
+        let __f0 = __r.buffer(::tether_runtime::wire::LenRange::UNBOUNDED)?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2731,6 +2799,7 @@ pub struct OptU8Box {
 }
 
 impl ::tether_runtime::wire::Encode for OptU8Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2747,16 +2816,16 @@ impl ::tether_runtime::wire::Encode for OptU8Box {
 }
 
 impl ::tether_runtime::wire::Decode for OptU8Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: if __r.bool()? {
-                ::core::option::Option::Some(__r.u8()?)
-            } else {
-                ::core::option::Option::None
-            },
-        })
+        let __f0 = if __r.bool()? {
+            ::core::option::Option::Some(__r.u8()?)
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2769,6 +2838,7 @@ pub struct OptStrBox {
 }
 
 impl ::tether_runtime::wire::Encode for OptStrBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2791,24 +2861,24 @@ impl ::tether_runtime::wire::Encode for OptStrBox {
 }
 
 impl ::tether_runtime::wire::Decode for OptStrBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: if __r.bool()? {
-                ::core::option::Option::Some(
-                    __r
-                        .string(
-                            ::tether_runtime::wire::LenRange::new(
-                                0,
-                                ::core::option::Option::Some(8),
-                            ),
-                        )?,
-                )
-            } else {
-                ::core::option::Option::None
-            },
-        })
+        let __f0 = if __r.bool()? {
+            ::core::option::Option::Some(
+                __r
+                    .string(
+                        ::tether_runtime::wire::LenRange::new(
+                            0,
+                            ::core::option::Option::Some(8),
+                        ),
+                    )?,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2821,6 +2891,7 @@ pub struct OptOptBox {
 }
 
 impl ::tether_runtime::wire::Encode for OptOptBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2843,22 +2914,22 @@ impl ::tether_runtime::wire::Encode for OptOptBox {
 }
 
 impl ::tether_runtime::wire::Decode for OptOptBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: if __r.bool()? {
-                ::core::option::Option::Some(
-                    if __r.bool()? {
-                        ::core::option::Option::Some(__r.u8()?)
-                    } else {
-                        ::core::option::Option::None
-                    },
-                )
-            } else {
-                ::core::option::Option::None
-            },
-        })
+        let __f0 = if __r.bool()? {
+            ::core::option::Option::Some(
+                if __r.bool()? {
+                    ::core::option::Option::Some(__r.u8()?)
+                } else {
+                    ::core::option::Option::None
+                },
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2871,6 +2942,7 @@ pub struct BoolsBox {
 }
 
 impl ::tether_runtime::wire::Encode for BoolsBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2885,15 +2957,15 @@ impl ::tether_runtime::wire::Encode for BoolsBox {
 }
 
 impl ::tether_runtime::wire::Decode for BoolsBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: ::tether_runtime::wire::read_bools(
-                __r,
-                ::tether_runtime::wire::LenRange::UNBOUNDED,
-            )?,
-        })
+        let __f0 = ::tether_runtime::wire::read_bools(
+            __r,
+            ::tether_runtime::wire::LenRange::UNBOUNDED,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2906,6 +2978,7 @@ pub struct U16sBox {
 }
 
 impl ::tether_runtime::wire::Encode for U16sBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2924,17 +2997,17 @@ impl ::tether_runtime::wire::Encode for U16sBox {
 }
 
 impl ::tether_runtime::wire::Decode for U16sBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::UNBOUNDED,
-                16,
-                |__r| __r.u16(),
-            )?,
-        })
+        let __f0 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::UNBOUNDED,
+            16,
+            |__r| __r.u16(),
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2947,6 +3020,7 @@ pub struct U8sMaxBox {
 }
 
 impl ::tether_runtime::wire::Encode for U8sMaxBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -2965,20 +3039,17 @@ impl ::tether_runtime::wire::Encode for U8sMaxBox {
 }
 
 impl ::tether_runtime::wire::Decode for U8sMaxBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::new(
-                    0,
-                    ::core::option::Option::Some(100),
-                ),
-                8,
-                |__r| __r.u8(),
-            )?,
-        })
+        let __f0 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(100)),
+            8,
+            |__r| __r.u8(),
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -2991,6 +3062,7 @@ pub struct I16sFewBox {
 }
 
 impl ::tether_runtime::wire::Encode for I16sFewBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3009,20 +3081,17 @@ impl ::tether_runtime::wire::Encode for I16sFewBox {
 }
 
 impl ::tether_runtime::wire::Decode for I16sFewBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::new(
-                    1,
-                    ::core::option::Option::Some(4),
-                ),
-                16,
-                |__r| __r.i16(),
-            )?,
-        })
+        let __f0 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(1, ::core::option::Option::Some(4)),
+            16,
+            |__r| __r.i16(),
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3035,6 +3104,7 @@ pub struct U8sExactBox {
 }
 
 impl ::tether_runtime::wire::Encode for U8sExactBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3053,20 +3123,17 @@ impl ::tether_runtime::wire::Encode for U8sExactBox {
 }
 
 impl ::tether_runtime::wire::Decode for U8sExactBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::new(
-                    3,
-                    ::core::option::Option::Some(3),
-                ),
-                8,
-                |__r| __r.u8(),
-            )?,
-        })
+        let __f0 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(3, ::core::option::Option::Some(3)),
+            8,
+            |__r| __r.u8(),
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3079,6 +3146,7 @@ pub struct WordsBox {
 }
 
 impl ::tether_runtime::wire::Encode for WordsBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3103,25 +3171,25 @@ impl ::tether_runtime::wire::Encode for WordsBox {
 }
 
 impl ::tether_runtime::wire::Decode for WordsBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::UNBOUNDED,
-                3,
-                |__r| {
-                    __r
-                        .string(
-                            ::tether_runtime::wire::LenRange::new(
-                                0,
-                                ::core::option::Option::Some(4),
-                            ),
-                        )
-                },
-            )?,
-        })
+        let __f0 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::UNBOUNDED,
+            3,
+            |__r| {
+                __r
+                    .string(
+                        ::tether_runtime::wire::LenRange::new(
+                            0,
+                            ::core::option::Option::Some(4),
+                        ),
+                    )
+            },
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3134,6 +3202,7 @@ pub struct UnitsBox {
 }
 
 impl ::tether_runtime::wire::Encode for UnitsBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3152,17 +3221,17 @@ impl ::tether_runtime::wire::Encode for UnitsBox {
 }
 
 impl ::tether_runtime::wire::Decode for UnitsBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: ::tether_runtime::wire::read_array(
-                __r,
-                ::tether_runtime::wire::LenRange::UNBOUNDED,
-                0,
-                |__r| <One as ::tether_runtime::wire::Decode>::decode(__r),
-            )?,
-        })
+        let __f0 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::UNBOUNDED,
+            0,
+            |__r| <One as ::tether_runtime::wire::Decode>::decode(__r),
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3175,6 +3244,7 @@ pub struct StrMapBox {
 }
 
 impl ::tether_runtime::wire::Encode for StrMapBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3197,18 +3267,18 @@ impl ::tether_runtime::wire::Encode for StrMapBox {
 }
 
 impl ::tether_runtime::wire::Decode for StrMapBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: ::tether_runtime::wire::read_map(
-                __r,
-                ::tether_runtime::wire::LenRange::UNBOUNDED,
-                40,
-                |__r| __r.string(::tether_runtime::wire::LenRange::UNBOUNDED),
-                |__r| __r.u32(),
-            )?,
-        })
+        let __f0 = ::tether_runtime::wire::read_map(
+            __r,
+            ::tether_runtime::wire::LenRange::UNBOUNDED,
+            40,
+            |__r| __r.string(::tether_runtime::wire::LenRange::UNBOUNDED),
+            |__r| __r.u32(),
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3221,6 +3291,7 @@ pub struct ShortKeyMapBox {
 }
 
 impl ::tether_runtime::wire::Encode for ShortKeyMapBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3249,29 +3320,26 @@ impl ::tether_runtime::wire::Encode for ShortKeyMapBox {
 }
 
 impl ::tether_runtime::wire::Decode for ShortKeyMapBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: ::tether_runtime::wire::read_map(
-                __r,
-                ::tether_runtime::wire::LenRange::new(
-                    0,
-                    ::core::option::Option::Some(4),
-                ),
-                12,
-                |__r| {
-                    __r
-                        .string(
-                            ::tether_runtime::wire::LenRange::new(
-                                0,
-                                ::core::option::Option::Some(8),
-                            ),
-                        )
-                },
-                |__r| __r.u8(),
-            )?,
-        })
+        let __f0 = ::tether_runtime::wire::read_map(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            12,
+            |__r| {
+                __r
+                    .string(
+                        ::tether_runtime::wire::LenRange::new(
+                            0,
+                            ::core::option::Option::Some(8),
+                        ),
+                    )
+            },
+            |__r| __r.u8(),
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3284,6 +3352,7 @@ pub struct ColorMapBox {
 }
 
 impl ::tether_runtime::wire::Encode for ColorMapBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3306,21 +3375,18 @@ impl ::tether_runtime::wire::Encode for ColorMapBox {
 }
 
 impl ::tether_runtime::wire::Decode for ColorMapBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: ::tether_runtime::wire::read_map(
-                __r,
-                ::tether_runtime::wire::LenRange::new(
-                    0,
-                    ::core::option::Option::Some(3),
-                ),
-                2,
-                |__r| <Color as ::tether_runtime::wire::Decode>::decode(__r),
-                |__r| __r.bool(),
-            )?,
-        })
+        let __f0 = ::tether_runtime::wire::read_map(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(3)),
+            2,
+            |__r| <Color as ::tether_runtime::wire::Decode>::decode(__r),
+            |__r| __r.bool(),
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3333,6 +3399,7 @@ pub struct Vec3Box {
 }
 
 impl ::tether_runtime::wire::Encode for Vec3Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3343,14 +3410,14 @@ impl ::tether_runtime::wire::Encode for Vec3Box {
 }
 
 impl ::tether_runtime::wire::Decode for Vec3Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::Vector3 as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::Vector3 as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3363,6 +3430,7 @@ pub struct Vec2Box {
 }
 
 impl ::tether_runtime::wire::Encode for Vec2Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3373,14 +3441,14 @@ impl ::tether_runtime::wire::Encode for Vec2Box {
 }
 
 impl ::tether_runtime::wire::Decode for Vec2Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::Vector2 as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::Vector2 as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3393,6 +3461,7 @@ pub struct FrameBox {
 }
 
 impl ::tether_runtime::wire::Encode for FrameBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3403,14 +3472,14 @@ impl ::tether_runtime::wire::Encode for FrameBox {
 }
 
 impl ::tether_runtime::wire::Decode for FrameBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::CFrame as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::CFrame as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3423,6 +3492,7 @@ pub struct RgbBox {
 }
 
 impl ::tether_runtime::wire::Encode for RgbBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3433,14 +3503,14 @@ impl ::tether_runtime::wire::Encode for RgbBox {
 }
 
 impl ::tether_runtime::wire::Decode for RgbBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::Color3 as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::Color3 as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3453,6 +3523,7 @@ pub struct BrickBox {
 }
 
 impl ::tether_runtime::wire::Encode for BrickBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3463,14 +3534,14 @@ impl ::tether_runtime::wire::Encode for BrickBox {
 }
 
 impl ::tether_runtime::wire::Decode for BrickBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::BrickColor as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::BrickColor as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3483,6 +3554,7 @@ pub struct DimBox {
 }
 
 impl ::tether_runtime::wire::Encode for DimBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3493,14 +3565,14 @@ impl ::tether_runtime::wire::Encode for DimBox {
 }
 
 impl ::tether_runtime::wire::Decode for DimBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::UDim as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::UDim as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3513,6 +3585,7 @@ pub struct Dim2Box {
 }
 
 impl ::tether_runtime::wire::Encode for Dim2Box {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3523,14 +3596,14 @@ impl ::tether_runtime::wire::Encode for Dim2Box {
 }
 
 impl ::tether_runtime::wire::Decode for Dim2Box {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::UDim2 as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::UDim2 as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3543,6 +3616,7 @@ pub struct AreaBox {
 }
 
 impl ::tether_runtime::wire::Encode for AreaBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3553,14 +3627,14 @@ impl ::tether_runtime::wire::Encode for AreaBox {
 }
 
 impl ::tether_runtime::wire::Decode for AreaBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::Rect as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::Rect as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3573,6 +3647,7 @@ pub struct SpanBox {
 }
 
 impl ::tether_runtime::wire::Encode for SpanBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3583,14 +3658,14 @@ impl ::tether_runtime::wire::Encode for SpanBox {
 }
 
 impl ::tether_runtime::wire::Decode for SpanBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::NumberRange as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::NumberRange as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3603,6 +3678,7 @@ pub struct NumSeqBox {
 }
 
 impl ::tether_runtime::wire::Encode for NumSeqBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3613,14 +3689,14 @@ impl ::tether_runtime::wire::Encode for NumSeqBox {
 }
 
 impl ::tether_runtime::wire::Decode for NumSeqBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::NumberSequence as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::NumberSequence as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3633,6 +3709,7 @@ pub struct ColorSeqBox {
 }
 
 impl ::tether_runtime::wire::Encode for ColorSeqBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3643,14 +3720,14 @@ impl ::tether_runtime::wire::Encode for ColorSeqBox {
 }
 
 impl ::tether_runtime::wire::Decode for ColorSeqBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::ColorSequence as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::ColorSequence as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3663,6 +3740,7 @@ pub struct WhenBox {
 }
 
 impl ::tether_runtime::wire::Encode for WhenBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3673,14 +3751,14 @@ impl ::tether_runtime::wire::Encode for WhenBox {
 }
 
 impl ::tether_runtime::wire::Decode for WhenBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::DateTime as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::DateTime as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3693,6 +3771,7 @@ pub struct MatBox {
 }
 
 impl ::tether_runtime::wire::Encode for MatBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3703,12 +3782,14 @@ impl ::tether_runtime::wire::Encode for MatBox {
 }
 
 impl ::tether_runtime::wire::Decode for MatBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <roblox_enums::Material as ::tether_runtime::wire::Decode>::decode(__r)?,
-        })
+        let __f0 = <roblox_enums::Material as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3721,6 +3802,7 @@ pub struct KeyBox {
 }
 
 impl ::tether_runtime::wire::Encode for KeyBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3731,12 +3813,14 @@ impl ::tether_runtime::wire::Encode for KeyBox {
 }
 
 impl ::tether_runtime::wire::Decode for KeyBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <roblox_enums::KeyCode as ::tether_runtime::wire::Decode>::decode(__r)?,
-        })
+        let __f0 = <roblox_enums::KeyCode as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3749,6 +3833,7 @@ pub struct OptPartBox {
 }
 
 impl ::tether_runtime::wire::Encode for OptPartBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3765,22 +3850,22 @@ impl ::tether_runtime::wire::Encode for OptPartBox {
 }
 
 impl ::tether_runtime::wire::Decode for OptPartBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: if __r.bool()? {
-                ::core::option::Option::map(
-                    __r
-                        .required_instance_of(
-                            <roblox_classes::Part as ::tether_runtime::types::Class>::NAME,
-                        )?,
-                    ::tether_runtime::types::Ref::<roblox_classes::Part>::new,
-                )
-            } else {
-                ::core::option::Option::None
-            },
-        })
+        let __f0 = if __r.bool()? {
+            ::core::option::Option::map(
+                __r
+                    .required_instance_of(
+                        <roblox_classes::Part as ::tether_runtime::types::Class>::NAME,
+                    )?,
+                ::tether_runtime::types::Ref::<roblox_classes::Part>::new,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3793,6 +3878,7 @@ pub struct OptModelBox {
 }
 
 impl ::tether_runtime::wire::Encode for OptModelBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3809,22 +3895,22 @@ impl ::tether_runtime::wire::Encode for OptModelBox {
 }
 
 impl ::tether_runtime::wire::Decode for OptModelBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: if __r.bool()? {
-                ::core::option::Option::map(
-                    __r
-                        .required_instance_of(
-                            <roblox_classes::Model as ::tether_runtime::types::Class>::NAME,
-                        )?,
-                    ::tether_runtime::types::Ref::<roblox_classes::Model>::new,
-                )
-            } else {
-                ::core::option::Option::None
-            },
-        })
+        let __f0 = if __r.bool()? {
+            ::core::option::Option::map(
+                __r
+                    .required_instance_of(
+                        <roblox_classes::Model as ::tether_runtime::types::Class>::NAME,
+                    )?,
+                ::tether_runtime::types::Ref::<roblox_classes::Model>::new,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3837,6 +3923,7 @@ pub struct WhoBox {
 }
 
 impl ::tether_runtime::wire::Encode for WhoBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3860,18 +3947,18 @@ impl ::tether_runtime::wire::Encode for WhoBox {
 }
 
 impl ::tether_runtime::wire::Decode for WhoBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: ::core::option::Option::map(
-                __r
-                    .required_instance_of(
-                        <roblox_classes::Player as ::tether_runtime::types::Class>::NAME,
-                    )?,
-                ::tether_runtime::types::Ref::<roblox_classes::Player>::new,
-            ),
-        })
+        let __f0 = ::core::option::Option::map(
+            __r
+                .required_instance_of(
+                    <roblox_classes::Player as ::tether_runtime::types::Class>::NAME,
+                )?,
+            ::tether_runtime::types::Ref::<roblox_classes::Player>::new,
+        );
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3884,6 +3971,7 @@ pub struct OptWhoBox {
 }
 
 impl ::tether_runtime::wire::Encode for OptWhoBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3900,22 +3988,22 @@ impl ::tether_runtime::wire::Encode for OptWhoBox {
 }
 
 impl ::tether_runtime::wire::Decode for OptWhoBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: if __r.bool()? {
-                ::core::option::Option::map(
-                    __r
-                        .required_instance_of(
-                            <roblox_classes::Player as ::tether_runtime::types::Class>::NAME,
-                        )?,
-                    ::tether_runtime::types::Ref::<roblox_classes::Player>::new,
-                )
-            } else {
-                ::core::option::Option::None
-            },
-        })
+        let __f0 = if __r.bool()? {
+            ::core::option::Option::map(
+                __r
+                    .required_instance_of(
+                        <roblox_classes::Player as ::tether_runtime::types::Class>::NAME,
+                    )?,
+                ::tether_runtime::types::Ref::<roblox_classes::Player>::new,
+            )
+        } else {
+            ::core::option::Option::None
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3928,6 +4016,7 @@ pub struct DynBox {
 }
 
 impl ::tether_runtime::wire::Encode for DynBox {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3938,14 +4027,14 @@ impl ::tether_runtime::wire::Encode for DynBox {
 }
 
 impl ::tether_runtime::wire::Decode for DynBox {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(Self {
-            v: <::tether_runtime::types::Value as ::tether_runtime::wire::Decode>::decode(
-                __r,
-            )?,
-        })
+        let __f0 = <::tether_runtime::types::Value as ::tether_runtime::wire::Decode>::decode(
+            __r,
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
 
@@ -3964,6 +4053,7 @@ pub struct Stats {
 }
 
 impl ::tether_runtime::wire::Encode for Stats {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -3999,42 +4089,45 @@ impl ::tether_runtime::wire::Encode for Stats {
 }
 
 impl ::tether_runtime::wire::Decode for Stats {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __f0 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(7)?;
+            if __raw > 100u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, 0i128, 100i128),
+                );
+            }
+            __raw as ::core::primitive::u8
+        };
+        let __f1 = {
+            let __n0 = __r.f32()?;
+            ::tether_runtime::wire::check_float(
+                __n0 as f64,
+                ::core::option::Option::Some(0f64),
+                ::core::option::Option::Some(50f64),
+                false,
+            )?;
+            __n0
+        };
+        let __f2 = __r.i32()?;
+        let __f3 = {
+            let __n0 = __r.f64()?;
+            ::tether_runtime::wire::check_float(
+                __n0,
+                ::core::option::Option::None,
+                ::core::option::Option::None,
+                false,
+            )?;
+            __n0
+        };
         ::core::result::Result::Ok(Self {
-            health: {
-                let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                    ::core::primitive::u64,
-                >>::from(__r.bits64(7)?);
-                ::tether_runtime::wire::check_int(
-                    __n0,
-                    ::core::option::Option::Some(0i128),
-                    ::core::option::Option::Some(100i128),
-                )?;
-                __n0 as ::core::primitive::u8
-            },
-            speed: {
-                let __n0 = __r.f32()?;
-                ::tether_runtime::wire::check_float(
-                    __n0 as f64,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::Some(50f64),
-                    false,
-                )?;
-                __n0
-            },
-            score: __r.i32()?,
-            ratio: {
-                let __n0 = __r.f64()?;
-                ::tether_runtime::wire::check_float(
-                    __n0,
-                    ::core::option::Option::None,
-                    ::core::option::Option::None,
-                    false,
-                )?;
-                __n0
-            },
+            health: __f0,
+            speed: __f1,
+            score: __f2,
+            ratio: __f3,
         })
     }
 }
@@ -4054,6 +4147,7 @@ pub struct Gauges {
 }
 
 impl ::tether_runtime::wire::Encode for Gauges {
+    #[inline]
     fn encode(
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
@@ -4090,6 +4184,7 @@ impl ::tether_runtime::wire::Encode for Gauges {
 }
 
 impl ::tether_runtime::wire::Decode for Gauges {
+    #[inline]
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -4143,11 +4238,770 @@ impl ::tether_runtime::wire::Decode for Gauges {
     }
 }
 
+/// `Unit`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct Unit {
+    /// `Alive: boolean`
+    pub alive: bool,
+    /// `Hp: u8(0..100)`
+    pub hp: u8,
+    /// `Id: u16`
+    pub id: u16,
+}
+
+impl ::tether_runtime::wire::Encode for Unit {
+    #[inline]
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::check_int(
+            self.hp as i128,
+            ::core::option::Option::Some(0i128),
+            ::core::option::Option::Some(100i128),
+        )?;
+        __w.bits64(
+            (<::core::primitive::u64 as ::core::convert::From<
+                ::core::primitive::bool,
+            >>::from(self.alive))
+                | ((<::core::primitive::u64 as ::core::convert::From<
+                    ::core::primitive::u8,
+                >>::from(self.hp)) << 1u32),
+            8,
+        );
+        __w.u16(self.id);
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for Unit {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __bits = __r.bits64(8)?;
+        let __f0 = __bits & 1 != 0;
+        let __f1 = {
+            let __raw: ::core::primitive::u64 = (__bits >> 1u32) & 127;
+            if __raw > 100u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, 0i128, 100i128),
+                );
+            }
+            __raw as ::core::primitive::u8
+        };
+        let __f2 = __r.u16()?;
+        ::core::result::Result::Ok(Self {
+            alive: __f0,
+            hp: __f1,
+            id: __f2,
+        })
+    }
+}
+
+/// `Squad`: `{Unit}(..4)`
+#[allow(dead_code)]
+pub type Squad = ::std::vec::Vec<Unit>;
+
+/// `Marker`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct Marker {
+    /// `Pos: { X: i8(-8..7), Y: i8(-8..7) }`
+    pub pos: MarkerPos,
+    /// `Seen: boolean`
+    pub seen: bool,
+    /// `Weight: f32`
+    pub weight: f32,
+}
+
+impl ::tether_runtime::wire::Encode for Marker {
+    #[inline]
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::Encode::encode(&self.pos, __w)?;
+        __w.bool(self.seen);
+        ::tether_runtime::wire::check_float(
+            self.weight as f64,
+            ::core::option::Option::None,
+            ::core::option::Option::None,
+            false,
+        )?;
+        __w.f32(self.weight);
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for Marker {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __f0 = <MarkerPos as ::tether_runtime::wire::Decode>::decode(__r)?;
+        let __f1 = __r.bool()?;
+        let __f2 = {
+            let __n0 = __r.f32()?;
+            ::tether_runtime::wire::check_float(
+                __n0 as f64,
+                ::core::option::Option::None,
+                ::core::option::Option::None,
+                false,
+            )?;
+            __n0
+        };
+        ::core::result::Result::Ok(Self {
+            pos: __f0,
+            seen: __f1,
+            weight: __f2,
+        })
+    }
+}
+
+/// A record in `Marker`.
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct MarkerPos {
+    /// `X: i8(-8..7)`
+    pub x: i8,
+    /// `Y: i8(-8..7)`
+    pub y: i8,
+}
+
+impl ::tether_runtime::wire::Encode for MarkerPos {
+    #[inline]
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::check_int(
+            self.x as i128,
+            ::core::option::Option::Some(-8i128),
+            ::core::option::Option::Some(7i128),
+        )?;
+        ::tether_runtime::wire::check_int(
+            self.y as i128,
+            ::core::option::Option::Some(-8i128),
+            ::core::option::Option::Some(7i128),
+        )?;
+        __w.bits64(
+            ((self.x as ::core::primitive::i128 + 8i128) as ::core::primitive::u64)
+                | (((self.y as ::core::primitive::i128 + 8i128)
+                    as ::core::primitive::u64) << 4u32),
+            8,
+        );
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for MarkerPos {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __bits = __r.bits64(8)?;
+        let __f0 = {
+            let __raw: ::core::primitive::u64 = __bits & 15;
+            (__raw as ::core::primitive::i8).wrapping_add(-8i8)
+        };
+        let __f1 = {
+            let __raw: ::core::primitive::u64 = (__bits >> 4u32) & 15;
+            (__raw as ::core::primitive::i8).wrapping_add(-8i8)
+        };
+        ::core::result::Result::Ok(Self { x: __f0, y: __f1 })
+    }
+}
+
+/// `Markers`: `{Marker}(..255)`
+#[allow(dead_code)]
+pub type Markers = ::std::vec::Vec<Marker>;
+
+/// `Reading`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct Reading {
+    /// `A: u8`
+    pub a: u8,
+    /// `B: u16`
+    pub b: u16,
+}
+
+impl ::tether_runtime::wire::Encode for Reading {
+    #[inline]
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        let mut __c = [0u8; 3usize];
+        let __f0 = self.a;
+        __c[0usize..1usize].copy_from_slice(&__f0.to_le_bytes());
+        let __f1 = self.b;
+        __c[1usize..3usize].copy_from_slice(&__f1.to_le_bytes());
+        __w.bytes(&__c);
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for Reading {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __c: [u8; 3usize] = __r.array::<3usize>()?;
+        let __f0 = u8::from_le_bytes([__c[0usize]]);
+        let __f1 = u16::from_le_bytes([__c[1usize], __c[2usize]]);
+        ::core::result::Result::Ok(Self { a: __f0, b: __f1 })
+    }
+}
+
+/// `Readings`: `{Reading}(..4)`
+#[allow(dead_code)]
+pub type Readings = ::std::vec::Vec<Reading>;
+
+/// `Label`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct Label {
+    /// `On: boolean`
+    pub on: bool,
+    /// `Name: string(..8)`
+    pub name: ::std::string::String,
+}
+
+impl ::tether_runtime::wire::Encode for Label {
+    #[inline]
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        __w.bool(self.on);
+        __w.string(
+            &self.name,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(8)),
+        )?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for Label {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __f0 = __r.bool()?;
+        let __f1 = __r
+            .string(
+                ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(8)),
+            )?;
+        ::core::result::Result::Ok(Self { on: __f0, name: __f1 })
+    }
+}
+
+/// `Labels`: `{Label}(..4)`
+#[allow(dead_code)]
+pub type Labels = ::std::vec::Vec<Label>;
+
+/// `SquadBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct SquadBox {
+    /// `v: Squad`
+    pub v: Squad,
+}
+
+impl ::tether_runtime::wire::Encode for SquadBox {
+    #[inline]
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        {
+            let __items: &[_] = &self.v;
+            __w.len(
+                __items.len(),
+                ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            )?;
+            ::tether_runtime::wire::write_bit_column(
+                __w,
+                __items,
+                1,
+                |__x0| {
+                    ::core::result::Result::Ok(
+                        <::core::primitive::u64 as ::core::convert::From<
+                            ::core::primitive::bool,
+                        >>::from(__x0.alive),
+                    )
+                },
+            )?;
+            ::tether_runtime::wire::write_bit_column(
+                __w,
+                __items,
+                7,
+                |__x0| {
+                    ::core::result::Result::Ok({
+                        ::tether_runtime::wire::check_int(
+                            __x0.hp as i128,
+                            ::core::option::Option::Some(0i128),
+                            ::core::option::Option::Some(100i128),
+                        )?;
+                        <::core::primitive::u64 as ::core::convert::From<
+                            ::core::primitive::u8,
+                        >>::from(__x0.hp)
+                    })
+                },
+            )?;
+            ::tether_runtime::wire::write_byte_column(
+                __w,
+                __items,
+                |__x0| { ::core::result::Result::Ok(__x0.id.to_le_bytes()) },
+            )?;
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for SquadBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __f0 = {
+            let __n = ::tether_runtime::wire::read_count(
+                __r,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(4),
+                ),
+                24,
+            )?;
+            let mut __items0 = ::std::vec![
+                Unit { alive : ::core::default::Default::default(), hp :
+                ::core::default::Default::default(), id :
+                ::core::default::Default::default() }; __n
+            ];
+            ::tether_runtime::wire::read_bit_column(
+                __r,
+                &mut __items0,
+                1,
+                |__x0, __raw| {
+                    __x0.alive = __raw != 0;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::tether_runtime::wire::read_bit_column(
+                __r,
+                &mut __items0,
+                7,
+                |__x0, __raw| {
+                    __x0.hp = {
+                        let __raw: ::core::primitive::u64 = __raw;
+                        if __raw > 100u64 {
+                            return ::core::result::Result::Err(
+                                ::tether_runtime::wire::packed_out_of_range(
+                                    __raw,
+                                    0i128,
+                                    100i128,
+                                ),
+                            );
+                        }
+                        __raw as ::core::primitive::u8
+                    };
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::tether_runtime::wire::read_byte_column(
+                __r,
+                &mut __items0,
+                |__x0, __b| {
+                    let __v = ::core::primitive::u16::from_le_bytes(__b);
+                    __x0.id = __v;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            __items0
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
+    }
+}
+
+/// `MarkersBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct MarkersBox {
+    /// `v: Markers`
+    pub v: Markers,
+}
+
+impl ::tether_runtime::wire::Encode for MarkersBox {
+    #[inline]
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        {
+            let __items: &[_] = &self.v;
+            __w.len(
+                __items.len(),
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(255),
+                ),
+            )?;
+            ::tether_runtime::wire::write_bit_column(
+                __w,
+                __items,
+                4,
+                |__x0| {
+                    ::core::result::Result::Ok({
+                        ::tether_runtime::wire::check_int(
+                            __x0.pos.x as i128,
+                            ::core::option::Option::Some(-8i128),
+                            ::core::option::Option::Some(7i128),
+                        )?;
+                        (__x0.pos.x as ::core::primitive::i128 + 8i128)
+                            as ::core::primitive::u64
+                    })
+                },
+            )?;
+            ::tether_runtime::wire::write_bit_column(
+                __w,
+                __items,
+                4,
+                |__x0| {
+                    ::core::result::Result::Ok({
+                        ::tether_runtime::wire::check_int(
+                            __x0.pos.y as i128,
+                            ::core::option::Option::Some(-8i128),
+                            ::core::option::Option::Some(7i128),
+                        )?;
+                        (__x0.pos.y as ::core::primitive::i128 + 8i128)
+                            as ::core::primitive::u64
+                    })
+                },
+            )?;
+            ::tether_runtime::wire::write_bit_column(
+                __w,
+                __items,
+                1,
+                |__x0| {
+                    ::core::result::Result::Ok(
+                        <::core::primitive::u64 as ::core::convert::From<
+                            ::core::primitive::bool,
+                        >>::from(__x0.seen),
+                    )
+                },
+            )?;
+            ::tether_runtime::wire::write_byte_column(
+                __w,
+                __items,
+                |__x0| {
+                    ::tether_runtime::wire::check_float(
+                        __x0.weight as f64,
+                        ::core::option::Option::None,
+                        ::core::option::Option::None,
+                        false,
+                    )?;
+                    ::core::result::Result::Ok(__x0.weight.to_le_bytes())
+                },
+            )?;
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for MarkersBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __f0 = {
+            let __n = ::tether_runtime::wire::read_count(
+                __r,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(255),
+                ),
+                41,
+            )?;
+            let mut __items0 = ::std::vec![
+                Marker { pos : MarkerPos { x : ::core::default::Default::default(), y :
+                ::core::default::Default::default() }, seen :
+                ::core::default::Default::default(), weight :
+                ::core::default::Default::default() }; __n
+            ];
+            ::tether_runtime::wire::read_bit_column(
+                __r,
+                &mut __items0,
+                4,
+                |__x0, __raw| {
+                    __x0.pos.x = {
+                        let __raw: ::core::primitive::u64 = __raw;
+                        (__raw as ::core::primitive::i8).wrapping_add(-8i8)
+                    };
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::tether_runtime::wire::read_bit_column(
+                __r,
+                &mut __items0,
+                4,
+                |__x0, __raw| {
+                    __x0.pos.y = {
+                        let __raw: ::core::primitive::u64 = __raw;
+                        (__raw as ::core::primitive::i8).wrapping_add(-8i8)
+                    };
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::tether_runtime::wire::read_bit_column(
+                __r,
+                &mut __items0,
+                1,
+                |__x0, __raw| {
+                    __x0.seen = __raw != 0;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::tether_runtime::wire::read_byte_column(
+                __r,
+                &mut __items0,
+                |__x0, __b| {
+                    let __v = ::core::primitive::f32::from_le_bytes(__b);
+                    ::tether_runtime::wire::check_float(
+                        __v as f64,
+                        ::core::option::Option::None,
+                        ::core::option::Option::None,
+                        false,
+                    )?;
+                    __x0.weight = __v;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            __items0
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
+    }
+}
+
+/// `ReadingsBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct ReadingsBox {
+    /// `v: Readings`
+    pub v: Readings,
+}
+
+impl ::tether_runtime::wire::Encode for ReadingsBox {
+    #[inline]
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::write_array(
+            __w,
+            &self.v,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            |__w, __x0| {
+                ::tether_runtime::wire::Encode::encode(__x0, __w)?;
+                ::core::result::Result::Ok(())
+            },
+        )?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for ReadingsBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __f0 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            24,
+            |__r| <Reading as ::tether_runtime::wire::Decode>::decode(__r),
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
+    }
+}
+
+/// `LabelsBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct LabelsBox {
+    /// `v: Labels`
+    pub v: Labels,
+}
+
+impl ::tether_runtime::wire::Encode for LabelsBox {
+    #[inline]
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::write_array(
+            __w,
+            &self.v,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            |__w, __x0| {
+                ::tether_runtime::wire::Encode::encode(__x0, __w)?;
+                ::core::result::Result::Ok(())
+            },
+        )?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for LabelsBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __f0 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            5,
+            |__r| <Label as ::tether_runtime::wire::Decode>::decode(__r),
+        )?;
+        ::core::result::Result::Ok(Self { v: __f0 })
+    }
+}
+
+/// `Pinned`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct Pinned {
+    /// `On: boolean`
+    pub on: bool,
+    /// `Level: u8(7)`
+    pub level: u8,
+}
+
+impl ::tether_runtime::wire::Encode for Pinned {
+    #[inline]
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        __w.bool(self.on);
+        ::tether_runtime::wire::check_int(
+            self.level as i128,
+            ::core::option::Option::Some(7i128),
+            ::core::option::Option::Some(7i128),
+        )?;
+        __w.bits64(
+            (self.level as ::core::primitive::i128 - 7i128) as ::core::primitive::u64,
+            0,
+        );
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for Pinned {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __f0 = __r.bool()?;
+        let __f1 = {
+            let __raw: ::core::primitive::u64 = __r.bits64(0)?;
+            (__raw as ::core::primitive::u8).wrapping_add(7u8)
+        };
+        ::core::result::Result::Ok(Self { on: __f0, level: __f1 })
+    }
+}
+
+/// `Pins`: `{Pinned}(..3)`
+#[allow(dead_code)]
+pub type Pins = ::std::vec::Vec<Pinned>;
+
+/// `PinsBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(dead_code)]
+pub struct PinsBox {
+    /// `v: Pins`
+    pub v: Pins,
+}
+
+impl ::tether_runtime::wire::Encode for PinsBox {
+    #[inline]
+    fn encode(
+        &self,
+        __w: &mut ::tether_runtime::wire::Writer,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        {
+            let __items: &[_] = &self.v;
+            __w.len(
+                __items.len(),
+                ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(3)),
+            )?;
+            ::tether_runtime::wire::write_bit_column(
+                __w,
+                __items,
+                1,
+                |__x0| {
+                    ::core::result::Result::Ok(
+                        <::core::primitive::u64 as ::core::convert::From<
+                            ::core::primitive::bool,
+                        >>::from(__x0.on),
+                    )
+                },
+            )?;
+            for __x0 in __items.iter() {
+                ::tether_runtime::wire::check_int(
+                    __x0.level as i128,
+                    ::core::option::Option::Some(7i128),
+                    ::core::option::Option::Some(7i128),
+                )?;
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether_runtime::wire::Decode for PinsBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+        let __f0 = {
+            let __n = ::tether_runtime::wire::read_count(
+                __r,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(3),
+                ),
+                1,
+            )?;
+            let mut __items0 = ::std::vec![
+                Pinned { on : ::core::default::Default::default(), level :
+                ::core::default::Default::default() }; __n
+            ];
+            ::tether_runtime::wire::read_bit_column(
+                __r,
+                &mut __items0,
+                1,
+                |__x0, __raw| {
+                    __x0.on = __raw != 0;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            for __x0 in __items0.iter_mut() {
+                __x0.level = 7u8;
+            }
+            __items0
+        };
+        ::core::result::Result::Ok(Self { v: __f0 })
+    }
+}
+
 /// The protocol of `types`: every message, numbered per direction.
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
     name: "types",
-    fingerprint: 6120464700727237057u64,
+    fingerprint: 15601855117282366927u64,
     to_server: &[],
     to_client: &[
         ::tether_runtime::MessageSpec {
@@ -4915,6 +5769,51 @@ pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
             },
             decode: __tether::decode_to_client_84,
         },
+        ::tether_runtime::MessageSpec {
+            name: "SendSquad",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_85,
+        },
+        ::tether_runtime::MessageSpec {
+            name: "SendMarkers",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_86,
+        },
+        ::tether_runtime::MessageSpec {
+            name: "SendReadings",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_87,
+        },
+        ::tether_runtime::MessageSpec {
+            name: "SendLabels",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_88,
+        },
+        ::tether_runtime::MessageSpec {
+            name: "SendPins",
+            kind: ::tether_runtime::MessageKind::Event {
+                unreliable: false,
+                ordered: false,
+                rate: ::core::option::Option::None,
+            },
+            decode: __tether::decode_to_client_89,
+        },
     ],
 };
 
@@ -5353,6 +6252,31 @@ impl Server {
     /// `remote event SendGauges: server -> client (v: Gauges)`
     pub fn send_gauges(&self) -> server::SendGauges {
         server::SendGauges(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendSquad: server -> client (v: Squad)`
+    pub fn send_squad(&self) -> server::SendSquad {
+        server::SendSquad(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendMarkers: server -> client (v: Markers)`
+    pub fn send_markers(&self) -> server::SendMarkers {
+        server::SendMarkers(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendReadings: server -> client (v: Readings)`
+    pub fn send_readings(&self) -> server::SendReadings {
+        server::SendReadings(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendLabels: server -> client (v: Labels)`
+    pub fn send_labels(&self) -> server::SendLabels {
+        server::SendLabels(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendPins: server -> client (v: Pins)`
+    pub fn send_pins(&self) -> server::SendPins {
+        server::SendPins(::core::clone::Clone::clone(&self.0))
     }
 }
 
@@ -5830,6 +6754,31 @@ impl Client {
     /// `remote event SendGauges: server -> client (v: Gauges)`
     pub fn send_gauges(&self) -> client::SendGauges {
         client::SendGauges(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendSquad: server -> client (v: Squad)`
+    pub fn send_squad(&self) -> client::SendSquad {
+        client::SendSquad(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendMarkers: server -> client (v: Markers)`
+    pub fn send_markers(&self) -> client::SendMarkers {
+        client::SendMarkers(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendReadings: server -> client (v: Readings)`
+    pub fn send_readings(&self) -> client::SendReadings {
+        client::SendReadings(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendLabels: server -> client (v: Labels)`
+    pub fn send_labels(&self) -> client::SendLabels {
+        client::SendLabels(::core::clone::Clone::clone(&self.0))
+    }
+
+    /// `remote event SendPins: server -> client (v: Pins)`
+    pub fn send_pins(&self) -> client::SendPins {
+        client::SendPins(::core::clone::Clone::clone(&self.0))
     }
 }
 
@@ -7323,6 +8272,7 @@ pub mod roblox_enums {
     }
 
     impl ::tether_runtime::wire::Encode for KeyCode {
+        #[inline]
         fn encode(
             &self,
             __w: &mut ::tether_runtime::wire::Writer,
@@ -7333,6 +8283,7 @@ pub mod roblox_enums {
     }
 
     impl ::tether_runtime::wire::Decode for KeyCode {
+        #[inline]
         fn decode(
             __r: &mut ::tether_runtime::wire::Reader<'_>,
         ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -7612,6 +8563,7 @@ pub mod roblox_enums {
     }
 
     impl ::tether_runtime::wire::Encode for Material {
+        #[inline]
         fn encode(
             &self,
             __w: &mut ::tether_runtime::wire::Writer,
@@ -7622,6 +8574,7 @@ pub mod roblox_enums {
     }
 
     impl ::tether_runtime::wire::Decode for Material {
+        #[inline]
         fn decode(
             __r: &mut ::tether_runtime::wire::Reader<'_>,
         ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
@@ -7978,15 +8931,13 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                ::core::primitive::u64,
-            >>::from(__r.bits64(7)?) + 1i128;
-            ::tether_runtime::wire::check_int(
-                __n0,
-                ::core::option::Option::Some(1i128),
-                ::core::option::Option::Some(100i128),
-            )?;
-            __n0 as ::core::primitive::u8
+            let __raw: ::core::primitive::u64 = __r.bits64(7)?;
+            if __raw > 99u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, 1i128, 100i128),
+                );
+            }
+            (__raw as ::core::primitive::u8).wrapping_add(1u8)
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -8016,15 +8967,8 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                ::core::primitive::u64,
-            >>::from(__r.bits64(0)?) + 7i128;
-            ::tether_runtime::wire::check_int(
-                __n0,
-                ::core::option::Option::Some(7i128),
-                ::core::option::Option::Some(7i128),
-            )?;
-            __n0 as ::core::primitive::u8
+            let __raw: ::core::primitive::u64 = __r.bits64(0)?;
+            (__raw as ::core::primitive::u8).wrapping_add(7u8)
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -8054,15 +8998,13 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                ::core::primitive::u64,
-            >>::from(__r.bits64(10)?) + 10i128;
-            ::tether_runtime::wire::check_int(
-                __n0,
-                ::core::option::Option::Some(10i128),
-                ::core::option::Option::Some(1000i128),
-            )?;
-            __n0 as ::core::primitive::u16
+            let __raw: ::core::primitive::u64 = __r.bits64(10)?;
+            if __raw > 990u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, 10i128, 1000i128),
+                );
+            }
+            (__raw as ::core::primitive::u16).wrapping_add(10u16)
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -8094,15 +9036,17 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                ::core::primitive::u64,
-            >>::from(__r.bits64(20)?);
-            ::tether_runtime::wire::check_int(
-                __n0,
-                ::core::option::Option::Some(0i128),
-                ::core::option::Option::Some(1000000i128),
-            )?;
-            __n0 as ::core::primitive::u32
+            let __raw: ::core::primitive::u64 = __r.bits64(20)?;
+            if __raw > 1000000u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(
+                        __raw,
+                        0i128,
+                        1000000i128,
+                    ),
+                );
+            }
+            __raw as ::core::primitive::u32
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -8165,15 +9109,13 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                ::core::primitive::u64,
-            >>::from(__r.bits64(5)?) - 10i128;
-            ::tether_runtime::wire::check_int(
-                __n0,
-                ::core::option::Option::Some(-10i128),
-                ::core::option::Option::Some(10i128),
-            )?;
-            __n0 as ::core::primitive::i8
+            let __raw: ::core::primitive::u64 = __r.bits64(5)?;
+            if __raw > 20u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, -10i128, 10i128),
+                );
+            }
+            (__raw as ::core::primitive::i8).wrapping_add(-10i8)
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -8203,15 +9145,13 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                ::core::primitive::u64,
-            >>::from(__r.bits64(10)?) - 300i128;
-            ::tether_runtime::wire::check_int(
-                __n0,
-                ::core::option::Option::Some(-300i128),
-                ::core::option::Option::Some(300i128),
-            )?;
-            __n0 as ::core::primitive::i16
+            let __raw: ::core::primitive::u64 = __r.bits64(10)?;
+            if __raw > 600u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, -300i128, 300i128),
+                );
+            }
+            (__raw as ::core::primitive::i16).wrapping_add(-300i16)
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -8275,15 +9215,17 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                ::core::primitive::u64,
-            >>::from(__r.bits64(34)?) - 5000000000i128;
-            ::tether_runtime::wire::check_int(
-                __n0,
-                ::core::option::Option::Some(-5000000000i128),
-                ::core::option::Option::Some(5000000000i128),
-            )?;
-            __n0 as ::core::primitive::i64
+            let __raw: ::core::primitive::u64 = __r.bits64(34)?;
+            if __raw > 10000000000u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(
+                        __raw,
+                        -5000000000i128,
+                        5000000000i128,
+                    ),
+                );
+            }
+            (__raw as ::core::primitive::i64).wrapping_add(-5000000000i64)
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -9902,15 +10844,13 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                ::core::primitive::u64,
-            >>::from(__r.bits64(7)?);
-            ::tether_runtime::wire::check_int(
-                __n0,
-                ::core::option::Option::Some(0i128),
-                ::core::option::Option::Some(100i128),
-            )?;
-            __n0 as ::core::primitive::u8
+            let __raw: ::core::primitive::u64 = __r.bits64(7)?;
+            if __raw > 100u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, 0i128, 100i128),
+                );
+            }
+            __raw as ::core::primitive::u8
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -9940,15 +10880,13 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                ::core::primitive::u64,
-            >>::from(__r.bits64(6)?) + 200i128;
-            ::tether_runtime::wire::check_int(
-                __n0,
-                ::core::option::Option::Some(200i128),
-                ::core::option::Option::Some(255i128),
-            )?;
-            __n0 as ::core::primitive::u8
+            let __raw: ::core::primitive::u64 = __r.bits64(6)?;
+            if __raw > 55u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, 200i128, 255i128),
+                );
+            }
+            (__raw as ::core::primitive::u8).wrapping_add(200u8)
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -10011,15 +10949,13 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = {
-            let __n0 = <::core::primitive::i128 as ::core::convert::From<
-                ::core::primitive::u64,
-            >>::from(__r.bits64(4)?) - 5i128;
-            ::tether_runtime::wire::check_int(
-                __n0,
-                ::core::option::Option::Some(-5i128),
-                ::core::option::Option::Some(5i128),
-            )?;
-            __n0 as ::core::primitive::i32
+            let __raw: ::core::primitive::u64 = __r.bits64(4)?;
+            if __raw > 10u64 {
+                return ::core::result::Result::Err(
+                    ::tether_runtime::wire::packed_out_of_range(__raw, -5i128, 5i128),
+                );
+            }
+            (__raw as ::core::primitive::i32).wrapping_add(-5i32)
         };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
@@ -10041,6 +10977,408 @@ mod __tether {
         ::tether_runtime::wire::DecodeError,
     > {
         let __a0 = <super::Gauges as ::tether_runtime::wire::Decode>::decode(__r)?;
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `SendSquad`.
+    pub(super) fn encode_to_client_85(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::Squad,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        {
+            let __items: &[_] = __a0;
+            __w.len(
+                __items.len(),
+                ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            )?;
+            ::tether_runtime::wire::write_bit_column(
+                __w,
+                __items,
+                1,
+                |__x0| {
+                    ::core::result::Result::Ok(
+                        <::core::primitive::u64 as ::core::convert::From<
+                            ::core::primitive::bool,
+                        >>::from(__x0.alive),
+                    )
+                },
+            )?;
+            ::tether_runtime::wire::write_bit_column(
+                __w,
+                __items,
+                7,
+                |__x0| {
+                    ::core::result::Result::Ok({
+                        ::tether_runtime::wire::check_int(
+                            __x0.hp as i128,
+                            ::core::option::Option::Some(0i128),
+                            ::core::option::Option::Some(100i128),
+                        )?;
+                        <::core::primitive::u64 as ::core::convert::From<
+                            ::core::primitive::u8,
+                        >>::from(__x0.hp)
+                    })
+                },
+            )?;
+            ::tether_runtime::wire::write_byte_column(
+                __w,
+                __items,
+                |__x0| { ::core::result::Result::Ok(__x0.id.to_le_bytes()) },
+            )?;
+        }
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendSquad`.
+    pub(super) fn decode_to_client_85(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = {
+            let __n = ::tether_runtime::wire::read_count(
+                __r,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(4),
+                ),
+                24,
+            )?;
+            let mut __items0 = ::std::vec![
+                super::Unit { alive : ::core::default::Default::default(), hp :
+                ::core::default::Default::default(), id :
+                ::core::default::Default::default() }; __n
+            ];
+            ::tether_runtime::wire::read_bit_column(
+                __r,
+                &mut __items0,
+                1,
+                |__x0, __raw| {
+                    __x0.alive = __raw != 0;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::tether_runtime::wire::read_bit_column(
+                __r,
+                &mut __items0,
+                7,
+                |__x0, __raw| {
+                    __x0.hp = {
+                        let __raw: ::core::primitive::u64 = __raw;
+                        if __raw > 100u64 {
+                            return ::core::result::Result::Err(
+                                ::tether_runtime::wire::packed_out_of_range(
+                                    __raw,
+                                    0i128,
+                                    100i128,
+                                ),
+                            );
+                        }
+                        __raw as ::core::primitive::u8
+                    };
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::tether_runtime::wire::read_byte_column(
+                __r,
+                &mut __items0,
+                |__x0, __b| {
+                    let __v = ::core::primitive::u16::from_le_bytes(__b);
+                    __x0.id = __v;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            __items0
+        };
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `SendMarkers`.
+    pub(super) fn encode_to_client_86(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::Markers,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        {
+            let __items: &[_] = __a0;
+            __w.len(
+                __items.len(),
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(255),
+                ),
+            )?;
+            ::tether_runtime::wire::write_bit_column(
+                __w,
+                __items,
+                4,
+                |__x0| {
+                    ::core::result::Result::Ok({
+                        ::tether_runtime::wire::check_int(
+                            __x0.pos.x as i128,
+                            ::core::option::Option::Some(-8i128),
+                            ::core::option::Option::Some(7i128),
+                        )?;
+                        (__x0.pos.x as ::core::primitive::i128 + 8i128)
+                            as ::core::primitive::u64
+                    })
+                },
+            )?;
+            ::tether_runtime::wire::write_bit_column(
+                __w,
+                __items,
+                4,
+                |__x0| {
+                    ::core::result::Result::Ok({
+                        ::tether_runtime::wire::check_int(
+                            __x0.pos.y as i128,
+                            ::core::option::Option::Some(-8i128),
+                            ::core::option::Option::Some(7i128),
+                        )?;
+                        (__x0.pos.y as ::core::primitive::i128 + 8i128)
+                            as ::core::primitive::u64
+                    })
+                },
+            )?;
+            ::tether_runtime::wire::write_bit_column(
+                __w,
+                __items,
+                1,
+                |__x0| {
+                    ::core::result::Result::Ok(
+                        <::core::primitive::u64 as ::core::convert::From<
+                            ::core::primitive::bool,
+                        >>::from(__x0.seen),
+                    )
+                },
+            )?;
+            ::tether_runtime::wire::write_byte_column(
+                __w,
+                __items,
+                |__x0| {
+                    ::tether_runtime::wire::check_float(
+                        __x0.weight as f64,
+                        ::core::option::Option::None,
+                        ::core::option::Option::None,
+                        false,
+                    )?;
+                    ::core::result::Result::Ok(__x0.weight.to_le_bytes())
+                },
+            )?;
+        }
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendMarkers`.
+    pub(super) fn decode_to_client_86(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = {
+            let __n = ::tether_runtime::wire::read_count(
+                __r,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(255),
+                ),
+                41,
+            )?;
+            let mut __items0 = ::std::vec![
+                super::Marker { pos : super::MarkerPos { x :
+                ::core::default::Default::default(), y :
+                ::core::default::Default::default() }, seen :
+                ::core::default::Default::default(), weight :
+                ::core::default::Default::default() }; __n
+            ];
+            ::tether_runtime::wire::read_bit_column(
+                __r,
+                &mut __items0,
+                4,
+                |__x0, __raw| {
+                    __x0.pos.x = {
+                        let __raw: ::core::primitive::u64 = __raw;
+                        (__raw as ::core::primitive::i8).wrapping_add(-8i8)
+                    };
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::tether_runtime::wire::read_bit_column(
+                __r,
+                &mut __items0,
+                4,
+                |__x0, __raw| {
+                    __x0.pos.y = {
+                        let __raw: ::core::primitive::u64 = __raw;
+                        (__raw as ::core::primitive::i8).wrapping_add(-8i8)
+                    };
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::tether_runtime::wire::read_bit_column(
+                __r,
+                &mut __items0,
+                1,
+                |__x0, __raw| {
+                    __x0.seen = __raw != 0;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::tether_runtime::wire::read_byte_column(
+                __r,
+                &mut __items0,
+                |__x0, __b| {
+                    let __v = ::core::primitive::f32::from_le_bytes(__b);
+                    ::tether_runtime::wire::check_float(
+                        __v as f64,
+                        ::core::option::Option::None,
+                        ::core::option::Option::None,
+                        false,
+                    )?;
+                    __x0.weight = __v;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            __items0
+        };
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `SendReadings`.
+    pub(super) fn encode_to_client_87(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::Readings,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::write_array(
+            __w,
+            __a0,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            |__w, __x0| {
+                ::tether_runtime::wire::Encode::encode(__x0, __w)?;
+                ::core::result::Result::Ok(())
+            },
+        )?;
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendReadings`.
+    pub(super) fn decode_to_client_87(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            24,
+            |__r| <super::Reading as ::tether_runtime::wire::Decode>::decode(__r),
+        )?;
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `SendLabels`.
+    pub(super) fn encode_to_client_88(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::Labels,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        ::tether_runtime::wire::write_array(
+            __w,
+            __a0,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            |__w, __x0| {
+                ::tether_runtime::wire::Encode::encode(__x0, __w)?;
+                ::core::result::Result::Ok(())
+            },
+        )?;
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendLabels`.
+    pub(super) fn decode_to_client_88(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = ::tether_runtime::wire::read_array(
+            __r,
+            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+            5,
+            |__r| <super::Label as ::tether_runtime::wire::Decode>::decode(__r),
+        )?;
+        ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
+    }
+
+    /// Encodes the body of `SendPins`.
+    pub(super) fn encode_to_client_89(
+        __w: &mut ::tether_runtime::wire::Writer,
+        __a0: &super::Pins,
+    ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+        {
+            let __items: &[_] = __a0;
+            __w.len(
+                __items.len(),
+                ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(3)),
+            )?;
+            ::tether_runtime::wire::write_bit_column(
+                __w,
+                __items,
+                1,
+                |__x0| {
+                    ::core::result::Result::Ok(
+                        <::core::primitive::u64 as ::core::convert::From<
+                            ::core::primitive::bool,
+                        >>::from(__x0.on),
+                    )
+                },
+            )?;
+            for __x0 in __items.iter() {
+                ::tether_runtime::wire::check_int(
+                    __x0.level as i128,
+                    ::core::option::Option::Some(7i128),
+                    ::core::option::Option::Some(7i128),
+                )?;
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+
+    /// Decodes the body of `SendPins`.
+    pub(super) fn decode_to_client_89(
+        __r: &mut ::tether_runtime::wire::Reader<'_>,
+    ) -> ::core::result::Result<
+        ::tether_runtime::Payload,
+        ::tether_runtime::wire::DecodeError,
+    > {
+        let __a0 = {
+            let __n = ::tether_runtime::wire::read_count(
+                __r,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(3),
+                ),
+                1,
+            )?;
+            let mut __items0 = ::std::vec![
+                super::Pinned { on : ::core::default::Default::default(), level :
+                ::core::default::Default::default() }; __n
+            ];
+            ::tether_runtime::wire::read_bit_column(
+                __r,
+                &mut __items0,
+                1,
+                |__x0, __raw| {
+                    __x0.on = __raw != 0;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            for __x0 in __items0.iter_mut() {
+                __x0.level = 7u8;
+            }
+            __items0
+        };
         ::core::result::Result::Ok(::std::boxed::Box::new((__a0,)))
     }
 }
@@ -12764,6 +14102,166 @@ pub mod server {
                 .fire_all_clients(
                     84u16,
                     move |__w| super::__tether::encode_to_client_84(__w, &v),
+                )
+        }
+    }
+
+    /// `remote event SendSquad: server -> client (v: Squad)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendSquad(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendSquad {
+        /// Sends `SendSquad` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::Squad,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    85u16,
+                    move |__w| super::__tether::encode_to_client_85(__w, &v),
+                )
+        }
+
+        /// Sends `SendSquad` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::Squad,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    85u16,
+                    move |__w| super::__tether::encode_to_client_85(__w, &v),
+                )
+        }
+    }
+
+    /// `remote event SendMarkers: server -> client (v: Markers)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendMarkers(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendMarkers {
+        /// Sends `SendMarkers` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::Markers,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    86u16,
+                    move |__w| super::__tether::encode_to_client_86(__w, &v),
+                )
+        }
+
+        /// Sends `SendMarkers` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::Markers,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    86u16,
+                    move |__w| super::__tether::encode_to_client_86(__w, &v),
+                )
+        }
+    }
+
+    /// `remote event SendReadings: server -> client (v: Readings)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendReadings(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendReadings {
+        /// Sends `SendReadings` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::Readings,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    87u16,
+                    move |__w| super::__tether::encode_to_client_87(__w, &v),
+                )
+        }
+
+        /// Sends `SendReadings` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::Readings,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    87u16,
+                    move |__w| super::__tether::encode_to_client_87(__w, &v),
+                )
+        }
+    }
+
+    /// `remote event SendLabels: server -> client (v: Labels)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendLabels(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendLabels {
+        /// Sends `SendLabels` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::Labels,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    88u16,
+                    move |__w| super::__tether::encode_to_client_88(__w, &v),
+                )
+        }
+
+        /// Sends `SendLabels` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::Labels,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    88u16,
+                    move |__w| super::__tether::encode_to_client_88(__w, &v),
+                )
+        }
+    }
+
+    /// `remote event SendPins: server -> client (v: Pins)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendPins(pub(super) ::tether_runtime::ServerRuntime);
+
+    impl SendPins {
+        /// Sends `SendPins` to one player.
+        pub fn fire_client(
+            &self,
+            player: &::tether_runtime::Player,
+            v: super::Pins,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_client(
+                    player,
+                    89u16,
+                    move |__w| super::__tether::encode_to_client_89(__w, &v),
+                )
+        }
+
+        /// Sends `SendPins` to every player.
+        pub fn fire_all_clients(
+            &self,
+            v: super::Pins,
+        ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
+            self.0
+                .fire_all_clients(
+                    89u16,
+                    move |__w| super::__tether::encode_to_client_89(__w, &v),
                 )
         }
     }
@@ -15908,6 +17406,191 @@ pub mod client {
                     move |__payload| {
                         if let ::core::result::Result::Ok(__args) = __payload
                             .downcast::<(super::Gauges,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `remote event SendSquad: server -> client (v: Squad)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendSquad(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendSquad {
+        /// Collects every `SendSquad` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::Squad,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::Squad,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendSquad` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::Squad,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    85u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::Squad,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `remote event SendMarkers: server -> client (v: Markers)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendMarkers(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendMarkers {
+        /// Collects every `SendMarkers` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::Markers,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::Markers,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendMarkers` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::Markers,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    86u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::Markers,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `remote event SendReadings: server -> client (v: Readings)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendReadings(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendReadings {
+        /// Collects every `SendReadings` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::Readings,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::Readings,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendReadings` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::Readings,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    87u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::Readings,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `remote event SendLabels: server -> client (v: Labels)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendLabels(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendLabels {
+        /// Collects every `SendLabels` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::Labels,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::Labels,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendLabels` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::Labels,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    88u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::Labels,)>()
+                        {
+                            let __args = *__args;
+                            handler(__args.0)
+                        }
+                    },
+                )
+        }
+    }
+
+    /// `remote event SendPins: server -> client (v: Pins)`
+    #[derive(::core::clone::Clone)]
+    pub struct SendPins(pub(super) ::tether_runtime::ClientRuntime);
+
+    impl SendPins {
+        /// Collects every `SendPins` for a game loop to take after each `poll`, instead of a handler.
+        #[allow(clippy::type_complexity)]
+        pub fn queue(&self) -> ::tether_runtime::EventQueue<(super::Pins,)> {
+            ::tether_runtime::EventQueue::connect_with(
+                ::tether_runtime::EventQueue::<(super::Pins,)>::DEFAULT_CAPACITY,
+                |mut __push| self.connect(move |__a0| __push((__a0,))),
+            )
+        }
+
+        /// Runs `handler` for every `SendPins` the server sends.
+        #[allow(clippy::type_complexity)]
+        pub fn connect(
+            &self,
+            mut handler: impl ::core::ops::FnMut(
+                super::Pins,
+            ) + ::core::marker::Send + 'static,
+        ) -> ::tether_runtime::Connection {
+            self.0
+                .connect(
+                    89u16,
+                    move |__payload| {
+                        if let ::core::result::Result::Ok(__args) = __payload
+                            .downcast::<(super::Pins,)>()
                         {
                             let __args = *__args;
                             handler(__args.0)

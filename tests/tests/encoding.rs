@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use tether_compiler::ir::size::{Size, SizeModel};
+use tether_compiler::ir::size::{Extent, Size, SizeModel};
 use tether_compiler::ir::{DeclId, Flow};
 use tether_runtime::types::{
     BrickColor, CFrame, Color3, ColorSequence, ColorSequenceKeypoint, DateTime, InstanceId,
@@ -31,8 +31,8 @@ use tether_runtime::types::{
     Vector2, Vector3,
 };
 use tether_runtime::wire::{
-    decode_message, encode_message, Decode, DecodeError, Encode, EncodeError, RangeError, Reader,
-    Writer, ZERO_SIZE_CAP,
+    decode_message, encode_message, Decode, DecodeError, Encode, EncodeError, LenRange, RangeError,
+    Reader, Writer, ZERO_SIZE_CAP,
 };
 use tether_runtime::{Direction, Payload, Player, SendError, Visibility};
 use tether_tests::types as t;
@@ -166,7 +166,7 @@ fn message_id(event: &str) -> u16 {
 }
 
 /// The bits of a server → client message id (docs/wire-format.md, section
-/// 6.1): `types.tether` sends 85 messages that way, so 7 bits.
+/// 6.1): `types.tether` sends 90 messages that way, so 7 bits.
 fn id_bits() -> u32 {
     t::PROTOCOL.id_bits(Direction::ToClient)
 }
@@ -2089,8 +2089,8 @@ fn golden_any() {
 #[test]
 fn golden_event_messages_are_the_id_then_the_body() {
     // Server → client ids follow declaration order (SendBool is 0), and the
-    // direction has 85 messages: ids are 7-bit fields, ceil(log2(85)) = 7.
-    assert_eq!(t::PROTOCOL.to_client.len(), 85);
+    // direction has 90 messages: ids are 7-bit fields, ceil(log2(90)) = 7.
+    assert_eq!(t::PROTOCOL.to_client.len(), 90);
     assert_eq!(id_bits(), 7);
     assert_eq!(message_id("SendBool"), 0);
     assert_eq!(message_id("SendU8Range"), 12);
@@ -3341,7 +3341,7 @@ fn each_one_field_record_is_as_large_as_its_alias() {
             }
         }
     }
-    assert_eq!(pairs, 70, "every `XBox` of types.tether");
+    assert_eq!(pairs, 75, "every `XBox` of types.tether");
 }
 
 #[test]
@@ -3448,6 +3448,44 @@ fn the_size_models_bounds_are_reached() {
     exactly("Stats", 17, 17);
     exactly("Gauges", 17, 17);
     exactly("One", 0, 0);
+    // Arrays of flat records take what they would row by row: {Unit}(..4)
+    // is a 3-bit length and up to 4 × (2 bytes and 8 bits), so 1 to 8 bytes
+    // and 35 bits = 13 bytes; {Marker}(..255) an 8-bit length and up to
+    // 255 × (4 bytes and 9 bits), so 1 to 1020 bytes and 2303 bits = 1308.
+    let squad = |n: usize| {
+        len_of(&t::SquadBox {
+            v: vec![unit(true, 100, 0); n],
+        })
+    };
+    exactly("Squad", squad(0), squad(4));
+    assert_eq!((squad(0), squad(4)), (1, 13));
+    let markers = |n: usize| {
+        len_of(&t::MarkersBox {
+            v: vec![marker(7, -8, true, 1.0); n],
+        })
+    };
+    exactly("Markers", markers(0), markers(255));
+    assert_eq!((markers(0), markers(255)), (1, 1308));
+    // Row by row: {Reading}(..4) is 3 bits and up to 4 × 3 bytes;
+    // {Label}(..4) 3 bits and up to 4 × (5 bits and 8 bytes).
+    let readings = |n: usize| {
+        len_of(&t::ReadingsBox {
+            v: vec![t::Reading { a: 0, b: 0 }; n],
+        })
+    };
+    exactly("Readings", readings(0), readings(4));
+    assert_eq!((readings(0), readings(4)), (1, 13));
+    let label = t::Label {
+        on: true,
+        name: "n".repeat(8),
+    };
+    let labels = |n: usize| {
+        len_of(&t::LabelsBox {
+            v: vec![label.clone(); n],
+        })
+    };
+    exactly("Labels", labels(0), labels(4));
+    assert_eq!((labels(0), labels(4)), (1, 35));
     // Unbounded: the smallest is reached, and there is no largest.
     assert_eq!(
         bounds("Node").0,
@@ -3644,4 +3682,613 @@ proptest! {
         prop_assert_eq!(decode_message::<t::Stats>(&bytes, &[]), Ok(stats.clone()));
         nominal!(Stats, send_stats).check(stats)?;
     }
+}
+
+// ---------------------------------------------------------------------------
+// Arrays of flat records are written column by column (docs/wire-format.md,
+// section 4.4): the length prefix, then the first leaf of every element,
+// then the second, and so on. `Unit` is { Alive: boolean, Hp: u8(0..100),
+// Id: u16 }: a 1-bit, a 7-bit and a 2-byte column. `Marker` is { Pos: { X:
+// i8(-8..7), Y: i8(-8..7) }, Seen: boolean, Weight: f32 }: 4-bit columns
+// holding v + 8 (the nested record's leaves in place), a 1-bit column and a
+// 4-byte column. `Reading` (no bit field) and `Label` (a string field) are
+// not flat: their arrays stay row by row.
+
+fn unit(alive: bool, hp: u8, id: u16) -> t::Unit {
+    t::Unit { alive, hp, id }
+}
+
+fn marker(x: i8, y: i8, seen: bool, weight: f32) -> t::Marker {
+    t::Marker {
+        pos: t::MarkerPos { x, y },
+        seen,
+        weight,
+    }
+}
+
+fn any_unit() -> impl Strategy<Value = t::Unit> {
+    (
+        any::<bool>(),
+        prop_oneof![Just(0u8), Just(100u8), 0u8..=100],
+        any::<u16>(),
+    )
+        .prop_map(|(alive, hp, id)| unit(alive, hp, id))
+}
+
+fn any_marker() -> impl Strategy<Value = t::Marker> {
+    (-8i8..=7, -8i8..=7, any::<bool>(), finite_f32())
+        .prop_map(|(x, y, seen, weight)| marker(x, y, seen, weight))
+}
+
+fn any_reading() -> impl Strategy<Value = t::Reading> {
+    (any::<u8>(), any::<u16>()).prop_map(|(a, b)| t::Reading { a, b })
+}
+
+fn any_label() -> impl Strategy<Value = t::Label> {
+    (any::<bool>(), text(0, 8)).prop_map(|(on, name)| t::Label { on, name })
+}
+
+const SQUAD: LenRange = LenRange::new(0, Some(4));
+const MARKERS: LenRange = LenRange::new(0, Some(255));
+
+/// `{Unit}(..4)` written from section 4.4 by the letter with a raw writer:
+/// the 3-bit length, the `Alive` column, the `Hp` column, the `Id` column.
+fn squad_by_columns(units: &[t::Unit]) -> Vec<u8> {
+    forge(|w| {
+        w.bits(units.len() as u32, 3);
+        for u in units {
+            w.bool(u.alive);
+        }
+        for u in units {
+            w.bits(u32::from(u.hp), 7);
+        }
+        for u in units {
+            w.u16(u.id);
+        }
+    })
+}
+
+/// `{Marker}(..255)` by the letter: the 8-bit length, the `Pos.X` column
+/// (4 bits holding v + 8), `Pos.Y`, `Seen`, then the `Weight` column.
+fn markers_by_columns(markers: &[t::Marker]) -> Vec<u8> {
+    forge(|w| {
+        w.bits(markers.len() as u32, 8);
+        for m in markers {
+            w.bits((i32::from(m.pos.x) + 8) as u32, 4);
+        }
+        for m in markers {
+            w.bits((i32::from(m.pos.y) + 8) as u32, 4);
+        }
+        for m in markers {
+            w.bool(m.seen);
+        }
+        for m in markers {
+            w.f32(m.weight);
+        }
+    })
+}
+
+/// An array as it would be row by row: its length prefix, then each element
+/// encoded whole by the element's own (record) encoder.
+fn by_rows<E: Encode>(elements: &[E], range: LenRange) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.start_message();
+    w.len(elements.len(), range).expect("a length in range");
+    for e in elements {
+        e.encode(&mut w).expect("a valid element");
+    }
+    w.take().0
+}
+
+/// The size model's exact size of one element of `decl`, a record of
+/// fixed-width leaves: whole bytes plus bits.
+fn element_extent(decl: &str) -> Extent {
+    let size = size_of(decl);
+    assert_eq!(size.max, Some(size.min), "{decl} is of one size");
+    size.min
+}
+
+/// `n` elements of `elem` in an array `array` written row by row, from the
+/// size model: the prefix's bits (the array's smallest size, no element),
+/// plus `n` times the element's bytes and bits; `B + ceil(b / 8)` bytes.
+fn row_size(array: &str, elem: &str, n: usize) -> u64 {
+    let prefix = size_of(array).min;
+    (prefix + element_extent(elem).times(n as u64)).total_bytes()
+}
+
+#[test]
+fn golden_arrays_of_flat_records_are_written_column_by_column() {
+    // The example of section 4.4: `{Unit}(..4)` holding
+    // { {true, 100, 0x0102}, {false, 5, 0x0304} }.
+    let example = vec![unit(true, 100, 0x0102), unit(false, 5, 0x0304)];
+    golden(
+        "Squad",
+        &t::SquadBox { v: example.clone() },
+        &[
+            // bit byte: length 2 = 0 1 0 (bits 0-2); Alive 1, 0 (bits 3-4);
+            // Hp 100 = 0 0 1 0 0 1 1: its first three bits 0 0 1 (bits 5-7)
+            0x8A, //
+            // bit byte: the rest of 100, 0 0 1 1 (bits 0-3); Hp 5 =
+            // 1 0 1 0 0 0 0: its first four bits 1 0 1 0 (bits 4-7)
+            0x5C, //
+            0x00, // bit byte: the rest of 5, 0 0 0 (bits 0-2)
+            0x02, 0x01, 0x04, 0x03, // the Id column: 0x0102, 0x0304
+        ],
+    );
+    // Row by row, the same 4 bytes and 19 bits in another order: length,
+    // Alive 1 and the first four bits of Hp 100 (4A), the rest of 100, Alive
+    // 0 and four bits of Hp 5 (56), Id 0x0102, the rest of 5 in a third bit
+    // byte (00), Id 0x0304.
+    assert_eq!(hex(&by_rows(&example, SQUAD)), "4A 56 02 01 00 04 03");
+    // Empty: the 3-bit length 0 and nothing else.
+    golden("Squad", &t::SquadBox { v: vec![] }, &[0x00]);
+    // One element: its columns are its fields in order, as row by row.
+    golden(
+        "Squad",
+        &t::SquadBox {
+            v: vec![unit(true, 42, 0xBEEF)],
+        },
+        &[
+            // length 1 = 1 0 0 (bits 0-2); Alive 1 (bit 3); Hp 42 =
+            // 0 1 0 1 0 1 0: its first four bits 0 1 0 1 (bits 4-7)
+            0xA9, //
+            0x02, // the rest of 42: 0 1 0 (bits 0-2)
+            0xEF, 0xBE, // Id
+        ],
+    );
+    assert_eq!(
+        hex(&by_rows(&[unit(true, 42, 0xBEEF)], SQUAD)),
+        "A9 02 EF BE"
+    );
+    // Four, the largest: the Hp column of 28 bits crosses four bit bytes.
+    golden(
+        "Squad",
+        &t::SquadBox {
+            v: vec![
+                unit(true, 100, 1),
+                unit(true, 0, 2),
+                unit(false, 1, 3),
+                unit(true, 64, 4),
+            ],
+        },
+        &[
+            // length 4 = 0 0 1 (bits 0-2); Alive 1 1 0 1 (bits 3-6); Hp 100
+            // = 0 0 1 0 0 1 1: its first bit 0 (bit 7)
+            0x5C, //
+            // the rest of 100, 0 1 0 0 1 1 (bits 0-5); Hp 0: 0 0 (bits 6-7)
+            0x32, //
+            // the rest of 0, 0 0 0 0 0 (bits 0-4); Hp 1 = 1 0 0 0 0 0 0:
+            // 1 0 0 (bits 5-7)
+            0x20, //
+            // the rest of 1, 0 0 0 0 (bits 0-3); Hp 64 = 0 0 0 0 0 0 1:
+            // 0 0 0 0 (bits 4-7)
+            0x00, //
+            0x04, // the rest of 64: 0 0 1 (bits 0-2)
+            0x01, 0x00, 0x02, 0x00, 0x03, 0x00, 0x04, 0x00, // the Id column
+        ],
+    );
+
+    // Nested leaves in place, depth first: Pos.X, Pos.Y, Seen, Weight.
+    let three = vec![
+        marker(-8, 7, true, 1.0),
+        marker(0, -1, false, 2.0),
+        marker(3, -5, true, 0.5),
+    ];
+    golden(
+        "Markers",
+        &t::MarkersBox { v: three.clone() },
+        &cat(&[
+            &[0x03], // bit byte: length 3 (..255: 8 bits), all of it
+            // bit byte: Pos.X -8 + 8 = 0 = 0 0 0 0 (bits 0-3); 0 + 8 = 8 =
+            // 0 0 0 1 (bits 4-7)
+            &[0x80],
+            // bit byte: Pos.X 3 + 8 = 11 = 1 1 0 1 (bits 0-3), ending the X
+            // column; Pos.Y 7 + 8 = 15 = 1 1 1 1 (bits 4-7)
+            &[0xFB],
+            // bit byte: Pos.Y -1 + 8 = 7 (bits 0-3), -5 + 8 = 3 (bits 4-7)
+            &[0x37],
+            &[0x05],   // bit byte: the Seen column 1 0 1 (bits 0-2)
+            &F32_1,    // the Weight column: 1.0,
+            &F32_2,    // 2.0,
+            &F32_HALF, // 0.5
+        ]),
+    );
+    // 4 bytes and 9 bits an element, 8 bits of length: 17 bytes either way.
+    assert_eq!(by_rows(&three, MARKERS).len(), 17);
+    golden("Markers", &t::MarkersBox { v: vec![] }, &[0x00]);
+}
+
+/// Behind a message id the columns' bit fields cross bit bytes: the id's 7
+/// bits leave one bit of its byte to the length, and every 4-bit field after
+/// it straddles two bit bytes.
+#[test]
+fn golden_columns_continue_the_message_bit_stream() {
+    let send = |fire: &dyn Fn(&t::Server, &Player) -> Result<(), SendError>| {
+        let server = t::Server::new();
+        let player = server.connect_player();
+        fire(&server, &player).expect("sends");
+        let frames = server.take_outgoing();
+        assert_eq!(frames.len(), 1);
+        frames[0].1.clone()
+    };
+    assert_eq!(message_id("SendSquad"), 85);
+    assert_eq!(message_id("SendMarkers"), 86);
+    assert_eq!(message_id("SendReadings"), 87);
+    assert_eq!(message_id("SendLabels"), 88);
+    let example = vec![unit(true, 100, 0x0102), unit(false, 5, 0x0304)];
+    let frame = send(&|s, p| s.send_squad().fire_client(p, example.clone()));
+    assert_eq!(
+        hex(&frame),
+        hex(&[
+            // id 85 = 1 0 1 0 1 0 1 (bits 0-6); length 2 = 0 1 0: its first
+            // bit 0 (bit 7)
+            0x55, //
+            // the rest of the length 1 0 (bits 0-1); Alive 1 0 (bits 2-3);
+            // Hp 100 = 0 0 1 0 0 1 1: 0 0 1 0 (bits 4-7)
+            0x45, //
+            // the rest of 100, 0 1 1 (bits 0-2); Hp 5 = 1 0 1 0 0 0 0:
+            // 1 0 1 0 0 (bits 3-7)
+            0x2E, //
+            0x00, // the rest of 5: 0 0 (bits 0-1)
+            0x02, 0x01, 0x04, 0x03, // the Id column
+        ])
+    );
+    let two = vec![marker(-8, 7, true, 1.0), marker(0, -1, false, 2.0)];
+    let frame = send(&|s, p| s.send_markers().fire_client(p, two.clone()));
+    assert_eq!(
+        hex(&frame),
+        hex(&cat(&[
+            // id 86 = 0 1 1 0 1 0 1 (bits 0-6); length 2 = 0 1 0 0 0 0 0 0:
+            // its first bit 0 (bit 7)
+            &[0x56],
+            // the rest of the length, 1 0 0 0 0 0 0 (bits 0-6); Pos.X
+            // -8 + 8 = 0 = 0 0 0 0: its first bit (bit 7)
+            &[0x01],
+            // the rest of 0, 0 0 0 (bits 0-2); Pos.X 0 + 8 = 8 = 0 0 0 1
+            // (bits 3-6); Pos.Y 7 + 8 = 15 = 1 1 1 1: its first bit (bit 7)
+            &[0xC0],
+            // the rest of 15, 1 1 1 (bits 0-2); Pos.Y -1 + 8 = 7 = 1 1 1 0
+            // (bits 3-6); Seen 1 (bit 7)
+            &[0xBF],
+            &[0x00], // Seen 0 (bit 0)
+            &F32_1,  // the Weight column: 1.0,
+            &F32_2,  // 2.0
+        ]))
+    );
+    let decoded = decode_event("SendMarkers", &frame, &[]).expect("decodes");
+    assert_eq!(
+        decoded.downcast::<(t::Markers,)>().map(|v| *v).ok(),
+        Some((two,))
+    );
+}
+
+/// Records that are not flat keep the row-by-row order: each element whole,
+/// then the next.
+#[test]
+fn golden_arrays_of_records_that_are_not_flat_stay_row_by_row() {
+    // No bit field: { A: u8, B: u16 } elements one after the other. By
+    // columns this would be 02 01 04 03 02 06 05.
+    golden(
+        "Readings",
+        &t::ReadingsBox {
+            v: vec![
+                t::Reading { a: 1, b: 0x0203 },
+                t::Reading { a: 4, b: 0x0506 },
+            ],
+        },
+        &[
+            0x02, // bit byte: length 2 = 0 1 0 (bits 0-2)
+            0x01, 0x03, 0x02, // A 1, B 0x0203
+            0x04, 0x06, 0x05, // A 4, B 0x0506
+        ],
+    );
+    // A string field: { On: boolean, Name: string(..8) }. Each On bit comes
+    // with its element, the second after "a".
+    golden(
+        "Labels",
+        &t::LabelsBox {
+            v: vec![
+                t::Label {
+                    on: true,
+                    name: "a".into(),
+                },
+                t::Label {
+                    on: false,
+                    name: "bc".into(),
+                },
+            ],
+        },
+        &[
+            // bit byte: length 2 = 0 1 0 (bits 0-2); On 1 (bit 3); Name's
+            // length 1 = 1 0 0 0 (string(..8): 4 bits, bits 4-7)
+            0x1A, //
+            0x61, // "a"
+            // a new bit byte, after "a": On 0 (bit 0); Name's length 2 =
+            // 0 1 0 0 (bits 1-4)
+            0x04, //
+            0x62, 0x63, // "bc"
+        ],
+    );
+}
+
+#[test]
+fn columns_of_flat_records_are_checked_on_receipt() {
+    let rejects = |case: Result<(), TestCaseError>| case.unwrap_or_else(|e| panic!("{e}"));
+    let hp_127 = DecodeError::OutOfRange(Box::new(RangeError::Int {
+        value: 127,
+        min: Some(0),
+        max: Some(100),
+    }));
+    let case = boxed!(Squad, SquadBox, send_squad);
+    // The section's example with the first Hp 127, the largest 7-bit field:
+    // bits 5-7 of the first byte and 0-3 of the second all set.
+    let forged = [0xEA, 0x5F, 0x00, 0x02, 0x01, 0x04, 0x03];
+    assert_eq!(
+        decode_message::<t::SquadBox>(&forged, &[]),
+        Err(hp_127.clone())
+    );
+    let first = |w: &mut Writer| {
+        w.bits(2, 3);
+        w.bool(true);
+        w.bool(false);
+        w.bits(127, 7);
+        w.bits(5, 7);
+        w.u16(0x0102);
+        w.u16(0x0304);
+    };
+    assert_eq!(forge(first), forged);
+    rejects(case.reject(first, &[], |e| *e == hp_127));
+    // The second Hp 127, after a valid 5, through the record and the event.
+    let second = |w: &mut Writer| {
+        w.bits(2, 3);
+        w.bool(true);
+        w.bool(false);
+        w.bits(5, 7);
+        w.bits(127, 7);
+        w.u16(1);
+        w.u16(2);
+    };
+    assert_eq!(
+        hex(&forge(second)),
+        // length 0 1 0, Alive 1 0, Hp 5 = 1 0 1 | 0 0 0 0, Hp 127 = 1 1 1 1
+        // | 1 1 1, then the Id column
+        "AA F0 07 01 00 02 00"
+    );
+    rejects(case.reject(second, &[], |e| *e == hp_127));
+    // And 101, the smallest value past the range.
+    rejects(case.reject(
+        |w| {
+            w.bits(1, 3);
+            w.bool(true);
+            w.bits(101, 7);
+            w.u16(0);
+        },
+        &[],
+        |e| {
+            *e == DecodeError::OutOfRange(Box::new(RangeError::Int {
+                value: 101,
+                min: Some(0),
+                max: Some(100),
+            }))
+        },
+    ));
+
+    // A length above the maximum: 5 in the 3-bit prefix of ..4, with five
+    // whole elements after it, is rejected before any column is read; the
+    // encoders refuse five.
+    let five = |w: &mut Writer| {
+        w.bits(5, 3);
+        for _ in 0..5 {
+            w.bool(true);
+        }
+        for _ in 0..5 {
+            w.bits(1, 7);
+        }
+        for _ in 0..5 {
+            w.u16(1);
+        }
+    };
+    let length_5 = DecodeError::LengthOutOfRange {
+        len: 5,
+        min: 0,
+        max: Some(4),
+    };
+    assert_eq!(
+        decode_message::<t::SquadBox>(&forge(five), &[]),
+        Err(length_5.clone())
+    );
+    rejects(case.reject(five, &[], |e| *e == length_5));
+    rejects(case.refuse(vec![unit(true, 1, 1); 5], |e| {
+        *e == EncodeError::LengthOutOfRange {
+            len: 5,
+            min: 0,
+            max: Some(4),
+        }
+    }));
+    rejects(case.refuse(vec![unit(true, 1, 1), unit(true, 101, 1)], out_of_range));
+    // 255 markers fill the 8-bit prefix of ..255, so there is no length to
+    // reject; 256 are refused. Every 4-bit field is a valid Pos.X or Pos.Y.
+    let case = boxed!(Markers, MarkersBox, send_markers);
+    rejects(case.refuse(vec![marker(0, 0, false, 0.0); 256], bad_length));
+    rejects(case.refuse(vec![marker(8, 0, false, 0.0)], out_of_range));
+    rejects(case.refuse(vec![marker(0, -9, false, 0.0)], out_of_range));
+    rejects(case.refuse(vec![marker(0, 0, false, f32::NAN)], non_finite));
+    // The float column is checked too.
+    let nan = |w: &mut Writer| {
+        w.bits(2, 8);
+        w.bits(0, 16);
+        w.bits(0, 2);
+        w.f32(1.0);
+        w.f32(f32::INFINITY);
+    };
+    rejects(case.reject(nan, &[], rejected_non_finite));
+}
+
+/// Input that ends inside the columns. The length prefix is checked against
+/// the input left before any column is read (`read_count`: the count times
+/// the element's size in bits must fit in the bytes and unread bits left),
+/// and a flat record is of one size, so every cut after the prefix is
+/// caught there, as `LengthExceedsInput`; a cut inside the prefix is
+/// `UnexpectedEnd`.
+#[test]
+fn frames_cut_inside_a_column_are_rejected() {
+    let example = [0x8A, 0x5C, 0x00, 0x02, 0x01, 0x04, 0x03];
+    assert_eq!(
+        decode_message::<t::SquadBox>(&[], &[]),
+        Err(DecodeError::UnexpectedEnd {
+            needed: 1,
+            remaining: 0
+        })
+    );
+    for cut in 1..example.len() {
+        // The prefix opened the first byte: `cut - 1` bytes are left, with
+        // 5 bits of the first, for 2 × 24 bits.
+        assert_eq!(
+            decode_message::<t::SquadBox>(&example[..cut], &[]),
+            Err(DecodeError::LengthExceedsInput {
+                len: 2,
+                remaining: cut - 1
+            }),
+            "cut to {cut} bytes"
+        );
+    }
+    assert!(decode_message::<t::SquadBox>(&example, &[]).is_ok());
+    // The same through the event, behind its id.
+    let server = t::Server::new();
+    let player = server.connect_player();
+    server
+        .send_squad()
+        .fire_client(
+            &player,
+            vec![unit(true, 100, 0x0102), unit(false, 5, 0x0304)],
+        )
+        .expect("sends");
+    let frame = server.take_outgoing().remove(0).1;
+    assert_eq!(frame.len(), 8);
+    // One byte: the id and the first bit of the length, whose other two bits
+    // are missing.
+    assert_eq!(
+        decode_event("SendSquad", &frame[..1], &[]).err(),
+        Some(DecodeError::UnexpectedEnd {
+            needed: 1,
+            remaining: 0
+        })
+    );
+    for cut in 2..frame.len() {
+        assert_eq!(
+            decode_event("SendSquad", &frame[..cut], &[]).err(),
+            Some(DecodeError::LengthExceedsInput {
+                len: 2,
+                remaining: cut - 2
+            }),
+            "cut to {cut} bytes"
+        );
+    }
+    // Markers: the float column's last byte missing.
+    let three = [
+        marker(-8, 7, true, 1.0),
+        marker(0, -1, false, 2.0),
+        marker(3, -5, true, 0.5),
+    ];
+    let bytes = markers_by_columns(&three);
+    assert_eq!(bytes.len(), 17);
+    assert_eq!(
+        decode_message::<t::MarkersBox>(&bytes[..16], &[]),
+        Err(DecodeError::LengthExceedsInput {
+            len: 3,
+            remaining: 15
+        })
+    );
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    #[test]
+    fn squad_round_trips(v in prop::collection::vec(any_unit(), 0..=4)) {
+        boxed!(Squad, SquadBox, send_squad).check(v)?;
+    }
+
+    #[test]
+    fn readings_round_trip(v in prop::collection::vec(any_reading(), 0..=4)) {
+        boxed!(Readings, ReadingsBox, send_readings).check(v)?;
+    }
+
+    #[test]
+    fn labels_round_trip(v in prop::collection::vec(any_label(), 0..=4)) {
+        boxed!(Labels, LabelsBox, send_labels).check(v)?;
+    }
+
+    /// The columns hold the bits and bytes of the rows in another order: the
+    /// bytes are section 4.4's by the letter, as many as row by row, and as
+    /// many as the size model's `B + ceil(b / 8)` for that many elements.
+    #[test]
+    fn squad_columns_are_the_rows_reordered(v in prop::collection::vec(any_unit(), 0..=4)) {
+        let (bytes, _) = encode_message(&t::SquadBox { v: v.clone() }).map_err(fail)?;
+        prop_assert_eq!(hex(&bytes), hex(&squad_by_columns(&v)));
+        prop_assert_eq!(bytes.len(), by_rows(&v, SQUAD).len());
+        prop_assert_eq!(bytes.len() as u64, row_size("Squad", "Unit", v.len()));
+        within("Squad", bytes.len()).map_err(fail)?;
+    }
+
+    /// Not flat: exactly the row-by-row bytes.
+    #[test]
+    fn arrays_of_records_that_are_not_flat_are_their_rows(
+        readings in prop::collection::vec(any_reading(), 0..=4),
+        labels in prop::collection::vec(any_label(), 0..=4),
+    ) {
+        let (bytes, _) = encode_message(&t::ReadingsBox { v: readings.clone() }).map_err(fail)?;
+        prop_assert_eq!(hex(&bytes), hex(&by_rows(&readings, SQUAD)));
+        prop_assert_eq!(bytes.len() as u64, row_size("Readings", "Reading", readings.len()));
+        let (bytes, _) = encode_message(&t::LabelsBox { v: labels.clone() }).map_err(fail)?;
+        prop_assert_eq!(hex(&bytes), hex(&by_rows(&labels, SQUAD)));
+    }
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    #[test]
+    fn markers_round_trip(
+        v in prop_oneof![
+            prop::collection::vec(any_marker(), 0..=12),
+            prop::collection::vec(any_marker(), 240..=255),
+        ],
+    ) {
+        boxed!(Markers, MarkersBox, send_markers).check(v)?;
+    }
+
+    #[test]
+    fn marker_columns_are_the_rows_reordered(
+        v in prop::collection::vec(any_marker(), 0..=255),
+    ) {
+        let (bytes, _) = encode_message(&t::MarkersBox { v: v.clone() }).map_err(fail)?;
+        prop_assert_eq!(hex(&bytes), hex(&markers_by_columns(&v)));
+        prop_assert_eq!(bytes.len(), by_rows(&v, MARKERS).len());
+        prop_assert_eq!(bytes.len() as u64, row_size("Markers", "Marker", v.len()));
+        within("Markers", bytes.len()).map_err(fail)?;
+        let back = decode_message::<t::MarkersBox>(&bytes, &[]).map_err(fail)?;
+        prop_assert_eq!(back.v, v);
+    }
+}
+
+/// A leaf whose range holds one value takes no bits in its column either:
+/// `{Pinned}` of two elements is the 2-bit length and the `On` column.
+#[test]
+fn golden_columns_skip_leaves_of_one_value() {
+    let pins = |on: &[bool]| t::PinsBox {
+        v: on.iter().map(|&on| t::Pinned { on, level: 7 }).collect(),
+    };
+    // Length 2 (`0`, `1`), On `1`, `0`: 0b0110.
+    golden("Pins", &pins(&[true, false]), &[0x06]);
+    golden("Pins", &pins(&[]), &[0x00]);
+    // Length 3 (`1`, `1`), On `0`, `1`, `1`: 0b11_0011.
+    golden("Pins", &pins(&[false, true, true]), &[0x1B]);
+    let size = size_of("Pins");
+    assert_eq!((size.min_bytes(), size.max_bytes()), (1, Some(1)));
+    // The encoder still refuses a value outside the range.
+    let wrong = t::PinsBox {
+        v: vec![t::Pinned { on: true, level: 8 }],
+    };
+    assert!(encode_message(&wrong).is_err());
 }

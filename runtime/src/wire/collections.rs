@@ -148,7 +148,15 @@ pub fn read_option<'a, T>(
 }
 
 /// Reads a count for `range` whose elements take at least `min_bits` each.
-fn read_count(r: &mut Reader<'_>, range: LenRange, min_bits: u32) -> Result<usize, DecodeError> {
+/// Reads the length prefix of `{T}(range)` and checks that as many elements
+/// of at least `min_bits` bits each fit in the input left (with 0, elements
+/// of no size, the count is capped at [`ZERO_SIZE_CAP`]): the caller may
+/// then allocate for them.
+pub fn read_count(
+    r: &mut Reader<'_>,
+    range: LenRange,
+    min_bits: u32,
+) -> Result<usize, DecodeError> {
     let len = r.len_bits(range, min_bits)?;
     if min_bits == 0 && len as u64 > ZERO_SIZE_CAP {
         return Err(DecodeError::TooManyElements {

@@ -39,6 +39,7 @@ fn show_len_range(min: &u32, max: &Option<u32>) -> String {
 /// Checks an integer against its range. Generated code passes the declared
 /// range intersected with the kind's bounds, or just the declared range when
 /// the Rust type already holds the kind's bounds.
+#[inline]
 pub fn check_int(value: i128, min: Option<i128>, max: Option<i128>) -> Result<(), RangeError> {
     let below = min.is_some_and(|min| value < min);
     let above = max.is_some_and(|max| value > max);
@@ -49,10 +50,24 @@ pub fn check_int(value: i128, min: Option<i128>, max: Option<i128>) -> Result<()
     }
 }
 
+/// The error of a packed integer field (section 4.1) that decodes to
+/// `min + field`, above `max`. Kept out of line: generated decoders compare
+/// the field with the span and call this only when it is too large.
+#[cold]
+#[inline(never)]
+pub fn packed_out_of_range(field: u64, min: i128, max: i128) -> DecodeError {
+    DecodeError::from(RangeError::Int {
+        value: min + i128::from(field),
+        min: Some(min),
+        max: Some(max),
+    })
+}
+
 /// Checks a float (an `f32` widened, or an `f64`) against its range and
 /// finiteness. NaN and infinities fail unless `nonfinite`; when allowed, NaN
 /// passes any range (it is neither below nor above a bound) and an infinity
 /// is checked against the range like any other number.
+#[inline]
 pub fn check_float(
     value: f64,
     min: Option<f64>,

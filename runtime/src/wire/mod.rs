@@ -18,6 +18,7 @@
 
 mod cframe;
 mod collections;
+mod columns;
 mod datatypes;
 mod error;
 mod instance;
@@ -28,11 +29,14 @@ mod value;
 mod writer;
 
 pub use collections::{
-    read_array, read_bools, read_map, read_option, write_array, write_bools, write_map,
+    read_array, read_bools, read_count, read_map, read_option, write_array, write_bools, write_map,
     write_option, ZERO_SIZE_CAP,
 };
+pub use columns::{read_bit_column, read_byte_column, write_bit_column, write_byte_column};
 pub use datatypes::SEQUENCE_KEYPOINTS;
-pub use error::{check_float, check_int, DecodeError, EncodeError, RangeError};
+pub use error::{
+    check_float, check_int, packed_out_of_range, DecodeError, EncodeError, RangeError,
+};
 pub use instance::visible_to;
 pub use len::{LenRange, Prefix};
 pub(crate) use reader::ReadMark;

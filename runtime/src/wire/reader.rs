@@ -145,25 +145,61 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a `count`-bit field (`count` at most 64), least significant bit
-    /// first, a run of bits of the current bit byte at a time.
-    #[inline]
+    /// first: the rest of the open bit byte, then whole bit bytes, then part
+    /// of a last one.
+    #[inline(always)]
     pub fn bits64(&mut self, count: u32) -> Result<u64, DecodeError> {
         debug_assert!(count <= 64, "a bit field is at most 64 bits");
         let count = count.min(64);
-        let mut value = 0u64;
-        let mut done = 0u32;
-        while done < count {
-            if self.bits_left == 0 {
-                let [byte] = self.array::<1>()?;
-                self.bit_byte = byte;
-                self.bits_left = 8;
+        if count <= self.bits_left {
+            let value = u64::from(self.bit_byte) & low_mask(count);
+            self.bit_byte = self.bit_byte.checked_shr(count).unwrap_or(0);
+            self.bits_left -= count;
+            return Ok(value);
+        }
+        let mut value = u64::from(self.bit_byte) & low_mask(self.bits_left);
+        let mut done = self.bits_left;
+        let rest = count - done;
+        let whole = (rest / 8) as usize;
+        let partial = rest % 8;
+        let needed = whole + usize::from(partial > 0);
+        // With eight bytes left, one load; `rest` is at most 64 - done, so
+        // the bits shifted out of the word are not needed.
+        let window = self
+            .pos
+            .checked_add(8)
+            .and_then(|end| self.input.get(self.pos..end));
+        if let Some(window) = window.and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            let word = u64::from_le_bytes(window);
+            value |= word.checked_shl(done).unwrap_or(0);
+            value &= low_mask(count);
+            self.pos += needed;
+            let last = window[needed - 1];
+            if partial > 0 {
+                self.bit_byte = last >> partial;
+                self.bits_left = 8 - partial;
+            } else {
+                self.bit_byte = 0;
+                self.bits_left = 0;
             }
-            let take = (count - done).min(self.bits_left);
-            let chunk = u64::from(self.bit_byte) & ((1u64 << take) - 1);
-            value |= chunk << done;
-            self.bit_byte = self.bit_byte.checked_shr(take).unwrap_or(0);
-            self.bits_left -= take;
-            done += take;
+            return Ok(value);
+        }
+        let bytes = self.bytes(needed)?;
+        for &byte in bytes {
+            value |= u64::from(byte).checked_shl(done).unwrap_or(0);
+            done += 8;
+        }
+        // The last byte read is the open bit byte.
+        match bytes.last() {
+            Some(&last) if partial > 0 => {
+                value &= low_mask(count);
+                self.bit_byte = last >> partial;
+                self.bits_left = 8 - partial;
+            }
+            _ => {
+                self.bit_byte = 0;
+                self.bits_left = 0;
+            }
         }
         Ok(value)
     }
@@ -470,3 +506,9 @@ static UNPACKED: [[bool; 8]; 256] = {
     }
     table
 };
+
+/// The `count` low bits set (`count` at most 64).
+#[inline]
+fn low_mask(count: u32) -> u64 {
+    u64::MAX.checked_shr(64 - count.min(64)).unwrap_or(0)
+}

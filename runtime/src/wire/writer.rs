@@ -9,8 +9,8 @@ use crate::types::InstanceId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Checkpoint {
     len: usize,
-    open: Option<usize>,
-    used: u32,
+    open: usize,
+    room: u32,
     open_byte: u8,
     instances: usize,
 }
@@ -22,10 +22,11 @@ pub struct Checkpoint {
 #[derive(Debug, Clone, Default)]
 pub struct Writer {
     buf: Vec<u8>,
-    /// Position of the open bit byte in `buf`, if any.
-    open: Option<usize>,
-    /// Bits used in the open bit byte (0 to 8).
-    used: u32,
+    /// Position of the open bit byte in `buf`; meaningful while `room > 0`.
+    open: usize,
+    /// Bits left in the open bit byte (0 to 7); 0 when there is none, so
+    /// that the next bit opens one.
+    room: u32,
     instances: InstanceList,
 }
 
@@ -47,36 +48,30 @@ impl Writer {
     /// is kept (one list per frame).
     #[inline]
     pub fn start_message(&mut self) {
-        self.open = None;
-        self.used = 0;
+        self.open = 0;
+        self.room = 0;
     }
 
     /// Writes one bit (section 2, `write_bit`).
     #[inline]
     pub fn bool(&mut self, v: bool) {
-        let open = match self.open {
-            Some(open) if self.used < 8 => open,
-            _ => {
-                self.buf.push(0);
-                self.used = 0;
-                let open = self.buf.len() - 1;
-                self.open = Some(open);
-                open
-            }
-        };
-        if v {
-            if let Some(byte) = self.buf.get_mut(open) {
-                *byte |= 1 << self.used;
-            }
+        if self.room == 0 {
+            self.buf.push(u8::from(v));
+            self.open = self.buf.len() - 1;
+            self.room = 7;
+            return;
         }
-        self.used += 1;
+        if let Some(byte) = self.buf.get_mut(self.open) {
+            *byte |= u8::from(v) << (8 - self.room);
+        }
+        self.room -= 1;
     }
 
     /// Writes many bits, as [`Writer::bool`] would one by one, but whole
     /// bytes at a time once the open bit byte is full.
     pub fn bools(&mut self, values: &[bool]) {
         let mut values = values;
-        while self.open.is_some() && self.used < 8 {
+        while self.room > 0 {
             let Some((&first, rest)) = values.split_first() else {
                 return;
             };
@@ -93,9 +88,8 @@ impl Writer {
                 .push((word.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8);
         }
         if values.len() >= 8 {
-            // The last whole byte is the open bit byte, and it is full.
-            self.open = Some(self.buf.len() - 1);
-            self.used = 8;
+            // The last whole byte was the open bit byte, and it is full.
+            self.room = 0;
         }
         for &bit in chunks.remainder() {
             self.bool(bit);
@@ -110,33 +104,49 @@ impl Writer {
     }
 
     /// Writes the low `count` bits of `value` (`count` at most 64), least
-    /// significant first, as [`Writer::bool`] would one by one but filling
-    /// the open bit byte a run of bits at a time.
-    #[inline]
+    /// significant first, as [`Writer::bool`] would one by one: the room
+    /// left in the open bit byte first, then whole new bit bytes, then a
+    /// last, partly used one.
+    #[inline(always)]
     pub fn bits64(&mut self, value: u64, count: u32) {
         debug_assert!(count <= 64, "a bit field is at most 64 bits");
-        let mut value = value;
-        let mut left = count.min(64);
-        while left > 0 {
-            let open = match self.open {
-                Some(open) if self.used < 8 => open,
-                _ => {
-                    self.buf.push(0);
-                    self.used = 0;
-                    let open = self.buf.len() - 1;
-                    self.open = Some(open);
-                    open
-                }
-            };
-            let take = left.min(8 - self.used);
-            let chunk = (value & ((1u64 << take) - 1)) as u8;
-            if let Some(byte) = self.buf.get_mut(open) {
-                *byte |= chunk << self.used;
-            }
-            self.used += take;
-            left -= take;
-            value = value.checked_shr(take).unwrap_or(0);
+        let count = count.min(64);
+        if count == 0 {
+            return;
         }
+        let value = value & (u64::MAX >> (64 - count));
+        if count <= self.room {
+            if let Some(byte) = self.buf.get_mut(self.open) {
+                *byte |= (value << (8 - self.room)) as u8;
+            }
+            self.room -= count;
+            return;
+        }
+        self.bits64_spilling(value, count);
+    }
+
+    /// [`Writer::bits64`] for a field that does not fit the open bit byte.
+    #[inline]
+    fn bits64_spilling(&mut self, value: u64, count: u32) {
+        let mut value = value;
+        let mut left = count;
+        if self.room > 0 {
+            if let Some(byte) = self.buf.get_mut(self.open) {
+                *byte |= (value << (8 - self.room)) as u8;
+            }
+            value >>= self.room;
+            left -= self.room;
+        }
+        // Each further bit byte opens at the end of the output, and nothing
+        // else is written meanwhile: they are consecutive. All eight bytes
+        // of the value are appended and the excess cut, one fixed-size store
+        // instead of a copy of a variable length.
+        let new = left.div_ceil(8) as usize;
+        let end = self.buf.len() + new;
+        self.buf.extend_from_slice(&value.to_le_bytes());
+        self.buf.truncate(end);
+        self.open = end - 1;
+        self.room = (8 - left % 8) % 8;
     }
 
     /// Writes the tag of variant `index` of an enum of `count` variants
@@ -203,6 +213,12 @@ impl Writer {
     #[inline]
     pub fn bytes(&mut self, b: &[u8]) {
         self.buf.extend_from_slice(b);
+    }
+
+    /// Makes room for `additional` more bytes.
+    #[inline]
+    pub fn reserve(&mut self, additional: usize) {
+        self.buf.reserve(additional);
     }
 
     /// Writes an unsigned LEB128 varint in its shortest form.
@@ -286,14 +302,14 @@ impl Writer {
     /// message fails halfway.
     #[inline]
     pub fn checkpoint(&self) -> Checkpoint {
-        let open_byte = self
-            .open
-            .and_then(|open| self.buf.get(open).copied())
-            .unwrap_or(0);
+        let open_byte = match self.room {
+            0 => 0,
+            _ => self.buf.get(self.open).copied().unwrap_or(0),
+        };
         Checkpoint {
             len: self.buf.len(),
             open: self.open,
-            used: self.used,
+            room: self.room,
             open_byte,
             instances: self.instances.len(),
         }
@@ -312,9 +328,11 @@ impl Writer {
         self.buf.truncate(checkpoint.len);
         self.instances.truncate(checkpoint.instances);
         self.open = checkpoint.open;
-        self.used = checkpoint.used;
-        if let Some(byte) = checkpoint.open.and_then(|open| self.buf.get_mut(open)) {
-            *byte = checkpoint.open_byte;
+        self.room = checkpoint.room;
+        if self.room > 0 {
+            if let Some(byte) = self.buf.get_mut(self.open) {
+                *byte = checkpoint.open_byte;
+            }
         }
     }
 

@@ -8,6 +8,7 @@
 //! wherever it is used.
 
 use super::model::ItemKind;
+use super::names::snake_ident;
 use super::{Gen, GenError};
 use crate::ir::packing::{int_packing, IntPacking};
 use crate::ir::{LenRange, NumKind, NumRange, Ty, TyKind};
@@ -161,6 +162,9 @@ impl Gen<'_> {
                 let (v, len) = (v.by_ref(), len_range(*len));
                 quote!(#wire::write_bools(__w, #v, #len)?;)
             }
+            TyKind::Array { elem, len } if self.flat_record(elem).is_some() => {
+                self.enc_columns(elem, v, *len, origin, depth)?
+            }
             TyKind::Array { elem, len } => {
                 let x = format_ident!("__x{depth}");
                 let body = self.enc(elem, &Val::reference(quote!(#x)), origin, depth + 1)?;
@@ -290,7 +294,7 @@ impl Gen<'_> {
             } => {
                 let n = format_ident!("__n{depth}");
                 if let Some(packing) = int_packing(*kind, *range) {
-                    return Ok(packed_dec(*kind, packing, &n));
+                    return Ok(packed_dec(*kind, packing));
                 }
                 let method = num_method(*kind);
                 let check = number_check(*kind, *range, *nonfinite, &quote!(#n));
@@ -338,6 +342,9 @@ impl Gen<'_> {
             {
                 let len = len_range(*len);
                 Dec::Try(quote!(#wire::read_bools(__r, #len)))
+            }
+            TyKind::Array { elem, len } if self.flat_record(elem).is_some() => {
+                self.dec_columns(elem, *len, from, origin, depth)?
             }
             TyKind::Array { elem, len } => {
                 let min_bits = bits_lit(self.model.min_bits(elem));
@@ -393,10 +400,374 @@ impl Gen<'_> {
     }
 }
 
+/// A value written as one bit field of its own: a boolean, or an integer
+/// packed into the bits of its range. Consecutive ones in a record are
+/// written and read as one field (section 2: bits written one after the
+/// other, with no byte value between them, are the bits of one field).
+#[derive(Debug, Clone, Copy)]
+pub enum BitField {
+    Bool,
+    Int { kind: NumKind, packing: IntPacking },
+}
+
+impl BitField {
+    pub fn bits(self) -> u32 {
+        match self {
+            BitField::Bool => 1,
+            BitField::Int { packing, .. } => packing.bits,
+        }
+    }
+}
+
+impl Gen<'_> {
+    /// `ty` (through aliases) as a [`BitField`], if it is one.
+    pub fn bit_field(&self, ty: &Ty) -> Option<BitField> {
+        match self.model.unalias(ty).kind {
+            TyKind::Boolean => Some(BitField::Bool),
+            // A 0-bit integer has nothing to share.
+            TyKind::Number { kind, range, .. } => int_packing(kind, range)
+                .filter(|packing| packing.bits > 0)
+                .map(|packing| BitField::Int { kind, packing }),
+            _ => None,
+        }
+    }
+}
+
+/// The checked `u64` field of bit field `place` (an expression of its Rust
+/// type): its range checked (a packed integer), then its bits.
+fn bit_field_value(field: BitField, place: &TokenStream) -> TokenStream {
+    match field {
+        BitField::Bool => quote! {
+            <::core::primitive::u64 as ::core::convert::From<::core::primitive::bool>>::from(#place)
+        },
+        BitField::Int { kind, packing } => {
+            let check = number_check(
+                kind,
+                Some(NumRange::Int {
+                    min: Some(packing.min),
+                    max: Some(packing.max),
+                }),
+                false,
+                place,
+            );
+            let value = packed_field(kind, packing, place);
+            quote!({
+                #check
+                #value
+            })
+        }
+    }
+}
+
+/// Encodes a run of bit fields (`values` of type `field.1`, at most 64 bits
+/// in all) as one field: each checked, then all shifted into one `u64`.
+pub fn enc_bit_run(run: &[(TokenStream, BitField)]) -> TokenStream {
+    let mut checks = Vec::new();
+    let mut parts = Vec::new();
+    let mut shift = 0u32;
+    for (value, field) in run {
+        let part = match field {
+            BitField::Bool => quote! {
+                <::core::primitive::u64 as ::core::convert::From<::core::primitive::bool>>::from(#value)
+            },
+            BitField::Int { kind, packing } => {
+                checks.push(number_check(
+                    *kind,
+                    Some(NumRange::Int {
+                        min: Some(packing.min),
+                        max: Some(packing.max),
+                    }),
+                    false,
+                    value,
+                ));
+                packed_field(*kind, *packing, value)
+            }
+        };
+        // Parenthesized: `x as u64 << 3` would parse `u64<` as generics.
+        parts.push(match shift {
+            0 => quote!((#part)),
+            shift => quote!(((#part) << #shift)),
+        });
+        shift += field.bits();
+    }
+    let bits = Literal::u32_unsuffixed(shift);
+    quote! {
+        #(#checks)*
+        __w.bits64(#(#parts)|*, #bits);
+    }
+}
+
+/// Decodes a run of bit fields written by [`enc_bit_run`] into the locals
+/// `names`.
+pub fn dec_bit_run(run: &[(Ident, BitField)]) -> TokenStream {
+    let total: u32 = run.iter().map(|(_, f)| f.bits()).sum();
+    let bits = Literal::u32_unsuffixed(total);
+    let mut lets = Vec::new();
+    let mut shift = 0u32;
+    for (name, field) in run {
+        let k = field.bits();
+        let mask = Literal::u64_unsuffixed(u64::MAX >> (64 - k));
+        let raw = match shift {
+            0 => quote!(__bits & #mask),
+            shift => quote!((__bits >> #shift) & #mask),
+        };
+        lets.push(match field {
+            BitField::Bool => quote!(let #name = #raw != 0;),
+            BitField::Int { kind, packing } => {
+                let value = packed_value(*kind, *packing, raw);
+                quote!(let #name = #value;)
+            }
+        });
+        shift += k;
+    }
+    quote! {
+        let __bits = __r.bits64(#bits)?;
+        #(#lets)*
+    }
+}
+
+/// A leaf of a flat record: the field path to it (`pos.x`) and its type.
+struct Leaf<'t> {
+    path: Vec<Ident>,
+    ty: &'t Ty,
+}
+
+impl Gen<'_> {
+    /// The item of `ty` (through aliases) if it is a *flat record*
+    /// (`docs/wire-format.md`, section 4.4): a record whose fields are
+    /// booleans, numbers or flat records, with at least two leaves, one of
+    /// them a bit field, and a non-empty encoding. Arrays of them are written
+    /// column by column.
+    pub fn flat_record(&self, ty: &Ty) -> Option<usize> {
+        let item = self.record_item(ty)?;
+        let mut leaves = Vec::new();
+        self.leaves(item, &mut Vec::new(), &mut leaves, 0)?;
+        let has_bits = leaves.iter().any(|leaf| self.bit_field(leaf.ty).is_some());
+        (leaves.len() >= 2 && has_bits && self.model.min_bits(ty) > 0).then_some(item)
+    }
+
+    fn record_item(&self, ty: &Ty) -> Option<usize> {
+        let ty = self.model.unalias(ty);
+        let item = match ty.kind {
+            TyKind::Named { decl } if !self.model.is_boxed(ty) => self.model.decl_item(decl)?,
+            TyKind::Record { .. } => self.model.anon_item(ty)?,
+            _ => return None,
+        };
+        let record = &self.model.items[item];
+        (matches!(record.kind, ItemKind::Struct(_)) && !record.has_function).then_some(item)
+    }
+
+    /// Collects the leaves of record `item` under `path`; `None` if a field
+    /// is neither a leaf nor a flat record.
+    fn leaves<'m>(
+        &'m self,
+        item: usize,
+        path: &mut Vec<Ident>,
+        out: &mut Vec<Leaf<'m>>,
+        depth: usize,
+    ) -> Option<()> {
+        let ItemKind::Struct(fields) = self.model.items[item].kind else {
+            return None;
+        };
+        // Nesting is finite (a record cannot hold itself without an array or
+        // an optional); the bound guards the recursion all the same.
+        if depth > self.model.items.len() {
+            return None;
+        }
+        for field in fields {
+            path.push(snake_ident(&field.name));
+            match self.model.unalias(&field.ty).kind {
+                TyKind::Boolean | TyKind::Number { .. } => out.push(Leaf {
+                    path: path.clone(),
+                    ty: &field.ty,
+                }),
+                _ => {
+                    let inner = self.record_item(&field.ty)?;
+                    self.leaves(inner, path, out, depth + 1)?;
+                }
+            }
+            path.pop();
+        }
+        Some(())
+    }
+
+    /// A value of flat record `item` whose leaves are all zero (or false):
+    /// the elements that the columns of a decoded array then fill.
+    fn zero_record(&self, item: usize, from: &[String]) -> TokenStream {
+        let path = self.item_path(from, item);
+        let ItemKind::Struct(fields) = self.model.items[item].kind else {
+            return quote!(::core::default::Default::default());
+        };
+        let values = fields.iter().map(|field| {
+            let name = snake_ident(&field.name);
+            match self.record_item(&field.ty) {
+                Some(inner) => {
+                    let zero = self.zero_record(inner, from);
+                    quote!(#name: #zero)
+                }
+                None => quote!(#name: ::core::default::Default::default()),
+            }
+        });
+        quote!(#path { #(#values),* })
+    }
+
+    fn flat_leaves(&self, elem: &Ty, origin: &str) -> Result<(usize, Vec<Leaf<'_>>), GenError> {
+        let item = self
+            .flat_record(elem)
+            .ok_or_else(|| self.unsupported(elem, origin))?;
+        let mut leaves = Vec::new();
+        self.leaves(item, &mut Vec::new(), &mut leaves, 0)
+            .ok_or_else(|| self.unsupported(elem, origin))?;
+        Ok((item, leaves))
+    }
+
+    /// An array of a flat record, column by column: the length prefix, then
+    /// each leaf of every element in turn.
+    fn enc_columns(
+        &self,
+        elem: &Ty,
+        v: &Val,
+        len: LenRange,
+        origin: &str,
+        depth: usize,
+    ) -> Result<TokenStream, GenError> {
+        let wire = wire();
+        let (_, leaves) = self.flat_leaves(elem, origin)?;
+        let x = format_ident!("__x{depth}");
+        let columns = leaves
+            .iter()
+            .map(|leaf| {
+                let path = &leaf.path;
+                let place = quote!(#x.#(#path).*);
+                if let Some(field) = self.bit_field(leaf.ty) {
+                    let bits = Literal::u32_unsuffixed(field.bits());
+                    let value = bit_field_value(field, &place);
+                    return Ok(quote! {
+                        #wire::write_bit_column(__w, __items, #bits, |#x| {
+                            ::core::result::Result::Ok(#value)
+                        })?;
+                    });
+                }
+                let TyKind::Number {
+                    kind,
+                    range,
+                    nonfinite,
+                } = self.model.unalias(leaf.ty).kind
+                else {
+                    return Err(self.unsupported(leaf.ty, origin));
+                };
+                let check = number_check(kind, range, nonfinite, &place);
+                if int_packing(kind, range).is_some_and(|p| p.bits == 0) {
+                    // A range of one value takes no bits: checked, not written.
+                    return Ok(quote! {
+                        for #x in __items.iter() {
+                            #check
+                        }
+                    });
+                }
+                Ok(quote! {
+                    #wire::write_byte_column(__w, __items, |#x| {
+                        #check
+                        ::core::result::Result::Ok(#place.to_le_bytes())
+                    })?;
+                })
+            })
+            .collect::<Result<Vec<_>, GenError>>()?;
+        let (v, len) = (v.by_ref(), len_range(len));
+        Ok(quote! {{
+            let __items: &[_] = #v;
+            __w.len(__items.len(), #len)?;
+            #(#columns)*
+        }})
+    }
+
+    /// Decodes what [`Gen::enc_columns`] writes: the count (checked against
+    /// the input left), zeroed elements, then each column into them.
+    fn dec_columns(
+        &self,
+        elem: &Ty,
+        len: LenRange,
+        from: &[String],
+        origin: &str,
+        depth: usize,
+    ) -> Result<Dec, GenError> {
+        let wire = wire();
+        let (item, leaves) = self.flat_leaves(elem, origin)?;
+        let x = format_ident!("__x{depth}");
+        let items = format_ident!("__items{depth}");
+        let columns = leaves
+            .iter()
+            .map(|leaf| {
+                let path = &leaf.path;
+                if let Some(field) = self.bit_field(leaf.ty) {
+                    let bits = Literal::u32_unsuffixed(field.bits());
+                    let value = match field {
+                        BitField::Bool => quote!(__raw != 0),
+                        BitField::Int { kind, packing } => {
+                            packed_value(kind, packing, quote!(__raw))
+                        }
+                    };
+                    return Ok(quote! {
+                        #wire::read_bit_column(__r, &mut #items, #bits, |#x, __raw| {
+                            #x.#(#path).* = #value;
+                            ::core::result::Result::Ok(())
+                        })?;
+                    });
+                }
+                let TyKind::Number {
+                    kind,
+                    range,
+                    nonfinite,
+                } = self.model.unalias(leaf.ty).kind
+                else {
+                    return Err(self.unsupported(leaf.ty, origin));
+                };
+                let rust = num_rust(kind);
+                if let Some(packing) = int_packing(kind, range).filter(|p| p.bits == 0) {
+                    // Nothing was written: every element holds the one value.
+                    let value = typed_int_lit(packing.min, kind);
+                    return Ok(quote! {
+                        for #x in #items.iter_mut() {
+                            #x.#(#path).* = #value;
+                        }
+                    });
+                }
+                let check = number_check(kind, range, nonfinite, &quote!(__v));
+                Ok(quote! {
+                    #wire::read_byte_column(__r, &mut #items, |#x, __b| {
+                        let __v = #rust::from_le_bytes(__b);
+                        #check
+                        #x.#(#path).* = __v;
+                        ::core::result::Result::Ok(())
+                    })?;
+                })
+            })
+            .collect::<Result<Vec<_>, GenError>>()?;
+        let min_bits = bits_lit(self.model.min_bits(elem));
+        let len = len_range(len);
+        let zero = self.zero_record(item, from);
+        Ok(Dec::Value(quote! {{
+            let __n = #wire::read_count(__r, #len, #min_bits)?;
+            let mut #items = ::std::vec![#zero; __n];
+            #(#columns)*
+            #items
+        }}))
+    }
+}
+
 /// A bit count for the collection readers (a `u32`; larger means "more
 /// than any input", which `u32::MAX` says as well).
 fn bits_lit(bits: u64) -> Literal {
     Literal::u32_unsuffixed(u32::try_from(bits).unwrap_or(u32::MAX))
+}
+
+/// The Rust type of a number kind, by absolute path.
+fn num_rust(kind: NumKind) -> TokenStream {
+    let name = match kind {
+        NumKind::Number => format_ident!("f64"),
+        other => format_ident!("{}", other.name()),
+    };
+    quote!(::core::primitive::#name)
 }
 
 /// `Writer`/`Reader` method of a number kind.
@@ -471,28 +842,73 @@ fn offset(n: i128) -> TokenStream {
     }
 }
 
-/// Decoding a packed integer: the field plus `min`, checked against the
-/// range (a field may hold more than the span), then narrowed to the kind.
-fn packed_dec(kind: NumKind, packing: IntPacking, n: &Ident) -> Dec {
-    let wire = wire();
+/// Decoding a packed integer.
+fn packed_dec(kind: NumKind, packing: IntPacking) -> Dec {
     let bits = Literal::u32_unsuffixed(packing.bits);
+    Dec::Value(packed_value(kind, packing, quote!(__r.bits64(#bits)?)))
+}
+
+/// The integer of kind `kind` that the packed field `raw` (a `u64`) holds:
+/// `min + raw`, failing when `raw` is above the span (a field of k bits can
+/// hold up to `2^k - 1`). `raw <= span < 2^(width - 1)` makes the sum exact
+/// in the kind's own type.
+fn packed_value(kind: NumKind, packing: IntPacking, raw: TokenStream) -> TokenStream {
+    let wire = wire();
     let rust = format_ident!("{}", kind.name());
-    let offset = match packing.min {
-        0 => quote!(),
-        min => offset(min),
+    let span = (packing.max - packing.min) as u64;
+    let check = match packing.bits {
+        bits if bits < 64 && span == (1u64 << bits) - 1 => quote!(),
+        _ => {
+            let span = Literal::u64_suffixed(span);
+            let (min, max) = (int_lit(packing.min), int_lit(packing.max));
+            quote! {
+                if __raw > #span {
+                    return ::core::result::Result::Err(
+                        #wire::packed_out_of_range(__raw, #min, #max),
+                    );
+                }
+            }
+        }
     };
-    let (min, max) = (int_lit(packing.min), int_lit(packing.max));
-    Dec::Value(quote! {{
-        let #n = <::core::primitive::i128 as ::core::convert::From<::core::primitive::u64>>::from(
-            __r.bits64(#bits)?,
-        ) #offset;
-        #wire::check_int(
-            #n,
-            ::core::option::Option::Some(#min),
-            ::core::option::Option::Some(#max),
-        )?;
-        #n as ::core::primitive::#rust
-    }})
+    let value = match packing.min {
+        0 => quote!(__raw as ::core::primitive::#rust),
+        min => {
+            let lit = typed_int_lit(min, kind);
+            quote!((__raw as ::core::primitive::#rust).wrapping_add(#lit))
+        }
+    };
+    quote! {{
+        let __raw: ::core::primitive::u64 = #raw;
+        #check
+        #value
+    }}
+}
+
+/// `v` as a literal of the Rust type of `kind` (`-5i32`).
+fn typed_int_lit(v: i128, kind: NumKind) -> TokenStream {
+    if kind
+        .int_bounds()
+        .is_some_and(|(min, _)| min < 0 && v == min)
+    {
+        // `-128i8` would negate an out-of-range `128i8`.
+        let rust = format_ident!("{}", kind.name());
+        return quote!(::core::primitive::#rust::MIN);
+    }
+    let magnitude = v.unsigned_abs();
+    let lit = match kind {
+        NumKind::U8 => Literal::u8_suffixed(magnitude as u8),
+        NumKind::U16 => Literal::u16_suffixed(magnitude as u16),
+        NumKind::U32 => Literal::u32_suffixed(magnitude as u32),
+        NumKind::U64 => Literal::u64_suffixed(magnitude as u64),
+        NumKind::I8 => Literal::i8_suffixed(magnitude as i8),
+        NumKind::I16 => Literal::i16_suffixed(magnitude as i16),
+        NumKind::I32 => Literal::i32_suffixed(magnitude as i32),
+        _ => Literal::i64_suffixed(magnitude as i64),
+    };
+    match v < 0 {
+        true => quote!(-#lit),
+        false => quote!(#lit),
+    }
 }
 
 fn opt(value: Option<TokenStream>) -> TokenStream {

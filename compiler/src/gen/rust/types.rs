@@ -1,14 +1,14 @@
 //! Rust types: the type of each schema type, and the definitions of the
 //! generated structs, enums, aliases and Roblox enums with their encodings.
 
-use super::codec::{number_check, Val};
+use super::codec::{dec_bit_run, enc_bit_run, number_check, Val};
 use super::describe::describe;
 use super::model::ItemKind;
 use super::names::{escape, ident, is_all_caps, pascal_case, snake_case, snake_ident, Scope};
 use super::{Gen, GenError, ModTree};
 use crate::ir::packing::int_packing;
 use crate::ir::{Field, NumKind, Ty, TyKind, Variant};
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 /// The module the Roblox enums live in.
@@ -224,28 +224,67 @@ impl Gen<'_> {
                 out.extend(codec_impls(quote!(#name), codec.0, codec.1));
                 return Ok(out);
             }
-            let encode = fields
-                .iter()
-                .map(|f| {
-                    let fname = snake_ident(&f.name);
-                    self.enc(&f.ty, &Val::place(quote!(self.#fname)), &item.origin, 0)
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let decode = fields
-                .iter()
-                .map(|f| {
-                    let fname = snake_ident(&f.name);
-                    let value = self.dec(&f.ty, &item.module, &item.origin, 0)?.value();
-                    Ok(quote!(#fname: #value))
-                })
-                .collect::<Result<Vec<_>, GenError>>()?;
-            out.extend(codec_impls(
-                quote!(#name),
-                quote!(#(#encode)*),
-                quote!(::core::result::Result::Ok(Self { #(#decode),* })),
-            ));
+            let (encode, decode) = self.record_codec(fields, &item.module, &item.origin)?;
+            out.extend(codec_impls(quote!(#name), encode, decode));
         }
         Ok(out)
+    }
+
+    /// Encode and decode bodies for a record, field by field, except that
+    /// consecutive bit fields (booleans, packed integers) are written and
+    /// read as one (at most 64 bits at a time).
+    fn record_codec(
+        &self,
+        fields: &[Field],
+        module: &[String],
+        origin: &str,
+    ) -> Result<(TokenStream, TokenStream), GenError> {
+        let (mut encode, mut decode) = (Vec::new(), Vec::new());
+        let locals: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("__f{i}")).collect();
+        let mut i = 0;
+        while i < fields.len() {
+            let mut run = Vec::new();
+            let mut bits = 0u32;
+            while let Some(field) = fields
+                .get(i + run.len())
+                .and_then(|f| self.bit_field(&f.ty))
+            {
+                if bits + field.bits() > 64 {
+                    break;
+                }
+                bits += field.bits();
+                run.push(field);
+            }
+            if run.len() >= 2 {
+                let values = run.iter().enumerate().map(|(j, &field)| {
+                    let fname = snake_ident(&fields[i + j].name);
+                    (quote!(self.#fname), field)
+                });
+                encode.push(enc_bit_run(&values.collect::<Vec<_>>()));
+                let names = run
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &field)| (locals[i + j].clone(), field));
+                decode.push(dec_bit_run(&names.collect::<Vec<_>>()));
+                i += run.len();
+                continue;
+            }
+            let field = &fields[i];
+            let fname = snake_ident(&field.name);
+            encode.push(self.enc(&field.ty, &Val::place(quote!(self.#fname)), origin, 0)?);
+            let value = self.dec(&field.ty, module, origin, 0)?.value();
+            let local = &locals[i];
+            decode.push(quote!(let #local = #value;));
+            i += 1;
+        }
+        let names = fields.iter().map(|f| snake_ident(&f.name));
+        Ok((
+            quote!(#(#encode)*),
+            quote! {
+                #(#decode)*
+                ::core::result::Result::Ok(Self { #(#names: #locals),* })
+            },
+        ))
     }
 
     /// Encode and decode bodies for a record whose fields are all numbers:
@@ -579,6 +618,7 @@ fn roblox_enum(name: &str, items: &[&str]) -> Result<TokenStream, GenError> {
 pub fn codec_impls(ty: TokenStream, encode: TokenStream, decode: TokenStream) -> TokenStream {
     quote! {
         impl ::tether_runtime::wire::Encode for #ty {
+            #[inline]
             fn encode(
                 &self,
                 __w: &mut ::tether_runtime::wire::Writer,
@@ -589,6 +629,7 @@ pub fn codec_impls(ty: TokenStream, encode: TokenStream, decode: TokenStream) ->
         }
 
         impl ::tether_runtime::wire::Decode for #ty {
+            #[inline]
             fn decode(
                 __r: &mut ::tether_runtime::wire::Reader<'_>,
             ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
