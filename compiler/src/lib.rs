@@ -65,6 +65,29 @@ pub fn compile(loader: &dyn SourceLoader, roots: &[PathBuf]) -> Result<Compilati
     })
 }
 
+/// Resolves and checks a syntax tree that another front end built (the
+/// macros build one from Rust items), as [`compile`] does a parsed file.
+/// `name` is the file name its spans point into; the source text is empty.
+pub fn compile_ast(name: &str, ast: syntax::ast::File) -> Compilation {
+    let mut sources = SourceMap::new();
+    let id = sources.add(diag::SourceFile::new(name, None, String::new()));
+    let files = [load::ParsedFile {
+        id,
+        ast,
+        imports: Vec::new(),
+        is_root: true,
+    }];
+    let resolved = resolve::resolve(&sources, &files);
+    let mut diagnostics = resolved.diagnostics;
+    diagnostics.extend(check::check(&resolved.schema));
+    diag::normalize(&mut diagnostics);
+    Compilation {
+        sources,
+        diagnostics,
+        schema: resolved.schema,
+    }
+}
+
 /// Compiles one schema held in memory; imports resolve against nothing.
 pub fn compile_str(name: &str, text: &str) -> Compilation {
     let loader = MemoryLoader::new([(name, text)]);

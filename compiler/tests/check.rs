@@ -1887,3 +1887,63 @@ fn a_long_recursive_cycle_is_one_finding_with_a_few_labels() {
     assert!(labels.len() <= 9, "{} labels", labels.len());
     assert!(labels.last().is_some_and(|l| l.message.contains("more")));
 }
+
+/// Parses `src` and wraps the type of every record field named `Shared` in
+/// `wrapper`, as the Rust front end lowers `Rc<T>`: the parser itself has no
+/// syntax for it.
+fn compile_with_shared(src: &str, wrapper: &str) -> Compilation {
+    use tether_compiler::diag::FileId;
+    use tether_compiler::syntax::ast::{Decl, TableEntry, TypeExpr, TypeExprKind};
+    fn wrap(ty: &mut TypeExpr, wrapper: &str) {
+        match &mut ty.kind {
+            TypeExprKind::Table(entries) => {
+                for entry in entries {
+                    if let TableEntry::Field(field) = entry {
+                        if field.name.name == "Shared" {
+                            let inner = field.ty.clone();
+                            field.ty.kind = TypeExprKind::Shared {
+                                inner: Box::new(inner),
+                                wrapper: wrapper.to_owned(),
+                            };
+                        }
+                    }
+                }
+            }
+            TypeExprKind::Optional(inner) => wrap(inner, wrapper),
+            _ => {}
+        }
+    }
+    let mut ast = tether_compiler::syntax::parse(FileId(0), src).expect("parses");
+    for decl in &mut ast.decls {
+        if let Decl::Type(alias) = decl {
+            wrap(&mut alias.ty, wrapper);
+        }
+    }
+    tether_compiler::compile_ast("lib.rs", ast)
+}
+
+#[test]
+fn shared_references_are_rejected_wherever_values_are_copied() {
+    let src = "type Owner = { Name: string, Shared: { Hp: u8 } }\n\
+               remote event Sync: server -> client (owner: Owner)\n\
+               bindable event Local: server (owner: Owner)\n";
+    let compilation = compile_with_shared(src, "Rc");
+    let fired: Vec<_> = compilation
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule.name, d.rule.code, d.message.as_str()))
+        .collect();
+    // Reported once, where the type is written, whatever uses it.
+    assert_eq!(
+        fired,
+        [(
+            "shared-identity",
+            "T113",
+            "a `Rc` does not stay shared across a remote or bindable"
+        )]
+    );
+    let help = compilation.diagnostics[0].help.as_deref().unwrap_or("");
+    assert!(help.contains("send the value itself"), "{help}");
+    // Without the wrapper the same schema is clean.
+    assert!(found(&compile_str("x.tether", src)).is_empty());
+}

@@ -171,6 +171,7 @@ fn header_says_generated_and_names_the_source() {
     let options = RustOptions {
         source: Some("schemas/x.tether".into()),
         protocol_name: Some("arena".into()),
+        ..RustOptions::default()
     };
     let compilation = compile_str("test.tether", SMALL);
     let code = generate(&compilation.schema, &options).unwrap();
@@ -687,4 +688,47 @@ fn cargo_is_told_to_watch_every_import_and_shown_every_warning() {
             .any(|d| d.starts_with("cargo:warning=") && d.contains("unbounded-client-input")),
         "{directives:#?}"
     );
+}
+
+#[test]
+fn options_for_the_macros_rename_the_runtime_and_leave_user_types_alone() {
+    let compilation = compile_str(
+        "m.tether",
+        "type Unit = { Hp: u8(0..100), Name: string }\n\
+         enum Team { Red, Blue }\n\
+         remote event Spawn: server -> client (unit: Unit, team: Team)\n",
+    );
+    let tokens = |options: RustOptions| {
+        tether_compiler::gen::rust::generate_tokens(&compilation.schema, &options)
+            .unwrap()
+            .to_string()
+    };
+    let default = tokens(RustOptions::default());
+    assert!(default.contains(":: tether_runtime :: wire"));
+    assert!(default.contains("pub struct Unit"));
+    assert!(default.contains("pub enum Team"));
+
+    let macros = tokens(RustOptions {
+        runtime_crate: Some("tether".into()),
+        user_types: true,
+        ..RustOptions::default()
+    });
+    // Every absolute path now goes through `::tether`, and nothing else
+    // named `tether_runtime` is touched (there is nothing else).
+    assert!(!macros.contains("tether_runtime"), "{macros}");
+    assert!(macros.contains(":: tether :: wire :: Encode for Unit"));
+    // The user wrote the types: only their codecs are generated.
+    assert!(!macros.contains("pub struct Unit"));
+    assert!(!macros.contains("pub enum Team"));
+    assert!(macros.contains("Decode for Team"));
+    assert!(macros.contains("pub struct Server"));
+
+    let types_only = tokens(RustOptions {
+        user_types: true,
+        types_only: true,
+        ..RustOptions::default()
+    });
+    assert!(types_only.contains("Encode for Unit"));
+    assert!(!types_only.contains("PROTOCOL"));
+    assert!(!types_only.contains("Server"));
 }

@@ -1333,6 +1333,9 @@ fn all_spans(file: &File) -> Vec<Span> {
                 ty(out, table);
                 ty(out, meta);
             }
+            // Only the macros write these; the parser never does.
+            TypeExprKind::Shared { inner, .. } => ty(out, inner),
+            TypeExprKind::Extern(_) => {}
             TypeExprKind::Any => {}
         }
     }

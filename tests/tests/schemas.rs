@@ -95,7 +95,10 @@ fn every_rule_has_an_invalid_example() {
         .iter()
         .map(|name| expected_rule(&format!("schemas/invalid/{name}")).name)
         .collect();
-    for rule in rules::ALL {
+    // Rules that only Rust types can break are covered by the macros'
+    // compile-fail cases (tests/ui/) instead.
+    let rust_only = [rules::SHARED_IDENTITY.name];
+    for rule in rules::ALL.iter().filter(|r| !rust_only.contains(&r.name)) {
         assert!(
             covered.contains(&rule.name),
             "no file in schemas/invalid/ triggers `{}`",

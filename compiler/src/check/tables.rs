@@ -1,5 +1,6 @@
 //! Table shapes Roblox cannot carry, wherever they are written:
-//! `mixed-table`, `non-string-key`, `nil-in-table` and `metatable-lost`.
+//! `mixed-table`, `non-string-key`, `nil-in-table`, `metatable-lost`, and
+//! `shared-identity` (references that a copy cannot keep shared).
 //! These hold for remotes and bindables alike, so they are checked where the
 //! type is written rather than per use.
 
@@ -61,6 +62,16 @@ fn check_node(schema: &Schema, ty: &Ty, sink: &mut Sink) {
             .with_label("the receiver gets the plain table, without this metatable")
             .with_secondary(meta.span, "lost in transfer")
             .with_help("send the plain table and call `setmetatable` again on the receiving side"),
+        ),
+        TyKind::Shared { inner, wrapper } => sink.push(
+            Diagnostic::new(
+                &rules::SHARED_IDENTITY,
+                ty.span,
+                format!("a `{wrapper}` does not stay shared across a remote or bindable"),
+            )
+            .with_label("the receiver gets its own copy of the value")
+            .with_secondary(inner.span, "copied, not shared")
+            .with_help("send the value itself and share it again where it is received"),
         ),
         _ => {}
     }

@@ -243,6 +243,16 @@ error, the server throws the error too; if the client disconnects while it's bei
 InvokeClient() throws an error; if the client doesn't return a value, the server yields \
 forever.\" Prefer a `server -> client` remote event, with a `client -> server` event for the \
 answer. If you keep it, give it a `@timeout` and handle every error.";
+
+SHARED_IDENTITY = "shared-identity", "T113", Error, Roblox,
+    "a shared reference (`Rc`, `Arc`, `&`, a cell) in a remote or bindable",
+    "Roblox documents that \"tables passed as arguments to remote events/callbacks are copied, \
+meaning they will not be exactly equivalent to those provided when firing the event or invoking \
+the callback\", and the same of bindables. A value shared through `Rc`, `Arc`, a reference or \
+a `Cell`/`RefCell` arrives as an unshared copy: writes through one holder are no longer seen by \
+the other, and two references to one value become two values. Only the Rust macros can write \
+such a type. Send the value itself (`T`), and share it again on the receiving side if it must \
+be shared.";
 }
 
 /// The rules reference page (docs/rules.md), generated from this catalog.

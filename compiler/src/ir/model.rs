@@ -148,6 +148,18 @@ pub enum TyKind {
         meta: Box<Ty>,
     },
     Any,
+    /// A host-language type that encodes itself (a Rust type deriving
+    /// `Replicable`), by its path there; opaque to the checker, which saw it
+    /// where it was declared.
+    Extern {
+        path: String,
+    },
+    /// A shared reference in a host language (`Rc<T>`, `&T`, ...), which no
+    /// copy keeps: the checker rejects it (`shared-identity`).
+    Shared {
+        inner: Box<Ty>,
+        wrapper: String,
+    },
     /// A type that could not be resolved; a diagnostic was already given,
     /// so checks skip it.
     Error,

@@ -20,6 +20,7 @@ impl Ty {
                 .collect(),
             TyKind::Function { params, returns } => params.iter().chain(returns).collect(),
             TyKind::Metatable { table, meta } => vec![table, meta],
+            TyKind::Shared { inner, .. } => vec![inner],
             TyKind::Boolean
             | TyKind::Number { .. }
             | TyKind::String { .. }
@@ -29,6 +30,7 @@ impl Ty {
             | TyKind::RobloxEnum { .. }
             | TyKind::Instance { .. }
             | TyKind::Any
+            | TyKind::Extern { .. }
             | TyKind::Error => Vec::new(),
         }
     }

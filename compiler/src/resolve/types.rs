@@ -56,6 +56,11 @@ impl TypeLowerer<'_, '_> {
                 meta: Box::new(self.lower(meta)),
             },
             TypeExprKind::Any => TyKind::Any,
+            TypeExprKind::Extern(path) => TyKind::Extern { path: path.clone() },
+            TypeExprKind::Shared { inner, wrapper } => TyKind::Shared {
+                inner: Box::new(self.lower(inner)),
+                wrapper: wrapper.clone(),
+            },
         };
         Ty {
             kind,

@@ -225,6 +225,16 @@ pub enum TypeExprKind {
     },
     /// `any`
     Any,
+    /// A type a host language defines and encodes itself (a Rust type that
+    /// derives `Replicable`), by its path there. Only the macros write it.
+    Extern(String),
+    /// A shared reference in a host language (`Rc<T>`, `Arc<T>`, `&T`,
+    /// `RefCell<T>`), by the wrapper's name. Only the macros write it; the
+    /// checker rejects it wherever a value is copied.
+    Shared {
+        inner: Box<TypeExpr>,
+        wrapper: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -228,6 +228,7 @@ impl Gen<'_> {
             TyKind::Record { .. }
             | TyKind::Datatype { .. }
             | TyKind::RobloxEnum { .. }
+            | TyKind::Extern { .. }
             | TyKind::Any => {
                 let v = v.by_ref();
                 quote!(#wire::Encode::encode(#v, __w)?;)
@@ -249,9 +250,10 @@ impl Gen<'_> {
                 }
             }
             TyKind::Metatable { table, .. } => self.enc(table, v, origin, depth)?,
-            TyKind::Function { .. } | TyKind::MixedTable { .. } | TyKind::Error => {
-                return Err(self.unsupported(ty, origin))
-            }
+            TyKind::Function { .. }
+            | TyKind::MixedTable { .. }
+            | TyKind::Shared { .. }
+            | TyKind::Error => return Err(self.unsupported(ty, origin)),
         })
     }
 
@@ -385,6 +387,7 @@ impl Gen<'_> {
             TyKind::Record { .. }
             | TyKind::Datatype { .. }
             | TyKind::RobloxEnum { .. }
+            | TyKind::Extern { .. }
             | TyKind::Any => {
                 let path = self.rust_ty(ty, from, origin)?;
                 Dec::Try(quote!(<#path as #wire::Decode>::decode(__r)))
@@ -393,9 +396,10 @@ impl Gen<'_> {
             // instance the receiver cannot see arrives as `None`, as in Roblox.
             TyKind::Instance { .. } => Dec::Value(self.required_instance(ty, from)),
             TyKind::Metatable { table, .. } => self.dec(table, from, origin, depth)?,
-            TyKind::Function { .. } | TyKind::MixedTable { .. } | TyKind::Error => {
-                return Err(self.unsupported(ty, origin))
-            }
+            TyKind::Function { .. }
+            | TyKind::MixedTable { .. }
+            | TyKind::Shared { .. }
+            | TyKind::Error => return Err(self.unsupported(ty, origin)),
         })
     }
 }

@@ -107,6 +107,13 @@ fn write(schema: &Schema, ty: &Ty, out: &mut String) {
             out.push('>');
         }
         TyKind::Any => out.push_str("any"),
+        TyKind::Extern { path } => out.push_str(path),
+        TyKind::Shared { inner, wrapper } => {
+            out.push_str(wrapper);
+            out.push('<');
+            write(schema, inner, out);
+            out.push('>');
+        }
         TyKind::Error => out.push('?'),
     }
 }

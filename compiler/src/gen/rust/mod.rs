@@ -37,6 +37,16 @@ pub struct RustOptions {
     pub protocol_name: Option<String>,
     /// The source the header names; by default the root file's name.
     pub source: Option<String>,
+    /// The name under which the generated code reaches the runtime:
+    /// `tether_runtime` by default; `tether` when a crate depends on the
+    /// `tether` crate alone (the macros' choice).
+    pub runtime_crate: Option<String>,
+    /// The declared records and enums are Rust items the user wrote (the
+    /// macros): their codecs are generated, their definitions are not.
+    pub user_types: bool,
+    /// Only the types and their codecs: no protocol, no `Server` or
+    /// `Client` (`#[derive(Replicable)]`).
+    pub types_only: bool,
 }
 
 /// Why a checked schema could not be turned into Rust.
@@ -110,11 +120,67 @@ fn space_items(code: &str) -> String {
     out
 }
 
-/// The generated code as tokens, before formatting (the macros use this).
+/// The generated code as tokens, before formatting (the macros use this),
+/// with paths into the runtime under [`RustOptions::runtime_crate`].
 pub fn generate_tokens(schema: &Schema, options: &RustOptions) -> Result<TokenStream, GenError> {
-    Ok(quote::ToTokens::into_token_stream(generate_file(
-        schema, options,
-    )?))
+    let tokens = quote::ToTokens::into_token_stream(generate_file(schema, options)?);
+    Ok(match &options.runtime_crate {
+        Some(name) if name != RUNTIME_CRATE => rename_crate(
+            tokens,
+            RUNTIME_CRATE,
+            &Ident::new(name, proc_macro2::Span::call_site()),
+        ),
+        _ => tokens,
+    })
+}
+
+/// The runtime crate the generator names in its paths.
+const RUNTIME_CRATE: &str = "tether_runtime";
+
+/// Replaces the crate of every absolute path `::from::..` with `to`.
+fn rename_crate(tokens: TokenStream, from: &str, to: &Ident) -> TokenStream {
+    use proc_macro2::Spacing;
+    use proc_macro2::{Group, TokenTree};
+    let mut out = Vec::new();
+    // The spacing of the last two tokens if they were `:`: a path separator
+    // is a joint `:` then an alone one (`x: ::a` has an alone one first).
+    let mut last: [Option<Spacing>; 2] = [None, None];
+    for tree in tokens {
+        let after_path_colons = last == [Some(Spacing::Joint), Some(Spacing::Alone)];
+        let tree = match tree {
+            TokenTree::Group(group) => {
+                let inner = rename_crate(group.stream(), from, to);
+                let mut renamed = Group::new(group.delimiter(), inner);
+                renamed.set_span(group.span());
+                TokenTree::Group(renamed)
+            }
+            TokenTree::Ident(ident) if after_path_colons && ident == from => {
+                let mut renamed = to.clone();
+                renamed.set_span(ident.span());
+                TokenTree::Ident(renamed)
+            }
+            // Doc links name the runtime too (`[`::tether_runtime::X`]`).
+            TokenTree::Literal(literal) => {
+                let text = literal.to_string();
+                let old = format!("::{from}::");
+                match text.contains(&old) {
+                    true => text
+                        .replace(&old, &format!("::{to}::"))
+                        .parse::<proc_macro2::Literal>()
+                        .map_or(TokenTree::Literal(literal), TokenTree::Literal),
+                    false => TokenTree::Literal(literal),
+                }
+            }
+            other => other,
+        };
+        let colon = match &tree {
+            TokenTree::Punct(p) if p.as_char() == ':' => Some(p.spacing()),
+            _ => None,
+        };
+        last = [last[1], colon];
+        out.push(tree);
+    }
+    out.into_iter().collect()
 }
 
 /// The generated code as a syntax tree.
@@ -148,12 +214,16 @@ fn raw_tokens(schema: &Schema, options: &RustOptions) -> Result<TokenStream, Gen
     let gen = Gen {
         model: Model::new(schema)?,
         schema,
+        user_types: options.user_types,
     };
     let mut root = ModTree::default();
-    gen.check_names()?;
+    gen.check_names(!options.types_only)?;
     gen.types(&mut root)?;
     gen.roblox_enums(&mut root)?;
     gen.roblox_classes(&mut root);
+    if options.types_only {
+        return Ok(root.into_tokens(&[]));
+    }
     let messages = protocol::Messages::new(schema)?;
     let name = options
         .protocol_name
@@ -183,19 +253,22 @@ const ROOT_MODULES: &[&str] = &[
 pub(crate) struct Gen<'s> {
     model: Model<'s>,
     schema: &'s Schema,
+    /// See [`RustOptions::user_types`].
+    user_types: bool,
 }
 
 impl Gen<'_> {
     /// Two schema names must not meet as one Rust name, and declared names
     /// must leave room for what the generator puts at the root.
-    fn check_names(&self) -> Result<(), GenError> {
+    fn check_names(&self, with_root_items: bool) -> Result<(), GenError> {
         use std::collections::BTreeMap;
         let mut types: BTreeMap<&[String], Scope> = BTreeMap::new();
         for item in &self.model.items {
             let scope = types.entry(&item.module).or_insert_with(|| {
                 let scope = Scope::new(format!("types in {}", module_name(&item.module)));
                 match item.module.is_empty() {
-                    true => scope.reserve(ROOT_TYPES),
+                    true if with_root_items => scope.reserve(ROOT_TYPES),
+                    true => scope,
                     false => scope,
                 }
             });
@@ -217,7 +290,7 @@ impl Gen<'_> {
         for (parent, children) in namespaces {
             let where_ = module_name(&model::module_of(&parent));
             let mut scope = Scope::new(format!("modules in {where_}"));
-            if parent.is_empty() {
+            if parent.is_empty() && with_root_items {
                 scope = scope.reserve(ROOT_MODULES);
             }
             for child in children {

@@ -87,7 +87,12 @@ impl Gen<'_> {
             }
             TyKind::Metatable { table, .. } => self.rust_ty(table, from, origin)?,
             TyKind::Any => quote!(::tether_runtime::types::Value),
-            TyKind::MixedTable { .. } | TyKind::Error => return Err(self.unsupported(ty, origin)),
+            TyKind::Extern { path } => {
+                extern_path(path).ok_or_else(|| self.unsupported(ty, origin))?
+            }
+            TyKind::MixedTable { .. } | TyKind::Shared { .. } | TyKind::Error => {
+                return Err(self.unsupported(ty, origin))
+            }
         })
     }
 
@@ -213,11 +218,14 @@ impl Gen<'_> {
             });
         }
         let allow = acronym_allow(&[&item.name]);
-        let mut out = quote! {
-            #[doc = #doc]
-            #derives
-            #allow
-            pub struct #name { #(#defs),* }
+        let mut out = match self.user_types {
+            true => quote!(),
+            false => quote! {
+                #[doc = #doc]
+                #derives
+                #allow
+                pub struct #name { #(#defs),* }
+            },
         };
         if !item.has_function {
             if let Some(codec) = self.fixed_layout(fields) {
@@ -435,13 +443,16 @@ impl Gen<'_> {
             true => quote!(),
             false => quote!(#[allow(clippy::large_enum_variant)]),
         };
-        let mut out = quote! {
-            #[doc = #doc]
-            #derives
-            #allow
-            #large
-            #[allow(clippy::enum_variant_names)]
-            pub enum #name { #(#defs),* }
+        let mut out = match self.user_types {
+            true => quote!(),
+            false => quote! {
+                #[doc = #doc]
+                #derives
+                #allow
+                #large
+                #[allow(clippy::enum_variant_names)]
+                pub enum #name { #(#defs),* }
+            },
         };
         if !item.has_function {
             let encode = quote! {
@@ -670,4 +681,11 @@ fn capitalize(text: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
+}
+
+/// The Rust path of an extern type, as its front end wrote it.
+pub fn extern_path(path: &str) -> Option<TokenStream> {
+    syn::parse_str::<syn::Type>(path)
+        .ok()
+        .map(quote::ToTokens::into_token_stream)
 }

@@ -449,6 +449,9 @@ impl<'s> SizeModel<'s> {
             TyKind::Instance { .. } => Size::bytes(INSTANCE_REF_BYTES),
             TyKind::Metatable { table, .. } => self.ty_size(table),
             TyKind::Any => Size::unbounded(Extent::bytes(1)),
+            // Sized where it is declared, not here: nothing is known.
+            TyKind::Extern { .. } => Size::unbounded(Extent::ZERO),
+            TyKind::Shared { inner, .. } => self.ty_size(inner),
             TyKind::Function { .. } | TyKind::MixedTable { .. } | TyKind::Error => Size::ZERO,
         }
     }
@@ -578,6 +581,7 @@ fn encoded_refs(ty: &Ty, out: &mut Vec<DeclId>) {
             }
         }
         TyKind::Metatable { table, .. } => encoded_refs(table, out),
+        TyKind::Shared { inner, .. } => encoded_refs(inner, out),
         TyKind::Boolean
         | TyKind::Number { .. }
         | TyKind::String { .. }
@@ -588,6 +592,7 @@ fn encoded_refs(ty: &Ty, out: &mut Vec<DeclId>) {
         | TyKind::Instance { .. }
         | TyKind::Function { .. }
         | TyKind::Any
+        | TyKind::Extern { .. }
         | TyKind::Error => {}
     }
 }
