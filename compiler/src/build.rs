@@ -84,6 +84,7 @@ pub fn generate_to_string(path: impl AsRef<Path>) -> Result<String, BuildError> 
 pub struct Config {
     out_dir: Option<PathBuf>,
     cargo_output: bool,
+    runtime_crate: Option<String>,
 }
 
 impl Default for Config {
@@ -97,6 +98,7 @@ impl Config {
         Config {
             out_dir: None,
             cargo_output: true,
+            runtime_crate: None,
         }
     }
 
@@ -110,6 +112,13 @@ impl Config {
     /// on by default.
     pub fn cargo_output(&mut self, on: bool) -> &mut Self {
         self.cargo_output = on;
+        self
+    }
+
+    /// The name the generated code reaches the runtime by: `tether_runtime`
+    /// by default, `tether` for a crate that depends on the `tether` crate.
+    pub fn runtime_crate(&mut self, name: impl Into<String>) -> &mut Self {
+        self.runtime_crate = Some(name.into());
         self
     }
 
@@ -170,7 +179,11 @@ impl Config {
             }
             return Err(error);
         }
-        let code = generate(path, &compilation, &RustOptions::default())?;
+        let options = RustOptions {
+            runtime_crate: self.runtime_crate.clone(),
+            ..RustOptions::default()
+        };
+        let code = generate(path, &compilation, &options)?;
         write_if_changed(out, &code)
     }
 }

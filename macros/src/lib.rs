@@ -1,27 +1,46 @@
-//! Procedural macros for Tether. They lower Rust items into the compiler's IR
-//! and run the compiler's checker, so a rule lives in one place.
+//! Procedural macros for Tether: declare remotes and bindables in Rust, with
+//! the same checks, the same generated API and the same wire bytes as a
+//! `.tether` schema. Each macro lowers Rust items into the compiler's syntax
+//! tree ([`lower`]) and runs the compiler's own resolver, checker and
+//! generator on it, so no rule is written twice. Use them through the
+//! `tether` crate, whose paths the expansions name.
 
 use proc_macro::TokenStream;
 
-/// Checks a schema file at compile time and expands to nothing when it is
-/// clean; every error becomes a `compile_error!`. (Code generation follows.)
+mod attrs;
+mod expand;
+mod lower;
+mod spans;
+
+/// Derives the wire codec of a struct or enum, after the checker has
+/// passed it as the payload of a remote. Field attributes refine it:
+/// `#[tether(range = "1..100")]`, `#[tether(len = "..64")]` or
+/// `#[tether(max_len = 64)]`, `#[tether(nonfinite)]`, `#[tether(buffer)]`,
+/// `#[tether(name = "Health")]`; on the type, `#[tether(rename_all =
+/// "PascalCase")]`.
+#[proc_macro_derive(Replicable, attributes(tether))]
+pub fn derive_replicable(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand::derive(input).into()
+}
+
+/// Declares a protocol in a module: its structs and enums are the types,
+/// and its body-less functions marked `#[remote(event, client -> server)]`,
+/// `#[remote(function, ..)]`, `#[bindable(event, server)]` or
+/// `#[bindable(function, ..)]` are the endpoints, with schema attributes in
+/// `#[tether(rate(5/s), timeout(2s), unreliable, ..)]`. Expands to the
+/// module with the generated `PROTOCOL`, `Server`, `Client` and handles.
+#[proc_macro_attribute]
+pub fn protocol(args: TokenStream, input: TokenStream) -> TokenStream {
+    let module = syn::parse_macro_input!(input as syn::ItemMod);
+    expand::protocol(args.into(), module).into()
+}
+
+/// Compiles a `.tether` schema (a path from the crate's manifest directory)
+/// at compile time and expands to the generated items; cargo rebuilds when
+/// the schema or an import changes. Diagnostics become compile errors.
 #[proc_macro]
-pub fn check_schema(input: TokenStream) -> TokenStream {
+pub fn include_schema(input: TokenStream) -> TokenStream {
     let path = syn::parse_macro_input!(input as syn::LitStr);
-    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
-    let full = std::path::Path::new(&manifest_dir).join(path.value());
-    let errors: Vec<proc_macro2::TokenStream> =
-        match tether_compiler::compile(&tether_compiler::FsLoader, &[full]) {
-            Ok(compilation) => compilation
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .map(|d| {
-                    let message = format!("{}[{}]: {}", d.rule.name, d.rule.code, d.message);
-                    syn::Error::new(path.span(), message).to_compile_error()
-                })
-                .collect(),
-            Err(error) => vec![syn::Error::new(path.span(), error.to_string()).to_compile_error()],
-        };
-    quote::quote!(#(#errors)*).into()
+    expand::include_schema(path).into()
 }

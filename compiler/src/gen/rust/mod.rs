@@ -123,15 +123,9 @@ fn space_items(code: &str) -> String {
 /// The generated code as tokens, before formatting (the macros use this),
 /// with paths into the runtime under [`RustOptions::runtime_crate`].
 pub fn generate_tokens(schema: &Schema, options: &RustOptions) -> Result<TokenStream, GenError> {
-    let tokens = quote::ToTokens::into_token_stream(generate_file(schema, options)?);
-    Ok(match &options.runtime_crate {
-        Some(name) if name != RUNTIME_CRATE => rename_crate(
-            tokens,
-            RUNTIME_CRATE,
-            &Ident::new(name, proc_macro2::Span::call_site()),
-        ),
-        _ => tokens,
-    })
+    Ok(quote::ToTokens::into_token_stream(generate_file(
+        schema, options,
+    )?))
 }
 
 /// The runtime crate the generator names in its paths.
@@ -185,7 +179,15 @@ fn rename_crate(tokens: TokenStream, from: &str, to: &Ident) -> TokenStream {
 
 /// The generated code as a syntax tree.
 pub fn generate_file(schema: &Schema, options: &RustOptions) -> Result<syn::File, GenError> {
-    let mut file: syn::File = syn::parse2(raw_tokens(schema, options)?)?;
+    let tokens = raw_tokens(schema, options)?;
+    let tokens = match &options.runtime_crate {
+        Some(name) if name != RUNTIME_CRATE => {
+            let name = syn::parse_str::<Ident>(name)?;
+            rename_crate(tokens, RUNTIME_CRATE, &name)
+        }
+        _ => tokens,
+    };
+    let mut file: syn::File = syn::parse2(tokens)?;
     allow_unused(&mut file);
     Ok(file)
 }

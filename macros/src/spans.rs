@@ -1,0 +1,52 @@
+//! Spans between the two worlds: every Rust token the front end lowers gets
+//! a one-byte span of its own in the synthetic file the compiler sees, so a
+//! diagnostic's span leads back to the token.
+
+use proc_macro2::{Span, TokenStream};
+use tether_compiler::diag::{self, Diagnostic, FileId};
+
+#[derive(Default)]
+pub struct Spans {
+    table: Vec<Span>,
+}
+
+impl Spans {
+    /// A compiler span standing for the Rust `span`.
+    pub fn add(&mut self, span: Span) -> diag::Span {
+        let at = self.table.len();
+        self.table.push(span);
+        diag::Span::new(FileId(0), at, at + 1)
+    }
+
+    /// The Rust span a compiler span stands for (its first token's).
+    pub fn rust(&self, span: diag::Span) -> Span {
+        self.table
+            .get(span.start as usize)
+            .copied()
+            .unwrap_or_else(Span::call_site)
+    }
+
+    /// A diagnostic as a `compile_error!` at its token: the rule, the
+    /// message, the labels and the help, as rustc would print them.
+    pub fn compile_error(&self, diagnostic: &Diagnostic) -> TokenStream {
+        syn::Error::new(self.rust(diagnostic.span), describe(diagnostic)).to_compile_error()
+    }
+}
+
+/// The text of a diagnostic without its source lines (rustc shows those).
+pub fn describe(diagnostic: &Diagnostic) -> String {
+    let mut text = format!(
+        "{}[{}]: {}",
+        diagnostic.rule.name, diagnostic.rule.code, diagnostic.message
+    );
+    if !diagnostic.label.is_empty() {
+        text.push_str(&format!("\n  = note: {}", diagnostic.label));
+    }
+    for label in &diagnostic.labels {
+        text.push_str(&format!("\n  = note: {}", label.message));
+    }
+    if let Some(help) = &diagnostic.help {
+        text.push_str(&format!("\n  = help: {help}"));
+    }
+    text
+}
