@@ -45,6 +45,16 @@ fn diagnostics(compilation: &Compilation, spans: &Spans) -> Option<TokenStream> 
     (!errors.is_empty()).then_some(errors)
 }
 
+/// Every warning of `compilation` as a rustc warning at its Rust token.
+fn warnings(compilation: &Compilation, spans: &Spans) -> TokenStream {
+    compilation
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error())
+        .map(|d| spans.warning(d))
+        .collect()
+}
+
 // ---------------------------------------------------------------------------
 // #[derive(Replicable)]
 // ---------------------------------------------------------------------------
@@ -142,8 +152,9 @@ pub fn derive(input: syn::DeriveInput) -> TokenStream {
     if let Some(errors) = diagnostics(&compilation, &spans) {
         return errors.into_iter().chain(stub_codec(&name)).collect();
     }
+    let warnings = warnings(&compilation, &spans);
     match generate_tokens(&compilation.schema, &options(None, true)) {
-        Ok(tokens) => tokens,
+        Ok(tokens) => quote!(#tokens #warnings),
         Err(error) => syn::Error::new(name.span(), format!("tether: {error}")).to_compile_error(),
     }
 }
@@ -216,6 +227,7 @@ pub fn protocol(args: TokenStream, mut module: syn::ItemMod) -> TokenStream {
                     if let Some((_, items)) = module.content.as_mut() {
                         merge(items, generated.items);
                     }
+                    extra = warnings(&compilation, &spans);
                 }
                 Err(error) => {
                     extra = syn::Error::new(module.ident.span(), format!("tether: {error}"))

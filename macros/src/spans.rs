@@ -33,6 +33,25 @@ impl Spans {
     }
 }
 
+impl Spans {
+    /// A warning as rustc shows one at a token: stable Rust gives macros no
+    /// warnings of their own, so it is the deprecation warning of a hidden
+    /// constant used there, whose note is the diagnostic.
+    pub fn warning(&self, diagnostic: &Diagnostic) -> TokenStream {
+        let span = self.rust(diagnostic.span);
+        let note = describe(diagnostic);
+        let name = quote::format_ident!("tether_warning", span = span);
+        quote::quote_spanned! {span=>
+            const _: () = {
+                #[deprecated(note = #note)]
+                #[allow(non_upper_case_globals)]
+                const #name: () = ();
+                #name
+            };
+        }
+    }
+}
+
 /// The text of a diagnostic without its source lines (rustc shows those).
 pub fn describe(diagnostic: &Diagnostic) -> String {
     let mut text = format!(
