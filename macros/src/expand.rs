@@ -216,26 +216,34 @@ pub fn protocol(args: TokenStream, mut module: syn::ItemMod) -> TokenStream {
     };
     let name = module.ident.to_string();
     let compilation = tether_compiler::compile_ast(&name, file);
-    let mut extra = errors_to_tokens(errors);
-    if extra.is_empty() {
-        match diagnostics(&compilation, &spans) {
-            Some(errors) => extra = errors,
-            None => match generate_tokens(&compilation.schema, &options(Some(name), false))
-                .and_then(|tokens| syn::parse2::<syn::File>(tokens).map_err(Into::into))
-            {
-                Ok(generated) => {
-                    if let Some((_, items)) = module.content.as_mut() {
-                        merge(items, generated.items);
-                    }
-                    extra = warnings(&compilation, &spans);
-                }
-                Err(error) => {
-                    extra = syn::Error::new(module.ident.span(), format!("tether: {error}"))
-                        .to_compile_error()
-                }
-            },
+    let front_end_errors = errors_to_tokens(errors);
+    let checker_errors = diagnostics(&compilation, &spans);
+    let generated = generate_tokens(&compilation.schema, &options(Some(name), false))
+        .and_then(|tokens| syn::parse2::<syn::File>(tokens).map_err(Into::into));
+    let extra = match (front_end_errors.is_empty(), checker_errors, generated) {
+        (true, None, Ok(generated)) => {
+            if let Some((_, items)) = module.content.as_mut() {
+                merge(items, generated.items);
+            }
+            warnings(&compilation, &spans)
         }
-    }
+        (true, None, Err(error)) => {
+            syn::Error::new(module.ident.span(), format!("tether: {error}")).to_compile_error()
+        }
+        // With only the checker's errors, the API is still generated where
+        // it can be, so that the code using it compiles and each mistake is
+        // one message. (A type the front end could not lower would not fit
+        // the generated code.)
+        (front_end_ok, checker_errors, generated) => {
+            if let (true, Ok(generated), Some((_, items))) =
+                (front_end_ok, generated, module.content.as_mut())
+            {
+                merge(items, generated.items);
+            }
+            let checker_errors = checker_errors.unwrap_or_default();
+            quote!(#front_end_errors #checker_errors)
+        }
+    };
     quote!(#module #extra)
 }
 
