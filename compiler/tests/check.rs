@@ -1939,7 +1939,7 @@ fn shared_references_are_rejected_wherever_values_are_copied() {
         [(
             "shared-identity",
             "T113",
-            "a `Rc` does not stay shared across a remote or bindable"
+            "a value shared through `Rc` does not stay shared across a remote or bindable"
         )]
     );
     let help = compilation.diagnostics[0].help.as_deref().unwrap_or("");

@@ -156,10 +156,15 @@ pub fn endpoint_kind(attrs: &[Attribute], errors: &mut Vec<syn::Error>) -> Optio
             "write `#[bindable(event, server)]` or `client`, with `event` or `function`"
         }
     };
+    // An error points at the part that is wrong, else at `remote` itself.
+    let at = |part: Option<&[TokenTree]>| {
+        part.and_then(<[TokenTree]>::first)
+            .map_or_else(|| attr.path().span(), TokenTree::span)
+    };
     let tokens = match &attr.meta {
         syn::Meta::List(list) => list.tokens.clone(),
         _ => {
-            errors.push(syn::Error::new(attr.span(), format!("tether: {usage}")));
+            errors.push(syn::Error::new(at(None), format!("tether: {usage}")));
             return None;
         }
     };
@@ -168,8 +173,8 @@ pub fn endpoint_kind(attrs: &[Attribute], errors: &mut Vec<syn::Error>) -> Optio
     let call = match parts.next() {
         Some([TokenTree::Ident(i)]) if i == "event" => ast::Call::Event,
         Some([TokenTree::Ident(i)]) if i == "function" => ast::Call::Function,
-        _ => {
-            errors.push(syn::Error::new(attr.span(), format!("tether: {usage}")));
+        part => {
+            errors.push(syn::Error::new(at(part), format!("tether: {usage}")));
             return None;
         }
     };
@@ -182,12 +187,15 @@ pub fn endpoint_kind(attrs: &[Attribute], errors: &mut Vec<syn::Error>) -> Optio
         "server" => ast::Route::Server,
         "client" => ast::Route::Client,
         _ => {
-            errors.push(syn::Error::new(attr.span(), format!("tether: {usage}")));
+            errors.push(syn::Error::new(
+                at(Some(route_tokens)),
+                format!("tether: {usage}"),
+            ));
             return None;
         }
     };
-    if parts.next().is_some() {
-        errors.push(syn::Error::new(attr.span(), format!("tether: {usage}")));
+    if let Some(extra) = parts.next() {
+        errors.push(syn::Error::new(at(Some(extra)), format!("tether: {usage}")));
         return None;
     }
     let route_span = route_tokens.first().map_or(attr.span(), TokenTree::span);

@@ -2,7 +2,7 @@
 //! lowered, then either the generated code or the diagnostics as
 //! `compile_error!`s at the offending tokens.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
@@ -93,7 +93,8 @@ pub fn derive(input: syn::DeriveInput) -> TokenStream {
     let mut lowerer = Lowerer {
         spans: &mut spans,
         errors: &mut errors,
-        local: HashSet::from([name.to_string()]),
+        modules: HashMap::from([(Vec::new(), HashSet::from([name.to_string()]))]),
+        current: Vec::new(),
     };
     let decl = match &item {
         syn::Item::Struct(s) => lowerer.record(s),
@@ -103,7 +104,7 @@ pub fn derive(input: syn::DeriveInput) -> TokenStream {
     let Some(decl) = decl else {
         return errors_to_tokens(errors)
             .into_iter()
-            .chain(stub_codec(&name))
+            .chain(stub_codec(&name, &input.generics))
             .collect();
     };
     // The type travels: check it as the payload of a remote.
@@ -142,15 +143,23 @@ pub fn derive(input: syn::DeriveInput) -> TokenStream {
         imports: Vec::new(),
         decls: vec![decl, endpoint],
     };
-    let compilation = tether_compiler::compile_ast(&name.to_string(), file);
+    let mut compilation = tether_compiler::compile_ast(&name.to_string(), file);
+    // The remote is the derive's own device: a note at it would name an
+    // endpoint (`Replicate`) that the user never wrote.
+    for diagnostic in &mut compilation.diagnostics {
+        diagnostic.labels.retain(|label| label.span != use_span);
+    }
     if !errors.is_empty() {
         return errors_to_tokens(errors)
             .into_iter()
-            .chain(stub_codec(&name))
+            .chain(stub_codec(&name, &input.generics))
             .collect();
     }
     if let Some(errors) = diagnostics(&compilation, &spans) {
-        return errors.into_iter().chain(stub_codec(&name)).collect();
+        return errors
+            .into_iter()
+            .chain(stub_codec(&name, &input.generics))
+            .collect();
     }
     let warnings = warnings(&compilation, &spans);
     match generate_tokens(&compilation.schema, &options(None, true)) {
@@ -160,10 +169,12 @@ pub fn derive(input: syn::DeriveInput) -> TokenStream {
 }
 
 /// Codec impls that keep the rest of the crate compiling while an error
-/// about the type is reported: one mistake, one message.
-fn stub_codec(name: &syn::Ident) -> TokenStream {
+/// about the type is reported: one mistake, one message. They take the
+/// type's generics, which are an error of their own.
+fn stub_codec(name: &syn::Ident, generics: &syn::Generics) -> TokenStream {
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
-        impl ::tether::wire::Encode for #name {
+        impl #impl_generics ::tether::wire::Encode for #name #ty_generics #where_clause {
             fn encode(
                 &self,
                 _: &mut ::tether::wire::Writer,
@@ -171,7 +182,7 @@ fn stub_codec(name: &syn::Ident) -> TokenStream {
                 ::core::unreachable!()
             }
         }
-        impl ::tether::wire::Decode for #name {
+        impl #impl_generics ::tether::wire::Decode for #name #ty_generics #where_clause {
             fn decode(
                 _: &mut ::tether::wire::Reader<'_>,
             ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
@@ -202,12 +213,13 @@ pub fn protocol(args: TokenStream, mut module: syn::ItemMod) -> TokenStream {
     };
     let mut spans = Spans::default();
     let mut errors = Vec::new();
-    let mut local = HashSet::new();
-    collect_types(items, &mut local);
+    let mut modules = HashMap::new();
+    collect_types(items, &mut Vec::new(), &mut modules);
     let mut lowerer = Lowerer {
         spans: &mut spans,
         errors: &mut errors,
-        local,
+        modules,
+        current: Vec::new(),
     };
     let decls = lower_items(items, &mut lowerer);
     let file = ast::File {
@@ -248,21 +260,34 @@ pub fn protocol(args: TokenStream, mut module: syn::ItemMod) -> TokenStream {
 }
 
 /// The names of the structs and enums declared in `items` and the modules
-/// inside them.
-fn collect_types(items: &[syn::Item], out: &mut HashSet<String>) {
+/// inside them, by module.
+fn collect_types(
+    items: &[syn::Item],
+    module: &mut Vec<String>,
+    out: &mut HashMap<Vec<String>, HashSet<String>>,
+) {
+    let names = out.entry(module.clone()).or_default();
     for item in items {
         match item {
             syn::Item::Struct(s) => {
-                out.insert(s.ident.to_string());
+                names.insert(s.ident.to_string());
             }
             syn::Item::Enum(e) => {
-                out.insert(e.ident.to_string());
+                names.insert(e.ident.to_string());
             }
-            syn::Item::Mod(syn::ItemMod {
-                content: Some((_, inner)),
-                ..
-            }) => collect_types(inner, out),
             _ => {}
+        }
+    }
+    for item in items {
+        if let syn::Item::Mod(syn::ItemMod {
+            ident,
+            content: Some((_, inner)),
+            ..
+        }) = item
+        {
+            module.push(ident.to_string());
+            collect_types(inner, module, out);
+            module.pop();
         }
     }
 }
@@ -295,7 +320,9 @@ fn lower_items(items: &mut Vec<syn::Item>, lowerer: &mut Lowerer) -> Vec<ast::De
                         name: pascal_case(&m.ident.to_string()),
                         span: lowerer.spans.add(m.ident.span()),
                     };
+                    lowerer.current.push(m.ident.to_string());
                     let inner_decls = lower_items(inner, lowerer);
+                    lowerer.current.pop();
                     decls.push(ast::Decl::Namespace(ast::Namespace {
                         span: name.span,
                         name,
@@ -310,6 +337,10 @@ fn lower_items(items: &mut Vec<syn::Item>, lowerer: &mut Lowerer) -> Vec<ast::De
                             decls.extend(lowerer.endpoint(&function, &kind));
                             kept.push(signature_alias(&function.sig));
                         }
+                        // A malformed `#[remote(..)]`: `endpoint_kind` said what is wrong.
+                        None if function.attrs.iter().any(|a| {
+                            a.path().is_ident("remote") || a.path().is_ident("bindable")
+                        }) => {}
                         None => lowerer.errors.push(syn::Error::new(
                             function.sig.ident.span(),
                             "tether: a function without a body declares an endpoint: \

@@ -4,7 +4,7 @@
 //! behaviour matches (see `docs/macros.md`); a type with no counterpart is an
 //! error that names it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span;
 use quote::ToTokens;
@@ -20,15 +20,42 @@ use crate::spans::Spans;
 pub struct Lowerer<'a> {
     pub spans: &'a mut Spans,
     pub errors: &'a mut Vec<syn::Error>,
-    /// Types declared in the items being lowered: named as themselves and
-    /// resolved by the compiler. Any other path is an extern type.
-    pub local: HashSet<String>,
+    /// The types declared in the items being lowered, by the module (Rust
+    /// names, from the protocol's root) that declares them: named as
+    /// themselves and resolved by the compiler. Any other path is an extern
+    /// type.
+    pub modules: HashMap<Vec<String>, HashSet<String>>,
+    /// The module being lowered.
+    pub current: Vec<String>,
 }
 
 /// Wrappers whose identity a copy cannot keep.
 const SHARED: &[&str] = &["Rc", "Arc", "Weak", "Cell", "RefCell", "Mutex", "RwLock"];
 
 impl Lowerer<'_> {
+    /// The schema path of a Rust path to a type declared in the items, as
+    /// the resolver looks names up: in the current module, then outwards.
+    /// `shop::Offer` is `Shop.Offer`.
+    fn local_path(&self, path: &syn::Path) -> Option<Vec<String>> {
+        if path.leading_colon.is_some() {
+            return None;
+        }
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let (name, modules) = segments.split_last()?;
+        (0..=self.current.len()).rev().find_map(|depth| {
+            let mut module = self.current[..depth].to_vec();
+            module.extend(modules.iter().cloned());
+            let declared = self.modules.get(&module)?.contains(name);
+            declared.then(|| {
+                modules
+                    .iter()
+                    .map(|m| pascal_case(m))
+                    .chain(std::iter::once(name.clone()))
+                    .collect()
+            })
+        })
+    }
+
     fn span(&mut self, span: Span) -> tether_compiler::diag::Span {
         self.spans.add(span)
     }
@@ -53,12 +80,12 @@ impl Lowerer<'_> {
     }
 
     fn unsupported(&mut self, ty: &Type, why: &str) -> ast::TypeExpr {
-        let shown = ty.to_token_stream().to_string();
+        let shown = show(ty);
         self.errors.push(syn::Error::new(
             ty.span(),
             format!("tether: `{shown}` has no Tether type: {why}"),
         ));
-        self.path("any", ty.span())
+        self.expr(ast::TypeExprKind::Any, ty.span())
     }
 
     /// The schema type of a Rust type.
@@ -224,6 +251,13 @@ impl Lowerer<'_> {
             }
         };
         match name.as_str() {
+            // A type declared alongside shadows the prelude's and Tether's
+            // names, as in Rust: a protocol's own `Value` is not `any`.
+            _ if generics.is_empty() && self.local_path(path).is_some() => {
+                let names = self.local_path(path).unwrap_or_default();
+                let idents = names.into_iter().map(|n| self.ident(n, span)).collect();
+                self.expr(ast::TypeExprKind::Path(idents), span)
+            }
             "bool" => self.path("boolean", span),
             "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "f32" => {
                 self.path(&name, span)
@@ -237,7 +271,7 @@ impl Lowerer<'_> {
                     let inner = self.ty(inner);
                     self.expr(ast::TypeExprKind::Optional(Box::new(inner)), span)
                 }
-                None => self.path("any", span),
+                None => self.expr(ast::TypeExprKind::Any, span),
             },
             "Vec" => match one(self) {
                 Some(elem) => {
@@ -247,7 +281,7 @@ impl Lowerer<'_> {
                         span,
                     )
                 }
-                None => self.path("any", span),
+                None => self.expr(ast::TypeExprKind::Any, span),
             },
             "HashMap" => match generics.as_slice() {
                 [key, value] => {
@@ -271,7 +305,7 @@ impl Lowerer<'_> {
             "Box" => match one(self) {
                 // The generator boxes what recursion needs; the type is the inner one.
                 Some(inner) => self.ty(inner),
-                None => self.path("any", span),
+                None => self.expr(ast::TypeExprKind::Any, span),
             },
             wrapper if SHARED.contains(&wrapper) => match one(self) {
                 Some(inner) if matches!(inner, Type::TraitObject(_)) && wrapper == "Arc" => {
@@ -282,7 +316,7 @@ impl Lowerer<'_> {
                     let inner = self.ty(inner);
                     self.shared(inner, wrapper, span)
                 }
-                None => self.path("any", span),
+                None => self.expr(ast::TypeExprKind::Any, span),
             },
             "Ref" => self.unsupported(
                 ty,
@@ -290,17 +324,13 @@ impl Lowerer<'_> {
                  the macros do not know Roblox classes",
             ),
             other if Datatype::from_name(other).is_some() => self.path(other, span),
-            other => match (self.local.contains(other), path.segments.len()) {
-                (true, 1) => self.path(other, span),
-                _ => {
-                    if !generics.is_empty() {
-                        return self
-                            .unsupported(ty, "generic types cannot be declared for the wire");
-                    }
-                    let written = path.to_token_stream().to_string().replace(' ', "");
-                    self.expr(ast::TypeExprKind::Extern(written), span)
+            _ => {
+                if !generics.is_empty() {
+                    return self.unsupported(ty, "generic types cannot be declared for the wire");
                 }
-            },
+                let written = path.to_token_stream().to_string().replace(' ', "");
+                self.expr(ast::TypeExprKind::Extern(written), span)
+            }
         }
     }
 
@@ -585,4 +615,22 @@ fn vec_of_u8(ty: &Type) -> bool {
     }
     matches!(&last.arguments, PathArguments::AngleBracketed(args)
         if matches!(args.args.first(), Some(GenericArgument::Type(Type::Path(p))) if p.path.is_ident("u8")))
+}
+
+/// A Rust type as a person writes it: `HashMap<String, u32>`, not the
+/// token stream's `HashMap < String , u32 >`.
+pub fn show(ty: &Type) -> String {
+    let mut out = String::new();
+    for token in ty.to_token_stream().to_string().split(' ') {
+        let glue = matches!(token, "<" | ">" | "::" | "," | "&" | ")" | "]")
+            || out.ends_with(['<', ':', '&', '(', '['])
+            || out.is_empty();
+        if !glue {
+            out.push(' ');
+        }
+        out.push_str(token);
+    }
+    out.replace(',', ", ")
+        .replace("->", " -> ")
+        .replace("  ", " ")
 }

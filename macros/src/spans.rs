@@ -29,7 +29,18 @@ impl Spans {
     /// A diagnostic as a `compile_error!` at its token: the rule, the
     /// message, the labels and the help, as rustc would print them.
     pub fn compile_error(&self, diagnostic: &Diagnostic) -> TokenStream {
-        syn::Error::new(self.rust(diagnostic.span), describe(diagnostic)).to_compile_error()
+        syn::Error::new(self.rust(diagnostic.span), self.describe(diagnostic)).to_compile_error()
+    }
+
+    /// [`describe`], with the line of each note about another line: rustc
+    /// shows only the line of the diagnostic's own token.
+    fn describe(&self, diagnostic: &Diagnostic) -> String {
+        let line = |span| self.rust(span).unwrap().line();
+        let here = line(diagnostic.span);
+        describe(diagnostic, |span| {
+            let there = line(span);
+            (there != here).then(|| format!(" (line {there})"))
+        })
     }
 }
 
@@ -39,7 +50,7 @@ impl Spans {
     /// constant used there, whose note is the diagnostic.
     pub fn warning(&self, diagnostic: &Diagnostic) -> TokenStream {
         let span = self.rust(diagnostic.span);
-        let note = describe(diagnostic);
+        let note = self.describe(diagnostic);
         let name = quote::format_ident!("tether_warning", span = span);
         quote::quote_spanned! {span=>
             const _: () = {
@@ -52,8 +63,12 @@ impl Spans {
     }
 }
 
-/// The text of a diagnostic without its source lines (rustc shows those).
-pub fn describe(diagnostic: &Diagnostic) -> String {
+/// The text of a diagnostic without its source lines (rustc shows those);
+/// `whereabouts` may say where a note's token is.
+pub fn describe(
+    diagnostic: &Diagnostic,
+    whereabouts: impl Fn(diag::Span) -> Option<String>,
+) -> String {
     let mut text = format!(
         "{}[{}]: {}",
         diagnostic.rule.name, diagnostic.rule.code, diagnostic.message
@@ -61,8 +76,10 @@ pub fn describe(diagnostic: &Diagnostic) -> String {
     if !diagnostic.label.is_empty() {
         text.push_str(&format!("\n  = note: {}", diagnostic.label));
     }
-    for label in &diagnostic.labels {
-        text.push_str(&format!("\n  = note: {}", label.message));
+    // An empty label only marks a place; it has nothing to say.
+    for label in diagnostic.labels.iter().filter(|l| !l.message.is_empty()) {
+        let at = whereabouts(label.span).unwrap_or_default();
+        text.push_str(&format!("\n  = note: {}{at}", label.message));
     }
     if let Some(help) = &diagnostic.help {
         text.push_str(&format!("\n  = help: {help}"));

@@ -67,7 +67,7 @@ fn check_node(schema: &Schema, ty: &Ty, sink: &mut Sink) {
             Diagnostic::new(
                 &rules::SHARED_IDENTITY,
                 ty.span,
-                format!("a `{wrapper}` does not stay shared across a remote or bindable"),
+                format!("a value shared through `{wrapper}` does not stay shared across a remote or bindable"),
             )
             .with_label("the receiver gets its own copy of the value")
             .with_secondary(inner.span, "copied, not shared")
@@ -122,6 +122,10 @@ fn non_string_key(schema: &Schema, key: &Ty) -> Option<Diagnostic> {
         TyKind::Datatype { datatype } => format!("a `{}`", datatype.name()),
         TyKind::Function { .. } => "a function".to_string(),
         TyKind::Optional { .. } => "optional (a nil key cannot be stored)".to_string(),
+        TyKind::Extern { path, .. } => format!(
+            "`{path}`, declared outside the protocol, which the checker cannot see; \
+             a unit enum key is declared in the protocol's module"
+        ),
         _ => "a table".to_string(),
     };
     let mut diagnostic = Diagnostic::new(

@@ -153,6 +153,9 @@ pub enum TyKind {
     /// where it was declared.
     Extern {
         path: String,
+        /// The namespace it was written in, which a relative `path` is
+        /// relative to.
+        namespace: Vec<String>,
     },
     /// A shared reference in a host language (`Rc<T>`, `&T`, ...), which no
     /// copy keeps: the checker rejects it (`shared-identity`).

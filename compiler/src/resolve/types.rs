@@ -56,7 +56,10 @@ impl TypeLowerer<'_, '_> {
                 meta: Box::new(self.lower(meta)),
             },
             TypeExprKind::Any => TyKind::Any,
-            TypeExprKind::Extern(path) => TyKind::Extern { path: path.clone() },
+            TypeExprKind::Extern(path) => TyKind::Extern {
+                path: path.clone(),
+                namespace: self.namespace.to_vec(),
+            },
             TypeExprKind::Shared { inner, wrapper } => TyKind::Shared {
                 inner: Box::new(self.lower(inner)),
                 wrapper: wrapper.clone(),

@@ -107,7 +107,7 @@ fn write(schema: &Schema, ty: &Ty, out: &mut String) {
             out.push('>');
         }
         TyKind::Any => out.push_str("any"),
-        TyKind::Extern { path } => out.push_str(path),
+        TyKind::Extern { path, .. } => out.push_str(path),
         TyKind::Shared { inner, wrapper } => {
             out.push_str(wrapper);
             out.push('<');

@@ -304,13 +304,19 @@ impl Gen<'_> {
 
     /// A path from module `from` to the item `name` in module `to`.
     fn path(&self, from: &[String], to: &[String], name: &Ident) -> TokenStream {
+        let prefix = self.module_prefix(from, to);
+        quote!(#prefix #name)
+    }
+
+    /// `super::..::down::` from module `from` to module `to`.
+    fn module_prefix(&self, from: &[String], to: &[String]) -> TokenStream {
         let common = from.iter().zip(to).take_while(|(a, b)| a == b).count();
         let supers = (common..from.len()).map(|_| quote!(super::));
         let down = to[common..].iter().map(|m| {
             let m = ident(m);
             quote!(#m::)
         });
-        quote!(#(#supers)* #(#down)* #name)
+        quote!(#(#supers)* #(#down)*)
     }
 
     /// The path to the Rust type of an item.

@@ -87,8 +87,20 @@ impl Gen<'_> {
             }
             TyKind::Metatable { table, .. } => self.rust_ty(table, from, origin)?,
             TyKind::Any => quote!(::tether_runtime::types::Value),
-            TyKind::Extern { path } => {
-                extern_path(path).ok_or_else(|| self.unsupported(ty, origin))?
+            TyKind::Extern { path, namespace } => {
+                let rust = extern_path(path).ok_or_else(|| self.unsupported(ty, origin))?;
+                // A relative path is relative to the module it was written
+                // in, and the generated code names it from other modules.
+                let absolute = ["crate::", "::", "Self"]
+                    .iter()
+                    .any(|p| path.starts_with(p));
+                match absolute {
+                    true => rust,
+                    false => {
+                        let prefix = self.module_prefix(from, &super::model::module_of(namespace));
+                        quote!(#prefix #rust)
+                    }
+                }
             }
             TyKind::MixedTable { .. } | TyKind::Shared { .. } | TyKind::Error => {
                 return Err(self.unsupported(ty, origin))
