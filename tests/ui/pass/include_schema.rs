@@ -1,0 +1,29 @@
+// `tether::include_schema!` compiles a `.tether` file at compile time into
+// the same API a build script generates.
+//
+// The path is from the manifest directory of the crate being compiled,
+// which for trybuild is its own project in `target/tests/trybuild/<crate>`:
+// hence the climb to the workspace's `schemas/game.tether`, which an
+// ordinary test of this crate would name `../schemas/game.tether`.
+use std::time::Duration;
+
+mod game {
+    tether::include_schema!("../../../../schemas/game.tether");
+}
+
+fn main() {
+    assert_eq!(game::PROTOCOL.name, "game");
+    let server = game::Server::new();
+    let client = game::Client::new();
+    let player = server.connect_player();
+    let _chat = server.chat().connect(|_player, _message, _team| {});
+    client
+        .chat()
+        .fire_server("gg".into(), game::Team::Blue)
+        .unwrap();
+    for frame in client.take_outgoing() {
+        server.receive(&player, &frame);
+    }
+    server.poll(Duration::ZERO);
+    let _bindables = game::ServerBindables::new();
+}
