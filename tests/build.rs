@@ -5,6 +5,7 @@ fn main() {
         "../schemas/game.tether",
         "schemas/edge.tether",
         "schemas/types.tether",
+        "schemas/mirror.tether",
     ];
     if let Err(error) = tether_compiler::build::compile(&schemas) {
         eprintln!("{error}");

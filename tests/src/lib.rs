@@ -22,6 +22,13 @@ pub mod types {
     ::std::include!(::std::concat!(::std::env!("OUT_DIR"), "/types.rs"));
 }
 
+/// `tests/schemas/mirror.tether`: the protocol that `tests/tests/macros.rs`
+/// also declares with `#[tether::protocol]`, to compare the two front ends.
+#[no_implicit_prelude]
+pub mod mirror {
+    ::std::include!(::std::concat!(::std::env!("OUT_DIR"), "/mirror.rs"));
+}
+
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

@@ -37,9 +37,14 @@ fn the_types_schemas_generated_code_is_checked_in() {
 }
 
 #[test]
+fn the_mirror_schemas_generated_code_is_checked_in() {
+    check_fresh("schemas/mirror.tether", "generated/mirror.rs");
+}
+
+#[test]
 fn the_build_script_wrote_the_same_code() {
     let out_dir = env!("OUT_DIR");
-    for name in ["game.rs", "edge.rs", "types.rs"] {
+    for name in ["game.rs", "edge.rs", "types.rs", "mirror.rs"] {
         let built =
             std::fs::read_to_string(Path::new(out_dir).join(name)).expect("built by build.rs");
         let checked_in = std::fs::read_to_string(
