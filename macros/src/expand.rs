@@ -456,3 +456,41 @@ pub fn include_schema(path: syn::LitStr) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_included_schema_is_tracked_with_every_import() {
+        let path = syn::LitStr::new("../schemas/game.tether", proc_macro2::Span::call_site());
+        let expansion = include_schema(path).to_string();
+        let tracked: Vec<&str> = expansion
+            .split("include_bytes !")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').nth(1))
+            .collect();
+        assert_eq!(tracked.len(), 2, "{tracked:?}");
+        assert!(tracked[0].ends_with("schemas/game.tether"), "{tracked:?}");
+        assert!(
+            tracked[1].ends_with("schemas/shared/types.tether"),
+            "{tracked:?}"
+        );
+        assert!(expansion.contains("pub static PROTOCOL : :: tether :: Protocol"));
+    }
+
+    #[test]
+    fn a_schema_with_errors_is_still_tracked_and_reports_each_error() {
+        let dir = std::env::temp_dir().join(format!("tether-include-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("broken.tether");
+        std::fs::write(&file, "type M = {[u32]: string}\ntype N = {u8?}\n").unwrap();
+        let path = syn::LitStr::new(&file.display().to_string(), proc_macro2::Span::call_site());
+        let expansion = include_schema(path).to_string();
+        assert!(expansion.contains("include_bytes"));
+        assert!(expansion.contains("non-string-key"), "{expansion}");
+        assert!(expansion.contains("nil-in-table"), "{expansion}");
+        assert!(!expansion.contains("PROTOCOL"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
