@@ -227,29 +227,35 @@ impl ::tether_runtime::wire::Encode for Stats {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        ::tether_runtime::wire::check_int(
-            self.health as i128,
-            ::core::option::Option::Some(0i128),
-            ::core::option::Option::Some(100i128),
-        )?;
-        ::tether_runtime::wire::check_int(
-            self.level as i128,
-            ::core::option::Option::Some(1i128),
-            ::core::option::Option::Some(60i128),
-        )?;
-        ::tether_runtime::wire::check_int(
-            self.armor as i128,
-            ::core::option::Option::Some(-50i128),
-            ::core::option::Option::Some(50i128),
-        )?;
         __w.bits64(
-            (<::core::primitive::u64 as ::core::convert::From<
-                ::core::primitive::u8,
-            >>::from(self.health))
-                | (((self.level as ::core::primitive::i128 - 1i128)
-                    as ::core::primitive::u64) << 7u32)
-                | (((self.armor as ::core::primitive::i128 + 50i128)
-                    as ::core::primitive::u64) << 13u32),
+            {
+                ::tether_runtime::wire::check_int(
+                    self.health as i128,
+                    ::core::option::Option::Some(0i128),
+                    ::core::option::Option::Some(100i128),
+                )?;
+                <::core::primitive::u64 as ::core::convert::From<
+                    ::core::primitive::u8,
+                >>::from(self.health)
+            }
+                | ({
+                    ::tether_runtime::wire::check_int(
+                        self.level as i128,
+                        ::core::option::Option::Some(1i128),
+                        ::core::option::Option::Some(60i128),
+                    )?;
+                    (self.level as ::core::primitive::i128 - 1i128)
+                        as ::core::primitive::u64
+                } << 7u32)
+                | ({
+                    ::tether_runtime::wire::check_int(
+                        self.armor as i128,
+                        ::core::option::Option::Some(-50i128),
+                        ::core::option::Option::Some(50i128),
+                    )?;
+                    (self.armor as ::core::primitive::i128 + 50i128)
+                        as ::core::primitive::u64
+                } << 13u32),
             20,
         );
         ::tether_runtime::wire::check_float(
@@ -354,18 +360,22 @@ impl ::tether_runtime::wire::Encode for Unit {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        ::tether_runtime::wire::check_int(
-            self.hp as i128,
-            ::core::option::Option::Some(0i128),
-            ::core::option::Option::Some(100i128),
-        )?;
         __w.bits64(
-            (<::core::primitive::u64 as ::core::convert::From<
-                ::core::primitive::bool,
-            >>::from(self.alive))
-                | ((<::core::primitive::u64 as ::core::convert::From<
-                    ::core::primitive::u8,
-                >>::from(self.hp)) << 1u32),
+            {
+                <::core::primitive::u64 as ::core::convert::From<
+                    ::core::primitive::bool,
+                >>::from(self.alive)
+            }
+                | ({
+                    ::tether_runtime::wire::check_int(
+                        self.hp as i128,
+                        ::core::option::Option::Some(0i128),
+                        ::core::option::Option::Some(100i128),
+                    )?;
+                    <::core::primitive::u64 as ::core::convert::From<
+                        ::core::primitive::u8,
+                    >>::from(self.hp)
+                } << 1u32),
             8,
         );
         __w.u16(self.id);
@@ -1316,11 +1326,11 @@ mod __tether {
                 __items,
                 1,
                 |__x0| {
-                    ::core::result::Result::Ok(
+                    ::core::result::Result::Ok({
                         <::core::primitive::u64 as ::core::convert::From<
                             ::core::primitive::bool,
-                        >>::from(__x0.alive),
-                    )
+                        >>::from(__x0.alive)
+                    })
                 },
             )?;
             ::tether_runtime::wire::write_bit_column(

@@ -4256,18 +4256,22 @@ impl ::tether_runtime::wire::Encode for Unit {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        ::tether_runtime::wire::check_int(
-            self.hp as i128,
-            ::core::option::Option::Some(0i128),
-            ::core::option::Option::Some(100i128),
-        )?;
         __w.bits64(
-            (<::core::primitive::u64 as ::core::convert::From<
-                ::core::primitive::bool,
-            >>::from(self.alive))
-                | ((<::core::primitive::u64 as ::core::convert::From<
-                    ::core::primitive::u8,
-                >>::from(self.hp)) << 1u32),
+            {
+                <::core::primitive::u64 as ::core::convert::From<
+                    ::core::primitive::bool,
+                >>::from(self.alive)
+            }
+                | ({
+                    ::tether_runtime::wire::check_int(
+                        self.hp as i128,
+                        ::core::option::Option::Some(0i128),
+                        ::core::option::Option::Some(100i128),
+                    )?;
+                    <::core::primitive::u64 as ::core::convert::From<
+                        ::core::primitive::u8,
+                    >>::from(self.hp)
+                } << 1u32),
             8,
         );
         __w.u16(self.id);
@@ -4376,20 +4380,23 @@ impl ::tether_runtime::wire::Encode for MarkerPos {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        ::tether_runtime::wire::check_int(
-            self.x as i128,
-            ::core::option::Option::Some(-8i128),
-            ::core::option::Option::Some(7i128),
-        )?;
-        ::tether_runtime::wire::check_int(
-            self.y as i128,
-            ::core::option::Option::Some(-8i128),
-            ::core::option::Option::Some(7i128),
-        )?;
         __w.bits64(
-            ((self.x as ::core::primitive::i128 + 8i128) as ::core::primitive::u64)
-                | (((self.y as ::core::primitive::i128 + 8i128)
-                    as ::core::primitive::u64) << 4u32),
+            {
+                ::tether_runtime::wire::check_int(
+                    self.x as i128,
+                    ::core::option::Option::Some(-8i128),
+                    ::core::option::Option::Some(7i128),
+                )?;
+                (self.x as ::core::primitive::i128 + 8i128) as ::core::primitive::u64
+            }
+                | ({
+                    ::tether_runtime::wire::check_int(
+                        self.y as i128,
+                        ::core::option::Option::Some(-8i128),
+                        ::core::option::Option::Some(7i128),
+                    )?;
+                    (self.y as ::core::primitive::i128 + 8i128) as ::core::primitive::u64
+                } << 4u32),
             8,
         );
         ::core::result::Result::Ok(())
@@ -4528,11 +4535,11 @@ impl ::tether_runtime::wire::Encode for SquadBox {
                 __items,
                 1,
                 |__x0| {
-                    ::core::result::Result::Ok(
+                    ::core::result::Result::Ok({
                         <::core::primitive::u64 as ::core::convert::From<
                             ::core::primitive::bool,
-                        >>::from(__x0.alive),
-                    )
+                        >>::from(__x0.alive)
+                    })
                 },
             )?;
             ::tether_runtime::wire::write_bit_column(
@@ -4686,11 +4693,11 @@ impl ::tether_runtime::wire::Encode for MarkersBox {
                 __items,
                 1,
                 |__x0| {
-                    ::core::result::Result::Ok(
+                    ::core::result::Result::Ok({
                         <::core::primitive::u64 as ::core::convert::From<
                             ::core::primitive::bool,
-                        >>::from(__x0.seen),
-                    )
+                        >>::from(__x0.seen)
+                    })
                 },
             )?;
             ::tether_runtime::wire::write_byte_column(
@@ -4942,11 +4949,11 @@ impl ::tether_runtime::wire::Encode for PinsBox {
                 __items,
                 1,
                 |__x0| {
-                    ::core::result::Result::Ok(
+                    ::core::result::Result::Ok({
                         <::core::primitive::u64 as ::core::convert::From<
                             ::core::primitive::bool,
-                        >>::from(__x0.on),
-                    )
+                        >>::from(__x0.on)
+                    })
                 },
             )?;
             for __x0 in __items.iter() {
@@ -10996,11 +11003,11 @@ mod __tether {
                 __items,
                 1,
                 |__x0| {
-                    ::core::result::Result::Ok(
+                    ::core::result::Result::Ok({
                         <::core::primitive::u64 as ::core::convert::From<
                             ::core::primitive::bool,
-                        >>::from(__x0.alive),
-                    )
+                        >>::from(__x0.alive)
+                    })
                 },
             )?;
             ::tether_runtime::wire::write_bit_column(
@@ -11145,11 +11152,11 @@ mod __tether {
                 __items,
                 1,
                 |__x0| {
-                    ::core::result::Result::Ok(
+                    ::core::result::Result::Ok({
                         <::core::primitive::u64 as ::core::convert::From<
                             ::core::primitive::bool,
-                        >>::from(__x0.seen),
-                    )
+                        >>::from(__x0.seen)
+                    })
                 },
             )?;
             ::tether_runtime::wire::write_byte_column(
@@ -11327,11 +11334,11 @@ mod __tether {
                 __items,
                 1,
                 |__x0| {
-                    ::core::result::Result::Ok(
+                    ::core::result::Result::Ok({
                         <::core::primitive::u64 as ::core::convert::From<
                             ::core::primitive::bool,
-                        >>::from(__x0.on),
-                    )
+                        >>::from(__x0.on)
+                    })
                 },
             )?;
             for __x0 in __items.iter() {

@@ -438,12 +438,14 @@ impl Gen<'_> {
 }
 
 /// The checked `u64` field of bit field `place` (an expression of its Rust
-/// type): its range checked (a packed integer), then its bits.
+/// type): its range checked (a packed integer), then its bits. A block, so
+/// that it can stand in any expression (`x as u64 << 3` would parse `u64<`
+/// as generics).
 fn bit_field_value(field: BitField, place: &TokenStream) -> TokenStream {
     match field {
-        BitField::Bool => quote! {
+        BitField::Bool => quote!({
             <::core::primitive::u64 as ::core::convert::From<::core::primitive::bool>>::from(#place)
-        },
+        }),
         BitField::Int { kind, packing } => {
             let check = number_check(
                 kind,
@@ -466,39 +468,18 @@ fn bit_field_value(field: BitField, place: &TokenStream) -> TokenStream {
 /// Encodes a run of bit fields (`values` of type `field.1`, at most 64 bits
 /// in all) as one field: each checked, then all shifted into one `u64`.
 pub fn enc_bit_run(run: &[(TokenStream, BitField)]) -> TokenStream {
-    let mut checks = Vec::new();
     let mut parts = Vec::new();
     let mut shift = 0u32;
     for (value, field) in run {
-        let part = match field {
-            BitField::Bool => quote! {
-                <::core::primitive::u64 as ::core::convert::From<::core::primitive::bool>>::from(#value)
-            },
-            BitField::Int { kind, packing } => {
-                checks.push(number_check(
-                    *kind,
-                    Some(NumRange::Int {
-                        min: Some(packing.min),
-                        max: Some(packing.max),
-                    }),
-                    false,
-                    value,
-                ));
-                packed_field(*kind, *packing, value)
-            }
-        };
-        // Parenthesized: `x as u64 << 3` would parse `u64<` as generics.
+        let part = bit_field_value(*field, value);
         parts.push(match shift {
-            0 => quote!((#part)),
-            shift => quote!(((#part) << #shift)),
+            0 => part,
+            shift => quote!((#part << #shift)),
         });
         shift += field.bits();
     }
     let bits = Literal::u32_unsuffixed(shift);
-    quote! {
-        #(#checks)*
-        __w.bits64(#(#parts)|*, #bits);
-    }
+    quote!(__w.bits64(#(#parts)|*, #bits);)
 }
 
 /// Decodes a run of bit fields written by [`enc_bit_run`] into the locals
@@ -767,10 +748,7 @@ fn bits_lit(bits: u64) -> Literal {
 
 /// The Rust type of a number kind, by absolute path.
 fn num_rust(kind: NumKind) -> TokenStream {
-    let name = match kind {
-        NumKind::Number => format_ident!("f64"),
-        other => format_ident!("{}", other.name()),
-    };
+    let name = super::types::num_ty(kind);
     quote!(::core::primitive::#name)
 }
 
