@@ -12,6 +12,7 @@ pub mod classes;
 pub mod client;
 pub mod connection;
 mod frame;
+pub mod handshake;
 pub mod instances;
 pub mod invoke;
 mod lock;
