@@ -1,0 +1,142 @@
+//! Packets on a byte stream: each is a length-prefixed frame.
+//!
+//! ```text
+//! length: u32            -- of what follows; at most the reader's cap
+//! channel: u8            -- 0 reliable frame, 1 unreliable datagram
+//! instance count: u16
+//! instances: u64 each    -- InstanceId, 0 for an absent entry
+//! bytes                  -- the frame or datagram (docs/wire-format.md, section 7)
+//! ```
+//!
+//! The length is checked against the cap before anything is allocated, and
+//! the instance count against the length.
+
+use tether_runtime::types::InstanceId;
+use tether_runtime::{Channel, Packet};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// The largest frame a reader accepts by default: 1 MiB.
+pub const DEFAULT_MAX_FRAME: u32 = 1 << 20;
+
+/// Why a stream stopped carrying packets.
+#[derive(Debug, thiserror::Error)]
+pub enum FrameError {
+    #[error("a frame of {len} bytes, more than the {max} allowed")]
+    TooLarge { len: u32, max: u32 },
+    #[error("a malformed frame: {0}")]
+    Malformed(&'static str),
+    #[error("the connection closed")]
+    Closed,
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A packet as the bytes of one frame, length prefix included.
+pub fn encode(packet: &Packet) -> Vec<u8> {
+    let count = packet.instances.len().min(usize::from(u16::MAX));
+    let body = 1 + 2 + 8 * count + packet.bytes.len();
+    let mut out = Vec::with_capacity(4 + body);
+    out.extend_from_slice(&(body as u32).to_le_bytes());
+    out.push(match packet.channel {
+        Channel::Reliable => 0,
+        Channel::Unreliable => 1,
+    });
+    out.extend_from_slice(&(count as u16).to_le_bytes());
+    for instance in packet.instances.iter().take(count) {
+        out.extend_from_slice(&instance.map_or(0, |id| id.0).to_le_bytes());
+    }
+    out.extend_from_slice(&packet.bytes);
+    out
+}
+
+/// Writes one packet.
+pub async fn write_packet<W: AsyncWrite + Unpin>(
+    writer: &mut W,
+    packet: &Packet,
+) -> Result<(), FrameError> {
+    writer.write_all(&encode(packet)).await?;
+    Ok(())
+}
+
+/// Reads one length-prefixed blob of at most `max` bytes (the handshake's
+/// messages travel this way too).
+pub async fn read_blob<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    max: u32,
+) -> Result<Vec<u8>, FrameError> {
+    let mut prefix = [0u8; 4];
+    match reader.read_exact(&mut prefix).await {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Err(FrameError::Closed),
+        Err(e) => return Err(e.into()),
+    }
+    let len = u32::from_le_bytes(prefix);
+    if len > max {
+        return Err(FrameError::TooLarge { len, max });
+    }
+    let mut body = vec![0u8; len as usize];
+    reader
+        .read_exact(&mut body)
+        .await
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => FrameError::Closed,
+            _ => FrameError::Io(e),
+        })?;
+    Ok(body)
+}
+
+/// Writes one length-prefixed blob.
+pub async fn write_blob<W: AsyncWrite + Unpin>(
+    writer: &mut W,
+    blob: &[u8],
+) -> Result<(), FrameError> {
+    let len = u32::try_from(blob.len()).map_err(|_| FrameError::Malformed("blob too long"))?;
+    writer.write_all(&len.to_le_bytes()).await?;
+    writer.write_all(blob).await?;
+    Ok(())
+}
+
+/// Reads one packet of at most `max` bytes.
+pub async fn read_packet<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    max: u32,
+) -> Result<Packet, FrameError> {
+    decode(&read_blob(reader, max).await?)
+}
+
+/// A frame's body (after the length) as a packet.
+pub fn decode(body: &[u8]) -> Result<Packet, FrameError> {
+    let (&channel, rest) = body
+        .split_first()
+        .ok_or(FrameError::Malformed("an empty frame"))?;
+    let channel = match channel {
+        0 => Channel::Reliable,
+        1 => Channel::Unreliable,
+        _ => return Err(FrameError::Malformed("an unknown channel")),
+    };
+    let (count, rest) = rest
+        .split_at_checked(2)
+        .ok_or(FrameError::Malformed("no instance count"))?;
+    let count = usize::from(u16::from_le_bytes([count[0], count[1]]));
+    let (ids, bytes) = rest
+        .split_at_checked(8 * count)
+        .ok_or(FrameError::Malformed(
+            "an instance list longer than the frame",
+        ))?;
+    let instances = ids
+        .chunks_exact(8)
+        .map(|id| {
+            let mut raw = [0u8; 8];
+            raw.copy_from_slice(id);
+            match u64::from_le_bytes(raw) {
+                0 => None,
+                id => Some(InstanceId(id)),
+            }
+        })
+        .collect();
+    Ok(Packet {
+        channel,
+        bytes: bytes.to_vec(),
+        instances,
+    })
+}
