@@ -1476,3 +1476,40 @@ fn runtimes_and_invocations_are_send_and_sync() {
     check::<tether_runtime::Connection>();
     check::<MemoryNetwork>();
 }
+
+#[test]
+fn a_client_is_limited_to_500_messages_a_second_over_all_remotes() {
+    let (mut net, _player, client) = network();
+    let got = Log::default();
+    let seen = got.clone();
+    // `Chat` has no `@rate` of its own: only the client-wide limit holds.
+    net.server().connect(up::CHAT, move |_, _| seen.push(()));
+    let limit = tether_runtime::CLIENT_MESSAGES_PER_SECOND as usize;
+    for _ in 0..limit + 20 {
+        client
+            .fire_server(up::CHAT, |w| w.string("hi", TEXT))
+            .unwrap();
+    }
+    net.step();
+    assert_eq!(got.take().len(), limit);
+    assert_eq!(net.server().stats().rate_limited, 20);
+    // A second later the window starts again.
+    net.step_by(Duration::from_secs(1));
+    client
+        .fire_server(up::CHAT, |w| w.string("hi", TEXT))
+        .unwrap();
+    net.step();
+    assert_eq!(got.take().len(), 1);
+    // The server's own sends are never limited by it.
+    let heard = Log::default();
+    let log = heard.clone();
+    client.connect(down::ANNOUNCE, move |_| log.push(()));
+    for _ in 0..limit + 20 {
+        net.server()
+            .fire_all_clients(down::ANNOUNCE, |w| w.string("all", TEXT))
+            .unwrap();
+    }
+    net.step();
+    net.step();
+    assert_eq!(heard.take().len(), limit + 20);
+}

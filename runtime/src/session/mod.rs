@@ -13,6 +13,7 @@
 
 mod poll;
 mod receive;
+pub use receive::CLIENT_MESSAGES_PER_SECOND;
 mod send;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -79,6 +80,8 @@ struct Peer {
     next_call: u16,
     /// `@rate` windows per message id received.
     rates: HashMap<u16, RateWindow>,
+    /// The client's messages of all remotes together (server side).
+    total: RateWindow,
 }
 
 struct PendingCall {
@@ -88,6 +91,7 @@ struct PendingCall {
     slot: Slot<Payload>,
 }
 
+#[derive(Default)]
 struct RateWindow {
     start: Duration,
     count: u32,
@@ -145,6 +149,7 @@ impl Peer {
             calls: BTreeMap::new(),
             next_call: 0,
             rates: HashMap::new(),
+            total: RateWindow::default(),
         }
     }
 }

@@ -8,12 +8,27 @@ use std::time::Duration;
 use super::{PendingCall, RateWindow, Received, Session, State, Target, Work};
 use crate::frame::{decode_frame, Decoded};
 use crate::invoke::{error_from_text, RATE_LIMITED};
-use crate::protocol::Rate;
+use crate::protocol::{Direction, Rate};
 use crate::stats::RejectReason;
 use crate::transport::Channel;
 use crate::types::InstanceId;
 
+/// How many events and requests a server accepts from one client in a
+/// second, all remotes together, on top of each remote's `@rate`: Roblox
+/// throttles a client at about this many remote requests a second.
+pub const CLIENT_MESSAGES_PER_SECOND: u32 = 500;
+
 impl Session {
+    /// Counts a client's message against [`CLIENT_MESSAGES_PER_SECOND`]; a
+    /// client never limits what the server sends it.
+    fn over_client_rate(&self, window: &mut RateWindow, now: Duration) -> bool {
+        let rate = Rate {
+            count: CLIENT_MESSAGES_PER_SECOND,
+            per: Duration::from_secs(1),
+        };
+        self.incoming == Direction::ToServer && over_window(window, rate, now)
+    }
+
     /// Receives a frame or datagram from peer `from`. `instances` is this
     /// side's view of the frame's instance list. A frame that fails to
     /// decode is dropped whole and counted.
@@ -83,7 +98,9 @@ impl Session {
                         }
                     }
                     let rate = self.incoming_spec(id).kind.rate();
-                    if over_rate(&mut peer.rates, id, rate, now) {
+                    if self.over_client_rate(&mut peer.total, now)
+                        || over_rate(&mut peer.rates, id, rate, now)
+                    {
                         stats.rate_limited += 1;
                         continue;
                     }
@@ -98,7 +115,9 @@ impl Session {
                 }
                 Decoded::Request { id, call, payload } => {
                     let rate = self.incoming_spec(id).kind.rate();
-                    if over_rate(&mut peer.rates, id, rate, now) {
+                    if self.over_client_rate(&mut peer.total, now)
+                        || over_rate(&mut peer.rates, id, rate, now)
+                    {
                         stats.rate_limited += 1;
                         let response_id = self.response_id(id);
                         let bytes = self.error_response(response_id, call, RATE_LIMITED);
@@ -166,6 +185,12 @@ fn over_rate(
         start: now,
         count: 0,
     });
+    over_window(window, rate, now)
+}
+
+/// Counts one message in `window`, which restarts every `rate.per`; true if
+/// the window already holds `rate.count`.
+fn over_window(window: &mut RateWindow, rate: Rate, now: Duration) -> bool {
     if now < window.start || now >= window.start.saturating_add(rate.per) {
         *window = RateWindow {
             start: now,
