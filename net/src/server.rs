@@ -235,6 +235,11 @@ async fn tick(
         runtime.poll(start.elapsed());
         let packets = runtime.take_packets();
         let peers = lock(&peers);
+        for (player, reason) in runtime.take_expelled() {
+            if let Some(peer) = peers.get(&player.id) {
+                let _ = peer.kick.send(Some(reason));
+            }
+        }
         for (player, packet) in packets {
             let Some(peer) = peers.get(&player.id) else {
                 continue;

@@ -192,3 +192,49 @@ async fn a_disconnect_mid_call_fails_the_call_on_both_sides() {
         Err(InvokeError::Disconnected)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_sending_garbage_is_put_out_and_the_others_are_served() {
+    let (mut net, server) = server().await;
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let log = heard.clone();
+    let _chat = server
+        .chat()
+        .connect(move |_, message, _| log.lock().unwrap().push(message));
+    let (_good, good_client) = client(&net).await;
+    let NetEvent::Connected(_) = next(&mut net).await else {
+        panic!()
+    };
+
+    let mut raw = tokio::net::TcpStream::connect(net.local_addr())
+        .await
+        .unwrap();
+    let hello = tether_runtime::handshake::Hello::of(&game::PROTOCOL).encode();
+    raw.write_all(&(hello.len() as u32).to_le_bytes())
+        .await
+        .unwrap();
+    raw.write_all(&hello).await.unwrap();
+    let NetEvent::Connected(hostile) = next(&mut net).await else {
+        panic!()
+    };
+    // Well-framed packets whose message id no schema message has.
+    let garbage = tether_runtime::Packet::reliable(vec![0xFF, 0xFF, 0xFF]);
+    for _ in 0..=tether_runtime::MAX_OFFENCES {
+        raw.write_all(&tether_net::framing::encode(&garbage))
+            .await
+            .unwrap();
+    }
+    let NetEvent::Disconnected { player, reason } = next(&mut net).await else {
+        panic!("the offender is put out")
+    };
+    assert_eq!(player, hostile);
+    assert!(reason.contains("rejected frames"), "{reason}");
+    assert!(server.stats().rejected.total() > u64::from(tether_runtime::MAX_OFFENCES));
+
+    good_client
+        .chat()
+        .fire_server("fine".to_string(), Team::Red)
+        .unwrap();
+    until(|| !heard.lock().unwrap().is_empty()).await;
+    assert_eq!(*heard.lock().unwrap(), ["fine".to_string()]);
+}

@@ -35,7 +35,9 @@ pub use protocol::{
 };
 pub use queue::EventQueue;
 pub use server::ServerRuntime;
-pub use session::{CLIENT_MESSAGES_PER_SECOND, MAX_WAITING_EVENTS};
+pub use session::{
+    CLIENT_MESSAGES_PER_SECOND, MAX_OFFENCES, MAX_WAITING_EVENTS, REPORTS_PER_SECOND,
+};
 pub use stats::{RejectReason, Rejected, Stats};
 pub use transport::memory::MemoryNetwork;
 pub use transport::{Channel, Packet};

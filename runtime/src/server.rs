@@ -10,7 +10,7 @@ use crate::invoke::{Invocation, InvokeError, SendError};
 use crate::player::Player;
 use crate::protocol::{Direction, Payload, Protocol};
 use crate::session::Session;
-use crate::stats::Stats;
+use crate::stats::{RejectReason, Stats};
 use crate::transport::{Channel, Packet};
 use crate::types::InstanceId;
 use crate::wire::{EncodeError, Writer};
@@ -136,6 +136,25 @@ impl ServerRuntime {
         if let Some(instance) = player.instance {
             self.instances.remove(instance);
         }
+    }
+
+    /// Runs `hook` for rejected frames with the player who sent them: for
+    /// logging or alerting. It sees at most [`REPORTS_PER_SECOND`] of one
+    /// player's rejections a second, so a flood of bad frames is not a
+    /// flood of logs; [`stats`](Self::stats) counts them all. A panic in the
+    /// hook is caught.
+    ///
+    /// [`REPORTS_PER_SECOND`]: crate::REPORTS_PER_SECOND
+    pub fn on_rejected(&self, hook: impl Fn(&Player, &RejectReason) + Send + Sync + 'static) {
+        self.session.on_rejected(Arc::new(hook));
+    }
+
+    /// Players disconnected for sending more than
+    /// [`MAX_OFFENCES`](crate::MAX_OFFENCES) rejected frames within ten
+    /// seconds since the last call, with the reason: a transport closes
+    /// their connections.
+    pub fn take_expelled(&self) -> Vec<(Player, String)> {
+        self.session.take_expelled()
     }
 
     /// A new `Player` instance, seen by everyone (Roblox replicates the

@@ -1041,7 +1041,7 @@ fn datagrams_hold_exactly_one_unreliable_message() {
 fn random_frames_never_panic() {
     let server = ServerRuntime::new(&GAME);
     let client = ClientRuntime::new(&GAME);
-    let player = server.connect_player();
+    let mut player = server.connect_player();
     server.connect(up::CHAT, |_, _| {});
     client.connect(down::ANNOUNCE, |_| {});
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
@@ -1067,6 +1067,11 @@ fn random_frames_never_panic() {
         };
         server.receive_packet(&player, &packet);
         client.receive_packet(&packet);
+        // Random bytes are mostly rejected, and repeated offences put the
+        // sender out: it comes back as a new player, as a client would.
+        if !server.take_expelled().is_empty() {
+            player = server.connect_player();
+        }
     }
     server.poll(Duration::ZERO);
     client.poll(Duration::ZERO);
@@ -1512,4 +1517,70 @@ fn a_client_is_limited_to_500_messages_a_second_over_all_remotes() {
     net.step();
     net.step();
     assert_eq!(heard.take().len(), limit + 20);
+}
+
+#[test]
+fn repeated_offences_expel_the_offender_and_the_hook_sees_a_few() {
+    let server = ServerRuntime::new(&GAME);
+    let offender = server.connect_player();
+    let honest = server.connect_player();
+    let reports = Log::default();
+    let seen = reports.clone();
+    server.on_rejected(move |player, reason| seen.push((player.id, reason.to_string())));
+    let log = Log::default();
+    let heard = log.clone();
+    server.connect(up::CHAT, move |player, p| {
+        heard.push((player.id, text_of(p)))
+    });
+    // Chat "hi" (see a_bad_frame_is_dropped_whole_and_counted).
+    let good = [0b0010_0000, 0, b'h', b'i'];
+    // An unknown message id (9 of 9 messages), over and over.
+    let bad = [9u8];
+    let limit = tether_runtime::MAX_OFFENCES as usize;
+    for _ in 0..limit {
+        server.receive(&offender, &bad);
+    }
+    assert_eq!(server.take_expelled(), []);
+    assert!(server.players().contains(&offender));
+    // One more within ten seconds: put out.
+    server.receive(&offender, &bad);
+    let expelled = server.take_expelled();
+    assert_eq!(expelled.len(), 1);
+    assert_eq!(expelled[0].0, offender);
+    assert!(
+        expelled[0].1.contains("rejected frames"),
+        "{}",
+        expelled[0].1
+    );
+    assert!(!server.players().contains(&offender));
+    assert_eq!(server.take_expelled(), []);
+    // Its next frames come from no one the server knows.
+    server.receive(&offender, &good);
+    assert_eq!(server.stats().rejected.unknown_sender, 1);
+    // The hook saw at most REPORTS_PER_SECOND of the 11; the stats count all.
+    let seen = reports.take();
+    assert_eq!(seen.len(), tether_runtime::REPORTS_PER_SECOND as usize);
+    assert!(seen
+        .iter()
+        .all(|(id, reason)| *id == offender.id && reason.contains("unknown message id 9")));
+    assert_eq!(server.stats().rejected.unknown_message, limit as u64 + 1);
+    // The honest player is served all along.
+    server.receive(&honest, &good);
+    server.poll(Duration::ZERO);
+    assert_eq!(log.take(), [(honest.id, "hi".to_string())]);
+}
+
+#[test]
+fn a_panicking_rejection_hook_does_not_stop_the_intake() {
+    let server = ServerRuntime::new(&GAME);
+    let player = server.connect_player();
+    server.on_rejected(|_, _| panic!("a buggy logger"));
+    server.receive(&player, &[9]);
+    assert_eq!(server.stats().rejected.unknown_message, 1);
+    let log = Log::default();
+    let heard = log.clone();
+    server.connect(up::CHAT, move |_, p| heard.push(text_of(p)));
+    server.receive(&player, &[0b0010_0000, 0, b'h', b'i']);
+    server.poll(Duration::ZERO);
+    assert_eq!(log.take(), ["hi".to_string()]);
 }

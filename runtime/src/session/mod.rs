@@ -13,7 +13,7 @@
 
 mod poll;
 mod receive;
-pub use receive::CLIENT_MESSAGES_PER_SECOND;
+pub use receive::{CLIENT_MESSAGES_PER_SECOND, MAX_OFFENCES, REPORTS_PER_SECOND};
 mod send;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -27,7 +27,7 @@ use crate::invoke::{InvokeError, Slot};
 use crate::lock::lock;
 use crate::player::Player;
 use crate::protocol::{Direction, MessageKind, MessageSpec, Payload, Protocol};
-use crate::stats::Stats;
+use crate::stats::{RejectReason, Stats};
 use crate::types::InstanceId;
 use crate::wire::ReadMark;
 use crate::wire::Writer;
@@ -66,7 +66,14 @@ struct State {
     results: Vec<(Slot<Payload>, Result<Payload, InvokeError>)>,
     stats: Stats,
     polling: bool,
+    /// Sees rejected frames (server side), a few a second per player.
+    rejected_hook: Option<RejectedHook>,
+    /// Players put out for repeated offences, for the transport to close.
+    expelled: Vec<(Player, String)>,
 }
+
+/// A hook that sees each rejected frame and the player who sent it.
+pub(crate) type RejectedHook = Arc<dyn Fn(&Player, &RejectReason) + Send + Sync>;
 
 struct Peer {
     player: Player,
@@ -82,6 +89,10 @@ struct Peer {
     rates: HashMap<u16, RateWindow>,
     /// The client's messages of all remotes together (server side).
     total: RateWindow,
+    /// Rejected frames, against [`MAX_OFFENCES`].
+    offences: RateWindow,
+    /// Rejections shown to the hook, against [`REPORTS_PER_SECOND`].
+    reported: RateWindow,
 }
 
 struct PendingCall {
@@ -150,6 +161,8 @@ impl Peer {
             next_call: 0,
             rates: HashMap::new(),
             total: RateWindow::default(),
+            offences: RateWindow::default(),
+            reported: RateWindow::default(),
         }
     }
 }

@@ -5,13 +5,23 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{PendingCall, RateWindow, Received, Session, State, Target, Work};
+use super::{PendingCall, RateWindow, Received, RejectedHook, Session, State, Target, Work};
 use crate::frame::{decode_frame, Decoded};
 use crate::invoke::{error_from_text, RATE_LIMITED};
+use crate::player::Player;
 use crate::protocol::{Direction, Rate};
 use crate::stats::RejectReason;
 use crate::transport::Channel;
 use crate::types::InstanceId;
+
+/// A client whose frames are rejected more than this many times within ten
+/// seconds is disconnected: an honest client's frames always decode.
+pub const MAX_OFFENCES: u32 = 10;
+
+/// How many rejections of one player a second the rejection hook sees (the
+/// counts in [`Stats`](crate::Stats) stay exact): logging a flood must not
+/// become one.
+pub const REPORTS_PER_SECOND: u32 = 10;
 
 /// How many events and requests a server accepts from one client in a
 /// second, all remotes together, on top of each remote's `@rate`: Roblox
@@ -19,6 +29,56 @@ use crate::types::InstanceId;
 pub const CLIENT_MESSAGES_PER_SECOND: u32 = 500;
 
 impl Session {
+    /// Sets the hook that sees rejected frames (the server's).
+    pub(crate) fn on_rejected(&self, hook: RejectedHook) {
+        self.state().rejected_hook = Some(hook);
+    }
+
+    /// Players put out for repeated offences since the last call.
+    pub(crate) fn take_expelled(&self) -> Vec<(Player, String)> {
+        std::mem::take(&mut self.state().expelled)
+    }
+
+    /// Counts a rejected frame of peer `from`: in the stats, for the hook
+    /// (a few a second), and against the peer's offences, which past
+    /// [`MAX_OFFENCES`] put it out.
+    fn rejected(&self, from: u32, reason: RejectReason) {
+        let (report, player, expel) = {
+            let mut state = self.state();
+            state.reject(reason.clone());
+            let now = state.now;
+            let hook = state.rejected_hook.clone();
+            let Some(peer) = state.peers.get_mut(&from) else {
+                return;
+            };
+            let reports = Rate {
+                count: REPORTS_PER_SECOND,
+                per: Duration::from_secs(1),
+            };
+            let offences = Rate {
+                count: MAX_OFFENCES,
+                per: Duration::from_secs(10),
+            };
+            let report = hook.filter(|_| !over_window(&mut peer.reported, reports, now));
+            let expel = self.incoming == Direction::ToServer
+                && over_window(&mut peer.offences, offences, now);
+            (report, peer.player.clone(), expel)
+        };
+        if let Some(hook) = report {
+            // The hook is the user's: its panic must not end the intake.
+            let _ =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| hook(&player, &reason)));
+        }
+        if expel {
+            self.remove_peer(from);
+            if let (Some(registry), Some(instance)) = (&self.classes, player.instance) {
+                registry.remove(instance);
+            }
+            let why = format!("more than {MAX_OFFENCES} rejected frames within 10 s");
+            self.state().expelled.push((player, why));
+        }
+    }
+
     /// Counts a client's message against [`CLIENT_MESSAGES_PER_SECOND`]; a
     /// client never limits what the server sends it.
     fn over_client_rate(&self, window: &mut RateWindow, now: Duration) -> bool {
@@ -54,7 +114,7 @@ impl Session {
         let messages = match decoded {
             Ok(messages) => messages,
             Err(reason) => {
-                self.state().reject(reason);
+                self.rejected(from, reason);
                 return;
             }
         };
