@@ -17,6 +17,11 @@ use crate::lock::lock;
 use crate::protocol::Payload;
 use crate::wire;
 
+/// How many calls a server may await from one client at once
+/// (`invoke_client`); the next fails at once with
+/// [`InvokeError::TooManyPending`] until one is answered or times out.
+pub const MAX_PENDING_CALLS: usize = 64;
+
 /// Why an invocation failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum InvokeError {
@@ -35,6 +40,10 @@ pub enum InvokeError {
     /// The peer disconnected before answering, or was not connected.
     #[error("the peer disconnected")]
     Disconnected,
+    /// The server already awaits [`MAX_PENDING_CALLS`] answers from this
+    /// client: one that never answers cannot make the server hold more.
+    #[error("too many calls to this client await an answer")]
+    TooManyPending,
     /// The arguments (or, in a handler, the returns) could not be encoded.
     #[error("cannot encode: {0}")]
     Encode(wire::EncodeError),

@@ -28,7 +28,9 @@ pub use bindable::{BindableEvent, BindableFunction};
 pub use client::ClientRuntime;
 pub use connection::Connection;
 pub use instances::{InstanceRegistry, Visibility};
-pub use invoke::{BindableInvocation, Invocation, InvokeError, SendError, Typed};
+pub use invoke::{
+    BindableInvocation, Invocation, InvokeError, SendError, Typed, MAX_PENDING_CALLS,
+};
 pub use player::Player;
 pub use protocol::{
     DecodeFn, Direction, MessageKind, MessageSpec, Payload, Protocol, Rate, DEFAULT_TIMEOUT,

@@ -1584,3 +1584,31 @@ fn a_panicking_rejection_hook_does_not_stop_the_intake() {
     server.poll(Duration::ZERO);
     assert_eq!(log.take(), ["hi".to_string()]);
 }
+
+#[test]
+fn the_server_awaits_at_most_max_pending_calls_from_one_client() {
+    let server = ServerRuntime::new(&GAME);
+    let silent = server.connect_player();
+    let other = server.connect_player();
+    let limit = tether_runtime::MAX_PENDING_CALLS;
+    // A client that never answers: its calls pile up to the cap, no further.
+    let mut pending: Vec<_> = (0..limit)
+        .map(|_| server.invoke_client(&silent, down::CONFIRM, text("there?")))
+        .collect();
+    let mut refused = server.invoke_client(&silent, down::CONFIRM, text("there?"));
+    assert_eq!(
+        refused.try_result().map(|r| r.err()),
+        Some(Some(InvokeError::TooManyPending))
+    );
+    assert!(pending.iter_mut().all(|call| call.try_result().is_none()));
+    // Another client is not affected.
+    let mut fine = server.invoke_client(&other, down::CONFIRM, text("there?"));
+    assert_eq!(fine.try_result().map(|r| r.err()), None);
+    // When the pending calls time out (`@timeout(2)`), there is room again.
+    server.poll(Duration::from_secs(3));
+    assert!(pending
+        .iter_mut()
+        .all(|call| call.try_result().map(|r| r.err()) == Some(Some(InvokeError::Timeout))));
+    let mut again = server.invoke_client(&silent, down::CONFIRM, text("there?"));
+    assert_eq!(again.try_result().map(|r| r.err()), None);
+}

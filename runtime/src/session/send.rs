@@ -4,7 +4,7 @@
 use super::{PendingCall, Session};
 use crate::frame::{write_id, ERROR_RANGE};
 use crate::invoke::{error_text, Invocation, InvokeError, Slot};
-use crate::protocol::MessageKind;
+use crate::protocol::{Direction, MessageKind};
 use crate::wire::{EncodeError, Writer};
 use crate::SendError;
 
@@ -171,6 +171,14 @@ impl Session {
             let Some(peer) = state.peers.get_mut(&to) else {
                 return Invocation::failed(InvokeError::Disconnected);
             };
+            // A client is called by the server, which must not pile up calls
+            // a client never answers; a client's calls to the server are
+            // bounded by the server's rate limits instead.
+            if self.incoming == Direction::ToServer
+                && peer.calls.len() >= crate::invoke::MAX_PENDING_CALLS
+            {
+                return Invocation::failed(InvokeError::TooManyPending);
+            }
             let Some(call) = free_call_id(peer) else {
                 return Invocation::failed(InvokeError::Protocol(
                     "65,536 calls to this peer are already in flight".into(),
