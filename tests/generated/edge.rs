@@ -11,13 +11,16 @@ impl ::tether_runtime::wire::Encode for MaybeSelf {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        match &self.0 {
-            ::core::option::Option::Some(__x0) => {
-                __w.bool(true);
-                ::tether_runtime::wire::Encode::encode(&**__x0, __w)?;
+        __w.nested(|__w| {
+            match &self.0 {
+                ::core::option::Option::Some(__x0) => {
+                    __w.bool(true);
+                    ::tether_runtime::wire::Encode::encode(&**__x0, __w)?;
+                }
+                ::core::option::Option::None => __w.bool(false),
             }
-            ::core::option::Option::None => __w.bool(false),
-        }
+            ::core::result::Result::Ok(())
+        })?;
         ::core::result::Result::Ok(())
     }
 }
@@ -27,19 +30,21 @@ impl ::tether_runtime::wire::Decode for MaybeSelf {
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(
-            Self(
-                if __r.bool()? {
-                    ::core::option::Option::Some(
-                        ::std::boxed::Box::new(
-                            <MaybeSelf as ::tether_runtime::wire::Decode>::decode(__r)?,
-                        ),
-                    )
-                } else {
-                    ::core::option::Option::None
-                },
-            ),
-        )
+        __r.nested(|__r| {
+            ::core::result::Result::Ok(
+                Self(
+                    if __r.bool()? {
+                        ::core::option::Option::Some(
+                            ::std::boxed::Box::new(
+                                <MaybeSelf as ::tether_runtime::wire::Decode>::decode(__r)?,
+                            ),
+                        )
+                    } else {
+                        ::core::option::Option::None
+                    },
+                ),
+            )
+        })
     }
 }
 
@@ -54,15 +59,18 @@ impl ::tether_runtime::wire::Encode for Tree {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        ::tether_runtime::wire::write_array(
-            __w,
-            &self.0,
-            ::tether_runtime::wire::LenRange::UNBOUNDED,
-            |__w, __x0| {
-                ::tether_runtime::wire::Encode::encode(__x0, __w)?;
-                ::core::result::Result::Ok(())
-            },
-        )?;
+        __w.nested(|__w| {
+            ::tether_runtime::wire::write_array(
+                __w,
+                &self.0,
+                ::tether_runtime::wire::LenRange::UNBOUNDED,
+                |__w, __x0| {
+                    ::tether_runtime::wire::Encode::encode(__x0, __w)?;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::core::result::Result::Ok(())
+        })?;
         ::core::result::Result::Ok(())
     }
 }
@@ -72,16 +80,18 @@ impl ::tether_runtime::wire::Decode for Tree {
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(
-            Self(
-                ::tether_runtime::wire::read_array(
-                    __r,
-                    ::tether_runtime::wire::LenRange::UNBOUNDED,
-                    8,
-                    |__r| <Tree as ::tether_runtime::wire::Decode>::decode(__r),
-                )?,
-            ),
-        )
+        __r.nested(|__r| {
+            ::core::result::Result::Ok(
+                Self(
+                    ::tether_runtime::wire::read_array(
+                        __r,
+                        ::tether_runtime::wire::LenRange::UNBOUNDED,
+                        8,
+                        |__r| <Tree as ::tether_runtime::wire::Decode>::decode(__r),
+                    )?,
+                ),
+            )
+        })
     }
 }
 
@@ -96,19 +106,25 @@ impl ::tether_runtime::wire::Encode for Forest {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        ::tether_runtime::wire::write_map(
-            __w,
-            &self.0,
-            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            |__w, __k0| {
-                __w.string(__k0, ::tether_runtime::wire::LenRange::UNBOUNDED)?;
-                ::core::result::Result::Ok(())
-            },
-            |__w, __x0| {
-                ::tether_runtime::wire::Encode::encode(__x0, __w)?;
-                ::core::result::Result::Ok(())
-            },
-        )?;
+        __w.nested(|__w| {
+            ::tether_runtime::wire::write_map(
+                __w,
+                &self.0,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(4),
+                ),
+                |__w, __k0| {
+                    __w.string(__k0, ::tether_runtime::wire::LenRange::UNBOUNDED)?;
+                    ::core::result::Result::Ok(())
+                },
+                |__w, __x0| {
+                    ::tether_runtime::wire::Encode::encode(__x0, __w)?;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::core::result::Result::Ok(())
+        })?;
         ::core::result::Result::Ok(())
     }
 }
@@ -118,20 +134,22 @@ impl ::tether_runtime::wire::Decode for Forest {
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(
-            Self(
-                ::tether_runtime::wire::read_map(
-                    __r,
-                    ::tether_runtime::wire::LenRange::new(
-                        0,
-                        ::core::option::Option::Some(4),
-                    ),
-                    11,
-                    |__r| __r.string(::tether_runtime::wire::LenRange::UNBOUNDED),
-                    |__r| <Forest as ::tether_runtime::wire::Decode>::decode(__r),
-                )?,
-            ),
-        )
+        __r.nested(|__r| {
+            ::core::result::Result::Ok(
+                Self(
+                    ::tether_runtime::wire::read_map(
+                        __r,
+                        ::tether_runtime::wire::LenRange::new(
+                            0,
+                            ::core::option::Option::Some(4),
+                        ),
+                        11,
+                        |__r| __r.string(::tether_runtime::wire::LenRange::UNBOUNDED),
+                        |__r| <Forest as ::tether_runtime::wire::Decode>::decode(__r),
+                    )?,
+                ),
+            )
+        })
     }
 }
 
@@ -153,23 +171,29 @@ impl ::tether_runtime::wire::Encode for Node {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        __w.u8(self.value);
-        match &self.next {
-            ::core::option::Option::Some(__x0) => {
-                __w.bool(true);
-                ::tether_runtime::wire::Encode::encode(&**__x0, __w)?;
+        __w.nested(|__w| {
+            __w.u8(self.value);
+            match &self.next {
+                ::core::option::Option::Some(__x0) => {
+                    __w.bool(true);
+                    ::tether_runtime::wire::Encode::encode(&**__x0, __w)?;
+                }
+                ::core::option::Option::None => __w.bool(false),
             }
-            ::core::option::Option::None => __w.bool(false),
-        }
-        ::tether_runtime::wire::write_array(
-            __w,
-            &self.kids,
-            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-            |__w, __x0| {
-                ::tether_runtime::wire::Encode::encode(__x0, __w)?;
-                ::core::result::Result::Ok(())
-            },
-        )?;
+            ::tether_runtime::wire::write_array(
+                __w,
+                &self.kids,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(8),
+                ),
+                |__w, __x0| {
+                    ::tether_runtime::wire::Encode::encode(__x0, __w)?;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::core::result::Result::Ok(())
+        })?;
         ::core::result::Result::Ok(())
     }
 }
@@ -179,26 +203,31 @@ impl ::tether_runtime::wire::Decode for Node {
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        let __f0 = __r.u8()?;
-        let __f1 = if __r.bool()? {
-            ::core::option::Option::Some(
-                ::std::boxed::Box::new(
-                    <Node as ::tether_runtime::wire::Decode>::decode(__r)?,
+        __r.nested(|__r| {
+            let __f0 = __r.u8()?;
+            let __f1 = if __r.bool()? {
+                ::core::option::Option::Some(
+                    ::std::boxed::Box::new(
+                        <Node as ::tether_runtime::wire::Decode>::decode(__r)?,
+                    ),
+                )
+            } else {
+                ::core::option::Option::None
+            };
+            let __f2 = ::tether_runtime::wire::read_array(
+                __r,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(8),
                 ),
-            )
-        } else {
-            ::core::option::Option::None
-        };
-        let __f2 = ::tether_runtime::wire::read_array(
-            __r,
-            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-            13,
-            |__r| <Node as ::tether_runtime::wire::Decode>::decode(__r),
-        )?;
-        ::core::result::Result::Ok(Self {
-            value: __f0,
-            next: __f1,
-            kids: __f2,
+                13,
+                |__r| <Node as ::tether_runtime::wire::Decode>::decode(__r),
+            )?;
+            ::core::result::Result::Ok(Self {
+                value: __f0,
+                next: __f1,
+                kids: __f2,
+            })
         })
     }
 }
@@ -234,30 +263,33 @@ impl ::tether_runtime::wire::Encode for Expr {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        match self {
-            Self::Lit { value } => {
-                __w.bits(0, 2);
-                ::tether_runtime::wire::check_int(
-                    *value as i128,
-                    ::core::option::Option::Some(-100i128),
-                    ::core::option::Option::Some(100i128),
-                )?;
-                __w.bits64(
-                    (*value as ::core::primitive::i128 + 100i128)
-                        as ::core::primitive::u64,
-                    8,
-                );
+        __w.nested(|__w| {
+            match self {
+                Self::Lit { value } => {
+                    __w.bits(0, 2);
+                    ::tether_runtime::wire::check_int(
+                        *value as i128,
+                        ::core::option::Option::Some(-100i128),
+                        ::core::option::Option::Some(100i128),
+                    )?;
+                    __w.bits64(
+                        (*value as ::core::primitive::i128 + 100i128)
+                            as ::core::primitive::u64,
+                        8,
+                    );
+                }
+                Self::Add { left, right } => {
+                    __w.bits(1, 2);
+                    ::tether_runtime::wire::Encode::encode(&**left, __w)?;
+                    ::tether_runtime::wire::Encode::encode(&**right, __w)?;
+                }
+                Self::Neg { inner } => {
+                    __w.bits(2, 2);
+                    ::tether_runtime::wire::Encode::encode(&**inner, __w)?;
+                }
             }
-            Self::Add { left, right } => {
-                __w.bits(1, 2);
-                ::tether_runtime::wire::Encode::encode(&**left, __w)?;
-                ::tether_runtime::wire::Encode::encode(&**right, __w)?;
-            }
-            Self::Neg { inner } => {
-                __w.bits(2, 2);
-                ::tether_runtime::wire::Encode::encode(&**inner, __w)?;
-            }
-        }
+            ::core::result::Result::Ok(())
+        })?;
         ::core::result::Result::Ok(())
     }
 }
@@ -267,53 +299,55 @@ impl ::tether_runtime::wire::Decode for Expr {
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        ::core::result::Result::Ok(
-            match __r.bits(2)? {
-                0 => {
-                    Self::Lit {
-                        value: {
-                            let __raw: ::core::primitive::u64 = __r.bits64(8)?;
-                            if __raw > 200u64 {
-                                return ::core::result::Result::Err(
-                                    ::tether_runtime::wire::packed_out_of_range(
-                                        __raw,
-                                        -100i128,
-                                        100i128,
-                                    ),
-                                );
-                            }
-                            (__raw as ::core::primitive::i32).wrapping_add(-100i32)
-                        },
+        __r.nested(|__r| {
+            ::core::result::Result::Ok(
+                match __r.bits(2)? {
+                    0 => {
+                        Self::Lit {
+                            value: {
+                                let __raw: ::core::primitive::u64 = __r.bits64(8)?;
+                                if __raw > 200u64 {
+                                    return ::core::result::Result::Err(
+                                        ::tether_runtime::wire::packed_out_of_range(
+                                            __raw,
+                                            -100i128,
+                                            100i128,
+                                        ),
+                                    );
+                                }
+                                (__raw as ::core::primitive::i32).wrapping_add(-100i32)
+                            },
+                        }
                     }
-                }
-                1 => {
-                    Self::Add {
-                        left: ::std::boxed::Box::new(
-                            <Expr as ::tether_runtime::wire::Decode>::decode(__r)?,
-                        ),
-                        right: ::std::boxed::Box::new(
-                            <Expr as ::tether_runtime::wire::Decode>::decode(__r)?,
-                        ),
+                    1 => {
+                        Self::Add {
+                            left: ::std::boxed::Box::new(
+                                <Expr as ::tether_runtime::wire::Decode>::decode(__r)?,
+                            ),
+                            right: ::std::boxed::Box::new(
+                                <Expr as ::tether_runtime::wire::Decode>::decode(__r)?,
+                            ),
+                        }
                     }
-                }
-                2 => {
-                    Self::Neg {
-                        inner: ::std::boxed::Box::new(
-                            <Expr as ::tether_runtime::wire::Decode>::decode(__r)?,
-                        ),
+                    2 => {
+                        Self::Neg {
+                            inner: ::std::boxed::Box::new(
+                                <Expr as ::tether_runtime::wire::Decode>::decode(__r)?,
+                            ),
+                        }
                     }
-                }
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether_runtime::wire::DecodeError::invalid_tag(
-                            "Expr",
-                            __tag as u64,
-                            3,
-                        ),
-                    );
-                }
-            },
-        )
+                    __tag => {
+                        return ::core::result::Result::Err(
+                            ::tether_runtime::wire::DecodeError::invalid_tag(
+                                "Expr",
+                                __tag as u64,
+                                3,
+                            ),
+                        );
+                    }
+                },
+            )
+        })
     }
 }
 

@@ -373,19 +373,28 @@ impl ::tether_runtime::wire::Encode for Dialogue {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        __w.string(
-            &self.line,
-            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(200)),
-        )?;
-        ::tether_runtime::wire::write_array(
-            __w,
-            &self.choices,
-            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            |__w, __x0| {
-                ::tether_runtime::wire::Encode::encode(__x0, __w)?;
-                ::core::result::Result::Ok(())
-            },
-        )?;
+        __w.nested(|__w| {
+            __w.string(
+                &self.line,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(200),
+                ),
+            )?;
+            ::tether_runtime::wire::write_array(
+                __w,
+                &self.choices,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(4),
+                ),
+                |__w, __x0| {
+                    ::tether_runtime::wire::Encode::encode(__x0, __w)?;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::core::result::Result::Ok(())
+        })?;
         ::core::result::Result::Ok(())
     }
 }
@@ -395,20 +404,25 @@ impl ::tether_runtime::wire::Decode for Dialogue {
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        let __f0 = __r
-            .string(
+        __r.nested(|__r| {
+            let __f0 = __r
+                .string(
+                    ::tether_runtime::wire::LenRange::new(
+                        0,
+                        ::core::option::Option::Some(200),
+                    ),
+                )?;
+            let __f1 = ::tether_runtime::wire::read_array(
+                __r,
                 ::tether_runtime::wire::LenRange::new(
                     0,
-                    ::core::option::Option::Some(200),
+                    ::core::option::Option::Some(4),
                 ),
+                11,
+                |__r| <Dialogue as ::tether_runtime::wire::Decode>::decode(__r),
             )?;
-        let __f1 = ::tether_runtime::wire::read_array(
-            __r,
-            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            11,
-            |__r| <Dialogue as ::tether_runtime::wire::Decode>::decode(__r),
-        )?;
-        ::core::result::Result::Ok(Self { line: __f0, choices: __f1 })
+            ::core::result::Result::Ok(Self { line: __f0, choices: __f1 })
+        })
     }
 }
 

@@ -1109,14 +1109,17 @@ impl ::tether_runtime::wire::Encode for Node {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        __w.u8(self.value);
-        match &self.next {
-            ::core::option::Option::Some(__x0) => {
-                __w.bool(true);
-                ::tether_runtime::wire::Encode::encode(&**__x0, __w)?;
+        __w.nested(|__w| {
+            __w.u8(self.value);
+            match &self.next {
+                ::core::option::Option::Some(__x0) => {
+                    __w.bool(true);
+                    ::tether_runtime::wire::Encode::encode(&**__x0, __w)?;
+                }
+                ::core::option::Option::None => __w.bool(false),
             }
-            ::core::option::Option::None => __w.bool(false),
-        }
+            ::core::result::Result::Ok(())
+        })?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1126,17 +1129,19 @@ impl ::tether_runtime::wire::Decode for Node {
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        let __f0 = __r.u8()?;
-        let __f1 = if __r.bool()? {
-            ::core::option::Option::Some(
-                ::std::boxed::Box::new(
-                    <Node as ::tether_runtime::wire::Decode>::decode(__r)?,
-                ),
-            )
-        } else {
-            ::core::option::Option::None
-        };
-        ::core::result::Result::Ok(Self { value: __f0, next: __f1 })
+        __r.nested(|__r| {
+            let __f0 = __r.u8()?;
+            let __f1 = if __r.bool()? {
+                ::core::option::Option::Some(
+                    ::std::boxed::Box::new(
+                        <Node as ::tether_runtime::wire::Decode>::decode(__r)?,
+                    ),
+                )
+            } else {
+                ::core::option::Option::None
+            };
+            ::core::result::Result::Ok(Self { value: __f0, next: __f1 })
+        })
     }
 }
 
@@ -1154,15 +1159,21 @@ impl ::tether_runtime::wire::Encode for Tree {
         &self,
         __w: &mut ::tether_runtime::wire::Writer,
     ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-        ::tether_runtime::wire::write_array(
-            __w,
-            &self.children,
-            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            |__w, __x0| {
-                ::tether_runtime::wire::Encode::encode(__x0, __w)?;
-                ::core::result::Result::Ok(())
-            },
-        )?;
+        __w.nested(|__w| {
+            ::tether_runtime::wire::write_array(
+                __w,
+                &self.children,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(4),
+                ),
+                |__w, __x0| {
+                    ::tether_runtime::wire::Encode::encode(__x0, __w)?;
+                    ::core::result::Result::Ok(())
+                },
+            )?;
+            ::core::result::Result::Ok(())
+        })?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1172,13 +1183,18 @@ impl ::tether_runtime::wire::Decode for Tree {
     fn decode(
         __r: &mut ::tether_runtime::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
-        let __f0 = ::tether_runtime::wire::read_array(
-            __r,
-            ::tether_runtime::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            3,
-            |__r| <Tree as ::tether_runtime::wire::Decode>::decode(__r),
-        )?;
-        ::core::result::Result::Ok(Self { children: __f0 })
+        __r.nested(|__r| {
+            let __f0 = ::tether_runtime::wire::read_array(
+                __r,
+                ::tether_runtime::wire::LenRange::new(
+                    0,
+                    ::core::option::Option::Some(4),
+                ),
+                3,
+                |__r| <Tree as ::tether_runtime::wire::Decode>::decode(__r),
+            )?;
+            ::core::result::Result::Ok(Self { children: __f0 })
+        })
     }
 }
 

@@ -71,17 +71,6 @@ fn value_regressions_replay() {
     assert!(count >= 3, "only {count} inputs in fuzz/regressions/value");
 }
 
-/// Crashes found and not fixed yet (`fuzz/regressions/open/decode/`): each
-/// overflows the stack, which aborts the test binary, so this runs only when
-/// asked for (`-- --ignored`). Once fixed, move the inputs to
-/// `fuzz/regressions/decode/`.
-#[test]
-#[ignore = "open: decoders of recursive types have no depth limit (stack overflow)"]
-fn open_decode_crashes() {
-    let count = replay(&fuzz_dir().join("regressions/open/decode"), decode_run);
-    assert!(count > 0, "nothing open");
-}
-
 #[test]
 fn decode_seeds_replay() {
     let count = replay(&fuzz_dir().join("seeds/decode"), decode_run);

@@ -107,6 +107,10 @@ pub enum EncodeError {
     /// An `any` with tables nested deeper than `max`.
     #[error("`any` value nested deeper than {max} tables")]
     TooDeep { max: u32 },
+    /// A value of a recursive type nested deeper than `max` levels
+    /// (section 4.6).
+    #[error("recursive value nested deeper than {max} levels")]
+    TooNested { max: u32 },
     /// An `any` map key that is nil or NaN.
     #[error("`any` map key is nil or NaN")]
     InvalidMapKey,
@@ -176,6 +180,10 @@ pub enum DecodeError {
     WrongClass { expected: &'static str },
     #[error("`any` value nested deeper than {max} tables")]
     TooDeep { max: u32 },
+    /// A value of a recursive type nested deeper than `max` levels
+    /// (section 4.6); refused before the nesting can exhaust the stack.
+    #[error("recursive value nested deeper than {max} levels")]
+    TooNested { max: u32 },
     #[error("{remaining} bytes left over after the message")]
     TrailingBytes { remaining: usize },
     #[error("map has a repeated key")]

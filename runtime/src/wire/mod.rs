@@ -42,6 +42,7 @@ pub use len::{LenRange, Prefix};
 pub(crate) use reader::ReadMark;
 pub use reader::Reader;
 pub use value::{ANY_TAGS, MAX_ANY_DEPTH};
+pub use writer::MAX_NESTING;
 pub use writer::{Checkpoint, Writer};
 
 /// A type whose encoding needs no refinement from its use site.

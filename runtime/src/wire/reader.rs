@@ -3,7 +3,7 @@
 //! panicking.
 
 use super::instance;
-use super::{DecodeError, LenRange, Prefix};
+use super::{DecodeError, LenRange, Prefix, MAX_NESTING};
 use crate::instances::InstanceRegistry;
 use crate::types::InstanceId;
 
@@ -21,6 +21,8 @@ pub struct Reader<'a> {
     /// registry), so that references are checked against their declared
     /// class; `None` takes them as they come.
     classes: Option<&'a InstanceRegistry>,
+    /// Values of recursive types open around the one being read.
+    nesting: u32,
 }
 
 /// A reader's place in its input, bit state included: where to resume
@@ -50,7 +52,25 @@ impl<'a> Reader<'a> {
             bits_left: 0,
             instances,
             classes: None,
+            nesting: 0,
         }
+    }
+
+    /// Decodes one level of a recursive type: `decode` runs one level
+    /// deeper, and the value is refused with [`DecodeError::TooNested`]
+    /// beyond [`MAX_NESTING`], before the recursion can exhaust the stack.
+    #[inline]
+    pub fn nested<T>(
+        &mut self,
+        decode: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        if self.nesting >= MAX_NESTING {
+            return Err(DecodeError::TooNested { max: MAX_NESTING });
+        }
+        self.nesting += 1;
+        let out = decode(self);
+        self.nesting -= 1;
+        out
     }
 
     /// Checks every instance reference read with

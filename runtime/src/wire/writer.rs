@@ -28,9 +28,33 @@ pub struct Writer {
     /// that the next bit opens one.
     room: u32,
     instances: InstanceList,
+    /// Values of recursive types open around the one being written.
+    nesting: u32,
 }
 
+/// The deepest nesting of values of recursive declared types either side
+/// accepts (section 4.6): a bound on the decoder's stack, whatever a peer
+/// sends.
+pub const MAX_NESTING: u32 = 128;
+
 impl Writer {
+    /// Encodes one level of a recursive type: `encode` runs one level
+    /// deeper, and fails with [`EncodeError::TooNested`] beyond
+    /// [`MAX_NESTING`], so that the receiver never sees a value it would refuse.
+    #[inline]
+    pub fn nested(
+        &mut self,
+        encode: impl FnOnce(&mut Self) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
+        if self.nesting >= MAX_NESTING {
+            return Err(EncodeError::TooNested { max: MAX_NESTING });
+        }
+        self.nesting += 1;
+        let out = encode(self);
+        self.nesting -= 1;
+        out
+    }
+
     #[inline]
     pub fn new() -> Self {
         Writer::default()

@@ -25,6 +25,10 @@ pub struct Item<'s> {
     /// Whether a function value is reachable from it: it then has no
     /// encoding, and derives only `Clone`.
     pub has_function: bool,
+    /// Whether a value of it can hold another value of it (through any
+    /// container): its codec then counts levels against the runtime's
+    /// nesting limit, so that a peer cannot exhaust the decoder's stack.
+    pub recursive: bool,
 }
 
 #[derive(Debug)]
@@ -127,7 +131,7 @@ impl<'s> Model<'s> {
         }
         model.find_newtypes();
         model.find_boxes();
-        model.find_functions();
+        model.find_functions_and_cycles();
         Ok(model)
     }
 
@@ -138,6 +142,7 @@ impl<'s> Model<'s> {
             origin,
             kind,
             has_function: false,
+            recursive: false,
         });
     }
 
@@ -309,8 +314,9 @@ impl<'s> Model<'s> {
         }
     }
 
-    /// Marks every item from which a function type is reachable.
-    fn find_functions(&mut self) {
+    /// Marks every item from which a function type is reachable, and every
+    /// item on a cycle of references.
+    fn find_functions_and_cycles(&mut self) {
         let mut own = vec![false; self.items.len()];
         let edges: Vec<Vec<(usize, Option<*const Ty>)>> = self
             .items
@@ -342,6 +348,9 @@ impl<'s> Model<'s> {
         }
         for (i, item) in self.items.iter_mut().enumerate() {
             item.has_function = has[component[i]];
+        }
+        for i in cyclic_nodes(&edges) {
+            self.items[i].recursive = true;
         }
     }
 

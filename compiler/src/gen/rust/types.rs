@@ -241,11 +241,11 @@ impl Gen<'_> {
         };
         if !item.has_function {
             if let Some(codec) = self.fixed_layout(fields) {
-                out.extend(codec_impls(quote!(#name), codec.0, codec.1));
+                out.extend(codec_impls(quote!(#name), codec.0, codec.1, item.recursive));
                 return Ok(out);
             }
             let (encode, decode) = self.record_codec(fields, &item.module, &item.origin)?;
-            out.extend(codec_impls(quote!(#name), encode, decode));
+            out.extend(codec_impls(quote!(#name), encode, decode, item.recursive));
         }
         Ok(out)
     }
@@ -383,6 +383,7 @@ impl Gen<'_> {
                 quote!(#name),
                 encode,
                 quote!(::core::result::Result::Ok(Self(#value))),
+                item.recursive,
             ));
         }
         Ok(out)
@@ -490,7 +491,7 @@ impl Gen<'_> {
                     }
                 }
             };
-            out.extend(codec_impls(quote!(#name), encode, decode));
+            out.extend(codec_impls(quote!(#name), encode, decode, item.recursive));
         }
         Ok(out)
     }
@@ -632,13 +633,31 @@ fn roblox_enum(name: &str, items: &[&str]) -> Result<TokenStream, GenError> {
             }
         }
     };
-    out.extend(codec_impls(quote!(#rust_name), encode, decode));
+    out.extend(codec_impls(quote!(#rust_name), encode, decode, false));
     Ok(out)
 }
 
 /// `impl Encode` and `impl Decode` around the bodies; the encode body ends
 /// in `Ok(())` here, the decode body is an expression.
-pub fn codec_impls(ty: TokenStream, encode: TokenStream, decode: TokenStream) -> TokenStream {
+/// A `recursive` type counts its levels (`Writer::nested`, `Reader::nested`).
+pub fn codec_impls(
+    ty: TokenStream,
+    encode: TokenStream,
+    decode: TokenStream,
+    recursive: bool,
+) -> TokenStream {
+    let (encode, decode) = match recursive {
+        true => (
+            quote! {
+                __w.nested(|__w| {
+                    #encode
+                    ::core::result::Result::Ok(())
+                })?;
+            },
+            quote!(__r.nested(|__r| { #decode })),
+        ),
+        false => (encode, decode),
+    };
     quote! {
         impl ::tether_runtime::wire::Encode for #ty {
             #[inline]
