@@ -3,7 +3,7 @@
 //! `compile_error!`s at the offending tokens.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -408,9 +408,12 @@ fn merge(items: &mut Vec<syn::Item>, generated: Vec<syn::Item>) {
 // include_schema!("schemas/game.tether")
 // ---------------------------------------------------------------------------
 
-pub fn include_schema(path: syn::LitStr) -> TokenStream {
-    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
-    let full: PathBuf = Path::new(&manifest_dir).join(path.value());
+/// `invoking_dir`: the directory of the file that invokes the macro, which
+/// relative paths start from; the manifest directory when unknown.
+pub fn include_schema(path: syn::LitStr, invoking_dir: Option<PathBuf>) -> TokenStream {
+    let base = invoking_dir
+        .unwrap_or_else(|| PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default()));
+    let full = tether_compiler::load::normalize_lexically(&base.join(path.value()));
     let compilation =
         match tether_compiler::compile(&tether_compiler::FsLoader, std::slice::from_ref(&full)) {
             Ok(compilation) => compilation,
@@ -464,7 +467,7 @@ mod tests {
     #[test]
     fn an_included_schema_is_tracked_with_every_import() {
         let path = syn::LitStr::new("../schemas/game.tether", proc_macro2::Span::call_site());
-        let expansion = include_schema(path).to_string();
+        let expansion = include_schema(path, None).to_string();
         let tracked: Vec<&str> = expansion
             .split("include_bytes !")
             .skip(1)
@@ -486,7 +489,7 @@ mod tests {
         let file = dir.join("broken.tether");
         std::fs::write(&file, "type M = {[u32]: string}\ntype N = {u8?}\n").unwrap();
         let path = syn::LitStr::new(&file.display().to_string(), proc_macro2::Span::call_site());
-        let expansion = include_schema(path).to_string();
+        let expansion = include_schema(path, None).to_string();
         assert!(expansion.contains("include_bytes"));
         assert!(expansion.contains("non-string-key"), "{expansion}");
         assert!(expansion.contains("nil-in-table"), "{expansion}");

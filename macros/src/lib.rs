@@ -36,11 +36,18 @@ pub fn protocol(args: TokenStream, input: TokenStream) -> TokenStream {
     expand::protocol(args.into(), module).into()
 }
 
-/// Compiles a `.tether` schema (a path from the crate's manifest directory)
-/// at compile time and expands to the generated items; cargo rebuilds when
-/// the schema or an import changes. Diagnostics become compile errors.
+/// Compiles a `.tether` schema at compile time and expands to the generated
+/// items; cargo rebuilds when the schema or an import changes. Diagnostics
+/// become compile errors. The path is relative to the file that invokes the
+/// macro, as with `include_str!` (and as schema imports are relative to the
+/// schema that imports).
 #[proc_macro]
 pub fn include_schema(input: TokenStream) -> TokenStream {
     let path = syn::parse_macro_input!(input as syn::LitStr);
-    expand::include_schema(path).into()
+    // A span with no file of its own (expanded from another macro, say)
+    // resolves from the manifest directory instead.
+    let invoking_dir = proc_macro::Span::call_site()
+        .local_file()
+        .and_then(|file| file.parent().map(std::path::Path::to_path_buf));
+    expand::include_schema(path, invoking_dir).into()
 }

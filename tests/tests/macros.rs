@@ -173,13 +173,13 @@ pub mod mirror {
 /// The same schema once more, compiled at compile time by the macro rather
 /// than by the build script.
 mod included {
-    tether::include_schema!("schemas/mirror.tether");
+    tether::include_schema!("../schemas/mirror.tether");
 }
 
 /// The example game, with its import, instances and Roblox enums, compiled
 /// by the macro.
 mod included_game {
-    tether::include_schema!("../schemas/game.tether");
+    tether::include_schema!("../../schemas/game.tether");
 }
 
 // ---------------------------------------------------------------------------

@@ -1,9 +1,8 @@
 // `include_schema!` runs every rule, the file rules included
 // (import-not-found[T011]); its diagnostics are rendered with the schema's
-// own source lines, at the path literal. The path climbs out of trybuild's
-// project in `target/tests/trybuild/<crate>` (see pass/include_schema.rs).
+// own source lines, at the path literal. The path is relative to this file.
 mod broken {
-    tether::include_schema!("../../../../tests/ui/schemas/broken.tether");
+    tether::include_schema!("../schemas/broken.tether");
 }
 
 fn main() {}

@@ -1,14 +1,12 @@
 // `tether::include_schema!` compiles a `.tether` file at compile time into
 // the same API a build script generates.
 //
-// The path is from the manifest directory of the crate being compiled,
-// which for trybuild is its own project in `target/tests/trybuild/<crate>`:
-// hence the climb to the workspace's `schemas/game.tether`, which an
-// ordinary test of this crate would name `../schemas/game.tether`.
+// The path is relative to this file, as with `include_str!`, wherever the
+// crate compiling it lives (trybuild's lies under the target directory).
 use std::time::Duration;
 
 mod game {
-    tether::include_schema!("../../../../schemas/game.tether");
+    tether::include_schema!("../../../schemas/game.tether");
 }
 
 fn main() {
