@@ -413,7 +413,11 @@ fn merge(items: &mut Vec<syn::Item>, generated: Vec<syn::Item>) {
 pub fn include_schema(path: syn::LitStr, invoking_dir: Option<PathBuf>) -> TokenStream {
     let base = invoking_dir
         .unwrap_or_else(|| PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default()));
-    let full = tether_compiler::load::normalize_lexically(&base.join(path.value()));
+    // rustc may name the invoking file relative to its working directory;
+    // `include_bytes!` below would take such a path from the invoking file.
+    let joined = base.join(path.value());
+    let full =
+        tether_compiler::load::normalize_lexically(&std::path::absolute(&joined).unwrap_or(joined));
     let compilation =
         match tether_compiler::compile(&tether_compiler::FsLoader, std::slice::from_ref(&full)) {
             Ok(compilation) => compilation,
