@@ -1,15 +1,16 @@
-//! The client side: connects, says hello, and carries packets both ways
-//! until either side closes.
+//! The client side: connects (TCP, WebSocket), says hello, and carries
+//! packets both ways until either side closes.
 
 use std::time::{Duration, Instant};
 
 use tether_runtime::handshake::{Answer, HandshakeError, Hello};
 use tether_runtime::ClientRuntime;
-use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpStream, ToSocketAddrs};
 use tokio::sync::watch;
 
 use crate::framing::{self, FrameError, DEFAULT_MAX_FRAME};
+use crate::link::{Inbound, Outbound};
+use crate::{tcp, websocket};
 
 /// How a [`NetClient`] runs.
 #[derive(Debug, Clone)]
@@ -18,6 +19,8 @@ pub struct ClientConfig {
     pub max_frame: u32,
     /// How often the runtime polls and sends.
     pub tick: Duration,
+    /// How long the rest of a frame may take once its first byte came (TCP).
+    pub frame_timeout: Duration,
 }
 
 impl Default for ClientConfig {
@@ -25,6 +28,7 @@ impl Default for ClientConfig {
         ClientConfig {
             max_frame: DEFAULT_MAX_FRAME,
             tick: Duration::from_millis(1000 / 60),
+            frame_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -34,6 +38,8 @@ impl Default for ClientConfig {
 pub enum ConnectError {
     #[error("cannot reach the server: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the WebSocket upgrade failed: {0}")]
+    WebSocket(String),
     #[error("the handshake failed: {0}")]
     Frame(#[from] FrameError),
     #[error(transparent)]
@@ -48,62 +54,62 @@ pub struct NetClient {
 }
 
 impl NetClient {
-    /// Connects `runtime` to the server at `addr`. A server of another
-    /// schema or wire version refuses, and the error says why.
+    /// Connects `runtime` to the server at `addr` over TCP. A server of
+    /// another schema or wire version refuses, and the error says why.
     pub async fn connect(
         addr: impl ToSocketAddrs,
         runtime: ClientRuntime,
         config: ClientConfig,
     ) -> Result<NetClient, ConnectError> {
         let stream = TcpStream::connect(addr).await?;
+        let (inbound, outbound) = tcp::split(stream, config.frame_timeout);
+        NetClient::start(inbound, outbound, runtime, config).await
+    }
+
+    /// Connects `runtime` to a WebSocket server: `url` is a `ws://` address
+    /// (`ws://127.0.0.1:7778/`); `wss://` needs a TLS layer in front.
+    pub async fn connect_websocket(
+        url: &str,
+        runtime: ClientRuntime,
+        config: ClientConfig,
+    ) -> Result<NetClient, ConnectError> {
+        let uri: tokio_tungstenite::tungstenite::http::Uri = url
+            .parse()
+            .map_err(|error| ConnectError::WebSocket(format!("`{url}`: {error}")))?;
+        let host = uri
+            .host()
+            .ok_or_else(|| ConnectError::WebSocket(format!("`{url}` names no host")))?;
+        let port = uri.port_u16().unwrap_or(80);
+        let stream = TcpStream::connect((host.trim_matches(['[', ']']), port)).await?;
         let _ = stream.set_nodelay(true);
-        let (mut reader, mut writer) = stream.into_split();
-        framing::write_blob(&mut writer, &Hello::of(runtime.protocol()).encode()).await?;
-        Answer::decode(&framing::read_blob(&mut reader, 1024).await?)?;
+        let config_ws = websocket::config(config.max_frame);
+        let (socket, _) = tokio_tungstenite::client_async_with_config(url, stream, Some(config_ws))
+            .await
+            .map_err(|error| ConnectError::WebSocket(error.to_string()))?;
+        let (inbound, outbound) = websocket::split(socket);
+        NetClient::start(inbound, outbound, runtime, config).await
+    }
+
+    async fn start<I: Inbound, O: Outbound>(
+        mut inbound: I,
+        mut outbound: O,
+        runtime: ClientRuntime,
+        config: ClientConfig,
+    ) -> Result<NetClient, ConnectError> {
+        let hello = framing::framed(&Hello::of(runtime.protocol()).encode())?;
+        outbound.send(hello).await?;
+        Answer::decode(&inbound.recv(1024).await?)?;
 
         let (stop, stopped) = watch::channel(false);
         let (closed_tx, closed) = watch::channel(None);
-        let receiving = runtime.clone();
-        let mut stop_receiving = stopped.clone();
-        let closed_by_reader = closed_tx.clone();
-        tokio::spawn(async move {
-            let reason = loop {
-                let packet = tokio::select! {
-                    packet = framing::read_packet(&mut reader, config.max_frame) => packet,
-                    _ = stop_receiving.changed() => break "closed by the client".to_string(),
-                };
-                match packet {
-                    Ok(packet) => receiving.receive_packet(&packet),
-                    Err(FrameError::Closed) => {
-                        break "the server closed the connection".to_string()
-                    }
-                    Err(error) => break error.to_string(),
-                }
-            };
-            // Every pending invocation fails at once.
-            receiving.disconnect();
-            let _ = closed_by_reader.send(Some(reason));
-        });
-        let mut stop_sending = stopped;
-        tokio::spawn(async move {
-            let start = Instant::now();
-            let mut interval = tokio::time::interval(config.tick);
-            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-            loop {
-                tokio::select! {
-                    _ = interval.tick() => {}
-                    _ = stop_sending.changed() => break,
-                }
-                runtime.poll(start.elapsed());
-                for packet in runtime.take_packets() {
-                    if writer.write_all(&framing::encode(&packet)).await.is_err() {
-                        let _ = closed_tx.send(Some("the connection broke".to_string()));
-                        return;
-                    }
-                }
-            }
-            let _ = writer.shutdown().await;
-        });
+        tokio::spawn(receive(
+            inbound,
+            runtime.clone(),
+            config.max_frame,
+            stopped.clone(),
+            closed_tx.clone(),
+        ));
+        tokio::spawn(tick(outbound, runtime, config.tick, stopped, closed_tx));
         Ok(NetClient {
             closed,
             _stop: stop,
@@ -121,4 +127,55 @@ impl NetClient {
             }
         }
     }
+}
+
+/// Hands the server's packets to the runtime until the connection ends;
+/// then every pending invocation fails at once.
+async fn receive<I: Inbound>(
+    mut inbound: I,
+    runtime: ClientRuntime,
+    max_frame: u32,
+    mut stopped: watch::Receiver<bool>,
+    closed: watch::Sender<Option<String>>,
+) {
+    let reason = loop {
+        let blob = tokio::select! {
+            blob = inbound.recv(max_frame) => blob,
+            _ = stopped.changed() => break "closed by the client".to_string(),
+        };
+        match blob.and_then(|blob| framing::decode(&blob)) {
+            Ok(packet) => runtime.receive_packet(&packet),
+            Err(FrameError::Closed) => break "the server closed the connection".to_string(),
+            Err(error) => break error.to_string(),
+        }
+    };
+    runtime.disconnect();
+    let _ = closed.send(Some(reason));
+}
+
+/// The client's tick: poll the runtime, then send what it produced.
+async fn tick<O: Outbound>(
+    mut outbound: O,
+    runtime: ClientRuntime,
+    period: Duration,
+    mut stopped: watch::Receiver<bool>,
+    closed: watch::Sender<Option<String>>,
+) {
+    let start = Instant::now();
+    let mut interval = tokio::time::interval(period);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = stopped.changed() => break,
+        }
+        runtime.poll(start.elapsed());
+        for packet in runtime.take_packets() {
+            if outbound.send(framing::encode(&packet)).await.is_err() {
+                let _ = closed.send(Some("the connection broke".to_string()));
+                return;
+            }
+        }
+    }
+    outbound.close().await;
 }

@@ -11,8 +11,10 @@
 //! The length is checked against the cap before anything is allocated, and
 //! the instance count against the length.
 
+use std::time::Duration;
 use tether_runtime::types::InstanceId;
 use tether_runtime::{Channel, Packet};
+
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// The largest frame a reader accepts by default: 1 MiB.
@@ -27,6 +29,8 @@ pub enum FrameError {
     Malformed(&'static str),
     #[error("the connection closed")]
     Closed,
+    #[error("the rest of a frame did not come in time")]
+    Stalled,
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -49,6 +53,15 @@ pub fn encode(packet: &Packet) -> Vec<u8> {
     out
 }
 
+/// A blob with its length prefix, as it goes on a stream.
+pub fn framed(blob: &[u8]) -> Result<Vec<u8>, FrameError> {
+    let len = u32::try_from(blob.len()).map_err(|_| FrameError::Malformed("blob too long"))?;
+    let mut out = Vec::with_capacity(4 + blob.len());
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(blob);
+    Ok(out)
+}
+
 /// Writes one packet.
 pub async fn write_packet<W: AsyncWrite + Unpin>(
     writer: &mut W,
@@ -64,25 +77,53 @@ pub async fn read_blob<R: AsyncRead + Unpin>(
     reader: &mut R,
     max: u32,
 ) -> Result<Vec<u8>, FrameError> {
+    read_blob_within(reader, max, Duration::MAX).await
+}
+
+/// [`read_blob`], where the rest of a blob must arrive within `timeout` of
+/// its first byte: a peer cannot hold a connection open with half a frame.
+/// The buffer grows with the bytes that arrive, not with the length the
+/// peer announced.
+pub async fn read_blob_within<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    max: u32,
+    timeout: Duration,
+) -> Result<Vec<u8>, FrameError> {
     let mut prefix = [0u8; 4];
-    match reader.read_exact(&mut prefix).await {
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Err(FrameError::Closed),
-        Err(e) => return Err(e.into()),
+    let first = reader.read(&mut prefix).await?;
+    if first == 0 {
+        return Err(FrameError::Closed);
     }
-    let len = u32::from_le_bytes(prefix);
-    if len > max {
-        return Err(FrameError::TooLarge { len, max });
+    let rest = async {
+        reader
+            .read_exact(&mut prefix[first..])
+            .await
+            .map_err(closed_on_eof)?;
+        let len = u32::from_le_bytes(prefix);
+        if len > max {
+            return Err(FrameError::TooLarge { len, max });
+        }
+        let mut body = Vec::with_capacity((len as usize).min(INITIAL_BUFFER));
+        let read = reader.take(u64::from(len)).read_to_end(&mut body).await?;
+        if read < len as usize {
+            return Err(FrameError::Closed);
+        }
+        Ok(body)
+    };
+    match tokio::time::timeout(timeout, rest).await {
+        Ok(blob) => blob,
+        Err(_) => Err(FrameError::Stalled),
     }
-    let mut body = vec![0u8; len as usize];
-    reader
-        .read_exact(&mut body)
-        .await
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::UnexpectedEof => FrameError::Closed,
-            _ => FrameError::Io(e),
-        })?;
-    Ok(body)
+}
+
+/// The buffer a frame starts with; it grows as the frame's bytes arrive.
+const INITIAL_BUFFER: usize = 16 * 1024;
+
+fn closed_on_eof(error: std::io::Error) -> FrameError {
+    match error.kind() {
+        std::io::ErrorKind::UnexpectedEof => FrameError::Closed,
+        _ => FrameError::Io(error),
+    }
 }
 
 /// Writes one length-prefixed blob.
@@ -90,9 +131,7 @@ pub async fn write_blob<W: AsyncWrite + Unpin>(
     writer: &mut W,
     blob: &[u8],
 ) -> Result<(), FrameError> {
-    let len = u32::try_from(blob.len()).map_err(|_| FrameError::Malformed("blob too long"))?;
-    writer.write_all(&len.to_le_bytes()).await?;
-    writer.write_all(blob).await?;
+    writer.write_all(&framed(blob)?).await?;
     Ok(())
 }
 

@@ -1,33 +1,51 @@
-//! The server side: accepts connections, runs the handshake, turns each
-//! welcomed connection into a player of the runtime, and carries packets
-//! both ways until the player leaves or is put out.
+//! The server side: accepts connections (TCP, WebSocket), runs the
+//! handshake, turns each welcomed connection into a player of the runtime,
+//! and carries packets both ways until the player leaves or is put out.
+//!
+//! Intake, in order: the frame-size cap (checked from the length, before the
+//! bytes are held); the connection's memory budget (a connection whose
+//! received bytes reach it is not read again until the next tick has handled
+//! them, so a flood slows its sender rather than growing the server); then
+//! the runtime's bounded decoding, schema checks, rate limits and handlers.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use tether_runtime::handshake::{self, Answer};
+use tether_runtime::handshake::{self, Answer, Refusal};
 use tether_runtime::{Player, ServerRuntime};
-use tokio::net::tcp::OwnedReadHalf;
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
 use tokio::sync::{mpsc, watch};
 
 use crate::framing::{self, FrameError, DEFAULT_MAX_FRAME};
+use crate::link::{Inbound, Outbound};
+use crate::stats::{Counters, NetStats};
+use crate::{tcp, websocket};
 
 /// How a [`NetServer`] runs.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// The largest frame a client may send; a larger one disconnects it
-    /// before anything is allocated.
+    /// before its bytes are held.
     pub max_frame: u32,
     /// How often the runtime polls and sends: the server's tick.
     pub tick: Duration,
     /// How long a new connection has to send its hello.
     pub handshake_timeout: Duration,
-    /// Frames waiting to be written to one player; a player that falls this
-    /// far behind is disconnected rather than buffered without end.
-    pub send_queue: usize,
+    /// How long the rest of a frame may take once its first byte came (TCP):
+    /// a client that stops halfway through a frame is put out.
+    pub frame_timeout: Duration,
+    /// The bytes one connection may hold each way: received packets waiting
+    /// for the tick (the connection is then not read until the tick has
+    /// handled them), and packets waiting to be written (a player that falls
+    /// further behind is put out). A connection holds at most this plus one
+    /// frame being read.
+    pub memory_budget: usize,
+    /// Players at once; further connections are refused ("the server is
+    /// full"). Roblox servers hold at most 700.
+    pub max_players: usize,
 }
 
 impl Default for ServerConfig {
@@ -36,7 +54,9 @@ impl Default for ServerConfig {
             max_frame: DEFAULT_MAX_FRAME,
             tick: Duration::from_millis(1000 / 60),
             handshake_timeout: Duration::from_secs(5),
-            send_queue: 256,
+            frame_timeout: Duration::from_secs(10),
+            memory_budget: 256 * 1024,
+            max_players: 700,
         }
     }
 }
@@ -46,58 +66,130 @@ impl Default for ServerConfig {
 pub enum NetEvent {
     /// A client passed the handshake and is now this player.
     Connected(Player),
-    /// A player left: it closed the connection, broke the framing, or fell
-    /// behind; `reason` says which.
+    /// A player left: it closed the connection, broke the framing, fell
+    /// behind, or was put out by the runtime; `reason` says which.
     Disconnected { player: Player, reason: String },
     /// A connection was refused at the handshake.
     Refused { addr: SocketAddr, reason: String },
 }
 
-/// A server on a TCP listener.
+/// A server of one runtime on one or more listeners.
 pub struct NetServer {
+    shared: Arc<Shared>,
     local_addr: SocketAddr,
     events: mpsc::UnboundedReceiver<NetEvent>,
     _stop: watch::Sender<bool>,
 }
 
-/// The write side of each connected player, by player id.
-type Peers = Arc<Mutex<HashMap<u32, Peer>>>;
+/// What every task of a server shares.
+struct Shared {
+    runtime: ServerRuntime,
+    config: ServerConfig,
+    peers: Mutex<HashMap<u32, Peer>>,
+    counters: Counters,
+    events: mpsc::UnboundedSender<NetEvent>,
+    stopped: watch::Receiver<bool>,
+    /// Counts the ticks done, for connections waiting on their budget.
+    ticks: watch::Receiver<u64>,
+}
 
+/// A connected player's side of the connection, as the tick sees it.
 struct Peer {
-    frames: mpsc::Sender<Vec<u8>>,
+    frames: mpsc::UnboundedSender<Vec<u8>>,
+    /// Bytes received since the last tick began.
+    received: Arc<AtomicU64>,
+    /// Bytes handed to the writer and not written yet.
+    queued: Arc<AtomicU64>,
     kick: watch::Sender<Option<String>>,
 }
 
-fn lock(peers: &Peers) -> MutexGuard<'_, HashMap<u32, Peer>> {
-    peers.lock().unwrap_or_else(PoisonError::into_inner)
+impl Shared {
+    fn peers(&self) -> MutexGuard<'_, HashMap<u32, Peer>> {
+        self.peers.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn budget(&self) -> u64 {
+        self.config.memory_budget as u64
+    }
+
+    fn refuse(&self, addr: SocketAddr, reason: String) {
+        Counters::add(&self.counters.refused, 1);
+        let _ = self.events.send(NetEvent::Refused { addr, reason });
+    }
 }
 
 impl NetServer {
-    /// Listens on `addr` and serves `runtime` until dropped.
+    /// Serves `runtime` on a TCP listener at `addr` until dropped.
     pub async fn bind(
         addr: impl ToSocketAddrs,
         runtime: ServerRuntime,
         config: ServerConfig,
     ) -> std::io::Result<NetServer> {
         let listener = TcpListener::bind(addr).await?;
-        let local_addr = listener.local_addr()?;
+        let mut server = NetServer::start(runtime, config, listener.local_addr()?);
+        server.serve(listener, Kind::Tcp);
+        Ok(server)
+    }
+
+    /// Serves `runtime` on a WebSocket listener at `addr` (any path) until
+    /// dropped.
+    pub async fn bind_websocket(
+        addr: impl ToSocketAddrs,
+        runtime: ServerRuntime,
+        config: ServerConfig,
+    ) -> std::io::Result<NetServer> {
+        let listener = TcpListener::bind(addr).await?;
+        let mut server = NetServer::start(runtime, config, listener.local_addr()?);
+        server.serve(listener, Kind::WebSocket);
+        Ok(server)
+    }
+
+    /// Also accepts TCP clients at `addr`; returns where it listens.
+    pub async fn listen_tcp(&mut self, addr: impl ToSocketAddrs) -> std::io::Result<SocketAddr> {
+        let listener = TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        self.serve(listener, Kind::Tcp);
+        Ok(local)
+    }
+
+    /// Also accepts WebSocket clients at `addr`; returns where it listens.
+    pub async fn listen_websocket(
+        &mut self,
+        addr: impl ToSocketAddrs,
+    ) -> std::io::Result<SocketAddr> {
+        let listener = TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        self.serve(listener, Kind::WebSocket);
+        Ok(local)
+    }
+
+    fn start(runtime: ServerRuntime, config: ServerConfig, local_addr: SocketAddr) -> NetServer {
         let (events_tx, events) = mpsc::unbounded_channel();
         let (stop, stopped) = watch::channel(false);
-        let peers: Peers = Arc::default();
-        tokio::spawn(tick(
-            runtime.clone(),
-            peers.clone(),
-            config.clone(),
-            stopped.clone(),
-        ));
-        tokio::spawn(accept(listener, runtime, peers, config, events_tx, stopped));
-        Ok(NetServer {
+        let (ticks_tx, ticks) = watch::channel(0);
+        let shared = Arc::new(Shared {
+            runtime,
+            config,
+            peers: Mutex::default(),
+            counters: Counters::default(),
+            events: events_tx,
+            stopped,
+            ticks,
+        });
+        tokio::spawn(tick(shared.clone(), ticks_tx));
+        NetServer {
+            shared,
             local_addr,
             events,
             _stop: stop,
-        })
+        }
     }
 
+    fn serve(&mut self, listener: TcpListener, kind: Kind) {
+        tokio::spawn(accept(listener, kind, self.shared.clone()));
+    }
+
+    /// Where the listener the server was bound with listens.
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
     }
@@ -106,16 +198,22 @@ impl NetServer {
     pub async fn next_event(&mut self) -> Option<NetEvent> {
         self.events.recv().await
     }
+
+    /// The transport's counters (the runtime keeps its own:
+    /// `ServerRuntime::stats`).
+    pub fn stats(&self) -> NetStats {
+        self.shared.counters.snapshot()
+    }
 }
 
-async fn accept(
-    listener: TcpListener,
-    runtime: ServerRuntime,
-    peers: Peers,
-    config: ServerConfig,
-    events: mpsc::UnboundedSender<NetEvent>,
-    mut stopped: watch::Receiver<bool>,
-) {
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Tcp,
+    WebSocket,
+}
+
+async fn accept(listener: TcpListener, kind: Kind, shared: Arc<Shared>) {
+    let mut stopped = shared.stopped.clone();
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -124,131 +222,238 @@ async fn accept(
         let Ok((stream, addr)) = accepted else {
             continue;
         };
-        let _ = stream.set_nodelay(true);
-        tokio::spawn(connection(
-            stream,
-            addr,
-            runtime.clone(),
-            peers.clone(),
-            config.clone(),
-            events.clone(),
-        ));
+        tokio::spawn(open(stream, addr, kind, shared.clone()));
+    }
+}
+
+/// Opens the link of a new connection, then serves it.
+async fn open(stream: TcpStream, addr: SocketAddr, kind: Kind, shared: Arc<Shared>) {
+    match kind {
+        Kind::Tcp => {
+            let (inbound, outbound) = tcp::split(stream, shared.config.frame_timeout);
+            connection(inbound, outbound, addr, shared).await;
+        }
+        Kind::WebSocket => {
+            let _ = stream.set_nodelay(true);
+            let config = websocket::config(shared.config.max_frame);
+            let upgrade = tokio_tungstenite::accept_async_with_config(stream, Some(config));
+            match tokio::time::timeout(shared.config.handshake_timeout, upgrade).await {
+                Ok(Ok(socket)) => {
+                    let (inbound, outbound) = websocket::split(socket);
+                    connection(inbound, outbound, addr, shared).await;
+                }
+                Ok(Err(error)) => shared.refuse(addr, format!("no WebSocket upgrade: {error}")),
+                Err(_) => shared.refuse(addr, "no WebSocket upgrade in time".to_string()),
+            }
+        }
     }
 }
 
 /// One connection, from its hello to its end.
-async fn connection(
-    stream: TcpStream,
+async fn connection<I: Inbound, O: Outbound>(
+    mut inbound: I,
+    mut outbound: O,
     addr: SocketAddr,
-    runtime: ServerRuntime,
-    peers: Peers,
-    config: ServerConfig,
-    events: mpsc::UnboundedSender<NetEvent>,
+    shared: Arc<Shared>,
 ) {
-    let (mut reader, mut writer) = stream.into_split();
     // A hello is a few dozen bytes: a larger one is not a hello.
-    let hello = tokio::time::timeout(
-        config.handshake_timeout,
-        framing::read_blob(&mut reader, 512),
-    );
+    let hello = tokio::time::timeout(shared.config.handshake_timeout, inbound.recv(512));
     let hello = match hello.await {
         Ok(Ok(hello)) => hello,
-        Ok(Err(error)) => return refuse(&events, addr, error.to_string()),
-        Err(_) => return refuse(&events, addr, "no hello in time".to_string()),
+        Ok(Err(error)) => return shared.refuse(addr, error.to_string()),
+        Err(_) => return shared.refuse(addr, "no hello in time".to_string()),
     };
-    let answer = match handshake::answer(runtime.protocol(), &hello) {
+    let answer = match handshake::answer(shared.runtime.protocol(), &hello) {
+        Ok(Answer::Welcome) if shared.peers().len() >= shared.config.max_players => {
+            Answer::Refused(Refusal::Other("the server is full".to_string()))
+        }
         Ok(answer) => answer,
-        Err(error) => return refuse(&events, addr, error.to_string()),
+        Err(error) => return shared.refuse(addr, error.to_string()),
     };
-    if framing::write_blob(&mut writer, &answer.encode())
-        .await
-        .is_err()
-    {
+    let sent = match framing::framed(&answer.encode()) {
+        Ok(framed) => outbound.send(framed).await,
+        Err(error) => Err(error),
+    };
+    if let Answer::Refused(reason) = answer {
+        outbound.close().await;
+        return shared.refuse(addr, reason.to_string());
+    }
+    if sent.is_err() {
         return;
     }
-    if let Answer::Refused(reason) = answer {
-        return refuse(&events, addr, reason.to_string());
-    }
-    let player = runtime.connect_player();
-    let (frames_tx, mut frames) = mpsc::channel::<Vec<u8>>(config.send_queue.max(1));
+
+    let player = shared.runtime.connect_player();
+    let (frames_tx, frames) = mpsc::unbounded_channel::<Vec<u8>>();
     let (kick, mut kicked) = watch::channel(None);
-    lock(&peers).insert(
+    let received = Arc::new(AtomicU64::new(0));
+    let queued = Arc::new(AtomicU64::new(0));
+    shared.peers().insert(
         player.id,
         Peer {
             frames: frames_tx,
+            received: received.clone(),
+            queued: queued.clone(),
             kick,
         },
     );
-    let _ = events.send(NetEvent::Connected(player.clone()));
-    tokio::spawn(async move {
-        use tokio::io::AsyncWriteExt;
-        while let Some(frame) = frames.recv().await {
-            if writer.write_all(&frame).await.is_err() {
-                break;
-            }
-        }
-    });
+    Counters::add(&shared.counters.connected, 1);
+    shared.counters.players.fetch_add(1, Relaxed);
+    let _ = shared.events.send(NetEvent::Connected(player.clone()));
+    let gone = kicked.clone();
+    tokio::spawn(write(outbound, frames, gone, queued, shared.clone()));
+
+    let mut stopped = shared.stopped.clone();
     let reason = tokio::select! {
-        reason = receive(&mut reader, &runtime, &player, config.max_frame) => reason,
+        reason = receive(&mut inbound, &player, &received, &shared) => reason,
         _ = kicked.changed() => kicked.borrow().clone().unwrap_or_default(),
+        _ = stopped.changed() => "the server stopped".to_string(),
     };
-    lock(&peers).remove(&player.id);
-    runtime.disconnect_player(&player);
-    let _ = events.send(NetEvent::Disconnected { player, reason });
+    // Dropping the peer closes its frame channel, which ends the writer.
+    shared.peers().remove(&player.id);
+    shared
+        .counters
+        .buffered_bytes
+        .fetch_sub(received.swap(0, Relaxed), Relaxed);
+    shared.runtime.disconnect_player(&player);
+    shared.counters.players.fetch_sub(1, Relaxed);
+    Counters::add(&shared.counters.disconnected, 1);
+    let _ = shared
+        .events
+        .send(NetEvent::Disconnected { player, reason });
 }
 
-/// Hands every packet of `player` to the runtime; returns why it stopped.
-async fn receive(
-    reader: &mut OwnedReadHalf,
-    runtime: &ServerRuntime,
+/// Hands every packet of `player` to the runtime, within the connection's
+/// budget; returns why it stopped.
+async fn receive<I: Inbound>(
+    inbound: &mut I,
     player: &Player,
-    max_frame: u32,
+    received: &AtomicU64,
+    shared: &Shared,
 ) -> String {
+    let mut ticks = shared.ticks.clone();
     loop {
-        match framing::read_packet(reader, max_frame).await {
-            Ok(packet) => runtime.receive_packet(player, &packet),
+        if received.load(Relaxed) >= shared.budget() {
+            Counters::add(&shared.counters.budget_waits, 1);
+            // The tick clears `received` once it has handled the packets.
+            while received.load(Relaxed) >= shared.budget() {
+                if ticks.changed().await.is_err() {
+                    return "the server stopped".to_string();
+                }
+            }
+        }
+        let blob = match inbound.recv(shared.config.max_frame).await {
+            Ok(blob) => blob,
             Err(FrameError::Closed) => return "the client closed the connection".to_string(),
             Err(error) => return error.to_string(),
-        }
+        };
+        let packet = match framing::decode(&blob) {
+            Ok(packet) => packet,
+            Err(error) => return error.to_string(),
+        };
+        shared.runtime.receive_packet(player, &packet);
+        // The gauge first: the tick takes `received` off it.
+        let len = blob.len() as u64;
+        let counters = &shared.counters;
+        Counters::add(&counters.buffered_bytes, len);
+        let held = received.fetch_add(len, Relaxed) + len;
+        counters.held(held);
+        Counters::add(&counters.bytes_received, len + 4);
+        Counters::add(&counters.frames_received, 1);
     }
 }
 
-fn refuse(events: &mpsc::UnboundedSender<NetEvent>, addr: SocketAddr, reason: String) {
-    let _ = events.send(NetEvent::Refused { addr, reason });
+/// Writes a player's packets in order until the player is gone (`gone`
+/// changes or closes): a client that stops reading cannot hold the writer.
+async fn write<O: Outbound>(
+    mut outbound: O,
+    mut frames: mpsc::UnboundedReceiver<Vec<u8>>,
+    mut gone: watch::Receiver<Option<String>>,
+    queued: Arc<AtomicU64>,
+    shared: Arc<Shared>,
+) {
+    let unqueue = |len: u64| {
+        queued.fetch_sub(len, Relaxed);
+        shared.counters.buffered_bytes.fetch_sub(len, Relaxed);
+    };
+    loop {
+        let frame = tokio::select! {
+            frame = frames.recv() => frame,
+            _ = gone.changed() => None,
+        };
+        let Some(frame) = frame else {
+            break;
+        };
+        let len = frame.len() as u64;
+        let sent = tokio::select! {
+            sent = outbound.send(frame) => sent.is_ok(),
+            _ = gone.changed() => false,
+        };
+        unqueue(len);
+        if !sent {
+            break;
+        }
+        Counters::add(&shared.counters.bytes_sent, len);
+        Counters::add(&shared.counters.frames_sent, 1);
+    }
+    frames.close();
+    while let Ok(frame) = frames.try_recv() {
+        unqueue(frame.len() as u64);
+    }
+    outbound.close().await;
 }
 
-/// The server's tick: poll the runtime, then send each player its packets.
-async fn tick(
-    runtime: ServerRuntime,
-    peers: Peers,
-    config: ServerConfig,
-    mut stopped: watch::Receiver<bool>,
-) {
+/// The server's tick: poll the runtime, then hand each player its packets.
+async fn tick(shared: Arc<Shared>, ticks: watch::Sender<u64>) {
     let start = Instant::now();
-    let mut interval = tokio::time::interval(config.tick);
+    let mut interval = tokio::time::interval(shared.config.tick);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut stopped = shared.stopped.clone();
     loop {
         tokio::select! {
             _ = interval.tick() => {}
             _ = stopped.changed() => return,
         }
-        runtime.poll(start.elapsed());
-        let packets = runtime.take_packets();
-        let peers = lock(&peers);
-        for (player, reason) in runtime.take_expelled() {
+        // What was received before this point is handled by this poll.
+        let released: u64 = shared
+            .peers()
+            .values()
+            .map(|peer| peer.received.swap(0, Relaxed))
+            .sum();
+        shared.counters.buffered_bytes.fetch_sub(released, Relaxed);
+        shared.runtime.poll(start.elapsed());
+        ticks.send_modify(|n| *n += 1);
+        let packets = shared.runtime.take_packets();
+        let expelled = shared.runtime.take_expelled();
+        let peers = shared.peers();
+        for (player, reason) in expelled {
             if let Some(peer) = peers.get(&player.id) {
                 let _ = peer.kick.send(Some(reason));
             }
         }
         for (player, packet) in packets {
-            let Some(peer) = peers.get(&player.id) else {
-                continue;
-            };
-            if peer.frames.try_send(framing::encode(&packet)).is_err() {
-                let _ = peer
-                    .kick
-                    .send(Some("the client fell too far behind".to_string()));
+            if let Some(peer) = peers.get(&player.id) {
+                hand_over(peer, framing::encode(&packet), &shared);
             }
         }
+    }
+}
+
+/// Queues a frame for a player's writer, or puts the player out if its
+/// queue would pass the budget (one frame always fits an empty queue).
+fn hand_over(peer: &Peer, frame: Vec<u8>, shared: &Shared) {
+    let len = frame.len() as u64;
+    let waiting = peer.queued.load(Relaxed);
+    if waiting > 0 && waiting + len > shared.budget() {
+        let _ = peer
+            .kick
+            .send(Some("the client fell too far behind".to_string()));
+        return;
+    }
+    Counters::add(&shared.counters.buffered_bytes, len);
+    let held = peer.queued.fetch_add(len, Relaxed) + len;
+    shared.counters.held(held);
+    if peer.frames.send(frame).is_err() {
+        peer.queued.fetch_sub(len, Relaxed);
+        shared.counters.buffered_bytes.fetch_sub(len, Relaxed);
     }
 }
