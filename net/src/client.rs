@@ -1,13 +1,16 @@
 //! The client side: connects (TCP, WebSocket), says hello, and carries
 //! packets both ways until either side closes.
 
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tether_runtime::handshake::{Answer, HandshakeError, Hello};
-use tether_runtime::ClientRuntime;
-use tokio::net::{TcpStream, ToSocketAddrs};
+use tether_runtime::{Channel, ClientRuntime};
+use tokio::net::{TcpStream, ToSocketAddrs, UdpSocket};
 use tokio::sync::watch;
 
+use crate::datagram::{self, Control, Datagram};
 use crate::framing::{self, FrameError, DEFAULT_MAX_FRAME};
 use crate::link::{Inbound, Outbound};
 use crate::{tcp, websocket};
@@ -21,6 +24,9 @@ pub struct ClientConfig {
     pub tick: Duration,
     /// How long the rest of a frame may take once its first byte came (TCP).
     pub frame_timeout: Duration,
+    /// Takes the server's offer of datagrams (UDP) for `@unreliable` events
+    /// (TCP only); without it they travel on the stream.
+    pub datagrams: bool,
 }
 
 impl Default for ClientConfig {
@@ -29,6 +35,7 @@ impl Default for ClientConfig {
             max_frame: DEFAULT_MAX_FRAME,
             tick: Duration::from_millis(1000 / 60),
             frame_timeout: Duration::from_secs(10),
+            datagrams: true,
         }
     }
 }
@@ -62,8 +69,9 @@ impl NetClient {
         config: ClientConfig,
     ) -> Result<NetClient, ConnectError> {
         let stream = TcpStream::connect(addr).await?;
+        let server = stream.peer_addr()?;
         let (inbound, outbound) = tcp::split(stream, config.frame_timeout);
-        NetClient::start(inbound, outbound, runtime, config).await
+        NetClient::start(inbound, outbound, Some(server), runtime, config).await
     }
 
     /// Connects `runtime` to a WebSocket server: `url` is a `ws://` address
@@ -87,12 +95,14 @@ impl NetClient {
             .await
             .map_err(|error| ConnectError::WebSocket(error.to_string()))?;
         let (inbound, outbound) = websocket::split(socket);
-        NetClient::start(inbound, outbound, runtime, config).await
+        NetClient::start(inbound, outbound, None, runtime, config).await
     }
 
+    /// `server`: the server's address, where datagrams go if it offers them.
     async fn start<I: Inbound, O: Outbound>(
         mut inbound: I,
         mut outbound: O,
+        server: Option<SocketAddr>,
         runtime: ClientRuntime,
         config: ClientConfig,
     ) -> Result<NetClient, ConnectError> {
@@ -102,14 +112,29 @@ impl NetClient {
 
         let (stop, stopped) = watch::channel(false);
         let (closed_tx, closed) = watch::channel(None);
+        let (bound_tx, bound) = watch::channel(None);
+        let datagrams = Datagrams {
+            server,
+            enabled: config.datagrams,
+            offered: None,
+            bound: bound_tx,
+        };
         tokio::spawn(receive(
             inbound,
             runtime.clone(),
             config.max_frame,
+            datagrams,
             stopped.clone(),
             closed_tx.clone(),
         ));
-        tokio::spawn(tick(outbound, runtime, config.tick, stopped, closed_tx));
+        tokio::spawn(tick(
+            outbound,
+            runtime,
+            config.tick,
+            bound,
+            stopped,
+            closed_tx,
+        ));
         Ok(NetClient {
             closed,
             _stop: stop,
@@ -129,12 +154,131 @@ impl NetClient {
     }
 }
 
+/// A client's datagram socket, once the server has confirmed its address.
+#[derive(Clone)]
+struct Bound {
+    socket: Arc<UdpSocket>,
+    token: u64,
+}
+
+/// What the receiving task knows of datagrams.
+struct Datagrams {
+    /// The server's address, for a link that can pair with datagrams.
+    server: Option<SocketAddr>,
+    enabled: bool,
+    /// The socket and token of the server's offer, while binding.
+    offered: Option<Bound>,
+    /// Published to the tick once the server confirms.
+    bound: watch::Sender<Option<Bound>>,
+}
+
+impl Datagrams {
+    /// Handles a control frame from the server.
+    async fn control(
+        &mut self,
+        control: Control,
+        runtime: &ClientRuntime,
+        stopped: &watch::Receiver<bool>,
+    ) {
+        match control {
+            Control::Offer { token, port } => {
+                let Some(server) = self
+                    .server
+                    .filter(|_| self.enabled && self.offered.is_none())
+                else {
+                    return;
+                };
+                let server = SocketAddr::new(server.ip(), port);
+                let local: SocketAddr = match server {
+                    SocketAddr::V4(_) => ([0, 0, 0, 0], 0).into(),
+                    SocketAddr::V6(_) => ([0u16; 8], 0).into(),
+                };
+                let Ok(socket) = UdpSocket::bind(local).await else {
+                    return;
+                };
+                if socket.connect(server).await.is_err() {
+                    return;
+                }
+                let offered = Bound {
+                    socket: Arc::new(socket),
+                    token,
+                };
+                tokio::spawn(bind(
+                    offered.clone(),
+                    self.bound.subscribe(),
+                    stopped.clone(),
+                ));
+                tokio::spawn(receive_datagrams(
+                    offered.clone(),
+                    runtime.clone(),
+                    stopped.clone(),
+                ));
+                self.offered = Some(offered);
+            }
+            Control::Bound => {
+                if let Some(offered) = &self.offered {
+                    let _ = self.bound.send(Some(offered.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// Sends the bind request until the server confirms it (or gives up after a
+/// few seconds: the events then stay on the stream).
+async fn bind(
+    offered: Bound,
+    mut bound: watch::Receiver<Option<Bound>>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    for _ in 0..20 {
+        if bound.borrow().is_some() {
+            return;
+        }
+        let _ = offered.socket.send(&offered.token.to_le_bytes()).await;
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+            _ = bound.changed() => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// Hands the server's datagrams to the runtime.
+async fn receive_datagrams(
+    offered: Bound,
+    runtime: ClientRuntime,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let mut buffer = vec![0u8; datagram::MAX_DATAGRAM + 1];
+    loop {
+        let received = tokio::select! {
+            received = offered.socket.recv(&mut buffer) => received,
+            _ = stopped.changed() => return,
+        };
+        let Ok(len) = received else {
+            continue;
+        };
+        if len > datagram::MAX_DATAGRAM {
+            continue;
+        }
+        if let Some(Datagram::Packet { token, packet }) =
+            buffer.get(..len).and_then(datagram::decode)
+        {
+            if token == offered.token {
+                runtime.receive_packet(&packet);
+            }
+        }
+    }
+}
+
 /// Hands the server's packets to the runtime until the connection ends;
 /// then every pending invocation fails at once.
 async fn receive<I: Inbound>(
     mut inbound: I,
     runtime: ClientRuntime,
     max_frame: u32,
+    mut datagrams: Datagrams,
     mut stopped: watch::Receiver<bool>,
     closed: watch::Sender<Option<String>>,
 ) {
@@ -143,6 +287,10 @@ async fn receive<I: Inbound>(
             blob = inbound.recv(max_frame) => blob,
             _ = stopped.changed() => break "closed by the client".to_string(),
         };
+        if let Some(control) = blob.as_deref().ok().and_then(Control::decode) {
+            datagrams.control(control, &runtime, &stopped).await;
+            continue;
+        }
         match blob.and_then(|blob| framing::decode(&blob)) {
             Ok(packet) => runtime.receive_packet(&packet),
             Err(FrameError::Closed) => break "the server closed the connection".to_string(),
@@ -153,11 +301,13 @@ async fn receive<I: Inbound>(
     let _ = closed.send(Some(reason));
 }
 
-/// The client's tick: poll the runtime, then send what it produced.
+/// The client's tick: poll the runtime, then send what it produced:
+/// unreliable packets as datagrams once bound, the rest on the stream.
 async fn tick<O: Outbound>(
     mut outbound: O,
     runtime: ClientRuntime,
     period: Duration,
+    bound: watch::Receiver<Option<Bound>>,
     mut stopped: watch::Receiver<bool>,
     closed: watch::Sender<Option<String>>,
 ) {
@@ -170,7 +320,16 @@ async fn tick<O: Outbound>(
             _ = stopped.changed() => break,
         }
         runtime.poll(start.elapsed());
+        let datagrams = bound.borrow().clone();
         for packet in runtime.take_packets() {
+            if let (Channel::Unreliable, Some(bound)) = (packet.channel, &datagrams) {
+                // Unreliable: dropped over the limit or when the socket's
+                // buffer is full.
+                if let Some(bytes) = datagram::encode(bound.token, &packet) {
+                    let _ = bound.socket.try_send(&bytes);
+                }
+                continue;
+            }
             if outbound.send(framing::encode(&packet)).await.is_err() {
                 let _ = closed.send(Some("the connection broke".to_string()));
                 return;

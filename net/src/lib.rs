@@ -8,12 +8,14 @@
 //! server may listen on both. Each side runs its runtime's tick on its own
 //! task: `poll` (handlers run there), then sends what the tick produced.
 //!
-//! `@unreliable` events travel on the same stream: they are never dropped
-//! and never reordered, and their 1000-byte limit (checked by the compiler)
-//! still holds, but a lost segment delays them with everything behind it
-//! (head-of-line blocking), where Roblox would drop them and move on.
+//! `@unreliable` events travel as UDP datagrams beside a TCP connection
+//! ([`datagram`]): they may be lost or reordered, and one over 1000 bytes is
+//! dropped, as Roblox's `UnreliableRemoteEvent`s are. Over WebSocket, and
+//! until a TCP client has bound its UDP address, they travel on the stream,
+//! never dropped and never reordered.
 
 mod client;
+pub mod datagram;
 pub mod framing;
 mod link;
 mod server;

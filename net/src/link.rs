@@ -23,4 +23,9 @@ pub(crate) trait Outbound: Send + 'static {
 
     /// Ends the connection politely (a FIN, a close frame).
     fn close(&mut self) -> impl Future<Output = ()> + Send;
+
+    /// The local port of a link that can be paired with datagrams (TCP).
+    fn local_port(&self) -> Option<u16> {
+        None
+    }
 }

@@ -15,10 +15,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use tether_runtime::handshake::{self, Answer, Refusal};
-use tether_runtime::{Player, ServerRuntime};
-use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
+use tether_runtime::{Channel, Player, ServerRuntime};
+use tokio::net::{TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
 use tokio::sync::{mpsc, watch};
 
+use crate::datagram::{self, Control, Datagram};
 use crate::framing::{self, FrameError, DEFAULT_MAX_FRAME};
 use crate::link::{Inbound, Outbound};
 use crate::stats::{Counters, NetStats};
@@ -46,6 +47,10 @@ pub struct ServerConfig {
     /// Players at once; further connections are refused ("the server is
     /// full"). Roblox servers hold at most 700.
     pub max_players: usize,
+    /// Offers TCP clients `@unreliable` events over UDP, on the TCP
+    /// listener's address ([`datagram`](crate::datagram)); without it, or
+    /// when the port is taken, they travel on the stream.
+    pub datagrams: bool,
 }
 
 impl Default for ServerConfig {
@@ -57,6 +62,7 @@ impl Default for ServerConfig {
             frame_timeout: Duration::from_secs(10),
             memory_budget: 256 * 1024,
             max_players: 700,
+            datagrams: true,
         }
     }
 }
@@ -91,21 +97,38 @@ struct Shared {
     stopped: watch::Receiver<bool>,
     /// Counts the ticks done, for connections waiting on their budget.
     ticks: watch::Receiver<u64>,
+    /// Player ids by datagram token.
+    tokens: Mutex<HashMap<u64, u32>>,
 }
 
 /// A connected player's side of the connection, as the tick sees it.
 struct Peer {
+    player: Player,
     frames: mpsc::UnboundedSender<Vec<u8>>,
     /// Bytes received since the last tick began.
     received: Arc<AtomicU64>,
     /// Bytes handed to the writer and not written yet.
     queued: Arc<AtomicU64>,
     kick: watch::Sender<Option<String>>,
+    /// Where this player's datagrams go, once it has bound an address.
+    datagrams: Option<Route>,
+}
+
+/// A player's datagram route: the listener's socket, the token, and the
+/// address the player bound.
+struct Route {
+    socket: Arc<UdpSocket>,
+    token: u64,
+    addr: Option<SocketAddr>,
 }
 
 impl Shared {
     fn peers(&self) -> MutexGuard<'_, HashMap<u32, Peer>> {
         self.peers.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn tokens(&self) -> MutexGuard<'_, HashMap<u64, u32>> {
+        self.tokens.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn budget(&self) -> u64 {
@@ -127,7 +150,7 @@ impl NetServer {
     ) -> std::io::Result<NetServer> {
         let listener = TcpListener::bind(addr).await?;
         let mut server = NetServer::start(runtime, config, listener.local_addr()?);
-        server.serve(listener, Kind::Tcp);
+        server.serve_tcp(listener).await;
         Ok(server)
     }
 
@@ -148,7 +171,7 @@ impl NetServer {
     pub async fn listen_tcp(&mut self, addr: impl ToSocketAddrs) -> std::io::Result<SocketAddr> {
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
-        self.serve(listener, Kind::Tcp);
+        self.serve_tcp(listener).await;
         Ok(local)
     }
 
@@ -175,6 +198,7 @@ impl NetServer {
             events: events_tx,
             stopped,
             ticks,
+            tokens: Mutex::default(),
         });
         tokio::spawn(tick(shared.clone(), ticks_tx));
         NetServer {
@@ -187,6 +211,19 @@ impl NetServer {
 
     fn serve(&mut self, listener: TcpListener, kind: Kind) {
         tokio::spawn(accept(listener, kind, self.shared.clone()));
+    }
+
+    /// Serves a TCP listener, with a UDP socket on its address if asked for
+    /// and free.
+    async fn serve_tcp(&mut self, listener: TcpListener) {
+        let udp = match (self.shared.config.datagrams, listener.local_addr()) {
+            (true, Ok(addr)) => UdpSocket::bind(addr).await.ok().map(Arc::new),
+            _ => None,
+        };
+        if let Some(socket) = &udp {
+            tokio::spawn(receive_datagrams(socket.clone(), self.shared.clone()));
+        }
+        self.serve(listener, Kind::Tcp(udp));
     }
 
     /// Where the listener the server was bound with listens.
@@ -206,9 +243,10 @@ impl NetServer {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Kind {
-    Tcp,
+    /// With the UDP socket datagrams are offered on, if any.
+    Tcp(Option<Arc<UdpSocket>>),
     WebSocket,
 }
 
@@ -222,16 +260,16 @@ async fn accept(listener: TcpListener, kind: Kind, shared: Arc<Shared>) {
         let Ok((stream, addr)) = accepted else {
             continue;
         };
-        tokio::spawn(open(stream, addr, kind, shared.clone()));
+        tokio::spawn(open(stream, addr, kind.clone(), shared.clone()));
     }
 }
 
 /// Opens the link of a new connection, then serves it.
 async fn open(stream: TcpStream, addr: SocketAddr, kind: Kind, shared: Arc<Shared>) {
     match kind {
-        Kind::Tcp => {
+        Kind::Tcp(udp) => {
             let (inbound, outbound) = tcp::split(stream, shared.config.frame_timeout);
-            connection(inbound, outbound, addr, shared).await;
+            connection(inbound, outbound, addr, udp, shared).await;
         }
         Kind::WebSocket => {
             let _ = stream.set_nodelay(true);
@@ -240,7 +278,7 @@ async fn open(stream: TcpStream, addr: SocketAddr, kind: Kind, shared: Arc<Share
             match tokio::time::timeout(shared.config.handshake_timeout, upgrade).await {
                 Ok(Ok(socket)) => {
                     let (inbound, outbound) = websocket::split(socket);
-                    connection(inbound, outbound, addr, shared).await;
+                    connection(inbound, outbound, addr, None, shared).await;
                 }
                 Ok(Err(error)) => shared.refuse(addr, format!("no WebSocket upgrade: {error}")),
                 Err(_) => shared.refuse(addr, "no WebSocket upgrade in time".to_string()),
@@ -254,6 +292,7 @@ async fn connection<I: Inbound, O: Outbound>(
     mut inbound: I,
     mut outbound: O,
     addr: SocketAddr,
+    udp: Option<Arc<UdpSocket>>,
     shared: Arc<Shared>,
 ) {
     // A hello is a few dozen bytes: a larger one is not a hello.
@@ -282,18 +321,44 @@ async fn connection<I: Inbound, O: Outbound>(
         return;
     }
 
+    // The offer goes before any packet, so that the client can bind its
+    // address while the first tick runs.
+    let route = match udp.zip(outbound.local_port()) {
+        Some((socket, port)) => {
+            let token = datagram::random_token();
+            let Ok(offer) = framing::framed(&Control::Offer { token, port }.encode()) else {
+                return;
+            };
+            if outbound.send(offer).await.is_err() {
+                return;
+            }
+            Some(Route {
+                socket,
+                token,
+                addr: None,
+            })
+        }
+        None => None,
+    };
+
     let player = shared.runtime.connect_player();
     let (frames_tx, frames) = mpsc::unbounded_channel::<Vec<u8>>();
     let (kick, mut kicked) = watch::channel(None);
     let received = Arc::new(AtomicU64::new(0));
     let queued = Arc::new(AtomicU64::new(0));
+    let token = route.as_ref().map(|route| route.token);
+    if let Some(token) = token {
+        shared.tokens().insert(token, player.id);
+    }
     shared.peers().insert(
         player.id,
         Peer {
+            player: player.clone(),
             frames: frames_tx,
             received: received.clone(),
             queued: queued.clone(),
             kick,
+            datagrams: route,
         },
     );
     Counters::add(&shared.counters.connected, 1);
@@ -310,6 +375,9 @@ async fn connection<I: Inbound, O: Outbound>(
     };
     // Dropping the peer closes its frame channel, which ends the writer.
     shared.peers().remove(&player.id);
+    if let Some(token) = token {
+        shared.tokens().remove(&token);
+    }
     shared
         .counters
         .buffered_bytes
@@ -431,8 +499,19 @@ async fn tick(shared: Arc<Shared>, ticks: watch::Sender<u64>) {
             }
         }
         for (player, packet) in packets {
-            if let Some(peer) = peers.get(&player.id) {
-                hand_over(peer, framing::encode(&packet), &shared);
+            let Some(peer) = peers.get(&player.id) else {
+                continue;
+            };
+            match (&packet.channel, &peer.datagrams) {
+                (
+                    Channel::Unreliable,
+                    Some(Route {
+                        socket,
+                        token,
+                        addr: Some(addr),
+                    }),
+                ) => send_datagram(socket, *token, *addr, &packet, &shared.counters),
+                _ => hand_over(peer, framing::encode(&packet), &shared),
             }
         }
     }
@@ -455,5 +534,94 @@ fn hand_over(peer: &Peer, frame: Vec<u8>, shared: &Shared) {
     if peer.frames.send(frame).is_err() {
         peer.queued.fetch_sub(len, Relaxed);
         shared.counters.buffered_bytes.fetch_sub(len, Relaxed);
+    }
+}
+
+/// Sends an unreliable packet as a datagram, or drops it (over the 1000-byte
+/// limit, or the socket's buffer full): it is unreliable.
+fn send_datagram(
+    socket: &UdpSocket,
+    token: u64,
+    addr: SocketAddr,
+    packet: &tether_runtime::Packet,
+    counters: &Counters,
+) {
+    let sent = datagram::encode(token, packet)
+        .is_some_and(|bytes| socket.try_send_to(&bytes, addr).is_ok());
+    match sent {
+        true => Counters::add(&counters.datagrams_sent, 1),
+        false => Counters::add(&counters.datagrams_dropped, 1),
+    }
+}
+
+/// Receives the datagrams of one UDP socket: binds players' addresses and
+/// hands their unreliable packets to the runtime, within their budget.
+async fn receive_datagrams(socket: Arc<UdpSocket>, shared: Arc<Shared>) {
+    let mut stopped = shared.stopped.clone();
+    // One byte more than the largest datagram: a longer one fills it and is
+    // known to be too long.
+    let mut buffer = vec![0u8; datagram::MAX_DATAGRAM + 1];
+    loop {
+        let received = tokio::select! {
+            received = socket.recv_from(&mut buffer) => received,
+            _ = stopped.changed() => return,
+        };
+        let Ok((len, from)) = received else {
+            continue;
+        };
+        let accepted = buffer
+            .get(..len)
+            .filter(|bytes| bytes.len() <= datagram::MAX_DATAGRAM)
+            .and_then(datagram::decode)
+            .is_some_and(|datagram| take_datagram(datagram, from, &shared));
+        if !accepted {
+            Counters::add(&shared.counters.datagrams_dropped, 1);
+        }
+    }
+}
+
+/// Handles one well-formed datagram from `from`; false if it is dropped.
+fn take_datagram(datagram: Datagram, from: SocketAddr, shared: &Shared) -> bool {
+    let token = match &datagram {
+        Datagram::Bind { token } | Datagram::Packet { token, .. } => *token,
+    };
+    let Some(id) = shared.tokens().get(&token).copied() else {
+        return false;
+    };
+    let mut peers = shared.peers();
+    let Some(peer) = peers.get_mut(&id) else {
+        return false;
+    };
+    let Some(route) = peer.datagrams.as_mut() else {
+        return false;
+    };
+    match datagram {
+        Datagram::Bind { .. } => {
+            // A client repeats its bind until confirmed; a new address (its
+            // NAT mapping changed) rebinds.
+            if route.addr != Some(from) {
+                route.addr = Some(from);
+                if let Ok(bound) = framing::framed(&Control::Bound.encode()) {
+                    hand_over(peer, bound, shared);
+                }
+            }
+            true
+        }
+        Datagram::Packet { packet, .. } => {
+            if route.addr != Some(from) || peer.received.load(Relaxed) >= shared.budget() {
+                return false;
+            }
+            let player = peer.player.clone();
+            let received = peer.received.clone();
+            drop(peers);
+            shared.runtime.receive_packet(&player, &packet);
+            let len = packet.bytes.len() as u64;
+            Counters::add(&shared.counters.buffered_bytes, len);
+            let held = received.fetch_add(len, Relaxed) + len;
+            shared.counters.held(held);
+            Counters::add(&shared.counters.datagrams_received, 1);
+            Counters::add(&shared.counters.bytes_received, len);
+            true
+        }
     }
 }

@@ -32,6 +32,14 @@ pub struct NetStats {
     /// Times a connection used up its budget and was not read until the
     /// next tick.
     pub budget_waits: u64,
+    /// Datagrams (UDP) handed to the runtime.
+    pub datagrams_received: u64,
+    /// Datagrams (UDP) sent.
+    pub datagrams_sent: u64,
+    /// Datagrams dropped either way: malformed, over the 1000-byte limit,
+    /// of an unknown token or address, over the connection's budget, or not
+    /// sendable at once.
+    pub datagrams_dropped: u64,
 }
 
 #[derive(Debug, Default)]
@@ -47,6 +55,9 @@ pub(crate) struct Counters {
     pub buffered_bytes: AtomicU64,
     pub peak_connection_bytes: AtomicU64,
     pub budget_waits: AtomicU64,
+    pub datagrams_received: AtomicU64,
+    pub datagrams_sent: AtomicU64,
+    pub datagrams_dropped: AtomicU64,
 }
 
 impl Counters {
@@ -63,6 +74,9 @@ impl Counters {
             buffered_bytes: self.buffered_bytes.load(Relaxed),
             peak_connection_bytes: self.peak_connection_bytes.load(Relaxed),
             budget_waits: self.budget_waits.load(Relaxed),
+            datagrams_received: self.datagrams_received.load(Relaxed),
+            datagrams_sent: self.datagrams_sent.load(Relaxed),
+            datagrams_dropped: self.datagrams_dropped.load(Relaxed),
         }
     }
 

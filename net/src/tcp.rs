@@ -44,4 +44,8 @@ impl Outbound for TcpOutbound {
     async fn close(&mut self) {
         let _ = self.0.shutdown().await;
     }
+
+    fn local_port(&self) -> Option<u16> {
+        self.0.local_addr().ok().map(|addr| addr.port())
+    }
 }

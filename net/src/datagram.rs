@@ -1,0 +1,216 @@
+//! `@unreliable` events over UDP, beside a TCP connection, as Roblox's
+//! `UnreliableRemoteEvent` behaves: a datagram may be lost or arrive out of
+//! order, and one whose message is over 1000 bytes is dropped.
+//!
+//! After the handshake, a TCP server sends a control frame offering
+//! datagrams: a random token and its UDP port (the TCP listener's address).
+//! The client sends datagrams carrying the token from its own UDP socket;
+//! the first one binds the player's UDP address, and the server confirms
+//! with a second control frame. Until then, and for WebSocket clients, the
+//! unreliable events travel on the stream.
+//!
+//! ```text
+//! datagram:       token: u64 LE, instance count: u16 LE, instances: u64 LE each, bytes
+//! control frame:  2 (in the channel byte), kind: u8
+//!                   kind 0, offer: token: u64 LE, port: u16 LE
+//!                   kind 1, bound: (nothing)
+//! ```
+//!
+//! A client's first datagram is the token alone (a bind request); it repeats
+//! until the server confirms. The token travels only on the TCP connection
+//! and in datagrams, so only a peer that sees the traffic could forge one.
+
+use std::hash::{BuildHasher, Hasher};
+
+use tether_runtime::types::InstanceId;
+use tether_runtime::{Channel, Packet};
+
+/// The largest unreliable message (its bytes, without the instance list)
+/// a datagram carries: Roblox drops larger unreliable payloads.
+pub const MAX_UNRELIABLE_BYTES: usize = 1000;
+
+/// The largest datagram either side reads: the message, a generous instance
+/// list and the header; anything longer is cut by the receive buffer and
+/// dropped.
+pub(crate) const MAX_DATAGRAM: usize = 8 + 2 + 8 * 64 + MAX_UNRELIABLE_BYTES;
+
+/// The channel byte of a control frame on the stream.
+pub(crate) const CONTROL: u8 = 2;
+
+/// A control frame: what the transport says beside the runtime's packets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Control {
+    Offer { token: u64, port: u16 },
+    Bound,
+}
+
+impl Control {
+    /// The control frame as a blob (a stream adds its length prefix).
+    pub fn encode(self) -> Vec<u8> {
+        match self {
+            Control::Offer { token, port } => {
+                let mut out = vec![CONTROL, 0];
+                out.extend_from_slice(&token.to_le_bytes());
+                out.extend_from_slice(&port.to_le_bytes());
+                out
+            }
+            Control::Bound => vec![CONTROL, 1],
+        }
+    }
+
+    /// A blob that is a control frame, if it is one and well formed.
+    pub fn decode(blob: &[u8]) -> Option<Control> {
+        match blob {
+            [CONTROL, 0, rest @ ..] if rest.len() == 10 => {
+                let (token, port) = rest.split_at(8);
+                Some(Control::Offer {
+                    token: u64::from_le_bytes(token.try_into().ok()?),
+                    port: u16::from_le_bytes(port.try_into().ok()?),
+                })
+            }
+            [CONTROL, 1] => Some(Control::Bound),
+            _ => None,
+        }
+    }
+}
+
+/// A token no one can guess: 64 bits from the standard library's randomly
+/// keyed hasher (seeded by the operating system).
+pub(crate) fn random_token() -> u64 {
+    let mut hasher = std::hash::RandomState::new().build_hasher();
+    hasher.write_u64(0x7e7e_7e7e);
+    match hasher.finish() {
+        // 0 is never a token, so that a zeroed datagram binds nothing.
+        0 => 1,
+        token => token,
+    }
+}
+
+/// An unreliable packet as a datagram, or `None` if its message is over the
+/// limit (dropped, as Roblox drops it).
+pub(crate) fn encode(token: u64, packet: &Packet) -> Option<Vec<u8>> {
+    if packet.bytes.len() > MAX_UNRELIABLE_BYTES {
+        return None;
+    }
+    let count = u16::try_from(packet.instances.len()).ok()?;
+    let mut out = Vec::with_capacity(8 + 2 + 8 * usize::from(count) + packet.bytes.len());
+    out.extend_from_slice(&token.to_le_bytes());
+    out.extend_from_slice(&count.to_le_bytes());
+    for instance in &packet.instances {
+        out.extend_from_slice(&instance.map_or(0, |id| id.0).to_le_bytes());
+    }
+    out.extend_from_slice(&packet.bytes);
+    Some(out)
+}
+
+/// What a received datagram holds.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Datagram {
+    /// A client's bind request: the token alone.
+    Bind {
+        token: u64,
+    },
+    Packet {
+        token: u64,
+        packet: Packet,
+    },
+}
+
+/// Reads a datagram; `None` for one that is malformed or over the limit.
+pub(crate) fn decode(datagram: &[u8]) -> Option<Datagram> {
+    let (token, rest) = datagram.split_at_checked(8)?;
+    let token = u64::from_le_bytes(token.try_into().ok()?);
+    if rest.is_empty() {
+        return Some(Datagram::Bind { token });
+    }
+    let (count, rest) = rest.split_at_checked(2)?;
+    let count = usize::from(u16::from_le_bytes(count.try_into().ok()?));
+    let (ids, bytes) = rest.split_at_checked(count.checked_mul(8)?)?;
+    if bytes.len() > MAX_UNRELIABLE_BYTES {
+        return None;
+    }
+    let instances = ids
+        .chunks_exact(8)
+        .map(|id| {
+            let mut raw = [0u8; 8];
+            raw.copy_from_slice(id);
+            match u64::from_le_bytes(raw) {
+                0 => None,
+                id => Some(InstanceId(id)),
+            }
+        })
+        .collect();
+    Some(Datagram::Packet {
+        token,
+        packet: Packet {
+            channel: Channel::Unreliable,
+            bytes: bytes.to_vec(),
+            instances,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datagrams_round_trip() {
+        let packet = Packet {
+            channel: Channel::Unreliable,
+            bytes: vec![1, 2, 3],
+            instances: vec![Some(InstanceId(9)), None],
+        };
+        let bytes = encode(42, &packet).expect("small enough");
+        assert_eq!(bytes.len(), 8 + 2 + 16 + 3);
+        assert_eq!(decode(&bytes), Some(Datagram::Packet { token: 42, packet }));
+        assert_eq!(
+            decode(&42u64.to_le_bytes()),
+            Some(Datagram::Bind { token: 42 })
+        );
+    }
+
+    #[test]
+    fn messages_over_the_limit_are_dropped_both_ways() {
+        let packet = Packet {
+            channel: Channel::Unreliable,
+            bytes: vec![0; MAX_UNRELIABLE_BYTES + 1],
+            instances: Vec::new(),
+        };
+        assert_eq!(encode(1, &packet), None);
+        let mut forged = 1u64.to_le_bytes().to_vec();
+        forged.extend_from_slice(&0u16.to_le_bytes());
+        forged.extend(vec![0; MAX_UNRELIABLE_BYTES + 1]);
+        assert_eq!(decode(&forged), None);
+    }
+
+    #[test]
+    fn malformed_datagrams_are_refused() {
+        assert_eq!(decode(&[1, 2, 3]), None);
+        let mut short_list = 1u64.to_le_bytes().to_vec();
+        short_list.extend_from_slice(&3u16.to_le_bytes());
+        short_list.extend_from_slice(&[0; 16]);
+        assert_eq!(decode(&short_list), None);
+    }
+
+    #[test]
+    fn control_frames_round_trip_and_reject_junk() {
+        for control in [
+            Control::Offer {
+                token: u64::MAX,
+                port: 7777,
+            },
+            Control::Bound,
+        ] {
+            assert_eq!(Control::decode(&control.encode()), Some(control));
+        }
+        assert_eq!(Control::decode(&[CONTROL, 0, 1]), None);
+        assert_eq!(Control::decode(&[CONTROL, 9]), None);
+        assert_eq!(Control::decode(&[0, 1]), None);
+    }
+
+    #[test]
+    fn tokens_differ() {
+        assert_ne!(random_token(), random_token());
+    }
+}
