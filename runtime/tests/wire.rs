@@ -828,11 +828,24 @@ fn golden_vector_and_color_datatypes() {
         f32s(&[1.0, 2.0, 3.0, 4.0])
     );
     assert_eq!(encoded(&NumberRange::new(0.5, 2.0)), f32s(&[0.5, 2.0]));
-    // Components are taken as they are.
+    // Components are taken as they are, infinities included, but NaN is
+    // refused both ways.
     assert_eq!(
-        encoded(&v3(f32::NAN, f32::INFINITY, -0.0)),
-        f32s(&[f32::NAN, f32::INFINITY, -0.0])
+        encoded(&v3(f32::NEG_INFINITY, f32::INFINITY, -0.0)),
+        f32s(&[f32::NEG_INFINITY, f32::INFINITY, -0.0])
     );
+    assert!(matches!(
+        encode_message(&v3(0.0, f32::NAN, 0.0)),
+        Err(EncodeError::Invalid(_))
+    ));
+    assert!(matches!(
+        decoded::<Vector3>(&f32s(&[0.0, f32::NAN, 0.0])),
+        Err(DecodeError::Invalid(_))
+    ));
+    assert!(matches!(
+        decoded::<Color3>(&f32s(&[f32::NAN, 0.0, 0.0])),
+        Err(DecodeError::Invalid(_))
+    ));
 }
 
 #[test]
@@ -1863,20 +1876,25 @@ fn any_f32() -> impl Strategy<Value = f32> {
     any::<u32>().prop_map(f32::from_bits)
 }
 
+/// A datatype component: any `f32` but NaN (section 4.7).
+fn component() -> impl Strategy<Value = f32> {
+    any_f32().prop_filter("not NaN", |v| !v.is_nan())
+}
+
 fn vector3() -> impl Strategy<Value = Vector3> {
-    (any_f32(), any_f32(), any_f32()).prop_map(|(x, y, z)| v3(x, y, z))
+    (component(), component(), component()).prop_map(|(x, y, z)| v3(x, y, z))
 }
 
 fn vector2() -> impl Strategy<Value = Vector2> {
-    (any_f32(), any_f32()).prop_map(|(x, y)| Vector2::new(x, y))
+    (component(), component()).prop_map(|(x, y)| Vector2::new(x, y))
 }
 
 fn color3() -> impl Strategy<Value = Color3> {
-    (any_f32(), any_f32(), any_f32()).prop_map(|(r, g, b)| Color3::new(r, g, b))
+    (component(), component(), component()).prop_map(|(r, g, b)| Color3::new(r, g, b))
 }
 
 fn udim() -> impl Strategy<Value = UDim> {
-    (any_f32(), any::<i32>()).prop_map(|(s, o)| UDim::new(s, o))
+    (component(), any::<i32>()).prop_map(|(s, o)| UDim::new(s, o))
 }
 
 fn brick_color() -> impl Strategy<Value = BrickColor> {
@@ -1885,7 +1903,7 @@ fn brick_color() -> impl Strategy<Value = BrickColor> {
 }
 
 fn number_range() -> impl Strategy<Value = NumberRange> {
-    (any_f32(), any_f32()).prop_map(|(a, b)| {
+    (component(), component()).prop_map(|(a, b)| {
         if a > b {
             NumberRange::new(b, a)
         } else {
@@ -1909,7 +1927,7 @@ fn number_sequence() -> impl Strategy<Value = NumberSequence> {
     times()
         .prop_flat_map(|times| {
             let n = times.len();
-            (Just(times), vec((any_f32(), any_f32()), n))
+            (Just(times), vec((component(), component()), n))
         })
         .prop_map(|(times, rest)| NumberSequence {
             keypoints: times

@@ -581,6 +581,11 @@ fn any_f32() -> impl Strategy<Value = f32> {
     ]
 }
 
+/// A datatype component: any `f32` but NaN (wire format section 4.7).
+fn component() -> impl Strategy<Value = f32> {
+    any_f32().prop_filter("not NaN", |v| !v.is_nan())
+}
+
 fn any_f64() -> impl Strategy<Value = f64> {
     prop_oneof![
         any::<u64>().prop_map(f64::from_bits),
@@ -2731,10 +2736,11 @@ proptest! {
         boxed!(Dyn, DynBox, send_dyn).matching(same_value).check(v)?;
     }
 
-    /// Datatype components are taken as they are: NaN and infinities too.
+    /// Datatype components are taken as they are, infinities too (NaN is
+    /// refused: `nan_datatype_components_are_refused`).
     #[test]
     fn datatype_components_keep_their_bits(
-        (x, y, z) in (any_f32(), any_f32(), any_f32()),
+        (x, y, z) in (component(), component(), component()),
         offset in any::<i32>(),
     ) {
         boxed!(Vec3, Vec3Box, send_vec3)
@@ -2749,6 +2755,21 @@ proptest! {
         boxed!(Dim, DimBox, send_dim)
             .matching(|a, b| same_f32(&a.scale, &b.scale) && a.offset == b.offset)
             .check(UDim::new(x, offset))?;
+    }
+
+    /// NaN in any datatype component is refused by the encoder of the
+    /// record holding it, whichever component holds it.
+    #[test]
+    fn nan_datatype_components_are_refused(
+        (x, y) in (component(), component()),
+        at in 0usize..3,
+    ) {
+        let mut c = [x, y, 1.0];
+        c[at] = f32::NAN;
+        let vector = t::Vec3Box { v: Vector3::new(c[0], c[1], c[2]) };
+        let color = t::RgbBox { v: Color3::new(c[0], c[1], c[2]) };
+        prop_assert!(encode_message(&vector).is_err());
+        prop_assert!(encode_message(&color).is_err());
     }
 
     /// Sending a decoded CFrame again gives the same bytes, except where

@@ -1,8 +1,9 @@
-//! Roblox datatypes (section 4.7). Components are `f32` taken as they are (no
-//! finiteness check). A value Roblox refuses to construct is refused by the
-//! encoder and rejected by the decoder: a `NumberRange` whose min is above its
-//! max, and a `NumberSequence` or `ColorSequence` whose keypoint times do not
-//! start at 0, end at 1 and never decrease.
+//! Roblox datatypes (section 4.7). Components are `f32`, infinities included
+//! (`math.huge` is a common component), but never NaN. A value Roblox
+//! refuses to construct is refused by the encoder and rejected by the
+//! decoder: a `NumberRange` whose min is above its max, and a
+//! `NumberSequence` or `ColorSequence` whose keypoint times do not start at
+//! 0, end at 1 and never decrease.
 
 use super::cframe::{decode_rotation, encode_rotation};
 use super::{Decode, DecodeError, Encode, EncodeError, LenRange, Reader, Writer};
@@ -15,32 +16,54 @@ use crate::types::{
 /// `u8` holding count − 2.
 pub const SEQUENCE_KEYPOINTS: LenRange = LenRange::new(2, Some(20));
 
+const NAN: &str = "NaN in a Roblox datatype component";
+
+/// Reads a component: any `f32` but NaN, which no game means to send (a NaN
+/// position or size poisons whatever it touches).
+#[inline]
+fn component(r: &mut Reader<'_>) -> Result<f32, DecodeError> {
+    match r.f32()? {
+        v if v.is_nan() => Err(DecodeError::Invalid(NAN.into())),
+        v => Ok(v),
+    }
+}
+
+/// Writes a component, refusing NaN as [`component`] does.
+#[inline]
+fn put(w: &mut Writer, v: f32) -> Result<(), EncodeError> {
+    if v.is_nan() {
+        return Err(EncodeError::Invalid(NAN.into()));
+    }
+    w.f32(v);
+    Ok(())
+}
+
 impl Encode for Vector3 {
     fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
-        w.f32(self.x);
-        w.f32(self.y);
-        w.f32(self.z);
+        put(w, self.x)?;
+        put(w, self.y)?;
+        put(w, self.z)?;
         Ok(())
     }
 }
 
 impl Decode for Vector3 {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(Vector3::new(r.f32()?, r.f32()?, r.f32()?))
+        Ok(Vector3::new(component(r)?, component(r)?, component(r)?))
     }
 }
 
 impl Encode for Vector2 {
     fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
-        w.f32(self.x);
-        w.f32(self.y);
+        put(w, self.x)?;
+        put(w, self.y)?;
         Ok(())
     }
 }
 
 impl Decode for Vector2 {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(Vector2::new(r.f32()?, r.f32()?))
+        Ok(Vector2::new(component(r)?, component(r)?))
     }
 }
 
@@ -73,16 +96,16 @@ impl Decode for CFrame {
 
 impl Encode for Color3 {
     fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
-        w.f32(self.r);
-        w.f32(self.g);
-        w.f32(self.b);
+        put(w, self.r)?;
+        put(w, self.g)?;
+        put(w, self.b)?;
         Ok(())
     }
 }
 
 impl Decode for Color3 {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(Color3::new(r.f32()?, r.f32()?, r.f32()?))
+        Ok(Color3::new(component(r)?, component(r)?, component(r)?))
     }
 }
 
@@ -104,7 +127,7 @@ impl Decode for BrickColor {
 
 impl Encode for UDim {
     fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
-        w.f32(self.scale);
+        put(w, self.scale)?;
         w.i32(self.offset);
         Ok(())
     }
@@ -112,7 +135,7 @@ impl Encode for UDim {
 
 impl Decode for UDim {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(UDim::new(r.f32()?, r.i32()?))
+        Ok(UDim::new(component(r)?, r.i32()?))
     }
 }
 
@@ -147,15 +170,15 @@ impl Encode for NumberRange {
         if self.min > self.max {
             return Err(EncodeError::Invalid("NumberRange: min is above max".into()));
         }
-        w.f32(self.min);
-        w.f32(self.max);
+        put(w, self.min)?;
+        put(w, self.max)?;
         Ok(())
     }
 }
 
 impl Decode for NumberRange {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        let (min, max) = (r.f32()?, r.f32()?);
+        let (min, max) = (component(r)?, component(r)?);
         if min > max {
             return Err(DecodeError::InvalidDatatype {
                 datatype: "NumberRange",
@@ -209,9 +232,9 @@ impl Encode for NumberSequence {
         check_keypoints(self.keypoints.len(), times, "NumberSequence")?;
         w.len(self.keypoints.len(), SEQUENCE_KEYPOINTS)?;
         for k in &self.keypoints {
-            w.f32(k.time);
-            w.f32(k.value);
-            w.f32(k.envelope);
+            put(w, k.time)?;
+            put(w, k.value)?;
+            put(w, k.envelope)?;
         }
         Ok(())
     }
@@ -222,7 +245,11 @@ impl Decode for NumberSequence {
         let count = r.len(SEQUENCE_KEYPOINTS, 12)?;
         let mut keypoints = Vec::with_capacity(count);
         for _ in 0..count {
-            keypoints.push(NumberSequenceKeypoint::new(r.f32()?, r.f32()?, r.f32()?));
+            keypoints.push(NumberSequenceKeypoint::new(
+                component(r)?,
+                component(r)?,
+                component(r)?,
+            ));
         }
         check_times(keypoints.iter().map(|k| k.time)).map_err(|reason| {
             DecodeError::InvalidDatatype {
@@ -240,7 +267,7 @@ impl Encode for ColorSequence {
         check_keypoints(self.keypoints.len(), times, "ColorSequence")?;
         w.len(self.keypoints.len(), SEQUENCE_KEYPOINTS)?;
         for k in &self.keypoints {
-            w.f32(k.time);
+            put(w, k.time)?;
             k.color.encode(w)?;
         }
         Ok(())
@@ -252,7 +279,10 @@ impl Decode for ColorSequence {
         let count = r.len(SEQUENCE_KEYPOINTS, 16)?;
         let mut keypoints = Vec::with_capacity(count);
         for _ in 0..count {
-            keypoints.push(ColorSequenceKeypoint::new(r.f32()?, Color3::decode(r)?));
+            keypoints.push(ColorSequenceKeypoint::new(
+                component(r)?,
+                Color3::decode(r)?,
+            ));
         }
         check_times(keypoints.iter().map(|k| k.time)).map_err(|reason| {
             DecodeError::InvalidDatatype {
