@@ -164,6 +164,8 @@ pub(crate) enum Decoded {
         /// bits share the header's bit byte), to decode it again for each
         /// further handler.
         body: ReadMark,
+        /// Where the message ends in the frame.
+        end: usize,
         payload: Payload,
     },
     Request {
@@ -230,6 +232,7 @@ pub(crate) fn decode_frame(
                     id,
                     seq,
                     body,
+                    end: reader.position(),
                     payload,
                 }
             }

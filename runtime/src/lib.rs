@@ -38,7 +38,8 @@ pub use protocol::{
 pub use queue::EventQueue;
 pub use server::ServerRuntime;
 pub use session::{
-    CLIENT_MESSAGES_PER_SECOND, MAX_OFFENCES, MAX_WAITING_EVENTS, REPORTS_PER_SECOND,
+    CLIENT_MESSAGES_PER_SECOND, MAX_OFFENCES, MAX_WAITING_BYTES, MAX_WAITING_EVENTS,
+    REFUSALS_PER_SECOND, REPORTS_PER_SECOND,
 };
 pub use stats::{RejectReason, Rejected, Stats};
 pub use transport::memory::MemoryNetwork;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{strictly_increasing, Game, Log};
 use tether_runtime::types::{CFrame, Color3, DateTime, InstanceId, Matrix3, Ref, Vector3};
-use tether_runtime::{InstanceRegistry, Visibility, MAX_WAITING_EVENTS};
+use tether_runtime::{InstanceRegistry, Visibility, MAX_WAITING_BYTES, MAX_WAITING_EVENTS};
 use tether_tests::game::combat::Hit;
 use tether_tests::game::roblox_enums::KeyCode;
 use tether_tests::game::{Item, Loadout, Rarity, Session, Team};
@@ -203,6 +203,74 @@ fn handlers_may_send_through_the_runtime_and_a_panic_stops_only_its_handler() {
     for log in &heard {
         assert_eq!(log.take(), std::slice::from_ref(&expected));
     }
+}
+
+#[test]
+fn waiting_events_hold_at_most_a_mebibyte_of_messages() {
+    let mut game = Game::new();
+    let (alice, client) = game.join();
+    // Twenty announcements of 100 kB to a client with no handler yet: ten
+    // fit in `MAX_WAITING_BYTES`, the rest are dropped and counted.
+    let long = "x".repeat(100_000);
+    for _ in 0..20 {
+        game.server
+            .announce()
+            .fire_client(
+                &alice,
+                long.clone(),
+                alice.instance(),
+                HashMap::new(),
+                HashMap::new(),
+            )
+            .unwrap();
+        game.net.step_by(Duration::from_millis(16));
+    }
+    let stats = client.stats();
+    let kept = MAX_WAITING_BYTES / 100_000;
+    assert_eq!(stats.events_waiting, kept as u64, "{stats:?}");
+    assert_eq!(stats.events_dropped, (20 - kept) as u64);
+
+    let heard = Log::default();
+    let seen = heard.clone();
+    client
+        .announce()
+        .connect(move |message, _, _, _| seen.push(message.len()));
+    game.net.step_by(Duration::from_millis(16));
+    assert_eq!(heard.take(), vec![100_000; kept]);
+    assert_eq!(client.stats().events_waiting, 0);
+}
+
+#[test]
+fn a_waiting_event_holds_its_own_message_not_its_frame() {
+    let mut game = Game::new();
+    let (alice, client) = game.join();
+    // 200 announcements of 5 kB in one tick travel in one 1 MB frame; each
+    // waiting event counts only its own message against the 1 MiB.
+    for i in 0..200 {
+        game.server
+            .announce()
+            .fire_client(
+                &alice,
+                format!("{i:05}").repeat(1_000),
+                alice.instance(),
+                HashMap::new(),
+                HashMap::new(),
+            )
+            .unwrap();
+    }
+    game.net.step_by(Duration::from_millis(16));
+    let stats = client.stats();
+    assert_eq!(stats.events_waiting, 200, "{stats:?}");
+    assert_eq!(stats.events_dropped, 0);
+
+    let heard = Log::default();
+    let seen = heard.clone();
+    client
+        .announce()
+        .connect(move |message, _, _, _| seen.push(message));
+    game.net.step_by(Duration::from_millis(16));
+    let expected: Vec<String> = (0..200).map(|i| format!("{i:05}").repeat(1_000)).collect();
+    assert_eq!(heard.take(), expected);
 }
 
 #[test]

@@ -13,7 +13,9 @@
 
 mod poll;
 mod receive;
-pub use receive::{CLIENT_MESSAGES_PER_SECOND, MAX_OFFENCES, REPORTS_PER_SECOND};
+pub use receive::{
+    CLIENT_MESSAGES_PER_SECOND, MAX_OFFENCES, REFUSALS_PER_SECOND, REPORTS_PER_SECOND,
+};
 mod send;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -29,8 +31,8 @@ use crate::player::Player;
 use crate::protocol::{Direction, MessageKind, MessageSpec, Payload, Protocol};
 use crate::stats::{RejectReason, Stats};
 use crate::types::InstanceId;
-use crate::wire::ReadMark;
 use crate::wire::Writer;
+use crate::wire::{ReadMark, Reader};
 
 /// A remote event handler; the client's ignore the player (the server).
 pub(crate) type EventHandler = Box<dyn FnMut(&Player, Payload) + Send>;
@@ -40,6 +42,11 @@ pub(crate) type InvokeHandler =
 
 /// Events of one kind kept while no handler is connected; more are dropped.
 pub const MAX_WAITING_EVENTS: usize = 256;
+
+/// The bytes the waiting events of one kind may hold (their messages and
+/// instance lists); more are dropped, so that events no handler takes cannot
+/// hold large frames.
+pub const MAX_WAITING_BYTES: usize = 1 << 20;
 
 pub(crate) struct Session {
     protocol: &'static Protocol,
@@ -93,6 +100,8 @@ struct Peer {
     offences: RateWindow,
     /// Rejections shown to the hook, against [`REPORTS_PER_SECOND`].
     reported: RateWindow,
+    /// Rate-limited requests answered, against [`REFUSALS_PER_SECOND`].
+    refused: RateWindow,
 }
 
 struct PendingCall {
@@ -113,6 +122,8 @@ struct EventSlot {
     handlers: Vec<(u64, Arc<Mutex<EventHandler>>)>,
     /// Received while no handler was connected.
     waiting: VecDeque<Received>,
+    /// What `waiting` holds, against [`MAX_WAITING_BYTES`].
+    waiting_bytes: usize,
 }
 
 /// A received event, kept so each handler can have its own payload.
@@ -120,10 +131,31 @@ struct Received {
     from: Player,
     frame: Arc<[u8]>,
     body: ReadMark,
+    /// Where the message ends in `frame`.
+    end: usize,
     instances: Arc<[Option<InstanceId>]>,
     /// The payload decoded on receipt, for the first handler; the others
     /// decode the body again from `frame`.
     payload: Option<Payload>,
+}
+
+impl Received {
+    /// The event with a copy of its own message in place of the whole frame.
+    fn alone(self) -> Received {
+        let start = Reader::mark_position(self.body);
+        let message = self.frame.get(start..self.end).unwrap_or_default();
+        Received {
+            frame: Arc::from(message),
+            body: Reader::rebased(self.body, start),
+            end: message.len(),
+            ..self
+        }
+    }
+
+    /// What the event holds: its message, and its frame's instance list.
+    fn held_bytes(&self) -> usize {
+        self.frame.len() + self.instances.len() * std::mem::size_of::<Option<InstanceId>>()
+    }
 }
 
 enum Work {
@@ -163,6 +195,7 @@ impl Peer {
             total: RateWindow::default(),
             offences: RateWindow::default(),
             reported: RateWindow::default(),
+            refused: RateWindow::default(),
         }
     }
 }
@@ -276,6 +309,7 @@ impl Session {
         let slot = events.entry(id).or_default();
         slot.handlers
             .push((handler_id, Arc::new(Mutex::new(handler))));
+        slot.waiting_bytes = 0;
         for event in slot.waiting.drain(..) {
             work.push_back(Work::Event {
                 id,
@@ -337,9 +371,15 @@ impl State {
     fn enqueue_event(&mut self, id: u16, target: Target, event: Received) {
         let slot = self.events.entry(id).or_default();
         if slot.handlers.is_empty() {
-            if slot.waiting.len() >= MAX_WAITING_EVENTS {
+            // A waiting event keeps only its own message, not the frame.
+            let event = event.alone();
+            let bytes = event.held_bytes();
+            if slot.waiting.len() >= MAX_WAITING_EVENTS
+                || slot.waiting_bytes + bytes > MAX_WAITING_BYTES
+            {
                 self.stats.events_dropped += 1;
             } else {
+                slot.waiting_bytes += bytes;
                 slot.waiting.push_back(event);
             }
         } else {

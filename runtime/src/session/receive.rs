@@ -28,6 +28,12 @@ pub const REPORTS_PER_SECOND: u32 = 10;
 /// throttles a client at about this many remote requests a second.
 pub const CLIENT_MESSAGES_PER_SECOND: u32 = 500;
 
+/// How many of one client's rate-limited requests a second are answered
+/// with a "rate limited" error; the rest are dropped unanswered (their calls
+/// time out), so that a storm of requests cannot make the server send more
+/// than it receives.
+pub const REFUSALS_PER_SECOND: u32 = 10;
+
 impl Session {
     /// Sets the hook that sees rejected frames (the server's).
     pub(crate) fn on_rejected(&self, hook: RejectedHook) {
@@ -149,6 +155,7 @@ impl Session {
                     id,
                     seq,
                     body,
+                    end,
                     payload,
                 } => {
                     if let Some(seq) = seq {
@@ -168,6 +175,7 @@ impl Session {
                         from: peer.player.clone(),
                         frame: frame.clone(),
                         body,
+                        end,
                         instances: instances.clone(),
                         payload: Some(payload),
                     };
@@ -179,9 +187,15 @@ impl Session {
                         || over_rate(&mut peer.rates, id, rate, now)
                     {
                         stats.rate_limited += 1;
-                        let response_id = self.response_id(id);
-                        let bytes = self.error_response(response_id, call, RATE_LIMITED);
-                        peer.outbox.push_plain(&bytes);
+                        let refusals = Rate {
+                            count: REFUSALS_PER_SECOND,
+                            per: Duration::from_secs(1),
+                        };
+                        if !over_window(&mut peer.refused, refusals, now) {
+                            let response_id = self.response_id(id);
+                            let bytes = self.error_response(response_id, call, RATE_LIMITED);
+                            peer.outbox.push_plain(&bytes);
+                        }
                         continue;
                     }
                     work.push_back(Work::Request {

@@ -93,6 +93,19 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `mark` over the input cut to start at `start` (at or before the mark).
+    pub(crate) fn rebased(mark: ReadMark, start: usize) -> ReadMark {
+        ReadMark {
+            pos: mark.pos.saturating_sub(start),
+            ..mark
+        }
+    }
+
+    /// Where `mark` stands in its input.
+    pub(crate) fn mark_position(mark: ReadMark) -> usize {
+        mark.pos
+    }
+
     /// Continues from `mark`, taken by a reader over the same input.
     #[inline]
     pub(crate) fn resume(mut self, mark: ReadMark) -> Self {
