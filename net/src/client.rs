@@ -91,10 +91,11 @@ impl NetClient {
         let stream = TcpStream::connect((host.trim_matches(['[', ']']), port)).await?;
         let _ = stream.set_nodelay(true);
         let config_ws = websocket::config(config.max_frame);
+        let stream = websocket::Timed::new(stream);
         let (socket, _) = tokio_tungstenite::client_async_with_config(url, stream, Some(config_ws))
             .await
             .map_err(|error| ConnectError::WebSocket(error.to_string()))?;
-        let (inbound, outbound) = websocket::split(socket);
+        let (inbound, outbound) = websocket::split(socket, config.frame_timeout);
         NetClient::start(inbound, outbound, None, runtime, config).await
     }
 
@@ -112,6 +113,9 @@ impl NetClient {
 
         let (stop, stopped) = watch::channel(false);
         let (closed_tx, closed) = watch::channel(None);
+        // Made before the receiver runs, so that the tick cannot miss the
+        // receiver giving up.
+        let given_up = closed.clone();
         let (bound_tx, bound) = watch::channel(None);
         let datagrams = Datagrams {
             server,
@@ -133,7 +137,7 @@ impl NetClient {
             config.tick,
             bound,
             stopped,
-            closed_tx,
+            (closed_tx, given_up),
         ));
         Ok(NetClient {
             closed,
@@ -309,15 +313,20 @@ async fn tick<O: Outbound>(
     period: Duration,
     bound: watch::Receiver<Option<Bound>>,
     mut stopped: watch::Receiver<bool>,
-    closed: watch::Sender<Option<String>>,
+    (closed, mut given_up): (
+        watch::Sender<Option<String>>,
+        watch::Receiver<Option<String>>,
+    ),
 ) {
     let start = Instant::now();
     let mut interval = tokio::time::interval(period);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // Once the receiving side gives up, the socket closes too.
     loop {
         tokio::select! {
             _ = interval.tick() => {}
             _ = stopped.changed() => break,
+            _ = given_up.changed() => break,
         }
         runtime.poll(start.elapsed());
         let datagrams = bound.borrow().clone();

@@ -214,3 +214,37 @@ mod tests {
         assert_ne!(random_token(), random_token());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever a peer sends, decoding returns, and never holds more
+        /// than the datagram's own bytes.
+        #[test]
+        fn any_datagram_decodes_or_is_refused(bytes in proptest::collection::vec(any::<u8>(), 0..1200)) {
+            if let Some(Datagram::Packet { packet, .. }) = decode(&bytes) {
+                prop_assert!(packet.bytes.len() + 8 * packet.instances.len() + 10 <= bytes.len());
+            }
+            let _ = Control::decode(&bytes);
+        }
+
+        #[test]
+        fn packets_within_the_limit_round_trip(
+            token in any::<u64>(),
+            bytes in proptest::collection::vec(any::<u8>(), 0..=MAX_UNRELIABLE_BYTES),
+            ids in proptest::collection::vec(proptest::option::of(1u64..), 0..8),
+        ) {
+            let packet = Packet {
+                channel: Channel::Unreliable,
+                bytes,
+                instances: ids.into_iter().map(|id| id.map(InstanceId)).collect(),
+            };
+            let encoded = encode(token, &packet).expect("within the limit");
+            prop_assert!(encoded.len() <= MAX_DATAGRAM);
+            prop_assert_eq!(decode(&encoded), Some(Datagram::Packet { token, packet }));
+        }
+    }
+}

@@ -179,3 +179,63 @@ pub fn decode(body: &[u8]) -> Result<Packet, FrameError> {
         instances,
     })
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any frame body decodes to a packet or a `Malformed` error, and a
+        /// packet holds no more than the body's bytes.
+        #[test]
+        fn any_body_decodes_or_is_refused(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+            match decode(&body) {
+                Ok(packet) => {
+                    prop_assert!(packet.bytes.len() + 8 * packet.instances.len() + 3 <= body.len())
+                }
+                Err(error) => prop_assert!(matches!(error, FrameError::Malformed(_))),
+            }
+        }
+
+        #[test]
+        fn packets_round_trip(
+            reliable in any::<bool>(),
+            bytes in proptest::collection::vec(any::<u8>(), 0..256),
+            ids in proptest::collection::vec(proptest::option::of(1u64..), 0..8),
+        ) {
+            let packet = Packet {
+                channel: if reliable { Channel::Reliable } else { Channel::Unreliable },
+                bytes,
+                instances: ids.into_iter().map(|id| id.map(InstanceId)).collect(),
+            };
+            let framed = encode(&packet);
+            let len = u32::from_le_bytes(framed[..4].try_into().expect("a prefix"));
+            prop_assert_eq!(len as usize, framed.len() - 4);
+            let back = decode(&framed[4..]).expect("decodes");
+            prop_assert_eq!(back, packet);
+        }
+
+        /// A stream cut anywhere, or announcing more than the cap, ends in
+        /// an error, never in a partial blob.
+        #[test]
+        fn cut_streams_are_errors(blob in proptest::collection::vec(any::<u8>(), 1..64), cut in 0usize..68) {
+            let framed = framed(&blob).expect("small");
+            let cut = cut.min(framed.len());
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .expect("a runtime");
+            let mut input = &framed[..cut];
+            let read = runtime.block_on(read_blob(&mut input, 1024));
+            match cut == framed.len() {
+                true => prop_assert_eq!(read.expect("whole"), blob.clone()),
+                false => prop_assert!(read.is_err()),
+            }
+            let mut input = &framed[..];
+            let capped = runtime.block_on(read_blob(&mut input, blob.len() as u32 - 1));
+            let is_too_large = matches!(capped, Err(FrameError::TooLarge { .. }));
+            prop_assert!(is_too_large);
+        }
+    }
+}

@@ -10,12 +10,12 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use tether_runtime::handshake::{self, Answer, Refusal};
-use tether_runtime::{Channel, Player, ServerRuntime};
+use tether_runtime::{Channel, Direction, Player, ServerRuntime};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
 use tokio::sync::{mpsc, watch};
 
@@ -99,6 +99,10 @@ struct Shared {
     ticks: watch::Receiver<u64>,
     /// Player ids by datagram token.
     tokens: Mutex<HashMap<u64, u32>>,
+    /// Seats taken, by players and by connections welcomed but not yet
+    /// players: a seat is taken before the welcome is sent, so that
+    /// concurrent hellos cannot pass `max_players`.
+    seats: AtomicUsize,
 }
 
 /// A connected player's side of the connection, as the tick sees it.
@@ -122,7 +126,25 @@ struct Route {
     addr: Option<SocketAddr>,
 }
 
+/// A taken seat, given back when dropped.
+struct Seat<'a>(&'a AtomicUsize);
+
+impl Drop for Seat<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Relaxed);
+    }
+}
+
 impl Shared {
+    /// Takes a seat if one is free.
+    fn take_seat(&self) -> bool {
+        self.seats
+            .fetch_update(Relaxed, Relaxed, |taken| {
+                (taken < self.config.max_players).then_some(taken + 1)
+            })
+            .is_ok()
+    }
+
     fn peers(&self) -> MutexGuard<'_, HashMap<u32, Peer>> {
         self.peers.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -199,6 +221,7 @@ impl NetServer {
             stopped,
             ticks,
             tokens: Mutex::default(),
+            seats: AtomicUsize::new(0),
         });
         tokio::spawn(tick(shared.clone(), ticks_tx));
         NetServer {
@@ -216,7 +239,8 @@ impl NetServer {
     /// Serves a TCP listener, with a UDP socket on its address if asked for
     /// and free.
     async fn serve_tcp(&mut self, listener: TcpListener) {
-        let udp = match (self.shared.config.datagrams, listener.local_addr()) {
+        let wanted = self.shared.config.datagrams && has_unreliable(self.shared.runtime.protocol());
+        let udp = match (wanted, listener.local_addr()) {
             (true, Ok(addr)) => UdpSocket::bind(addr).await.ok().map(Arc::new),
             _ => None,
         };
@@ -274,10 +298,11 @@ async fn open(stream: TcpStream, addr: SocketAddr, kind: Kind, shared: Arc<Share
         Kind::WebSocket => {
             let _ = stream.set_nodelay(true);
             let config = websocket::config(shared.config.max_frame);
+            let stream = websocket::Timed::new(stream);
             let upgrade = tokio_tungstenite::accept_async_with_config(stream, Some(config));
             match tokio::time::timeout(shared.config.handshake_timeout, upgrade).await {
                 Ok(Ok(socket)) => {
-                    let (inbound, outbound) = websocket::split(socket);
+                    let (inbound, outbound) = websocket::split(socket, shared.config.frame_timeout);
                     connection(inbound, outbound, addr, None, shared).await;
                 }
                 Ok(Err(error)) => shared.refuse(addr, format!("no WebSocket upgrade: {error}")),
@@ -303,12 +328,14 @@ async fn connection<I: Inbound, O: Outbound>(
         Err(_) => return shared.refuse(addr, "no hello in time".to_string()),
     };
     let answer = match handshake::answer(shared.runtime.protocol(), &hello) {
-        Ok(Answer::Welcome) if shared.peers().len() >= shared.config.max_players => {
+        Ok(Answer::Welcome) if !shared.take_seat() => {
             Answer::Refused(Refusal::Other("the server is full".to_string()))
         }
         Ok(answer) => answer,
         Err(error) => return shared.refuse(addr, error.to_string()),
     };
+    // From here on a welcomed connection holds a seat, whichever way it ends.
+    let _seat = matches!(answer, Answer::Welcome).then(|| Seat(&shared.seats));
     let sent = match framing::framed(&answer.encode()) {
         Ok(framed) => outbound.send(framed).await,
         Err(error) => Err(error),
@@ -537,6 +564,19 @@ fn hand_over(peer: &Peer, frame: Vec<u8>, shared: &Shared) {
     }
 }
 
+/// Whether any message of `protocol` is an `@unreliable` event: without one,
+/// no client needs a datagram socket.
+fn has_unreliable(protocol: &tether_runtime::Protocol) -> bool {
+    [Direction::ToServer, Direction::ToClient]
+        .into_iter()
+        .any(|direction| {
+            protocol
+                .messages(direction)
+                .iter()
+                .any(|spec| spec.kind.is_unreliable())
+        })
+}
+
 /// Sends an unreliable packet as a datagram, or drops it (over the 1000-byte
 /// limit, or the socket's buffer full): it is unreliable.
 fn send_datagram(
@@ -547,10 +587,14 @@ fn send_datagram(
     counters: &Counters,
 ) {
     let sent = datagram::encode(token, packet)
-        .is_some_and(|bytes| socket.try_send_to(&bytes, addr).is_ok());
+        .filter(|bytes| socket.try_send_to(bytes, addr).is_ok())
+        .map(|bytes| bytes.len() as u64);
     match sent {
-        true => Counters::add(&counters.datagrams_sent, 1),
-        false => Counters::add(&counters.datagrams_dropped, 1),
+        Some(len) => {
+            Counters::add(&counters.datagrams_sent, 1);
+            Counters::add(&counters.bytes_sent, len);
+        }
+        None => Counters::add(&counters.datagrams_dropped, 1),
     }
 }
 

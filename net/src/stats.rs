@@ -16,7 +16,8 @@ pub struct NetStats {
     pub refused: u64,
     /// Players that left or were put out.
     pub disconnected: u64,
-    /// Bytes read from players, framing included.
+    /// Bytes read from players: frames with their framing, and the messages
+    /// of datagrams.
     pub bytes_received: u64,
     /// Bytes written to players, framing included.
     pub bytes_sent: u64,

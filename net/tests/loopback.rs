@@ -238,3 +238,35 @@ async fn a_client_sending_garbage_is_put_out_and_the_others_are_served() {
     until(|| !heard.lock().unwrap().is_empty()).await;
     assert_eq!(*heard.lock().unwrap(), ["fine".to_string()]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_server_refuses_with_the_reason() {
+    let config = ServerConfig {
+        max_players: 1,
+        ..ServerConfig::default()
+    };
+    let server = game::Server::new();
+    let mut net = NetServer::bind("127.0.0.1:0", (*server).clone(), config)
+        .await
+        .expect("binds");
+    let (_first, _) = client(&net).await;
+    let NetEvent::Connected(_) = next(&mut net).await else {
+        panic!("the first player is in")
+    };
+    let refused = NetClient::connect(
+        net.local_addr(),
+        (*game::Client::new()).clone(),
+        ClientConfig::default(),
+    )
+    .await;
+    let Err(tether_net::ConnectError::Handshake(HandshakeError::Refused(reason))) = refused else {
+        panic!("the second is refused")
+    };
+    assert_eq!(reason, Refusal::Other("the server is full".to_string()));
+    let NetEvent::Refused { reason: said, .. } = next(&mut net).await else {
+        panic!("the server says it refused")
+    };
+    assert_eq!(said, "the server is full");
+    assert_eq!(net.stats().players, 1);
+    assert_eq!(net.stats().refused, 1);
+}
