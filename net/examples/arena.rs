@@ -31,7 +31,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, Subcommand};
 use tether::types::{CFrame, Color3, DateTime, Matrix3, PlayerClass, Ref, Vector3};
-use tether::Player;
+use tether::{InvokeError, Player};
 use tether_net::{ClientConfig, NetClient, NetEvent, NetServer, ServerConfig};
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
@@ -579,7 +579,9 @@ struct BotCounters {
     declined: AtomicU64,
     /// `Shop.Prices` calls answered.
     prices: AtomicU64,
-    /// Calls that failed: refused over `@rate`, timed out, or cut off.
+    /// Calls the server refused over a rate limit.
+    limited: AtomicU64,
+    /// Calls that failed otherwise: timed out, or cut off.
     failed: AtomicU64,
     /// Teleports the server asked for and a bot confirmed.
     teleports: AtomicU64,
@@ -640,7 +642,7 @@ impl Bots {
     fn status(&mut self) -> String {
         let c = &self.counters;
         format!(
-            "bots: {}/{} up | sent {} ev/s | got {} ev/s | calls: {} bought {} declined {} prices {} failed | {} teleports",
+            "bots: {}/{} up | sent {} ev/s | got {} ev/s | calls: {} bought {} declined {} prices {} limited {} failed | {} teleports",
             c.connected.load(Relaxed),
             self.count,
             si(self.sent.per_second(c.sent.load(Relaxed))),
@@ -648,6 +650,7 @@ impl Bots {
             c.bought.load(Relaxed),
             c.declined.load(Relaxed),
             c.prices.load(Relaxed),
+            c.limited.load(Relaxed),
             c.failed.load(Relaxed),
             c.teleports.load(Relaxed),
         )
@@ -866,6 +869,7 @@ impl Bot {
             let outcome = match call.await {
                 Ok((true, _receipt)) => &counters.bought,
                 Ok((false, _why)) => &counters.declined,
+                Err(InvokeError::RateLimited) => &counters.limited,
                 Err(_) => &counters.failed,
             };
             outcome.fetch_add(1, Relaxed);
@@ -879,6 +883,7 @@ impl Bot {
         tokio::spawn(async move {
             let outcome = match call.await {
                 Ok(_prices) => &counters.prices,
+                Err(InvokeError::RateLimited) => &counters.limited,
                 Err(_) => &counters.failed,
             };
             outcome.fetch_add(1, Relaxed);

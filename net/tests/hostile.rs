@@ -1326,7 +1326,7 @@ async fn floods_are_rate_limited_per_remote_and_per_client_without_expulsion() {
                     answered += 1;
                     false
                 }
-                Some(Err(InvokeError::Protocol(text))) if text.contains("rate-limited") => {
+                Some(Err(InvokeError::RateLimited)) => {
                     limited += 1;
                     false
                 }
@@ -1392,7 +1392,7 @@ async fn invocation_storms_are_rate_limited_and_answered() {
     );
     assert!(results[2..]
         .iter()
-        .all(|r| matches!(r, Err(InvokeError::Protocol(text)) if text.contains("rate-limited"))));
+        .all(|r| matches!(r, Err(InvokeError::RateLimited))));
 
     // The same storm forged in one frame by a raw peer: two handled, every
     // other one counted, and REFUSALS_PER_SECOND of them refused with an
@@ -1416,7 +1416,7 @@ async fn invocation_storms_are_rate_limited_and_answered() {
     let handled = results.iter().filter(|r| r.is_ok()).count();
     let limited = results
         .iter()
-        .filter(|r| matches!(r, Err(InvokeError::Protocol(text)) if text.contains("rate-limited")))
+        .filter(|r| matches!(r, Err(InvokeError::RateLimited)))
         .count();
     assert_eq!((handled, limited), (2, refusals));
     assert_eq!(arena.server.stats().rate_limited, before.rate_limited + 298);

@@ -44,6 +44,10 @@ pub enum InvokeError {
     /// client: one that never answers cannot make the server hold more.
     #[error("too many calls to this client await an answer")]
     TooManyPending,
+    /// The callee refused the call: it broke the function's `@rate`, or the
+    /// client's limit of messages a second.
+    #[error("the peer rate-limited the call")]
+    RateLimited,
     /// The arguments (or, in a handler, the returns) could not be encoded.
     #[error("cannot encode: {0}")]
     Encode(wire::EncodeError),
@@ -95,7 +99,7 @@ pub(crate) const MAX_ERROR_LEN: u32 = 255;
 /// | the handler returned `Handler(m)`   | `handler:m`          | `Handler(m)`                |
 /// | the handler returned `Encode(e)`    | `encode:e`           | `Protocol(..)`              |
 /// | the handler returned another error  | `handler:` its text  | `Handler(..)`               |
-/// | the request broke its rate limit    | `rate-limited`       | `Protocol(..)`              |
+/// | the request broke its rate limit    | `rate-limited`       | `RateLimited`               |
 ///
 /// A text of any other form (say, from a hand-written peer) reaches the
 /// caller whole as `Handler(text)`. The text is cut to 255 bytes at a
@@ -118,7 +122,7 @@ pub(crate) fn error_from_text(text: String) -> InvokeError {
     match text.as_str() {
         "no-handler" => return InvokeError::NoHandler,
         "panicked" => return InvokeError::Panicked,
-        RATE_LIMITED => return InvokeError::Protocol("the peer rate-limited the call".into()),
+        RATE_LIMITED => return InvokeError::RateLimited,
         _ => {}
     }
     if let Some(message) = text.strip_prefix("handler:") {

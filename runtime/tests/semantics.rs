@@ -1451,7 +1451,7 @@ fn rate_limited_requests_are_refused_with_an_error() {
     assert!(matches!(first.try_result(), Some(Ok(_))));
     assert!(matches!(
         second.try_result(),
-        Some(Err(InvokeError::Protocol(m))) if m.contains("rate-limited")
+        Some(Err(InvokeError::RateLimited))
     ));
     assert_eq!(net.server().stats().rate_limited, 1);
 }
