@@ -29,7 +29,7 @@ use tether_net::{
     framing, ClientConfig, ConnectError, NetClient, NetEvent, NetServer, ServerConfig,
 };
 use tether_runtime::handshake::{Answer, HandshakeError, Hello, Refusal};
-use tether_runtime::types::{CFrame, InstanceId, Matrix3, Ref, Vector3};
+use tether_runtime::types::{CFrame, DateTime, InstanceId, Matrix3, Ref, Vector3};
 use tether_runtime::wire::{Encode, Reader, Writer};
 use tether_runtime::{
     Channel, Connection, Direction, InvokeError, Packet, Player, RejectReason, SendError,
@@ -1743,6 +1743,76 @@ async fn a_client_call_fails_at_once_when_the_server_goes_mid_call() {
         .await
         .expect("the server is done in time")
         .expect("the server saw the client leave");
+}
+
+/// The arrays a client may send in `game` cannot be over-long (`Perks`
+/// is `(..3)` in a 2-bit field), so over-long arrays come from a lying
+/// server: `Shop.Restocked(items: {Item}(..50))` with 51 and 63 items (its
+/// 6-bit length field holds up to 63). The client drops those frames,
+/// counts them, and goes on with the next.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overlong_arrays_from_a_lying_server_never_reach_a_handler() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let addr = listener.local_addr().expect("an address");
+    let restocked = |len: u32| {
+        let mut w = Writer::new();
+        w.start_message();
+        w.bits(
+            to_client_id("Shop.Restocked"),
+            game::PROTOCOL.id_bits(Direction::ToClient),
+        );
+        w.bits(len, 6);
+        // Enough bytes for the items' first fields: the length is refused
+        // before any item is read.
+        w.bytes(&[0; 64]);
+        w.as_bytes().to_vec()
+    };
+    let frames = [restocked(51), restocked(63)];
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.expect("accepts");
+        framing::read_blob(&mut stream, 512).await.expect("a hello");
+        stream
+            .write_all(&framed(&Answer::Welcome.encode()))
+            .await
+            .expect("welcomes");
+        for frame in &frames {
+            stream
+                .write_all(&reliable(std::slice::from_ref(frame)))
+                .await
+                .expect("sent");
+        }
+        // Then an empty restock, which is within the schema.
+        let mut w = Writer::new();
+        w.start_message();
+        w.bits(
+            to_client_id("Shop.Restocked"),
+            game::PROTOCOL.id_bits(Direction::ToClient),
+        );
+        w.bits(0, 6);
+        DateTime::from_unix_millis(0)
+            .encode(&mut w)
+            .expect("a date");
+        stream
+            .write_all(&reliable(&[w.as_bytes().to_vec()]))
+            .await
+            .expect("sent");
+        let _ = stream.read(&mut [0u8; 16]).await;
+    });
+    let client = game::Client::new();
+    let restocks = Arc::new(Mutex::new(Vec::new()));
+    let seen = restocks.clone();
+    let _restocked = client
+        .shop()
+        .restocked()
+        .connect(move |items, _| lock(&seen).push(items.len()));
+    let _connection = NetClient::connect(addr, (*client).clone(), ClientConfig::default())
+        .await
+        .expect("connects");
+    until("the valid restock arrives", || !lock(&restocks).is_empty()).await;
+    assert_eq!(*lock(&restocks), [0]);
+    let stats = client.stats();
+    assert_eq!(stats.rejected.decode, 2, "{stats:?}");
+    server.abort();
 }
 
 // ---------------------------------------------------------------------------
