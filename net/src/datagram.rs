@@ -22,8 +22,9 @@
 
 use std::hash::{BuildHasher, Hasher};
 
-use tether_runtime::types::InstanceId;
 use tether_runtime::{Channel, Packet};
+
+use crate::framing;
 
 /// The largest unreliable message (its bytes, without the instance list)
 /// a datagram carries: Roblox drops larger unreliable payloads.
@@ -95,10 +96,7 @@ pub(crate) fn encode(token: u64, packet: &Packet) -> Option<Vec<u8>> {
     let count = u16::try_from(packet.instances.len()).ok()?;
     let mut out = Vec::with_capacity(8 + 2 + 8 * usize::from(count) + packet.bytes.len());
     out.extend_from_slice(&token.to_le_bytes());
-    out.extend_from_slice(&count.to_le_bytes());
-    for instance in &packet.instances {
-        out.extend_from_slice(&instance.map_or(0, |id| id.0).to_le_bytes());
-    }
+    framing::write_instances(&mut out, &packet.instances);
     out.extend_from_slice(&packet.bytes);
     Some(out)
 }
@@ -123,23 +121,10 @@ pub(crate) fn decode(datagram: &[u8]) -> Option<Datagram> {
     if rest.is_empty() {
         return Some(Datagram::Bind { token });
     }
-    let (count, rest) = rest.split_at_checked(2)?;
-    let count = usize::from(u16::from_le_bytes(count.try_into().ok()?));
-    let (ids, bytes) = rest.split_at_checked(count.checked_mul(8)?)?;
+    let (instances, bytes) = framing::read_instances(rest).ok()?;
     if bytes.len() > MAX_UNRELIABLE_BYTES {
         return None;
     }
-    let instances = ids
-        .chunks_exact(8)
-        .map(|id| {
-            let mut raw = [0u8; 8];
-            raw.copy_from_slice(id);
-            match u64::from_le_bytes(raw) {
-                0 => None,
-                id => Some(InstanceId(id)),
-            }
-        })
-        .collect();
     Some(Datagram::Packet {
         token,
         packet: Packet {
@@ -153,6 +138,7 @@ pub(crate) fn decode(datagram: &[u8]) -> Option<Datagram> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tether_runtime::types::InstanceId;
 
     #[test]
     fn datagrams_round_trip() {
@@ -219,6 +205,7 @@ mod tests {
 mod properties {
     use super::*;
     use proptest::prelude::*;
+    use tether_runtime::types::InstanceId;
 
     proptest! {
         /// Whatever a peer sends, decoding returns, and never holds more

@@ -45,12 +45,43 @@ pub fn encode(packet: &Packet) -> Vec<u8> {
         Channel::Reliable => 0,
         Channel::Unreliable => 1,
     });
-    out.extend_from_slice(&(count as u16).to_le_bytes());
-    for instance in packet.instances.iter().take(count) {
-        out.extend_from_slice(&instance.map_or(0, |id| id.0).to_le_bytes());
-    }
+    write_instances(&mut out, &packet.instances[..count]);
     out.extend_from_slice(&packet.bytes);
     out
+}
+
+/// Writes an instance list as frames and datagrams carry it: a `u16` LE
+/// count (the caller keeps it within `u16`), then each id as a `u64` LE, 0
+/// for an absent entry.
+pub(crate) fn write_instances(out: &mut Vec<u8>, instances: &[Option<InstanceId>]) {
+    out.extend_from_slice(&(instances.len() as u16).to_le_bytes());
+    for instance in instances {
+        out.extend_from_slice(&instance.map_or(0, |id| id.0).to_le_bytes());
+    }
+}
+
+/// Reads the instance list at the start of `input`; returns it and the
+/// bytes after it, or what is wrong.
+pub(crate) fn read_instances(
+    input: &[u8],
+) -> Result<(Vec<Option<InstanceId>>, &[u8]), &'static str> {
+    let (count, rest) = input.split_at_checked(2).ok_or("no instance count")?;
+    let count = usize::from(u16::from_le_bytes([count[0], count[1]]));
+    let (ids, rest) = rest
+        .split_at_checked(8 * count)
+        .ok_or("an instance list longer than the frame")?;
+    let instances = ids
+        .chunks_exact(8)
+        .map(|id| {
+            let mut raw = [0u8; 8];
+            raw.copy_from_slice(id);
+            match u64::from_le_bytes(raw) {
+                0 => None,
+                id => Some(InstanceId(id)),
+            }
+        })
+        .collect();
+    Ok((instances, rest))
 }
 
 /// A blob with its length prefix, as it goes on a stream.
@@ -153,26 +184,7 @@ pub fn decode(body: &[u8]) -> Result<Packet, FrameError> {
         1 => Channel::Unreliable,
         _ => return Err(FrameError::Malformed("an unknown channel")),
     };
-    let (count, rest) = rest
-        .split_at_checked(2)
-        .ok_or(FrameError::Malformed("no instance count"))?;
-    let count = usize::from(u16::from_le_bytes([count[0], count[1]]));
-    let (ids, bytes) = rest
-        .split_at_checked(8 * count)
-        .ok_or(FrameError::Malformed(
-            "an instance list longer than the frame",
-        ))?;
-    let instances = ids
-        .chunks_exact(8)
-        .map(|id| {
-            let mut raw = [0u8; 8];
-            raw.copy_from_slice(id);
-            match u64::from_le_bytes(raw) {
-                0 => None,
-                id => Some(InstanceId(id)),
-            }
-        })
-        .collect();
+    let (instances, bytes) = read_instances(rest).map_err(FrameError::Malformed)?;
     Ok(Packet {
         channel,
         bytes: bytes.to_vec(),

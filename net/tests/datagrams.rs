@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tether_net::framing;
-use tether_net::{ClientConfig, NetClient, NetEvent, NetServer, NetStats, ServerConfig};
+use tether_net::{ClientConfig, NetClient, NetEvent, NetStats};
 use tether_runtime::handshake::Hello;
 use tether_runtime::types::Vector3;
 use tether_runtime::Channel;
@@ -17,33 +17,9 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpStream, UdpSocket};
 use tokio::time::timeout;
 
-const LIMIT: Duration = Duration::from_secs(10);
+mod common;
 
-async fn server() -> (NetServer, game::Server) {
-    let server = game::Server::new();
-    let net = NetServer::bind("127.0.0.1:0", (*server).clone(), ServerConfig::default())
-        .await
-        .expect("binds on loopback");
-    (net, server)
-}
-
-async fn next(net: &mut NetServer) -> NetEvent {
-    timeout(LIMIT, net.next_event())
-        .await
-        .expect("an event in time")
-        .expect("the server runs")
-}
-
-/// Waits until `done` holds, checking every few milliseconds.
-async fn until(mut done: impl FnMut() -> bool) {
-    timeout(LIMIT, async {
-        while !done() {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    })
-    .await
-    .expect("in time");
-}
+use common::{next, server, until, LIMIT};
 
 /// Records the spreads of the `Combat.Aim` events the server hears.
 fn hear_aims(server: &game::Server) -> Arc<Mutex<Vec<f32>>> {

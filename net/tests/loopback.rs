@@ -3,24 +3,16 @@
 //! leaves mid-call. Each test stops by itself within a few seconds.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use tether_net::{ClientConfig, NetClient, NetEvent, NetServer, ServerConfig};
 use tether_runtime::handshake::{HandshakeError, Refusal};
 use tether_runtime::{ClientRuntime, InvokeError, Protocol};
 use tether_tests::game::{self, Team};
 use tokio::io::AsyncWriteExt;
-use tokio::time::timeout;
 
-const LIMIT: Duration = Duration::from_secs(10);
+mod common;
 
-async fn server() -> (NetServer, game::Server) {
-    let server = game::Server::new();
-    let net = NetServer::bind("127.0.0.1:0", (*server).clone(), ServerConfig::default())
-        .await
-        .expect("binds on loopback");
-    (net, server)
-}
+use common::{next, server, until};
 
 async fn client(net: &NetServer) -> (NetClient, game::Client) {
     let client = game::Client::new();
@@ -29,24 +21,6 @@ async fn client(net: &NetServer) -> (NetClient, game::Client) {
             .await
             .expect("connects");
     (connection, client)
-}
-
-async fn next(net: &mut NetServer) -> NetEvent {
-    timeout(LIMIT, net.next_event())
-        .await
-        .expect("an event in time")
-        .expect("the server runs")
-}
-
-/// Waits until `done` holds, checking every few milliseconds.
-async fn until(mut done: impl FnMut() -> bool) {
-    timeout(LIMIT, async {
-        while !done() {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    })
-    .await
-    .expect("in time");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
