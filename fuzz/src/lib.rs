@@ -4,4 +4,5 @@
 
 pub mod decode;
 pub mod parse;
+pub mod transport;
 pub mod value;

@@ -33,14 +33,14 @@ pub const MAX_UNRELIABLE_BYTES: usize = 1000;
 /// The largest datagram either side reads: the message, a generous instance
 /// list and the header; anything longer is cut by the receive buffer and
 /// dropped.
-pub(crate) const MAX_DATAGRAM: usize = 8 + 2 + 8 * 64 + MAX_UNRELIABLE_BYTES;
+pub const MAX_DATAGRAM: usize = 8 + 2 + 8 * 64 + MAX_UNRELIABLE_BYTES;
 
 /// The channel byte of a control frame on the stream.
-pub(crate) const CONTROL: u8 = 2;
+pub const CONTROL: u8 = 2;
 
 /// A control frame: what the transport says beside the runtime's packets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Control {
+pub enum Control {
     Offer { token: u64, port: u16 },
     Bound,
 }
@@ -88,8 +88,8 @@ pub(crate) fn random_token() -> u64 {
 }
 
 /// An unreliable packet as a datagram, or `None` if its message is over the
-/// limit (dropped, as Roblox drops it).
-pub(crate) fn encode(token: u64, packet: &Packet) -> Option<Vec<u8>> {
+/// limit (dropped, as Roblox drops it) or the whole over [`MAX_DATAGRAM`].
+pub fn encode(token: u64, packet: &Packet) -> Option<Vec<u8>> {
     if packet.bytes.len() > MAX_UNRELIABLE_BYTES {
         return None;
     }
@@ -98,12 +98,13 @@ pub(crate) fn encode(token: u64, packet: &Packet) -> Option<Vec<u8>> {
     out.extend_from_slice(&token.to_le_bytes());
     framing::write_instances(&mut out, &packet.instances);
     out.extend_from_slice(&packet.bytes);
-    Some(out)
+    // More than 64 instances make a datagram no receiver reads.
+    (out.len() <= MAX_DATAGRAM).then_some(out)
 }
 
 /// What a received datagram holds.
 #[derive(Debug, PartialEq)]
-pub(crate) enum Datagram {
+pub enum Datagram {
     /// A client's bind request: the token alone.
     Bind {
         token: u64,
@@ -115,7 +116,7 @@ pub(crate) enum Datagram {
 }
 
 /// Reads a datagram; `None` for one that is malformed or over the limit.
-pub(crate) fn decode(datagram: &[u8]) -> Option<Datagram> {
+pub fn decode(datagram: &[u8]) -> Option<Datagram> {
     let (token, rest) = datagram.split_at_checked(8)?;
     let token = u64::from_le_bytes(token.try_into().ok()?);
     if rest.is_empty() {

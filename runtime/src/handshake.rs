@@ -40,6 +40,10 @@ pub enum HandshakeError {
     Truncated { needed: usize, got: usize },
     #[error("the handshake has {extra} bytes too many")]
     TrailingBytes { extra: usize },
+    /// A hello whose protocol name is not UTF-8 of at most [`MAX_NAME_LEN`]
+    /// bytes: no Tether client writes one.
+    #[error("the hello's protocol name is not UTF-8 of at most {MAX_NAME_LEN} bytes")]
+    BadName,
     #[error("the server refused the connection: {0}")]
     Refused(Refusal),
 }
@@ -119,10 +123,14 @@ impl Hello {
         let [len] = input.array()?;
         let name = input.take(usize::from(len))?;
         input.finish()?;
+        let protocol = std::str::from_utf8(name)
+            .ok()
+            .filter(|name| name.len() <= MAX_NAME_LEN)
+            .ok_or(HandshakeError::BadName)?;
         Ok(Hello {
             wire_version,
             fingerprint,
-            protocol: String::from_utf8_lossy(name).into_owned(),
+            protocol: protocol.to_owned(),
         })
     }
 }
