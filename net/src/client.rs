@@ -263,9 +263,6 @@ async fn receive_datagrams(
         let Ok(len) = received else {
             continue;
         };
-        if len > datagram::MAX_DATAGRAM {
-            continue;
-        }
         if let Some(Datagram::Packet { token, packet }) =
             buffer.get(..len).and_then(datagram::decode)
         {

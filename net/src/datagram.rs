@@ -115,8 +115,12 @@ pub enum Datagram {
     },
 }
 
-/// Reads a datagram; `None` for one that is malformed or over the limit.
+/// Reads a datagram; `None` for one that is malformed, or over the limit or
+/// [`MAX_DATAGRAM`] (as [`encode`] refuses to write).
 pub fn decode(datagram: &[u8]) -> Option<Datagram> {
+    if datagram.len() > MAX_DATAGRAM {
+        return None;
+    }
     let (token, rest) = datagram.split_at_checked(8)?;
     let token = u64::from_le_bytes(token.try_into().ok()?);
     if rest.is_empty() {
@@ -169,6 +173,27 @@ mod tests {
         forged.extend_from_slice(&0u16.to_le_bytes());
         forged.extend(vec![0; MAX_UNRELIABLE_BYTES + 1]);
         assert_eq!(decode(&forged), None);
+    }
+
+    #[test]
+    fn datagrams_over_the_whole_limit_are_refused_both_ways() {
+        let packet = Packet {
+            channel: Channel::Unreliable,
+            bytes: vec![0; MAX_UNRELIABLE_BYTES],
+            instances: vec![None; 65],
+        };
+        assert_eq!(encode(1, &packet), None);
+        let mut forged = 1u64.to_le_bytes().to_vec();
+        framing::write_instances(&mut forged, &packet.instances);
+        forged.extend_from_slice(&packet.bytes);
+        assert_eq!(decode(&forged), None);
+        let fits = Packet {
+            instances: vec![None; 64],
+            ..packet
+        };
+        let bytes = encode(1, &fits).expect("64 instances fit");
+        assert_eq!(bytes.len(), MAX_DATAGRAM);
+        assert!(decode(&bytes).is_some());
     }
 
     #[test]

@@ -615,7 +615,6 @@ async fn receive_datagrams(socket: Arc<UdpSocket>, shared: Arc<Shared>) {
         };
         let accepted = buffer
             .get(..len)
-            .filter(|bytes| bytes.len() <= datagram::MAX_DATAGRAM)
             .and_then(datagram::decode)
             .is_some_and(|datagram| take_datagram(datagram, from, &shared));
         if !accepted {
