@@ -15,7 +15,7 @@ use std::time::Duration;
 use tether_runtime::types::InstanceId;
 use tether_runtime::{Channel, Packet};
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt};
 
 /// The largest frame a reader accepts by default: 1 MiB.
 pub const DEFAULT_MAX_FRAME: u32 = 1 << 20;
@@ -93,15 +93,6 @@ pub fn framed(blob: &[u8]) -> Result<Vec<u8>, FrameError> {
     Ok(out)
 }
 
-/// Writes one packet.
-pub async fn write_packet<W: AsyncWrite + Unpin>(
-    writer: &mut W,
-    packet: &Packet,
-) -> Result<(), FrameError> {
-    writer.write_all(&encode(packet)).await?;
-    Ok(())
-}
-
 /// Reads one length-prefixed blob of at most `max` bytes (the handshake's
 /// messages travel this way too).
 pub async fn read_blob<R: AsyncRead + Unpin>(
@@ -155,15 +146,6 @@ fn closed_on_eof(error: std::io::Error) -> FrameError {
         std::io::ErrorKind::UnexpectedEof => FrameError::Closed,
         _ => FrameError::Io(error),
     }
-}
-
-/// Writes one length-prefixed blob.
-pub async fn write_blob<W: AsyncWrite + Unpin>(
-    writer: &mut W,
-    blob: &[u8],
-) -> Result<(), FrameError> {
-    writer.write_all(&framed(blob)?).await?;
-    Ok(())
 }
 
 /// Reads one packet of at most `max` bytes.

@@ -25,10 +25,10 @@ use common::{next, server, until, LIMIT};
 fn hear_aims(server: &game::Server) -> Arc<Mutex<Vec<f32>>> {
     let heard = Arc::new(Mutex::new(Vec::new()));
     let log = heard.clone();
-    let connection = server.combat().aim().connect(move |_, _, spread| {
+    // Dropping the connection leaves the handler connected.
+    let _ = server.combat().aim().connect(move |_, _, spread| {
         log.lock().expect("lock").push(spread);
     });
-    std::mem::forget(connection);
     heard
 }
 

@@ -96,10 +96,8 @@ fn the_decoder_stops_a_hostile_depth_on_a_small_stack() {
     // overflows far larger stacks than this thread's 512 KiB, which holds
     // the limit's 128 levels even in an unoptimized build.
     let bytes = vec![0b1010_1010u8; 10_000];
-    let nested_arrays = {
-        // A `Tree` of one child per level: a 1-byte length prefix each.
-        vec![1u8; 10_000]
-    };
+    // A `Tree` of one child per level: a 1-byte length prefix each.
+    let nested_arrays = vec![1u8; 10_000];
     let outcome = std::thread::Builder::new()
         .stack_size(512 * 1024)
         .spawn(move || {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{strictly_increasing, Game, Log};
 use tether_runtime::types::{CFrame, Color3, DateTime, InstanceId, Matrix3, Ref, Vector3};
-use tether_runtime::{InstanceRegistry, Visibility, MAX_WAITING_BYTES, MAX_WAITING_EVENTS};
+use tether_runtime::{InstanceRegistry, Player, Visibility, MAX_WAITING_BYTES, MAX_WAITING_EVENTS};
 use tether_tests::game::combat::Hit;
 use tether_tests::game::roblox_enums::KeyCode;
 use tether_tests::game::{Item, Loadout, Rarity, Session, Team};
@@ -213,16 +213,7 @@ fn waiting_events_hold_at_most_a_mebibyte_of_messages() {
     // fit in `MAX_WAITING_BYTES`, the rest are dropped and counted.
     let long = "x".repeat(100_000);
     for _ in 0..20 {
-        game.server
-            .announce()
-            .fire_client(
-                &alice,
-                long.clone(),
-                alice.instance(),
-                HashMap::new(),
-                HashMap::new(),
-            )
-            .unwrap();
+        announce(&game, &alice, long.clone());
         game.net.step_by(Duration::from_millis(16));
     }
     let stats = client.stats();
@@ -240,6 +231,14 @@ fn waiting_events_hold_at_most_a_mebibyte_of_messages() {
     assert_eq!(client.stats().events_waiting, 0);
 }
 
+/// Announces `message` to `to`, from `to`, with empty scores.
+fn announce(game: &Game, to: &Player, message: String) {
+    game.server
+        .announce()
+        .fire_client(to, message, to.instance(), HashMap::new(), HashMap::new())
+        .unwrap();
+}
+
 #[test]
 fn a_waiting_event_holds_its_own_message_not_its_frame() {
     let mut game = Game::new();
@@ -247,16 +246,7 @@ fn a_waiting_event_holds_its_own_message_not_its_frame() {
     // 200 announcements of 5 kB in one tick travel in one 1 MB frame; each
     // waiting event counts only its own message against the 1 MiB.
     for i in 0..200 {
-        game.server
-            .announce()
-            .fire_client(
-                &alice,
-                format!("{i:05}").repeat(1_000),
-                alice.instance(),
-                HashMap::new(),
-                HashMap::new(),
-            )
-            .unwrap();
+        announce(&game, &alice, format!("{i:05}").repeat(1_000));
     }
     game.net.step_by(Duration::from_millis(16));
     let stats = client.stats();

@@ -31,8 +31,8 @@ use crate::player::Player;
 use crate::protocol::{Direction, MessageKind, MessageSpec, Payload, Protocol};
 use crate::stats::{RejectReason, Stats};
 use crate::types::InstanceId;
+use crate::wire::ReadMark;
 use crate::wire::Writer;
-use crate::wire::{ReadMark, Reader};
 
 /// A remote event handler; the client's ignore the player (the server).
 pub(crate) type EventHandler = Box<dyn FnMut(&Player, Payload) + Send>;
@@ -142,11 +142,11 @@ struct Received {
 impl Received {
     /// The event with a copy of its own message in place of the whole frame.
     fn alone(self) -> Received {
-        let start = Reader::mark_position(self.body);
+        let start = self.body.position();
         let message = self.frame.get(start..self.end).unwrap_or_default();
         Received {
             frame: Arc::from(message),
-            body: Reader::rebased(self.body, start),
+            body: self.body.rebased(start),
             end: message.len(),
             ..self
         }

@@ -34,6 +34,21 @@ pub(crate) struct ReadMark {
     bits_left: u32,
 }
 
+impl ReadMark {
+    /// Where the mark stands in its input.
+    pub(crate) fn position(self) -> usize {
+        self.pos
+    }
+
+    /// The mark over the input cut to start at `start` (at or before it).
+    pub(crate) fn rebased(self, start: usize) -> ReadMark {
+        ReadMark {
+            pos: self.pos.saturating_sub(start),
+            ..self
+        }
+    }
+}
+
 impl<'a> Reader<'a> {
     /// A reader with an empty instance list: every reference but nil fails.
     #[inline]
@@ -91,19 +106,6 @@ impl<'a> Reader<'a> {
             bit_byte: self.bit_byte,
             bits_left: self.bits_left,
         }
-    }
-
-    /// `mark` over the input cut to start at `start` (at or before the mark).
-    pub(crate) fn rebased(mark: ReadMark, start: usize) -> ReadMark {
-        ReadMark {
-            pos: mark.pos.saturating_sub(start),
-            ..mark
-        }
-    }
-
-    /// Where `mark` stands in its input.
-    pub(crate) fn mark_position(mark: ReadMark) -> usize {
-        mark.pos
     }
 
     /// Continues from `mark`, taken by a reader over the same input.
