@@ -10,6 +10,7 @@
 use super::model::ItemKind;
 use super::names::snake_ident;
 use super::{Gen, GenError};
+use crate::ir::layout::BitField;
 use crate::ir::packing::{int_packing, IntPacking};
 use crate::ir::{LenRange, NumKind, NumRange, Ty, TyKind};
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -404,36 +405,13 @@ impl Gen<'_> {
     }
 }
 
-/// A value written as one bit field of its own: a boolean, or an integer
-/// packed into the bits of its range. Consecutive ones in a record are
-/// written and read as one field (section 2: bits written one after the
-/// other, with no byte value between them, are the bits of one field).
-#[derive(Debug, Clone, Copy)]
-pub enum BitField {
-    Bool,
-    Int { kind: NumKind, packing: IntPacking },
-}
-
-impl BitField {
-    pub fn bits(self) -> u32 {
-        match self {
-            BitField::Bool => 1,
-            BitField::Int { packing, .. } => packing.bits,
-        }
-    }
-}
-
 impl Gen<'_> {
-    /// `ty` (through aliases) as a [`BitField`], if it is one.
+    /// `ty` (through aliases) as a [`BitField`], if it is one. Consecutive
+    /// ones in a record are written and read as one field (section 2: bits
+    /// written one after the other, with no byte value between them, are the
+    /// bits of one field).
     pub fn bit_field(&self, ty: &Ty) -> Option<BitField> {
-        match self.model.unalias(ty).kind {
-            TyKind::Boolean => Some(BitField::Bool),
-            // A 0-bit integer has nothing to share.
-            TyKind::Number { kind, range, .. } => int_packing(kind, range)
-                .filter(|packing| packing.bits > 0)
-                .map(|packing| BitField::Int { kind, packing }),
-            _ => None,
-        }
+        crate::ir::layout::bit_field(self.schema, ty)
     }
 }
 
@@ -524,11 +502,8 @@ impl Gen<'_> {
     /// them a bit field, and a non-empty encoding. Arrays of them are written
     /// column by column.
     pub fn flat_record(&self, ty: &Ty) -> Option<usize> {
-        let item = self.record_item(ty)?;
-        let mut leaves = Vec::new();
-        self.leaves(item, &mut Vec::new(), &mut leaves, 0)?;
-        let has_bits = leaves.iter().any(|leaf| self.bit_field(leaf.ty).is_some());
-        (leaves.len() >= 2 && has_bits && self.model.min_bits(ty) > 0).then_some(item)
+        crate::ir::layout::flat_record(self.schema, ty)?;
+        self.record_item(ty)
     }
 
     fn record_item(&self, ty: &Ty) -> Option<usize> {

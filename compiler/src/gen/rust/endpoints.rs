@@ -9,7 +9,8 @@
 use super::describe::signature;
 use super::methods::Sig;
 use super::names::{escape, ident, pascal_case, snake_case, Scope};
-use super::protocol::{encoder_name, Messages, Way, PRIVATE};
+use super::protocol::{encoder_name, PRIVATE};
+use crate::ir::messages::{Messages, Way};
 use super::{Gen, GenError, ModTree};
 use crate::ir::{Call, Direction, Endpoint, Route, Side};
 use proc_macro2::TokenStream;

@@ -3,7 +3,8 @@
 //! `on_invoke`, each over the runtime's untyped call of the same name.
 
 use super::names::{escape, fresh, ident, snake_case, Scope};
-use super::protocol::{encoder_name, Way, PRIVATE};
+use super::protocol::{encoder_name, PRIVATE};
+use crate::ir::messages::Way;
 use super::{Gen, GenError};
 use crate::ir::{Endpoint, Side};
 use proc_macro2::{Ident, TokenStream};

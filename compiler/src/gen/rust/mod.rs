@@ -63,11 +63,8 @@ pub enum GenError {
     },
     #[error("cannot generate Rust for {what} in `{origin}`: the checker rejects it")]
     Unsupported { what: String, origin: String },
-    #[error("the {direction} direction has {count} messages; at most 65536 fit a message id")]
-    TooManyMessages {
-        direction: &'static str,
-        count: usize,
-    },
+    #[error(transparent)]
+    TooManyMessages(#[from] crate::ir::messages::TooManyMessages),
     #[error("the generated code does not parse (a bug in the generator): {0}")]
     Syntax(#[from] syn::Error),
 }
@@ -226,11 +223,11 @@ fn raw_tokens(schema: &Schema, options: &RustOptions) -> Result<TokenStream, Gen
     if options.types_only {
         return Ok(root.into_tokens(&[]));
     }
-    let messages = protocol::Messages::new(schema)?;
+    let messages = crate::ir::messages::Messages::new(schema)?;
     let name = options
         .protocol_name
         .clone()
-        .unwrap_or_else(|| protocol::default_name(schema));
+        .unwrap_or_else(|| crate::ir::messages::default_name(schema));
     gen.protocol(&mut root, &messages, &name)?;
     gen.endpoints(&mut root, &messages)?;
     Ok(root.into_tokens(&[]))

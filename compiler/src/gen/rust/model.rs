@@ -6,6 +6,7 @@
 
 use super::names::{pascal_case, snake_case};
 use super::GenError;
+use crate::ir::recursion::Recursion;
 use crate::ir::size::SizeModel;
 use crate::ir::{DeclKind, Field, Schema, Ty, TyKind, Variant};
 use std::cell::RefCell;
@@ -129,9 +130,9 @@ impl<'s> Model<'s> {
                 model.discover(ty, &module, &context, false, &origin);
             }
         }
-        model.find_newtypes();
+        model.apply_recursion(&Recursion::new(schema));
         model.find_boxes();
-        model.find_functions_and_cycles();
+        model.find_functions();
         Ok(model)
     }
 
@@ -230,42 +231,20 @@ impl<'s> Model<'s> {
         ty
     }
 
-    /// Aliases that reach themselves through aliases only become newtypes.
-    fn find_newtypes(&mut self) {
-        let edges: Vec<Vec<(usize, Option<*const Ty>)>> = (0..self.items.len())
-            .map(|i| match &self.items[i].kind {
-                ItemKind::Alias(ty) => {
-                    let mut out = Vec::new();
-                    self.alias_refs(ty, &mut out);
-                    out
+    /// Aliases that reach themselves through aliases only become newtypes;
+    /// items on a cycle count levels where the wire says so.
+    fn apply_recursion(&mut self, recursion: &Recursion) {
+        for (decl, &item) in self.decl_items.iter().enumerate() {
+            let decl = crate::ir::DeclId(decl as u32);
+            if recursion.is_self_alias(decl) {
+                if let ItemKind::Alias(ty) = self.items[item].kind {
+                    self.items[item].kind = ItemKind::Newtype(ty);
                 }
-                _ => Vec::new(),
-            })
-            .collect();
-        for i in cyclic_nodes(&edges) {
-            if let ItemKind::Alias(ty) = self.items[i].kind {
-                self.items[i].kind = ItemKind::Newtype(ty);
             }
+            self.items[item].recursive = recursion.counts_decl(decl);
         }
-    }
-
-    /// References from an alias body to other aliases, as Rust expands them
-    /// (anonymous records are structs, so they stop the walk).
-    fn alias_refs(&self, ty: &Ty, out: &mut Vec<(usize, Option<*const Ty>)>) {
-        match &ty.kind {
-            TyKind::Named { decl } => {
-                if let Some(i) = self.decl_item(*decl) {
-                    if matches!(self.items[i].kind, ItemKind::Alias(_)) {
-                        out.push((i, None));
-                    }
-                }
-            }
-            TyKind::Record { .. } => {}
-            TyKind::Metatable { table, .. } => self.alias_refs(table, out),
-            _ => ty
-                .children()
-                .into_iter()
-                .for_each(|c| self.alias_refs(c, out)),
+        for (&ty, &item) in &self.anon {
+            self.items[item].recursive = recursion.counts_record_at(ty);
         }
     }
 
@@ -314,9 +293,8 @@ impl<'s> Model<'s> {
         }
     }
 
-    /// Marks every item from which a function type is reachable, and every
-    /// item on a cycle of references.
-    fn find_functions_and_cycles(&mut self) {
+    /// Marks every item from which a function type is reachable.
+    fn find_functions(&mut self) {
         let mut own = vec![false; self.items.len()];
         let edges: Vec<Vec<(usize, Option<*const Ty>)>> = self
             .items
@@ -348,9 +326,6 @@ impl<'s> Model<'s> {
         }
         for (i, item) in self.items.iter_mut().enumerate() {
             item.has_function = has[component[i]];
-        }
-        for i in cyclic_nodes(&edges) {
-            self.items[i].recursive = true;
         }
     }
 
@@ -467,18 +442,6 @@ fn components<T>(edges: &[Vec<(usize, T)>]) -> Vec<usize> {
     component
 }
 
-/// Nodes on a cycle: in a component of two or more, or with an edge to itself.
-fn cyclic_nodes<T>(edges: &[Vec<(usize, T)>]) -> Vec<usize> {
-    let component = components(edges);
-    let mut size: HashMap<usize, usize> = HashMap::new();
-    for &c in &component {
-        *size.entry(c).or_default() += 1;
-    }
-    (0..edges.len())
-        .filter(|&i| size[&component[i]] > 1 || edges[i].iter().any(|&(j, _)| j == i))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,6 +454,5 @@ mod tests {
         assert_eq!(c[0], c[1]);
         assert_ne!(c[0], c[2]);
         assert!(c[2] < c[0], "sinks first");
-        assert_eq!(cyclic_nodes(&edges), vec![0, 1, 3]);
     }
 }

@@ -3,137 +3,30 @@
 
 use super::codec::Val;
 use super::{Gen, GenError, ModTree};
-use crate::ir::{Call, Direction, Endpoint, Route, Schema};
+use crate::ir::messages::{MessageKind, Messages, Way};
+use crate::ir::Endpoint;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 /// The private module with the decoders and response encoders.
 pub const PRIVATE: &str = "__tether";
 
-/// One direction a message travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Way {
-    ToServer,
-    ToClient,
-}
-
-impl Way {
-    fn name(self) -> &'static str {
-        match self {
-            Way::ToServer => "to_server",
-            Way::ToClient => "to_client",
-        }
+fn way_name(way: Way) -> &'static str {
+    match way {
+        Way::ToServer => "to_server",
+        Way::ToClient => "to_client",
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MessageKind {
-    Event,
-    Request,
-    Response,
-}
-
-#[derive(Clone, Copy, Debug)]
-pub struct Message {
-    pub endpoint: usize,
-    pub kind: MessageKind,
-}
-
-/// The ids an endpoint's messages have.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Ids {
-    /// Its event or request or response sent client → server.
-    pub to_server: Option<u16>,
-    /// Its event or request or response sent server → client.
-    pub to_client: Option<u16>,
-}
-
-/// Every message, numbered per direction.
-pub struct Messages {
-    pub to_server: Vec<Message>,
-    pub to_client: Vec<Message>,
-    /// By endpoint index.
-    pub ids: Vec<Ids>,
-}
-
-impl Messages {
-    pub fn new(schema: &Schema) -> Result<Messages, GenError> {
-        let mut messages = Messages {
-            to_server: Vec::new(),
-            to_client: Vec::new(),
-            ids: vec![Ids::default(); schema.endpoints.len()],
-        };
-        for (index, endpoint) in schema.endpoints.iter().enumerate() {
-            let Route::Remote(direction) = endpoint.route else {
-                continue;
-            };
-            let (c2s, s2c) = match (endpoint.call, direction) {
-                (Call::Event, Direction::ClientToServer) => (Some(MessageKind::Event), None),
-                (Call::Event, Direction::ServerToClient) => (None, Some(MessageKind::Event)),
-                (Call::Event, Direction::Both) => {
-                    (Some(MessageKind::Event), Some(MessageKind::Event))
-                }
-                (Call::Function, Direction::ClientToServer | Direction::Both) => {
-                    (Some(MessageKind::Request), Some(MessageKind::Response))
-                }
-                (Call::Function, Direction::ServerToClient) => {
-                    (Some(MessageKind::Response), Some(MessageKind::Request))
-                }
-            };
-            if let Some(kind) = c2s {
-                messages.ids[index].to_server = Some(push(&mut messages.to_server, index, kind));
-            }
-            if let Some(kind) = s2c {
-                messages.ids[index].to_client = Some(push(&mut messages.to_client, index, kind));
-            }
-        }
-        for (direction, list) in [
-            ("client -> server", &messages.to_server),
-            ("server -> client", &messages.to_client),
-        ] {
-            if list.len() > usize::from(u16::MAX) + 1 {
-                return Err(GenError::TooManyMessages {
-                    direction,
-                    count: list.len(),
-                });
-            }
-        }
-        Ok(messages)
-    }
-
-    fn list(&self, way: Way) -> &[Message] {
-        match way {
-            Way::ToServer => &self.to_server,
-            Way::ToClient => &self.to_client,
-        }
-    }
-}
-
-fn push(list: &mut Vec<Message>, endpoint: usize, kind: MessageKind) -> u16 {
-    list.push(Message { endpoint, kind });
-    // Checked against 65536 messages once all are numbered.
-    (list.len() - 1) as u16
-}
-
-/// The protocol name when none is given: the root file's stem.
-pub fn default_name(schema: &Schema) -> String {
-    schema
-        .files
-        .first()
-        .and_then(|f| std::path::Path::new(f).file_stem())
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "schema".to_string())
 }
 
 /// The name of a message's body decoder.
 pub fn decoder_name(way: Way, id: u16) -> proc_macro2::Ident {
-    format_ident!("decode_{}_{}", way.name(), id)
+    format_ident!("decode_{}_{}", way_name(way), id)
 }
 
 /// The name of a message's body encoder: it takes a reference to each param
 /// (events, requests) or to the returns as the handler gives them (responses).
 pub fn encoder_name(way: Way, id: u16) -> proc_macro2::Ident {
-    format_ident!("encode_{}_{}", way.name(), id)
+    format_ident!("encode_{}_{}", way_name(way), id)
 }
 
 impl Gen<'_> {
