@@ -19,6 +19,7 @@
 //! printed to stderr and fail the build. Works without the `cli` feature.
 
 use crate::diag::{Diagnostic, SourceMap};
+use crate::gen::luau::{LuauFiles, LuauOptions};
 use crate::gen::rust::{GenError, RustOptions};
 use crate::{Compilation, FsLoader, LoadError};
 use std::io::Write;
@@ -43,6 +44,13 @@ pub enum BuildError {
         path: PathBuf,
         #[source]
         source: GenError,
+    },
+
+    #[error("cannot generate Luau for {}: {source}", path.display())]
+    LuauGen {
+        path: PathBuf,
+        #[source]
+        source: crate::gen::luau::GenError,
     },
 
     #[error("cannot write {}: {source}", path.display())]
@@ -79,10 +87,22 @@ pub fn generate_to_string(path: impl AsRef<Path>) -> Result<String, BuildError> 
     generate(path, &compilation, &RustOptions::default())
 }
 
+/// The Luau modules for one schema (relative paths are taken from the
+/// current directory), without writing them anywhere.
+pub fn generate_luau(path: impl AsRef<Path>) -> Result<LuauFiles, BuildError> {
+    let path = path.as_ref();
+    let compilation = crate::compile(&FsLoader, &[path.to_path_buf()])?;
+    if compilation.has_errors() {
+        return Err(schema_error(path, &compilation));
+    }
+    luau(path, &compilation)
+}
+
 /// Options for [`compile`].
 #[derive(Clone, Debug)]
 pub struct Config {
     out_dir: Option<PathBuf>,
+    luau_dir: Option<PathBuf>,
     cargo_output: bool,
     runtime_crate: Option<String>,
 }
@@ -97,6 +117,7 @@ impl Config {
     pub fn new() -> Self {
         Config {
             out_dir: None,
+            luau_dir: None,
             cargo_output: true,
             runtime_crate: None,
         }
@@ -105,6 +126,14 @@ impl Config {
     /// Where to write the generated files (default: `$OUT_DIR`).
     pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
         self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Also writes each schema's Luau modules, for a Roblox game, into
+    /// `<dir>/<stem>/` (`server.luau`, `client.luau`, `types.luau`,
+    /// `tether.luau`). A relative `dir` is taken from the crate's directory.
+    pub fn luau_out(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.luau_dir = Some(dir.into());
         self
     }
 
@@ -184,7 +213,19 @@ impl Config {
             ..RustOptions::default()
         };
         let code = generate(path, &compilation, &options)?;
-        write_if_changed(out, &code)
+        write_if_changed(out, &code)?;
+        if let Some(dir) = &self.luau_dir {
+            let dir = match std::env::var_os("CARGO_MANIFEST_DIR") {
+                Some(base) if dir.is_relative() => PathBuf::from(base).join(dir),
+                _ => dir.clone(),
+            };
+            let stem = path.file_stem().unwrap_or_default();
+            let files = luau(path, &compilation)?;
+            for (name, text) in files.files() {
+                write_if_changed(&dir.join(stem).join(name), text)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -219,6 +260,16 @@ fn generate(
     crate::gen::rust::generate(&compilation.schema, options).map_err(|source| BuildError::Gen {
         path: path.to_path_buf(),
         source,
+    })
+}
+
+fn luau(path: &Path, compilation: &Compilation) -> Result<LuauFiles, BuildError> {
+    let options = LuauOptions::default();
+    crate::gen::luau::generate(&compilation.schema, &options).map_err(|source| {
+        BuildError::LuauGen {
+            path: path.to_path_buf(),
+            source,
+        }
     })
 }
 

@@ -85,8 +85,9 @@ pub struct GenArgs {
     #[arg(value_name = "SCHEMA")]
     pub file: PathBuf,
 
-    /// Where to write the code (default: standard output)
-    #[arg(long, short = 'o', value_name = "FILE")]
+    /// Where to write the code: a file for Rust (default: standard output),
+    /// a directory for Luau's four modules (required)
+    #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
 
@@ -95,6 +96,8 @@ pub struct GenArgs {
 pub enum Language {
     /// A Rust module for the `tether-runtime` crate
     Rust,
+    /// The Luau modules of a Roblox game: server, client, types and runtime
+    Luau,
 }
 
 /// How `check` prints diagnostics.

@@ -39,6 +39,9 @@ pub enum CliError {
 
     #[error("cannot write output: {0}")]
     Output(#[from] io::Error),
+
+    #[error("`tether gen luau` writes four modules; name their directory with `-o DIR`")]
+    NoOutputDir,
 }
 
 impl CliError {

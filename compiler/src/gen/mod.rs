@@ -3,6 +3,7 @@
 //! errors; an IR the checker would reject is a [`rust::GenError`], not a panic.
 
 pub mod fingerprint;
+pub mod luau;
 pub mod rust;
 
 pub use fingerprint::fingerprint;

@@ -10,7 +10,10 @@ use super::{NumKind, Schema, Ty, TyKind};
 pub enum BitField {
     Bool,
     /// A packed integer of at least one bit.
-    Int { kind: NumKind, packing: IntPacking },
+    Int {
+        kind: NumKind,
+        packing: IntPacking,
+    },
 }
 
 impl BitField {
@@ -50,7 +53,9 @@ pub struct Leaf<'s> {
 pub fn flat_record<'s>(schema: &'s Schema, ty: &'s Ty) -> Option<Vec<Leaf<'s>>> {
     let mut leaves = Vec::new();
     collect_leaves(schema, ty, &mut Vec::new(), &mut leaves, 0)?;
-    let has_bits = leaves.iter().any(|leaf| bit_field(schema, leaf.ty).is_some());
+    let has_bits = leaves
+        .iter()
+        .any(|leaf| bit_field(schema, leaf.ty).is_some());
     (leaves.len() >= 2 && has_bits).then_some(leaves)
 }
 

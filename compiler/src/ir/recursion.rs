@@ -201,7 +201,10 @@ impl<'s> Graph<'s> {
             }
             TyKind::Record { .. } => {}
             TyKind::Metatable { table, .. } => self.alias_refs(table, out),
-            _ => ty.children().into_iter().for_each(|c| self.alias_refs(c, out)),
+            _ => ty
+                .children()
+                .into_iter()
+                .for_each(|c| self.alias_refs(c, out)),
         }
     }
 }

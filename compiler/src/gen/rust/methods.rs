@@ -4,8 +4,8 @@
 
 use super::names::{escape, fresh, ident, snake_case, Scope};
 use super::protocol::{encoder_name, PRIVATE};
-use crate::ir::messages::Way;
 use super::{Gen, GenError};
+use crate::ir::messages::Way;
 use crate::ir::{Endpoint, Side};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};

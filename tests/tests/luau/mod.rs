@@ -1,0 +1,62 @@
+//! Shared set-up of the tests that run generated Luau in the mock Roblox
+//! engine (`tether-roblox-mock`): a schema's modules installed in a place.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use tether_roblox_mock::{Place, Side, WireValue};
+
+/// Where the generated modules are installed, as a Rojo project would put
+/// them: `ReplicatedStorage.Net.server`, `.client`, `.types`, `.tether`.
+pub const FOLDER: &str = "ReplicatedStorage.Net";
+
+/// The generated Luau modules of a schema (a path relative to `tests/`),
+/// named as ModuleScripts (without `.luau`).
+pub fn modules(schema: &str) -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = tether_compiler::build::generate_luau(root.join(schema))
+        .unwrap_or_else(|error| panic!("{schema} does not generate Luau: {error}"));
+    files
+        .files()
+        .iter()
+        .map(|(name, text)| (name.trim_end_matches(".luau").to_string(), text.to_string()))
+        .collect()
+}
+
+/// A place with `schema`'s modules installed under [`FOLDER`].
+pub fn place(schema: &str) -> Place {
+    let modules = modules(schema);
+    let borrowed: Vec<(&str, &str)> = modules
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    let mut place = Place::new().expect("the mock starts");
+    place
+        .install_modules(FOLDER, &borrowed)
+        .expect("the modules install");
+    place
+}
+
+/// The first value as text (the mock carries strings as bytes).
+pub fn text(values: &[WireValue]) -> String {
+    match values.first() {
+        Some(WireValue::String(bytes)) => String::from_utf8_lossy(bytes).into_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Lines the side printed, as text.
+pub fn printed(place: &Place, side: Side) -> Vec<String> {
+    place
+        .output(side)
+        .expect("the side exists")
+        .into_iter()
+        .map(|line| line.text)
+        .collect()
+}
+
+/// Fails the test if a script on `side` raised an error.
+pub fn assert_no_script_errors(place: &Place, side: Side) {
+    let errors = place.script_errors(side).expect("the side exists");
+    assert!(errors.is_empty(), "script errors on {side:?}: {errors:#?}");
+}
