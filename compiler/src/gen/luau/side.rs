@@ -387,6 +387,9 @@ fn block(code: Code) -> String {
 
 fn names(endpoint: &Endpoint) -> String {
     let names: Vec<String> = endpoint.params.iter().map(|p| string(&p.name)).collect();
+    if names.is_empty() {
+        return "{}".to_string();
+    }
     format!("{{ {} }}", names.join(", "))
 }
 
