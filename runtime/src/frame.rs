@@ -215,6 +215,9 @@ pub(crate) fn decode_frame(
         if channel == Channel::Unreliable && !spec.kind.is_unreliable() {
             return Err(RejectReason::NotUnreliable { message: spec.name });
         }
+        if channel == Channel::Reliable && spec.kind.is_unreliable() {
+            return Err(RejectReason::UnreliableInFrame { message: spec.name });
+        }
         let body_error = |error| RejectReason::Decode {
             message: spec.name,
             error,

@@ -52,6 +52,9 @@ pub struct Rejected {
     pub trailing_bytes: u64,
     /// A datagram that is not one `@unreliable` event.
     pub not_unreliable: u64,
+    /// A reliable frame holding an `@unreliable` event, which travels only
+    /// as a datagram of its own.
+    pub unreliable_in_frame: u64,
     /// A frame from a player who is not connected.
     pub unknown_sender: u64,
 }
@@ -62,6 +65,7 @@ impl Rejected {
             + self.decode
             + self.trailing_bytes
             + self.not_unreliable
+            + self.unreliable_in_frame
             + self.unknown_sender
     }
 
@@ -71,6 +75,7 @@ impl Rejected {
             RejectReason::Decode { .. } => &mut self.decode,
             RejectReason::TrailingBytes { .. } => &mut self.trailing_bytes,
             RejectReason::NotUnreliable { .. } => &mut self.not_unreliable,
+            RejectReason::UnreliableInFrame { .. } => &mut self.unreliable_in_frame,
             RejectReason::UnknownSender => &mut self.unknown_sender,
         };
         *counter += 1;
@@ -95,6 +100,9 @@ pub enum RejectReason {
     NotUnreliable {
         message: &'static str,
     },
+    UnreliableInFrame {
+        message: &'static str,
+    },
     UnknownSender,
 }
 
@@ -113,6 +121,12 @@ impl fmt::Display for RejectReason {
                 write!(
                     f,
                     "{message} is not an @unreliable event but came as a datagram"
+                )
+            }
+            RejectReason::UnreliableInFrame { message } => {
+                write!(
+                    f,
+                    "{message} is an @unreliable event but came in a reliable frame"
                 )
             }
             RejectReason::UnknownSender => f.write_str("the sender is not connected"),

@@ -224,13 +224,17 @@ impl<'s> Codec<'s> {
         out: &mut Code,
         origin: &str,
     ) -> Result<(), GenError> {
+        // A value that is no table is named as such, not met as an error
+        // indexing it.
         if fields.len() <= 1 {
+            out.line(format!("{}({v})", self.rt("wrec")));
             for f in fields {
                 self.write(&f.ty, &field(v, &f.name), out, origin)?;
             }
             return Ok(());
         }
         self.bound(v, out, |x, out| {
+            out.line(format!("{}({x})", self.rt("wrec")));
             for f in fields {
                 self.write(&f.ty, &field(x, &f.name), out, origin)?;
             }
