@@ -451,7 +451,7 @@ impl<'s> Codec<'s> {
             len_args_full(len),
             self.min_bits(elem)
         ));
-        out.line(format!("local {t} = table.create({n})"));
+        out.line(format!("local {t} = table.create({n}) :: {{ any }}"));
         match flat_record(self.schema, elem) {
             // Column by column (section 4.4): elements first, then each leaf.
             Some(leaves) => {

@@ -80,15 +80,34 @@ pub fn module(protocol: &Protocol<'_>, side: Side) -> Result<String, GenError> {
     code.line(&protocol.header);
     code.line(format!("-- The `{}` protocol on {role}.", protocol.name));
     code.line("");
+    // Only what the module uses, so that it reads clean in a linter.
     code.line("local T = require(script.Parent.tether)");
-    code.line("local Types = require(script.Parent.types)");
+    let net = net.into_string();
+    if net.contains("Types.") {
+        code.line("local Types = require(script.Parent.types)");
+    }
     let used = codec.used();
     if !used.is_empty() {
         let values: Vec<String> = used.iter().map(|name| format!("T.{name}")).collect();
         code.line(format!("local {} = {}", used.join(", "), values.join(", ")));
     }
-    code.line("local S = T.state");
-    code.line("local W: any, R: any, E: any = {}, {}, {}");
+    let codecs = codecs.into_string();
+    if net.contains("S.p = ") {
+        code.line("local S = T.state");
+    }
+    let tables: Vec<&str> = [
+        ("W", codecs.contains("W.") || net.contains("W.")),
+        ("R", codecs.contains("R.") || net.contains("R.")),
+        ("E", !codec.enums().is_empty()),
+    ]
+    .into_iter()
+    .filter_map(|(name, used)| used.then_some(name))
+    .collect();
+    if !tables.is_empty() {
+        let typed: Vec<String> = tables.iter().map(|t| format!("{t}: any")).collect();
+        let empty = vec!["{}"; tables.len()];
+        code.line(format!("local {} = {}", typed.join(", "), empty.join(", ")));
+    }
     code.line("");
     for reference in codec.enums() {
         match reference {
@@ -112,11 +131,11 @@ pub fn module(protocol: &Protocol<'_>, side: Side) -> Result<String, GenError> {
             }
         }
     }
-    code.line("");
     if !codecs.is_empty() {
-        code.append(codecs);
         code.line("");
+        code.text(&codecs);
     }
+    code.line("");
     code.line(format!(
         "local N = T.{constructor}({}, {}, {}, {})",
         string(&protocol.name),
@@ -124,7 +143,7 @@ pub fn module(protocol: &Protocol<'_>, side: Side) -> Result<String, GenError> {
         protocol.messages.list(in_way).len(),
         protocol.messages.list(out_way).len()
     ));
-    code.append(net);
+    code.text(&net);
     code.line("N:start(Net)");
     code.line("return Net");
     Ok(code.into_string())
@@ -367,8 +386,11 @@ fn values_encoder(codec: &Codec<'_>, tys: &[&Ty], origin: &str) -> Result<String
         return Ok("function() end".into());
     }
     let args: Vec<String> = (1..=tys.len()).map(|i| format!("a{i}")).collect();
+    // `any`: the remote's type, cast where it is made, is what callers see;
+    // inferring these from their use would only trip the type checker.
+    let params: Vec<String> = args.iter().map(|a| format!("{a}: any")).collect();
     let mut code = Code::new();
-    code.open(format!("function({})", args.join(", ")));
+    code.open(format!("function({})", params.join(", ")));
     for (i, ty) in tys.iter().enumerate() {
         if tys.len() > 1 {
             code.line(format!("S.p = {}", i + 1));

@@ -121,6 +121,24 @@ impl Types<'_> {
     }
 }
 
+/// Whether `ty`, the body of declaration `index`, reaches that declaration
+/// through optionals and aliases alone (`type A = A?`).
+fn only_optional_of_itself(schema: &Schema, index: usize, ty: &Ty) -> bool {
+    let mut ty = ty;
+    for _ in 0..=schema.decls.len() * 2 + 1 {
+        match &ty.kind {
+            TyKind::Optional { inner } => ty = inner,
+            TyKind::Named { decl } if decl.0 as usize == index => return true,
+            TyKind::Named { decl } => match schema.decls.get(decl.0 as usize).map(|d| &d.kind) {
+                Some(DeclKind::Alias { ty: target }) => ty = target,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn needs_parens(kind: &TyKind) -> bool {
     matches!(kind, TyKind::Function { .. })
 }
@@ -140,9 +158,12 @@ pub fn module(schema: &Schema, header: &str) -> Result<String, GenError> {
     code.line(header);
     code.line("-- The types the schema declares, for `Types.Name` annotations in game code.");
     code.line("");
-    for decl in &schema.decls {
+    for (index, decl) in schema.decls.iter().enumerate() {
         let origin = decl.name.to_string();
         let ty = match &decl.kind {
+            // Luau refuses a type that is only itself made optional; its
+            // only Luau value is nil.
+            DeclKind::Alias { ty } if only_optional_of_itself(schema, index, ty) => "nil".into(),
             DeclKind::Alias { ty } => types.of(ty, &origin)?,
             DeclKind::Enum { variants } => types.enumeration(variants, &origin)?,
         };
