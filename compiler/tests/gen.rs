@@ -6,45 +6,14 @@
 //! Compiling the generated code against the runtime is the end-to-end
 //! crate's job (`tests/`).
 
-use std::path::{Path, PathBuf};
 use tether_compiler::build::{self, BuildError, Config};
 use tether_compiler::gen::fingerprint;
 use tether_compiler::gen::rust::names::{escape, pascal_case, snake_case};
 use tether_compiler::gen::rust::{generate, GenError, RustOptions};
 use tether_compiler::{compile, compile_str, FsLoader};
 
-/// A small schema with one of each kind of thing.
-const SMALL: &str = r#"-- A small schema for the snapshot.
-type Name = string(1..16)
-type Stats = { Level: u8(1..100), Score: f32?, Tags: {Name}(..4) }
-enum Mode { Solo, Squad { size: u8(2..4) } }
-enum Color { Red, Green, Blue }
-
-namespace Lobby {
-    @rate(2/s)
-    remote event Join: client -> server (name: Name, mode: Mode)
-    remote event Joined: server -> client (who: Player, stats: Stats, colors: {[Color]: u16}(..3))
-}
-
-@timeout(3s)
-remote function Ready: client -> server (ready: boolean) -> (boolean, string(..32)?)
-
-@unreliable @ordered @rate(30/s)
-remote event Look: client <-> server (dir: Vector3)
-
-@deprecated("use Ready")
-remote function Ping: client -> server () -> ()
-
-bindable event Tick: server (dt: number)
-bindable function Pick: client (options: {string}, score: (text: string) -> u8) -> u8
-"#;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the compiler sits in the workspace")
-        .to_path_buf()
-}
+mod common;
+use common::{root, SMALL};
 
 /// Generates Rust for a schema held in memory, which must check clean.
 fn gen(src: &str) -> Result<String, GenError> {

@@ -6,44 +6,13 @@
 //! Running the generated Luau (in a Luau VM, against a mock of the Roblox
 //! engine) is the end-to-end crate's job (`tests/`).
 
-use std::path::{Path, PathBuf};
 use tether_compiler::build::{self, Config};
 use tether_compiler::compile_str;
+
+mod common;
+use common::{root, SMALL};
 use tether_compiler::gen::fingerprint;
 use tether_compiler::gen::luau::{generate, GenError, LuauFiles, LuauOptions, RUNTIME};
-
-/// A small schema with one of each kind of thing.
-const SMALL: &str = r#"-- A small schema for the snapshot.
-type Name = string(1..16)
-type Stats = { Level: u8(1..100), Score: f32?, Tags: {Name}(..4) }
-enum Mode { Solo, Squad { size: u8(2..4) } }
-enum Color { Red, Green, Blue }
-
-namespace Lobby {
-    @rate(2/s)
-    remote event Join: client -> server (name: Name, mode: Mode)
-    remote event Joined: server -> client (who: Player, stats: Stats, colors: {[Color]: u16}(..3))
-}
-
-@timeout(3s)
-remote function Ready: client -> server (ready: boolean) -> (boolean, string(..32)?)
-
-@unreliable @ordered @rate(30/s)
-remote event Look: client <-> server (dir: Vector3)
-
-@deprecated("use Ready")
-remote function Ping: client -> server () -> ()
-
-bindable event Tick: server (dt: number)
-bindable function Pick: client (options: {string}, score: (text: string) -> u8) -> u8
-"#;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the compiler sits in the workspace")
-        .to_path_buf()
-}
 
 fn gen(src: &str) -> Result<LuauFiles, GenError> {
     let compilation = compile_str("test.tether", src);
@@ -284,7 +253,7 @@ mod cli {
     #[test]
     fn gen_luau_writes_four_modules_into_the_directory() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("game.tether"), super::SMALL).unwrap();
+        std::fs::write(dir.path().join("game.tether"), crate::SMALL).unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_tether"))
             .args(["gen", "luau", "game.tether", "-o", "out/net"])
             .current_dir(dir.path())
@@ -300,7 +269,7 @@ mod cli {
     #[test]
     fn gen_luau_without_a_directory_cannot_run() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("game.tether"), super::SMALL).unwrap();
+        std::fs::write(dir.path().join("game.tether"), crate::SMALL).unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_tether"))
             .args(["gen", "luau", "game.tether"])
             .current_dir(dir.path())

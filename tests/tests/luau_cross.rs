@@ -23,6 +23,7 @@
 //! binary32 signalling NaN, nils inside `any` tables.
 
 mod luau;
+mod values;
 
 mod luau_cross {
     pub mod case;

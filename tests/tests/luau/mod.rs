@@ -3,7 +3,9 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Mutex, OnceLock};
 use tether_roblox_mock::{Place, Side, WireValue};
 
 /// Where the generated modules are installed, as a Rojo project would put
@@ -11,8 +13,19 @@ use tether_roblox_mock::{Place, Side, WireValue};
 pub const FOLDER: &str = "ReplicatedStorage.Net";
 
 /// The generated Luau modules of a schema (a path relative to `tests/`),
-/// named as ModuleScripts (without `.luau`).
+/// named as ModuleScripts (without `.luau`); generated once per test binary.
 pub fn modules(schema: &str) -> Vec<(String, String)> {
+    type Modules = Vec<(String, String)>;
+    static CACHE: OnceLock<Mutex<HashMap<String, Modules>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Mutex::default);
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(schema.to_string())
+        .or_insert_with(|| generate(schema))
+        .clone()
+}
+
+fn generate(schema: &str) -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let files = tether_compiler::build::generate_luau(root.join(schema))
         .unwrap_or_else(|error| panic!("{schema} does not generate Luau: {error}"));

@@ -3,7 +3,6 @@
 //! fired to the Luau client, Luau frames taken back for Rust.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
 
 use tether_roblox_mock::{mlua, ClientId, Firing, NetId, Place, Side, WireValue};
 use tether_runtime::types::InstanceId;
@@ -26,20 +25,6 @@ const CROSS_LUAU: &str = include_str!("cross.luau");
 
 /// Every chunk run on a side starts with this, for the helpers of `cross.luau`.
 const PRELUDE: &str = "local X = require(game.ReplicatedStorage.Cross.cross)\n";
-
-/// Module name and source, as `luau::modules` gives them.
-type Modules = Vec<(String, String)>;
-
-/// The generated modules of a schema, generated once per test binary.
-fn modules(schema: &'static str) -> Modules {
-    static CACHE: OnceLock<Mutex<HashMap<&'static str, Modules>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Mutex::default);
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    cache
-        .entry(schema)
-        .or_insert_with(|| luau::modules(schema))
-        .clone()
-}
 
 /// The instances the server makes for the tests, by name under their parent.
 const INSTANCES: [(&str, &str, &str); 7] = [
@@ -126,15 +111,7 @@ impl Cross {
     /// its server module running, one client with its client module, and
     /// scripts on both sides capturing every event the modules deliver.
     pub fn new(schema: &'static str, protocol: &'static str) -> Cross {
-        let modules = modules(schema);
-        let borrowed: Vec<(&str, &str)> = modules
-            .iter()
-            .map(|(name, text)| (name.as_str(), text.as_str()))
-            .collect();
-        let mut place = Place::new().expect("the mock starts");
-        place
-            .install_modules(luau::FOLDER, &borrowed)
-            .expect("the modules install");
+        let mut place = luau::place(schema);
         place
             .install_modules("ReplicatedStorage.Cross", &[("cross", CROSS_LUAU)])
             .expect("the helpers install");
