@@ -1,7 +1,8 @@
-//! Realistic schemas of any size, for the checker benchmark and for timing
-//! rustc on generated code: a deterministic mix of records, enums, aliases,
-//! namespaces, remote events and functions, and bindables, with R remotes
-//! and R/5 types.
+//! Realistic schemas of any size, deterministic mixes of records, enums,
+//! aliases, namespaces, remote events and functions: [`schema`] (R remotes,
+//! bindables among them, and R/5 types) for the checker benchmark and for
+//! timing rustc on generated code; [`protocol`] (E events, E/10 functions,
+//! E/5 types) for the Luau generator's size table and benchmark.
 
 use std::fmt::Write;
 
@@ -69,39 +70,36 @@ struct Declared {
     unit_enum: bool,
 }
 
-/// A schema of `remotes` endpoints and `remotes / 5` types.
-pub fn schema(remotes: usize) -> String {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ remotes as u64);
-    let mut out = String::from("-- Generated for the check benchmark.\n\n");
-    let mut types: Vec<Declared> = Vec::new();
-    let type_count = (remotes / 5).max(5);
-
-    // A field type: a scalar, or something built from an earlier type.
-    let field_type = |rng: &mut Rng, types: &[Declared]| -> String {
-        let base = if types.is_empty() || rng.chance(50) {
-            rng.pick(SCALARS).to_string()
-        } else {
-            types[types.len() - 1 - rng.below(types.len().min(30))]
-                .name
-                .clone()
-        };
-        match rng.below(10) {
-            0 | 1 => format!("{base}?"),
-            2 => format!("{{{base}}}(..{})", 1 + rng.below(16)),
-            3 => {
-                let keys: Vec<&Declared> = types.iter().filter(|t| t.unit_enum).collect();
-                if keys.is_empty() || rng.chance(50) {
-                    format!("{{[string(..16)]: {base}}}(..8)")
-                } else {
-                    format!("{{[{}]: {base}}}(..8)", rng.pick(&keys).name)
-                }
-            }
-            _ => base,
-        }
+/// A field type: a scalar, or something built from an earlier type.
+fn field_type(rng: &mut Rng, types: &[Declared]) -> String {
+    let base = if types.is_empty() || rng.chance(50) {
+        rng.pick(SCALARS).to_string()
+    } else {
+        types[types.len() - 1 - rng.below(types.len().min(30))]
+            .name
+            .clone()
     };
+    match rng.below(10) {
+        0 | 1 => format!("{base}?"),
+        2 => format!("{{{base}}}(..{})", 1 + rng.below(16)),
+        3 => {
+            let keys: Vec<&Declared> = types.iter().filter(|t| t.unit_enum).collect();
+            if keys.is_empty() || rng.chance(50) {
+                format!("{{[string(..16)]: {base}}}(..8)")
+            } else {
+                format!("{{[{}]: {base}}}(..8)", rng.pick(&keys).name)
+            }
+        }
+        _ => base,
+    }
+}
 
+/// Declares `count` types (records, enums, aliases; every tenth opens or
+/// closes a namespace) into `out`.
+fn declare_types(rng: &mut Rng, out: &mut String, count: usize) -> Vec<Declared> {
+    let mut types: Vec<Declared> = Vec::new();
     let mut namespace: Option<String> = None;
-    for i in 0..type_count {
+    for i in 0..count {
         // Every tenth type opens or closes a namespace.
         if i % 10 == 0 {
             if namespace.take().is_some() {
@@ -137,7 +135,7 @@ pub fn schema(remotes: usize) -> String {
                     if rng.chance(30) {
                         let _ = writeln!(out, "{indent}    Empty{v},");
                     } else {
-                        let a = field_type(&mut rng, &types);
+                        let a = field_type(rng, &types);
                         let b = rng.pick(SCALARS);
                         let _ = writeln!(out, "{indent}    Variant{v} {{ a: {a}, b: {b} }},");
                     }
@@ -166,7 +164,7 @@ pub fn schema(remotes: usize) -> String {
                 let start = rng.below(FIELD_NAMES.len());
                 for f in 0..count {
                     let field = FIELD_NAMES[(start + f) % FIELD_NAMES.len()];
-                    let ty = field_type(&mut rng, &types);
+                    let ty = field_type(rng, &types);
                     let _ = writeln!(out, "{indent}    {field}: {ty},");
                 }
                 let _ = writeln!(out, "{indent}}}\n");
@@ -181,19 +179,29 @@ pub fn schema(remotes: usize) -> String {
         out.push_str("}\n\n");
     }
 
-    let params = |rng: &mut Rng, types: &[Declared], max: usize| -> String {
-        (0..rng.below(max + 1))
-            .map(|p| {
-                let ty = if rng.chance(60) {
-                    rng.pick(types).name.clone()
-                } else {
-                    rng.pick(SCALARS).to_string()
-                };
-                format!("p{p}: {ty}")
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    types
+}
+
+/// Up to `max` parameters: declared types or scalars.
+fn params(rng: &mut Rng, types: &[Declared], max: usize) -> String {
+    (0..rng.below(max + 1))
+        .map(|p| {
+            let ty = if rng.chance(60) {
+                rng.pick(types).name.clone()
+            } else {
+                rng.pick(SCALARS).to_string()
+            };
+            format!("p{p}: {ty}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A schema of `remotes` endpoints and `remotes / 5` types.
+pub fn schema(remotes: usize) -> String {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ remotes as u64);
+    let mut out = String::from("-- Generated for the check benchmark.\n\n");
+    let types = declare_types(&mut rng, &mut out, (remotes / 5).max(5));
 
     for i in 0..remotes {
         let in_namespace = i % 50 >= 40;
@@ -292,6 +300,93 @@ pub fn schema(remotes: usize) -> String {
                     out,
                     "{indent}bindable function Query{i}: {side} ({p}) -> {ret}?"
                 );
+            }
+        }
+        out.push('\n');
+        if i % 50 == 49 || (in_namespace && i + 1 == remotes) {
+            out.push_str("}\n\n");
+        }
+    }
+    out
+}
+
+/// A network protocol for the Luau generator's benchmarks: `events` remote
+/// events (reliable both ways and unreliable), `events / 5` types and
+/// `events / 10` remote functions, and no bindables (they generate no wire
+/// code). A function follows every tenth event.
+pub fn protocol(events: usize) -> String {
+    let mut rng = Rng(0x51A7_E5EE_D000_0000 ^ events as u64);
+    let mut out = String::from("-- Generated for the Luau generator's benchmarks.\n\n");
+    let types = declare_types(&mut rng, &mut out, (events / 5).max(5));
+    let functions = events / 10;
+    let remotes = events + functions;
+    let mut function = 0;
+    for i in 0..remotes {
+        let in_namespace = i % 50 >= 40;
+        if i % 50 == 40 {
+            let _ = writeln!(out, "namespace Remotes{i} {{");
+        }
+        let indent = if in_namespace { "    " } else { "" };
+        if i % 11 == 10 && function < functions {
+            function += 1;
+            if rng.chance(80) {
+                let _ = writeln!(
+                    out,
+                    "{indent}@rate({}/min) @timeout({}s)",
+                    10 + rng.below(600),
+                    1 + rng.below(10)
+                );
+                let p = params(&mut rng, &types, 3);
+                let returns = match rng.below(3) {
+                    0 => "()".to_string(),
+                    1 => rng.pick(&types).name.clone(),
+                    _ => format!("(boolean, {}?)", rng.pick(SCALARS)),
+                };
+                let _ = writeln!(
+                    out,
+                    "{indent}remote function Ask{i}: client -> server ({p}) -> {returns}"
+                );
+            } else {
+                let _ = writeln!(out, "{indent}@timeout(2s) @allow(server-invokes-client)");
+                let p = params(&mut rng, &types, 2);
+                let _ = writeln!(
+                    out,
+                    "{indent}remote function Confirm{i}: server -> client ({p}) -> boolean"
+                );
+            }
+        } else {
+            match rng.below(11) {
+                0..=4 => {
+                    let _ = writeln!(out, "{indent}@rate({}/s)", 1 + rng.below(30));
+                    let p = params(&mut rng, &types, 4);
+                    let _ = writeln!(out, "{indent}remote event Send{i}: client -> server ({p})");
+                }
+                5..=8 => {
+                    let p = params(&mut rng, &types, 4);
+                    let _ = writeln!(
+                        out,
+                        "{indent}remote event Notify{i}: server -> client ({p})"
+                    );
+                }
+                _ => {
+                    let both = rng.chance(50);
+                    let route = if both {
+                        "client <-> server"
+                    } else {
+                        "server -> client"
+                    };
+                    let ordered = if rng.chance(50) { " @ordered" } else { "" };
+                    let rate = if both { " @rate(60/s)" } else { "" };
+                    let p: Vec<String> = (0..1 + rng.below(3))
+                        .map(|p| format!("p{p}: {}", rng.pick(SMALL)))
+                        .collect();
+                    let _ = writeln!(out, "{indent}@unreliable{ordered}{rate}");
+                    let _ = writeln!(
+                        out,
+                        "{indent}remote event Stream{i}: {route} ({})",
+                        p.join(", ")
+                    );
+                }
             }
         }
         out.push('\n');
