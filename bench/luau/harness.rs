@@ -179,7 +179,7 @@ pub fn tether_bench_modules() -> Modules {
         .expect("tether.luau ends with `return T`");
     files.tether.insert_str(
         end,
-        "\nT.__bench = { decodeFrame = decodeFrame, receive = receive }",
+        "\nT.__bench = { decodeFrame = decodeFrame, receive = receive, begin = begin }",
     );
     modules(&files)
 }

@@ -1054,7 +1054,7 @@ impl ::tether_runtime::wire::Decode for WithFnsCbRunRet0 {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
     name: "edge",
-    fingerprint: 8620756828634894354u64,
+    fingerprint: 5012589654004984169u64,
     to_server: &[
         ::tether_runtime::MessageSpec {
             name: "Outer.Inner.Ping",

@@ -679,7 +679,7 @@ impl ::tether_runtime::wire::Decode for Item {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
     name: "game",
-    fingerprint: 17564111267622486679u64,
+    fingerprint: 12504904172862472207u64,
     to_server: &[
         ::tether_runtime::MessageSpec {
             name: "Combat.Attack",

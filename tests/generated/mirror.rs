@@ -608,7 +608,7 @@ impl ::tether_runtime::wire::Decode for Profile {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
     name: "mirror",
-    fingerprint: 338885266683994224u64,
+    fingerprint: 10359024161405117318u64,
     to_server: &[
         ::tether_runtime::MessageSpec {
             name: "Shop.Buy (request)",

@@ -5024,7 +5024,7 @@ impl ::tether_runtime::wire::Decode for PinsBox {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
     name: "types",
-    fingerprint: 15601855117282366927u64,
+    fingerprint: 8455438986637797888u64,
     to_server: &[],
     to_client: &[
         ::tether_runtime::MessageSpec {

@@ -9,11 +9,43 @@ use std::path::{Path, PathBuf};
 pub struct FileId(pub u32);
 
 /// A byte range `start..end` in one source file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 pub struct Span {
     pub file: FileId,
     pub start: u32,
     pub end: u32,
+}
+
+thread_local! {
+    /// Set while a model is serialized for its fingerprint, which must not
+    /// depend on where things are written.
+    static WITHOUT_SPANS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every [`Span`] serializing as `null`.
+pub(crate) fn without_spans<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            WITHOUT_SPANS.with(|flag| flag.set(self.0));
+        }
+    }
+    let _reset = Reset(WITHOUT_SPANS.with(|flag| flag.replace(true)));
+    f()
+}
+
+impl Serialize for Span {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if WITHOUT_SPANS.with(|flag| flag.get()) {
+            return serializer.serialize_unit();
+        }
+        let mut out = serializer.serialize_struct("Span", 3)?;
+        out.serialize_field("file", &self.file)?;
+        out.serialize_field("start", &self.start)?;
+        out.serialize_field("end", &self.end)?;
+        out.end()
+    }
 }
 
 impl Span {

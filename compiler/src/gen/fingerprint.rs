@@ -2,14 +2,15 @@
 //! understand each other's bytes.
 //!
 //! It is FNV-1a (64-bit) over the JSON of the resolved model with every span
-//! and the file names left out, so that moving text, editing comments or
-//! whitespace, or renaming a file does not change it, while any change of a
-//! type, an endpoint, an attribute or the declaration order does. The item
-//! lists of the Roblox enums the schema uses are hashed too: the wire
-//! numbers enum items by position in the reflection database.
+//! written as `null` and the file names left out, so that moving text,
+//! editing comments or whitespace, or renaming a file does not change it,
+//! while any change of a type, an endpoint, an attribute or the declaration
+//! order does. The item lists of the Roblox enums the schema uses are hashed
+//! too: the wire numbers enum items by position in the reflection database.
+//! The JSON is hashed as it is written, never held.
 
-use crate::ir::{Schema, Ty, TyKind};
-use serde_json::Value;
+use crate::ir::{Endpoint, Schema, Ty, TyKind, TypeDecl};
+use serde::Serialize;
 use std::collections::BTreeSet;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -17,50 +18,53 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
 /// FNV-1a, 64-bit.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(FNV_OFFSET, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
-    })
+    let mut hash = Fnv(FNV_OFFSET);
+    hash.add(bytes);
+    hash.0
+}
+
+struct Fnv(u64);
+
+impl Fnv {
+    fn add(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(FNV_PRIME);
+        }
+    }
+}
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.add(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What the fingerprint covers of the model: all but the file names.
+#[derive(Serialize)]
+struct Hashed<'s> {
+    decls: &'s [TypeDecl],
+    endpoints: &'s [Endpoint],
 }
 
 /// The fingerprint of `schema` (see the module docs).
 pub fn fingerprint(schema: &Schema) -> u64 {
-    fnv1a(canonical(schema).as_bytes())
-}
-
-/// The text the fingerprint hashes.
-pub fn canonical(schema: &Schema) -> String {
-    let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut value {
-        map.remove("files");
-    }
-    strip_spans(&mut value);
-    let mut text = value.to_string();
+    let mut hash = Fnv(FNV_OFFSET);
+    let hashed = Hashed {
+        decls: &schema.decls,
+        endpoints: &schema.endpoints,
+    };
+    // Writing into the hash cannot fail, and the model always serializes.
+    let _ = crate::diag::span::without_spans(|| serde_json::to_writer(&mut hash, &hashed));
     for name in roblox_enums(schema) {
         let items = crate::roblox::enum_items(&name).unwrap_or_default();
-        text.push_str(&format!("\nEnum.{name}={}", items.join(",")));
+        hash.add(format!("\nEnum.{name}={}", items.join(",")).as_bytes());
     }
-    text
-}
-
-/// Removes every span. Spans are the `span` and `name_span` keys; the
-/// attributes that are only a span (`@unreliable`, `@ordered`) become `true`.
-fn strip_spans(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.remove("span");
-            map.remove("name_span");
-            for flag in ["unreliable", "ordered"] {
-                if let Some(v) = map.get_mut(flag) {
-                    if v.is_object() {
-                        *v = Value::Bool(true);
-                    }
-                }
-            }
-            map.values_mut().for_each(strip_spans);
-        }
-        Value::Array(items) => items.iter_mut().for_each(strip_spans),
-        _ => {}
-    }
+    hash.0
 }
 
 /// The Roblox enums written anywhere in the schema, sorted.

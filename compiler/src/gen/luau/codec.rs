@@ -267,6 +267,10 @@ impl<'s> Codec<'s> {
                 // Column by column (section 4.4).
                 Some(leaves) => {
                     for leaf in leaves {
+                        if let Some(call) = self.column(leaf, "w", x, &n) {
+                            out.line(call);
+                            continue;
+                        }
                         out.open(format!("for {i} = 1, {n} do"));
                         let place = leaf_place(&format!("{x}[{i}]"), leaf);
                         self.write(leaf.ty, &place, out, origin)?;
@@ -459,6 +463,10 @@ impl<'s> Codec<'s> {
                 out.line(format!("{t}[{i}] = {}", self.template(elem)));
                 out.close("end");
                 for leaf in &leaves {
+                    if let Some(call) = self.column(leaf, "r", &t, &n) {
+                        out.line(call);
+                        continue;
+                    }
                     out.open(format!("for {i} = 1, {n} do"));
                     let value = self.read(leaf.ty, out, origin)?;
                     out.line(format!(
@@ -476,6 +484,67 @@ impl<'s> Codec<'s> {
             }
         }
         Ok(t)
+    }
+
+    /// The runtime call that writes (`dir` "w") or reads ("r") a whole
+    /// column of `n` records of `t` at once: for a leaf that is a field of
+    /// the record itself and a bit field of at most 32 bits.
+    fn column(&self, leaf: &Leaf<'_>, dir: &str, t: &str, n: &str) -> Option<String> {
+        let [name] = leaf.path.as_slice() else {
+            return None;
+        };
+        let key = string(name);
+        let Some(field) = crate::ir::layout::bit_field(self.schema, leaf.ty) else {
+            return self.byte_column(leaf, dir, t, n);
+        };
+        match field {
+            crate::ir::layout::BitField::Bool => {
+                let f = if dir == "w" { "wcolb" } else { "rcolb" };
+                Some(format!("{}({t}, {n}, {key})", self.rt(f)))
+            }
+            crate::ir::layout::BitField::Int { packing, .. } if packing.bits <= 32 => {
+                let f = if dir == "w" { "wcolp" } else { "rcolp" };
+                Some(format!(
+                    "{}({t}, {n}, {key}, {}, {}, {})",
+                    self.rt(f),
+                    packing.min,
+                    packing.max,
+                    packing.bits
+                ))
+            }
+            crate::ir::layout::BitField::Int { .. } => None,
+        }
+    }
+
+    /// [`Codec::column`] for a leaf that is a whole-byte integer (8 to 32
+    /// bits): checked against its range and written as its bytes.
+    fn byte_column(&self, leaf: &Leaf<'_>, dir: &str, t: &str, n: &str) -> Option<String> {
+        let [name] = leaf.path.as_slice() else {
+            return None;
+        };
+        let TyKind::Number { kind, range, .. } = self.schema.unalias(leaf.ty).kind else {
+            return None;
+        };
+        let (width, signed) = match kind {
+            NumKind::U8 => (1, false),
+            NumKind::I8 => (1, true),
+            NumKind::U16 => (2, false),
+            NumKind::I16 => (2, true),
+            NumKind::U32 => (4, false),
+            NumKind::I32 => (4, true),
+            _ => return None,
+        };
+        // A packed integer (of 0 bits here) has no bytes.
+        if int_packing(kind, range).is_some() {
+            return None;
+        }
+        let (lo, hi) = int_bounds(kind, range)?;
+        let f = if dir == "w" { "wcoln" } else { "rcoln" };
+        Some(format!(
+            "{}({t}, {n}, {}, {width}, {signed}, {lo}, {hi})",
+            self.rt(f),
+            string(name)
+        ))
     }
 
     /// A flat record whose leaves are all 0 or false, for the columns of an

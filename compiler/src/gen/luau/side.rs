@@ -352,20 +352,33 @@ fn endpoint_params(endpoint: &Endpoint) -> Vec<&Ty> {
     endpoint.params.iter().map(|p| &p.ty).collect()
 }
 
-/// `function() return <values> end`: reads a message body's values.
+/// `function(o, n) .. end`: reads a message body's values into `o` after
+/// index `n` and returns the index of the last (the runtime decodes a whole
+/// frame into one array before any handler runs).
 fn decoder(codec: &Codec<'_>, tys: &[&Ty], origin: &str) -> Result<String, GenError> {
     if tys.is_empty() {
-        return Ok("function() end".into());
+        return Ok("function(_: { any }, n: number): number return n end".into());
     }
     let mut body = Code::new();
     let values = codec.read_all(tys, &mut body, origin)?;
-    if body.is_empty() {
-        return Ok(format!("function() return {} end", values.join(", ")));
+    let mut stores: Vec<String> = values
+        .iter()
+        .enumerate()
+        .map(|(i, value)| format!("o[n + {}] = {value}", i + 1))
+        .collect();
+    stores.push(format!("return n + {}", values.len()));
+    if body.is_empty() && values.len() <= 2 {
+        return Ok(format!(
+            "function(o: {{ any }}, n: number): number {} end",
+            stores.join(" ")
+        ));
     }
     let mut code = Code::new();
-    code.open("function()");
+    code.open("function(o: { any }, n: number): number");
     code.append(body);
-    code.line(format!("return {}", values.join(", ")));
+    for store in stores {
+        code.line(store);
+    }
     code.close("end");
     Ok(block(code))
 }
