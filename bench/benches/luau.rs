@@ -30,7 +30,6 @@
 #[path = "../luau/harness.rs"]
 mod harness;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
@@ -156,23 +155,10 @@ fn bench_parts(c: &mut Criterion, places: &mut [Bench; 2]) {
     }
 }
 
-/// Where criterion writes its results: `$CRITERION_HOME`, else
-/// `<target dir>/criterion` (the bench binary is `<target>/<profile>/deps/`).
-fn criterion_dir() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return Some(PathBuf::from(home));
-    }
-    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
-        return Some(PathBuf::from(target).join("criterion"));
-    }
-    let exe = std::env::current_exe().ok()?;
-    Some(exe.parent()?.parent()?.parent()?.join("criterion"))
-}
-
 /// Microseconds per message of `<group>/<payload>/<system>` (criterion's
 /// slope, else its mean, over the batch), if this run measured it.
 fn micros(group: &str, payload: Payload, system: System, since: SystemTime) -> Option<f64> {
-    let file = criterion_dir()?
+    let file = tether_bench::criterion_dir()?
         .join(group)
         .join(payload.name())
         .join(system.name())

@@ -18,7 +18,6 @@
 //! `estimates.json` of this run.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
@@ -71,23 +70,10 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-/// Where criterion writes its results: `$CRITERION_HOME`, else
-/// `<target dir>/criterion` (the bench binary is `<target>/<profile>/deps/`).
-fn criterion_dir() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return Some(PathBuf::from(home));
-    }
-    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
-        return Some(PathBuf::from(target).join("criterion"));
-    }
-    let exe = std::env::current_exe().ok()?;
-    Some(exe.parent()?.parent()?.parent()?.join("criterion"))
-}
-
 /// Criterion's typical estimate (the slope, else the mean) in ms of
 /// `luau_gen/<step>/<events>`, if this run measured it.
 fn estimate_ms(step: &str, events: usize, since: SystemTime) -> Option<f64> {
-    let file = criterion_dir()?
+    let file = tether_bench::criterion_dir()?
         .join(GROUP)
         .join(step)
         .join(events.to_string())

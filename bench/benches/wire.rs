@@ -19,7 +19,6 @@
 //! decode, read back from criterion's `estimates.json` of this run.
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use criterion::{BenchmarkId, Criterion};
@@ -88,23 +87,10 @@ fn bench_case<T: Message, M: Mirror>(c: &mut Criterion, case: &Case<T, M>) -> Ro
     }
 }
 
-/// Where criterion writes its results: `$CRITERION_HOME`, else
-/// `<target dir>/criterion` (the bench binary is `<target>/<profile>/deps/`).
-fn criterion_dir() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("CRITERION_HOME") {
-        return Some(PathBuf::from(home));
-    }
-    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
-        return Some(PathBuf::from(target).join("criterion"));
-    }
-    let exe = std::env::current_exe().ok()?;
-    Some(exe.parent()?.parent()?.parent()?.join("criterion"))
-}
-
 /// Criterion's typical estimate (the slope, else the mean) in ns of
 /// `encode_decode/<payload>/<codec>`, if this run measured it.
 fn estimate_ns(payload: &str, codec: &str, since: SystemTime) -> Option<f64> {
-    let file = criterion_dir()?
+    let file = tether_bench::criterion_dir()?
         .join(GROUP)
         .join(payload)
         .join(codec)

@@ -23,6 +23,20 @@ use tether_runtime::wire::{Decode, Encode, EncodeError, Reader, Writer};
 /// ties each benchmarked message to its record type ([`Message`]).
 pub mod synthetic;
 
+/// Where criterion writes its results: `$CRITERION_HOME`, else
+/// `<target dir>/criterion` (a bench binary is `<target>/<profile>/deps/`),
+/// for the benches that print a table of what the run measured.
+pub fn criterion_dir() -> Option<std::path::PathBuf> {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return Some(home.into());
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return Some(std::path::PathBuf::from(target).join("criterion"));
+    }
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.parent()?.parent()?.join("criterion"))
+}
+
 pub mod payloads {
     include!(concat!(env!("OUT_DIR"), "/payloads.rs"));
 

@@ -197,6 +197,74 @@ fn params(rng: &mut Rng, types: &[Declared], max: usize) -> String {
         .join(", ")
 }
 
+/// `remote event Send<i>: client -> server`, rate-limited.
+fn send_event(out: &mut String, rng: &mut Rng, types: &[Declared], indent: &str, i: usize) {
+    let _ = writeln!(out, "{indent}@rate({}/s)", 1 + rng.below(30));
+    let p = params(rng, types, 4);
+    let _ = writeln!(out, "{indent}remote event Send{i}: client -> server ({p})");
+}
+
+/// `remote event Notify<i>: server -> client`.
+fn notify_event(out: &mut String, rng: &mut Rng, types: &[Declared], indent: &str, i: usize) {
+    let p = params(rng, types, 4);
+    let _ = writeln!(
+        out,
+        "{indent}remote event Notify{i}: server -> client ({p})"
+    );
+}
+
+/// `remote event Stream<i>`: an unreliable event of a small payload, one
+/// way or both.
+fn stream_event(out: &mut String, rng: &mut Rng, indent: &str, i: usize) {
+    let both = rng.chance(50);
+    let route = if both {
+        "client <-> server"
+    } else {
+        "server -> client"
+    };
+    let ordered = if rng.chance(50) { " @ordered" } else { "" };
+    let rate = if both { " @rate(60/s)" } else { "" };
+    let p: Vec<String> = (0..1 + rng.below(3))
+        .map(|p| format!("p{p}: {}", rng.pick(SMALL)))
+        .collect();
+    let _ = writeln!(out, "{indent}@unreliable{ordered}{rate}");
+    let _ = writeln!(
+        out,
+        "{indent}remote event Stream{i}: {route} ({})",
+        p.join(", ")
+    );
+}
+
+/// `remote function Ask<i>: client -> server`.
+fn ask_function(out: &mut String, rng: &mut Rng, types: &[Declared], indent: &str, i: usize) {
+    let _ = writeln!(
+        out,
+        "{indent}@rate({}/min) @timeout({}s)",
+        10 + rng.below(600),
+        1 + rng.below(10)
+    );
+    let p = params(rng, types, 3);
+    let returns = match rng.below(3) {
+        0 => "()".to_string(),
+        1 => rng.pick(types).name.clone(),
+        _ => format!("(boolean, {}?)", rng.pick(SCALARS)),
+    };
+    let _ = writeln!(
+        out,
+        "{indent}remote function Ask{i}: client -> server ({p}) -> {returns}"
+    );
+}
+
+/// `remote function Confirm<i>: server -> client`.
+fn confirm_function(out: &mut String, rng: &mut Rng, types: &[Declared], indent: &str, i: usize) {
+    let _ = writeln!(out, "{indent}@timeout(2s) @allow(server-invokes-client)");
+    let p = params(rng, types, 2);
+    let _ = writeln!(
+        out,
+        "{indent}remote function Confirm{i}: server -> client ({p}) -> boolean"
+    );
+}
+
 /// A schema of `remotes` endpoints and `remotes / 5` types.
 pub fn schema(remotes: usize) -> String {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ remotes as u64);
@@ -211,70 +279,20 @@ pub fn schema(remotes: usize) -> String {
         let indent = if in_namespace { "    " } else { "" };
         match rng.below(20) {
             // Remote events, client -> server.
-            0..=4 => {
-                let _ = writeln!(out, "{indent}@rate({}/s)", 1 + rng.below(30));
-                let p = params(&mut rng, &types, 4);
-                let _ = writeln!(out, "{indent}remote event Send{i}: client -> server ({p})");
-            }
+            0..=4 => send_event(&mut out, &mut rng, &types, indent, i),
             // Remote events, server -> client.
             5..=8 => {
                 if rng.chance(20) {
                     let _ = writeln!(out, "{indent}@deprecated(\"use Send{}\")", i + 1);
                 }
-                let p = params(&mut rng, &types, 4);
-                let _ = writeln!(
-                    out,
-                    "{indent}remote event Notify{i}: server -> client ({p})"
-                );
+                notify_event(&mut out, &mut rng, &types, indent, i);
             }
             // Unreliable events, small payloads.
-            9 | 10 => {
-                let both = rng.chance(50);
-                let route = if both {
-                    "client <-> server"
-                } else {
-                    "server -> client"
-                };
-                let ordered = if rng.chance(50) { " @ordered" } else { "" };
-                let rate = if both { " @rate(60/s)" } else { "" };
-                let p: Vec<String> = (0..1 + rng.below(3))
-                    .map(|p| format!("p{p}: {}", rng.pick(SMALL)))
-                    .collect();
-                let _ = writeln!(out, "{indent}@unreliable{ordered}{rate}");
-                let _ = writeln!(
-                    out,
-                    "{indent}remote event Stream{i}: {route} ({})",
-                    p.join(", ")
-                );
-            }
+            9 | 10 => stream_event(&mut out, &mut rng, indent, i),
             // Remote functions, client -> server.
-            11..=14 => {
-                let _ = writeln!(
-                    out,
-                    "{indent}@rate({}/min) @timeout({}s)",
-                    10 + rng.below(600),
-                    1 + rng.below(10)
-                );
-                let p = params(&mut rng, &types, 3);
-                let returns = match rng.below(3) {
-                    0 => "()".to_string(),
-                    1 => rng.pick(&types).name.clone(),
-                    _ => format!("(boolean, {}?)", rng.pick(SCALARS)),
-                };
-                let _ = writeln!(
-                    out,
-                    "{indent}remote function Ask{i}: client -> server ({p}) -> {returns}"
-                );
-            }
+            11..=14 => ask_function(&mut out, &mut rng, &types, indent, i),
             // Remote functions, server -> client.
-            15 => {
-                let _ = writeln!(out, "{indent}@timeout(2s) @allow(server-invokes-client)");
-                let p = params(&mut rng, &types, 2);
-                let _ = writeln!(
-                    out,
-                    "{indent}remote function Confirm{i}: server -> client ({p}) -> boolean"
-                );
-            }
+            15 => confirm_function(&mut out, &mut rng, &types, indent, i),
             // Bindable events: may carry functions and instances.
             16 | 17 => {
                 let side = rng.pick(&["server", "client"]);
@@ -330,63 +348,15 @@ pub fn protocol(events: usize) -> String {
         if i % 11 == 10 && function < functions {
             function += 1;
             if rng.chance(80) {
-                let _ = writeln!(
-                    out,
-                    "{indent}@rate({}/min) @timeout({}s)",
-                    10 + rng.below(600),
-                    1 + rng.below(10)
-                );
-                let p = params(&mut rng, &types, 3);
-                let returns = match rng.below(3) {
-                    0 => "()".to_string(),
-                    1 => rng.pick(&types).name.clone(),
-                    _ => format!("(boolean, {}?)", rng.pick(SCALARS)),
-                };
-                let _ = writeln!(
-                    out,
-                    "{indent}remote function Ask{i}: client -> server ({p}) -> {returns}"
-                );
+                ask_function(&mut out, &mut rng, &types, indent, i);
             } else {
-                let _ = writeln!(out, "{indent}@timeout(2s) @allow(server-invokes-client)");
-                let p = params(&mut rng, &types, 2);
-                let _ = writeln!(
-                    out,
-                    "{indent}remote function Confirm{i}: server -> client ({p}) -> boolean"
-                );
+                confirm_function(&mut out, &mut rng, &types, indent, i);
             }
         } else {
             match rng.below(11) {
-                0..=4 => {
-                    let _ = writeln!(out, "{indent}@rate({}/s)", 1 + rng.below(30));
-                    let p = params(&mut rng, &types, 4);
-                    let _ = writeln!(out, "{indent}remote event Send{i}: client -> server ({p})");
-                }
-                5..=8 => {
-                    let p = params(&mut rng, &types, 4);
-                    let _ = writeln!(
-                        out,
-                        "{indent}remote event Notify{i}: server -> client ({p})"
-                    );
-                }
-                _ => {
-                    let both = rng.chance(50);
-                    let route = if both {
-                        "client <-> server"
-                    } else {
-                        "server -> client"
-                    };
-                    let ordered = if rng.chance(50) { " @ordered" } else { "" };
-                    let rate = if both { " @rate(60/s)" } else { "" };
-                    let p: Vec<String> = (0..1 + rng.below(3))
-                        .map(|p| format!("p{p}: {}", rng.pick(SMALL)))
-                        .collect();
-                    let _ = writeln!(out, "{indent}@unreliable{ordered}{rate}");
-                    let _ = writeln!(
-                        out,
-                        "{indent}remote event Stream{i}: {route} ({})",
-                        p.join(", ")
-                    );
-                }
+                0..=4 => send_event(&mut out, &mut rng, &types, indent, i),
+                5..=8 => notify_event(&mut out, &mut rng, &types, indent, i),
+                _ => stream_event(&mut out, &mut rng, indent, i),
             }
         }
         out.push('\n');

@@ -13,19 +13,11 @@ use tether_compiler::gen::rust::{generate, GenError, RustOptions};
 use tether_compiler::{compile, compile_str, FsLoader};
 
 mod common;
-use common::{root, SMALL};
+use common::{checked, root, SMALL};
 
 /// Generates Rust for a schema held in memory, which must check clean.
 fn gen(src: &str) -> Result<String, GenError> {
-    let compilation = compile_str("test.tether", src);
-    let errors: Vec<_> = compilation
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.rule.name, d.message))
-        .collect();
-    assert!(errors.is_empty(), "the schema has errors: {errors:#?}");
-    generate(&compilation.schema, &RustOptions::default())
+    generate(&checked(src), &RustOptions::default())
 }
 
 fn gen_ok(src: &str) -> String {

@@ -10,20 +10,12 @@ use tether_compiler::build::{self, Config};
 use tether_compiler::compile_str;
 
 mod common;
-use common::{root, SMALL};
+use common::{checked, root, SMALL};
 use tether_compiler::gen::fingerprint;
 use tether_compiler::gen::luau::{generate, GenError, LuauFiles, LuauOptions, RUNTIME};
 
 fn gen(src: &str) -> Result<LuauFiles, GenError> {
-    let compilation = compile_str("test.tether", src);
-    let errors: Vec<_> = compilation
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{}: {}", d.rule.name, d.message))
-        .collect();
-    assert!(errors.is_empty(), "the schema has errors: {errors:#?}");
-    generate(&compilation.schema, &LuauOptions::default())
+    generate(&checked(src), &LuauOptions::default())
 }
 
 fn gen_ok(src: &str) -> LuauFiles {

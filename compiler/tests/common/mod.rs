@@ -36,3 +36,16 @@ pub fn root() -> PathBuf {
         .expect("the compiler sits in the workspace")
         .to_path_buf()
 }
+
+/// The model of a schema held in memory, which must check clean.
+pub fn checked(src: &str) -> tether_compiler::ir::Schema {
+    let compilation = tether_compiler::compile_str("test.tether", src);
+    let errors: Vec<_> = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{}: {}", d.rule.name, d.message))
+        .collect();
+    assert!(errors.is_empty(), "the schema has errors: {errors:#?}");
+    compilation.schema
+}
