@@ -155,24 +155,11 @@ fn bench_parts(c: &mut Criterion, places: &mut [Bench; 2]) {
     }
 }
 
-/// Microseconds per message of `<group>/<payload>/<system>` (criterion's
-/// slope, else its mean, over the batch), if this run measured it.
+/// Microseconds per message of `<group>/<payload>/<system>` (over the
+/// batch), if this run measured it.
 fn micros(group: &str, payload: Payload, system: System, since: SystemTime) -> Option<f64> {
-    let file = tether_bench::criterion_dir()?
-        .join(group)
-        .join(payload.name())
-        .join(system.name())
-        .join("new/estimates.json");
-    if file.metadata().ok()?.modified().ok()? < since {
-        return None; // left by an earlier run (filtered out of this one)
-    }
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()?;
-    let typical = match &json["slope"] {
-        serde_json::Value::Null => &json["mean"],
-        slope => slope,
-    };
-    Some(typical["point_estimate"].as_f64()? / 1000.0 / payload.batch() as f64)
+    let id = format!("{group}/{}/{}", payload.name(), system.name());
+    Some(tether_bench::criterion_estimate(&id, since)? / 1000.0 / payload.batch() as f64)
 }
 
 fn print_table(since: SystemTime) {

@@ -70,24 +70,9 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-/// Criterion's typical estimate (the slope, else the mean) in ms of
-/// `luau_gen/<step>/<events>`, if this run measured it.
+/// Milliseconds of `luau_gen/<step>/<events>`, if this run measured it.
 fn estimate_ms(step: &str, events: usize, since: SystemTime) -> Option<f64> {
-    let file = tether_bench::criterion_dir()?
-        .join(GROUP)
-        .join(step)
-        .join(events.to_string())
-        .join("new/estimates.json");
-    if file.metadata().ok()?.modified().ok()? < since {
-        return None; // left by an earlier run (filtered out of this one)
-    }
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()?;
-    let typical = match &json["slope"] {
-        serde_json::Value::Null => &json["mean"],
-        slope => slope,
-    };
-    Some(typical["point_estimate"].as_f64()? / 1e6)
+    Some(tether_bench::criterion_estimate(&format!("{GROUP}/{step}/{events}"), since)? / 1e6)
 }
 
 fn main() {

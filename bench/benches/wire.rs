@@ -87,24 +87,9 @@ fn bench_case<T: Message, M: Mirror>(c: &mut Criterion, case: &Case<T, M>) -> Ro
     }
 }
 
-/// Criterion's typical estimate (the slope, else the mean) in ns of
-/// `encode_decode/<payload>/<codec>`, if this run measured it.
+/// Nanoseconds of `encode_decode/<payload>/<codec>`, if this run measured it.
 fn estimate_ns(payload: &str, codec: &str, since: SystemTime) -> Option<f64> {
-    let file = tether_bench::criterion_dir()?
-        .join(GROUP)
-        .join(payload)
-        .join(codec)
-        .join("new/estimates.json");
-    if file.metadata().ok()?.modified().ok()? < since {
-        return None; // left by an earlier run (filtered out of this one)
-    }
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()?;
-    let typical = match &json["slope"] {
-        serde_json::Value::Null => &json["mean"],
-        slope => slope,
-    };
-    typical["point_estimate"].as_f64()
+    tether_bench::criterion_estimate(&format!("{GROUP}/{payload}/{codec}"), since)
 }
 
 fn print_table(rows: &[Row], since: SystemTime) {

@@ -24,9 +24,8 @@ use tether_runtime::wire::{Decode, Encode, EncodeError, Reader, Writer};
 pub mod synthetic;
 
 /// Where criterion writes its results: `$CRITERION_HOME`, else
-/// `<target dir>/criterion` (a bench binary is `<target>/<profile>/deps/`),
-/// for the benches that print a table of what the run measured.
-pub fn criterion_dir() -> Option<std::path::PathBuf> {
+/// `<target dir>/criterion` (a bench binary is `<target>/<profile>/deps/`).
+fn criterion_dir() -> Option<std::path::PathBuf> {
     if let Some(home) = std::env::var_os("CRITERION_HOME") {
         return Some(home.into());
     }
@@ -35,6 +34,23 @@ pub fn criterion_dir() -> Option<std::path::PathBuf> {
     }
     let exe = std::env::current_exe().ok()?;
     Some(exe.parent()?.parent()?.parent()?.join("criterion"))
+}
+
+/// Criterion's typical estimate in ns (the slope, else the mean) of the
+/// benchmark `id` (`group/function/parameter`), if the run begun at `since`
+/// measured it, for the benches that print a table of their results.
+pub fn criterion_estimate(id: &str, since: std::time::SystemTime) -> Option<f64> {
+    let file = criterion_dir()?.join(id).join("new/estimates.json");
+    if file.metadata().ok()?.modified().ok()? < since {
+        return None; // left by an earlier run (filtered out of this one)
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()?;
+    let typical = match &json["slope"] {
+        serde_json::Value::Null => &json["mean"],
+        slope => slope,
+    };
+    typical["point_estimate"].as_f64()
 }
 
 pub mod payloads {
