@@ -98,7 +98,7 @@ pub fn generate(schema: &Schema, options: &LuauOptions) -> Result<LuauFiles, Gen
         header,
     };
     Ok(LuauFiles {
-        tether: with_header(RUNTIME, &protocol.header),
+        tether: with_facts(&with_header(RUNTIME, &protocol.header)),
         types: types::module(schema, &protocol.header)?,
         server: side::module(&protocol, Side::Server)?,
         client: side::module(&protocol, Side::Client)?,
@@ -121,6 +121,45 @@ fn with_header(runtime: &str, header: &str) -> String {
     out
 }
 
+/// The runtime's facts of the wire, as the compiler's model has them.
+fn facts() -> Vec<(&'static str, u64)> {
+    use crate::ir::size::{span_bits, ERROR_MESSAGE_LEN, SEQUENCE_KEYPOINTS, UNRELIABLE_LIMIT};
+    let bounded = |len: crate::ir::LenRange| {
+        let max = u64::from(len.max.unwrap_or(len.min));
+        (u64::from(len.min), max, span_bits(max - u64::from(len.min)))
+    };
+    let (_, error_max, error_bits) = bounded(ERROR_MESSAGE_LEN);
+    let (keypoints_min, keypoints_max, keypoints_bits) = bounded(SEQUENCE_KEYPOINTS);
+    vec![
+        ("UNRELIABLE_LIMIT", UNRELIABLE_LIMIT),
+        ("MAX_ERROR_LEN", error_max),
+        ("ERROR_LEN_BITS", error_bits),
+        ("KEYPOINTS_MIN", keypoints_min),
+        ("KEYPOINTS_MAX", keypoints_max),
+        ("KEYPOINTS_BITS", keypoints_bits),
+    ]
+}
+
+/// The runtime with the line `local NAME = ...` of each fact holding the
+/// compiler's value.
+fn with_facts(runtime: &str) -> String {
+    let facts = facts();
+    let mut out = String::with_capacity(runtime.len());
+    for line in runtime.lines() {
+        let fact = facts.iter().find(|(name, _)| {
+            line.strip_prefix("local ")
+                .and_then(|rest| rest.strip_prefix(name))
+                .is_some_and(|rest| rest.starts_with(" = "))
+        });
+        match fact {
+            Some((name, value)) => out.push_str(&format!("local {name} = {value}")),
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Declared types share one flat namespace in `types.luau`.
 fn check_names(schema: &Schema) -> Result<(), GenError> {
     let mut seen: HashMap<String, String> = HashMap::new();
@@ -135,4 +174,25 @@ fn check_names(schema: &Schema) -> Result<(), GenError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fact_has_its_line_in_the_runtime_and_takes_the_models_value() {
+        let written = with_facts(RUNTIME);
+        for (name, value) in facts() {
+            let line = format!("local {name} = {value}");
+            assert_eq!(
+                written.lines().filter(|l| *l == line).count(),
+                1,
+                "tether.luau needs one line `local {name} = ...`"
+            );
+        }
+        assert!(written.contains("local UNRELIABLE_LIMIT = 1000\n"));
+        assert!(written.contains("local KEYPOINTS_BITS = 5\n"));
+        assert!(written.contains("local ERROR_LEN_BITS = 8\n"));
+    }
 }
