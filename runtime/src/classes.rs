@@ -2,49 +2,14 @@
 //! declares a class must be of that class or one of its subclasses
 //! (`docs/wire-format.md`, section 4.9).
 //!
-//! The hierarchy is the bundled reflection database's, the one the compiler
-//! generates from, loaded once on first use.
-
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-/// Class name → superclass name.
-type Superclasses = HashMap<&'static str, Option<&'static str>>;
-
-fn superclasses() -> &'static Superclasses {
-    static SUPERCLASSES: OnceLock<Superclasses> = OnceLock::new();
-    SUPERCLASSES.get_or_init(|| {
-        // Decoding the bundled database panics on failure; an empty map then
-        // leaves `is_a` with exact matches only.
-        match std::panic::catch_unwind(rbx_reflection_database::get_bundled) {
-            Ok(db) => db
-                .classes
-                .iter()
-                .map(|(&name, class)| (name, class.superclass))
-                .collect(),
-            Err(_) => Superclasses::new(),
-        }
-    })
-}
+//! The hierarchy is the tables' of [`tether_facts::roblox`], the ones the
+//! compiler checks schemas against.
 
 /// Whether an instance of `class` `IsA(ancestor)`: `class` is `ancestor` or
-/// inherits from it. Every class is an `Instance`; a class the database
-/// does not know is only itself (and an `Instance`).
+/// inherits from it. Every class is an `Instance`; a class the tables do
+/// not know is only itself (and an `Instance`).
 pub fn is_a(class: &str, ancestor: &str) -> bool {
-    if class == ancestor || ancestor == "Instance" {
-        return true;
-    }
-    let map = superclasses();
-    let mut current = map.get(class).copied().flatten();
-    // The chain is finite in the database; the bound guards against a cycle.
-    for _ in 0..map.len() {
-        match current {
-            Some(name) if name == ancestor => return true,
-            Some(name) => current = map.get(name).copied().flatten(),
-            None => return false,
-        }
-    }
-    false
+    tether_facts::roblox::is_a(class, ancestor)
 }
 
 #[cfg(test)]

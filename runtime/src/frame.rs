@@ -36,7 +36,10 @@ fn read_id(r: &mut Reader<'_>, bits: u32) -> Result<u16, DecodeError> {
 }
 
 /// The range of an error response's message: `string(..255)`.
-pub(crate) const ERROR_RANGE: LenRange = LenRange::up_to(crate::invoke::MAX_ERROR_LEN);
+pub(crate) const ERROR_RANGE: LenRange = LenRange::new(
+    tether_facts::wire::ERROR_MESSAGE_LEN.min,
+    Some(tether_facts::wire::ERROR_MESSAGE_LEN.max),
+);
 
 /// Messages of one tick for one receiver.
 #[derive(Debug, Default)]

@@ -34,11 +34,11 @@ impl DateTime {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct InstanceId(pub u64);
 
-/// A Roblox class as a Rust type. Generated code declares one marker type per
-/// class a schema names (`roblox_classes::Part`), so that a reference to a
-/// `Part` and one to a `Model` are different types.
+/// A Roblox class as a Rust type: one marker type per class
+/// ([`crate::roblox::classes`]), so that a reference to a `Part` and one to
+/// a `Model` are different types.
 pub trait Class: 'static {
-    /// The class name in the reflection database.
+    /// The class name in Roblox (`Part`).
     const NAME: &'static str;
 }
 

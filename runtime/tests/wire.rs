@@ -1797,6 +1797,48 @@ fn any_nested_too_deep_is_rejected() {
     assert_eq!(decoded::<Value>(&encoded(&nested(32))), Ok(nested(32)));
 }
 
+/// An `EnumItem` as section 4.10 writes it: the enum's name, then the
+/// item's `Value`.
+fn enum_item_bytes(name: &str, value: u32) -> Vec<u8> {
+    let mut bytes = vec![21, name.len() as u8];
+    bytes.extend(name.as_bytes());
+    bytes.extend(value.to_le_bytes());
+    bytes
+}
+
+#[test]
+fn enum_items_the_tables_lack_are_refused_both_ways() {
+    // Material.Plastic is 256; no Material has the Value 3.
+    assert!(decoded::<Value>(&enum_item_bytes("Material", 256)).is_ok());
+    assert_eq!(
+        decoded::<Value>(&enum_item_bytes("Material", 3)),
+        Err(DecodeError::UnknownEnumItem {
+            enum_name: "Material",
+            value: 3
+        })
+    );
+    assert_eq!(
+        decoded::<Value>(&enum_item_bytes("Nopes", 0)),
+        Err(DecodeError::UnknownEnum {
+            name: "Nopes".to_string()
+        })
+    );
+    // Names are exact, as `Enum[name]` is.
+    assert!(decoded::<Value>(&enum_item_bytes("material", 256)).is_err());
+    for (enum_name, value) in [("Material", 3), ("Nopes", 0)] {
+        let item = Value::EnumItem {
+            enum_name: enum_name.to_string(),
+            value,
+        };
+        assert!(matches!(
+            encode_message(&item),
+            Err(EncodeError::Invalid(_))
+        ));
+        // Inside a table too.
+        assert!(encode_message(&Value::Array(vec![item])).is_err());
+    }
+}
+
 #[test]
 fn duplicate_map_keys_are_rejected() {
     // `{[u8]: u8}` with the key 1 twice.
@@ -2013,9 +2055,22 @@ fn leaf_value() -> impl Strategy<Value = Value> {
         number_sequence().prop_map(Value::NumberSequence),
         color_sequence().prop_map(Value::ColorSequence),
         any::<i64>().prop_map(|ms| Value::DateTime(DateTime::from_unix_millis(ms))),
-        ("[A-Za-z]{1,12}", any::<u32>())
-            .prop_map(|(enum_name, value)| Value::EnumItem { enum_name, value }),
+        enum_item(),
     ]
+}
+
+/// An `EnumItem` of the tables: an enum, then one of its items.
+fn enum_item() -> impl Strategy<Value = Value> {
+    let enums: Vec<_> = tether_facts::roblox::ENUMS
+        .iter()
+        .filter(|e| !e.items.is_empty())
+        .collect();
+    prop::sample::select(enums).prop_flat_map(|e| {
+        prop::sample::select(e.items).prop_map(move |item| Value::EnumItem {
+            enum_name: e.name.to_string(),
+            value: item.value,
+        })
+    })
 }
 
 /// Map keys distinct by construction: the entry's index as a number or a

@@ -1,16 +1,13 @@
-//! What Tether knows of Roblox: classes and enums from the reflection
-//! database, and which services replicate to clients.
-//!
-//! The database is the one `rbx_reflection_database` provides (a local
-//! override if present, else the bundled one), loaded once on first use. If
-//! it cannot be loaded, every lookup behaves as if the database were empty.
+//! What Tether knows of Roblox: classes and enums from the tables of
+//! `tether-facts` (generated from the reflection database, the same tables
+//! the runtime numbers enum items by), and which services replicate to
+//! clients.
 
-mod reflection;
 mod services;
 
 use crate::suggest::did_you_mean;
-use reflection::index;
 use services::SERVICES;
+use tether_facts::roblox::{self as facts, CLASSES, ENUMS};
 
 /// Whether a service's contents are visible to clients.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,49 +24,38 @@ pub struct Service {
     pub replication: Replication,
 }
 
-/// Whether `name` is a class in the reflection database.
+/// Whether `name` is a Roblox class.
 pub fn is_class(name: &str) -> bool {
-    index().classes.contains_key(name)
+    facts::class(name).is_some()
 }
 
 /// The class name closest to a misspelt one.
 pub fn similar_class(name: &str) -> Option<&'static str> {
-    did_you_mean(name, index().class_names.iter().copied())
+    did_you_mean(name, CLASSES.iter().map(|class| class.name))
 }
 
 /// Whether `class` is `ancestor` or inherits from it (Roblox's `IsA`).
 /// False if either is not a class.
 pub fn is_a(class: &str, ancestor: &str) -> bool {
-    let classes = &index().classes;
-    if !classes.contains_key(ancestor) {
-        return false;
-    }
-    let mut current = classes.get_key_value(class).map(|(&name, _)| name);
-    // A well-formed database has no cycles; the bound keeps a broken one finite.
-    for _ in 0..=classes.len() {
-        match current {
-            Some(name) if name == ancestor => return true,
-            Some(name) => current = classes.get(name).copied().flatten(),
-            None => return false,
-        }
-    }
-    false
+    // The runtime takes a class it does not know for a new one; a schema
+    // naming one is misspelt.
+    is_class(class) && is_class(ancestor) && facts::is_a(class, ancestor)
 }
 
 /// Number of items of the Roblox enum `name` (`Material` for `Enum.Material`).
 pub fn enum_item_count(name: &str) -> Option<usize> {
-    index().enums.get(name).map(Vec::len)
+    facts::enum_named(name).map(|e| e.items.len())
 }
 
 /// The item names of the Roblox enum `name`, ordered by item value (the
 /// order the wire format indexes them in).
 pub fn enum_items(name: &str) -> Option<Vec<&'static str>> {
-    index().enums.get(name).cloned()
+    facts::enum_named(name).map(|e| e.items.iter().map(|item| item.name).collect())
 }
 
 /// The enum name closest to a misspelt one.
 pub fn similar_enum(name: &str) -> Option<&'static str> {
-    did_you_mean(name, index().enum_names.iter().copied())
+    did_you_mean(name, ENUMS.iter().map(|e| e.name))
 }
 
 /// The service of that name, from the known table.
@@ -87,10 +73,10 @@ pub fn services() -> &'static [Service] {
     SERVICES
 }
 
-/// The Roblox version the reflection database was generated from; `None`
-/// if it could not be loaded. Roblox enum encodings depend on it.
+/// The Roblox version the tables were generated from. Roblox enum
+/// encodings depend on it. Always known: the tables are compiled in.
 pub fn database_version() -> Option<[u32; 4]> {
-    index().version
+    Some(facts::DATABASE_VERSION)
 }
 
 #[cfg(test)]
@@ -98,8 +84,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn database_loads() {
-        assert!(database_version().is_some());
+    fn version_is_known() {
+        assert!(database_version().is_some_and(|v| v != [0; 4]));
     }
 
     #[test]
@@ -175,12 +161,10 @@ mod tests {
 
     #[test]
     fn every_service_is_a_service_class() {
-        let db = rbx_reflection_database::get().expect("reflection database");
         for service in services() {
-            assert!(is_class(service.name), "{} is not a class", service.name);
-            let tagged = db.classes[service.name]
-                .tags
-                .contains(&rbx_reflection::ClassTag::Service);
+            let class = facts::class(service.name);
+            assert!(class.is_some(), "{} is not a class", service.name);
+            let tagged = class.is_some_and(|c| c.tags.contains(facts::ClassTags::SERVICE));
             assert!(tagged, "{} is not a service", service.name);
         }
     }

@@ -10,7 +10,7 @@ use super::{DecodeError, EncodeError, LenRange, Reader, Writer};
 /// The most elements of no size (`min_element_bits == 0`) a decoder accepts in
 /// one array or map, whatever the range allows: such elements take no input,
 /// so nothing else bounds their count.
-pub const ZERO_SIZE_CAP: u64 = 1 << 20;
+pub const ZERO_SIZE_CAP: u64 = tether_facts::wire::ZERO_SIZE_CAP;
 
 /// The most bytes reserved up front for the elements of one array or map.
 /// The length is already checked against the input; this keeps a large

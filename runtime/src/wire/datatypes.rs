@@ -13,8 +13,11 @@ use crate::types::{
 };
 
 /// The keypoint count of `NumberSequence` and `ColorSequence`: `2..20`, a
-/// `u8` holding count − 2.
-pub const SEQUENCE_KEYPOINTS: LenRange = LenRange::new(2, Some(20));
+/// 5-bit field holding count − 2.
+pub const SEQUENCE_KEYPOINTS: LenRange = LenRange::new(
+    tether_facts::wire::SEQUENCE_KEYPOINTS.min,
+    Some(tether_facts::wire::SEQUENCE_KEYPOINTS.max),
+);
 
 const NAN: &str = "NaN in a Roblox datatype component";
 

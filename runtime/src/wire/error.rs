@@ -192,6 +192,12 @@ pub enum DecodeError {
     InvalidMapKey,
     #[error("no BrickColor has the number {number}")]
     UnknownBrickColor { number: u16 },
+    /// An `EnumItem` in an `any` of an enum the tables do not have.
+    #[error("there is no Enum.{name}")]
+    UnknownEnum { name: String },
+    /// An `EnumItem` in an `any` whose enum has no item of that `Value`.
+    #[error("Enum.{enum_name} has no item of Value {value}")]
+    UnknownEnumItem { enum_name: &'static str, value: u32 },
     /// A datatype value Roblox refuses to construct.
     #[error("invalid {datatype}: {reason}")]
     InvalidDatatype {

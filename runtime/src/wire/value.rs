@@ -6,9 +6,10 @@
 //! compare by value; tables, buffers and the other datatypes (userdata made
 //! fresh by each decode) never repeat.
 //!
-//! The Rust runtime has no reflection database, so it does not check that an
-//! `EnumItem`'s enum and value exist; the Luau runtime does
-//! (`Enum[name]:FromValue(value)`).
+//! An `EnumItem` must name an enum and a `Value` of the tables of
+//! [`tether_facts::roblox`], as the Luau runtime checks with
+//! `Enum[name]:FromValue(value)`: both sides refuse to send one and reject
+//! receiving one.
 
 use std::collections::HashSet;
 
@@ -20,7 +21,7 @@ use crate::types::{
 };
 
 /// The deepest nesting of tables in an `any` (the outermost table is depth 1).
-pub const MAX_ANY_DEPTH: u32 = 32;
+pub const MAX_ANY_DEPTH: u32 = tether_facts::wire::MAX_ANY_DEPTH;
 
 /// The number of `any` tags; tags from this one up are reserved.
 pub const ANY_TAGS: u32 = 22;
@@ -118,6 +119,9 @@ fn encode_value(value: &Value, w: &mut Writer, depth: u32) -> Result<(), EncodeE
         Value::ColorSequence(v) => tagged(w, tag::COLOR_SEQUENCE, v)?,
         Value::DateTime(v) => tagged(w, tag::DATE_TIME, v)?,
         Value::EnumItem { enum_name, value } => {
+            if let Err(unknown) = enum_item(enum_name, *value) {
+                return Err(EncodeError::Invalid(unknown.to_string().into()));
+            }
             w.u8(tag::ENUM_ITEM);
             w.string(enum_name, LenRange::UNBOUNDED)?;
             w.u32(*value);
@@ -188,10 +192,12 @@ fn decode_value(r: &mut Reader<'_>, depth: u32) -> Result<Value, DecodeError> {
         tag::NUMBER_SEQUENCE => Value::NumberSequence(NumberSequence::decode(r)?),
         tag::COLOR_SEQUENCE => Value::ColorSequence(ColorSequence::decode(r)?),
         tag::DATE_TIME => Value::DateTime(DateTime::decode(r)?),
-        tag::ENUM_ITEM => Value::EnumItem {
-            enum_name: r.string(LenRange::UNBOUNDED)?,
-            value: r.u32()?,
-        },
+        tag::ENUM_ITEM => {
+            let enum_name = r.string(LenRange::UNBOUNDED)?;
+            let value = r.u32()?;
+            enum_item(&enum_name, value)?;
+            Value::EnumItem { enum_name, value }
+        }
         other => {
             return Err(DecodeError::invalid_tag(
                 "any",
@@ -200,6 +206,23 @@ fn decode_value(r: &mut Reader<'_>, depth: u32) -> Result<Value, DecodeError> {
             ))
         }
     })
+}
+
+/// Checks that `Enum.<enum_name>` has an item of `value`, as
+/// `Enum[enum_name]:FromValue(value)` would find it.
+fn enum_item(enum_name: &str, value: u32) -> Result<(), DecodeError> {
+    let Some(e) = tether_facts::roblox::enum_named(enum_name) else {
+        return Err(DecodeError::UnknownEnum {
+            name: enum_name.to_string(),
+        });
+    };
+    match e.item_by_value(value) {
+        Some(_) => Ok(()),
+        None => Err(DecodeError::UnknownEnumItem {
+            enum_name: e.name,
+            value,
+        }),
+    }
 }
 
 enum KeyError {

@@ -35,7 +35,7 @@ pub struct Writer {
 /// The deepest nesting of values of recursive declared types either side
 /// accepts (section 4.6): a bound on the decoder's stack, whatever a peer
 /// sends.
-pub const MAX_NESTING: u32 = 128;
+pub const MAX_NESTING: u32 = tether_facts::wire::MAX_NESTING;
 
 impl Writer {
     /// Encodes one level of a recursive type: `encode` runs one level

@@ -16,7 +16,7 @@ use crate::scripts::{self, ScriptCache};
 use crate::wire::{payload_size, NetId, WireValue};
 
 /// Roblox drops an UnreliableRemoteEvent firing whose payload exceeds this.
-pub(crate) const UNRELIABLE_LIMIT: usize = 1000;
+pub(crate) const UNRELIABLE_LIMIT: usize = tether_facts::wire::UNRELIABLE_LIMIT as usize;
 
 /// State shared between a VM's host callbacks and the Rust side of the place.
 pub(crate) struct VmCtx {

@@ -121,27 +121,44 @@ fn with_header(runtime: &str, header: &str) -> String {
     out
 }
 
-/// The runtime's facts of the wire, as the compiler's model has them.
-fn facts() -> Vec<(&'static str, u64)> {
-    use crate::ir::size::{span_bits, ERROR_MESSAGE_LEN, SEQUENCE_KEYPOINTS, UNRELIABLE_LIMIT};
-    let bounded = |len: crate::ir::LenRange| {
-        let max = u64::from(len.max.unwrap_or(len.min));
-        (u64::from(len.min), max, span_bits(max - u64::from(len.min)))
-    };
-    let (_, error_max, error_bits) = bounded(ERROR_MESSAGE_LEN);
-    let (keypoints_min, keypoints_max, keypoints_bits) = bounded(SEQUENCE_KEYPOINTS);
+/// The facts the Luau runtime shares with the compiler and the Rust
+/// runtime, each as the Luau number its `local NAME = ...` line holds.
+fn facts() -> Vec<(&'static str, String)> {
+    use tether_facts::{policy, wire};
+    let error = wire::ERROR_MESSAGE_LEN;
+    let keypoints = wire::SEQUENCE_KEYPOINTS;
     vec![
-        ("UNRELIABLE_LIMIT", UNRELIABLE_LIMIT),
-        ("MAX_ERROR_LEN", error_max),
-        ("ERROR_LEN_BITS", error_bits),
-        ("KEYPOINTS_MIN", keypoints_min),
-        ("KEYPOINTS_MAX", keypoints_max),
-        ("KEYPOINTS_BITS", keypoints_bits),
+        ("WIRE_VERSION", wire::WIRE_VERSION.to_string()),
+        ("MAX_NESTING", wire::MAX_NESTING.to_string()),
+        ("MAX_ANY_DEPTH", wire::MAX_ANY_DEPTH.to_string()),
+        ("MAX_WAITING", policy::MAX_WAITING_EVENTS.to_string()),
+        (
+            "CLIENT_MESSAGES_PER_SECOND",
+            policy::CLIENT_MESSAGES_PER_SECOND.to_string(),
+        ),
+        (
+            "REFUSALS_PER_SECOND",
+            policy::REFUSALS_PER_SECOND.to_string(),
+        ),
+        ("REPORTS_PER_SECOND", policy::REPORTS_PER_SECOND.to_string()),
+        ("MAX_PENDING_CALLS", policy::MAX_PENDING_CALLS.to_string()),
+        // Luau counts time in seconds, fractions included.
+        (
+            "DEFAULT_TIMEOUT",
+            policy::DEFAULT_TIMEOUT.as_secs_f64().to_string(),
+        ),
+        ("ZERO_SIZE_CAP", wire::ZERO_SIZE_CAP.to_string()),
+        ("UNRELIABLE_LIMIT", wire::UNRELIABLE_LIMIT.to_string()),
+        ("MAX_ERROR_LEN", error.max.to_string()),
+        ("ERROR_LEN_BITS", error.prefix_bits().to_string()),
+        ("KEYPOINTS_MIN", keypoints.min.to_string()),
+        ("KEYPOINTS_MAX", keypoints.max.to_string()),
+        ("KEYPOINTS_BITS", keypoints.prefix_bits().to_string()),
     ]
 }
 
 /// The runtime with the line `local NAME = ...` of each fact holding the
-/// compiler's value.
+/// fact's value.
 fn with_facts(runtime: &str) -> String {
     let facts = facts();
     let mut out = String::with_capacity(runtime.len());
@@ -181,7 +198,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_fact_has_its_line_in_the_runtime_and_takes_the_models_value() {
+    fn every_fact_has_its_line_in_the_runtime_and_takes_the_facts_value() {
         let written = with_facts(RUNTIME);
         for (name, value) in facts() {
             let line = format!("local {name} = {value}");
@@ -194,5 +211,14 @@ mod tests {
         assert!(written.contains("local UNRELIABLE_LIMIT = 1000\n"));
         assert!(written.contains("local KEYPOINTS_BITS = 5\n"));
         assert!(written.contains("local ERROR_LEN_BITS = 8\n"));
+        assert!(written.contains("local DEFAULT_TIMEOUT = 30\n"));
+        assert!(written.contains("local MAX_WAITING = 256\n"));
+    }
+
+    #[test]
+    fn the_runtime_as_written_already_holds_the_facts() {
+        // The source file stays valid Luau on its own, and the generated
+        // runtime differs from it only when a fact changes.
+        assert_eq!(with_facts(RUNTIME), RUNTIME);
     }
 }

@@ -23,10 +23,11 @@ use super::{
     TyKind,
 };
 use crate::roblox;
+use tether_facts::wire as facts;
 
 /// The largest unreliable event Roblox delivers, in bytes (message id,
 /// sequence number and body).
-pub const UNRELIABLE_LIMIT: u64 = 1000;
+pub const UNRELIABLE_LIMIT: u64 = facts::UNRELIABLE_LIMIT;
 
 /// Bytes of the call id of a remote function request or response.
 pub const CALL_ID_BYTES: u64 = 2;
@@ -39,14 +40,14 @@ pub const INSTANCE_REF_BYTES: u64 = 4;
 
 /// The length range of the error message of a failed remote function call.
 pub const ERROR_MESSAGE_LEN: LenRange = LenRange {
-    min: 0,
-    max: Some(255),
+    min: facts::ERROR_MESSAGE_LEN.min,
+    max: Some(facts::ERROR_MESSAGE_LEN.max),
 };
 
 /// The keypoint count range of `NumberSequence` and `ColorSequence`.
 pub const SEQUENCE_KEYPOINTS: LenRange = LenRange {
-    min: 2,
-    max: Some(20),
+    min: facts::SEQUENCE_KEYPOINTS.min,
+    max: Some(facts::SEQUENCE_KEYPOINTS.max),
 };
 
 /// Rounds of the fixed-point iteration for the smallest size of a recursive
@@ -230,18 +231,16 @@ pub fn length_prefix(len: LenRange) -> Size {
     }
 }
 
-/// Bits of a field holding any value from 0 to `span`.
+/// Bits of a field holding any value from 0 to `span`, as a size model
+/// counts them.
 pub fn span_bits(span: u64) -> u64 {
-    u64::from(u64::BITS - span.leading_zeros())
+    u64::from(facts::span_bits(span))
 }
 
-/// Bits of a tag that tells apart `count` alternatives: `ceil(log2(count))`,
-/// 0 for one alternative or none.
+/// Bits of a tag that tells apart `count` alternatives, as a size model
+/// counts them.
 pub fn tag_bits(count: u64) -> u64 {
-    match count {
-        0 | 1 => 0,
-        n => u64::from(u64::BITS - (n - 1).leading_zeros()),
-    }
+    u64::from(facts::tag_bits(count))
 }
 
 /// The size of a Roblox datatype.
@@ -272,16 +271,16 @@ fn keypoints(keypoint: Size) -> Size {
 }
 
 /// The size of an item of the Roblox enum `name` (`Material`); an enum the
-/// reflection database does not know takes 0 bits.
+/// tables do not know takes 0 bits.
 pub fn roblox_enum_size(name: &str) -> Size {
     let count = roblox::enum_item_count(name).unwrap_or(0);
     Size::bits(tag_bits(u64::try_from(count).unwrap_or(u64::MAX)))
 }
 
-/// The bits of a message id when a direction carries `count` messages: at
-/// least 1, so that every message takes at least one byte.
+/// The bits of a message id when a direction carries `count` messages, as a
+/// size model counts them.
 pub fn message_id_bits(count: u64) -> u64 {
-    tag_bits(count).max(1)
+    u64::from(facts::message_id_bits(count))
 }
 
 /// Computes sizes of types in one schema, remembering those of declarations.
