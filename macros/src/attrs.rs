@@ -4,9 +4,10 @@
 
 use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
-use syn::{Attribute, LitInt, LitStr};
+use syn::{Attribute, LitStr};
 use tether_compiler::syntax::ast;
 
+use crate::fragments;
 use crate::spans::Spans;
 
 /// `#[tether(...)]` on a struct or enum.
@@ -27,7 +28,7 @@ pub struct FieldAttrs {
     /// `len = "1..32"` on a string, buffer, array or map.
     pub len: Option<LitStr>,
     /// `max_len = 64`: `len = "..64"`.
-    pub max_len: Option<LitInt>,
+    pub max_len: Option<syn::Lit>,
     /// `nonfinite` on a float: NaN and the infinities are values.
     pub nonfinite: Option<Span>,
     /// `buffer` on a `Vec<u8>`: a Luau buffer rather than an array of u8.
@@ -304,20 +305,7 @@ fn attribute_args(tokens: TokenStream, spans: &mut Spans) -> syn::Result<Vec<ast
                 [TokenTree::Literal(count), TokenTree::Punct(slash), TokenTree::Ident(unit)]
                     if slash.as_char() == '/' =>
                 {
-                    let per = match unit.to_string().as_str() {
-                        "s" => ast::RateUnit::Second,
-                        "min" => ast::RateUnit::Minute,
-                        _ => {
-                            return Err(syn::Error::new(
-                                unit.span(),
-                                "tether: a rate is per `s` or `min`",
-                            ))
-                        }
-                    };
-                    ast::AttrArgKind::Rate {
-                        count: number(count, span)?,
-                        per,
-                    }
+                    fragments::rate(count, unit, span)?
                 }
                 [TokenTree::Literal(literal)] => literal_arg(literal, span)?,
                 words => {
@@ -340,95 +328,18 @@ fn attribute_args(tokens: TokenStream, spans: &mut Spans) -> syn::Result<Vec<ast
     Ok(args)
 }
 
+/// A string, or a number or duration as the schema writes it.
 fn literal_arg(
     literal: &proc_macro2::Literal,
     span: tether_compiler::diag::Span,
 ) -> syn::Result<ast::AttrArgKind> {
     let lit: syn::Lit = syn::parse2(TokenTree::Literal(literal.clone()).into())?;
-    let (digits, suffix) = match &lit {
-        syn::Lit::Str(s) => return Ok(ast::AttrArgKind::String(s.value())),
-        syn::Lit::Int(i) => (i.base10_digits().to_string(), i.suffix().to_string()),
-        syn::Lit::Float(f) => (f.base10_digits().to_string(), f.suffix().to_string()),
-        _ => {
-            return Err(syn::Error::new(
-                literal.span(),
-                "tether: expected a number, a duration, a rate or a string",
-            ))
-        }
-    };
-    let value: f64 = digits
-        .parse()
-        .map_err(|_| syn::Error::new(literal.span(), "tether: not a number"))?;
-    let millis = match suffix.as_str() {
-        "" => {
-            return Ok(ast::AttrArgKind::Number(ast::NumberLit {
-                is_integer: !digits.contains('.') && !digits.contains('e'),
-                text: digits,
-                value,
-                span,
-            }))
-        }
-        "ms" => value,
-        "s" => value * 1000.0,
-        "min" => value * 60_000.0,
-        _ => {
-            return Err(syn::Error::new(
-                literal.span(),
-                "tether: a duration ends in `ms`, `s` or `min`",
-            ))
-        }
-    };
-    Ok(ast::AttrArgKind::Duration(millis))
-}
-
-fn number(
-    literal: &proc_macro2::Literal,
-    span: tether_compiler::diag::Span,
-) -> syn::Result<ast::NumberLit> {
-    match literal_arg(literal, span)? {
-        ast::AttrArgKind::Number(n) => Ok(n),
+    match &lit {
+        syn::Lit::Str(s) => Ok(ast::AttrArgKind::String(s.value())),
+        syn::Lit::Int(_) | syn::Lit::Float(_) => fragments::number_or_duration(literal, span),
         _ => Err(syn::Error::new(
             literal.span(),
-            "tether: expected a plain number",
+            "tether: expected a number, a duration, a rate or a string",
         )),
     }
-}
-
-/// A refinement written in a string (`"1..100"`, `"..64"`, `"8"`), as the
-/// schema would write it between parentheses.
-pub fn refinement(text: &LitStr, spans: &mut Spans) -> syn::Result<ast::Refinement> {
-    let span = spans.add(text.span());
-    let value = text.value();
-    let value = value.trim();
-    let parse = |s: &str| -> syn::Result<Option<ast::NumberLit>> {
-        let s = s.trim();
-        if s.is_empty() {
-            return Ok(None);
-        }
-        let number: f64 = s
-            .parse()
-            .map_err(|_| syn::Error::new(text.span(), format!("tether: `{s}` is not a number")))?;
-        Ok(Some(ast::NumberLit {
-            text: s.to_string(),
-            value: number,
-            is_integer: !s.contains('.') && !s.contains('e') && !s.contains("inf"),
-            span,
-        }))
-    };
-    let kind = match value.split_once("..") {
-        Some((min, max)) => ast::RefinementKind::Range {
-            min: parse(min)?,
-            max: parse(max)?,
-        },
-        None => match parse(value)? {
-            Some(exact) => ast::RefinementKind::Exact(exact),
-            None => {
-                return Err(syn::Error::new(
-                    text.span(),
-                    "tether: write a range such as \"1..100\", \"..64\" or \"8\"",
-                ))
-            }
-        },
-    };
-    Ok(ast::Refinement { kind, span })
 }

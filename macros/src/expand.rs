@@ -27,6 +27,8 @@ fn options(protocol_name: Option<String>, types_only: bool) -> RustOptions {
         runtime_crate: Some(RUNTIME.to_string()),
         user_types: true,
         types_only,
+        // Tokens go straight to rustc.
+        format: false,
     }
 }
 

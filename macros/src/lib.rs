@@ -9,6 +9,8 @@ use proc_macro::TokenStream;
 
 mod attrs;
 mod expand;
+mod fixes;
+mod fragments;
 mod lower;
 mod spans;
 

@@ -15,6 +15,7 @@ use tether_compiler::ir::Datatype;
 use tether_compiler::syntax::ast;
 
 use crate::attrs::{self, Case, FieldAttrs};
+use crate::fragments;
 use crate::spans::Spans;
 
 pub struct Lowerer<'a> {
@@ -351,14 +352,13 @@ impl Lowerer<'_> {
         };
         let mut refinements = Vec::new();
         if let Some(range) = &attrs.range {
-            refinements.push(attrs::refinement(range, self.spans));
+            refinements.push(fragments::refinement(range, self.spans));
         }
         if let Some(len) = &attrs.len {
-            refinements.push(attrs::refinement(len, self.spans));
+            refinements.push(fragments::refinement(len, self.spans));
         }
         if let Some(max) = &attrs.max_len {
-            let text = syn::LitStr::new(&format!("..{}", max.base10_digits()), max.span());
-            refinements.push(attrs::refinement(&text, self.spans));
+            refinements.push(fragments::max_len(max, self.spans));
         }
         if let Some(span) = attrs.nonfinite {
             refinements.push(Ok(ast::Refinement {

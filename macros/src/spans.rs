@@ -81,7 +81,7 @@ pub fn describe(
         let at = whereabouts(label.span).unwrap_or_default();
         text.push_str(&format!("\n  = note: {}{at}", label.message));
     }
-    if let Some(help) = &diagnostic.help {
+    if let Some(help) = crate::fixes::help(diagnostic) {
         text.push_str(&format!("\n  = help: {help}"));
     }
     text

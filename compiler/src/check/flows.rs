@@ -5,6 +5,7 @@
 //! events are checked both ways; bindables stay on one side.
 
 use super::Sink;
+use crate::diag::diagnostic::{Fix, Suggestion};
 use crate::diag::{rules, Diagnostic};
 use crate::ir::{DeclId, DeclKind, Endpoint, Flow, Location, Schema, Ty, TyKind};
 use crate::roblox::{self, Replication};
@@ -165,15 +166,15 @@ fn finding(schema: &Schema, ty: &Ty, flow: Flow, optional: bool) -> Option<Diagn
             .with_help(format!("declare it optional (`{class}?`) and handle nil on the client"))
         }
         TyKind::String { len } | TyKind::Buffer { len } if client_sends && len.max.is_none() => {
-            unbounded(ty, "string or buffer", "(..64)")
+            unbounded(ty, "string or buffer", 64)
         }
         TyKind::Array { len, .. } if client_sends && len.max.is_none() => {
-            unbounded(ty, "table", "(..100)")
+            unbounded(ty, "table", 100)
         }
         TyKind::Map { key, len, .. }
             if client_sends && len.max.is_none() && !has_finite_keys(schema, key) =>
         {
-            unbounded(ty, "table", "(..100)")
+            unbounded(ty, "table", 100)
         }
         _ => return None,
     })
@@ -190,14 +191,21 @@ fn has_finite_keys(schema: &Schema, key: &Ty) -> bool {
     }
 }
 
-fn unbounded(ty: &Ty, what: &str, example: &str) -> Diagnostic {
+fn unbounded(ty: &Ty, what: &str, example: u32) -> Diagnostic {
     Diagnostic::new(
         &rules::UNBOUNDED_CLIENT_INPUT,
         ty.span,
         format!("a client can send a {what} of any size here"),
     )
     .with_label("no upper bound")
-    .with_help(format!("give it an upper bound, such as `{example}` after the type, so the server rejects anything larger"))
+    .with_suggestion(Suggestion {
+        before: "give it an upper bound, such as ".to_string(),
+        fixes: vec![Fix::MaxLen {
+            max: example,
+            on: None,
+        }],
+        after: ", so the server rejects anything larger".to_string(),
+    })
 }
 
 fn is_server_only(service: &str) -> bool {

@@ -2,6 +2,7 @@
 //! `server-invokes-client`.
 
 use super::Sink;
+use crate::diag::diagnostic::{Bounded, Fix, Suggestion};
 use crate::diag::{rules, Diagnostic, Severity};
 use crate::ir::size::{SizeModel, UNRELIABLE_LIMIT};
 use crate::ir::{Call, Direction, Route, Schema};
@@ -39,7 +40,14 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
                             .with_severity(Severity::Warning)
                             .with_label(format!("smallest encoding is {min} bytes"))
                             .with_secondary(attr, "sent unreliably because of this")
-                            .with_help("bound the strings and arrays it carries (`string(..64)`, `{T}(..16)`) so it always fits"),
+                            .with_suggestion(Suggestion {
+                                before: "bound the strings and arrays it carries (".to_string(),
+                                fixes: vec![
+                                    Fix::MaxLen { max: 64, on: Some(Bounded::String) },
+                                    Fix::MaxLen { max: 16, on: Some(Bounded::Array) },
+                                ],
+                                after: ") so it always fits".to_string(),
+                            }),
                         )
                     }
                 }

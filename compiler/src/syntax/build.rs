@@ -231,27 +231,8 @@ impl Builder<'_> {
     fn attr_arg(&self, pair: &Pair<'_, Rule>) -> Result<AttrArg> {
         let inner = self.only(pair)?;
         let kind = match inner.as_rule() {
-            Rule::rate => AttrArgKind::Rate {
-                count: self.number(&self.child(&inner, Rule::number)?)?,
-                per: match self.child(&inner, Rule::rate_unit)?.as_str() {
-                    "min" => RateUnit::Minute,
-                    _ => RateUnit::Second,
-                },
-            },
-            Rule::duration => {
-                let text = inner.as_str();
-                let (digits, factor) = if let Some(n) = text.strip_suffix("ms") {
-                    (n, 1.0)
-                } else if let Some(n) = text.strip_suffix("min") {
-                    (n, 60_000.0)
-                } else if let Some(n) = text.strip_suffix('s') {
-                    (n, 1_000.0)
-                } else {
-                    return Err(self.malformed(&inner));
-                };
-                let value: f64 = digits.parse().map_err(|_| self.malformed(&inner))?;
-                AttrArgKind::Duration(value * factor)
-            }
+            Rule::rate => self.rate(&inner)?,
+            Rule::duration => self.duration(&inner)?,
             Rule::number => AttrArgKind::Number(self.number(&inner)?),
             Rule::string => AttrArgKind::String(unescape(inner.as_str())),
             Rule::word => AttrArgKind::Word(inner.as_str().to_string()),
@@ -261,6 +242,33 @@ impl Builder<'_> {
             kind,
             span: self.span(pair),
         })
+    }
+
+    /// `20/s`, `600/min`.
+    pub(super) fn rate(&self, pair: &Pair<'_, Rule>) -> Result<AttrArgKind> {
+        Ok(AttrArgKind::Rate {
+            count: self.number(&self.child(pair, Rule::number)?)?,
+            per: match self.child(pair, Rule::rate_unit)?.as_str() {
+                "min" => RateUnit::Minute,
+                _ => RateUnit::Second,
+            },
+        })
+    }
+
+    /// `5s`, `250ms`, `2min`, as milliseconds.
+    pub(super) fn duration(&self, pair: &Pair<'_, Rule>) -> Result<AttrArgKind> {
+        let text = pair.as_str();
+        let (digits, factor) = if let Some(n) = text.strip_suffix("ms") {
+            (n, 1.0)
+        } else if let Some(n) = text.strip_suffix("min") {
+            (n, 60_000.0)
+        } else if let Some(n) = text.strip_suffix('s') {
+            (n, 1_000.0)
+        } else {
+            return Err(self.malformed(pair));
+        };
+        let value: f64 = digits.parse().map_err(|_| self.malformed(pair))?;
+        Ok(AttrArgKind::Duration(value * factor))
     }
 
     pub(super) fn number(&self, pair: &Pair<'_, Rule>) -> Result<NumberLit> {

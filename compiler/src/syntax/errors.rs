@@ -2,8 +2,7 @@
 //! with the token before the error ("after `:`") and the token found there.
 
 use super::grammar::Rule;
-use super::lex::{is_keyword, LexError, Lexed, Problem, Token, TokenKind};
-use super::parse::MAX_NESTING;
+use super::lex::{is_keyword, LexError, Lexed, Problem, Token, TokenKind, MAX_NESTING};
 use super::words::{self, join, List, Role, Want};
 use crate::diag::{rules, Diagnostic, FileId, Span};
 use pest::error::{ErrorVariant, InputLocation};

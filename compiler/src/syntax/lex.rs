@@ -3,7 +3,9 @@
 //! nesting deep enough to threaten the stack) and gives the error wording
 //! the tokens around a position.
 
-use super::parse::MAX_NESTING;
+/// Deepest nesting of brackets the parser accepts; deeper input is a
+/// diagnostic rather than a risk to the stack.
+pub const MAX_NESTING: usize = 64;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum TokenKind {

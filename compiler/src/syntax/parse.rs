@@ -14,10 +14,6 @@ use super::lex;
 use crate::diag::{Diagnostic, FileId};
 use pest::Parser;
 
-/// Deepest nesting of brackets the parser accepts; deeper input is a
-/// diagnostic rather than a risk to the stack.
-pub const MAX_NESTING: usize = 64;
-
 pub fn parse(file: FileId, text: &str) -> Result<ast::File, Box<Diagnostic>> {
     let lexed = lex::lex(text);
     let cx = Context {

@@ -41,8 +41,16 @@ impl Builder<'_> {
     }
 
     fn refinement(&self, pair: &Pair<'_, Rule>) -> Result<Refinement> {
-        let body = self.only(&self.child(pair, Rule::refinement_body)?)?;
-        let kind = match body.as_rule() {
+        Ok(Refinement {
+            kind: self.refinement_body(&self.child(pair, Rule::refinement_body)?)?,
+            span: self.span(pair),
+        })
+    }
+
+    /// What a refinement says between its parentheses.
+    pub(super) fn refinement_body(&self, pair: &Pair<'_, Rule>) -> Result<RefinementKind> {
+        let body = self.only(pair)?;
+        Ok(match body.as_rule() {
             Rule::range => {
                 let mut min = None;
                 let mut max = None;
@@ -60,10 +68,6 @@ impl Builder<'_> {
             Rule::kw_nonfinite => RefinementKind::NonFinite,
             Rule::number => RefinementKind::Exact(self.number(&body)?),
             _ => return Err(self.malformed(&body)),
-        };
-        Ok(Refinement {
-            kind,
-            span: self.span(pair),
         })
     }
 
