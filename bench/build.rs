@@ -1,9 +1,6 @@
 //! Compiles the benchmark payloads into typed Rust, as a game's build script
-//! would.
+//! does.
 
-fn main() {
-    if let Err(error) = tether_compiler::build::compile(&["schemas/payloads.tether"]) {
-        eprintln!("{error}");
-        std::process::exit(1);
-    }
+fn main() -> Result<(), tether_build::Error> {
+    tether_build::compile(&["schemas/payloads.tether"])
 }

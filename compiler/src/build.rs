@@ -1,9 +1,13 @@
 //! The build-script face: compile schemas from a crate's `build.rs` into
-//! Rust modules under `OUT_DIR`, in the style of `prost-build`.
+//! Rust modules under `OUT_DIR`, in the style of `prost-build`. A game uses
+//! it through the `tether-build` crate.
 //!
 //! ```no_run
-//! // In build.rs's `main`:
-//! tether_compiler::build::compile(&["schemas/game.tether"]).unwrap();
+//! // build.rs
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     tether_compiler::build::compile(&["schemas/game.tether"])?;
+//!     Ok(())
+//! }
 //! ```
 //! ```ignore
 //! // src/lib.rs
@@ -12,64 +16,30 @@
 //! }
 //! ```
 //!
-//! Paths are relative to the crate (`CARGO_MANIFEST_DIR`). Each schema
-//! becomes `$OUT_DIR/<stem>.rs`, rewritten only when its content changes.
-//! Cargo is told to rerun the script when the schema or anything it imports
-//! changes. Warnings show in cargo's output (`cargo:warning=`); errors are
-//! printed to stderr and fail the build. Works without the `cli` feature.
+//! Paths are relative to the crate (`CARGO_MANIFEST_DIR`), and diagnostics
+//! name them as written. Each schema becomes `$OUT_DIR/<stem>.rs`, rewritten
+//! only when its content changes, whose code reaches the runtime through the
+//! `tether` crate ([`Config::runtime_crate`] changes that). Cargo is told to
+//! rerun the script when the schema or anything it imports changes.
+//! Warnings show in cargo's output (`cargo:warning=`); errors are returned
+//! as a [`BuildError`] that prints them as `tether check` does, and print
+//! nothing by themselves.
 
-use crate::diag::{Diagnostic, SourceMap};
+mod error;
+mod plain;
+
+pub use error::BuildError;
+pub use plain::render;
+
 use crate::gen::luau::{LuauFiles, LuauOptions};
-use crate::gen::rust::{GenError, RustOptions};
-use crate::{Compilation, FsLoader, LoadError};
+use crate::gen::rust::RustOptions;
+use crate::{Compilation, FsLoader, SourceLoader};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Why a schema could not be turned into code.
-#[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    #[error(transparent)]
-    Load(#[from] LoadError),
-
-    #[error("{} has {errors} error(s):\n{rendered}", path.display())]
-    Schema {
-        path: PathBuf,
-        errors: usize,
-        /// The diagnostics, rendered as text.
-        rendered: String,
-    },
-
-    #[error("cannot generate Rust for {}: {source}", path.display())]
-    Gen {
-        path: PathBuf,
-        #[source]
-        source: GenError,
-    },
-
-    #[error("cannot generate Luau for {}: {source}", path.display())]
-    LuauGen {
-        path: PathBuf,
-        #[source]
-        source: crate::gen::luau::GenError,
-    },
-
-    #[error("cannot write {}: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-
-    #[error("OUT_DIR is not set: run from a build script, or set `Config::out_dir`")]
-    NoOutDir,
-
-    #[error("{} and {} would both be written to {}", first.display(), second.display(), out.display())]
-    SameOutput {
-        first: PathBuf,
-        second: PathBuf,
-        out: PathBuf,
-    },
-}
+/// The crate generated Rust reaches the runtime through unless told
+/// otherwise: `tether`, the crate a game depends on.
+pub const DEFAULT_RUNTIME_CRATE: &str = "tether";
 
 /// Compiles `schemas` into `$OUT_DIR` with the default [`Config`].
 pub fn compile<P: AsRef<Path>>(schemas: &[P]) -> Result<(), BuildError> {
@@ -77,24 +47,23 @@ pub fn compile<P: AsRef<Path>>(schemas: &[P]) -> Result<(), BuildError> {
 }
 
 /// The generated Rust for one schema (relative paths are taken from the
-/// current directory), without touching `OUT_DIR` or printing anything.
+/// current directory), as [`compile`] would write it, without touching
+/// `OUT_DIR` or printing anything.
 pub fn generate_to_string(path: impl AsRef<Path>) -> Result<String, BuildError> {
     let path = path.as_ref();
-    let compilation = crate::compile(&FsLoader, &[path.to_path_buf()])?;
-    if compilation.has_errors() {
-        return Err(schema_error(path, &compilation));
-    }
-    generate(path, &compilation, &RustOptions::default())
+    let compilation = checked(&FsLoader, path)?;
+    let options = RustOptions {
+        format: true,
+        ..rust_options(None)
+    };
+    generate(path, &compilation, &options)
 }
 
 /// The Luau modules for one schema (relative paths are taken from the
 /// current directory), without writing them anywhere.
 pub fn generate_luau(path: impl AsRef<Path>) -> Result<LuauFiles, BuildError> {
     let path = path.as_ref();
-    let compilation = crate::compile(&FsLoader, &[path.to_path_buf()])?;
-    if compilation.has_errors() {
-        return Err(schema_error(path, &compilation));
-    }
+    let compilation = checked(&FsLoader, path)?;
     luau(path, &compilation)
 }
 
@@ -105,6 +74,7 @@ pub struct Config {
     luau_dir: Option<PathBuf>,
     cargo_output: bool,
     runtime_crate: Option<String>,
+    format: bool,
 }
 
 impl Default for Config {
@@ -114,12 +84,15 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The defaults: write to `$OUT_DIR`, no Luau, print `cargo:`
+    /// instructions, reach the runtime through `tether`.
     pub fn new() -> Self {
         Config {
             out_dir: None,
             luau_dir: None,
             cargo_output: true,
             runtime_crate: None,
+            format: false,
         }
     }
 
@@ -144,15 +117,24 @@ impl Config {
         self
     }
 
-    /// The name the generated code reaches the runtime by: `tether_runtime`
-    /// by default, `tether` for a crate that depends on the `tether` crate.
+    /// The name the generated code reaches the runtime by:
+    /// [`DEFAULT_RUNTIME_CRATE`] (`tether`) by default, `tether_runtime`
+    /// for a crate that depends on the runtime alone.
     pub fn runtime_crate(&mut self, name: impl Into<String>) -> &mut Self {
         self.runtime_crate = Some(name.into());
         self
     }
 
+    /// Whether to format the generated Rust for a person to read; off by
+    /// default, since nobody reads `OUT_DIR` and formatting is most of what
+    /// generating costs.
+    pub fn format(&mut self, on: bool) -> &mut Self {
+        self.format = on;
+        self
+    }
+
     /// Compiles each schema (with its imports) into `<out_dir>/<stem>.rs`.
-    /// Every schema is compiled and reported before the first error is returned.
+    /// Every schema is compiled before the errors are returned, all of them.
     pub fn compile<P: AsRef<Path>>(&self, schemas: &[P]) -> Result<(), BuildError> {
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
@@ -160,14 +142,11 @@ impl Config {
                 .map(PathBuf::from)
                 .ok_or(BuildError::NoOutDir)?,
         };
-        let base = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+        let loader = Rooted::at_manifest_dir();
         let mut outputs: Vec<(PathBuf, PathBuf)> = Vec::new();
-        let mut first_error = None;
+        let mut errors = Vec::new();
         for schema in schemas {
-            let path = match &base {
-                Some(base) => base.join(schema.as_ref()),
-                None => schema.as_ref().to_path_buf(),
-            };
+            let path = schema.as_ref().to_path_buf();
             let stem = path.file_stem().unwrap_or_default().to_string_lossy();
             let out = out_dir.join(format!("{stem}.rs"));
             if let Some((first, _)) = outputs.iter().find(|(_, o)| *o == out) {
@@ -178,54 +157,68 @@ impl Config {
                 });
             }
             outputs.push((path.clone(), out.clone()));
-            if let Err(error) = self.compile_one(&path, &out) {
-                first_error.get_or_insert(error);
+            if let Err(error) = self.compile_one(&loader, &path, &out) {
+                errors.push(error);
             }
         }
-        match first_error {
-            Some(error) => Err(error),
-            None => Ok(()),
-        }
+        BuildError::collect(errors)
     }
 
-    fn compile_one(&self, path: &Path, out: &Path) -> Result<(), BuildError> {
+    fn compile_one(&self, loader: &Rooted, path: &Path, out: &Path) -> Result<(), BuildError> {
         if self.cargo_output {
             // Until the file is read, at least the schema itself is watched.
+            // A relative path is taken from the crate's directory, as ours are.
             println!("cargo:rerun-if-changed={}", path.display());
         }
-        let compilation = crate::compile(&FsLoader, &[path.to_path_buf()])?;
+        let compilation = crate::compile(loader, &[path.to_path_buf()])?;
         if self.cargo_output {
             for directive in cargo_directives(&compilation) {
                 println!("{directive}");
             }
         }
         if compilation.has_errors() {
-            let error = schema_error(path, &compilation);
-            if self.cargo_output {
-                if let BuildError::Schema { rendered, .. } = &error {
-                    eprint!("{rendered}");
-                }
-            }
-            return Err(error);
+            return Err(BuildError::schema(path, &compilation));
         }
         let options = RustOptions {
-            runtime_crate: self.runtime_crate.clone(),
-            ..RustOptions::default()
+            format: self.format,
+            ..rust_options(self.runtime_crate.clone())
         };
         let code = generate(path, &compilation, &options)?;
         write_if_changed(out, &code)?;
         if let Some(dir) = &self.luau_dir {
-            let dir = match std::env::var_os("CARGO_MANIFEST_DIR") {
-                Some(base) if dir.is_relative() => PathBuf::from(base).join(dir),
-                _ => dir.clone(),
-            };
             let stem = path.file_stem().unwrap_or_default();
             let files = luau(path, &compilation)?;
             for (name, text) in files.files() {
-                write_if_changed(&dir.join(stem).join(name), text)?;
+                write_if_changed(&loader.base.join(dir).join(stem).join(name), text)?;
             }
         }
         Ok(())
+    }
+}
+
+/// Reads paths relative to a base directory (the crate's, in a build
+/// script, whatever the current directory), while the diagnostics keep
+/// naming them as they were written.
+struct Rooted {
+    base: PathBuf,
+}
+
+impl Rooted {
+    /// Rooted at `CARGO_MANIFEST_DIR`, or at the current directory when it
+    /// is not set.
+    fn at_manifest_dir() -> Rooted {
+        let base = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(PathBuf::new, PathBuf::from);
+        Rooted { base }
+    }
+}
+
+impl SourceLoader for Rooted {
+    fn read(&self, path: &Path) -> std::io::Result<String> {
+        FsLoader.read(&self.base.join(path))
+    }
+
+    fn identity(&self, path: &Path) -> PathBuf {
+        FsLoader.identity(&self.base.join(path))
     }
 }
 
@@ -252,6 +245,22 @@ pub fn cargo_directives(compilation: &Compilation) -> Vec<String> {
     watched.chain(warnings).collect()
 }
 
+/// The compilation of one schema, or its errors.
+fn checked(loader: &dyn SourceLoader, path: &Path) -> Result<Compilation, BuildError> {
+    let compilation = crate::compile(loader, &[path.to_path_buf()])?;
+    if compilation.has_errors() {
+        return Err(BuildError::schema(path, &compilation));
+    }
+    Ok(compilation)
+}
+
+fn rust_options(runtime_crate: Option<String>) -> RustOptions {
+    RustOptions {
+        runtime_crate: Some(runtime_crate.unwrap_or_else(|| DEFAULT_RUNTIME_CRATE.to_string())),
+        ..RustOptions::default()
+    }
+}
+
 fn generate(
     path: &Path,
     compilation: &Compilation,
@@ -273,19 +282,6 @@ fn luau(path: &Path, compilation: &Compilation) -> Result<LuauFiles, BuildError>
     })
 }
 
-fn schema_error(path: &Path, compilation: &Compilation) -> BuildError {
-    let rendered = compilation
-        .diagnostics
-        .iter()
-        .map(|d| render(&compilation.sources, d))
-        .collect();
-    BuildError::Schema {
-        path: path.to_path_buf(),
-        errors: compilation.error_count(),
-        rendered,
-    }
-}
-
 /// Writes `text` to `path` unless it already holds exactly that, so that
 /// cargo does not rebuild what includes it.
 pub fn write_if_changed(path: &Path, text: &str) -> Result<(), BuildError> {
@@ -303,82 +299,5 @@ pub fn write_if_changed(path: &Path, text: &str) -> Result<(), BuildError> {
     write().map_err(|source| BuildError::Write {
         path: path.to_path_buf(),
         source,
-    })
-}
-
-/// One diagnostic as plain text, without colour:
-///
-/// ```text
-/// schemas/game.tether:3:5: error[mixed-table]: message
-///   3 | type X = { string, Name: string }
-///     |          ^^^^^^^^^^^^^^^^^^^^^^^^ label
-///   = help: ...
-/// ```
-pub fn render(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
-    let mut out = String::new();
-    let severity = diagnostic.severity.as_str();
-    let rule = diagnostic.rule.name;
-    let location = locate(sources, diagnostic.span);
-    match &location {
-        Some(at) => out.push_str(&format!(
-            "{}:{}:{}: {severity}[{rule}]: {}\n",
-            at.file, at.line, at.column, diagnostic.message
-        )),
-        None => out.push_str(&format!("{severity}[{rule}]: {}\n", diagnostic.message)),
-    }
-    if let Some(at) = &location {
-        let number = at.line.to_string();
-        let pad = " ".repeat(number.len());
-        let width = at.underline.max(1);
-        out.push_str(&format!("  {number} | {}\n", at.text));
-        out.push_str(&format!(
-            "  {pad} | {}{} {}\n",
-            " ".repeat(at.column - 1),
-            "^".repeat(width),
-            diagnostic.label
-        ));
-    }
-    for label in &diagnostic.labels {
-        if let Some(at) = locate(sources, label.span) {
-            out.push_str(&format!(
-                "  = note: {}:{}:{}: {}\n",
-                at.file, at.line, at.column, label.message
-            ));
-        }
-    }
-    if let Some(help) = &diagnostic.help {
-        out.push_str(&format!("  = help: {help}\n"));
-    }
-    out
-}
-
-struct Located {
-    file: String,
-    line: usize,
-    column: usize,
-    /// The text of the line the span starts on.
-    text: String,
-    /// Characters of that line the span covers.
-    underline: usize,
-}
-
-fn locate(sources: &SourceMap, span: crate::diag::Span) -> Option<Located> {
-    if span.file.0 as usize >= sources.len() {
-        return None;
-    }
-    let file = sources.get(span.file);
-    let start = (span.start as usize).min(file.text.len());
-    let (line, column) = file.line_col(start);
-    let line_start = file.line_starts().get(line - 1).copied().unwrap_or(0);
-    let text = file.text.get(line_start..).unwrap_or("");
-    let text = text.lines().next().unwrap_or("").trim_end_matches('\r');
-    let end = (span.end as usize).min(line_start + text.len()).max(start);
-    let underline = file.text.get(start..end).map_or(0, |s| s.chars().count());
-    Some(Located {
-        file: file.name.clone(),
-        line,
-        column,
-        text: text.to_string(),
-        underline,
     })
 }

@@ -7,8 +7,6 @@
 
 pub mod build;
 pub mod check;
-#[cfg(feature = "cli")]
-pub mod cli;
 pub mod diag;
 pub mod gen;
 pub mod ir;

@@ -1,4 +1,4 @@
-//! The Luau generator, its build-script output and `tether gen luau`: the
+//! The Luau generator and its build-script output: the
 //! modules of a small schema (snapshot), that every valid schema generates,
 //! the headers, names Luau reserves, collisions, determinism, and which
 //! codecs each side carries.
@@ -243,57 +243,5 @@ fn build_config_writes_luau_beside_rust() {
         let text = std::fs::read_to_string(luau.join("arena").join(name))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(text.starts_with("--!strict"));
-    }
-}
-
-#[cfg(feature = "cli")]
-mod cli {
-    use std::process::Command;
-
-    #[test]
-    fn gen_luau_writes_four_modules_into_the_directory() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("game.tether"), crate::SMALL).unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_tether"))
-            .args(["gen", "luau", "game.tether", "-o", "out/net"])
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(0), "{output:?}");
-        for name in ["server.luau", "client.luau", "types.luau", "tether.luau"] {
-            let text = std::fs::read_to_string(dir.path().join("out/net").join(name)).unwrap();
-            assert!(text.contains("from game.tether. Do not edit."), "{name}");
-        }
-    }
-
-    #[test]
-    fn gen_luau_without_a_directory_cannot_run() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("game.tether"), crate::SMALL).unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_tether"))
-            .args(["gen", "luau", "game.tether"])
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2));
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("-o DIR"), "{stderr}");
-    }
-
-    #[test]
-    fn gen_luau_of_a_schema_with_errors_writes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("bad.tether"),
-            "type T = { string, Name: string }\n",
-        )
-        .unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_tether"))
-            .args(["gen", "luau", "bad.tether", "-o", "out"])
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(1));
-        assert!(!dir.path().join("out").exists());
     }
 }

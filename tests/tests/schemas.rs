@@ -139,6 +139,6 @@ fn the_rules_reference_is_generated_from_the_catalog() {
     assert_eq!(
         written,
         rules::reference_markdown(),
-        "docs/rules.md is stale: run `cargo run -p tether-compiler -- rules --format markdown > docs/rules.md`"
+        "docs/rules.md is stale: run `cargo run -p tether-cli -- rules --format markdown > docs/rules.md`"
     );
 }

@@ -1,7 +1,6 @@
 //! Diagnostics: spans, the rule catalog, diagnostics as data, and renderers.
 
 pub mod diagnostic;
-#[cfg(feature = "cli")]
 pub mod render;
 pub mod rules;
 pub mod span;

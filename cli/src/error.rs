@@ -1,8 +1,8 @@
 //! Why the tool could not run (exit status 2), as data.
 
-use crate::LoadError;
 use std::io;
 use std::path::PathBuf;
+use tether_compiler::LoadError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {

@@ -6,10 +6,10 @@
 use super::args::{ColorWhen, GenArgs, Language};
 use super::single::compile_file;
 use super::{output, CliError, Status};
-use crate::build::{write_if_changed, BuildError};
-use crate::gen::{luau, rust};
 use std::io::{self, Write};
 use std::path::Path;
+use tether_compiler::build::{write_if_changed, BuildError};
+use tether_compiler::gen::{luau, rust};
 
 pub fn run(args: &GenArgs, color: ColorWhen) -> Result<Status, CliError> {
     if args.language == Language::Luau && args.output.is_none() {
@@ -24,6 +24,8 @@ pub fn run(args: &GenArgs, color: ColorWhen) -> Result<Status, CliError> {
             &compilation.schema,
             &rust::RustOptions {
                 source,
+                runtime_crate: Some(args.runtime_crate.clone()),
+                format: !args.no_format,
                 ..rust::RustOptions::default()
             },
         )

@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use tether_compiler::build::DEFAULT_RUNTIME_CRATE;
 
 /// Checks `.tether` schemas against Roblox's documented remote limitations.
 #[derive(Debug, Parser)]
@@ -89,12 +90,39 @@ pub struct GenArgs {
     /// a directory for Luau's four modules (required)
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
+
+    /// The crate generated Rust reaches the runtime through: `tether`, the
+    /// crate a game depends on, or `tether_runtime` for a crate that depends
+    /// on the runtime alone
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_RUNTIME_CRATE, value_parser = crate_name)]
+    pub runtime_crate: String,
+
+    /// Rust: write each item on one line instead of formatting the code, as
+    /// the build API does for OUT_DIR
+    #[arg(long)]
+    pub no_format: bool,
+}
+
+/// A crate name as Rust code spells it: an identifier (`tether_runtime`, not
+/// `tether-runtime`), checked here so that a typo is a usage error.
+fn crate_name(name: &str) -> Result<String, String> {
+    let mut chars = name.chars();
+    let starts_well = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if starts_well && chars.all(|c| c.is_ascii_alphanumeric() || c == '_') && name != "_" {
+        Ok(name.to_string())
+    } else {
+        Err(format!(
+            "`{name}` is not a crate name as Rust code writes it (letters, digits and `_`, e.g. `tether_runtime`)"
+        ))
+    }
 }
 
 /// What `gen` generates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Language {
-    /// A Rust module for the `tether-runtime` crate
+    /// A Rust module for a crate that depends on `tether`
     Rust,
     /// The Luau modules of a Roblox game: server, client, types and runtime
     Luau,

@@ -2,13 +2,13 @@
 
 use super::args::{CheckArgs, ColorWhen, Format};
 use super::{output, walk, CliError, Status};
-use crate::diag::render::{github, human, json, sarif};
-use crate::FsLoader;
 use std::io::Write;
+use tether_compiler::diag::render::{github, human, json, sarif};
+use tether_compiler::FsLoader;
 
 pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<Status, CliError> {
     let files = walk::schema_files(&args.paths)?;
-    let compilation = crate::compile(&FsLoader, &files)?;
+    let compilation = tether_compiler::compile(&FsLoader, &files)?;
     let sources = &compilation.sources;
     let diagnostics = &compilation.diagnostics;
     let summary = human::Summary::new(diagnostics, sources.len(), args.deny_warnings());

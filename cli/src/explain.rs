@@ -2,9 +2,9 @@
 
 use super::args::{ColorWhen, ExplainArgs};
 use super::{output, CliError, Status};
-use crate::diag::rules::{self, Rule};
-use crate::diag::Severity;
 use std::io::Write;
+use tether_compiler::diag::rules::{self, Rule};
+use tether_compiler::diag::Severity;
 
 /// Width the explanation is wrapped to.
 const WIDTH: usize = 80;
@@ -28,7 +28,7 @@ pub fn lookup(name_or_code: &str) -> Result<&'static Rule, CliError> {
             let candidates = rules::ALL.iter().flat_map(|r| [r.name, r.code]);
             CliError::UnknownRule {
                 name: name_or_code.to_string(),
-                suggestion: crate::suggest::did_you_mean(wanted, candidates),
+                suggestion: tether_compiler::suggest::did_you_mean(wanted, candidates),
             }
         })
 }

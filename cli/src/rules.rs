@@ -2,8 +2,8 @@
 
 use super::args::{ColorWhen, ListFormat, RulesArgs};
 use super::{output, CliError, Status};
-use crate::diag::rules::{self, Rule};
 use std::io::Write;
+use tether_compiler::diag::rules::{self, Rule};
 
 pub fn run(args: &RulesArgs, color: ColorWhen) -> Result<Status, CliError> {
     let mut out = output::stdout(color);

@@ -11,11 +11,11 @@
 //! with `#` are ignored. There are no wildcards.
 
 use super::CliError;
-use crate::load::normalize_lexically;
 use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use tether_compiler::load::normalize_lexically;
 
 pub const IGNORE_FILE: &str = ".tetherignore";
 pub const EXTENSION: &str = "tether";

@@ -2,10 +2,10 @@
 
 use super::args::ColorWhen;
 use super::{output, CliError};
-use crate::diag::render::human;
-use crate::{Compilation, FsLoader};
 use std::io::Write;
 use std::path::Path;
+use tether_compiler::diag::render::human;
+use tether_compiler::{Compilation, FsLoader};
 
 /// Compiles `file` for `tether <command>`, writing its diagnostics to stderr.
 /// `None` when it has errors: the command then has nothing to print.
@@ -20,7 +20,7 @@ pub fn compile_file(
             command,
         });
     }
-    let compilation = crate::compile(&FsLoader, &[file.to_path_buf()])?;
+    let compilation = tether_compiler::compile(&FsLoader, &[file.to_path_buf()])?;
     if !compilation.diagnostics.is_empty() {
         let mut err = output::stderr(color);
         human::render(&compilation.sources, &compilation.diagnostics, &mut err)?;

@@ -5,6 +5,7 @@
 //! the tool could not run: bad arguments, a missing or unreadable path, a
 //! directory without schemas, an unknown rule. Diagnostics of `check` go to
 //! stdout in every format; errors of the tool itself go to stderr.
+#![forbid(unsafe_code)]
 
 mod args;
 mod check;
@@ -17,10 +18,8 @@ mod rules;
 mod single;
 mod walk;
 
-pub use args::{CheckArgs, Cli, ColorWhen, Command, Format, GenArgs, Language};
-pub use error::CliError;
-pub use explain::explanation;
-pub use walk::{parse_ignore, schema_files, IGNORE_FILE};
+use args::{Cli, Command};
+use error::CliError;
 
 use clap::Parser;
 use std::ffi::OsString;
@@ -28,7 +27,7 @@ use std::process::ExitCode;
 
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
+enum Status {
     /// No errors.
     Ok = 0,
     /// Errors found (or warnings, when they are denied).
@@ -43,13 +42,12 @@ impl From<Status> for ExitCode {
     }
 }
 
-/// Runs `tether` with the process's arguments.
-pub fn main() -> ExitCode {
+fn main() -> ExitCode {
     run(std::env::args_os()).into()
 }
 
 /// Runs `tether` with these arguments (the first is the program name).
-pub fn run<I, T>(args: I) -> Status
+fn run<I, T>(args: I) -> Status
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,

@@ -1,6 +1,5 @@
 //! End-to-end tests of the `tether` binary: output formats, exit status,
 //! directory search, `explain`, `rules` and `ir`.
-#![cfg(feature = "cli")]
 
 use serde_json::Value;
 use std::fs;
@@ -473,7 +472,7 @@ fn ir_with_errors_prints_diagnostics_only() {
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("the compiler crate sits inside the workspace")
+        .expect("the cli crate sits inside the workspace")
         .to_path_buf()
 }
 
