@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # How long rustc takes on the Rust that Tether generates for a large schema.
 #
-#   bash bench/rustc-time.sh [REMOTES]        (default 1000; RUNS=3 timed builds)
+#   bash bench/rustc-time.sh [EVENTS]         (default 1000; RUNS=3 timed builds)
+#
+# The schema is the protocol of bench/examples/big_schema.rs --protocol:
+# EVENTS remote events, EVENTS/10 remote functions and EVENTS/5 types
+# (SCHEMA=remotes for the checker benchmark's mix of remotes and bindables).
+# PROFILE=release times release builds instead of debug ones.
 #
 # Builds are not incremental (CARGO_INCREMENTAL=0) unless CARGO_INCREMENTAL=1
 # is set: an incremental rebuild of an unchanged file reuses rustc's query
@@ -10,13 +15,13 @@
 # 1. Generates a schema of REMOTES remotes and REMOTES/5 types with the
 #    generator of compiler/benches/check.rs (bench/examples/big_schema.rs).
 # 2. Writes a scratch crate under target/tether-rustc-time/ that depends on
-#    tether-runtime by path and compiles the schema in its build.rs with
-#    tether_compiler::build::compile, as a game would.
+#    tether by path and compiles the schema in its build.rs with
+#    tether_build::compile, as a game does.
 # 3. Builds it once (debug) to warm the dependencies.
 # 4. Touches the generated source in OUT_DIR and times `cargo build` (debug)
 #    of just that crate, RUNS times: rustc on the generated code alone.
 # 5. Touches the schema and times `cargo build` once more: the build script
-#    (tether-compiler, as cargo builds build dependencies: unoptimized) and
+#    (tether-build, as cargo builds build dependencies: unoptimized) and
 #    rustc again, what a schema edit costs.
 #
 # Prints seconds and the size of the generated code.
@@ -24,6 +29,12 @@ set -euo pipefail
 
 remotes="${1:-1000}"
 runs="${RUNS:-3}"
+profile="${PROFILE:-dev}"
+case "${SCHEMA:-protocol}" in
+    protocol) kind=(--protocol) ;;
+    remotes) kind=() ;;
+    *) echo "SCHEMA is protocol or remotes" >&2; exit 2 ;;
+esac
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 scratch="$root/target/tether-rustc-time"
 name="tether-rustc-time"
@@ -35,7 +46,7 @@ mkdir -p "$scratch/src" "$scratch/schemas"
 
 echo "== generating a schema of $remotes remotes"
 cargo run --quiet --release --manifest-path "$root/Cargo.toml" \
-    -p tether-bench --example big_schema -- "$remotes" >"$scratch/schemas/big.tether.new"
+    -p tether-bench --example big_schema -- "${kind[@]}" "$remotes" >"$scratch/schemas/big.tether.new"
 # Replace the schema only when it changed, so a rerun stays warm.
 if cmp -s "$scratch/schemas/big.tether.new" "$scratch/schemas/big.tether"; then
     rm "$scratch/schemas/big.tether.new"
@@ -55,18 +66,16 @@ publish = false
 [workspace]
 
 [dependencies]
-tether-runtime = { path = "$root/runtime" }
+tether = { path = "$root/tether" }
 
 [build-dependencies]
-tether-compiler = { path = "$root/compiler", default-features = false }
+tether-build = { path = "$root/tether-build" }
 EOF
 
 cat >"$scratch/build.rs" <<'EOF'
-fn main() {
-    if let Err(error) = tether_compiler::build::compile(&["schemas/big.tether"]) {
-        eprintln!("{error}");
-        std::process::exit(1);
-    }
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tether_build::compile(&["schemas/big.tether"])?;
+    Ok(())
 }
 EOF
 
@@ -82,7 +91,7 @@ EOF
 export CARGO_TARGET_DIR="$scratch/target"
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 build() {
-    cargo build --quiet --manifest-path "$scratch/Cargo.toml" -p "$name" 2>"$scratch/build.log" || {
+    cargo build --quiet --profile "$profile" --manifest-path "$scratch/Cargo.toml" -p "$name" 2>"$scratch/build.log" || {
         cat "$scratch/build.log" >&2
         exit 1
     }
@@ -93,10 +102,12 @@ start="$(now)"
 build
 echo "first build: $(elapsed "$start" "$(now)") s"
 
-generated="$(find "$CARGO_TARGET_DIR/debug/build" -path "*/$name-*/out/big.rs" -printf '%T@ %p\n' |
+profile_dir="debug"
+[[ "$profile" == "dev" ]] || profile_dir="$profile"
+generated="$(find "$CARGO_TARGET_DIR/$profile_dir/build" -path "*/$name-*/out/big.rs" -printf '%T@ %p\n' |
     sort -n | tail -n 1 | cut -d' ' -f2-)"
 if [[ -z "$generated" ]]; then
-    echo "generated source not found under $CARGO_TARGET_DIR/debug/build" >&2
+    echo "generated source not found under $CARGO_TARGET_DIR/$profile_dir/build" >&2
     exit 1
 fi
 
@@ -105,9 +116,9 @@ gen_lines="$(wc -l <"$generated")"
 gen_bytes="$(wc -c <"$generated")"
 echo "schema: $remotes remotes, $schema_lines lines"
 echo "generated: $generated"
-echo "generated: $gen_lines lines, $gen_bytes bytes"
+echo "generated: $gen_lines lines, $gen_bytes bytes, $((gen_lines / remotes)) lines per event"
 
-echo "== rustc on the generated code: touch it, cargo build (debug, CARGO_INCREMENTAL=$CARGO_INCREMENTAL), $runs times"
+echo "== rustc on the generated code: touch it, cargo build ($profile, CARGO_INCREMENTAL=$CARGO_INCREMENTAL), $runs times"
 times=()
 for i in $(seq 1 "$runs"); do
     touch "$generated"
@@ -131,13 +142,13 @@ echo "schema edit: $schema_edit s"
 if [[ -x /usr/bin/time ]]; then
     touch "$generated"
     /usr/bin/time -v -o "$scratch/time.txt" \
-        cargo build --quiet --manifest-path "$scratch/Cargo.toml" -p "$name" 2>>"$scratch/build.log"
+        cargo build --quiet --profile "$profile" --manifest-path "$scratch/Cargo.toml" -p "$name" 2>>"$scratch/build.log"
     rss_kb="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$scratch/time.txt")"
     echo "peak RSS of the largest process (rustc) in a rustc-only build: $((rss_kb / 1024)) MiB"
 fi
 
 echo
-echo "summary: $remotes remotes -> $gen_lines lines of generated Rust;" \
-    "debug build of the crate (CARGO_INCREMENTAL=$CARGO_INCREMENTAL):" \
+echo "summary: $remotes events -> $gen_lines lines of generated Rust;" \
+    "$profile build of the crate (CARGO_INCREMENTAL=$CARGO_INCREMENTAL):" \
     "best $best s, median $median s over $runs runs;" \
     "schema edit (build script + rustc): $schema_edit s"

@@ -54,9 +54,10 @@ fn bench_case<T: Message, M: Mirror>(c: &mut Criterion, case: &Case<T, M>) -> Ro
             TetherCodec::decode::<T>(black_box(bytes))
         })
     });
+    let args = case.tether.to_args();
     group.bench_function(BenchmarkId::new(name, "tether-runtime"), |b| {
         b.iter(|| {
-            let bytes = tether.encode_as_runtime(black_box(&case.tether));
+            let bytes = tether.encode_as_runtime::<T>(black_box(&args));
             TetherCodec::decode_as_runtime::<T>(black_box(bytes))
         })
     });

@@ -17,7 +17,7 @@ use std::hint::black_box;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tether_runtime::protocol::Direction;
-use tether_runtime::wire::{Decode, Encode, EncodeError, Reader, Writer};
+use tether_runtime::wire::{Decode, Encode, Reader, Writer};
 
 /// The Rust generated from `schemas/payloads.tether`, plus the glue that
 /// ties each benchmarked message to its record type ([`Message`]).
@@ -86,11 +86,10 @@ pub mod payloads {
                 const ID: u8 = $id;
                 type Args = ($($ty,)*);
 
-                fn encode_args(
-                    &self,
-                    w: &mut ::tether_runtime::wire::Writer,
-                ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-                    __tether::$encoder(w, $(&self.$field),*)
+                type Body = __tether::$encoder;
+
+                fn to_args(&self) -> Self::Args {
+                    ($(::core::clone::Clone::clone(&self.$field),)*)
                 }
 
                 fn from_args(args: Self::Args) -> Self {
@@ -115,7 +114,7 @@ pub mod payloads {
     fn client_frame(fire: impl FnOnce(&Client)) -> Vec<u8> {
         let client = Client::new();
         fire(&client);
-        let mut frames = client.take_outgoing();
+        let mut frames = client.runtime().take_outgoing();
         assert_eq!(frames.len(), 1, "one message, one frame");
         frames.remove(0)
     }
@@ -123,21 +122,21 @@ pub mod payloads {
     /// The one frame a server sends to its one player after one `fire_client`.
     fn server_frame(fire: impl FnOnce(&Server, &::tether_runtime::Player)) -> Vec<u8> {
         let server = Server::new();
-        let player = server.connect_player();
+        let player = server.runtime().connect_player();
         fire(&server, &player);
-        let mut frames = server.take_outgoing();
+        let mut frames = server.runtime().take_outgoing();
         assert_eq!(frames.len(), 1, "one message, one frame");
         frames.remove(0).1
     }
 
     message!(
         ChatBody = "Chat", ToServer, 0,
-        encode_to_server_0(message: String, channel: Team),
+        ToServer0(message: String, channel: Team),
         fire: |m| client_frame(|c| c.chat().fire_server(m.message, m.channel).unwrap())
     );
     message!(
         MoveBody = "Move", ToServer, 1,
-        encode_to_server_1(
+        ToServer1(
             position: ::tether_runtime::types::Vector3,
             look: ::tether_runtime::types::CFrame,
             speed: f32
@@ -159,22 +158,22 @@ pub mod payloads {
     );
     message!(
         EntitiesBody = "Entities", ToClient, 0,
-        encode_to_client_0(list: Vec<Entity>),
+        ToClient0(list: Vec<Entity>),
         fire: |m| server_frame(|s, p| s.entities().fire_client(p, m.list).unwrap())
     );
     message!(
         RawEntitiesBody = "RawEntities", ToClient, 1,
-        encode_to_client_1(list: Vec<RawEntity>),
+        ToClient1(list: Vec<RawEntity>),
         fire: |m| server_frame(|s, p| s.raw_entities().fire_client(p, m.list).unwrap())
     );
     message!(
         FlagsBody = "Flags", ToClient, 2,
-        encode_to_client_2(bits: Vec<bool>),
+        ToClient2(bits: Vec<bool>),
         fire: |m| server_frame(|s, p| s.flags().fire_client(p, m.bits).unwrap())
     );
     message!(
         InventoryBody = "InventorySnapshot", ToClient, 3,
-        encode_to_client_3(inventory: Inventory),
+        ToClient3(inventory: Inventory),
         fire: |m| server_frame(|s, p| s.inventory_snapshot().fire_client(p, m.inventory).unwrap())
     );
 }
@@ -261,9 +260,11 @@ pub trait Message: Encode + Decode + Clone + PartialEq + Debug + 'static {
     const ID: u8;
     /// The parameter tuple the protocol's decoder boxes.
     type Args: 'static;
+    /// The generated message type whose body codec the runtime runs.
+    type Body: tether_runtime::__private::Message<Args = Self::Args>;
 
-    /// Writes the body with the generated message encoder.
-    fn encode_args(&self, w: &mut Writer) -> Result<(), EncodeError>;
+    /// The parameters as the generated message encoder takes them.
+    fn to_args(&self) -> Self::Args;
     fn from_args(args: Self::Args) -> Self;
     /// The bytes the generated remote handle sends for this value
     /// (`fire_server`/`fire_client` through a fresh runtime).
@@ -320,15 +321,15 @@ impl TetherCodec {
         value
     }
 
-    /// The message path of the runtime: the generated message body encoder,
-    /// and the protocol table's decoder, which boxes the parameters as a
-    /// [`Payload`](tether_runtime::Payload) that is then downcast.
-    pub fn encode_as_runtime<T: Message>(&mut self, value: &T) -> &[u8] {
+    /// The message path of the runtime: the generated message type's body
+    /// encoder over the parameter tuple, and the protocol table's decoder,
+    /// which boxes the parameters as a [`Payload`](tether_runtime::Payload)
+    /// that is then downcast.
+    pub fn encode_as_runtime<T: Message>(&mut self, args: &T::Args) -> &[u8] {
         self.w.clear();
         self.w.start_message();
         self.w.bits(u32::from(T::ID), id_bits::<T>());
-        value
-            .encode_args(&mut self.w)
+        tether_runtime::__private::encode_body::<T::Body>(args, &mut self.w)
             .expect("benchmark values encode");
         self.w.as_bytes()
     }
@@ -344,6 +345,7 @@ impl TetherCodec {
         let payload = (spec.decode)(&mut r).expect("benchmark bytes decode");
         r.finish().expect("one message");
         let args = payload
+            .into_any()
             .downcast::<T::Args>()
             .expect("the message's parameters");
         T::from_args(*args)
@@ -460,7 +462,7 @@ impl<T: Message, M: Mirror> Case<T, M> {
             self.name
         );
         assert_eq!(
-            tether.encode_as_runtime(&self.tether),
+            tether.encode_as_runtime::<T>(&self.tether.to_args()),
             &bytes[..],
             "{}: record encoder and message encoder differ",
             self.name

@@ -1,4 +1,4 @@
-//! The Rust generator, the build-script API and `tether gen`: the generated
+//! The Rust generator and the build-script API: the generated
 //! code for a small schema (snapshot), that every schema in `schemas/`
 //! generates code that parses, name mapping and collisions, the header,
 //! determinism and the fingerprint.
@@ -6,6 +6,7 @@
 //! Compiling the generated code against the runtime is the end-to-end
 //! crate's job (`tests/`).
 
+use std::path::{Path, PathBuf};
 use tether_compiler::build::{self, BuildError, Config};
 use tether_compiler::gen::fingerprint;
 use tether_compiler::gen::rust::names::{escape, pascal_case, snake_case};
@@ -15,13 +16,22 @@ use tether_compiler::{compile, compile_str, FsLoader};
 mod common;
 use common::{checked, root, SMALL};
 
-/// Generates Rust for a schema held in memory, which must check clean.
+/// Generates formatted Rust for a schema held in memory, which must check
+/// clean.
 fn gen(src: &str) -> Result<String, GenError> {
-    generate(&checked(src), &RustOptions::default())
+    generate(&checked(src), &formatted())
 }
 
 fn gen_ok(src: &str) -> String {
     gen(src).unwrap_or_else(|e| panic!("generation failed: {e}"))
+}
+
+/// Options that format the code, as `tether gen rust` does.
+fn formatted() -> RustOptions {
+    RustOptions {
+        format: true,
+        ..RustOptions::default()
+    }
 }
 
 /// The code without its header line.
@@ -96,11 +106,11 @@ fn every_valid_schema_generates_code_that_parses() {
             "LegacyChat is deprecated",
         ),
         (
-            "::core::time::Duration::from_millis(5000u64)",
+            "::core::option::Option::Some(5000),",
             "Shop.Buy has @timeout(5s)",
         ),
         (
-            "::tether_runtime::DEFAULT_TIMEOUT",
+            "::core::option::Option::None,\n            ::tether::__private::rate(600, 60)",
             "Shop.Prices has no @timeout",
         ),
         ("pub enum KeyCode", "Enum.KeyCode is used"),
@@ -110,7 +120,10 @@ fn every_valid_schema_generates_code_that_parses() {
         assert!(code.contains(needle), "{why}: `{needle}` not found");
     }
     // Both directions of `client <-> server` have their own message.
-    assert_eq!(code.matches("name: \"Combat.Aim\"").count(), 2);
+    assert_eq!(
+        code.matches("NAME: &'static str = \"Combat.Aim\"").count(),
+        2
+    );
 }
 
 #[test]
@@ -132,7 +145,7 @@ fn header_says_generated_and_names_the_source() {
     let options = RustOptions {
         source: Some("schemas/x.tether".into()),
         protocol_name: Some("arena".into()),
-        ..RustOptions::default()
+        ..formatted()
     };
     let compilation = compile_str("test.tether", SMALL);
     let code = generate(&compilation.schema, &options).unwrap();
@@ -189,7 +202,7 @@ fn refinements_are_checked_both_ways() {
         "check_int(*__a0asi128,::core::option::Option::Some(1i128),::core::option::Option::Some(100i128)"
     ));
     assert!(compact.contains(
-        "if__raw>99u64{return::core::result::Result::Err(::tether_runtime::wire::packed_out_of_range(__raw,1i128,100i128),);}"
+        "if__raw>99u64{return::core::result::Result::Err(::tether::wire::packed_out_of_range(__raw,1i128,100i128),);}"
     ));
     // u8(1..100) travels as `level - 1` in 7 bits (span 99).
     assert!(compact.contains(
@@ -301,7 +314,8 @@ fn remote_names_that_meet_generated_names_still_work() {
          remote event Player: client -> server (x: u8)\n\
          remote event Poll: server -> client ()\n\
          remote event New: client -> server ()\n\
-         remote event Deref: server -> client ()\n",
+         remote event Deref: server -> client ()\n\
+         remote event Runtime: server -> client ()\n",
     );
     let compact: String = code.split_whitespace().collect();
     assert!(
@@ -312,11 +326,11 @@ fn remote_names_that_meet_generated_names_still_work() {
     assert!(compact.contains("pubfnfire(&self)->server::Fire"));
     assert!(compact.contains("pubfnpoll(&self)->server::Poll"));
     assert!(compact.contains("pubfnderef(&self)->client::Deref"));
+    // `runtime()` is the runtime under the handles.
+    assert!(compact.contains("pubfnruntime(&self)->&::tether::ClientRuntime"));
+    assert!(compact.contains("pubfnruntime_(&self)->client::Runtime"));
     // A param called `player` pushes the runtime's player argument aside.
-    assert!(
-        compact.contains("player_:&::tether_runtime::Player"),
-        "{code}"
-    );
+    assert!(compact.contains("player_:&::tether::Player"), "{code}");
 }
 
 #[test]
@@ -425,7 +439,7 @@ fn an_ir_the_checker_rejects_is_an_error_not_a_panic() {
     ] {
         let compilation = compile_str("test.tether", src);
         assert!(compilation.has_errors(), "{src}");
-        match generate(&compilation.schema, &RustOptions::default()) {
+        match generate(&compilation.schema, &formatted()) {
             Err(GenError::Unsupported { .. }) => {}
             other => panic!("expected Unsupported for {src:?}, got {other:?}"),
         }
@@ -459,7 +473,7 @@ fn fingerprint_changes_with_the_protocol() {
 #[test]
 fn fingerprint_is_in_the_protocol_table() {
     let compilation = compile_str("test.tether", SMALL);
-    let code = generate(&compilation.schema, &RustOptions::default()).unwrap();
+    let code = generate(&compilation.schema, &formatted()).unwrap();
     let expected = format!("fingerprint: {}u64", fingerprint(&compilation.schema));
     assert!(code.contains(&expected));
 }
@@ -480,7 +494,12 @@ fn build_config_writes_the_module_once() {
     let file = out.join("arena.rs");
     let first = std::fs::read_to_string(&file).unwrap();
     assert!(first.starts_with("// @generated"));
-    assert!(first.contains("name: \"arena\""));
+    assert!(first.contains("name : \"arena\""));
+    // Unformatted, a line per item, and the same code as formatted.
+    assert!(first.lines().count() > 10, "{first}");
+    let formatted = build::generate_to_string(&schema).unwrap();
+    let items = |code: &str| syn::parse_file(code).expect("parses").items.len();
+    assert_eq!(items(&first), items(&formatted));
     // Unchanged content is not rewritten (cargo would rebuild what includes it).
     let before = std::fs::metadata(&file).unwrap().modified().unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -512,17 +531,100 @@ fn build_reports_schema_errors_readably() {
         panic!("expected a schema error, got {error:?}");
     };
     assert_eq!(*errors, 1);
+    // As `tether check` prints it, without colour.
+    assert!(rendered.starts_with("error[T101]: "), "{rendered}");
+    assert!(rendered.contains("bad.tether:2:10"), "{rendered}");
     assert!(
-        rendered.contains("bad.tether:2:10: error[mixed-table]:"),
-        "{rendered}"
-    );
-    assert!(
-        rendered.contains("  2 | type T = { string, Name: string }"),
+        rendered.contains("2 | type T = { string, Name: string }"),
         "{rendered}"
     );
     assert!(rendered.contains("= help:"), "{rendered}");
+    assert!(!rendered.contains('\u{1b}'), "no colour: {rendered:?}");
     assert!(!dir.path().join("bad.rs").exists());
-    assert!(error.to_string().contains("mixed-table"));
+    // Display and Debug are the same text, the diagnostics once.
+    let display = error.to_string();
+    assert!(display.starts_with(&format!("{} has 1 error:\n\n", schema.display())));
+    assert!(display.ends_with(rendered.as_str()), "{display}");
+    assert_eq!(format!("{error:?}"), display);
+    assert_eq!(
+        display.matches("mixed-table").count(),
+        rendered.matches("mixed-table").count()
+    );
+}
+
+#[test]
+fn build_reports_every_failing_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.tether");
+    let second = dir.path().join("second.tether");
+    std::fs::write(&first, "type A = Strng\n").unwrap();
+    std::fs::write(&second, "type B = { string, Name: string }\n").unwrap();
+    let error = Config::new()
+        .out_dir(dir.path())
+        .cargo_output(false)
+        .compile(&[&first, &second])
+        .unwrap_err();
+    let BuildError::Several(errors) = &error else {
+        panic!("expected both schemas' errors, got {error}");
+    };
+    assert_eq!(errors.len(), 2);
+    let text = error.to_string();
+    let at = |needle: &str| {
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {text}"))
+    };
+    assert!(at("first.tether has 1 error") < at("second.tether has 1 error"));
+}
+
+#[test]
+fn build_names_schemas_as_written_and_defaults_to_the_tether_crate() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("schemas")).unwrap();
+    std::fs::write(dir.path().join("schemas/small.tether"), SMALL).unwrap();
+    std::fs::write(dir.path().join("schemas/bad.tether"), "type A = Strng\n").unwrap();
+    // A build script's paths are taken from its crate's directory, which
+    // cargo also sets (and makes current) for a test.
+    let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it");
+    let relative =
+        |name: &str| relative_path(Path::new(&crate_dir), &dir.path().join("schemas")).join(name);
+    Config::new()
+        .out_dir(dir.path())
+        .cargo_output(false)
+        .compile(&[relative("small.tether")])
+        .unwrap();
+    let code = std::fs::read_to_string(dir.path().join("small.rs")).unwrap();
+    assert!(code.contains(":: tether ::"), "the crate a game depends on");
+    assert!(!code.contains("tether_runtime"));
+
+    let error = Config::new()
+        .out_dir(dir.path())
+        .cargo_output(false)
+        .compile(&[relative("bad.tether")])
+        .unwrap_err();
+    let written = relative("bad.tether").display().to_string();
+    assert!(
+        error.to_string().contains(&format!("--> {written}:1:10")),
+        "{error}"
+    );
+
+    let mut config = Config::new();
+    config.out_dir(dir.path()).cargo_output(false);
+    config
+        .runtime_crate("tether_runtime")
+        .compile(&[relative("small.tether")])
+        .unwrap();
+    let code = std::fs::read_to_string(dir.path().join("small.rs")).unwrap();
+    assert!(code.contains("::tether_runtime::"));
+}
+
+/// `to` as a path relative to `from` (both absolute).
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut path: PathBuf = from[common..].iter().map(|_| "..").collect();
+    path.extend(&to[common..]);
+    path
 }
 
 #[test]
@@ -560,66 +662,6 @@ fn build_missing_schema_is_a_load_error() {
     assert!(matches!(error, BuildError::Load(_)), "{error:?}");
 }
 
-// ---- the command ---------------------------------------------------------------
-
-#[cfg(feature = "cli")]
-mod cli {
-    use super::SMALL;
-    use std::process::Command;
-
-    fn tether(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_tether"))
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .expect("the tether binary runs")
-    }
-
-    #[test]
-    fn gen_rust_to_stdout_and_to_a_file() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("small.tether"), SMALL).unwrap();
-        let out = tether(dir.path(), &["gen", "rust", "small.tether"]);
-        assert_eq!(out.status.code(), Some(0));
-        let stdout = String::from_utf8(out.stdout).unwrap();
-        assert!(stdout.starts_with("// @generated by tether"));
-        assert!(stdout.contains("from small.tether"));
-
-        let out = tether(
-            dir.path(),
-            &["gen", "rust", "small.tether", "-o", "gen/small.rs"],
-        );
-        assert_eq!(out.status.code(), Some(0));
-        assert!(out.stdout.is_empty());
-        let written = std::fs::read_to_string(dir.path().join("gen/small.rs")).unwrap();
-        assert_eq!(written, stdout);
-    }
-
-    #[test]
-    fn gen_exit_codes() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("bad.tether"), "type A = Strng\n").unwrap();
-        let out = tether(dir.path(), &["gen", "rust", "bad.tether", "-o", "bad.rs"]);
-        assert_eq!(out.status.code(), Some(1));
-        assert!(String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("unknown-type"));
-        assert!(!dir.path().join("bad.rs").exists());
-
-        let out = tether(dir.path(), &["gen", "rust", "missing.tether"]);
-        assert_eq!(out.status.code(), Some(2));
-
-        std::fs::write(
-            dir.path().join("clash.tether"),
-            "type T = { aB: u8, a_b: u8 }\n",
-        )
-        .unwrap();
-        let out = tether(dir.path(), &["gen", "rust", "clash.tether"]);
-        assert_eq!(out.status.code(), Some(1));
-        assert!(String::from_utf8(out.stderr).unwrap().contains("a_b"));
-    }
-}
-
 #[test]
 fn cargo_is_told_to_watch_every_import_and_shown_every_warning() {
     let dir = tempfile::tempdir().unwrap();
@@ -652,7 +694,7 @@ fn cargo_is_told_to_watch_every_import_and_shown_every_warning() {
 }
 
 #[test]
-fn options_for_the_macros_rename_the_runtime_and_leave_user_types_alone() {
+fn options_rename_the_runtime_and_leave_user_types_alone() {
     let compilation = compile_str(
         "m.tether",
         "type Unit = { Hp: u8(0..100), Name: string }\n\
@@ -665,19 +707,19 @@ fn options_for_the_macros_rename_the_runtime_and_leave_user_types_alone() {
             .to_string()
     };
     let default = tokens(RustOptions::default());
-    assert!(default.contains(":: tether_runtime :: wire"));
+    assert!(default.contains(":: tether :: wire"));
     assert!(default.contains("pub struct Unit"));
     assert!(default.contains("pub enum Team"));
 
     let macros = tokens(RustOptions {
-        runtime_crate: Some("tether".into()),
+        runtime_crate: Some("tether_runtime".into()),
         user_types: true,
         ..RustOptions::default()
     });
-    // Every absolute path now goes through `::tether`, and nothing else
-    // named `tether_runtime` is touched (there is nothing else).
-    assert!(!macros.contains("tether_runtime"), "{macros}");
-    assert!(macros.contains(":: tether :: wire :: Encode for Unit"));
+    // Every absolute path now goes through `::tether_runtime`, and nothing
+    // else named `tether` is touched (there is nothing else).
+    assert!(!macros.contains(":: tether ::"), "{macros}");
+    assert!(macros.contains(":: tether_runtime :: wire :: Encode for Unit"));
     // The user wrote the types: only their codecs are generated.
     assert!(!macros.contains("pub struct Unit"));
     assert!(!macros.contains("pub enum Team"));

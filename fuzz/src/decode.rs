@@ -19,6 +19,7 @@
 //! regression tests run exactly this code.
 
 use std::time::Duration;
+use tether_runtime::raw::{RawClient, RawServer};
 
 use tether_runtime::types::InstanceId;
 use tether_runtime::wire::{Reader, Writer};

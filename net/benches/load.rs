@@ -160,7 +160,7 @@ fn serve() {
         datagrams: false,
         ..ServerConfig::default()
     };
-    let bind = NetServer::bind("127.0.0.1:0", (*server).clone(), config);
+    let bind = NetServer::bind("127.0.0.1:0", &server, config);
     let net = runtime
         .block_on(bind)
         .expect("the server binds on loopback");
@@ -381,7 +381,7 @@ impl Pinger {
             }
         });
         let connection =
-            NetClient::connect(addr, (*client).clone(), ClientConfig::default()).await?;
+            NetClient::connect(addr, client.runtime().clone(), ClientConfig::default()).await?;
         Ok(Pinger {
             connection,
             client,

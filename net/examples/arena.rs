@@ -289,7 +289,7 @@ impl ArenaServer {
         lock(&arena).restock();
         let events_sent = Arc::new(AtomicU64::new(0));
         connect_handlers(&game, &arena, &events_sent);
-        let net = NetServer::bind(addr, (*game).clone(), ServerConfig::default()).await?;
+        let net = NetServer::bind(addr, &game, ServerConfig::default()).await?;
         console.log(format!("the arena listens on {}", net.local_addr()));
         Ok(ArenaServer {
             net,
@@ -387,7 +387,7 @@ impl ArenaServer {
 
     /// Asks one player (a different one each time) to confirm a teleport.
     fn ask_to_teleport(&self) {
-        let players = self.game.players();
+        let players = self.game.runtime().players();
         if players.is_empty() {
             return;
         }
@@ -412,7 +412,7 @@ impl ArenaServer {
 
     fn status(&mut self) -> String {
         let net = self.net.stats();
-        let runtime = self.game.stats();
+        let runtime = self.game.runtime().stats();
         let rejected = runtime.rate_limited + runtime.rejected.total();
         let rates = &mut self.rates;
         format!(
@@ -430,7 +430,7 @@ impl ArenaServer {
 
 /// A broadcast is one event for each player.
 fn count_broadcast(server: &game::Server, events_sent: &AtomicU64) {
-    events_sent.fetch_add(server.players().len() as u64, Relaxed);
+    events_sent.fetch_add(server.runtime().players().len() as u64, Relaxed);
 }
 
 /// What the server does with what players send.
@@ -517,7 +517,7 @@ fn on_aim(game: &game::Server, events_sent: &Arc<AtomicU64>) {
     let (server, events_sent) = (game.clone(), events_sent.clone());
     game.combat().aim().connect(move |player, look, spread| {
         let aim = server.combat().aim();
-        for other in server.players() {
+        for other in server.runtime().players() {
             if other.id != player.id && aim.fire_client(&other, look, spread).is_ok() {
                 events_sent.fetch_add(1, Relaxed);
             }
@@ -664,7 +664,7 @@ async fn play(index: usize, addr: SocketAddr, counters: Arc<BotCounters>, consol
     let client = game::Client::new();
     let seen = listen(&client, &counters);
     let config = ClientConfig::default();
-    let mut connection = match NetClient::connect(addr, (*client).clone(), config).await {
+    let mut connection = match NetClient::connect(addr, client.runtime().clone(), config).await {
         Ok(connection) => connection,
         Err(error) => return counters.lost(format!("a bot cannot connect: {error}"), &console),
     };

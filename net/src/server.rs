@@ -164,14 +164,15 @@ impl Shared {
 }
 
 impl NetServer {
-    /// Serves `runtime` on a TCP listener at `addr` until dropped.
+    /// Serves `runtime` (a runtime, or the generated `&Server` over one) on
+    /// a TCP listener at `addr` until dropped.
     pub async fn bind(
         addr: impl ToSocketAddrs,
-        runtime: ServerRuntime,
+        runtime: impl Into<ServerRuntime>,
         config: ServerConfig,
     ) -> std::io::Result<NetServer> {
         let listener = TcpListener::bind(addr).await?;
-        let mut server = NetServer::start(runtime, config, listener.local_addr()?);
+        let mut server = NetServer::start(runtime.into(), config, listener.local_addr()?);
         server.serve_tcp(listener).await;
         Ok(server)
     }
@@ -180,11 +181,11 @@ impl NetServer {
     /// dropped.
     pub async fn bind_websocket(
         addr: impl ToSocketAddrs,
-        runtime: ServerRuntime,
+        runtime: impl Into<ServerRuntime>,
         config: ServerConfig,
     ) -> std::io::Result<NetServer> {
         let listener = TcpListener::bind(addr).await?;
-        let mut server = NetServer::start(runtime, config, listener.local_addr()?);
+        let mut server = NetServer::start(runtime.into(), config, listener.local_addr()?);
         server.serve(listener, Kind::WebSocket);
         Ok(server)
     }

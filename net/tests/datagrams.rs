@@ -58,10 +58,13 @@ async fn unreliable_events_travel_as_datagrams_both_ways() {
     let (mut net, server) = server().await;
     let heard = hear_aims(&server);
     let client = game::Client::new();
-    let _connection =
-        NetClient::connect(net.local_addr(), (*client).clone(), ClientConfig::default())
-            .await
-            .expect("connects");
+    let _connection = NetClient::connect(
+        net.local_addr(),
+        client.runtime().clone(),
+        ClientConfig::default(),
+    )
+    .await
+    .expect("connects");
     let NetEvent::Connected(player) = next(&mut net).await else {
         panic!("a connection first")
     };
@@ -93,7 +96,7 @@ async fn unreliable_events_travel_as_datagrams_both_ways() {
     assert!(stats.datagrams_sent > 0, "{stats:?}");
     assert!(heard.lock().expect("lock").iter().all(|&s| s == 10.0));
     assert!(seen.lock().expect("lock").iter().all(|&s| s == 5.0));
-    assert_eq!(server.stats().rejected.total(), 0);
+    assert_eq!(server.runtime().stats().rejected.total(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,7 +108,7 @@ async fn a_client_that_declines_datagrams_sends_them_on_the_stream() {
         datagrams: false,
         ..ClientConfig::default()
     };
-    let _connection = NetClient::connect(net.local_addr(), (*client).clone(), config)
+    let _connection = NetClient::connect(net.local_addr(), client.runtime().clone(), config)
         .await
         .expect("connects");
     let NetEvent::Connected(_) = next(&mut net).await else {
@@ -125,7 +128,7 @@ async fn websocket_clients_get_unreliable_events_on_the_stream() {
     let client = game::Client::new();
     let _connection = NetClient::connect_websocket(
         &format!("ws://{ws}/"),
-        (*client).clone(),
+        client.runtime().clone(),
         ClientConfig::default(),
     )
     .await
@@ -145,8 +148,8 @@ fn aim_message() -> Vec<u8> {
         .aim()
         .fire_server(look(), 10.0)
         .expect("in range");
-    client.poll(Duration::ZERO);
-    let packets = client.take_packets();
+    client.runtime().poll(Duration::ZERO);
+    let packets = client.runtime().take_packets();
     let [packet] = packets.as_slice() else {
         panic!("one packet, not {packets:?}")
     };
@@ -224,5 +227,5 @@ async fn datagrams_not_from_the_bound_address_are_dropped() {
     let stats = net.stats();
     assert_eq!(stats.datagrams_received, 1, "{stats:?}");
     assert_eq!(stats.datagrams_dropped, 5, "{stats:?}");
-    assert_eq!(server.stats().rejected.total(), 0);
+    assert_eq!(server.runtime().stats().rejected.total(), 0);
 }

@@ -401,11 +401,11 @@ impl Arena {
             Ok(HashMap::new())
         });
         let log = seen.clone();
-        server.on_rejected(move |player, reason| {
+        server.runtime().on_rejected(move |player, reason| {
             lock(&log.rejections).push((player.clone(), reason.clone()));
         });
 
-        let net = NetServer::bind("127.0.0.1:0", (*server).clone(), config.clone())
+        let net = NetServer::bind("127.0.0.1:0", &server, config.clone())
             .await
             .expect("binds on loopback");
         Arena {
@@ -483,10 +483,13 @@ impl Arena {
 
     async fn good_client(&mut self) -> Good {
         let client = game::Client::new();
-        let connection =
-            NetClient::connect(self.addr(), (*client).clone(), ClientConfig::default())
-                .await
-                .expect("a good client connects");
+        let connection = NetClient::connect(
+            self.addr(),
+            client.runtime().clone(),
+            ClientConfig::default(),
+        )
+        .await
+        .expect("a good client connects");
         let player = self.connected().await;
         Good {
             _connection: connection,
@@ -591,7 +594,7 @@ impl Arena {
                 assert!((1..=24).contains(&perk.len()), "{loadout:?}");
             }
         }
-        let registry = self.server.instances();
+        let registry = self.server.runtime().instances();
         for (from, target, focus) in lock(&seen.spectates).iter() {
             for (id, class) in [(target, "Player"), (focus, "BasePart")] {
                 if let Some(id) = *id {
@@ -666,7 +669,7 @@ fn response_header(bytes: &[u8]) -> (u32, u16, bool) {
 
 /// The one packet a client runtime produced since the last call.
 fn only_packet(client: &game::Client) -> Packet {
-    let mut packets = client.take_packets();
+    let mut packets = client.runtime().take_packets();
     assert_eq!(packets.len(), 1, "{packets:?}");
     packets.remove(0)
 }
@@ -783,11 +786,11 @@ async fn oversized_and_malformed_frames_put_out_their_sender_only() {
     let (mut raw, player) = arena.hostile().await;
     let mut body = vec![0u8, 0, 0];
     body.resize(MAX_FRAME as usize, 0xFF);
-    let rejected = arena.server.stats().rejected.unknown_message;
+    let rejected = arena.server.runtime().stats().rejected.unknown_message;
     let frames = arena.net.stats().frames_received;
     raw.write_all(&framed(&body)).await.expect("sent");
     until("the runtime rejects the frame at the cap", || {
-        arena.server.stats().rejected.unknown_message == rejected + 1
+        arena.server.runtime().stats().rejected.unknown_message == rejected + 1
     })
     .await;
     assert!(arena.net.stats().frames_received > frames);
@@ -833,7 +836,7 @@ async fn truncated_frames_never_reach_a_handler() {
     for player in &cut_players {
         assert!(arena.seen.chats_of(player).is_empty());
     }
-    assert_eq!(arena.server.stats().rejected.total(), 0);
+    assert_eq!(arena.server.runtime().stats().rejected.total(), 0);
     arena.finish(&good).await;
 }
 
@@ -902,7 +905,7 @@ async fn random_bytes_after_the_handshake_are_rejected_then_expelled() {
 
     // Well-framed packets of noise: the runtime rejects them, and puts the
     // peer out past MAX_OFFENCES.
-    let rejected = arena.server.stats().rejected.total();
+    let rejected = arena.server.runtime().stats().rejected.total();
     const PEERS: u64 = 6;
     for _ in 0..PEERS {
         let (mut raw, player) = arena.hostile().await;
@@ -938,7 +941,7 @@ async fn random_bytes_after_the_handshake_are_rejected_then_expelled() {
         closed_by_server(&mut raw).await;
     }
     let offences = u64::from(MAX_OFFENCES) + 1;
-    assert!(arena.server.stats().rejected.total() >= rejected + PEERS * offences);
+    assert!(arena.server.runtime().stats().rejected.total() >= rejected + PEERS * offences);
     arena.finish(&good).await;
 }
 
@@ -963,7 +966,7 @@ async fn non_finite_and_out_of_range_floats_never_reach_a_handler() {
         45.01,
         f32::MAX,
     ];
-    let decode = arena.server.stats().rejected.decode;
+    let decode = arena.server.runtime().stats().rejected.decode;
     let mut seq = 0;
     for spread in bad {
         raw.write_all(&unreliable(aim(seq, look, spread)))
@@ -980,7 +983,7 @@ async fn non_finite_and_out_of_range_floats_never_reach_a_handler() {
     })
     .await;
     assert_eq!(
-        arena.server.stats().rejected.decode,
+        arena.server.runtime().stats().rejected.decode,
         decode + bad.len() as u64
     );
     let spreads: Vec<f32> = lock(&arena.seen.aims).iter().map(|a| a.2).collect();
@@ -1001,7 +1004,7 @@ async fn non_finite_and_out_of_range_floats_never_reach_a_handler() {
     .await;
     assert_eq!(lock(&arena.seen.attacks)[0].2, 1);
     assert_eq!(
-        arena.server.stats().rejected.decode,
+        arena.server.runtime().stats().rejected.decode,
         decode + bad.len() as u64 + 1
     );
     arena.finish(&good).await;
@@ -1011,7 +1014,7 @@ async fn non_finite_and_out_of_range_floats_never_reach_a_handler() {
 async fn out_of_range_integers_and_enums_never_reach_a_handler() {
     let mut arena = Arena::start(config()).await;
     let good = arena.good_client().await;
-    let decode = arena.server.stats().rejected.decode;
+    let decode = arena.server.runtime().stats().rejected.decode;
 
     // Shop.Buy(item: u32(1..), quantity: u8(1..10)), the quantity packed in
     // 4 bits holding quantity - 1: 11 is field 10; 0 written naively wraps
@@ -1058,7 +1061,10 @@ async fn out_of_range_integers_and_enums_never_reach_a_handler() {
     .await;
     let (_, loadout, key) = lock(&arena.seen.equips)[0].clone();
     assert_eq!((loadout.primary, key), (axe(999), KeyCode::E));
-    assert_eq!(arena.server.stats().rejected.decode, decode + 3 + 4);
+    assert_eq!(
+        arena.server.runtime().stats().rejected.decode,
+        decode + 3 + 4
+    );
     arena.finish(&good).await;
 }
 
@@ -1067,7 +1073,7 @@ async fn overlong_strings_and_invalid_utf8_never_reach_a_handler() {
     let mut arena = Arena::start(config()).await;
     let good = arena.good_client().await;
     let (mut raw, player) = arena.hostile().await;
-    let decode = arena.server.stats().rejected.decode;
+    let decode = arena.server.runtime().stats().rejected.decode;
 
     let bad = [
         // Chat's message is string(1..200).
@@ -1117,11 +1123,11 @@ async fn overlong_strings_and_invalid_utf8_never_reach_a_handler() {
     assert_eq!(legacy, [100]);
     assert_eq!(lock(&arena.seen.equips)[0].1.perks, ["c".repeat(24)]);
     assert_eq!(
-        arena.server.stats().rejected.decode,
+        arena.server.runtime().stats().rejected.decode,
         decode + bad.len() as u64
     );
     // Ten offences are forgiven.
-    assert!(arena.server.players().contains(&player));
+    assert!(arena.server.runtime().players().contains(&player));
     arena.finish(&good).await;
 }
 
@@ -1130,11 +1136,11 @@ async fn instance_references_are_held_to_visibility_and_class() {
     let mut arena = Arena::start(config()).await;
     let good = arena.good_client().await;
     let (mut raw, player) = arena.hostile().await;
-    let registry = arena.server.instances().clone();
+    let registry = arena.server.runtime().instances().clone();
     let hidden = registry.register("Part", Visibility::ServerOnly);
     let shown = registry.register("Part", Visibility::Everyone);
     let other = good.player.instance.expect("players are instances");
-    let decode = arena.server.stats().rejected.decode;
+    let decode = arena.server.runtime().stats().rejected.decode;
 
     let bad = [
         // Another player where a BasePart goes.
@@ -1172,7 +1178,7 @@ async fn instance_references_are_held_to_visibility_and_class() {
         [(Some(other), None), (None, None), (None, Some(shown))]
     );
     assert_eq!(
-        arena.server.stats().rejected.decode,
+        arena.server.runtime().stats().rejected.decode,
         decode + bad.len() as u64
     );
     arena.finish(&good).await;
@@ -1186,7 +1192,7 @@ async fn unknown_ids_and_misused_channels_are_counted_then_expelled() {
     let mut arena = Arena::start(config()).await;
     let good = arena.good_client().await;
     let (mut raw, player) = arena.hostile().await;
-    let before = arena.server.stats().rejected;
+    let before = arena.server.runtime().stats().rejected;
 
     let ids = game::PROTOCOL.messages(Direction::ToServer).len() as u32;
     let id_bits = game::PROTOCOL.id_bits(Direction::ToServer);
@@ -1213,7 +1219,7 @@ async fn unknown_ids_and_misused_channels_are_counted_then_expelled() {
         arena.seen.chats_of(&player) == ["ten are forgiven"]
     })
     .await;
-    let rejected = arena.server.stats().rejected;
+    let rejected = arena.server.runtime().stats().rejected;
     assert_eq!(rejected.not_unreliable, before.not_unreliable + 1);
     assert_eq!(rejected.trailing_bytes, before.trailing_bytes + 1);
     assert_eq!(rejected.decode, before.decode + 1);
@@ -1254,12 +1260,12 @@ async fn unknown_ids_and_misused_channels_are_counted_then_expelled() {
     );
     closed_by_server(&mut raw).await;
     let instance = player.instance.expect("players are instances");
-    assert_eq!(arena.server.instances().class(instance), None);
+    assert_eq!(arena.server.runtime().instances().class(instance), None);
 
     // A burst of fifteen: put out at the eleventh, and the hook sees no more
     // than REPORTS_PER_SECOND of them.
     let (mut raw, burst) = arena.hostile().await;
-    let unknown_before = arena.server.stats().rejected.unknown_message;
+    let unknown_before = arena.server.runtime().stats().rejected.unknown_message;
     let frames: Vec<u8> = (0..15)
         .flat_map(|_| reliable(&[message_with_id(ids, |_| {})]))
         .collect();
@@ -1271,7 +1277,8 @@ async fn unknown_ids_and_misused_channels_are_counted_then_expelled() {
     );
     closed_by_server(&mut raw).await;
     assert!(
-        arena.server.stats().rejected.unknown_message > unknown_before + u64::from(MAX_OFFENCES)
+        arena.server.runtime().stats().rejected.unknown_message
+            > unknown_before + u64::from(MAX_OFFENCES)
     );
     assert_eq!(
         arena.seen.rejections_of(&burst).len(),
@@ -1287,7 +1294,7 @@ async fn floods_are_rate_limited_per_remote_and_per_client_without_expulsion() {
 
     // Chat is @rate(5/s): 50 in one frame, 5 are handled.
     let (mut raw, player) = arena.hostile().await;
-    let before = arena.server.stats();
+    let before = arena.server.runtime().stats();
     let texts: Vec<String> = (0..50).map(|i| format!("flood {i}")).collect();
     let flood: Vec<Vec<u8>> = texts
         .iter()
@@ -1295,10 +1302,13 @@ async fn floods_are_rate_limited_per_remote_and_per_client_without_expulsion() {
         .collect();
     raw.write_all(&reliable(&flood)).await.expect("sent");
     until("the flood is received", || {
-        arena.server.stats().messages_received >= before.messages_received + 50
+        arena.server.runtime().stats().messages_received >= before.messages_received + 50
     })
     .await;
-    assert_eq!(arena.server.stats().rate_limited, before.rate_limited + 45);
+    assert_eq!(
+        arena.server.runtime().stats().rate_limited,
+        before.rate_limited + 45
+    );
     until("the allowed chats are handled", || {
         arena.seen.chats_of(&player).len() == 5
     })
@@ -1310,7 +1320,7 @@ async fn floods_are_rate_limited_per_remote_and_per_client_without_expulsion() {
     // REFUSALS_PER_SECOND of those are answered (the rest time out), so
     // that a storm cannot make the server send more than it receives.
     let storm = arena.good_client().await;
-    let before = arena.server.stats();
+    let before = arena.server.runtime().stats();
     let mut calls: Vec<_> = (0..600)
         .map(|_| storm.client.shop().prices().invoke_server())
         .collect();
@@ -1347,12 +1357,15 @@ async fn floods_are_rate_limited_per_remote_and_per_client_without_expulsion() {
     assert_eq!(take_results(&mut calls), 600 - 500 - refusals);
     assert_eq!((answered, limited), (500, refusals));
     assert_eq!(Seen::count(&arena.seen.prices, &storm.player, |p| p), 500);
-    assert_eq!(arena.server.stats().rate_limited, before.rate_limited + 100);
+    assert_eq!(
+        arena.server.runtime().stats().rate_limited,
+        before.rate_limited + 100
+    );
 
     // Being rate-limited is no offence: both flooders are still players.
-    let players = arena.server.players();
+    let players = arena.server.runtime().players();
     assert!(players.contains(&player) && players.contains(&storm.player));
-    assert_eq!(arena.server.stats().rejected.total(), 0);
+    assert_eq!(arena.server.runtime().stats().rejected.total(), 0);
     drop(raw);
     arena.finish(&good).await;
 }
@@ -1399,7 +1412,7 @@ async fn invocation_storms_are_rate_limited_and_answered() {
     // answer. A client runtime that made the same calls (call ids 0 to 299)
     // reads the answers.
     let (mut raw, player) = arena.hostile().await;
-    let before = arena.server.stats();
+    let before = arena.server.runtime().stats();
     let requests: Vec<Vec<u8>> = (0..300).map(|call| buy(call, 7, 0)).collect();
     raw.write_all(&reliable(&requests)).await.expect("sent");
     let mirror = game::Client::new();
@@ -1409,8 +1422,10 @@ async fn invocation_storms_are_rate_limited_and_answered() {
     assert_eq!(only_packet(&mirror).bytes, requests.concat());
     let mut results = Vec::new();
     while results.len() < 2 + refusals {
-        mirror.receive_packet(&next_packet(&mut raw).await);
-        mirror.poll(Duration::ZERO);
+        mirror
+            .runtime()
+            .receive_packet(&next_packet(&mut raw).await);
+        mirror.runtime().poll(Duration::ZERO);
         results.extend(calls.iter_mut().filter_map(|call| call.try_result()));
     }
     let handled = results.iter().filter(|r| r.is_ok()).count();
@@ -1419,7 +1434,10 @@ async fn invocation_storms_are_rate_limited_and_answered() {
         .filter(|r| matches!(r, Err(InvokeError::RateLimited)))
         .count();
     assert_eq!((handled, limited), (2, refusals));
-    assert_eq!(arena.server.stats().rate_limited, before.rate_limited + 298);
+    assert_eq!(
+        arena.server.runtime().stats().rate_limited,
+        before.rate_limited + 298
+    );
     assert_eq!(Seen::count(&arena.seen.buys, &player, |(p, ..)| p), 2);
     arena.finish(&good).await;
 }
@@ -1476,7 +1494,7 @@ async fn calls_to_a_silent_client_are_capped_and_fail_when_it_leaves() {
     }
     let mut late = teleport.invoke_client(&silent, "Lobby".to_string());
     assert_eq!(late.try_result(), Some(Err(InvokeError::Disconnected)));
-    assert_eq!(arena.server.stats().timeouts, 0);
+    assert_eq!(arena.server.runtime().stats().timeouts, 0);
     arena.finish(&good).await;
 }
 
@@ -1530,7 +1548,7 @@ async fn half_a_frame_is_put_out_after_the_frame_timeout() {
         closed_by_server(&mut raw).await;
         assert!(arena.seen.chats_of(&player).is_empty());
     }
-    assert!(arena.server.players().contains(&idle));
+    assert!(arena.server.runtime().players().contains(&idle));
     arena.finish(&good).await;
 }
 
@@ -1598,7 +1616,7 @@ async fn a_flood_faster_than_the_tick_waits_on_the_budget() {
     assert!(buffered <= 2 * arena.per_connection(), "{buffered}");
     // More was written than the server ever held.
     assert!(written.load(Ordering::Relaxed) > stats.peak_connection_bytes);
-    let runtime = arena.server.stats();
+    let runtime = arena.server.runtime().stats();
     assert!(runtime.rate_limited > 0, "{runtime:?}");
     // At most 5 chats a second got through.
     let windows = elapsed.as_secs() as usize + 2;
@@ -1633,7 +1651,7 @@ async fn a_client_that_never_reads_is_put_out_when_it_falls_behind() {
     let text = "w".repeat(40 * 1024);
     let left = timeout(LIMIT, async {
         loop {
-            let frames = arena.server.stats().frames_sent;
+            let frames = arena.server.runtime().stats().frames_sent;
             let sent = announce.fire_client(
                 &reader,
                 text.clone(),
@@ -1647,8 +1665,8 @@ async fn a_client_that_never_reads_is_put_out_when_it_falls_behind() {
                 Err(error) => panic!("{error}"),
             }
             // The tick takes the batch before the next one is made.
-            while arena.server.stats().frames_sent == frames {
-                if !arena.server.players().contains(&reader) {
+            while arena.server.runtime().stats().frames_sent == frames {
+                if !arena.server.runtime().players().contains(&reader) {
                     return;
                 }
                 tokio::time::sleep(Duration::from_millis(1)).await;
@@ -1690,9 +1708,10 @@ async fn a_client_call_fails_at_once_when_the_server_goes_mid_call() {
     });
 
     let client = game::Client::new();
-    let mut connection = NetClient::connect(addr, (*client).clone(), ClientConfig::default())
-        .await
-        .expect("connects");
+    let mut connection =
+        NetClient::connect(addr, client.runtime().clone(), ClientConfig::default())
+            .await
+            .expect("connects");
     let call = client.shop().buy().invoke_server(7, 1);
     timeout(LIMIT, server)
         .await
@@ -1727,9 +1746,10 @@ async fn a_client_call_fails_at_once_when_the_server_goes_mid_call() {
         let _ = stream.read(&mut [0u8; 16]).await;
     });
     let client = game::Client::new();
-    let mut connection = NetClient::connect(addr, (*client).clone(), ClientConfig::default())
-        .await
-        .expect("connects");
+    let mut connection =
+        NetClient::connect(addr, client.runtime().clone(), ClientConfig::default())
+            .await
+            .expect("connects");
     let call = client.shop().prices().invoke_server();
     let result = timeout(LIMIT, call).await.expect("failed in time");
     assert_eq!(result, Err(InvokeError::Disconnected));
@@ -1805,12 +1825,12 @@ async fn overlong_arrays_from_a_lying_server_never_reach_a_handler() {
         .shop()
         .restocked()
         .connect(move |items, _| lock(&seen).push(items.len()));
-    let _connection = NetClient::connect(addr, (*client).clone(), ClientConfig::default())
+    let _connection = NetClient::connect(addr, client.runtime().clone(), ClientConfig::default())
         .await
         .expect("connects");
     until("the valid restock arrives", || !lock(&restocks).is_empty()).await;
     assert_eq!(*lock(&restocks), [0]);
-    let stats = client.stats();
+    let stats = client.runtime().stats();
     assert_eq!(stats.rejected.decode, 2, "{stats:?}");
     server.abort();
 }
@@ -1906,7 +1926,7 @@ async fn a_full_server_refuses_with_a_reason_both_sides_read() {
 
     let refused = NetClient::connect(
         arena.addr(),
-        (*game::Client::new()).clone(),
+        game::Client::new().runtime().clone(),
         ClientConfig::default(),
     )
     .await;
@@ -2029,7 +2049,7 @@ async fn websocket_clients_are_served_and_hostile_websocket_peers_put_out() {
     let client = game::Client::new();
     let connection = NetClient::connect_websocket(
         &format!("ws://{ws}/"),
-        (*client).clone(),
+        client.runtime().clone(),
         ClientConfig::default(),
     )
     .await
@@ -2224,7 +2244,7 @@ async fn hostile_datagrams_are_dropped_or_rejected() {
     assert_eq!(Seen::count(&arena.seen.aims, &player, |(p, ..)| p), 0);
 
     // Well-formed datagrams of bad messages: the runtime rejects them.
-    let before = arena.server.stats().rejected;
+    let before = arena.server.runtime().stats().rejected;
     for message in [
         aim(2, look, f32::NAN),
         aim(3, look, 90.0),
@@ -2232,9 +2252,9 @@ async fn hostile_datagrams_are_dropped_or_rejected() {
         [aim(4, look, 1.0), vec![0]].concat(),
         message_with_id(15, |_| {}),
     ] {
-        let rejected = arena.server.stats().rejected.total();
+        let rejected = arena.server.runtime().stats().rejected.total();
         send_until(&udp, &datagram(token, &[], &message), "rejected", || {
-            arena.server.stats().rejected.total() > rejected
+            arena.server.runtime().stats().rejected.total() > rejected
         })
         .await;
     }
@@ -2245,7 +2265,7 @@ async fn hostile_datagrams_are_dropped_or_rejected() {
         || Seen::count(&arena.seen.aims, &player, |(p, ..)| p) == 1,
     )
     .await;
-    let rejected = arena.server.stats().rejected;
+    let rejected = arena.server.runtime().stats().rejected;
     assert!(rejected.decode >= before.decode + 2);
     assert!(rejected.not_unreliable > before.not_unreliable);
     assert!(rejected.trailing_bytes > before.trailing_bytes);
@@ -2273,7 +2293,7 @@ async fn hostile_datagrams_are_dropped_or_rejected() {
     let windows = started.elapsed().as_secs() as usize + 2;
     let heard = Seen::count(&arena.seen.aims, &player, |(p, ..)| p);
     assert!(heard <= 1 + 60 * windows, "{heard}");
-    assert!(arena.server.stats().rate_limited > 0);
+    assert!(arena.server.runtime().stats().rate_limited > 0);
     arena.finish(&good).await;
 }
 
@@ -2322,7 +2342,7 @@ async fn rate_limited_requests_cannot_amplify_past_the_budget() {
         sent += frame.len();
     }
     until("the storm is handled", || {
-        arena.server.stats().rate_limited >= 20 * per_frame as u64 - 500
+        arena.server.runtime().stats().rate_limited >= 20 * per_frame as u64 - 500
     })
     .await;
     drop(writer);
@@ -2418,7 +2438,7 @@ async fn an_attack_aimed_at_nan_never_reaches_the_handler() {
     let mut nowhere = somewhere.clone();
     nowhere[at..at + 4].copy_from_slice(&f32::NAN.to_le_bytes());
     let far = attack(upright(Vector3::new(f32::INFINITY, 0.0, 0.0)), 1);
-    let before = arena.server.stats();
+    let before = arena.server.runtime().stats();
     for message in [&nowhere, &somewhere, &far] {
         raw.write_all(&reliable(std::slice::from_ref(message)))
             .await
@@ -2429,7 +2449,7 @@ async fn an_attack_aimed_at_nan_never_reaches_the_handler() {
     })
     .await;
     assert_eq!(
-        arena.server.stats().rejected.decode,
+        arena.server.runtime().stats().rejected.decode,
         before.rejected.decode + 1
     );
     let positions: Vec<Vector3> = lock(&arena.seen.attacks)
@@ -2466,9 +2486,10 @@ async fn a_client_closes_its_socket_when_it_gives_up_on_the_server() {
         let _ = stream.read_to_end(&mut rest).await;
     });
     let client = game::Client::new();
-    let mut connection = NetClient::connect(addr, (*client).clone(), ClientConfig::default())
-        .await
-        .expect("connects");
+    let mut connection =
+        NetClient::connect(addr, client.runtime().clone(), ClientConfig::default())
+            .await
+            .expect("connects");
     let reason = timeout(LIMIT, connection.closed()).await.expect("closed");
     assert!(reason.contains("more than"), "{reason}");
     // The NetClient is still held: the client has given up, so its socket

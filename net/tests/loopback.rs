@@ -16,10 +16,13 @@ use common::{next, server, until};
 
 async fn client(net: &NetServer) -> (NetClient, game::Client) {
     let client = game::Client::new();
-    let connection =
-        NetClient::connect(net.local_addr(), (*client).clone(), ClientConfig::default())
-            .await
-            .expect("connects");
+    let connection = NetClient::connect(
+        net.local_addr(),
+        client.runtime().clone(),
+        ClientConfig::default(),
+    )
+    .await
+    .expect("connects");
     (connection, client)
 }
 
@@ -61,7 +64,7 @@ async fn events_and_functions_travel_both_ways() {
         answered.lock().unwrap().take().unwrap(),
         Ok((true, Some("3 x 7".to_string())))
     );
-    assert_eq!(server.stats().rejected.total(), 0);
+    assert_eq!(server.runtime().stats().rejected.total(), 0);
 }
 
 static STRANGER: Protocol = Protocol {
@@ -95,7 +98,7 @@ async fn an_oversized_frame_disconnects_its_sender_only() {
         ..ServerConfig::default()
     };
     let server = game::Server::new();
-    let mut net = NetServer::bind("127.0.0.1:0", (*server).clone(), config)
+    let mut net = NetServer::bind("127.0.0.1:0", &server, config)
         .await
         .unwrap();
     let heard = Arc::new(Mutex::new(Vec::new()));
@@ -203,7 +206,7 @@ async fn a_client_sending_garbage_is_put_out_and_the_others_are_served() {
     };
     assert_eq!(player, hostile);
     assert!(reason.contains("rejected frames"), "{reason}");
-    assert!(server.stats().rejected.total() > u64::from(tether_runtime::MAX_OFFENCES));
+    assert!(server.runtime().stats().rejected.total() > u64::from(tether_runtime::MAX_OFFENCES));
 
     good_client
         .chat()
@@ -220,7 +223,7 @@ async fn a_full_server_refuses_with_the_reason() {
         ..ServerConfig::default()
     };
     let server = game::Server::new();
-    let mut net = NetServer::bind("127.0.0.1:0", (*server).clone(), config)
+    let mut net = NetServer::bind("127.0.0.1:0", &server, config)
         .await
         .expect("binds");
     let (_first, _) = client(&net).await;
@@ -229,7 +232,7 @@ async fn a_full_server_refuses_with_the_reason() {
     };
     let refused = NetClient::connect(
         net.local_addr(),
-        (*game::Client::new()).clone(),
+        game::Client::new().runtime().clone(),
         ClientConfig::default(),
     )
     .await;

@@ -4,31 +4,32 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::connection::Connection;
-use crate::invoke::{Invocation, InvokeError, SendError};
 use crate::player::Player;
-use crate::protocol::{Direction, Payload, Protocol};
+use crate::protocol::{Direction, Protocol};
 use crate::session::Session;
 use crate::stats::Stats;
 use crate::transport::{Channel, Packet};
-use crate::wire::{EncodeError, Writer};
 
 /// The server's id as the client's one peer.
-const SERVER: u32 = 0;
+pub(crate) const SERVER: u32 = 0;
 
 /// A client's runtime: handlers of what the server sends, and what to send
 /// it. A cheap `Clone` handle; handlers may call back into it. Connected
 /// from creation until [`disconnect`](Self::disconnect).
 ///
-/// Methods taking a message id panic if the protocol has no message of that
-/// id and kind in that direction: a bug in the calling (generated) code.
-/// Nothing the server sends makes the runtime panic.
+/// Its handles are the generated `Client`'s; the calls by message id, for
+/// tests and tools, are in [`raw`](crate::raw). Nothing the server sends
+/// makes the runtime panic.
 #[derive(Clone)]
 pub struct ClientRuntime {
     session: Arc<Session>,
 }
 
 impl ClientRuntime {
+    pub(crate) fn session(&self) -> &Arc<Session> {
+        &self.session
+    }
+
     pub fn new(protocol: &'static Protocol) -> Self {
         let session = Session::new(protocol, Direction::ToClient, None);
         session.add_peer(Some(Player::server()), None, None);
@@ -37,57 +38,6 @@ impl ClientRuntime {
 
     pub fn protocol(&self) -> &'static Protocol {
         self.session.protocol()
-    }
-
-    /// Connects a handler for server → client event `id`. Several handlers
-    /// may be connected; events that arrived while none was (up to 256 per
-    /// event) go to the first one to connect, at the next poll.
-    pub fn connect(
-        &self,
-        id: u16,
-        mut handler: impl FnMut(Payload) + Send + 'static,
-    ) -> Connection {
-        self.session.connect(
-            id,
-            Box::new(move |_server: &Player, payload| handler(payload)),
-        )
-    }
-
-    /// Sends client → server event `id`; `body` writes the parameters.
-    pub fn fire_server(
-        &self,
-        id: u16,
-        body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
-    ) -> Result<(), SendError> {
-        self.session.send_event(SERVER, id, body)
-    }
-
-    /// Sets the handler of server → client request `request_id`, replacing
-    /// any previous one. It writes the response body on success.
-    pub fn on_invoke(
-        &self,
-        request_id: u16,
-        mut handler: impl FnMut(Payload, &mut Writer) -> Result<(), InvokeError> + Send + 'static,
-    ) {
-        self.session.set_invoke_handler(
-            request_id,
-            Box::new(move |_server: &Player, payload, w: &mut Writer| handler(payload, w)),
-        );
-    }
-
-    /// Calls client → server request `request_id`; resolves to the
-    /// response's payload.
-    ///
-    /// The timeout counts from the time of the latest [`poll`](Self::poll),
-    /// the only clock the runtime has: a loop that polls every tick charges
-    /// a call at most one tick extra, and after a long pause a loop should
-    /// poll before it invokes.
-    pub fn invoke_server(
-        &self,
-        request_id: u16,
-        body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
-    ) -> Invocation {
-        self.session.invoke(SERVER, request_id, body)
     }
 
     /// Ends the connection: every call awaiting the server fails with

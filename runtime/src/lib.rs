@@ -2,7 +2,7 @@
 //! it takes bytes and time in and gives bytes and events out.
 
 /// Version of the wire format described in `docs/wire-format.md`.
-pub const WIRE_VERSION: u16 = 1;
+pub const WIRE_VERSION: u16 = tether_facts::wire::WIRE_VERSION;
 
 pub mod types;
 pub mod wire;
@@ -16,13 +16,22 @@ pub mod handshake;
 pub mod instances;
 pub mod invoke;
 mod lock;
+mod message;
 pub mod player;
 pub mod protocol;
 pub mod queue;
+pub mod raw;
+pub mod roblox;
 pub mod server;
 mod session;
 pub mod stats;
 pub mod transport;
+
+/// What generated code stands on; not an API for hand-written code.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::message::*;
+}
 
 pub use bindable::{BindableEvent, BindableFunction};
 pub use client::ClientRuntime;
@@ -33,7 +42,8 @@ pub use invoke::{
 };
 pub use player::Player;
 pub use protocol::{
-    DecodeFn, Direction, MessageKind, MessageSpec, Payload, Protocol, Rate, DEFAULT_TIMEOUT,
+    DecodeFn, Direction, MessageKind, MessageSpec, Payload, PayloadValue, Protocol,
+    ProtocolMismatch, Rate, DEFAULT_TIMEOUT,
 };
 pub use queue::EventQueue;
 pub use server::ServerRuntime;
@@ -44,3 +54,19 @@ pub use session::{
 pub use stats::{RejectReason, Rejected, Stats};
 pub use transport::memory::MemoryNetwork;
 pub use transport::{Channel, Packet};
+
+// The limits `session`, `invoke` and `protocol` enforce are tether-facts'
+// `policy`, which the Luau runtime is written from too: the build fails if
+// one of their definitions drifts from it.
+const _: () = {
+    use tether_facts::{policy, wire};
+    assert!(MAX_WAITING_EVENTS == policy::MAX_WAITING_EVENTS);
+    assert!(MAX_WAITING_BYTES == policy::MAX_WAITING_BYTES);
+    assert!(CLIENT_MESSAGES_PER_SECOND == policy::CLIENT_MESSAGES_PER_SECOND);
+    assert!(REFUSALS_PER_SECOND == policy::REFUSALS_PER_SECOND);
+    assert!(REPORTS_PER_SECOND == policy::REPORTS_PER_SECOND);
+    assert!(MAX_OFFENCES == policy::MAX_OFFENCES);
+    assert!(MAX_PENDING_CALLS == policy::MAX_PENDING_CALLS);
+    assert!(DEFAULT_TIMEOUT.as_nanos() == policy::DEFAULT_TIMEOUT.as_nanos());
+    assert!(invoke::MAX_ERROR_LEN == wire::ERROR_MESSAGE_LEN.max);
+};

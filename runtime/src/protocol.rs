@@ -12,8 +12,34 @@ use std::time::Duration;
 use crate::wire;
 
 /// A decoded message body: the generated decoder's value, boxed. Generated
-/// code downcasts it back (see [`crate::Typed`]).
-pub type Payload = Box<dyn Any + Send>;
+/// code downcasts it back (see [`crate::Typed`]); a message with several
+/// handlers is decoded once and each further handler gets a clone.
+pub type Payload = Box<dyn PayloadValue>;
+
+/// What a [`Payload`] may hold: any value that can be sent between threads
+/// and cloned for a second handler.
+pub trait PayloadValue: Any + Send {
+    /// A boxed copy, for another handler of the same message.
+    fn clone_payload(&self) -> Payload;
+    /// The value as `Any`, to downcast by value.
+    fn into_any(self: Box<Self>) -> Box<dyn Any + Send>;
+    /// The value as `Any`, to downcast by reference.
+    fn as_any(&self) -> &(dyn Any + Send);
+}
+
+impl<T: Any + Send + Clone> PayloadValue for T {
+    fn clone_payload(&self) -> Payload {
+        Box::new(self.clone())
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
+        self
+    }
+
+    fn as_any(&self) -> &(dyn Any + Send) {
+        self
+    }
+}
 
 /// Decodes one message body (everything after the header) into a [`Payload`].
 /// It must read exactly the body: the frame's next message starts where it
@@ -22,6 +48,38 @@ pub type DecodeFn = fn(&mut wire::Reader<'_>) -> Result<Payload, wire::DecodeErr
 
 /// The timeout the generator uses for a remote function without `@timeout`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A runtime given to typed handles generated from another schema (or
+/// another version of it): they would decode its messages as the wrong
+/// types.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the runtime runs protocol `{found}` ({found_fingerprint:#x}), not `{expected}` ({expected_fingerprint:#x})")]
+#[non_exhaustive]
+pub struct ProtocolMismatch {
+    /// The protocol the handles were generated for.
+    pub expected: &'static str,
+    /// Its fingerprint.
+    pub expected_fingerprint: u64,
+    /// The protocol the runtime runs.
+    pub found: &'static str,
+    /// Its fingerprint.
+    pub found_fingerprint: u64,
+}
+
+impl ProtocolMismatch {
+    /// Ok when `found` is `expected`: the same name and fingerprint.
+    pub fn check(found: &Protocol, expected: &Protocol) -> Result<(), ProtocolMismatch> {
+        match found.name == expected.name && found.fingerprint == expected.fingerprint {
+            true => Ok(()),
+            false => Err(ProtocolMismatch {
+                expected: expected.name,
+                expected_fingerprint: expected.fingerprint,
+                found: found.name,
+                found_fingerprint: found.fingerprint,
+            }),
+        }
+    }
+}
 
 /// All messages of one schema, numbered per direction (section 6.1).
 #[derive(Debug)]
@@ -140,7 +198,7 @@ impl Protocol {
     /// direction's messages, and at least 1 so that every message takes at
     /// least one byte and a frame of messages cannot hide an empty one.
     pub fn id_bits(&self, direction: Direction) -> u32 {
-        let count = u32::try_from(self.messages(direction).len()).unwrap_or(u32::MAX);
-        crate::wire::tag_bits(count).max(1)
+        let count = u64::try_from(self.messages(direction).len()).unwrap_or(u64::MAX);
+        tether_facts::wire::message_id_bits(count)
     }
 }

@@ -4,16 +4,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::connection::Connection;
 use crate::instances::{InstanceRegistry, Visibility};
-use crate::invoke::{Invocation, InvokeError, SendError};
 use crate::player::Player;
-use crate::protocol::{Direction, Payload, Protocol};
+use crate::protocol::{Direction, Protocol};
 use crate::session::Session;
 use crate::stats::{RejectReason, Stats};
 use crate::transport::{Channel, Packet};
 use crate::types::InstanceId;
-use crate::wire::{EncodeError, Writer};
 
 /// The server's runtime: players, handlers of what clients send, and what to
 /// send them. A cheap `Clone` handle; handlers may call back into it.
@@ -24,9 +21,9 @@ use crate::wire::{EncodeError, Writer};
 /// [`poll`](Self::poll) once per tick, then sends what
 /// [`take_packets`](Self::take_packets) returns.
 ///
-/// Methods taking a message id panic if the protocol has no message of that
-/// id and kind in that direction: a bug in the calling (generated) code.
-/// Nothing a client sends makes the runtime panic.
+/// Its handles are the generated `Server`'s; the calls by message id, for
+/// tests and tools, are in [`raw`](crate::raw). Nothing a client sends makes
+/// the runtime panic.
 #[derive(Clone)]
 pub struct ServerRuntime {
     session: Arc<Session>,
@@ -34,6 +31,10 @@ pub struct ServerRuntime {
 }
 
 impl ServerRuntime {
+    pub(crate) fn session(&self) -> &Arc<Session> {
+        &self.session
+    }
+
     pub fn new(protocol: &'static Protocol) -> Self {
         ServerRuntime::with_instances(protocol, InstanceRegistry::new())
     }
@@ -58,63 +59,6 @@ impl ServerRuntime {
     /// The connected players, by id.
     pub fn players(&self) -> Vec<Player> {
         self.session.peers()
-    }
-
-    /// Connects a handler for client → server event `id`. It gets the
-    /// sending player first. Several handlers may be connected; events that
-    /// arrived while none was (up to 256 per event) go to the first one to
-    /// connect, at the next poll.
-    pub fn connect(
-        &self,
-        id: u16,
-        handler: impl FnMut(&Player, Payload) + Send + 'static,
-    ) -> Connection {
-        self.session.connect(id, Box::new(handler))
-    }
-
-    /// Sends server → client event `id` to `player`; `body` writes the
-    /// parameters.
-    pub fn fire_client(
-        &self,
-        player: &Player,
-        id: u16,
-        body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
-    ) -> Result<(), SendError> {
-        self.session.send_event(player.id, id, body)
-    }
-
-    /// Sends server → client event `id` to every connected player.
-    pub fn fire_all_clients(
-        &self,
-        id: u16,
-        body: impl Fn(&mut Writer) -> Result<(), EncodeError>,
-    ) -> Result<(), SendError> {
-        self.session.broadcast_event(id, body)
-    }
-
-    /// Sets the handler of client → server request `request_id`, replacing
-    /// any previous one. It writes the response body on success.
-    pub fn on_invoke(
-        &self,
-        request_id: u16,
-        handler: impl FnMut(&Player, Payload, &mut Writer) -> Result<(), InvokeError> + Send + 'static,
-    ) {
-        self.session
-            .set_invoke_handler(request_id, Box::new(handler));
-    }
-
-    /// Calls server → client request `request_id` on `player`; resolves to
-    /// the response's payload. A client that does not answer in time fails
-    /// the call with `Timeout`, one that leaves with `Disconnected`. The
-    /// timeout counts from the latest [`poll`](Self::poll), as for
-    /// `ClientRuntime::invoke_server`.
-    pub fn invoke_client(
-        &self,
-        player: &Player,
-        request_id: u16,
-        body: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
-    ) -> Invocation {
-        self.session.invoke(player.id, request_id, body)
     }
 
     /// A new player, named `Player{id}` (the transport calls this).

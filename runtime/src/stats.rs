@@ -32,6 +32,10 @@ pub struct Stats {
     pub timeouts: u64,
     /// Handlers that panicked (each caught; the runtime kept running).
     pub handler_panics: u64,
+    /// Events not delivered because their payload was not of the type the
+    /// handler takes: a runtime built for another protocol than its typed
+    /// handles (which the generated `try_from` refuses).
+    pub undelivered: u64,
     /// Reliable frames handed out by `take_outgoing`.
     pub frames_sent: u64,
     /// Unreliable datagrams handed out by `take_outgoing`.

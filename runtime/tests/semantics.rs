@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
+use tether_runtime::raw::{RawClient, RawServer};
 
 use tether_runtime::types::InstanceId;
 use tether_runtime::wire::{read_array, DecodeError, EncodeError, LenRange, Reader, Writer};
@@ -259,6 +260,7 @@ fn buy_handler(
 ) -> impl FnMut(&Player, Payload, &mut Writer) -> Result<(), InvokeError> + Send + 'static {
     move |_player, payload, w| {
         let (item, count) = *payload
+            .into_any()
             .downcast::<(u16, u8)>()
             .map_err(|_| InvokeError::Protocol("args".into()))?;
         w.bool(true);
@@ -304,7 +306,10 @@ impl<T: Clone> Log<T> {
 }
 
 fn text_of(payload: Payload) -> String {
-    *payload.downcast::<String>().expect("a String payload")
+    *payload
+        .into_any()
+        .downcast::<String>()
+        .expect("a String payload")
 }
 
 /// Silences the default panic message for the panics the tests cause on
@@ -1026,7 +1031,9 @@ fn datagrams_hold_exactly_one_unreliable_message() {
     let client = ClientRuntime::new(&GAME);
     let log = Log::default();
     let seen = log.clone();
-    client.connect(down::GUST, move |p| seen.push(*p.downcast::<u8>().unwrap()));
+    client.connect(down::GUST, move |p| {
+        seen.push(*p.into_any().downcast::<u8>().unwrap())
+    });
     // The id's bit byte (the 3-bit id, nothing else), then the u8.
     client.receive_packet(&Packet::unreliable(vec![down::GUST as u8, 7]));
     client.receive_packet(&Packet::unreliable(vec![down::GUST as u8, 8, 0]));
@@ -1117,7 +1124,7 @@ fn ordered_unreliable_drops_stale_datagrams() {
     let log = Log::default();
     let seen = log.clone();
     client.connect(down::TICK, move |p| {
-        seen.push(*p.downcast::<u32>().unwrap())
+        seen.push(*p.into_any().downcast::<u32>().unwrap())
     });
     // They arrive out of order: 1, 0, 2, 1.
     for i in [1, 0, 2, 1] {
@@ -1132,7 +1139,7 @@ fn ordered_unreliable_drops_stale_datagrams() {
     let moves = Log::default();
     let seen = moves.clone();
     net.server().connect(up::MOVE, move |_, p| {
-        seen.push(*p.downcast::<u16>().unwrap())
+        seen.push(*p.into_any().downcast::<u16>().unwrap())
     });
     for step in 0..4 {
         client
@@ -1225,7 +1232,7 @@ fn message_ids_take_ceil_log2_bits_and_at_least_one() {
         let log = Log::default();
         let seen = log.clone();
         client.connect(last, move |p| {
-            seen.push(*p.downcast::<(bool, u8)>().unwrap())
+            seen.push(*p.into_any().downcast::<(bool, u8)>().unwrap())
         });
         client.receive(expected);
         client.poll(Duration::ZERO);
@@ -1280,7 +1287,8 @@ fn instances_a_player_cannot_see_decode_as_none() {
         let seen = log.clone();
         client.connect(down::SPAWNED, move |p| {
             seen.push(
-                *p.downcast::<(Option<InstanceId>, Option<InstanceId>)>()
+                *p.into_any()
+                    .downcast::<(Option<InstanceId>, Option<InstanceId>)>()
                     .unwrap(),
             )
         });
@@ -1314,7 +1322,10 @@ fn instances_a_player_cannot_see_decode_as_none() {
     let touched = Log::default();
     let seen = touched.clone();
     net.server().connect(up::TOUCH, move |player, p| {
-        seen.push((player.id, *p.downcast::<Option<InstanceId>>().unwrap()))
+        seen.push((
+            player.id,
+            *p.into_any().downcast::<Option<InstanceId>>().unwrap(),
+        ))
     });
     for id in [part, gui, secret, InstanceId(12345)] {
         bob_client
@@ -1369,7 +1380,8 @@ fn a_frame_shares_one_instance_list() {
     let seen = log.clone();
     client.connect(down::SPAWNED, move |p| {
         seen.push(
-            *p.downcast::<(Option<InstanceId>, Option<InstanceId>)>()
+            *p.into_any()
+                .downcast::<(Option<InstanceId>, Option<InstanceId>)>()
                 .unwrap(),
         )
     });
@@ -1391,7 +1403,9 @@ fn the_memory_network_is_deterministic_with_seeded_loss() {
         net.set_unreliable_loss(300_000, seed);
         let got = Log::default();
         let seen = got.clone();
-        client.connect(down::GUST, move |p| seen.push(*p.downcast::<u8>().unwrap()));
+        client.connect(down::GUST, move |p| {
+            seen.push(*p.into_any().downcast::<u8>().unwrap())
+        });
         for n in 0..100u8 {
             net.server()
                 .fire_all_clients(down::GUST, move |w| {
@@ -1421,7 +1435,7 @@ fn rate_limited_events_are_dropped_and_counted() {
     let got = Log::default();
     let seen = got.clone();
     net.server().connect(up::LIMITED, move |_, p| {
-        seen.push(*p.downcast::<u8>().unwrap())
+        seen.push(*p.into_any().downcast::<u8>().unwrap())
     });
     let fire = |n: u8| {
         client

@@ -15,7 +15,7 @@ use tether_tests::edge::{self, Caps, Kw, Selfish, RGB};
 fn network() -> (MemoryNetwork, edge::Server, InstanceRegistry) {
     let registry = InstanceRegistry::new();
     let runtime = ServerRuntime::with_instances(&edge::PROTOCOL, registry.clone());
-    let server = edge::Server::from(runtime.clone());
+    let server = edge::Server::try_from(runtime.clone()).expect("the same protocol");
     (MemoryNetwork::with_server(runtime), server, registry)
 }
 
@@ -37,8 +37,8 @@ fn remotes_named_like_generated_items_work_both_ways() {
     let (alice, alice_runtime) = net.connect_client();
     let (bob, bob_runtime) = net.connect_client();
     let (alice_client, bob_client) = (
-        edge::Client::from(alice_runtime),
-        edge::Client::from(bob_runtime),
+        edge::Client::try_from(alice_runtime).expect("the same protocol"),
+        edge::Client::try_from(bob_runtime).expect("the same protocol"),
     );
     let model = registry.register("Model", Visibility::player(&bob));
 
@@ -112,7 +112,7 @@ fn remotes_named_like_generated_items_work_both_ways() {
 #[test]
 fn the_runtime_is_reached_through_deref_when_an_accessor_takes_its_name() {
     let (_net, server, _registry) = network();
-    let player = server.connect_player();
+    let player = server.runtime().connect_player();
     let client = edge::Client::new();
     let polls = Log::default();
     let seen = polls.clone();
@@ -123,27 +123,27 @@ fn the_runtime_is_reached_through_deref_when_an_accessor_takes_its_name() {
     let seen = fires.clone();
     server.fire().connect(move |player| seen.push(player.id));
 
-    // `server.poll()` is the remote; `(*server).poll(now)` the runtime's tick.
+    // `server.poll()` is the remote; `server.runtime().poll(now)` the runtime's tick.
     server
         .poll()
         .fire_client(&player, 10, 0, 0, 0, 0, 0, 0, 80)
         .unwrap();
-    for (to, packet) in server.take_packets() {
+    for (to, packet) in server.runtime().take_packets() {
         assert_eq!(to, player);
-        client.receive_packet(&packet);
+        client.runtime().receive_packet(&packet);
     }
-    (*client).poll(Duration::ZERO);
+    client.runtime().poll(Duration::ZERO);
     assert_eq!(polls.take(), [(10, 80)]);
 
     client.fire().fire_server().unwrap();
-    for packet in client.take_packets() {
-        server.receive_packet(&player, &packet);
+    for packet in client.runtime().take_packets() {
+        server.runtime().receive_packet(&player, &packet);
     }
-    (*server).poll(Duration::ZERO);
+    server.runtime().poll(Duration::ZERO);
     assert_eq!(fires.take(), [player.id]);
 
-    // `server.deref()` is the remote too; `Deref::deref` is the runtime.
-    let runtime: &ServerRuntime = std::ops::Deref::deref(&server);
+    // `server.deref()` is a remote: the handles do not deref to the runtime.
+    let runtime: &ServerRuntime = server.runtime();
     assert_eq!(runtime.players(), [player]);
     assert_eq!(runtime.protocol().name, "edge");
 }
@@ -152,7 +152,7 @@ fn the_runtime_is_reached_through_deref_when_an_accessor_takes_its_name() {
 fn unit_returns_and_replies_outside_their_range() {
     let (mut net, server, _registry) = network();
     let (alice, alice_runtime) = net.connect_client();
-    let client = edge::Client::from(alice_runtime);
+    let client = edge::Client::try_from(alice_runtime).expect("the same protocol");
     server.nothing().on_invoke(|_| Ok(()));
     // `-> u8(0..3)`: the client answers with the number of options.
     client

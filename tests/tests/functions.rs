@@ -122,7 +122,7 @@ fn calls_over_the_rate_limit_are_refused() {
         calls[2].try_result(),
         Some(Err(InvokeError::RateLimited))
     ));
-    assert_eq!(game.server.stats().rate_limited, 1);
+    assert_eq!(game.server.runtime().stats().rate_limited, 1);
     game.net.advance(Duration::from_secs(1));
     game.step();
     let mut later = client.shop().buy().invoke_server(4, 1);
@@ -152,7 +152,7 @@ fn a_panicking_handler_fails_the_call_and_the_server_keeps_serving() {
     let mut first = client.shop().prices().invoke_server();
     game.steps(2);
     assert_eq!(first.try_result(), Some(Err(InvokeError::Panicked)));
-    assert_eq!(game.server.stats().handler_panics, 1);
+    assert_eq!(game.server.runtime().stats().handler_panics, 1);
 
     let mut second = client.shop().prices().invoke_server();
     client
@@ -178,21 +178,21 @@ fn buy_times_out_after_five_seconds_when_the_server_does_not_answer() {
     let mut call = client.shop().buy().invoke_server(5, 1);
     // The request reaches the server, but the server is stalled: it does not
     // poll while the client's clock runs.
-    deliver_to_server(&game.server, &alice, &client);
+    deliver_to_server(game.server.runtime(), &alice, client.runtime());
     game.net.advance(Duration::from_millis(4999));
-    client.poll(game.net.now());
+    client.runtime().poll(game.net.now());
     assert!(call.try_result().is_none(), "still pending before 5 s");
     game.net.advance(Duration::from_millis(1));
-    client.poll(game.net.now());
+    client.runtime().poll(game.net.now());
     assert_eq!(call.try_result(), Some(Err(InvokeError::Timeout)));
-    assert_eq!(client.stats().timeouts, 1);
+    assert_eq!(client.runtime().stats().timeouts, 1);
     assert!(handled.is_empty());
 
     // The server wakes up and answers; the late response is dropped and
     // counted.
     game.steps(2);
     assert_eq!(handled.take(), [5]);
-    assert_eq!(client.stats().unmatched_responses, 1);
+    assert_eq!(client.runtime().stats().unmatched_responses, 1);
     assert_eq!(call.try_result(), None);
 }
 
@@ -217,14 +217,14 @@ fn a_client_disconnect_fails_its_pending_calls() {
     assert_eq!(answered.try_result(), Some(Err(InvokeError::Disconnected)));
     assert_eq!(unsent.try_result(), Some(Err(InvokeError::Disconnected)));
 
-    assert!(!alice_client.is_connected());
+    assert!(!alice_client.runtime().is_connected());
     let mut after = alice_client.shop().prices().invoke_server();
     assert_eq!(after.try_result(), Some(Err(InvokeError::Disconnected)));
     assert_eq!(
         alice_client.chat().fire_server("hello?".into(), Team::Red),
         Err(SendError::NotConnected)
     );
-    assert_eq!(game.server.players(), [bob]);
+    assert_eq!(game.server.runtime().players(), [bob]);
     let at = DateTime::from_unix_millis(0);
     assert_eq!(
         game.server
@@ -292,24 +292,24 @@ fn confirm_teleport_fails_on_disconnect_and_times_out_after_two_seconds() {
     // Bob receives the request but his client never polls, so it never
     // answers: only the server ticks.
     let mut stalled = teleport.invoke_client(&bob, "Desert".into());
-    for (player, packet) in game.server.take_packets() {
+    for (player, packet) in game.server.runtime().take_packets() {
         assert_eq!(player, bob);
-        bob_client.receive_packet(&packet);
+        bob_client.runtime().receive_packet(&packet);
     }
-    assert_eq!(bob_client.stats().frames_received, 1);
+    assert_eq!(bob_client.runtime().stats().frames_received, 1);
     game.net.advance(Duration::from_millis(1999));
-    game.server.poll(game.net.now());
+    game.server.runtime().poll(game.net.now());
     assert!(stalled.try_result().is_none(), "still pending before 2 s");
     game.net.advance(Duration::from_millis(1));
-    game.server.poll(game.net.now());
+    game.server.runtime().poll(game.net.now());
     assert_eq!(stalled.try_result(), Some(Err(InvokeError::Timeout)));
-    assert_eq!(game.server.stats().timeouts, 1);
+    assert_eq!(game.server.runtime().stats().timeouts, 1);
     assert_eq!(asked.take(), ["Arena"], "bob's handler has not run");
 
     // Bob's client wakes up and answers; the late answer is dropped.
     game.steps(2);
     assert_eq!(asked.take(), ["Desert"]);
-    assert_eq!(game.server.stats().unmatched_responses, 1);
+    assert_eq!(game.server.runtime().stats().unmatched_responses, 1);
 }
 
 #[tokio::test]

@@ -16,7 +16,6 @@ mod common;
 
 use std::collections::HashMap;
 use std::fmt::Debug;
-use std::ops::Deref;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -589,22 +588,23 @@ where
 }
 
 /// What a fresh client sends after `fire`: its frame, then its datagrams.
-fn client_sends<C: Deref<Target = ClientRuntime>>(
-    client: C,
-    fire: impl FnOnce(&C),
-) -> Vec<Vec<u8>> {
+fn client_sends<C>(client: C, fire: impl FnOnce(&C)) -> Vec<Vec<u8>>
+where
+    for<'a> &'a C: Into<ClientRuntime>,
+{
     fire(&client);
-    client.take_outgoing()
+    (&client).into().take_outgoing()
 }
 
 /// What a fresh server sends its one player after `fire`.
-fn server_sends<S: Deref<Target = ServerRuntime>>(
-    server: S,
-    fire: impl FnOnce(&S, &Player),
-) -> Vec<Vec<u8>> {
-    let player = server.connect_player();
+fn server_sends<S>(server: S, fire: impl FnOnce(&S, &Player)) -> Vec<Vec<u8>>
+where
+    for<'a> &'a S: Into<ServerRuntime>,
+{
+    let runtime: ServerRuntime = (&server).into();
+    let player = runtime.connect_player();
     fire(&server, &player);
-    server
+    runtime
         .take_outgoing()
         .into_iter()
         .map(|(to, bytes)| {
@@ -1008,8 +1008,8 @@ fn every_remote_sends_the_same_frames_through_both_apis() {
     let (schema_server, macro_server) = (schema::Server::new(), mirror::Server::new());
     for _ in 0..2 {
         assert_eq!(
-            schema_server.connect_player(),
-            macro_server.connect_player()
+            schema_server.runtime().connect_player(),
+            macro_server.runtime().connect_player()
         );
     }
     let offers = offer_samples().remove(1);
@@ -1023,10 +1023,10 @@ fn every_remote_sends_the_same_frames_through_both_apis() {
         .restocked()
         .fire_all_clients(offers.twin(), mirror::Team::Blue)
         .unwrap();
-    let frames = schema_server.take_outgoing();
+    let frames = schema_server.runtime().take_outgoing();
     assert_eq!(frames.len(), 2);
     assert_eq!(frames[0].1, frames[1].1);
-    assert_eq!(frames, macro_server.take_outgoing());
+    assert_eq!(frames, macro_server.runtime().take_outgoing());
 }
 
 #[test]
@@ -1064,13 +1064,13 @@ fn both_apis_refuse_the_same_values_and_send_nothing() {
         schema_client.ping().fire_server(1, Some("n".repeat(17))),
         macro_client.ping().fire_server(1, Some("n".repeat(17))),
     );
-    assert!(schema_client.take_outgoing().is_empty());
-    assert!(macro_client.take_outgoing().is_empty());
+    assert!(schema_client.runtime().take_outgoing().is_empty());
+    assert!(macro_client.runtime().take_outgoing().is_empty());
 
     let (schema_server, macro_server) = (schema::Server::new(), mirror::Server::new());
     let (p, q) = (
-        schema_server.connect_player(),
-        macro_server.connect_player(),
+        schema_server.runtime().connect_player(),
+        macro_server.runtime().connect_player(),
     );
     let mut units = unit_samples().remove(1);
     units.push(units[0].clone());
@@ -1090,8 +1090,8 @@ fn both_apis_refuse_the_same_values_and_send_nothing() {
             HashMap::new(),
         ),
     );
-    assert!(schema_server.take_outgoing().is_empty());
-    assert!(macro_server.take_outgoing().is_empty());
+    assert!(schema_server.runtime().take_outgoing().is_empty());
+    assert!(macro_server.runtime().take_outgoing().is_empty());
 }
 
 /// A remote function's request, and the response each side's handler
@@ -1137,9 +1137,9 @@ fn remote_functions_send_the_same_requests_and_responses() {
                 log.push((item, quantity));
                 Ok(reply.clone())
             });
-        let from_schema = respond(&schema_server);
+        let from_schema = respond(schema_server.runtime());
         assert_eq!(from_schema.len(), 1);
-        assert_eq!(from_schema, respond(&macro_server));
+        assert_eq!(from_schema, respond(macro_server.runtime()));
         assert_eq!(seen.take(), [(item, quantity); 2]);
     }
 
@@ -1166,9 +1166,9 @@ fn remote_functions_send_the_same_requests_and_responses() {
         let macro_client = mirror::Client::new();
         let reply = answer.clone();
         macro_client.confirm().on_invoke(move |_| reply.clone());
-        let from_schema = respond(&schema_client);
+        let from_schema = respond(schema_client.runtime());
         assert_eq!(from_schema.len(), 1);
-        assert_eq!(from_schema, respond(&macro_client));
+        assert_eq!(from_schema, respond(macro_client.runtime()));
     }
 }
 
@@ -1235,8 +1235,8 @@ impl Link {
 macro_rules! conversation {
     (server: $server:ident, client: $client:ident) => {{
         let mut link = Link::new(&$server::PROTOCOL, &$client::PROTOCOL);
-        let server = $server::Server::from(link.server.clone());
-        let client = $client::Client::from(link.client.clone());
+        let server = $server::Server::try_from(link.server.clone()).expect("the same protocol");
+        let client = $client::Client::try_from(link.client.clone()).expect("the same protocol");
 
         // Client → server.
         let chats = Log::default();
@@ -1428,8 +1428,8 @@ fn a_schema_client_talks_to_a_macro_server() {
 #[test]
 fn a_macro_client_talks_to_a_server_of_the_included_schema() {
     let mut link = Link::new(&included::PROTOCOL, &mirror::PROTOCOL);
-    let server = included::Server::from(link.server.clone());
-    let client = mirror::Client::from(link.client.clone());
+    let server = included::Server::try_from(link.server.clone()).expect("the same protocol");
+    let client = mirror::Client::try_from(link.client.clone()).expect("the same protocol");
     let chats = Log::default();
     let log = chats.clone();
     server
@@ -1561,9 +1561,9 @@ proptest! {
             .snapshot()
             .connect(move |profile, units, shape, scores| log.push((profile, units, shape, scores)));
         for frame in &frames {
-            client.receive(frame);
+            client.runtime().receive(frame);
         }
-        client.poll(Duration::ZERO);
+        client.runtime().poll(Duration::ZERO);
         prop_assert_eq!(
             seen.take(),
             vec![(profile.twin(), units.twin(), shape.twin(), scores)]
@@ -1780,8 +1780,8 @@ fn a_protocol_under_no_implicit_prelude_works() {
     use hygiene::clash;
 
     let mut link = Link::new(&clash::PROTOCOL, &clash::PROTOCOL);
-    let server = clash::Server::from(link.server.clone());
-    let client = clash::Client::from(link.client.clone());
+    let server = clash::Server::try_from(link.server.clone()).expect("the same protocol");
+    let client = clash::Client::try_from(link.client.clone()).expect("the same protocol");
     let writer = clash::Writer {
         label: "label".to_owned(),
         level: Some(9),
@@ -1855,8 +1855,8 @@ fn a_protocol_beside_shadowed_prelude_names_works() {
     use shadowed::proto;
 
     let mut link = Link::new(&proto::PROTOCOL, &proto::PROTOCOL);
-    let server = proto::Server::from(link.server.clone());
-    let client = proto::Client::from(link.client.clone());
+    let server = proto::Server::try_from(link.server.clone()).expect("the same protocol");
+    let client = proto::Client::try_from(link.client.clone()).expect("the same protocol");
     let writer = proto::Writer {
         level: None,
         items: vec!["a".to_owned(); 4],
@@ -2203,7 +2203,7 @@ mod scoping {
     #[test]
     fn relative_extern_paths_and_nested_shadowing_compile_and_travel() {
         let server = paths::Server::new();
-        let player = server.connect_player();
+        let player = server.runtime().connect_player();
         let client = paths::Client::new();
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let log = seen.clone();
@@ -2218,12 +2218,12 @@ mod scoping {
             .named()
             .fire_client(&player, "gg".to_string(), paths::shop::String { x: 7 })
             .unwrap();
-        for (_, frame) in server.take_outgoing() {
-            client.receive(&frame);
+        for (_, frame) in server.runtime().take_outgoing() {
+            client.runtime().receive(&frame);
         }
-        client.poll(std::time::Duration::ZERO);
+        client.runtime().poll(std::time::Duration::ZERO);
         assert_eq!(*seen.lock().unwrap(), [(1, 3)]);
-        assert_eq!(client.stats().rejected.total(), 0);
+        assert_eq!(client.runtime().stats().rejected.total(), 0);
         // A tier outside 1..3 is refused by the extern type's own codec.
         assert!(server
             .award()

@@ -54,8 +54,8 @@ fn instances_a_player_cannot_see_arrive_as_none() {
         logs[1].take(),
         [(1, Some(arena)), (2, None), (3, None), (4, None)]
     );
-    assert_eq!(alice_client.stats().rejected.total(), 0);
-    assert_eq!(bob_client.stats().rejected.total(), 0);
+    assert_eq!(alice_client.runtime().stats().rejected.total(), 0);
+    assert_eq!(bob_client.runtime().stats().rejected.total(), 0);
 }
 
 #[test]
@@ -186,7 +186,7 @@ fn the_server_accepts_an_instance_of_the_declared_class_or_a_subclass_only() {
             (alice.id, None, Some(mesh))
         ]
     );
-    assert_eq!(game.server.stats().rejected.total(), 0);
+    assert_eq!(game.server.runtime().stats().rejected.total(), 0);
 
     // A reference typed `BasePart` holding a Model, and one typed `Player`
     // holding a Part: the client's types cannot tell, the server can.
@@ -195,7 +195,7 @@ fn the_server_accepts_an_instance_of_the_declared_class_or_a_subclass_only() {
     spectate.fire_server(Some(Ref::new(part)), None).unwrap();
     game.step();
     assert_eq!(seen.take(), []);
-    let stats = game.server.stats();
+    let stats = game.server.runtime().stats();
     assert_eq!(stats.rejected.decode, 2);
     let last = stats.last_rejection.expect("a rejection").to_string();
     assert!(last.contains("not a Player"), "{last}");

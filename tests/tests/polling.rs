@@ -9,10 +9,13 @@ use tether_tests::game::{Client, Server, Team};
 #[test]
 fn a_game_loop_takes_events_from_queues_once_a_frame() {
     let server = Server::new();
-    let mut network = MemoryNetwork::with_server((*server).clone());
+    let mut network = MemoryNetwork::with_server(&server);
     let (alice, alice_client) = network.connect_client();
     let (_bob, bob_client) = network.connect_client();
-    let (alice_client, bob_client) = (Client::from(alice_client), Client::from(bob_client));
+    let (alice_client, bob_client) = (
+        Client::try_from(alice_client).expect("the same protocol"),
+        Client::try_from(bob_client).expect("the same protocol"),
+    );
 
     let chat = server.chat().queue();
     let announcements = bob_client.announce().queue();
@@ -29,10 +32,11 @@ fn a_game_loop_takes_events_from_queues_once_a_frame() {
     network.step_by(Duration::from_millis(16));
 
     let taken = chat.drain();
-    let from: Vec<_> = taken.iter().map(|(player, _, _)| player.clone()).collect();
+    let from: Vec<_> = taken.iter().map(|(player, _)| player.clone()).collect();
     assert_eq!(from, [alice.clone(), alice.clone()]);
-    assert_eq!(taken[0].1, "gg");
-    assert_eq!(taken[1].2, Team::Blue);
+    // Each item is the sender and the event's parameters.
+    assert_eq!(taken[0].1 .0, "gg");
+    assert_eq!(taken[1].1 .1, Team::Blue);
     assert!(chat.try_next().is_none());
 
     server
@@ -59,5 +63,5 @@ fn a_game_loop_takes_events_from_queues_once_a_frame() {
         .fire_server("late".to_string(), Team::Red)
         .unwrap();
     network.step_by(Duration::from_millis(16));
-    assert_eq!(server.stats().events_waiting, 1);
+    assert_eq!(server.runtime().stats().events_waiting, 1);
 }

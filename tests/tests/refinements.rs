@@ -5,6 +5,7 @@
 mod common;
 
 use std::time::Duration;
+use tether_runtime::raw::RawClient;
 
 use common::{message_id, Game, Log};
 use tether_runtime::types::{CFrame, Color3, DateTime, Matrix3, Vector3};
@@ -193,7 +194,7 @@ fn values_outside_the_schema_are_refused_by_the_sender_and_nothing_is_sent() {
     // Nothing left either side.
     game.steps(2);
     assert!(received.is_empty());
-    let (server_stats, client_stats) = (game.server.stats(), client.stats());
+    let (server_stats, client_stats) = (game.server.runtime().stats(), client.runtime().stats());
     assert_eq!(
         server_stats.frames_received + client_stats.frames_received,
         0
@@ -251,7 +252,7 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
         Ok((true, None))
     });
     let id = |name| message_id(Direction::ToServer, name);
-    let rejection = |game: &Game| game.server.stats().last_rejection.clone();
+    let rejection = |game: &Game| game.server.runtime().stats().last_rejection.clone();
     let decode = |message, error| Some(RejectReason::Decode { message, error });
 
     // A hand-written `Chat("hello", Blue)` is accepted: the layout is right.
@@ -260,6 +261,7 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
     assert_eq!(tether_tests::game::PROTOCOL.to_server.len(), 9);
     assert_eq!(tether_tests::game::PROTOCOL.id_bits(Direction::ToServer), 4);
     client
+        .runtime()
         .fire_server(id("Chat"), |w| {
             w.bits(4, 8); // string(1..200): 8 bits holding len − 1
             w.bytes(b"hello");
@@ -272,6 +274,7 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
 
     // 201 bytes.
     client
+        .runtime()
         .fire_server(id("Chat"), |w| {
             w.bits(200, 8);
             w.bytes(&[b'x'; 201]);
@@ -294,6 +297,7 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
         .fire_server("lost too".into(), Team::Red)
         .unwrap();
     client
+        .runtime()
         .fire_server(id("Chat"), |w| {
             w.bits(0, 8);
             w.bytes(b"x");
@@ -313,6 +317,7 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
     // more than 3, the most Perks holds; string(1..24) is 5 bits holding
     // len − 1, up to 32.)
     client
+        .runtime()
         .fire_server(id("Equip"), |w| {
             item(1).encode(w)?;
             w.bool(false); // no secondary
@@ -333,6 +338,7 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
 
     // A NaN spread, as an unreliable datagram.
     client
+        .runtime()
         .fire_server(id("Combat.Aim"), |w| {
             Vector3::new(0.0, 0.0, 1.0).encode(w)?;
             w.f32(f32::NAN);
@@ -346,11 +352,13 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
     );
 
     // A purchase of 11: the request is dropped, so the call times out.
-    let mut call = client.invoke_server(id("Shop.Buy (request)"), |w| {
-        w.u32(1); // ItemId u32(1..): bytes, the span needs all 32 bits
-        w.bits(10, 4); // quantity u8(1..10): 4 bits holding v − 1
-        Ok(())
-    });
+    let mut call = client
+        .runtime()
+        .invoke_server(id("Shop.Buy (request)"), |w| {
+            w.u32(1); // ItemId u32(1..): bytes, the span needs all 32 bits
+            w.bits(10, 4); // quantity u8(1..10): 4 bits holding v − 1
+            Ok(())
+        });
     game.step();
     let error = DecodeError::OutOfRange(Box::new(int(11, 1, Some(10))));
     assert_eq!(rejection(&game), decode("Shop.Buy (request)", error));
@@ -358,9 +366,13 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
     assert!(matches!(call.try_result(), Some(Err(InvokeError::Timeout))));
 
     assert!(chats.is_empty() && others.is_empty());
-    let stats = game.server.stats();
+    let stats = game.server.runtime().stats();
     assert_eq!(stats.rejected.decode, 5);
     assert_eq!(stats.rejected.total(), 5);
     assert_eq!(stats.frames_received, 1, "only the hand-written good chat");
-    assert_eq!(game.server.players(), [alice], "the sender stays connected");
+    assert_eq!(
+        game.server.runtime().players(),
+        [alice],
+        "the sender stays connected"
+    );
 }

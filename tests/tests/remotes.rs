@@ -110,7 +110,7 @@ fn client_events_reach_the_server_with_the_sending_player() {
     );
     assert_eq!(attacks.take(), [(bob.id, Vector3::new(1.0, 2.0, 3.0), 42)]);
     assert_eq!(equips.take(), [(alice.id, loadout(), KeyCode::E)]);
-    assert_eq!(game.server.stats().messages_received, 4);
+    assert_eq!(game.server.runtime().stats().messages_received, 4);
 }
 
 #[test]
@@ -144,7 +144,7 @@ fn several_handlers_run_and_each_can_be_disconnected() {
         .unwrap();
     game.step();
     assert!(first.is_empty() && second.is_empty());
-    assert_eq!(game.server.stats().events_waiting, 1);
+    assert_eq!(game.server.runtime().stats().events_waiting, 1);
 }
 
 #[test]
@@ -190,7 +190,7 @@ fn handlers_may_send_through_the_runtime_and_a_panic_stops_only_its_handler() {
         ["hello"],
         "the handler after the panicking one ran"
     );
-    assert_eq!(host.stats().handler_panics, 1);
+    assert_eq!(host.runtime().stats().handler_panics, 1);
     assert!(
         heard[0].is_empty(),
         "sent during this step, delivered at the next"
@@ -216,7 +216,7 @@ fn waiting_events_hold_at_most_a_mebibyte_of_messages() {
         announce(&game, &alice, long.clone());
         game.net.step_by(Duration::from_millis(16));
     }
-    let stats = client.stats();
+    let stats = client.runtime().stats();
     let kept = MAX_WAITING_BYTES / 100_000;
     assert_eq!(stats.events_waiting, kept as u64, "{stats:?}");
     assert_eq!(stats.events_dropped, (20 - kept) as u64);
@@ -228,7 +228,7 @@ fn waiting_events_hold_at_most_a_mebibyte_of_messages() {
         .connect(move |message, _, _, _| seen.push(message.len()));
     game.net.step_by(Duration::from_millis(16));
     assert_eq!(heard.take(), vec![100_000; kept]);
-    assert_eq!(client.stats().events_waiting, 0);
+    assert_eq!(client.runtime().stats().events_waiting, 0);
 }
 
 /// Announces `message` to `to`, from `to`, with empty scores.
@@ -249,7 +249,7 @@ fn a_waiting_event_holds_its_own_message_not_its_frame() {
         announce(&game, &alice, format!("{i:05}").repeat(1_000));
     }
     game.net.step_by(Duration::from_millis(16));
-    let stats = client.stats();
+    let stats = client.runtime().stats();
     assert_eq!(stats.events_waiting, 200, "{stats:?}");
     assert_eq!(stats.events_dropped, 0);
 
@@ -278,7 +278,7 @@ fn events_wait_for_a_handler_up_to_256_then_are_dropped_and_counted() {
             game.net.step_by(Duration::from_secs(1));
         }
     }
-    let stats = game.server.stats();
+    let stats = game.server.runtime().stats();
     assert_eq!(stats.rate_limited, 0);
     assert_eq!(stats.events_waiting, MAX_WAITING_EVENTS as u64);
     assert_eq!(stats.events_dropped, 300 - 256);
@@ -306,7 +306,7 @@ fn events_wait_for_a_handler_up_to_256_then_are_dropped_and_counted() {
     let expected: Vec<_> = (1..=256).map(|weapon| (alice.id, weapon)).collect();
     assert_eq!(delivered, expected);
     assert!(second.is_empty());
-    assert_eq!(game.server.stats().events_waiting, 0);
+    assert_eq!(game.server.runtime().stats().events_waiting, 0);
 
     // From now on both handlers get every event.
     client
@@ -467,7 +467,7 @@ fn aim_travels_both_ways_unreliably_and_never_out_of_order() {
         delivered += got.len() as u64;
     }
     assert_eq!(delivered + lost, 200);
-    assert_eq!(game.server.stats().stale_dropped, 0);
+    assert_eq!(game.server.runtime().stats().stale_dropped, 0);
 
     // Datagrams that arrive late are dropped: three aims delivered newest
     // first reach the handler once, as the newest.
@@ -478,15 +478,15 @@ fn aim_travels_both_ways_unreliably_and_never_out_of_order() {
             .fire_server(Vector3::new(x, 0.0, 0.0), 1.0)
             .unwrap();
     }
-    let mut datagrams = alice_client.take_packets();
+    let mut datagrams = alice_client.runtime().take_packets();
     assert_eq!(datagrams.len(), 3);
     datagrams.reverse();
     for datagram in &datagrams {
-        game.server.receive_packet(&alice, datagram);
+        game.server.runtime().receive_packet(&alice, datagram);
     }
     game.step();
     assert_eq!(at_server.take(), [(alice.id, 1002.0)]);
-    assert_eq!(game.server.stats().stale_dropped, 2);
+    assert_eq!(game.server.runtime().stats().stale_dropped, 2);
 }
 
 #[test]
@@ -517,7 +517,7 @@ fn rate_limits_drop_excess_events_per_player() {
     assert_eq!(got.iter().filter(|(id, _)| *id == alice.id).count(), 5);
     assert_eq!(got.iter().filter(|(id, _)| *id == bob.id).count(), 5);
     assert!(got.contains(&(alice.id, "a4".into())) && !got.contains(&(alice.id, "a5".into())));
-    assert_eq!(game.server.stats().rate_limited, 2);
+    assert_eq!(game.server.runtime().stats().rate_limited, 2);
 
     // A second later the window is fresh.
     game.net.advance(Duration::from_secs(1));

@@ -13,7 +13,7 @@ pub const LIMIT: Duration = Duration::from_secs(10);
 /// A `game` server on 127.0.0.1 with the default configuration.
 pub async fn server() -> (NetServer, game::Server) {
     let server = game::Server::new();
-    let net = NetServer::bind("127.0.0.1:0", (*server).clone(), ServerConfig::default())
+    let net = NetServer::bind("127.0.0.1:0", &server, ServerConfig::default())
         .await
         .expect("binds on loopback");
     (net, server)

@@ -31,11 +31,12 @@ use crate::player::Player;
 use crate::protocol::{Direction, MessageKind, MessageSpec, Payload, Protocol};
 use crate::stats::{RejectReason, Stats};
 use crate::types::InstanceId;
-use crate::wire::ReadMark;
 use crate::wire::Writer;
 
 /// A remote event handler; the client's ignore the player (the server).
-pub(crate) type EventHandler = Box<dyn FnMut(&Player, Payload) + Send>;
+/// False when the payload is not of the type it takes (counted as
+/// [`Stats::undelivered`]).
+pub(crate) type EventHandler = Box<dyn FnMut(&Player, Payload) -> bool + Send>;
 /// A remote function handler; it writes the response body.
 pub(crate) type InvokeHandler =
     Box<dyn FnMut(&Player, Payload, &mut Writer) -> Result<(), InvokeError> + Send>;
@@ -126,36 +127,14 @@ struct EventSlot {
     waiting_bytes: usize,
 }
 
-/// A received event, kept so each handler can have its own payload.
+/// A received event, decoded once on receipt: the first handler gets the
+/// payload, each further one a clone.
 struct Received {
     from: Player,
-    frame: Arc<[u8]>,
-    body: ReadMark,
-    /// Where the message ends in `frame`.
-    end: usize,
-    instances: Arc<[Option<InstanceId>]>,
-    /// The payload decoded on receipt, for the first handler; the others
-    /// decode the body again from `frame`.
-    payload: Option<Payload>,
-}
-
-impl Received {
-    /// The event with a copy of its own message in place of the whole frame.
-    fn alone(self) -> Received {
-        let start = self.body.position();
-        let message = self.frame.get(start..self.end).unwrap_or_default();
-        Received {
-            frame: Arc::from(message),
-            body: self.body.rebased(start),
-            end: message.len(),
-            ..self
-        }
-    }
-
-    /// What the event holds: its message, and its frame's instance list.
-    fn held_bytes(&self) -> usize {
-        self.frame.len() + self.instances.len() * std::mem::size_of::<Option<InstanceId>>()
-    }
+    payload: Payload,
+    /// The bytes of its message and of its frame's instance list, charged
+    /// against [`MAX_WAITING_BYTES`] while it waits for a handler.
+    bytes: usize,
 }
 
 enum Work {
@@ -371,9 +350,7 @@ impl State {
     fn enqueue_event(&mut self, id: u16, target: Target, event: Received) {
         let slot = self.events.entry(id).or_default();
         if slot.handlers.is_empty() {
-            // A waiting event keeps only its own message, not the frame.
-            let event = event.alone();
-            let bytes = event.held_bytes();
+            let bytes = event.bytes;
             if slot.waiting.len() >= MAX_WAITING_EVENTS
                 || slot.waiting_bytes + bytes > MAX_WAITING_BYTES
             {

@@ -11,7 +11,6 @@ use crate::invoke::InvokeError;
 use crate::lock::lock;
 use crate::player::Player;
 use crate::protocol::Payload;
-use crate::wire::Reader;
 
 /// Clears the `polling` flag however `poll` ends.
 struct PollGuard<'a>(&'a Session);
@@ -56,7 +55,7 @@ impl Session {
         }
     }
 
-    fn run_event(&self, id: u16, target: Target, mut event: Received) {
+    fn run_event(&self, id: u16, target: Target, event: Received) {
         let handlers = {
             let mut state = self.state();
             let handlers = state.handlers_for(id, target);
@@ -67,33 +66,30 @@ impl Session {
             }
             handlers
         };
-        let decode = self.incoming_spec(id).decode;
-        let mut panics = 0;
-        for (handler_id, handler) in handlers {
+        let (mut panics, mut undelivered) = (0, 0);
+        let mut payload = Some(event.payload);
+        let last = handlers.len().saturating_sub(1);
+        for (index, (handler_id, handler)) in handlers.into_iter().enumerate() {
             // A handler disconnected by an earlier one does not run.
             if !self.handler_connected(id, handler_id) {
                 continue;
             }
-            let payload = match event.payload.take() {
-                Some(payload) => payload,
-                None => {
-                    let mut reader = Reader::with_instances(&event.frame, &event.instances);
-                    if let Some(classes) = &self.classes {
-                        reader = reader.with_classes(classes);
-                    }
-                    let mut reader = reader.resume(event.body);
-                    match decode(&mut reader) {
-                        Ok(payload) => payload,
-                        // It decoded on receipt: cannot happen.
-                        Err(_) => continue,
-                    }
-                }
+            let this = match (index == last, &payload) {
+                (false, Some(shared)) => shared.clone_payload(),
+                _ => match payload.take() {
+                    Some(payload) => payload,
+                    None => break,
+                },
             };
-            if !run_event_handler(&handler, &event.from, payload) {
-                panics += 1;
+            match run_event_handler(&handler, &event.from, this) {
+                Ran::Delivered => {}
+                Ran::Undelivered => undelivered += 1,
+                Ran::Panicked => panics += 1,
             }
         }
-        self.state().stats.handler_panics += panics;
+        let mut state = self.state();
+        state.stats.handler_panics += panics;
+        state.stats.undelivered += undelivered;
     }
 
     fn handler_connected(&self, id: u16, handler_id: u64) -> bool {
@@ -148,13 +144,23 @@ impl Session {
     }
 }
 
-/// Runs one event handler; false if it panicked.
-fn run_event_handler(handler: &Mutex<EventHandler>, from: &Player, payload: Payload) -> bool {
-    catch_unwind(AssertUnwindSafe(|| {
+/// How one event handler's run ended.
+enum Ran {
+    Delivered,
+    Undelivered,
+    Panicked,
+}
+
+fn run_event_handler(handler: &Mutex<EventHandler>, from: &Player, payload: Payload) -> Ran {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
         let mut handler = lock(handler);
         (*handler)(from, payload)
-    }))
-    .is_ok()
+    }));
+    match outcome {
+        Ok(true) => Ran::Delivered,
+        Ok(false) => Ran::Undelivered,
+        Err(_) => Ran::Panicked,
+    }
 }
 
 impl State {

@@ -2,7 +2,6 @@
 //! events and requests and match its responses.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use super::{PendingCall, RateWindow, Received, RejectedHook, Session, State, Target, Work};
@@ -124,14 +123,7 @@ impl Session {
                 return;
             }
         };
-        // Kept only if an event is to be decoded again for more handlers.
-        let needs_frame = messages.iter().any(|m| matches!(m, Decoded::Event { .. }));
-        let frame: Arc<[u8]> = if needs_frame {
-            Arc::from(bytes)
-        } else {
-            Arc::from(&[][..])
-        };
-        let instances: Arc<[Option<InstanceId>]> = Arc::from(instances);
+        let instance_bytes = instances.len() * std::mem::size_of::<Option<InstanceId>>();
 
         let mut state = self.state();
         let now = state.now;
@@ -173,11 +165,8 @@ impl Session {
                     }
                     let event = Received {
                         from: peer.player.clone(),
-                        frame: frame.clone(),
-                        body,
-                        end,
-                        instances: instances.clone(),
-                        payload: Some(payload),
+                        payload,
+                        bytes: end.saturating_sub(body.position()) + instance_bytes,
                     };
                     events.push((id, event));
                 }

@@ -57,10 +57,10 @@ impl MemoryNetwork {
     }
 
     /// A network around an existing server (say, one with its own instance
-    /// registry).
-    pub fn with_server(server: ServerRuntime) -> Self {
+    /// registry): a runtime, or the generated `&Server` over one.
+    pub fn with_server(server: impl Into<ServerRuntime>) -> Self {
         MemoryNetwork {
-            server,
+            server: server.into(),
             clients: BTreeMap::new(),
             now: Duration::ZERO,
             loss: None,

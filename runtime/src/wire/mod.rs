@@ -25,6 +25,7 @@ mod instance;
 mod len;
 mod primitives;
 mod reader;
+mod tuples;
 mod value;
 mod writer;
 
@@ -41,6 +42,7 @@ pub use instance::visible_to;
 pub use len::{LenRange, Prefix};
 pub(crate) use reader::ReadMark;
 pub use reader::Reader;
+pub use tuples::MAX_TUPLE;
 pub use value::{ANY_TAGS, MAX_ANY_DEPTH};
 pub use writer::MAX_NESTING;
 pub use writer::{Checkpoint, Writer};
@@ -55,20 +57,12 @@ pub trait Decode: Sized {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError>;
 }
 
-/// The bits of the tag of an enum of `count` variants (section 4.5):
-/// `ceil(log2(count))`, 0 for one variant or none.
-pub const fn tag_bits(count: u32) -> u32 {
-    if count <= 1 {
-        0
-    } else {
-        32 - (count - 1).leading_zeros()
-    }
-}
+pub use tether_facts::wire::span_bits;
 
-/// The bits of a field holding any value from 0 to `span` (section 2): the
-/// length of `span` in binary, 0 for a span of 0.
-pub const fn span_bits(span: u64) -> u32 {
-    64 - span.leading_zeros()
+/// The bits of the tag of an enum of `count` variants (section 4.5), for
+/// the runtime's `u32` counts.
+pub const fn tag_bits(count: u32) -> u32 {
+    tether_facts::wire::tag_bits(count as u64)
 }
 
 /// Encodes one value as a whole message: a fresh bit state, then the value.

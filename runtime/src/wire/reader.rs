@@ -39,14 +39,6 @@ impl ReadMark {
     pub(crate) fn position(self) -> usize {
         self.pos
     }
-
-    /// The mark over the input cut to start at `start` (at or before it).
-    pub(crate) fn rebased(self, start: usize) -> ReadMark {
-        ReadMark {
-            pos: self.pos.saturating_sub(start),
-            ..self
-        }
-    }
 }
 
 impl<'a> Reader<'a> {
@@ -106,15 +98,6 @@ impl<'a> Reader<'a> {
             bit_byte: self.bit_byte,
             bits_left: self.bits_left,
         }
-    }
-
-    /// Continues from `mark`, taken by a reader over the same input.
-    #[inline]
-    pub(crate) fn resume(mut self, mark: ReadMark) -> Self {
-        self.pos = mark.pos;
-        self.bit_byte = mark.bit_byte;
-        self.bits_left = mark.bits_left;
-        self
     }
 
     /// Starts a message: the next bit is read from a new bit byte.

@@ -27,7 +27,7 @@ impl Game {
     pub fn with_instances(instances: InstanceRegistry) -> Self {
         let runtime = ServerRuntime::with_instances(&game::PROTOCOL, instances);
         Game {
-            server: game::Server::from(runtime.clone()),
+            server: game::Server::try_from(runtime.clone()).expect("the same protocol"),
             net: MemoryNetwork::with_server(runtime),
         }
     }
@@ -35,7 +35,10 @@ impl Game {
     /// A new client: the server gets a new player.
     pub fn join(&mut self) -> (Player, game::Client) {
         let (player, runtime) = self.net.connect_client();
-        (player, game::Client::from(runtime))
+        (
+            player,
+            game::Client::try_from(runtime).expect("the same protocol"),
+        )
     }
 
     /// Delivers what everyone sent, then polls everyone, without moving the

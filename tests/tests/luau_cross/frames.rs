@@ -35,11 +35,17 @@ fn three_events_of_one_tick_are_one_frame_on_both_sides() {
 
     // The Rust runtime, its instances registered under ids of its own.
     let server = t::Server::new();
-    let player = server.connect_player();
+    let player = server.runtime().connect_player();
     let mut ours = HashMap::new();
     for id in [p1, p2, m1] {
         let class = if id == m1 { "Model" } else { "Part" };
-        ours.insert(server.instances().register(class, Visibility::Everyone), id);
+        ours.insert(
+            server
+                .runtime()
+                .instances()
+                .register(class, Visibility::Everyone),
+            id,
+        );
     }
     let theirs: HashMap<InstanceId, InstanceId> = ours.iter().map(|(k, v)| (*v, *k)).collect();
     let rust_id = |id: InstanceId| theirs[&id];
@@ -62,7 +68,7 @@ fn three_events_of_one_tick_are_one_frame_on_both_sides() {
         .send_pair()
         .fire_client(&player, pair.clone())
         .expect("sends");
-    let packets = server.take_packets();
+    let packets = server.runtime().take_packets();
     assert_eq!(packets.len(), 1, "one frame");
     let packet = &packets[0].1;
     assert_eq!(packet.channel, Channel::Reliable);

@@ -54,7 +54,7 @@ fn a_client_call_and_its_answer_are_rusts_bytes_both_ways() {
 
     let rust_client = game::Client::new();
     let mut rust_call = rust_client.shop().buy().invoke_server(7, 3);
-    let rust_request = rust_frame(rust_client.take_outgoing());
+    let rust_request = rust_frame(rust_client.runtime().take_outgoing());
 
     client_calls(&mut cross, "X.Net.Shop.Buy:InvokeServer(7, 3)");
     cross.place.step_n(2, DT).expect("steps");
@@ -64,14 +64,21 @@ fn a_client_call_and_its_answer_are_rusts_bytes_both_ways() {
 
     // The Rust server answers the Luau client's call.
     let server = game::Server::new();
-    let player = server.connect_player();
+    let player = server.runtime().connect_player();
     server
         .shop()
         .buy()
         .on_invoke(|_, item, quantity| Ok((true, Some(format!("{quantity} x item {item}")))));
-    server.receive(&player, &luau_request);
-    server.poll(Duration::ZERO);
-    let rust_response = rust_frame(server.take_outgoing().into_iter().map(|(_, f)| f).collect());
+    server.runtime().receive(&player, &luau_request);
+    server.runtime().poll(Duration::ZERO);
+    let rust_response = rust_frame(
+        server
+            .runtime()
+            .take_outgoing()
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect(),
+    );
     cross.fire_to_client(false, &rust_response, &[]);
     let result: (bool, bool, String) = cross
         .eval(client, "return X.result[1], X.result[2], X.result[3]")
@@ -92,8 +99,8 @@ fn a_client_call_and_its_answer_are_rusts_bytes_both_ways() {
     cross.place.step(DT).expect("a step");
     let luau_response = one(cross.take_client_frames());
     assert_eq!(hex(&luau_response), hex(&rust_response));
-    rust_client.receive(&luau_response);
-    rust_client.poll(Duration::ZERO);
+    rust_client.runtime().receive(&luau_response);
+    rust_client.runtime().poll(Duration::ZERO);
     assert_eq!(
         rust_call.try_result(),
         Some(Ok((true, Some("3 x item 7".to_string()))))
@@ -114,11 +121,18 @@ fn a_server_call_and_its_answer_are_rusts_bytes_both_ways() {
         .unwrap_or_else(|e| panic!("{e}"));
 
     let server = game::Server::new();
-    let player = server.connect_player();
+    let player = server.runtime().connect_player();
     let mut rust_call = server
         .confirm_teleport()
         .invoke_client(&player, "Lobby".to_string());
-    let rust_request = rust_frame(server.take_outgoing().into_iter().map(|(_, f)| f).collect());
+    let rust_request = rust_frame(
+        server
+            .runtime()
+            .take_outgoing()
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect(),
+    );
 
     cross
         .place
@@ -141,14 +155,14 @@ fn a_server_call_and_its_answer_are_rusts_bytes_both_ways() {
     rust_client
         .confirm_teleport()
         .on_invoke(|destination| Ok(destination == "Lobby"));
-    rust_client.receive(&luau_request);
-    rust_client.poll(Duration::ZERO);
-    let rust_response = rust_frame(rust_client.take_outgoing());
+    rust_client.runtime().receive(&luau_request);
+    rust_client.runtime().poll(Duration::ZERO);
+    let rust_response = rust_frame(rust_client.runtime().take_outgoing());
     assert_eq!(hex(&luau_response), hex(&rust_response));
 
     // Each side's answer to the other side's call.
-    server.receive(&player, &luau_response);
-    server.poll(Duration::ZERO);
+    server.runtime().receive(&player, &luau_response);
+    server.runtime().poll(Duration::ZERO);
     assert_eq!(rust_call.try_result(), Some(Ok(true)));
     cross.fire_to_server(false, &rust_response, &[]);
     let result: (bool, bool) = cross
@@ -166,17 +180,24 @@ fn a_call_without_a_handler_fails_alike_on_both_sides() {
 
     let rust_client = game::Client::new();
     let mut rust_call = rust_client.shop().prices().invoke_server();
-    let rust_request = rust_frame(rust_client.take_outgoing());
+    let rust_request = rust_frame(rust_client.runtime().take_outgoing());
     client_calls(&mut cross, "X.Net.Shop.Prices:InvokeServer()");
     cross.place.step_n(2, DT).expect("steps");
     let luau_request = one(cross.take_server_frames());
     assert_eq!(hex(&luau_request), hex(&rust_request));
 
     let server = game::Server::new();
-    let player = server.connect_player();
-    server.receive(&player, &luau_request);
-    server.poll(Duration::ZERO);
-    let rust_response = rust_frame(server.take_outgoing().into_iter().map(|(_, f)| f).collect());
+    let player = server.runtime().connect_player();
+    server.runtime().receive(&player, &luau_request);
+    server.runtime().poll(Duration::ZERO);
+    let rust_response = rust_frame(
+        server
+            .runtime()
+            .take_outgoing()
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect(),
+    );
     cross.fire_to_client(false, &rust_response, &[]);
     let (ok, kind): (bool, String) = cross
         .eval(client, "return X.result[1], X.result[2].Kind")
@@ -188,8 +209,8 @@ fn a_call_without_a_handler_fails_alike_on_both_sides() {
     cross.place.step(DT).expect("a step");
     let luau_response = one(cross.take_client_frames());
     assert_eq!(hex(&luau_response), hex(&rust_response));
-    rust_client.receive(&luau_response);
-    rust_client.poll(Duration::ZERO);
+    rust_client.runtime().receive(&luau_response);
+    rust_client.runtime().poll(Duration::ZERO);
     assert!(matches!(
         rust_call.try_result(),
         Some(Err(InvokeError::NoHandler))

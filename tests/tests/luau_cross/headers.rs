@@ -41,7 +41,7 @@ fn ordered_unreliable_events_count_as_rust_does() {
     ];
 
     let server = game::Server::new();
-    let player = server.connect_player();
+    let player = server.runtime().connect_player();
     for (x, y, z, spread) in looks {
         server
             .combat()
@@ -49,7 +49,7 @@ fn ordered_unreliable_events_count_as_rust_does() {
             .fire_client(&player, Vector3::new(x, y, z), spread)
             .expect("sends");
     }
-    let rust = rust_datagrams(server.take_packets());
+    let rust = rust_datagrams(server.runtime().take_packets());
     assert_eq!(rust.len(), 3);
 
     // Rust's datagrams to both clients, the last before the middle one: the
@@ -58,14 +58,14 @@ fn ordered_unreliable_events_count_as_rust_does() {
     let rust_client = game::Client::new();
     for i in [0, 2, 1] {
         cross.fire_to_client(true, &rust[i], &[]);
-        rust_client.receive_packet(&Packet {
+        rust_client.runtime().receive_packet(&Packet {
             channel: Channel::Unreliable,
             bytes: rust[i].clone(),
             instances: Vec::new(),
         });
     }
-    rust_client.poll(Duration::ZERO);
-    let stats = rust_client.stats();
+    rust_client.runtime().poll(Duration::ZERO);
+    let stats = rust_client.runtime().stats();
     assert_eq!((stats.messages_received, stats.stale_dropped), (3, 1));
     assert_eq!(
         cross.take_events(client),
@@ -116,14 +116,14 @@ fn unreliable_events_are_datagrams_of_rusts_bytes() {
         size: Vector3::new(2.0, 3.0, 4.0),
     };
     let server = game::Server::new();
-    let player = server.connect_player();
+    let player = server.runtime().connect_player();
     server
         .combat()
         .effects()
         .burst()
         .fire_client(&player, at, shape, tint, material)
         .expect("sends");
-    let rust = rust_datagrams(server.take_packets());
+    let rust = rust_datagrams(server.runtime().take_packets());
 
     let args = [
         at.lv(),

@@ -146,7 +146,7 @@ fn documented_size(label: &str) -> usize {
 fn client_frame(fire: impl FnOnce(&p::Client)) -> (Channel, Vec<u8>) {
     let client = p::Client::new();
     fire(&client);
-    let mut packets = client.take_packets();
+    let mut packets = client.runtime().take_packets();
     assert_eq!(packets.len(), 1, "one message, one packet");
     let packet = packets.remove(0);
     assert!(packet.instances.is_empty());
@@ -155,9 +155,9 @@ fn client_frame(fire: impl FnOnce(&p::Client)) -> (Channel, Vec<u8>) {
 
 fn server_frame(fire: impl FnOnce(&p::Server, &tether_runtime::Player)) -> Vec<u8> {
     let server = p::Server::new();
-    let player = server.connect_player();
+    let player = server.runtime().connect_player();
     fire(&server, &player);
-    let mut frames = server.take_outgoing();
+    let mut frames = server.runtime().take_outgoing();
     assert_eq!(frames.len(), 1, "one message, one frame");
     frames.remove(0).1
 }
@@ -248,6 +248,7 @@ fn move_is_the_same_35_byte_datagram_both_ways() {
         let spec = &p::PROTOCOL.to_server[1];
         let payload = (spec.decode)(&mut r).expect("decodes");
         *payload
+            .into_any()
             .downcast::<(Vector3, CFrame, f32)>()
             .expect("Move's parameters")
     };
@@ -338,14 +339,14 @@ fn a_reliable_event_on_the_unreliable_remote_is_refused_by_both() {
         s.flags().fire_client(player, vec![true]).expect("sends");
     });
     let rust_client = p::Client::new();
-    rust_client.receive_packet(&Packet {
+    rust_client.runtime().receive_packet(&Packet {
         channel: Channel::Unreliable,
         bytes: flags.clone(),
         instances: Vec::new(),
     });
-    rust_client.poll(Duration::ZERO);
-    assert_eq!(rust_client.stats().rejected.not_unreliable, 1);
-    assert_eq!(rust_client.stats().messages_received, 0);
+    rust_client.runtime().poll(Duration::ZERO);
+    assert_eq!(rust_client.runtime().stats().rejected.not_unreliable, 1);
+    assert_eq!(rust_client.runtime().stats().messages_received, 0);
     let before = cross.rejected(client);
     cross.fire_to_client(true, &flags, &[]);
     assert_eq!(cross.rejected(client), before + 1);
@@ -369,8 +370,8 @@ fn an_unreliable_event_in_a_reliable_frame_is_refused_by_both() {
     assert!(cross.take_events(Side::Server).is_empty());
 
     let rust_server = p::Server::new();
-    let player = rust_server.connect_player();
-    rust_server.receive_packet(
+    let player = rust_server.runtime().connect_player();
+    rust_server.runtime().receive_packet(
         &player,
         &Packet {
             channel: Channel::Reliable,
@@ -378,6 +379,10 @@ fn an_unreliable_event_in_a_reliable_frame_is_refused_by_both() {
             instances: Vec::new(),
         },
     );
-    rust_server.poll(Duration::ZERO);
-    assert_eq!(rust_server.stats().rejected.unreliable_in_frame, 1, "Rust");
+    rust_server.runtime().poll(Duration::ZERO);
+    assert_eq!(
+        rust_server.runtime().stats().rejected.unreliable_in_frame,
+        1,
+        "Rust"
+    );
 }

@@ -75,7 +75,11 @@ impl Bridge {
     /// Registers the mock's instance at `path` with the Rust server.
     pub fn register(&mut self, path: &str, class: &str, visibility: Visibility) {
         let net = self.game.place.net_id(Side::Server, path).unwrap().unwrap();
-        let id = self.server.instances().register(class, visibility);
+        let id = self
+            .server
+            .runtime()
+            .instances()
+            .register(class, visibility);
         self.map(net, id);
     }
 
@@ -94,7 +98,7 @@ impl Bridge {
     /// server gets its player, whose Player instance is the mock's.
     pub fn join(&mut self, name: &str) -> (ClientId, Player) {
         let client = self.game.join(name);
-        let player = self.server.connect_player_named(name);
+        let player = self.server.runtime().connect_player_named(name);
         let net = self.game.place.player_net_id(client).unwrap();
         self.map(net, player.instance.expect("a player has an instance"));
         self.players.insert(client, player.clone());
@@ -104,7 +108,7 @@ impl Bridge {
     pub fn leave(&mut self, client: ClientId) {
         self.game.place.remove_client(client).unwrap();
         let player = self.players.remove(&client).unwrap();
-        self.server.disconnect_player(&player);
+        self.server.runtime().disconnect_player(&player);
     }
 
     /// One frame: the place steps; what the clients fired reaches the Rust
@@ -141,11 +145,12 @@ impl Bridge {
                 instances,
             };
             self.server
+                .runtime()
                 .receive_packet(&self.players[&firing.from], &packet);
         }
         self.now += Duration::from_secs_f64(DT);
-        self.server.poll(self.now);
-        for (player, packet) in self.server.take_packets() {
+        self.server.runtime().poll(self.now);
+        for (player, packet) in self.server.runtime().take_packets() {
             let client = *self
                 .players
                 .iter()

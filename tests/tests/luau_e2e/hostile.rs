@@ -26,7 +26,7 @@ const UNRELIABLE: &str = "ReplicatedStorage.Tether.game.Unreliable";
 fn frame(send: impl FnOnce(&game::Client)) -> Packet {
     let client = game::Client::new();
     send(&client);
-    let mut packets = client.take_packets();
+    let mut packets = client.runtime().take_packets();
     assert_eq!(packets.len(), 1, "one packet");
     packets.remove(0)
 }

@@ -61,7 +61,7 @@ fn a_luau_server_and_a_rust_client() {
         .on_invoke(|destination| Ok(destination == "spawn"));
     let mut now = Duration::ZERO;
     let mut exchange = |game: &mut Game| {
-        for packet in rusty.take_packets() {
+        for packet in rusty.runtime().take_packets() {
             let list = packet
                 .instances
                 .iter()
@@ -107,7 +107,7 @@ fn a_luau_server_and_a_rust_client() {
                         .collect(),
                     _ => Vec::new(),
                 };
-                rusty.receive_packet(&Packet {
+                rusty.runtime().receive_packet(&Packet {
                     channel,
                     bytes: bytes.clone(),
                     instances,
@@ -115,7 +115,7 @@ fn a_luau_server_and_a_rust_client() {
             }
         }
         now += Duration::from_secs_f64(DT);
-        rusty.poll(now);
+        rusty.runtime().poll(now);
     };
 
     let target = game

@@ -152,7 +152,7 @@ fn luau_clients_events_reach_the_rust_server() {
     );
     assert_eq!(aims.take(), [(Vector3::new(0.5, -1.0, 2.0), 45.0)]);
     assert_eq!(legacy.take(), [String::new()]);
-    assert_eq!(bridge.server.stats().rejected.total(), 0);
+    assert_eq!(bridge.server.runtime().stats().rejected.total(), 0);
     bridge.game.assert_quiet();
 }
 
@@ -447,7 +447,7 @@ fn luau_calls_a_rust_handler_and_gets_its_answer_or_its_error() {
         ["2 err HandlerError|Shop.Buy|the handler failed"],
         "a panic's message stays on the server"
     );
-    assert_eq!(bridge.server.stats().handler_panics, 1);
+    assert_eq!(bridge.server.runtime().stats().handler_panics, 1);
     bridge.game.assert_quiet();
 }
 
@@ -494,7 +494,7 @@ fn rust_calls_luau_handlers_and_gets_their_answers_or_errors() {
     assert_eq!(calls[4].try_result(), Some(Err(InvokeError::Timeout)));
     bridge.wait(1.5);
     assert_eq!(
-        bridge.server.stats().unmatched_responses,
+        bridge.server.runtime().stats().unmatched_responses,
         1,
         "Erin's late answer"
     );
@@ -558,7 +558,7 @@ fn ordered_unreliable_events_cross_both_ways() {
     bridge.steps(3);
     let at_rust = looks.take();
     assert!(common::strictly_increasing(&at_rust), "{at_rust:?}");
-    let stale = bridge.server.stats().stale_dropped;
+    let stale = bridge.server.runtime().stats().stale_dropped;
     assert!(stale > 0);
     assert_eq!(at_rust.len() as u64 + stale, 30);
     let at_luau: Vec<f64> = bridge.game.eval(Side::Client(alice), "_G.got");

@@ -13,15 +13,15 @@ fn main() {
     assert_eq!(game::PROTOCOL.name, "game");
     let server = game::Server::new();
     let client = game::Client::new();
-    let player = server.connect_player();
+    let player = server.runtime().connect_player();
     let _chat = server.chat().connect(|_player, _message, _team| {});
     client
         .chat()
         .fire_server("gg".into(), game::Team::Blue)
         .unwrap();
-    for frame in client.take_outgoing() {
-        server.receive(&player, &frame);
+    for frame in client.runtime().take_outgoing() {
+        server.runtime().receive(&player, &frame);
     }
-    server.poll(Duration::ZERO);
+    server.runtime().poll(Duration::ZERO);
     let _bindables = game::ServerBindables::new();
 }

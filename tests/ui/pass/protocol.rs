@@ -160,7 +160,7 @@ mod store {
 fn main() {
     let server = game::Server::new();
     let client = game::Client::new();
-    let player = server.connect_player();
+    let player = server.runtime().connect_player();
 
     // client -> server, through the bytes the runtimes exchange.
     let said = Arc::new(Mutex::new(Vec::new()));
@@ -190,10 +190,10 @@ fn main() {
         .unwrap();
     #[allow(deprecated)]
     client.legacy_chat().fire_server("old".into()).unwrap();
-    for frame in client.take_outgoing() {
-        server.receive(&player, &frame);
+    for frame in client.runtime().take_outgoing() {
+        server.runtime().receive(&player, &frame);
     }
-    server.poll(Duration::ZERO);
+    server.runtime().poll(Duration::ZERO);
     assert_eq!(*said.lock().unwrap(), [("gg".to_string(), game::Team::Red)]);
 
     // server -> client.
@@ -253,10 +253,10 @@ fn main() {
         .aim()
         .fire_all_clients(Vector3::new(1.0, 0.0, 0.0), 0.0)
         .unwrap();
-    for (_player, frame) in server.take_outgoing() {
-        client.receive(&frame);
+    for (_player, frame) in server.runtime().take_outgoing() {
+        client.runtime().receive(&frame);
     }
-    client.poll(Duration::ZERO);
+    client.runtime().poll(Duration::ZERO);
 
     // Bindables carry functions, and never leave their side.
     let server_bindables = game::ServerBindables::new();

@@ -65,8 +65,10 @@ impl Gen<'_> {
             quote! {
                 #[doc = #doc]
                 #[derive(::core::clone::Clone)]
+                #[allow(dead_code)]
                 pub struct #holder { #(#defs),* }
 
+                #[allow(dead_code)]
                 impl #holder {
                     /// Every bindable, with no handler connected.
                     pub fn new() -> Self {
@@ -100,7 +102,7 @@ impl Gen<'_> {
         let doc = format!(" {}", signature(self.schema, endpoint));
         let (inner, methods, init) = match endpoint.call {
             Call::Event => {
-                let inner = quote!(::tether_runtime::BindableEvent<#tuple>);
+                let inner = quote!(::tether::BindableEvent<#tuple>);
                 let value = tuple_value(args);
                 let handler_ty = &sig.handler_args;
                 let methods = quote! {
@@ -116,26 +118,22 @@ impl Gen<'_> {
                     pub fn connect(
                         &self,
                         mut handler: impl ::core::ops::FnMut(#(#handler_ty),*) + ::core::marker::Send + 'static,
-                    ) -> ::tether_runtime::Connection {
-                        self.0.connect(move |__args| handler(#unpack))
+                    ) -> ::tether::Connection {
+                        self.0.connect(move |__a| handler(#unpack))
                     }
                 };
-                (
-                    inner,
-                    methods,
-                    quote!(::tether_runtime::BindableEvent::new()),
-                )
+                (inner, methods, quote!(::tether::BindableEvent::new()))
             }
             Call::Function => {
                 let returns = endpoint.returns.as_deref().unwrap_or_default();
                 let ret = self.tuple_ty(returns, module, &origin)?;
-                let inner = quote!(::tether_runtime::BindableFunction<#tuple, #ret>);
+                let inner = quote!(::tether::BindableFunction<#tuple, #ret>);
                 let value = tuple_value(args);
                 let handler_ty = &sig.handler_args;
                 let methods = quote! {
                     /// Calls the callback; waits for one to be set, until the timeout.
                     #deprecated
-                    pub fn invoke(&self, #(#params),*) -> ::tether_runtime::BindableInvocation<#ret> {
+                    pub fn invoke(&self, #(#params),*) -> ::tether::BindableInvocation<#ret> {
                         self.0.invoke(#value)
                     }
 
@@ -146,14 +144,14 @@ impl Gen<'_> {
                         &self,
                         mut callback: impl ::core::ops::FnMut(#(#handler_ty),*) -> #ret + ::core::marker::Send + 'static,
                     ) {
-                        self.0.set_callback(move |__args| callback(#unpack))
+                        self.0.set_callback(move |__a| callback(#unpack))
                     }
                 };
                 let timeout = timeout(endpoint);
                 (
                     inner,
                     methods,
-                    quote!(::tether_runtime::BindableFunction::new(#timeout)),
+                    quote!(::tether::BindableFunction::new(#timeout)),
                 )
             }
         };
@@ -194,6 +192,6 @@ fn timeout(endpoint: &Endpoint) -> TokenStream {
             let millis = Literal::u64_suffixed(t.millis);
             quote!(::core::time::Duration::from_millis(#millis))
         }
-        None => quote!(::tether_runtime::DEFAULT_TIMEOUT),
+        None => quote!(::tether::DEFAULT_TIMEOUT),
     }
 }

@@ -82,10 +82,37 @@ impl Dec {
 
 /// The runtime's wire module.
 fn wire() -> TokenStream {
-    quote!(::tether_runtime::wire)
+    quote!(::tether::wire)
 }
 
 impl Gen<'_> {
+    /// Whether `ty` encodes exactly as its Rust type's `Encode` does, with
+    /// nothing from its use site (a range, a length, a class): then a
+    /// message of such values needs no codec of its own.
+    pub fn is_plain(&self, ty: &Ty) -> bool {
+        match &ty.kind {
+            TyKind::Boolean
+            | TyKind::Record { .. }
+            | TyKind::Datatype { .. }
+            | TyKind::RobloxEnum { .. }
+            | TyKind::Extern { .. }
+            | TyKind::Any => true,
+            TyKind::Number {
+                kind,
+                range: None,
+                nonfinite,
+            } => !kind.is_float() || !nonfinite,
+            TyKind::Named { decl } => match self.model.decl_item(*decl) {
+                Some(item) => match &self.model.items[item].kind {
+                    ItemKind::Alias(target) => self.is_plain(target),
+                    _ => true,
+                },
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Statements that encode `v` (of type `ty`) into `__w`.
     pub fn enc(
         &self,
@@ -272,9 +299,9 @@ impl Gen<'_> {
         quote! {
             ::core::option::Option::map(
                 __r.required_instance_of(
-                    <#class as ::tether_runtime::types::Class>::NAME,
+                    <#class as ::tether::types::Class>::NAME,
                 )?,
-                ::tether_runtime::types::Ref::<#class>::new,
+                ::tether::types::Ref::<#class>::new,
             )
         }
     }

@@ -1,5 +1,5 @@
 //! The typed API of remotes, over the runtime's session core
-//! (`::tether_runtime::{ServerRuntime, ClientRuntime}`).
+//! (`::tether::{ServerRuntime, ClientRuntime}`).
 //!
 //! `Server` and `Client` wrap the runtime of their side, `Deref` to it, and
 //! have one accessor per remote and namespace; each accessor returns a small
@@ -9,7 +9,6 @@
 use super::describe::signature;
 use super::methods::Sig;
 use super::names::{escape, ident, pascal_case, snake_case, Scope};
-use super::protocol::{encoder_name, PRIVATE};
 use super::{Gen, GenError, ModTree};
 use crate::ir::messages::{Messages, Way};
 use crate::ir::{Call, Direction, Endpoint, Route, Side};
@@ -27,8 +26,8 @@ pub(super) fn side_module(side: Side) -> &'static str {
 
 fn side_runtime(side: Side) -> TokenStream {
     match side {
-        Side::Server => quote!(::tether_runtime::ServerRuntime),
-        Side::Client => quote!(::tether_runtime::ClientRuntime),
+        Side::Server => quote!(::tether::ServerRuntime),
+        Side::Client => quote!(::tether::ClientRuntime),
     }
 }
 
@@ -112,7 +111,8 @@ impl Gen<'_> {
                 accessors.push(quote! {
                         #[doc = #doc]
                         #deprecated
-                        pub fn #method(&self) -> #path {
+                        #[inline]
+                    pub fn #method(&self) -> #path {
                             #path(::core::clone::Clone::clone(&self.0))
                         }
                 });
@@ -135,6 +135,7 @@ impl Gen<'_> {
                 let doc = format!(" The remotes of namespace `{}`.", child_path.join("."));
                 accessors.push(quote! {
                     #[doc = #doc]
+                    #[inline]
                     pub fn #method(&self) -> #path {
                         #path(::core::clone::Clone::clone(&self.0))
                     }
@@ -173,27 +174,36 @@ impl Gen<'_> {
         Ok(())
     }
 
-    /// `pub struct Server(ServerRuntime)` with `new`, `Default`, `Deref`.
+    /// `pub struct Server(ServerRuntime)` with `new`, `Default`, the
+    /// conversions from and to the runtime, and what a game loop needs of it.
     fn side_root(&self, side: Side, accessors: TokenStream) -> TokenStream {
         let name = ident(&pascal_case(side_module(side)));
         let runtime = side_runtime(side);
         let doc = format!(
-            " The {} of this protocol: a [`{}`] with one accessor per remote and namespace.",
+            " The {} of this protocol, with one accessor per remote and namespace, over a [`{}`].",
             side_module(side),
             match side {
-                Side::Server => "::tether_runtime::ServerRuntime",
-                Side::Client => "::tether_runtime::ClientRuntime",
+                Side::Server => "::tether::ServerRuntime",
+                Side::Client => "::tether::ClientRuntime",
             }
         );
         quote! {
             #[doc = #doc]
             #[derive(::core::clone::Clone)]
+            #[allow(dead_code)]
             pub struct #name(#runtime);
 
+            #[allow(dead_code)]
             impl #name {
                 /// A new runtime for [`PROTOCOL`].
                 pub fn new() -> Self {
                     Self(#runtime::new(&PROTOCOL))
+                }
+
+                /// The runtime under the handles: what a game loop or a
+                /// transport drives (`poll`, `stats`, the packets).
+                pub fn runtime(&self) -> &#runtime {
+                    &self.0
                 }
 
                 #accessors
@@ -205,18 +215,19 @@ impl Gen<'_> {
                 }
             }
 
-            impl ::core::ops::Deref for #name {
-                type Target = #runtime;
+            /// Wraps a runtime made elsewhere (a transport's), which must run [`PROTOCOL`].
+            impl ::core::convert::TryFrom<#runtime> for #name {
+                type Error = ::tether::ProtocolMismatch;
 
-                fn deref(&self) -> &#runtime {
-                    &self.0
+                fn try_from(runtime: #runtime) -> ::core::result::Result<Self, ::tether::ProtocolMismatch> {
+                    ::tether::ProtocolMismatch::check(runtime.protocol(), &PROTOCOL)?;
+                    ::core::result::Result::Ok(Self(runtime))
                 }
             }
 
-            /// Wraps a runtime made elsewhere (a transport's); it must run [`PROTOCOL`].
-            impl ::core::convert::From<#runtime> for #name {
-                fn from(runtime: #runtime) -> Self {
-                    Self(runtime)
+            impl ::core::convert::From<&#name> for #runtime {
+                fn from(handles: &#name) -> Self {
+                    ::core::clone::Clone::clone(&handles.0)
                 }
             }
         }
@@ -254,11 +265,11 @@ impl Gen<'_> {
                     let Some(id) = id else { continue };
                     match (sends(way), side) {
                         (true, Side::Server) => {
-                            methods.push(sig.fire_client(id)?);
-                            methods.push(sig.fire_all_clients(id)?);
+                            methods.push(sig.fire_client(id));
+                            methods.push(sig.fire_all_clients(id));
                         }
-                        (true, Side::Client) => methods.push(sig.fire_server(id)?),
-                        (false, side) => methods.push(sig.connect(side, id)),
+                        (true, Side::Client) => methods.push(sig.fire_server(id)),
+                        (false, side) => methods.push(sig.connect(side, way, id)),
                     }
                 }
             }
@@ -270,17 +281,9 @@ impl Gen<'_> {
                 let (Some(request), Some(response)) = (request, response) else {
                     return Ok(quote!());
                 };
-                if sends(request_way) {
-                    methods.push(sig.invoke(side, request)?);
-                } else {
-                    let response_way = match request_way {
-                        Way::ToServer => Way::ToClient,
-                        Way::ToClient => Way::ToServer,
-                    };
-                    let responder = encoder_name(response_way, response);
-                    let path = self.path(module, &[PRIVATE.to_string()], &responder);
-                    let has_returns = !endpoint.returns.as_deref().unwrap_or_default().is_empty();
-                    methods.push(sig.on_invoke(side, request, path, has_returns));
+                match sends(request_way) {
+                    true => methods.push(sig.invoke(side, request, response)),
+                    false => methods.push(sig.on_invoke(side, request, response)),
                 }
             }
         }
@@ -305,11 +308,12 @@ pub(super) fn handle_module(side: Side, namespace: &[String]) -> Vec<String> {
 }
 
 /// The accessor of a remote or namespace; at the root, `new` is the
-/// constructor, so a remote called `New` is reached with `new_()`.
+/// constructor and `runtime` the runtime's, so a remote called `New` is
+/// reached with `new_()`.
 fn accessor_name(name: &str, at_root: bool) -> String {
     let snake = escape(&snake_case(name));
     match (at_root, snake.as_str()) {
-        (true, "new") => "new_".to_string(),
+        (true, "new" | "runtime") => format!("{snake}_"),
         _ => snake,
     }
 }

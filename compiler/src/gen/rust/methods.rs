@@ -1,9 +1,10 @@
 //! The methods of a remote's handle on one side: `connect`, `fire_client`,
 //! `fire_all_clients`, `fire_server`, `invoke_client`, `invoke_server` and
-//! `on_invoke`, each over the runtime's untyped call of the same name.
+//! `on_invoke`, each over the runtime's typed call of the same name for
+//! the message's type.
 
 use super::names::{escape, fresh, ident, snake_case, Scope};
-use super::protocol::{encoder_name, PRIVATE};
+use super::protocol::{message_type, PRIVATE};
 use super::{Gen, GenError};
 use crate::ir::messages::Way;
 use crate::ir::{Endpoint, Side};
@@ -72,23 +73,24 @@ impl<'a, 's> Sig<'a, 's> {
         })
     }
 
-    /// `__args.0, __args.1, ...`
+    /// `__a.0, __a.1, ...`: the params of a received tuple.
     pub(super) fn unpack_args(&self) -> TokenStream {
         let fields = (0..self.arg_names.len()).map(syn::Index::from);
-        quote!(#(__args.#fields),*)
+        quote!(#(__a.#fields),*)
     }
 
-    /// What writes the params: the message's encoder, or a closure calling
-    /// it with the params.
-    fn body(&self, way: Way, id: u16) -> TokenStream {
-        let encoder = self
-            .gen
-            .path(&self.module, &[PRIVATE.to_string()], &encoder_name(way, id));
-        if self.arg_names.is_empty() {
-            return encoder;
+    /// The params as the tuple the message type encodes.
+    fn args_tuple(&self) -> TokenStream {
+        match self.arg_names.as_slice() {
+            [one] => quote!((#one,)),
+            many => quote!((#(#many),*)),
         }
-        let args = &self.arg_names;
-        quote!(move |__w| #encoder(__w, #(&#args),*))
+    }
+
+    /// The path to message `id` of `way`'s type.
+    fn message(&self, way: Way, id: u16) -> TokenStream {
+        self.gen
+            .path(&self.module, &[PRIVATE.to_string()], &message_type(way, id))
     }
 
     /// Attributes of a method with `extra` arguments besides the params.
@@ -99,104 +101,80 @@ impl<'a, 's> Sig<'a, 's> {
         }
     }
 
-    pub(super) fn fire_client(&self, id: u16) -> Result<TokenStream, GenError> {
-        let (params, player, body) = (&self.params, &self.player, self.body(Way::ToClient, id));
+    pub(super) fn fire_client(&self, id: u16) -> TokenStream {
+        let (params, player) = (&self.params, &self.player);
+        let (message, args) = (self.message(Way::ToClient, id), self.args_tuple());
         let attrs = self.attrs(2);
         let doc = format!(" Sends `{}` to one player.", self.origin);
-        Ok(quote! {
+        quote! {
             #[doc = #doc]
             #attrs
+            #[inline]
             pub fn fire_client(
                 &self,
-                #player: &::tether_runtime::Player,
+                #player: &::tether::Player,
                 #(#params),*
-            ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
-                self.0.fire_client(#player, #id, #body)
+            ) -> ::core::result::Result<(), ::tether::SendError> {
+                ::tether::__private::fire_client::<#message>(&self.0, #player, &#args)
             }
-        })
+        }
     }
 
-    pub(super) fn fire_all_clients(&self, id: u16) -> Result<TokenStream, GenError> {
-        let (params, body) = (&self.params, self.body(Way::ToClient, id));
+    pub(super) fn fire_all_clients(&self, id: u16) -> TokenStream {
+        let params = &self.params;
+        let (message, args) = (self.message(Way::ToClient, id), self.args_tuple());
         let attrs = self.attrs(1);
         let doc = format!(" Sends `{}` to every player.", self.origin);
-        Ok(quote! {
+        quote! {
             #[doc = #doc]
             #attrs
+            #[inline]
             pub fn fire_all_clients(
                 &self,
                 #(#params),*
-            ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
-                self.0.fire_all_clients(#id, #body)
+            ) -> ::core::result::Result<(), ::tether::SendError> {
+                ::tether::__private::fire_all_clients::<#message>(&self.0, &#args)
             }
-        })
+        }
     }
 
-    pub(super) fn fire_server(&self, id: u16) -> Result<TokenStream, GenError> {
-        let (params, body) = (&self.params, self.body(Way::ToServer, id));
+    pub(super) fn fire_server(&self, id: u16) -> TokenStream {
+        let params = &self.params;
+        let (message, args) = (self.message(Way::ToServer, id), self.args_tuple());
         let attrs = self.attrs(1);
         let doc = format!(" Sends `{}` to the server.", self.origin);
-        Ok(quote! {
+        quote! {
             #[doc = #doc]
             #attrs
+            #[inline]
             pub fn fire_server(
                 &self,
                 #(#params),*
-            ) -> ::core::result::Result<(), ::tether_runtime::SendError> {
-                self.0.fire_server(#id, #body)
+            ) -> ::core::result::Result<(), ::tether::SendError> {
+                ::tether::__private::fire_server::<#message>(&self.0, &#args)
             }
-        })
-    }
-
-    /// The payload downcast to the params tuple, or a protocol error.
-    fn args_or_error(&self) -> TokenStream {
-        let tuple = &self.tuple;
-        let message = format!("unexpected payload for `{}`", self.origin);
-        let error = quote! {
-            |_| ::tether_runtime::InvokeError::Protocol(::std::borrow::ToOwned::to_owned(#message))
-        };
-        match self.arg_names.is_empty() {
-            true => quote!(__payload.downcast::<()>().map_err(#error)?;),
-            false => quote!(let __args = *__payload.downcast::<#tuple>().map_err(#error)?;),
         }
     }
 
-    /// `handler(a, b)` called with the payload, when it has the params' type.
-    fn call_with_payload(&self, before: TokenStream) -> TokenStream {
-        let tuple = &self.tuple;
-        let unpack = self.unpack_args();
-        let comma = match before.is_empty() || self.arg_names.is_empty() {
-            true => quote!(),
-            false => quote!(,),
-        };
-        match self.arg_names.is_empty() {
-            true => quote! {
-                if __payload.downcast::<()>().is_ok() {
-                    handler(#before)
-                }
-            },
-            false => quote! {
-                if let ::core::result::Result::Ok(__args) = __payload.downcast::<#tuple>() {
-                    let __args = *__args;
-                    handler(#before #comma #unpack)
-                }
-            },
-        }
-    }
-
-    pub(super) fn connect(&self, side: Side, id: u16) -> TokenStream {
+    pub(super) fn connect(&self, side: Side, way: Way, id: u16) -> TokenStream {
         let handler_args = &self.handler_args;
-        let (doc, args, closure) = match side {
+        let message = self.message(way, id);
+        let unpack = self.unpack_args();
+        let tuple = &self.tuple;
+        let (doc, args, connect, closure, queue, item) = match side {
             Side::Server => (
                 format!(
                     " Runs `handler` for every `{}` a player sends.",
                     self.origin
                 ),
-                quote!(&::tether_runtime::Player, #(#handler_args),*),
-                {
-                    let call = self.call_with_payload(quote!(__player));
-                    quote!(move |__player, __payload| { #call })
+                quote!(&::tether::Player, #(#handler_args),*),
+                quote!(connect_server),
+                match self.arg_names.is_empty() {
+                    true => quote!(move |__p, _| handler(__p)),
+                    false => quote!(move |__p, __a| handler(__p, #unpack)),
                 },
+                quote!(queue_server),
+                quote!((::tether::Player, #tuple)),
             ),
             Side::Client => (
                 format!(
@@ -204,23 +182,13 @@ impl<'a, 's> Sig<'a, 's> {
                     self.origin
                 ),
                 quote!(#(#handler_args),*),
-                {
-                    let call = self.call_with_payload(quote!());
-                    quote!(move |__payload| { #call })
+                quote!(connect_client),
+                match self.arg_names.is_empty() {
+                    true => quote!(move |_| handler()),
+                    false => quote!(move |__a| handler(#unpack)),
                 },
-            ),
-        };
-        let names: Vec<_> = (0..handler_args.len())
-            .map(|i| format_ident!("__a{i}"))
-            .collect();
-        let (item, push) = match side {
-            Side::Server => (
-                quote!((::tether_runtime::Player, #(#handler_args,)*)),
-                quote!(move |__player: &::tether_runtime::Player, #(#names),*| __push((::core::clone::Clone::clone(__player), #(#names,)*))),
-            ),
-            Side::Client => (
-                quote!((#(#handler_args,)*)),
-                quote!(move |#(#names),*| __push((#(#names,)*))),
+                quote!(queue_client),
+                tuple.clone(),
             ),
         };
         let queue_doc = format!(
@@ -228,37 +196,36 @@ impl<'a, 's> Sig<'a, 's> {
             self.origin
         );
         quote! {
-            #[doc = #queue_doc]
-            #[allow(clippy::type_complexity)]
-            pub fn queue(&self) -> ::tether_runtime::EventQueue<#item> {
-                ::tether_runtime::EventQueue::connect_with(
-                    ::tether_runtime::EventQueue::<#item>::DEFAULT_CAPACITY,
-                    |mut __push| self.connect(#push),
-                )
-            }
-
             #[doc = #doc]
             #[allow(clippy::type_complexity)]
             pub fn connect(
                 &self,
                 mut handler: impl ::core::ops::FnMut(#args) + ::core::marker::Send + 'static,
-            ) -> ::tether_runtime::Connection {
-                self.0.connect(#id, #closure)
+            ) -> ::tether::Connection {
+                ::tether::__private::#connect::<#message>(&self.0, #closure)
+            }
+
+            #[doc = #queue_doc]
+            #[allow(clippy::type_complexity)]
+            #[inline]
+            pub fn queue(&self) -> ::tether::EventQueue<#item> {
+                ::tether::__private::#queue::<#message>(&self.0)
             }
         }
     }
 
-    pub(super) fn invoke(&self, side: Side, request: u16) -> Result<TokenStream, GenError> {
-        let way = match side {
-            Side::Server => Way::ToClient,
-            Side::Client => Way::ToServer,
+    pub(super) fn invoke(&self, side: Side, request: u16, response: u16) -> TokenStream {
+        let (way, back) = match side {
+            Side::Server => (Way::ToClient, Way::ToServer),
+            Side::Client => (Way::ToServer, Way::ToClient),
         };
-        let (params, body, returns) = (&self.params, self.body(way, request), &self.returns);
+        let (request, response) = (self.message(way, request), self.message(back, response));
+        let (params, returns, args) = (&self.params, &self.returns, self.args_tuple());
         let player = &self.player;
         let (method, player_param, player_arg, extra, doc) = match side {
             Side::Server => (
                 format_ident!("invoke_client"),
-                quote!(#player: &::tether_runtime::Player,),
+                quote!(#player: &::tether::Player,),
                 quote!(#player,),
                 2,
                 format!(" Calls `{}` on one player's client.", self.origin),
@@ -272,42 +239,41 @@ impl<'a, 's> Sig<'a, 's> {
             ),
         };
         let attrs = self.attrs(extra);
-        Ok(quote! {
+        quote! {
             #[doc = #doc]
             #attrs
+            #[inline]
             pub fn #method(
                 &self,
                 #player_param
                 #(#params),*
-            ) -> ::tether_runtime::Typed<#returns> {
-                ::tether_runtime::Typed::new(self.0.#method(#player_arg #request, #body))
+            ) -> ::tether::Typed<#returns> {
+                ::tether::__private::#method::<#request, #response>(&self.0, #player_arg &#args)
             }
-        })
+        }
     }
 
     /// `on_invoke`: the handler answers with the returns or an error message.
-    pub(super) fn on_invoke(
-        &self,
-        side: Side,
-        request: u16,
-        responder: TokenStream,
-        has_returns: bool,
-    ) -> TokenStream {
+    pub(super) fn on_invoke(&self, side: Side, request: u16, response: u16) -> TokenStream {
+        let (way, back) = match side {
+            Side::Server => (Way::ToServer, Way::ToClient),
+            Side::Client => (Way::ToClient, Way::ToServer),
+        };
+        let (request, response) = (self.message(way, request), self.message(back, response));
         let handler_args = &self.handler_args;
         let returns = &self.returns;
-        let args = self.args_or_error();
         let unpack = self.unpack_args();
-        let (doc, handler_ty, params, call_args) = match side {
+        let (doc, handler_ty, function, closure) = match side {
             Side::Server => (
                 format!(
                     " Answers `{}` calls from players (replacing any handler before).",
                     self.origin
                 ),
-                quote!(&::tether_runtime::Player, #(#handler_args),*),
-                quote!(__player, __payload, __w),
+                quote!(&::tether::Player, #(#handler_args),*),
+                quote!(on_invoke_server),
                 match self.arg_names.is_empty() {
-                    true => quote!(__player),
-                    false => quote!(__player, #unpack),
+                    true => quote!(move |__p, _| handler(__p)),
+                    false => quote!(move |__p, __a| handler(__p, #unpack)),
                 },
             ),
             Side::Client => (
@@ -316,17 +282,12 @@ impl<'a, 's> Sig<'a, 's> {
                     self.origin
                 ),
                 quote!(#(#handler_args),*),
-                quote!(__payload, __w),
-                unpack,
+                quote!(on_invoke_client),
+                match self.arg_names.is_empty() {
+                    true => quote!(move |_| handler()),
+                    false => quote!(move |__a| handler(#unpack)),
+                },
             ),
-        };
-        let handler_error = quote!(::tether_runtime::InvokeError::Handler);
-        let answer = match has_returns {
-            true => quote! {
-                let __ret = handler(#call_args).map_err(#handler_error)?;
-                #responder(__w, &__ret).map_err(::tether_runtime::InvokeError::Encode)
-            },
-            false => quote!(handler(#call_args).map_err(#handler_error)),
         };
         quote! {
             #[doc = #doc]
@@ -337,10 +298,7 @@ impl<'a, 's> Sig<'a, 's> {
                     + ::core::marker::Send
                     + 'static,
             ) {
-                self.0.on_invoke(#request, move |#params| {
-                    #args
-                    #answer
-                })
+                ::tether::__private::#function::<#request, #response>(&self.0, #closure)
             }
         }
     }

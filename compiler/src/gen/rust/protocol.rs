@@ -1,5 +1,5 @@
 //! Message ids (docs/wire-format.md §6.1), the `PROTOCOL` table, and the
-//! decoders it points at.
+//! message types it is made from.
 
 use super::codec::Val;
 use super::{Gen, GenError, ModTree};
@@ -8,25 +8,16 @@ use crate::ir::Endpoint;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-/// The private module with the decoders and response encoders.
+/// The private module with the message types.
 pub const PRIVATE: &str = "__tether";
 
-fn way_name(way: Way) -> &'static str {
+/// The type of message `id` of `way`, in [`PRIVATE`]: it implements the
+/// runtime's `Message`, so the handles need only name it.
+pub fn message_type(way: Way, id: u16) -> proc_macro2::Ident {
     match way {
-        Way::ToServer => "to_server",
-        Way::ToClient => "to_client",
+        Way::ToServer => format_ident!("ToServer{id}"),
+        Way::ToClient => format_ident!("ToClient{id}"),
     }
-}
-
-/// The name of a message's body decoder.
-pub fn decoder_name(way: Way, id: u16) -> proc_macro2::Ident {
-    format_ident!("decode_{}_{}", way_name(way), id)
-}
-
-/// The name of a message's body encoder: it takes a reference to each param
-/// (events, requests) or to the returns as the handler gives them (responses).
-pub fn encoder_name(way: Way, id: u16) -> proc_macro2::Ident {
-    format_ident!("encode_{}_{}", way_name(way), id)
 }
 
 impl Gen<'_> {
@@ -43,40 +34,13 @@ impl Gen<'_> {
             let mut specs = Vec::new();
             for (id, message) in messages.list(way).iter().enumerate() {
                 let id = id as u16;
-                let endpoint = &self.schema.endpoints[message.endpoint];
-                let origin = endpoint.name.to_string();
-                specs.push(self.spec(message.endpoint, message.kind, way, id, messages)?);
-                let decoder = decoder_name(way, id);
-                let body = match message.kind {
-                    MessageKind::Event | MessageKind::Request => {
-                        let tys: Vec<_> = endpoint.params.iter().map(|p| &p.ty).collect();
-                        self.decode_values(&tys, &private, &origin, true)?
-                    }
-                    MessageKind::Response => {
-                        let tys: Vec<_> = endpoint.returns.iter().flatten().collect();
-                        self.decode_values(&tys, &private, &origin, false)?
-                    }
-                };
-                // A handler's `()` needs no encoder: nothing follows the status.
-                let no_returns = endpoint.returns.as_deref().unwrap_or_default().is_empty();
-                if !(message.kind == MessageKind::Response && no_returns) {
-                    root.push(&private, self.encoder(way, id, endpoint, message.kind)?);
-                }
-                let doc = format!(
-                    " Decodes the body of `{}`.",
-                    spec_name(endpoint, message.kind)
-                );
+                let ty = message_type(way, id);
                 root.push(
                     &private,
-                    quote! {
-                        #[doc = #doc]
-                        pub(super) fn #decoder(
-                            __r: &mut ::tether_runtime::wire::Reader<'_>,
-                        ) -> ::core::result::Result<::tether_runtime::Payload, ::tether_runtime::wire::DecodeError> {
-                            #body
-                        }
-                    },
+                    self.message(way, id, message.endpoint, message.kind, messages)?,
                 );
+                let private = format_ident!("{PRIVATE}");
+                specs.push(quote!(::tether::__private::spec::<#private::#ty>()));
             }
             tables.push(specs);
         }
@@ -87,7 +51,8 @@ impl Gen<'_> {
             &[],
             quote! {
                 #[doc = #doc]
-                pub static PROTOCOL: ::tether_runtime::Protocol = ::tether_runtime::Protocol {
+                #[allow(dead_code)]
+                pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
                     name: #name,
                     fingerprint: #fingerprint,
                     to_server: &[#(#to_server),*],
@@ -98,65 +63,139 @@ impl Gen<'_> {
         Ok(())
     }
 
-    /// The body encoder of a message.
-    fn encoder(
+    /// One message's type: its id, name, kind and body codec.
+    fn message(
         &self,
         way: Way,
         id: u16,
-        endpoint: &Endpoint,
+        index: usize,
         kind: MessageKind,
+        messages: &Messages,
     ) -> Result<TokenStream, GenError> {
         let private = vec![PRIVATE.to_string()];
+        let endpoint = &self.schema.endpoints[index];
         let origin = endpoint.name.to_string();
-        let (mut params, mut body) = (Vec::new(), Vec::new());
-        match kind {
+        let name = spec_name(endpoint, kind);
+        let ty = message_type(way, id);
+        let tys: Vec<_> = match kind {
             MessageKind::Event | MessageKind::Request => {
-                for (i, param) in endpoint.params.iter().enumerate() {
-                    let name = format_ident!("__a{i}");
-                    let ty = self.rust_ty(&param.ty, &private, &origin)?;
-                    params.push(quote!(#name: &#ty));
-                    body.push(self.enc(&param.ty, &Val::reference(quote!(#name)), &origin, 0)?);
+                endpoint.params.iter().map(|p| &p.ty).collect()
+            }
+            MessageKind::Response => endpoint.returns.iter().flatten().collect(),
+        };
+        // The runtime's tuple codecs go up to 12 values.
+        let plain = tys.len() <= 12 && tys.iter().all(|ty| self.is_plain(ty));
+        let (args, encode, decode) = match kind {
+            MessageKind::Event | MessageKind::Request => {
+                let args = self.args_ty(&tys, &private, &origin, true)?;
+                let names: Vec<_> = (0..tys.len()).map(|i| format_ident!("__a{i}")).collect();
+                let mut body = Vec::new();
+                for (ty, name) in tys.iter().zip(&names) {
+                    body.push(self.enc(ty, &Val::reference(quote!(#name)), &origin, 0)?);
                 }
+                let bind = match names.as_slice() {
+                    [] => quote!(),
+                    [one] => quote!(let (#one,) = __a;),
+                    many => quote!(let (#(#many),*) = __a;),
+                };
+                (
+                    args,
+                    quote!(#bind #(#body)*),
+                    self.decode_values(&tys, &private, &origin, true)?,
+                )
             }
             MessageKind::Response => {
-                let returns = endpoint.returns.as_deref().unwrap_or_default();
-                let ty = self.tuple_ty(returns, &private, &origin)?;
-                params.push(quote!(__ret: &#ty));
-                match returns {
-                    [one] => {
-                        body.push(self.enc(one, &Val::reference(quote!(__ret)), &origin, 0)?)
-                    }
+                let args = self.args_ty(&tys, &private, &origin, false)?;
+                let mut body = Vec::new();
+                match tys.as_slice() {
+                    [one] => body.push(self.enc(one, &Val::reference(quote!(__a)), &origin, 0)?),
                     many => {
                         for (i, ty) in many.iter().enumerate() {
                             let i = syn::Index::from(i);
-                            body.push(self.enc(ty, &Val::place(quote!(__ret.#i)), &origin, 0)?);
+                            body.push(self.enc(ty, &Val::place(quote!(__a.#i)), &origin, 0)?);
                         }
                     }
                 }
+                (
+                    args,
+                    quote!(#(#body)*),
+                    self.decode_values(&tys, &private, &origin, false)?,
+                )
             }
+        };
+        let kind = self.kind(endpoint, kind, way, index, messages);
+        let id = Literal::u16_unsuffixed(id);
+        let doc = format!(" `{name}`.");
+        let head = quote! {
+            #[doc = #doc]
+            pub struct #ty;
+
+        };
+        if plain {
+            return Ok(quote! {
+                #head
+                impl ::tether::__private::Message for #ty {
+                    type Args = #args;
+                    const ID: u16 = #id;
+                    const NAME: &'static str = #name;
+                    const KIND: ::tether::MessageKind = #kind;
+                    type Codec = ::tether::__private::Plain;
+                }
+            });
         }
-        let name = encoder_name(way, id);
-        let doc = format!(" Encodes the body of `{}`.", spec_name(endpoint, kind));
-        let many = match params.len() + 1 > 7 {
-            true => quote!(#[allow(clippy::too_many_arguments)]),
-            false => quote!(),
+        let unused = match encode.is_empty() {
+            true => quote!(_),
+            false => quote!(__a),
         };
         Ok(quote! {
-            #[doc = #doc]
-            #many
-            pub(super) fn #name(
-                __w: &mut ::tether_runtime::wire::Writer,
-                #(#params),*
-            ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
-                #(#body)*
-                ::core::result::Result::Ok(())
+            #head
+            impl ::tether::__private::Message for #ty {
+                type Args = #args;
+                const ID: u16 = #id;
+                const NAME: &'static str = #name;
+                const KIND: ::tether::MessageKind = #kind;
+                type Codec = Self;
+            }
+
+            impl ::tether::__private::Codec<#args> for #ty {
+                // Called from the one handle that sends the message: compiled
+                // only in a crate that sends it.
+                #[inline]
+                fn encode(#unused: &#args, __w: &mut ::tether::wire::Writer) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+                    #encode
+                    ::core::result::Result::Ok(())
+                }
+
+                fn decode(__r: &mut ::tether::wire::Reader<'_>) -> ::core::result::Result<#args, ::tether::wire::DecodeError> {
+                    #decode
+                }
             }
         })
     }
 
-    /// Decodes values in order into a boxed payload: a tuple of the params
-    /// (`tuple`), or the returns as the caller gets them (none: `()`, one:
-    /// the value, more: a tuple).
+    /// The Rust type of a message body: the params as a tuple, or the
+    /// returns as the caller gets them (none: `()`, one: the value, more: a
+    /// tuple).
+    pub(super) fn args_ty(
+        &self,
+        tys: &[&crate::ir::Ty],
+        from: &[String],
+        origin: &str,
+        tuple: bool,
+    ) -> Result<TokenStream, GenError> {
+        let types = tys
+            .iter()
+            .map(|t| self.rust_ty(t, from, origin))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(match (types.as_slice(), tuple) {
+            ([one], true) => quote!((#one,)),
+            ([one], false) => one.clone(),
+            (many, _) => quote!((#(#many),*)),
+        })
+    }
+
+    /// Decodes values in order: a tuple of the params (`tuple`), or the
+    /// returns as the caller gets them.
     fn decode_values(
         &self,
         tys: &[&crate::ir::Ty],
@@ -164,35 +203,30 @@ impl Gen<'_> {
         origin: &str,
         tuple: bool,
     ) -> Result<TokenStream, GenError> {
-        let mut lets = Vec::new();
-        let mut names = Vec::new();
-        for (i, ty) in tys.iter().enumerate() {
-            let name = format_ident!("__a{i}");
-            let value = self.dec(ty, from, origin, 0)?.value();
-            lets.push(quote!(let #name = #value;));
-            names.push(name);
+        if let ([one], false) = (tys, tuple) {
+            return Ok(self.dec(one, from, origin, 0)?.result());
         }
-        let value = match (names.as_slice(), tuple) {
+        let mut values = Vec::new();
+        for ty in tys {
+            values.push(self.dec(ty, from, origin, 0)?.value());
+        }
+        let value = match (values.as_slice(), tuple) {
             ([one], false) => quote!(#one),
             ([one], true) => quote!((#one,)),
-            _ => quote!((#(#names),*)),
+            _ => quote!((#(#values),*)),
         };
-        Ok(quote! {
-            #(#lets)*
-            ::core::result::Result::Ok(::std::boxed::Box::new(#value))
-        })
+        Ok(quote!(::core::result::Result::Ok(#value)))
     }
 
-    fn spec(
+    /// The message's kind, as the runtime's constructor for it.
+    fn kind(
         &self,
-        index: usize,
+        endpoint: &Endpoint,
         kind: MessageKind,
         way: Way,
-        id: u16,
+        index: usize,
         messages: &Messages,
-    ) -> Result<TokenStream, GenError> {
-        let endpoint = &self.schema.endpoints[index];
-        let name = spec_name(endpoint, kind);
+    ) -> TokenStream {
         let ids = messages.ids[index];
         let other = match way {
             Way::ToServer => ids.to_client,
@@ -202,51 +236,40 @@ impl Gen<'_> {
         // Rates are enforced by the server on what clients send.
         let rate = match (&endpoint.attrs.rate, way) {
             (Some(rate), Way::ToServer) => {
-                let (count, per) = (rate.count, u64::from(rate.per_seconds));
-                quote!(::core::option::Option::Some(::tether_runtime::Rate {
-                    count: #count,
-                    per: ::core::time::Duration::from_secs(#per),
-                }))
+                let count = Literal::u32_unsuffixed(rate.count);
+                let per = Literal::u64_unsuffixed(u64::from(rate.per_seconds));
+                quote!(::tether::__private::rate(#count, #per))
             }
             _ => quote!(::core::option::Option::None),
         };
-        let kind = match kind {
+        match kind {
             MessageKind::Event => {
                 let unreliable = endpoint.attrs.unreliable.is_some();
                 let ordered = unreliable && endpoint.attrs.ordered.is_some();
-                quote!(::tether_runtime::MessageKind::Event {
-                    unreliable: #unreliable,
-                    ordered: #ordered,
-                    rate: #rate,
-                })
+                match (
+                    unreliable,
+                    endpoint.attrs.rate.is_some() && way == Way::ToServer,
+                ) {
+                    (false, false) => quote!(::tether::__private::EVENT),
+                    _ => quote!(::tether::__private::event(#unreliable, #ordered, #rate)),
+                }
             }
             MessageKind::Request => {
                 let timeout = match &endpoint.attrs.timeout {
                     Some(t) => {
-                        let millis = t.millis;
-                        quote!(::core::time::Duration::from_millis(#millis))
+                        let millis = Literal::u64_unsuffixed(t.millis);
+                        quote!(::core::option::Option::Some(#millis))
                     }
-                    None => quote!(::tether_runtime::DEFAULT_TIMEOUT),
+                    None => quote!(::core::option::Option::None),
                 };
-                quote!(::tether_runtime::MessageKind::Request {
-                    timeout: #timeout,
-                    rate: #rate,
-                    response_id: #other,
-                })
+                let other = Literal::u16_unsuffixed(other);
+                quote!(::tether::__private::request(#timeout, #rate, #other))
             }
-            MessageKind::Response => quote!(::tether_runtime::MessageKind::Response {
-                request_id: #other,
-            }),
-        };
-        let decode = decoder_name(way, id);
-        let private = format_ident!("{PRIVATE}");
-        Ok(quote! {
-            ::tether_runtime::MessageSpec {
-                name: #name,
-                kind: #kind,
-                decode: #private::#decode,
+            MessageKind::Response => {
+                let other = Literal::u16_unsuffixed(other);
+                quote!(::tether::__private::response(#other))
             }
-        })
+        }
     }
 }
 

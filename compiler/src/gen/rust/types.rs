@@ -60,7 +60,7 @@ impl Gen<'_> {
             },
             TyKind::Datatype { datatype } => {
                 let name = format_ident!("{}", datatype.name());
-                quote!(::tether_runtime::types::#name)
+                quote!(::tether::types::#name)
             }
             TyKind::RobloxEnum { name } => {
                 let module = vec![ROBLOX_ENUMS.to_string()];
@@ -69,7 +69,7 @@ impl Gen<'_> {
             TyKind::Instance { class, .. } => {
                 let module = vec![ROBLOX_CLASSES.to_string()];
                 let class = self.path(from, &module, &ident(class));
-                quote!(::core::option::Option<::tether_runtime::types::Ref<#class>>)
+                quote!(::core::option::Option<::tether::types::Ref<#class>>)
             }
             TyKind::Function { params, returns } => {
                 let params = params
@@ -86,7 +86,7 @@ impl Gen<'_> {
                 quote!(::std::sync::Arc<dyn ::core::ops::Fn(#(#params),*) #ret + ::core::marker::Send + ::core::marker::Sync>)
             }
             TyKind::Metatable { table, .. } => self.rust_ty(table, from, origin)?,
-            TyKind::Any => quote!(::tether_runtime::types::Value),
+            TyKind::Any => quote!(::tether::types::Value),
             TyKind::Extern { path, namespace } => {
                 let rust = extern_path(path).ok_or_else(|| self.unsupported(ty, origin))?;
                 // A relative path is relative to the module it was written
@@ -183,6 +183,10 @@ impl Gen<'_> {
                     }
                 }
                 ItemKind::Newtype(ty) => self.newtype(index, ty)?,
+            };
+            let tokens = match item.module.is_empty() {
+                true => quote!(#[allow(dead_code)] #tokens),
+                false => tokens,
             };
             root.push(&item.module, tokens);
         }
@@ -485,7 +489,7 @@ impl Gen<'_> {
                         ::core::result::Result::Ok(match __r.bits(#bits)? {
                             #(#arms,)*
                             __tag => return ::core::result::Result::Err(
-                                ::tether_runtime::wire::DecodeError::invalid_tag(#origin, __tag as u64, #count),
+                                ::tether::wire::DecodeError::invalid_tag(#origin, __tag as u64, #count),
                             ),
                         })
                     }
@@ -541,7 +545,7 @@ impl Gen<'_> {
                     &module,
                     quote! {
                         #[doc = #doc]
-                        pub type #name = ::tether_runtime::types::PlayerClass;
+                        pub type #name = ::tether::types::PlayerClass;
                     },
                 );
                 continue;
@@ -553,7 +557,7 @@ impl Gen<'_> {
                     #[allow(dead_code)]
                     pub enum #name {}
 
-                    impl ::tether_runtime::types::Class for #name {
+                    impl ::tether::types::Class for #name {
                         const NAME: &'static str = #class;
                     }
                 },
@@ -592,7 +596,7 @@ fn roblox_enum(name: &str, items: &[&str]) -> Result<TokenStream, GenError> {
     };
     let decode = match items.len() {
         0 => quote! {
-            ::core::result::Result::Err(::tether_runtime::wire::DecodeError::invalid_tag(#what, 0, 0))
+            ::core::result::Result::Err(::tether::wire::DecodeError::invalid_tag(#what, 0, 0))
         },
         1 => {
             let only = &variants[0];
@@ -603,7 +607,7 @@ fn roblox_enum(name: &str, items: &[&str]) -> Result<TokenStream, GenError> {
             match Self::ALL.get(__index as usize) {
                 ::core::option::Option::Some(__item) => ::core::result::Result::Ok(*__item),
                 ::core::option::Option::None => ::core::result::Result::Err(
-                    ::tether_runtime::wire::DecodeError::invalid_tag(#what, __index as u64, #count),
+                    ::tether::wire::DecodeError::invalid_tag(#what, __index as u64, #count),
                 ),
             }
         },
@@ -658,27 +662,49 @@ pub fn codec_impls(
         ),
         false => (encode, decode),
     };
+    // Small codecs inline into their callers in other crates (a game's
+    // element loops); large ones are compiled once, here.
+    let inline = match token_count(&encode) + token_count(&decode) <= INLINE_TOKENS {
+        true => quote!(#[inline]),
+        false => quote!(),
+    };
     quote! {
-        impl ::tether_runtime::wire::Encode for #ty {
-            #[inline]
+        impl ::tether::wire::Encode for #ty {
+            #inline
             fn encode(
                 &self,
-                __w: &mut ::tether_runtime::wire::Writer,
-            ) -> ::core::result::Result<(), ::tether_runtime::wire::EncodeError> {
+                __w: &mut ::tether::wire::Writer,
+            ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
                 #encode
                 ::core::result::Result::Ok(())
             }
         }
 
-        impl ::tether_runtime::wire::Decode for #ty {
-            #[inline]
+        impl ::tether::wire::Decode for #ty {
+            #inline
             fn decode(
-                __r: &mut ::tether_runtime::wire::Reader<'_>,
-            ) -> ::core::result::Result<Self, ::tether_runtime::wire::DecodeError> {
+                __r: &mut ::tether::wire::Reader<'_>,
+            ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
                 #decode
             }
         }
     }
+}
+
+/// The most tokens a type's two codec bodies may have together and still be
+/// `#[inline]`: about a record of eight scalar fields.
+const INLINE_TOKENS: usize = 400;
+
+/// The tokens in `stream`, groups counted through.
+fn token_count(stream: &TokenStream) -> usize {
+    stream
+        .clone()
+        .into_iter()
+        .map(|tree| match tree {
+            proc_macro2::TokenTree::Group(group) => 1 + token_count(&group.stream()),
+            _ => 1,
+        })
+        .sum()
 }
 
 /// `ceil(log2(n))`: the bits of a tag among `n` (0 for one or none).

@@ -1,0 +1,258 @@
+//! What generated code stands on: each message of a protocol as a type that
+//! knows its id, its kind and its body's codec ([`Message`]), and the typed
+//! calls into the runtimes made from it.
+//!
+//! A generated remote's handle is a thin method over one of these calls, so
+//! the code per remote is its signature and its body codec; everything else
+//! (boxing, downcasting, the protocol table's entry) is written once, here.
+//! Reached as `tether::__private`: not an API for hand-written code.
+
+use crate::client::ClientRuntime;
+use crate::connection::Connection;
+use crate::invoke::{InvokeError, SendError, Typed};
+use crate::player::Player;
+use crate::protocol::{MessageKind, MessageSpec, Payload, Rate};
+use crate::queue::EventQueue;
+use crate::server::ServerRuntime;
+use crate::wire::{Decode, DecodeError, Encode, EncodeError, Reader, Writer};
+use std::time::Duration;
+
+/// One message of a protocol, in one direction: an event, a request or a
+/// response. The generator declares one type per message.
+pub trait Message: 'static {
+    /// The decoded body: the parameters as a tuple (events and requests),
+    /// or the returns as the caller gets them (responses).
+    type Args: Clone + Send + 'static;
+    /// Its id among the messages of its direction.
+    const ID: u16;
+    /// For diagnostics and the protocol table: `Combat.Attack`,
+    /// `Shop.Buy (request)`.
+    const NAME: &'static str;
+    /// How it travels.
+    const KIND: MessageKind;
+    /// The body's codec: [`Plain`] when every value encodes as its type
+    /// does, else the message type itself with the checks of its use site.
+    type Codec: Codec<Self::Args>;
+}
+
+/// A message body's codec.
+pub trait Codec<A> {
+    /// Writes the body (the runtime writes the header).
+    fn encode(args: &A, w: &mut Writer) -> Result<(), EncodeError>;
+    /// Reads exactly the body.
+    fn decode(r: &mut Reader<'_>) -> Result<A, DecodeError>;
+}
+
+/// The codec of a body that is its values' own encodings in order.
+pub enum Plain {}
+
+impl<A: Encode + Decode> Codec<A> for Plain {
+    #[inline]
+    fn encode(args: &A, w: &mut Writer) -> Result<(), EncodeError> {
+        args.encode(w)
+    }
+
+    #[inline]
+    fn decode(r: &mut Reader<'_>) -> Result<A, DecodeError> {
+        A::decode(r)
+    }
+}
+
+/// The kind of most events: reliable, unordered, without `@rate`.
+pub const EVENT: MessageKind = event(false, false, None);
+
+/// Writes `M`'s body with its codec.
+pub fn encode_body<M: Message>(args: &M::Args, w: &mut Writer) -> Result<(), EncodeError> {
+    <M::Codec as Codec<M::Args>>::encode(args, w)
+}
+
+/// The protocol table's entry for `M`.
+pub const fn spec<M: Message>() -> MessageSpec {
+    MessageSpec {
+        name: M::NAME,
+        kind: M::KIND,
+        decode: decode_payload::<M>,
+    }
+}
+
+fn decode_payload<M: Message>(r: &mut Reader<'_>) -> Result<Payload, DecodeError> {
+    <M::Codec as Codec<M::Args>>::decode(r).map(|args| Box::new(args) as Payload)
+}
+
+/// `@rate(count/per)`, `per` in seconds; rates bind only what the server
+/// receives.
+pub const fn rate(count: u32, per_seconds: u64) -> Option<Rate> {
+    Some(Rate {
+        count,
+        per: Duration::from_secs(per_seconds),
+    })
+}
+
+/// An event's kind.
+pub const fn event(unreliable: bool, ordered: bool, rate: Option<Rate>) -> MessageKind {
+    MessageKind::Event {
+        unreliable,
+        ordered,
+        rate,
+    }
+}
+
+/// A request's kind; `timeout_ms` is `@timeout`, if it has one.
+pub const fn request(timeout_ms: Option<u64>, rate: Option<Rate>, response_id: u16) -> MessageKind {
+    MessageKind::Request {
+        timeout: match timeout_ms {
+            Some(ms) => Duration::from_millis(ms),
+            None => crate::protocol::DEFAULT_TIMEOUT,
+        },
+        rate,
+        response_id,
+    }
+}
+
+/// A response's kind.
+pub const fn response(request_id: u16) -> MessageKind {
+    MessageKind::Response { request_id }
+}
+
+/// The payload as `M`'s arguments. A payload of another type means the
+/// runtime was built for another protocol, which `try_from` on the
+/// generated `Server`/`Client` refuses; it is counted, not delivered.
+fn args<M: Message>(payload: Payload) -> Option<M::Args> {
+    payload.into_any().downcast::<M::Args>().ok().map(|b| *b)
+}
+
+fn body<M: Message>(args: &M::Args) -> impl Fn(&mut Writer) -> Result<(), EncodeError> + '_ {
+    move |w| encode_body::<M>(args, w)
+}
+
+/// Runs `handler` for every `M` a player sends.
+pub fn connect_server<M: Message>(
+    server: &ServerRuntime,
+    mut handler: impl FnMut(&Player, M::Args) + Send + 'static,
+) -> Connection {
+    server.session().connect(
+        M::ID,
+        Box::new(move |player, payload| match args::<M>(payload) {
+            Some(args) => {
+                handler(player, args);
+                true
+            }
+            None => false,
+        }),
+    )
+}
+
+/// Collects every `M` players send, with its sender, for a game loop.
+pub fn queue_server<M: Message>(server: &ServerRuntime) -> EventQueue<(Player, M::Args)> {
+    EventQueue::connect_with(
+        EventQueue::<(Player, M::Args)>::DEFAULT_CAPACITY,
+        |mut push| connect_server::<M>(server, move |player, args| push((player.clone(), args))),
+    )
+}
+
+/// Sends `M` to `player`.
+pub fn fire_client<M: Message>(
+    server: &ServerRuntime,
+    player: &Player,
+    args: &M::Args,
+) -> Result<(), SendError> {
+    server
+        .session()
+        .send_event(player.id, M::ID, body::<M>(args))
+}
+
+/// Sends `M` to every player.
+pub fn fire_all_clients<M: Message>(
+    server: &ServerRuntime,
+    args: &M::Args,
+) -> Result<(), SendError> {
+    server.session().broadcast_event(M::ID, body::<M>(args))
+}
+
+/// Calls request `Q` on `player`'s client; resolves to response `R`.
+pub fn invoke_client<Q: Message, R: Message>(
+    server: &ServerRuntime,
+    player: &Player,
+    args: &Q::Args,
+) -> Typed<R::Args> {
+    Typed::new(server.session().invoke(player.id, Q::ID, body::<Q>(args)))
+}
+
+/// Answers request `Q` from players with response `R` (replacing any
+/// handler before).
+pub fn on_invoke_server<Q: Message, R: Message>(
+    server: &ServerRuntime,
+    mut handler: impl FnMut(&Player, Q::Args) -> Result<R::Args, String> + Send + 'static,
+) {
+    server.session().set_invoke_handler(
+        Q::ID,
+        Box::new(move |player, payload, w| answer::<Q, R>(payload, w, |a| handler(player, a))),
+    );
+}
+
+/// Runs `handler` for every `M` the server sends.
+pub fn connect_client<M: Message>(
+    client: &ClientRuntime,
+    mut handler: impl FnMut(M::Args) + Send + 'static,
+) -> Connection {
+    client.session().connect(
+        M::ID,
+        Box::new(move |_server, payload| match args::<M>(payload) {
+            Some(args) => {
+                handler(args);
+                true
+            }
+            None => false,
+        }),
+    )
+}
+
+/// Collects every `M` the server sends, for a game loop.
+pub fn queue_client<M: Message>(client: &ClientRuntime) -> EventQueue<M::Args> {
+    EventQueue::connect_with(EventQueue::<M::Args>::DEFAULT_CAPACITY, |push| {
+        connect_client::<M>(client, push)
+    })
+}
+
+/// Sends `M` to the server.
+pub fn fire_server<M: Message>(client: &ClientRuntime, args: &M::Args) -> Result<(), SendError> {
+    client
+        .session()
+        .send_event(crate::client::SERVER, M::ID, body::<M>(args))
+}
+
+/// Calls request `Q` on the server; resolves to response `R`.
+pub fn invoke_server<Q: Message, R: Message>(
+    client: &ClientRuntime,
+    args: &Q::Args,
+) -> Typed<R::Args> {
+    Typed::new(
+        client
+            .session()
+            .invoke(crate::client::SERVER, Q::ID, body::<Q>(args)),
+    )
+}
+
+/// Answers request `Q` from the server with response `R` (replacing any
+/// handler before).
+pub fn on_invoke_client<Q: Message, R: Message>(
+    client: &ClientRuntime,
+    mut handler: impl FnMut(Q::Args) -> Result<R::Args, String> + Send + 'static,
+) {
+    client.session().set_invoke_handler(
+        Q::ID,
+        Box::new(move |_server, payload, w| answer::<Q, R>(payload, w, &mut handler)),
+    );
+}
+
+/// Runs a request's handler and writes its response body.
+fn answer<Q: Message, R: Message>(
+    payload: Payload,
+    w: &mut Writer,
+    handler: impl FnOnce(Q::Args) -> Result<R::Args, String>,
+) -> Result<(), InvokeError> {
+    let args = args::<Q>(payload)
+        .ok_or_else(|| InvokeError::Protocol(format!("unexpected payload for `{}`", Q::NAME)))?;
+    let returns = handler(args).map_err(InvokeError::Handler)?;
+    encode_body::<R>(&returns, w).map_err(InvokeError::Encode)
+}
