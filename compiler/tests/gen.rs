@@ -79,7 +79,6 @@ fn every_valid_schema_generates_code_that_parses() {
         "combat",
         "server",
         "client",
-        "roblox_enums",
         "__tether",
     ] {
         assert!(
@@ -113,8 +112,14 @@ fn every_valid_schema_generates_code_that_parses() {
             "::core::option::Option::None,\n            ::tether::__private::rate(600, 60)",
             "Shop.Prices has no @timeout",
         ),
-        ("pub enum KeyCode", "Enum.KeyCode is used"),
-        ("pub enum Material", "Enum.Material is used"),
+        (
+            "::tether::roblox::enums::KeyCode",
+            "Enum.KeyCode is the runtime's",
+        ),
+        (
+            "::tether::roblox::enums::Material",
+            "Enum.Material is the runtime's",
+        ),
         ("Vec<Dialogue>", "a recursive array needs no box"),
     ] {
         assert!(code.contains(needle), "{why}: `{needle}` not found");
@@ -290,20 +295,15 @@ fn enum_tags_use_ceil_log2_bits() {
 }
 
 #[test]
-fn roblox_enums_hold_the_database_items_in_value_order() {
-    let code = gen_ok("remote event E: client -> server (order: Enum.SortOrder)\n");
-    let items = tether_compiler::roblox::enum_items("SortOrder").expect("SortOrder exists");
+fn roblox_enums_and_classes_are_the_runtimes() {
+    let code =
+        gen_ok("remote event E: client -> server (order: Enum.SortOrder, part: BasePart?)\n");
     let compact: String = code.split_whitespace().collect();
-    let all = items
-        .iter()
-        .map(|i| format!("Self::{i}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    assert!(compact.contains(&format!("pubconstALL:[Self;{}]=[{all}]", items.len())));
-    assert!(
-        !code.contains("pub enum Material"),
-        "only enums in use are generated"
-    );
+    assert!(compact.contains("::tether::roblox::enums::SortOrder"));
+    assert!(compact.contains("::tether::types::Ref<::tether::roblox::classes::BasePart>"));
+    // Nothing of Roblox's is defined in the generated file.
+    assert!(!code.contains("pub enum SortOrder"), "{code}");
+    assert!(!code.contains("roblox_enums"));
 }
 
 #[test]

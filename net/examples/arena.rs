@@ -40,8 +40,8 @@ mod game {
     tether::include_schema!("../../schemas/game.tether");
 }
 
-use game::roblox_enums::{KeyCode, Material};
 use game::{Item, ItemId, Loadout, Rarity, Shape, Team};
+use tether::roblox::enums::{KeyCode, Material};
 
 #[derive(Parser)]
 #[command(about = "The arena demo: a Tether game server over TCP, and bots that play it")]

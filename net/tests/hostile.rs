@@ -25,6 +25,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use tether::roblox::enums::KeyCode;
 use tether_net::{
     framing, ClientConfig, ConnectError, NetClient, NetEvent, NetServer, ServerConfig,
 };
@@ -36,7 +37,7 @@ use tether_runtime::{
     Visibility, MAX_OFFENCES, MAX_PENDING_CALLS, REFUSALS_PER_SECOND, REPORTS_PER_SECOND,
     WIRE_VERSION,
 };
-use tether_tests::game::{self, roblox_enums::KeyCode, Item, Loadout, Rarity, Team};
+use tether_tests::game::{self, Item, Loadout, Rarity, Team};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream, UdpSocket};
 use tokio::time::timeout;

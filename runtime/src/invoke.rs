@@ -16,11 +16,7 @@ use std::task::{Context, Poll, Waker};
 use crate::lock::lock;
 use crate::protocol::Payload;
 use crate::wire;
-
-/// How many calls a server may await from one client at once
-/// (`invoke_client`); the next fails at once with
-/// [`InvokeError::TooManyPending`] until one is answered or times out.
-pub const MAX_PENDING_CALLS: usize = 64;
+pub use tether_facts::policy::MAX_PENDING_CALLS;
 
 /// Why an invocation failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -87,7 +83,7 @@ impl From<wire::DecodeError> for InvokeError {
 }
 
 /// The longest error message an error response carries (`string(..255)`).
-pub(crate) const MAX_ERROR_LEN: u32 = 255;
+const MAX_ERROR_LEN: u32 = tether_facts::wire::ERROR_MESSAGE_LEN.max;
 
 /// The message of an error response (section 6.3 leaves its text to the
 /// implementation). Tether's form is `kind` or `kind:detail`:

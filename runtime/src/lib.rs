@@ -54,19 +54,3 @@ pub use session::{
 pub use stats::{RejectReason, Rejected, Stats};
 pub use transport::memory::MemoryNetwork;
 pub use transport::{Channel, Packet};
-
-// The limits `session`, `invoke` and `protocol` enforce are tether-facts'
-// `policy`, which the Luau runtime is written from too: the build fails if
-// one of their definitions drifts from it.
-const _: () = {
-    use tether_facts::{policy, wire};
-    assert!(MAX_WAITING_EVENTS == policy::MAX_WAITING_EVENTS);
-    assert!(MAX_WAITING_BYTES == policy::MAX_WAITING_BYTES);
-    assert!(CLIENT_MESSAGES_PER_SECOND == policy::CLIENT_MESSAGES_PER_SECOND);
-    assert!(REFUSALS_PER_SECOND == policy::REFUSALS_PER_SECOND);
-    assert!(REPORTS_PER_SECOND == policy::REPORTS_PER_SECOND);
-    assert!(MAX_OFFENCES == policy::MAX_OFFENCES);
-    assert!(MAX_PENDING_CALLS == policy::MAX_PENDING_CALLS);
-    assert!(DEFAULT_TIMEOUT.as_nanos() == policy::DEFAULT_TIMEOUT.as_nanos());
-    assert!(invoke::MAX_ERROR_LEN == wire::ERROR_MESSAGE_LEN.max);
-};

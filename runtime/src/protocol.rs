@@ -10,6 +10,7 @@ use std::any::Any;
 use std::time::Duration;
 
 use crate::wire;
+pub use tether_facts::policy::DEFAULT_TIMEOUT;
 
 /// A decoded message body: the generated decoder's value, boxed. Generated
 /// code downcasts it back (see [`crate::Typed`]); a message with several
@@ -45,9 +46,6 @@ impl<T: Any + Send + Clone> PayloadValue for T {
 /// It must read exactly the body: the frame's next message starts where it
 /// stops.
 pub type DecodeFn = fn(&mut wire::Reader<'_>) -> Result<Payload, wire::DecodeError>;
-
-/// The timeout the generator uses for a remote function without `@timeout`.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A runtime given to typed handles generated from another schema (or
 /// another version of it): they would decode its messages as the wrong

@@ -1414,24 +1414,6 @@ pub mod outer {
     }
 }
 
-/// Roblox classes, as the types of instance references.
-#[allow(dead_code)]
-pub mod roblox_classes {
-    /// The Roblox class `Model`.
-    #[allow(dead_code)]
-    pub enum Model {}
-    impl ::tether::types::Class for Model {
-        const NAME: &'static str = "Model";
-    }
-
-    /// The Roblox class `Part`.
-    #[allow(dead_code)]
-    pub enum Part {}
-    impl ::tether::types::Class for Part {
-        const NAME: &'static str = "Part";
-    }
-}
-
 #[doc(hidden)]
 #[allow(dead_code)]
 mod __tether {
@@ -1743,7 +1725,9 @@ mod __tether {
 
     impl ::tether::__private::Message for ToClient1 {
         type Args = (
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::Model>>,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
+            >,
             u8,
         );
         const ID: u16 = 1;
@@ -1753,13 +1737,18 @@ mod __tether {
     }
 
     impl ::tether::__private::Codec<
-        (::core::option::Option<::tether::types::Ref<super::roblox_classes::Model>>, u8),
+        (
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
+            >,
+            u8,
+        ),
     > for ToClient1 {
         #[inline]
         fn encode(
             __a: &(
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Model>,
+                    ::tether::types::Ref<::tether::roblox::classes::Model>,
                 >,
                 u8,
             ),
@@ -1782,7 +1771,7 @@ mod __tether {
         ) -> ::core::result::Result<
             (
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Model>,
+                    ::tether::types::Ref<::tether::roblox::classes::Model>,
                 >,
                 u8,
             ),
@@ -1793,9 +1782,9 @@ mod __tether {
                     ::core::option::Option::map(
                         __r
                             .required_instance_of(
-                                <super::roblox_classes::Model as ::tether::types::Class>::NAME,
+                                <::tether::roblox::classes::Model as ::tether::types::Class>::NAME,
                             )?,
-                        ::tether::types::Ref::<super::roblox_classes::Model>::new,
+                        ::tether::types::Ref::<::tether::roblox::classes::Model>::new,
                     )
                 } else {
                     ::core::option::Option::None
@@ -2058,8 +2047,12 @@ mod __tether {
             super::Expr,
             super::MaybeSelf,
             super::outer::inner::Deep,
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::Part>>,
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::Model>>,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Part>,
+            >,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
+            >,
         );
         const ID: u16 = 8;
         const NAME: &'static str = "Kinds";
@@ -2073,8 +2066,12 @@ mod __tether {
             super::Expr,
             super::MaybeSelf,
             super::outer::inner::Deep,
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::Part>>,
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::Model>>,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Part>,
+            >,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
+            >,
         ),
     > for ToClient8 {
         #[inline]
@@ -2085,10 +2082,10 @@ mod __tether {
                 super::MaybeSelf,
                 super::outer::inner::Deep,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Part>,
+                    ::tether::types::Ref<::tether::roblox::classes::Part>,
                 >,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Model>,
+                    ::tether::types::Ref<::tether::roblox::classes::Model>,
                 >,
             ),
             __w: &mut ::tether::wire::Writer,
@@ -2131,10 +2128,10 @@ mod __tether {
                 super::MaybeSelf,
                 super::outer::inner::Deep,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Part>,
+                    ::tether::types::Ref<::tether::roblox::classes::Part>,
                 >,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Model>,
+                    ::tether::types::Ref<::tether::roblox::classes::Model>,
                 >,
             ),
             ::tether::wire::DecodeError,
@@ -2147,17 +2144,17 @@ mod __tether {
                 ::core::option::Option::map(
                     __r
                         .required_instance_of(
-                            <super::roblox_classes::Part as ::tether::types::Class>::NAME,
+                            <::tether::roblox::classes::Part as ::tether::types::Class>::NAME,
                         )?,
-                    ::tether::types::Ref::<super::roblox_classes::Part>::new,
+                    ::tether::types::Ref::<::tether::roblox::classes::Part>::new,
                 ),
                 if __r.bool()? {
                     ::core::option::Option::map(
                         __r
                             .required_instance_of(
-                                <super::roblox_classes::Model as ::tether::types::Class>::NAME,
+                                <::tether::roblox::classes::Model as ::tether::types::Class>::NAME,
                             )?,
-                        ::tether::types::Ref::<super::roblox_classes::Model>::new,
+                        ::tether::types::Ref::<::tether::roblox::classes::Model>::new,
                     )
                 } else {
                     ::core::option::Option::None
@@ -2207,7 +2204,7 @@ pub mod server {
             &self,
             player: &::tether::Player,
             who: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Model>,
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
             x: u8,
         ) -> ::core::result::Result<(), ::tether::SendError> {
@@ -2221,7 +2218,7 @@ pub mod server {
         pub fn fire_all_clients(
             &self,
             who: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Model>,
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
             x: u8,
         ) -> ::core::result::Result<(), ::tether::SendError> {
@@ -2475,10 +2472,10 @@ pub mod server {
             maybe: super::MaybeSelf,
             deep: super::outer::inner::Deep,
             part: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Part>,
+                ::tether::types::Ref<::tether::roblox::classes::Part>,
             >,
             model: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Model>,
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
         ) -> ::core::result::Result<(), ::tether::SendError> {
             ::tether::__private::fire_client::<
@@ -2495,10 +2492,10 @@ pub mod server {
             maybe: super::MaybeSelf,
             deep: super::outer::inner::Deep,
             part: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Part>,
+                ::tether::types::Ref<::tether::roblox::classes::Part>,
             >,
             model: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Model>,
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
         ) -> ::core::result::Result<(), ::tether::SendError> {
             ::tether::__private::fire_all_clients::<
@@ -2764,7 +2761,7 @@ pub mod client {
             &self,
             mut handler: impl ::core::ops::FnMut(
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Model>,
+                    ::tether::types::Ref<::tether::roblox::classes::Model>,
                 >,
                 u8,
             ) + ::core::marker::Send + 'static,
@@ -2782,7 +2779,7 @@ pub mod client {
         ) -> ::tether::EventQueue<
             (
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Model>,
+                    ::tether::types::Ref<::tether::roblox::classes::Model>,
                 >,
                 u8,
             ),
@@ -2990,10 +2987,10 @@ pub mod client {
                 super::MaybeSelf,
                 super::outer::inner::Deep,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Part>,
+                    ::tether::types::Ref<::tether::roblox::classes::Part>,
                 >,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Model>,
+                    ::tether::types::Ref<::tether::roblox::classes::Model>,
                 >,
             ) + ::core::marker::Send + 'static,
         ) -> ::tether::Connection {
@@ -3014,10 +3011,10 @@ pub mod client {
                 super::MaybeSelf,
                 super::outer::inner::Deep,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Part>,
+                    ::tether::types::Ref<::tether::roblox::classes::Part>,
                 >,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Model>,
+                    ::tether::types::Ref<::tether::roblox::classes::Model>,
                 >,
             ),
         > {

@@ -952,7 +952,7 @@ pub mod combat {
     pub struct Hit {
         /// `Target: Model in Workspace?`
         pub target: ::core::option::Option<
-            ::tether::types::Ref<super::roblox_classes::Model>,
+            ::tether::types::Ref<::tether::roblox::classes::Model>,
         >,
         /// `Damage: u16`
         pub damage: u16,
@@ -991,9 +991,9 @@ pub mod combat {
                 ::core::option::Option::map(
                     __r
                         .required_instance_of(
-                            <super::roblox_classes::Model as ::tether::types::Class>::NAME,
+                            <::tether::roblox::classes::Model as ::tether::types::Class>::NAME,
                         )?,
-                    ::tether::types::Ref::<super::roblox_classes::Model>::new,
+                    ::tether::types::Ref::<::tether::roblox::classes::Model>::new,
                 )
             } else {
                 ::core::option::Option::None
@@ -1010,1810 +1010,6 @@ pub mod combat {
                 knockback: __f3,
             })
         }
-    }
-}
-
-/// Roblox enums, with the items of the reflection database (Roblox 0.741.19.7411056), numbered on the wire by position.
-#[allow(dead_code)]
-pub mod roblox_enums {
-    /// `Enum.KeyCode`
-    #[derive(
-        ::core::fmt::Debug,
-        ::core::clone::Clone,
-        ::core::marker::Copy,
-        ::core::cmp::PartialEq,
-        ::core::cmp::Eq,
-        ::core::hash::Hash,
-        ::core::cmp::PartialOrd,
-        ::core::cmp::Ord
-    )]
-    pub enum KeyCode {
-        /// `Enum.KeyCode.None`
-        None,
-        /// `Enum.KeyCode.Backspace`
-        Backspace,
-        /// `Enum.KeyCode.Tab`
-        Tab,
-        /// `Enum.KeyCode.Clear`
-        Clear,
-        /// `Enum.KeyCode.Return`
-        Return,
-        /// `Enum.KeyCode.Pause`
-        Pause,
-        /// `Enum.KeyCode.Escape`
-        Escape,
-        /// `Enum.KeyCode.Space`
-        Space,
-        /// `Enum.KeyCode.QuotedDouble`
-        QuotedDouble,
-        /// `Enum.KeyCode.Hash`
-        Hash,
-        /// `Enum.KeyCode.Dollar`
-        Dollar,
-        /// `Enum.KeyCode.Percent`
-        Percent,
-        /// `Enum.KeyCode.Ampersand`
-        Ampersand,
-        /// `Enum.KeyCode.Quote`
-        Quote,
-        /// `Enum.KeyCode.LeftParenthesis`
-        LeftParenthesis,
-        /// `Enum.KeyCode.RightParenthesis`
-        RightParenthesis,
-        /// `Enum.KeyCode.Asterisk`
-        Asterisk,
-        /// `Enum.KeyCode.Plus`
-        Plus,
-        /// `Enum.KeyCode.Comma`
-        Comma,
-        /// `Enum.KeyCode.Minus`
-        Minus,
-        /// `Enum.KeyCode.Period`
-        Period,
-        /// `Enum.KeyCode.Slash`
-        Slash,
-        /// `Enum.KeyCode.Zero`
-        Zero,
-        /// `Enum.KeyCode.One`
-        One,
-        /// `Enum.KeyCode.Two`
-        Two,
-        /// `Enum.KeyCode.Three`
-        Three,
-        /// `Enum.KeyCode.Four`
-        Four,
-        /// `Enum.KeyCode.Five`
-        Five,
-        /// `Enum.KeyCode.Six`
-        Six,
-        /// `Enum.KeyCode.Seven`
-        Seven,
-        /// `Enum.KeyCode.Eight`
-        Eight,
-        /// `Enum.KeyCode.Nine`
-        Nine,
-        /// `Enum.KeyCode.Colon`
-        Colon,
-        /// `Enum.KeyCode.Semicolon`
-        Semicolon,
-        /// `Enum.KeyCode.LessThan`
-        LessThan,
-        /// `Enum.KeyCode.Equals`
-        Equals,
-        /// `Enum.KeyCode.GreaterThan`
-        GreaterThan,
-        /// `Enum.KeyCode.Question`
-        Question,
-        /// `Enum.KeyCode.At`
-        At,
-        /// `Enum.KeyCode.LeftBracket`
-        LeftBracket,
-        /// `Enum.KeyCode.BackSlash`
-        BackSlash,
-        /// `Enum.KeyCode.RightBracket`
-        RightBracket,
-        /// `Enum.KeyCode.Caret`
-        Caret,
-        /// `Enum.KeyCode.Underscore`
-        Underscore,
-        /// `Enum.KeyCode.Backquote`
-        Backquote,
-        /// `Enum.KeyCode.A`
-        A,
-        /// `Enum.KeyCode.B`
-        B,
-        /// `Enum.KeyCode.C`
-        C,
-        /// `Enum.KeyCode.D`
-        D,
-        /// `Enum.KeyCode.E`
-        E,
-        /// `Enum.KeyCode.F`
-        F,
-        /// `Enum.KeyCode.G`
-        G,
-        /// `Enum.KeyCode.H`
-        H,
-        /// `Enum.KeyCode.I`
-        I,
-        /// `Enum.KeyCode.J`
-        J,
-        /// `Enum.KeyCode.K`
-        K,
-        /// `Enum.KeyCode.L`
-        L,
-        /// `Enum.KeyCode.M`
-        M,
-        /// `Enum.KeyCode.N`
-        N,
-        /// `Enum.KeyCode.O`
-        O,
-        /// `Enum.KeyCode.P`
-        P,
-        /// `Enum.KeyCode.Q`
-        Q,
-        /// `Enum.KeyCode.R`
-        R,
-        /// `Enum.KeyCode.S`
-        S,
-        /// `Enum.KeyCode.T`
-        T,
-        /// `Enum.KeyCode.U`
-        U,
-        /// `Enum.KeyCode.V`
-        V,
-        /// `Enum.KeyCode.W`
-        W,
-        /// `Enum.KeyCode.X`
-        X,
-        /// `Enum.KeyCode.Y`
-        Y,
-        /// `Enum.KeyCode.Z`
-        Z,
-        /// `Enum.KeyCode.LeftCurly`
-        LeftCurly,
-        /// `Enum.KeyCode.Pipe`
-        Pipe,
-        /// `Enum.KeyCode.RightCurly`
-        RightCurly,
-        /// `Enum.KeyCode.Tilde`
-        Tilde,
-        /// `Enum.KeyCode.Delete`
-        Delete,
-        /// `Enum.KeyCode.World0`
-        World0,
-        /// `Enum.KeyCode.World1`
-        World1,
-        /// `Enum.KeyCode.World2`
-        World2,
-        /// `Enum.KeyCode.World3`
-        World3,
-        /// `Enum.KeyCode.World4`
-        World4,
-        /// `Enum.KeyCode.World5`
-        World5,
-        /// `Enum.KeyCode.World6`
-        World6,
-        /// `Enum.KeyCode.World7`
-        World7,
-        /// `Enum.KeyCode.World8`
-        World8,
-        /// `Enum.KeyCode.World9`
-        World9,
-        /// `Enum.KeyCode.World10`
-        World10,
-        /// `Enum.KeyCode.World11`
-        World11,
-        /// `Enum.KeyCode.World12`
-        World12,
-        /// `Enum.KeyCode.World13`
-        World13,
-        /// `Enum.KeyCode.World14`
-        World14,
-        /// `Enum.KeyCode.World15`
-        World15,
-        /// `Enum.KeyCode.World16`
-        World16,
-        /// `Enum.KeyCode.World17`
-        World17,
-        /// `Enum.KeyCode.World18`
-        World18,
-        /// `Enum.KeyCode.World19`
-        World19,
-        /// `Enum.KeyCode.World20`
-        World20,
-        /// `Enum.KeyCode.World21`
-        World21,
-        /// `Enum.KeyCode.World22`
-        World22,
-        /// `Enum.KeyCode.World23`
-        World23,
-        /// `Enum.KeyCode.World24`
-        World24,
-        /// `Enum.KeyCode.World25`
-        World25,
-        /// `Enum.KeyCode.World26`
-        World26,
-        /// `Enum.KeyCode.World27`
-        World27,
-        /// `Enum.KeyCode.World28`
-        World28,
-        /// `Enum.KeyCode.World29`
-        World29,
-        /// `Enum.KeyCode.World30`
-        World30,
-        /// `Enum.KeyCode.World31`
-        World31,
-        /// `Enum.KeyCode.World32`
-        World32,
-        /// `Enum.KeyCode.World33`
-        World33,
-        /// `Enum.KeyCode.World34`
-        World34,
-        /// `Enum.KeyCode.World35`
-        World35,
-        /// `Enum.KeyCode.World36`
-        World36,
-        /// `Enum.KeyCode.World37`
-        World37,
-        /// `Enum.KeyCode.World38`
-        World38,
-        /// `Enum.KeyCode.World39`
-        World39,
-        /// `Enum.KeyCode.World40`
-        World40,
-        /// `Enum.KeyCode.World41`
-        World41,
-        /// `Enum.KeyCode.World42`
-        World42,
-        /// `Enum.KeyCode.World43`
-        World43,
-        /// `Enum.KeyCode.World44`
-        World44,
-        /// `Enum.KeyCode.World45`
-        World45,
-        /// `Enum.KeyCode.World46`
-        World46,
-        /// `Enum.KeyCode.World47`
-        World47,
-        /// `Enum.KeyCode.World48`
-        World48,
-        /// `Enum.KeyCode.World49`
-        World49,
-        /// `Enum.KeyCode.World50`
-        World50,
-        /// `Enum.KeyCode.World51`
-        World51,
-        /// `Enum.KeyCode.World52`
-        World52,
-        /// `Enum.KeyCode.World53`
-        World53,
-        /// `Enum.KeyCode.World54`
-        World54,
-        /// `Enum.KeyCode.World55`
-        World55,
-        /// `Enum.KeyCode.World56`
-        World56,
-        /// `Enum.KeyCode.World57`
-        World57,
-        /// `Enum.KeyCode.World58`
-        World58,
-        /// `Enum.KeyCode.World59`
-        World59,
-        /// `Enum.KeyCode.World60`
-        World60,
-        /// `Enum.KeyCode.World61`
-        World61,
-        /// `Enum.KeyCode.World62`
-        World62,
-        /// `Enum.KeyCode.World63`
-        World63,
-        /// `Enum.KeyCode.World64`
-        World64,
-        /// `Enum.KeyCode.World65`
-        World65,
-        /// `Enum.KeyCode.World66`
-        World66,
-        /// `Enum.KeyCode.World67`
-        World67,
-        /// `Enum.KeyCode.World68`
-        World68,
-        /// `Enum.KeyCode.World69`
-        World69,
-        /// `Enum.KeyCode.World70`
-        World70,
-        /// `Enum.KeyCode.World71`
-        World71,
-        /// `Enum.KeyCode.World72`
-        World72,
-        /// `Enum.KeyCode.World73`
-        World73,
-        /// `Enum.KeyCode.World74`
-        World74,
-        /// `Enum.KeyCode.World75`
-        World75,
-        /// `Enum.KeyCode.World76`
-        World76,
-        /// `Enum.KeyCode.World77`
-        World77,
-        /// `Enum.KeyCode.World78`
-        World78,
-        /// `Enum.KeyCode.World79`
-        World79,
-        /// `Enum.KeyCode.World80`
-        World80,
-        /// `Enum.KeyCode.World81`
-        World81,
-        /// `Enum.KeyCode.World82`
-        World82,
-        /// `Enum.KeyCode.World83`
-        World83,
-        /// `Enum.KeyCode.World84`
-        World84,
-        /// `Enum.KeyCode.World85`
-        World85,
-        /// `Enum.KeyCode.World86`
-        World86,
-        /// `Enum.KeyCode.World87`
-        World87,
-        /// `Enum.KeyCode.World88`
-        World88,
-        /// `Enum.KeyCode.World89`
-        World89,
-        /// `Enum.KeyCode.World90`
-        World90,
-        /// `Enum.KeyCode.World91`
-        World91,
-        /// `Enum.KeyCode.World92`
-        World92,
-        /// `Enum.KeyCode.World93`
-        World93,
-        /// `Enum.KeyCode.World94`
-        World94,
-        /// `Enum.KeyCode.World95`
-        World95,
-        /// `Enum.KeyCode.KeypadZero`
-        KeypadZero,
-        /// `Enum.KeyCode.KeypadOne`
-        KeypadOne,
-        /// `Enum.KeyCode.KeypadTwo`
-        KeypadTwo,
-        /// `Enum.KeyCode.KeypadThree`
-        KeypadThree,
-        /// `Enum.KeyCode.KeypadFour`
-        KeypadFour,
-        /// `Enum.KeyCode.KeypadFive`
-        KeypadFive,
-        /// `Enum.KeyCode.KeypadSix`
-        KeypadSix,
-        /// `Enum.KeyCode.KeypadSeven`
-        KeypadSeven,
-        /// `Enum.KeyCode.KeypadEight`
-        KeypadEight,
-        /// `Enum.KeyCode.KeypadNine`
-        KeypadNine,
-        /// `Enum.KeyCode.KeypadPeriod`
-        KeypadPeriod,
-        /// `Enum.KeyCode.KeypadDivide`
-        KeypadDivide,
-        /// `Enum.KeyCode.KeypadMultiply`
-        KeypadMultiply,
-        /// `Enum.KeyCode.KeypadMinus`
-        KeypadMinus,
-        /// `Enum.KeyCode.KeypadPlus`
-        KeypadPlus,
-        /// `Enum.KeyCode.KeypadEnter`
-        KeypadEnter,
-        /// `Enum.KeyCode.KeypadEquals`
-        KeypadEquals,
-        /// `Enum.KeyCode.Up`
-        Up,
-        /// `Enum.KeyCode.Down`
-        Down,
-        /// `Enum.KeyCode.Right`
-        Right,
-        /// `Enum.KeyCode.Left`
-        Left,
-        /// `Enum.KeyCode.Insert`
-        Insert,
-        /// `Enum.KeyCode.Home`
-        Home,
-        /// `Enum.KeyCode.End`
-        End,
-        /// `Enum.KeyCode.PageUp`
-        PageUp,
-        /// `Enum.KeyCode.PageDown`
-        PageDown,
-        /// `Enum.KeyCode.F1`
-        F1,
-        /// `Enum.KeyCode.F2`
-        F2,
-        /// `Enum.KeyCode.F3`
-        F3,
-        /// `Enum.KeyCode.F4`
-        F4,
-        /// `Enum.KeyCode.F5`
-        F5,
-        /// `Enum.KeyCode.F6`
-        F6,
-        /// `Enum.KeyCode.F7`
-        F7,
-        /// `Enum.KeyCode.F8`
-        F8,
-        /// `Enum.KeyCode.F9`
-        F9,
-        /// `Enum.KeyCode.F10`
-        F10,
-        /// `Enum.KeyCode.F11`
-        F11,
-        /// `Enum.KeyCode.F12`
-        F12,
-        /// `Enum.KeyCode.F13`
-        F13,
-        /// `Enum.KeyCode.F14`
-        F14,
-        /// `Enum.KeyCode.F15`
-        F15,
-        /// `Enum.KeyCode.NumLock`
-        NumLock,
-        /// `Enum.KeyCode.CapsLock`
-        CapsLock,
-        /// `Enum.KeyCode.ScrollLock`
-        ScrollLock,
-        /// `Enum.KeyCode.RightShift`
-        RightShift,
-        /// `Enum.KeyCode.LeftShift`
-        LeftShift,
-        /// `Enum.KeyCode.RightControl`
-        RightControl,
-        /// `Enum.KeyCode.LeftControl`
-        LeftControl,
-        /// `Enum.KeyCode.RightAlt`
-        RightAlt,
-        /// `Enum.KeyCode.LeftAlt`
-        LeftAlt,
-        /// `Enum.KeyCode.RightMeta`
-        RightMeta,
-        /// `Enum.KeyCode.LeftMeta`
-        LeftMeta,
-        /// `Enum.KeyCode.LeftSuper`
-        LeftSuper,
-        /// `Enum.KeyCode.RightSuper`
-        RightSuper,
-        /// `Enum.KeyCode.Mode`
-        Mode,
-        /// `Enum.KeyCode.Compose`
-        Compose,
-        /// `Enum.KeyCode.Help`
-        Help,
-        /// `Enum.KeyCode.Print`
-        Print,
-        /// `Enum.KeyCode.SysReq`
-        SysReq,
-        /// `Enum.KeyCode.Break`
-        Break,
-        /// `Enum.KeyCode.Menu`
-        Menu,
-        /// `Enum.KeyCode.Power`
-        Power,
-        /// `Enum.KeyCode.Euro`
-        Euro,
-        /// `Enum.KeyCode.Undo`
-        Undo,
-        /// `Enum.KeyCode.ButtonX`
-        ButtonX,
-        /// `Enum.KeyCode.ButtonY`
-        ButtonY,
-        /// `Enum.KeyCode.ButtonA`
-        ButtonA,
-        /// `Enum.KeyCode.ButtonB`
-        ButtonB,
-        /// `Enum.KeyCode.ButtonR1`
-        ButtonR1,
-        /// `Enum.KeyCode.ButtonL1`
-        ButtonL1,
-        /// `Enum.KeyCode.ButtonR2`
-        ButtonR2,
-        /// `Enum.KeyCode.ButtonL2`
-        ButtonL2,
-        /// `Enum.KeyCode.ButtonR3`
-        ButtonR3,
-        /// `Enum.KeyCode.ButtonL3`
-        ButtonL3,
-        /// `Enum.KeyCode.ButtonStart`
-        ButtonStart,
-        /// `Enum.KeyCode.ButtonSelect`
-        ButtonSelect,
-        /// `Enum.KeyCode.DPadLeft`
-        DPadLeft,
-        /// `Enum.KeyCode.DPadRight`
-        DPadRight,
-        /// `Enum.KeyCode.DPadUp`
-        DPadUp,
-        /// `Enum.KeyCode.DPadDown`
-        DPadDown,
-        /// `Enum.KeyCode.Thumbstick1`
-        Thumbstick1,
-        /// `Enum.KeyCode.Thumbstick2`
-        Thumbstick2,
-        /// `Enum.KeyCode.Thumbstick1Up`
-        Thumbstick1Up,
-        /// `Enum.KeyCode.Thumbstick1Down`
-        Thumbstick1Down,
-        /// `Enum.KeyCode.Thumbstick1Left`
-        Thumbstick1Left,
-        /// `Enum.KeyCode.Thumbstick1Right`
-        Thumbstick1Right,
-        /// `Enum.KeyCode.Thumbstick2Up`
-        Thumbstick2Up,
-        /// `Enum.KeyCode.Thumbstick2Down`
-        Thumbstick2Down,
-        /// `Enum.KeyCode.Thumbstick2Left`
-        Thumbstick2Left,
-        /// `Enum.KeyCode.Thumbstick2Right`
-        Thumbstick2Right,
-        /// `Enum.KeyCode.MouseLeftButton`
-        MouseLeftButton,
-        /// `Enum.KeyCode.MouseRightButton`
-        MouseRightButton,
-        /// `Enum.KeyCode.MouseMiddleButton`
-        MouseMiddleButton,
-        /// `Enum.KeyCode.MouseBackButton`
-        MouseBackButton,
-        /// `Enum.KeyCode.MouseNoButton`
-        MouseNoButton,
-        /// `Enum.KeyCode.MouseX`
-        MouseX,
-        /// `Enum.KeyCode.MouseY`
-        MouseY,
-        /// `Enum.KeyCode.MousePosition`
-        MousePosition,
-        /// `Enum.KeyCode.TouchPosition`
-        TouchPosition,
-        /// `Enum.KeyCode.MouseWheel`
-        MouseWheel,
-        /// `Enum.KeyCode.TrackpadPan`
-        TrackpadPan,
-        /// `Enum.KeyCode.TrackpadPinch`
-        TrackpadPinch,
-        /// `Enum.KeyCode.MouseDelta`
-        MouseDelta,
-        /// `Enum.KeyCode.TouchDelta`
-        TouchDelta,
-        /// `Enum.KeyCode.TouchPinch`
-        TouchPinch,
-        /// `Enum.KeyCode.ButtonCenter`
-        ButtonCenter,
-        /// `Enum.KeyCode.ButtonBack`
-        ButtonBack,
-        /// `Enum.KeyCode.ButtonUp`
-        ButtonUp,
-        /// `Enum.KeyCode.ButtonDown`
-        ButtonDown,
-        /// `Enum.KeyCode.ButtonLeft`
-        ButtonLeft,
-        /// `Enum.KeyCode.ButtonRight`
-        ButtonRight,
-    }
-
-    impl KeyCode {
-        /// Every item, in wire order.
-        pub const ALL: [Self; 283] = [
-            Self::None,
-            Self::Backspace,
-            Self::Tab,
-            Self::Clear,
-            Self::Return,
-            Self::Pause,
-            Self::Escape,
-            Self::Space,
-            Self::QuotedDouble,
-            Self::Hash,
-            Self::Dollar,
-            Self::Percent,
-            Self::Ampersand,
-            Self::Quote,
-            Self::LeftParenthesis,
-            Self::RightParenthesis,
-            Self::Asterisk,
-            Self::Plus,
-            Self::Comma,
-            Self::Minus,
-            Self::Period,
-            Self::Slash,
-            Self::Zero,
-            Self::One,
-            Self::Two,
-            Self::Three,
-            Self::Four,
-            Self::Five,
-            Self::Six,
-            Self::Seven,
-            Self::Eight,
-            Self::Nine,
-            Self::Colon,
-            Self::Semicolon,
-            Self::LessThan,
-            Self::Equals,
-            Self::GreaterThan,
-            Self::Question,
-            Self::At,
-            Self::LeftBracket,
-            Self::BackSlash,
-            Self::RightBracket,
-            Self::Caret,
-            Self::Underscore,
-            Self::Backquote,
-            Self::A,
-            Self::B,
-            Self::C,
-            Self::D,
-            Self::E,
-            Self::F,
-            Self::G,
-            Self::H,
-            Self::I,
-            Self::J,
-            Self::K,
-            Self::L,
-            Self::M,
-            Self::N,
-            Self::O,
-            Self::P,
-            Self::Q,
-            Self::R,
-            Self::S,
-            Self::T,
-            Self::U,
-            Self::V,
-            Self::W,
-            Self::X,
-            Self::Y,
-            Self::Z,
-            Self::LeftCurly,
-            Self::Pipe,
-            Self::RightCurly,
-            Self::Tilde,
-            Self::Delete,
-            Self::World0,
-            Self::World1,
-            Self::World2,
-            Self::World3,
-            Self::World4,
-            Self::World5,
-            Self::World6,
-            Self::World7,
-            Self::World8,
-            Self::World9,
-            Self::World10,
-            Self::World11,
-            Self::World12,
-            Self::World13,
-            Self::World14,
-            Self::World15,
-            Self::World16,
-            Self::World17,
-            Self::World18,
-            Self::World19,
-            Self::World20,
-            Self::World21,
-            Self::World22,
-            Self::World23,
-            Self::World24,
-            Self::World25,
-            Self::World26,
-            Self::World27,
-            Self::World28,
-            Self::World29,
-            Self::World30,
-            Self::World31,
-            Self::World32,
-            Self::World33,
-            Self::World34,
-            Self::World35,
-            Self::World36,
-            Self::World37,
-            Self::World38,
-            Self::World39,
-            Self::World40,
-            Self::World41,
-            Self::World42,
-            Self::World43,
-            Self::World44,
-            Self::World45,
-            Self::World46,
-            Self::World47,
-            Self::World48,
-            Self::World49,
-            Self::World50,
-            Self::World51,
-            Self::World52,
-            Self::World53,
-            Self::World54,
-            Self::World55,
-            Self::World56,
-            Self::World57,
-            Self::World58,
-            Self::World59,
-            Self::World60,
-            Self::World61,
-            Self::World62,
-            Self::World63,
-            Self::World64,
-            Self::World65,
-            Self::World66,
-            Self::World67,
-            Self::World68,
-            Self::World69,
-            Self::World70,
-            Self::World71,
-            Self::World72,
-            Self::World73,
-            Self::World74,
-            Self::World75,
-            Self::World76,
-            Self::World77,
-            Self::World78,
-            Self::World79,
-            Self::World80,
-            Self::World81,
-            Self::World82,
-            Self::World83,
-            Self::World84,
-            Self::World85,
-            Self::World86,
-            Self::World87,
-            Self::World88,
-            Self::World89,
-            Self::World90,
-            Self::World91,
-            Self::World92,
-            Self::World93,
-            Self::World94,
-            Self::World95,
-            Self::KeypadZero,
-            Self::KeypadOne,
-            Self::KeypadTwo,
-            Self::KeypadThree,
-            Self::KeypadFour,
-            Self::KeypadFive,
-            Self::KeypadSix,
-            Self::KeypadSeven,
-            Self::KeypadEight,
-            Self::KeypadNine,
-            Self::KeypadPeriod,
-            Self::KeypadDivide,
-            Self::KeypadMultiply,
-            Self::KeypadMinus,
-            Self::KeypadPlus,
-            Self::KeypadEnter,
-            Self::KeypadEquals,
-            Self::Up,
-            Self::Down,
-            Self::Right,
-            Self::Left,
-            Self::Insert,
-            Self::Home,
-            Self::End,
-            Self::PageUp,
-            Self::PageDown,
-            Self::F1,
-            Self::F2,
-            Self::F3,
-            Self::F4,
-            Self::F5,
-            Self::F6,
-            Self::F7,
-            Self::F8,
-            Self::F9,
-            Self::F10,
-            Self::F11,
-            Self::F12,
-            Self::F13,
-            Self::F14,
-            Self::F15,
-            Self::NumLock,
-            Self::CapsLock,
-            Self::ScrollLock,
-            Self::RightShift,
-            Self::LeftShift,
-            Self::RightControl,
-            Self::LeftControl,
-            Self::RightAlt,
-            Self::LeftAlt,
-            Self::RightMeta,
-            Self::LeftMeta,
-            Self::LeftSuper,
-            Self::RightSuper,
-            Self::Mode,
-            Self::Compose,
-            Self::Help,
-            Self::Print,
-            Self::SysReq,
-            Self::Break,
-            Self::Menu,
-            Self::Power,
-            Self::Euro,
-            Self::Undo,
-            Self::ButtonX,
-            Self::ButtonY,
-            Self::ButtonA,
-            Self::ButtonB,
-            Self::ButtonR1,
-            Self::ButtonL1,
-            Self::ButtonR2,
-            Self::ButtonL2,
-            Self::ButtonR3,
-            Self::ButtonL3,
-            Self::ButtonStart,
-            Self::ButtonSelect,
-            Self::DPadLeft,
-            Self::DPadRight,
-            Self::DPadUp,
-            Self::DPadDown,
-            Self::Thumbstick1,
-            Self::Thumbstick2,
-            Self::Thumbstick1Up,
-            Self::Thumbstick1Down,
-            Self::Thumbstick1Left,
-            Self::Thumbstick1Right,
-            Self::Thumbstick2Up,
-            Self::Thumbstick2Down,
-            Self::Thumbstick2Left,
-            Self::Thumbstick2Right,
-            Self::MouseLeftButton,
-            Self::MouseRightButton,
-            Self::MouseMiddleButton,
-            Self::MouseBackButton,
-            Self::MouseNoButton,
-            Self::MouseX,
-            Self::MouseY,
-            Self::MousePosition,
-            Self::TouchPosition,
-            Self::MouseWheel,
-            Self::TrackpadPan,
-            Self::TrackpadPinch,
-            Self::MouseDelta,
-            Self::TouchDelta,
-            Self::TouchPinch,
-            Self::ButtonCenter,
-            Self::ButtonBack,
-            Self::ButtonUp,
-            Self::ButtonDown,
-            Self::ButtonLeft,
-            Self::ButtonRight,
-        ];
-
-        /// The item's name in Roblox.
-        pub const fn name(self) -> &'static str {
-            match self {
-                Self::None => "None",
-                Self::Backspace => "Backspace",
-                Self::Tab => "Tab",
-                Self::Clear => "Clear",
-                Self::Return => "Return",
-                Self::Pause => "Pause",
-                Self::Escape => "Escape",
-                Self::Space => "Space",
-                Self::QuotedDouble => "QuotedDouble",
-                Self::Hash => "Hash",
-                Self::Dollar => "Dollar",
-                Self::Percent => "Percent",
-                Self::Ampersand => "Ampersand",
-                Self::Quote => "Quote",
-                Self::LeftParenthesis => "LeftParenthesis",
-                Self::RightParenthesis => "RightParenthesis",
-                Self::Asterisk => "Asterisk",
-                Self::Plus => "Plus",
-                Self::Comma => "Comma",
-                Self::Minus => "Minus",
-                Self::Period => "Period",
-                Self::Slash => "Slash",
-                Self::Zero => "Zero",
-                Self::One => "One",
-                Self::Two => "Two",
-                Self::Three => "Three",
-                Self::Four => "Four",
-                Self::Five => "Five",
-                Self::Six => "Six",
-                Self::Seven => "Seven",
-                Self::Eight => "Eight",
-                Self::Nine => "Nine",
-                Self::Colon => "Colon",
-                Self::Semicolon => "Semicolon",
-                Self::LessThan => "LessThan",
-                Self::Equals => "Equals",
-                Self::GreaterThan => "GreaterThan",
-                Self::Question => "Question",
-                Self::At => "At",
-                Self::LeftBracket => "LeftBracket",
-                Self::BackSlash => "BackSlash",
-                Self::RightBracket => "RightBracket",
-                Self::Caret => "Caret",
-                Self::Underscore => "Underscore",
-                Self::Backquote => "Backquote",
-                Self::A => "A",
-                Self::B => "B",
-                Self::C => "C",
-                Self::D => "D",
-                Self::E => "E",
-                Self::F => "F",
-                Self::G => "G",
-                Self::H => "H",
-                Self::I => "I",
-                Self::J => "J",
-                Self::K => "K",
-                Self::L => "L",
-                Self::M => "M",
-                Self::N => "N",
-                Self::O => "O",
-                Self::P => "P",
-                Self::Q => "Q",
-                Self::R => "R",
-                Self::S => "S",
-                Self::T => "T",
-                Self::U => "U",
-                Self::V => "V",
-                Self::W => "W",
-                Self::X => "X",
-                Self::Y => "Y",
-                Self::Z => "Z",
-                Self::LeftCurly => "LeftCurly",
-                Self::Pipe => "Pipe",
-                Self::RightCurly => "RightCurly",
-                Self::Tilde => "Tilde",
-                Self::Delete => "Delete",
-                Self::World0 => "World0",
-                Self::World1 => "World1",
-                Self::World2 => "World2",
-                Self::World3 => "World3",
-                Self::World4 => "World4",
-                Self::World5 => "World5",
-                Self::World6 => "World6",
-                Self::World7 => "World7",
-                Self::World8 => "World8",
-                Self::World9 => "World9",
-                Self::World10 => "World10",
-                Self::World11 => "World11",
-                Self::World12 => "World12",
-                Self::World13 => "World13",
-                Self::World14 => "World14",
-                Self::World15 => "World15",
-                Self::World16 => "World16",
-                Self::World17 => "World17",
-                Self::World18 => "World18",
-                Self::World19 => "World19",
-                Self::World20 => "World20",
-                Self::World21 => "World21",
-                Self::World22 => "World22",
-                Self::World23 => "World23",
-                Self::World24 => "World24",
-                Self::World25 => "World25",
-                Self::World26 => "World26",
-                Self::World27 => "World27",
-                Self::World28 => "World28",
-                Self::World29 => "World29",
-                Self::World30 => "World30",
-                Self::World31 => "World31",
-                Self::World32 => "World32",
-                Self::World33 => "World33",
-                Self::World34 => "World34",
-                Self::World35 => "World35",
-                Self::World36 => "World36",
-                Self::World37 => "World37",
-                Self::World38 => "World38",
-                Self::World39 => "World39",
-                Self::World40 => "World40",
-                Self::World41 => "World41",
-                Self::World42 => "World42",
-                Self::World43 => "World43",
-                Self::World44 => "World44",
-                Self::World45 => "World45",
-                Self::World46 => "World46",
-                Self::World47 => "World47",
-                Self::World48 => "World48",
-                Self::World49 => "World49",
-                Self::World50 => "World50",
-                Self::World51 => "World51",
-                Self::World52 => "World52",
-                Self::World53 => "World53",
-                Self::World54 => "World54",
-                Self::World55 => "World55",
-                Self::World56 => "World56",
-                Self::World57 => "World57",
-                Self::World58 => "World58",
-                Self::World59 => "World59",
-                Self::World60 => "World60",
-                Self::World61 => "World61",
-                Self::World62 => "World62",
-                Self::World63 => "World63",
-                Self::World64 => "World64",
-                Self::World65 => "World65",
-                Self::World66 => "World66",
-                Self::World67 => "World67",
-                Self::World68 => "World68",
-                Self::World69 => "World69",
-                Self::World70 => "World70",
-                Self::World71 => "World71",
-                Self::World72 => "World72",
-                Self::World73 => "World73",
-                Self::World74 => "World74",
-                Self::World75 => "World75",
-                Self::World76 => "World76",
-                Self::World77 => "World77",
-                Self::World78 => "World78",
-                Self::World79 => "World79",
-                Self::World80 => "World80",
-                Self::World81 => "World81",
-                Self::World82 => "World82",
-                Self::World83 => "World83",
-                Self::World84 => "World84",
-                Self::World85 => "World85",
-                Self::World86 => "World86",
-                Self::World87 => "World87",
-                Self::World88 => "World88",
-                Self::World89 => "World89",
-                Self::World90 => "World90",
-                Self::World91 => "World91",
-                Self::World92 => "World92",
-                Self::World93 => "World93",
-                Self::World94 => "World94",
-                Self::World95 => "World95",
-                Self::KeypadZero => "KeypadZero",
-                Self::KeypadOne => "KeypadOne",
-                Self::KeypadTwo => "KeypadTwo",
-                Self::KeypadThree => "KeypadThree",
-                Self::KeypadFour => "KeypadFour",
-                Self::KeypadFive => "KeypadFive",
-                Self::KeypadSix => "KeypadSix",
-                Self::KeypadSeven => "KeypadSeven",
-                Self::KeypadEight => "KeypadEight",
-                Self::KeypadNine => "KeypadNine",
-                Self::KeypadPeriod => "KeypadPeriod",
-                Self::KeypadDivide => "KeypadDivide",
-                Self::KeypadMultiply => "KeypadMultiply",
-                Self::KeypadMinus => "KeypadMinus",
-                Self::KeypadPlus => "KeypadPlus",
-                Self::KeypadEnter => "KeypadEnter",
-                Self::KeypadEquals => "KeypadEquals",
-                Self::Up => "Up",
-                Self::Down => "Down",
-                Self::Right => "Right",
-                Self::Left => "Left",
-                Self::Insert => "Insert",
-                Self::Home => "Home",
-                Self::End => "End",
-                Self::PageUp => "PageUp",
-                Self::PageDown => "PageDown",
-                Self::F1 => "F1",
-                Self::F2 => "F2",
-                Self::F3 => "F3",
-                Self::F4 => "F4",
-                Self::F5 => "F5",
-                Self::F6 => "F6",
-                Self::F7 => "F7",
-                Self::F8 => "F8",
-                Self::F9 => "F9",
-                Self::F10 => "F10",
-                Self::F11 => "F11",
-                Self::F12 => "F12",
-                Self::F13 => "F13",
-                Self::F14 => "F14",
-                Self::F15 => "F15",
-                Self::NumLock => "NumLock",
-                Self::CapsLock => "CapsLock",
-                Self::ScrollLock => "ScrollLock",
-                Self::RightShift => "RightShift",
-                Self::LeftShift => "LeftShift",
-                Self::RightControl => "RightControl",
-                Self::LeftControl => "LeftControl",
-                Self::RightAlt => "RightAlt",
-                Self::LeftAlt => "LeftAlt",
-                Self::RightMeta => "RightMeta",
-                Self::LeftMeta => "LeftMeta",
-                Self::LeftSuper => "LeftSuper",
-                Self::RightSuper => "RightSuper",
-                Self::Mode => "Mode",
-                Self::Compose => "Compose",
-                Self::Help => "Help",
-                Self::Print => "Print",
-                Self::SysReq => "SysReq",
-                Self::Break => "Break",
-                Self::Menu => "Menu",
-                Self::Power => "Power",
-                Self::Euro => "Euro",
-                Self::Undo => "Undo",
-                Self::ButtonX => "ButtonX",
-                Self::ButtonY => "ButtonY",
-                Self::ButtonA => "ButtonA",
-                Self::ButtonB => "ButtonB",
-                Self::ButtonR1 => "ButtonR1",
-                Self::ButtonL1 => "ButtonL1",
-                Self::ButtonR2 => "ButtonR2",
-                Self::ButtonL2 => "ButtonL2",
-                Self::ButtonR3 => "ButtonR3",
-                Self::ButtonL3 => "ButtonL3",
-                Self::ButtonStart => "ButtonStart",
-                Self::ButtonSelect => "ButtonSelect",
-                Self::DPadLeft => "DPadLeft",
-                Self::DPadRight => "DPadRight",
-                Self::DPadUp => "DPadUp",
-                Self::DPadDown => "DPadDown",
-                Self::Thumbstick1 => "Thumbstick1",
-                Self::Thumbstick2 => "Thumbstick2",
-                Self::Thumbstick1Up => "Thumbstick1Up",
-                Self::Thumbstick1Down => "Thumbstick1Down",
-                Self::Thumbstick1Left => "Thumbstick1Left",
-                Self::Thumbstick1Right => "Thumbstick1Right",
-                Self::Thumbstick2Up => "Thumbstick2Up",
-                Self::Thumbstick2Down => "Thumbstick2Down",
-                Self::Thumbstick2Left => "Thumbstick2Left",
-                Self::Thumbstick2Right => "Thumbstick2Right",
-                Self::MouseLeftButton => "MouseLeftButton",
-                Self::MouseRightButton => "MouseRightButton",
-                Self::MouseMiddleButton => "MouseMiddleButton",
-                Self::MouseBackButton => "MouseBackButton",
-                Self::MouseNoButton => "MouseNoButton",
-                Self::MouseX => "MouseX",
-                Self::MouseY => "MouseY",
-                Self::MousePosition => "MousePosition",
-                Self::TouchPosition => "TouchPosition",
-                Self::MouseWheel => "MouseWheel",
-                Self::TrackpadPan => "TrackpadPan",
-                Self::TrackpadPinch => "TrackpadPinch",
-                Self::MouseDelta => "MouseDelta",
-                Self::TouchDelta => "TouchDelta",
-                Self::TouchPinch => "TouchPinch",
-                Self::ButtonCenter => "ButtonCenter",
-                Self::ButtonBack => "ButtonBack",
-                Self::ButtonUp => "ButtonUp",
-                Self::ButtonDown => "ButtonDown",
-                Self::ButtonLeft => "ButtonLeft",
-                Self::ButtonRight => "ButtonRight",
-            }
-        }
-
-        /// The item's number on the wire (its position in [`Self::ALL`]).
-        pub const fn index(self) -> usize {
-            match self {
-                Self::None => 0,
-                Self::Backspace => 1,
-                Self::Tab => 2,
-                Self::Clear => 3,
-                Self::Return => 4,
-                Self::Pause => 5,
-                Self::Escape => 6,
-                Self::Space => 7,
-                Self::QuotedDouble => 8,
-                Self::Hash => 9,
-                Self::Dollar => 10,
-                Self::Percent => 11,
-                Self::Ampersand => 12,
-                Self::Quote => 13,
-                Self::LeftParenthesis => 14,
-                Self::RightParenthesis => 15,
-                Self::Asterisk => 16,
-                Self::Plus => 17,
-                Self::Comma => 18,
-                Self::Minus => 19,
-                Self::Period => 20,
-                Self::Slash => 21,
-                Self::Zero => 22,
-                Self::One => 23,
-                Self::Two => 24,
-                Self::Three => 25,
-                Self::Four => 26,
-                Self::Five => 27,
-                Self::Six => 28,
-                Self::Seven => 29,
-                Self::Eight => 30,
-                Self::Nine => 31,
-                Self::Colon => 32,
-                Self::Semicolon => 33,
-                Self::LessThan => 34,
-                Self::Equals => 35,
-                Self::GreaterThan => 36,
-                Self::Question => 37,
-                Self::At => 38,
-                Self::LeftBracket => 39,
-                Self::BackSlash => 40,
-                Self::RightBracket => 41,
-                Self::Caret => 42,
-                Self::Underscore => 43,
-                Self::Backquote => 44,
-                Self::A => 45,
-                Self::B => 46,
-                Self::C => 47,
-                Self::D => 48,
-                Self::E => 49,
-                Self::F => 50,
-                Self::G => 51,
-                Self::H => 52,
-                Self::I => 53,
-                Self::J => 54,
-                Self::K => 55,
-                Self::L => 56,
-                Self::M => 57,
-                Self::N => 58,
-                Self::O => 59,
-                Self::P => 60,
-                Self::Q => 61,
-                Self::R => 62,
-                Self::S => 63,
-                Self::T => 64,
-                Self::U => 65,
-                Self::V => 66,
-                Self::W => 67,
-                Self::X => 68,
-                Self::Y => 69,
-                Self::Z => 70,
-                Self::LeftCurly => 71,
-                Self::Pipe => 72,
-                Self::RightCurly => 73,
-                Self::Tilde => 74,
-                Self::Delete => 75,
-                Self::World0 => 76,
-                Self::World1 => 77,
-                Self::World2 => 78,
-                Self::World3 => 79,
-                Self::World4 => 80,
-                Self::World5 => 81,
-                Self::World6 => 82,
-                Self::World7 => 83,
-                Self::World8 => 84,
-                Self::World9 => 85,
-                Self::World10 => 86,
-                Self::World11 => 87,
-                Self::World12 => 88,
-                Self::World13 => 89,
-                Self::World14 => 90,
-                Self::World15 => 91,
-                Self::World16 => 92,
-                Self::World17 => 93,
-                Self::World18 => 94,
-                Self::World19 => 95,
-                Self::World20 => 96,
-                Self::World21 => 97,
-                Self::World22 => 98,
-                Self::World23 => 99,
-                Self::World24 => 100,
-                Self::World25 => 101,
-                Self::World26 => 102,
-                Self::World27 => 103,
-                Self::World28 => 104,
-                Self::World29 => 105,
-                Self::World30 => 106,
-                Self::World31 => 107,
-                Self::World32 => 108,
-                Self::World33 => 109,
-                Self::World34 => 110,
-                Self::World35 => 111,
-                Self::World36 => 112,
-                Self::World37 => 113,
-                Self::World38 => 114,
-                Self::World39 => 115,
-                Self::World40 => 116,
-                Self::World41 => 117,
-                Self::World42 => 118,
-                Self::World43 => 119,
-                Self::World44 => 120,
-                Self::World45 => 121,
-                Self::World46 => 122,
-                Self::World47 => 123,
-                Self::World48 => 124,
-                Self::World49 => 125,
-                Self::World50 => 126,
-                Self::World51 => 127,
-                Self::World52 => 128,
-                Self::World53 => 129,
-                Self::World54 => 130,
-                Self::World55 => 131,
-                Self::World56 => 132,
-                Self::World57 => 133,
-                Self::World58 => 134,
-                Self::World59 => 135,
-                Self::World60 => 136,
-                Self::World61 => 137,
-                Self::World62 => 138,
-                Self::World63 => 139,
-                Self::World64 => 140,
-                Self::World65 => 141,
-                Self::World66 => 142,
-                Self::World67 => 143,
-                Self::World68 => 144,
-                Self::World69 => 145,
-                Self::World70 => 146,
-                Self::World71 => 147,
-                Self::World72 => 148,
-                Self::World73 => 149,
-                Self::World74 => 150,
-                Self::World75 => 151,
-                Self::World76 => 152,
-                Self::World77 => 153,
-                Self::World78 => 154,
-                Self::World79 => 155,
-                Self::World80 => 156,
-                Self::World81 => 157,
-                Self::World82 => 158,
-                Self::World83 => 159,
-                Self::World84 => 160,
-                Self::World85 => 161,
-                Self::World86 => 162,
-                Self::World87 => 163,
-                Self::World88 => 164,
-                Self::World89 => 165,
-                Self::World90 => 166,
-                Self::World91 => 167,
-                Self::World92 => 168,
-                Self::World93 => 169,
-                Self::World94 => 170,
-                Self::World95 => 171,
-                Self::KeypadZero => 172,
-                Self::KeypadOne => 173,
-                Self::KeypadTwo => 174,
-                Self::KeypadThree => 175,
-                Self::KeypadFour => 176,
-                Self::KeypadFive => 177,
-                Self::KeypadSix => 178,
-                Self::KeypadSeven => 179,
-                Self::KeypadEight => 180,
-                Self::KeypadNine => 181,
-                Self::KeypadPeriod => 182,
-                Self::KeypadDivide => 183,
-                Self::KeypadMultiply => 184,
-                Self::KeypadMinus => 185,
-                Self::KeypadPlus => 186,
-                Self::KeypadEnter => 187,
-                Self::KeypadEquals => 188,
-                Self::Up => 189,
-                Self::Down => 190,
-                Self::Right => 191,
-                Self::Left => 192,
-                Self::Insert => 193,
-                Self::Home => 194,
-                Self::End => 195,
-                Self::PageUp => 196,
-                Self::PageDown => 197,
-                Self::F1 => 198,
-                Self::F2 => 199,
-                Self::F3 => 200,
-                Self::F4 => 201,
-                Self::F5 => 202,
-                Self::F6 => 203,
-                Self::F7 => 204,
-                Self::F8 => 205,
-                Self::F9 => 206,
-                Self::F10 => 207,
-                Self::F11 => 208,
-                Self::F12 => 209,
-                Self::F13 => 210,
-                Self::F14 => 211,
-                Self::F15 => 212,
-                Self::NumLock => 213,
-                Self::CapsLock => 214,
-                Self::ScrollLock => 215,
-                Self::RightShift => 216,
-                Self::LeftShift => 217,
-                Self::RightControl => 218,
-                Self::LeftControl => 219,
-                Self::RightAlt => 220,
-                Self::LeftAlt => 221,
-                Self::RightMeta => 222,
-                Self::LeftMeta => 223,
-                Self::LeftSuper => 224,
-                Self::RightSuper => 225,
-                Self::Mode => 226,
-                Self::Compose => 227,
-                Self::Help => 228,
-                Self::Print => 229,
-                Self::SysReq => 230,
-                Self::Break => 231,
-                Self::Menu => 232,
-                Self::Power => 233,
-                Self::Euro => 234,
-                Self::Undo => 235,
-                Self::ButtonX => 236,
-                Self::ButtonY => 237,
-                Self::ButtonA => 238,
-                Self::ButtonB => 239,
-                Self::ButtonR1 => 240,
-                Self::ButtonL1 => 241,
-                Self::ButtonR2 => 242,
-                Self::ButtonL2 => 243,
-                Self::ButtonR3 => 244,
-                Self::ButtonL3 => 245,
-                Self::ButtonStart => 246,
-                Self::ButtonSelect => 247,
-                Self::DPadLeft => 248,
-                Self::DPadRight => 249,
-                Self::DPadUp => 250,
-                Self::DPadDown => 251,
-                Self::Thumbstick1 => 252,
-                Self::Thumbstick2 => 253,
-                Self::Thumbstick1Up => 254,
-                Self::Thumbstick1Down => 255,
-                Self::Thumbstick1Left => 256,
-                Self::Thumbstick1Right => 257,
-                Self::Thumbstick2Up => 258,
-                Self::Thumbstick2Down => 259,
-                Self::Thumbstick2Left => 260,
-                Self::Thumbstick2Right => 261,
-                Self::MouseLeftButton => 262,
-                Self::MouseRightButton => 263,
-                Self::MouseMiddleButton => 264,
-                Self::MouseBackButton => 265,
-                Self::MouseNoButton => 266,
-                Self::MouseX => 267,
-                Self::MouseY => 268,
-                Self::MousePosition => 269,
-                Self::TouchPosition => 270,
-                Self::MouseWheel => 271,
-                Self::TrackpadPan => 272,
-                Self::TrackpadPinch => 273,
-                Self::MouseDelta => 274,
-                Self::TouchDelta => 275,
-                Self::TouchPinch => 276,
-                Self::ButtonCenter => 277,
-                Self::ButtonBack => 278,
-                Self::ButtonUp => 279,
-                Self::ButtonDown => 280,
-                Self::ButtonLeft => 281,
-                Self::ButtonRight => 282,
-            }
-        }
-    }
-
-    impl ::tether::wire::Encode for KeyCode {
-        #[inline]
-        fn encode(
-            &self,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.bits(*self as u32, 9);
-            ::core::result::Result::Ok(())
-        }
-    }
-
-    impl ::tether::wire::Decode for KeyCode {
-        #[inline]
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-            let __index = __r.bits(9)?;
-            match Self::ALL.get(__index as usize) {
-                ::core::option::Option::Some(__item) => {
-                    ::core::result::Result::Ok(*__item)
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag(
-                            "Enum.KeyCode",
-                            __index as u64,
-                            283,
-                        ),
-                    )
-                }
-            }
-        }
-    }
-
-    /// `Enum.Material`
-    #[derive(
-        ::core::fmt::Debug,
-        ::core::clone::Clone,
-        ::core::marker::Copy,
-        ::core::cmp::PartialEq,
-        ::core::cmp::Eq,
-        ::core::hash::Hash,
-        ::core::cmp::PartialOrd,
-        ::core::cmp::Ord
-    )]
-    pub enum Material {
-        /// `Enum.Material.Plastic`
-        Plastic,
-        /// `Enum.Material.SmoothPlastic`
-        SmoothPlastic,
-        /// `Enum.Material.Neon`
-        Neon,
-        /// `Enum.Material.Wood`
-        Wood,
-        /// `Enum.Material.WoodPlanks`
-        WoodPlanks,
-        /// `Enum.Material.Marble`
-        Marble,
-        /// `Enum.Material.Basalt`
-        Basalt,
-        /// `Enum.Material.Slate`
-        Slate,
-        /// `Enum.Material.CrackedLava`
-        CrackedLava,
-        /// `Enum.Material.Concrete`
-        Concrete,
-        /// `Enum.Material.Limestone`
-        Limestone,
-        /// `Enum.Material.Granite`
-        Granite,
-        /// `Enum.Material.Pavement`
-        Pavement,
-        /// `Enum.Material.Brick`
-        Brick,
-        /// `Enum.Material.Pebble`
-        Pebble,
-        /// `Enum.Material.Cobblestone`
-        Cobblestone,
-        /// `Enum.Material.Rock`
-        Rock,
-        /// `Enum.Material.Sandstone`
-        Sandstone,
-        /// `Enum.Material.CorrodedMetal`
-        CorrodedMetal,
-        /// `Enum.Material.DiamondPlate`
-        DiamondPlate,
-        /// `Enum.Material.Foil`
-        Foil,
-        /// `Enum.Material.Metal`
-        Metal,
-        /// `Enum.Material.Grass`
-        Grass,
-        /// `Enum.Material.LeafyGrass`
-        LeafyGrass,
-        /// `Enum.Material.Sand`
-        Sand,
-        /// `Enum.Material.Fabric`
-        Fabric,
-        /// `Enum.Material.Snow`
-        Snow,
-        /// `Enum.Material.Mud`
-        Mud,
-        /// `Enum.Material.Ground`
-        Ground,
-        /// `Enum.Material.Asphalt`
-        Asphalt,
-        /// `Enum.Material.Salt`
-        Salt,
-        /// `Enum.Material.Ice`
-        Ice,
-        /// `Enum.Material.Glacier`
-        Glacier,
-        /// `Enum.Material.Glass`
-        Glass,
-        /// `Enum.Material.ForceField`
-        ForceField,
-        /// `Enum.Material.Air`
-        Air,
-        /// `Enum.Material.Water`
-        Water,
-        /// `Enum.Material.Cardboard`
-        Cardboard,
-        /// `Enum.Material.Carpet`
-        Carpet,
-        /// `Enum.Material.CeramicTiles`
-        CeramicTiles,
-        /// `Enum.Material.ClayRoofTiles`
-        ClayRoofTiles,
-        /// `Enum.Material.RoofShingles`
-        RoofShingles,
-        /// `Enum.Material.Leather`
-        Leather,
-        /// `Enum.Material.Plaster`
-        Plaster,
-        /// `Enum.Material.Rubber`
-        Rubber,
-    }
-
-    impl Material {
-        /// Every item, in wire order.
-        pub const ALL: [Self; 45] = [
-            Self::Plastic,
-            Self::SmoothPlastic,
-            Self::Neon,
-            Self::Wood,
-            Self::WoodPlanks,
-            Self::Marble,
-            Self::Basalt,
-            Self::Slate,
-            Self::CrackedLava,
-            Self::Concrete,
-            Self::Limestone,
-            Self::Granite,
-            Self::Pavement,
-            Self::Brick,
-            Self::Pebble,
-            Self::Cobblestone,
-            Self::Rock,
-            Self::Sandstone,
-            Self::CorrodedMetal,
-            Self::DiamondPlate,
-            Self::Foil,
-            Self::Metal,
-            Self::Grass,
-            Self::LeafyGrass,
-            Self::Sand,
-            Self::Fabric,
-            Self::Snow,
-            Self::Mud,
-            Self::Ground,
-            Self::Asphalt,
-            Self::Salt,
-            Self::Ice,
-            Self::Glacier,
-            Self::Glass,
-            Self::ForceField,
-            Self::Air,
-            Self::Water,
-            Self::Cardboard,
-            Self::Carpet,
-            Self::CeramicTiles,
-            Self::ClayRoofTiles,
-            Self::RoofShingles,
-            Self::Leather,
-            Self::Plaster,
-            Self::Rubber,
-        ];
-
-        /// The item's name in Roblox.
-        pub const fn name(self) -> &'static str {
-            match self {
-                Self::Plastic => "Plastic",
-                Self::SmoothPlastic => "SmoothPlastic",
-                Self::Neon => "Neon",
-                Self::Wood => "Wood",
-                Self::WoodPlanks => "WoodPlanks",
-                Self::Marble => "Marble",
-                Self::Basalt => "Basalt",
-                Self::Slate => "Slate",
-                Self::CrackedLava => "CrackedLava",
-                Self::Concrete => "Concrete",
-                Self::Limestone => "Limestone",
-                Self::Granite => "Granite",
-                Self::Pavement => "Pavement",
-                Self::Brick => "Brick",
-                Self::Pebble => "Pebble",
-                Self::Cobblestone => "Cobblestone",
-                Self::Rock => "Rock",
-                Self::Sandstone => "Sandstone",
-                Self::CorrodedMetal => "CorrodedMetal",
-                Self::DiamondPlate => "DiamondPlate",
-                Self::Foil => "Foil",
-                Self::Metal => "Metal",
-                Self::Grass => "Grass",
-                Self::LeafyGrass => "LeafyGrass",
-                Self::Sand => "Sand",
-                Self::Fabric => "Fabric",
-                Self::Snow => "Snow",
-                Self::Mud => "Mud",
-                Self::Ground => "Ground",
-                Self::Asphalt => "Asphalt",
-                Self::Salt => "Salt",
-                Self::Ice => "Ice",
-                Self::Glacier => "Glacier",
-                Self::Glass => "Glass",
-                Self::ForceField => "ForceField",
-                Self::Air => "Air",
-                Self::Water => "Water",
-                Self::Cardboard => "Cardboard",
-                Self::Carpet => "Carpet",
-                Self::CeramicTiles => "CeramicTiles",
-                Self::ClayRoofTiles => "ClayRoofTiles",
-                Self::RoofShingles => "RoofShingles",
-                Self::Leather => "Leather",
-                Self::Plaster => "Plaster",
-                Self::Rubber => "Rubber",
-            }
-        }
-
-        /// The item's number on the wire (its position in [`Self::ALL`]).
-        pub const fn index(self) -> usize {
-            match self {
-                Self::Plastic => 0,
-                Self::SmoothPlastic => 1,
-                Self::Neon => 2,
-                Self::Wood => 3,
-                Self::WoodPlanks => 4,
-                Self::Marble => 5,
-                Self::Basalt => 6,
-                Self::Slate => 7,
-                Self::CrackedLava => 8,
-                Self::Concrete => 9,
-                Self::Limestone => 10,
-                Self::Granite => 11,
-                Self::Pavement => 12,
-                Self::Brick => 13,
-                Self::Pebble => 14,
-                Self::Cobblestone => 15,
-                Self::Rock => 16,
-                Self::Sandstone => 17,
-                Self::CorrodedMetal => 18,
-                Self::DiamondPlate => 19,
-                Self::Foil => 20,
-                Self::Metal => 21,
-                Self::Grass => 22,
-                Self::LeafyGrass => 23,
-                Self::Sand => 24,
-                Self::Fabric => 25,
-                Self::Snow => 26,
-                Self::Mud => 27,
-                Self::Ground => 28,
-                Self::Asphalt => 29,
-                Self::Salt => 30,
-                Self::Ice => 31,
-                Self::Glacier => 32,
-                Self::Glass => 33,
-                Self::ForceField => 34,
-                Self::Air => 35,
-                Self::Water => 36,
-                Self::Cardboard => 37,
-                Self::Carpet => 38,
-                Self::CeramicTiles => 39,
-                Self::ClayRoofTiles => 40,
-                Self::RoofShingles => 41,
-                Self::Leather => 42,
-                Self::Plaster => 43,
-                Self::Rubber => 44,
-            }
-        }
-    }
-
-    impl ::tether::wire::Encode for Material {
-        #[inline]
-        fn encode(
-            &self,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.bits(*self as u32, 6);
-            ::core::result::Result::Ok(())
-        }
-    }
-
-    impl ::tether::wire::Decode for Material {
-        #[inline]
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-            let __index = __r.bits(6)?;
-            match Self::ALL.get(__index as usize) {
-                ::core::option::Option::Some(__item) => {
-                    ::core::result::Result::Ok(*__item)
-                }
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag(
-                            "Enum.Material",
-                            __index as u64,
-                            45,
-                        ),
-                    )
-                }
-            }
-        }
-    }
-}
-
-/// Roblox classes, as the types of instance references.
-#[allow(dead_code)]
-pub mod roblox_classes {
-    /// The Roblox class `BasePart`.
-    #[allow(dead_code)]
-    pub enum BasePart {}
-    impl ::tether::types::Class for BasePart {
-        const NAME: &'static str = "BasePart";
-    }
-
-    /// The Roblox class `Model`.
-    #[allow(dead_code)]
-    pub enum Model {}
-    impl ::tether::types::Class for Model {
-        const NAME: &'static str = "Model";
-    }
-
-    /// The Roblox class `Player`.
-    pub type Player = ::tether::types::PlayerClass;
-
-    /// The Roblox class `Tool`.
-    #[allow(dead_code)]
-    pub enum Tool {}
-    impl ::tether::types::Class for Tool {
-        const NAME: &'static str = "Tool";
     }
 }
 
@@ -3074,7 +1270,7 @@ mod __tether {
     pub struct ToServer6;
 
     impl ::tether::__private::Message for ToServer6 {
-        type Args = (super::Loadout, super::roblox_enums::KeyCode);
+        type Args = (super::Loadout, ::tether::roblox::enums::KeyCode);
         const ID: u16 = 6;
         const NAME: &'static str = "Equip";
         const KIND: ::tether::MessageKind = ::tether::__private::event(
@@ -3137,8 +1333,12 @@ mod __tether {
 
     impl ::tether::__private::Message for ToServer8 {
         type Args = (
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::Player>>,
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::BasePart>>,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
+            >,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::BasePart>,
+            >,
         );
         const ID: u16 = 8;
         const NAME: &'static str = "Spectate";
@@ -3152,18 +1352,22 @@ mod __tether {
 
     impl ::tether::__private::Codec<
         (
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::Player>>,
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::BasePart>>,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
+            >,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::BasePart>,
+            >,
         ),
     > for ToServer8 {
         #[inline]
         fn encode(
             __a: &(
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Player>,
+                    ::tether::types::Ref<::tether::roblox::classes::Player>,
                 >,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::BasePart>,
+                    ::tether::types::Ref<::tether::roblox::classes::BasePart>,
                 >,
             ),
             __w: &mut ::tether::wire::Writer,
@@ -3191,10 +1395,10 @@ mod __tether {
         ) -> ::core::result::Result<
             (
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Player>,
+                    ::tether::types::Ref<::tether::roblox::classes::Player>,
                 >,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::BasePart>,
+                    ::tether::types::Ref<::tether::roblox::classes::BasePart>,
                 >,
             ),
             ::tether::wire::DecodeError,
@@ -3204,9 +1408,9 @@ mod __tether {
                     ::core::option::Option::map(
                         __r
                             .required_instance_of(
-                                <super::roblox_classes::Player as ::tether::types::Class>::NAME,
+                                <::tether::roblox::classes::Player as ::tether::types::Class>::NAME,
                             )?,
-                        ::tether::types::Ref::<super::roblox_classes::Player>::new,
+                        ::tether::types::Ref::<::tether::roblox::classes::Player>::new,
                     )
                 } else {
                     ::core::option::Option::None
@@ -3215,9 +1419,9 @@ mod __tether {
                     ::core::option::Option::map(
                         __r
                             .required_instance_of(
-                                <super::roblox_classes::BasePart as ::tether::types::Class>::NAME,
+                                <::tether::roblox::classes::BasePart as ::tether::types::Class>::NAME,
                             )?,
-                        ::tether::types::Ref::<super::roblox_classes::BasePart>::new,
+                        ::tether::types::Ref::<::tether::roblox::classes::BasePart>::new,
                     )
                 } else {
                     ::core::option::Option::None
@@ -3300,7 +1504,7 @@ mod __tether {
             ::tether::types::Vector3,
             super::Shape,
             ::tether::types::Color3,
-            super::roblox_enums::Material,
+            ::tether::roblox::enums::Material,
         );
         const ID: u16 = 2;
         const NAME: &'static str = "Combat.Effects.Burst";
@@ -3481,7 +1685,9 @@ mod __tether {
     impl ::tether::__private::Message for ToClient6 {
         type Args = (
             ::std::string::String,
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::Player>>,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
+            >,
             super::TeamScores,
             super::Scoreboard,
         );
@@ -3494,7 +1700,9 @@ mod __tether {
     impl ::tether::__private::Codec<
         (
             ::std::string::String,
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::Player>>,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
+            >,
             super::TeamScores,
             super::Scoreboard,
         ),
@@ -3504,7 +1712,7 @@ mod __tether {
             __a: &(
                 ::std::string::String,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Player>,
+                    ::tether::types::Ref<::tether::roblox::classes::Player>,
                 >,
                 super::TeamScores,
                 super::Scoreboard,
@@ -3562,7 +1770,7 @@ mod __tether {
             (
                 ::std::string::String,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Player>,
+                    ::tether::types::Ref<::tether::roblox::classes::Player>,
                 >,
                 super::TeamScores,
                 super::Scoreboard,
@@ -3574,9 +1782,9 @@ mod __tether {
                 ::core::option::Option::map(
                     __r
                         .required_instance_of(
-                            <super::roblox_classes::Player as ::tether::types::Class>::NAME,
+                            <::tether::roblox::classes::Player as ::tether::types::Class>::NAME,
                         )?,
-                    ::tether::types::Ref::<super::roblox_classes::Player>::new,
+                    ::tether::types::Ref::<::tether::roblox::classes::Player>::new,
                 ),
                 ::tether::wire::read_map(
                     __r,
@@ -3648,7 +1856,9 @@ mod __tether {
 
     impl ::tether::__private::Message for ToClient8 {
         type Args = (
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::Tool>>,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Tool>,
+            >,
             ::tether::types::UDim2,
             ::tether::types::ColorSequence,
             ::tether::types::NumberSequence,
@@ -3661,7 +1871,9 @@ mod __tether {
 
     impl ::tether::__private::Codec<
         (
-            ::core::option::Option<::tether::types::Ref<super::roblox_classes::Tool>>,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Tool>,
+            >,
             ::tether::types::UDim2,
             ::tether::types::ColorSequence,
             ::tether::types::NumberSequence,
@@ -3671,7 +1883,7 @@ mod __tether {
         fn encode(
             __a: &(
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Tool>,
+                    ::tether::types::Ref<::tether::roblox::classes::Tool>,
                 >,
                 ::tether::types::UDim2,
                 ::tether::types::ColorSequence,
@@ -3698,7 +1910,7 @@ mod __tether {
         ) -> ::core::result::Result<
             (
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Tool>,
+                    ::tether::types::Ref<::tether::roblox::classes::Tool>,
                 >,
                 ::tether::types::UDim2,
                 ::tether::types::ColorSequence,
@@ -3711,9 +1923,9 @@ mod __tether {
                     ::core::option::Option::map(
                         __r
                             .required_instance_of(
-                                <super::roblox_classes::Tool as ::tether::types::Class>::NAME,
+                                <::tether::roblox::classes::Tool as ::tether::types::Class>::NAME,
                             )?,
-                        ::tether::types::Ref::<super::roblox_classes::Tool>::new,
+                        ::tether::types::Ref::<::tether::roblox::classes::Tool>::new,
                     )
                 } else {
                     ::core::option::Option::None
@@ -3903,7 +2115,7 @@ pub mod server {
             player: &::tether::Player,
             message: ::std::string::String,
             from: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Player>,
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
             >,
             scores: super::TeamScores,
             board: super::Scoreboard,
@@ -3919,7 +2131,7 @@ pub mod server {
             &self,
             message: ::std::string::String,
             from: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Player>,
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
             >,
             scores: super::TeamScores,
             board: super::Scoreboard,
@@ -3961,7 +2173,7 @@ pub mod server {
             mut handler: impl ::core::ops::FnMut(
                 &::tether::Player,
                 super::Loadout,
-                super::roblox_enums::KeyCode,
+                ::tether::roblox::enums::KeyCode,
             ) + ::core::marker::Send + 'static,
         ) -> ::tether::Connection {
             ::tether::__private::connect_server::<
@@ -3975,7 +2187,7 @@ pub mod server {
         pub fn queue(
             &self,
         ) -> ::tether::EventQueue<
-            (::tether::Player, (super::Loadout, super::roblox_enums::KeyCode)),
+            (::tether::Player, (super::Loadout, ::tether::roblox::enums::KeyCode)),
         > {
             ::tether::__private::queue_server::<super::__tether::ToServer6>(&self.0)
         }
@@ -3992,7 +2204,7 @@ pub mod server {
             &self,
             player: &::tether::Player,
             tool: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Tool>,
+                ::tether::types::Ref<::tether::roblox::classes::Tool>,
             >,
             ui: ::tether::types::UDim2,
             colors: ::tether::types::ColorSequence,
@@ -4008,7 +2220,7 @@ pub mod server {
         pub fn fire_all_clients(
             &self,
             tool: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Tool>,
+                ::tether::types::Ref<::tether::roblox::classes::Tool>,
             >,
             ui: ::tether::types::UDim2,
             colors: ::tether::types::ColorSequence,
@@ -4135,10 +2347,10 @@ pub mod server {
             mut handler: impl ::core::ops::FnMut(
                 &::tether::Player,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Player>,
+                    ::tether::types::Ref<::tether::roblox::classes::Player>,
                 >,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::BasePart>,
+                    ::tether::types::Ref<::tether::roblox::classes::BasePart>,
                 >,
             ) + ::core::marker::Send + 'static,
         ) -> ::tether::Connection {
@@ -4157,10 +2369,10 @@ pub mod server {
                 ::tether::Player,
                 (
                     ::core::option::Option<
-                        ::tether::types::Ref<super::roblox_classes::Player>,
+                        ::tether::types::Ref<::tether::roblox::classes::Player>,
                     >,
                     ::core::option::Option<
-                        ::tether::types::Ref<super::roblox_classes::BasePart>,
+                        ::tether::types::Ref<::tether::roblox::classes::BasePart>,
                     >,
                 ),
             ),
@@ -4231,7 +2443,7 @@ pub mod server {
             (
                 u32,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Model>,
+                    ::tether::types::Ref<::tether::roblox::classes::Model>,
                 >,
                 ::std::sync::Arc<
                     dyn ::core::ops::Fn() + ::core::marker::Send + ::core::marker::Sync,
@@ -4246,7 +2458,7 @@ pub mod server {
             &self,
             round: u32,
             arena: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Model>,
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
             on_end: ::std::sync::Arc<
                 dyn ::core::ops::Fn() + ::core::marker::Send + ::core::marker::Sync,
@@ -4262,7 +2474,7 @@ pub mod server {
             mut handler: impl ::core::ops::FnMut(
                 u32,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Model>,
+                    ::tether::types::Ref<::tether::roblox::classes::Model>,
                 >,
                 ::std::sync::Arc<
                     dyn ::core::ops::Fn() + ::core::marker::Send + ::core::marker::Sync,
@@ -4279,7 +2491,7 @@ pub mod server {
             (
                 u32,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Model>,
+                    ::tether::types::Ref<::tether::roblox::classes::Model>,
                 >,
                 ::std::sync::Arc<
                     dyn ::core::ops::Fn() + ::core::marker::Send + ::core::marker::Sync,
@@ -4299,7 +2511,7 @@ pub mod server {
         pub ::tether::BindableFunction<
             (
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Player>,
+                    ::tether::types::Ref<::tether::roblox::classes::Player>,
                 >,
                 ::std::collections::HashMap<::std::string::String, f64>,
             ),
@@ -4312,7 +2524,7 @@ pub mod server {
         pub fn invoke(
             &self,
             player: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Player>,
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
             >,
             weights: ::std::collections::HashMap<::std::string::String, f64>,
         ) -> ::tether::BindableInvocation<f64> {
@@ -4325,7 +2537,7 @@ pub mod server {
             &self,
             mut callback: impl ::core::ops::FnMut(
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Player>,
+                    ::tether::types::Ref<::tether::roblox::classes::Player>,
                 >,
                 ::std::collections::HashMap<::std::string::String, f64>,
             ) -> f64 + ::core::marker::Send + 'static,
@@ -4339,7 +2551,7 @@ pub mod server {
         type Target = ::tether::BindableFunction<
             (
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Player>,
+                    ::tether::types::Ref<::tether::roblox::classes::Player>,
                 >,
                 ::std::collections::HashMap<::std::string::String, f64>,
             ),
@@ -4502,7 +2714,7 @@ pub mod server {
                     at: ::tether::types::Vector3,
                     shape: super::super::super::Shape,
                     tint: ::tether::types::Color3,
-                    material: super::super::super::roblox_enums::Material,
+                    material: ::tether::roblox::enums::Material,
                 ) -> ::core::result::Result<(), ::tether::SendError> {
                     ::tether::__private::fire_client::<
                         super::super::super::__tether::ToClient2,
@@ -4516,7 +2728,7 @@ pub mod server {
                     at: ::tether::types::Vector3,
                     shape: super::super::super::Shape,
                     tint: ::tether::types::Color3,
-                    material: super::super::super::roblox_enums::Material,
+                    material: ::tether::roblox::enums::Material,
                 ) -> ::core::result::Result<(), ::tether::SendError> {
                     ::tether::__private::fire_all_clients::<
                         super::super::super::__tether::ToClient2,
@@ -4642,7 +2854,7 @@ pub mod client {
             mut handler: impl ::core::ops::FnMut(
                 ::std::string::String,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Player>,
+                    ::tether::types::Ref<::tether::roblox::classes::Player>,
                 >,
                 super::TeamScores,
                 super::Scoreboard,
@@ -4662,7 +2874,7 @@ pub mod client {
             (
                 ::std::string::String,
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Player>,
+                    ::tether::types::Ref<::tether::roblox::classes::Player>,
                 >,
                 super::TeamScores,
                 super::Scoreboard,
@@ -4705,7 +2917,7 @@ pub mod client {
         pub fn fire_server(
             &self,
             loadout: super::Loadout,
-            keybind: super::roblox_enums::KeyCode,
+            keybind: ::tether::roblox::enums::KeyCode,
         ) -> ::core::result::Result<(), ::tether::SendError> {
             ::tether::__private::fire_server::<
                 super::__tether::ToServer6,
@@ -4724,7 +2936,7 @@ pub mod client {
             &self,
             mut handler: impl ::core::ops::FnMut(
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Tool>,
+                    ::tether::types::Ref<::tether::roblox::classes::Tool>,
                 >,
                 ::tether::types::UDim2,
                 ::tether::types::ColorSequence,
@@ -4744,7 +2956,7 @@ pub mod client {
         ) -> ::tether::EventQueue<
             (
                 ::core::option::Option<
-                    ::tether::types::Ref<super::roblox_classes::Tool>,
+                    ::tether::types::Ref<::tether::roblox::classes::Tool>,
                 >,
                 ::tether::types::UDim2,
                 ::tether::types::ColorSequence,
@@ -4860,10 +3072,10 @@ pub mod client {
         pub fn fire_server(
             &self,
             player: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::Player>,
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
             >,
             focus: ::core::option::Option<
-                ::tether::types::Ref<super::roblox_classes::BasePart>,
+                ::tether::types::Ref<::tether::roblox::classes::BasePart>,
             >,
         ) -> ::core::result::Result<(), ::tether::SendError> {
             ::tether::__private::fire_server::<
@@ -5146,7 +3358,7 @@ pub mod client {
                         ::tether::types::Vector3,
                         super::super::super::Shape,
                         ::tether::types::Color3,
-                        super::super::super::roblox_enums::Material,
+                        ::tether::roblox::enums::Material,
                     ) + ::core::marker::Send + 'static,
                 ) -> ::tether::Connection {
                     ::tether::__private::connect_client::<
@@ -5164,7 +3376,7 @@ pub mod client {
                         ::tether::types::Vector3,
                         super::super::super::Shape,
                         ::tether::types::Color3,
-                        super::super::super::roblox_enums::Material,
+                        ::tether::roblox::enums::Material,
                     ),
                 > {
                     ::tether::__private::queue_client::<

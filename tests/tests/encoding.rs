@@ -25,6 +25,7 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
+use tether::roblox::enums::{KeyCode, Material};
 use tether_compiler::ir::size::{Extent, Size, SizeModel};
 use tether_compiler::ir::{DeclId, Flow};
 use tether_runtime::types::{
@@ -38,7 +39,6 @@ use tether_runtime::wire::{
 };
 use tether_runtime::{Direction, Payload, Player, SendError, Visibility};
 use tether_tests::types as t;
-use tether_tests::types::roblox_enums::{KeyCode, Material};
 use values::*;
 
 // ---------------------------------------------------------------------------

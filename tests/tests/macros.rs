@@ -713,11 +713,11 @@ fn include_schema_compiles_what_the_build_script_does() {
     let (bytes, _) = encode_message(&built).unwrap();
     assert_eq!(encode_message(&included).unwrap().0, bytes);
     assert_eq!(decode_message(&bytes, &[]), Ok(included));
-    let material = included_game::roblox_enums::Material::Grass;
+    let material = tether::roblox::enums::Material::Grass;
     let (bytes, _) = encode_message(&material).unwrap();
     assert_eq!(
         decode_message(&bytes, &[]),
-        Ok(game::roblox_enums::Material::Grass)
+        Ok(tether::roblox::enums::Material::Grass)
     );
 }
 

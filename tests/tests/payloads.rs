@@ -4,13 +4,13 @@
 mod common;
 
 use common::{Game, Log};
+use tether::roblox::enums::Material;
 use tether_runtime::types::{
     BrickColor, Color3, ColorSequence, ColorSequenceKeypoint, InstanceId, NumberRange,
     NumberSequence, NumberSequenceKeypoint, Rect, Ref, UDim, UDim2, Value, Vector2, Vector3,
 };
 use tether_runtime::{InstanceRegistry, Visibility};
 use tether_tests::game::combat::Hit;
-use tether_tests::game::roblox_enums::Material;
 use tether_tests::game::Shape;
 
 fn hit(target: Option<InstanceId>, damage: u16) -> Hit {

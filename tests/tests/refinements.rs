@@ -8,10 +8,10 @@ use std::time::Duration;
 use tether_runtime::raw::RawClient;
 
 use common::{message_id, Game, Log};
+use tether::roblox::enums::{KeyCode, Material};
 use tether_runtime::types::{CFrame, Color3, DateTime, Matrix3, Vector3};
 use tether_runtime::wire::{DecodeError, Encode, EncodeError, LenRange, RangeError};
 use tether_runtime::{Direction, InvokeError, RejectReason, SendError};
-use tether_tests::game::roblox_enums::{KeyCode, Material};
 use tether_tests::game::{Item, Loadout, Rarity, Session, Shape, Team};
 
 fn item(stack: u16) -> Item {

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use common::{strictly_increasing, Game, Log};
+use tether::roblox::enums::KeyCode;
 use tether_runtime::types::{CFrame, Color3, DateTime, InstanceId, Matrix3, Ref, Vector3};
 use tether_runtime::{InstanceRegistry, Player, Visibility, MAX_WAITING_BYTES, MAX_WAITING_EVENTS};
 use tether_tests::game::combat::Hit;
-use tether_tests::game::roblox_enums::KeyCode;
 use tether_tests::game::{Item, Loadout, Rarity, Session, Team};
 
 fn sword() -> Item {

@@ -18,6 +18,8 @@ pub use receive::{
 };
 mod send;
 
+pub use tether_facts::policy::{MAX_WAITING_BYTES, MAX_WAITING_EVENTS};
+
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -40,14 +42,6 @@ pub(crate) type EventHandler = Box<dyn FnMut(&Player, Payload) -> bool + Send>;
 /// A remote function handler; it writes the response body.
 pub(crate) type InvokeHandler =
     Box<dyn FnMut(&Player, Payload, &mut Writer) -> Result<(), InvokeError> + Send>;
-
-/// Events of one kind kept while no handler is connected; more are dropped.
-pub const MAX_WAITING_EVENTS: usize = 256;
-
-/// The bytes the waiting events of one kind may hold (their messages and
-/// instance lists); more are dropped, so that events no handler takes cannot
-/// hold large frames.
-pub const MAX_WAITING_BYTES: usize = 1 << 20;
 
 pub(crate) struct Session {
     protocol: &'static Protocol,

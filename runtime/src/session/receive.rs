@@ -12,26 +12,9 @@ use crate::protocol::{Direction, Rate};
 use crate::stats::RejectReason;
 use crate::transport::Channel;
 use crate::types::InstanceId;
-
-/// A client whose frames are rejected more than this many times within ten
-/// seconds is disconnected: an honest client's frames always decode.
-pub const MAX_OFFENCES: u32 = 10;
-
-/// How many rejections of one player a second the rejection hook sees (the
-/// counts in [`Stats`](crate::Stats) stay exact): logging a flood must not
-/// become one.
-pub const REPORTS_PER_SECOND: u32 = 10;
-
-/// How many events and requests a server accepts from one client in a
-/// second, all remotes together, on top of each remote's `@rate`: Roblox
-/// throttles a client at about this many remote requests a second.
-pub const CLIENT_MESSAGES_PER_SECOND: u32 = 500;
-
-/// How many of one client's rate-limited requests a second are answered
-/// with a "rate limited" error; the rest are dropped unanswered (their calls
-/// time out), so that a storm of requests cannot make the server send more
-/// than it receives.
-pub const REFUSALS_PER_SECOND: u32 = 10;
+pub use tether_facts::policy::{
+    CLIENT_MESSAGES_PER_SECOND, MAX_OFFENCES, REFUSALS_PER_SECOND, REPORTS_PER_SECOND,
+};
 
 impl Session {
     /// Sets the hook that sees rejected frames (the server's).

@@ -1,8 +1,8 @@
 //! Roblox datatypes and Roblox enums.
 
 use proptest::prelude::*;
+use tether::roblox::enums::{KeyCode, Material};
 use tether_runtime::types::{CFrame, Matrix3};
-use tether_tests::types::roblox_enums::{KeyCode, Material};
 
 use super::case::boxed;
 use super::strategies::{

@@ -88,7 +88,7 @@ fn three_events_of_one_tick_are_one_frame_on_both_sides() {
          X.Net.SendOptPart:FireClient(p, {})\n\
          X.Net.SendRefs:FireClient(p, {})\n\
          X.Net.SendPair:FireClient(p, {})",
-        source(&Some(Ref::<t::roblox_classes::Part>::new(p1))),
+        source(&Some(Ref::<tether::roblox::classes::Part>::new(p1))),
         source(&refs),
         source(&pair),
     );
@@ -112,7 +112,7 @@ fn three_events_of_one_tick_are_one_frame_on_both_sides() {
 
     // Rust's frame to the Luau client: the three events, in order.
     cross.fire_to_client(false, &packet.bytes, &rust_list);
-    let part = Some(Ref::<t::roblox_classes::Part>::new(p1));
+    let part = Some(Ref::<tether::roblox::classes::Part>::new(p1));
     cross
         .expect_next_on_client("SendOptPart", &part.lv())
         .and_then(|()| cross.expect_next_on_client("SendRefs", &refs.lv()))
@@ -136,7 +136,7 @@ fn each_tick_has_its_own_frame_and_instance_list() {
             .server_sends(&format!(
                 "X.Net.SendOptPart:FireClient(game.Players.Alice, {})",
                 cross.render(
-                    &Some(Ref::<t::roblox_classes::Part>::new(part)).lv(),
+                    &Some(Ref::<tether::roblox::classes::Part>::new(part)).lv(),
                     false,
                     false
                 )

@@ -111,7 +111,7 @@ fn unreliable_events_are_datagrams_of_rusts_bytes() {
     let mut cross = game();
     let at = Vector3::new(1.5, -2.0, 1e9);
     let tint = Color3::new(0.25, 0.5, 1.0);
-    let material = game::roblox_enums::Material::Neon;
+    let material = tether::roblox::enums::Material::Neon;
     let shape = game::Shape::Box {
         size: Vector3::new(2.0, 3.0, 4.0),
     };

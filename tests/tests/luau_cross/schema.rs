@@ -2,8 +2,8 @@
 //! field names of the schema, unit variants as their names, tagged variants
 //! as tables with a `type` field.
 
+use tether::roblox::enums::{KeyCode, Material};
 use tether_tests::types as t;
-use tether_tests::types::roblox_enums::{KeyCode, Material};
 
 use super::lv::{Lv, ToLv};
 

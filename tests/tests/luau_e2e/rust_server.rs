@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use common::Log;
 use luau_bridge::{protocol_folder, Bridge, GAME};
 use luau_game::Game;
+use tether::roblox::enums::{KeyCode, Material};
 use tether_roblox_mock::{ClientId, Side, UnreliableFaults};
 use tether_runtime::types::{
     BrickColor, CFrame, Color3, ColorSequence, ColorSequenceKeypoint, DateTime, InstanceId,
@@ -22,7 +23,7 @@ use tether_runtime::types::{
     Vector2, Vector3,
 };
 use tether_runtime::{InvokeError, Player};
-use tether_tests::game::{self, combat::Hit, roblox_enums::KeyCode, roblox_enums::Material};
+use tether_tests::game::{self, combat::Hit};
 use tether_tests::game::{Item, Loadout, Rarity, Session, Shape, Team};
 
 fn close(a: f32, b: f32) -> bool {

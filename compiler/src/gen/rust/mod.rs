@@ -1,11 +1,11 @@
 //! The Rust generator: a checked schema in, one Rust source file out.
 //!
 //! The file holds, from the top: the declared types (one module per
-//! namespace), the Roblox enums and classes the schema uses (`roblox_enums`,
-//! `roblox_classes`), the
-//! `PROTOCOL` table, `Server` and `Client` with their typed handles (modules
-//! `server` and `client`), `ServerBindables` and `ClientBindables`, and a
-//! private `__tether` module with the message decoders. Every path into the
+//! namespace), the `PROTOCOL` table, `Server` and `Client` with their typed
+//! handles (modules `server` and `client`), `ServerBindables` and
+//! `ClientBindables`, and a hidden `__tether` module with a type per
+//! message. Roblox enums and classes are the runtime's
+//! (`::tether::roblox::{enums, classes}`), shipped once for every file. Every path into the
 //! runtime or the standard library is absolute, so the file can be included
 //! anywhere (`include!(concat!(env!("OUT_DIR"), "/game.rs"))`), and every
 //! local the generated code makes starts with `__`, which no converted
@@ -19,6 +19,7 @@ mod methods;
 mod model;
 pub mod names;
 mod protocol;
+mod rust_types;
 mod types;
 
 use crate::ir::{Schema, TyKind};
@@ -221,8 +222,6 @@ fn raw_tokens(schema: &Schema, options: &RustOptions) -> Result<TokenStream, Gen
     let mut root = ModTree::default();
     gen.check_names(!options.types_only)?;
     gen.types(&mut root)?;
-    gen.roblox_enums(&mut root)?;
-    gen.roblox_classes(&mut root);
     if options.types_only {
         return Ok(root.into_tokens(&[]));
     }
@@ -244,13 +243,7 @@ const ROOT_TYPES: &[&str] = &[
     "ClientBindables",
     "PROTOCOL",
 ];
-const ROOT_MODULES: &[&str] = &[
-    "server",
-    "client",
-    "roblox_enums",
-    "roblox_classes",
-    "__tether",
-];
+const ROOT_MODULES: &[&str] = &["server", "client", "__tether"];
 
 pub(crate) struct Gen<'s> {
     model: Model<'s>,

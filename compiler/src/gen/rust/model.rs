@@ -10,7 +10,7 @@ use crate::ir::recursion::Recursion;
 use crate::ir::size::SizeModel;
 use crate::ir::{DeclKind, Field, Schema, Ty, TyKind, Variant};
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// One Rust type the generator writes.
 #[derive(Debug)]
@@ -60,10 +60,6 @@ pub struct Model<'s> {
     anon: HashMap<*const Ty, usize>,
     /// `Named` references (by address) that are written `Box<..>`.
     boxed: HashSet<*const Ty>,
-    /// Roblox enums written anywhere, sorted.
-    pub roblox_enums: BTreeSet<String>,
-    /// Roblox classes instance types name, sorted.
-    pub roblox_classes: BTreeSet<String>,
     sizes: RefCell<SizeModel<'s>>,
 }
 
@@ -74,8 +70,6 @@ impl<'s> Model<'s> {
             decl_items: Vec::with_capacity(schema.decls.len()),
             anon: HashMap::new(),
             boxed: HashSet::new(),
-            roblox_enums: crate::gen::fingerprint::roblox_enums(schema),
-            roblox_classes: crate::gen::fingerprint::roblox_classes(schema),
             sizes: RefCell::new(SizeModel::new(schema)),
         };
         for decl in &schema.decls {

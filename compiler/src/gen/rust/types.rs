@@ -1,5 +1,5 @@
-//! Rust types: the type of each schema type, and the definitions of the
-//! generated structs, enums, aliases and Roblox enums with their encodings.
+//! The declared types: the generated structs, enums and aliases, with their
+//! encodings.
 
 use super::codec::{dec_bit_run, enc_bit_run, number_check, Val};
 use super::describe::describe;
@@ -7,145 +7,11 @@ use super::model::ItemKind;
 use super::names::{escape, ident, is_all_caps, pascal_case, snake_case, snake_ident, Scope};
 use super::{Gen, GenError, ModTree};
 use crate::ir::packing::int_packing;
-use crate::ir::{Field, NumKind, Ty, TyKind, Variant};
+use crate::ir::{Field, Ty, TyKind, Variant};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-/// The module the Roblox enums live in.
-pub const ROBLOX_ENUMS: &str = "roblox_enums";
-pub const ROBLOX_CLASSES: &str = "roblox_classes";
-
 impl Gen<'_> {
-    /// The Rust type of `ty`, written from inside module `from`.
-    pub fn rust_ty(&self, ty: &Ty, from: &[String], origin: &str) -> Result<TokenStream, GenError> {
-        Ok(match &ty.kind {
-            TyKind::Boolean => quote!(bool),
-            TyKind::Number { kind, .. } => num_ty(*kind),
-            TyKind::String { .. } => quote!(::std::string::String),
-            TyKind::Buffer { .. } => quote!(::std::vec::Vec<u8>),
-            // An instance may arrive as nil whether or not it is optional
-            // (section 4.9 of the wire format), so both are an `Option`.
-            TyKind::Optional { inner }
-                if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) =>
-            {
-                self.rust_ty(inner, from, origin)?
-            }
-            TyKind::Optional { inner } => {
-                let inner = self.rust_ty(inner, from, origin)?;
-                quote!(::core::option::Option<#inner>)
-            }
-            TyKind::Array { elem, .. } => {
-                let elem = self.rust_ty(elem, from, origin)?;
-                quote!(::std::vec::Vec<#elem>)
-            }
-            TyKind::Map { key, value, .. } => {
-                self.check_key(key, origin)?;
-                let key = self.rust_ty(key, from, origin)?;
-                let value = self.rust_ty(value, from, origin)?;
-                quote!(::std::collections::HashMap<#key, #value>)
-            }
-            TyKind::Record { .. } => match self.model.anon_item(ty) {
-                Some(item) => self.item_path(from, item),
-                None => return Err(self.unsupported(ty, origin)),
-            },
-            TyKind::Named { decl } => match self.model.decl_item(*decl) {
-                Some(item) => {
-                    let path = self.item_path(from, item);
-                    match self.model.is_boxed(ty) {
-                        true => quote!(::std::boxed::Box<#path>),
-                        false => path,
-                    }
-                }
-                None => return Err(self.unsupported(ty, origin)),
-            },
-            TyKind::Datatype { datatype } => {
-                let name = format_ident!("{}", datatype.name());
-                quote!(::tether::types::#name)
-            }
-            TyKind::RobloxEnum { name } => {
-                let module = vec![ROBLOX_ENUMS.to_string()];
-                self.path(from, &module, &ident(&roblox_enum_name(name)))
-            }
-            TyKind::Instance { class, .. } => {
-                let module = vec![ROBLOX_CLASSES.to_string()];
-                let class = self.path(from, &module, &ident(class));
-                quote!(::core::option::Option<::tether::types::Ref<#class>>)
-            }
-            TyKind::Function { params, returns } => {
-                let params = params
-                    .iter()
-                    .map(|p| self.rust_ty(p, from, origin))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let ret = match returns.len() {
-                    0 => quote!(),
-                    _ => {
-                        let ret = self.tuple_ty(returns, from, origin)?;
-                        quote!(-> #ret)
-                    }
-                };
-                quote!(::std::sync::Arc<dyn ::core::ops::Fn(#(#params),*) #ret + ::core::marker::Send + ::core::marker::Sync>)
-            }
-            TyKind::Metatable { table, .. } => self.rust_ty(table, from, origin)?,
-            TyKind::Any => quote!(::tether::types::Value),
-            TyKind::Extern { path, namespace } => {
-                let rust = extern_path(path).ok_or_else(|| self.unsupported(ty, origin))?;
-                // A relative path is relative to the module it was written
-                // in, and the generated code names it from other modules.
-                let absolute = ["crate::", "::", "Self"]
-                    .iter()
-                    .any(|p| path.starts_with(p));
-                match absolute {
-                    true => rust,
-                    false => {
-                        let prefix = self.module_prefix(from, &super::model::module_of(namespace));
-                        quote!(#prefix #rust)
-                    }
-                }
-            }
-            TyKind::MixedTable { .. } | TyKind::Shared { .. } | TyKind::Error => {
-                return Err(self.unsupported(ty, origin))
-            }
-        })
-    }
-
-    /// Returns as Rust has them: `()`, the one type, or a tuple.
-    pub fn tuple_ty(
-        &self,
-        tys: &[Ty],
-        from: &[String],
-        origin: &str,
-    ) -> Result<TokenStream, GenError> {
-        let types = tys
-            .iter()
-            .map(|t| self.rust_ty(t, from, origin))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(match types.as_slice() {
-            [one] => one.clone(),
-            _ => quote!((#(#types),*)),
-        })
-    }
-
-    /// Dictionary keys are strings or unit enums (`non-string-key`).
-    fn check_key(&self, key: &Ty, origin: &str) -> Result<(), GenError> {
-        let key = self.model.unalias(key);
-        let ok = match &key.kind {
-            TyKind::String { .. } => true,
-            TyKind::Named { decl } => self
-                .model
-                .decl_item(*decl)
-                .map(|i| &self.model.items[i].kind)
-                .is_some_and(|kind| match kind {
-                    ItemKind::Enum(variants) => variants.iter().all(|v| v.fields.is_none()),
-                    _ => false,
-                }),
-            _ => false,
-        };
-        match ok {
-            true => Ok(()),
-            false => Err(self.unsupported(key, origin)),
-        }
-    }
-
     /// Every declared type and anonymous record, in its namespace's module.
     pub fn types(&self, root: &mut ModTree) -> Result<(), GenError> {
         let names = (self.schema.decls.iter().map(|d| &d.name))
@@ -339,7 +205,7 @@ impl Gen<'_> {
             let width = kind.width() as usize;
             let (start, end) = (offset, offset + width);
             offset = end;
-            let rust = num_ty(*kind);
+            let rust = super::rust_types::num_ty(*kind);
             let local = format_ident!("__f{i}");
             let check = number_check(*kind, *range, *nonfinite, &quote!(#local));
             let bytes = (start..end).map(|b| quote!(__c[#b]));
@@ -400,7 +266,7 @@ impl Gen<'_> {
         let unit = variants.iter().all(|v| v.fields.is_none());
         let derives = self.derives(index, unit);
         let mut scope = Scope::new(format!("variants of `{}`", item.name));
-        let bits = tag_bits(variants.len());
+        let bits = tether_facts::wire::tag_bits(variants.len() as u64);
         let (mut defs, mut encode, mut decode) = (Vec::new(), Vec::new(), Vec::new());
         let mut names = vec![item.name.as_str()];
         let variant_names: Vec<String> = variants.iter().map(|v| pascal_case(&v.name)).collect();
@@ -499,146 +365,6 @@ impl Gen<'_> {
         }
         Ok(out)
     }
-
-    /// `roblox_enums`: one Rust enum per Roblox enum the schema uses, with
-    /// the items the reflection database lists, ordered by value.
-    pub fn roblox_enums(&self, root: &mut ModTree) -> Result<(), GenError> {
-        if self.model.roblox_enums.is_empty() {
-            return Ok(());
-        }
-        let module = vec![ROBLOX_ENUMS.to_string()];
-        let version = crate::roblox::database_version()
-            .map(|v| format!("{}.{}.{}.{}", v[0], v[1], v[2], v[3]))
-            .unwrap_or_else(|| "unknown".to_string());
-        let doc = format!(
-            " Roblox enums, with the items of the reflection database (Roblox {version}), \
-             numbered on the wire by position."
-        );
-        root.attrs(&module, quote!(#[doc = #doc]));
-        for name in &self.model.roblox_enums {
-            let items = crate::roblox::enum_items(name).unwrap_or_default();
-            root.push(&module, roblox_enum(name, &items)?);
-        }
-        Ok(())
-    }
-}
-
-impl Gen<'_> {
-    /// `roblox_classes`: a marker type per Roblox class the schema's instance
-    /// types name, so that references keep their class in the type.
-    pub fn roblox_classes(&self, root: &mut ModTree) {
-        if self.model.roblox_classes.is_empty() {
-            return;
-        }
-        let module = vec![ROBLOX_CLASSES.to_string()];
-        root.attrs(
-            &module,
-            quote!(#[doc = " Roblox classes, as the types of instance references."]),
-        );
-        for class in &self.model.roblox_classes {
-            let name = ident(class);
-            let doc = format!(" The Roblox class `{class}`.");
-            if class == "Player" {
-                // The runtime's own, so that a connected player's reference
-                // has the generated type.
-                root.push(
-                    &module,
-                    quote! {
-                        #[doc = #doc]
-                        pub type #name = ::tether::types::PlayerClass;
-                    },
-                );
-                continue;
-            }
-            root.push(
-                &module,
-                quote! {
-                    #[doc = #doc]
-                    #[allow(dead_code)]
-                    pub enum #name {}
-
-                    impl ::tether::types::Class for #name {
-                        const NAME: &'static str = #class;
-                    }
-                },
-            );
-        }
-    }
-}
-
-/// The Rust name of `Enum.<name>`.
-pub fn roblox_enum_name(name: &str) -> String {
-    pascal_case(name)
-}
-
-fn roblox_enum(name: &str, items: &[&str]) -> Result<TokenStream, GenError> {
-    let rust_name = ident(&roblox_enum_name(name));
-    let mut scope = Scope::new(format!("items of `Enum.{name}`"));
-    let mut variants = Vec::new();
-    let mut names = vec![name];
-    for item in items {
-        let variant = pascal_case(item);
-        scope.claim(&escape(&variant), item)?;
-        variants.push(ident(&variant));
-        names.push(item);
-    }
-    let doc = format!(" `Enum.{name}`");
-    let what = format!("Enum.{name}");
-    let count = Literal::usize_unsuffixed(items.len());
-    let bits = tag_bits(items.len());
-    let bits_lit = Literal::u32_unsuffixed(bits);
-    let item_docs = items.iter().map(|i| format!(" `Enum.{name}.{i}`"));
-    let allow = acronym_allow(&names);
-    let indices = (0..items.len()).map(Literal::usize_unsuffixed);
-    let encode = match bits {
-        0 => quote!(),
-        _ => quote!(__w.bits(*self as u32, #bits_lit);),
-    };
-    let decode = match items.len() {
-        0 => quote! {
-            ::core::result::Result::Err(::tether::wire::DecodeError::invalid_tag(#what, 0, 0))
-        },
-        1 => {
-            let only = &variants[0];
-            quote!(::core::result::Result::Ok(Self::#only))
-        }
-        _ => quote! {
-            let __index = __r.bits(#bits_lit)?;
-            match Self::ALL.get(__index as usize) {
-                ::core::option::Option::Some(__item) => ::core::result::Result::Ok(*__item),
-                ::core::option::Option::None => ::core::result::Result::Err(
-                    ::tether::wire::DecodeError::invalid_tag(#what, __index as u64, #count),
-                ),
-            }
-        },
-    };
-    let mut out = quote! {
-        #[doc = #doc]
-        #[derive(
-            ::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy,
-            ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash,
-            ::core::cmp::PartialOrd, ::core::cmp::Ord
-        )]
-        #allow
-        pub enum #rust_name { #(#[doc = #item_docs] #variants),* }
-
-        impl #rust_name {
-            /// Every item, in wire order.
-            pub const ALL: [Self; #count] = [#(Self::#variants),*];
-
-            /// The item's name in Roblox.
-            pub const fn name(self) -> &'static str {
-                match self { #(Self::#variants => #items),* }
-            }
-
-            /// The item's number on the wire (its position in [`Self::ALL`]).
-            pub const fn index(self) -> usize {
-                match self { #(Self::#variants => #indices),* }
-            }
-        }
-    };
-    out.extend(codec_impls(quote!(#rust_name), encode, decode, false));
-    Ok(out)
 }
 
 /// `impl Encode` and `impl Decode` around the bodies; the encode body ends
@@ -707,23 +433,6 @@ fn token_count(stream: &TokenStream) -> usize {
         .sum()
 }
 
-/// `ceil(log2(n))`: the bits of a tag among `n` (0 for one or none).
-pub fn tag_bits(n: usize) -> u32 {
-    match n {
-        0 | 1 => 0,
-        n => usize::BITS - (n - 1).leading_zeros(),
-    }
-}
-
-pub fn num_ty(kind: NumKind) -> TokenStream {
-    let name = match kind {
-        NumKind::Number => "f64",
-        other => other.name(),
-    };
-    let name = format_ident!("{name}");
-    quote!(#name)
-}
-
 /// `#[allow(clippy::upper_case_acronyms)]` if any of `names` is all capitals.
 fn acronym_allow(names: &[&str]) -> TokenStream {
     match names.iter().any(|n| is_all_caps(n)) {
@@ -738,11 +447,4 @@ fn capitalize(text: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-/// The Rust path of an extern type, as its front end wrote it.
-pub fn extern_path(path: &str) -> Option<TokenStream> {
-    syn::parse_str::<syn::Type>(path)
-        .ok()
-        .map(quote::ToTokens::into_token_stream)
 }

@@ -1,0 +1,439 @@
+//! Encode and decode code for one value of a schema type, per
+//! docs/wire-format.md §4, with every refinement checked both ways.
+//!
+//! Encoding code is statements writing to `__w` and returning early with an
+//! `EncodeError`; decoding code is an expression reading from `__r`. Named
+//! records, enums, datatypes and `any` go through their `Encode`/`Decode`
+//! impls; aliases are expanded, so an alias's refinements are checked
+//! wherever it is used.
+
+mod bits;
+mod columns;
+mod numbers;
+
+pub use bits::{dec_bit_run, enc_bit_run};
+pub(super) use numbers::{len_range, number_check};
+
+use numbers::*;
+
+use super::model::ItemKind;
+use super::{Gen, GenError};
+use crate::ir::packing::int_packing;
+use crate::ir::{Ty, TyKind};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+/// A value to encode: a place (`self.name`, a parameter) or a reference to one.
+pub struct Val {
+    expr: TokenStream,
+    is_ref: bool,
+}
+
+impl Val {
+    /// A place holding the value.
+    pub fn place(expr: TokenStream) -> Val {
+        Val {
+            expr,
+            is_ref: false,
+        }
+    }
+
+    /// An expression of type `&T`.
+    pub fn reference(expr: TokenStream) -> Val {
+        Val { expr, is_ref: true }
+    }
+
+    /// `&T`.
+    fn by_ref(&self) -> TokenStream {
+        let expr = &self.expr;
+        match self.is_ref {
+            true => quote!(#expr),
+            false => quote!(&#expr),
+        }
+    }
+
+    /// The value itself, for `Copy` types.
+    fn copied(&self) -> TokenStream {
+        let expr = &self.expr;
+        match self.is_ref {
+            true => quote!(*#expr),
+            false => quote!(#expr),
+        }
+    }
+}
+
+/// Decoding code: either an expression of type `Result<T, DecodeError>`, or
+/// one of type `T` (which may use `?`).
+pub enum Dec {
+    Try(TokenStream),
+    Value(TokenStream),
+}
+
+impl Dec {
+    /// An expression of type `T`.
+    pub fn value(self) -> TokenStream {
+        match self {
+            Dec::Try(expr) => quote!(#expr?),
+            Dec::Value(expr) => expr,
+        }
+    }
+
+    /// An expression of type `Result<T, DecodeError>` (no `Ok(x?)`).
+    pub fn result(self) -> TokenStream {
+        match self {
+            Dec::Try(expr) => expr,
+            Dec::Value(expr) => quote!(::core::result::Result::Ok(#expr)),
+        }
+    }
+}
+
+/// The runtime's wire module.
+fn wire() -> TokenStream {
+    quote!(::tether::wire)
+}
+
+impl Gen<'_> {
+    /// Whether `ty` encodes exactly as its Rust type's `Encode` does, with
+    /// nothing from its use site (a range, a length, a class): then a
+    /// message of such values needs no codec of its own.
+    pub fn is_plain(&self, ty: &Ty) -> bool {
+        match &ty.kind {
+            TyKind::Boolean
+            | TyKind::Record { .. }
+            | TyKind::Datatype { .. }
+            | TyKind::RobloxEnum { .. }
+            | TyKind::Extern { .. }
+            | TyKind::Any => true,
+            TyKind::Number {
+                kind,
+                range: None,
+                nonfinite,
+            } => !kind.is_float() || !nonfinite,
+            TyKind::Named { decl } => match self.model.decl_item(*decl) {
+                Some(item) => match &self.model.items[item].kind {
+                    ItemKind::Alias(target) => self.is_plain(target),
+                    _ => true,
+                },
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// Statements that encode `v` (of type `ty`) into `__w`.
+    pub fn enc(
+        &self,
+        ty: &Ty,
+        v: &Val,
+        origin: &str,
+        depth: usize,
+    ) -> Result<TokenStream, GenError> {
+        let wire = wire();
+        Ok(match &ty.kind {
+            TyKind::Boolean => {
+                let v = v.copied();
+                quote!(__w.bool(#v);)
+            }
+            TyKind::Number {
+                kind,
+                range,
+                nonfinite,
+            } => {
+                let check = number_check(*kind, *range, *nonfinite, &v.copied());
+                let v = v.copied();
+                match int_packing(*kind, *range) {
+                    Some(packing) => {
+                        let field = packed_field(*kind, packing, &v);
+                        let bits = Literal::u32_unsuffixed(packing.bits);
+                        quote!(#check __w.bits64(#field, #bits);)
+                    }
+                    None => {
+                        let method = num_method(*kind);
+                        quote!(#check __w.#method(#v);)
+                    }
+                }
+            }
+            TyKind::String { len } => {
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote!(__w.string(#v, #len)?;)
+            }
+            TyKind::Buffer { len } => {
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote!(__w.buffer(#v, #len)?;)
+            }
+            TyKind::Optional { inner }
+                if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) =>
+            {
+                let v = v.copied();
+                quote! {
+                    match #v {
+                        ::core::option::Option::Some(__i) => {
+                            __w.bool(true);
+                            __w.instance(::core::option::Option::Some(__i.id()));
+                        }
+                        ::core::option::Option::None => __w.bool(false),
+                    }
+                }
+            }
+            TyKind::Optional { inner } => {
+                let x = format_ident!("__x{depth}");
+                let body = self.enc(inner, &Val::reference(quote!(#x)), origin, depth + 1)?;
+                let v = v.by_ref();
+                quote! {
+                    match #v {
+                        ::core::option::Option::Some(#x) => {
+                            __w.bool(true);
+                            #body
+                        }
+                        ::core::option::Option::None => __w.bool(false),
+                    }
+                }
+            }
+            // Booleans pack eight to a byte; writing them a byte at a time
+            // gives the same bytes as one by one, faster.
+            TyKind::Array { elem, len }
+                if matches!(self.model.unalias(elem).kind, TyKind::Boolean) =>
+            {
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote!(#wire::write_bools(__w, #v, #len)?;)
+            }
+            TyKind::Array { elem, len } if self.flat_record(elem).is_some() => {
+                self.enc_columns(elem, v, *len, origin, depth)?
+            }
+            TyKind::Array { elem, len } => {
+                let x = format_ident!("__x{depth}");
+                let body = self.enc(elem, &Val::reference(quote!(#x)), origin, depth + 1)?;
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote! {
+                    #wire::write_array(__w, #v, #len, |__w, #x| {
+                        #body
+                        ::core::result::Result::Ok(())
+                    })?;
+                }
+            }
+            TyKind::Map { key, value, len } => {
+                let k = format_ident!("__k{depth}");
+                let x = format_ident!("__x{depth}");
+                let key = self.enc(key, &Val::reference(quote!(#k)), origin, depth + 1)?;
+                let value = self.enc(value, &Val::reference(quote!(#x)), origin, depth + 1)?;
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote! {
+                    #wire::write_map(
+                        __w,
+                        #v,
+                        #len,
+                        |__w, #k| {
+                            #key
+                            ::core::result::Result::Ok(())
+                        },
+                        |__w, #x| {
+                            #value
+                            ::core::result::Result::Ok(())
+                        },
+                    )?;
+                }
+            }
+            TyKind::Named { decl } => {
+                let item = self
+                    .model
+                    .decl_item(*decl)
+                    .ok_or_else(|| self.unsupported(ty, origin))?;
+                match &self.model.items[item].kind {
+                    ItemKind::Alias(target) => self.enc(target, v, origin, depth)?,
+                    _ if self.model.is_boxed(ty) => {
+                        // A `Box<T>` place or reference: `&**r` or `&*p` is the `&T`.
+                        let inner = match v.is_ref {
+                            true => {
+                                let e = &v.expr;
+                                quote!(&**#e)
+                            }
+                            false => {
+                                let e = &v.expr;
+                                quote!(&*#e)
+                            }
+                        };
+                        quote!(#wire::Encode::encode(#inner, __w)?;)
+                    }
+                    _ => {
+                        let v = v.by_ref();
+                        quote!(#wire::Encode::encode(#v, __w)?;)
+                    }
+                }
+            }
+            TyKind::Record { .. }
+            | TyKind::Datatype { .. }
+            | TyKind::RobloxEnum { .. }
+            | TyKind::Extern { .. }
+            | TyKind::Any => {
+                let v = v.by_ref();
+                quote!(#wire::Encode::encode(#v, __w)?;)
+            }
+            // Only an optional instance may be sent as nil.
+            TyKind::Instance { class, .. } => {
+                let v = v.copied();
+                let refusal =
+                    format!("a `{class}` is required here; only an optional instance may be nil");
+                quote! {
+                    match #v {
+                        ::core::option::Option::Some(__i) => __w.instance(::core::option::Option::Some(__i.id())),
+                        ::core::option::Option::None => {
+                            return ::core::result::Result::Err(#wire::EncodeError::Invalid(
+                                ::std::borrow::Cow::Borrowed(#refusal),
+                            ))
+                        }
+                    }
+                }
+            }
+            TyKind::Metatable { table, .. } => self.enc(table, v, origin, depth)?,
+            TyKind::Function { .. }
+            | TyKind::MixedTable { .. }
+            | TyKind::Shared { .. }
+            | TyKind::Error => return Err(self.unsupported(ty, origin)),
+        })
+    }
+
+    /// Reads a non-nil reference to an instance of `ty`'s class (through
+    /// aliases) and types it `Ref<Class>`, so that decoded ids get their
+    /// class even where nothing names the type. The reader checks the class
+    /// where it knows the instances' classes (the server).
+    fn required_instance(&self, ty: &Ty) -> TokenStream {
+        let class = match &self.model.unalias(ty).kind {
+            TyKind::Instance { class, .. } => class.clone(),
+            _ => "Instance".to_string(),
+        };
+        let class = super::rust_types::roblox_class_path(&class);
+        quote! {
+            ::core::option::Option::map(
+                __r.required_instance_of(
+                    <#class as ::tether::types::Class>::NAME,
+                )?,
+                ::tether::types::Ref::<#class>::new,
+            )
+        }
+    }
+
+    /// Code that decodes a value of `ty` from `__r`.
+    pub fn dec(
+        &self,
+        ty: &Ty,
+        from: &[String],
+        origin: &str,
+        depth: usize,
+    ) -> Result<Dec, GenError> {
+        let wire = wire();
+        Ok(match &ty.kind {
+            TyKind::Boolean => Dec::Try(quote!(__r.bool())),
+            TyKind::Number {
+                kind,
+                range,
+                nonfinite,
+            } => {
+                let n = format_ident!("__n{depth}");
+                if let Some(packing) = int_packing(*kind, *range) {
+                    return Ok(packed_dec(*kind, packing));
+                }
+                let method = num_method(*kind);
+                let check = number_check(*kind, *range, *nonfinite, &quote!(#n));
+                match check.is_empty() {
+                    true => Dec::Try(quote!(__r.#method())),
+                    false => Dec::Value(quote! {{
+                        let #n = __r.#method()?;
+                        #check
+                        #n
+                    }}),
+                }
+            }
+            TyKind::String { len } => {
+                let len = len_range(*len);
+                Dec::Try(quote!(__r.string(#len)))
+            }
+            TyKind::Buffer { len } => {
+                let len = len_range(*len);
+                Dec::Try(quote!(__r.buffer(#len)))
+            }
+            TyKind::Optional { inner } => {
+                if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) {
+                    // An absent instance (not replicated, not streamed in) decodes as `None`.
+                    let instance = self.required_instance(inner);
+                    Dec::Value(quote! {
+                        if __r.bool()? {
+                            #instance
+                        } else {
+                            ::core::option::Option::None
+                        }
+                    })
+                } else {
+                    let inner = self.dec(inner, from, origin, depth + 1)?.value();
+                    Dec::Value(quote! {
+                        if __r.bool()? {
+                            ::core::option::Option::Some(#inner)
+                        } else {
+                            ::core::option::Option::None
+                        }
+                    })
+                }
+            }
+            TyKind::Array { elem, len }
+                if matches!(self.model.unalias(elem).kind, TyKind::Boolean) =>
+            {
+                let len = len_range(*len);
+                Dec::Try(quote!(#wire::read_bools(__r, #len)))
+            }
+            TyKind::Array { elem, len } if self.flat_record(elem).is_some() => {
+                self.dec_columns(elem, *len, from, origin, depth)?
+            }
+            TyKind::Array { elem, len } => {
+                let min_bits = bits_lit(self.model.min_bits(elem));
+                let elem = self.dec(elem, from, origin, depth + 1)?.result();
+                let len = len_range(*len);
+                Dec::Try(quote!(#wire::read_array(__r, #len, #min_bits, |__r| #elem)))
+            }
+            TyKind::Map { key, value, len } => {
+                let min_bits = bits_lit(
+                    self.model
+                        .min_bits(key)
+                        .saturating_add(self.model.min_bits(value)),
+                );
+                let key = self.dec(key, from, origin, depth + 1)?.result();
+                let value = self.dec(value, from, origin, depth + 1)?.result();
+                let len = len_range(*len);
+                Dec::Try(quote! {
+                    #wire::read_map(__r, #len, #min_bits, |__r| #key, |__r| #value)
+                })
+            }
+            TyKind::Named { decl } => {
+                let item = self
+                    .model
+                    .decl_item(*decl)
+                    .ok_or_else(|| self.unsupported(ty, origin))?;
+                match &self.model.items[item].kind {
+                    ItemKind::Alias(target) => self.dec(target, from, origin, depth)?,
+                    _ => {
+                        let path = self.item_path(from, item);
+                        let call = quote!(<#path as #wire::Decode>::decode(__r));
+                        match self.model.is_boxed(ty) {
+                            true => Dec::Value(quote!(::std::boxed::Box::new(#call?))),
+                            false => Dec::Try(call),
+                        }
+                    }
+                }
+            }
+            TyKind::Record { .. }
+            | TyKind::Datatype { .. }
+            | TyKind::RobloxEnum { .. }
+            | TyKind::Extern { .. }
+            | TyKind::Any => {
+                let path = self.rust_ty(ty, from, origin)?;
+                Dec::Try(quote!(<#path as #wire::Decode>::decode(__r)))
+            }
+            // The reference 0 fails (the sender must not send nil here); an
+            // instance the receiver cannot see arrives as `None`, as in Roblox.
+            TyKind::Instance { .. } => Dec::Value(self.required_instance(ty)),
+            TyKind::Metatable { table, .. } => self.dec(table, from, origin, depth)?,
+            TyKind::Function { .. }
+            | TyKind::MixedTable { .. }
+            | TyKind::Shared { .. }
+            | TyKind::Error => return Err(self.unsupported(ty, origin)),
+        })
+    }
+}
