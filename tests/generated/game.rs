@@ -667,7 +667,7 @@ pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
 };
 
 /// The server of this protocol, with one accessor per remote and namespace, over a [`::tether::ServerRuntime`].
-#[derive(::core::clone::Clone)]
+#[derive(::core::clone::Clone, ::core::fmt::Debug)]
 #[allow(dead_code)]
 pub struct Server(::tether::ServerRuntime);
 
@@ -806,7 +806,7 @@ impl ::core::default::Default for ServerBindables {
 }
 
 /// The client of this protocol, with one accessor per remote and namespace, over a [`::tether::ClientRuntime`].
-#[derive(::core::clone::Clone)]
+#[derive(::core::clone::Clone, ::core::fmt::Debug)]
 #[allow(dead_code)]
 pub struct Client(::tether::ClientRuntime);
 

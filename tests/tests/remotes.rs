@@ -148,6 +148,38 @@ fn several_handlers_run_and_each_can_be_disconnected() {
 }
 
 #[test]
+fn each_handler_gets_its_own_copy_of_one_decoded_message() {
+    let mut game = Game::new();
+    let (_alice, client) = game.join();
+    let seen = Log::default();
+    for _ in 0..3 {
+        let seen = seen.clone();
+        // Each takes its values by value and may consume them.
+        game.server.chat().connect(move |_, mut message, _| {
+            message.push('!');
+            seen.push(message)
+        });
+    }
+    client.chat().fire_server("hi".into(), Team::Blue).unwrap();
+    game.step();
+    assert_eq!(seen.take(), ["hi!", "hi!", "hi!"]);
+    let stats = game.server.runtime().stats();
+    assert_eq!((stats.messages_received, stats.undelivered), (1, 0));
+}
+
+#[test]
+fn typed_handles_refuse_a_runtime_of_another_schema() {
+    use tether_runtime::{ClientRuntime, ServerRuntime};
+    let other = ClientRuntime::new(&tether_tests::edge::PROTOCOL);
+    let refused = tether_tests::game::Client::try_from(other).expect_err("another schema");
+    assert_eq!(refused.expected, "game");
+    assert_eq!(refused.found, "edge");
+    assert!(refused.to_string().contains("not `game`"), "{refused}");
+    let own = ServerRuntime::new(&tether_tests::game::PROTOCOL);
+    assert!(tether_tests::game::Server::try_from(own).is_ok());
+}
+
+#[test]
 fn handlers_may_send_through_the_runtime_and_a_panic_stops_only_its_handler() {
     common::quiet_panics();
     let mut game = Game::new();

@@ -189,7 +189,7 @@ impl Gen<'_> {
         );
         quote! {
             #[doc = #doc]
-            #[derive(::core::clone::Clone)]
+            #[derive(::core::clone::Clone, ::core::fmt::Debug)]
             #[allow(dead_code)]
             pub struct #name(#runtime);
 
