@@ -24,8 +24,6 @@ pub trait PayloadValue: Any + Send {
     fn clone_payload(&self) -> Payload;
     /// The value as `Any`, to downcast by value.
     fn into_any(self: Box<Self>) -> Box<dyn Any + Send>;
-    /// The value as `Any`, to downcast by reference.
-    fn as_any(&self) -> &(dyn Any + Send);
 }
 
 impl<T: Any + Send + Clone> PayloadValue for T {
@@ -34,10 +32,6 @@ impl<T: Any + Send + Clone> PayloadValue for T {
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
-        self
-    }
-
-    fn as_any(&self) -> &(dyn Any + Send) {
         self
     }
 }
