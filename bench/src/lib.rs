@@ -10,6 +10,7 @@
 //! Tether bytes are whole messages: the 1-byte message id, then the body
 //! (`docs/wire-format.md`, section 6). The other codecs encode the bare
 //! struct.
+#![forbid(unsafe_code)]
 
 use std::fmt::Debug;
 use std::hint::black_box;

@@ -4,6 +4,7 @@
 //!
 //! The pipeline is `load` (files and imports) → [`syntax`] → [`resolve`] →
 //! [`check`]; [`compile`] runs it all and returns every diagnostic.
+#![forbid(unsafe_code)]
 
 pub mod build;
 pub mod check;
