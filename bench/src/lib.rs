@@ -17,8 +17,8 @@ use std::hint::black_box;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tether_runtime::protocol::Direction;
 use tether_runtime::wire::{Decode, Encode, Reader, Writer};
+use tether_runtime::Direction;
 
 /// The Rust generated from `schemas/payloads.tether`, plus the glue that
 /// ties each benchmarked message to its record type ([`Message`]).
@@ -82,8 +82,8 @@ pub mod payloads {
         ) => {
             impl crate::Message for $body {
                 const NAME: &'static str = $name;
-                const DIRECTION: ::tether_runtime::protocol::Direction =
-                    ::tether_runtime::protocol::Direction::$direction;
+                const DIRECTION: ::tether_runtime::Direction =
+                    ::tether_runtime::Direction::$direction;
                 const ID: u8 = $id;
                 type Args = ($($ty,)*);
 
