@@ -1,6 +1,7 @@
 //! The runtime that Tether's generated code stands on. The core does no I/O:
 //! it takes bytes and time in and gives bytes and events out.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 /// Version of the wire format described in `docs/wire-format.md`.
 pub const WIRE_VERSION: u16 = tether_facts::wire::WIRE_VERSION;
