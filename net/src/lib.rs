@@ -14,6 +14,7 @@
 //! until a TCP client has bound its UDP address, they travel on the stream,
 //! never dropped and never reordered.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod client;
 pub mod datagram;
