@@ -13,7 +13,7 @@ pub mod gen;
 pub mod ir;
 pub mod load;
 pub mod resolve;
-pub mod roblox;
+mod roblox;
 pub mod suggest;
 pub mod syntax;
 

@@ -292,7 +292,12 @@ fn enum_tags_use_ceil_log2_bits() {
 #[test]
 fn roblox_enums_hold_the_database_items_in_value_order() {
     let code = gen_ok("remote event E: client -> server (order: Enum.SortOrder)\n");
-    let items = tether_compiler::roblox::enum_items("SortOrder").expect("SortOrder exists");
+    let items: Vec<&str> = tether_facts::roblox::enum_named("SortOrder")
+        .expect("SortOrder exists")
+        .items
+        .iter()
+        .map(|item| item.name)
+        .collect();
     let compact: String = code.split_whitespace().collect();
     let all = items
         .iter()

@@ -35,7 +35,8 @@ pub fn similar_class(name: &str) -> Option<&'static str> {
 }
 
 /// Whether `class` is `ancestor` or inherits from it (Roblox's `IsA`).
-/// False if either is not a class.
+/// False if either is not a class. Only the tables' tests use it.
+#[cfg(test)]
 pub fn is_a(class: &str, ancestor: &str) -> bool {
     // The runtime takes a class it does not know for a new one; a schema
     // naming one is misspelt.
@@ -68,7 +69,8 @@ pub fn similar_service(name: &str) -> Option<&'static str> {
     did_you_mean(name, SERVICES.iter().map(|s| s.name))
 }
 
-/// Every service in the known table.
+/// Every service in the known table (for the tables' tests).
+#[cfg(test)]
 pub fn services() -> &'static [Service] {
     SERVICES
 }
