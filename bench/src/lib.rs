@@ -10,14 +10,15 @@
 //! Tether bytes are whole messages: the 1-byte message id, then the body
 //! (`docs/wire-format.md`, section 6). The other codecs encode the bare
 //! struct.
+#![forbid(unsafe_code)]
 
 use std::fmt::Debug;
 use std::hint::black_box;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tether_runtime::protocol::Direction;
 use tether_runtime::wire::{Decode, Encode, Reader, Writer};
+use tether_runtime::Direction;
 
 /// The Rust generated from `schemas/payloads.tether`, plus the glue that
 /// ties each benchmarked message to its record type ([`Message`]).
@@ -81,8 +82,8 @@ pub mod payloads {
         ) => {
             impl crate::Message for $body {
                 const NAME: &'static str = $name;
-                const DIRECTION: ::tether_runtime::protocol::Direction =
-                    ::tether_runtime::protocol::Direction::$direction;
+                const DIRECTION: ::tether_runtime::Direction =
+                    ::tether_runtime::Direction::$direction;
                 const ID: u8 = $id;
                 type Args = ($($ty,)*);
 

@@ -4,6 +4,7 @@
 //!
 //! The pipeline is `load` (files and imports) → [`syntax`] → [`resolve`] →
 //! [`check`]; [`compile`] runs it all and returns every diagnostic.
+#![forbid(unsafe_code)]
 
 pub mod build;
 pub mod check;
@@ -12,7 +13,7 @@ pub mod gen;
 pub mod ir;
 pub mod load;
 pub mod resolve;
-pub mod roblox;
+mod roblox;
 pub mod suggest;
 pub mod syntax;
 

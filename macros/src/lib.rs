@@ -4,6 +4,7 @@
 //! tree ([`lower`]) and runs the compiler's own resolver, checker and
 //! generator on it, so no rule is written twice. Use them through the
 //! `tether` crate, whose paths the expansions name.
+#![forbid(unsafe_code)]
 
 use proc_macro::TokenStream;
 

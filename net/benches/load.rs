@@ -156,10 +156,7 @@ fn serve() {
     });
     // No `@unreliable` event: a UDP socket per client would only double the
     // clients' file descriptors (1,000 at N = 500, near the usual limit).
-    let config = ServerConfig {
-        datagrams: false,
-        ..ServerConfig::default()
-    };
+    let config = ServerConfig::default().with_datagrams(false);
     let bind = NetServer::bind("127.0.0.1:0", &server, config);
     let net = runtime
         .block_on(bind)

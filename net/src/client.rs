@@ -17,6 +17,7 @@ use crate::{tcp, websocket};
 
 /// How a [`NetClient`] runs.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ClientConfig {
     /// The largest frame the server may send.
     pub max_frame: u32,
@@ -40,15 +41,52 @@ impl Default for ClientConfig {
     }
 }
 
+// `ClientConfig` is non_exhaustive, so code outside the crate cannot write it
+// as a struct literal: it starts from `default()` and sets what it needs.
+impl ClientConfig {
+    /// Sets [`max_frame`](Self::max_frame).
+    #[must_use]
+    pub fn with_max_frame(mut self, max_frame: u32) -> Self {
+        self.max_frame = max_frame;
+        self
+    }
+
+    /// Sets [`tick`](Self::tick).
+    #[must_use]
+    pub fn with_tick(mut self, tick: Duration) -> Self {
+        self.tick = tick;
+        self
+    }
+
+    /// Sets [`frame_timeout`](Self::frame_timeout).
+    #[must_use]
+    pub fn with_frame_timeout(mut self, frame_timeout: Duration) -> Self {
+        self.frame_timeout = frame_timeout;
+        self
+    }
+
+    /// Sets [`datagrams`](Self::datagrams).
+    #[must_use]
+    pub fn with_datagrams(mut self, datagrams: bool) -> Self {
+        self.datagrams = datagrams;
+        self
+    }
+}
+
 /// Why a client could not connect.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConnectError {
+    /// The connection could not be opened, or broke during the handshake.
     #[error("cannot reach the server: {0}")]
     Io(#[from] std::io::Error),
+    /// The server did not accept the WebSocket upgrade; the reason as text.
     #[error("the WebSocket upgrade failed: {0}")]
     WebSocket(String),
+    /// The server's answer did not arrive as a frame.
     #[error("the handshake failed: {0}")]
     Frame(#[from] FrameError),
+    /// The server's answer is not a handshake, or it refused the client.
     #[error(transparent)]
     Handshake(#[from] HandshakeError),
 }

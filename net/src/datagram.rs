@@ -41,7 +41,15 @@ pub const CONTROL: u8 = 2;
 /// A control frame: what the transport says beside the runtime's packets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Control {
-    Offer { token: u64, port: u16 },
+    /// The server offers datagrams: bind with `token` from a UDP socket to
+    /// `port` on the server's address.
+    Offer {
+        /// The secret the client's bind datagram carries.
+        token: u64,
+        /// The server's UDP port.
+        port: u16,
+    },
+    /// The server confirms the client's bind: datagrams flow from now on.
     Bound,
 }
 
@@ -107,10 +115,14 @@ pub fn encode(token: u64, packet: &Packet) -> Option<Vec<u8>> {
 pub enum Datagram {
     /// A client's bind request: the token alone.
     Bind {
+        /// The token the server offered.
         token: u64,
     },
+    /// A packet of the runtime's, from the client bound with `token`.
     Packet {
+        /// The token of the client that sent it.
         token: u64,
+        /// The packet.
         packet: Packet,
     },
 }

@@ -22,15 +22,27 @@ pub const DEFAULT_MAX_FRAME: u32 = 1 << 20;
 
 /// Why a stream stopped carrying packets.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum FrameError {
+    /// A length prefix above the reader's limit; the frame is not read.
     #[error("a frame of {len} bytes, more than the {max} allowed")]
-    TooLarge { len: u32, max: u32 },
+    TooLarge {
+        /// The length the prefix announced.
+        len: u32,
+        /// The reader's limit.
+        max: u32,
+    },
+    /// A frame that breaks the framing (what is wrong with it).
     #[error("a malformed frame: {0}")]
     Malformed(&'static str),
+    /// The peer closed the connection between frames.
     #[error("the connection closed")]
     Closed,
+    /// The peer stopped partway through a frame for longer than the frame
+    /// timeout.
     #[error("the rest of a frame did not come in time")]
     Stalled,
+    /// The stream failed.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -13,6 +13,8 @@
 //! dropped, as Roblox's `UnreliableRemoteEvent`s are. Over WebSocket, and
 //! until a TCP client has bound its UDP address, they travel on the stream,
 //! never dropped and never reordered.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod client;
 pub mod datagram;

@@ -27,6 +27,7 @@ use crate::{tcp, websocket};
 
 /// How a [`NetServer`] runs.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ServerConfig {
     /// The largest frame a client may send; a larger one disconnects it
     /// before its bytes are held.
@@ -67,6 +68,59 @@ impl Default for ServerConfig {
     }
 }
 
+// `ServerConfig` is non_exhaustive, so code outside the crate cannot write it
+// as a struct literal: it starts from `default()` and sets what it needs.
+impl ServerConfig {
+    /// Sets [`max_frame`](Self::max_frame).
+    #[must_use]
+    pub fn with_max_frame(mut self, max_frame: u32) -> Self {
+        self.max_frame = max_frame;
+        self
+    }
+
+    /// Sets [`tick`](Self::tick).
+    #[must_use]
+    pub fn with_tick(mut self, tick: Duration) -> Self {
+        self.tick = tick;
+        self
+    }
+
+    /// Sets [`handshake_timeout`](Self::handshake_timeout).
+    #[must_use]
+    pub fn with_handshake_timeout(mut self, handshake_timeout: Duration) -> Self {
+        self.handshake_timeout = handshake_timeout;
+        self
+    }
+
+    /// Sets [`frame_timeout`](Self::frame_timeout).
+    #[must_use]
+    pub fn with_frame_timeout(mut self, frame_timeout: Duration) -> Self {
+        self.frame_timeout = frame_timeout;
+        self
+    }
+
+    /// Sets [`memory_budget`](Self::memory_budget).
+    #[must_use]
+    pub fn with_memory_budget(mut self, memory_budget: usize) -> Self {
+        self.memory_budget = memory_budget;
+        self
+    }
+
+    /// Sets [`max_players`](Self::max_players).
+    #[must_use]
+    pub fn with_max_players(mut self, max_players: usize) -> Self {
+        self.max_players = max_players;
+        self
+    }
+
+    /// Sets [`datagrams`](Self::datagrams).
+    #[must_use]
+    pub fn with_datagrams(mut self, datagrams: bool) -> Self {
+        self.datagrams = datagrams;
+        self
+    }
+}
+
 /// What happened to a connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NetEvent {
@@ -74,9 +128,19 @@ pub enum NetEvent {
     Connected(Player),
     /// A player left: it closed the connection, broke the framing, fell
     /// behind, or was put out by the runtime; `reason` says which.
-    Disconnected { player: Player, reason: String },
+    Disconnected {
+        /// The player who left.
+        player: Player,
+        /// Why, as text.
+        reason: String,
+    },
     /// A connection was refused at the handshake.
-    Refused { addr: SocketAddr, reason: String },
+    Refused {
+        /// The peer's address.
+        addr: SocketAddr,
+        /// Why, as text.
+        reason: String,
+    },
 }
 
 /// A server of one runtime on one or more listeners.

@@ -104,10 +104,7 @@ async fn a_client_that_declines_datagrams_sends_them_on_the_stream() {
     let (mut net, server) = server().await;
     let heard = hear_aims(&server);
     let client = game::Client::new();
-    let config = ClientConfig {
-        datagrams: false,
-        ..ClientConfig::default()
-    };
+    let config = ClientConfig::default().with_datagrams(false);
     let _connection = NetClient::connect(net.local_addr(), client.runtime().clone(), config)
         .await
         .expect("connects");

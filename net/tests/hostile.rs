@@ -53,14 +53,12 @@ const BUDGET: usize = 16 * 1024;
 const SHORT: Duration = Duration::from_millis(300);
 
 fn config() -> ServerConfig {
-    ServerConfig {
-        max_frame: MAX_FRAME,
-        memory_budget: BUDGET,
-        tick: Duration::from_millis(10),
-        handshake_timeout: Duration::from_secs(2),
-        frame_timeout: Duration::from_secs(2),
-        ..ServerConfig::default()
-    }
+    ServerConfig::default()
+        .with_max_frame(MAX_FRAME)
+        .with_memory_budget(BUDGET)
+        .with_tick(Duration::from_millis(10))
+        .with_handshake_timeout(Duration::from_secs(2))
+        .with_frame_timeout(Duration::from_secs(2))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -1504,11 +1502,7 @@ async fn calls_to_a_silent_client_are_capped_and_fail_when_it_leaves() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_silent_peer_is_refused_after_the_handshake_timeout() {
-    let mut arena = Arena::start(ServerConfig {
-        handshake_timeout: SHORT,
-        ..config()
-    })
-    .await;
+    let mut arena = Arena::start(config().with_handshake_timeout(SHORT)).await;
     let good = arena.good_client().await;
 
     // Nothing at all.
@@ -1530,11 +1524,7 @@ async fn a_silent_peer_is_refused_after_the_handshake_timeout() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn half_a_frame_is_put_out_after_the_frame_timeout() {
-    let mut arena = Arena::start(ServerConfig {
-        frame_timeout: SHORT,
-        ..config()
-    })
-    .await;
+    let mut arena = Arena::start(config().with_frame_timeout(SHORT)).await;
     let good = arena.good_client().await;
     // Idle since its hello: not stalled, and never put out for it.
     let (_idle, idle) = arena.hostile().await;
@@ -1555,11 +1545,7 @@ async fn half_a_frame_is_put_out_after_the_frame_timeout() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_faster_than_the_tick_waits_on_the_budget() {
-    let mut arena = Arena::start(ServerConfig {
-        tick: Duration::from_millis(50),
-        ..config()
-    })
-    .await;
+    let mut arena = Arena::start(config().with_tick(Duration::from_millis(50))).await;
     let good = arena.good_client().await;
     let (mut raw, player) = arena.hostile().await;
     let started = Instant::now();
@@ -1630,11 +1616,11 @@ async fn a_flood_faster_than_the_tick_waits_on_the_budget() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_reads_is_put_out_when_it_falls_behind() {
-    let mut arena = Arena::start(ServerConfig {
-        tick: Duration::from_millis(5),
-        memory_budget: 64 * 1024,
-        ..config()
-    })
+    let mut arena = Arena::start(
+        config()
+            .with_tick(Duration::from_millis(5))
+            .with_memory_budget(64 * 1024),
+    )
     .await;
     let good = arena.good_client().await;
 
@@ -1917,11 +1903,7 @@ async fn wrong_schemas_versions_and_hellos_are_refused_with_a_reason() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_server_refuses_with_a_reason_both_sides_read() {
-    let mut arena = Arena::start(ServerConfig {
-        max_players: 2,
-        ..config()
-    })
-    .await;
+    let mut arena = Arena::start(config().with_max_players(2)).await;
     let good = arena.good_client().await;
     let (raw, player) = arena.hostile().await;
 
@@ -2035,11 +2017,7 @@ async fn ws_welcomed(arena: &mut Arena, addr: SocketAddr) -> (TcpStream, Player)
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn websocket_clients_are_served_and_hostile_websocket_peers_put_out() {
-    let mut arena = Arena::start(ServerConfig {
-        handshake_timeout: SHORT,
-        ..config()
-    })
-    .await;
+    let mut arena = Arena::start(config().with_handshake_timeout(SHORT)).await;
     let ws = arena
         .net
         .listen_websocket("127.0.0.1:0")
@@ -2306,11 +2284,7 @@ async fn hostile_datagrams_are_dropped_or_rejected() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limited_requests_cannot_amplify_past_the_budget() {
-    let mut arena = Arena::start(ServerConfig {
-        tick: Duration::from_millis(50),
-        ..config()
-    })
-    .await;
+    let mut arena = Arena::start(config().with_tick(Duration::from_millis(50))).await;
     let good = arena.good_client().await;
     let (raw, player) = arena.hostile().await;
     let (mut reader, mut writer) = raw.into_split();
@@ -2366,11 +2340,7 @@ async fn rate_limited_requests_cannot_amplify_past_the_budget() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_hellos_cannot_pass_the_player_cap() {
     for round in 0..100 {
-        let arena = Arena::start(ServerConfig {
-            max_players: 1,
-            ..config()
-        })
-        .await;
+        let arena = Arena::start(config().with_max_players(1)).await;
         let addr = arena.addr();
         let hellos: Vec<_> = (0..8)
             .map(|_| {
@@ -2400,11 +2370,7 @@ async fn concurrent_hellos_cannot_pass_the_player_cap() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn half_a_websocket_message_is_put_out_after_the_frame_timeout() {
-    let mut arena = Arena::start(ServerConfig {
-        frame_timeout: SHORT,
-        ..config()
-    })
-    .await;
+    let mut arena = Arena::start(config().with_frame_timeout(SHORT)).await;
     let ws = arena
         .net
         .listen_websocket("127.0.0.1:0")

@@ -93,10 +93,7 @@ async fn a_client_of_another_schema_is_refused_with_the_reason() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_frame_disconnects_its_sender_only() {
-    let config = ServerConfig {
-        max_frame: 4096,
-        ..ServerConfig::default()
-    };
+    let config = ServerConfig::default().with_max_frame(4096);
     let server = game::Server::new();
     let mut net = NetServer::bind("127.0.0.1:0", &server, config)
         .await
@@ -218,10 +215,7 @@ async fn a_client_sending_garbage_is_put_out_and_the_others_are_served() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_server_refuses_with_the_reason() {
-    let config = ServerConfig {
-        max_players: 1,
-        ..ServerConfig::default()
-    };
+    let config = ServerConfig::default().with_max_players(1);
     let server = game::Server::new();
     let mut net = NetServer::bind("127.0.0.1:0", &server, config)
         .await

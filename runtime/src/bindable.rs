@@ -42,6 +42,7 @@ struct EventState<T> {
 }
 
 impl<T: Clone + Send + 'static> BindableEvent<T> {
+    /// An event with no handlers and nothing queued.
     pub fn new() -> Self {
         BindableEvent {
             shared: Arc::new(EventShared {
@@ -60,6 +61,8 @@ impl<T: Clone + Send + 'static> BindableEvent<T> {
         lock(&self.shared.state).queue.push_back(value);
     }
 
+    /// Runs `f` for each value fired, at each poll, until the returned
+    /// [`Connection`] is disconnected.
     pub fn connect(&self, f: impl FnMut(T) + Send + 'static) -> Connection {
         let mut state = lock(&self.shared.state);
         state.last_handler += 1;

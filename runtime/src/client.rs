@@ -30,12 +30,15 @@ impl ClientRuntime {
         &self.session
     }
 
+    /// A client for `protocol`, connected to the server from the start (a
+    /// transport calls [`disconnect`](Self::disconnect) when the link goes).
     pub fn new(protocol: &'static Protocol) -> Self {
         let session = Session::new(protocol, Direction::ToClient, None);
         session.add_peer(Some(Player::server()), None, None);
         ClientRuntime { session }
     }
 
+    /// The protocol the client speaks.
     pub fn protocol(&self) -> &'static Protocol {
         self.session.protocol()
     }
@@ -46,6 +49,7 @@ impl ClientRuntime {
         self.session.remove_peer(SERVER);
     }
 
+    /// Whether the client is connected (it was not disconnected).
     pub fn is_connected(&self) -> bool {
         self.session.has_peer(SERVER)
     }
@@ -93,6 +97,7 @@ impl ClientRuntime {
             .collect()
     }
 
+    /// A snapshot of the client's counters.
     pub fn stats(&self) -> Stats {
         self.session.stats()
     }

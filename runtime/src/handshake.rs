@@ -25,7 +25,9 @@ pub const MAX_REASON_LEN: usize = 255;
 /// What a client says of itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hello {
+    /// The wire format version the client speaks ([`crate::WIRE_VERSION`]).
     pub wire_version: u16,
+    /// The fingerprint of the schema the client was generated from.
     pub fingerprint: u64,
     /// The protocol's name, for messages only: the fingerprint decides.
     pub protocol: String,
@@ -33,17 +35,30 @@ pub struct Hello {
 
 /// Why a handshake cannot go on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum HandshakeError {
+    /// The first bytes are not [`MAGIC`].
     #[error("the peer is not a Tether peer (its first bytes are not the handshake)")]
     NotTether,
+    /// The hello or answer ends early.
     #[error("the handshake ends early: {needed} bytes needed, {got} received")]
-    Truncated { needed: usize, got: usize },
+    Truncated {
+        /// The bytes it needs.
+        needed: usize,
+        /// The bytes it has.
+        got: usize,
+    },
+    /// The hello or answer has bytes after its end.
     #[error("the handshake has {extra} bytes too many")]
-    TrailingBytes { extra: usize },
+    TrailingBytes {
+        /// How many bytes too many.
+        extra: usize,
+    },
     /// A hello whose protocol name is not UTF-8 of at most [`MAX_NAME_LEN`]
     /// bytes: no Tether client writes one.
     #[error("the hello's protocol name is not UTF-8 of at most {MAX_NAME_LEN} bytes")]
     BadName,
+    /// The server refused the client, for this reason.
     #[error("the server refused the connection: {0}")]
     Refused(Refusal),
 }
@@ -51,14 +66,24 @@ pub enum HandshakeError {
 /// The server's reason for refusing a client, which it sends to the client
 /// and both sides can show.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Refusal {
     /// The peers speak different versions of the wire format.
-    WireVersion { server: u16, client: u16 },
+    WireVersion {
+        /// The server's version.
+        server: u16,
+        /// The client's version.
+        client: u16,
+    },
     /// The peers were generated from different schemas.
     Schema {
+        /// The server's protocol name.
         server: String,
+        /// The fingerprint of the server's schema.
         server_fingerprint: u64,
+        /// The client's protocol name.
         client: String,
+        /// The fingerprint of the client's schema.
         client_fingerprint: u64,
     },
     /// A reason of the server's own, as text (for a reason this version
@@ -138,7 +163,10 @@ impl Hello {
 /// The server's answer to a hello.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
+    /// The client may go on: the connection is open.
     Welcome,
+    /// The client is refused, for this reason; the server closes the
+    /// connection.
     Refused(Refusal),
 }
 

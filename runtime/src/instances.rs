@@ -61,6 +61,7 @@ struct Entry {
 }
 
 impl InstanceRegistry {
+    /// An empty registry.
     pub fn new() -> Self {
         InstanceRegistry::default()
     }
@@ -92,6 +93,7 @@ impl InstanceRegistry {
         lock(&self.inner).entries.remove(&id).is_some()
     }
 
+    /// The class `id` was registered with; `None` if it is not registered.
     pub fn class(&self, id: InstanceId) -> Option<String> {
         lock(&self.inner).entries.get(&id).map(|e| e.class.clone())
     }
@@ -104,6 +106,7 @@ impl InstanceRegistry {
         Some(crate::classes::is_a(&entry.class, class))
     }
 
+    /// Who sees `id`; `None` if it is not registered.
     pub fn visibility(&self, id: InstanceId) -> Option<Visibility> {
         lock(&self.inner)
             .entries
@@ -111,6 +114,7 @@ impl InstanceRegistry {
             .map(|e| e.visibility.clone())
     }
 
+    /// Whether `player` sees `id`; false if it is not registered.
     pub fn is_visible_to(&self, id: InstanceId, player: &Player) -> bool {
         lock(&self.inner)
             .entries

@@ -20,6 +20,7 @@ pub use tether_facts::policy::MAX_PENDING_CALLS;
 
 /// Why an invocation failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum InvokeError {
     /// The callee has no handler set for the function.
     #[error("no handler is set for this function")]
@@ -47,6 +48,7 @@ pub enum InvokeError {
     /// The arguments (or, in a handler, the returns) could not be encoded.
     #[error("cannot encode: {0}")]
     Encode(wire::EncodeError),
+    /// The response (or, in a handler, the arguments) could not be decoded.
     #[error("cannot decode: {0}")]
     Decode(wire::DecodeError),
     /// Anything else that breaks the protocol: a response of the wrong type,
@@ -57,9 +59,13 @@ pub enum InvokeError {
 
 /// Why a message could not be sent.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SendError {
+    /// The payload could not be encoded.
     #[error("cannot encode: {0}")]
     Encode(wire::EncodeError),
+    /// The receiver is not connected (a player who left, or a client whose
+    /// server link is down).
     #[error("the receiver is not connected")]
     NotConnected,
 }
@@ -281,6 +287,7 @@ pub struct Typed<T> {
 }
 
 impl<T: 'static> Typed<T> {
+    /// `inner`, whose payload is expected to be a `T`.
     pub fn new(inner: Invocation) -> Self {
         Typed {
             inner,
@@ -293,6 +300,7 @@ impl<T: 'static> Typed<T> {
         self.inner.try_result().map(downcast)
     }
 
+    /// Whether the result was delivered (taken or not).
     pub fn is_done(&self) -> bool {
         self.inner.is_done()
     }
@@ -344,6 +352,7 @@ impl<R> BindableInvocation<R> {
         self.slot.take()
     }
 
+    /// Whether the result was delivered (taken or not).
     pub fn is_done(&self) -> bool {
         self.slot.is_done()
     }

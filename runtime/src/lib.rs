@@ -1,31 +1,37 @@
 //! The runtime that Tether's generated code stands on. The core does no I/O:
 //! it takes bytes and time in and gives bytes and events out.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 /// Version of the wire format described in `docs/wire-format.md`.
 pub const WIRE_VERSION: u16 = tether_facts::wire::WIRE_VERSION;
 
+// The namespaces: the wire codec, the Roblox value types, the Roblox enums
+// and classes, id-based calls, and the handshake a transport runs.
+pub mod handshake;
+pub mod raw;
+pub mod roblox;
 pub mod types;
 pub mod wire;
 
-pub mod bindable;
-pub mod classes;
-pub mod client;
-pub mod connection;
+// The rest is re-exported below, each item at the root only, so that it has
+// one path.
+mod bindable;
+mod classes;
+mod client;
+mod connection;
 mod frame;
-pub mod handshake;
-pub mod instances;
-pub mod invoke;
+mod instances;
+mod invoke;
 mod lock;
 mod message;
-pub mod player;
-pub mod protocol;
-pub mod queue;
-pub mod raw;
-pub mod roblox;
-pub mod server;
+mod player;
+mod protocol;
+mod queue;
+mod server;
 mod session;
-pub mod stats;
-pub mod transport;
+mod stats;
+mod transport;
 
 /// What generated code stands on; not an API for hand-written code.
 #[doc(hidden)]
@@ -52,5 +58,5 @@ pub use session::{
     REFUSALS_PER_SECOND, REPORTS_PER_SECOND,
 };
 pub use stats::{RejectReason, Rejected, Stats};
-pub use transport::memory::MemoryNetwork;
+pub use transport::memory::{MemoryNetwork, NetworkStats};
 pub use transport::{Channel, Packet};

@@ -10,6 +10,7 @@ pub struct Player {
     /// Unique for the server's lifetime, from 1. (The client runtime names
     /// the server with id 0.)
     pub id: u32,
+    /// The player's name, as the transport reported it.
     pub name: String,
     /// The player's `Player` instance, registered with the server's
     /// [`InstanceRegistry`](crate::InstanceRegistry) (seen by everyone) for

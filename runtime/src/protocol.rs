@@ -76,6 +76,7 @@ impl ProtocolMismatch {
 /// All messages of one schema, numbered per direction (section 6.1).
 #[derive(Debug)]
 pub struct Protocol {
+    /// The protocol's name (the schema's), for messages.
     pub name: &'static str,
     /// A hash of the schema's IR (the generator computes it): both ends must
     /// be generated from the same schema.
@@ -91,28 +92,40 @@ pub struct Protocol {
 pub struct MessageSpec {
     /// For diagnostics: `"Combat.Attack"`, `"Shop.Buy (request)"`, ...
     pub name: &'static str,
+    /// What the message is, and how the runtime treats it.
     pub kind: MessageKind,
+    /// Decodes the message's body into its payload.
     pub decode: DecodeFn,
 }
 
+/// What a message is: an event, or one half of a remote function call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageKind {
+    /// A remote event.
     Event {
+        /// `@unreliable`: travels alone in a datagram that may be lost.
         unreliable: bool,
+        /// `@ordered` (with `@unreliable`): one older than the newest
+        /// received is dropped.
         ordered: bool,
+        /// `@rate`: the receiver's limit per sender.
         rate: Option<Rate>,
     },
-    /// A remote function's request. `response_id` is the id of its response
-    /// in the other direction.
+    /// A remote function's request.
     Request {
+        /// How long the caller waits for the response.
         timeout: Duration,
+        /// `@rate`: the receiver's limit per sender.
         rate: Option<Rate>,
+        /// The id of its response in the other direction.
         response_id: u16,
     },
     /// A remote function's response; on success its body decodes to the
-    /// function's returns. `request_id` is the id of its request in the other
-    /// direction.
-    Response { request_id: u16 },
+    /// function's returns.
+    Response {
+        /// The id of its request in the other direction.
+        request_id: u16,
+    },
 }
 
 impl MessageKind {
@@ -152,18 +165,23 @@ impl MessageKind {
 /// window of `per`, measured with the time passed to `poll`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {
+    /// Messages accepted per window.
     pub count: u32,
+    /// The window.
     pub per: Duration,
 }
 
 /// A direction of travel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
+    /// Client → server.
     ToServer,
+    /// Server → client.
     ToClient,
 }
 
 impl Direction {
+    /// The other direction (a response's, for a request).
     pub fn reverse(self) -> Direction {
         match self {
             Direction::ToServer => Direction::ToClient,

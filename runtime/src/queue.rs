@@ -57,10 +57,12 @@ impl<T: Send + 'static> EventQueue<T> {
         lock(&self.shared).items.drain(..).collect()
     }
 
+    /// How many events wait to be taken.
     pub fn len(&self) -> usize {
         lock(&self.shared).items.len()
     }
 
+    /// Whether no event waits.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -35,6 +35,7 @@ impl ServerRuntime {
         &self.session
     }
 
+    /// A server for `protocol`, with an empty instance registry.
     pub fn new(protocol: &'static Protocol) -> Self {
         ServerRuntime::with_instances(protocol, InstanceRegistry::new())
     }
@@ -47,6 +48,7 @@ impl ServerRuntime {
         }
     }
 
+    /// The protocol the server speaks.
     pub fn protocol(&self) -> &'static Protocol {
         self.session.protocol()
     }
@@ -164,6 +166,7 @@ impl ServerRuntime {
             .collect()
     }
 
+    /// A snapshot of the server's counters.
     pub fn stats(&self) -> Stats {
         self.session.stats()
     }

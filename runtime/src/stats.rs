@@ -7,6 +7,7 @@ use crate::wire::DecodeError;
 /// A snapshot of a runtime's counters (`ServerRuntime::stats`,
 /// `ClientRuntime::stats`). Counters only grow, except `events_waiting`.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Stats {
     /// Events received while no handler was connected, waiting for one now.
     pub events_waiting: u64,
@@ -46,6 +47,7 @@ pub struct Stats {
 
 /// Frames dropped whole, by reason.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Rejected {
     /// A message id this direction does not have.
     pub unknown_message: u64,
@@ -64,6 +66,7 @@ pub struct Rejected {
 }
 
 impl Rejected {
+    /// Frames dropped for any reason.
     pub fn total(&self) -> u64 {
         self.unknown_message
             + self.decode
@@ -88,25 +91,37 @@ impl Rejected {
 
 /// Why a frame was dropped.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RejectReason {
+    /// A message id this direction does not have.
     UnknownMessage {
+        /// The id the frame named.
         id: u16,
     },
-    /// `message` is the spec's name, or `"header"` when the header itself
-    /// did not decode.
+    /// A header or body that does not decode.
     Decode {
+        /// The spec's name, or `"header"` when the header itself did not
+        /// decode.
         message: &'static str,
+        /// Why it did not decode.
         error: DecodeError,
     },
+    /// A datagram with bytes left after its one message.
     TrailingBytes {
+        /// How many bytes were left.
         remaining: usize,
     },
+    /// A datagram whose message is not an `@unreliable` event.
     NotUnreliable {
+        /// The spec's name of the message.
         message: &'static str,
     },
+    /// A reliable frame holding an `@unreliable` event.
     UnreliableInFrame {
+        /// The spec's name of the event.
         message: &'static str,
     },
+    /// A frame from a player who is not connected.
     UnknownSender,
 }
 

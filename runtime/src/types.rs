@@ -19,10 +19,12 @@ pub use rbx_types::{
 /// (`DateTime.UnixTimestampMillis`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct DateTime {
+    /// Milliseconds since 1970-01-01 00:00:00 UTC.
     pub unix_millis: i64,
 }
 
 impl DateTime {
+    /// The instant `unix_millis` milliseconds after the Unix epoch.
     pub const fn from_unix_millis(unix_millis: i64) -> Self {
         DateTime { unix_millis }
     }
@@ -60,6 +62,7 @@ pub struct Ref<C: Class> {
 }
 
 impl<C: Class> Ref<C> {
+    /// A reference to `id`, taken to be a `C` (the receiver checks `IsA`).
     pub const fn new(id: InstanceId) -> Self {
         Ref {
             id,
@@ -67,6 +70,7 @@ impl<C: Class> Ref<C> {
         }
     }
 
+    /// The instance's id.
     pub const fn id(self) -> InstanceId {
         self.id
     }
@@ -117,34 +121,53 @@ impl<C: Class> From<Ref<C>> for InstanceId {
 /// other table is a [`Value::Map`], kept as its entries in wire order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// `nil`.
     Nil,
+    /// A boolean.
     Bool(bool),
     /// Always a binary64, NaN and infinities included.
     Number(f64),
+    /// A string (UTF-8).
     String(String),
+    /// A `buffer`.
     Buffer(Vec<u8>),
+    /// A table whose keys are exactly `1..n`, in order.
     Array(Vec<Value>),
     /// Keys must not be [`Value::Nil`] or a NaN number, and no two keys may be
     /// the same Luau table key.
     Map(Vec<(Value, Value)>),
     /// `None`: nil, or an instance the receiver cannot see.
     Instance(Option<InstanceId>),
+    /// A `Vector3`.
     Vector3(Vector3),
+    /// A `Vector2`.
     Vector2(Vector2),
+    /// A `CFrame`.
     CFrame(CFrame),
+    /// A `Color3`.
     Color3(Color3),
+    /// A `BrickColor`.
     BrickColor(BrickColor),
+    /// A `UDim`.
     UDim(UDim),
+    /// A `UDim2`.
     UDim2(UDim2),
+    /// A `Rect`.
     Rect(Rect),
+    /// A `NumberRange`.
     NumberRange(NumberRange),
+    /// A `NumberSequence`.
     NumberSequence(NumberSequence),
+    /// A `ColorSequence`.
     ColorSequence(ColorSequence),
+    /// A `DateTime`.
     DateTime(DateTime),
     /// A Roblox enum item: the enum's name (`"Material"`) and the item's
     /// `Value`.
     EnumItem {
+        /// The enum's name.
         enum_name: String,
+        /// The item's `Value`.
         value: u32,
     },
 }

@@ -1,6 +1,7 @@
 //! The example schemas, compiled by `build.rs` into typed Rust. The modules
 //! are declared without the prelude, so the generated code must spell every
 //! path absolutely.
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 /// `schemas/game.tether`, the example game.

@@ -35,7 +35,8 @@ pub fn similar_class(name: &str) -> Option<&'static str> {
 }
 
 /// Whether `class` is `ancestor` or inherits from it (Roblox's `IsA`).
-/// False if either is not a class.
+/// False if either is not a class. Only the tables' tests use it.
+#[cfg(test)]
 pub fn is_a(class: &str, ancestor: &str) -> bool {
     // The runtime takes a class it does not know for a new one; a schema
     // naming one is misspelt.
@@ -68,25 +69,15 @@ pub fn similar_service(name: &str) -> Option<&'static str> {
     did_you_mean(name, SERVICES.iter().map(|s| s.name))
 }
 
-/// Every service in the known table.
+/// Every service in the known table (for the tables' tests).
+#[cfg(test)]
 pub fn services() -> &'static [Service] {
     SERVICES
-}
-
-/// The Roblox version the tables were generated from. Roblox enum
-/// encodings depend on it. Always known: the tables are compiled in.
-pub fn database_version() -> Option<[u32; 4]> {
-    Some(facts::DATABASE_VERSION)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn version_is_known() {
-        assert!(database_version().is_some_and(|v| v != [0; 4]));
-    }
 
     #[test]
     fn common_classes_exist() {

@@ -26,9 +26,13 @@ pub struct MemoryNetwork {
 
 /// What the network itself did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct NetworkStats {
+    /// Reliable frames handed to their receiver.
     pub frames_delivered: u64,
+    /// Unreliable datagrams handed to their receiver.
     pub datagrams_delivered: u64,
+    /// Unreliable datagrams dropped by the simulated loss.
     pub datagrams_lost: u64,
 }
 
@@ -52,6 +56,7 @@ impl Loss {
 }
 
 impl MemoryNetwork {
+    /// A network with a new server for `protocol` and no clients.
     pub fn new(protocol: &'static Protocol) -> Self {
         MemoryNetwork::with_server(ServerRuntime::new(protocol))
     }
@@ -68,6 +73,7 @@ impl MemoryNetwork {
         }
     }
 
+    /// The server's runtime.
     pub fn server(&self) -> &ServerRuntime {
         &self.server
     }
@@ -95,6 +101,7 @@ impl MemoryNetwork {
         }
     }
 
+    /// The network's clock: the time every runtime is polled with.
     pub fn now(&self) -> Duration {
         self.now
     }
@@ -114,6 +121,7 @@ impl MemoryNetwork {
         });
     }
 
+    /// A snapshot of what the network delivered and lost.
     pub fn stats(&self) -> NetworkStats {
         self.stats
     }

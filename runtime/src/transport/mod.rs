@@ -31,8 +31,11 @@ pub enum Channel {
 /// every instance it referenced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Packet {
+    /// Whether the packet is a reliable frame or an unreliable datagram.
     pub channel: Channel,
+    /// The frame or datagram, as `docs/wire-format.md` lays it out.
     pub bytes: Vec<u8>,
+    /// The instances its messages reference, by index (section 4.9).
     pub instances: Vec<Option<InstanceId>>,
 }
 

@@ -6,19 +6,29 @@ use std::borrow::Cow;
 /// A number outside its kind's bounds or declared range, or a non-finite
 /// float where the type does not say `nonfinite`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RangeError {
+    /// An integer outside `min..max`.
     #[error("integer {value} is outside {}", show_range(min, max))]
     Int {
+        /// The integer.
         value: i128,
+        /// The least allowed, if bounded below.
         min: Option<i128>,
+        /// The greatest allowed, if bounded above.
         max: Option<i128>,
     },
+    /// A number outside `min..max`.
     #[error("number {value} is outside {}", show_range(min, max))]
     Float {
+        /// The number.
         value: f64,
+        /// The least allowed, if bounded below.
         min: Option<f64>,
+        /// The greatest allowed, if bounded above.
         max: Option<f64>,
     },
+    /// NaN or an infinity where the type does not say `nonfinite`.
     #[error("NaN or infinity where the type is finite")]
     NonFinite,
 }
@@ -88,16 +98,22 @@ pub fn check_float(
 
 /// Why a value cannot be encoded.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EncodeError {
     #[error("{0}")]
     /// Boxed to keep `Result`s of the decoder's hot path small.
     OutOfRange(Box<RangeError>),
+    /// NaN or an infinity where the type does not say `nonfinite`.
     #[error("NaN or infinity where the type is finite")]
     NonFinite,
+    /// A string, buffer, array or map whose length is outside its range.
     #[error("length {len} is outside its range {}", show_len_range(min, max))]
     LengthOutOfRange {
+        /// The length.
         len: u64,
+        /// The least allowed.
         min: u32,
+        /// The greatest allowed, if bounded.
         max: Option<u32>,
     },
     /// A value its type cannot carry: an unknown Roblox enum item, a
@@ -106,11 +122,17 @@ pub enum EncodeError {
     Invalid(Cow<'static, str>),
     /// An `any` with tables nested deeper than `max`.
     #[error("`any` value nested deeper than {max} tables")]
-    TooDeep { max: u32 },
+    TooDeep {
+        /// The deepest nesting allowed.
+        max: u32,
+    },
     /// A value of a recursive type nested deeper than `max` levels
     /// (section 4.6).
     #[error("recursive value nested deeper than {max} levels")]
-    TooNested { max: u32 },
+    TooNested {
+        /// The deepest nesting allowed.
+        max: u32,
+    },
     /// An `any` map key that is nil or NaN.
     #[error("`any` map key is nil or NaN")]
     InvalidMapKey,
@@ -131,28 +153,51 @@ impl From<RangeError> for EncodeError {
 /// Why bytes do not decode. Every rejection the format asks for is one of
 /// these; a decoder never panics.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DecodeError {
+    /// The input ends before the value does.
     #[error("input ends early: {needed} more bytes needed, {remaining} left")]
-    UnexpectedEnd { needed: usize, remaining: usize },
+    UnexpectedEnd {
+        /// The bytes the next read needed.
+        needed: usize,
+        /// The bytes the input had left.
+        remaining: usize,
+    },
+    /// A string, buffer, array or map whose length is outside its range.
     #[error("length {len} is outside its range {}", show_len_range(min, max))]
     LengthOutOfRange {
+        /// The length.
         len: u64,
+        /// The least allowed.
         min: u32,
+        /// The greatest allowed, if bounded.
         max: Option<u32>,
     },
     /// A length whose elements, at their smallest, take more than the input
     /// has left. Checked before anything is allocated for them.
     #[error("length {len} cannot fit in the {remaining} bytes left")]
-    LengthExceedsInput { len: u64, remaining: usize },
+    LengthExceedsInput {
+        /// The length.
+        len: u64,
+        /// The bytes the input had left.
+        remaining: usize,
+    },
     /// A length of elements that take no space, above the cap of
     /// [`crate::wire::ZERO_SIZE_CAP`].
     #[error("{len} elements of no size exceed the cap of {cap}")]
-    TooManyElements { len: u64, cap: u64 },
+    TooManyElements {
+        /// The length.
+        len: u64,
+        /// The cap.
+        cap: u64,
+    },
     #[error("{0}")]
     /// Boxed to keep `Result`s of the decoder's hot path small.
     OutOfRange(Box<RangeError>),
+    /// NaN or an infinity where the type does not say `nonfinite`.
     #[error("NaN or infinity where the type is finite")]
     NonFinite,
+    /// A string that is not UTF-8.
     #[error("string is not valid UTF-8")]
     InvalidUtf8,
     /// A varint of more than one byte whose last byte is 0 (not the shortest
@@ -165,43 +210,81 @@ pub enum DecodeError {
     /// A tag `>= count` of an enum or of `any` (`what` names it).
     #[error("tag {tag} of {what} is not below {count}")]
     UnknownTag {
+        /// What the tag selects from (an enum's name, or `any`).
         what: &'static str,
+        /// The tag read.
         tag: u64,
+        /// How many tags there are.
         count: u64,
     },
     /// An instance reference past the end of the instance list.
     #[error("instance reference {index} is past the instance list of {count}")]
-    BadInstanceReference { index: u32, count: usize },
+    BadInstanceReference {
+        /// The reference read (1-based; 0 is nil).
+        index: u32,
+        /// The length of the frame's instance list.
+        count: usize,
+    },
     /// The reference 0 where the type is not optional.
     #[error("nil instance where the type is not optional")]
     NilInstance,
     /// An instance that is not of the declared class (`IsA` fails).
     #[error("an instance that is not a {expected}")]
-    WrongClass { expected: &'static str },
+    WrongClass {
+        /// The declared class.
+        expected: &'static str,
+    },
+    /// An `any` with tables nested deeper than `max`.
     #[error("`any` value nested deeper than {max} tables")]
-    TooDeep { max: u32 },
+    TooDeep {
+        /// The deepest nesting allowed.
+        max: u32,
+    },
     /// A value of a recursive type nested deeper than `max` levels
     /// (section 4.6); refused before the nesting can exhaust the stack.
     #[error("recursive value nested deeper than {max} levels")]
-    TooNested { max: u32 },
+    TooNested {
+        /// The deepest nesting allowed.
+        max: u32,
+    },
+    /// Bytes left after the last message of a datagram or body.
     #[error("{remaining} bytes left over after the message")]
-    TrailingBytes { remaining: usize },
+    TrailingBytes {
+        /// How many bytes were left.
+        remaining: usize,
+    },
+    /// A map (or `any` map) with two entries for one key.
     #[error("map has a repeated key")]
     DuplicateMapKey,
+    /// An `any` map key that is nil or NaN.
     #[error("`any` map key is nil or NaN")]
     InvalidMapKey,
+    /// A `BrickColor` number Roblox does not have.
     #[error("no BrickColor has the number {number}")]
-    UnknownBrickColor { number: u16 },
+    UnknownBrickColor {
+        /// The number read.
+        number: u16,
+    },
     /// An `EnumItem` in an `any` of an enum the tables do not have.
     #[error("there is no Enum.{name}")]
-    UnknownEnum { name: String },
+    UnknownEnum {
+        /// The enum's name as read.
+        name: String,
+    },
     /// An `EnumItem` in an `any` whose enum has no item of that `Value`.
     #[error("Enum.{enum_name} has no item of Value {value}")]
-    UnknownEnumItem { enum_name: &'static str, value: u32 },
+    UnknownEnumItem {
+        /// The enum's name.
+        enum_name: &'static str,
+        /// The item's `Value` as read.
+        value: u32,
+    },
     /// A datatype value Roblox refuses to construct.
     #[error("invalid {datatype}: {reason}")]
     InvalidDatatype {
+        /// The datatype (`NumberSequence`, ...).
         datatype: &'static str,
+        /// What is wrong with it.
         reason: &'static str,
     },
     /// Any other value its type cannot carry (for generated code).

@@ -4,7 +4,9 @@
 /// elements or entries. `max: None` is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LenRange {
+    /// The fewest bytes, elements or entries.
     pub min: u32,
+    /// The most, or `None` for no bound.
     pub max: Option<u32>,
 }
 
@@ -22,6 +24,7 @@ impl LenRange {
     /// `0..` (`{T}`, `string`, `buffer`).
     pub const UNBOUNDED: LenRange = LenRange::new(0, None);
 
+    /// `min..max`.
     #[inline]
     pub const fn new(min: u32, max: Option<u32>) -> Self {
         LenRange { min, max }

@@ -49,11 +49,14 @@ pub use writer::{Checkpoint, Writer};
 
 /// A type whose encoding needs no refinement from its use site.
 pub trait Encode {
+    /// Appends the value's encoding to `w`, or refuses a value its type
+    /// cannot carry.
     fn encode(&self, w: &mut Writer) -> Result<(), EncodeError>;
 }
 
 /// The decoding of an [`Encode`] type.
 pub trait Decode: Sized {
+    /// Reads one value from `r`, or rejects bytes that are not one.
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError>;
 }
 

@@ -247,41 +247,49 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    /// Reads a `u8` (one byte).
     #[inline]
     pub fn u8(&mut self) -> Result<u8, DecodeError> {
         Ok(u8::from_le_bytes(self.array()?))
     }
 
+    /// Reads a `u16`, little-endian (section 4.1).
     #[inline]
     pub fn u16(&mut self) -> Result<u16, DecodeError> {
         Ok(u16::from_le_bytes(self.array()?))
     }
 
+    /// Reads a `u32`, little-endian (section 4.1).
     #[inline]
     pub fn u32(&mut self) -> Result<u32, DecodeError> {
         Ok(u32::from_le_bytes(self.array()?))
     }
 
+    /// Reads a `u64`, little-endian (section 4.1).
     #[inline]
     pub fn u64(&mut self) -> Result<u64, DecodeError> {
         Ok(u64::from_le_bytes(self.array()?))
     }
 
+    /// Reads a `i8` (one byte).
     #[inline]
     pub fn i8(&mut self) -> Result<i8, DecodeError> {
         Ok(i8::from_le_bytes(self.array()?))
     }
 
+    /// Reads a `i16`, little-endian (section 4.1).
     #[inline]
     pub fn i16(&mut self) -> Result<i16, DecodeError> {
         Ok(i16::from_le_bytes(self.array()?))
     }
 
+    /// Reads a `i32`, little-endian (section 4.1).
     #[inline]
     pub fn i32(&mut self) -> Result<i32, DecodeError> {
         Ok(i32::from_le_bytes(self.array()?))
     }
 
+    /// Reads a `i64`, little-endian (section 4.1).
     #[inline]
     pub fn i64(&mut self) -> Result<i64, DecodeError> {
         Ok(i64::from_le_bytes(self.array()?))
@@ -485,11 +493,13 @@ impl<'a> Reader<'a> {
         self.input.len().saturating_sub(self.pos)
     }
 
+    /// Whether every byte was read.
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.remaining() == 0
     }
 
+    /// The offset of the next byte to read, from the start of the input.
     #[inline]
     pub fn position(&self) -> usize {
         self.pos

@@ -55,11 +55,13 @@ impl Writer {
         out
     }
 
+    /// An empty writer.
     #[inline]
     pub fn new() -> Self {
         Writer::default()
     }
 
+    /// An empty writer whose buffer holds `n` bytes before it grows.
     #[inline]
     pub fn with_capacity(n: usize) -> Self {
         Writer {
@@ -181,41 +183,49 @@ impl Writer {
         self.bits(index, super::tag_bits(count));
     }
 
+    /// Writes a `u8` (one byte).
     #[inline]
     pub fn u8(&mut self, v: u8) {
         self.buf.push(v);
     }
 
+    /// Writes a `u16`, little-endian (section 4.1).
     #[inline]
     pub fn u16(&mut self, v: u16) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
+    /// Writes a `u32`, little-endian (section 4.1).
     #[inline]
     pub fn u32(&mut self, v: u32) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
+    /// Writes a `u64`, little-endian (section 4.1).
     #[inline]
     pub fn u64(&mut self, v: u64) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
+    /// Writes a `i8` (one byte).
     #[inline]
     pub fn i8(&mut self, v: i8) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
+    /// Writes a `i16`, little-endian (section 4.1).
     #[inline]
     pub fn i16(&mut self, v: i16) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
+    /// Writes a `i32`, little-endian (section 4.1).
     #[inline]
     pub fn i32(&mut self, v: i32) {
         self.buf.extend_from_slice(&v.to_le_bytes());
     }
 
+    /// Writes a `i64`, little-endian (section 4.1).
     #[inline]
     pub fn i64(&mut self, v: i64) {
         self.buf.extend_from_slice(&v.to_le_bytes());
