@@ -5,6 +5,7 @@
 //! generator on it, so no rule is written twice. Use them through the
 //! `tether` crate, whose paths the expansions name.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 use proc_macro::TokenStream;
 

@@ -54,7 +54,7 @@ pub trait RawServer {
     /// Calls server → client request `request_id` on `player`; resolves to
     /// the response's payload. A client that does not answer in time fails
     /// the call with `Timeout`, one that leaves with `Disconnected`. The
-    /// timeout counts from the latest [`poll`](Self::poll), as for
+    /// timeout counts from the latest [`poll`](crate::ServerRuntime::poll), as for
     /// `ClientRuntime::invoke_server`.
     fn invoke_client(
         &self,
@@ -140,7 +140,7 @@ pub trait RawClient {
     /// Calls client → server request `request_id`; resolves to the
     /// response's payload.
     ///
-    /// The timeout counts from the time of the latest [`poll`](Self::poll),
+    /// The timeout counts from the time of the latest [`poll`](crate::ClientRuntime::poll),
     /// the only clock the runtime has: a loop that polls every tick charges
     /// a call at most one tick extra, and after a long pause a loop should
     /// poll before it invokes.

@@ -10,6 +10,7 @@
 //! where the expansions of the macros find it, and where the code that
 //! `tether-build` generates from a schema in a build script finds it too.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub use tether_macros::{include_schema, protocol, Replicable};
 pub use tether_runtime::*;
