@@ -89,6 +89,12 @@ pub const MAX_ANY_DEPTH: u32 = 32;
 /// long loop for nothing.
 pub const ZERO_SIZE_CAP: u64 = 1 << 20;
 
+/// The most values a message body may have and still travel as the
+/// runtime's tuple codec (the runtime implements `Encode`/`Decode` for
+/// tuples up to this length); the generator writes a codec of its own for
+/// a longer one.
+pub const MAX_TUPLE: usize = 12;
+
 #[cfg(test)]
 mod tests {
     use super::*;

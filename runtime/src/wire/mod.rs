@@ -42,7 +42,6 @@ pub use instance::visible_to;
 pub use len::{LenRange, Prefix};
 pub(crate) use reader::ReadMark;
 pub use reader::Reader;
-pub use tuples::MAX_TUPLE;
 pub use value::{ANY_TAGS, MAX_ANY_DEPTH};
 pub use writer::MAX_NESTING;
 pub use writer::{Checkpoint, Writer};

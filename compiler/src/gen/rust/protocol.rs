@@ -83,8 +83,8 @@ impl Gen<'_> {
             }
             MessageKind::Response => endpoint.returns.iter().flatten().collect(),
         };
-        // The runtime's tuple codecs go up to 12 values.
-        let plain = tys.len() <= 12 && tys.iter().all(|ty| self.is_plain(ty));
+        let plain =
+            tys.len() <= tether_facts::wire::MAX_TUPLE && tys.iter().all(|ty| self.is_plain(ty));
         let (args, encode, decode) = match kind {
             MessageKind::Event | MessageKind::Request => {
                 let args = self.args_ty(&tys, &private, &origin, true)?;
