@@ -85,84 +85,78 @@ impl Gen<'_> {
         };
         let plain =
             tys.len() <= tether_facts::wire::MAX_TUPLE && tys.iter().all(|ty| self.is_plain(ty));
-        let (args, encode, decode) = match kind {
-            MessageKind::Event | MessageKind::Request => {
-                let args = self.args_ty(&tys, &private, &origin, true)?;
-                let names: Vec<_> = (0..tys.len()).map(|i| format_ident!("__a{i}")).collect();
-                let mut body = Vec::new();
-                for (ty, name) in tys.iter().zip(&names) {
-                    body.push(self.enc(ty, &Val::reference(quote!(#name)), &origin, 0)?);
-                }
-                let bind = match names.as_slice() {
-                    [] => quote!(),
-                    [one] => quote!(let (#one,) = __a;),
-                    many => quote!(let (#(#many),*) = __a;),
-                };
-                (
-                    args,
-                    quote!(#bind #(#body)*),
-                    self.decode_values(&tys, &private, &origin, true)?,
-                )
-            }
-            MessageKind::Response => {
-                let args = self.args_ty(&tys, &private, &origin, false)?;
-                let mut body = Vec::new();
-                match tys.as_slice() {
-                    [one] => body.push(self.enc(one, &Val::reference(quote!(__a)), &origin, 0)?),
-                    many => {
-                        for (i, ty) in many.iter().enumerate() {
-                            let i = syn::Index::from(i);
-                            body.push(self.enc(ty, &Val::place(quote!(__a.#i)), &origin, 0)?);
-                        }
-                    }
-                }
-                (
-                    args,
-                    quote!(#(#body)*),
-                    self.decode_values(&tys, &private, &origin, false)?,
-                )
-            }
-        };
+        let tuple = kind != MessageKind::Response;
+        let args = self.args_ty(&tys, &private, &origin, tuple)?;
         let kind = self.kind(endpoint, kind, way, index, messages);
         let id = Literal::u16_unsuffixed(id);
         let doc = format!(" `{name}`.");
-        let head = quote! {
+        let codec = match plain {
+            true => quote!(::tether::__private::Plain),
+            false => quote!(Self),
+        };
+        let mut out = quote! {
             #[doc = #doc]
             pub struct #ty;
 
-        };
-        if plain {
-            return Ok(quote! {
-                #head
-                impl ::tether::__private::Message for #ty {
-                    type Args = #args;
-                    const ID: u16 = #id;
-                    const NAME: &'static str = #name;
-                    const KIND: ::tether::MessageKind = #kind;
-                    type Codec = ::tether::__private::Plain;
-                }
-            });
-        }
-        let unused = match encode.is_empty() {
-            true => quote!(_),
-            false => quote!(__a),
-        };
-        Ok(quote! {
-            #head
             impl ::tether::__private::Message for #ty {
                 type Args = #args;
                 const ID: u16 = #id;
                 const NAME: &'static str = #name;
                 const KIND: ::tether::MessageKind = #kind;
-                type Codec = Self;
+                type Codec = #codec;
             }
+        };
+        if !plain {
+            out.extend(self.message_codec(&ty, &args, &tys, tuple, &origin)?);
+        }
+        Ok(out)
+    }
 
+    /// The codec of a message whose values need their use site's checks.
+    fn message_codec(
+        &self,
+        ty: &proc_macro2::Ident,
+        args: &TokenStream,
+        tys: &[&crate::ir::Ty],
+        tuple: bool,
+        origin: &str,
+    ) -> Result<TokenStream, GenError> {
+        let private = vec![PRIVATE.to_string()];
+        let mut encode = Vec::new();
+        match (tys, tuple) {
+            ([one], false) => {
+                encode.push(self.enc(one, &Val::reference(quote!(__a)), origin, 0)?)
+            }
+            (many, false) => {
+                for (i, ty) in many.iter().enumerate() {
+                    let i = syn::Index::from(i);
+                    encode.push(self.enc(ty, &Val::place(quote!(__a.#i)), origin, 0)?);
+                }
+            }
+            (many, true) => {
+                let names: Vec<_> = (0..many.len()).map(|i| format_ident!("__a{i}")).collect();
+                encode.push(match names.as_slice() {
+                    [] => quote!(),
+                    [one] => quote!(let (#one,) = __a;),
+                    names => quote!(let (#(#names),*) = __a;),
+                });
+                for (ty, name) in many.iter().zip(&names) {
+                    encode.push(self.enc(ty, &Val::reference(quote!(#name)), origin, 0)?);
+                }
+            }
+        }
+        let decode = self.decode_values(tys, &private, origin, tuple)?;
+        let unused = match tys.is_empty() {
+            true => quote!(_),
+            false => quote!(__a),
+        };
+        Ok(quote! {
             impl ::tether::__private::Codec<#args> for #ty {
                 // Called from the one handle that sends the message: compiled
                 // only in a crate that sends it.
                 #[inline]
                 fn encode(#unused: &#args, __w: &mut ::tether::wire::Writer) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-                    #encode
+                    #(#encode)*
                     ::core::result::Result::Ok(())
                 }
 
