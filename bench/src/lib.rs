@@ -346,7 +346,6 @@ impl TetherCodec {
         let payload = (spec.decode)(&mut r).expect("benchmark bytes decode");
         r.finish().expect("one message");
         let args = payload
-            .into_any()
             .downcast::<T::Args>()
             .expect("the message's parameters");
         T::from_args(*args)

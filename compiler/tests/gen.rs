@@ -88,16 +88,20 @@ fn every_valid_schema_generates_code_that_parses() {
     }
     for (needle, why) in [
         (
-            "pub fn fire_server(",
+            "::tether::remote::ClientSender<",
             "a client fires client -> server events",
         ),
         (
-            "pub fn fire_all_clients(",
+            "::tether::remote::ServerSender<",
             "the server fires server -> client events",
         ),
-        ("pub fn invoke_server(", "a client invokes Shop.Buy"),
         (
-            "pub fn invoke_client(",
+            "::tether::remote::ServerDuplex<",
+            "Combat.Aim goes both ways",
+        ),
+        ("::tether::remote::ClientCaller<", "a client invokes Shop.Buy"),
+        (
+            "::tether::remote::ServerCaller<",
             "the server invokes ConfirmTeleport",
         ),
         (
@@ -329,8 +333,27 @@ fn remote_names_that_meet_generated_names_still_work() {
     // `runtime()` is the runtime under the handles.
     assert!(compact.contains("pubfnruntime(&self)->&::tether::ClientRuntime"));
     assert!(compact.contains("pubfnruntime_(&self)->client::Runtime"));
+}
+
+/// Past the longest tuple the runtime's handles take, a remote's handle is
+/// a struct of its own, with its parameters named as the schema names them.
+#[test]
+fn remotes_with_many_parameters_get_handles_of_their_own() {
+    let params: Vec<String> = (0..13).map(|i| format!("p{i}: u8")).collect();
+    let code = gen_ok(&format!(
+        "remote event Wide: client <-> server (player: string(..10), loop: u8, {})\n\
+         remote event Narrow: server -> client (player: string(..10), loop: u8)\n",
+        params.join(", ")
+    ));
+    let compact: String = code.split_whitespace().collect();
+    assert!(compact.contains("pubstructWide(::tether::ServerRuntime)"), "{code}");
+    assert!(compact.contains("pubstructWide(::tether::ClientRuntime)"));
+    assert!(compact.contains("pubfnfire_all_clients(&self,player:::std::string::String,r#loop:u8,p0:u8"));
     // A param called `player` pushes the runtime's player argument aside.
     assert!(compact.contains("player_:&::tether::Player"), "{code}");
+    // Up to twelve, an alias of the runtime's generic handle.
+    assert!(compact.contains("pubtypeNarrow=::tether::remote::ServerSender<"));
+    assert!(compact.contains("super::__tether::ToClient1,(::std::string::String,u8)"));
 }
 
 #[test]
@@ -399,7 +422,7 @@ fn keywords_become_raw_identifiers() {
     assert!(code.contains("pub r#match: u8"));
     assert!(code.contains("pub self_: bool"));
     assert!(code.contains("Self_,"));
-    assert!(code.contains("r#loop: super::Kw") || code.contains("r#loop: Kw"));
+    assert!(code.contains("(super::Kw, super::Who)") || code.contains("(Kw, Who)"));
 }
 
 #[test]

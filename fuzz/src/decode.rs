@@ -170,8 +170,8 @@ pub fn server_receives(protocol: &'static Protocol, instances: usize, bytes: &[u
     let _connections: Vec<_> = events
         .iter()
         .flat_map(|&id| {
-            let first = server.connect(id, |_: &Player, payload| drop(payload));
-            let second = server.connect(id, |_: &Player, payload| drop(payload));
+            let first = server.connect(id, |_: &Player, _| {});
+            let second = server.connect(id, |_: &Player, _| {});
             [first, second]
         })
         .collect();
@@ -230,8 +230,8 @@ pub fn client_receives(protocol: &'static Protocol, instances: usize, bytes: &[u
     let _connections: Vec<_> = events
         .iter()
         .flat_map(|&id| {
-            let first = client.connect(id, drop);
-            let second = client.connect(id, drop);
+            let first = client.connect(id, |_| {});
+            let second = client.connect(id, |_| {});
             [first, second]
         })
         .collect();

@@ -314,7 +314,6 @@ impl<T: 'static> Typed<T> {
 fn downcast<T: 'static>(result: Result<Payload, InvokeError>) -> Result<T, InvokeError> {
     let payload = result?;
     payload
-        .into_any()
         .downcast::<T>()
         .map(|value| *value)
         .map_err(|_| InvokeError::Protocol(format!("the response is not a {}", type_name::<T>())))

@@ -7,9 +7,11 @@
 pub const WIRE_VERSION: u16 = tether_facts::wire::WIRE_VERSION;
 
 // The namespaces: the wire codec, the Roblox value types, the Roblox enums
-// and classes, id-based calls, and the handshake a transport runs.
+// and classes, the handles of remotes, id-based calls, and the handshake a
+// transport runs.
 pub mod handshake;
 pub mod raw;
+pub mod remote;
 pub mod roblox;
 pub mod types;
 pub mod wire;
@@ -48,8 +50,8 @@ pub use invoke::{
 };
 pub use player::Player;
 pub use protocol::{
-    DecodeFn, Direction, MessageKind, MessageSpec, Payload, PayloadValue, Protocol,
-    ProtocolMismatch, Rate, DEFAULT_TIMEOUT,
+    DecodeFn, Direction, MessageKind, MessageSpec, Payload, Protocol, ProtocolMismatch, Rate,
+    DEFAULT_TIMEOUT,
 };
 pub use queue::EventQueue;
 pub use server::ServerRuntime;

@@ -11,7 +11,7 @@ use crate::client::ClientRuntime;
 use crate::connection::Connection;
 use crate::invoke::{InvokeError, SendError, Typed};
 use crate::player::Player;
-use crate::protocol::{MessageKind, MessageSpec, Payload, Rate};
+use crate::protocol::{Delivery, MessageKind, MessageSpec, Payload, Rate};
 use crate::queue::EventQueue;
 use crate::server::ServerRuntime;
 use crate::wire::{Decode, DecodeError, Encode, EncodeError, Reader, Writer};
@@ -71,12 +71,19 @@ pub const fn spec<M: Message>() -> MessageSpec {
     MessageSpec {
         name: M::NAME,
         kind: M::KIND,
-        decode: decode_payload::<M>,
+        decode: decode_payload::<M::Codec, M::Args>,
     }
 }
 
-fn decode_payload<M: Message>(r: &mut Reader<'_>) -> Result<Payload, DecodeError> {
-    <M::Codec as Codec<M::Args>>::decode(r).map(|args| Box::new(args) as Payload)
+/// Generic over the codec and the body, not the message, so the messages
+/// that share a body type and the runtime's tuple codec share one decoder.
+fn decode_payload<C: Codec<A>, A: Send + 'static>(
+    r: &mut Reader<'_>,
+) -> Result<Payload, DecodeError> {
+    match C::decode(r) {
+        Ok(args) => Ok(Box::new(args)),
+        Err(err) => Err(err),
+    }
 }
 
 /// `@rate(count/per)`, `per` in seconds; rates bind only what the server
@@ -118,7 +125,7 @@ pub const fn response(request_id: u16) -> MessageKind {
 /// runtime was built for another protocol, which `try_from` on the
 /// generated `Server`/`Client` refuses; it is counted, not delivered.
 fn args<M: Message>(payload: Payload) -> Option<M::Args> {
-    payload.into_any().downcast::<M::Args>().ok().map(|b| *b)
+    payload.downcast::<M::Args>().ok().map(|b| *b)
 }
 
 fn body<M: Message>(args: &M::Args) -> impl Fn(&mut Writer) -> Result<(), EncodeError> + '_ {
@@ -132,13 +139,15 @@ pub fn connect_server<M: Message>(
 ) -> Connection {
     server.session().connect(
         M::ID,
-        Box::new(move |player, payload| match args::<M>(payload) {
-            Some(args) => {
-                handler(player, args);
-                true
-            }
-            None => false,
-        }),
+        Box::new(
+            move |player, payload: Delivery<'_>| match payload.value::<M::Args>() {
+                Some(args) => {
+                    handler(player, args);
+                    true
+                }
+                None => false,
+            },
+        ),
     )
 }
 
@@ -197,13 +206,15 @@ pub fn connect_client<M: Message>(
 ) -> Connection {
     client.session().connect(
         M::ID,
-        Box::new(move |_server, payload| match args::<M>(payload) {
-            Some(args) => {
-                handler(args);
-                true
-            }
-            None => false,
-        }),
+        Box::new(
+            move |_server, payload: Delivery<'_>| match payload.value::<M::Args>() {
+                Some(args) => {
+                    handler(args);
+                    true
+                }
+                None => false,
+            },
+        ),
     )
 }
 

@@ -12,27 +12,35 @@ use std::time::Duration;
 use crate::wire;
 pub use tether_facts::policy::DEFAULT_TIMEOUT;
 
-/// A decoded message body: the generated decoder's value, boxed. Generated
-/// code downcasts it back (see [`crate::Typed`]); a message with several
-/// handlers is decoded once and each further handler gets a clone.
-pub type Payload = Box<dyn PayloadValue>;
+/// A decoded message body: the generated decoder's value, boxed. Typed
+/// handles downcast it back (see [`crate::Typed`]); a message with several
+/// handlers is decoded once, and each handler but the last gets a clone.
+pub type Payload = Box<dyn Any + Send>;
 
-/// What a [`Payload`] may hold: any value that can be sent between threads
-/// and cloned for a second handler.
-pub trait PayloadValue: Any + Send {
-    /// A boxed copy, for another handler of the same message.
-    fn clone_payload(&self) -> Payload;
-    /// The value as `Any`, to downcast by value.
-    fn into_any(self: Box<Self>) -> Box<dyn Any + Send>;
+/// A payload as one of its message's handlers gets it: the last handler
+/// takes it, the ones before borrow it and clone what they keep. The clone
+/// is the typed handler's, so nothing is compiled per message type for a
+/// message no handler is connected to.
+pub(crate) enum Delivery<'a> {
+    Borrowed(&'a (dyn Any + Send)),
+    Owned(Payload),
 }
 
-impl<T: Any + Send + Clone> PayloadValue for T {
-    fn clone_payload(&self) -> Payload {
-        Box::new(self.clone())
+impl Delivery<'_> {
+    /// The value, if it is a `T`.
+    pub(crate) fn value<T: Clone + 'static>(self) -> Option<T> {
+        match self {
+            Delivery::Borrowed(value) => value.downcast_ref::<T>().cloned(),
+            Delivery::Owned(value) => value.downcast::<T>().ok().map(|value| *value),
+        }
     }
 
-    fn into_any(self: Box<Self>) -> Box<dyn Any + Send> {
-        self
+    /// The value, borrowed.
+    pub(crate) fn get(&self) -> &(dyn Any + Send) {
+        match self {
+            Delivery::Borrowed(value) => *value,
+            Delivery::Owned(value) => &**value,
+        }
     }
 }
 

@@ -11,20 +11,22 @@ use crate::client::{ClientRuntime, SERVER};
 use crate::connection::Connection;
 use crate::invoke::{Invocation, InvokeError, SendError};
 use crate::player::Player;
-use crate::protocol::Payload;
+use crate::protocol::{Delivery, Payload};
 use crate::server::ServerRuntime;
 use crate::wire::{EncodeError, Writer};
+use std::any::Any;
 
 /// The server's calls by message id.
 pub trait RawServer {
     /// Connects a handler for client → server event `id`. It gets the
-    /// sending player first. Several handlers may be connected; events that
+    /// sending player and the decoded body, borrowed: `downcast_ref` it to
+    /// the body's type, as each handler of the event sees the same value. Several handlers may be connected; events that
     /// arrived while none was (up to 256 per event) go to the first one to
     /// connect, at the next poll.
     fn connect(
         &self,
         id: u16,
-        handler: impl FnMut(&Player, Payload) + Send + 'static,
+        handler: impl FnMut(&Player, &(dyn Any + Send)) + Send + 'static,
     ) -> Connection;
 
     /// Sends server → client event `id` to `player`; `body` writes the
@@ -68,12 +70,12 @@ impl RawServer for ServerRuntime {
     fn connect(
         &self,
         id: u16,
-        mut handler: impl FnMut(&Player, Payload) + Send + 'static,
+        mut handler: impl FnMut(&Player, &(dyn Any + Send)) + Send + 'static,
     ) -> Connection {
         self.session().connect(
             id,
-            Box::new(move |player, payload| {
-                handler(player, payload);
+            Box::new(move |player, payload: Delivery<'_>| {
+                handler(player, payload.get());
                 true
             }),
         )
@@ -117,10 +119,15 @@ impl RawServer for ServerRuntime {
 
 /// The client's calls by message id.
 pub trait RawClient {
-    /// Connects a handler for server → client event `id`. Several handlers
+    /// Connects a handler for server → client event `id`; it gets the
+    /// decoded body borrowed, as [`RawServer::connect`]'s does. Several handlers
     /// may be connected; events that arrived while none was (up to 256 per
     /// event) go to the first one to connect, at the next poll.
-    fn connect(&self, id: u16, handler: impl FnMut(Payload) + Send + 'static) -> Connection;
+    fn connect(
+        &self,
+        id: u16,
+        handler: impl FnMut(&(dyn Any + Send)) + Send + 'static,
+    ) -> Connection;
 
     /// Sends client → server event `id`; `body` writes the parameters.
     fn fire_server(
@@ -152,11 +159,15 @@ pub trait RawClient {
 }
 
 impl RawClient for ClientRuntime {
-    fn connect(&self, id: u16, mut handler: impl FnMut(Payload) + Send + 'static) -> Connection {
+    fn connect(
+        &self,
+        id: u16,
+        mut handler: impl FnMut(&(dyn Any + Send)) + Send + 'static,
+    ) -> Connection {
         self.session().connect(
             id,
-            Box::new(move |_server: &Player, payload| {
-                handler(payload);
+            Box::new(move |_server: &Player, payload: Delivery<'_>| {
+                handler(payload.get());
                 true
             }),
         )

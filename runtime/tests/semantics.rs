@@ -2,6 +2,7 @@
 //! hand-built `Protocol` table and hand-written body encoders and decoders
 //! over the wire `Writer` and `Reader`.
 
+use std::any::Any;
 use std::future::Future;
 use std::panic;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -260,7 +261,6 @@ fn buy_handler(
 ) -> impl FnMut(&Player, Payload, &mut Writer) -> Result<(), InvokeError> + Send + 'static {
     move |_player, payload, w| {
         let (item, count) = *payload
-            .into_any()
             .downcast::<(u16, u8)>()
             .map_err(|_| InvokeError::Protocol("args".into()))?;
         w.bool(true);
@@ -305,11 +305,11 @@ impl<T: Clone> Log<T> {
     }
 }
 
-fn text_of(payload: Payload) -> String {
-    *payload
-        .into_any()
-        .downcast::<String>()
+fn text_of(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
         .expect("a String payload")
+        .clone()
 }
 
 /// Silences the default panic message for the panics the tests cause on
@@ -642,7 +642,7 @@ fn invoke_client_answers_errors_disconnects_and_timeouts() {
 
     // An answer.
     client.on_invoke(down::CONFIRM, |payload, w| {
-        let prompt = text_of(payload);
+        let prompt = text_of(&*payload);
         w.bool(prompt == "yes?");
         Ok(())
     });
@@ -1032,7 +1032,7 @@ fn datagrams_hold_exactly_one_unreliable_message() {
     let log = Log::default();
     let seen = log.clone();
     client.connect(down::GUST, move |p| {
-        seen.push(*p.into_any().downcast::<u8>().unwrap())
+        seen.push(*p.downcast_ref::<u8>().unwrap())
     });
     // The id's bit byte (the 3-bit id, nothing else), then the u8.
     client.receive_packet(&Packet::unreliable(vec![down::GUST as u8, 7]));
@@ -1124,7 +1124,7 @@ fn ordered_unreliable_drops_stale_datagrams() {
     let log = Log::default();
     let seen = log.clone();
     client.connect(down::TICK, move |p| {
-        seen.push(*p.into_any().downcast::<u32>().unwrap())
+        seen.push(*p.downcast_ref::<u32>().unwrap())
     });
     // They arrive out of order: 1, 0, 2, 1.
     for i in [1, 0, 2, 1] {
@@ -1139,7 +1139,7 @@ fn ordered_unreliable_drops_stale_datagrams() {
     let moves = Log::default();
     let seen = moves.clone();
     net.server().connect(up::MOVE, move |_, p| {
-        seen.push(*p.into_any().downcast::<u16>().unwrap())
+        seen.push(*p.downcast_ref::<u16>().unwrap())
     });
     for step in 0..4 {
         client
@@ -1232,7 +1232,7 @@ fn message_ids_take_ceil_log2_bits_and_at_least_one() {
         let log = Log::default();
         let seen = log.clone();
         client.connect(last, move |p| {
-            seen.push(*p.into_any().downcast::<(bool, u8)>().unwrap())
+            seen.push(*p.downcast_ref::<(bool, u8)>().unwrap())
         });
         client.receive(expected);
         client.poll(Duration::ZERO);
@@ -1287,8 +1287,7 @@ fn instances_a_player_cannot_see_decode_as_none() {
         let seen = log.clone();
         client.connect(down::SPAWNED, move |p| {
             seen.push(
-                *p.into_any()
-                    .downcast::<(Option<InstanceId>, Option<InstanceId>)>()
+                *p.downcast_ref::<(Option<InstanceId>, Option<InstanceId>)>()
                     .unwrap(),
             )
         });
@@ -1324,7 +1323,7 @@ fn instances_a_player_cannot_see_decode_as_none() {
     net.server().connect(up::TOUCH, move |player, p| {
         seen.push((
             player.id,
-            *p.into_any().downcast::<Option<InstanceId>>().unwrap(),
+            *p.downcast_ref::<Option<InstanceId>>().unwrap(),
         ))
     });
     for id in [part, gui, secret, InstanceId(12345)] {
@@ -1380,8 +1379,7 @@ fn a_frame_shares_one_instance_list() {
     let seen = log.clone();
     client.connect(down::SPAWNED, move |p| {
         seen.push(
-            *p.into_any()
-                .downcast::<(Option<InstanceId>, Option<InstanceId>)>()
+            *p.downcast_ref::<(Option<InstanceId>, Option<InstanceId>)>()
                 .unwrap(),
         )
     });
@@ -1404,7 +1402,7 @@ fn the_memory_network_is_deterministic_with_seeded_loss() {
         let got = Log::default();
         let seen = got.clone();
         client.connect(down::GUST, move |p| {
-            seen.push(*p.into_any().downcast::<u8>().unwrap())
+            seen.push(*p.downcast_ref::<u8>().unwrap())
         });
         for n in 0..100u8 {
             net.server()
@@ -1435,7 +1433,7 @@ fn rate_limited_events_are_dropped_and_counted() {
     let got = Log::default();
     let seen = got.clone();
     net.server().connect(up::LIMITED, move |_, p| {
-        seen.push(*p.into_any().downcast::<u8>().unwrap())
+        seen.push(*p.downcast_ref::<u8>().unwrap())
     });
     let fire = |n: u8| {
         client

@@ -1073,68 +1073,68 @@ impl Server {
     /// `remote event Fire: client -> server ()`
     #[inline]
     pub fn fire(&self) -> server::Fire {
-        server::Fire(::core::clone::Clone::clone(&self.0))
+        server::Fire::__new(&self.0)
     }
 
     /// `remote event Server: server -> client (who: Model?, x: u8)`
     #[inline]
     pub fn server(&self) -> server::Server {
-        server::Server(::core::clone::Clone::clone(&self.0))
+        server::Server::__new(&self.0)
     }
 
     /// `remote event Player: client -> server (player: string(..10))`
     #[inline]
     pub fn player(&self) -> server::Player {
-        server::Player(::core::clone::Clone::clone(&self.0))
+        server::Player::__new(&self.0)
     }
 
     /// `remote event Poll: server -> client (a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8, h: u8)`
     #[inline]
     pub fn poll(&self) -> server::Poll {
-        server::Poll(::core::clone::Clone::clone(&self.0))
+        server::Poll::__new(&self.0)
     }
 
     /// `remote event New: client -> server (t: Kw, s: Selfish)`
     #[inline]
     pub fn new_(&self) -> server::New {
-        server::New(::core::clone::Clone::clone(&self.0))
+        server::New::__new(&self.0)
     }
 
     /// `remote event Deref: server -> client (c: Caps, rgb: RGB)`
     #[inline]
     pub fn deref(&self) -> server::Deref {
-        server::Deref(::core::clone::Clone::clone(&self.0))
+        server::Deref::__new(&self.0)
     }
 
     /// `remote function Nothing: client -> server () -> ()`
     #[inline]
     pub fn nothing(&self) -> server::Nothing {
-        server::Nothing(::core::clone::Clone::clone(&self.0))
+        server::Nothing::__new(&self.0)
     }
 
     /// `remote function Many: client -> server (a: Expr, b: Only, c: OnlyTagged) -> (Keyed, Wrapped, Items)`
     #[inline]
     pub fn many(&self) -> server::Many {
-        server::Many(::core::clone::Clone::clone(&self.0))
+        server::Many::__new(&self.0)
     }
 
     /// `@timeout(250ms) remote function Ask: server -> client (question: string(..64), options: {string(..16)}(1..4)) -> u8(0..3)`
     #[inline]
     pub fn ask(&self) -> server::Ask {
-        server::Ask(::core::clone::Clone::clone(&self.0))
+        server::Ask::__new(&self.0)
     }
 
     /// `@deprecated remote function Old: client -> server (tree: Tree?) -> Forest`
     #[deprecated]
     #[inline]
     pub fn old(&self) -> server::Old {
-        server::Old(::core::clone::Clone::clone(&self.0))
+        server::Old::__new(&self.0)
     }
 
     /// `remote event Kinds: server -> client (node: Node, expr: Expr, maybe: MaybeSelf, deep: Outer.Inner.Deep, part: Part in Workspace, model: Model?)`
     #[inline]
     pub fn kinds(&self) -> server::Kinds {
-        server::Kinds(::core::clone::Clone::clone(&self.0))
+        server::Kinds::__new(&self.0)
     }
 
     /// The remotes of namespace `Outer`.
@@ -1223,68 +1223,68 @@ impl Client {
     /// `remote event Fire: client -> server ()`
     #[inline]
     pub fn fire(&self) -> client::Fire {
-        client::Fire(::core::clone::Clone::clone(&self.0))
+        client::Fire::__new(&self.0)
     }
 
     /// `remote event Server: server -> client (who: Model?, x: u8)`
     #[inline]
     pub fn server(&self) -> client::Server {
-        client::Server(::core::clone::Clone::clone(&self.0))
+        client::Server::__new(&self.0)
     }
 
     /// `remote event Player: client -> server (player: string(..10))`
     #[inline]
     pub fn player(&self) -> client::Player {
-        client::Player(::core::clone::Clone::clone(&self.0))
+        client::Player::__new(&self.0)
     }
 
     /// `remote event Poll: server -> client (a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8, h: u8)`
     #[inline]
     pub fn poll(&self) -> client::Poll {
-        client::Poll(::core::clone::Clone::clone(&self.0))
+        client::Poll::__new(&self.0)
     }
 
     /// `remote event New: client -> server (t: Kw, s: Selfish)`
     #[inline]
     pub fn new_(&self) -> client::New {
-        client::New(::core::clone::Clone::clone(&self.0))
+        client::New::__new(&self.0)
     }
 
     /// `remote event Deref: server -> client (c: Caps, rgb: RGB)`
     #[inline]
     pub fn deref(&self) -> client::Deref {
-        client::Deref(::core::clone::Clone::clone(&self.0))
+        client::Deref::__new(&self.0)
     }
 
     /// `remote function Nothing: client -> server () -> ()`
     #[inline]
     pub fn nothing(&self) -> client::Nothing {
-        client::Nothing(::core::clone::Clone::clone(&self.0))
+        client::Nothing::__new(&self.0)
     }
 
     /// `remote function Many: client -> server (a: Expr, b: Only, c: OnlyTagged) -> (Keyed, Wrapped, Items)`
     #[inline]
     pub fn many(&self) -> client::Many {
-        client::Many(::core::clone::Clone::clone(&self.0))
+        client::Many::__new(&self.0)
     }
 
     /// `@timeout(250ms) remote function Ask: server -> client (question: string(..64), options: {string(..16)}(1..4)) -> u8(0..3)`
     #[inline]
     pub fn ask(&self) -> client::Ask {
-        client::Ask(::core::clone::Clone::clone(&self.0))
+        client::Ask::__new(&self.0)
     }
 
     /// `@deprecated remote function Old: client -> server (tree: Tree?) -> Forest`
     #[deprecated]
     #[inline]
     pub fn old(&self) -> client::Old {
-        client::Old(::core::clone::Clone::clone(&self.0))
+        client::Old::__new(&self.0)
     }
 
     /// `remote event Kinds: server -> client (node: Node, expr: Expr, maybe: MaybeSelf, deep: Outer.Inner.Deep, part: Part in Workspace, model: Model?)`
     #[inline]
     pub fn kinds(&self) -> client::Kinds {
-        client::Kinds(::core::clone::Clone::clone(&self.0))
+        client::Kinds::__new(&self.0)
     }
 
     /// The remotes of namespace `Outer`.
@@ -2168,341 +2168,87 @@ mod __tether {
 #[allow(dead_code)]
 pub mod server {
     /// `remote event Fire: client -> server ()`
-    #[derive(::core::clone::Clone)]
-    pub struct Fire(pub(super) ::tether::ServerRuntime);
-
-    impl Fire {
-        /// Runs `handler` for every `Fire` a player sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_server::<
-                super::__tether::ToServer1,
-            >(&self.0, move |__p, _| handler(__p))
-        }
-
-        /// Collects every `Fire` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(::tether::Player, ())> {
-            ::tether::__private::queue_server::<super::__tether::ToServer1>(&self.0)
-        }
-    }
+    pub type Fire = ::tether::remote::ServerListener<super::__tether::ToServer1, ()>;
 
     /// `remote event Server: server -> client (who: Model?, x: u8)`
-    #[derive(::core::clone::Clone)]
-    pub struct Server(pub(super) ::tether::ServerRuntime);
-
-    impl Server {
-        /// Sends `Server` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            who: ::core::option::Option<
+    pub type Server = ::tether::remote::ServerSender<
+        super::__tether::ToClient1,
+        (
+            ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
-            x: u8,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient1,
-            >(&self.0, player, &(who, x))
-        }
-
-        /// Sends `Server` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            who: ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Model>,
-            >,
-            x: u8,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient1,
-            >(&self.0, &(who, x))
-        }
-    }
+            u8,
+        ),
+    >;
 
     /// `remote event Player: client -> server (player: string(..10))`
-    #[derive(::core::clone::Clone)]
-    pub struct Player(pub(super) ::tether::ServerRuntime);
-
-    impl Player {
-        /// Runs `handler` for every `Player` a player sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-                ::std::string::String,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_server::<
-                super::__tether::ToServer2,
-            >(&self.0, move |__p, __a| handler(__p, __a.0))
-        }
-
-        /// Collects every `Player` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<(::tether::Player, (::std::string::String,))> {
-            ::tether::__private::queue_server::<super::__tether::ToServer2>(&self.0)
-        }
-    }
+    pub type Player = ::tether::remote::ServerListener<
+        super::__tether::ToServer2,
+        (::std::string::String,),
+    >;
 
     /// `remote event Poll: server -> client (a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8, h: u8)`
-    #[derive(::core::clone::Clone)]
-    pub struct Poll(pub(super) ::tether::ServerRuntime);
-
-    impl Poll {
-        /// Sends `Poll` to one player.
-        #[allow(clippy::too_many_arguments)]
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            a: u8,
-            b: u8,
-            c: u8,
-            d: u8,
-            e: u8,
-            f: u8,
-            g: u8,
-            h: u8,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient2,
-            >(&self.0, player, &(a, b, c, d, e, f, g, h))
-        }
-
-        /// Sends `Poll` to every player.
-        #[allow(clippy::too_many_arguments)]
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            a: u8,
-            b: u8,
-            c: u8,
-            d: u8,
-            e: u8,
-            f: u8,
-            g: u8,
-            h: u8,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient2,
-            >(&self.0, &(a, b, c, d, e, f, g, h))
-        }
-    }
+    pub type Poll = ::tether::remote::ServerSender<
+        super::__tether::ToClient2,
+        (u8, u8, u8, u8, u8, u8, u8, u8),
+    >;
 
     /// `remote event New: client -> server (t: Kw, s: Selfish)`
-    #[derive(::core::clone::Clone)]
-    pub struct New(pub(super) ::tether::ServerRuntime);
-
-    impl New {
-        /// Runs `handler` for every `New` a player sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-                super::Kw,
-                super::Selfish,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_server::<
-                super::__tether::ToServer3,
-            >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1))
-        }
-
-        /// Collects every `New` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<(::tether::Player, (super::Kw, super::Selfish))> {
-            ::tether::__private::queue_server::<super::__tether::ToServer3>(&self.0)
-        }
-    }
+    pub type New = ::tether::remote::ServerListener<
+        super::__tether::ToServer3,
+        (super::Kw, super::Selfish),
+    >;
 
     /// `remote event Deref: server -> client (c: Caps, rgb: RGB)`
-    #[derive(::core::clone::Clone)]
-    pub struct Deref(pub(super) ::tether::ServerRuntime);
-
-    impl Deref {
-        /// Sends `Deref` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            c: super::Caps,
-            rgb: super::RGB,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient3,
-            >(&self.0, player, &(c, rgb))
-        }
-
-        /// Sends `Deref` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            c: super::Caps,
-            rgb: super::RGB,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient3,
-            >(&self.0, &(c, rgb))
-        }
-    }
+    pub type Deref = ::tether::remote::ServerSender<
+        super::__tether::ToClient3,
+        (super::Caps, super::RGB),
+    >;
 
     /// `remote function Nothing: client -> server () -> ()`
-    #[derive(::core::clone::Clone)]
-    pub struct Nothing(pub(super) ::tether::ServerRuntime);
-
-    impl Nothing {
-        /// Answers `Nothing` calls from players (replacing any handler before).
-        #[allow(clippy::type_complexity)]
-        pub fn on_invoke(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-            ) -> ::core::result::Result<
-                    (),
-                    ::std::string::String,
-                > + ::core::marker::Send + 'static,
-        ) {
-            ::tether::__private::on_invoke_server::<
-                super::__tether::ToServer4,
-                super::__tether::ToClient4,
-            >(&self.0, move |__p, _| handler(__p))
-        }
-    }
+    pub type Nothing = ::tether::remote::ServerResponder<
+        super::__tether::ToServer4,
+        super::__tether::ToClient4,
+        (),
+    >;
 
     /// `remote function Many: client -> server (a: Expr, b: Only, c: OnlyTagged) -> (Keyed, Wrapped, Items)`
-    #[derive(::core::clone::Clone)]
-    pub struct Many(pub(super) ::tether::ServerRuntime);
-
-    impl Many {
-        /// Answers `Many` calls from players (replacing any handler before).
-        #[allow(clippy::type_complexity)]
-        pub fn on_invoke(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-                super::Expr,
-                super::Only,
-                super::OnlyTagged,
-            ) -> ::core::result::Result<
-                    (super::Keyed, super::Wrapped, super::Items),
-                    ::std::string::String,
-                > + ::core::marker::Send + 'static,
-        ) {
-            ::tether::__private::on_invoke_server::<
-                super::__tether::ToServer5,
-                super::__tether::ToClient5,
-            >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1, __a.2))
-        }
-    }
+    pub type Many = ::tether::remote::ServerResponder<
+        super::__tether::ToServer5,
+        super::__tether::ToClient5,
+        (super::Expr, super::Only, super::OnlyTagged),
+    >;
 
     /// `@timeout(250ms) remote function Ask: server -> client (question: string(..64), options: {string(..16)}(1..4)) -> u8(0..3)`
-    #[derive(::core::clone::Clone)]
-    pub struct Ask(pub(super) ::tether::ServerRuntime);
-
-    impl Ask {
-        /// Calls `Ask` on one player's client.
-        #[inline]
-        pub fn invoke_client(
-            &self,
-            player: &::tether::Player,
-            question: ::std::string::String,
-            options: ::std::vec::Vec<::std::string::String>,
-        ) -> ::tether::Typed<u8> {
-            ::tether::__private::invoke_client::<
-                super::__tether::ToClient6,
-                super::__tether::ToServer6,
-            >(&self.0, player, &(question, options))
-        }
-    }
+    pub type Ask = ::tether::remote::ServerCaller<
+        super::__tether::ToClient6,
+        super::__tether::ToServer6,
+        (::std::string::String, ::std::vec::Vec<::std::string::String>),
+    >;
 
     /// `@deprecated remote function Old: client -> server (tree: Tree?) -> Forest`
-    #[derive(::core::clone::Clone)]
-    pub struct Old(pub(super) ::tether::ServerRuntime);
-
-    impl Old {
-        /// Answers `Old` calls from players (replacing any handler before).
-        #[allow(clippy::type_complexity)]
-        pub fn on_invoke(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-                ::core::option::Option<super::Tree>,
-            ) -> ::core::result::Result<
-                    super::Forest,
-                    ::std::string::String,
-                > + ::core::marker::Send + 'static,
-        ) {
-            ::tether::__private::on_invoke_server::<
-                super::__tether::ToServer7,
-                super::__tether::ToClient7,
-            >(&self.0, move |__p, __a| handler(__p, __a.0))
-        }
-    }
+    pub type Old = ::tether::remote::ServerResponder<
+        super::__tether::ToServer7,
+        super::__tether::ToClient7,
+        (::core::option::Option<super::Tree>,),
+    >;
 
     /// `remote event Kinds: server -> client (node: Node, expr: Expr, maybe: MaybeSelf, deep: Outer.Inner.Deep, part: Part in Workspace, model: Model?)`
-    #[derive(::core::clone::Clone)]
-    pub struct Kinds(pub(super) ::tether::ServerRuntime);
-
-    impl Kinds {
-        /// Sends `Kinds` to one player.
-        #[allow(clippy::too_many_arguments)]
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            node: super::Node,
-            expr: super::Expr,
-            maybe: super::MaybeSelf,
-            deep: super::outer::inner::Deep,
-            part: ::core::option::Option<
+    pub type Kinds = ::tether::remote::ServerSender<
+        super::__tether::ToClient8,
+        (
+            super::Node,
+            super::Expr,
+            super::MaybeSelf,
+            super::outer::inner::Deep,
+            ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Part>,
             >,
-            model: ::core::option::Option<
+            ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient8,
-            >(&self.0, player, &(node, expr, maybe, deep, part, model))
-        }
-
-        /// Sends `Kinds` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            node: super::Node,
-            expr: super::Expr,
-            maybe: super::MaybeSelf,
-            deep: super::outer::inner::Deep,
-            part: ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Part>,
-            >,
-            model: ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Model>,
-            >,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient8,
-            >(&self.0, &(node, expr, maybe, deep, part, model))
-        }
-    }
+        ),
+    >;
 
     /// The remotes of namespace `Outer`.
     #[derive(::core::clone::Clone)]
@@ -2560,7 +2306,7 @@ pub mod server {
             /// `remote event Outer.Inner.Ping: client <-> server (n: u16, tag: string(..4)?)`
             #[inline]
             pub fn ping(&self) -> inner::Ping {
-                inner::Ping(::core::clone::Clone::clone(&self.0))
+                inner::Ping::__new(&self.0)
             }
         }
 
@@ -2638,66 +2384,11 @@ pub mod server {
         /// Handles for namespace `Outer.Inner`.
         pub mod inner {
             /// `remote event Outer.Inner.Ping: client <-> server (n: u16, tag: string(..4)?)`
-            #[derive(::core::clone::Clone)]
-            pub struct Ping(pub(super) ::tether::ServerRuntime);
-
-            impl Ping {
-                /// Runs `handler` for every `Outer.Inner.Ping` a player sends.
-                #[allow(clippy::type_complexity)]
-                pub fn connect(
-                    &self,
-                    mut handler: impl ::core::ops::FnMut(
-                        &::tether::Player,
-                        u16,
-                        ::core::option::Option<::std::string::String>,
-                    ) + ::core::marker::Send + 'static,
-                ) -> ::tether::Connection {
-                    ::tether::__private::connect_server::<
-                        super::super::super::__tether::ToServer0,
-                    >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1))
-                }
-
-                /// Collects every `Outer.Inner.Ping` for a game loop to take after each `poll`, instead of a handler.
-                #[allow(clippy::type_complexity)]
-                #[inline]
-                pub fn queue(
-                    &self,
-                ) -> ::tether::EventQueue<
-                    (
-                        ::tether::Player,
-                        (u16, ::core::option::Option<::std::string::String>),
-                    ),
-                > {
-                    ::tether::__private::queue_server::<
-                        super::super::super::__tether::ToServer0,
-                    >(&self.0)
-                }
-
-                /// Sends `Outer.Inner.Ping` to one player.
-                #[inline]
-                pub fn fire_client(
-                    &self,
-                    player: &::tether::Player,
-                    n: u16,
-                    tag: ::core::option::Option<::std::string::String>,
-                ) -> ::core::result::Result<(), ::tether::SendError> {
-                    ::tether::__private::fire_client::<
-                        super::super::super::__tether::ToClient0,
-                    >(&self.0, player, &(n, tag))
-                }
-
-                /// Sends `Outer.Inner.Ping` to every player.
-                #[inline]
-                pub fn fire_all_clients(
-                    &self,
-                    n: u16,
-                    tag: ::core::option::Option<::std::string::String>,
-                ) -> ::core::result::Result<(), ::tether::SendError> {
-                    ::tether::__private::fire_all_clients::<
-                        super::super::super::__tether::ToClient0,
-                    >(&self.0, &(n, tag))
-                }
-            }
+            pub type Ping = ::tether::remote::ServerDuplex<
+                super::super::super::__tether::ToServer0,
+                super::super::super::__tether::ToClient0,
+                (u16, ::core::option::Option<::std::string::String>),
+            >;
         }
     }
 
@@ -2739,288 +2430,87 @@ pub mod server {
 #[allow(dead_code)]
 pub mod client {
     /// `remote event Fire: client -> server ()`
-    #[derive(::core::clone::Clone)]
-    pub struct Fire(pub(super) ::tether::ClientRuntime);
-
-    impl Fire {
-        /// Sends `Fire` to the server.
-        #[inline]
-        pub fn fire_server(&self) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_server::<super::__tether::ToServer1>(&self.0, &())
-        }
-    }
+    pub type Fire = ::tether::remote::ClientSender<super::__tether::ToServer1, ()>;
 
     /// `remote event Server: server -> client (who: Model?, x: u8)`
-    #[derive(::core::clone::Clone)]
-    pub struct Server(pub(super) ::tether::ClientRuntime);
-
-    impl Server {
-        /// Runs `handler` for every `Server` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Model>,
-                >,
-                u8,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient1,
-            >(&self.0, move |__a| handler(__a.0, __a.1))
-        }
-
-        /// Collects every `Server` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<
-            (
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Model>,
-                >,
-                u8,
-            ),
-        > {
-            ::tether::__private::queue_client::<super::__tether::ToClient1>(&self.0)
-        }
-    }
+    pub type Server = ::tether::remote::ClientListener<
+        super::__tether::ToClient1,
+        (
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
+            >,
+            u8,
+        ),
+    >;
 
     /// `remote event Player: client -> server (player: string(..10))`
-    #[derive(::core::clone::Clone)]
-    pub struct Player(pub(super) ::tether::ClientRuntime);
-
-    impl Player {
-        /// Sends `Player` to the server.
-        #[inline]
-        pub fn fire_server(
-            &self,
-            player: ::std::string::String,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_server::<
-                super::__tether::ToServer2,
-            >(&self.0, &(player,))
-        }
-    }
+    pub type Player = ::tether::remote::ClientSender<
+        super::__tether::ToServer2,
+        (::std::string::String,),
+    >;
 
     /// `remote event Poll: server -> client (a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8, h: u8)`
-    #[derive(::core::clone::Clone)]
-    pub struct Poll(pub(super) ::tether::ClientRuntime);
-
-    impl Poll {
-        /// Runs `handler` for every `Poll` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                u8,
-                u8,
-                u8,
-                u8,
-                u8,
-                u8,
-                u8,
-                u8,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient2,
-            >(
-                &self.0,
-                move |__a| handler(
-                    __a.0,
-                    __a.1,
-                    __a.2,
-                    __a.3,
-                    __a.4,
-                    __a.5,
-                    __a.6,
-                    __a.7,
-                ),
-            )
-        }
-
-        /// Collects every `Poll` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(u8, u8, u8, u8, u8, u8, u8, u8)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient2>(&self.0)
-        }
-    }
+    pub type Poll = ::tether::remote::ClientListener<
+        super::__tether::ToClient2,
+        (u8, u8, u8, u8, u8, u8, u8, u8),
+    >;
 
     /// `remote event New: client -> server (t: Kw, s: Selfish)`
-    #[derive(::core::clone::Clone)]
-    pub struct New(pub(super) ::tether::ClientRuntime);
-
-    impl New {
-        /// Sends `New` to the server.
-        #[inline]
-        pub fn fire_server(
-            &self,
-            t: super::Kw,
-            s: super::Selfish,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_server::<
-                super::__tether::ToServer3,
-            >(&self.0, &(t, s))
-        }
-    }
+    pub type New = ::tether::remote::ClientSender<
+        super::__tether::ToServer3,
+        (super::Kw, super::Selfish),
+    >;
 
     /// `remote event Deref: server -> client (c: Caps, rgb: RGB)`
-    #[derive(::core::clone::Clone)]
-    pub struct Deref(pub(super) ::tether::ClientRuntime);
-
-    impl Deref {
-        /// Runs `handler` for every `Deref` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Caps,
-                super::RGB,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient3,
-            >(&self.0, move |__a| handler(__a.0, __a.1))
-        }
-
-        /// Collects every `Deref` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Caps, super::RGB)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient3>(&self.0)
-        }
-    }
+    pub type Deref = ::tether::remote::ClientListener<
+        super::__tether::ToClient3,
+        (super::Caps, super::RGB),
+    >;
 
     /// `remote function Nothing: client -> server () -> ()`
-    #[derive(::core::clone::Clone)]
-    pub struct Nothing(pub(super) ::tether::ClientRuntime);
-
-    impl Nothing {
-        /// Calls `Nothing` on the server.
-        #[inline]
-        pub fn invoke_server(&self) -> ::tether::Typed<()> {
-            ::tether::__private::invoke_server::<
-                super::__tether::ToServer4,
-                super::__tether::ToClient4,
-            >(&self.0, &())
-        }
-    }
+    pub type Nothing = ::tether::remote::ClientCaller<
+        super::__tether::ToServer4,
+        super::__tether::ToClient4,
+        (),
+    >;
 
     /// `remote function Many: client -> server (a: Expr, b: Only, c: OnlyTagged) -> (Keyed, Wrapped, Items)`
-    #[derive(::core::clone::Clone)]
-    pub struct Many(pub(super) ::tether::ClientRuntime);
-
-    impl Many {
-        /// Calls `Many` on the server.
-        #[inline]
-        pub fn invoke_server(
-            &self,
-            a: super::Expr,
-            b: super::Only,
-            c: super::OnlyTagged,
-        ) -> ::tether::Typed<(super::Keyed, super::Wrapped, super::Items)> {
-            ::tether::__private::invoke_server::<
-                super::__tether::ToServer5,
-                super::__tether::ToClient5,
-            >(&self.0, &(a, b, c))
-        }
-    }
+    pub type Many = ::tether::remote::ClientCaller<
+        super::__tether::ToServer5,
+        super::__tether::ToClient5,
+        (super::Expr, super::Only, super::OnlyTagged),
+    >;
 
     /// `@timeout(250ms) remote function Ask: server -> client (question: string(..64), options: {string(..16)}(1..4)) -> u8(0..3)`
-    #[derive(::core::clone::Clone)]
-    pub struct Ask(pub(super) ::tether::ClientRuntime);
-
-    impl Ask {
-        /// Answers `Ask` calls from the server (replacing any handler before).
-        #[allow(clippy::type_complexity)]
-        pub fn on_invoke(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                ::std::string::String,
-                ::std::vec::Vec<::std::string::String>,
-            ) -> ::core::result::Result<
-                    u8,
-                    ::std::string::String,
-                > + ::core::marker::Send + 'static,
-        ) {
-            ::tether::__private::on_invoke_client::<
-                super::__tether::ToClient6,
-                super::__tether::ToServer6,
-            >(&self.0, move |__a| handler(__a.0, __a.1))
-        }
-    }
+    pub type Ask = ::tether::remote::ClientResponder<
+        super::__tether::ToClient6,
+        super::__tether::ToServer6,
+        (::std::string::String, ::std::vec::Vec<::std::string::String>),
+    >;
 
     /// `@deprecated remote function Old: client -> server (tree: Tree?) -> Forest`
-    #[derive(::core::clone::Clone)]
-    pub struct Old(pub(super) ::tether::ClientRuntime);
-
-    impl Old {
-        /// Calls `Old` on the server.
-        #[inline]
-        pub fn invoke_server(
-            &self,
-            tree: ::core::option::Option<super::Tree>,
-        ) -> ::tether::Typed<super::Forest> {
-            ::tether::__private::invoke_server::<
-                super::__tether::ToServer7,
-                super::__tether::ToClient7,
-            >(&self.0, &(tree,))
-        }
-    }
+    pub type Old = ::tether::remote::ClientCaller<
+        super::__tether::ToServer7,
+        super::__tether::ToClient7,
+        (::core::option::Option<super::Tree>,),
+    >;
 
     /// `remote event Kinds: server -> client (node: Node, expr: Expr, maybe: MaybeSelf, deep: Outer.Inner.Deep, part: Part in Workspace, model: Model?)`
-    #[derive(::core::clone::Clone)]
-    pub struct Kinds(pub(super) ::tether::ClientRuntime);
-
-    impl Kinds {
-        /// Runs `handler` for every `Kinds` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Node,
-                super::Expr,
-                super::MaybeSelf,
-                super::outer::inner::Deep,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Part>,
-                >,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Model>,
-                >,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient8,
-            >(&self.0, move |__a| handler(__a.0, __a.1, __a.2, __a.3, __a.4, __a.5))
-        }
-
-        /// Collects every `Kinds` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<
-            (
-                super::Node,
-                super::Expr,
-                super::MaybeSelf,
-                super::outer::inner::Deep,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Part>,
-                >,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Model>,
-                >,
-            ),
-        > {
-            ::tether::__private::queue_client::<super::__tether::ToClient8>(&self.0)
-        }
-    }
+    pub type Kinds = ::tether::remote::ClientListener<
+        super::__tether::ToClient8,
+        (
+            super::Node,
+            super::Expr,
+            super::MaybeSelf,
+            super::outer::inner::Deep,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Part>,
+            >,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
+            >,
+        ),
+    >;
 
     /// The remotes of namespace `Outer`.
     #[derive(::core::clone::Clone)]
@@ -3076,56 +2566,18 @@ pub mod client {
             /// `remote event Outer.Inner.Ping: client <-> server (n: u16, tag: string(..4)?)`
             #[inline]
             pub fn ping(&self) -> inner::Ping {
-                inner::Ping(::core::clone::Clone::clone(&self.0))
+                inner::Ping::__new(&self.0)
             }
         }
 
         /// Handles for namespace `Outer.Inner`.
         pub mod inner {
             /// `remote event Outer.Inner.Ping: client <-> server (n: u16, tag: string(..4)?)`
-            #[derive(::core::clone::Clone)]
-            pub struct Ping(pub(super) ::tether::ClientRuntime);
-
-            impl Ping {
-                /// Sends `Outer.Inner.Ping` to the server.
-                #[inline]
-                pub fn fire_server(
-                    &self,
-                    n: u16,
-                    tag: ::core::option::Option<::std::string::String>,
-                ) -> ::core::result::Result<(), ::tether::SendError> {
-                    ::tether::__private::fire_server::<
-                        super::super::super::__tether::ToServer0,
-                    >(&self.0, &(n, tag))
-                }
-
-                /// Runs `handler` for every `Outer.Inner.Ping` the server sends.
-                #[allow(clippy::type_complexity)]
-                pub fn connect(
-                    &self,
-                    mut handler: impl ::core::ops::FnMut(
-                        u16,
-                        ::core::option::Option<::std::string::String>,
-                    ) + ::core::marker::Send + 'static,
-                ) -> ::tether::Connection {
-                    ::tether::__private::connect_client::<
-                        super::super::super::__tether::ToClient0,
-                    >(&self.0, move |__a| handler(__a.0, __a.1))
-                }
-
-                /// Collects every `Outer.Inner.Ping` for a game loop to take after each `poll`, instead of a handler.
-                #[allow(clippy::type_complexity)]
-                #[inline]
-                pub fn queue(
-                    &self,
-                ) -> ::tether::EventQueue<
-                    (u16, ::core::option::Option<::std::string::String>),
-                > {
-                    ::tether::__private::queue_client::<
-                        super::super::super::__tether::ToClient0,
-                    >(&self.0)
-                }
-            }
+            pub type Ping = ::tether::remote::ClientDuplex<
+                super::super::super::__tether::ToClient0,
+                super::super::super::__tether::ToServer0,
+                (u16, ::core::option::Option<::std::string::String>),
+            >;
 
             /// `bindable event Outer.Inner.LocalOnly: client (x: u8)`
             #[derive(::core::clone::Clone)]

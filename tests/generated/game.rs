@@ -687,56 +687,56 @@ impl Server {
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), channel: Team)`
     #[inline]
     pub fn chat(&self) -> server::Chat {
-        server::Chat(::core::clone::Clone::clone(&self.0))
+        server::Chat::__new(&self.0)
     }
 
     /// `remote event Announce: server -> client (message: string, from: Player, scores: TeamScores, board: Scoreboard)`
     #[inline]
     pub fn announce(&self) -> server::Announce {
-        server::Announce(::core::clone::Clone::clone(&self.0))
+        server::Announce::__new(&self.0)
     }
 
     /// `@timeout(2s) remote function ConfirmTeleport: server -> client (destination: string(..64)) -> boolean`
     #[inline]
     pub fn confirm_teleport(&self) -> server::ConfirmTeleport {
-        server::ConfirmTeleport(::core::clone::Clone::clone(&self.0))
+        server::ConfirmTeleport::__new(&self.0)
     }
 
     /// `@rate(1/s) remote event Equip: client -> server (loadout: Loadout, keybind: Enum.KeyCode)`
     #[inline]
     pub fn equip(&self) -> server::Equip {
-        server::Equip(::core::clone::Clone::clone(&self.0))
+        server::Equip::__new(&self.0)
     }
 
     /// `remote event SpawnPreview: server -> client (tool: Tool in ReplicatedStorage?, ui: UDim2, colors: ColorSequence, fade: NumberSequence)`
     #[inline]
     pub fn spawn_preview(&self) -> server::SpawnPreview {
-        server::SpawnPreview(::core::clone::Clone::clone(&self.0))
+        server::SpawnPreview::__new(&self.0)
     }
 
     /// `remote event Telemetry: server -> client (payload: any, frame: f64(nonfinite), range: NumberRange, area: Rect, brick: BrickColor, pad: UDim, offset: Vector2)`
     #[inline]
     pub fn telemetry(&self) -> server::Telemetry {
-        server::Telemetry(::core::clone::Clone::clone(&self.0))
+        server::Telemetry::__new(&self.0)
     }
 
     /// `remote event Welcome: server -> client (session: Session, team: Team?)`
     #[inline]
     pub fn welcome(&self) -> server::Welcome {
-        server::Welcome(::core::clone::Clone::clone(&self.0))
+        server::Welcome::__new(&self.0)
     }
 
     /// `@rate(1/s) @deprecated remote event LegacyChat: client -> server (message: string(..100))`
     #[deprecated(note = "use Chat")]
     #[inline]
     pub fn legacy_chat(&self) -> server::LegacyChat {
-        server::LegacyChat(::core::clone::Clone::clone(&self.0))
+        server::LegacyChat::__new(&self.0)
     }
 
     /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
     #[inline]
     pub fn spectate(&self) -> server::Spectate {
-        server::Spectate(::core::clone::Clone::clone(&self.0))
+        server::Spectate::__new(&self.0)
     }
 
     /// The remotes of namespace `Combat`.
@@ -826,56 +826,56 @@ impl Client {
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), channel: Team)`
     #[inline]
     pub fn chat(&self) -> client::Chat {
-        client::Chat(::core::clone::Clone::clone(&self.0))
+        client::Chat::__new(&self.0)
     }
 
     /// `remote event Announce: server -> client (message: string, from: Player, scores: TeamScores, board: Scoreboard)`
     #[inline]
     pub fn announce(&self) -> client::Announce {
-        client::Announce(::core::clone::Clone::clone(&self.0))
+        client::Announce::__new(&self.0)
     }
 
     /// `@timeout(2s) remote function ConfirmTeleport: server -> client (destination: string(..64)) -> boolean`
     #[inline]
     pub fn confirm_teleport(&self) -> client::ConfirmTeleport {
-        client::ConfirmTeleport(::core::clone::Clone::clone(&self.0))
+        client::ConfirmTeleport::__new(&self.0)
     }
 
     /// `@rate(1/s) remote event Equip: client -> server (loadout: Loadout, keybind: Enum.KeyCode)`
     #[inline]
     pub fn equip(&self) -> client::Equip {
-        client::Equip(::core::clone::Clone::clone(&self.0))
+        client::Equip::__new(&self.0)
     }
 
     /// `remote event SpawnPreview: server -> client (tool: Tool in ReplicatedStorage?, ui: UDim2, colors: ColorSequence, fade: NumberSequence)`
     #[inline]
     pub fn spawn_preview(&self) -> client::SpawnPreview {
-        client::SpawnPreview(::core::clone::Clone::clone(&self.0))
+        client::SpawnPreview::__new(&self.0)
     }
 
     /// `remote event Telemetry: server -> client (payload: any, frame: f64(nonfinite), range: NumberRange, area: Rect, brick: BrickColor, pad: UDim, offset: Vector2)`
     #[inline]
     pub fn telemetry(&self) -> client::Telemetry {
-        client::Telemetry(::core::clone::Clone::clone(&self.0))
+        client::Telemetry::__new(&self.0)
     }
 
     /// `remote event Welcome: server -> client (session: Session, team: Team?)`
     #[inline]
     pub fn welcome(&self) -> client::Welcome {
-        client::Welcome(::core::clone::Clone::clone(&self.0))
+        client::Welcome::__new(&self.0)
     }
 
     /// `@rate(1/s) @deprecated remote event LegacyChat: client -> server (message: string(..100))`
     #[deprecated(note = "use Chat")]
     #[inline]
     pub fn legacy_chat(&self) -> client::LegacyChat {
-        client::LegacyChat(::core::clone::Clone::clone(&self.0))
+        client::LegacyChat::__new(&self.0)
     }
 
     /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
     #[inline]
     pub fn spectate(&self) -> client::Spectate {
-        client::Spectate(::core::clone::Clone::clone(&self.0))
+        client::Spectate::__new(&self.0)
     }
 
     /// The remotes of namespace `Combat`.
@@ -2072,314 +2072,88 @@ mod __tether {
 #[allow(dead_code)]
 pub mod server {
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), channel: Team)`
-    #[derive(::core::clone::Clone)]
-    pub struct Chat(pub(super) ::tether::ServerRuntime);
-
-    impl Chat {
-        /// Runs `handler` for every `Chat` a player sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-                ::std::string::String,
-                super::Team,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_server::<
-                super::__tether::ToServer4,
-            >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1))
-        }
-
-        /// Collects every `Chat` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<
-            (::tether::Player, (::std::string::String, super::Team)),
-        > {
-            ::tether::__private::queue_server::<super::__tether::ToServer4>(&self.0)
-        }
-    }
+    pub type Chat = ::tether::remote::ServerListener<
+        super::__tether::ToServer4,
+        (::std::string::String, super::Team),
+    >;
 
     /// `remote event Announce: server -> client (message: string, from: Player, scores: TeamScores, board: Scoreboard)`
-    #[derive(::core::clone::Clone)]
-    pub struct Announce(pub(super) ::tether::ServerRuntime);
-
-    impl Announce {
-        /// Sends `Announce` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            message: ::std::string::String,
-            from: ::core::option::Option<
+    pub type Announce = ::tether::remote::ServerSender<
+        super::__tether::ToClient6,
+        (
+            ::std::string::String,
+            ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Player>,
             >,
-            scores: super::TeamScores,
-            board: super::Scoreboard,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient6,
-            >(&self.0, player, &(message, from, scores, board))
-        }
-
-        /// Sends `Announce` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            message: ::std::string::String,
-            from: ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Player>,
-            >,
-            scores: super::TeamScores,
-            board: super::Scoreboard,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient6,
-            >(&self.0, &(message, from, scores, board))
-        }
-    }
+            super::TeamScores,
+            super::Scoreboard,
+        ),
+    >;
 
     /// `@timeout(2s) remote function ConfirmTeleport: server -> client (destination: string(..64)) -> boolean`
-    #[derive(::core::clone::Clone)]
-    pub struct ConfirmTeleport(pub(super) ::tether::ServerRuntime);
-
-    impl ConfirmTeleport {
-        /// Calls `ConfirmTeleport` on one player's client.
-        #[inline]
-        pub fn invoke_client(
-            &self,
-            player: &::tether::Player,
-            destination: ::std::string::String,
-        ) -> ::tether::Typed<bool> {
-            ::tether::__private::invoke_client::<
-                super::__tether::ToClient7,
-                super::__tether::ToServer5,
-            >(&self.0, player, &(destination,))
-        }
-    }
+    pub type ConfirmTeleport = ::tether::remote::ServerCaller<
+        super::__tether::ToClient7,
+        super::__tether::ToServer5,
+        (::std::string::String,),
+    >;
 
     /// `@rate(1/s) remote event Equip: client -> server (loadout: Loadout, keybind: Enum.KeyCode)`
-    #[derive(::core::clone::Clone)]
-    pub struct Equip(pub(super) ::tether::ServerRuntime);
-
-    impl Equip {
-        /// Runs `handler` for every `Equip` a player sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-                super::Loadout,
-                ::tether::roblox::enums::KeyCode,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_server::<
-                super::__tether::ToServer6,
-            >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1))
-        }
-
-        /// Collects every `Equip` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<
-            (::tether::Player, (super::Loadout, ::tether::roblox::enums::KeyCode)),
-        > {
-            ::tether::__private::queue_server::<super::__tether::ToServer6>(&self.0)
-        }
-    }
+    pub type Equip = ::tether::remote::ServerListener<
+        super::__tether::ToServer6,
+        (super::Loadout, ::tether::roblox::enums::KeyCode),
+    >;
 
     /// `remote event SpawnPreview: server -> client (tool: Tool in ReplicatedStorage?, ui: UDim2, colors: ColorSequence, fade: NumberSequence)`
-    #[derive(::core::clone::Clone)]
-    pub struct SpawnPreview(pub(super) ::tether::ServerRuntime);
-
-    impl SpawnPreview {
-        /// Sends `SpawnPreview` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            tool: ::core::option::Option<
+    pub type SpawnPreview = ::tether::remote::ServerSender<
+        super::__tether::ToClient8,
+        (
+            ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Tool>,
             >,
-            ui: ::tether::types::UDim2,
-            colors: ::tether::types::ColorSequence,
-            fade: ::tether::types::NumberSequence,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient8,
-            >(&self.0, player, &(tool, ui, colors, fade))
-        }
-
-        /// Sends `SpawnPreview` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            tool: ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Tool>,
-            >,
-            ui: ::tether::types::UDim2,
-            colors: ::tether::types::ColorSequence,
-            fade: ::tether::types::NumberSequence,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient8,
-            >(&self.0, &(tool, ui, colors, fade))
-        }
-    }
+            ::tether::types::UDim2,
+            ::tether::types::ColorSequence,
+            ::tether::types::NumberSequence,
+        ),
+    >;
 
     /// `remote event Telemetry: server -> client (payload: any, frame: f64(nonfinite), range: NumberRange, area: Rect, brick: BrickColor, pad: UDim, offset: Vector2)`
-    #[derive(::core::clone::Clone)]
-    pub struct Telemetry(pub(super) ::tether::ServerRuntime);
-
-    impl Telemetry {
-        /// Sends `Telemetry` to one player.
-        #[allow(clippy::too_many_arguments)]
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            payload: ::tether::types::Value,
-            frame: f64,
-            range: ::tether::types::NumberRange,
-            area: ::tether::types::Rect,
-            brick: ::tether::types::BrickColor,
-            pad: ::tether::types::UDim,
-            offset: ::tether::types::Vector2,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient9,
-            >(&self.0, player, &(payload, frame, range, area, brick, pad, offset))
-        }
-
-        /// Sends `Telemetry` to every player.
-        #[allow(clippy::too_many_arguments)]
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            payload: ::tether::types::Value,
-            frame: f64,
-            range: ::tether::types::NumberRange,
-            area: ::tether::types::Rect,
-            brick: ::tether::types::BrickColor,
-            pad: ::tether::types::UDim,
-            offset: ::tether::types::Vector2,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient9,
-            >(&self.0, &(payload, frame, range, area, brick, pad, offset))
-        }
-    }
+    pub type Telemetry = ::tether::remote::ServerSender<
+        super::__tether::ToClient9,
+        (
+            ::tether::types::Value,
+            f64,
+            ::tether::types::NumberRange,
+            ::tether::types::Rect,
+            ::tether::types::BrickColor,
+            ::tether::types::UDim,
+            ::tether::types::Vector2,
+        ),
+    >;
 
     /// `remote event Welcome: server -> client (session: Session, team: Team?)`
-    #[derive(::core::clone::Clone)]
-    pub struct Welcome(pub(super) ::tether::ServerRuntime);
-
-    impl Welcome {
-        /// Sends `Welcome` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            session: super::Session,
-            team: ::core::option::Option<super::Team>,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient10,
-            >(&self.0, player, &(session, team))
-        }
-
-        /// Sends `Welcome` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            session: super::Session,
-            team: ::core::option::Option<super::Team>,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient10,
-            >(&self.0, &(session, team))
-        }
-    }
+    pub type Welcome = ::tether::remote::ServerSender<
+        super::__tether::ToClient10,
+        (super::Session, ::core::option::Option<super::Team>),
+    >;
 
     /// `@rate(1/s) @deprecated remote event LegacyChat: client -> server (message: string(..100))`
-    #[derive(::core::clone::Clone)]
-    pub struct LegacyChat(pub(super) ::tether::ServerRuntime);
-
-    impl LegacyChat {
-        /// Runs `handler` for every `LegacyChat` a player sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-                ::std::string::String,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_server::<
-                super::__tether::ToServer7,
-            >(&self.0, move |__p, __a| handler(__p, __a.0))
-        }
-
-        /// Collects every `LegacyChat` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<(::tether::Player, (::std::string::String,))> {
-            ::tether::__private::queue_server::<super::__tether::ToServer7>(&self.0)
-        }
-    }
+    pub type LegacyChat = ::tether::remote::ServerListener<
+        super::__tether::ToServer7,
+        (::std::string::String,),
+    >;
 
     /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
-    #[derive(::core::clone::Clone)]
-    pub struct Spectate(pub(super) ::tether::ServerRuntime);
-
-    impl Spectate {
-        /// Runs `handler` for every `Spectate` a player sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Player>,
-                >,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::BasePart>,
-                >,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_server::<
-                super::__tether::ToServer8,
-            >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1))
-        }
-
-        /// Collects every `Spectate` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<
-            (
-                ::tether::Player,
-                (
-                    ::core::option::Option<
-                        ::tether::types::Ref<::tether::roblox::classes::Player>,
-                    >,
-                    ::core::option::Option<
-                        ::tether::types::Ref<::tether::roblox::classes::BasePart>,
-                    >,
-                ),
-            ),
-        > {
-            ::tether::__private::queue_server::<super::__tether::ToServer8>(&self.0)
-        }
-    }
+    pub type Spectate = ::tether::remote::ServerListener<
+        super::__tether::ToServer8,
+        (
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
+            >,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::BasePart>,
+            >,
+        ),
+    >;
 
     /// The remotes of namespace `Combat`.
     #[derive(::core::clone::Clone)]
@@ -2389,19 +2163,19 @@ pub mod server {
         /// `@rate(20/s) remote event Combat.Attack: client -> server (aim: CFrame, weapon: ItemId)`
         #[inline]
         pub fn attack(&self) -> combat::Attack {
-            combat::Attack(::core::clone::Clone::clone(&self.0))
+            combat::Attack::__new(&self.0)
         }
 
         /// `remote event Combat.HitConfirmed: server -> client (hit: Combat.Hit)`
         #[inline]
         pub fn hit_confirmed(&self) -> combat::HitConfirmed {
-            combat::HitConfirmed(::core::clone::Clone::clone(&self.0))
+            combat::HitConfirmed::__new(&self.0)
         }
 
         /// `@unreliable @ordered @rate(60/s) remote event Combat.Aim: client <-> server (look: Vector3, spread: f32(0..45))`
         #[inline]
         pub fn aim(&self) -> combat::Aim {
-            combat::Aim(::core::clone::Clone::clone(&self.0))
+            combat::Aim::__new(&self.0)
         }
 
         /// The remotes of namespace `Combat.Effects`.
@@ -2419,19 +2193,19 @@ pub mod server {
         /// `@rate(2/s) @timeout(5s) remote function Shop.Buy: client -> server (item: ItemId, quantity: u8(1..10)) -> (boolean, string(..64)?)`
         #[inline]
         pub fn buy(&self) -> shop::Buy {
-            shop::Buy(::core::clone::Clone::clone(&self.0))
+            shop::Buy::__new(&self.0)
         }
 
         /// `@rate(600/min) remote function Shop.Prices: client -> server () -> {[string]: u32}`
         #[inline]
         pub fn prices(&self) -> shop::Prices {
-            shop::Prices(::core::clone::Clone::clone(&self.0))
+            shop::Prices::__new(&self.0)
         }
 
         /// `remote event Shop.Restocked: server -> client (items: {Item}(..50), at: DateTime)`
         #[inline]
         pub fn restocked(&self) -> shop::Restocked {
-            shop::Restocked(::core::clone::Clone::clone(&self.0))
+            shop::Restocked::__new(&self.0)
         }
     }
 
@@ -2566,126 +2340,23 @@ pub mod server {
     /// Handles for namespace `Combat`.
     pub mod combat {
         /// `@rate(20/s) remote event Combat.Attack: client -> server (aim: CFrame, weapon: ItemId)`
-        #[derive(::core::clone::Clone)]
-        pub struct Attack(pub(super) ::tether::ServerRuntime);
-
-        impl Attack {
-            /// Runs `handler` for every `Combat.Attack` a player sends.
-            #[allow(clippy::type_complexity)]
-            pub fn connect(
-                &self,
-                mut handler: impl ::core::ops::FnMut(
-                    &::tether::Player,
-                    ::tether::types::CFrame,
-                    super::super::ItemId,
-                ) + ::core::marker::Send + 'static,
-            ) -> ::tether::Connection {
-                ::tether::__private::connect_server::<
-                    super::super::__tether::ToServer0,
-                >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1))
-            }
-
-            /// Collects every `Combat.Attack` for a game loop to take after each `poll`, instead of a handler.
-            #[allow(clippy::type_complexity)]
-            #[inline]
-            pub fn queue(
-                &self,
-            ) -> ::tether::EventQueue<
-                (::tether::Player, (::tether::types::CFrame, super::super::ItemId)),
-            > {
-                ::tether::__private::queue_server::<
-                    super::super::__tether::ToServer0,
-                >(&self.0)
-            }
-        }
+        pub type Attack = ::tether::remote::ServerListener<
+            super::super::__tether::ToServer0,
+            (::tether::types::CFrame, super::super::ItemId),
+        >;
 
         /// `remote event Combat.HitConfirmed: server -> client (hit: Combat.Hit)`
-        #[derive(::core::clone::Clone)]
-        pub struct HitConfirmed(pub(super) ::tether::ServerRuntime);
-
-        impl HitConfirmed {
-            /// Sends `Combat.HitConfirmed` to one player.
-            #[inline]
-            pub fn fire_client(
-                &self,
-                player: &::tether::Player,
-                hit: super::super::combat::Hit,
-            ) -> ::core::result::Result<(), ::tether::SendError> {
-                ::tether::__private::fire_client::<
-                    super::super::__tether::ToClient0,
-                >(&self.0, player, &(hit,))
-            }
-
-            /// Sends `Combat.HitConfirmed` to every player.
-            #[inline]
-            pub fn fire_all_clients(
-                &self,
-                hit: super::super::combat::Hit,
-            ) -> ::core::result::Result<(), ::tether::SendError> {
-                ::tether::__private::fire_all_clients::<
-                    super::super::__tether::ToClient0,
-                >(&self.0, &(hit,))
-            }
-        }
+        pub type HitConfirmed = ::tether::remote::ServerSender<
+            super::super::__tether::ToClient0,
+            (super::super::combat::Hit,),
+        >;
 
         /// `@unreliable @ordered @rate(60/s) remote event Combat.Aim: client <-> server (look: Vector3, spread: f32(0..45))`
-        #[derive(::core::clone::Clone)]
-        pub struct Aim(pub(super) ::tether::ServerRuntime);
-
-        impl Aim {
-            /// Runs `handler` for every `Combat.Aim` a player sends.
-            #[allow(clippy::type_complexity)]
-            pub fn connect(
-                &self,
-                mut handler: impl ::core::ops::FnMut(
-                    &::tether::Player,
-                    ::tether::types::Vector3,
-                    f32,
-                ) + ::core::marker::Send + 'static,
-            ) -> ::tether::Connection {
-                ::tether::__private::connect_server::<
-                    super::super::__tether::ToServer1,
-                >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1))
-            }
-
-            /// Collects every `Combat.Aim` for a game loop to take after each `poll`, instead of a handler.
-            #[allow(clippy::type_complexity)]
-            #[inline]
-            pub fn queue(
-                &self,
-            ) -> ::tether::EventQueue<
-                (::tether::Player, (::tether::types::Vector3, f32)),
-            > {
-                ::tether::__private::queue_server::<
-                    super::super::__tether::ToServer1,
-                >(&self.0)
-            }
-
-            /// Sends `Combat.Aim` to one player.
-            #[inline]
-            pub fn fire_client(
-                &self,
-                player: &::tether::Player,
-                look: ::tether::types::Vector3,
-                spread: f32,
-            ) -> ::core::result::Result<(), ::tether::SendError> {
-                ::tether::__private::fire_client::<
-                    super::super::__tether::ToClient1,
-                >(&self.0, player, &(look, spread))
-            }
-
-            /// Sends `Combat.Aim` to every player.
-            #[inline]
-            pub fn fire_all_clients(
-                &self,
-                look: ::tether::types::Vector3,
-                spread: f32,
-            ) -> ::core::result::Result<(), ::tether::SendError> {
-                ::tether::__private::fire_all_clients::<
-                    super::super::__tether::ToClient1,
-                >(&self.0, &(look, spread))
-            }
-        }
+        pub type Aim = ::tether::remote::ServerDuplex<
+            super::super::__tether::ToServer1,
+            super::super::__tether::ToClient1,
+            (::tether::types::Vector3, f32),
+        >;
 
         /// The remotes of namespace `Combat.Effects`.
         #[derive(::core::clone::Clone)]
@@ -2695,129 +2366,46 @@ pub mod server {
             /// `@unreliable remote event Combat.Effects.Burst: server -> client (at: Vector3, shape: Shape, tint: Color3, material: Enum.Material)`
             #[inline]
             pub fn burst(&self) -> effects::Burst {
-                effects::Burst(::core::clone::Clone::clone(&self.0))
+                effects::Burst::__new(&self.0)
             }
         }
 
         /// Handles for namespace `Combat.Effects`.
         pub mod effects {
             /// `@unreliable remote event Combat.Effects.Burst: server -> client (at: Vector3, shape: Shape, tint: Color3, material: Enum.Material)`
-            #[derive(::core::clone::Clone)]
-            pub struct Burst(pub(super) ::tether::ServerRuntime);
-
-            impl Burst {
-                /// Sends `Combat.Effects.Burst` to one player.
-                #[inline]
-                pub fn fire_client(
-                    &self,
-                    player: &::tether::Player,
-                    at: ::tether::types::Vector3,
-                    shape: super::super::super::Shape,
-                    tint: ::tether::types::Color3,
-                    material: ::tether::roblox::enums::Material,
-                ) -> ::core::result::Result<(), ::tether::SendError> {
-                    ::tether::__private::fire_client::<
-                        super::super::super::__tether::ToClient2,
-                    >(&self.0, player, &(at, shape, tint, material))
-                }
-
-                /// Sends `Combat.Effects.Burst` to every player.
-                #[inline]
-                pub fn fire_all_clients(
-                    &self,
-                    at: ::tether::types::Vector3,
-                    shape: super::super::super::Shape,
-                    tint: ::tether::types::Color3,
-                    material: ::tether::roblox::enums::Material,
-                ) -> ::core::result::Result<(), ::tether::SendError> {
-                    ::tether::__private::fire_all_clients::<
-                        super::super::super::__tether::ToClient2,
-                    >(&self.0, &(at, shape, tint, material))
-                }
-            }
+            pub type Burst = ::tether::remote::ServerSender<
+                super::super::super::__tether::ToClient2,
+                (
+                    ::tether::types::Vector3,
+                    super::super::super::Shape,
+                    ::tether::types::Color3,
+                    ::tether::roblox::enums::Material,
+                ),
+            >;
         }
     }
 
     /// Handles for namespace `Shop`.
     pub mod shop {
         /// `@rate(2/s) @timeout(5s) remote function Shop.Buy: client -> server (item: ItemId, quantity: u8(1..10)) -> (boolean, string(..64)?)`
-        #[derive(::core::clone::Clone)]
-        pub struct Buy(pub(super) ::tether::ServerRuntime);
-
-        impl Buy {
-            /// Answers `Shop.Buy` calls from players (replacing any handler before).
-            #[allow(clippy::type_complexity)]
-            pub fn on_invoke(
-                &self,
-                mut handler: impl ::core::ops::FnMut(
-                    &::tether::Player,
-                    super::super::ItemId,
-                    u8,
-                ) -> ::core::result::Result<
-                        (bool, ::core::option::Option<::std::string::String>),
-                        ::std::string::String,
-                    > + ::core::marker::Send + 'static,
-            ) {
-                ::tether::__private::on_invoke_server::<
-                    super::super::__tether::ToServer2,
-                    super::super::__tether::ToClient3,
-                >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1))
-            }
-        }
+        pub type Buy = ::tether::remote::ServerResponder<
+            super::super::__tether::ToServer2,
+            super::super::__tether::ToClient3,
+            (super::super::ItemId, u8),
+        >;
 
         /// `@rate(600/min) remote function Shop.Prices: client -> server () -> {[string]: u32}`
-        #[derive(::core::clone::Clone)]
-        pub struct Prices(pub(super) ::tether::ServerRuntime);
-
-        impl Prices {
-            /// Answers `Shop.Prices` calls from players (replacing any handler before).
-            #[allow(clippy::type_complexity)]
-            pub fn on_invoke(
-                &self,
-                mut handler: impl ::core::ops::FnMut(
-                    &::tether::Player,
-                ) -> ::core::result::Result<
-                        ::std::collections::HashMap<::std::string::String, u32>,
-                        ::std::string::String,
-                    > + ::core::marker::Send + 'static,
-            ) {
-                ::tether::__private::on_invoke_server::<
-                    super::super::__tether::ToServer3,
-                    super::super::__tether::ToClient4,
-                >(&self.0, move |__p, _| handler(__p))
-            }
-        }
+        pub type Prices = ::tether::remote::ServerResponder<
+            super::super::__tether::ToServer3,
+            super::super::__tether::ToClient4,
+            (),
+        >;
 
         /// `remote event Shop.Restocked: server -> client (items: {Item}(..50), at: DateTime)`
-        #[derive(::core::clone::Clone)]
-        pub struct Restocked(pub(super) ::tether::ServerRuntime);
-
-        impl Restocked {
-            /// Sends `Shop.Restocked` to one player.
-            #[inline]
-            pub fn fire_client(
-                &self,
-                player: &::tether::Player,
-                items: ::std::vec::Vec<super::super::Item>,
-                at: ::tether::types::DateTime,
-            ) -> ::core::result::Result<(), ::tether::SendError> {
-                ::tether::__private::fire_client::<
-                    super::super::__tether::ToClient5,
-                >(&self.0, player, &(items, at))
-            }
-
-            /// Sends `Shop.Restocked` to every player.
-            #[inline]
-            pub fn fire_all_clients(
-                &self,
-                items: ::std::vec::Vec<super::super::Item>,
-                at: ::tether::types::DateTime,
-            ) -> ::core::result::Result<(), ::tether::SendError> {
-                ::tether::__private::fire_all_clients::<
-                    super::super::__tether::ToClient5,
-                >(&self.0, &(items, at))
-            }
-        }
+        pub type Restocked = ::tether::remote::ServerSender<
+            super::super::__tether::ToClient5,
+            (::std::vec::Vec<super::super::Item>, ::tether::types::DateTime),
+        >;
     }
 }
 
@@ -2825,264 +2413,88 @@ pub mod server {
 #[allow(dead_code)]
 pub mod client {
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), channel: Team)`
-    #[derive(::core::clone::Clone)]
-    pub struct Chat(pub(super) ::tether::ClientRuntime);
-
-    impl Chat {
-        /// Sends `Chat` to the server.
-        #[inline]
-        pub fn fire_server(
-            &self,
-            message: ::std::string::String,
-            channel: super::Team,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_server::<
-                super::__tether::ToServer4,
-            >(&self.0, &(message, channel))
-        }
-    }
+    pub type Chat = ::tether::remote::ClientSender<
+        super::__tether::ToServer4,
+        (::std::string::String, super::Team),
+    >;
 
     /// `remote event Announce: server -> client (message: string, from: Player, scores: TeamScores, board: Scoreboard)`
-    #[derive(::core::clone::Clone)]
-    pub struct Announce(pub(super) ::tether::ClientRuntime);
-
-    impl Announce {
-        /// Runs `handler` for every `Announce` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                ::std::string::String,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Player>,
-                >,
-                super::TeamScores,
-                super::Scoreboard,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient6,
-            >(&self.0, move |__a| handler(__a.0, __a.1, __a.2, __a.3))
-        }
-
-        /// Collects every `Announce` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<
-            (
-                ::std::string::String,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Player>,
-                >,
-                super::TeamScores,
-                super::Scoreboard,
-            ),
-        > {
-            ::tether::__private::queue_client::<super::__tether::ToClient6>(&self.0)
-        }
-    }
-
-    /// `@timeout(2s) remote function ConfirmTeleport: server -> client (destination: string(..64)) -> boolean`
-    #[derive(::core::clone::Clone)]
-    pub struct ConfirmTeleport(pub(super) ::tether::ClientRuntime);
-
-    impl ConfirmTeleport {
-        /// Answers `ConfirmTeleport` calls from the server (replacing any handler before).
-        #[allow(clippy::type_complexity)]
-        pub fn on_invoke(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                ::std::string::String,
-            ) -> ::core::result::Result<
-                    bool,
-                    ::std::string::String,
-                > + ::core::marker::Send + 'static,
-        ) {
-            ::tether::__private::on_invoke_client::<
-                super::__tether::ToClient7,
-                super::__tether::ToServer5,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-    }
-
-    /// `@rate(1/s) remote event Equip: client -> server (loadout: Loadout, keybind: Enum.KeyCode)`
-    #[derive(::core::clone::Clone)]
-    pub struct Equip(pub(super) ::tether::ClientRuntime);
-
-    impl Equip {
-        /// Sends `Equip` to the server.
-        #[inline]
-        pub fn fire_server(
-            &self,
-            loadout: super::Loadout,
-            keybind: ::tether::roblox::enums::KeyCode,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_server::<
-                super::__tether::ToServer6,
-            >(&self.0, &(loadout, keybind))
-        }
-    }
-
-    /// `remote event SpawnPreview: server -> client (tool: Tool in ReplicatedStorage?, ui: UDim2, colors: ColorSequence, fade: NumberSequence)`
-    #[derive(::core::clone::Clone)]
-    pub struct SpawnPreview(pub(super) ::tether::ClientRuntime);
-
-    impl SpawnPreview {
-        /// Runs `handler` for every `SpawnPreview` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Tool>,
-                >,
-                ::tether::types::UDim2,
-                ::tether::types::ColorSequence,
-                ::tether::types::NumberSequence,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient8,
-            >(&self.0, move |__a| handler(__a.0, __a.1, __a.2, __a.3))
-        }
-
-        /// Collects every `SpawnPreview` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<
-            (
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Tool>,
-                >,
-                ::tether::types::UDim2,
-                ::tether::types::ColorSequence,
-                ::tether::types::NumberSequence,
-            ),
-        > {
-            ::tether::__private::queue_client::<super::__tether::ToClient8>(&self.0)
-        }
-    }
-
-    /// `remote event Telemetry: server -> client (payload: any, frame: f64(nonfinite), range: NumberRange, area: Rect, brick: BrickColor, pad: UDim, offset: Vector2)`
-    #[derive(::core::clone::Clone)]
-    pub struct Telemetry(pub(super) ::tether::ClientRuntime);
-
-    impl Telemetry {
-        /// Runs `handler` for every `Telemetry` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                ::tether::types::Value,
-                f64,
-                ::tether::types::NumberRange,
-                ::tether::types::Rect,
-                ::tether::types::BrickColor,
-                ::tether::types::UDim,
-                ::tether::types::Vector2,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient9,
-            >(
-                &self.0,
-                move |__a| handler(__a.0, __a.1, __a.2, __a.3, __a.4, __a.5, __a.6),
-            )
-        }
-
-        /// Collects every `Telemetry` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<
-            (
-                ::tether::types::Value,
-                f64,
-                ::tether::types::NumberRange,
-                ::tether::types::Rect,
-                ::tether::types::BrickColor,
-                ::tether::types::UDim,
-                ::tether::types::Vector2,
-            ),
-        > {
-            ::tether::__private::queue_client::<super::__tether::ToClient9>(&self.0)
-        }
-    }
-
-    /// `remote event Welcome: server -> client (session: Session, team: Team?)`
-    #[derive(::core::clone::Clone)]
-    pub struct Welcome(pub(super) ::tether::ClientRuntime);
-
-    impl Welcome {
-        /// Runs `handler` for every `Welcome` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Session,
-                ::core::option::Option<super::Team>,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient10,
-            >(&self.0, move |__a| handler(__a.0, __a.1))
-        }
-
-        /// Collects every `Welcome` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<
-            (super::Session, ::core::option::Option<super::Team>),
-        > {
-            ::tether::__private::queue_client::<super::__tether::ToClient10>(&self.0)
-        }
-    }
-
-    /// `@rate(1/s) @deprecated remote event LegacyChat: client -> server (message: string(..100))`
-    #[derive(::core::clone::Clone)]
-    pub struct LegacyChat(pub(super) ::tether::ClientRuntime);
-
-    impl LegacyChat {
-        /// Sends `LegacyChat` to the server.
-        #[inline]
-        pub fn fire_server(
-            &self,
-            message: ::std::string::String,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_server::<
-                super::__tether::ToServer7,
-            >(&self.0, &(message,))
-        }
-    }
-
-    /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
-    #[derive(::core::clone::Clone)]
-    pub struct Spectate(pub(super) ::tether::ClientRuntime);
-
-    impl Spectate {
-        /// Sends `Spectate` to the server.
-        #[inline]
-        pub fn fire_server(
-            &self,
-            player: ::core::option::Option<
+    pub type Announce = ::tether::remote::ClientListener<
+        super::__tether::ToClient6,
+        (
+            ::std::string::String,
+            ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Player>,
             >,
-            focus: ::core::option::Option<
+            super::TeamScores,
+            super::Scoreboard,
+        ),
+    >;
+
+    /// `@timeout(2s) remote function ConfirmTeleport: server -> client (destination: string(..64)) -> boolean`
+    pub type ConfirmTeleport = ::tether::remote::ClientResponder<
+        super::__tether::ToClient7,
+        super::__tether::ToServer5,
+        (::std::string::String,),
+    >;
+
+    /// `@rate(1/s) remote event Equip: client -> server (loadout: Loadout, keybind: Enum.KeyCode)`
+    pub type Equip = ::tether::remote::ClientSender<
+        super::__tether::ToServer6,
+        (super::Loadout, ::tether::roblox::enums::KeyCode),
+    >;
+
+    /// `remote event SpawnPreview: server -> client (tool: Tool in ReplicatedStorage?, ui: UDim2, colors: ColorSequence, fade: NumberSequence)`
+    pub type SpawnPreview = ::tether::remote::ClientListener<
+        super::__tether::ToClient8,
+        (
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Tool>,
+            >,
+            ::tether::types::UDim2,
+            ::tether::types::ColorSequence,
+            ::tether::types::NumberSequence,
+        ),
+    >;
+
+    /// `remote event Telemetry: server -> client (payload: any, frame: f64(nonfinite), range: NumberRange, area: Rect, brick: BrickColor, pad: UDim, offset: Vector2)`
+    pub type Telemetry = ::tether::remote::ClientListener<
+        super::__tether::ToClient9,
+        (
+            ::tether::types::Value,
+            f64,
+            ::tether::types::NumberRange,
+            ::tether::types::Rect,
+            ::tether::types::BrickColor,
+            ::tether::types::UDim,
+            ::tether::types::Vector2,
+        ),
+    >;
+
+    /// `remote event Welcome: server -> client (session: Session, team: Team?)`
+    pub type Welcome = ::tether::remote::ClientListener<
+        super::__tether::ToClient10,
+        (super::Session, ::core::option::Option<super::Team>),
+    >;
+
+    /// `@rate(1/s) @deprecated remote event LegacyChat: client -> server (message: string(..100))`
+    pub type LegacyChat = ::tether::remote::ClientSender<
+        super::__tether::ToServer7,
+        (::std::string::String,),
+    >;
+
+    /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
+    pub type Spectate = ::tether::remote::ClientSender<
+        super::__tether::ToServer8,
+        (
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
+            >,
+            ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::BasePart>,
             >,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_server::<
-                super::__tether::ToServer8,
-            >(&self.0, &(player, focus))
-        }
-    }
+        ),
+    >;
 
     /// The remotes of namespace `Combat`.
     #[derive(::core::clone::Clone)]
@@ -3092,19 +2504,19 @@ pub mod client {
         /// `@rate(20/s) remote event Combat.Attack: client -> server (aim: CFrame, weapon: ItemId)`
         #[inline]
         pub fn attack(&self) -> combat::Attack {
-            combat::Attack(::core::clone::Clone::clone(&self.0))
+            combat::Attack::__new(&self.0)
         }
 
         /// `remote event Combat.HitConfirmed: server -> client (hit: Combat.Hit)`
         #[inline]
         pub fn hit_confirmed(&self) -> combat::HitConfirmed {
-            combat::HitConfirmed(::core::clone::Clone::clone(&self.0))
+            combat::HitConfirmed::__new(&self.0)
         }
 
         /// `@unreliable @ordered @rate(60/s) remote event Combat.Aim: client <-> server (look: Vector3, spread: f32(0..45))`
         #[inline]
         pub fn aim(&self) -> combat::Aim {
-            combat::Aim(::core::clone::Clone::clone(&self.0))
+            combat::Aim::__new(&self.0)
         }
 
         /// The remotes of namespace `Combat.Effects`.
@@ -3122,19 +2534,19 @@ pub mod client {
         /// `@rate(2/s) @timeout(5s) remote function Shop.Buy: client -> server (item: ItemId, quantity: u8(1..10)) -> (boolean, string(..64)?)`
         #[inline]
         pub fn buy(&self) -> shop::Buy {
-            shop::Buy(::core::clone::Clone::clone(&self.0))
+            shop::Buy::__new(&self.0)
         }
 
         /// `@rate(600/min) remote function Shop.Prices: client -> server () -> {[string]: u32}`
         #[inline]
         pub fn prices(&self) -> shop::Prices {
-            shop::Prices(::core::clone::Clone::clone(&self.0))
+            shop::Prices::__new(&self.0)
         }
 
         /// `remote event Shop.Restocked: server -> client (items: {Item}(..50), at: DateTime)`
         #[inline]
         pub fn restocked(&self) -> shop::Restocked {
-            shop::Restocked(::core::clone::Clone::clone(&self.0))
+            shop::Restocked::__new(&self.0)
         }
     }
 
@@ -3243,93 +2655,23 @@ pub mod client {
     /// Handles for namespace `Combat`.
     pub mod combat {
         /// `@rate(20/s) remote event Combat.Attack: client -> server (aim: CFrame, weapon: ItemId)`
-        #[derive(::core::clone::Clone)]
-        pub struct Attack(pub(super) ::tether::ClientRuntime);
-
-        impl Attack {
-            /// Sends `Combat.Attack` to the server.
-            #[inline]
-            pub fn fire_server(
-                &self,
-                aim: ::tether::types::CFrame,
-                weapon: super::super::ItemId,
-            ) -> ::core::result::Result<(), ::tether::SendError> {
-                ::tether::__private::fire_server::<
-                    super::super::__tether::ToServer0,
-                >(&self.0, &(aim, weapon))
-            }
-        }
+        pub type Attack = ::tether::remote::ClientSender<
+            super::super::__tether::ToServer0,
+            (::tether::types::CFrame, super::super::ItemId),
+        >;
 
         /// `remote event Combat.HitConfirmed: server -> client (hit: Combat.Hit)`
-        #[derive(::core::clone::Clone)]
-        pub struct HitConfirmed(pub(super) ::tether::ClientRuntime);
-
-        impl HitConfirmed {
-            /// Runs `handler` for every `Combat.HitConfirmed` the server sends.
-            #[allow(clippy::type_complexity)]
-            pub fn connect(
-                &self,
-                mut handler: impl ::core::ops::FnMut(
-                    super::super::combat::Hit,
-                ) + ::core::marker::Send + 'static,
-            ) -> ::tether::Connection {
-                ::tether::__private::connect_client::<
-                    super::super::__tether::ToClient0,
-                >(&self.0, move |__a| handler(__a.0))
-            }
-
-            /// Collects every `Combat.HitConfirmed` for a game loop to take after each `poll`, instead of a handler.
-            #[allow(clippy::type_complexity)]
-            #[inline]
-            pub fn queue(&self) -> ::tether::EventQueue<(super::super::combat::Hit,)> {
-                ::tether::__private::queue_client::<
-                    super::super::__tether::ToClient0,
-                >(&self.0)
-            }
-        }
+        pub type HitConfirmed = ::tether::remote::ClientListener<
+            super::super::__tether::ToClient0,
+            (super::super::combat::Hit,),
+        >;
 
         /// `@unreliable @ordered @rate(60/s) remote event Combat.Aim: client <-> server (look: Vector3, spread: f32(0..45))`
-        #[derive(::core::clone::Clone)]
-        pub struct Aim(pub(super) ::tether::ClientRuntime);
-
-        impl Aim {
-            /// Sends `Combat.Aim` to the server.
-            #[inline]
-            pub fn fire_server(
-                &self,
-                look: ::tether::types::Vector3,
-                spread: f32,
-            ) -> ::core::result::Result<(), ::tether::SendError> {
-                ::tether::__private::fire_server::<
-                    super::super::__tether::ToServer1,
-                >(&self.0, &(look, spread))
-            }
-
-            /// Runs `handler` for every `Combat.Aim` the server sends.
-            #[allow(clippy::type_complexity)]
-            pub fn connect(
-                &self,
-                mut handler: impl ::core::ops::FnMut(
-                    ::tether::types::Vector3,
-                    f32,
-                ) + ::core::marker::Send + 'static,
-            ) -> ::tether::Connection {
-                ::tether::__private::connect_client::<
-                    super::super::__tether::ToClient1,
-                >(&self.0, move |__a| handler(__a.0, __a.1))
-            }
-
-            /// Collects every `Combat.Aim` for a game loop to take after each `poll`, instead of a handler.
-            #[allow(clippy::type_complexity)]
-            #[inline]
-            pub fn queue(
-                &self,
-            ) -> ::tether::EventQueue<(::tether::types::Vector3, f32)> {
-                ::tether::__private::queue_client::<
-                    super::super::__tether::ToClient1,
-                >(&self.0)
-            }
-        }
+        pub type Aim = ::tether::remote::ClientDuplex<
+            super::super::__tether::ToClient1,
+            super::super::__tether::ToServer1,
+            (::tether::types::Vector3, f32),
+        >;
 
         /// The remotes of namespace `Combat.Effects`.
         #[derive(::core::clone::Clone)]
@@ -3339,125 +2681,45 @@ pub mod client {
             /// `@unreliable remote event Combat.Effects.Burst: server -> client (at: Vector3, shape: Shape, tint: Color3, material: Enum.Material)`
             #[inline]
             pub fn burst(&self) -> effects::Burst {
-                effects::Burst(::core::clone::Clone::clone(&self.0))
+                effects::Burst::__new(&self.0)
             }
         }
 
         /// Handles for namespace `Combat.Effects`.
         pub mod effects {
             /// `@unreliable remote event Combat.Effects.Burst: server -> client (at: Vector3, shape: Shape, tint: Color3, material: Enum.Material)`
-            #[derive(::core::clone::Clone)]
-            pub struct Burst(pub(super) ::tether::ClientRuntime);
-
-            impl Burst {
-                /// Runs `handler` for every `Combat.Effects.Burst` the server sends.
-                #[allow(clippy::type_complexity)]
-                pub fn connect(
-                    &self,
-                    mut handler: impl ::core::ops::FnMut(
-                        ::tether::types::Vector3,
-                        super::super::super::Shape,
-                        ::tether::types::Color3,
-                        ::tether::roblox::enums::Material,
-                    ) + ::core::marker::Send + 'static,
-                ) -> ::tether::Connection {
-                    ::tether::__private::connect_client::<
-                        super::super::super::__tether::ToClient2,
-                    >(&self.0, move |__a| handler(__a.0, __a.1, __a.2, __a.3))
-                }
-
-                /// Collects every `Combat.Effects.Burst` for a game loop to take after each `poll`, instead of a handler.
-                #[allow(clippy::type_complexity)]
-                #[inline]
-                pub fn queue(
-                    &self,
-                ) -> ::tether::EventQueue<
-                    (
-                        ::tether::types::Vector3,
-                        super::super::super::Shape,
-                        ::tether::types::Color3,
-                        ::tether::roblox::enums::Material,
-                    ),
-                > {
-                    ::tether::__private::queue_client::<
-                        super::super::super::__tether::ToClient2,
-                    >(&self.0)
-                }
-            }
+            pub type Burst = ::tether::remote::ClientListener<
+                super::super::super::__tether::ToClient2,
+                (
+                    ::tether::types::Vector3,
+                    super::super::super::Shape,
+                    ::tether::types::Color3,
+                    ::tether::roblox::enums::Material,
+                ),
+            >;
         }
     }
 
     /// Handles for namespace `Shop`.
     pub mod shop {
         /// `@rate(2/s) @timeout(5s) remote function Shop.Buy: client -> server (item: ItemId, quantity: u8(1..10)) -> (boolean, string(..64)?)`
-        #[derive(::core::clone::Clone)]
-        pub struct Buy(pub(super) ::tether::ClientRuntime);
-
-        impl Buy {
-            /// Calls `Shop.Buy` on the server.
-            #[inline]
-            pub fn invoke_server(
-                &self,
-                item: super::super::ItemId,
-                quantity: u8,
-            ) -> ::tether::Typed<(bool, ::core::option::Option<::std::string::String>)> {
-                ::tether::__private::invoke_server::<
-                    super::super::__tether::ToServer2,
-                    super::super::__tether::ToClient3,
-                >(&self.0, &(item, quantity))
-            }
-        }
+        pub type Buy = ::tether::remote::ClientCaller<
+            super::super::__tether::ToServer2,
+            super::super::__tether::ToClient3,
+            (super::super::ItemId, u8),
+        >;
 
         /// `@rate(600/min) remote function Shop.Prices: client -> server () -> {[string]: u32}`
-        #[derive(::core::clone::Clone)]
-        pub struct Prices(pub(super) ::tether::ClientRuntime);
-
-        impl Prices {
-            /// Calls `Shop.Prices` on the server.
-            #[inline]
-            pub fn invoke_server(
-                &self,
-            ) -> ::tether::Typed<
-                ::std::collections::HashMap<::std::string::String, u32>,
-            > {
-                ::tether::__private::invoke_server::<
-                    super::super::__tether::ToServer3,
-                    super::super::__tether::ToClient4,
-                >(&self.0, &())
-            }
-        }
+        pub type Prices = ::tether::remote::ClientCaller<
+            super::super::__tether::ToServer3,
+            super::super::__tether::ToClient4,
+            (),
+        >;
 
         /// `remote event Shop.Restocked: server -> client (items: {Item}(..50), at: DateTime)`
-        #[derive(::core::clone::Clone)]
-        pub struct Restocked(pub(super) ::tether::ClientRuntime);
-
-        impl Restocked {
-            /// Runs `handler` for every `Shop.Restocked` the server sends.
-            #[allow(clippy::type_complexity)]
-            pub fn connect(
-                &self,
-                mut handler: impl ::core::ops::FnMut(
-                    ::std::vec::Vec<super::super::Item>,
-                    ::tether::types::DateTime,
-                ) + ::core::marker::Send + 'static,
-            ) -> ::tether::Connection {
-                ::tether::__private::connect_client::<
-                    super::super::__tether::ToClient5,
-                >(&self.0, move |__a| handler(__a.0, __a.1))
-            }
-
-            /// Collects every `Shop.Restocked` for a game loop to take after each `poll`, instead of a handler.
-            #[allow(clippy::type_complexity)]
-            #[inline]
-            pub fn queue(
-                &self,
-            ) -> ::tether::EventQueue<
-                (::std::vec::Vec<super::super::Item>, ::tether::types::DateTime),
-            > {
-                ::tether::__private::queue_client::<
-                    super::super::__tether::ToClient5,
-                >(&self.0)
-            }
-        }
+        pub type Restocked = ::tether::remote::ClientListener<
+            super::super::__tether::ToClient5,
+            (::std::vec::Vec<super::super::Item>, ::tether::types::DateTime),
+        >;
     }
 }

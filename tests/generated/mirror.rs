@@ -607,38 +607,38 @@ impl Server {
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), team: Team)`
     #[inline]
     pub fn chat(&self) -> server::Chat {
-        server::Chat(::core::clone::Clone::clone(&self.0))
+        server::Chat::__new(&self.0)
     }
 
     /// `remote event Snapshot: server -> client (profile: Profile, units: {Unit}(..64), shape: Shape, scores: {[string]: u32}(..8))`
     #[inline]
     pub fn snapshot(&self) -> server::Snapshot {
-        server::Snapshot(::core::clone::Clone::clone(&self.0))
+        server::Snapshot::__new(&self.0)
     }
 
     /// `@unreliable @ordered @rate(30/s) remote event Aim: client <-> server (look: Vector3, spread: f32(0..45))`
     #[inline]
     pub fn aim(&self) -> server::Aim {
-        server::Aim(::core::clone::Clone::clone(&self.0))
+        server::Aim::__new(&self.0)
     }
 
     /// `@rate(10/s) remote event Ping: client <-> server (seq: u32, note: string(..16)?)`
     #[inline]
     pub fn ping(&self) -> server::Ping {
-        server::Ping(::core::clone::Clone::clone(&self.0))
+        server::Ping::__new(&self.0)
     }
 
     /// `@timeout(2s) remote function Confirm: server -> client (prompt: string(..64)) -> boolean`
     #[inline]
     pub fn confirm(&self) -> server::Confirm {
-        server::Confirm(::core::clone::Clone::clone(&self.0))
+        server::Confirm::__new(&self.0)
     }
 
     /// `@rate(1/s) @deprecated remote event Shout: client -> server (message: string(..100))`
     #[deprecated(note = "use Chat")]
     #[inline]
     pub fn shout(&self) -> server::Shout {
-        server::Shout(::core::clone::Clone::clone(&self.0))
+        server::Shout::__new(&self.0)
     }
 
     /// The remotes of namespace `Shop`.
@@ -717,38 +717,38 @@ impl Client {
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), team: Team)`
     #[inline]
     pub fn chat(&self) -> client::Chat {
-        client::Chat(::core::clone::Clone::clone(&self.0))
+        client::Chat::__new(&self.0)
     }
 
     /// `remote event Snapshot: server -> client (profile: Profile, units: {Unit}(..64), shape: Shape, scores: {[string]: u32}(..8))`
     #[inline]
     pub fn snapshot(&self) -> client::Snapshot {
-        client::Snapshot(::core::clone::Clone::clone(&self.0))
+        client::Snapshot::__new(&self.0)
     }
 
     /// `@unreliable @ordered @rate(30/s) remote event Aim: client <-> server (look: Vector3, spread: f32(0..45))`
     #[inline]
     pub fn aim(&self) -> client::Aim {
-        client::Aim(::core::clone::Clone::clone(&self.0))
+        client::Aim::__new(&self.0)
     }
 
     /// `@rate(10/s) remote event Ping: client <-> server (seq: u32, note: string(..16)?)`
     #[inline]
     pub fn ping(&self) -> client::Ping {
-        client::Ping(::core::clone::Clone::clone(&self.0))
+        client::Ping::__new(&self.0)
     }
 
     /// `@timeout(2s) remote function Confirm: server -> client (prompt: string(..64)) -> boolean`
     #[inline]
     pub fn confirm(&self) -> client::Confirm {
-        client::Confirm(::core::clone::Clone::clone(&self.0))
+        client::Confirm::__new(&self.0)
     }
 
     /// `@rate(1/s) @deprecated remote event Shout: client -> server (message: string(..100))`
     #[deprecated(note = "use Chat")]
     #[inline]
     pub fn shout(&self) -> client::Shout {
-        client::Shout(::core::clone::Clone::clone(&self.0))
+        client::Shout::__new(&self.0)
     }
 
     /// The remotes of namespace `Shop`.
@@ -1617,231 +1617,48 @@ mod __tether {
 #[allow(dead_code)]
 pub mod server {
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), team: Team)`
-    #[derive(::core::clone::Clone)]
-    pub struct Chat(pub(super) ::tether::ServerRuntime);
-
-    impl Chat {
-        /// Runs `handler` for every `Chat` a player sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-                ::std::string::String,
-                super::Team,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_server::<
-                super::__tether::ToServer1,
-            >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1))
-        }
-
-        /// Collects every `Chat` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<
-            (::tether::Player, (::std::string::String, super::Team)),
-        > {
-            ::tether::__private::queue_server::<super::__tether::ToServer1>(&self.0)
-        }
-    }
+    pub type Chat = ::tether::remote::ServerListener<
+        super::__tether::ToServer1,
+        (::std::string::String, super::Team),
+    >;
 
     /// `remote event Snapshot: server -> client (profile: Profile, units: {Unit}(..64), shape: Shape, scores: {[string]: u32}(..8))`
-    #[derive(::core::clone::Clone)]
-    pub struct Snapshot(pub(super) ::tether::ServerRuntime);
-
-    impl Snapshot {
-        /// Sends `Snapshot` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            profile: super::Profile,
-            units: ::std::vec::Vec<super::Unit>,
-            shape: super::Shape,
-            scores: ::std::collections::HashMap<::std::string::String, u32>,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient2,
-            >(&self.0, player, &(profile, units, shape, scores))
-        }
-
-        /// Sends `Snapshot` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            profile: super::Profile,
-            units: ::std::vec::Vec<super::Unit>,
-            shape: super::Shape,
-            scores: ::std::collections::HashMap<::std::string::String, u32>,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient2,
-            >(&self.0, &(profile, units, shape, scores))
-        }
-    }
+    pub type Snapshot = ::tether::remote::ServerSender<
+        super::__tether::ToClient2,
+        (
+            super::Profile,
+            ::std::vec::Vec<super::Unit>,
+            super::Shape,
+            ::std::collections::HashMap<::std::string::String, u32>,
+        ),
+    >;
 
     /// `@unreliable @ordered @rate(30/s) remote event Aim: client <-> server (look: Vector3, spread: f32(0..45))`
-    #[derive(::core::clone::Clone)]
-    pub struct Aim(pub(super) ::tether::ServerRuntime);
-
-    impl Aim {
-        /// Runs `handler` for every `Aim` a player sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-                ::tether::types::Vector3,
-                f32,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_server::<
-                super::__tether::ToServer2,
-            >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1))
-        }
-
-        /// Collects every `Aim` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<(::tether::Player, (::tether::types::Vector3, f32))> {
-            ::tether::__private::queue_server::<super::__tether::ToServer2>(&self.0)
-        }
-
-        /// Sends `Aim` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            look: ::tether::types::Vector3,
-            spread: f32,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient3,
-            >(&self.0, player, &(look, spread))
-        }
-
-        /// Sends `Aim` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            look: ::tether::types::Vector3,
-            spread: f32,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient3,
-            >(&self.0, &(look, spread))
-        }
-    }
+    pub type Aim = ::tether::remote::ServerDuplex<
+        super::__tether::ToServer2,
+        super::__tether::ToClient3,
+        (::tether::types::Vector3, f32),
+    >;
 
     /// `@rate(10/s) remote event Ping: client <-> server (seq: u32, note: string(..16)?)`
-    #[derive(::core::clone::Clone)]
-    pub struct Ping(pub(super) ::tether::ServerRuntime);
-
-    impl Ping {
-        /// Runs `handler` for every `Ping` a player sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-                u32,
-                ::core::option::Option<::std::string::String>,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_server::<
-                super::__tether::ToServer3,
-            >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1))
-        }
-
-        /// Collects every `Ping` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<
-            (::tether::Player, (u32, ::core::option::Option<::std::string::String>)),
-        > {
-            ::tether::__private::queue_server::<super::__tether::ToServer3>(&self.0)
-        }
-
-        /// Sends `Ping` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            seq: u32,
-            note: ::core::option::Option<::std::string::String>,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient4,
-            >(&self.0, player, &(seq, note))
-        }
-
-        /// Sends `Ping` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            seq: u32,
-            note: ::core::option::Option<::std::string::String>,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient4,
-            >(&self.0, &(seq, note))
-        }
-    }
+    pub type Ping = ::tether::remote::ServerDuplex<
+        super::__tether::ToServer3,
+        super::__tether::ToClient4,
+        (u32, ::core::option::Option<::std::string::String>),
+    >;
 
     /// `@timeout(2s) remote function Confirm: server -> client (prompt: string(..64)) -> boolean`
-    #[derive(::core::clone::Clone)]
-    pub struct Confirm(pub(super) ::tether::ServerRuntime);
-
-    impl Confirm {
-        /// Calls `Confirm` on one player's client.
-        #[inline]
-        pub fn invoke_client(
-            &self,
-            player: &::tether::Player,
-            prompt: ::std::string::String,
-        ) -> ::tether::Typed<bool> {
-            ::tether::__private::invoke_client::<
-                super::__tether::ToClient5,
-                super::__tether::ToServer4,
-            >(&self.0, player, &(prompt,))
-        }
-    }
+    pub type Confirm = ::tether::remote::ServerCaller<
+        super::__tether::ToClient5,
+        super::__tether::ToServer4,
+        (::std::string::String,),
+    >;
 
     /// `@rate(1/s) @deprecated remote event Shout: client -> server (message: string(..100))`
-    #[derive(::core::clone::Clone)]
-    pub struct Shout(pub(super) ::tether::ServerRuntime);
-
-    impl Shout {
-        /// Runs `handler` for every `Shout` a player sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                &::tether::Player,
-                ::std::string::String,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_server::<
-                super::__tether::ToServer5,
-            >(&self.0, move |__p, __a| handler(__p, __a.0))
-        }
-
-        /// Collects every `Shout` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<(::tether::Player, (::std::string::String,))> {
-            ::tether::__private::queue_server::<super::__tether::ToServer5>(&self.0)
-        }
-    }
+    pub type Shout = ::tether::remote::ServerListener<
+        super::__tether::ToServer5,
+        (::std::string::String,),
+    >;
 
     /// The remotes of namespace `Shop`.
     #[derive(::core::clone::Clone)]
@@ -1851,13 +1668,13 @@ pub mod server {
         /// `@rate(2/s) @timeout(5s) remote function Shop.Buy: client -> server (item: u32, quantity: u8(1..10)) -> (boolean, string?)`
         #[inline]
         pub fn buy(&self) -> shop::Buy {
-            shop::Buy(::core::clone::Clone::clone(&self.0))
+            shop::Buy::__new(&self.0)
         }
 
         /// `remote event Shop.Restocked: server -> client (offers: {Shop.Offer}(..50), team: Team)`
         #[inline]
         pub fn restocked(&self) -> shop::Restocked {
-            shop::Restocked(::core::clone::Clone::clone(&self.0))
+            shop::Restocked::__new(&self.0)
         }
     }
 
@@ -1921,60 +1738,17 @@ pub mod server {
     /// Handles for namespace `Shop`.
     pub mod shop {
         /// `@rate(2/s) @timeout(5s) remote function Shop.Buy: client -> server (item: u32, quantity: u8(1..10)) -> (boolean, string?)`
-        #[derive(::core::clone::Clone)]
-        pub struct Buy(pub(super) ::tether::ServerRuntime);
-
-        impl Buy {
-            /// Answers `Shop.Buy` calls from players (replacing any handler before).
-            #[allow(clippy::type_complexity)]
-            pub fn on_invoke(
-                &self,
-                mut handler: impl ::core::ops::FnMut(
-                    &::tether::Player,
-                    u32,
-                    u8,
-                ) -> ::core::result::Result<
-                        (bool, ::core::option::Option<::std::string::String>),
-                        ::std::string::String,
-                    > + ::core::marker::Send + 'static,
-            ) {
-                ::tether::__private::on_invoke_server::<
-                    super::super::__tether::ToServer0,
-                    super::super::__tether::ToClient0,
-                >(&self.0, move |__p, __a| handler(__p, __a.0, __a.1))
-            }
-        }
+        pub type Buy = ::tether::remote::ServerResponder<
+            super::super::__tether::ToServer0,
+            super::super::__tether::ToClient0,
+            (u32, u8),
+        >;
 
         /// `remote event Shop.Restocked: server -> client (offers: {Shop.Offer}(..50), team: Team)`
-        #[derive(::core::clone::Clone)]
-        pub struct Restocked(pub(super) ::tether::ServerRuntime);
-
-        impl Restocked {
-            /// Sends `Shop.Restocked` to one player.
-            #[inline]
-            pub fn fire_client(
-                &self,
-                player: &::tether::Player,
-                offers: ::std::vec::Vec<super::super::shop::Offer>,
-                team: super::super::Team,
-            ) -> ::core::result::Result<(), ::tether::SendError> {
-                ::tether::__private::fire_client::<
-                    super::super::__tether::ToClient1,
-                >(&self.0, player, &(offers, team))
-            }
-
-            /// Sends `Shop.Restocked` to every player.
-            #[inline]
-            pub fn fire_all_clients(
-                &self,
-                offers: ::std::vec::Vec<super::super::shop::Offer>,
-                team: super::super::Team,
-            ) -> ::core::result::Result<(), ::tether::SendError> {
-                ::tether::__private::fire_all_clients::<
-                    super::super::__tether::ToClient1,
-                >(&self.0, &(offers, team))
-            }
-        }
+        pub type Restocked = ::tether::remote::ServerSender<
+            super::super::__tether::ToClient1,
+            (::std::vec::Vec<super::super::shop::Offer>, super::super::Team),
+        >;
     }
 }
 
@@ -1982,180 +1756,48 @@ pub mod server {
 #[allow(dead_code)]
 pub mod client {
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), team: Team)`
-    #[derive(::core::clone::Clone)]
-    pub struct Chat(pub(super) ::tether::ClientRuntime);
-
-    impl Chat {
-        /// Sends `Chat` to the server.
-        #[inline]
-        pub fn fire_server(
-            &self,
-            message: ::std::string::String,
-            team: super::Team,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_server::<
-                super::__tether::ToServer1,
-            >(&self.0, &(message, team))
-        }
-    }
+    pub type Chat = ::tether::remote::ClientSender<
+        super::__tether::ToServer1,
+        (::std::string::String, super::Team),
+    >;
 
     /// `remote event Snapshot: server -> client (profile: Profile, units: {Unit}(..64), shape: Shape, scores: {[string]: u32}(..8))`
-    #[derive(::core::clone::Clone)]
-    pub struct Snapshot(pub(super) ::tether::ClientRuntime);
-
-    impl Snapshot {
-        /// Runs `handler` for every `Snapshot` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Profile,
-                ::std::vec::Vec<super::Unit>,
-                super::Shape,
-                ::std::collections::HashMap<::std::string::String, u32>,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient2,
-            >(&self.0, move |__a| handler(__a.0, __a.1, __a.2, __a.3))
-        }
-
-        /// Collects every `Snapshot` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<
-            (
-                super::Profile,
-                ::std::vec::Vec<super::Unit>,
-                super::Shape,
-                ::std::collections::HashMap<::std::string::String, u32>,
-            ),
-        > {
-            ::tether::__private::queue_client::<super::__tether::ToClient2>(&self.0)
-        }
-    }
+    pub type Snapshot = ::tether::remote::ClientListener<
+        super::__tether::ToClient2,
+        (
+            super::Profile,
+            ::std::vec::Vec<super::Unit>,
+            super::Shape,
+            ::std::collections::HashMap<::std::string::String, u32>,
+        ),
+    >;
 
     /// `@unreliable @ordered @rate(30/s) remote event Aim: client <-> server (look: Vector3, spread: f32(0..45))`
-    #[derive(::core::clone::Clone)]
-    pub struct Aim(pub(super) ::tether::ClientRuntime);
-
-    impl Aim {
-        /// Sends `Aim` to the server.
-        #[inline]
-        pub fn fire_server(
-            &self,
-            look: ::tether::types::Vector3,
-            spread: f32,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_server::<
-                super::__tether::ToServer2,
-            >(&self.0, &(look, spread))
-        }
-
-        /// Runs `handler` for every `Aim` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                ::tether::types::Vector3,
-                f32,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient3,
-            >(&self.0, move |__a| handler(__a.0, __a.1))
-        }
-
-        /// Collects every `Aim` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(::tether::types::Vector3, f32)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient3>(&self.0)
-        }
-    }
+    pub type Aim = ::tether::remote::ClientDuplex<
+        super::__tether::ToClient3,
+        super::__tether::ToServer2,
+        (::tether::types::Vector3, f32),
+    >;
 
     /// `@rate(10/s) remote event Ping: client <-> server (seq: u32, note: string(..16)?)`
-    #[derive(::core::clone::Clone)]
-    pub struct Ping(pub(super) ::tether::ClientRuntime);
-
-    impl Ping {
-        /// Sends `Ping` to the server.
-        #[inline]
-        pub fn fire_server(
-            &self,
-            seq: u32,
-            note: ::core::option::Option<::std::string::String>,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_server::<
-                super::__tether::ToServer3,
-            >(&self.0, &(seq, note))
-        }
-
-        /// Runs `handler` for every `Ping` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                u32,
-                ::core::option::Option<::std::string::String>,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient4,
-            >(&self.0, move |__a| handler(__a.0, __a.1))
-        }
-
-        /// Collects every `Ping` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(
-            &self,
-        ) -> ::tether::EventQueue<(u32, ::core::option::Option<::std::string::String>)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient4>(&self.0)
-        }
-    }
+    pub type Ping = ::tether::remote::ClientDuplex<
+        super::__tether::ToClient4,
+        super::__tether::ToServer3,
+        (u32, ::core::option::Option<::std::string::String>),
+    >;
 
     /// `@timeout(2s) remote function Confirm: server -> client (prompt: string(..64)) -> boolean`
-    #[derive(::core::clone::Clone)]
-    pub struct Confirm(pub(super) ::tether::ClientRuntime);
-
-    impl Confirm {
-        /// Answers `Confirm` calls from the server (replacing any handler before).
-        #[allow(clippy::type_complexity)]
-        pub fn on_invoke(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                ::std::string::String,
-            ) -> ::core::result::Result<
-                    bool,
-                    ::std::string::String,
-                > + ::core::marker::Send + 'static,
-        ) {
-            ::tether::__private::on_invoke_client::<
-                super::__tether::ToClient5,
-                super::__tether::ToServer4,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-    }
+    pub type Confirm = ::tether::remote::ClientResponder<
+        super::__tether::ToClient5,
+        super::__tether::ToServer4,
+        (::std::string::String,),
+    >;
 
     /// `@rate(1/s) @deprecated remote event Shout: client -> server (message: string(..100))`
-    #[derive(::core::clone::Clone)]
-    pub struct Shout(pub(super) ::tether::ClientRuntime);
-
-    impl Shout {
-        /// Sends `Shout` to the server.
-        #[inline]
-        pub fn fire_server(
-            &self,
-            message: ::std::string::String,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_server::<
-                super::__tether::ToServer5,
-            >(&self.0, &(message,))
-        }
-    }
+    pub type Shout = ::tether::remote::ClientSender<
+        super::__tether::ToServer5,
+        (::std::string::String,),
+    >;
 
     /// The remotes of namespace `Shop`.
     #[derive(::core::clone::Clone)]
@@ -2165,13 +1807,13 @@ pub mod client {
         /// `@rate(2/s) @timeout(5s) remote function Shop.Buy: client -> server (item: u32, quantity: u8(1..10)) -> (boolean, string?)`
         #[inline]
         pub fn buy(&self) -> shop::Buy {
-            shop::Buy(::core::clone::Clone::clone(&self.0))
+            shop::Buy::__new(&self.0)
         }
 
         /// `remote event Shop.Restocked: server -> client (offers: {Shop.Offer}(..50), team: Team)`
         #[inline]
         pub fn restocked(&self) -> shop::Restocked {
-            shop::Restocked(::core::clone::Clone::clone(&self.0))
+            shop::Restocked::__new(&self.0)
         }
     }
 
@@ -2245,55 +1887,16 @@ pub mod client {
     /// Handles for namespace `Shop`.
     pub mod shop {
         /// `@rate(2/s) @timeout(5s) remote function Shop.Buy: client -> server (item: u32, quantity: u8(1..10)) -> (boolean, string?)`
-        #[derive(::core::clone::Clone)]
-        pub struct Buy(pub(super) ::tether::ClientRuntime);
-
-        impl Buy {
-            /// Calls `Shop.Buy` on the server.
-            #[inline]
-            pub fn invoke_server(
-                &self,
-                item: u32,
-                quantity: u8,
-            ) -> ::tether::Typed<(bool, ::core::option::Option<::std::string::String>)> {
-                ::tether::__private::invoke_server::<
-                    super::super::__tether::ToServer0,
-                    super::super::__tether::ToClient0,
-                >(&self.0, &(item, quantity))
-            }
-        }
+        pub type Buy = ::tether::remote::ClientCaller<
+            super::super::__tether::ToServer0,
+            super::super::__tether::ToClient0,
+            (u32, u8),
+        >;
 
         /// `remote event Shop.Restocked: server -> client (offers: {Shop.Offer}(..50), team: Team)`
-        #[derive(::core::clone::Clone)]
-        pub struct Restocked(pub(super) ::tether::ClientRuntime);
-
-        impl Restocked {
-            /// Runs `handler` for every `Shop.Restocked` the server sends.
-            #[allow(clippy::type_complexity)]
-            pub fn connect(
-                &self,
-                mut handler: impl ::core::ops::FnMut(
-                    ::std::vec::Vec<super::super::shop::Offer>,
-                    super::super::Team,
-                ) + ::core::marker::Send + 'static,
-            ) -> ::tether::Connection {
-                ::tether::__private::connect_client::<
-                    super::super::__tether::ToClient1,
-                >(&self.0, move |__a| handler(__a.0, __a.1))
-            }
-
-            /// Collects every `Shop.Restocked` for a game loop to take after each `poll`, instead of a handler.
-            #[allow(clippy::type_complexity)]
-            #[inline]
-            pub fn queue(
-                &self,
-            ) -> ::tether::EventQueue<
-                (::std::vec::Vec<super::super::shop::Offer>, super::super::Team),
-            > {
-                ::tether::__private::queue_client::<
-                    super::super::__tether::ToClient1,
-                >(&self.0)
-            }
-        }
+        pub type Restocked = ::tether::remote::ClientListener<
+            super::super::__tether::ToClient1,
+            (::std::vec::Vec<super::super::shop::Offer>, super::super::Team),
+        >;
     }
 }

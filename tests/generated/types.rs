@@ -5017,541 +5017,541 @@ impl Server {
     /// `remote event SendBool: server -> client (v: Bool)`
     #[inline]
     pub fn send_bool(&self) -> server::SendBool {
-        server::SendBool(::core::clone::Clone::clone(&self.0))
+        server::SendBool::__new(&self.0)
     }
 
     /// `remote event SendU8: server -> client (v: U8)`
     #[inline]
     pub fn send_u8(&self) -> server::SendU8 {
-        server::SendU8(::core::clone::Clone::clone(&self.0))
+        server::SendU8::__new(&self.0)
     }
 
     /// `remote event SendU16: server -> client (v: U16)`
     #[inline]
     pub fn send_u16(&self) -> server::SendU16 {
-        server::SendU16(::core::clone::Clone::clone(&self.0))
+        server::SendU16::__new(&self.0)
     }
 
     /// `remote event SendU32: server -> client (v: U32)`
     #[inline]
     pub fn send_u32(&self) -> server::SendU32 {
-        server::SendU32(::core::clone::Clone::clone(&self.0))
+        server::SendU32::__new(&self.0)
     }
 
     /// `remote event SendU64: server -> client (v: U64)`
     #[inline]
     pub fn send_u64(&self) -> server::SendU64 {
-        server::SendU64(::core::clone::Clone::clone(&self.0))
+        server::SendU64::__new(&self.0)
     }
 
     /// `remote event SendI8: server -> client (v: I8)`
     #[inline]
     pub fn send_i8(&self) -> server::SendI8 {
-        server::SendI8(::core::clone::Clone::clone(&self.0))
+        server::SendI8::__new(&self.0)
     }
 
     /// `remote event SendI16: server -> client (v: I16)`
     #[inline]
     pub fn send_i16(&self) -> server::SendI16 {
-        server::SendI16(::core::clone::Clone::clone(&self.0))
+        server::SendI16::__new(&self.0)
     }
 
     /// `remote event SendI32: server -> client (v: I32)`
     #[inline]
     pub fn send_i32(&self) -> server::SendI32 {
-        server::SendI32(::core::clone::Clone::clone(&self.0))
+        server::SendI32::__new(&self.0)
     }
 
     /// `remote event SendI64: server -> client (v: I64)`
     #[inline]
     pub fn send_i64(&self) -> server::SendI64 {
-        server::SendI64(::core::clone::Clone::clone(&self.0))
+        server::SendI64::__new(&self.0)
     }
 
     /// `remote event SendF32: server -> client (v: F32)`
     #[inline]
     pub fn send_f32(&self) -> server::SendF32 {
-        server::SendF32(::core::clone::Clone::clone(&self.0))
+        server::SendF32::__new(&self.0)
     }
 
     /// `remote event SendF64: server -> client (v: F64)`
     #[inline]
     pub fn send_f64(&self) -> server::SendF64 {
-        server::SendF64(::core::clone::Clone::clone(&self.0))
+        server::SendF64::__new(&self.0)
     }
 
     /// `remote event SendNum: server -> client (v: Num)`
     #[inline]
     pub fn send_num(&self) -> server::SendNum {
-        server::SendNum(::core::clone::Clone::clone(&self.0))
+        server::SendNum::__new(&self.0)
     }
 
     /// `remote event SendU8Range: server -> client (v: U8Range)`
     #[inline]
     pub fn send_u8_range(&self) -> server::SendU8Range {
-        server::SendU8Range(::core::clone::Clone::clone(&self.0))
+        server::SendU8Range::__new(&self.0)
     }
 
     /// `remote event SendU8Exact: server -> client (v: U8Exact)`
     #[inline]
     pub fn send_u8_exact(&self) -> server::SendU8Exact {
-        server::SendU8Exact(::core::clone::Clone::clone(&self.0))
+        server::SendU8Exact::__new(&self.0)
     }
 
     /// `remote event SendU16Range: server -> client (v: U16Range)`
     #[inline]
     pub fn send_u16_range(&self) -> server::SendU16Range {
-        server::SendU16Range(::core::clone::Clone::clone(&self.0))
+        server::SendU16Range::__new(&self.0)
     }
 
     /// `remote event SendU32Max: server -> client (v: U32Max)`
     #[inline]
     pub fn send_u32_max(&self) -> server::SendU32Max {
-        server::SendU32Max(::core::clone::Clone::clone(&self.0))
+        server::SendU32Max::__new(&self.0)
     }
 
     /// `remote event SendU64Min: server -> client (v: U64Min)`
     #[inline]
     pub fn send_u64_min(&self) -> server::SendU64Min {
-        server::SendU64Min(::core::clone::Clone::clone(&self.0))
+        server::SendU64Min::__new(&self.0)
     }
 
     /// `remote event SendI8Range: server -> client (v: I8Range)`
     #[inline]
     pub fn send_i8_range(&self) -> server::SendI8Range {
-        server::SendI8Range(::core::clone::Clone::clone(&self.0))
+        server::SendI8Range::__new(&self.0)
     }
 
     /// `remote event SendI16Range: server -> client (v: I16Range)`
     #[inline]
     pub fn send_i16_range(&self) -> server::SendI16Range {
-        server::SendI16Range(::core::clone::Clone::clone(&self.0))
+        server::SendI16Range::__new(&self.0)
     }
 
     /// `remote event SendI32Min: server -> client (v: I32Min)`
     #[inline]
     pub fn send_i32_min(&self) -> server::SendI32Min {
-        server::SendI32Min(::core::clone::Clone::clone(&self.0))
+        server::SendI32Min::__new(&self.0)
     }
 
     /// `remote event SendI64Range: server -> client (v: I64Range)`
     #[inline]
     pub fn send_i64_range(&self) -> server::SendI64Range {
-        server::SendI64Range(::core::clone::Clone::clone(&self.0))
+        server::SendI64Range::__new(&self.0)
     }
 
     /// `remote event SendF32Range: server -> client (v: F32Range)`
     #[inline]
     pub fn send_f32_range(&self) -> server::SendF32Range {
-        server::SendF32Range(::core::clone::Clone::clone(&self.0))
+        server::SendF32Range::__new(&self.0)
     }
 
     /// `remote event SendF64Range: server -> client (v: F64Range)`
     #[inline]
     pub fn send_f64_range(&self) -> server::SendF64Range {
-        server::SendF64Range(::core::clone::Clone::clone(&self.0))
+        server::SendF64Range::__new(&self.0)
     }
 
     /// `remote event SendNumRange: server -> client (v: NumRange)`
     #[inline]
     pub fn send_num_range(&self) -> server::SendNumRange {
-        server::SendNumRange(::core::clone::Clone::clone(&self.0))
+        server::SendNumRange::__new(&self.0)
     }
 
     /// `remote event SendF32Nonfinite: server -> client (v: F32Nonfinite)`
     #[inline]
     pub fn send_f32_nonfinite(&self) -> server::SendF32Nonfinite {
-        server::SendF32Nonfinite(::core::clone::Clone::clone(&self.0))
+        server::SendF32Nonfinite::__new(&self.0)
     }
 
     /// `remote event SendF64Nonfinite: server -> client (v: F64Nonfinite)`
     #[inline]
     pub fn send_f64_nonfinite(&self) -> server::SendF64Nonfinite {
-        server::SendF64Nonfinite(::core::clone::Clone::clone(&self.0))
+        server::SendF64Nonfinite::__new(&self.0)
     }
 
     /// `remote event SendNumNonfinite: server -> client (v: NumNonfinite)`
     #[inline]
     pub fn send_num_nonfinite(&self) -> server::SendNumNonfinite {
-        server::SendNumNonfinite(::core::clone::Clone::clone(&self.0))
+        server::SendNumNonfinite::__new(&self.0)
     }
 
     /// `remote event SendStr: server -> client (v: Str)`
     #[inline]
     pub fn send_str(&self) -> server::SendStr {
-        server::SendStr(::core::clone::Clone::clone(&self.0))
+        server::SendStr::__new(&self.0)
     }
 
     /// `remote event SendStrMax: server -> client (v: StrMax)`
     #[inline]
     pub fn send_str_max(&self) -> server::SendStrMax {
-        server::SendStrMax(::core::clone::Clone::clone(&self.0))
+        server::SendStrMax::__new(&self.0)
     }
 
     /// `remote event SendStrExact: server -> client (v: StrExact)`
     #[inline]
     pub fn send_str_exact(&self) -> server::SendStrExact {
-        server::SendStrExact(::core::clone::Clone::clone(&self.0))
+        server::SendStrExact::__new(&self.0)
     }
 
     /// `remote event SendStrWide: server -> client (v: StrWide)`
     #[inline]
     pub fn send_str_wide(&self) -> server::SendStrWide {
-        server::SendStrWide(::core::clone::Clone::clone(&self.0))
+        server::SendStrWide::__new(&self.0)
     }
 
     /// `remote event SendStrHuge: server -> client (v: StrHuge)`
     #[inline]
     pub fn send_str_huge(&self) -> server::SendStrHuge {
-        server::SendStrHuge(::core::clone::Clone::clone(&self.0))
+        server::SendStrHuge::__new(&self.0)
     }
 
     /// `remote event SendBuf: server -> client (v: Buf)`
     #[inline]
     pub fn send_buf(&self) -> server::SendBuf {
-        server::SendBuf(::core::clone::Clone::clone(&self.0))
+        server::SendBuf::__new(&self.0)
     }
 
     /// `remote event SendBufAny: server -> client (v: BufAny)`
     #[inline]
     pub fn send_buf_any(&self) -> server::SendBufAny {
-        server::SendBufAny(::core::clone::Clone::clone(&self.0))
+        server::SendBufAny::__new(&self.0)
     }
 
     /// `remote event SendOptU8: server -> client (v: OptU8)`
     #[inline]
     pub fn send_opt_u8(&self) -> server::SendOptU8 {
-        server::SendOptU8(::core::clone::Clone::clone(&self.0))
+        server::SendOptU8::__new(&self.0)
     }
 
     /// `remote event SendOptStr: server -> client (v: OptStr)`
     #[inline]
     pub fn send_opt_str(&self) -> server::SendOptStr {
-        server::SendOptStr(::core::clone::Clone::clone(&self.0))
+        server::SendOptStr::__new(&self.0)
     }
 
     /// `remote event SendOptOpt: server -> client (v: OptOpt)`
     #[inline]
     pub fn send_opt_opt(&self) -> server::SendOptOpt {
-        server::SendOptOpt(::core::clone::Clone::clone(&self.0))
+        server::SendOptOpt::__new(&self.0)
     }
 
     /// `remote event SendBools: server -> client (v: Bools)`
     #[inline]
     pub fn send_bools(&self) -> server::SendBools {
-        server::SendBools(::core::clone::Clone::clone(&self.0))
+        server::SendBools::__new(&self.0)
     }
 
     /// `remote event SendU16s: server -> client (v: U16s)`
     #[inline]
     pub fn send_u16s(&self) -> server::SendU16s {
-        server::SendU16s(::core::clone::Clone::clone(&self.0))
+        server::SendU16s::__new(&self.0)
     }
 
     /// `remote event SendU8sMax: server -> client (v: U8sMax)`
     #[inline]
     pub fn send_u8s_max(&self) -> server::SendU8sMax {
-        server::SendU8sMax(::core::clone::Clone::clone(&self.0))
+        server::SendU8sMax::__new(&self.0)
     }
 
     /// `remote event SendI16sFew: server -> client (v: I16sFew)`
     #[inline]
     pub fn send_i16s_few(&self) -> server::SendI16sFew {
-        server::SendI16sFew(::core::clone::Clone::clone(&self.0))
+        server::SendI16sFew::__new(&self.0)
     }
 
     /// `remote event SendU8sExact: server -> client (v: U8sExact)`
     #[inline]
     pub fn send_u8s_exact(&self) -> server::SendU8sExact {
-        server::SendU8sExact(::core::clone::Clone::clone(&self.0))
+        server::SendU8sExact::__new(&self.0)
     }
 
     /// `remote event SendWords: server -> client (v: Words)`
     #[inline]
     pub fn send_words(&self) -> server::SendWords {
-        server::SendWords(::core::clone::Clone::clone(&self.0))
+        server::SendWords::__new(&self.0)
     }
 
     /// `remote event SendUnits: server -> client (v: Units)`
     #[inline]
     pub fn send_units(&self) -> server::SendUnits {
-        server::SendUnits(::core::clone::Clone::clone(&self.0))
+        server::SendUnits::__new(&self.0)
     }
 
     /// `remote event SendStrMap: server -> client (v: StrMap)`
     #[inline]
     pub fn send_str_map(&self) -> server::SendStrMap {
-        server::SendStrMap(::core::clone::Clone::clone(&self.0))
+        server::SendStrMap::__new(&self.0)
     }
 
     /// `remote event SendShortKeyMap: server -> client (v: ShortKeyMap)`
     #[inline]
     pub fn send_short_key_map(&self) -> server::SendShortKeyMap {
-        server::SendShortKeyMap(::core::clone::Clone::clone(&self.0))
+        server::SendShortKeyMap::__new(&self.0)
     }
 
     /// `remote event SendColorMap: server -> client (v: ColorMap)`
     #[inline]
     pub fn send_color_map(&self) -> server::SendColorMap {
-        server::SendColorMap(::core::clone::Clone::clone(&self.0))
+        server::SendColorMap::__new(&self.0)
     }
 
     /// `remote event SendPair: server -> client (v: Pair)`
     #[inline]
     pub fn send_pair(&self) -> server::SendPair {
-        server::SendPair(::core::clone::Clone::clone(&self.0))
+        server::SendPair::__new(&self.0)
     }
 
     /// `remote event SendEmpty: server -> client (v: Empty)`
     #[inline]
     pub fn send_empty(&self) -> server::SendEmpty {
-        server::SendEmpty(::core::clone::Clone::clone(&self.0))
+        server::SendEmpty::__new(&self.0)
     }
 
     /// `remote event SendWithOpt: server -> client (v: WithOpt)`
     #[inline]
     pub fn send_with_opt(&self) -> server::SendWithOpt {
-        server::SendWithOpt(::core::clone::Clone::clone(&self.0))
+        server::SendWithOpt::__new(&self.0)
     }
 
     /// `remote event SendNested: server -> client (v: Nested)`
     #[inline]
     pub fn send_nested(&self) -> server::SendNested {
-        server::SendNested(::core::clone::Clone::clone(&self.0))
+        server::SendNested::__new(&self.0)
     }
 
     /// `remote event SendOne: server -> client (v: One)`
     #[inline]
     pub fn send_one(&self) -> server::SendOne {
-        server::SendOne(::core::clone::Clone::clone(&self.0))
+        server::SendOne::__new(&self.0)
     }
 
     /// `remote event SendColor: server -> client (v: Color)`
     #[inline]
     pub fn send_color(&self) -> server::SendColor {
-        server::SendColor(::core::clone::Clone::clone(&self.0))
+        server::SendColor::__new(&self.0)
     }
 
     /// `remote event SendThree: server -> client (v: Three)`
     #[inline]
     pub fn send_three(&self) -> server::SendThree {
-        server::SendThree(::core::clone::Clone::clone(&self.0))
+        server::SendThree::__new(&self.0)
     }
 
     /// `remote event SendNine: server -> client (v: Nine)`
     #[inline]
     pub fn send_nine(&self) -> server::SendNine {
-        server::SendNine(::core::clone::Clone::clone(&self.0))
+        server::SendNine::__new(&self.0)
     }
 
     /// `remote event SendShape: server -> client (v: Shape)`
     #[inline]
     pub fn send_shape(&self) -> server::SendShape {
-        server::SendShape(::core::clone::Clone::clone(&self.0))
+        server::SendShape::__new(&self.0)
     }
 
     /// `remote event SendEvent: server -> client (v: Event)`
     #[inline]
     pub fn send_event(&self) -> server::SendEvent {
-        server::SendEvent(::core::clone::Clone::clone(&self.0))
+        server::SendEvent::__new(&self.0)
     }
 
     /// `remote event SendNode: server -> client (v: Node)`
     #[inline]
     pub fn send_node(&self) -> server::SendNode {
-        server::SendNode(::core::clone::Clone::clone(&self.0))
+        server::SendNode::__new(&self.0)
     }
 
     /// `remote event SendTree: server -> client (v: Tree)`
     #[inline]
     pub fn send_tree(&self) -> server::SendTree {
-        server::SendTree(::core::clone::Clone::clone(&self.0))
+        server::SendTree::__new(&self.0)
     }
 
     /// `remote event SendVec3: server -> client (v: Vec3)`
     #[inline]
     pub fn send_vec3(&self) -> server::SendVec3 {
-        server::SendVec3(::core::clone::Clone::clone(&self.0))
+        server::SendVec3::__new(&self.0)
     }
 
     /// `remote event SendVec2: server -> client (v: Vec2)`
     #[inline]
     pub fn send_vec2(&self) -> server::SendVec2 {
-        server::SendVec2(::core::clone::Clone::clone(&self.0))
+        server::SendVec2::__new(&self.0)
     }
 
     /// `remote event SendFrame: server -> client (v: Frame)`
     #[inline]
     pub fn send_frame(&self) -> server::SendFrame {
-        server::SendFrame(::core::clone::Clone::clone(&self.0))
+        server::SendFrame::__new(&self.0)
     }
 
     /// `remote event SendRgb: server -> client (v: Rgb)`
     #[inline]
     pub fn send_rgb(&self) -> server::SendRgb {
-        server::SendRgb(::core::clone::Clone::clone(&self.0))
+        server::SendRgb::__new(&self.0)
     }
 
     /// `remote event SendBrick: server -> client (v: Brick)`
     #[inline]
     pub fn send_brick(&self) -> server::SendBrick {
-        server::SendBrick(::core::clone::Clone::clone(&self.0))
+        server::SendBrick::__new(&self.0)
     }
 
     /// `remote event SendDim: server -> client (v: Dim)`
     #[inline]
     pub fn send_dim(&self) -> server::SendDim {
-        server::SendDim(::core::clone::Clone::clone(&self.0))
+        server::SendDim::__new(&self.0)
     }
 
     /// `remote event SendDim2: server -> client (v: Dim2)`
     #[inline]
     pub fn send_dim2(&self) -> server::SendDim2 {
-        server::SendDim2(::core::clone::Clone::clone(&self.0))
+        server::SendDim2::__new(&self.0)
     }
 
     /// `remote event SendArea: server -> client (v: Area)`
     #[inline]
     pub fn send_area(&self) -> server::SendArea {
-        server::SendArea(::core::clone::Clone::clone(&self.0))
+        server::SendArea::__new(&self.0)
     }
 
     /// `remote event SendSpan: server -> client (v: Span)`
     #[inline]
     pub fn send_span(&self) -> server::SendSpan {
-        server::SendSpan(::core::clone::Clone::clone(&self.0))
+        server::SendSpan::__new(&self.0)
     }
 
     /// `remote event SendNumSeq: server -> client (v: NumSeq)`
     #[inline]
     pub fn send_num_seq(&self) -> server::SendNumSeq {
-        server::SendNumSeq(::core::clone::Clone::clone(&self.0))
+        server::SendNumSeq::__new(&self.0)
     }
 
     /// `remote event SendColorSeq: server -> client (v: ColorSeq)`
     #[inline]
     pub fn send_color_seq(&self) -> server::SendColorSeq {
-        server::SendColorSeq(::core::clone::Clone::clone(&self.0))
+        server::SendColorSeq::__new(&self.0)
     }
 
     /// `remote event SendWhen: server -> client (v: When)`
     #[inline]
     pub fn send_when(&self) -> server::SendWhen {
-        server::SendWhen(::core::clone::Clone::clone(&self.0))
+        server::SendWhen::__new(&self.0)
     }
 
     /// `remote event SendMat: server -> client (v: Mat)`
     #[inline]
     pub fn send_mat(&self) -> server::SendMat {
-        server::SendMat(::core::clone::Clone::clone(&self.0))
+        server::SendMat::__new(&self.0)
     }
 
     /// `remote event SendKey: server -> client (v: Key)`
     #[inline]
     pub fn send_key(&self) -> server::SendKey {
-        server::SendKey(::core::clone::Clone::clone(&self.0))
+        server::SendKey::__new(&self.0)
     }
 
     /// `remote event SendOptPart: server -> client (v: OptPart)`
     #[inline]
     pub fn send_opt_part(&self) -> server::SendOptPart {
-        server::SendOptPart(::core::clone::Clone::clone(&self.0))
+        server::SendOptPart::__new(&self.0)
     }
 
     /// `remote event SendOptModel: server -> client (v: OptModel)`
     #[inline]
     pub fn send_opt_model(&self) -> server::SendOptModel {
-        server::SendOptModel(::core::clone::Clone::clone(&self.0))
+        server::SendOptModel::__new(&self.0)
     }
 
     /// `remote event SendWho: server -> client (v: Who)`
     #[inline]
     pub fn send_who(&self) -> server::SendWho {
-        server::SendWho(::core::clone::Clone::clone(&self.0))
+        server::SendWho::__new(&self.0)
     }
 
     /// `remote event SendOptWho: server -> client (v: OptWho)`
     #[inline]
     pub fn send_opt_who(&self) -> server::SendOptWho {
-        server::SendOptWho(::core::clone::Clone::clone(&self.0))
+        server::SendOptWho::__new(&self.0)
     }
 
     /// `remote event SendRefs: server -> client (v: Refs)`
     #[inline]
     pub fn send_refs(&self) -> server::SendRefs {
-        server::SendRefs(::core::clone::Clone::clone(&self.0))
+        server::SendRefs::__new(&self.0)
     }
 
     /// `remote event SendDyn: server -> client (v: Dyn)`
     #[inline]
     pub fn send_dyn(&self) -> server::SendDyn {
-        server::SendDyn(::core::clone::Clone::clone(&self.0))
+        server::SendDyn::__new(&self.0)
     }
 
     /// `remote event SendStats: server -> client (v: Stats)`
     #[inline]
     pub fn send_stats(&self) -> server::SendStats {
-        server::SendStats(::core::clone::Clone::clone(&self.0))
+        server::SendStats::__new(&self.0)
     }
 
     /// `remote event SendU8Pct: server -> client (v: U8Pct)`
     #[inline]
     pub fn send_u8_pct(&self) -> server::SendU8Pct {
-        server::SendU8Pct(::core::clone::Clone::clone(&self.0))
+        server::SendU8Pct::__new(&self.0)
     }
 
     /// `remote event SendU8High: server -> client (v: U8High)`
     #[inline]
     pub fn send_u8_high(&self) -> server::SendU8High {
-        server::SendU8High(::core::clone::Clone::clone(&self.0))
+        server::SendU8High::__new(&self.0)
     }
 
     /// `remote event SendU8Min: server -> client (v: U8Min)`
     #[inline]
     pub fn send_u8_min(&self) -> server::SendU8Min {
-        server::SendU8Min(::core::clone::Clone::clone(&self.0))
+        server::SendU8Min::__new(&self.0)
     }
 
     /// `remote event SendI32Small: server -> client (v: I32Small)`
     #[inline]
     pub fn send_i32_small(&self) -> server::SendI32Small {
-        server::SendI32Small(::core::clone::Clone::clone(&self.0))
+        server::SendI32Small::__new(&self.0)
     }
 
     /// `remote event SendGauges: server -> client (v: Gauges)`
     #[inline]
     pub fn send_gauges(&self) -> server::SendGauges {
-        server::SendGauges(::core::clone::Clone::clone(&self.0))
+        server::SendGauges::__new(&self.0)
     }
 
     /// `remote event SendSquad: server -> client (v: Squad)`
     #[inline]
     pub fn send_squad(&self) -> server::SendSquad {
-        server::SendSquad(::core::clone::Clone::clone(&self.0))
+        server::SendSquad::__new(&self.0)
     }
 
     /// `remote event SendMarkers: server -> client (v: Markers)`
     #[inline]
     pub fn send_markers(&self) -> server::SendMarkers {
-        server::SendMarkers(::core::clone::Clone::clone(&self.0))
+        server::SendMarkers::__new(&self.0)
     }
 
     /// `remote event SendReadings: server -> client (v: Readings)`
     #[inline]
     pub fn send_readings(&self) -> server::SendReadings {
-        server::SendReadings(::core::clone::Clone::clone(&self.0))
+        server::SendReadings::__new(&self.0)
     }
 
     /// `remote event SendLabels: server -> client (v: Labels)`
     #[inline]
     pub fn send_labels(&self) -> server::SendLabels {
-        server::SendLabels(::core::clone::Clone::clone(&self.0))
+        server::SendLabels::__new(&self.0)
     }
 
     /// `remote event SendPins: server -> client (v: Pins)`
     #[inline]
     pub fn send_pins(&self) -> server::SendPins {
-        server::SendPins(::core::clone::Clone::clone(&self.0))
+        server::SendPins::__new(&self.0)
     }
 }
 
@@ -5618,541 +5618,541 @@ impl Client {
     /// `remote event SendBool: server -> client (v: Bool)`
     #[inline]
     pub fn send_bool(&self) -> client::SendBool {
-        client::SendBool(::core::clone::Clone::clone(&self.0))
+        client::SendBool::__new(&self.0)
     }
 
     /// `remote event SendU8: server -> client (v: U8)`
     #[inline]
     pub fn send_u8(&self) -> client::SendU8 {
-        client::SendU8(::core::clone::Clone::clone(&self.0))
+        client::SendU8::__new(&self.0)
     }
 
     /// `remote event SendU16: server -> client (v: U16)`
     #[inline]
     pub fn send_u16(&self) -> client::SendU16 {
-        client::SendU16(::core::clone::Clone::clone(&self.0))
+        client::SendU16::__new(&self.0)
     }
 
     /// `remote event SendU32: server -> client (v: U32)`
     #[inline]
     pub fn send_u32(&self) -> client::SendU32 {
-        client::SendU32(::core::clone::Clone::clone(&self.0))
+        client::SendU32::__new(&self.0)
     }
 
     /// `remote event SendU64: server -> client (v: U64)`
     #[inline]
     pub fn send_u64(&self) -> client::SendU64 {
-        client::SendU64(::core::clone::Clone::clone(&self.0))
+        client::SendU64::__new(&self.0)
     }
 
     /// `remote event SendI8: server -> client (v: I8)`
     #[inline]
     pub fn send_i8(&self) -> client::SendI8 {
-        client::SendI8(::core::clone::Clone::clone(&self.0))
+        client::SendI8::__new(&self.0)
     }
 
     /// `remote event SendI16: server -> client (v: I16)`
     #[inline]
     pub fn send_i16(&self) -> client::SendI16 {
-        client::SendI16(::core::clone::Clone::clone(&self.0))
+        client::SendI16::__new(&self.0)
     }
 
     /// `remote event SendI32: server -> client (v: I32)`
     #[inline]
     pub fn send_i32(&self) -> client::SendI32 {
-        client::SendI32(::core::clone::Clone::clone(&self.0))
+        client::SendI32::__new(&self.0)
     }
 
     /// `remote event SendI64: server -> client (v: I64)`
     #[inline]
     pub fn send_i64(&self) -> client::SendI64 {
-        client::SendI64(::core::clone::Clone::clone(&self.0))
+        client::SendI64::__new(&self.0)
     }
 
     /// `remote event SendF32: server -> client (v: F32)`
     #[inline]
     pub fn send_f32(&self) -> client::SendF32 {
-        client::SendF32(::core::clone::Clone::clone(&self.0))
+        client::SendF32::__new(&self.0)
     }
 
     /// `remote event SendF64: server -> client (v: F64)`
     #[inline]
     pub fn send_f64(&self) -> client::SendF64 {
-        client::SendF64(::core::clone::Clone::clone(&self.0))
+        client::SendF64::__new(&self.0)
     }
 
     /// `remote event SendNum: server -> client (v: Num)`
     #[inline]
     pub fn send_num(&self) -> client::SendNum {
-        client::SendNum(::core::clone::Clone::clone(&self.0))
+        client::SendNum::__new(&self.0)
     }
 
     /// `remote event SendU8Range: server -> client (v: U8Range)`
     #[inline]
     pub fn send_u8_range(&self) -> client::SendU8Range {
-        client::SendU8Range(::core::clone::Clone::clone(&self.0))
+        client::SendU8Range::__new(&self.0)
     }
 
     /// `remote event SendU8Exact: server -> client (v: U8Exact)`
     #[inline]
     pub fn send_u8_exact(&self) -> client::SendU8Exact {
-        client::SendU8Exact(::core::clone::Clone::clone(&self.0))
+        client::SendU8Exact::__new(&self.0)
     }
 
     /// `remote event SendU16Range: server -> client (v: U16Range)`
     #[inline]
     pub fn send_u16_range(&self) -> client::SendU16Range {
-        client::SendU16Range(::core::clone::Clone::clone(&self.0))
+        client::SendU16Range::__new(&self.0)
     }
 
     /// `remote event SendU32Max: server -> client (v: U32Max)`
     #[inline]
     pub fn send_u32_max(&self) -> client::SendU32Max {
-        client::SendU32Max(::core::clone::Clone::clone(&self.0))
+        client::SendU32Max::__new(&self.0)
     }
 
     /// `remote event SendU64Min: server -> client (v: U64Min)`
     #[inline]
     pub fn send_u64_min(&self) -> client::SendU64Min {
-        client::SendU64Min(::core::clone::Clone::clone(&self.0))
+        client::SendU64Min::__new(&self.0)
     }
 
     /// `remote event SendI8Range: server -> client (v: I8Range)`
     #[inline]
     pub fn send_i8_range(&self) -> client::SendI8Range {
-        client::SendI8Range(::core::clone::Clone::clone(&self.0))
+        client::SendI8Range::__new(&self.0)
     }
 
     /// `remote event SendI16Range: server -> client (v: I16Range)`
     #[inline]
     pub fn send_i16_range(&self) -> client::SendI16Range {
-        client::SendI16Range(::core::clone::Clone::clone(&self.0))
+        client::SendI16Range::__new(&self.0)
     }
 
     /// `remote event SendI32Min: server -> client (v: I32Min)`
     #[inline]
     pub fn send_i32_min(&self) -> client::SendI32Min {
-        client::SendI32Min(::core::clone::Clone::clone(&self.0))
+        client::SendI32Min::__new(&self.0)
     }
 
     /// `remote event SendI64Range: server -> client (v: I64Range)`
     #[inline]
     pub fn send_i64_range(&self) -> client::SendI64Range {
-        client::SendI64Range(::core::clone::Clone::clone(&self.0))
+        client::SendI64Range::__new(&self.0)
     }
 
     /// `remote event SendF32Range: server -> client (v: F32Range)`
     #[inline]
     pub fn send_f32_range(&self) -> client::SendF32Range {
-        client::SendF32Range(::core::clone::Clone::clone(&self.0))
+        client::SendF32Range::__new(&self.0)
     }
 
     /// `remote event SendF64Range: server -> client (v: F64Range)`
     #[inline]
     pub fn send_f64_range(&self) -> client::SendF64Range {
-        client::SendF64Range(::core::clone::Clone::clone(&self.0))
+        client::SendF64Range::__new(&self.0)
     }
 
     /// `remote event SendNumRange: server -> client (v: NumRange)`
     #[inline]
     pub fn send_num_range(&self) -> client::SendNumRange {
-        client::SendNumRange(::core::clone::Clone::clone(&self.0))
+        client::SendNumRange::__new(&self.0)
     }
 
     /// `remote event SendF32Nonfinite: server -> client (v: F32Nonfinite)`
     #[inline]
     pub fn send_f32_nonfinite(&self) -> client::SendF32Nonfinite {
-        client::SendF32Nonfinite(::core::clone::Clone::clone(&self.0))
+        client::SendF32Nonfinite::__new(&self.0)
     }
 
     /// `remote event SendF64Nonfinite: server -> client (v: F64Nonfinite)`
     #[inline]
     pub fn send_f64_nonfinite(&self) -> client::SendF64Nonfinite {
-        client::SendF64Nonfinite(::core::clone::Clone::clone(&self.0))
+        client::SendF64Nonfinite::__new(&self.0)
     }
 
     /// `remote event SendNumNonfinite: server -> client (v: NumNonfinite)`
     #[inline]
     pub fn send_num_nonfinite(&self) -> client::SendNumNonfinite {
-        client::SendNumNonfinite(::core::clone::Clone::clone(&self.0))
+        client::SendNumNonfinite::__new(&self.0)
     }
 
     /// `remote event SendStr: server -> client (v: Str)`
     #[inline]
     pub fn send_str(&self) -> client::SendStr {
-        client::SendStr(::core::clone::Clone::clone(&self.0))
+        client::SendStr::__new(&self.0)
     }
 
     /// `remote event SendStrMax: server -> client (v: StrMax)`
     #[inline]
     pub fn send_str_max(&self) -> client::SendStrMax {
-        client::SendStrMax(::core::clone::Clone::clone(&self.0))
+        client::SendStrMax::__new(&self.0)
     }
 
     /// `remote event SendStrExact: server -> client (v: StrExact)`
     #[inline]
     pub fn send_str_exact(&self) -> client::SendStrExact {
-        client::SendStrExact(::core::clone::Clone::clone(&self.0))
+        client::SendStrExact::__new(&self.0)
     }
 
     /// `remote event SendStrWide: server -> client (v: StrWide)`
     #[inline]
     pub fn send_str_wide(&self) -> client::SendStrWide {
-        client::SendStrWide(::core::clone::Clone::clone(&self.0))
+        client::SendStrWide::__new(&self.0)
     }
 
     /// `remote event SendStrHuge: server -> client (v: StrHuge)`
     #[inline]
     pub fn send_str_huge(&self) -> client::SendStrHuge {
-        client::SendStrHuge(::core::clone::Clone::clone(&self.0))
+        client::SendStrHuge::__new(&self.0)
     }
 
     /// `remote event SendBuf: server -> client (v: Buf)`
     #[inline]
     pub fn send_buf(&self) -> client::SendBuf {
-        client::SendBuf(::core::clone::Clone::clone(&self.0))
+        client::SendBuf::__new(&self.0)
     }
 
     /// `remote event SendBufAny: server -> client (v: BufAny)`
     #[inline]
     pub fn send_buf_any(&self) -> client::SendBufAny {
-        client::SendBufAny(::core::clone::Clone::clone(&self.0))
+        client::SendBufAny::__new(&self.0)
     }
 
     /// `remote event SendOptU8: server -> client (v: OptU8)`
     #[inline]
     pub fn send_opt_u8(&self) -> client::SendOptU8 {
-        client::SendOptU8(::core::clone::Clone::clone(&self.0))
+        client::SendOptU8::__new(&self.0)
     }
 
     /// `remote event SendOptStr: server -> client (v: OptStr)`
     #[inline]
     pub fn send_opt_str(&self) -> client::SendOptStr {
-        client::SendOptStr(::core::clone::Clone::clone(&self.0))
+        client::SendOptStr::__new(&self.0)
     }
 
     /// `remote event SendOptOpt: server -> client (v: OptOpt)`
     #[inline]
     pub fn send_opt_opt(&self) -> client::SendOptOpt {
-        client::SendOptOpt(::core::clone::Clone::clone(&self.0))
+        client::SendOptOpt::__new(&self.0)
     }
 
     /// `remote event SendBools: server -> client (v: Bools)`
     #[inline]
     pub fn send_bools(&self) -> client::SendBools {
-        client::SendBools(::core::clone::Clone::clone(&self.0))
+        client::SendBools::__new(&self.0)
     }
 
     /// `remote event SendU16s: server -> client (v: U16s)`
     #[inline]
     pub fn send_u16s(&self) -> client::SendU16s {
-        client::SendU16s(::core::clone::Clone::clone(&self.0))
+        client::SendU16s::__new(&self.0)
     }
 
     /// `remote event SendU8sMax: server -> client (v: U8sMax)`
     #[inline]
     pub fn send_u8s_max(&self) -> client::SendU8sMax {
-        client::SendU8sMax(::core::clone::Clone::clone(&self.0))
+        client::SendU8sMax::__new(&self.0)
     }
 
     /// `remote event SendI16sFew: server -> client (v: I16sFew)`
     #[inline]
     pub fn send_i16s_few(&self) -> client::SendI16sFew {
-        client::SendI16sFew(::core::clone::Clone::clone(&self.0))
+        client::SendI16sFew::__new(&self.0)
     }
 
     /// `remote event SendU8sExact: server -> client (v: U8sExact)`
     #[inline]
     pub fn send_u8s_exact(&self) -> client::SendU8sExact {
-        client::SendU8sExact(::core::clone::Clone::clone(&self.0))
+        client::SendU8sExact::__new(&self.0)
     }
 
     /// `remote event SendWords: server -> client (v: Words)`
     #[inline]
     pub fn send_words(&self) -> client::SendWords {
-        client::SendWords(::core::clone::Clone::clone(&self.0))
+        client::SendWords::__new(&self.0)
     }
 
     /// `remote event SendUnits: server -> client (v: Units)`
     #[inline]
     pub fn send_units(&self) -> client::SendUnits {
-        client::SendUnits(::core::clone::Clone::clone(&self.0))
+        client::SendUnits::__new(&self.0)
     }
 
     /// `remote event SendStrMap: server -> client (v: StrMap)`
     #[inline]
     pub fn send_str_map(&self) -> client::SendStrMap {
-        client::SendStrMap(::core::clone::Clone::clone(&self.0))
+        client::SendStrMap::__new(&self.0)
     }
 
     /// `remote event SendShortKeyMap: server -> client (v: ShortKeyMap)`
     #[inline]
     pub fn send_short_key_map(&self) -> client::SendShortKeyMap {
-        client::SendShortKeyMap(::core::clone::Clone::clone(&self.0))
+        client::SendShortKeyMap::__new(&self.0)
     }
 
     /// `remote event SendColorMap: server -> client (v: ColorMap)`
     #[inline]
     pub fn send_color_map(&self) -> client::SendColorMap {
-        client::SendColorMap(::core::clone::Clone::clone(&self.0))
+        client::SendColorMap::__new(&self.0)
     }
 
     /// `remote event SendPair: server -> client (v: Pair)`
     #[inline]
     pub fn send_pair(&self) -> client::SendPair {
-        client::SendPair(::core::clone::Clone::clone(&self.0))
+        client::SendPair::__new(&self.0)
     }
 
     /// `remote event SendEmpty: server -> client (v: Empty)`
     #[inline]
     pub fn send_empty(&self) -> client::SendEmpty {
-        client::SendEmpty(::core::clone::Clone::clone(&self.0))
+        client::SendEmpty::__new(&self.0)
     }
 
     /// `remote event SendWithOpt: server -> client (v: WithOpt)`
     #[inline]
     pub fn send_with_opt(&self) -> client::SendWithOpt {
-        client::SendWithOpt(::core::clone::Clone::clone(&self.0))
+        client::SendWithOpt::__new(&self.0)
     }
 
     /// `remote event SendNested: server -> client (v: Nested)`
     #[inline]
     pub fn send_nested(&self) -> client::SendNested {
-        client::SendNested(::core::clone::Clone::clone(&self.0))
+        client::SendNested::__new(&self.0)
     }
 
     /// `remote event SendOne: server -> client (v: One)`
     #[inline]
     pub fn send_one(&self) -> client::SendOne {
-        client::SendOne(::core::clone::Clone::clone(&self.0))
+        client::SendOne::__new(&self.0)
     }
 
     /// `remote event SendColor: server -> client (v: Color)`
     #[inline]
     pub fn send_color(&self) -> client::SendColor {
-        client::SendColor(::core::clone::Clone::clone(&self.0))
+        client::SendColor::__new(&self.0)
     }
 
     /// `remote event SendThree: server -> client (v: Three)`
     #[inline]
     pub fn send_three(&self) -> client::SendThree {
-        client::SendThree(::core::clone::Clone::clone(&self.0))
+        client::SendThree::__new(&self.0)
     }
 
     /// `remote event SendNine: server -> client (v: Nine)`
     #[inline]
     pub fn send_nine(&self) -> client::SendNine {
-        client::SendNine(::core::clone::Clone::clone(&self.0))
+        client::SendNine::__new(&self.0)
     }
 
     /// `remote event SendShape: server -> client (v: Shape)`
     #[inline]
     pub fn send_shape(&self) -> client::SendShape {
-        client::SendShape(::core::clone::Clone::clone(&self.0))
+        client::SendShape::__new(&self.0)
     }
 
     /// `remote event SendEvent: server -> client (v: Event)`
     #[inline]
     pub fn send_event(&self) -> client::SendEvent {
-        client::SendEvent(::core::clone::Clone::clone(&self.0))
+        client::SendEvent::__new(&self.0)
     }
 
     /// `remote event SendNode: server -> client (v: Node)`
     #[inline]
     pub fn send_node(&self) -> client::SendNode {
-        client::SendNode(::core::clone::Clone::clone(&self.0))
+        client::SendNode::__new(&self.0)
     }
 
     /// `remote event SendTree: server -> client (v: Tree)`
     #[inline]
     pub fn send_tree(&self) -> client::SendTree {
-        client::SendTree(::core::clone::Clone::clone(&self.0))
+        client::SendTree::__new(&self.0)
     }
 
     /// `remote event SendVec3: server -> client (v: Vec3)`
     #[inline]
     pub fn send_vec3(&self) -> client::SendVec3 {
-        client::SendVec3(::core::clone::Clone::clone(&self.0))
+        client::SendVec3::__new(&self.0)
     }
 
     /// `remote event SendVec2: server -> client (v: Vec2)`
     #[inline]
     pub fn send_vec2(&self) -> client::SendVec2 {
-        client::SendVec2(::core::clone::Clone::clone(&self.0))
+        client::SendVec2::__new(&self.0)
     }
 
     /// `remote event SendFrame: server -> client (v: Frame)`
     #[inline]
     pub fn send_frame(&self) -> client::SendFrame {
-        client::SendFrame(::core::clone::Clone::clone(&self.0))
+        client::SendFrame::__new(&self.0)
     }
 
     /// `remote event SendRgb: server -> client (v: Rgb)`
     #[inline]
     pub fn send_rgb(&self) -> client::SendRgb {
-        client::SendRgb(::core::clone::Clone::clone(&self.0))
+        client::SendRgb::__new(&self.0)
     }
 
     /// `remote event SendBrick: server -> client (v: Brick)`
     #[inline]
     pub fn send_brick(&self) -> client::SendBrick {
-        client::SendBrick(::core::clone::Clone::clone(&self.0))
+        client::SendBrick::__new(&self.0)
     }
 
     /// `remote event SendDim: server -> client (v: Dim)`
     #[inline]
     pub fn send_dim(&self) -> client::SendDim {
-        client::SendDim(::core::clone::Clone::clone(&self.0))
+        client::SendDim::__new(&self.0)
     }
 
     /// `remote event SendDim2: server -> client (v: Dim2)`
     #[inline]
     pub fn send_dim2(&self) -> client::SendDim2 {
-        client::SendDim2(::core::clone::Clone::clone(&self.0))
+        client::SendDim2::__new(&self.0)
     }
 
     /// `remote event SendArea: server -> client (v: Area)`
     #[inline]
     pub fn send_area(&self) -> client::SendArea {
-        client::SendArea(::core::clone::Clone::clone(&self.0))
+        client::SendArea::__new(&self.0)
     }
 
     /// `remote event SendSpan: server -> client (v: Span)`
     #[inline]
     pub fn send_span(&self) -> client::SendSpan {
-        client::SendSpan(::core::clone::Clone::clone(&self.0))
+        client::SendSpan::__new(&self.0)
     }
 
     /// `remote event SendNumSeq: server -> client (v: NumSeq)`
     #[inline]
     pub fn send_num_seq(&self) -> client::SendNumSeq {
-        client::SendNumSeq(::core::clone::Clone::clone(&self.0))
+        client::SendNumSeq::__new(&self.0)
     }
 
     /// `remote event SendColorSeq: server -> client (v: ColorSeq)`
     #[inline]
     pub fn send_color_seq(&self) -> client::SendColorSeq {
-        client::SendColorSeq(::core::clone::Clone::clone(&self.0))
+        client::SendColorSeq::__new(&self.0)
     }
 
     /// `remote event SendWhen: server -> client (v: When)`
     #[inline]
     pub fn send_when(&self) -> client::SendWhen {
-        client::SendWhen(::core::clone::Clone::clone(&self.0))
+        client::SendWhen::__new(&self.0)
     }
 
     /// `remote event SendMat: server -> client (v: Mat)`
     #[inline]
     pub fn send_mat(&self) -> client::SendMat {
-        client::SendMat(::core::clone::Clone::clone(&self.0))
+        client::SendMat::__new(&self.0)
     }
 
     /// `remote event SendKey: server -> client (v: Key)`
     #[inline]
     pub fn send_key(&self) -> client::SendKey {
-        client::SendKey(::core::clone::Clone::clone(&self.0))
+        client::SendKey::__new(&self.0)
     }
 
     /// `remote event SendOptPart: server -> client (v: OptPart)`
     #[inline]
     pub fn send_opt_part(&self) -> client::SendOptPart {
-        client::SendOptPart(::core::clone::Clone::clone(&self.0))
+        client::SendOptPart::__new(&self.0)
     }
 
     /// `remote event SendOptModel: server -> client (v: OptModel)`
     #[inline]
     pub fn send_opt_model(&self) -> client::SendOptModel {
-        client::SendOptModel(::core::clone::Clone::clone(&self.0))
+        client::SendOptModel::__new(&self.0)
     }
 
     /// `remote event SendWho: server -> client (v: Who)`
     #[inline]
     pub fn send_who(&self) -> client::SendWho {
-        client::SendWho(::core::clone::Clone::clone(&self.0))
+        client::SendWho::__new(&self.0)
     }
 
     /// `remote event SendOptWho: server -> client (v: OptWho)`
     #[inline]
     pub fn send_opt_who(&self) -> client::SendOptWho {
-        client::SendOptWho(::core::clone::Clone::clone(&self.0))
+        client::SendOptWho::__new(&self.0)
     }
 
     /// `remote event SendRefs: server -> client (v: Refs)`
     #[inline]
     pub fn send_refs(&self) -> client::SendRefs {
-        client::SendRefs(::core::clone::Clone::clone(&self.0))
+        client::SendRefs::__new(&self.0)
     }
 
     /// `remote event SendDyn: server -> client (v: Dyn)`
     #[inline]
     pub fn send_dyn(&self) -> client::SendDyn {
-        client::SendDyn(::core::clone::Clone::clone(&self.0))
+        client::SendDyn::__new(&self.0)
     }
 
     /// `remote event SendStats: server -> client (v: Stats)`
     #[inline]
     pub fn send_stats(&self) -> client::SendStats {
-        client::SendStats(::core::clone::Clone::clone(&self.0))
+        client::SendStats::__new(&self.0)
     }
 
     /// `remote event SendU8Pct: server -> client (v: U8Pct)`
     #[inline]
     pub fn send_u8_pct(&self) -> client::SendU8Pct {
-        client::SendU8Pct(::core::clone::Clone::clone(&self.0))
+        client::SendU8Pct::__new(&self.0)
     }
 
     /// `remote event SendU8High: server -> client (v: U8High)`
     #[inline]
     pub fn send_u8_high(&self) -> client::SendU8High {
-        client::SendU8High(::core::clone::Clone::clone(&self.0))
+        client::SendU8High::__new(&self.0)
     }
 
     /// `remote event SendU8Min: server -> client (v: U8Min)`
     #[inline]
     pub fn send_u8_min(&self) -> client::SendU8Min {
-        client::SendU8Min(::core::clone::Clone::clone(&self.0))
+        client::SendU8Min::__new(&self.0)
     }
 
     /// `remote event SendI32Small: server -> client (v: I32Small)`
     #[inline]
     pub fn send_i32_small(&self) -> client::SendI32Small {
-        client::SendI32Small(::core::clone::Clone::clone(&self.0))
+        client::SendI32Small::__new(&self.0)
     }
 
     /// `remote event SendGauges: server -> client (v: Gauges)`
     #[inline]
     pub fn send_gauges(&self) -> client::SendGauges {
-        client::SendGauges(::core::clone::Clone::clone(&self.0))
+        client::SendGauges::__new(&self.0)
     }
 
     /// `remote event SendSquad: server -> client (v: Squad)`
     #[inline]
     pub fn send_squad(&self) -> client::SendSquad {
-        client::SendSquad(::core::clone::Clone::clone(&self.0))
+        client::SendSquad::__new(&self.0)
     }
 
     /// `remote event SendMarkers: server -> client (v: Markers)`
     #[inline]
     pub fn send_markers(&self) -> client::SendMarkers {
-        client::SendMarkers(::core::clone::Clone::clone(&self.0))
+        client::SendMarkers::__new(&self.0)
     }
 
     /// `remote event SendReadings: server -> client (v: Readings)`
     #[inline]
     pub fn send_readings(&self) -> client::SendReadings {
-        client::SendReadings(::core::clone::Clone::clone(&self.0))
+        client::SendReadings::__new(&self.0)
     }
 
     /// `remote event SendLabels: server -> client (v: Labels)`
     #[inline]
     pub fn send_labels(&self) -> client::SendLabels {
-        client::SendLabels(::core::clone::Clone::clone(&self.0))
+        client::SendLabels::__new(&self.0)
     }
 
     /// `remote event SendPins: server -> client (v: Pins)`
     #[inline]
     pub fn send_pins(&self) -> client::SendPins {
-        client::SendPins(::core::clone::Clone::clone(&self.0))
+        client::SendPins::__new(&self.0)
     }
 }
 
@@ -9022,4956 +9022,1086 @@ mod __tether {
 #[allow(dead_code)]
 pub mod server {
     /// `remote event SendBool: server -> client (v: Bool)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendBool(pub(super) ::tether::ServerRuntime);
-
-    impl SendBool {
-        /// Sends `SendBool` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Bool,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient0,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendBool` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Bool,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient0,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendBool = ::tether::remote::ServerSender<
+        super::__tether::ToClient0,
+        (super::Bool,),
+    >;
 
     /// `remote event SendU8: server -> client (v: U8)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8(pub(super) ::tether::ServerRuntime);
-
-    impl SendU8 {
-        /// Sends `SendU8` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U8,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient1,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU8` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U8,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient1,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU8 = ::tether::remote::ServerSender<
+        super::__tether::ToClient1,
+        (super::U8,),
+    >;
 
     /// `remote event SendU16: server -> client (v: U16)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU16(pub(super) ::tether::ServerRuntime);
-
-    impl SendU16 {
-        /// Sends `SendU16` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U16,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient2,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU16` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U16,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient2,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU16 = ::tether::remote::ServerSender<
+        super::__tether::ToClient2,
+        (super::U16,),
+    >;
 
     /// `remote event SendU32: server -> client (v: U32)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU32(pub(super) ::tether::ServerRuntime);
-
-    impl SendU32 {
-        /// Sends `SendU32` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U32,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient3,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU32` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U32,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient3,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU32 = ::tether::remote::ServerSender<
+        super::__tether::ToClient3,
+        (super::U32,),
+    >;
 
     /// `remote event SendU64: server -> client (v: U64)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU64(pub(super) ::tether::ServerRuntime);
-
-    impl SendU64 {
-        /// Sends `SendU64` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U64,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient4,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU64` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U64,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient4,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU64 = ::tether::remote::ServerSender<
+        super::__tether::ToClient4,
+        (super::U64,),
+    >;
 
     /// `remote event SendI8: server -> client (v: I8)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI8(pub(super) ::tether::ServerRuntime);
-
-    impl SendI8 {
-        /// Sends `SendI8` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::I8,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient5,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendI8` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::I8,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient5,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendI8 = ::tether::remote::ServerSender<
+        super::__tether::ToClient5,
+        (super::I8,),
+    >;
 
     /// `remote event SendI16: server -> client (v: I16)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI16(pub(super) ::tether::ServerRuntime);
-
-    impl SendI16 {
-        /// Sends `SendI16` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::I16,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient6,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendI16` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::I16,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient6,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendI16 = ::tether::remote::ServerSender<
+        super::__tether::ToClient6,
+        (super::I16,),
+    >;
 
     /// `remote event SendI32: server -> client (v: I32)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI32(pub(super) ::tether::ServerRuntime);
-
-    impl SendI32 {
-        /// Sends `SendI32` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::I32,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient7,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendI32` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::I32,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient7,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendI32 = ::tether::remote::ServerSender<
+        super::__tether::ToClient7,
+        (super::I32,),
+    >;
 
     /// `remote event SendI64: server -> client (v: I64)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI64(pub(super) ::tether::ServerRuntime);
-
-    impl SendI64 {
-        /// Sends `SendI64` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::I64,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient8,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendI64` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::I64,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient8,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendI64 = ::tether::remote::ServerSender<
+        super::__tether::ToClient8,
+        (super::I64,),
+    >;
 
     /// `remote event SendF32: server -> client (v: F32)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendF32(pub(super) ::tether::ServerRuntime);
-
-    impl SendF32 {
-        /// Sends `SendF32` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::F32,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient9,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendF32` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::F32,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient9,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendF32 = ::tether::remote::ServerSender<
+        super::__tether::ToClient9,
+        (super::F32,),
+    >;
 
     /// `remote event SendF64: server -> client (v: F64)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendF64(pub(super) ::tether::ServerRuntime);
-
-    impl SendF64 {
-        /// Sends `SendF64` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::F64,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient10,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendF64` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::F64,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient10,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendF64 = ::tether::remote::ServerSender<
+        super::__tether::ToClient10,
+        (super::F64,),
+    >;
 
     /// `remote event SendNum: server -> client (v: Num)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNum(pub(super) ::tether::ServerRuntime);
-
-    impl SendNum {
-        /// Sends `SendNum` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Num,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient11,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendNum` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Num,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient11,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendNum = ::tether::remote::ServerSender<
+        super::__tether::ToClient11,
+        (super::Num,),
+    >;
 
     /// `remote event SendU8Range: server -> client (v: U8Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8Range(pub(super) ::tether::ServerRuntime);
-
-    impl SendU8Range {
-        /// Sends `SendU8Range` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U8Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient12,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU8Range` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U8Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient12,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU8Range = ::tether::remote::ServerSender<
+        super::__tether::ToClient12,
+        (super::U8Range,),
+    >;
 
     /// `remote event SendU8Exact: server -> client (v: U8Exact)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8Exact(pub(super) ::tether::ServerRuntime);
-
-    impl SendU8Exact {
-        /// Sends `SendU8Exact` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U8Exact,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient13,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU8Exact` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U8Exact,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient13,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU8Exact = ::tether::remote::ServerSender<
+        super::__tether::ToClient13,
+        (super::U8Exact,),
+    >;
 
     /// `remote event SendU16Range: server -> client (v: U16Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU16Range(pub(super) ::tether::ServerRuntime);
-
-    impl SendU16Range {
-        /// Sends `SendU16Range` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U16Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient14,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU16Range` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U16Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient14,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU16Range = ::tether::remote::ServerSender<
+        super::__tether::ToClient14,
+        (super::U16Range,),
+    >;
 
     /// `remote event SendU32Max: server -> client (v: U32Max)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU32Max(pub(super) ::tether::ServerRuntime);
-
-    impl SendU32Max {
-        /// Sends `SendU32Max` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U32Max,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient15,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU32Max` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U32Max,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient15,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU32Max = ::tether::remote::ServerSender<
+        super::__tether::ToClient15,
+        (super::U32Max,),
+    >;
 
     /// `remote event SendU64Min: server -> client (v: U64Min)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU64Min(pub(super) ::tether::ServerRuntime);
-
-    impl SendU64Min {
-        /// Sends `SendU64Min` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U64Min,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient16,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU64Min` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U64Min,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient16,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU64Min = ::tether::remote::ServerSender<
+        super::__tether::ToClient16,
+        (super::U64Min,),
+    >;
 
     /// `remote event SendI8Range: server -> client (v: I8Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI8Range(pub(super) ::tether::ServerRuntime);
-
-    impl SendI8Range {
-        /// Sends `SendI8Range` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::I8Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient17,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendI8Range` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::I8Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient17,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendI8Range = ::tether::remote::ServerSender<
+        super::__tether::ToClient17,
+        (super::I8Range,),
+    >;
 
     /// `remote event SendI16Range: server -> client (v: I16Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI16Range(pub(super) ::tether::ServerRuntime);
-
-    impl SendI16Range {
-        /// Sends `SendI16Range` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::I16Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient18,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendI16Range` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::I16Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient18,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendI16Range = ::tether::remote::ServerSender<
+        super::__tether::ToClient18,
+        (super::I16Range,),
+    >;
 
     /// `remote event SendI32Min: server -> client (v: I32Min)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI32Min(pub(super) ::tether::ServerRuntime);
-
-    impl SendI32Min {
-        /// Sends `SendI32Min` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::I32Min,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient19,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendI32Min` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::I32Min,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient19,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendI32Min = ::tether::remote::ServerSender<
+        super::__tether::ToClient19,
+        (super::I32Min,),
+    >;
 
     /// `remote event SendI64Range: server -> client (v: I64Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI64Range(pub(super) ::tether::ServerRuntime);
-
-    impl SendI64Range {
-        /// Sends `SendI64Range` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::I64Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient20,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendI64Range` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::I64Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient20,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendI64Range = ::tether::remote::ServerSender<
+        super::__tether::ToClient20,
+        (super::I64Range,),
+    >;
 
     /// `remote event SendF32Range: server -> client (v: F32Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendF32Range(pub(super) ::tether::ServerRuntime);
-
-    impl SendF32Range {
-        /// Sends `SendF32Range` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::F32Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient21,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendF32Range` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::F32Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient21,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendF32Range = ::tether::remote::ServerSender<
+        super::__tether::ToClient21,
+        (super::F32Range,),
+    >;
 
     /// `remote event SendF64Range: server -> client (v: F64Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendF64Range(pub(super) ::tether::ServerRuntime);
-
-    impl SendF64Range {
-        /// Sends `SendF64Range` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::F64Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient22,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendF64Range` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::F64Range,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient22,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendF64Range = ::tether::remote::ServerSender<
+        super::__tether::ToClient22,
+        (super::F64Range,),
+    >;
 
     /// `remote event SendNumRange: server -> client (v: NumRange)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNumRange(pub(super) ::tether::ServerRuntime);
-
-    impl SendNumRange {
-        /// Sends `SendNumRange` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::NumRange,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient23,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendNumRange` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::NumRange,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient23,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendNumRange = ::tether::remote::ServerSender<
+        super::__tether::ToClient23,
+        (super::NumRange,),
+    >;
 
     /// `remote event SendF32Nonfinite: server -> client (v: F32Nonfinite)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendF32Nonfinite(pub(super) ::tether::ServerRuntime);
-
-    impl SendF32Nonfinite {
-        /// Sends `SendF32Nonfinite` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::F32Nonfinite,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient24,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendF32Nonfinite` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::F32Nonfinite,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient24,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendF32Nonfinite = ::tether::remote::ServerSender<
+        super::__tether::ToClient24,
+        (super::F32Nonfinite,),
+    >;
 
     /// `remote event SendF64Nonfinite: server -> client (v: F64Nonfinite)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendF64Nonfinite(pub(super) ::tether::ServerRuntime);
-
-    impl SendF64Nonfinite {
-        /// Sends `SendF64Nonfinite` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::F64Nonfinite,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient25,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendF64Nonfinite` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::F64Nonfinite,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient25,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendF64Nonfinite = ::tether::remote::ServerSender<
+        super::__tether::ToClient25,
+        (super::F64Nonfinite,),
+    >;
 
     /// `remote event SendNumNonfinite: server -> client (v: NumNonfinite)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNumNonfinite(pub(super) ::tether::ServerRuntime);
-
-    impl SendNumNonfinite {
-        /// Sends `SendNumNonfinite` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::NumNonfinite,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient26,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendNumNonfinite` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::NumNonfinite,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient26,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendNumNonfinite = ::tether::remote::ServerSender<
+        super::__tether::ToClient26,
+        (super::NumNonfinite,),
+    >;
 
     /// `remote event SendStr: server -> client (v: Str)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStr(pub(super) ::tether::ServerRuntime);
-
-    impl SendStr {
-        /// Sends `SendStr` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Str,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient27,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendStr` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Str,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient27,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendStr = ::tether::remote::ServerSender<
+        super::__tether::ToClient27,
+        (super::Str,),
+    >;
 
     /// `remote event SendStrMax: server -> client (v: StrMax)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStrMax(pub(super) ::tether::ServerRuntime);
-
-    impl SendStrMax {
-        /// Sends `SendStrMax` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::StrMax,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient28,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendStrMax` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::StrMax,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient28,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendStrMax = ::tether::remote::ServerSender<
+        super::__tether::ToClient28,
+        (super::StrMax,),
+    >;
 
     /// `remote event SendStrExact: server -> client (v: StrExact)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStrExact(pub(super) ::tether::ServerRuntime);
-
-    impl SendStrExact {
-        /// Sends `SendStrExact` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::StrExact,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient29,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendStrExact` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::StrExact,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient29,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendStrExact = ::tether::remote::ServerSender<
+        super::__tether::ToClient29,
+        (super::StrExact,),
+    >;
 
     /// `remote event SendStrWide: server -> client (v: StrWide)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStrWide(pub(super) ::tether::ServerRuntime);
-
-    impl SendStrWide {
-        /// Sends `SendStrWide` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::StrWide,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient30,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendStrWide` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::StrWide,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient30,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendStrWide = ::tether::remote::ServerSender<
+        super::__tether::ToClient30,
+        (super::StrWide,),
+    >;
 
     /// `remote event SendStrHuge: server -> client (v: StrHuge)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStrHuge(pub(super) ::tether::ServerRuntime);
-
-    impl SendStrHuge {
-        /// Sends `SendStrHuge` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::StrHuge,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient31,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendStrHuge` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::StrHuge,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient31,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendStrHuge = ::tether::remote::ServerSender<
+        super::__tether::ToClient31,
+        (super::StrHuge,),
+    >;
 
     /// `remote event SendBuf: server -> client (v: Buf)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendBuf(pub(super) ::tether::ServerRuntime);
-
-    impl SendBuf {
-        /// Sends `SendBuf` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Buf,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient32,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendBuf` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Buf,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient32,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendBuf = ::tether::remote::ServerSender<
+        super::__tether::ToClient32,
+        (super::Buf,),
+    >;
 
     /// `remote event SendBufAny: server -> client (v: BufAny)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendBufAny(pub(super) ::tether::ServerRuntime);
-
-    impl SendBufAny {
-        /// Sends `SendBufAny` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::BufAny,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient33,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendBufAny` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::BufAny,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient33,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendBufAny = ::tether::remote::ServerSender<
+        super::__tether::ToClient33,
+        (super::BufAny,),
+    >;
 
     /// `remote event SendOptU8: server -> client (v: OptU8)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOptU8(pub(super) ::tether::ServerRuntime);
-
-    impl SendOptU8 {
-        /// Sends `SendOptU8` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::OptU8,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient34,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendOptU8` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::OptU8,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient34,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendOptU8 = ::tether::remote::ServerSender<
+        super::__tether::ToClient34,
+        (super::OptU8,),
+    >;
 
     /// `remote event SendOptStr: server -> client (v: OptStr)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOptStr(pub(super) ::tether::ServerRuntime);
-
-    impl SendOptStr {
-        /// Sends `SendOptStr` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::OptStr,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient35,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendOptStr` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::OptStr,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient35,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendOptStr = ::tether::remote::ServerSender<
+        super::__tether::ToClient35,
+        (super::OptStr,),
+    >;
 
     /// `remote event SendOptOpt: server -> client (v: OptOpt)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOptOpt(pub(super) ::tether::ServerRuntime);
-
-    impl SendOptOpt {
-        /// Sends `SendOptOpt` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::OptOpt,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient36,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendOptOpt` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::OptOpt,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient36,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendOptOpt = ::tether::remote::ServerSender<
+        super::__tether::ToClient36,
+        (super::OptOpt,),
+    >;
 
     /// `remote event SendBools: server -> client (v: Bools)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendBools(pub(super) ::tether::ServerRuntime);
-
-    impl SendBools {
-        /// Sends `SendBools` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Bools,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient37,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendBools` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Bools,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient37,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendBools = ::tether::remote::ServerSender<
+        super::__tether::ToClient37,
+        (super::Bools,),
+    >;
 
     /// `remote event SendU16s: server -> client (v: U16s)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU16s(pub(super) ::tether::ServerRuntime);
-
-    impl SendU16s {
-        /// Sends `SendU16s` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U16s,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient38,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU16s` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U16s,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient38,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU16s = ::tether::remote::ServerSender<
+        super::__tether::ToClient38,
+        (super::U16s,),
+    >;
 
     /// `remote event SendU8sMax: server -> client (v: U8sMax)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8sMax(pub(super) ::tether::ServerRuntime);
-
-    impl SendU8sMax {
-        /// Sends `SendU8sMax` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U8sMax,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient39,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU8sMax` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U8sMax,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient39,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU8sMax = ::tether::remote::ServerSender<
+        super::__tether::ToClient39,
+        (super::U8sMax,),
+    >;
 
     /// `remote event SendI16sFew: server -> client (v: I16sFew)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI16sFew(pub(super) ::tether::ServerRuntime);
-
-    impl SendI16sFew {
-        /// Sends `SendI16sFew` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::I16sFew,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient40,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendI16sFew` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::I16sFew,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient40,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendI16sFew = ::tether::remote::ServerSender<
+        super::__tether::ToClient40,
+        (super::I16sFew,),
+    >;
 
     /// `remote event SendU8sExact: server -> client (v: U8sExact)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8sExact(pub(super) ::tether::ServerRuntime);
-
-    impl SendU8sExact {
-        /// Sends `SendU8sExact` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U8sExact,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient41,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU8sExact` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U8sExact,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient41,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU8sExact = ::tether::remote::ServerSender<
+        super::__tether::ToClient41,
+        (super::U8sExact,),
+    >;
 
     /// `remote event SendWords: server -> client (v: Words)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendWords(pub(super) ::tether::ServerRuntime);
-
-    impl SendWords {
-        /// Sends `SendWords` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Words,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient42,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendWords` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Words,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient42,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendWords = ::tether::remote::ServerSender<
+        super::__tether::ToClient42,
+        (super::Words,),
+    >;
 
     /// `remote event SendUnits: server -> client (v: Units)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendUnits(pub(super) ::tether::ServerRuntime);
-
-    impl SendUnits {
-        /// Sends `SendUnits` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Units,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient43,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendUnits` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Units,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient43,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendUnits = ::tether::remote::ServerSender<
+        super::__tether::ToClient43,
+        (super::Units,),
+    >;
 
     /// `remote event SendStrMap: server -> client (v: StrMap)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStrMap(pub(super) ::tether::ServerRuntime);
-
-    impl SendStrMap {
-        /// Sends `SendStrMap` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::StrMap,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient44,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendStrMap` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::StrMap,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient44,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendStrMap = ::tether::remote::ServerSender<
+        super::__tether::ToClient44,
+        (super::StrMap,),
+    >;
 
     /// `remote event SendShortKeyMap: server -> client (v: ShortKeyMap)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendShortKeyMap(pub(super) ::tether::ServerRuntime);
-
-    impl SendShortKeyMap {
-        /// Sends `SendShortKeyMap` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::ShortKeyMap,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient45,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendShortKeyMap` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::ShortKeyMap,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient45,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendShortKeyMap = ::tether::remote::ServerSender<
+        super::__tether::ToClient45,
+        (super::ShortKeyMap,),
+    >;
 
     /// `remote event SendColorMap: server -> client (v: ColorMap)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendColorMap(pub(super) ::tether::ServerRuntime);
-
-    impl SendColorMap {
-        /// Sends `SendColorMap` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::ColorMap,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient46,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendColorMap` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::ColorMap,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient46,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendColorMap = ::tether::remote::ServerSender<
+        super::__tether::ToClient46,
+        (super::ColorMap,),
+    >;
 
     /// `remote event SendPair: server -> client (v: Pair)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendPair(pub(super) ::tether::ServerRuntime);
-
-    impl SendPair {
-        /// Sends `SendPair` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Pair,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient47,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendPair` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Pair,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient47,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendPair = ::tether::remote::ServerSender<
+        super::__tether::ToClient47,
+        (super::Pair,),
+    >;
 
     /// `remote event SendEmpty: server -> client (v: Empty)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendEmpty(pub(super) ::tether::ServerRuntime);
-
-    impl SendEmpty {
-        /// Sends `SendEmpty` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Empty,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient48,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendEmpty` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Empty,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient48,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendEmpty = ::tether::remote::ServerSender<
+        super::__tether::ToClient48,
+        (super::Empty,),
+    >;
 
     /// `remote event SendWithOpt: server -> client (v: WithOpt)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendWithOpt(pub(super) ::tether::ServerRuntime);
-
-    impl SendWithOpt {
-        /// Sends `SendWithOpt` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::WithOpt,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient49,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendWithOpt` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::WithOpt,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient49,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendWithOpt = ::tether::remote::ServerSender<
+        super::__tether::ToClient49,
+        (super::WithOpt,),
+    >;
 
     /// `remote event SendNested: server -> client (v: Nested)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNested(pub(super) ::tether::ServerRuntime);
-
-    impl SendNested {
-        /// Sends `SendNested` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Nested,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient50,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendNested` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Nested,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient50,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendNested = ::tether::remote::ServerSender<
+        super::__tether::ToClient50,
+        (super::Nested,),
+    >;
 
     /// `remote event SendOne: server -> client (v: One)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOne(pub(super) ::tether::ServerRuntime);
-
-    impl SendOne {
-        /// Sends `SendOne` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::One,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient51,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendOne` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::One,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient51,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendOne = ::tether::remote::ServerSender<
+        super::__tether::ToClient51,
+        (super::One,),
+    >;
 
     /// `remote event SendColor: server -> client (v: Color)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendColor(pub(super) ::tether::ServerRuntime);
-
-    impl SendColor {
-        /// Sends `SendColor` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Color,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient52,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendColor` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Color,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient52,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendColor = ::tether::remote::ServerSender<
+        super::__tether::ToClient52,
+        (super::Color,),
+    >;
 
     /// `remote event SendThree: server -> client (v: Three)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendThree(pub(super) ::tether::ServerRuntime);
-
-    impl SendThree {
-        /// Sends `SendThree` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Three,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient53,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendThree` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Three,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient53,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendThree = ::tether::remote::ServerSender<
+        super::__tether::ToClient53,
+        (super::Three,),
+    >;
 
     /// `remote event SendNine: server -> client (v: Nine)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNine(pub(super) ::tether::ServerRuntime);
-
-    impl SendNine {
-        /// Sends `SendNine` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Nine,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient54,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendNine` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Nine,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient54,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendNine = ::tether::remote::ServerSender<
+        super::__tether::ToClient54,
+        (super::Nine,),
+    >;
 
     /// `remote event SendShape: server -> client (v: Shape)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendShape(pub(super) ::tether::ServerRuntime);
-
-    impl SendShape {
-        /// Sends `SendShape` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Shape,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient55,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendShape` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Shape,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient55,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendShape = ::tether::remote::ServerSender<
+        super::__tether::ToClient55,
+        (super::Shape,),
+    >;
 
     /// `remote event SendEvent: server -> client (v: Event)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendEvent(pub(super) ::tether::ServerRuntime);
-
-    impl SendEvent {
-        /// Sends `SendEvent` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Event,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient56,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendEvent` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Event,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient56,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendEvent = ::tether::remote::ServerSender<
+        super::__tether::ToClient56,
+        (super::Event,),
+    >;
 
     /// `remote event SendNode: server -> client (v: Node)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNode(pub(super) ::tether::ServerRuntime);
-
-    impl SendNode {
-        /// Sends `SendNode` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Node,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient57,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendNode` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Node,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient57,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendNode = ::tether::remote::ServerSender<
+        super::__tether::ToClient57,
+        (super::Node,),
+    >;
 
     /// `remote event SendTree: server -> client (v: Tree)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendTree(pub(super) ::tether::ServerRuntime);
-
-    impl SendTree {
-        /// Sends `SendTree` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Tree,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient58,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendTree` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Tree,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient58,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendTree = ::tether::remote::ServerSender<
+        super::__tether::ToClient58,
+        (super::Tree,),
+    >;
 
     /// `remote event SendVec3: server -> client (v: Vec3)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendVec3(pub(super) ::tether::ServerRuntime);
-
-    impl SendVec3 {
-        /// Sends `SendVec3` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Vec3,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient59,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendVec3` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Vec3,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient59,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendVec3 = ::tether::remote::ServerSender<
+        super::__tether::ToClient59,
+        (super::Vec3,),
+    >;
 
     /// `remote event SendVec2: server -> client (v: Vec2)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendVec2(pub(super) ::tether::ServerRuntime);
-
-    impl SendVec2 {
-        /// Sends `SendVec2` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Vec2,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient60,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendVec2` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Vec2,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient60,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendVec2 = ::tether::remote::ServerSender<
+        super::__tether::ToClient60,
+        (super::Vec2,),
+    >;
 
     /// `remote event SendFrame: server -> client (v: Frame)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendFrame(pub(super) ::tether::ServerRuntime);
-
-    impl SendFrame {
-        /// Sends `SendFrame` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Frame,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient61,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendFrame` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Frame,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient61,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendFrame = ::tether::remote::ServerSender<
+        super::__tether::ToClient61,
+        (super::Frame,),
+    >;
 
     /// `remote event SendRgb: server -> client (v: Rgb)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendRgb(pub(super) ::tether::ServerRuntime);
-
-    impl SendRgb {
-        /// Sends `SendRgb` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Rgb,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient62,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendRgb` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Rgb,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient62,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendRgb = ::tether::remote::ServerSender<
+        super::__tether::ToClient62,
+        (super::Rgb,),
+    >;
 
     /// `remote event SendBrick: server -> client (v: Brick)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendBrick(pub(super) ::tether::ServerRuntime);
-
-    impl SendBrick {
-        /// Sends `SendBrick` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Brick,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient63,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendBrick` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Brick,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient63,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendBrick = ::tether::remote::ServerSender<
+        super::__tether::ToClient63,
+        (super::Brick,),
+    >;
 
     /// `remote event SendDim: server -> client (v: Dim)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendDim(pub(super) ::tether::ServerRuntime);
-
-    impl SendDim {
-        /// Sends `SendDim` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Dim,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient64,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendDim` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Dim,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient64,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendDim = ::tether::remote::ServerSender<
+        super::__tether::ToClient64,
+        (super::Dim,),
+    >;
 
     /// `remote event SendDim2: server -> client (v: Dim2)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendDim2(pub(super) ::tether::ServerRuntime);
-
-    impl SendDim2 {
-        /// Sends `SendDim2` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Dim2,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient65,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendDim2` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Dim2,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient65,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendDim2 = ::tether::remote::ServerSender<
+        super::__tether::ToClient65,
+        (super::Dim2,),
+    >;
 
     /// `remote event SendArea: server -> client (v: Area)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendArea(pub(super) ::tether::ServerRuntime);
-
-    impl SendArea {
-        /// Sends `SendArea` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Area,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient66,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendArea` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Area,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient66,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendArea = ::tether::remote::ServerSender<
+        super::__tether::ToClient66,
+        (super::Area,),
+    >;
 
     /// `remote event SendSpan: server -> client (v: Span)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendSpan(pub(super) ::tether::ServerRuntime);
-
-    impl SendSpan {
-        /// Sends `SendSpan` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Span,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient67,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendSpan` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Span,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient67,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendSpan = ::tether::remote::ServerSender<
+        super::__tether::ToClient67,
+        (super::Span,),
+    >;
 
     /// `remote event SendNumSeq: server -> client (v: NumSeq)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNumSeq(pub(super) ::tether::ServerRuntime);
-
-    impl SendNumSeq {
-        /// Sends `SendNumSeq` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::NumSeq,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient68,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendNumSeq` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::NumSeq,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient68,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendNumSeq = ::tether::remote::ServerSender<
+        super::__tether::ToClient68,
+        (super::NumSeq,),
+    >;
 
     /// `remote event SendColorSeq: server -> client (v: ColorSeq)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendColorSeq(pub(super) ::tether::ServerRuntime);
-
-    impl SendColorSeq {
-        /// Sends `SendColorSeq` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::ColorSeq,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient69,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendColorSeq` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::ColorSeq,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient69,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendColorSeq = ::tether::remote::ServerSender<
+        super::__tether::ToClient69,
+        (super::ColorSeq,),
+    >;
 
     /// `remote event SendWhen: server -> client (v: When)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendWhen(pub(super) ::tether::ServerRuntime);
-
-    impl SendWhen {
-        /// Sends `SendWhen` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::When,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient70,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendWhen` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::When,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient70,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendWhen = ::tether::remote::ServerSender<
+        super::__tether::ToClient70,
+        (super::When,),
+    >;
 
     /// `remote event SendMat: server -> client (v: Mat)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendMat(pub(super) ::tether::ServerRuntime);
-
-    impl SendMat {
-        /// Sends `SendMat` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Mat,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient71,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendMat` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Mat,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient71,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendMat = ::tether::remote::ServerSender<
+        super::__tether::ToClient71,
+        (super::Mat,),
+    >;
 
     /// `remote event SendKey: server -> client (v: Key)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendKey(pub(super) ::tether::ServerRuntime);
-
-    impl SendKey {
-        /// Sends `SendKey` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Key,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient72,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendKey` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Key,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient72,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendKey = ::tether::remote::ServerSender<
+        super::__tether::ToClient72,
+        (super::Key,),
+    >;
 
     /// `remote event SendOptPart: server -> client (v: OptPart)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOptPart(pub(super) ::tether::ServerRuntime);
-
-    impl SendOptPart {
-        /// Sends `SendOptPart` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::OptPart,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient73,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendOptPart` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::OptPart,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient73,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendOptPart = ::tether::remote::ServerSender<
+        super::__tether::ToClient73,
+        (super::OptPart,),
+    >;
 
     /// `remote event SendOptModel: server -> client (v: OptModel)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOptModel(pub(super) ::tether::ServerRuntime);
-
-    impl SendOptModel {
-        /// Sends `SendOptModel` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::OptModel,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient74,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendOptModel` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::OptModel,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient74,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendOptModel = ::tether::remote::ServerSender<
+        super::__tether::ToClient74,
+        (super::OptModel,),
+    >;
 
     /// `remote event SendWho: server -> client (v: Who)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendWho(pub(super) ::tether::ServerRuntime);
-
-    impl SendWho {
-        /// Sends `SendWho` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Who,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient75,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendWho` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Who,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient75,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendWho = ::tether::remote::ServerSender<
+        super::__tether::ToClient75,
+        (super::Who,),
+    >;
 
     /// `remote event SendOptWho: server -> client (v: OptWho)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOptWho(pub(super) ::tether::ServerRuntime);
-
-    impl SendOptWho {
-        /// Sends `SendOptWho` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::OptWho,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient76,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendOptWho` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::OptWho,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient76,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendOptWho = ::tether::remote::ServerSender<
+        super::__tether::ToClient76,
+        (super::OptWho,),
+    >;
 
     /// `remote event SendRefs: server -> client (v: Refs)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendRefs(pub(super) ::tether::ServerRuntime);
-
-    impl SendRefs {
-        /// Sends `SendRefs` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Refs,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient77,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendRefs` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Refs,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient77,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendRefs = ::tether::remote::ServerSender<
+        super::__tether::ToClient77,
+        (super::Refs,),
+    >;
 
     /// `remote event SendDyn: server -> client (v: Dyn)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendDyn(pub(super) ::tether::ServerRuntime);
-
-    impl SendDyn {
-        /// Sends `SendDyn` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Dyn,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient78,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendDyn` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Dyn,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient78,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendDyn = ::tether::remote::ServerSender<
+        super::__tether::ToClient78,
+        (super::Dyn,),
+    >;
 
     /// `remote event SendStats: server -> client (v: Stats)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStats(pub(super) ::tether::ServerRuntime);
-
-    impl SendStats {
-        /// Sends `SendStats` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Stats,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient79,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendStats` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Stats,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient79,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendStats = ::tether::remote::ServerSender<
+        super::__tether::ToClient79,
+        (super::Stats,),
+    >;
 
     /// `remote event SendU8Pct: server -> client (v: U8Pct)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8Pct(pub(super) ::tether::ServerRuntime);
-
-    impl SendU8Pct {
-        /// Sends `SendU8Pct` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U8Pct,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient80,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU8Pct` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U8Pct,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient80,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU8Pct = ::tether::remote::ServerSender<
+        super::__tether::ToClient80,
+        (super::U8Pct,),
+    >;
 
     /// `remote event SendU8High: server -> client (v: U8High)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8High(pub(super) ::tether::ServerRuntime);
-
-    impl SendU8High {
-        /// Sends `SendU8High` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U8High,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient81,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU8High` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U8High,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient81,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU8High = ::tether::remote::ServerSender<
+        super::__tether::ToClient81,
+        (super::U8High,),
+    >;
 
     /// `remote event SendU8Min: server -> client (v: U8Min)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8Min(pub(super) ::tether::ServerRuntime);
-
-    impl SendU8Min {
-        /// Sends `SendU8Min` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::U8Min,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient82,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendU8Min` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::U8Min,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient82,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendU8Min = ::tether::remote::ServerSender<
+        super::__tether::ToClient82,
+        (super::U8Min,),
+    >;
 
     /// `remote event SendI32Small: server -> client (v: I32Small)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI32Small(pub(super) ::tether::ServerRuntime);
-
-    impl SendI32Small {
-        /// Sends `SendI32Small` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::I32Small,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient83,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendI32Small` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::I32Small,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient83,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendI32Small = ::tether::remote::ServerSender<
+        super::__tether::ToClient83,
+        (super::I32Small,),
+    >;
 
     /// `remote event SendGauges: server -> client (v: Gauges)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendGauges(pub(super) ::tether::ServerRuntime);
-
-    impl SendGauges {
-        /// Sends `SendGauges` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Gauges,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient84,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendGauges` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Gauges,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient84,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendGauges = ::tether::remote::ServerSender<
+        super::__tether::ToClient84,
+        (super::Gauges,),
+    >;
 
     /// `remote event SendSquad: server -> client (v: Squad)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendSquad(pub(super) ::tether::ServerRuntime);
-
-    impl SendSquad {
-        /// Sends `SendSquad` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Squad,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient85,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendSquad` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Squad,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient85,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendSquad = ::tether::remote::ServerSender<
+        super::__tether::ToClient85,
+        (super::Squad,),
+    >;
 
     /// `remote event SendMarkers: server -> client (v: Markers)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendMarkers(pub(super) ::tether::ServerRuntime);
-
-    impl SendMarkers {
-        /// Sends `SendMarkers` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Markers,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient86,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendMarkers` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Markers,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient86,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendMarkers = ::tether::remote::ServerSender<
+        super::__tether::ToClient86,
+        (super::Markers,),
+    >;
 
     /// `remote event SendReadings: server -> client (v: Readings)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendReadings(pub(super) ::tether::ServerRuntime);
-
-    impl SendReadings {
-        /// Sends `SendReadings` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Readings,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient87,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendReadings` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Readings,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient87,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendReadings = ::tether::remote::ServerSender<
+        super::__tether::ToClient87,
+        (super::Readings,),
+    >;
 
     /// `remote event SendLabels: server -> client (v: Labels)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendLabels(pub(super) ::tether::ServerRuntime);
-
-    impl SendLabels {
-        /// Sends `SendLabels` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Labels,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient88,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendLabels` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Labels,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient88,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendLabels = ::tether::remote::ServerSender<
+        super::__tether::ToClient88,
+        (super::Labels,),
+    >;
 
     /// `remote event SendPins: server -> client (v: Pins)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendPins(pub(super) ::tether::ServerRuntime);
-
-    impl SendPins {
-        /// Sends `SendPins` to one player.
-        #[inline]
-        pub fn fire_client(
-            &self,
-            player: &::tether::Player,
-            v: super::Pins,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_client::<
-                super::__tether::ToClient89,
-            >(&self.0, player, &(v,))
-        }
-
-        /// Sends `SendPins` to every player.
-        #[inline]
-        pub fn fire_all_clients(
-            &self,
-            v: super::Pins,
-        ) -> ::core::result::Result<(), ::tether::SendError> {
-            ::tether::__private::fire_all_clients::<
-                super::__tether::ToClient89,
-            >(&self.0, &(v,))
-        }
-    }
+    pub type SendPins = ::tether::remote::ServerSender<
+        super::__tether::ToClient89,
+        (super::Pins,),
+    >;
 }
 
 /// Handles for the remotes, as the client uses them (see [`Client`]).
 #[allow(dead_code)]
 pub mod client {
     /// `remote event SendBool: server -> client (v: Bool)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendBool(pub(super) ::tether::ClientRuntime);
-
-    impl SendBool {
-        /// Runs `handler` for every `SendBool` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Bool,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient0,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendBool` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Bool,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient0>(&self.0)
-        }
-    }
+    pub type SendBool = ::tether::remote::ClientListener<
+        super::__tether::ToClient0,
+        (super::Bool,),
+    >;
 
     /// `remote event SendU8: server -> client (v: U8)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8(pub(super) ::tether::ClientRuntime);
-
-    impl SendU8 {
-        /// Runs `handler` for every `SendU8` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U8,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient1,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU8` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U8,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient1>(&self.0)
-        }
-    }
+    pub type SendU8 = ::tether::remote::ClientListener<
+        super::__tether::ToClient1,
+        (super::U8,),
+    >;
 
     /// `remote event SendU16: server -> client (v: U16)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU16(pub(super) ::tether::ClientRuntime);
-
-    impl SendU16 {
-        /// Runs `handler` for every `SendU16` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U16,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient2,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU16` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U16,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient2>(&self.0)
-        }
-    }
+    pub type SendU16 = ::tether::remote::ClientListener<
+        super::__tether::ToClient2,
+        (super::U16,),
+    >;
 
     /// `remote event SendU32: server -> client (v: U32)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU32(pub(super) ::tether::ClientRuntime);
-
-    impl SendU32 {
-        /// Runs `handler` for every `SendU32` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U32,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient3,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU32` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U32,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient3>(&self.0)
-        }
-    }
+    pub type SendU32 = ::tether::remote::ClientListener<
+        super::__tether::ToClient3,
+        (super::U32,),
+    >;
 
     /// `remote event SendU64: server -> client (v: U64)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU64(pub(super) ::tether::ClientRuntime);
-
-    impl SendU64 {
-        /// Runs `handler` for every `SendU64` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U64,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient4,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU64` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U64,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient4>(&self.0)
-        }
-    }
+    pub type SendU64 = ::tether::remote::ClientListener<
+        super::__tether::ToClient4,
+        (super::U64,),
+    >;
 
     /// `remote event SendI8: server -> client (v: I8)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI8(pub(super) ::tether::ClientRuntime);
-
-    impl SendI8 {
-        /// Runs `handler` for every `SendI8` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::I8,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient5,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendI8` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::I8,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient5>(&self.0)
-        }
-    }
+    pub type SendI8 = ::tether::remote::ClientListener<
+        super::__tether::ToClient5,
+        (super::I8,),
+    >;
 
     /// `remote event SendI16: server -> client (v: I16)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI16(pub(super) ::tether::ClientRuntime);
-
-    impl SendI16 {
-        /// Runs `handler` for every `SendI16` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::I16,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient6,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendI16` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::I16,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient6>(&self.0)
-        }
-    }
+    pub type SendI16 = ::tether::remote::ClientListener<
+        super::__tether::ToClient6,
+        (super::I16,),
+    >;
 
     /// `remote event SendI32: server -> client (v: I32)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI32(pub(super) ::tether::ClientRuntime);
-
-    impl SendI32 {
-        /// Runs `handler` for every `SendI32` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::I32,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient7,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendI32` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::I32,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient7>(&self.0)
-        }
-    }
+    pub type SendI32 = ::tether::remote::ClientListener<
+        super::__tether::ToClient7,
+        (super::I32,),
+    >;
 
     /// `remote event SendI64: server -> client (v: I64)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI64(pub(super) ::tether::ClientRuntime);
-
-    impl SendI64 {
-        /// Runs `handler` for every `SendI64` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::I64,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient8,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendI64` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::I64,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient8>(&self.0)
-        }
-    }
+    pub type SendI64 = ::tether::remote::ClientListener<
+        super::__tether::ToClient8,
+        (super::I64,),
+    >;
 
     /// `remote event SendF32: server -> client (v: F32)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendF32(pub(super) ::tether::ClientRuntime);
-
-    impl SendF32 {
-        /// Runs `handler` for every `SendF32` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::F32,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient9,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendF32` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::F32,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient9>(&self.0)
-        }
-    }
+    pub type SendF32 = ::tether::remote::ClientListener<
+        super::__tether::ToClient9,
+        (super::F32,),
+    >;
 
     /// `remote event SendF64: server -> client (v: F64)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendF64(pub(super) ::tether::ClientRuntime);
-
-    impl SendF64 {
-        /// Runs `handler` for every `SendF64` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::F64,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient10,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendF64` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::F64,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient10>(&self.0)
-        }
-    }
+    pub type SendF64 = ::tether::remote::ClientListener<
+        super::__tether::ToClient10,
+        (super::F64,),
+    >;
 
     /// `remote event SendNum: server -> client (v: Num)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNum(pub(super) ::tether::ClientRuntime);
-
-    impl SendNum {
-        /// Runs `handler` for every `SendNum` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Num,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient11,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendNum` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Num,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient11>(&self.0)
-        }
-    }
+    pub type SendNum = ::tether::remote::ClientListener<
+        super::__tether::ToClient11,
+        (super::Num,),
+    >;
 
     /// `remote event SendU8Range: server -> client (v: U8Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8Range(pub(super) ::tether::ClientRuntime);
-
-    impl SendU8Range {
-        /// Runs `handler` for every `SendU8Range` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U8Range,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient12,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU8Range` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U8Range,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient12>(&self.0)
-        }
-    }
+    pub type SendU8Range = ::tether::remote::ClientListener<
+        super::__tether::ToClient12,
+        (super::U8Range,),
+    >;
 
     /// `remote event SendU8Exact: server -> client (v: U8Exact)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8Exact(pub(super) ::tether::ClientRuntime);
-
-    impl SendU8Exact {
-        /// Runs `handler` for every `SendU8Exact` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U8Exact,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient13,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU8Exact` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U8Exact,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient13>(&self.0)
-        }
-    }
+    pub type SendU8Exact = ::tether::remote::ClientListener<
+        super::__tether::ToClient13,
+        (super::U8Exact,),
+    >;
 
     /// `remote event SendU16Range: server -> client (v: U16Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU16Range(pub(super) ::tether::ClientRuntime);
-
-    impl SendU16Range {
-        /// Runs `handler` for every `SendU16Range` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U16Range,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient14,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU16Range` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U16Range,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient14>(&self.0)
-        }
-    }
+    pub type SendU16Range = ::tether::remote::ClientListener<
+        super::__tether::ToClient14,
+        (super::U16Range,),
+    >;
 
     /// `remote event SendU32Max: server -> client (v: U32Max)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU32Max(pub(super) ::tether::ClientRuntime);
-
-    impl SendU32Max {
-        /// Runs `handler` for every `SendU32Max` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U32Max,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient15,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU32Max` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U32Max,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient15>(&self.0)
-        }
-    }
+    pub type SendU32Max = ::tether::remote::ClientListener<
+        super::__tether::ToClient15,
+        (super::U32Max,),
+    >;
 
     /// `remote event SendU64Min: server -> client (v: U64Min)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU64Min(pub(super) ::tether::ClientRuntime);
-
-    impl SendU64Min {
-        /// Runs `handler` for every `SendU64Min` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U64Min,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient16,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU64Min` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U64Min,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient16>(&self.0)
-        }
-    }
+    pub type SendU64Min = ::tether::remote::ClientListener<
+        super::__tether::ToClient16,
+        (super::U64Min,),
+    >;
 
     /// `remote event SendI8Range: server -> client (v: I8Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI8Range(pub(super) ::tether::ClientRuntime);
-
-    impl SendI8Range {
-        /// Runs `handler` for every `SendI8Range` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::I8Range,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient17,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendI8Range` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::I8Range,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient17>(&self.0)
-        }
-    }
+    pub type SendI8Range = ::tether::remote::ClientListener<
+        super::__tether::ToClient17,
+        (super::I8Range,),
+    >;
 
     /// `remote event SendI16Range: server -> client (v: I16Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI16Range(pub(super) ::tether::ClientRuntime);
-
-    impl SendI16Range {
-        /// Runs `handler` for every `SendI16Range` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::I16Range,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient18,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendI16Range` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::I16Range,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient18>(&self.0)
-        }
-    }
+    pub type SendI16Range = ::tether::remote::ClientListener<
+        super::__tether::ToClient18,
+        (super::I16Range,),
+    >;
 
     /// `remote event SendI32Min: server -> client (v: I32Min)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI32Min(pub(super) ::tether::ClientRuntime);
-
-    impl SendI32Min {
-        /// Runs `handler` for every `SendI32Min` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::I32Min,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient19,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendI32Min` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::I32Min,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient19>(&self.0)
-        }
-    }
+    pub type SendI32Min = ::tether::remote::ClientListener<
+        super::__tether::ToClient19,
+        (super::I32Min,),
+    >;
 
     /// `remote event SendI64Range: server -> client (v: I64Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI64Range(pub(super) ::tether::ClientRuntime);
-
-    impl SendI64Range {
-        /// Runs `handler` for every `SendI64Range` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::I64Range,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient20,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendI64Range` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::I64Range,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient20>(&self.0)
-        }
-    }
+    pub type SendI64Range = ::tether::remote::ClientListener<
+        super::__tether::ToClient20,
+        (super::I64Range,),
+    >;
 
     /// `remote event SendF32Range: server -> client (v: F32Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendF32Range(pub(super) ::tether::ClientRuntime);
-
-    impl SendF32Range {
-        /// Runs `handler` for every `SendF32Range` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::F32Range,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient21,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendF32Range` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::F32Range,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient21>(&self.0)
-        }
-    }
+    pub type SendF32Range = ::tether::remote::ClientListener<
+        super::__tether::ToClient21,
+        (super::F32Range,),
+    >;
 
     /// `remote event SendF64Range: server -> client (v: F64Range)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendF64Range(pub(super) ::tether::ClientRuntime);
-
-    impl SendF64Range {
-        /// Runs `handler` for every `SendF64Range` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::F64Range,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient22,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendF64Range` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::F64Range,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient22>(&self.0)
-        }
-    }
+    pub type SendF64Range = ::tether::remote::ClientListener<
+        super::__tether::ToClient22,
+        (super::F64Range,),
+    >;
 
     /// `remote event SendNumRange: server -> client (v: NumRange)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNumRange(pub(super) ::tether::ClientRuntime);
-
-    impl SendNumRange {
-        /// Runs `handler` for every `SendNumRange` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::NumRange,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient23,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendNumRange` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::NumRange,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient23>(&self.0)
-        }
-    }
+    pub type SendNumRange = ::tether::remote::ClientListener<
+        super::__tether::ToClient23,
+        (super::NumRange,),
+    >;
 
     /// `remote event SendF32Nonfinite: server -> client (v: F32Nonfinite)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendF32Nonfinite(pub(super) ::tether::ClientRuntime);
-
-    impl SendF32Nonfinite {
-        /// Runs `handler` for every `SendF32Nonfinite` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::F32Nonfinite,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient24,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendF32Nonfinite` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::F32Nonfinite,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient24>(&self.0)
-        }
-    }
+    pub type SendF32Nonfinite = ::tether::remote::ClientListener<
+        super::__tether::ToClient24,
+        (super::F32Nonfinite,),
+    >;
 
     /// `remote event SendF64Nonfinite: server -> client (v: F64Nonfinite)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendF64Nonfinite(pub(super) ::tether::ClientRuntime);
-
-    impl SendF64Nonfinite {
-        /// Runs `handler` for every `SendF64Nonfinite` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::F64Nonfinite,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient25,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendF64Nonfinite` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::F64Nonfinite,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient25>(&self.0)
-        }
-    }
+    pub type SendF64Nonfinite = ::tether::remote::ClientListener<
+        super::__tether::ToClient25,
+        (super::F64Nonfinite,),
+    >;
 
     /// `remote event SendNumNonfinite: server -> client (v: NumNonfinite)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNumNonfinite(pub(super) ::tether::ClientRuntime);
-
-    impl SendNumNonfinite {
-        /// Runs `handler` for every `SendNumNonfinite` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::NumNonfinite,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient26,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendNumNonfinite` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::NumNonfinite,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient26>(&self.0)
-        }
-    }
+    pub type SendNumNonfinite = ::tether::remote::ClientListener<
+        super::__tether::ToClient26,
+        (super::NumNonfinite,),
+    >;
 
     /// `remote event SendStr: server -> client (v: Str)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStr(pub(super) ::tether::ClientRuntime);
-
-    impl SendStr {
-        /// Runs `handler` for every `SendStr` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Str,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient27,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendStr` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Str,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient27>(&self.0)
-        }
-    }
+    pub type SendStr = ::tether::remote::ClientListener<
+        super::__tether::ToClient27,
+        (super::Str,),
+    >;
 
     /// `remote event SendStrMax: server -> client (v: StrMax)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStrMax(pub(super) ::tether::ClientRuntime);
-
-    impl SendStrMax {
-        /// Runs `handler` for every `SendStrMax` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::StrMax,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient28,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendStrMax` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::StrMax,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient28>(&self.0)
-        }
-    }
+    pub type SendStrMax = ::tether::remote::ClientListener<
+        super::__tether::ToClient28,
+        (super::StrMax,),
+    >;
 
     /// `remote event SendStrExact: server -> client (v: StrExact)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStrExact(pub(super) ::tether::ClientRuntime);
-
-    impl SendStrExact {
-        /// Runs `handler` for every `SendStrExact` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::StrExact,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient29,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendStrExact` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::StrExact,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient29>(&self.0)
-        }
-    }
+    pub type SendStrExact = ::tether::remote::ClientListener<
+        super::__tether::ToClient29,
+        (super::StrExact,),
+    >;
 
     /// `remote event SendStrWide: server -> client (v: StrWide)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStrWide(pub(super) ::tether::ClientRuntime);
-
-    impl SendStrWide {
-        /// Runs `handler` for every `SendStrWide` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::StrWide,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient30,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendStrWide` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::StrWide,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient30>(&self.0)
-        }
-    }
+    pub type SendStrWide = ::tether::remote::ClientListener<
+        super::__tether::ToClient30,
+        (super::StrWide,),
+    >;
 
     /// `remote event SendStrHuge: server -> client (v: StrHuge)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStrHuge(pub(super) ::tether::ClientRuntime);
-
-    impl SendStrHuge {
-        /// Runs `handler` for every `SendStrHuge` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::StrHuge,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient31,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendStrHuge` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::StrHuge,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient31>(&self.0)
-        }
-    }
+    pub type SendStrHuge = ::tether::remote::ClientListener<
+        super::__tether::ToClient31,
+        (super::StrHuge,),
+    >;
 
     /// `remote event SendBuf: server -> client (v: Buf)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendBuf(pub(super) ::tether::ClientRuntime);
-
-    impl SendBuf {
-        /// Runs `handler` for every `SendBuf` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Buf,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient32,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendBuf` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Buf,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient32>(&self.0)
-        }
-    }
+    pub type SendBuf = ::tether::remote::ClientListener<
+        super::__tether::ToClient32,
+        (super::Buf,),
+    >;
 
     /// `remote event SendBufAny: server -> client (v: BufAny)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendBufAny(pub(super) ::tether::ClientRuntime);
-
-    impl SendBufAny {
-        /// Runs `handler` for every `SendBufAny` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::BufAny,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient33,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendBufAny` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::BufAny,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient33>(&self.0)
-        }
-    }
+    pub type SendBufAny = ::tether::remote::ClientListener<
+        super::__tether::ToClient33,
+        (super::BufAny,),
+    >;
 
     /// `remote event SendOptU8: server -> client (v: OptU8)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOptU8(pub(super) ::tether::ClientRuntime);
-
-    impl SendOptU8 {
-        /// Runs `handler` for every `SendOptU8` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::OptU8,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient34,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendOptU8` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::OptU8,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient34>(&self.0)
-        }
-    }
+    pub type SendOptU8 = ::tether::remote::ClientListener<
+        super::__tether::ToClient34,
+        (super::OptU8,),
+    >;
 
     /// `remote event SendOptStr: server -> client (v: OptStr)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOptStr(pub(super) ::tether::ClientRuntime);
-
-    impl SendOptStr {
-        /// Runs `handler` for every `SendOptStr` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::OptStr,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient35,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendOptStr` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::OptStr,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient35>(&self.0)
-        }
-    }
+    pub type SendOptStr = ::tether::remote::ClientListener<
+        super::__tether::ToClient35,
+        (super::OptStr,),
+    >;
 
     /// `remote event SendOptOpt: server -> client (v: OptOpt)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOptOpt(pub(super) ::tether::ClientRuntime);
-
-    impl SendOptOpt {
-        /// Runs `handler` for every `SendOptOpt` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::OptOpt,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient36,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendOptOpt` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::OptOpt,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient36>(&self.0)
-        }
-    }
+    pub type SendOptOpt = ::tether::remote::ClientListener<
+        super::__tether::ToClient36,
+        (super::OptOpt,),
+    >;
 
     /// `remote event SendBools: server -> client (v: Bools)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendBools(pub(super) ::tether::ClientRuntime);
-
-    impl SendBools {
-        /// Runs `handler` for every `SendBools` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Bools,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient37,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendBools` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Bools,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient37>(&self.0)
-        }
-    }
+    pub type SendBools = ::tether::remote::ClientListener<
+        super::__tether::ToClient37,
+        (super::Bools,),
+    >;
 
     /// `remote event SendU16s: server -> client (v: U16s)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU16s(pub(super) ::tether::ClientRuntime);
-
-    impl SendU16s {
-        /// Runs `handler` for every `SendU16s` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U16s,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient38,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU16s` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U16s,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient38>(&self.0)
-        }
-    }
+    pub type SendU16s = ::tether::remote::ClientListener<
+        super::__tether::ToClient38,
+        (super::U16s,),
+    >;
 
     /// `remote event SendU8sMax: server -> client (v: U8sMax)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8sMax(pub(super) ::tether::ClientRuntime);
-
-    impl SendU8sMax {
-        /// Runs `handler` for every `SendU8sMax` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U8sMax,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient39,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU8sMax` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U8sMax,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient39>(&self.0)
-        }
-    }
+    pub type SendU8sMax = ::tether::remote::ClientListener<
+        super::__tether::ToClient39,
+        (super::U8sMax,),
+    >;
 
     /// `remote event SendI16sFew: server -> client (v: I16sFew)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI16sFew(pub(super) ::tether::ClientRuntime);
-
-    impl SendI16sFew {
-        /// Runs `handler` for every `SendI16sFew` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::I16sFew,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient40,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendI16sFew` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::I16sFew,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient40>(&self.0)
-        }
-    }
+    pub type SendI16sFew = ::tether::remote::ClientListener<
+        super::__tether::ToClient40,
+        (super::I16sFew,),
+    >;
 
     /// `remote event SendU8sExact: server -> client (v: U8sExact)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8sExact(pub(super) ::tether::ClientRuntime);
-
-    impl SendU8sExact {
-        /// Runs `handler` for every `SendU8sExact` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U8sExact,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient41,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU8sExact` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U8sExact,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient41>(&self.0)
-        }
-    }
+    pub type SendU8sExact = ::tether::remote::ClientListener<
+        super::__tether::ToClient41,
+        (super::U8sExact,),
+    >;
 
     /// `remote event SendWords: server -> client (v: Words)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendWords(pub(super) ::tether::ClientRuntime);
-
-    impl SendWords {
-        /// Runs `handler` for every `SendWords` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Words,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient42,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendWords` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Words,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient42>(&self.0)
-        }
-    }
+    pub type SendWords = ::tether::remote::ClientListener<
+        super::__tether::ToClient42,
+        (super::Words,),
+    >;
 
     /// `remote event SendUnits: server -> client (v: Units)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendUnits(pub(super) ::tether::ClientRuntime);
-
-    impl SendUnits {
-        /// Runs `handler` for every `SendUnits` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Units,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient43,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendUnits` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Units,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient43>(&self.0)
-        }
-    }
+    pub type SendUnits = ::tether::remote::ClientListener<
+        super::__tether::ToClient43,
+        (super::Units,),
+    >;
 
     /// `remote event SendStrMap: server -> client (v: StrMap)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStrMap(pub(super) ::tether::ClientRuntime);
-
-    impl SendStrMap {
-        /// Runs `handler` for every `SendStrMap` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::StrMap,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient44,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendStrMap` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::StrMap,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient44>(&self.0)
-        }
-    }
+    pub type SendStrMap = ::tether::remote::ClientListener<
+        super::__tether::ToClient44,
+        (super::StrMap,),
+    >;
 
     /// `remote event SendShortKeyMap: server -> client (v: ShortKeyMap)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendShortKeyMap(pub(super) ::tether::ClientRuntime);
-
-    impl SendShortKeyMap {
-        /// Runs `handler` for every `SendShortKeyMap` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::ShortKeyMap,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient45,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendShortKeyMap` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::ShortKeyMap,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient45>(&self.0)
-        }
-    }
+    pub type SendShortKeyMap = ::tether::remote::ClientListener<
+        super::__tether::ToClient45,
+        (super::ShortKeyMap,),
+    >;
 
     /// `remote event SendColorMap: server -> client (v: ColorMap)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendColorMap(pub(super) ::tether::ClientRuntime);
-
-    impl SendColorMap {
-        /// Runs `handler` for every `SendColorMap` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::ColorMap,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient46,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendColorMap` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::ColorMap,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient46>(&self.0)
-        }
-    }
+    pub type SendColorMap = ::tether::remote::ClientListener<
+        super::__tether::ToClient46,
+        (super::ColorMap,),
+    >;
 
     /// `remote event SendPair: server -> client (v: Pair)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendPair(pub(super) ::tether::ClientRuntime);
-
-    impl SendPair {
-        /// Runs `handler` for every `SendPair` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Pair,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient47,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendPair` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Pair,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient47>(&self.0)
-        }
-    }
+    pub type SendPair = ::tether::remote::ClientListener<
+        super::__tether::ToClient47,
+        (super::Pair,),
+    >;
 
     /// `remote event SendEmpty: server -> client (v: Empty)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendEmpty(pub(super) ::tether::ClientRuntime);
-
-    impl SendEmpty {
-        /// Runs `handler` for every `SendEmpty` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Empty,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient48,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendEmpty` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Empty,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient48>(&self.0)
-        }
-    }
+    pub type SendEmpty = ::tether::remote::ClientListener<
+        super::__tether::ToClient48,
+        (super::Empty,),
+    >;
 
     /// `remote event SendWithOpt: server -> client (v: WithOpt)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendWithOpt(pub(super) ::tether::ClientRuntime);
-
-    impl SendWithOpt {
-        /// Runs `handler` for every `SendWithOpt` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::WithOpt,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient49,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendWithOpt` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::WithOpt,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient49>(&self.0)
-        }
-    }
+    pub type SendWithOpt = ::tether::remote::ClientListener<
+        super::__tether::ToClient49,
+        (super::WithOpt,),
+    >;
 
     /// `remote event SendNested: server -> client (v: Nested)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNested(pub(super) ::tether::ClientRuntime);
-
-    impl SendNested {
-        /// Runs `handler` for every `SendNested` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Nested,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient50,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendNested` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Nested,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient50>(&self.0)
-        }
-    }
+    pub type SendNested = ::tether::remote::ClientListener<
+        super::__tether::ToClient50,
+        (super::Nested,),
+    >;
 
     /// `remote event SendOne: server -> client (v: One)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOne(pub(super) ::tether::ClientRuntime);
-
-    impl SendOne {
-        /// Runs `handler` for every `SendOne` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::One,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient51,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendOne` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::One,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient51>(&self.0)
-        }
-    }
+    pub type SendOne = ::tether::remote::ClientListener<
+        super::__tether::ToClient51,
+        (super::One,),
+    >;
 
     /// `remote event SendColor: server -> client (v: Color)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendColor(pub(super) ::tether::ClientRuntime);
-
-    impl SendColor {
-        /// Runs `handler` for every `SendColor` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Color,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient52,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendColor` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Color,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient52>(&self.0)
-        }
-    }
+    pub type SendColor = ::tether::remote::ClientListener<
+        super::__tether::ToClient52,
+        (super::Color,),
+    >;
 
     /// `remote event SendThree: server -> client (v: Three)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendThree(pub(super) ::tether::ClientRuntime);
-
-    impl SendThree {
-        /// Runs `handler` for every `SendThree` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Three,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient53,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendThree` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Three,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient53>(&self.0)
-        }
-    }
+    pub type SendThree = ::tether::remote::ClientListener<
+        super::__tether::ToClient53,
+        (super::Three,),
+    >;
 
     /// `remote event SendNine: server -> client (v: Nine)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNine(pub(super) ::tether::ClientRuntime);
-
-    impl SendNine {
-        /// Runs `handler` for every `SendNine` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Nine,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient54,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendNine` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Nine,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient54>(&self.0)
-        }
-    }
+    pub type SendNine = ::tether::remote::ClientListener<
+        super::__tether::ToClient54,
+        (super::Nine,),
+    >;
 
     /// `remote event SendShape: server -> client (v: Shape)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendShape(pub(super) ::tether::ClientRuntime);
-
-    impl SendShape {
-        /// Runs `handler` for every `SendShape` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Shape,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient55,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendShape` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Shape,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient55>(&self.0)
-        }
-    }
+    pub type SendShape = ::tether::remote::ClientListener<
+        super::__tether::ToClient55,
+        (super::Shape,),
+    >;
 
     /// `remote event SendEvent: server -> client (v: Event)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendEvent(pub(super) ::tether::ClientRuntime);
-
-    impl SendEvent {
-        /// Runs `handler` for every `SendEvent` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Event,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient56,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendEvent` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Event,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient56>(&self.0)
-        }
-    }
+    pub type SendEvent = ::tether::remote::ClientListener<
+        super::__tether::ToClient56,
+        (super::Event,),
+    >;
 
     /// `remote event SendNode: server -> client (v: Node)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNode(pub(super) ::tether::ClientRuntime);
-
-    impl SendNode {
-        /// Runs `handler` for every `SendNode` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Node,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient57,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendNode` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Node,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient57>(&self.0)
-        }
-    }
+    pub type SendNode = ::tether::remote::ClientListener<
+        super::__tether::ToClient57,
+        (super::Node,),
+    >;
 
     /// `remote event SendTree: server -> client (v: Tree)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendTree(pub(super) ::tether::ClientRuntime);
-
-    impl SendTree {
-        /// Runs `handler` for every `SendTree` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Tree,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient58,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendTree` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Tree,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient58>(&self.0)
-        }
-    }
+    pub type SendTree = ::tether::remote::ClientListener<
+        super::__tether::ToClient58,
+        (super::Tree,),
+    >;
 
     /// `remote event SendVec3: server -> client (v: Vec3)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendVec3(pub(super) ::tether::ClientRuntime);
-
-    impl SendVec3 {
-        /// Runs `handler` for every `SendVec3` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Vec3,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient59,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendVec3` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Vec3,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient59>(&self.0)
-        }
-    }
+    pub type SendVec3 = ::tether::remote::ClientListener<
+        super::__tether::ToClient59,
+        (super::Vec3,),
+    >;
 
     /// `remote event SendVec2: server -> client (v: Vec2)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendVec2(pub(super) ::tether::ClientRuntime);
-
-    impl SendVec2 {
-        /// Runs `handler` for every `SendVec2` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Vec2,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient60,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendVec2` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Vec2,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient60>(&self.0)
-        }
-    }
+    pub type SendVec2 = ::tether::remote::ClientListener<
+        super::__tether::ToClient60,
+        (super::Vec2,),
+    >;
 
     /// `remote event SendFrame: server -> client (v: Frame)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendFrame(pub(super) ::tether::ClientRuntime);
-
-    impl SendFrame {
-        /// Runs `handler` for every `SendFrame` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Frame,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient61,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendFrame` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Frame,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient61>(&self.0)
-        }
-    }
+    pub type SendFrame = ::tether::remote::ClientListener<
+        super::__tether::ToClient61,
+        (super::Frame,),
+    >;
 
     /// `remote event SendRgb: server -> client (v: Rgb)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendRgb(pub(super) ::tether::ClientRuntime);
-
-    impl SendRgb {
-        /// Runs `handler` for every `SendRgb` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Rgb,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient62,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendRgb` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Rgb,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient62>(&self.0)
-        }
-    }
+    pub type SendRgb = ::tether::remote::ClientListener<
+        super::__tether::ToClient62,
+        (super::Rgb,),
+    >;
 
     /// `remote event SendBrick: server -> client (v: Brick)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendBrick(pub(super) ::tether::ClientRuntime);
-
-    impl SendBrick {
-        /// Runs `handler` for every `SendBrick` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Brick,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient63,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendBrick` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Brick,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient63>(&self.0)
-        }
-    }
+    pub type SendBrick = ::tether::remote::ClientListener<
+        super::__tether::ToClient63,
+        (super::Brick,),
+    >;
 
     /// `remote event SendDim: server -> client (v: Dim)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendDim(pub(super) ::tether::ClientRuntime);
-
-    impl SendDim {
-        /// Runs `handler` for every `SendDim` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Dim,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient64,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendDim` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Dim,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient64>(&self.0)
-        }
-    }
+    pub type SendDim = ::tether::remote::ClientListener<
+        super::__tether::ToClient64,
+        (super::Dim,),
+    >;
 
     /// `remote event SendDim2: server -> client (v: Dim2)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendDim2(pub(super) ::tether::ClientRuntime);
-
-    impl SendDim2 {
-        /// Runs `handler` for every `SendDim2` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Dim2,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient65,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendDim2` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Dim2,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient65>(&self.0)
-        }
-    }
+    pub type SendDim2 = ::tether::remote::ClientListener<
+        super::__tether::ToClient65,
+        (super::Dim2,),
+    >;
 
     /// `remote event SendArea: server -> client (v: Area)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendArea(pub(super) ::tether::ClientRuntime);
-
-    impl SendArea {
-        /// Runs `handler` for every `SendArea` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Area,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient66,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendArea` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Area,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient66>(&self.0)
-        }
-    }
+    pub type SendArea = ::tether::remote::ClientListener<
+        super::__tether::ToClient66,
+        (super::Area,),
+    >;
 
     /// `remote event SendSpan: server -> client (v: Span)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendSpan(pub(super) ::tether::ClientRuntime);
-
-    impl SendSpan {
-        /// Runs `handler` for every `SendSpan` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Span,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient67,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendSpan` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Span,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient67>(&self.0)
-        }
-    }
+    pub type SendSpan = ::tether::remote::ClientListener<
+        super::__tether::ToClient67,
+        (super::Span,),
+    >;
 
     /// `remote event SendNumSeq: server -> client (v: NumSeq)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendNumSeq(pub(super) ::tether::ClientRuntime);
-
-    impl SendNumSeq {
-        /// Runs `handler` for every `SendNumSeq` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::NumSeq,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient68,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendNumSeq` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::NumSeq,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient68>(&self.0)
-        }
-    }
+    pub type SendNumSeq = ::tether::remote::ClientListener<
+        super::__tether::ToClient68,
+        (super::NumSeq,),
+    >;
 
     /// `remote event SendColorSeq: server -> client (v: ColorSeq)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendColorSeq(pub(super) ::tether::ClientRuntime);
-
-    impl SendColorSeq {
-        /// Runs `handler` for every `SendColorSeq` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::ColorSeq,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient69,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendColorSeq` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::ColorSeq,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient69>(&self.0)
-        }
-    }
+    pub type SendColorSeq = ::tether::remote::ClientListener<
+        super::__tether::ToClient69,
+        (super::ColorSeq,),
+    >;
 
     /// `remote event SendWhen: server -> client (v: When)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendWhen(pub(super) ::tether::ClientRuntime);
-
-    impl SendWhen {
-        /// Runs `handler` for every `SendWhen` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::When,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient70,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendWhen` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::When,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient70>(&self.0)
-        }
-    }
+    pub type SendWhen = ::tether::remote::ClientListener<
+        super::__tether::ToClient70,
+        (super::When,),
+    >;
 
     /// `remote event SendMat: server -> client (v: Mat)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendMat(pub(super) ::tether::ClientRuntime);
-
-    impl SendMat {
-        /// Runs `handler` for every `SendMat` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Mat,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient71,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendMat` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Mat,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient71>(&self.0)
-        }
-    }
+    pub type SendMat = ::tether::remote::ClientListener<
+        super::__tether::ToClient71,
+        (super::Mat,),
+    >;
 
     /// `remote event SendKey: server -> client (v: Key)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendKey(pub(super) ::tether::ClientRuntime);
-
-    impl SendKey {
-        /// Runs `handler` for every `SendKey` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Key,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient72,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendKey` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Key,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient72>(&self.0)
-        }
-    }
+    pub type SendKey = ::tether::remote::ClientListener<
+        super::__tether::ToClient72,
+        (super::Key,),
+    >;
 
     /// `remote event SendOptPart: server -> client (v: OptPart)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOptPart(pub(super) ::tether::ClientRuntime);
-
-    impl SendOptPart {
-        /// Runs `handler` for every `SendOptPart` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::OptPart,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient73,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendOptPart` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::OptPart,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient73>(&self.0)
-        }
-    }
+    pub type SendOptPart = ::tether::remote::ClientListener<
+        super::__tether::ToClient73,
+        (super::OptPart,),
+    >;
 
     /// `remote event SendOptModel: server -> client (v: OptModel)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOptModel(pub(super) ::tether::ClientRuntime);
-
-    impl SendOptModel {
-        /// Runs `handler` for every `SendOptModel` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::OptModel,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient74,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendOptModel` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::OptModel,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient74>(&self.0)
-        }
-    }
+    pub type SendOptModel = ::tether::remote::ClientListener<
+        super::__tether::ToClient74,
+        (super::OptModel,),
+    >;
 
     /// `remote event SendWho: server -> client (v: Who)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendWho(pub(super) ::tether::ClientRuntime);
-
-    impl SendWho {
-        /// Runs `handler` for every `SendWho` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Who,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient75,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendWho` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Who,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient75>(&self.0)
-        }
-    }
+    pub type SendWho = ::tether::remote::ClientListener<
+        super::__tether::ToClient75,
+        (super::Who,),
+    >;
 
     /// `remote event SendOptWho: server -> client (v: OptWho)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendOptWho(pub(super) ::tether::ClientRuntime);
-
-    impl SendOptWho {
-        /// Runs `handler` for every `SendOptWho` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::OptWho,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient76,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendOptWho` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::OptWho,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient76>(&self.0)
-        }
-    }
+    pub type SendOptWho = ::tether::remote::ClientListener<
+        super::__tether::ToClient76,
+        (super::OptWho,),
+    >;
 
     /// `remote event SendRefs: server -> client (v: Refs)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendRefs(pub(super) ::tether::ClientRuntime);
-
-    impl SendRefs {
-        /// Runs `handler` for every `SendRefs` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Refs,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient77,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendRefs` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Refs,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient77>(&self.0)
-        }
-    }
+    pub type SendRefs = ::tether::remote::ClientListener<
+        super::__tether::ToClient77,
+        (super::Refs,),
+    >;
 
     /// `remote event SendDyn: server -> client (v: Dyn)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendDyn(pub(super) ::tether::ClientRuntime);
-
-    impl SendDyn {
-        /// Runs `handler` for every `SendDyn` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Dyn,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient78,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendDyn` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Dyn,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient78>(&self.0)
-        }
-    }
+    pub type SendDyn = ::tether::remote::ClientListener<
+        super::__tether::ToClient78,
+        (super::Dyn,),
+    >;
 
     /// `remote event SendStats: server -> client (v: Stats)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendStats(pub(super) ::tether::ClientRuntime);
-
-    impl SendStats {
-        /// Runs `handler` for every `SendStats` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Stats,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient79,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendStats` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Stats,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient79>(&self.0)
-        }
-    }
+    pub type SendStats = ::tether::remote::ClientListener<
+        super::__tether::ToClient79,
+        (super::Stats,),
+    >;
 
     /// `remote event SendU8Pct: server -> client (v: U8Pct)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8Pct(pub(super) ::tether::ClientRuntime);
-
-    impl SendU8Pct {
-        /// Runs `handler` for every `SendU8Pct` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U8Pct,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient80,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU8Pct` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U8Pct,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient80>(&self.0)
-        }
-    }
+    pub type SendU8Pct = ::tether::remote::ClientListener<
+        super::__tether::ToClient80,
+        (super::U8Pct,),
+    >;
 
     /// `remote event SendU8High: server -> client (v: U8High)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8High(pub(super) ::tether::ClientRuntime);
-
-    impl SendU8High {
-        /// Runs `handler` for every `SendU8High` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U8High,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient81,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU8High` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U8High,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient81>(&self.0)
-        }
-    }
+    pub type SendU8High = ::tether::remote::ClientListener<
+        super::__tether::ToClient81,
+        (super::U8High,),
+    >;
 
     /// `remote event SendU8Min: server -> client (v: U8Min)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendU8Min(pub(super) ::tether::ClientRuntime);
-
-    impl SendU8Min {
-        /// Runs `handler` for every `SendU8Min` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::U8Min,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient82,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendU8Min` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::U8Min,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient82>(&self.0)
-        }
-    }
+    pub type SendU8Min = ::tether::remote::ClientListener<
+        super::__tether::ToClient82,
+        (super::U8Min,),
+    >;
 
     /// `remote event SendI32Small: server -> client (v: I32Small)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendI32Small(pub(super) ::tether::ClientRuntime);
-
-    impl SendI32Small {
-        /// Runs `handler` for every `SendI32Small` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::I32Small,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient83,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendI32Small` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::I32Small,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient83>(&self.0)
-        }
-    }
+    pub type SendI32Small = ::tether::remote::ClientListener<
+        super::__tether::ToClient83,
+        (super::I32Small,),
+    >;
 
     /// `remote event SendGauges: server -> client (v: Gauges)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendGauges(pub(super) ::tether::ClientRuntime);
-
-    impl SendGauges {
-        /// Runs `handler` for every `SendGauges` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Gauges,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient84,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendGauges` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Gauges,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient84>(&self.0)
-        }
-    }
+    pub type SendGauges = ::tether::remote::ClientListener<
+        super::__tether::ToClient84,
+        (super::Gauges,),
+    >;
 
     /// `remote event SendSquad: server -> client (v: Squad)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendSquad(pub(super) ::tether::ClientRuntime);
-
-    impl SendSquad {
-        /// Runs `handler` for every `SendSquad` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Squad,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient85,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendSquad` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Squad,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient85>(&self.0)
-        }
-    }
+    pub type SendSquad = ::tether::remote::ClientListener<
+        super::__tether::ToClient85,
+        (super::Squad,),
+    >;
 
     /// `remote event SendMarkers: server -> client (v: Markers)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendMarkers(pub(super) ::tether::ClientRuntime);
-
-    impl SendMarkers {
-        /// Runs `handler` for every `SendMarkers` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Markers,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient86,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendMarkers` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Markers,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient86>(&self.0)
-        }
-    }
+    pub type SendMarkers = ::tether::remote::ClientListener<
+        super::__tether::ToClient86,
+        (super::Markers,),
+    >;
 
     /// `remote event SendReadings: server -> client (v: Readings)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendReadings(pub(super) ::tether::ClientRuntime);
-
-    impl SendReadings {
-        /// Runs `handler` for every `SendReadings` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Readings,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient87,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendReadings` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Readings,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient87>(&self.0)
-        }
-    }
+    pub type SendReadings = ::tether::remote::ClientListener<
+        super::__tether::ToClient87,
+        (super::Readings,),
+    >;
 
     /// `remote event SendLabels: server -> client (v: Labels)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendLabels(pub(super) ::tether::ClientRuntime);
-
-    impl SendLabels {
-        /// Runs `handler` for every `SendLabels` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Labels,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient88,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendLabels` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Labels,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient88>(&self.0)
-        }
-    }
+    pub type SendLabels = ::tether::remote::ClientListener<
+        super::__tether::ToClient88,
+        (super::Labels,),
+    >;
 
     /// `remote event SendPins: server -> client (v: Pins)`
-    #[derive(::core::clone::Clone)]
-    pub struct SendPins(pub(super) ::tether::ClientRuntime);
-
-    impl SendPins {
-        /// Runs `handler` for every `SendPins` the server sends.
-        #[allow(clippy::type_complexity)]
-        pub fn connect(
-            &self,
-            mut handler: impl ::core::ops::FnMut(
-                super::Pins,
-            ) + ::core::marker::Send + 'static,
-        ) -> ::tether::Connection {
-            ::tether::__private::connect_client::<
-                super::__tether::ToClient89,
-            >(&self.0, move |__a| handler(__a.0))
-        }
-
-        /// Collects every `SendPins` for a game loop to take after each `poll`, instead of a handler.
-        #[allow(clippy::type_complexity)]
-        #[inline]
-        pub fn queue(&self) -> ::tether::EventQueue<(super::Pins,)> {
-            ::tether::__private::queue_client::<super::__tether::ToClient89>(&self.0)
-        }
-    }
+    pub type SendPins = ::tether::remote::ClientListener<
+        super::__tether::ToClient89,
+        (super::Pins,),
+    >;
 }

@@ -109,6 +109,65 @@ fn remotes_named_like_generated_items_work_both_ways() {
     );
 }
 
+mod wide {
+    tether::include_schema!("../schemas/wide.tether");
+}
+
+#[test]
+fn remotes_with_more_parameters_than_a_tuple_handle_work_both_ways() {
+    let server = wide::Server::new();
+    let mut net = MemoryNetwork::with_server(&server);
+    let (alice, runtime) = net.connect_client();
+    let client = wide::Client::try_from(runtime).expect("the same protocol");
+    let at_server = Log::default();
+    let seen = at_server.clone();
+    server
+        .wide()
+        .connect(move |player, a, b, c, d, e, f, g, h, i, j, k, l, m| {
+            seen.push(format!("{} {:?} {m}", player.id, [a, b, c, d, e, f, g, h, i, j, k, l]));
+        });
+    server
+        .wide_call()
+        .on_invoke(|_player, a, b, c, d, e, f, g, h, i, j, k, l, m| {
+            let sum: u16 = [a, b, c, d, e, f, g, h, i, j, k, l].iter().map(|&x| u16::from(x)).sum();
+            Ok(sum + m.len() as u16)
+        });
+    let at_client = Log::default();
+    let seen = at_client.clone();
+    let queued = client.wide().queue();
+    client
+        .wide()
+        .connect(move |a, _, _, _, _, _, _, _, _, _, _, l, m| seen.push(format!("{a} {l} {m}")));
+
+    client
+        .wide()
+        .fire_server(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, "up".into())
+        .unwrap();
+    let mut call = client
+        .wide_call()
+        .invoke_server(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, "four".into());
+    server
+        .wide()
+        .fire_client(&alice, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, "down".into())
+        .unwrap();
+    for _ in 0..3 {
+        net.step();
+    }
+
+    assert_eq!(
+        at_server.take(),
+        [format!("{} [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] up", alice.id)]
+    );
+    assert_eq!(at_client.take(), ["7 9 down"]);
+    assert_eq!(queued.drain().len(), 1);
+    assert_eq!(call.try_result().map(|r| r.ok()), Some(Some(16)));
+    // A string over the schema's length is refused before it is sent.
+    assert!(client
+        .wide()
+        .fire_server(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "too long!".into())
+        .is_err());
+}
+
 #[test]
 fn the_runtime_is_reached_through_deref_when_an_accessor_takes_its_name() {
     let (_net, server, _registry) = network();

@@ -374,7 +374,6 @@ where
         within_event(&event, frame.len()).map_err(fail)?;
         let payload = decode_event(&event, frame, &view).map_err(fail)?;
         let (got,) = *payload
-            .into_any()
             .downcast::<(T,)>()
             .map_err(|_| fail(format!("{event}: the payload is not `({decl},)`")))?;
         prop_assert!(
@@ -1855,11 +1854,11 @@ fn golden_event_messages_are_the_id_then_the_body() {
         (t::PROTOCOL.to_client[usize::from(message_id(event))].decode)(&mut r)
             .unwrap_or_else(|e| panic!("{event}: {e}"))
     };
-    let got_pair = next("SendPair").into_any().downcast::<(t::Pair,)>();
+    let got_pair = next("SendPair").downcast::<(t::Pair,)>();
     assert_eq!(got_pair.map(|p| *p).ok(), Some((pair,)));
-    let got_range = next("SendU8Range").into_any().downcast::<(t::U8Range,)>();
+    let got_range = next("SendU8Range").downcast::<(t::U8Range,)>();
     assert_eq!(got_range.map(|v| *v).ok(), Some((42,)));
-    let got_opt = next("SendOptOpt").into_any().downcast::<(t::OptOpt,)>();
+    let got_opt = next("SendOptOpt").downcast::<(t::OptOpt,)>();
     assert_eq!(got_opt.map(|v| *v).ok(), Some((Some(Some(9)),)));
     assert!(r.is_empty());
 }
@@ -1971,7 +1970,6 @@ fn golden_messages_of_one_frame_share_its_instance_list() {
     let first = (spec.decode)(&mut r).expect("decodes");
     assert_eq!(
         *first
-            .into_any()
             .downcast::<(t::OptPart,)>()
             .expect("the event's tuple"),
         (Some(Ref::new(part)),)
@@ -3691,7 +3689,6 @@ fn golden_columns_continue_the_message_bit_stream() {
     let decoded = decode_event("SendMarkers", &frame, &[]).expect("decodes");
     assert_eq!(
         decoded
-            .into_any()
             .downcast::<(t::Markers,)>()
             .map(|v| *v)
             .ok(),

@@ -30,7 +30,7 @@ use crate::instances::InstanceRegistry;
 use crate::invoke::{InvokeError, Slot};
 use crate::lock::lock;
 use crate::player::Player;
-use crate::protocol::{Direction, MessageKind, MessageSpec, Payload, Protocol};
+use crate::protocol::{Delivery, Direction, MessageKind, MessageSpec, Payload, Protocol};
 use crate::stats::{RejectReason, Stats};
 use crate::types::InstanceId;
 use crate::wire::Writer;
@@ -38,7 +38,7 @@ use crate::wire::Writer;
 /// A remote event handler; the client's ignore the player (the server).
 /// False when the payload is not of the type it takes (counted as
 /// [`Stats::undelivered`]).
-pub(crate) type EventHandler = Box<dyn FnMut(&Player, Payload) -> bool + Send>;
+pub(crate) type EventHandler = Box<dyn FnMut(&Player, Delivery<'_>) -> bool + Send>;
 /// A remote function handler; it writes the response body.
 pub(crate) type InvokeHandler =
     Box<dyn FnMut(&Player, Payload, &mut Writer) -> Result<(), InvokeError> + Send>;

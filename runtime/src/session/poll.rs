@@ -10,7 +10,7 @@ use super::{EventHandler, Received, Session, State, Target, Work};
 use crate::invoke::InvokeError;
 use crate::lock::lock;
 use crate::player::Player;
-use crate::protocol::Payload;
+use crate::protocol::{Delivery, Payload};
 
 /// Clears the `polling` flag however `poll` ends.
 struct PollGuard<'a>(&'a Session);
@@ -75,9 +75,9 @@ impl Session {
                 continue;
             }
             let this = match (index == last, &payload) {
-                (false, Some(shared)) => shared.clone_payload(),
+                (false, Some(shared)) => Delivery::Borrowed(&**shared),
                 _ => match payload.take() {
-                    Some(payload) => payload,
+                    Some(payload) => Delivery::Owned(payload),
                     None => break,
                 },
             };
@@ -151,7 +151,7 @@ enum Ran {
     Panicked,
 }
 
-fn run_event_handler(handler: &Mutex<EventHandler>, from: &Player, payload: Payload) -> Ran {
+fn run_event_handler(handler: &Mutex<EventHandler>, from: &Player, payload: Delivery<'_>) -> Ran {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let mut handler = lock(handler);
         (*handler)(from, payload)

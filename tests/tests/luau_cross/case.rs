@@ -74,7 +74,6 @@ pub fn rust_decode<T: 'static>(
     r.finish()
         .map_err(|e| format!("{event}: {e} in {}", hex(bytes)))?;
     let (value,) = *payload
-        .into_any()
         .downcast::<(T,)>()
         .map_err(|_| format!("{event}: not the event's tuple"))?;
     Ok(value)

@@ -248,7 +248,6 @@ fn move_is_the_same_35_byte_datagram_both_ways() {
         let spec = &p::PROTOCOL.to_server[1];
         let payload = (spec.decode)(&mut r).expect("decodes");
         *payload
-            .into_any()
             .downcast::<(Vector3, CFrame, f32)>()
             .expect("Move's parameters")
     };

@@ -10,10 +10,11 @@ use super::describe::signature;
 use super::methods::Sig;
 use super::names::{escape, ident, pascal_case, snake_case, Scope};
 use super::{Gen, GenError, ModTree};
-use crate::ir::messages::{Messages, Way};
+use super::protocol::{message_type, PRIVATE};
+use crate::ir::messages::{Ids, Messages, Way};
 use crate::ir::{Call, Direction, Endpoint, Route, Side};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
 /// `server` or `client`: the module of a side's handles.
@@ -109,12 +110,12 @@ impl Gen<'_> {
                 let doc = format!(" {}", signature(self.schema, endpoint));
                 let deprecated = deprecated(endpoint);
                 accessors.push(quote! {
-                        #[doc = #doc]
-                        #deprecated
-                        #[inline]
+                    #[doc = #doc]
+                    #deprecated
+                    #[inline]
                     pub fn #method(&self) -> #path {
-                            #path(::core::clone::Clone::clone(&self.0))
-                        }
+                        #path::__new(&self.0)
+                    }
                 });
                 order.push(self.handle(side, index, &handles_module, messages)?);
             }
@@ -233,7 +234,9 @@ impl Gen<'_> {
         }
     }
 
-    /// The handle of one remote on one side.
+    /// The handle of one remote on one side: an alias of the runtime's
+    /// handle for its messages and parameters, or, past the longest tuple
+    /// the runtime's handles take, a struct with the methods written out.
     fn handle(
         &self,
         side: Side,
@@ -246,58 +249,122 @@ impl Gen<'_> {
             return Ok(quote!());
         };
         let name = ident(&pascal_case(endpoint.name.item()));
-        let runtime = side_runtime(side);
         let ids = messages.ids[index];
         let sig = Sig::new(self, endpoint, module)?;
-        let mut methods = Vec::new();
-        let sends = |way: Way| {
-            matches!(
-                (side, way),
-                (Side::Server, Way::ToClient) | (Side::Client, Way::ToServer)
-            )
-        };
-        match endpoint.call {
-            Call::Event => {
-                for (way, id) in [
-                    (Way::ToServer, ids.to_server),
-                    (Way::ToClient, ids.to_client),
-                ] {
-                    let Some(id) = id else { continue };
-                    match (sends(way), side) {
-                        (true, Side::Server) => {
-                            methods.push(sig.fire_client(id));
-                            methods.push(sig.fire_all_clients(id));
-                        }
-                        (true, Side::Client) => methods.push(sig.fire_server(id)),
-                        (false, side) => methods.push(sig.connect(side, way, id)),
-                    }
-                }
-            }
-            Call::Function => {
-                let (request_way, request, response) = match direction {
-                    Direction::ServerToClient => (Way::ToClient, ids.to_client, ids.to_server),
-                    _ => (Way::ToServer, ids.to_server, ids.to_client),
-                };
-                let (Some(request), Some(response)) = (request, response) else {
-                    return Ok(quote!());
-                };
-                match sends(request_way) {
-                    true => methods.push(sig.invoke(side, request, response)),
-                    false => methods.push(sig.on_invoke(side, request, response)),
-                }
-            }
-        }
         let doc = format!(" {}", signature(self.schema, endpoint));
+        let roles = roles(side, endpoint.call, direction, ids);
+        if endpoint.params.len() > tether_facts::wire::MAX_TUPLE {
+            let runtime = side_runtime(side);
+            let methods = roles.iter().map(|role| sig.methods(side, role));
+            return Ok(quote! {
+                #[doc = #doc]
+                #[derive(::core::clone::Clone)]
+                pub struct #name(#runtime);
+
+                impl #name {
+                    #[doc(hidden)]
+                    #[inline]
+                    pub fn __new(runtime: &#runtime) -> Self {
+                        Self(::core::clone::Clone::clone(runtime))
+                    }
+
+                    #(#methods)*
+                }
+            });
+        }
+        let Some(handle) = runtime_handle(side, &roles) else {
+            return Ok(quote!());
+        };
+        let handle = format_ident!("{handle}");
+        let messages = roles
+            .iter()
+            .flat_map(|role| role.messages())
+            .map(|(way, id)| self.path(module, &[PRIVATE.to_string()], &message_type(way, id)));
+        let tuple = &sig.tuple;
         Ok(quote! {
             #[doc = #doc]
-            #[derive(::core::clone::Clone)]
-            pub struct #name(pub(super) #runtime);
-
-            impl #name {
-                #(#methods)*
-            }
+            pub type #name = ::tether::remote::#handle<#(#messages,)* #tuple>;
         })
     }
+}
+
+/// What one side does with a remote, and the messages it does it with.
+pub(super) enum Role {
+    /// Receives event `id` of `way`.
+    Listens(Way, u16),
+    /// Sends event `id` of `way`.
+    Sends(Way, u16),
+    /// Answers request `request` with response `response`.
+    Answers(Way, u16, Way, u16),
+    /// Calls request `request`; response `response` comes back.
+    Calls(Way, u16, Way, u16),
+}
+
+impl Role {
+    fn messages(&self) -> Vec<(Way, u16)> {
+        match *self {
+            Role::Listens(way, id) | Role::Sends(way, id) => vec![(way, id)],
+            Role::Answers(way, id, back, response) | Role::Calls(way, id, back, response) => {
+                vec![(way, id), (back, response)]
+            }
+        }
+    }
+}
+
+/// What `side` does with a remote: for an event both ways, it listens and
+/// then sends.
+fn roles(side: Side, call: Call, direction: Direction, ids: Ids) -> Vec<Role> {
+    let incoming = match side {
+        Side::Server => Way::ToServer,
+        Side::Client => Way::ToClient,
+    };
+    let id = |way: Way| match way {
+        Way::ToServer => ids.to_server,
+        Way::ToClient => ids.to_client,
+    };
+    let outgoing = incoming.reversed();
+    match call {
+        Call::Event => {
+            let mut roles = Vec::new();
+            if let Some(id) = id(incoming) {
+                roles.push(Role::Listens(incoming, id));
+            }
+            if let Some(id) = id(outgoing) {
+                roles.push(Role::Sends(outgoing, id));
+            }
+            roles
+        }
+        Call::Function => {
+            let request_way = match direction {
+                Direction::ServerToClient => Way::ToClient,
+                _ => Way::ToServer,
+            };
+            let (Some(request), Some(response)) = (id(request_way), id(request_way.reversed())) else {
+                return Vec::new();
+            };
+            match request_way == incoming {
+                true => vec![Role::Answers(request_way, request, request_way.reversed(), response)],
+                false => vec![Role::Calls(request_way, request, request_way.reversed(), response)],
+            }
+        }
+    }
+}
+
+/// The runtime's handle type for what a side does with a remote.
+fn runtime_handle(side: Side, roles: &[Role]) -> Option<&'static str> {
+    Some(match (side, roles) {
+        (Side::Server, [Role::Listens(..)]) => "ServerListener",
+        (Side::Server, [Role::Sends(..)]) => "ServerSender",
+        (Side::Server, [Role::Listens(..), Role::Sends(..)]) => "ServerDuplex",
+        (Side::Server, [Role::Answers(..)]) => "ServerResponder",
+        (Side::Server, [Role::Calls(..)]) => "ServerCaller",
+        (Side::Client, [Role::Listens(..)]) => "ClientListener",
+        (Side::Client, [Role::Sends(..)]) => "ClientSender",
+        (Side::Client, [Role::Listens(..), Role::Sends(..)]) => "ClientDuplex",
+        (Side::Client, [Role::Answers(..)]) => "ClientResponder",
+        (Side::Client, [Role::Calls(..)]) => "ClientCaller",
+        _ => return None,
+    })
 }
 
 /// The module of the handles of a namespace on one side: `server::combat`.

@@ -1,9 +1,11 @@
-//! The methods of a remote's handle on one side: `connect`, `fire_client`,
-//! `fire_all_clients`, `fire_server`, `invoke_client`, `invoke_server` and
-//! `on_invoke`, each over the runtime's typed call of the same name for
-//! the message's type.
+//! A remote's parameters as the handles take them, and the methods of a
+//! handle written out (`connect`, `fire_client`, `fire_all_clients`,
+//! `fire_server`, `invoke_client`, `invoke_server`, `on_invoke`, each over
+//! the runtime's typed call of the same name) for a remote with more
+//! parameters than the runtime's generic handles (`::tether::remote`) take.
 
 use super::names::{escape, fresh, ident, snake_case, Scope};
+use super::endpoints::Role;
 use super::protocol::{message_type, PRIVATE};
 use super::{Gen, GenError};
 use crate::ir::messages::Way;
@@ -71,6 +73,24 @@ impl<'a, 's> Sig<'a, 's> {
             player: ident(&fresh("player", &taken)),
             origin,
         })
+    }
+
+    /// The methods of a handle written out, for a remote with more
+    /// parameters than the runtime's handles take.
+    pub(super) fn methods(&self, side: Side, role: &Role) -> TokenStream {
+        match (role, side) {
+            (&Role::Listens(way, id), side) => self.connect(side, way, id),
+            (&Role::Sends(_, id), Side::Server) => {
+                let mut methods = self.fire_client(id);
+                methods.extend(self.fire_all_clients(id));
+                methods
+            }
+            (&Role::Sends(_, id), Side::Client) => self.fire_server(id),
+            (&Role::Answers(_, request, _, response), side) => {
+                self.on_invoke(side, request, response)
+            }
+            (&Role::Calls(_, request, _, response), side) => self.invoke(side, request, response),
+        }
     }
 
     /// `__a.0, __a.1, ...`: the params of a received tuple.

@@ -1,0 +1,280 @@
+//! The handles of remotes: what an accessor of a generated `Server` or
+//! `Client` returns, one type per thing a side can do with a remote.
+//!
+//! | handle | the remote | its methods |
+//! |---|---|---|
+//! | [`ServerListener`] | event, client → server | `connect`, `queue` |
+//! | [`ServerSender`] | event, server → client | `fire_client`, `fire_all_clients` |
+//! | [`ServerDuplex`] | event, both ways | all four |
+//! | [`ServerResponder`] | function, client → server | `on_invoke` |
+//! | [`ServerCaller`] | function, server → client | `invoke_client` |
+//! | [`ClientListener`] | event, server → client | `connect`, `queue` |
+//! | [`ClientSender`] | event, client → server | `fire_server` |
+//! | [`ClientDuplex`] | event, both ways | all three |
+//! | [`ClientResponder`] | function, server → client | `on_invoke` |
+//! | [`ClientCaller`] | function, client → server | `invoke_server` |
+//!
+//! A handle's type names the remote's messages and its parameters as a
+//! tuple, `(A, B)`; its methods take the parameters one by one, so
+//! `server.chat().fire_client(&player, text, channel)` and
+//! `server.chat().connect(|player, text, channel| ..)` are checked against
+//! the schema, and a side that may not do a thing has no method for it.
+//! Generated code names each handle with an alias (`server::Chat`).
+//!
+//! The methods are written once here, for every count of parameters up to
+//! the longest tuple the wire encodes, so a protocol compiles only the
+//! handles a game calls.
+
+use crate::client::ClientRuntime;
+use crate::connection::Connection;
+use crate::invoke::{SendError, Typed};
+use crate::message::{self, Message};
+use crate::player::Player;
+use crate::queue::EventQueue;
+use crate::server::ServerRuntime;
+use std::fmt;
+use std::marker::PhantomData;
+
+macro_rules! handle {
+    ($(#[$doc:meta])* $name:ident<$first:ident $(, $more:ident)*>($runtime:ty)) => {
+        $(#[$doc])*
+        pub struct $name<$first, $($more,)* A> {
+            runtime: $runtime,
+            _messages: PhantomData<fn() -> ($first, $($more,)* A)>,
+        }
+
+        impl<$first, $($more,)* A> $name<$first, $($more,)* A> {
+            #[doc(hidden)]
+            #[inline]
+            pub fn __new(runtime: &$runtime) -> Self {
+                Self {
+                    runtime: runtime.clone(),
+                    _messages: PhantomData,
+                }
+            }
+        }
+
+        impl<$first, $($more,)* A> Clone for $name<$first, $($more,)* A> {
+            fn clone(&self) -> Self {
+                Self::__new(&self.runtime)
+            }
+        }
+
+        impl<$first: Message, $($more,)* A> fmt::Debug for $name<$first, $($more,)* A> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&$first::NAME).finish()
+            }
+        }
+    };
+}
+
+handle! {
+    /// A client → server event, as the server has it: `connect`, `queue`.
+    ServerListener<M>(ServerRuntime)
+}
+handle! {
+    /// A server → client event, as the server has it: `fire_client`,
+    /// `fire_all_clients`.
+    ServerSender<M>(ServerRuntime)
+}
+handle! {
+    /// An event both ways, as the server has it: `I` comes in, `O` goes out.
+    ServerDuplex<I, O>(ServerRuntime)
+}
+handle! {
+    /// A client → server function, as the server has it: `on_invoke`.
+    /// `Q` is its request, `R` its response.
+    ServerResponder<Q, R>(ServerRuntime)
+}
+handle! {
+    /// A server → client function, as the server has it: `invoke_client`.
+    ServerCaller<Q, R>(ServerRuntime)
+}
+handle! {
+    /// A server → client event, as the client has it: `connect`, `queue`.
+    ClientListener<M>(ClientRuntime)
+}
+handle! {
+    /// A client → server event, as the client has it: `fire_server`.
+    ClientSender<M>(ClientRuntime)
+}
+handle! {
+    /// An event both ways, as the client has it: `I` comes in, `O` goes out.
+    ClientDuplex<I, O>(ClientRuntime)
+}
+handle! {
+    /// A server → client function, as the client has it: `on_invoke`.
+    ClientResponder<Q, R>(ClientRuntime)
+}
+handle! {
+    /// A client → server function, as the client has it: `invoke_server`.
+    ClientCaller<Q, R>(ClientRuntime)
+}
+
+macro_rules! server_listens {
+    ($m:ident; $($t:ident $v:ident),*) => {
+        /// Runs `handler` for every one a player sends, with the player
+        /// first.
+        pub fn connect(
+            &self,
+            mut handler: impl FnMut(&Player, $($t),*) + Send + 'static,
+        ) -> Connection {
+            message::connect_server::<$m>(&self.runtime, move |player, ($($v,)*)| {
+                handler(player, $($v),*)
+            })
+        }
+
+        /// Collects every one players send, with the sender, for a game
+        /// loop to take after each `poll`, instead of a handler.
+        #[inline]
+        pub fn queue(&self) -> EventQueue<(Player, ($($t,)*))> {
+            message::queue_server::<$m>(&self.runtime)
+        }
+    };
+}
+
+macro_rules! server_sends {
+    ($m:ident; $($t:ident $v:ident),*) => {
+        /// Sends it to one player.
+        #[inline]
+        pub fn fire_client(&self, player: &Player, $($v: $t),*) -> Result<(), SendError> {
+            message::fire_client::<$m>(&self.runtime, player, &($($v,)*))
+        }
+
+        /// Sends it to every player.
+        #[inline]
+        pub fn fire_all_clients(&self, $($v: $t),*) -> Result<(), SendError> {
+            message::fire_all_clients::<$m>(&self.runtime, &($($v,)*))
+        }
+    };
+}
+
+macro_rules! client_listens {
+    ($m:ident; $($t:ident $v:ident),*) => {
+        /// Runs `handler` for every one the server sends.
+        pub fn connect(&self, mut handler: impl FnMut($($t),*) + Send + 'static) -> Connection {
+            message::connect_client::<$m>(&self.runtime, move |($($v,)*)| handler($($v),*))
+        }
+
+        /// Collects every one the server sends, for a game loop to take
+        /// after each `poll`, instead of a handler.
+        #[inline]
+        pub fn queue(&self) -> EventQueue<($($t,)*)> {
+            message::queue_client::<$m>(&self.runtime)
+        }
+    };
+}
+
+macro_rules! client_sends {
+    ($m:ident; $($t:ident $v:ident),*) => {
+        /// Sends it to the server.
+        #[inline]
+        pub fn fire_server(&self, $($v: $t),*) -> Result<(), SendError> {
+            message::fire_server::<$m>(&self.runtime, &($($v,)*))
+        }
+    };
+}
+
+/// The methods of every handle for one count of parameters.
+macro_rules! arity {
+    ($($t:ident $v:ident),*) => {
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<M: Message<Args = ($($t,)*)>, $($t),*> ServerListener<M, ($($t,)*)> {
+            server_listens!(M; $($t $v),*);
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<M: Message<Args = ($($t,)*)>, $($t),*> ServerSender<M, ($($t,)*)> {
+            server_sends!(M; $($t $v),*);
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<I: Message<Args = ($($t,)*)>, O: Message<Args = ($($t,)*)>, $($t),*>
+            ServerDuplex<I, O, ($($t,)*)>
+        {
+            server_listens!(I; $($t $v),*);
+            server_sends!(O; $($t $v),*);
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<Q: Message<Args = ($($t,)*)>, R: Message, $($t),*> ServerResponder<Q, R, ($($t,)*)> {
+            /// Answers calls from players with the returns or an error
+            /// message, replacing any handler before.
+            pub fn on_invoke(
+                &self,
+                mut handler: impl FnMut(&Player, $($t),*) -> Result<R::Args, String> + Send + 'static,
+            ) {
+                message::on_invoke_server::<Q, R>(&self.runtime, move |player, ($($v,)*)| {
+                    handler(player, $($v),*)
+                })
+            }
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<Q: Message<Args = ($($t,)*)>, R: Message, $($t),*> ServerCaller<Q, R, ($($t,)*)> {
+            /// Calls it on one player's client.
+            #[inline]
+            pub fn invoke_client(&self, player: &Player, $($v: $t),*) -> Typed<R::Args> {
+                message::invoke_client::<Q, R>(&self.runtime, player, &($($v,)*))
+            }
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<M: Message<Args = ($($t,)*)>, $($t),*> ClientListener<M, ($($t,)*)> {
+            client_listens!(M; $($t $v),*);
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<M: Message<Args = ($($t,)*)>, $($t),*> ClientSender<M, ($($t,)*)> {
+            client_sends!(M; $($t $v),*);
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<I: Message<Args = ($($t,)*)>, O: Message<Args = ($($t,)*)>, $($t),*>
+            ClientDuplex<I, O, ($($t,)*)>
+        {
+            client_listens!(I; $($t $v),*);
+            client_sends!(O; $($t $v),*);
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<Q: Message<Args = ($($t,)*)>, R: Message, $($t),*> ClientResponder<Q, R, ($($t,)*)> {
+            /// Answers calls from the server with the returns or an error
+            /// message, replacing any handler before.
+            pub fn on_invoke(
+                &self,
+                mut handler: impl FnMut($($t),*) -> Result<R::Args, String> + Send + 'static,
+            ) {
+                message::on_invoke_client::<Q, R>(&self.runtime, move |($($v,)*)| handler($($v),*))
+            }
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<Q: Message<Args = ($($t,)*)>, R: Message, $($t),*> ClientCaller<Q, R, ($($t,)*)> {
+            /// Calls it on the server.
+            #[inline]
+            pub fn invoke_server(&self, $($v: $t),*) -> Typed<R::Args> {
+                message::invoke_server::<Q, R>(&self.runtime, &($($v,)*))
+            }
+        }
+    };
+}
+
+arity!();
+arity!(A a);
+arity!(A a, B b);
+arity!(A a, B b, C c);
+arity!(A a, B b, C c, D d);
+arity!(A a, B b, C c, D d, E e);
+arity!(A a, B b, C c, D d, E e, F f);
+arity!(A a, B b, C c, D d, E e, F f, G g);
+arity!(A a, B b, C c, D d, E e, F f, G g, H h);
+arity!(A a, B b, C c, D d, E e, F f, G g, H h, I2 i);
+arity!(A a, B b, C c, D d, E e, F f, G g, H h, I2 i, J j);
+arity!(A a, B b, C c, D d, E e, F f, G g, H h, I2 i, J j, K k);
+arity!(A a, B b, C c, D d, E e, F f, G g, H h, I2 i, J j, K k, L l);
+
+const _: () = assert!(
+    tether_facts::wire::MAX_TUPLE == 12,
+    "remote handles are written for up to 12 parameters"
+);
