@@ -15,24 +15,34 @@ use crate::protocol::{Delivery, MessageKind, MessageSpec, Payload, Rate};
 use crate::queue::EventQueue;
 use crate::server::ServerRuntime;
 use crate::wire::{Decode, DecodeError, Encode, EncodeError, Reader, Writer};
+use std::convert::Infallible;
+use std::marker::PhantomData;
 use std::time::Duration;
 
 /// One message of a protocol, in one direction: an event, a request or a
-/// response. The generator declares one type per message.
+/// response. Generated code names each as a [`Msg`]; its name and kind are
+/// in the protocol table ([`spec`]).
 pub trait Message: 'static {
     /// The decoded body: the parameters as a tuple (events and requests),
     /// or the returns as the caller gets them (responses).
     type Args: Clone + Send + 'static;
     /// Its id among the messages of its direction.
     const ID: u16;
-    /// For diagnostics and the protocol table: `Combat.Attack`,
-    /// `Shop.Buy (request)`.
-    const NAME: &'static str;
-    /// How it travels.
-    const KIND: MessageKind;
     /// The body's codec: [`Plain`] when every value encodes as its type
-    /// does, else the message type itself with the checks of its use site.
+    /// does, else a generated codec with the checks of its use site.
     type Codec: Codec<Self::Args>;
+}
+
+/// The message of id `ID` whose body is `A`, written by codec `C`. Never
+/// made: a type that names a message for the handles and the typed calls.
+/// Its body type in its parameters is what lets the handles of
+/// [`crate::remote`] have methods for each count of parameters.
+pub struct Msg<const ID: u16, A, C = Plain>(PhantomData<fn() -> (A, C)>, Infallible);
+
+impl<const ID: u16, A: Clone + Send + 'static, C: Codec<A> + 'static> Message for Msg<ID, A, C> {
+    type Args = A;
+    const ID: u16 = ID;
+    type Codec = C;
 }
 
 /// A message body's codec.
@@ -66,11 +76,12 @@ pub fn encode_body<M: Message>(args: &M::Args, w: &mut Writer) -> Result<(), Enc
     <M::Codec as Codec<M::Args>>::encode(args, w)
 }
 
-/// The protocol table's entry for `M`.
-pub const fn spec<M: Message>() -> MessageSpec {
+/// The protocol table's entry for `M`: `name` for diagnostics
+/// (`Combat.Attack`, `Shop.Buy (request)`) and how it travels.
+pub const fn spec<M: Message>(name: &'static str, kind: MessageKind) -> MessageSpec {
     MessageSpec {
-        name: M::NAME,
-        kind: M::KIND,
+        name,
+        kind,
         decode: decode_payload::<M::Codec, M::Args>,
     }
 }
@@ -93,6 +104,17 @@ pub const fn rate(count: u32, per_seconds: u64) -> Option<Rate> {
         count,
         per: Duration::from_secs(per_seconds),
     })
+}
+
+/// No `@rate`.
+pub const NO_RATE: Option<Rate> = None;
+
+/// No `@timeout`: a request waits [`crate::DEFAULT_TIMEOUT`].
+pub const NO_TIMEOUT: Option<u64> = None;
+
+/// `@timeout`, in milliseconds.
+pub const fn timeout(ms: u64) -> Option<u64> {
+    Some(ms)
 }
 
 /// An event's kind.
@@ -262,8 +284,9 @@ fn answer<Q: Message, R: Message>(
     w: &mut Writer,
     handler: impl FnOnce(Q::Args) -> Result<R::Args, String>,
 ) -> Result<(), InvokeError> {
-    let args = args::<Q>(payload)
-        .ok_or_else(|| InvokeError::Protocol(format!("unexpected payload for `{}`", Q::NAME)))?;
+    let args = args::<Q>(payload).ok_or_else(|| {
+        InvokeError::Protocol(format!("unexpected payload for request {}", Q::ID))
+    })?;
     let returns = handler(args).map_err(InvokeError::Handler)?;
     encode_body::<R>(&returns, w).map_err(InvokeError::Encode)
 }

@@ -14,8 +14,9 @@
 //! | [`ClientResponder`] | function, server → client | `on_invoke` |
 //! | [`ClientCaller`] | function, client → server | `invoke_server` |
 //!
-//! A handle's type names the remote's messages and its parameters as a
-//! tuple, `(A, B)`; its methods take the parameters one by one, so
+//! A handle's type names the remote's messages, each a
+//! [`Msg`](crate::__private::Msg) whose body is the parameters as a tuple;
+//! its methods take the parameters one by one, so
 //! `server.chat().fire_client(&player, text, channel)` and
 //! `server.chat().connect(|player, text, channel| ..)` are checked against
 //! the schema, and a side that may not do a thing has no method for it.
@@ -28,7 +29,7 @@
 use crate::client::ClientRuntime;
 use crate::connection::Connection;
 use crate::invoke::{SendError, Typed};
-use crate::message::{self, Message};
+use crate::message::{self, Message, Msg};
 use crate::player::Player;
 use crate::queue::EventQueue;
 use crate::server::ServerRuntime;
@@ -38,12 +39,12 @@ use std::marker::PhantomData;
 macro_rules! handle {
     ($(#[$doc:meta])* $name:ident<$first:ident $(, $more:ident)*>($runtime:ty)) => {
         $(#[$doc])*
-        pub struct $name<$first, $($more,)* A> {
+        pub struct $name<$first $(, $more)*> {
             runtime: $runtime,
-            _messages: PhantomData<fn() -> ($first, $($more,)* A)>,
+            _messages: PhantomData<fn() -> ($first, $($more,)*)>,
         }
 
-        impl<$first, $($more,)* A> $name<$first, $($more,)* A> {
+        impl<$first $(, $more)*> $name<$first $(, $more)*> {
             #[doc(hidden)]
             #[inline]
             pub fn __new(runtime: &$runtime) -> Self {
@@ -54,15 +55,15 @@ macro_rules! handle {
             }
         }
 
-        impl<$first, $($more,)* A> Clone for $name<$first, $($more,)* A> {
+        impl<$first $(, $more)*> Clone for $name<$first $(, $more)*> {
             fn clone(&self) -> Self {
                 Self::__new(&self.runtime)
             }
         }
 
-        impl<$first: Message, $($more,)* A> fmt::Debug for $name<$first, $($more,)* A> {
+        impl<$first: Message $(, $more)*> fmt::Debug for $name<$first $(, $more)*> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_tuple(stringify!($name)).field(&$first::NAME).finish()
+                f.debug_struct(stringify!($name)).field("message", &$first::ID).finish()
             }
         }
     };
@@ -112,7 +113,7 @@ handle! {
 }
 
 macro_rules! server_listens {
-    ($m:ident; $($t:ident $v:ident),*) => {
+    ($m:ty; $($t:ident $v:ident),*) => {
         /// Runs `handler` for every one a player sends, with the player
         /// first.
         pub fn connect(
@@ -134,7 +135,7 @@ macro_rules! server_listens {
 }
 
 macro_rules! server_sends {
-    ($m:ident; $($t:ident $v:ident),*) => {
+    ($m:ty; $($t:ident $v:ident),*) => {
         /// Sends it to one player.
         #[inline]
         pub fn fire_client(&self, player: &Player, $($v: $t),*) -> Result<(), SendError> {
@@ -150,7 +151,7 @@ macro_rules! server_sends {
 }
 
 macro_rules! client_listens {
-    ($m:ident; $($t:ident $v:ident),*) => {
+    ($m:ty; $($t:ident $v:ident),*) => {
         /// Runs `handler` for every one the server sends.
         pub fn connect(&self, mut handler: impl FnMut($($t),*) + Send + 'static) -> Connection {
             message::connect_client::<$m>(&self.runtime, move |($($v,)*)| handler($($v),*))
@@ -166,7 +167,7 @@ macro_rules! client_listens {
 }
 
 macro_rules! client_sends {
-    ($m:ident; $($t:ident $v:ident),*) => {
+    ($m:ty; $($t:ident $v:ident),*) => {
         /// Sends it to the server.
         #[inline]
         pub fn fire_server(&self, $($v: $t),*) -> Result<(), SendError> {
@@ -175,104 +176,139 @@ macro_rules! client_sends {
     };
 }
 
-/// The methods of every handle for one count of parameters.
+/// The methods of every handle for one count of parameters: for the
+/// messages whose body is a tuple of that many values.
 macro_rules! arity {
     ($($t:ident $v:ident),*) => {
         #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-        impl<M: Message<Args = ($($t,)*)>, $($t),*> ServerListener<M, ($($t,)*)> {
-            server_listens!(M; $($t $v),*);
-        }
-
-        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-        impl<M: Message<Args = ($($t,)*)>, $($t),*> ServerSender<M, ($($t,)*)> {
-            server_sends!(M; $($t $v),*);
-        }
-
-        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-        impl<I: Message<Args = ($($t,)*)>, O: Message<Args = ($($t,)*)>, $($t),*>
-            ServerDuplex<I, O, ($($t,)*)>
+        impl<const ID: u16, C, $($t),*> ServerListener<Msg<ID, ($($t,)*), C>>
+        where
+            Msg<ID, ($($t,)*), C>: Message<Args = ($($t,)*)>,
         {
-            server_listens!(I; $($t $v),*);
-            server_sends!(O; $($t $v),*);
+            server_listens!(Msg<ID, ($($t,)*), C>; $($t $v),*);
         }
 
         #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-        impl<Q: Message<Args = ($($t,)*)>, R: Message, $($t),*> ServerResponder<Q, R, ($($t,)*)> {
+        impl<const ID: u16, C, $($t),*> ServerSender<Msg<ID, ($($t,)*), C>>
+        where
+            Msg<ID, ($($t,)*), C>: Message<Args = ($($t,)*)>,
+        {
+            server_sends!(Msg<ID, ($($t,)*), C>; $($t $v),*);
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<const IN: u16, const OUT: u16, CI, CO, $($t),*>
+            ServerDuplex<Msg<IN, ($($t,)*), CI>, Msg<OUT, ($($t,)*), CO>>
+        where
+            Msg<IN, ($($t,)*), CI>: Message<Args = ($($t,)*)>,
+            Msg<OUT, ($($t,)*), CO>: Message<Args = ($($t,)*)>,
+        {
+            server_listens!(Msg<IN, ($($t,)*), CI>; $($t $v),*);
+            server_sends!(Msg<OUT, ($($t,)*), CO>; $($t $v),*);
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<const ID: u16, C, R: Message, $($t),*> ServerResponder<Msg<ID, ($($t,)*), C>, R>
+        where
+            Msg<ID, ($($t,)*), C>: Message<Args = ($($t,)*)>,
+        {
             /// Answers calls from players with the returns or an error
             /// message, replacing any handler before.
             pub fn on_invoke(
                 &self,
                 mut handler: impl FnMut(&Player, $($t),*) -> Result<R::Args, String> + Send + 'static,
             ) {
-                message::on_invoke_server::<Q, R>(&self.runtime, move |player, ($($v,)*)| {
-                    handler(player, $($v),*)
-                })
+                message::on_invoke_server::<Msg<ID, ($($t,)*), C>, R>(
+                    &self.runtime,
+                    move |player, ($($v,)*)| handler(player, $($v),*),
+                )
             }
         }
 
         #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-        impl<Q: Message<Args = ($($t,)*)>, R: Message, $($t),*> ServerCaller<Q, R, ($($t,)*)> {
+        impl<const ID: u16, C, R: Message, $($t),*> ServerCaller<Msg<ID, ($($t,)*), C>, R>
+        where
+            Msg<ID, ($($t,)*), C>: Message<Args = ($($t,)*)>,
+        {
             /// Calls it on one player's client.
             #[inline]
             pub fn invoke_client(&self, player: &Player, $($v: $t),*) -> Typed<R::Args> {
-                message::invoke_client::<Q, R>(&self.runtime, player, &($($v,)*))
+                message::invoke_client::<Msg<ID, ($($t,)*), C>, R>(&self.runtime, player, &($($v,)*))
             }
         }
 
         #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-        impl<M: Message<Args = ($($t,)*)>, $($t),*> ClientListener<M, ($($t,)*)> {
-            client_listens!(M; $($t $v),*);
-        }
-
-        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-        impl<M: Message<Args = ($($t,)*)>, $($t),*> ClientSender<M, ($($t,)*)> {
-            client_sends!(M; $($t $v),*);
-        }
-
-        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-        impl<I: Message<Args = ($($t,)*)>, O: Message<Args = ($($t,)*)>, $($t),*>
-            ClientDuplex<I, O, ($($t,)*)>
+        impl<const ID: u16, C, $($t),*> ClientListener<Msg<ID, ($($t,)*), C>>
+        where
+            Msg<ID, ($($t,)*), C>: Message<Args = ($($t,)*)>,
         {
-            client_listens!(I; $($t $v),*);
-            client_sends!(O; $($t $v),*);
+            client_listens!(Msg<ID, ($($t,)*), C>; $($t $v),*);
         }
 
         #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-        impl<Q: Message<Args = ($($t,)*)>, R: Message, $($t),*> ClientResponder<Q, R, ($($t,)*)> {
+        impl<const ID: u16, C, $($t),*> ClientSender<Msg<ID, ($($t,)*), C>>
+        where
+            Msg<ID, ($($t,)*), C>: Message<Args = ($($t,)*)>,
+        {
+            client_sends!(Msg<ID, ($($t,)*), C>; $($t $v),*);
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<const IN: u16, const OUT: u16, CI, CO, $($t),*>
+            ClientDuplex<Msg<IN, ($($t,)*), CI>, Msg<OUT, ($($t,)*), CO>>
+        where
+            Msg<IN, ($($t,)*), CI>: Message<Args = ($($t,)*)>,
+            Msg<OUT, ($($t,)*), CO>: Message<Args = ($($t,)*)>,
+        {
+            client_listens!(Msg<IN, ($($t,)*), CI>; $($t $v),*);
+            client_sends!(Msg<OUT, ($($t,)*), CO>; $($t $v),*);
+        }
+
+        #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+        impl<const ID: u16, C, R: Message, $($t),*> ClientResponder<Msg<ID, ($($t,)*), C>, R>
+        where
+            Msg<ID, ($($t,)*), C>: Message<Args = ($($t,)*)>,
+        {
             /// Answers calls from the server with the returns or an error
             /// message, replacing any handler before.
             pub fn on_invoke(
                 &self,
                 mut handler: impl FnMut($($t),*) -> Result<R::Args, String> + Send + 'static,
             ) {
-                message::on_invoke_client::<Q, R>(&self.runtime, move |($($v,)*)| handler($($v),*))
+                message::on_invoke_client::<Msg<ID, ($($t,)*), C>, R>(
+                    &self.runtime,
+                    move |($($v,)*)| handler($($v),*),
+                )
             }
         }
 
         #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-        impl<Q: Message<Args = ($($t,)*)>, R: Message, $($t),*> ClientCaller<Q, R, ($($t,)*)> {
+        impl<const ID: u16, C, R: Message, $($t),*> ClientCaller<Msg<ID, ($($t,)*), C>, R>
+        where
+            Msg<ID, ($($t,)*), C>: Message<Args = ($($t,)*)>,
+        {
             /// Calls it on the server.
             #[inline]
             pub fn invoke_server(&self, $($v: $t),*) -> Typed<R::Args> {
-                message::invoke_server::<Q, R>(&self.runtime, &($($v,)*))
+                message::invoke_server::<Msg<ID, ($($t,)*), C>, R>(&self.runtime, &($($v,)*))
             }
         }
     };
 }
 
 arity!();
-arity!(A a);
-arity!(A a, B b);
-arity!(A a, B b, C c);
-arity!(A a, B b, C c, D d);
-arity!(A a, B b, C c, D d, E e);
-arity!(A a, B b, C c, D d, E e, F f);
-arity!(A a, B b, C c, D d, E e, F f, G g);
-arity!(A a, B b, C c, D d, E e, F f, G g, H h);
-arity!(A a, B b, C c, D d, E e, F f, G g, H h, I2 i);
-arity!(A a, B b, C c, D d, E e, F f, G g, H h, I2 i, J j);
-arity!(A a, B b, C c, D d, E e, F f, G g, H h, I2 i, J j, K k);
-arity!(A a, B b, C c, D d, E e, F f, G g, H h, I2 i, J j, K k, L l);
+arity!(T1 a1);
+arity!(T1 a1, T2 a2);
+arity!(T1 a1, T2 a2, T3 a3);
+arity!(T1 a1, T2 a2, T3 a3, T4 a4);
+arity!(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5);
+arity!(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6);
+arity!(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7);
+arity!(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8);
+arity!(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9);
+arity!(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10);
+arity!(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11);
+arity!(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12);
 
 const _: () = assert!(
     tether_facts::wire::MAX_TUPLE == 12,

@@ -1321,10 +1321,7 @@ fn instances_a_player_cannot_see_decode_as_none() {
     let touched = Log::default();
     let seen = touched.clone();
     net.server().connect(up::TOUCH, move |player, p| {
-        seen.push((
-            player.id,
-            *p.downcast_ref::<Option<InstanceId>>().unwrap(),
-        ))
+        seen.push((player.id, *p.downcast_ref::<Option<InstanceId>>().unwrap()))
     });
     for id in [part, gui, secret, InstanceId(12345)] {
         bob_client

@@ -1029,27 +1029,8 @@ impl ::tether::wire::Decode for WithFnsCbRunRet0 {
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "edge",
     fingerprint: 5012589654004984169u64,
-    to_server: &[
-        ::tether::__private::spec::<__tether::ToServer0>(),
-        ::tether::__private::spec::<__tether::ToServer1>(),
-        ::tether::__private::spec::<__tether::ToServer2>(),
-        ::tether::__private::spec::<__tether::ToServer3>(),
-        ::tether::__private::spec::<__tether::ToServer4>(),
-        ::tether::__private::spec::<__tether::ToServer5>(),
-        ::tether::__private::spec::<__tether::ToServer6>(),
-        ::tether::__private::spec::<__tether::ToServer7>(),
-    ],
-    to_client: &[
-        ::tether::__private::spec::<__tether::ToClient0>(),
-        ::tether::__private::spec::<__tether::ToClient1>(),
-        ::tether::__private::spec::<__tether::ToClient2>(),
-        ::tether::__private::spec::<__tether::ToClient3>(),
-        ::tether::__private::spec::<__tether::ToClient4>(),
-        ::tether::__private::spec::<__tether::ToClient5>(),
-        ::tether::__private::spec::<__tether::ToClient6>(),
-        ::tether::__private::spec::<__tether::ToClient7>(),
-        ::tether::__private::spec::<__tether::ToClient8>(),
-    ],
+    to_server: __tether::TO_SERVER,
+    to_client: __tether::TO_CLIENT,
 };
 
 /// The server of this protocol, with one accessor per remote and namespace, over a [`::tether::ServerRuntime`].
@@ -1417,19 +1398,20 @@ pub mod outer {
 #[doc(hidden)]
 #[allow(dead_code)]
 mod __tether {
-    /// `Outer.Inner.Ping`.
-    pub struct ToServer0;
+    #[allow(unused_imports)]
+    use ::tether::__private::{
+        event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
+    };
 
-    impl ::tether::__private::Message for ToServer0 {
-        type Args = (u16, ::core::option::Option<::std::string::String>);
-        const ID: u16 = 0;
-        const NAME: &'static str = "Outer.Inner.Ping";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
+    pub type ToServer0 = Msg<
+        0,
+        (u16, ::core::option::Option<::std::string::String>),
+        ToServer0Codec,
+    >;
 
+    pub enum ToServer0Codec {}
     impl ::tether::__private::Codec<(u16, ::core::option::Option<::std::string::String>)>
-    for ToServer0 {
+    for ToServer0Codec {
         #[inline]
         fn encode(
             __a: &(u16, ::core::option::Option<::std::string::String>),
@@ -1475,29 +1457,12 @@ mod __tether {
         }
     }
 
-    /// `Fire`.
-    pub struct ToServer1;
+    pub type ToServer1 = Msg<1, ()>;
 
-    impl ::tether::__private::Message for ToServer1 {
-        type Args = ();
-        const ID: u16 = 1;
-        const NAME: &'static str = "Fire";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToServer2 = Msg<2, (::std::string::String,), ToServer2Codec>;
 
-    /// `Player`.
-    pub struct ToServer2;
-
-    impl ::tether::__private::Message for ToServer2 {
-        type Args = (::std::string::String,);
-        const ID: u16 = 2;
-        const NAME: &'static str = "Player";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(::std::string::String,)> for ToServer2 {
+    pub enum ToServer2Codec {}
+    impl ::tether::__private::Codec<(::std::string::String,)> for ToServer2Codec {
         #[inline]
         fn encode(
             __a: &(::std::string::String,),
@@ -1529,59 +1494,16 @@ mod __tether {
         }
     }
 
-    /// `New`.
-    pub struct ToServer3;
+    pub type ToServer3 = Msg<3, (super::Kw, super::Selfish)>;
 
-    impl ::tether::__private::Message for ToServer3 {
-        type Args = (super::Kw, super::Selfish);
-        const ID: u16 = 3;
-        const NAME: &'static str = "New";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToServer4 = Msg<4, ()>;
 
-    /// `Nothing (request)`.
-    pub struct ToServer4;
+    pub type ToServer5 = Msg<5, (super::Expr, super::Only, super::OnlyTagged)>;
 
-    impl ::tether::__private::Message for ToServer4 {
-        type Args = ();
-        const ID: u16 = 4;
-        const NAME: &'static str = "Nothing (request)";
-        const KIND: ::tether::MessageKind = ::tether::__private::request(
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-            4,
-        );
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToServer6 = Msg<6, u8, ToServer6Codec>;
 
-    /// `Many (request)`.
-    pub struct ToServer5;
-
-    impl ::tether::__private::Message for ToServer5 {
-        type Args = (super::Expr, super::Only, super::OnlyTagged);
-        const ID: u16 = 5;
-        const NAME: &'static str = "Many (request)";
-        const KIND: ::tether::MessageKind = ::tether::__private::request(
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-            5,
-        );
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `Ask (response)`.
-    pub struct ToServer6;
-
-    impl ::tether::__private::Message for ToServer6 {
-        type Args = u8;
-        const ID: u16 = 6;
-        const NAME: &'static str = "Ask (response)";
-        const KIND: ::tether::MessageKind = ::tether::__private::response(6);
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<u8> for ToServer6 {
+    pub enum ToServer6Codec {}
+    impl ::tether::__private::Codec<u8> for ToServer6Codec {
         #[inline]
         fn encode(
             __a: &u8,
@@ -1611,23 +1533,11 @@ mod __tether {
         }
     }
 
-    /// `Old (request)`.
-    pub struct ToServer7;
+    pub type ToServer7 = Msg<7, (::core::option::Option<super::Tree>,), ToServer7Codec>;
 
-    impl ::tether::__private::Message for ToServer7 {
-        type Args = (::core::option::Option<super::Tree>,);
-        const ID: u16 = 7;
-        const NAME: &'static str = "Old (request)";
-        const KIND: ::tether::MessageKind = ::tether::__private::request(
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-            7,
-        );
-        type Codec = Self;
-    }
-
+    pub enum ToServer7Codec {}
     impl ::tether::__private::Codec<(::core::option::Option<super::Tree>,)>
-    for ToServer7 {
+    for ToServer7Codec {
         #[inline]
         fn encode(
             __a: &(::core::option::Option<super::Tree>,),
@@ -1662,19 +1572,15 @@ mod __tether {
         }
     }
 
-    /// `Outer.Inner.Ping`.
-    pub struct ToClient0;
+    pub type ToClient0 = Msg<
+        0,
+        (u16, ::core::option::Option<::std::string::String>),
+        ToClient0Codec,
+    >;
 
-    impl ::tether::__private::Message for ToClient0 {
-        type Args = (u16, ::core::option::Option<::std::string::String>);
-        const ID: u16 = 0;
-        const NAME: &'static str = "Outer.Inner.Ping";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
+    pub enum ToClient0Codec {}
     impl ::tether::__private::Codec<(u16, ::core::option::Option<::std::string::String>)>
-    for ToClient0 {
+    for ToClient0Codec {
         #[inline]
         fn encode(
             __a: &(u16, ::core::option::Option<::std::string::String>),
@@ -1720,22 +1626,18 @@ mod __tether {
         }
     }
 
-    /// `Server`.
-    pub struct ToClient1;
-
-    impl ::tether::__private::Message for ToClient1 {
-        type Args = (
+    pub type ToClient1 = Msg<
+        1,
+        (
             ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
             u8,
-        );
-        const ID: u16 = 1;
-        const NAME: &'static str = "Server";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
+        ),
+        ToClient1Codec,
+    >;
 
+    pub enum ToClient1Codec {}
     impl ::tether::__private::Codec<
         (
             ::core::option::Option<
@@ -1743,7 +1645,7 @@ mod __tether {
             >,
             u8,
         ),
-    > for ToClient1 {
+    > for ToClient1Codec {
         #[inline]
         fn encode(
             __a: &(
@@ -1794,52 +1696,21 @@ mod __tether {
         }
     }
 
-    /// `Poll`.
-    pub struct ToClient2;
+    pub type ToClient2 = Msg<2, (u8, u8, u8, u8, u8, u8, u8, u8)>;
 
-    impl ::tether::__private::Message for ToClient2 {
-        type Args = (u8, u8, u8, u8, u8, u8, u8, u8);
-        const ID: u16 = 2;
-        const NAME: &'static str = "Poll";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient3 = Msg<3, (super::Caps, super::RGB)>;
 
-    /// `Deref`.
-    pub struct ToClient3;
+    pub type ToClient4 = Msg<4, ()>;
 
-    impl ::tether::__private::Message for ToClient3 {
-        type Args = (super::Caps, super::RGB);
-        const ID: u16 = 3;
-        const NAME: &'static str = "Deref";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient5 = Msg<
+        5,
+        (super::Keyed, super::Wrapped, super::Items),
+        ToClient5Codec,
+    >;
 
-    /// `Nothing (response)`.
-    pub struct ToClient4;
-
-    impl ::tether::__private::Message for ToClient4 {
-        type Args = ();
-        const ID: u16 = 4;
-        const NAME: &'static str = "Nothing (response)";
-        const KIND: ::tether::MessageKind = ::tether::__private::response(4);
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `Many (response)`.
-    pub struct ToClient5;
-
-    impl ::tether::__private::Message for ToClient5 {
-        type Args = (super::Keyed, super::Wrapped, super::Items);
-        const ID: u16 = 5;
-        const NAME: &'static str = "Many (response)";
-        const KIND: ::tether::MessageKind = ::tether::__private::response(5);
-        type Codec = Self;
-    }
-
+    pub enum ToClient5Codec {}
     impl ::tether::__private::Codec<(super::Keyed, super::Wrapped, super::Items)>
-    for ToClient5 {
+    for ToClient5Codec {
         #[inline]
         fn encode(
             __a: &(super::Keyed, super::Wrapped, super::Items),
@@ -1949,24 +1820,16 @@ mod __tether {
         }
     }
 
-    /// `Ask (request)`.
-    pub struct ToClient6;
+    pub type ToClient6 = Msg<
+        6,
+        (::std::string::String, ::std::vec::Vec<::std::string::String>),
+        ToClient6Codec,
+    >;
 
-    impl ::tether::__private::Message for ToClient6 {
-        type Args = (::std::string::String, ::std::vec::Vec<::std::string::String>);
-        const ID: u16 = 6;
-        const NAME: &'static str = "Ask (request)";
-        const KIND: ::tether::MessageKind = ::tether::__private::request(
-            ::core::option::Option::Some(250),
-            ::core::option::Option::None,
-            6,
-        );
-        type Codec = Self;
-    }
-
+    pub enum ToClient6Codec {}
     impl ::tether::__private::Codec<
         (::std::string::String, ::std::vec::Vec<::std::string::String>),
-    > for ToClient6 {
+    > for ToClient6Codec {
         #[inline]
         fn encode(
             __a: &(::std::string::String, ::std::vec::Vec<::std::string::String>),
@@ -2027,22 +1890,11 @@ mod __tether {
         }
     }
 
-    /// `Old (response)`.
-    pub struct ToClient7;
+    pub type ToClient7 = Msg<7, super::Forest>;
 
-    impl ::tether::__private::Message for ToClient7 {
-        type Args = super::Forest;
-        const ID: u16 = 7;
-        const NAME: &'static str = "Old (response)";
-        const KIND: ::tether::MessageKind = ::tether::__private::response(7);
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `Kinds`.
-    pub struct ToClient8;
-
-    impl ::tether::__private::Message for ToClient8 {
-        type Args = (
+    pub type ToClient8 = Msg<
+        8,
+        (
             super::Node,
             super::Expr,
             super::MaybeSelf,
@@ -2053,13 +1905,11 @@ mod __tether {
             ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
-        );
-        const ID: u16 = 8;
-        const NAME: &'static str = "Kinds";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
+        ),
+        ToClient8Codec,
+    >;
 
+    pub enum ToClient8Codec {}
     impl ::tether::__private::Codec<
         (
             super::Node,
@@ -2073,7 +1923,7 @@ mod __tether {
                 ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
         ),
-    > for ToClient8 {
+    > for ToClient8Codec {
         #[inline]
         fn encode(
             __a: &(
@@ -2162,93 +2012,78 @@ mod __tether {
             ))
         }
     }
+
+    pub static TO_SERVER: &[::tether::MessageSpec] = &[
+        spec::<ToServer0>("Outer.Inner.Ping", EVENT),
+        spec::<ToServer1>("Fire", EVENT),
+        spec::<ToServer2>("Player", EVENT),
+        spec::<ToServer3>("New", EVENT),
+        spec::<ToServer4>("Nothing (request)", request(NO_TIMEOUT, NO_RATE, 4)),
+        spec::<ToServer5>("Many (request)", request(NO_TIMEOUT, NO_RATE, 5)),
+        spec::<ToServer6>("Ask (response)", response(6)),
+        spec::<ToServer7>("Old (request)", request(NO_TIMEOUT, NO_RATE, 7)),
+    ];
+
+    pub static TO_CLIENT: &[::tether::MessageSpec] = &[
+        spec::<ToClient0>("Outer.Inner.Ping", EVENT),
+        spec::<ToClient1>("Server", EVENT),
+        spec::<ToClient2>("Poll", EVENT),
+        spec::<ToClient3>("Deref", EVENT),
+        spec::<ToClient4>("Nothing (response)", response(4)),
+        spec::<ToClient5>("Many (response)", response(5)),
+        spec::<ToClient6>("Ask (request)", request(timeout(250), NO_RATE, 6)),
+        spec::<ToClient7>("Old (response)", response(7)),
+        spec::<ToClient8>("Kinds", EVENT),
+    ];
 }
 
 /// Handles for the remotes, as the server uses them (see [`Server`]).
 #[allow(dead_code)]
 pub mod server {
     /// `remote event Fire: client -> server ()`
-    pub type Fire = ::tether::remote::ServerListener<super::__tether::ToServer1, ()>;
+    pub type Fire = ::tether::remote::ServerListener<super::__tether::ToServer1>;
 
     /// `remote event Server: server -> client (who: Model?, x: u8)`
-    pub type Server = ::tether::remote::ServerSender<
-        super::__tether::ToClient1,
-        (
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Model>,
-            >,
-            u8,
-        ),
-    >;
+    pub type Server = ::tether::remote::ServerSender<super::__tether::ToClient1>;
 
     /// `remote event Player: client -> server (player: string(..10))`
-    pub type Player = ::tether::remote::ServerListener<
-        super::__tether::ToServer2,
-        (::std::string::String,),
-    >;
+    pub type Player = ::tether::remote::ServerListener<super::__tether::ToServer2>;
 
     /// `remote event Poll: server -> client (a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8, h: u8)`
-    pub type Poll = ::tether::remote::ServerSender<
-        super::__tether::ToClient2,
-        (u8, u8, u8, u8, u8, u8, u8, u8),
-    >;
+    pub type Poll = ::tether::remote::ServerSender<super::__tether::ToClient2>;
 
     /// `remote event New: client -> server (t: Kw, s: Selfish)`
-    pub type New = ::tether::remote::ServerListener<
-        super::__tether::ToServer3,
-        (super::Kw, super::Selfish),
-    >;
+    pub type New = ::tether::remote::ServerListener<super::__tether::ToServer3>;
 
     /// `remote event Deref: server -> client (c: Caps, rgb: RGB)`
-    pub type Deref = ::tether::remote::ServerSender<
-        super::__tether::ToClient3,
-        (super::Caps, super::RGB),
-    >;
+    pub type Deref = ::tether::remote::ServerSender<super::__tether::ToClient3>;
 
     /// `remote function Nothing: client -> server () -> ()`
     pub type Nothing = ::tether::remote::ServerResponder<
         super::__tether::ToServer4,
         super::__tether::ToClient4,
-        (),
     >;
 
     /// `remote function Many: client -> server (a: Expr, b: Only, c: OnlyTagged) -> (Keyed, Wrapped, Items)`
     pub type Many = ::tether::remote::ServerResponder<
         super::__tether::ToServer5,
         super::__tether::ToClient5,
-        (super::Expr, super::Only, super::OnlyTagged),
     >;
 
     /// `@timeout(250ms) remote function Ask: server -> client (question: string(..64), options: {string(..16)}(1..4)) -> u8(0..3)`
     pub type Ask = ::tether::remote::ServerCaller<
         super::__tether::ToClient6,
         super::__tether::ToServer6,
-        (::std::string::String, ::std::vec::Vec<::std::string::String>),
     >;
 
     /// `@deprecated remote function Old: client -> server (tree: Tree?) -> Forest`
     pub type Old = ::tether::remote::ServerResponder<
         super::__tether::ToServer7,
         super::__tether::ToClient7,
-        (::core::option::Option<super::Tree>,),
     >;
 
     /// `remote event Kinds: server -> client (node: Node, expr: Expr, maybe: MaybeSelf, deep: Outer.Inner.Deep, part: Part in Workspace, model: Model?)`
-    pub type Kinds = ::tether::remote::ServerSender<
-        super::__tether::ToClient8,
-        (
-            super::Node,
-            super::Expr,
-            super::MaybeSelf,
-            super::outer::inner::Deep,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Part>,
-            >,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Model>,
-            >,
-        ),
-    >;
+    pub type Kinds = ::tether::remote::ServerSender<super::__tether::ToClient8>;
 
     /// The remotes of namespace `Outer`.
     #[derive(::core::clone::Clone)]
@@ -2387,7 +2222,6 @@ pub mod server {
             pub type Ping = ::tether::remote::ServerDuplex<
                 super::super::super::__tether::ToServer0,
                 super::super::super::__tether::ToClient0,
-                (u16, ::core::option::Option<::std::string::String>),
             >;
         }
     }
@@ -2430,87 +2264,49 @@ pub mod server {
 #[allow(dead_code)]
 pub mod client {
     /// `remote event Fire: client -> server ()`
-    pub type Fire = ::tether::remote::ClientSender<super::__tether::ToServer1, ()>;
+    pub type Fire = ::tether::remote::ClientSender<super::__tether::ToServer1>;
 
     /// `remote event Server: server -> client (who: Model?, x: u8)`
-    pub type Server = ::tether::remote::ClientListener<
-        super::__tether::ToClient1,
-        (
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Model>,
-            >,
-            u8,
-        ),
-    >;
+    pub type Server = ::tether::remote::ClientListener<super::__tether::ToClient1>;
 
     /// `remote event Player: client -> server (player: string(..10))`
-    pub type Player = ::tether::remote::ClientSender<
-        super::__tether::ToServer2,
-        (::std::string::String,),
-    >;
+    pub type Player = ::tether::remote::ClientSender<super::__tether::ToServer2>;
 
     /// `remote event Poll: server -> client (a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8, h: u8)`
-    pub type Poll = ::tether::remote::ClientListener<
-        super::__tether::ToClient2,
-        (u8, u8, u8, u8, u8, u8, u8, u8),
-    >;
+    pub type Poll = ::tether::remote::ClientListener<super::__tether::ToClient2>;
 
     /// `remote event New: client -> server (t: Kw, s: Selfish)`
-    pub type New = ::tether::remote::ClientSender<
-        super::__tether::ToServer3,
-        (super::Kw, super::Selfish),
-    >;
+    pub type New = ::tether::remote::ClientSender<super::__tether::ToServer3>;
 
     /// `remote event Deref: server -> client (c: Caps, rgb: RGB)`
-    pub type Deref = ::tether::remote::ClientListener<
-        super::__tether::ToClient3,
-        (super::Caps, super::RGB),
-    >;
+    pub type Deref = ::tether::remote::ClientListener<super::__tether::ToClient3>;
 
     /// `remote function Nothing: client -> server () -> ()`
     pub type Nothing = ::tether::remote::ClientCaller<
         super::__tether::ToServer4,
         super::__tether::ToClient4,
-        (),
     >;
 
     /// `remote function Many: client -> server (a: Expr, b: Only, c: OnlyTagged) -> (Keyed, Wrapped, Items)`
     pub type Many = ::tether::remote::ClientCaller<
         super::__tether::ToServer5,
         super::__tether::ToClient5,
-        (super::Expr, super::Only, super::OnlyTagged),
     >;
 
     /// `@timeout(250ms) remote function Ask: server -> client (question: string(..64), options: {string(..16)}(1..4)) -> u8(0..3)`
     pub type Ask = ::tether::remote::ClientResponder<
         super::__tether::ToClient6,
         super::__tether::ToServer6,
-        (::std::string::String, ::std::vec::Vec<::std::string::String>),
     >;
 
     /// `@deprecated remote function Old: client -> server (tree: Tree?) -> Forest`
     pub type Old = ::tether::remote::ClientCaller<
         super::__tether::ToServer7,
         super::__tether::ToClient7,
-        (::core::option::Option<super::Tree>,),
     >;
 
     /// `remote event Kinds: server -> client (node: Node, expr: Expr, maybe: MaybeSelf, deep: Outer.Inner.Deep, part: Part in Workspace, model: Model?)`
-    pub type Kinds = ::tether::remote::ClientListener<
-        super::__tether::ToClient8,
-        (
-            super::Node,
-            super::Expr,
-            super::MaybeSelf,
-            super::outer::inner::Deep,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Part>,
-            >,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Model>,
-            >,
-        ),
-    >;
+    pub type Kinds = ::tether::remote::ClientListener<super::__tether::ToClient8>;
 
     /// The remotes of namespace `Outer`.
     #[derive(::core::clone::Clone)]
@@ -2576,7 +2372,6 @@ pub mod client {
             pub type Ping = ::tether::remote::ClientDuplex<
                 super::super::super::__tether::ToClient0,
                 super::super::super::__tether::ToServer0,
-                (u16, ::core::option::Option<::std::string::String>),
             >;
 
             /// `bindable event Outer.Inner.LocalOnly: client (x: u8)`

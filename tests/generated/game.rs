@@ -640,30 +640,8 @@ impl ::tether::wire::Decode for Item {
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "game",
     fingerprint: 12504904172862472207u64,
-    to_server: &[
-        ::tether::__private::spec::<__tether::ToServer0>(),
-        ::tether::__private::spec::<__tether::ToServer1>(),
-        ::tether::__private::spec::<__tether::ToServer2>(),
-        ::tether::__private::spec::<__tether::ToServer3>(),
-        ::tether::__private::spec::<__tether::ToServer4>(),
-        ::tether::__private::spec::<__tether::ToServer5>(),
-        ::tether::__private::spec::<__tether::ToServer6>(),
-        ::tether::__private::spec::<__tether::ToServer7>(),
-        ::tether::__private::spec::<__tether::ToServer8>(),
-    ],
-    to_client: &[
-        ::tether::__private::spec::<__tether::ToClient0>(),
-        ::tether::__private::spec::<__tether::ToClient1>(),
-        ::tether::__private::spec::<__tether::ToClient2>(),
-        ::tether::__private::spec::<__tether::ToClient3>(),
-        ::tether::__private::spec::<__tether::ToClient4>(),
-        ::tether::__private::spec::<__tether::ToClient5>(),
-        ::tether::__private::spec::<__tether::ToClient6>(),
-        ::tether::__private::spec::<__tether::ToClient7>(),
-        ::tether::__private::spec::<__tether::ToClient8>(),
-        ::tether::__private::spec::<__tether::ToClient9>(),
-        ::tether::__private::spec::<__tether::ToClient10>(),
-    ],
+    to_server: __tether::TO_SERVER,
+    to_client: __tether::TO_CLIENT,
 };
 
 /// The server of this protocol, with one accessor per remote and namespace, over a [`::tether::ServerRuntime`].
@@ -1016,23 +994,20 @@ pub mod combat {
 #[doc(hidden)]
 #[allow(dead_code)]
 mod __tether {
-    /// `Combat.Attack`.
-    pub struct ToServer0;
+    #[allow(unused_imports)]
+    use ::tether::__private::{
+        event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
+    };
 
-    impl ::tether::__private::Message for ToServer0 {
-        type Args = (::tether::types::CFrame, super::ItemId);
-        const ID: u16 = 0;
-        const NAME: &'static str = "Combat.Attack";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            false,
-            false,
-            ::tether::__private::rate(20, 1),
-        );
-        type Codec = Self;
-    }
+    pub type ToServer0 = Msg<
+        0,
+        (::tether::types::CFrame, super::ItemId),
+        ToServer0Codec,
+    >;
 
+    pub enum ToServer0Codec {}
     impl ::tether::__private::Codec<(::tether::types::CFrame, super::ItemId)>
-    for ToServer0 {
+    for ToServer0Codec {
         #[inline]
         fn encode(
             __a: &(::tether::types::CFrame, super::ItemId),
@@ -1070,22 +1045,10 @@ mod __tether {
         }
     }
 
-    /// `Combat.Aim`.
-    pub struct ToServer1;
+    pub type ToServer1 = Msg<1, (::tether::types::Vector3, f32), ToServer1Codec>;
 
-    impl ::tether::__private::Message for ToServer1 {
-        type Args = (::tether::types::Vector3, f32);
-        const ID: u16 = 1;
-        const NAME: &'static str = "Combat.Aim";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            true,
-            true,
-            ::tether::__private::rate(60, 1),
-        );
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(::tether::types::Vector3, f32)> for ToServer1 {
+    pub enum ToServer1Codec {}
+    impl ::tether::__private::Codec<(::tether::types::Vector3, f32)> for ToServer1Codec {
         #[inline]
         fn encode(
             __a: &(::tether::types::Vector3, f32),
@@ -1125,22 +1088,10 @@ mod __tether {
         }
     }
 
-    /// `Shop.Buy (request)`.
-    pub struct ToServer2;
+    pub type ToServer2 = Msg<2, (super::ItemId, u8), ToServer2Codec>;
 
-    impl ::tether::__private::Message for ToServer2 {
-        type Args = (super::ItemId, u8);
-        const ID: u16 = 2;
-        const NAME: &'static str = "Shop.Buy (request)";
-        const KIND: ::tether::MessageKind = ::tether::__private::request(
-            ::core::option::Option::Some(5000),
-            ::tether::__private::rate(2, 1),
-            3,
-        );
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::ItemId, u8)> for ToServer2 {
+    pub enum ToServer2Codec {}
+    impl ::tether::__private::Codec<(super::ItemId, u8)> for ToServer2Codec {
         #[inline]
         fn encode(
             __a: &(super::ItemId, u8),
@@ -1191,37 +1142,13 @@ mod __tether {
         }
     }
 
-    /// `Shop.Prices (request)`.
-    pub struct ToServer3;
+    pub type ToServer3 = Msg<3, ()>;
 
-    impl ::tether::__private::Message for ToServer3 {
-        type Args = ();
-        const ID: u16 = 3;
-        const NAME: &'static str = "Shop.Prices (request)";
-        const KIND: ::tether::MessageKind = ::tether::__private::request(
-            ::core::option::Option::None,
-            ::tether::__private::rate(600, 60),
-            4,
-        );
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToServer4 = Msg<4, (::std::string::String, super::Team), ToServer4Codec>;
 
-    /// `Chat`.
-    pub struct ToServer4;
-
-    impl ::tether::__private::Message for ToServer4 {
-        type Args = (::std::string::String, super::Team);
-        const ID: u16 = 4;
-        const NAME: &'static str = "Chat";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            false,
-            false,
-            ::tether::__private::rate(5, 1),
-        );
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(::std::string::String, super::Team)> for ToServer4 {
+    pub enum ToServer4Codec {}
+    impl ::tether::__private::Codec<(::std::string::String, super::Team)>
+    for ToServer4Codec {
         #[inline]
         fn encode(
             __a: &(::std::string::String, super::Team),
@@ -1255,48 +1182,14 @@ mod __tether {
         }
     }
 
-    /// `ConfirmTeleport (response)`.
-    pub struct ToServer5;
+    pub type ToServer5 = Msg<5, bool>;
 
-    impl ::tether::__private::Message for ToServer5 {
-        type Args = bool;
-        const ID: u16 = 5;
-        const NAME: &'static str = "ConfirmTeleport (response)";
-        const KIND: ::tether::MessageKind = ::tether::__private::response(7);
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToServer6 = Msg<6, (super::Loadout, ::tether::roblox::enums::KeyCode)>;
 
-    /// `Equip`.
-    pub struct ToServer6;
+    pub type ToServer7 = Msg<7, (::std::string::String,), ToServer7Codec>;
 
-    impl ::tether::__private::Message for ToServer6 {
-        type Args = (super::Loadout, ::tether::roblox::enums::KeyCode);
-        const ID: u16 = 6;
-        const NAME: &'static str = "Equip";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            false,
-            false,
-            ::tether::__private::rate(1, 1),
-        );
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `LegacyChat`.
-    pub struct ToServer7;
-
-    impl ::tether::__private::Message for ToServer7 {
-        type Args = (::std::string::String,);
-        const ID: u16 = 7;
-        const NAME: &'static str = "LegacyChat";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            false,
-            false,
-            ::tether::__private::rate(1, 1),
-        );
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(::std::string::String,)> for ToServer7 {
+    pub enum ToServer7Codec {}
+    impl ::tether::__private::Codec<(::std::string::String,)> for ToServer7Codec {
         #[inline]
         fn encode(
             __a: &(::std::string::String,),
@@ -1328,28 +1221,20 @@ mod __tether {
         }
     }
 
-    /// `Spectate`.
-    pub struct ToServer8;
-
-    impl ::tether::__private::Message for ToServer8 {
-        type Args = (
+    pub type ToServer8 = Msg<
+        8,
+        (
             ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Player>,
             >,
             ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::BasePart>,
             >,
-        );
-        const ID: u16 = 8;
-        const NAME: &'static str = "Spectate";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            false,
-            false,
-            ::tether::__private::rate(10, 1),
-        );
-        type Codec = Self;
-    }
+        ),
+        ToServer8Codec,
+    >;
 
+    pub enum ToServer8Codec {}
     impl ::tether::__private::Codec<
         (
             ::core::option::Option<
@@ -1359,7 +1244,7 @@ mod __tether {
                 ::tether::types::Ref<::tether::roblox::classes::BasePart>,
             >,
         ),
-    > for ToServer8 {
+    > for ToServer8Codec {
         #[inline]
         fn encode(
             __a: &(
@@ -1430,33 +1315,12 @@ mod __tether {
         }
     }
 
-    /// `Combat.HitConfirmed`.
-    pub struct ToClient0;
+    pub type ToClient0 = Msg<0, (super::combat::Hit,)>;
 
-    impl ::tether::__private::Message for ToClient0 {
-        type Args = (super::combat::Hit,);
-        const ID: u16 = 0;
-        const NAME: &'static str = "Combat.HitConfirmed";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient1 = Msg<1, (::tether::types::Vector3, f32), ToClient1Codec>;
 
-    /// `Combat.Aim`.
-    pub struct ToClient1;
-
-    impl ::tether::__private::Message for ToClient1 {
-        type Args = (::tether::types::Vector3, f32);
-        const ID: u16 = 1;
-        const NAME: &'static str = "Combat.Aim";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            true,
-            true,
-            ::core::option::Option::None,
-        );
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(::tether::types::Vector3, f32)> for ToClient1 {
+    pub enum ToClient1Codec {}
+    impl ::tether::__private::Codec<(::tether::types::Vector3, f32)> for ToClient1Codec {
         #[inline]
         fn encode(
             __a: &(::tether::types::Vector3, f32),
@@ -1496,40 +1360,26 @@ mod __tether {
         }
     }
 
-    /// `Combat.Effects.Burst`.
-    pub struct ToClient2;
-
-    impl ::tether::__private::Message for ToClient2 {
-        type Args = (
+    pub type ToClient2 = Msg<
+        2,
+        (
             ::tether::types::Vector3,
             super::Shape,
             ::tether::types::Color3,
             ::tether::roblox::enums::Material,
-        );
-        const ID: u16 = 2;
-        const NAME: &'static str = "Combat.Effects.Burst";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            true,
-            false,
-            ::core::option::Option::None,
-        );
-        type Codec = ::tether::__private::Plain;
-    }
+        ),
+    >;
 
-    /// `Shop.Buy (response)`.
-    pub struct ToClient3;
+    pub type ToClient3 = Msg<
+        3,
+        (bool, ::core::option::Option<::std::string::String>),
+        ToClient3Codec,
+    >;
 
-    impl ::tether::__private::Message for ToClient3 {
-        type Args = (bool, ::core::option::Option<::std::string::String>);
-        const ID: u16 = 3;
-        const NAME: &'static str = "Shop.Buy (response)";
-        const KIND: ::tether::MessageKind = ::tether::__private::response(2);
-        type Codec = Self;
-    }
-
+    pub enum ToClient3Codec {}
     impl ::tether::__private::Codec<
         (bool, ::core::option::Option<::std::string::String>),
-    > for ToClient3 {
+    > for ToClient3Codec {
         #[inline]
         fn encode(
             __a: &(bool, ::core::option::Option<::std::string::String>),
@@ -1577,20 +1427,16 @@ mod __tether {
         }
     }
 
-    /// `Shop.Prices (response)`.
-    pub struct ToClient4;
+    pub type ToClient4 = Msg<
+        4,
+        ::std::collections::HashMap<::std::string::String, u32>,
+        ToClient4Codec,
+    >;
 
-    impl ::tether::__private::Message for ToClient4 {
-        type Args = ::std::collections::HashMap<::std::string::String, u32>;
-        const ID: u16 = 4;
-        const NAME: &'static str = "Shop.Prices (response)";
-        const KIND: ::tether::MessageKind = ::tether::__private::response(3);
-        type Codec = Self;
-    }
-
+    pub enum ToClient4Codec {}
     impl ::tether::__private::Codec<
         ::std::collections::HashMap<::std::string::String, u32>,
-    > for ToClient4 {
+    > for ToClient4Codec {
         #[inline]
         fn encode(
             __a: &::std::collections::HashMap<::std::string::String, u32>,
@@ -1628,20 +1474,16 @@ mod __tether {
         }
     }
 
-    /// `Shop.Restocked`.
-    pub struct ToClient5;
+    pub type ToClient5 = Msg<
+        5,
+        (::std::vec::Vec<super::Item>, ::tether::types::DateTime),
+        ToClient5Codec,
+    >;
 
-    impl ::tether::__private::Message for ToClient5 {
-        type Args = (::std::vec::Vec<super::Item>, ::tether::types::DateTime);
-        const ID: u16 = 5;
-        const NAME: &'static str = "Shop.Restocked";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
+    pub enum ToClient5Codec {}
     impl ::tether::__private::Codec<
         (::std::vec::Vec<super::Item>, ::tether::types::DateTime),
-    > for ToClient5 {
+    > for ToClient5Codec {
         #[inline]
         fn encode(
             __a: &(::std::vec::Vec<super::Item>, ::tether::types::DateTime),
@@ -1679,24 +1521,20 @@ mod __tether {
         }
     }
 
-    /// `Announce`.
-    pub struct ToClient6;
-
-    impl ::tether::__private::Message for ToClient6 {
-        type Args = (
+    pub type ToClient6 = Msg<
+        6,
+        (
             ::std::string::String,
             ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Player>,
             >,
             super::TeamScores,
             super::Scoreboard,
-        );
-        const ID: u16 = 6;
-        const NAME: &'static str = "Announce";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
+        ),
+        ToClient6Codec,
+    >;
 
+    pub enum ToClient6Codec {}
     impl ::tether::__private::Codec<
         (
             ::std::string::String,
@@ -1706,7 +1544,7 @@ mod __tether {
             super::TeamScores,
             super::Scoreboard,
         ),
-    > for ToClient6 {
+    > for ToClient6Codec {
         #[inline]
         fn encode(
             __a: &(
@@ -1804,22 +1642,10 @@ mod __tether {
         }
     }
 
-    /// `ConfirmTeleport (request)`.
-    pub struct ToClient7;
+    pub type ToClient7 = Msg<7, (::std::string::String,), ToClient7Codec>;
 
-    impl ::tether::__private::Message for ToClient7 {
-        type Args = (::std::string::String,);
-        const ID: u16 = 7;
-        const NAME: &'static str = "ConfirmTeleport (request)";
-        const KIND: ::tether::MessageKind = ::tether::__private::request(
-            ::core::option::Option::Some(2000),
-            ::core::option::Option::None,
-            5,
-        );
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(::std::string::String,)> for ToClient7 {
+    pub enum ToClient7Codec {}
+    impl ::tether::__private::Codec<(::std::string::String,)> for ToClient7Codec {
         #[inline]
         fn encode(
             __a: &(::std::string::String,),
@@ -1851,24 +1677,20 @@ mod __tether {
         }
     }
 
-    /// `SpawnPreview`.
-    pub struct ToClient8;
-
-    impl ::tether::__private::Message for ToClient8 {
-        type Args = (
+    pub type ToClient8 = Msg<
+        8,
+        (
             ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Tool>,
             >,
             ::tether::types::UDim2,
             ::tether::types::ColorSequence,
             ::tether::types::NumberSequence,
-        );
-        const ID: u16 = 8;
-        const NAME: &'static str = "SpawnPreview";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
+        ),
+        ToClient8Codec,
+    >;
 
+    pub enum ToClient8Codec {}
     impl ::tether::__private::Codec<
         (
             ::core::option::Option<
@@ -1878,7 +1700,7 @@ mod __tether {
             ::tether::types::ColorSequence,
             ::tether::types::NumberSequence,
         ),
-    > for ToClient8 {
+    > for ToClient8Codec {
         #[inline]
         fn encode(
             __a: &(
@@ -1937,11 +1759,9 @@ mod __tether {
         }
     }
 
-    /// `Telemetry`.
-    pub struct ToClient9;
-
-    impl ::tether::__private::Message for ToClient9 {
-        type Args = (
+    pub type ToClient9 = Msg<
+        9,
+        (
             ::tether::types::Value,
             f64,
             ::tether::types::NumberRange,
@@ -1949,13 +1769,11 @@ mod __tether {
             ::tether::types::BrickColor,
             ::tether::types::UDim,
             ::tether::types::Vector2,
-        );
-        const ID: u16 = 9;
-        const NAME: &'static str = "Telemetry";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
+        ),
+        ToClient9Codec,
+    >;
 
+    pub enum ToClient9Codec {}
     impl ::tether::__private::Codec<
         (
             ::tether::types::Value,
@@ -1966,7 +1784,7 @@ mod __tether {
             ::tether::types::UDim,
             ::tether::types::Vector2,
         ),
-    > for ToClient9 {
+    > for ToClient9Codec {
         #[inline]
         fn encode(
             __a: &(
@@ -2017,20 +1835,16 @@ mod __tether {
         }
     }
 
-    /// `Welcome`.
-    pub struct ToClient10;
+    pub type ToClient10 = Msg<
+        10,
+        (super::Session, ::core::option::Option<super::Team>),
+        ToClient10Codec,
+    >;
 
-    impl ::tether::__private::Message for ToClient10 {
-        type Args = (super::Session, ::core::option::Option<super::Team>);
-        const ID: u16 = 10;
-        const NAME: &'static str = "Welcome";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
+    pub enum ToClient10Codec {}
     impl ::tether::__private::Codec<
         (super::Session, ::core::option::Option<super::Team>),
-    > for ToClient10 {
+    > for ToClient10Codec {
         #[inline]
         fn encode(
             __a: &(super::Session, ::core::option::Option<super::Team>),
@@ -2066,94 +1880,70 @@ mod __tether {
             ))
         }
     }
+
+    pub static TO_SERVER: &[::tether::MessageSpec] = &[
+        spec::<ToServer0>("Combat.Attack", event(false, false, rate(20, 1))),
+        spec::<ToServer1>("Combat.Aim", event(true, true, rate(60, 1))),
+        spec::<ToServer2>("Shop.Buy (request)", request(timeout(5000), rate(2, 1), 3)),
+        spec::<
+            ToServer3,
+        >("Shop.Prices (request)", request(NO_TIMEOUT, rate(600, 60), 4)),
+        spec::<ToServer4>("Chat", event(false, false, rate(5, 1))),
+        spec::<ToServer5>("ConfirmTeleport (response)", response(7)),
+        spec::<ToServer6>("Equip", event(false, false, rate(1, 1))),
+        spec::<ToServer7>("LegacyChat", event(false, false, rate(1, 1))),
+        spec::<ToServer8>("Spectate", event(false, false, rate(10, 1))),
+    ];
+
+    pub static TO_CLIENT: &[::tether::MessageSpec] = &[
+        spec::<ToClient0>("Combat.HitConfirmed", EVENT),
+        spec::<ToClient1>("Combat.Aim", event(true, true, NO_RATE)),
+        spec::<ToClient2>("Combat.Effects.Burst", event(true, false, NO_RATE)),
+        spec::<ToClient3>("Shop.Buy (response)", response(2)),
+        spec::<ToClient4>("Shop.Prices (response)", response(3)),
+        spec::<ToClient5>("Shop.Restocked", EVENT),
+        spec::<ToClient6>("Announce", EVENT),
+        spec::<
+            ToClient7,
+        >("ConfirmTeleport (request)", request(timeout(2000), NO_RATE, 5)),
+        spec::<ToClient8>("SpawnPreview", EVENT),
+        spec::<ToClient9>("Telemetry", EVENT),
+        spec::<ToClient10>("Welcome", EVENT),
+    ];
 }
 
 /// Handles for the remotes, as the server uses them (see [`Server`]).
 #[allow(dead_code)]
 pub mod server {
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), channel: Team)`
-    pub type Chat = ::tether::remote::ServerListener<
-        super::__tether::ToServer4,
-        (::std::string::String, super::Team),
-    >;
+    pub type Chat = ::tether::remote::ServerListener<super::__tether::ToServer4>;
 
     /// `remote event Announce: server -> client (message: string, from: Player, scores: TeamScores, board: Scoreboard)`
-    pub type Announce = ::tether::remote::ServerSender<
-        super::__tether::ToClient6,
-        (
-            ::std::string::String,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Player>,
-            >,
-            super::TeamScores,
-            super::Scoreboard,
-        ),
-    >;
+    pub type Announce = ::tether::remote::ServerSender<super::__tether::ToClient6>;
 
     /// `@timeout(2s) remote function ConfirmTeleport: server -> client (destination: string(..64)) -> boolean`
     pub type ConfirmTeleport = ::tether::remote::ServerCaller<
         super::__tether::ToClient7,
         super::__tether::ToServer5,
-        (::std::string::String,),
     >;
 
     /// `@rate(1/s) remote event Equip: client -> server (loadout: Loadout, keybind: Enum.KeyCode)`
-    pub type Equip = ::tether::remote::ServerListener<
-        super::__tether::ToServer6,
-        (super::Loadout, ::tether::roblox::enums::KeyCode),
-    >;
+    pub type Equip = ::tether::remote::ServerListener<super::__tether::ToServer6>;
 
     /// `remote event SpawnPreview: server -> client (tool: Tool in ReplicatedStorage?, ui: UDim2, colors: ColorSequence, fade: NumberSequence)`
-    pub type SpawnPreview = ::tether::remote::ServerSender<
-        super::__tether::ToClient8,
-        (
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Tool>,
-            >,
-            ::tether::types::UDim2,
-            ::tether::types::ColorSequence,
-            ::tether::types::NumberSequence,
-        ),
-    >;
+    pub type SpawnPreview = ::tether::remote::ServerSender<super::__tether::ToClient8>;
 
     /// `remote event Telemetry: server -> client (payload: any, frame: f64(nonfinite), range: NumberRange, area: Rect, brick: BrickColor, pad: UDim, offset: Vector2)`
-    pub type Telemetry = ::tether::remote::ServerSender<
-        super::__tether::ToClient9,
-        (
-            ::tether::types::Value,
-            f64,
-            ::tether::types::NumberRange,
-            ::tether::types::Rect,
-            ::tether::types::BrickColor,
-            ::tether::types::UDim,
-            ::tether::types::Vector2,
-        ),
-    >;
+    pub type Telemetry = ::tether::remote::ServerSender<super::__tether::ToClient9>;
 
     /// `remote event Welcome: server -> client (session: Session, team: Team?)`
-    pub type Welcome = ::tether::remote::ServerSender<
-        super::__tether::ToClient10,
-        (super::Session, ::core::option::Option<super::Team>),
-    >;
+    pub type Welcome = ::tether::remote::ServerSender<super::__tether::ToClient10>;
 
     /// `@rate(1/s) @deprecated remote event LegacyChat: client -> server (message: string(..100))`
-    pub type LegacyChat = ::tether::remote::ServerListener<
-        super::__tether::ToServer7,
-        (::std::string::String,),
-    >;
+    pub type LegacyChat = ::tether::remote::ServerListener<super::__tether::ToServer7>;
 
     /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
-    pub type Spectate = ::tether::remote::ServerListener<
-        super::__tether::ToServer8,
-        (
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Player>,
-            >,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::BasePart>,
-            >,
-        ),
-    >;
+    pub type Spectate = ::tether::remote::ServerListener<super::__tether::ToServer8>;
 
     /// The remotes of namespace `Combat`.
     #[derive(::core::clone::Clone)]
@@ -2342,20 +2132,17 @@ pub mod server {
         /// `@rate(20/s) remote event Combat.Attack: client -> server (aim: CFrame, weapon: ItemId)`
         pub type Attack = ::tether::remote::ServerListener<
             super::super::__tether::ToServer0,
-            (::tether::types::CFrame, super::super::ItemId),
         >;
 
         /// `remote event Combat.HitConfirmed: server -> client (hit: Combat.Hit)`
         pub type HitConfirmed = ::tether::remote::ServerSender<
             super::super::__tether::ToClient0,
-            (super::super::combat::Hit,),
         >;
 
         /// `@unreliable @ordered @rate(60/s) remote event Combat.Aim: client <-> server (look: Vector3, spread: f32(0..45))`
         pub type Aim = ::tether::remote::ServerDuplex<
             super::super::__tether::ToServer1,
             super::super::__tether::ToClient1,
-            (::tether::types::Vector3, f32),
         >;
 
         /// The remotes of namespace `Combat.Effects`.
@@ -2375,12 +2162,6 @@ pub mod server {
             /// `@unreliable remote event Combat.Effects.Burst: server -> client (at: Vector3, shape: Shape, tint: Color3, material: Enum.Material)`
             pub type Burst = ::tether::remote::ServerSender<
                 super::super::super::__tether::ToClient2,
-                (
-                    ::tether::types::Vector3,
-                    super::super::super::Shape,
-                    ::tether::types::Color3,
-                    ::tether::roblox::enums::Material,
-                ),
             >;
         }
     }
@@ -2391,20 +2172,17 @@ pub mod server {
         pub type Buy = ::tether::remote::ServerResponder<
             super::super::__tether::ToServer2,
             super::super::__tether::ToClient3,
-            (super::super::ItemId, u8),
         >;
 
         /// `@rate(600/min) remote function Shop.Prices: client -> server () -> {[string]: u32}`
         pub type Prices = ::tether::remote::ServerResponder<
             super::super::__tether::ToServer3,
             super::super::__tether::ToClient4,
-            (),
         >;
 
         /// `remote event Shop.Restocked: server -> client (items: {Item}(..50), at: DateTime)`
         pub type Restocked = ::tether::remote::ServerSender<
             super::super::__tether::ToClient5,
-            (::std::vec::Vec<super::super::Item>, ::tether::types::DateTime),
         >;
     }
 }
@@ -2413,88 +2191,34 @@ pub mod server {
 #[allow(dead_code)]
 pub mod client {
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), channel: Team)`
-    pub type Chat = ::tether::remote::ClientSender<
-        super::__tether::ToServer4,
-        (::std::string::String, super::Team),
-    >;
+    pub type Chat = ::tether::remote::ClientSender<super::__tether::ToServer4>;
 
     /// `remote event Announce: server -> client (message: string, from: Player, scores: TeamScores, board: Scoreboard)`
-    pub type Announce = ::tether::remote::ClientListener<
-        super::__tether::ToClient6,
-        (
-            ::std::string::String,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Player>,
-            >,
-            super::TeamScores,
-            super::Scoreboard,
-        ),
-    >;
+    pub type Announce = ::tether::remote::ClientListener<super::__tether::ToClient6>;
 
     /// `@timeout(2s) remote function ConfirmTeleport: server -> client (destination: string(..64)) -> boolean`
     pub type ConfirmTeleport = ::tether::remote::ClientResponder<
         super::__tether::ToClient7,
         super::__tether::ToServer5,
-        (::std::string::String,),
     >;
 
     /// `@rate(1/s) remote event Equip: client -> server (loadout: Loadout, keybind: Enum.KeyCode)`
-    pub type Equip = ::tether::remote::ClientSender<
-        super::__tether::ToServer6,
-        (super::Loadout, ::tether::roblox::enums::KeyCode),
-    >;
+    pub type Equip = ::tether::remote::ClientSender<super::__tether::ToServer6>;
 
     /// `remote event SpawnPreview: server -> client (tool: Tool in ReplicatedStorage?, ui: UDim2, colors: ColorSequence, fade: NumberSequence)`
-    pub type SpawnPreview = ::tether::remote::ClientListener<
-        super::__tether::ToClient8,
-        (
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Tool>,
-            >,
-            ::tether::types::UDim2,
-            ::tether::types::ColorSequence,
-            ::tether::types::NumberSequence,
-        ),
-    >;
+    pub type SpawnPreview = ::tether::remote::ClientListener<super::__tether::ToClient8>;
 
     /// `remote event Telemetry: server -> client (payload: any, frame: f64(nonfinite), range: NumberRange, area: Rect, brick: BrickColor, pad: UDim, offset: Vector2)`
-    pub type Telemetry = ::tether::remote::ClientListener<
-        super::__tether::ToClient9,
-        (
-            ::tether::types::Value,
-            f64,
-            ::tether::types::NumberRange,
-            ::tether::types::Rect,
-            ::tether::types::BrickColor,
-            ::tether::types::UDim,
-            ::tether::types::Vector2,
-        ),
-    >;
+    pub type Telemetry = ::tether::remote::ClientListener<super::__tether::ToClient9>;
 
     /// `remote event Welcome: server -> client (session: Session, team: Team?)`
-    pub type Welcome = ::tether::remote::ClientListener<
-        super::__tether::ToClient10,
-        (super::Session, ::core::option::Option<super::Team>),
-    >;
+    pub type Welcome = ::tether::remote::ClientListener<super::__tether::ToClient10>;
 
     /// `@rate(1/s) @deprecated remote event LegacyChat: client -> server (message: string(..100))`
-    pub type LegacyChat = ::tether::remote::ClientSender<
-        super::__tether::ToServer7,
-        (::std::string::String,),
-    >;
+    pub type LegacyChat = ::tether::remote::ClientSender<super::__tether::ToServer7>;
 
     /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
-    pub type Spectate = ::tether::remote::ClientSender<
-        super::__tether::ToServer8,
-        (
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Player>,
-            >,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::BasePart>,
-            >,
-        ),
-    >;
+    pub type Spectate = ::tether::remote::ClientSender<super::__tether::ToServer8>;
 
     /// The remotes of namespace `Combat`.
     #[derive(::core::clone::Clone)]
@@ -2657,20 +2381,17 @@ pub mod client {
         /// `@rate(20/s) remote event Combat.Attack: client -> server (aim: CFrame, weapon: ItemId)`
         pub type Attack = ::tether::remote::ClientSender<
             super::super::__tether::ToServer0,
-            (::tether::types::CFrame, super::super::ItemId),
         >;
 
         /// `remote event Combat.HitConfirmed: server -> client (hit: Combat.Hit)`
         pub type HitConfirmed = ::tether::remote::ClientListener<
             super::super::__tether::ToClient0,
-            (super::super::combat::Hit,),
         >;
 
         /// `@unreliable @ordered @rate(60/s) remote event Combat.Aim: client <-> server (look: Vector3, spread: f32(0..45))`
         pub type Aim = ::tether::remote::ClientDuplex<
             super::super::__tether::ToClient1,
             super::super::__tether::ToServer1,
-            (::tether::types::Vector3, f32),
         >;
 
         /// The remotes of namespace `Combat.Effects`.
@@ -2690,12 +2411,6 @@ pub mod client {
             /// `@unreliable remote event Combat.Effects.Burst: server -> client (at: Vector3, shape: Shape, tint: Color3, material: Enum.Material)`
             pub type Burst = ::tether::remote::ClientListener<
                 super::super::super::__tether::ToClient2,
-                (
-                    ::tether::types::Vector3,
-                    super::super::super::Shape,
-                    ::tether::types::Color3,
-                    ::tether::roblox::enums::Material,
-                ),
             >;
         }
     }
@@ -2706,20 +2421,17 @@ pub mod client {
         pub type Buy = ::tether::remote::ClientCaller<
             super::super::__tether::ToServer2,
             super::super::__tether::ToClient3,
-            (super::super::ItemId, u8),
         >;
 
         /// `@rate(600/min) remote function Shop.Prices: client -> server () -> {[string]: u32}`
         pub type Prices = ::tether::remote::ClientCaller<
             super::super::__tether::ToServer3,
             super::super::__tether::ToClient4,
-            (),
         >;
 
         /// `remote event Shop.Restocked: server -> client (items: {Item}(..50), at: DateTime)`
         pub type Restocked = ::tether::remote::ClientListener<
             super::super::__tether::ToClient5,
-            (::std::vec::Vec<super::super::Item>, ::tether::types::DateTime),
         >;
     }
 }

@@ -568,22 +568,8 @@ impl ::tether::wire::Decode for Profile {
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "mirror",
     fingerprint: 10359024161405117318u64,
-    to_server: &[
-        ::tether::__private::spec::<__tether::ToServer0>(),
-        ::tether::__private::spec::<__tether::ToServer1>(),
-        ::tether::__private::spec::<__tether::ToServer2>(),
-        ::tether::__private::spec::<__tether::ToServer3>(),
-        ::tether::__private::spec::<__tether::ToServer4>(),
-        ::tether::__private::spec::<__tether::ToServer5>(),
-    ],
-    to_client: &[
-        ::tether::__private::spec::<__tether::ToClient0>(),
-        ::tether::__private::spec::<__tether::ToClient1>(),
-        ::tether::__private::spec::<__tether::ToClient2>(),
-        ::tether::__private::spec::<__tether::ToClient3>(),
-        ::tether::__private::spec::<__tether::ToClient4>(),
-        ::tether::__private::spec::<__tether::ToClient5>(),
-    ],
+    to_server: __tether::TO_SERVER,
+    to_client: __tether::TO_CLIENT,
 };
 
 /// The server of this protocol, with one accessor per remote and namespace, over a [`::tether::ServerRuntime`].
@@ -900,22 +886,15 @@ pub mod shop {
 #[doc(hidden)]
 #[allow(dead_code)]
 mod __tether {
-    /// `Shop.Buy (request)`.
-    pub struct ToServer0;
+    #[allow(unused_imports)]
+    use ::tether::__private::{
+        event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
+    };
 
-    impl ::tether::__private::Message for ToServer0 {
-        type Args = (u32, u8);
-        const ID: u16 = 0;
-        const NAME: &'static str = "Shop.Buy (request)";
-        const KIND: ::tether::MessageKind = ::tether::__private::request(
-            ::core::option::Option::Some(5000),
-            ::tether::__private::rate(2, 1),
-            0,
-        );
-        type Codec = Self;
-    }
+    pub type ToServer0 = Msg<0, (u32, u8), ToServer0Codec>;
 
-    impl ::tether::__private::Codec<(u32, u8)> for ToServer0 {
+    pub enum ToServer0Codec {}
+    impl ::tether::__private::Codec<(u32, u8)> for ToServer0Codec {
         #[inline]
         fn encode(
             __a: &(u32, u8),
@@ -953,22 +932,11 @@ mod __tether {
         }
     }
 
-    /// `Chat`.
-    pub struct ToServer1;
+    pub type ToServer1 = Msg<1, (::std::string::String, super::Team), ToServer1Codec>;
 
-    impl ::tether::__private::Message for ToServer1 {
-        type Args = (::std::string::String, super::Team);
-        const ID: u16 = 1;
-        const NAME: &'static str = "Chat";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            false,
-            false,
-            ::tether::__private::rate(5, 1),
-        );
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(::std::string::String, super::Team)> for ToServer1 {
+    pub enum ToServer1Codec {}
+    impl ::tether::__private::Codec<(::std::string::String, super::Team)>
+    for ToServer1Codec {
         #[inline]
         fn encode(
             __a: &(::std::string::String, super::Team),
@@ -1002,22 +970,10 @@ mod __tether {
         }
     }
 
-    /// `Aim`.
-    pub struct ToServer2;
+    pub type ToServer2 = Msg<2, (::tether::types::Vector3, f32), ToServer2Codec>;
 
-    impl ::tether::__private::Message for ToServer2 {
-        type Args = (::tether::types::Vector3, f32);
-        const ID: u16 = 2;
-        const NAME: &'static str = "Aim";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            true,
-            true,
-            ::tether::__private::rate(30, 1),
-        );
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(::tether::types::Vector3, f32)> for ToServer2 {
+    pub enum ToServer2Codec {}
+    impl ::tether::__private::Codec<(::tether::types::Vector3, f32)> for ToServer2Codec {
         #[inline]
         fn encode(
             __a: &(::tether::types::Vector3, f32),
@@ -1057,23 +1013,15 @@ mod __tether {
         }
     }
 
-    /// `Ping`.
-    pub struct ToServer3;
+    pub type ToServer3 = Msg<
+        3,
+        (u32, ::core::option::Option<::std::string::String>),
+        ToServer3Codec,
+    >;
 
-    impl ::tether::__private::Message for ToServer3 {
-        type Args = (u32, ::core::option::Option<::std::string::String>);
-        const ID: u16 = 3;
-        const NAME: &'static str = "Ping";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            false,
-            false,
-            ::tether::__private::rate(10, 1),
-        );
-        type Codec = Self;
-    }
-
+    pub enum ToServer3Codec {}
     impl ::tether::__private::Codec<(u32, ::core::option::Option<::std::string::String>)>
-    for ToServer3 {
+    for ToServer3Codec {
         #[inline]
         fn encode(
             __a: &(u32, ::core::option::Option<::std::string::String>),
@@ -1122,33 +1070,12 @@ mod __tether {
         }
     }
 
-    /// `Confirm (response)`.
-    pub struct ToServer4;
+    pub type ToServer4 = Msg<4, bool>;
 
-    impl ::tether::__private::Message for ToServer4 {
-        type Args = bool;
-        const ID: u16 = 4;
-        const NAME: &'static str = "Confirm (response)";
-        const KIND: ::tether::MessageKind = ::tether::__private::response(5);
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToServer5 = Msg<5, (::std::string::String,), ToServer5Codec>;
 
-    /// `Shout`.
-    pub struct ToServer5;
-
-    impl ::tether::__private::Message for ToServer5 {
-        type Args = (::std::string::String,);
-        const ID: u16 = 5;
-        const NAME: &'static str = "Shout";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            false,
-            false,
-            ::tether::__private::rate(1, 1),
-        );
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(::std::string::String,)> for ToServer5 {
+    pub enum ToServer5Codec {}
+    impl ::tether::__private::Codec<(::std::string::String,)> for ToServer5Codec {
         #[inline]
         fn encode(
             __a: &(::std::string::String,),
@@ -1180,20 +1107,16 @@ mod __tether {
         }
     }
 
-    /// `Shop.Buy (response)`.
-    pub struct ToClient0;
+    pub type ToClient0 = Msg<
+        0,
+        (bool, ::core::option::Option<::std::string::String>),
+        ToClient0Codec,
+    >;
 
-    impl ::tether::__private::Message for ToClient0 {
-        type Args = (bool, ::core::option::Option<::std::string::String>);
-        const ID: u16 = 0;
-        const NAME: &'static str = "Shop.Buy (response)";
-        const KIND: ::tether::MessageKind = ::tether::__private::response(0);
-        type Codec = Self;
-    }
-
+    pub enum ToClient0Codec {}
     impl ::tether::__private::Codec<
         (bool, ::core::option::Option<::std::string::String>),
-    > for ToClient0 {
+    > for ToClient0Codec {
         #[inline]
         fn encode(
             __a: &(bool, ::core::option::Option<::std::string::String>),
@@ -1229,19 +1152,15 @@ mod __tether {
         }
     }
 
-    /// `Shop.Restocked`.
-    pub struct ToClient1;
+    pub type ToClient1 = Msg<
+        1,
+        (::std::vec::Vec<super::shop::Offer>, super::Team),
+        ToClient1Codec,
+    >;
 
-    impl ::tether::__private::Message for ToClient1 {
-        type Args = (::std::vec::Vec<super::shop::Offer>, super::Team);
-        const ID: u16 = 1;
-        const NAME: &'static str = "Shop.Restocked";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
+    pub enum ToClient1Codec {}
     impl ::tether::__private::Codec<(::std::vec::Vec<super::shop::Offer>, super::Team)>
-    for ToClient1 {
+    for ToClient1Codec {
         #[inline]
         fn encode(
             __a: &(::std::vec::Vec<super::shop::Offer>, super::Team),
@@ -1279,22 +1198,18 @@ mod __tether {
         }
     }
 
-    /// `Snapshot`.
-    pub struct ToClient2;
-
-    impl ::tether::__private::Message for ToClient2 {
-        type Args = (
+    pub type ToClient2 = Msg<
+        2,
+        (
             super::Profile,
             ::std::vec::Vec<super::Unit>,
             super::Shape,
             ::std::collections::HashMap<::std::string::String, u32>,
-        );
-        const ID: u16 = 2;
-        const NAME: &'static str = "Snapshot";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
+        ),
+        ToClient2Codec,
+    >;
 
+    pub enum ToClient2Codec {}
     impl ::tether::__private::Codec<
         (
             super::Profile,
@@ -1302,7 +1217,7 @@ mod __tether {
             super::Shape,
             ::std::collections::HashMap<::std::string::String, u32>,
         ),
-    > for ToClient2 {
+    > for ToClient2Codec {
         #[inline]
         fn encode(
             __a: &(
@@ -1449,22 +1364,10 @@ mod __tether {
         }
     }
 
-    /// `Aim`.
-    pub struct ToClient3;
+    pub type ToClient3 = Msg<3, (::tether::types::Vector3, f32), ToClient3Codec>;
 
-    impl ::tether::__private::Message for ToClient3 {
-        type Args = (::tether::types::Vector3, f32);
-        const ID: u16 = 3;
-        const NAME: &'static str = "Aim";
-        const KIND: ::tether::MessageKind = ::tether::__private::event(
-            true,
-            true,
-            ::core::option::Option::None,
-        );
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(::tether::types::Vector3, f32)> for ToClient3 {
+    pub enum ToClient3Codec {}
+    impl ::tether::__private::Codec<(::tether::types::Vector3, f32)> for ToClient3Codec {
         #[inline]
         fn encode(
             __a: &(::tether::types::Vector3, f32),
@@ -1504,19 +1407,15 @@ mod __tether {
         }
     }
 
-    /// `Ping`.
-    pub struct ToClient4;
+    pub type ToClient4 = Msg<
+        4,
+        (u32, ::core::option::Option<::std::string::String>),
+        ToClient4Codec,
+    >;
 
-    impl ::tether::__private::Message for ToClient4 {
-        type Args = (u32, ::core::option::Option<::std::string::String>);
-        const ID: u16 = 4;
-        const NAME: &'static str = "Ping";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
+    pub enum ToClient4Codec {}
     impl ::tether::__private::Codec<(u32, ::core::option::Option<::std::string::String>)>
-    for ToClient4 {
+    for ToClient4Codec {
         #[inline]
         fn encode(
             __a: &(u32, ::core::option::Option<::std::string::String>),
@@ -1565,22 +1464,10 @@ mod __tether {
         }
     }
 
-    /// `Confirm (request)`.
-    pub struct ToClient5;
+    pub type ToClient5 = Msg<5, (::std::string::String,), ToClient5Codec>;
 
-    impl ::tether::__private::Message for ToClient5 {
-        type Args = (::std::string::String,);
-        const ID: u16 = 5;
-        const NAME: &'static str = "Confirm (request)";
-        const KIND: ::tether::MessageKind = ::tether::__private::request(
-            ::core::option::Option::Some(2000),
-            ::core::option::Option::None,
-            4,
-        );
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(::std::string::String,)> for ToClient5 {
+    pub enum ToClient5Codec {}
+    impl ::tether::__private::Codec<(::std::string::String,)> for ToClient5Codec {
         #[inline]
         fn encode(
             __a: &(::std::string::String,),
@@ -1611,54 +1498,55 @@ mod __tether {
             ))
         }
     }
+
+    pub static TO_SERVER: &[::tether::MessageSpec] = &[
+        spec::<ToServer0>("Shop.Buy (request)", request(timeout(5000), rate(2, 1), 0)),
+        spec::<ToServer1>("Chat", event(false, false, rate(5, 1))),
+        spec::<ToServer2>("Aim", event(true, true, rate(30, 1))),
+        spec::<ToServer3>("Ping", event(false, false, rate(10, 1))),
+        spec::<ToServer4>("Confirm (response)", response(5)),
+        spec::<ToServer5>("Shout", event(false, false, rate(1, 1))),
+    ];
+
+    pub static TO_CLIENT: &[::tether::MessageSpec] = &[
+        spec::<ToClient0>("Shop.Buy (response)", response(0)),
+        spec::<ToClient1>("Shop.Restocked", EVENT),
+        spec::<ToClient2>("Snapshot", EVENT),
+        spec::<ToClient3>("Aim", event(true, true, NO_RATE)),
+        spec::<ToClient4>("Ping", EVENT),
+        spec::<ToClient5>("Confirm (request)", request(timeout(2000), NO_RATE, 4)),
+    ];
 }
 
 /// Handles for the remotes, as the server uses them (see [`Server`]).
 #[allow(dead_code)]
 pub mod server {
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), team: Team)`
-    pub type Chat = ::tether::remote::ServerListener<
-        super::__tether::ToServer1,
-        (::std::string::String, super::Team),
-    >;
+    pub type Chat = ::tether::remote::ServerListener<super::__tether::ToServer1>;
 
     /// `remote event Snapshot: server -> client (profile: Profile, units: {Unit}(..64), shape: Shape, scores: {[string]: u32}(..8))`
-    pub type Snapshot = ::tether::remote::ServerSender<
-        super::__tether::ToClient2,
-        (
-            super::Profile,
-            ::std::vec::Vec<super::Unit>,
-            super::Shape,
-            ::std::collections::HashMap<::std::string::String, u32>,
-        ),
-    >;
+    pub type Snapshot = ::tether::remote::ServerSender<super::__tether::ToClient2>;
 
     /// `@unreliable @ordered @rate(30/s) remote event Aim: client <-> server (look: Vector3, spread: f32(0..45))`
     pub type Aim = ::tether::remote::ServerDuplex<
         super::__tether::ToServer2,
         super::__tether::ToClient3,
-        (::tether::types::Vector3, f32),
     >;
 
     /// `@rate(10/s) remote event Ping: client <-> server (seq: u32, note: string(..16)?)`
     pub type Ping = ::tether::remote::ServerDuplex<
         super::__tether::ToServer3,
         super::__tether::ToClient4,
-        (u32, ::core::option::Option<::std::string::String>),
     >;
 
     /// `@timeout(2s) remote function Confirm: server -> client (prompt: string(..64)) -> boolean`
     pub type Confirm = ::tether::remote::ServerCaller<
         super::__tether::ToClient5,
         super::__tether::ToServer4,
-        (::std::string::String,),
     >;
 
     /// `@rate(1/s) @deprecated remote event Shout: client -> server (message: string(..100))`
-    pub type Shout = ::tether::remote::ServerListener<
-        super::__tether::ToServer5,
-        (::std::string::String,),
-    >;
+    pub type Shout = ::tether::remote::ServerListener<super::__tether::ToServer5>;
 
     /// The remotes of namespace `Shop`.
     #[derive(::core::clone::Clone)]
@@ -1741,13 +1629,11 @@ pub mod server {
         pub type Buy = ::tether::remote::ServerResponder<
             super::super::__tether::ToServer0,
             super::super::__tether::ToClient0,
-            (u32, u8),
         >;
 
         /// `remote event Shop.Restocked: server -> client (offers: {Shop.Offer}(..50), team: Team)`
         pub type Restocked = ::tether::remote::ServerSender<
             super::super::__tether::ToClient1,
-            (::std::vec::Vec<super::super::shop::Offer>, super::super::Team),
         >;
     }
 }
@@ -1756,48 +1642,31 @@ pub mod server {
 #[allow(dead_code)]
 pub mod client {
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), team: Team)`
-    pub type Chat = ::tether::remote::ClientSender<
-        super::__tether::ToServer1,
-        (::std::string::String, super::Team),
-    >;
+    pub type Chat = ::tether::remote::ClientSender<super::__tether::ToServer1>;
 
     /// `remote event Snapshot: server -> client (profile: Profile, units: {Unit}(..64), shape: Shape, scores: {[string]: u32}(..8))`
-    pub type Snapshot = ::tether::remote::ClientListener<
-        super::__tether::ToClient2,
-        (
-            super::Profile,
-            ::std::vec::Vec<super::Unit>,
-            super::Shape,
-            ::std::collections::HashMap<::std::string::String, u32>,
-        ),
-    >;
+    pub type Snapshot = ::tether::remote::ClientListener<super::__tether::ToClient2>;
 
     /// `@unreliable @ordered @rate(30/s) remote event Aim: client <-> server (look: Vector3, spread: f32(0..45))`
     pub type Aim = ::tether::remote::ClientDuplex<
         super::__tether::ToClient3,
         super::__tether::ToServer2,
-        (::tether::types::Vector3, f32),
     >;
 
     /// `@rate(10/s) remote event Ping: client <-> server (seq: u32, note: string(..16)?)`
     pub type Ping = ::tether::remote::ClientDuplex<
         super::__tether::ToClient4,
         super::__tether::ToServer3,
-        (u32, ::core::option::Option<::std::string::String>),
     >;
 
     /// `@timeout(2s) remote function Confirm: server -> client (prompt: string(..64)) -> boolean`
     pub type Confirm = ::tether::remote::ClientResponder<
         super::__tether::ToClient5,
         super::__tether::ToServer4,
-        (::std::string::String,),
     >;
 
     /// `@rate(1/s) @deprecated remote event Shout: client -> server (message: string(..100))`
-    pub type Shout = ::tether::remote::ClientSender<
-        super::__tether::ToServer5,
-        (::std::string::String,),
-    >;
+    pub type Shout = ::tether::remote::ClientSender<super::__tether::ToServer5>;
 
     /// The remotes of namespace `Shop`.
     #[derive(::core::clone::Clone)]
@@ -1890,13 +1759,11 @@ pub mod client {
         pub type Buy = ::tether::remote::ClientCaller<
             super::super::__tether::ToServer0,
             super::super::__tether::ToClient0,
-            (u32, u8),
         >;
 
         /// `remote event Shop.Restocked: server -> client (offers: {Shop.Offer}(..50), team: Team)`
         pub type Restocked = ::tether::remote::ClientListener<
             super::super::__tether::ToClient1,
-            (::std::vec::Vec<super::super::shop::Offer>, super::super::Team),
         >;
     }
 }

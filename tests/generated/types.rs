@@ -4901,99 +4901,8 @@ impl ::tether::wire::Decode for PinsBox {
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "types",
     fingerprint: 8455438986637797888u64,
-    to_server: &[],
-    to_client: &[
-        ::tether::__private::spec::<__tether::ToClient0>(),
-        ::tether::__private::spec::<__tether::ToClient1>(),
-        ::tether::__private::spec::<__tether::ToClient2>(),
-        ::tether::__private::spec::<__tether::ToClient3>(),
-        ::tether::__private::spec::<__tether::ToClient4>(),
-        ::tether::__private::spec::<__tether::ToClient5>(),
-        ::tether::__private::spec::<__tether::ToClient6>(),
-        ::tether::__private::spec::<__tether::ToClient7>(),
-        ::tether::__private::spec::<__tether::ToClient8>(),
-        ::tether::__private::spec::<__tether::ToClient9>(),
-        ::tether::__private::spec::<__tether::ToClient10>(),
-        ::tether::__private::spec::<__tether::ToClient11>(),
-        ::tether::__private::spec::<__tether::ToClient12>(),
-        ::tether::__private::spec::<__tether::ToClient13>(),
-        ::tether::__private::spec::<__tether::ToClient14>(),
-        ::tether::__private::spec::<__tether::ToClient15>(),
-        ::tether::__private::spec::<__tether::ToClient16>(),
-        ::tether::__private::spec::<__tether::ToClient17>(),
-        ::tether::__private::spec::<__tether::ToClient18>(),
-        ::tether::__private::spec::<__tether::ToClient19>(),
-        ::tether::__private::spec::<__tether::ToClient20>(),
-        ::tether::__private::spec::<__tether::ToClient21>(),
-        ::tether::__private::spec::<__tether::ToClient22>(),
-        ::tether::__private::spec::<__tether::ToClient23>(),
-        ::tether::__private::spec::<__tether::ToClient24>(),
-        ::tether::__private::spec::<__tether::ToClient25>(),
-        ::tether::__private::spec::<__tether::ToClient26>(),
-        ::tether::__private::spec::<__tether::ToClient27>(),
-        ::tether::__private::spec::<__tether::ToClient28>(),
-        ::tether::__private::spec::<__tether::ToClient29>(),
-        ::tether::__private::spec::<__tether::ToClient30>(),
-        ::tether::__private::spec::<__tether::ToClient31>(),
-        ::tether::__private::spec::<__tether::ToClient32>(),
-        ::tether::__private::spec::<__tether::ToClient33>(),
-        ::tether::__private::spec::<__tether::ToClient34>(),
-        ::tether::__private::spec::<__tether::ToClient35>(),
-        ::tether::__private::spec::<__tether::ToClient36>(),
-        ::tether::__private::spec::<__tether::ToClient37>(),
-        ::tether::__private::spec::<__tether::ToClient38>(),
-        ::tether::__private::spec::<__tether::ToClient39>(),
-        ::tether::__private::spec::<__tether::ToClient40>(),
-        ::tether::__private::spec::<__tether::ToClient41>(),
-        ::tether::__private::spec::<__tether::ToClient42>(),
-        ::tether::__private::spec::<__tether::ToClient43>(),
-        ::tether::__private::spec::<__tether::ToClient44>(),
-        ::tether::__private::spec::<__tether::ToClient45>(),
-        ::tether::__private::spec::<__tether::ToClient46>(),
-        ::tether::__private::spec::<__tether::ToClient47>(),
-        ::tether::__private::spec::<__tether::ToClient48>(),
-        ::tether::__private::spec::<__tether::ToClient49>(),
-        ::tether::__private::spec::<__tether::ToClient50>(),
-        ::tether::__private::spec::<__tether::ToClient51>(),
-        ::tether::__private::spec::<__tether::ToClient52>(),
-        ::tether::__private::spec::<__tether::ToClient53>(),
-        ::tether::__private::spec::<__tether::ToClient54>(),
-        ::tether::__private::spec::<__tether::ToClient55>(),
-        ::tether::__private::spec::<__tether::ToClient56>(),
-        ::tether::__private::spec::<__tether::ToClient57>(),
-        ::tether::__private::spec::<__tether::ToClient58>(),
-        ::tether::__private::spec::<__tether::ToClient59>(),
-        ::tether::__private::spec::<__tether::ToClient60>(),
-        ::tether::__private::spec::<__tether::ToClient61>(),
-        ::tether::__private::spec::<__tether::ToClient62>(),
-        ::tether::__private::spec::<__tether::ToClient63>(),
-        ::tether::__private::spec::<__tether::ToClient64>(),
-        ::tether::__private::spec::<__tether::ToClient65>(),
-        ::tether::__private::spec::<__tether::ToClient66>(),
-        ::tether::__private::spec::<__tether::ToClient67>(),
-        ::tether::__private::spec::<__tether::ToClient68>(),
-        ::tether::__private::spec::<__tether::ToClient69>(),
-        ::tether::__private::spec::<__tether::ToClient70>(),
-        ::tether::__private::spec::<__tether::ToClient71>(),
-        ::tether::__private::spec::<__tether::ToClient72>(),
-        ::tether::__private::spec::<__tether::ToClient73>(),
-        ::tether::__private::spec::<__tether::ToClient74>(),
-        ::tether::__private::spec::<__tether::ToClient75>(),
-        ::tether::__private::spec::<__tether::ToClient76>(),
-        ::tether::__private::spec::<__tether::ToClient77>(),
-        ::tether::__private::spec::<__tether::ToClient78>(),
-        ::tether::__private::spec::<__tether::ToClient79>(),
-        ::tether::__private::spec::<__tether::ToClient80>(),
-        ::tether::__private::spec::<__tether::ToClient81>(),
-        ::tether::__private::spec::<__tether::ToClient82>(),
-        ::tether::__private::spec::<__tether::ToClient83>(),
-        ::tether::__private::spec::<__tether::ToClient84>(),
-        ::tether::__private::spec::<__tether::ToClient85>(),
-        ::tether::__private::spec::<__tether::ToClient86>(),
-        ::tether::__private::spec::<__tether::ToClient87>(),
-        ::tether::__private::spec::<__tether::ToClient88>(),
-        ::tether::__private::spec::<__tether::ToClient89>(),
-    ],
+    to_server: __tether::TO_SERVER,
+    to_client: __tether::TO_CLIENT,
 };
 
 /// The server of this protocol, with one accessor per remote and namespace, over a [`::tether::ServerRuntime`].
@@ -6201,150 +6110,39 @@ impl ::core::default::Default for ClientBindables {
 #[doc(hidden)]
 #[allow(dead_code)]
 mod __tether {
-    /// `SendBool`.
-    pub struct ToClient0;
+    #[allow(unused_imports)]
+    use ::tether::__private::{
+        event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
+    };
 
-    impl ::tether::__private::Message for ToClient0 {
-        type Args = (super::Bool,);
-        const ID: u16 = 0;
-        const NAME: &'static str = "SendBool";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient0 = Msg<0, (super::Bool,)>;
 
-    /// `SendU8`.
-    pub struct ToClient1;
+    pub type ToClient1 = Msg<1, (super::U8,)>;
 
-    impl ::tether::__private::Message for ToClient1 {
-        type Args = (super::U8,);
-        const ID: u16 = 1;
-        const NAME: &'static str = "SendU8";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient2 = Msg<2, (super::U16,)>;
 
-    /// `SendU16`.
-    pub struct ToClient2;
+    pub type ToClient3 = Msg<3, (super::U32,)>;
 
-    impl ::tether::__private::Message for ToClient2 {
-        type Args = (super::U16,);
-        const ID: u16 = 2;
-        const NAME: &'static str = "SendU16";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient4 = Msg<4, (super::U64,)>;
 
-    /// `SendU32`.
-    pub struct ToClient3;
+    pub type ToClient5 = Msg<5, (super::I8,)>;
 
-    impl ::tether::__private::Message for ToClient3 {
-        type Args = (super::U32,);
-        const ID: u16 = 3;
-        const NAME: &'static str = "SendU32";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient6 = Msg<6, (super::I16,)>;
 
-    /// `SendU64`.
-    pub struct ToClient4;
+    pub type ToClient7 = Msg<7, (super::I32,)>;
 
-    impl ::tether::__private::Message for ToClient4 {
-        type Args = (super::U64,);
-        const ID: u16 = 4;
-        const NAME: &'static str = "SendU64";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient8 = Msg<8, (super::I64,)>;
 
-    /// `SendI8`.
-    pub struct ToClient5;
+    pub type ToClient9 = Msg<9, (super::F32,)>;
 
-    impl ::tether::__private::Message for ToClient5 {
-        type Args = (super::I8,);
-        const ID: u16 = 5;
-        const NAME: &'static str = "SendI8";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient10 = Msg<10, (super::F64,)>;
 
-    /// `SendI16`.
-    pub struct ToClient6;
+    pub type ToClient11 = Msg<11, (super::Num,)>;
 
-    impl ::tether::__private::Message for ToClient6 {
-        type Args = (super::I16,);
-        const ID: u16 = 6;
-        const NAME: &'static str = "SendI16";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient12 = Msg<12, (super::U8Range,), ToClient12Codec>;
 
-    /// `SendI32`.
-    pub struct ToClient7;
-
-    impl ::tether::__private::Message for ToClient7 {
-        type Args = (super::I32,);
-        const ID: u16 = 7;
-        const NAME: &'static str = "SendI32";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendI64`.
-    pub struct ToClient8;
-
-    impl ::tether::__private::Message for ToClient8 {
-        type Args = (super::I64,);
-        const ID: u16 = 8;
-        const NAME: &'static str = "SendI64";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendF32`.
-    pub struct ToClient9;
-
-    impl ::tether::__private::Message for ToClient9 {
-        type Args = (super::F32,);
-        const ID: u16 = 9;
-        const NAME: &'static str = "SendF32";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendF64`.
-    pub struct ToClient10;
-
-    impl ::tether::__private::Message for ToClient10 {
-        type Args = (super::F64,);
-        const ID: u16 = 10;
-        const NAME: &'static str = "SendF64";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendNum`.
-    pub struct ToClient11;
-
-    impl ::tether::__private::Message for ToClient11 {
-        type Args = (super::Num,);
-        const ID: u16 = 11;
-        const NAME: &'static str = "SendNum";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendU8Range`.
-    pub struct ToClient12;
-
-    impl ::tether::__private::Message for ToClient12 {
-        type Args = (super::U8Range,);
-        const ID: u16 = 12;
-        const NAME: &'static str = "SendU8Range";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::U8Range,)> for ToClient12 {
+    pub enum ToClient12Codec {}
+    impl ::tether::__private::Codec<(super::U8Range,)> for ToClient12Codec {
         #[inline]
         fn encode(
             __a: &(super::U8Range,),
@@ -6380,18 +6178,10 @@ mod __tether {
         }
     }
 
-    /// `SendU8Exact`.
-    pub struct ToClient13;
+    pub type ToClient13 = Msg<13, (super::U8Exact,), ToClient13Codec>;
 
-    impl ::tether::__private::Message for ToClient13 {
-        type Args = (super::U8Exact,);
-        const ID: u16 = 13;
-        const NAME: &'static str = "SendU8Exact";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::U8Exact,)> for ToClient13 {
+    pub enum ToClient13Codec {}
+    impl ::tether::__private::Codec<(super::U8Exact,)> for ToClient13Codec {
         #[inline]
         fn encode(
             __a: &(super::U8Exact,),
@@ -6422,18 +6212,10 @@ mod __tether {
         }
     }
 
-    /// `SendU16Range`.
-    pub struct ToClient14;
+    pub type ToClient14 = Msg<14, (super::U16Range,), ToClient14Codec>;
 
-    impl ::tether::__private::Message for ToClient14 {
-        type Args = (super::U16Range,);
-        const ID: u16 = 14;
-        const NAME: &'static str = "SendU16Range";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::U16Range,)> for ToClient14 {
+    pub enum ToClient14Codec {}
+    impl ::tether::__private::Codec<(super::U16Range,)> for ToClient14Codec {
         #[inline]
         fn encode(
             __a: &(super::U16Range,),
@@ -6469,18 +6251,10 @@ mod __tether {
         }
     }
 
-    /// `SendU32Max`.
-    pub struct ToClient15;
+    pub type ToClient15 = Msg<15, (super::U32Max,), ToClient15Codec>;
 
-    impl ::tether::__private::Message for ToClient15 {
-        type Args = (super::U32Max,);
-        const ID: u16 = 15;
-        const NAME: &'static str = "SendU32Max";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::U32Max,)> for ToClient15 {
+    pub enum ToClient15Codec {}
+    impl ::tether::__private::Codec<(super::U32Max,)> for ToClient15Codec {
         #[inline]
         fn encode(
             __a: &(super::U32Max,),
@@ -6522,18 +6296,10 @@ mod __tether {
         }
     }
 
-    /// `SendU64Min`.
-    pub struct ToClient16;
+    pub type ToClient16 = Msg<16, (super::U64Min,), ToClient16Codec>;
 
-    impl ::tether::__private::Message for ToClient16 {
-        type Args = (super::U64Min,);
-        const ID: u16 = 16;
-        const NAME: &'static str = "SendU64Min";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::U64Min,)> for ToClient16 {
+    pub enum ToClient16Codec {}
+    impl ::tether::__private::Codec<(super::U64Min,)> for ToClient16Codec {
         #[inline]
         fn encode(
             __a: &(super::U64Min,),
@@ -6566,18 +6332,10 @@ mod __tether {
         }
     }
 
-    /// `SendI8Range`.
-    pub struct ToClient17;
+    pub type ToClient17 = Msg<17, (super::I8Range,), ToClient17Codec>;
 
-    impl ::tether::__private::Message for ToClient17 {
-        type Args = (super::I8Range,);
-        const ID: u16 = 17;
-        const NAME: &'static str = "SendI8Range";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::I8Range,)> for ToClient17 {
+    pub enum ToClient17Codec {}
+    impl ::tether::__private::Codec<(super::I8Range,)> for ToClient17Codec {
         #[inline]
         fn encode(
             __a: &(super::I8Range,),
@@ -6613,18 +6371,10 @@ mod __tether {
         }
     }
 
-    /// `SendI16Range`.
-    pub struct ToClient18;
+    pub type ToClient18 = Msg<18, (super::I16Range,), ToClient18Codec>;
 
-    impl ::tether::__private::Message for ToClient18 {
-        type Args = (super::I16Range,);
-        const ID: u16 = 18;
-        const NAME: &'static str = "SendI16Range";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::I16Range,)> for ToClient18 {
+    pub enum ToClient18Codec {}
+    impl ::tether::__private::Codec<(super::I16Range,)> for ToClient18Codec {
         #[inline]
         fn encode(
             __a: &(super::I16Range,),
@@ -6660,18 +6410,10 @@ mod __tether {
         }
     }
 
-    /// `SendI32Min`.
-    pub struct ToClient19;
+    pub type ToClient19 = Msg<19, (super::I32Min,), ToClient19Codec>;
 
-    impl ::tether::__private::Message for ToClient19 {
-        type Args = (super::I32Min,);
-        const ID: u16 = 19;
-        const NAME: &'static str = "SendI32Min";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::I32Min,)> for ToClient19 {
+    pub enum ToClient19Codec {}
+    impl ::tether::__private::Codec<(super::I32Min,)> for ToClient19Codec {
         #[inline]
         fn encode(
             __a: &(super::I32Min,),
@@ -6704,18 +6446,10 @@ mod __tether {
         }
     }
 
-    /// `SendI64Range`.
-    pub struct ToClient20;
+    pub type ToClient20 = Msg<20, (super::I64Range,), ToClient20Codec>;
 
-    impl ::tether::__private::Message for ToClient20 {
-        type Args = (super::I64Range,);
-        const ID: u16 = 20;
-        const NAME: &'static str = "SendI64Range";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::I64Range,)> for ToClient20 {
+    pub enum ToClient20Codec {}
+    impl ::tether::__private::Codec<(super::I64Range,)> for ToClient20Codec {
         #[inline]
         fn encode(
             __a: &(super::I64Range,),
@@ -6756,18 +6490,10 @@ mod __tether {
         }
     }
 
-    /// `SendF32Range`.
-    pub struct ToClient21;
+    pub type ToClient21 = Msg<21, (super::F32Range,), ToClient21Codec>;
 
-    impl ::tether::__private::Message for ToClient21 {
-        type Args = (super::F32Range,);
-        const ID: u16 = 21;
-        const NAME: &'static str = "SendF32Range";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::F32Range,)> for ToClient21 {
+    pub enum ToClient21Codec {}
+    impl ::tether::__private::Codec<(super::F32Range,)> for ToClient21Codec {
         #[inline]
         fn encode(
             __a: &(super::F32Range,),
@@ -6802,18 +6528,10 @@ mod __tether {
         }
     }
 
-    /// `SendF64Range`.
-    pub struct ToClient22;
+    pub type ToClient22 = Msg<22, (super::F64Range,), ToClient22Codec>;
 
-    impl ::tether::__private::Message for ToClient22 {
-        type Args = (super::F64Range,);
-        const ID: u16 = 22;
-        const NAME: &'static str = "SendF64Range";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::F64Range,)> for ToClient22 {
+    pub enum ToClient22Codec {}
+    impl ::tether::__private::Codec<(super::F64Range,)> for ToClient22Codec {
         #[inline]
         fn encode(
             __a: &(super::F64Range,),
@@ -6848,18 +6566,10 @@ mod __tether {
         }
     }
 
-    /// `SendNumRange`.
-    pub struct ToClient23;
+    pub type ToClient23 = Msg<23, (super::NumRange,), ToClient23Codec>;
 
-    impl ::tether::__private::Message for ToClient23 {
-        type Args = (super::NumRange,);
-        const ID: u16 = 23;
-        const NAME: &'static str = "SendNumRange";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::NumRange,)> for ToClient23 {
+    pub enum ToClient23Codec {}
+    impl ::tether::__private::Codec<(super::NumRange,)> for ToClient23Codec {
         #[inline]
         fn encode(
             __a: &(super::NumRange,),
@@ -6894,18 +6604,10 @@ mod __tether {
         }
     }
 
-    /// `SendF32Nonfinite`.
-    pub struct ToClient24;
+    pub type ToClient24 = Msg<24, (super::F32Nonfinite,), ToClient24Codec>;
 
-    impl ::tether::__private::Message for ToClient24 {
-        type Args = (super::F32Nonfinite,);
-        const ID: u16 = 24;
-        const NAME: &'static str = "SendF32Nonfinite";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::F32Nonfinite,)> for ToClient24 {
+    pub enum ToClient24Codec {}
+    impl ::tether::__private::Codec<(super::F32Nonfinite,)> for ToClient24Codec {
         #[inline]
         fn encode(
             __a: &(super::F32Nonfinite,),
@@ -6926,18 +6628,10 @@ mod __tether {
         }
     }
 
-    /// `SendF64Nonfinite`.
-    pub struct ToClient25;
+    pub type ToClient25 = Msg<25, (super::F64Nonfinite,), ToClient25Codec>;
 
-    impl ::tether::__private::Message for ToClient25 {
-        type Args = (super::F64Nonfinite,);
-        const ID: u16 = 25;
-        const NAME: &'static str = "SendF64Nonfinite";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::F64Nonfinite,)> for ToClient25 {
+    pub enum ToClient25Codec {}
+    impl ::tether::__private::Codec<(super::F64Nonfinite,)> for ToClient25Codec {
         #[inline]
         fn encode(
             __a: &(super::F64Nonfinite,),
@@ -6958,18 +6652,10 @@ mod __tether {
         }
     }
 
-    /// `SendNumNonfinite`.
-    pub struct ToClient26;
+    pub type ToClient26 = Msg<26, (super::NumNonfinite,), ToClient26Codec>;
 
-    impl ::tether::__private::Message for ToClient26 {
-        type Args = (super::NumNonfinite,);
-        const ID: u16 = 26;
-        const NAME: &'static str = "SendNumNonfinite";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::NumNonfinite,)> for ToClient26 {
+    pub enum ToClient26Codec {}
+    impl ::tether::__private::Codec<(super::NumNonfinite,)> for ToClient26Codec {
         #[inline]
         fn encode(
             __a: &(super::NumNonfinite,),
@@ -6990,18 +6676,10 @@ mod __tether {
         }
     }
 
-    /// `SendStr`.
-    pub struct ToClient27;
+    pub type ToClient27 = Msg<27, (super::Str,), ToClient27Codec>;
 
-    impl ::tether::__private::Message for ToClient27 {
-        type Args = (super::Str,);
-        const ID: u16 = 27;
-        const NAME: &'static str = "SendStr";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::Str,)> for ToClient27 {
+    pub enum ToClient27Codec {}
+    impl ::tether::__private::Codec<(super::Str,)> for ToClient27Codec {
         #[inline]
         fn encode(
             __a: &(super::Str,),
@@ -7021,18 +6699,10 @@ mod __tether {
         }
     }
 
-    /// `SendStrMax`.
-    pub struct ToClient28;
+    pub type ToClient28 = Msg<28, (super::StrMax,), ToClient28Codec>;
 
-    impl ::tether::__private::Message for ToClient28 {
-        type Args = (super::StrMax,);
-        const ID: u16 = 28;
-        const NAME: &'static str = "SendStrMax";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::StrMax,)> for ToClient28 {
+    pub enum ToClient28Codec {}
+    impl ::tether::__private::Codec<(super::StrMax,)> for ToClient28Codec {
         #[inline]
         fn encode(
             __a: &(super::StrMax,),
@@ -7061,18 +6731,10 @@ mod __tether {
         }
     }
 
-    /// `SendStrExact`.
-    pub struct ToClient29;
+    pub type ToClient29 = Msg<29, (super::StrExact,), ToClient29Codec>;
 
-    impl ::tether::__private::Message for ToClient29 {
-        type Args = (super::StrExact,);
-        const ID: u16 = 29;
-        const NAME: &'static str = "SendStrExact";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::StrExact,)> for ToClient29 {
+    pub enum ToClient29Codec {}
+    impl ::tether::__private::Codec<(super::StrExact,)> for ToClient29Codec {
         #[inline]
         fn encode(
             __a: &(super::StrExact,),
@@ -7098,18 +6760,10 @@ mod __tether {
         }
     }
 
-    /// `SendStrWide`.
-    pub struct ToClient30;
+    pub type ToClient30 = Msg<30, (super::StrWide,), ToClient30Codec>;
 
-    impl ::tether::__private::Message for ToClient30 {
-        type Args = (super::StrWide,);
-        const ID: u16 = 30;
-        const NAME: &'static str = "SendStrWide";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::StrWide,)> for ToClient30 {
+    pub enum ToClient30Codec {}
+    impl ::tether::__private::Codec<(super::StrWide,)> for ToClient30Codec {
         #[inline]
         fn encode(
             __a: &(super::StrWide,),
@@ -7138,18 +6792,10 @@ mod __tether {
         }
     }
 
-    /// `SendStrHuge`.
-    pub struct ToClient31;
+    pub type ToClient31 = Msg<31, (super::StrHuge,), ToClient31Codec>;
 
-    impl ::tether::__private::Message for ToClient31 {
-        type Args = (super::StrHuge,);
-        const ID: u16 = 31;
-        const NAME: &'static str = "SendStrHuge";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::StrHuge,)> for ToClient31 {
+    pub enum ToClient31Codec {}
+    impl ::tether::__private::Codec<(super::StrHuge,)> for ToClient31Codec {
         #[inline]
         fn encode(
             __a: &(super::StrHuge,),
@@ -7178,18 +6824,10 @@ mod __tether {
         }
     }
 
-    /// `SendBuf`.
-    pub struct ToClient32;
+    pub type ToClient32 = Msg<32, (super::Buf,), ToClient32Codec>;
 
-    impl ::tether::__private::Message for ToClient32 {
-        type Args = (super::Buf,);
-        const ID: u16 = 32;
-        const NAME: &'static str = "SendBuf";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::Buf,)> for ToClient32 {
+    pub enum ToClient32Codec {}
+    impl ::tether::__private::Codec<(super::Buf,)> for ToClient32Codec {
         #[inline]
         fn encode(
             __a: &(super::Buf,),
@@ -7218,18 +6856,10 @@ mod __tether {
         }
     }
 
-    /// `SendBufAny`.
-    pub struct ToClient33;
+    pub type ToClient33 = Msg<33, (super::BufAny,), ToClient33Codec>;
 
-    impl ::tether::__private::Message for ToClient33 {
-        type Args = (super::BufAny,);
-        const ID: u16 = 33;
-        const NAME: &'static str = "SendBufAny";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::BufAny,)> for ToClient33 {
+    pub enum ToClient33Codec {}
+    impl ::tether::__private::Codec<(super::BufAny,)> for ToClient33Codec {
         #[inline]
         fn encode(
             __a: &(super::BufAny,),
@@ -7249,18 +6879,10 @@ mod __tether {
         }
     }
 
-    /// `SendOptU8`.
-    pub struct ToClient34;
+    pub type ToClient34 = Msg<34, (super::OptU8,), ToClient34Codec>;
 
-    impl ::tether::__private::Message for ToClient34 {
-        type Args = (super::OptU8,);
-        const ID: u16 = 34;
-        const NAME: &'static str = "SendOptU8";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::OptU8,)> for ToClient34 {
+    pub enum ToClient34Codec {}
+    impl ::tether::__private::Codec<(super::OptU8,)> for ToClient34Codec {
         #[inline]
         fn encode(
             __a: &(super::OptU8,),
@@ -7290,18 +6912,10 @@ mod __tether {
         }
     }
 
-    /// `SendOptStr`.
-    pub struct ToClient35;
+    pub type ToClient35 = Msg<35, (super::OptStr,), ToClient35Codec>;
 
-    impl ::tether::__private::Message for ToClient35 {
-        type Args = (super::OptStr,);
-        const ID: u16 = 35;
-        const NAME: &'static str = "SendOptStr";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::OptStr,)> for ToClient35 {
+    pub enum ToClient35Codec {}
+    impl ::tether::__private::Codec<(super::OptStr,)> for ToClient35Codec {
         #[inline]
         fn encode(
             __a: &(super::OptStr,),
@@ -7342,18 +6956,10 @@ mod __tether {
         }
     }
 
-    /// `SendOptOpt`.
-    pub struct ToClient36;
+    pub type ToClient36 = Msg<36, (super::OptOpt,), ToClient36Codec>;
 
-    impl ::tether::__private::Message for ToClient36 {
-        type Args = (super::OptOpt,);
-        const ID: u16 = 36;
-        const NAME: &'static str = "SendOptOpt";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::OptOpt,)> for ToClient36 {
+    pub enum ToClient36Codec {}
+    impl ::tether::__private::Codec<(super::OptOpt,)> for ToClient36Codec {
         #[inline]
         fn encode(
             __a: &(super::OptOpt,),
@@ -7395,18 +7001,10 @@ mod __tether {
         }
     }
 
-    /// `SendBools`.
-    pub struct ToClient37;
+    pub type ToClient37 = Msg<37, (super::Bools,), ToClient37Codec>;
 
-    impl ::tether::__private::Message for ToClient37 {
-        type Args = (super::Bools,);
-        const ID: u16 = 37;
-        const NAME: &'static str = "SendBools";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::Bools,)> for ToClient37 {
+    pub enum ToClient37Codec {}
+    impl ::tether::__private::Codec<(super::Bools,)> for ToClient37Codec {
         #[inline]
         fn encode(
             __a: &(super::Bools,),
@@ -7426,18 +7024,10 @@ mod __tether {
         }
     }
 
-    /// `SendU16s`.
-    pub struct ToClient38;
+    pub type ToClient38 = Msg<38, (super::U16s,), ToClient38Codec>;
 
-    impl ::tether::__private::Message for ToClient38 {
-        type Args = (super::U16s,);
-        const ID: u16 = 38;
-        const NAME: &'static str = "SendU16s";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::U16s,)> for ToClient38 {
+    pub enum ToClient38Codec {}
+    impl ::tether::__private::Codec<(super::U16s,)> for ToClient38Codec {
         #[inline]
         fn encode(
             __a: &(super::U16s,),
@@ -7470,18 +7060,10 @@ mod __tether {
         }
     }
 
-    /// `SendU8sMax`.
-    pub struct ToClient39;
+    pub type ToClient39 = Msg<39, (super::U8sMax,), ToClient39Codec>;
 
-    impl ::tether::__private::Message for ToClient39 {
-        type Args = (super::U8sMax,);
-        const ID: u16 = 39;
-        const NAME: &'static str = "SendU8sMax";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::U8sMax,)> for ToClient39 {
+    pub enum ToClient39Codec {}
+    impl ::tether::__private::Codec<(super::U8sMax,)> for ToClient39Codec {
         #[inline]
         fn encode(
             __a: &(super::U8sMax,),
@@ -7514,18 +7096,10 @@ mod __tether {
         }
     }
 
-    /// `SendI16sFew`.
-    pub struct ToClient40;
+    pub type ToClient40 = Msg<40, (super::I16sFew,), ToClient40Codec>;
 
-    impl ::tether::__private::Message for ToClient40 {
-        type Args = (super::I16sFew,);
-        const ID: u16 = 40;
-        const NAME: &'static str = "SendI16sFew";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::I16sFew,)> for ToClient40 {
+    pub enum ToClient40Codec {}
+    impl ::tether::__private::Codec<(super::I16sFew,)> for ToClient40Codec {
         #[inline]
         fn encode(
             __a: &(super::I16sFew,),
@@ -7558,18 +7132,10 @@ mod __tether {
         }
     }
 
-    /// `SendU8sExact`.
-    pub struct ToClient41;
+    pub type ToClient41 = Msg<41, (super::U8sExact,), ToClient41Codec>;
 
-    impl ::tether::__private::Message for ToClient41 {
-        type Args = (super::U8sExact,);
-        const ID: u16 = 41;
-        const NAME: &'static str = "SendU8sExact";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::U8sExact,)> for ToClient41 {
+    pub enum ToClient41Codec {}
+    impl ::tether::__private::Codec<(super::U8sExact,)> for ToClient41Codec {
         #[inline]
         fn encode(
             __a: &(super::U8sExact,),
@@ -7602,18 +7168,10 @@ mod __tether {
         }
     }
 
-    /// `SendWords`.
-    pub struct ToClient42;
+    pub type ToClient42 = Msg<42, (super::Words,), ToClient42Codec>;
 
-    impl ::tether::__private::Message for ToClient42 {
-        type Args = (super::Words,);
-        const ID: u16 = 42;
-        const NAME: &'static str = "SendWords";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::Words,)> for ToClient42 {
+    pub enum ToClient42Codec {}
+    impl ::tether::__private::Codec<(super::Words,)> for ToClient42Codec {
         #[inline]
         fn encode(
             __a: &(super::Words,),
@@ -7657,18 +7215,10 @@ mod __tether {
         }
     }
 
-    /// `SendUnits`.
-    pub struct ToClient43;
+    pub type ToClient43 = Msg<43, (super::Units,), ToClient43Codec>;
 
-    impl ::tether::__private::Message for ToClient43 {
-        type Args = (super::Units,);
-        const ID: u16 = 43;
-        const NAME: &'static str = "SendUnits";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::Units,)> for ToClient43 {
+    pub enum ToClient43Codec {}
+    impl ::tether::__private::Codec<(super::Units,)> for ToClient43Codec {
         #[inline]
         fn encode(
             __a: &(super::Units,),
@@ -7701,18 +7251,10 @@ mod __tether {
         }
     }
 
-    /// `SendStrMap`.
-    pub struct ToClient44;
+    pub type ToClient44 = Msg<44, (super::StrMap,), ToClient44Codec>;
 
-    impl ::tether::__private::Message for ToClient44 {
-        type Args = (super::StrMap,);
-        const ID: u16 = 44;
-        const NAME: &'static str = "SendStrMap";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::StrMap,)> for ToClient44 {
+    pub enum ToClient44Codec {}
+    impl ::tether::__private::Codec<(super::StrMap,)> for ToClient44Codec {
         #[inline]
         fn encode(
             __a: &(super::StrMap,),
@@ -7750,18 +7292,10 @@ mod __tether {
         }
     }
 
-    /// `SendShortKeyMap`.
-    pub struct ToClient45;
+    pub type ToClient45 = Msg<45, (super::ShortKeyMap,), ToClient45Codec>;
 
-    impl ::tether::__private::Message for ToClient45 {
-        type Args = (super::ShortKeyMap,);
-        const ID: u16 = 45;
-        const NAME: &'static str = "SendShortKeyMap";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::ShortKeyMap,)> for ToClient45 {
+    pub enum ToClient45Codec {}
+    impl ::tether::__private::Codec<(super::ShortKeyMap,)> for ToClient45Codec {
         #[inline]
         fn encode(
             __a: &(super::ShortKeyMap,),
@@ -7810,18 +7344,10 @@ mod __tether {
         }
     }
 
-    /// `SendColorMap`.
-    pub struct ToClient46;
+    pub type ToClient46 = Msg<46, (super::ColorMap,), ToClient46Codec>;
 
-    impl ::tether::__private::Message for ToClient46 {
-        type Args = (super::ColorMap,);
-        const ID: u16 = 46;
-        const NAME: &'static str = "SendColorMap";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::ColorMap,)> for ToClient46 {
+    pub enum ToClient46Codec {}
+    impl ::tether::__private::Codec<(super::ColorMap,)> for ToClient46Codec {
         #[inline]
         fn encode(
             __a: &(super::ColorMap,),
@@ -7859,304 +7385,62 @@ mod __tether {
         }
     }
 
-    /// `SendPair`.
-    pub struct ToClient47;
+    pub type ToClient47 = Msg<47, (super::Pair,)>;
 
-    impl ::tether::__private::Message for ToClient47 {
-        type Args = (super::Pair,);
-        const ID: u16 = 47;
-        const NAME: &'static str = "SendPair";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient48 = Msg<48, (super::Empty,)>;
 
-    /// `SendEmpty`.
-    pub struct ToClient48;
+    pub type ToClient49 = Msg<49, (super::WithOpt,)>;
 
-    impl ::tether::__private::Message for ToClient48 {
-        type Args = (super::Empty,);
-        const ID: u16 = 48;
-        const NAME: &'static str = "SendEmpty";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient50 = Msg<50, (super::Nested,)>;
 
-    /// `SendWithOpt`.
-    pub struct ToClient49;
+    pub type ToClient51 = Msg<51, (super::One,)>;
 
-    impl ::tether::__private::Message for ToClient49 {
-        type Args = (super::WithOpt,);
-        const ID: u16 = 49;
-        const NAME: &'static str = "SendWithOpt";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient52 = Msg<52, (super::Color,)>;
 
-    /// `SendNested`.
-    pub struct ToClient50;
+    pub type ToClient53 = Msg<53, (super::Three,)>;
 
-    impl ::tether::__private::Message for ToClient50 {
-        type Args = (super::Nested,);
-        const ID: u16 = 50;
-        const NAME: &'static str = "SendNested";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient54 = Msg<54, (super::Nine,)>;
 
-    /// `SendOne`.
-    pub struct ToClient51;
+    pub type ToClient55 = Msg<55, (super::Shape,)>;
 
-    impl ::tether::__private::Message for ToClient51 {
-        type Args = (super::One,);
-        const ID: u16 = 51;
-        const NAME: &'static str = "SendOne";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient56 = Msg<56, (super::Event,)>;
 
-    /// `SendColor`.
-    pub struct ToClient52;
+    pub type ToClient57 = Msg<57, (super::Node,)>;
 
-    impl ::tether::__private::Message for ToClient52 {
-        type Args = (super::Color,);
-        const ID: u16 = 52;
-        const NAME: &'static str = "SendColor";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient58 = Msg<58, (super::Tree,)>;
 
-    /// `SendThree`.
-    pub struct ToClient53;
+    pub type ToClient59 = Msg<59, (super::Vec3,)>;
 
-    impl ::tether::__private::Message for ToClient53 {
-        type Args = (super::Three,);
-        const ID: u16 = 53;
-        const NAME: &'static str = "SendThree";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient60 = Msg<60, (super::Vec2,)>;
 
-    /// `SendNine`.
-    pub struct ToClient54;
+    pub type ToClient61 = Msg<61, (super::Frame,)>;
 
-    impl ::tether::__private::Message for ToClient54 {
-        type Args = (super::Nine,);
-        const ID: u16 = 54;
-        const NAME: &'static str = "SendNine";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient62 = Msg<62, (super::Rgb,)>;
 
-    /// `SendShape`.
-    pub struct ToClient55;
+    pub type ToClient63 = Msg<63, (super::Brick,)>;
 
-    impl ::tether::__private::Message for ToClient55 {
-        type Args = (super::Shape,);
-        const ID: u16 = 55;
-        const NAME: &'static str = "SendShape";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient64 = Msg<64, (super::Dim,)>;
 
-    /// `SendEvent`.
-    pub struct ToClient56;
+    pub type ToClient65 = Msg<65, (super::Dim2,)>;
 
-    impl ::tether::__private::Message for ToClient56 {
-        type Args = (super::Event,);
-        const ID: u16 = 56;
-        const NAME: &'static str = "SendEvent";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient66 = Msg<66, (super::Area,)>;
 
-    /// `SendNode`.
-    pub struct ToClient57;
+    pub type ToClient67 = Msg<67, (super::Span,)>;
 
-    impl ::tether::__private::Message for ToClient57 {
-        type Args = (super::Node,);
-        const ID: u16 = 57;
-        const NAME: &'static str = "SendNode";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient68 = Msg<68, (super::NumSeq,)>;
 
-    /// `SendTree`.
-    pub struct ToClient58;
+    pub type ToClient69 = Msg<69, (super::ColorSeq,)>;
 
-    impl ::tether::__private::Message for ToClient58 {
-        type Args = (super::Tree,);
-        const ID: u16 = 58;
-        const NAME: &'static str = "SendTree";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient70 = Msg<70, (super::When,)>;
 
-    /// `SendVec3`.
-    pub struct ToClient59;
+    pub type ToClient71 = Msg<71, (super::Mat,)>;
 
-    impl ::tether::__private::Message for ToClient59 {
-        type Args = (super::Vec3,);
-        const ID: u16 = 59;
-        const NAME: &'static str = "SendVec3";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient72 = Msg<72, (super::Key,)>;
 
-    /// `SendVec2`.
-    pub struct ToClient60;
+    pub type ToClient73 = Msg<73, (super::OptPart,), ToClient73Codec>;
 
-    impl ::tether::__private::Message for ToClient60 {
-        type Args = (super::Vec2,);
-        const ID: u16 = 60;
-        const NAME: &'static str = "SendVec2";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendFrame`.
-    pub struct ToClient61;
-
-    impl ::tether::__private::Message for ToClient61 {
-        type Args = (super::Frame,);
-        const ID: u16 = 61;
-        const NAME: &'static str = "SendFrame";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendRgb`.
-    pub struct ToClient62;
-
-    impl ::tether::__private::Message for ToClient62 {
-        type Args = (super::Rgb,);
-        const ID: u16 = 62;
-        const NAME: &'static str = "SendRgb";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendBrick`.
-    pub struct ToClient63;
-
-    impl ::tether::__private::Message for ToClient63 {
-        type Args = (super::Brick,);
-        const ID: u16 = 63;
-        const NAME: &'static str = "SendBrick";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendDim`.
-    pub struct ToClient64;
-
-    impl ::tether::__private::Message for ToClient64 {
-        type Args = (super::Dim,);
-        const ID: u16 = 64;
-        const NAME: &'static str = "SendDim";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendDim2`.
-    pub struct ToClient65;
-
-    impl ::tether::__private::Message for ToClient65 {
-        type Args = (super::Dim2,);
-        const ID: u16 = 65;
-        const NAME: &'static str = "SendDim2";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendArea`.
-    pub struct ToClient66;
-
-    impl ::tether::__private::Message for ToClient66 {
-        type Args = (super::Area,);
-        const ID: u16 = 66;
-        const NAME: &'static str = "SendArea";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendSpan`.
-    pub struct ToClient67;
-
-    impl ::tether::__private::Message for ToClient67 {
-        type Args = (super::Span,);
-        const ID: u16 = 67;
-        const NAME: &'static str = "SendSpan";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendNumSeq`.
-    pub struct ToClient68;
-
-    impl ::tether::__private::Message for ToClient68 {
-        type Args = (super::NumSeq,);
-        const ID: u16 = 68;
-        const NAME: &'static str = "SendNumSeq";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendColorSeq`.
-    pub struct ToClient69;
-
-    impl ::tether::__private::Message for ToClient69 {
-        type Args = (super::ColorSeq,);
-        const ID: u16 = 69;
-        const NAME: &'static str = "SendColorSeq";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendWhen`.
-    pub struct ToClient70;
-
-    impl ::tether::__private::Message for ToClient70 {
-        type Args = (super::When,);
-        const ID: u16 = 70;
-        const NAME: &'static str = "SendWhen";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendMat`.
-    pub struct ToClient71;
-
-    impl ::tether::__private::Message for ToClient71 {
-        type Args = (super::Mat,);
-        const ID: u16 = 71;
-        const NAME: &'static str = "SendMat";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendKey`.
-    pub struct ToClient72;
-
-    impl ::tether::__private::Message for ToClient72 {
-        type Args = (super::Key,);
-        const ID: u16 = 72;
-        const NAME: &'static str = "SendKey";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendOptPart`.
-    pub struct ToClient73;
-
-    impl ::tether::__private::Message for ToClient73 {
-        type Args = (super::OptPart,);
-        const ID: u16 = 73;
-        const NAME: &'static str = "SendOptPart";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::OptPart,)> for ToClient73 {
+    pub enum ToClient73Codec {}
+    impl ::tether::__private::Codec<(super::OptPart,)> for ToClient73Codec {
         #[inline]
         fn encode(
             __a: &(super::OptPart,),
@@ -8192,18 +7476,10 @@ mod __tether {
         }
     }
 
-    /// `SendOptModel`.
-    pub struct ToClient74;
+    pub type ToClient74 = Msg<74, (super::OptModel,), ToClient74Codec>;
 
-    impl ::tether::__private::Message for ToClient74 {
-        type Args = (super::OptModel,);
-        const ID: u16 = 74;
-        const NAME: &'static str = "SendOptModel";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::OptModel,)> for ToClient74 {
+    pub enum ToClient74Codec {}
+    impl ::tether::__private::Codec<(super::OptModel,)> for ToClient74Codec {
         #[inline]
         fn encode(
             __a: &(super::OptModel,),
@@ -8239,18 +7515,10 @@ mod __tether {
         }
     }
 
-    /// `SendWho`.
-    pub struct ToClient75;
+    pub type ToClient75 = Msg<75, (super::Who,), ToClient75Codec>;
 
-    impl ::tether::__private::Message for ToClient75 {
-        type Args = (super::Who,);
-        const ID: u16 = 75;
-        const NAME: &'static str = "SendWho";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::Who,)> for ToClient75 {
+    pub enum ToClient75Codec {}
+    impl ::tether::__private::Codec<(super::Who,)> for ToClient75Codec {
         #[inline]
         fn encode(
             __a: &(super::Who,),
@@ -8289,18 +7557,10 @@ mod __tether {
         }
     }
 
-    /// `SendOptWho`.
-    pub struct ToClient76;
+    pub type ToClient76 = Msg<76, (super::OptWho,), ToClient76Codec>;
 
-    impl ::tether::__private::Message for ToClient76 {
-        type Args = (super::OptWho,);
-        const ID: u16 = 76;
-        const NAME: &'static str = "SendOptWho";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::OptWho,)> for ToClient76 {
+    pub enum ToClient76Codec {}
+    impl ::tether::__private::Codec<(super::OptWho,)> for ToClient76Codec {
         #[inline]
         fn encode(
             __a: &(super::OptWho,),
@@ -8336,51 +7596,16 @@ mod __tether {
         }
     }
 
-    /// `SendRefs`.
-    pub struct ToClient77;
+    pub type ToClient77 = Msg<77, (super::Refs,)>;
 
-    impl ::tether::__private::Message for ToClient77 {
-        type Args = (super::Refs,);
-        const ID: u16 = 77;
-        const NAME: &'static str = "SendRefs";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient78 = Msg<78, (super::Dyn,)>;
 
-    /// `SendDyn`.
-    pub struct ToClient78;
+    pub type ToClient79 = Msg<79, (super::Stats,)>;
 
-    impl ::tether::__private::Message for ToClient78 {
-        type Args = (super::Dyn,);
-        const ID: u16 = 78;
-        const NAME: &'static str = "SendDyn";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient80 = Msg<80, (super::U8Pct,), ToClient80Codec>;
 
-    /// `SendStats`.
-    pub struct ToClient79;
-
-    impl ::tether::__private::Message for ToClient79 {
-        type Args = (super::Stats,);
-        const ID: u16 = 79;
-        const NAME: &'static str = "SendStats";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
-
-    /// `SendU8Pct`.
-    pub struct ToClient80;
-
-    impl ::tether::__private::Message for ToClient80 {
-        type Args = (super::U8Pct,);
-        const ID: u16 = 80;
-        const NAME: &'static str = "SendU8Pct";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::U8Pct,)> for ToClient80 {
+    pub enum ToClient80Codec {}
+    impl ::tether::__private::Codec<(super::U8Pct,)> for ToClient80Codec {
         #[inline]
         fn encode(
             __a: &(super::U8Pct,),
@@ -8418,18 +7643,10 @@ mod __tether {
         }
     }
 
-    /// `SendU8High`.
-    pub struct ToClient81;
+    pub type ToClient81 = Msg<81, (super::U8High,), ToClient81Codec>;
 
-    impl ::tether::__private::Message for ToClient81 {
-        type Args = (super::U8High,);
-        const ID: u16 = 81;
-        const NAME: &'static str = "SendU8High";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::U8High,)> for ToClient81 {
+    pub enum ToClient81Codec {}
+    impl ::tether::__private::Codec<(super::U8High,)> for ToClient81Codec {
         #[inline]
         fn encode(
             __a: &(super::U8High,),
@@ -8465,18 +7682,10 @@ mod __tether {
         }
     }
 
-    /// `SendU8Min`.
-    pub struct ToClient82;
+    pub type ToClient82 = Msg<82, (super::U8Min,), ToClient82Codec>;
 
-    impl ::tether::__private::Message for ToClient82 {
-        type Args = (super::U8Min,);
-        const ID: u16 = 82;
-        const NAME: &'static str = "SendU8Min";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::U8Min,)> for ToClient82 {
+    pub enum ToClient82Codec {}
+    impl ::tether::__private::Codec<(super::U8Min,)> for ToClient82Codec {
         #[inline]
         fn encode(
             __a: &(super::U8Min,),
@@ -8509,18 +7718,10 @@ mod __tether {
         }
     }
 
-    /// `SendI32Small`.
-    pub struct ToClient83;
+    pub type ToClient83 = Msg<83, (super::I32Small,), ToClient83Codec>;
 
-    impl ::tether::__private::Message for ToClient83 {
-        type Args = (super::I32Small,);
-        const ID: u16 = 83;
-        const NAME: &'static str = "SendI32Small";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::I32Small,)> for ToClient83 {
+    pub enum ToClient83Codec {}
+    impl ::tether::__private::Codec<(super::I32Small,)> for ToClient83Codec {
         #[inline]
         fn encode(
             __a: &(super::I32Small,),
@@ -8556,29 +7757,12 @@ mod __tether {
         }
     }
 
-    /// `SendGauges`.
-    pub struct ToClient84;
+    pub type ToClient84 = Msg<84, (super::Gauges,)>;
 
-    impl ::tether::__private::Message for ToClient84 {
-        type Args = (super::Gauges,);
-        const ID: u16 = 84;
-        const NAME: &'static str = "SendGauges";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = ::tether::__private::Plain;
-    }
+    pub type ToClient85 = Msg<85, (super::Squad,), ToClient85Codec>;
 
-    /// `SendSquad`.
-    pub struct ToClient85;
-
-    impl ::tether::__private::Message for ToClient85 {
-        type Args = (super::Squad,);
-        const ID: u16 = 85;
-        const NAME: &'static str = "SendSquad";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::Squad,)> for ToClient85 {
+    pub enum ToClient85Codec {}
+    impl ::tether::__private::Codec<(super::Squad,)> for ToClient85Codec {
         #[inline]
         fn encode(
             __a: &(super::Squad,),
@@ -8688,18 +7872,10 @@ mod __tether {
         }
     }
 
-    /// `SendMarkers`.
-    pub struct ToClient86;
+    pub type ToClient86 = Msg<86, (super::Markers,), ToClient86Codec>;
 
-    impl ::tether::__private::Message for ToClient86 {
-        type Args = (super::Markers,);
-        const ID: u16 = 86;
-        const NAME: &'static str = "SendMarkers";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::Markers,)> for ToClient86 {
+    pub enum ToClient86Codec {}
+    impl ::tether::__private::Codec<(super::Markers,)> for ToClient86Codec {
         #[inline]
         fn encode(
             __a: &(super::Markers,),
@@ -8847,18 +8023,10 @@ mod __tether {
         }
     }
 
-    /// `SendReadings`.
-    pub struct ToClient87;
+    pub type ToClient87 = Msg<87, (super::Readings,), ToClient87Codec>;
 
-    impl ::tether::__private::Message for ToClient87 {
-        type Args = (super::Readings,);
-        const ID: u16 = 87;
-        const NAME: &'static str = "SendReadings";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::Readings,)> for ToClient87 {
+    pub enum ToClient87Codec {}
+    impl ::tether::__private::Codec<(super::Readings,)> for ToClient87Codec {
         #[inline]
         fn encode(
             __a: &(super::Readings,),
@@ -8891,18 +8059,10 @@ mod __tether {
         }
     }
 
-    /// `SendLabels`.
-    pub struct ToClient88;
+    pub type ToClient88 = Msg<88, (super::Labels,), ToClient88Codec>;
 
-    impl ::tether::__private::Message for ToClient88 {
-        type Args = (super::Labels,);
-        const ID: u16 = 88;
-        const NAME: &'static str = "SendLabels";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::Labels,)> for ToClient88 {
+    pub enum ToClient88Codec {}
+    impl ::tether::__private::Codec<(super::Labels,)> for ToClient88Codec {
         #[inline]
         fn encode(
             __a: &(super::Labels,),
@@ -8935,18 +8095,10 @@ mod __tether {
         }
     }
 
-    /// `SendPins`.
-    pub struct ToClient89;
+    pub type ToClient89 = Msg<89, (super::Pins,), ToClient89Codec>;
 
-    impl ::tether::__private::Message for ToClient89 {
-        type Args = (super::Pins,);
-        const ID: u16 = 89;
-        const NAME: &'static str = "SendPins";
-        const KIND: ::tether::MessageKind = ::tether::__private::EVENT;
-        type Codec = Self;
-    }
-
-    impl ::tether::__private::Codec<(super::Pins,)> for ToClient89 {
+    pub enum ToClient89Codec {}
+    impl ::tether::__private::Codec<(super::Pins,)> for ToClient89Codec {
         #[inline]
         fn encode(
             __a: &(super::Pins,),
@@ -9016,1092 +8168,689 @@ mod __tether {
             ))
         }
     }
+
+    pub static TO_SERVER: &[::tether::MessageSpec] = &[];
+
+    pub static TO_CLIENT: &[::tether::MessageSpec] = &[
+        spec::<ToClient0>("SendBool", EVENT),
+        spec::<ToClient1>("SendU8", EVENT),
+        spec::<ToClient2>("SendU16", EVENT),
+        spec::<ToClient3>("SendU32", EVENT),
+        spec::<ToClient4>("SendU64", EVENT),
+        spec::<ToClient5>("SendI8", EVENT),
+        spec::<ToClient6>("SendI16", EVENT),
+        spec::<ToClient7>("SendI32", EVENT),
+        spec::<ToClient8>("SendI64", EVENT),
+        spec::<ToClient9>("SendF32", EVENT),
+        spec::<ToClient10>("SendF64", EVENT),
+        spec::<ToClient11>("SendNum", EVENT),
+        spec::<ToClient12>("SendU8Range", EVENT),
+        spec::<ToClient13>("SendU8Exact", EVENT),
+        spec::<ToClient14>("SendU16Range", EVENT),
+        spec::<ToClient15>("SendU32Max", EVENT),
+        spec::<ToClient16>("SendU64Min", EVENT),
+        spec::<ToClient17>("SendI8Range", EVENT),
+        spec::<ToClient18>("SendI16Range", EVENT),
+        spec::<ToClient19>("SendI32Min", EVENT),
+        spec::<ToClient20>("SendI64Range", EVENT),
+        spec::<ToClient21>("SendF32Range", EVENT),
+        spec::<ToClient22>("SendF64Range", EVENT),
+        spec::<ToClient23>("SendNumRange", EVENT),
+        spec::<ToClient24>("SendF32Nonfinite", EVENT),
+        spec::<ToClient25>("SendF64Nonfinite", EVENT),
+        spec::<ToClient26>("SendNumNonfinite", EVENT),
+        spec::<ToClient27>("SendStr", EVENT),
+        spec::<ToClient28>("SendStrMax", EVENT),
+        spec::<ToClient29>("SendStrExact", EVENT),
+        spec::<ToClient30>("SendStrWide", EVENT),
+        spec::<ToClient31>("SendStrHuge", EVENT),
+        spec::<ToClient32>("SendBuf", EVENT),
+        spec::<ToClient33>("SendBufAny", EVENT),
+        spec::<ToClient34>("SendOptU8", EVENT),
+        spec::<ToClient35>("SendOptStr", EVENT),
+        spec::<ToClient36>("SendOptOpt", EVENT),
+        spec::<ToClient37>("SendBools", EVENT),
+        spec::<ToClient38>("SendU16s", EVENT),
+        spec::<ToClient39>("SendU8sMax", EVENT),
+        spec::<ToClient40>("SendI16sFew", EVENT),
+        spec::<ToClient41>("SendU8sExact", EVENT),
+        spec::<ToClient42>("SendWords", EVENT),
+        spec::<ToClient43>("SendUnits", EVENT),
+        spec::<ToClient44>("SendStrMap", EVENT),
+        spec::<ToClient45>("SendShortKeyMap", EVENT),
+        spec::<ToClient46>("SendColorMap", EVENT),
+        spec::<ToClient47>("SendPair", EVENT),
+        spec::<ToClient48>("SendEmpty", EVENT),
+        spec::<ToClient49>("SendWithOpt", EVENT),
+        spec::<ToClient50>("SendNested", EVENT),
+        spec::<ToClient51>("SendOne", EVENT),
+        spec::<ToClient52>("SendColor", EVENT),
+        spec::<ToClient53>("SendThree", EVENT),
+        spec::<ToClient54>("SendNine", EVENT),
+        spec::<ToClient55>("SendShape", EVENT),
+        spec::<ToClient56>("SendEvent", EVENT),
+        spec::<ToClient57>("SendNode", EVENT),
+        spec::<ToClient58>("SendTree", EVENT),
+        spec::<ToClient59>("SendVec3", EVENT),
+        spec::<ToClient60>("SendVec2", EVENT),
+        spec::<ToClient61>("SendFrame", EVENT),
+        spec::<ToClient62>("SendRgb", EVENT),
+        spec::<ToClient63>("SendBrick", EVENT),
+        spec::<ToClient64>("SendDim", EVENT),
+        spec::<ToClient65>("SendDim2", EVENT),
+        spec::<ToClient66>("SendArea", EVENT),
+        spec::<ToClient67>("SendSpan", EVENT),
+        spec::<ToClient68>("SendNumSeq", EVENT),
+        spec::<ToClient69>("SendColorSeq", EVENT),
+        spec::<ToClient70>("SendWhen", EVENT),
+        spec::<ToClient71>("SendMat", EVENT),
+        spec::<ToClient72>("SendKey", EVENT),
+        spec::<ToClient73>("SendOptPart", EVENT),
+        spec::<ToClient74>("SendOptModel", EVENT),
+        spec::<ToClient75>("SendWho", EVENT),
+        spec::<ToClient76>("SendOptWho", EVENT),
+        spec::<ToClient77>("SendRefs", EVENT),
+        spec::<ToClient78>("SendDyn", EVENT),
+        spec::<ToClient79>("SendStats", EVENT),
+        spec::<ToClient80>("SendU8Pct", EVENT),
+        spec::<ToClient81>("SendU8High", EVENT),
+        spec::<ToClient82>("SendU8Min", EVENT),
+        spec::<ToClient83>("SendI32Small", EVENT),
+        spec::<ToClient84>("SendGauges", EVENT),
+        spec::<ToClient85>("SendSquad", EVENT),
+        spec::<ToClient86>("SendMarkers", EVENT),
+        spec::<ToClient87>("SendReadings", EVENT),
+        spec::<ToClient88>("SendLabels", EVENT),
+        spec::<ToClient89>("SendPins", EVENT),
+    ];
 }
 
 /// Handles for the remotes, as the server uses them (see [`Server`]).
 #[allow(dead_code)]
 pub mod server {
     /// `remote event SendBool: server -> client (v: Bool)`
-    pub type SendBool = ::tether::remote::ServerSender<
-        super::__tether::ToClient0,
-        (super::Bool,),
-    >;
+    pub type SendBool = ::tether::remote::ServerSender<super::__tether::ToClient0>;
 
     /// `remote event SendU8: server -> client (v: U8)`
-    pub type SendU8 = ::tether::remote::ServerSender<
-        super::__tether::ToClient1,
-        (super::U8,),
-    >;
+    pub type SendU8 = ::tether::remote::ServerSender<super::__tether::ToClient1>;
 
     /// `remote event SendU16: server -> client (v: U16)`
-    pub type SendU16 = ::tether::remote::ServerSender<
-        super::__tether::ToClient2,
-        (super::U16,),
-    >;
+    pub type SendU16 = ::tether::remote::ServerSender<super::__tether::ToClient2>;
 
     /// `remote event SendU32: server -> client (v: U32)`
-    pub type SendU32 = ::tether::remote::ServerSender<
-        super::__tether::ToClient3,
-        (super::U32,),
-    >;
+    pub type SendU32 = ::tether::remote::ServerSender<super::__tether::ToClient3>;
 
     /// `remote event SendU64: server -> client (v: U64)`
-    pub type SendU64 = ::tether::remote::ServerSender<
-        super::__tether::ToClient4,
-        (super::U64,),
-    >;
+    pub type SendU64 = ::tether::remote::ServerSender<super::__tether::ToClient4>;
 
     /// `remote event SendI8: server -> client (v: I8)`
-    pub type SendI8 = ::tether::remote::ServerSender<
-        super::__tether::ToClient5,
-        (super::I8,),
-    >;
+    pub type SendI8 = ::tether::remote::ServerSender<super::__tether::ToClient5>;
 
     /// `remote event SendI16: server -> client (v: I16)`
-    pub type SendI16 = ::tether::remote::ServerSender<
-        super::__tether::ToClient6,
-        (super::I16,),
-    >;
+    pub type SendI16 = ::tether::remote::ServerSender<super::__tether::ToClient6>;
 
     /// `remote event SendI32: server -> client (v: I32)`
-    pub type SendI32 = ::tether::remote::ServerSender<
-        super::__tether::ToClient7,
-        (super::I32,),
-    >;
+    pub type SendI32 = ::tether::remote::ServerSender<super::__tether::ToClient7>;
 
     /// `remote event SendI64: server -> client (v: I64)`
-    pub type SendI64 = ::tether::remote::ServerSender<
-        super::__tether::ToClient8,
-        (super::I64,),
-    >;
+    pub type SendI64 = ::tether::remote::ServerSender<super::__tether::ToClient8>;
 
     /// `remote event SendF32: server -> client (v: F32)`
-    pub type SendF32 = ::tether::remote::ServerSender<
-        super::__tether::ToClient9,
-        (super::F32,),
-    >;
+    pub type SendF32 = ::tether::remote::ServerSender<super::__tether::ToClient9>;
 
     /// `remote event SendF64: server -> client (v: F64)`
-    pub type SendF64 = ::tether::remote::ServerSender<
-        super::__tether::ToClient10,
-        (super::F64,),
-    >;
+    pub type SendF64 = ::tether::remote::ServerSender<super::__tether::ToClient10>;
 
     /// `remote event SendNum: server -> client (v: Num)`
-    pub type SendNum = ::tether::remote::ServerSender<
-        super::__tether::ToClient11,
-        (super::Num,),
-    >;
+    pub type SendNum = ::tether::remote::ServerSender<super::__tether::ToClient11>;
 
     /// `remote event SendU8Range: server -> client (v: U8Range)`
-    pub type SendU8Range = ::tether::remote::ServerSender<
-        super::__tether::ToClient12,
-        (super::U8Range,),
-    >;
+    pub type SendU8Range = ::tether::remote::ServerSender<super::__tether::ToClient12>;
 
     /// `remote event SendU8Exact: server -> client (v: U8Exact)`
-    pub type SendU8Exact = ::tether::remote::ServerSender<
-        super::__tether::ToClient13,
-        (super::U8Exact,),
-    >;
+    pub type SendU8Exact = ::tether::remote::ServerSender<super::__tether::ToClient13>;
 
     /// `remote event SendU16Range: server -> client (v: U16Range)`
-    pub type SendU16Range = ::tether::remote::ServerSender<
-        super::__tether::ToClient14,
-        (super::U16Range,),
-    >;
+    pub type SendU16Range = ::tether::remote::ServerSender<super::__tether::ToClient14>;
 
     /// `remote event SendU32Max: server -> client (v: U32Max)`
-    pub type SendU32Max = ::tether::remote::ServerSender<
-        super::__tether::ToClient15,
-        (super::U32Max,),
-    >;
+    pub type SendU32Max = ::tether::remote::ServerSender<super::__tether::ToClient15>;
 
     /// `remote event SendU64Min: server -> client (v: U64Min)`
-    pub type SendU64Min = ::tether::remote::ServerSender<
-        super::__tether::ToClient16,
-        (super::U64Min,),
-    >;
+    pub type SendU64Min = ::tether::remote::ServerSender<super::__tether::ToClient16>;
 
     /// `remote event SendI8Range: server -> client (v: I8Range)`
-    pub type SendI8Range = ::tether::remote::ServerSender<
-        super::__tether::ToClient17,
-        (super::I8Range,),
-    >;
+    pub type SendI8Range = ::tether::remote::ServerSender<super::__tether::ToClient17>;
 
     /// `remote event SendI16Range: server -> client (v: I16Range)`
-    pub type SendI16Range = ::tether::remote::ServerSender<
-        super::__tether::ToClient18,
-        (super::I16Range,),
-    >;
+    pub type SendI16Range = ::tether::remote::ServerSender<super::__tether::ToClient18>;
 
     /// `remote event SendI32Min: server -> client (v: I32Min)`
-    pub type SendI32Min = ::tether::remote::ServerSender<
-        super::__tether::ToClient19,
-        (super::I32Min,),
-    >;
+    pub type SendI32Min = ::tether::remote::ServerSender<super::__tether::ToClient19>;
 
     /// `remote event SendI64Range: server -> client (v: I64Range)`
-    pub type SendI64Range = ::tether::remote::ServerSender<
-        super::__tether::ToClient20,
-        (super::I64Range,),
-    >;
+    pub type SendI64Range = ::tether::remote::ServerSender<super::__tether::ToClient20>;
 
     /// `remote event SendF32Range: server -> client (v: F32Range)`
-    pub type SendF32Range = ::tether::remote::ServerSender<
-        super::__tether::ToClient21,
-        (super::F32Range,),
-    >;
+    pub type SendF32Range = ::tether::remote::ServerSender<super::__tether::ToClient21>;
 
     /// `remote event SendF64Range: server -> client (v: F64Range)`
-    pub type SendF64Range = ::tether::remote::ServerSender<
-        super::__tether::ToClient22,
-        (super::F64Range,),
-    >;
+    pub type SendF64Range = ::tether::remote::ServerSender<super::__tether::ToClient22>;
 
     /// `remote event SendNumRange: server -> client (v: NumRange)`
-    pub type SendNumRange = ::tether::remote::ServerSender<
-        super::__tether::ToClient23,
-        (super::NumRange,),
-    >;
+    pub type SendNumRange = ::tether::remote::ServerSender<super::__tether::ToClient23>;
 
     /// `remote event SendF32Nonfinite: server -> client (v: F32Nonfinite)`
     pub type SendF32Nonfinite = ::tether::remote::ServerSender<
         super::__tether::ToClient24,
-        (super::F32Nonfinite,),
     >;
 
     /// `remote event SendF64Nonfinite: server -> client (v: F64Nonfinite)`
     pub type SendF64Nonfinite = ::tether::remote::ServerSender<
         super::__tether::ToClient25,
-        (super::F64Nonfinite,),
     >;
 
     /// `remote event SendNumNonfinite: server -> client (v: NumNonfinite)`
     pub type SendNumNonfinite = ::tether::remote::ServerSender<
         super::__tether::ToClient26,
-        (super::NumNonfinite,),
     >;
 
     /// `remote event SendStr: server -> client (v: Str)`
-    pub type SendStr = ::tether::remote::ServerSender<
-        super::__tether::ToClient27,
-        (super::Str,),
-    >;
+    pub type SendStr = ::tether::remote::ServerSender<super::__tether::ToClient27>;
 
     /// `remote event SendStrMax: server -> client (v: StrMax)`
-    pub type SendStrMax = ::tether::remote::ServerSender<
-        super::__tether::ToClient28,
-        (super::StrMax,),
-    >;
+    pub type SendStrMax = ::tether::remote::ServerSender<super::__tether::ToClient28>;
 
     /// `remote event SendStrExact: server -> client (v: StrExact)`
-    pub type SendStrExact = ::tether::remote::ServerSender<
-        super::__tether::ToClient29,
-        (super::StrExact,),
-    >;
+    pub type SendStrExact = ::tether::remote::ServerSender<super::__tether::ToClient29>;
 
     /// `remote event SendStrWide: server -> client (v: StrWide)`
-    pub type SendStrWide = ::tether::remote::ServerSender<
-        super::__tether::ToClient30,
-        (super::StrWide,),
-    >;
+    pub type SendStrWide = ::tether::remote::ServerSender<super::__tether::ToClient30>;
 
     /// `remote event SendStrHuge: server -> client (v: StrHuge)`
-    pub type SendStrHuge = ::tether::remote::ServerSender<
-        super::__tether::ToClient31,
-        (super::StrHuge,),
-    >;
+    pub type SendStrHuge = ::tether::remote::ServerSender<super::__tether::ToClient31>;
 
     /// `remote event SendBuf: server -> client (v: Buf)`
-    pub type SendBuf = ::tether::remote::ServerSender<
-        super::__tether::ToClient32,
-        (super::Buf,),
-    >;
+    pub type SendBuf = ::tether::remote::ServerSender<super::__tether::ToClient32>;
 
     /// `remote event SendBufAny: server -> client (v: BufAny)`
-    pub type SendBufAny = ::tether::remote::ServerSender<
-        super::__tether::ToClient33,
-        (super::BufAny,),
-    >;
+    pub type SendBufAny = ::tether::remote::ServerSender<super::__tether::ToClient33>;
 
     /// `remote event SendOptU8: server -> client (v: OptU8)`
-    pub type SendOptU8 = ::tether::remote::ServerSender<
-        super::__tether::ToClient34,
-        (super::OptU8,),
-    >;
+    pub type SendOptU8 = ::tether::remote::ServerSender<super::__tether::ToClient34>;
 
     /// `remote event SendOptStr: server -> client (v: OptStr)`
-    pub type SendOptStr = ::tether::remote::ServerSender<
-        super::__tether::ToClient35,
-        (super::OptStr,),
-    >;
+    pub type SendOptStr = ::tether::remote::ServerSender<super::__tether::ToClient35>;
 
     /// `remote event SendOptOpt: server -> client (v: OptOpt)`
-    pub type SendOptOpt = ::tether::remote::ServerSender<
-        super::__tether::ToClient36,
-        (super::OptOpt,),
-    >;
+    pub type SendOptOpt = ::tether::remote::ServerSender<super::__tether::ToClient36>;
 
     /// `remote event SendBools: server -> client (v: Bools)`
-    pub type SendBools = ::tether::remote::ServerSender<
-        super::__tether::ToClient37,
-        (super::Bools,),
-    >;
+    pub type SendBools = ::tether::remote::ServerSender<super::__tether::ToClient37>;
 
     /// `remote event SendU16s: server -> client (v: U16s)`
-    pub type SendU16s = ::tether::remote::ServerSender<
-        super::__tether::ToClient38,
-        (super::U16s,),
-    >;
+    pub type SendU16s = ::tether::remote::ServerSender<super::__tether::ToClient38>;
 
     /// `remote event SendU8sMax: server -> client (v: U8sMax)`
-    pub type SendU8sMax = ::tether::remote::ServerSender<
-        super::__tether::ToClient39,
-        (super::U8sMax,),
-    >;
+    pub type SendU8sMax = ::tether::remote::ServerSender<super::__tether::ToClient39>;
 
     /// `remote event SendI16sFew: server -> client (v: I16sFew)`
-    pub type SendI16sFew = ::tether::remote::ServerSender<
-        super::__tether::ToClient40,
-        (super::I16sFew,),
-    >;
+    pub type SendI16sFew = ::tether::remote::ServerSender<super::__tether::ToClient40>;
 
     /// `remote event SendU8sExact: server -> client (v: U8sExact)`
-    pub type SendU8sExact = ::tether::remote::ServerSender<
-        super::__tether::ToClient41,
-        (super::U8sExact,),
-    >;
+    pub type SendU8sExact = ::tether::remote::ServerSender<super::__tether::ToClient41>;
 
     /// `remote event SendWords: server -> client (v: Words)`
-    pub type SendWords = ::tether::remote::ServerSender<
-        super::__tether::ToClient42,
-        (super::Words,),
-    >;
+    pub type SendWords = ::tether::remote::ServerSender<super::__tether::ToClient42>;
 
     /// `remote event SendUnits: server -> client (v: Units)`
-    pub type SendUnits = ::tether::remote::ServerSender<
-        super::__tether::ToClient43,
-        (super::Units,),
-    >;
+    pub type SendUnits = ::tether::remote::ServerSender<super::__tether::ToClient43>;
 
     /// `remote event SendStrMap: server -> client (v: StrMap)`
-    pub type SendStrMap = ::tether::remote::ServerSender<
-        super::__tether::ToClient44,
-        (super::StrMap,),
-    >;
+    pub type SendStrMap = ::tether::remote::ServerSender<super::__tether::ToClient44>;
 
     /// `remote event SendShortKeyMap: server -> client (v: ShortKeyMap)`
     pub type SendShortKeyMap = ::tether::remote::ServerSender<
         super::__tether::ToClient45,
-        (super::ShortKeyMap,),
     >;
 
     /// `remote event SendColorMap: server -> client (v: ColorMap)`
-    pub type SendColorMap = ::tether::remote::ServerSender<
-        super::__tether::ToClient46,
-        (super::ColorMap,),
-    >;
+    pub type SendColorMap = ::tether::remote::ServerSender<super::__tether::ToClient46>;
 
     /// `remote event SendPair: server -> client (v: Pair)`
-    pub type SendPair = ::tether::remote::ServerSender<
-        super::__tether::ToClient47,
-        (super::Pair,),
-    >;
+    pub type SendPair = ::tether::remote::ServerSender<super::__tether::ToClient47>;
 
     /// `remote event SendEmpty: server -> client (v: Empty)`
-    pub type SendEmpty = ::tether::remote::ServerSender<
-        super::__tether::ToClient48,
-        (super::Empty,),
-    >;
+    pub type SendEmpty = ::tether::remote::ServerSender<super::__tether::ToClient48>;
 
     /// `remote event SendWithOpt: server -> client (v: WithOpt)`
-    pub type SendWithOpt = ::tether::remote::ServerSender<
-        super::__tether::ToClient49,
-        (super::WithOpt,),
-    >;
+    pub type SendWithOpt = ::tether::remote::ServerSender<super::__tether::ToClient49>;
 
     /// `remote event SendNested: server -> client (v: Nested)`
-    pub type SendNested = ::tether::remote::ServerSender<
-        super::__tether::ToClient50,
-        (super::Nested,),
-    >;
+    pub type SendNested = ::tether::remote::ServerSender<super::__tether::ToClient50>;
 
     /// `remote event SendOne: server -> client (v: One)`
-    pub type SendOne = ::tether::remote::ServerSender<
-        super::__tether::ToClient51,
-        (super::One,),
-    >;
+    pub type SendOne = ::tether::remote::ServerSender<super::__tether::ToClient51>;
 
     /// `remote event SendColor: server -> client (v: Color)`
-    pub type SendColor = ::tether::remote::ServerSender<
-        super::__tether::ToClient52,
-        (super::Color,),
-    >;
+    pub type SendColor = ::tether::remote::ServerSender<super::__tether::ToClient52>;
 
     /// `remote event SendThree: server -> client (v: Three)`
-    pub type SendThree = ::tether::remote::ServerSender<
-        super::__tether::ToClient53,
-        (super::Three,),
-    >;
+    pub type SendThree = ::tether::remote::ServerSender<super::__tether::ToClient53>;
 
     /// `remote event SendNine: server -> client (v: Nine)`
-    pub type SendNine = ::tether::remote::ServerSender<
-        super::__tether::ToClient54,
-        (super::Nine,),
-    >;
+    pub type SendNine = ::tether::remote::ServerSender<super::__tether::ToClient54>;
 
     /// `remote event SendShape: server -> client (v: Shape)`
-    pub type SendShape = ::tether::remote::ServerSender<
-        super::__tether::ToClient55,
-        (super::Shape,),
-    >;
+    pub type SendShape = ::tether::remote::ServerSender<super::__tether::ToClient55>;
 
     /// `remote event SendEvent: server -> client (v: Event)`
-    pub type SendEvent = ::tether::remote::ServerSender<
-        super::__tether::ToClient56,
-        (super::Event,),
-    >;
+    pub type SendEvent = ::tether::remote::ServerSender<super::__tether::ToClient56>;
 
     /// `remote event SendNode: server -> client (v: Node)`
-    pub type SendNode = ::tether::remote::ServerSender<
-        super::__tether::ToClient57,
-        (super::Node,),
-    >;
+    pub type SendNode = ::tether::remote::ServerSender<super::__tether::ToClient57>;
 
     /// `remote event SendTree: server -> client (v: Tree)`
-    pub type SendTree = ::tether::remote::ServerSender<
-        super::__tether::ToClient58,
-        (super::Tree,),
-    >;
+    pub type SendTree = ::tether::remote::ServerSender<super::__tether::ToClient58>;
 
     /// `remote event SendVec3: server -> client (v: Vec3)`
-    pub type SendVec3 = ::tether::remote::ServerSender<
-        super::__tether::ToClient59,
-        (super::Vec3,),
-    >;
+    pub type SendVec3 = ::tether::remote::ServerSender<super::__tether::ToClient59>;
 
     /// `remote event SendVec2: server -> client (v: Vec2)`
-    pub type SendVec2 = ::tether::remote::ServerSender<
-        super::__tether::ToClient60,
-        (super::Vec2,),
-    >;
+    pub type SendVec2 = ::tether::remote::ServerSender<super::__tether::ToClient60>;
 
     /// `remote event SendFrame: server -> client (v: Frame)`
-    pub type SendFrame = ::tether::remote::ServerSender<
-        super::__tether::ToClient61,
-        (super::Frame,),
-    >;
+    pub type SendFrame = ::tether::remote::ServerSender<super::__tether::ToClient61>;
 
     /// `remote event SendRgb: server -> client (v: Rgb)`
-    pub type SendRgb = ::tether::remote::ServerSender<
-        super::__tether::ToClient62,
-        (super::Rgb,),
-    >;
+    pub type SendRgb = ::tether::remote::ServerSender<super::__tether::ToClient62>;
 
     /// `remote event SendBrick: server -> client (v: Brick)`
-    pub type SendBrick = ::tether::remote::ServerSender<
-        super::__tether::ToClient63,
-        (super::Brick,),
-    >;
+    pub type SendBrick = ::tether::remote::ServerSender<super::__tether::ToClient63>;
 
     /// `remote event SendDim: server -> client (v: Dim)`
-    pub type SendDim = ::tether::remote::ServerSender<
-        super::__tether::ToClient64,
-        (super::Dim,),
-    >;
+    pub type SendDim = ::tether::remote::ServerSender<super::__tether::ToClient64>;
 
     /// `remote event SendDim2: server -> client (v: Dim2)`
-    pub type SendDim2 = ::tether::remote::ServerSender<
-        super::__tether::ToClient65,
-        (super::Dim2,),
-    >;
+    pub type SendDim2 = ::tether::remote::ServerSender<super::__tether::ToClient65>;
 
     /// `remote event SendArea: server -> client (v: Area)`
-    pub type SendArea = ::tether::remote::ServerSender<
-        super::__tether::ToClient66,
-        (super::Area,),
-    >;
+    pub type SendArea = ::tether::remote::ServerSender<super::__tether::ToClient66>;
 
     /// `remote event SendSpan: server -> client (v: Span)`
-    pub type SendSpan = ::tether::remote::ServerSender<
-        super::__tether::ToClient67,
-        (super::Span,),
-    >;
+    pub type SendSpan = ::tether::remote::ServerSender<super::__tether::ToClient67>;
 
     /// `remote event SendNumSeq: server -> client (v: NumSeq)`
-    pub type SendNumSeq = ::tether::remote::ServerSender<
-        super::__tether::ToClient68,
-        (super::NumSeq,),
-    >;
+    pub type SendNumSeq = ::tether::remote::ServerSender<super::__tether::ToClient68>;
 
     /// `remote event SendColorSeq: server -> client (v: ColorSeq)`
-    pub type SendColorSeq = ::tether::remote::ServerSender<
-        super::__tether::ToClient69,
-        (super::ColorSeq,),
-    >;
+    pub type SendColorSeq = ::tether::remote::ServerSender<super::__tether::ToClient69>;
 
     /// `remote event SendWhen: server -> client (v: When)`
-    pub type SendWhen = ::tether::remote::ServerSender<
-        super::__tether::ToClient70,
-        (super::When,),
-    >;
+    pub type SendWhen = ::tether::remote::ServerSender<super::__tether::ToClient70>;
 
     /// `remote event SendMat: server -> client (v: Mat)`
-    pub type SendMat = ::tether::remote::ServerSender<
-        super::__tether::ToClient71,
-        (super::Mat,),
-    >;
+    pub type SendMat = ::tether::remote::ServerSender<super::__tether::ToClient71>;
 
     /// `remote event SendKey: server -> client (v: Key)`
-    pub type SendKey = ::tether::remote::ServerSender<
-        super::__tether::ToClient72,
-        (super::Key,),
-    >;
+    pub type SendKey = ::tether::remote::ServerSender<super::__tether::ToClient72>;
 
     /// `remote event SendOptPart: server -> client (v: OptPart)`
-    pub type SendOptPart = ::tether::remote::ServerSender<
-        super::__tether::ToClient73,
-        (super::OptPart,),
-    >;
+    pub type SendOptPart = ::tether::remote::ServerSender<super::__tether::ToClient73>;
 
     /// `remote event SendOptModel: server -> client (v: OptModel)`
-    pub type SendOptModel = ::tether::remote::ServerSender<
-        super::__tether::ToClient74,
-        (super::OptModel,),
-    >;
+    pub type SendOptModel = ::tether::remote::ServerSender<super::__tether::ToClient74>;
 
     /// `remote event SendWho: server -> client (v: Who)`
-    pub type SendWho = ::tether::remote::ServerSender<
-        super::__tether::ToClient75,
-        (super::Who,),
-    >;
+    pub type SendWho = ::tether::remote::ServerSender<super::__tether::ToClient75>;
 
     /// `remote event SendOptWho: server -> client (v: OptWho)`
-    pub type SendOptWho = ::tether::remote::ServerSender<
-        super::__tether::ToClient76,
-        (super::OptWho,),
-    >;
+    pub type SendOptWho = ::tether::remote::ServerSender<super::__tether::ToClient76>;
 
     /// `remote event SendRefs: server -> client (v: Refs)`
-    pub type SendRefs = ::tether::remote::ServerSender<
-        super::__tether::ToClient77,
-        (super::Refs,),
-    >;
+    pub type SendRefs = ::tether::remote::ServerSender<super::__tether::ToClient77>;
 
     /// `remote event SendDyn: server -> client (v: Dyn)`
-    pub type SendDyn = ::tether::remote::ServerSender<
-        super::__tether::ToClient78,
-        (super::Dyn,),
-    >;
+    pub type SendDyn = ::tether::remote::ServerSender<super::__tether::ToClient78>;
 
     /// `remote event SendStats: server -> client (v: Stats)`
-    pub type SendStats = ::tether::remote::ServerSender<
-        super::__tether::ToClient79,
-        (super::Stats,),
-    >;
+    pub type SendStats = ::tether::remote::ServerSender<super::__tether::ToClient79>;
 
     /// `remote event SendU8Pct: server -> client (v: U8Pct)`
-    pub type SendU8Pct = ::tether::remote::ServerSender<
-        super::__tether::ToClient80,
-        (super::U8Pct,),
-    >;
+    pub type SendU8Pct = ::tether::remote::ServerSender<super::__tether::ToClient80>;
 
     /// `remote event SendU8High: server -> client (v: U8High)`
-    pub type SendU8High = ::tether::remote::ServerSender<
-        super::__tether::ToClient81,
-        (super::U8High,),
-    >;
+    pub type SendU8High = ::tether::remote::ServerSender<super::__tether::ToClient81>;
 
     /// `remote event SendU8Min: server -> client (v: U8Min)`
-    pub type SendU8Min = ::tether::remote::ServerSender<
-        super::__tether::ToClient82,
-        (super::U8Min,),
-    >;
+    pub type SendU8Min = ::tether::remote::ServerSender<super::__tether::ToClient82>;
 
     /// `remote event SendI32Small: server -> client (v: I32Small)`
-    pub type SendI32Small = ::tether::remote::ServerSender<
-        super::__tether::ToClient83,
-        (super::I32Small,),
-    >;
+    pub type SendI32Small = ::tether::remote::ServerSender<super::__tether::ToClient83>;
 
     /// `remote event SendGauges: server -> client (v: Gauges)`
-    pub type SendGauges = ::tether::remote::ServerSender<
-        super::__tether::ToClient84,
-        (super::Gauges,),
-    >;
+    pub type SendGauges = ::tether::remote::ServerSender<super::__tether::ToClient84>;
 
     /// `remote event SendSquad: server -> client (v: Squad)`
-    pub type SendSquad = ::tether::remote::ServerSender<
-        super::__tether::ToClient85,
-        (super::Squad,),
-    >;
+    pub type SendSquad = ::tether::remote::ServerSender<super::__tether::ToClient85>;
 
     /// `remote event SendMarkers: server -> client (v: Markers)`
-    pub type SendMarkers = ::tether::remote::ServerSender<
-        super::__tether::ToClient86,
-        (super::Markers,),
-    >;
+    pub type SendMarkers = ::tether::remote::ServerSender<super::__tether::ToClient86>;
 
     /// `remote event SendReadings: server -> client (v: Readings)`
-    pub type SendReadings = ::tether::remote::ServerSender<
-        super::__tether::ToClient87,
-        (super::Readings,),
-    >;
+    pub type SendReadings = ::tether::remote::ServerSender<super::__tether::ToClient87>;
 
     /// `remote event SendLabels: server -> client (v: Labels)`
-    pub type SendLabels = ::tether::remote::ServerSender<
-        super::__tether::ToClient88,
-        (super::Labels,),
-    >;
+    pub type SendLabels = ::tether::remote::ServerSender<super::__tether::ToClient88>;
 
     /// `remote event SendPins: server -> client (v: Pins)`
-    pub type SendPins = ::tether::remote::ServerSender<
-        super::__tether::ToClient89,
-        (super::Pins,),
-    >;
+    pub type SendPins = ::tether::remote::ServerSender<super::__tether::ToClient89>;
 }
 
 /// Handles for the remotes, as the client uses them (see [`Client`]).
 #[allow(dead_code)]
 pub mod client {
     /// `remote event SendBool: server -> client (v: Bool)`
-    pub type SendBool = ::tether::remote::ClientListener<
-        super::__tether::ToClient0,
-        (super::Bool,),
-    >;
+    pub type SendBool = ::tether::remote::ClientListener<super::__tether::ToClient0>;
 
     /// `remote event SendU8: server -> client (v: U8)`
-    pub type SendU8 = ::tether::remote::ClientListener<
-        super::__tether::ToClient1,
-        (super::U8,),
-    >;
+    pub type SendU8 = ::tether::remote::ClientListener<super::__tether::ToClient1>;
 
     /// `remote event SendU16: server -> client (v: U16)`
-    pub type SendU16 = ::tether::remote::ClientListener<
-        super::__tether::ToClient2,
-        (super::U16,),
-    >;
+    pub type SendU16 = ::tether::remote::ClientListener<super::__tether::ToClient2>;
 
     /// `remote event SendU32: server -> client (v: U32)`
-    pub type SendU32 = ::tether::remote::ClientListener<
-        super::__tether::ToClient3,
-        (super::U32,),
-    >;
+    pub type SendU32 = ::tether::remote::ClientListener<super::__tether::ToClient3>;
 
     /// `remote event SendU64: server -> client (v: U64)`
-    pub type SendU64 = ::tether::remote::ClientListener<
-        super::__tether::ToClient4,
-        (super::U64,),
-    >;
+    pub type SendU64 = ::tether::remote::ClientListener<super::__tether::ToClient4>;
 
     /// `remote event SendI8: server -> client (v: I8)`
-    pub type SendI8 = ::tether::remote::ClientListener<
-        super::__tether::ToClient5,
-        (super::I8,),
-    >;
+    pub type SendI8 = ::tether::remote::ClientListener<super::__tether::ToClient5>;
 
     /// `remote event SendI16: server -> client (v: I16)`
-    pub type SendI16 = ::tether::remote::ClientListener<
-        super::__tether::ToClient6,
-        (super::I16,),
-    >;
+    pub type SendI16 = ::tether::remote::ClientListener<super::__tether::ToClient6>;
 
     /// `remote event SendI32: server -> client (v: I32)`
-    pub type SendI32 = ::tether::remote::ClientListener<
-        super::__tether::ToClient7,
-        (super::I32,),
-    >;
+    pub type SendI32 = ::tether::remote::ClientListener<super::__tether::ToClient7>;
 
     /// `remote event SendI64: server -> client (v: I64)`
-    pub type SendI64 = ::tether::remote::ClientListener<
-        super::__tether::ToClient8,
-        (super::I64,),
-    >;
+    pub type SendI64 = ::tether::remote::ClientListener<super::__tether::ToClient8>;
 
     /// `remote event SendF32: server -> client (v: F32)`
-    pub type SendF32 = ::tether::remote::ClientListener<
-        super::__tether::ToClient9,
-        (super::F32,),
-    >;
+    pub type SendF32 = ::tether::remote::ClientListener<super::__tether::ToClient9>;
 
     /// `remote event SendF64: server -> client (v: F64)`
-    pub type SendF64 = ::tether::remote::ClientListener<
-        super::__tether::ToClient10,
-        (super::F64,),
-    >;
+    pub type SendF64 = ::tether::remote::ClientListener<super::__tether::ToClient10>;
 
     /// `remote event SendNum: server -> client (v: Num)`
-    pub type SendNum = ::tether::remote::ClientListener<
-        super::__tether::ToClient11,
-        (super::Num,),
-    >;
+    pub type SendNum = ::tether::remote::ClientListener<super::__tether::ToClient11>;
 
     /// `remote event SendU8Range: server -> client (v: U8Range)`
-    pub type SendU8Range = ::tether::remote::ClientListener<
-        super::__tether::ToClient12,
-        (super::U8Range,),
-    >;
+    pub type SendU8Range = ::tether::remote::ClientListener<super::__tether::ToClient12>;
 
     /// `remote event SendU8Exact: server -> client (v: U8Exact)`
-    pub type SendU8Exact = ::tether::remote::ClientListener<
-        super::__tether::ToClient13,
-        (super::U8Exact,),
-    >;
+    pub type SendU8Exact = ::tether::remote::ClientListener<super::__tether::ToClient13>;
 
     /// `remote event SendU16Range: server -> client (v: U16Range)`
     pub type SendU16Range = ::tether::remote::ClientListener<
         super::__tether::ToClient14,
-        (super::U16Range,),
     >;
 
     /// `remote event SendU32Max: server -> client (v: U32Max)`
-    pub type SendU32Max = ::tether::remote::ClientListener<
-        super::__tether::ToClient15,
-        (super::U32Max,),
-    >;
+    pub type SendU32Max = ::tether::remote::ClientListener<super::__tether::ToClient15>;
 
     /// `remote event SendU64Min: server -> client (v: U64Min)`
-    pub type SendU64Min = ::tether::remote::ClientListener<
-        super::__tether::ToClient16,
-        (super::U64Min,),
-    >;
+    pub type SendU64Min = ::tether::remote::ClientListener<super::__tether::ToClient16>;
 
     /// `remote event SendI8Range: server -> client (v: I8Range)`
-    pub type SendI8Range = ::tether::remote::ClientListener<
-        super::__tether::ToClient17,
-        (super::I8Range,),
-    >;
+    pub type SendI8Range = ::tether::remote::ClientListener<super::__tether::ToClient17>;
 
     /// `remote event SendI16Range: server -> client (v: I16Range)`
     pub type SendI16Range = ::tether::remote::ClientListener<
         super::__tether::ToClient18,
-        (super::I16Range,),
     >;
 
     /// `remote event SendI32Min: server -> client (v: I32Min)`
-    pub type SendI32Min = ::tether::remote::ClientListener<
-        super::__tether::ToClient19,
-        (super::I32Min,),
-    >;
+    pub type SendI32Min = ::tether::remote::ClientListener<super::__tether::ToClient19>;
 
     /// `remote event SendI64Range: server -> client (v: I64Range)`
     pub type SendI64Range = ::tether::remote::ClientListener<
         super::__tether::ToClient20,
-        (super::I64Range,),
     >;
 
     /// `remote event SendF32Range: server -> client (v: F32Range)`
     pub type SendF32Range = ::tether::remote::ClientListener<
         super::__tether::ToClient21,
-        (super::F32Range,),
     >;
 
     /// `remote event SendF64Range: server -> client (v: F64Range)`
     pub type SendF64Range = ::tether::remote::ClientListener<
         super::__tether::ToClient22,
-        (super::F64Range,),
     >;
 
     /// `remote event SendNumRange: server -> client (v: NumRange)`
     pub type SendNumRange = ::tether::remote::ClientListener<
         super::__tether::ToClient23,
-        (super::NumRange,),
     >;
 
     /// `remote event SendF32Nonfinite: server -> client (v: F32Nonfinite)`
     pub type SendF32Nonfinite = ::tether::remote::ClientListener<
         super::__tether::ToClient24,
-        (super::F32Nonfinite,),
     >;
 
     /// `remote event SendF64Nonfinite: server -> client (v: F64Nonfinite)`
     pub type SendF64Nonfinite = ::tether::remote::ClientListener<
         super::__tether::ToClient25,
-        (super::F64Nonfinite,),
     >;
 
     /// `remote event SendNumNonfinite: server -> client (v: NumNonfinite)`
     pub type SendNumNonfinite = ::tether::remote::ClientListener<
         super::__tether::ToClient26,
-        (super::NumNonfinite,),
     >;
 
     /// `remote event SendStr: server -> client (v: Str)`
-    pub type SendStr = ::tether::remote::ClientListener<
-        super::__tether::ToClient27,
-        (super::Str,),
-    >;
+    pub type SendStr = ::tether::remote::ClientListener<super::__tether::ToClient27>;
 
     /// `remote event SendStrMax: server -> client (v: StrMax)`
-    pub type SendStrMax = ::tether::remote::ClientListener<
-        super::__tether::ToClient28,
-        (super::StrMax,),
-    >;
+    pub type SendStrMax = ::tether::remote::ClientListener<super::__tether::ToClient28>;
 
     /// `remote event SendStrExact: server -> client (v: StrExact)`
     pub type SendStrExact = ::tether::remote::ClientListener<
         super::__tether::ToClient29,
-        (super::StrExact,),
     >;
 
     /// `remote event SendStrWide: server -> client (v: StrWide)`
-    pub type SendStrWide = ::tether::remote::ClientListener<
-        super::__tether::ToClient30,
-        (super::StrWide,),
-    >;
+    pub type SendStrWide = ::tether::remote::ClientListener<super::__tether::ToClient30>;
 
     /// `remote event SendStrHuge: server -> client (v: StrHuge)`
-    pub type SendStrHuge = ::tether::remote::ClientListener<
-        super::__tether::ToClient31,
-        (super::StrHuge,),
-    >;
+    pub type SendStrHuge = ::tether::remote::ClientListener<super::__tether::ToClient31>;
 
     /// `remote event SendBuf: server -> client (v: Buf)`
-    pub type SendBuf = ::tether::remote::ClientListener<
-        super::__tether::ToClient32,
-        (super::Buf,),
-    >;
+    pub type SendBuf = ::tether::remote::ClientListener<super::__tether::ToClient32>;
 
     /// `remote event SendBufAny: server -> client (v: BufAny)`
-    pub type SendBufAny = ::tether::remote::ClientListener<
-        super::__tether::ToClient33,
-        (super::BufAny,),
-    >;
+    pub type SendBufAny = ::tether::remote::ClientListener<super::__tether::ToClient33>;
 
     /// `remote event SendOptU8: server -> client (v: OptU8)`
-    pub type SendOptU8 = ::tether::remote::ClientListener<
-        super::__tether::ToClient34,
-        (super::OptU8,),
-    >;
+    pub type SendOptU8 = ::tether::remote::ClientListener<super::__tether::ToClient34>;
 
     /// `remote event SendOptStr: server -> client (v: OptStr)`
-    pub type SendOptStr = ::tether::remote::ClientListener<
-        super::__tether::ToClient35,
-        (super::OptStr,),
-    >;
+    pub type SendOptStr = ::tether::remote::ClientListener<super::__tether::ToClient35>;
 
     /// `remote event SendOptOpt: server -> client (v: OptOpt)`
-    pub type SendOptOpt = ::tether::remote::ClientListener<
-        super::__tether::ToClient36,
-        (super::OptOpt,),
-    >;
+    pub type SendOptOpt = ::tether::remote::ClientListener<super::__tether::ToClient36>;
 
     /// `remote event SendBools: server -> client (v: Bools)`
-    pub type SendBools = ::tether::remote::ClientListener<
-        super::__tether::ToClient37,
-        (super::Bools,),
-    >;
+    pub type SendBools = ::tether::remote::ClientListener<super::__tether::ToClient37>;
 
     /// `remote event SendU16s: server -> client (v: U16s)`
-    pub type SendU16s = ::tether::remote::ClientListener<
-        super::__tether::ToClient38,
-        (super::U16s,),
-    >;
+    pub type SendU16s = ::tether::remote::ClientListener<super::__tether::ToClient38>;
 
     /// `remote event SendU8sMax: server -> client (v: U8sMax)`
-    pub type SendU8sMax = ::tether::remote::ClientListener<
-        super::__tether::ToClient39,
-        (super::U8sMax,),
-    >;
+    pub type SendU8sMax = ::tether::remote::ClientListener<super::__tether::ToClient39>;
 
     /// `remote event SendI16sFew: server -> client (v: I16sFew)`
-    pub type SendI16sFew = ::tether::remote::ClientListener<
-        super::__tether::ToClient40,
-        (super::I16sFew,),
-    >;
+    pub type SendI16sFew = ::tether::remote::ClientListener<super::__tether::ToClient40>;
 
     /// `remote event SendU8sExact: server -> client (v: U8sExact)`
     pub type SendU8sExact = ::tether::remote::ClientListener<
         super::__tether::ToClient41,
-        (super::U8sExact,),
     >;
 
     /// `remote event SendWords: server -> client (v: Words)`
-    pub type SendWords = ::tether::remote::ClientListener<
-        super::__tether::ToClient42,
-        (super::Words,),
-    >;
+    pub type SendWords = ::tether::remote::ClientListener<super::__tether::ToClient42>;
 
     /// `remote event SendUnits: server -> client (v: Units)`
-    pub type SendUnits = ::tether::remote::ClientListener<
-        super::__tether::ToClient43,
-        (super::Units,),
-    >;
+    pub type SendUnits = ::tether::remote::ClientListener<super::__tether::ToClient43>;
 
     /// `remote event SendStrMap: server -> client (v: StrMap)`
-    pub type SendStrMap = ::tether::remote::ClientListener<
-        super::__tether::ToClient44,
-        (super::StrMap,),
-    >;
+    pub type SendStrMap = ::tether::remote::ClientListener<super::__tether::ToClient44>;
 
     /// `remote event SendShortKeyMap: server -> client (v: ShortKeyMap)`
     pub type SendShortKeyMap = ::tether::remote::ClientListener<
         super::__tether::ToClient45,
-        (super::ShortKeyMap,),
     >;
 
     /// `remote event SendColorMap: server -> client (v: ColorMap)`
     pub type SendColorMap = ::tether::remote::ClientListener<
         super::__tether::ToClient46,
-        (super::ColorMap,),
     >;
 
     /// `remote event SendPair: server -> client (v: Pair)`
-    pub type SendPair = ::tether::remote::ClientListener<
-        super::__tether::ToClient47,
-        (super::Pair,),
-    >;
+    pub type SendPair = ::tether::remote::ClientListener<super::__tether::ToClient47>;
 
     /// `remote event SendEmpty: server -> client (v: Empty)`
-    pub type SendEmpty = ::tether::remote::ClientListener<
-        super::__tether::ToClient48,
-        (super::Empty,),
-    >;
+    pub type SendEmpty = ::tether::remote::ClientListener<super::__tether::ToClient48>;
 
     /// `remote event SendWithOpt: server -> client (v: WithOpt)`
-    pub type SendWithOpt = ::tether::remote::ClientListener<
-        super::__tether::ToClient49,
-        (super::WithOpt,),
-    >;
+    pub type SendWithOpt = ::tether::remote::ClientListener<super::__tether::ToClient49>;
 
     /// `remote event SendNested: server -> client (v: Nested)`
-    pub type SendNested = ::tether::remote::ClientListener<
-        super::__tether::ToClient50,
-        (super::Nested,),
-    >;
+    pub type SendNested = ::tether::remote::ClientListener<super::__tether::ToClient50>;
 
     /// `remote event SendOne: server -> client (v: One)`
-    pub type SendOne = ::tether::remote::ClientListener<
-        super::__tether::ToClient51,
-        (super::One,),
-    >;
+    pub type SendOne = ::tether::remote::ClientListener<super::__tether::ToClient51>;
 
     /// `remote event SendColor: server -> client (v: Color)`
-    pub type SendColor = ::tether::remote::ClientListener<
-        super::__tether::ToClient52,
-        (super::Color,),
-    >;
+    pub type SendColor = ::tether::remote::ClientListener<super::__tether::ToClient52>;
 
     /// `remote event SendThree: server -> client (v: Three)`
-    pub type SendThree = ::tether::remote::ClientListener<
-        super::__tether::ToClient53,
-        (super::Three,),
-    >;
+    pub type SendThree = ::tether::remote::ClientListener<super::__tether::ToClient53>;
 
     /// `remote event SendNine: server -> client (v: Nine)`
-    pub type SendNine = ::tether::remote::ClientListener<
-        super::__tether::ToClient54,
-        (super::Nine,),
-    >;
+    pub type SendNine = ::tether::remote::ClientListener<super::__tether::ToClient54>;
 
     /// `remote event SendShape: server -> client (v: Shape)`
-    pub type SendShape = ::tether::remote::ClientListener<
-        super::__tether::ToClient55,
-        (super::Shape,),
-    >;
+    pub type SendShape = ::tether::remote::ClientListener<super::__tether::ToClient55>;
 
     /// `remote event SendEvent: server -> client (v: Event)`
-    pub type SendEvent = ::tether::remote::ClientListener<
-        super::__tether::ToClient56,
-        (super::Event,),
-    >;
+    pub type SendEvent = ::tether::remote::ClientListener<super::__tether::ToClient56>;
 
     /// `remote event SendNode: server -> client (v: Node)`
-    pub type SendNode = ::tether::remote::ClientListener<
-        super::__tether::ToClient57,
-        (super::Node,),
-    >;
+    pub type SendNode = ::tether::remote::ClientListener<super::__tether::ToClient57>;
 
     /// `remote event SendTree: server -> client (v: Tree)`
-    pub type SendTree = ::tether::remote::ClientListener<
-        super::__tether::ToClient58,
-        (super::Tree,),
-    >;
+    pub type SendTree = ::tether::remote::ClientListener<super::__tether::ToClient58>;
 
     /// `remote event SendVec3: server -> client (v: Vec3)`
-    pub type SendVec3 = ::tether::remote::ClientListener<
-        super::__tether::ToClient59,
-        (super::Vec3,),
-    >;
+    pub type SendVec3 = ::tether::remote::ClientListener<super::__tether::ToClient59>;
 
     /// `remote event SendVec2: server -> client (v: Vec2)`
-    pub type SendVec2 = ::tether::remote::ClientListener<
-        super::__tether::ToClient60,
-        (super::Vec2,),
-    >;
+    pub type SendVec2 = ::tether::remote::ClientListener<super::__tether::ToClient60>;
 
     /// `remote event SendFrame: server -> client (v: Frame)`
-    pub type SendFrame = ::tether::remote::ClientListener<
-        super::__tether::ToClient61,
-        (super::Frame,),
-    >;
+    pub type SendFrame = ::tether::remote::ClientListener<super::__tether::ToClient61>;
 
     /// `remote event SendRgb: server -> client (v: Rgb)`
-    pub type SendRgb = ::tether::remote::ClientListener<
-        super::__tether::ToClient62,
-        (super::Rgb,),
-    >;
+    pub type SendRgb = ::tether::remote::ClientListener<super::__tether::ToClient62>;
 
     /// `remote event SendBrick: server -> client (v: Brick)`
-    pub type SendBrick = ::tether::remote::ClientListener<
-        super::__tether::ToClient63,
-        (super::Brick,),
-    >;
+    pub type SendBrick = ::tether::remote::ClientListener<super::__tether::ToClient63>;
 
     /// `remote event SendDim: server -> client (v: Dim)`
-    pub type SendDim = ::tether::remote::ClientListener<
-        super::__tether::ToClient64,
-        (super::Dim,),
-    >;
+    pub type SendDim = ::tether::remote::ClientListener<super::__tether::ToClient64>;
 
     /// `remote event SendDim2: server -> client (v: Dim2)`
-    pub type SendDim2 = ::tether::remote::ClientListener<
-        super::__tether::ToClient65,
-        (super::Dim2,),
-    >;
+    pub type SendDim2 = ::tether::remote::ClientListener<super::__tether::ToClient65>;
 
     /// `remote event SendArea: server -> client (v: Area)`
-    pub type SendArea = ::tether::remote::ClientListener<
-        super::__tether::ToClient66,
-        (super::Area,),
-    >;
+    pub type SendArea = ::tether::remote::ClientListener<super::__tether::ToClient66>;
 
     /// `remote event SendSpan: server -> client (v: Span)`
-    pub type SendSpan = ::tether::remote::ClientListener<
-        super::__tether::ToClient67,
-        (super::Span,),
-    >;
+    pub type SendSpan = ::tether::remote::ClientListener<super::__tether::ToClient67>;
 
     /// `remote event SendNumSeq: server -> client (v: NumSeq)`
-    pub type SendNumSeq = ::tether::remote::ClientListener<
-        super::__tether::ToClient68,
-        (super::NumSeq,),
-    >;
+    pub type SendNumSeq = ::tether::remote::ClientListener<super::__tether::ToClient68>;
 
     /// `remote event SendColorSeq: server -> client (v: ColorSeq)`
     pub type SendColorSeq = ::tether::remote::ClientListener<
         super::__tether::ToClient69,
-        (super::ColorSeq,),
     >;
 
     /// `remote event SendWhen: server -> client (v: When)`
-    pub type SendWhen = ::tether::remote::ClientListener<
-        super::__tether::ToClient70,
-        (super::When,),
-    >;
+    pub type SendWhen = ::tether::remote::ClientListener<super::__tether::ToClient70>;
 
     /// `remote event SendMat: server -> client (v: Mat)`
-    pub type SendMat = ::tether::remote::ClientListener<
-        super::__tether::ToClient71,
-        (super::Mat,),
-    >;
+    pub type SendMat = ::tether::remote::ClientListener<super::__tether::ToClient71>;
 
     /// `remote event SendKey: server -> client (v: Key)`
-    pub type SendKey = ::tether::remote::ClientListener<
-        super::__tether::ToClient72,
-        (super::Key,),
-    >;
+    pub type SendKey = ::tether::remote::ClientListener<super::__tether::ToClient72>;
 
     /// `remote event SendOptPart: server -> client (v: OptPart)`
-    pub type SendOptPart = ::tether::remote::ClientListener<
-        super::__tether::ToClient73,
-        (super::OptPart,),
-    >;
+    pub type SendOptPart = ::tether::remote::ClientListener<super::__tether::ToClient73>;
 
     /// `remote event SendOptModel: server -> client (v: OptModel)`
     pub type SendOptModel = ::tether::remote::ClientListener<
         super::__tether::ToClient74,
-        (super::OptModel,),
     >;
 
     /// `remote event SendWho: server -> client (v: Who)`
-    pub type SendWho = ::tether::remote::ClientListener<
-        super::__tether::ToClient75,
-        (super::Who,),
-    >;
+    pub type SendWho = ::tether::remote::ClientListener<super::__tether::ToClient75>;
 
     /// `remote event SendOptWho: server -> client (v: OptWho)`
-    pub type SendOptWho = ::tether::remote::ClientListener<
-        super::__tether::ToClient76,
-        (super::OptWho,),
-    >;
+    pub type SendOptWho = ::tether::remote::ClientListener<super::__tether::ToClient76>;
 
     /// `remote event SendRefs: server -> client (v: Refs)`
-    pub type SendRefs = ::tether::remote::ClientListener<
-        super::__tether::ToClient77,
-        (super::Refs,),
-    >;
+    pub type SendRefs = ::tether::remote::ClientListener<super::__tether::ToClient77>;
 
     /// `remote event SendDyn: server -> client (v: Dyn)`
-    pub type SendDyn = ::tether::remote::ClientListener<
-        super::__tether::ToClient78,
-        (super::Dyn,),
-    >;
+    pub type SendDyn = ::tether::remote::ClientListener<super::__tether::ToClient78>;
 
     /// `remote event SendStats: server -> client (v: Stats)`
-    pub type SendStats = ::tether::remote::ClientListener<
-        super::__tether::ToClient79,
-        (super::Stats,),
-    >;
+    pub type SendStats = ::tether::remote::ClientListener<super::__tether::ToClient79>;
 
     /// `remote event SendU8Pct: server -> client (v: U8Pct)`
-    pub type SendU8Pct = ::tether::remote::ClientListener<
-        super::__tether::ToClient80,
-        (super::U8Pct,),
-    >;
+    pub type SendU8Pct = ::tether::remote::ClientListener<super::__tether::ToClient80>;
 
     /// `remote event SendU8High: server -> client (v: U8High)`
-    pub type SendU8High = ::tether::remote::ClientListener<
-        super::__tether::ToClient81,
-        (super::U8High,),
-    >;
+    pub type SendU8High = ::tether::remote::ClientListener<super::__tether::ToClient81>;
 
     /// `remote event SendU8Min: server -> client (v: U8Min)`
-    pub type SendU8Min = ::tether::remote::ClientListener<
-        super::__tether::ToClient82,
-        (super::U8Min,),
-    >;
+    pub type SendU8Min = ::tether::remote::ClientListener<super::__tether::ToClient82>;
 
     /// `remote event SendI32Small: server -> client (v: I32Small)`
     pub type SendI32Small = ::tether::remote::ClientListener<
         super::__tether::ToClient83,
-        (super::I32Small,),
     >;
 
     /// `remote event SendGauges: server -> client (v: Gauges)`
-    pub type SendGauges = ::tether::remote::ClientListener<
-        super::__tether::ToClient84,
-        (super::Gauges,),
-    >;
+    pub type SendGauges = ::tether::remote::ClientListener<super::__tether::ToClient84>;
 
     /// `remote event SendSquad: server -> client (v: Squad)`
-    pub type SendSquad = ::tether::remote::ClientListener<
-        super::__tether::ToClient85,
-        (super::Squad,),
-    >;
+    pub type SendSquad = ::tether::remote::ClientListener<super::__tether::ToClient85>;
 
     /// `remote event SendMarkers: server -> client (v: Markers)`
-    pub type SendMarkers = ::tether::remote::ClientListener<
-        super::__tether::ToClient86,
-        (super::Markers,),
-    >;
+    pub type SendMarkers = ::tether::remote::ClientListener<super::__tether::ToClient86>;
 
     /// `remote event SendReadings: server -> client (v: Readings)`
     pub type SendReadings = ::tether::remote::ClientListener<
         super::__tether::ToClient87,
-        (super::Readings,),
     >;
 
     /// `remote event SendLabels: server -> client (v: Labels)`
-    pub type SendLabels = ::tether::remote::ClientListener<
-        super::__tether::ToClient88,
-        (super::Labels,),
-    >;
+    pub type SendLabels = ::tether::remote::ClientListener<super::__tether::ToClient88>;
 
     /// `remote event SendPins: server -> client (v: Pins)`
-    pub type SendPins = ::tether::remote::ClientListener<
-        super::__tether::ToClient89,
-        (super::Pins,),
-    >;
+    pub type SendPins = ::tether::remote::ClientListener<super::__tether::ToClient89>;
 }

@@ -124,12 +124,19 @@ fn remotes_with_more_parameters_than_a_tuple_handle_work_both_ways() {
     server
         .wide()
         .connect(move |player, a, b, c, d, e, f, g, h, i, j, k, l, m| {
-            seen.push(format!("{} {:?} {m}", player.id, [a, b, c, d, e, f, g, h, i, j, k, l]));
+            seen.push(format!(
+                "{} {:?} {m}",
+                player.id,
+                [a, b, c, d, e, f, g, h, i, j, k, l]
+            ));
         });
     server
         .wide_call()
         .on_invoke(|_player, a, b, c, d, e, f, g, h, i, j, k, l, m| {
-            let sum: u16 = [a, b, c, d, e, f, g, h, i, j, k, l].iter().map(|&x| u16::from(x)).sum();
+            let sum: u16 = [a, b, c, d, e, f, g, h, i, j, k, l]
+                .iter()
+                .map(|&x| u16::from(x))
+                .sum();
             Ok(sum + m.len() as u16)
         });
     let at_client = Log::default();
@@ -143,9 +150,10 @@ fn remotes_with_more_parameters_than_a_tuple_handle_work_both_ways() {
         .wide()
         .fire_server(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, "up".into())
         .unwrap();
-    let mut call = client
-        .wide_call()
-        .invoke_server(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, "four".into());
+    let mut call =
+        client
+            .wide_call()
+            .invoke_server(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, "four".into());
     server
         .wide()
         .fire_client(&alice, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, "down".into())
@@ -156,7 +164,10 @@ fn remotes_with_more_parameters_than_a_tuple_handle_work_both_ways() {
 
     assert_eq!(
         at_server.take(),
-        [format!("{} [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] up", alice.id)]
+        [format!(
+            "{} [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] up",
+            alice.id
+        )]
     );
     assert_eq!(at_client.take(), ["7 9 down"]);
     assert_eq!(queued.drain().len(), 1);

@@ -3688,10 +3688,7 @@ fn golden_columns_continue_the_message_bit_stream() {
     );
     let decoded = decode_event("SendMarkers", &frame, &[]).expect("decodes");
     assert_eq!(
-        decoded
-            .downcast::<(t::Markers,)>()
-            .map(|v| *v)
-            .ok(),
+        decoded.downcast::<(t::Markers,)>().map(|v| *v).ok(),
         Some((two,))
     );
 }

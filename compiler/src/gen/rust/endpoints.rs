@@ -9,8 +9,8 @@
 use super::describe::signature;
 use super::methods::Sig;
 use super::names::{escape, ident, pascal_case, snake_case, Scope};
-use super::{Gen, GenError, ModTree};
 use super::protocol::{message_type, PRIVATE};
+use super::{Gen, GenError, ModTree};
 use crate::ir::messages::{Ids, Messages, Way};
 use crate::ir::{Call, Direction, Endpoint, Route, Side};
 use proc_macro2::TokenStream;
@@ -280,10 +280,9 @@ impl Gen<'_> {
             .iter()
             .flat_map(|role| role.messages())
             .map(|(way, id)| self.path(module, &[PRIVATE.to_string()], &message_type(way, id)));
-        let tuple = &sig.tuple;
         Ok(quote! {
             #[doc = #doc]
-            pub type #name = ::tether::remote::#handle<#(#messages,)* #tuple>;
+            pub type #name = ::tether::remote::#handle<#(#messages),*>;
         })
     }
 }
@@ -339,12 +338,23 @@ fn roles(side: Side, call: Call, direction: Direction, ids: Ids) -> Vec<Role> {
                 Direction::ServerToClient => Way::ToClient,
                 _ => Way::ToServer,
             };
-            let (Some(request), Some(response)) = (id(request_way), id(request_way.reversed())) else {
+            let (Some(request), Some(response)) = (id(request_way), id(request_way.reversed()))
+            else {
                 return Vec::new();
             };
             match request_way == incoming {
-                true => vec![Role::Answers(request_way, request, request_way.reversed(), response)],
-                false => vec![Role::Calls(request_way, request, request_way.reversed(), response)],
+                true => vec![Role::Answers(
+                    request_way,
+                    request,
+                    request_way.reversed(),
+                    response,
+                )],
+                false => vec![Role::Calls(
+                    request_way,
+                    request,
+                    request_way.reversed(),
+                    response,
+                )],
             }
         }
     }

@@ -29,6 +29,17 @@ impl Gen<'_> {
     ) -> Result<(), GenError> {
         let private = vec![PRIVATE.to_string()];
         root.attrs(&private, quote!(#[doc(hidden)]));
+        // The table's entries and the message types are written in the
+        // hidden module, with the runtime's helpers in scope, one line each.
+        root.push(
+            &private,
+            quote! {
+                #[allow(unused_imports)]
+                use ::tether::__private::{
+                    event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
+                };
+            },
+        );
         let mut tables = Vec::new();
         for way in [Way::ToServer, Way::ToClient] {
             let mut specs = Vec::new();
@@ -37,14 +48,23 @@ impl Gen<'_> {
                 let ty = message_type(way, id);
                 root.push(
                     &private,
-                    self.message(way, id, message.endpoint, message.kind, messages)?,
+                    self.message(way, id, message.endpoint, message.kind)?,
                 );
-                let private = format_ident!("{PRIVATE}");
-                specs.push(quote!(::tether::__private::spec::<#private::#ty>()));
+                let endpoint = &self.schema.endpoints[message.endpoint];
+                let name = spec_name(endpoint, message.kind);
+                let kind = self.kind(endpoint, message.kind, way, message.endpoint, messages);
+                specs.push(quote!(spec::<#ty>(#name, #kind)));
             }
             tables.push(specs);
         }
         let [to_server, to_client] = [&tables[0], &tables[1]];
+        root.push(
+            &private,
+            quote! {
+                pub static TO_SERVER: &[::tether::MessageSpec] = &[#(#to_server),*];
+                pub static TO_CLIENT: &[::tether::MessageSpec] = &[#(#to_client),*];
+            },
+        );
         let fingerprint = Literal::u64_suffixed(crate::gen::fingerprint(self.schema));
         let doc = format!(" The protocol of `{name}`: every message, numbered per direction.");
         root.push(
@@ -55,27 +75,25 @@ impl Gen<'_> {
                 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
                     name: #name,
                     fingerprint: #fingerprint,
-                    to_server: &[#(#to_server),*],
-                    to_client: &[#(#to_client),*],
+                    to_server: __tether::TO_SERVER,
+                    to_client: __tether::TO_CLIENT,
                 };
             },
         );
         Ok(())
     }
 
-    /// One message's type: its id, name, kind and body codec.
+    /// One message's type: its id, its body and its body's codec.
     fn message(
         &self,
         way: Way,
         id: u16,
         index: usize,
         kind: MessageKind,
-        messages: &Messages,
     ) -> Result<TokenStream, GenError> {
         let private = vec![PRIVATE.to_string()];
         let endpoint = &self.schema.endpoints[index];
         let origin = endpoint.name.to_string();
-        let name = spec_name(endpoint, kind);
         let ty = message_type(way, id);
         let tys: Vec<_> = match kind {
             MessageKind::Event | MessageKind::Request => {
@@ -87,28 +105,16 @@ impl Gen<'_> {
             tys.len() <= tether_facts::wire::MAX_TUPLE && tys.iter().all(|ty| self.is_plain(ty));
         let tuple = kind != MessageKind::Response;
         let args = self.args_ty(&tys, &private, &origin, tuple)?;
-        let kind = self.kind(endpoint, kind, way, index, messages);
         let id = Literal::u16_unsuffixed(id);
-        let doc = format!(" `{name}`.");
-        let codec = match plain {
-            true => quote!(::tether::__private::Plain),
-            false => quote!(Self),
-        };
-        let mut out = quote! {
-            #[doc = #doc]
-            pub struct #ty;
-
-            impl ::tether::__private::Message for #ty {
-                type Args = #args;
-                const ID: u16 = #id;
-                const NAME: &'static str = #name;
-                const KIND: ::tether::MessageKind = #kind;
-                type Codec = #codec;
-            }
-        };
-        if !plain {
-            out.extend(self.message_codec(&ty, &args, &tys, tuple, &origin)?);
+        if plain {
+            return Ok(quote!(pub type #ty = Msg<#id, #args>;));
         }
+        let codec = format_ident!("{ty}Codec");
+        let mut out = quote! {
+            pub type #ty = Msg<#id, #args, #codec>;
+            pub enum #codec {}
+        };
+        out.extend(self.message_codec(&codec, &args, &tys, tuple, &origin)?);
         Ok(out)
     }
 
@@ -232,9 +238,9 @@ impl Gen<'_> {
             (Some(rate), Way::ToServer) => {
                 let count = Literal::u32_unsuffixed(rate.count);
                 let per = Literal::u64_unsuffixed(u64::from(rate.per_seconds));
-                quote!(::tether::__private::rate(#count, #per))
+                quote!(rate(#count, #per))
             }
-            _ => quote!(::core::option::Option::None),
+            _ => quote!(NO_RATE),
         };
         match kind {
             MessageKind::Event => {
@@ -244,24 +250,24 @@ impl Gen<'_> {
                     unreliable,
                     endpoint.attrs.rate.is_some() && way == Way::ToServer,
                 ) {
-                    (false, false) => quote!(::tether::__private::EVENT),
-                    _ => quote!(::tether::__private::event(#unreliable, #ordered, #rate)),
+                    (false, false) => quote!(EVENT),
+                    _ => quote!(event(#unreliable, #ordered, #rate)),
                 }
             }
             MessageKind::Request => {
                 let timeout = match &endpoint.attrs.timeout {
                     Some(t) => {
                         let millis = Literal::u64_unsuffixed(t.millis);
-                        quote!(::core::option::Option::Some(#millis))
+                        quote!(timeout(#millis))
                     }
-                    None => quote!(::core::option::Option::None),
+                    None => quote!(NO_TIMEOUT),
                 };
                 let other = Literal::u16_unsuffixed(other);
-                quote!(::tether::__private::request(#timeout, #rate, #other))
+                quote!(request(#timeout, #rate, #other))
             }
             MessageKind::Response => {
                 let other = Literal::u16_unsuffixed(other);
-                quote!(::tether::__private::response(#other))
+                quote!(response(#other))
             }
         }
     }
