@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 use tether_bench::synthetic::schema;
 use tether_compiler::diag::FileId;
-use tether_compiler::{check, compile_str, load, resolve, syntax, MemoryLoader};
+use tether_compiler::stages::{load, resolve};
+use tether_compiler::{check, compile_str, syntax, MemoryLoader};
 
 const SIZES: [usize; 3] = [250, 1_000, 4_000];
 const FILE: &str = "bench.tether";
@@ -57,22 +58,22 @@ fn bench_phases(c: &mut Criterion) {
         let text = schema(remotes);
         let roots = [PathBuf::from(FILE)];
         let loader = MemoryLoader::new([(FILE, text.as_str())]);
-        let loaded = load::load(&loader, &roots).expect("the root is in memory");
-        let resolved = resolve::resolve(&loaded.sources, &loaded.files);
+        let loaded = load(&loader, &roots).expect("the root is in memory");
+        let resolved = resolve(&loaded.sources, &loaded.files);
         group.throughput(Throughput::Elements(remotes as u64));
         group.bench_with_input(BenchmarkId::new("parse", remotes), &text, |b, text| {
             b.iter(|| syntax::parse(FileId(0), black_box(text)))
         });
         group.bench_with_input(BenchmarkId::new("load", remotes), &roots, |b, roots| {
-            b.iter(|| load::load(&loader, black_box(roots)))
+            b.iter(|| load(&loader, black_box(roots)))
         });
         group.bench_with_input(BenchmarkId::new("resolve", remotes), &loaded, |b, l| {
-            b.iter(|| resolve::resolve(&l.sources, black_box(&l.files)))
+            b.iter(|| resolve(&l.sources, black_box(&l.files)))
         });
         group.bench_with_input(
             BenchmarkId::new("check", remotes),
             &resolved.schema,
-            |b, schema| b.iter(|| check::check(black_box(schema))),
+            |b, schema| b.iter(|| check(black_box(schema))),
         );
     }
     group.finish();

@@ -158,10 +158,9 @@ pub fn tether_bench_modules() -> Modules {
     );
     let mut files = generate(
         &compilation.schema,
-        &LuauOptions {
-            protocol_name: Some("payloads".to_string()),
-            source: Some("bench/schemas/payloads.tether".to_string()),
-        },
+        &LuauOptions::default()
+            .protocol_name("payloads")
+            .source("bench/schemas/payloads.tether"),
     )
     .expect("payloads.tether generates Luau");
 

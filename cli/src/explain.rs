@@ -28,7 +28,7 @@ pub fn lookup(name_or_code: &str) -> Result<&'static Rule, CliError> {
             let candidates = rules::ALL.iter().flat_map(|r| [r.name, r.code]);
             CliError::UnknownRule {
                 name: name_or_code.to_string(),
-                suggestion: tether_compiler::suggest::did_you_mean(wanted, candidates),
+                suggestion: tether_compiler::did_you_mean(wanted, candidates),
             }
         })
 }

@@ -18,25 +18,20 @@ pub fn run(args: &GenArgs, color: ColorWhen) -> Result<Status, CliError> {
     let Some(compilation) = compile_file(&args.file, "gen", color)? else {
         return Ok(Status::Failed);
     };
-    let source = Some(args.file.display().to_string().replace('\\', "/"));
+    let source = args.file.display().to_string().replace('\\', "/");
     let generated = match args.language {
         Language::Rust => rust::generate(
             &compilation.schema,
-            &rust::RustOptions {
-                source,
-                runtime_crate: Some(args.runtime_crate.clone()),
-                format: !args.no_format,
-                ..rust::RustOptions::default()
-            },
+            &rust::RustOptions::default()
+                .source(source)
+                .runtime_crate(args.runtime_crate.clone())
+                .format(!args.no_format),
         )
         .map(Output::File)
         .map_err(|e| e.to_string()),
         Language::Luau => luau::generate(
             &compilation.schema,
-            &luau::LuauOptions {
-                source,
-                ..luau::LuauOptions::default()
-            },
+            &luau::LuauOptions::default().source(source),
         )
         .map(Output::Luau)
         .map_err(|e| e.to_string()),

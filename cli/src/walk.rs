@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use tether_compiler::load::normalize_lexically;
+use tether_compiler::normalize_lexically;
 
 pub const IGNORE_FILE: &str = ".tetherignore";
 pub const EXTENSION: &str = "tether";

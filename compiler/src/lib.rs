@@ -2,20 +2,35 @@
 //! build), checks them against Roblox's documented limitations, and hands a
 //! resolved model to the generators.
 //!
-//! The pipeline is `load` (files and imports) → [`syntax`] → [`resolve`] →
-//! [`check`]; [`compile`] runs it all and returns every diagnostic.
+//! The pipeline is loading (files and imports) → [`syntax`] → resolving →
+//! checking; [`compile`] runs it all and returns every diagnostic, with the
+//! resolved model ([`ir`]) that the generators ([`gen`]) take. [`build`] is
+//! the one call a build script or a tool makes to go from schema files to
+//! generated files; [`check`] checks a model another front end built.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod build;
-pub mod check;
+mod check;
 pub mod diag;
 pub mod gen;
 pub mod ir;
-pub mod load;
-pub mod resolve;
+mod load;
+mod resolve;
 mod roblox;
-pub mod suggest;
+mod suggest;
 pub mod syntax;
+
+pub use check::check;
+pub use load::normalize_lexically;
+pub use suggest::did_you_mean;
+
+/// The stages one by one, for the benchmarks that time each; not an API.
+#[doc(hidden)]
+pub mod stages {
+    pub use crate::load::load;
+    pub use crate::resolve::resolve;
+}
 
 use diag::{Diagnostic, SourceMap};
 use std::path::PathBuf;
@@ -25,6 +40,7 @@ pub use load::{FsLoader, LoadError, MemoryLoader, SourceLoader};
 /// The result of compiling a set of root files.
 #[derive(Debug)]
 pub struct Compilation {
+    /// The text of every file read, which the diagnostics' spans point into.
     pub sources: SourceMap,
     /// Every diagnostic, sorted by position, without repeats.
     pub diagnostics: Vec<Diagnostic>,
@@ -33,14 +49,17 @@ pub struct Compilation {
 }
 
 impl Compilation {
+    /// Whether any diagnostic is an error: no code may be generated.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// How many diagnostics are errors.
     pub fn error_count(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 
+    /// How many diagnostics are warnings.
     pub fn warning_count(&self) -> usize {
         self.diagnostics.len() - self.error_count()
     }

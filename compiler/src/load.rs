@@ -8,6 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// Where source text comes from: the file system, or memory in tests and tools.
 pub trait SourceLoader {
+    /// Reads the whole text at `path`.
     fn read(&self, path: &Path) -> std::io::Result<String>;
 
     /// A stable identity for a path, so that a file reached twice is loaded once.
@@ -38,6 +39,7 @@ pub struct MemoryLoader {
 }
 
 impl MemoryLoader {
+    /// A loader that serves `files`, each a path and its text.
     pub fn new<P: AsRef<Path>, S: Into<String>>(files: impl IntoIterator<Item = (P, S)>) -> Self {
         MemoryLoader {
             files: files
@@ -60,8 +62,11 @@ impl SourceLoader for MemoryLoader {
 /// A root file that could not be read: the tool cannot run.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot read {}: {source}", path.display())]
+#[non_exhaustive]
 pub struct LoadError {
+    /// The root path that could not be read.
     pub path: PathBuf,
+    /// Why it could not be read.
     #[source]
     pub source: std::io::Error,
 }

@@ -93,10 +93,9 @@ fn each_side_names_its_protocol_and_fingerprint() {
     assert!(files
         .client
         .contains(&format!("T.client(\"test\", \"{fingerprint}\", 4, 4)")));
-    let options = LuauOptions {
-        protocol_name: Some("arena".into()),
-        source: Some("schemas/arena.tether".into()),
-    };
+    let options = LuauOptions::default()
+        .protocol_name("arena")
+        .source("schemas/arena.tether");
     let named = generate(&compilation.schema, &options).unwrap();
     assert!(named.server.contains("T.server(\"arena\""));
     assert!(named.types.contains("from schemas/arena.tether."));

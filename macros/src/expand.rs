@@ -21,14 +21,13 @@ use crate::spans::Spans;
 const RUNTIME: &str = "tether";
 
 fn options(protocol_name: Option<String>, types_only: bool) -> RustOptions {
-    RustOptions {
-        protocol_name,
-        source: None,
-        runtime_crate: Some(RUNTIME.to_string()),
-        user_types: true,
-        types_only,
-        // Tokens go straight to rustc.
-        format: false,
+    let options = RustOptions::default()
+        .runtime_crate(RUNTIME)
+        .user_types(true)
+        .types_only(types_only);
+    match protocol_name {
+        Some(name) => options.protocol_name(name),
+        None => options,
     }
 }
 
@@ -419,7 +418,7 @@ pub fn include_schema(path: syn::LitStr, invoking_dir: Option<PathBuf>) -> Token
     // `include_bytes!` below would take such a path from the invoking file.
     let joined = base.join(path.value());
     let full =
-        tether_compiler::load::normalize_lexically(&std::path::absolute(&joined).unwrap_or(joined));
+        tether_compiler::normalize_lexically(&std::path::absolute(&joined).unwrap_or(joined));
     let compilation =
         match tether_compiler::compile(&tether_compiler::FsLoader, std::slice::from_ref(&full)) {
             Ok(compilation) => compilation,
@@ -452,10 +451,10 @@ pub fn include_schema(path: syn::LitStr, invoking_dir: Option<PathBuf>) -> Token
         return quote!(#(#tracked)* #(#errors)*);
     }
     let stem = full.file_stem().map(|s| s.to_string_lossy().into_owned());
-    let options = RustOptions {
-        protocol_name: stem,
-        runtime_crate: Some(RUNTIME.to_string()),
-        ..RustOptions::default()
+    let options = RustOptions::default().runtime_crate(RUNTIME);
+    let options = match stem {
+        Some(stem) => options.protocol_name(stem),
+        None => options,
     };
     match generate_tokens(&compilation.schema, &options) {
         Ok(tokens) => quote!(#(#tracked)* #tokens),

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 /// Why a schema could not be turned into code.
 #[derive(thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
     /// A schema named to the build could not be read.
     #[error(transparent)]

@@ -198,14 +198,15 @@ fn unbounded(ty: &Ty, what: &str, example: u32) -> Diagnostic {
         format!("a client can send a {what} of any size here"),
     )
     .with_label("no upper bound")
-    .with_suggestion(Suggestion {
-        before: "give it an upper bound, such as ".to_string(),
-        fixes: vec![Fix::MaxLen {
-            max: example,
-            on: None,
-        }],
-        after: ", so the server rejects anything larger".to_string(),
-    })
+    .with_suggestion(
+        Suggestion::new()
+            .text("give it an upper bound, such as ")
+            .code(Fix::MaxLen {
+                max: example,
+                on: None,
+            })
+            .text(", so the server rejects anything larger"),
+    )
 }
 
 fn is_server_only(service: &str) -> bool {

@@ -22,7 +22,12 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
                     )
                     .with_label("never deliverable unreliably")
                     .with_secondary(attr, "sent unreliably because of this")
-                    .with_help("send less per event, or remove `@unreliable` to send it reliably"),
+                    .with_suggestion(
+                        Suggestion::new()
+                            .text("send less per event, or remove ")
+                            .code(Fix::Attribute { name: "unreliable", args: false })
+                            .text(" to send it reliably"),
+                    ),
                 )
             } else {
                 match size.max_bytes() {
@@ -40,14 +45,14 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
                             .with_severity(Severity::Warning)
                             .with_label(format!("smallest encoding is {min} bytes"))
                             .with_secondary(attr, "sent unreliably because of this")
-                            .with_suggestion(Suggestion {
-                                before: "bound the strings and arrays it carries (".to_string(),
-                                fixes: vec![
-                                    Fix::MaxLen { max: 64, on: Some(Bounded::String) },
-                                    Fix::MaxLen { max: 16, on: Some(Bounded::Array) },
-                                ],
-                                after: ") so it always fits".to_string(),
-                            }),
+                            .with_suggestion(
+                                Suggestion::new()
+                                    .text("bound the strings and arrays it carries (")
+                                    .code(Fix::MaxLen { max: 64, on: Some(Bounded::String) })
+                                    .text(", ")
+                                    .code(Fix::MaxLen { max: 16, on: Some(Bounded::Array) })
+                                    .text(") so it always fits"),
+                            ),
                         )
                     }
                 }
@@ -65,7 +70,13 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
                 format!("the server invokes `{}` on a client", endpoint.name),
             )
             .with_label("a client can error, disconnect or never answer")
-            .with_help("prefer a `server -> client` event answered by a `client -> server` event; if you keep it, add `@timeout` and handle errors, or `@allow(server-invokes-client)`");
+            .with_suggestion(
+                Suggestion::new()
+                    .text("prefer a `server -> client` event answered by a `client -> server` event; if you keep it, add ")
+                    .code(Fix::Attribute { name: "timeout", args: true })
+                    .text(" and handle errors, or ")
+                    .code(Fix::Attribute { name: "allow(server-invokes-client)", args: false }),
+            );
             sink.push_for(endpoint, diagnostic, "");
         }
     }

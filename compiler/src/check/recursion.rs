@@ -2,6 +2,7 @@
 //! possibly-empty array or map on the way, so no finite value of it exists.
 
 use super::Sink;
+use crate::diag::diagnostic::{Fix, Suggestion};
 use crate::diag::{rules, Diagnostic, Span};
 use crate::ir::{graph, DeclId, DeclKind, Schema, Ty, TyKind};
 
@@ -46,7 +47,14 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
             ),
         )
         .with_label("no value of this type can be built: it would be infinitely large")
-        .with_help("make the recursive reference optional (`T?`) or put it in an array (`{T}`)");
+        .with_suggestion(
+            Suggestion::new()
+                .text("make the recursive reference optional (")
+                .code(Fix::Optional)
+                .text(") or put it in an array (")
+                .code(Fix::Array)
+                .text(")"),
+        );
         for reference in cycle.iter().take(MAX_CYCLE_LABELS) {
             diagnostic = diagnostic.with_secondary(*reference, "contained here");
         }

@@ -5,6 +5,7 @@
 //! type is written rather than per use.
 
 use super::Sink;
+use crate::diag::diagnostic::{Fix, Suggestion};
 use crate::diag::{rules, Diagnostic};
 use crate::ir::{DeclKind, Schema, TablePartKind, Ty, TyKind};
 
@@ -137,9 +138,15 @@ fn non_string_key(schema: &Schema, key: &Ty) -> Option<Diagnostic> {
     if !std::ptr::eq(target, key) {
         diagnostic = diagnostic.with_secondary(target.span, "defined here");
     }
-    Some(diagnostic.with_help(
-        "key the dictionary by `string` or a unit `enum`, or send an array of records such as `{ { Key: K, Value: V } }`",
-    ))
+    Some(
+        diagnostic.with_suggestion(
+            Suggestion::new()
+                .text("key the dictionary by ")
+                .code(Fix::StringKey)
+                .text(", or send ")
+                .code(Fix::KeyValueArray),
+        ),
+    )
 }
 
 fn nil_in_table(schema: &Schema, slot: &Ty, what: &str) -> Option<Diagnostic> {
@@ -160,7 +167,11 @@ fn nil_in_table(schema: &Schema, slot: &Ty, what: &str) -> Option<Diagnostic> {
     if !std::ptr::eq(target, slot) {
         diagnostic = diagnostic.with_secondary(target.span, "optional here");
     }
-    Some(diagnostic.with_help(format!(
-        "make the {what} non-optional, or wrap it in a record with an optional field: `{{ Value: T? }}`"
-    )))
+    Some(
+        diagnostic.with_suggestion(
+            Suggestion::new()
+                .text(format!("make the {what} non-optional, or wrap it in "))
+                .code(Fix::OptionalField),
+        ),
+    )
 }

@@ -4,14 +4,18 @@
 
 use serde::Serialize;
 
+/// How serious a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Fails a run only under `--deny warnings`; `@allow` can silence it.
     Warning,
+    /// Fails the run.
     Error,
 }
 
 impl Severity {
+    /// The lowercase name: `error` or `warning`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -30,22 +34,30 @@ pub enum Family {
     Roblox,
 }
 
+/// One entry of the rule catalog.
 #[derive(Debug, PartialEq, Eq, Serialize)]
 pub struct Rule {
+    /// The stable kebab-case name (`mixed-table`).
     pub name: &'static str,
+    /// The stable code (`T101`).
     pub code: &'static str,
+    /// The default severity of its diagnostics.
     pub severity: Severity,
+    /// The family it is listed under.
     pub family: Family,
     /// Whether `@allow(name)` may silence it: rules that can fire as warnings.
     /// Only their warning-level diagnostics are silenced.
     pub allowable: bool,
+    /// What it fires on, in one line.
     pub summary: &'static str,
+    /// The long explanation that `tether explain` prints.
     pub explanation: &'static str,
 }
 
 macro_rules! rules {
     ($($ident:ident = $name:literal, $code:literal, $sev:ident $(/ $also:ident)?, $fam:ident, $summary:literal, $explanation:literal;)*) => {
         $(
+            #[doc = concat!("`", $name, "` (", $code, "): ", $summary, ".")]
             pub static $ident: Rule = Rule {
                 name: $name,
                 code: $code,

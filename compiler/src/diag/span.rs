@@ -11,8 +11,11 @@ pub struct FileId(pub u32);
 /// A byte range `start..end` in one source file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 pub struct Span {
+    /// The file the bytes are in.
     pub file: FileId,
+    /// Byte offset of the first byte.
     pub start: u32,
+    /// Byte offset just past the last byte; equal to `start` for an empty span.
     pub end: u32,
 }
 
@@ -49,6 +52,7 @@ impl Serialize for Span {
 }
 
 impl Span {
+    /// The span `start..end` in `file`; an `end` before `start` becomes `start`, and offsets past `u32::MAX` saturate.
     pub fn new(file: FileId, start: usize, end: usize) -> Self {
         Span {
             file,
@@ -66,6 +70,7 @@ impl Span {
         }
     }
 
+    /// The byte range, for slicing the file's text.
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
     }
@@ -82,11 +87,13 @@ pub struct SourceFile {
     pub name: String,
     /// The path on disk, if the file came from disk.
     pub path: Option<PathBuf>,
+    /// The whole text of the file.
     pub text: String,
     line_starts: Vec<usize>,
 }
 
 impl SourceFile {
+    /// A file from its display name, its path on disk if any, and its text.
     pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: impl Into<String>) -> Self {
         let text = text.into();
         let line_starts = std::iter::once(0)
@@ -115,6 +122,7 @@ impl SourceFile {
         (line + 1, column + 1)
     }
 
+    /// Byte offsets at which the lines start; the first is 0.
     pub fn line_starts(&self) -> &[usize] {
         &self.line_starts
     }
@@ -127,19 +135,23 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// An empty map.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Adds a file and returns its id; ids count up from 0.
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         FileId(saturate(self.files.len() - 1))
     }
 
+    /// The file with this id; panics if the map does not hold it.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
 
+    /// The file read from `path` on disk, if the map holds it.
     pub fn find_path(&self, path: &Path) -> Option<FileId> {
         self.files
             .iter()
@@ -147,6 +159,7 @@ impl SourceMap {
             .map(|i| FileId(saturate(i)))
     }
 
+    /// Every file with its id, in the order added.
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()
@@ -154,10 +167,12 @@ impl SourceMap {
             .map(|(i, f)| (FileId(saturate(i)), f))
     }
 
+    /// How many files the map holds.
     pub fn len(&self) -> usize {
         self.files.len()
     }
 
+    /// Whether the map holds no file.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

@@ -16,8 +16,9 @@ use std::collections::BTreeSet;
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
-/// FNV-1a, 64-bit.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
+/// FNV-1a, 64-bit, which the fingerprint's hasher computes.
+#[cfg(test)]
+fn fnv1a(bytes: &[u8]) -> u64 {
     let mut hash = Fnv(FNV_OFFSET);
     hash.add(bytes);
     hash.0
@@ -71,14 +72,6 @@ pub fn fingerprint(schema: &Schema) -> u64 {
 pub fn roblox_enums(schema: &Schema) -> BTreeSet<String> {
     used_names(schema, |ty| match &ty.kind {
         TyKind::RobloxEnum { name } => Some(name.clone()),
-        _ => None,
-    })
-}
-
-/// The Roblox classes the schema's instance types name, sorted.
-pub fn roblox_classes(schema: &Schema) -> BTreeSet<String> {
-    used_names(schema, |ty| match &ty.kind {
-        TyKind::Instance { class, .. } => Some(class.clone()),
         _ => None,
     })
 }

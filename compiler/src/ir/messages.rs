@@ -65,11 +65,13 @@ pub struct Messages {
 /// A direction holds at most this many messages: an id is at most 16 bits.
 pub const MAX_MESSAGES: usize = 1 << 16;
 
-/// A direction with more than [`MAX_MESSAGES`] messages.
+/// A direction with more messages than a 16-bit message id numbers (65,536).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the {direction} direction has {count} messages; at most 65536 fit a message id")]
 pub struct TooManyMessages {
+    /// The direction, as a schema writes it: `client -> server` or `server -> client`.
     pub direction: &'static str,
+    /// How many messages it holds.
     pub count: usize,
 }
 
@@ -108,11 +110,6 @@ impl Messages {
             Way::ToServer => &self.to_server,
             Way::ToClient => &self.to_client,
         }
-    }
-
-    /// The bits of a message id sent `way` (section 6.1).
-    pub fn id_bits(&self, way: Way) -> u32 {
-        super::size::message_id_bits(self.list(way).len() as u64) as u32
     }
 }
 

@@ -1,12 +1,13 @@
 //! The one resolved model that every front end produces and every later
 //! stage reads, and the size of its encodings.
 
-pub mod graph;
-pub mod layout;
-pub mod messages;
+pub(crate) mod graph;
+pub(crate) mod layout;
+pub(crate) mod messages;
+pub use messages::TooManyMessages;
 mod model;
-pub mod packing;
-pub mod recursion;
+pub(crate) mod packing;
+pub(crate) mod recursion;
 pub mod size;
 mod visit;
 

@@ -17,6 +17,7 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// The declaration `id` indexes in `decls`.
     pub fn decl(&self, id: DeclId) -> &TypeDecl {
         &self.decls[id.0 as usize]
     }
@@ -45,30 +46,46 @@ impl std::fmt::Display for QualName {
     }
 }
 
+/// Index of a declaration in `Schema::decls`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct DeclId(pub u32);
 
+/// A declared `type` alias or `enum`, under its qualified name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TypeDecl {
+    /// The full name, enclosing namespaces first.
     pub name: QualName,
+    /// Where the name is written in the declaration.
     pub name_span: Span,
+    /// The whole declaration, from its keyword to its end.
     pub span: Span,
+    /// What it declares: an alias or an enum.
     pub kind: DeclKind,
 }
 
+/// What a type declaration defines.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DeclKind {
     /// `type Name = T`
-    Alias { ty: Ty },
+    Alias {
+        /// The type the name stands for.
+        ty: Ty,
+    },
     /// `enum Name { ... }`
-    Enum { variants: Vec<Variant> },
+    Enum {
+        /// The variants, in the order written.
+        variants: Vec<Variant>,
+    },
 }
 
+/// One variant of an `enum` declaration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
+    /// The variant's name as written.
     pub name: String,
+    /// Where the variant's name is written.
     pub name_span: Span,
     /// `None` for a unit variant.
     pub fields: Option<Vec<Field>>,
@@ -77,81 +94,123 @@ pub struct Variant {
 /// A named slot: a record field, a variant field, or a parameter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field {
+    /// The name as written.
     pub name: String,
+    /// Where the name is written.
     pub name_span: Span,
+    /// The type of the value the slot holds.
     pub ty: Ty,
 }
 
+/// A resolved type, with the span where it is written.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ty {
+    /// What the type is; serialized inline, beside `span`.
     #[serde(flatten)]
     pub kind: TyKind,
+    /// The type as written at this use; for a named type, the name, not its declaration.
     pub span: Span,
 }
 
+/// The kinds of type a schema can express, with their refinements.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TyKind {
+    /// `boolean`.
     Boolean,
+    /// `number` or a precise number, possibly refined: `u8`, `f32(0..1)`, `number(nonfinite)`.
     Number {
+        /// Which number type, which fixes the wire width.
         kind: NumKind,
+        /// The value range of a refinement; `None` when unrefined.
         range: Option<NumRange>,
         /// Accepts NaN and ±inf (`f32(nonfinite)`); floats reject them otherwise.
         nonfinite: bool,
     },
+    /// `string`, possibly with a length range (`string(..64)`).
     String {
+        /// Allowed length in bytes; `LenRange::UNBOUNDED` when unrefined.
         len: LenRange,
     },
+    /// `buffer`, possibly with a length range (`buffer(..1024)`).
     Buffer {
+        /// Allowed length in bytes; `LenRange::UNBOUNDED` when unrefined.
         len: LenRange,
     },
+    /// `T?`: a value of the inner type, or nil.
     Optional {
+        /// The type that may be nil.
         inner: Box<Ty>,
     },
+    /// `{T}` or `{[number]: T}`, possibly with an element-count range.
     Array {
+        /// The element type.
         elem: Box<Ty>,
+        /// Allowed element count; `LenRange::UNBOUNDED` when unrefined.
         len: LenRange,
     },
+    /// `{[K]: V}`: a dictionary, possibly with an entry-count range.
     Map {
+        /// The key type; the checker accepts strings and unit enums only (`non-string-key`).
         key: Box<Ty>,
+        /// The value type.
         value: Box<Ty>,
+        /// Allowed entry count; `LenRange::UNBOUNDED` when unrefined.
         len: LenRange,
     },
+    /// `{ Name: T, ... }`: a table with fixed named fields; `{}` is the empty record.
     Record {
+        /// The fields, in the order written.
         fields: Vec<Field>,
     },
     /// A table that is none of array, map or record; only ever rejected.
     MixedTable {
+        /// Every entry of the table, in the order written.
         parts: Vec<TablePart>,
     },
+    /// A declared `type` or `enum`, referred to by name (`Name`, `Ns.Name`).
     Named {
+        /// The declaration, as an index into `Schema::decls`.
         decl: DeclId,
     },
+    /// A Roblox datatype: `Vector3`, `CFrame`, ...
     Datatype {
+        /// Which datatype it is.
         datatype: Datatype,
     },
     /// `Enum.Material`
     RobloxEnum {
+        /// The enum's name without the `Enum.` prefix (`Material`).
         name: String,
     },
     /// `Part`, `Part in Workspace`
     Instance {
+        /// The Roblox class name (`Part`, `Model`, `Instance`).
         class: String,
+        /// Where it lives, from `in ...`; `None` when not written.
         location: Option<Location>,
     },
+    /// `(T, U) -> R`: a function value; parameter names are not kept.
     Function {
+        /// The parameter types, in order.
         params: Vec<Ty>,
+        /// The return types, in order; empty for `-> ()`.
         returns: Vec<Ty>,
     },
+    /// `setmetatable<T, M>`: a table that carries a metatable.
     Metatable {
+        /// The table type, the first argument.
         table: Box<Ty>,
+        /// The metatable type, the second argument.
         meta: Box<Ty>,
     },
+    /// `any`: an unchecked Luau value.
     Any,
     /// A host-language type that encodes itself (a Rust type deriving
     /// `Replicable`), by its path there; opaque to the checker, which saw it
     /// where it was declared.
     Extern {
+        /// The type's path in the host language, as written there.
         path: String,
         /// The namespace it was written in, which a relative `path` is
         /// relative to.
@@ -160,7 +219,9 @@ pub enum TyKind {
     /// A shared reference in a host language (`Rc<T>`, `&T`, ...), which no
     /// copy keeps: the checker rejects it (`shared-identity`).
     Shared {
+        /// The type behind the reference.
         inner: Box<Ty>,
+        /// The wrapper's name in the host language (`Rc`, `Arc`, `&`).
         wrapper: String,
     },
     /// A type that could not be resolved; a diagnostic was already given,
@@ -168,24 +229,36 @@ pub enum TyKind {
     Error,
 }
 
+/// A number type: Luau's `number` or one of the precise integer and float types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NumKind {
     /// Luau's `number`, a double.
     Number,
+    /// `u8`: an unsigned 8-bit integer.
     U8,
+    /// `u16`: an unsigned 16-bit integer.
     U16,
+    /// `u32`: an unsigned 32-bit integer.
     U32,
+    /// `u64`: an unsigned 64-bit integer.
     U64,
+    /// `i8`: a signed 8-bit integer.
     I8,
+    /// `i16`: a signed 16-bit integer.
     I16,
+    /// `i32`: a signed 32-bit integer.
     I32,
+    /// `i64`: a signed 64-bit integer.
     I64,
+    /// `f32`: a 32-bit float.
     F32,
+    /// `f64`: a 64-bit float.
     F64,
 }
 
 impl NumKind {
+    /// Every number kind, `Number` first.
     pub const ALL: [NumKind; 11] = [
         NumKind::Number,
         NumKind::U8,
@@ -200,6 +273,7 @@ impl NumKind {
         NumKind::F64,
     ];
 
+    /// The name a schema writes (`number`, `u8`).
     pub fn name(self) -> &'static str {
         match self {
             NumKind::Number => "number",
@@ -216,10 +290,12 @@ impl NumKind {
         }
     }
 
+    /// The kind a schema name stands for; `None` for any other name.
     pub fn from_name(name: &str) -> Option<NumKind> {
         NumKind::ALL.into_iter().find(|k| k.name() == name)
     }
 
+    /// Whether it is a float type: `number`, `f32` or `f64`.
     pub fn is_float(self) -> bool {
         matches!(self, NumKind::Number | NumKind::F32 | NumKind::F64)
     }
@@ -254,12 +330,18 @@ impl NumKind {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "of", rename_all = "snake_case")]
 pub enum NumRange {
+    /// Bounds on an integer type, as whole numbers.
     Int {
+        /// The smallest value accepted.
         min: Option<i128>,
+        /// The largest value accepted.
         max: Option<i128>,
     },
+    /// Bounds on a float type (`number`, `f32`, `f64`).
     Float {
+        /// The smallest value accepted.
         min: Option<f64>,
+        /// The largest value accepted.
         max: Option<f64>,
     },
 }
@@ -267,33 +349,45 @@ pub enum NumRange {
 /// Inclusive bounds on a length in bytes or a count of elements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LenRange {
+    /// The smallest length or count; 0 when no lower bound is written.
     pub min: u32,
     /// `None`: no upper bound.
     pub max: Option<u32>,
 }
 
 impl LenRange {
+    /// `0..`: any length or count, as an unrefined type allows.
     pub const UNBOUNDED: LenRange = LenRange { min: 0, max: None };
 }
 
+/// One entry of a mixed table, with the span where it is written.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TablePart {
+    /// The entry: an element type, an indexer or a field.
     pub kind: TablePartKind,
+    /// The entry as written.
     pub span: Span,
 }
 
+/// The kinds of entry a table type is written with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "part", rename_all = "snake_case")]
 pub enum TablePartKind {
     /// A bare element type: the array part.
     Positional {
+        /// The element type.
         elem: Ty,
     },
+    /// `[K]: V`: a key type and a value type.
     Indexer {
+        /// The key type, between the brackets.
         key: Ty,
+        /// The value type, after the colon.
         value: Ty,
     },
+    /// `Name: T`: a named field.
     Field {
+        /// The field, with its name and type.
         field: Field,
     },
 }
@@ -309,18 +403,21 @@ pub enum Location {
 }
 
 macro_rules! datatypes {
-    ($($name:ident),* $(,)?) => {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {
         /// Roblox datatypes a schema may name.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum Datatype { $($name),* }
+        pub enum Datatype { $($(#[$doc])* $name),* }
 
         impl Datatype {
+            /// Every datatype, in declaration order.
             pub const ALL: &'static [Datatype] = &[$(Datatype::$name),*];
 
+            /// The datatype's Roblox name (`Vector3`).
             pub fn name(self) -> &'static str {
                 match self { $(Datatype::$name => stringify!($name)),* }
             }
 
+            /// The datatype a Roblox name stands for; `None` for any other name.
             pub fn from_name(name: &str) -> Option<Datatype> {
                 match name { $(stringify!($name) => Some(Datatype::$name),)* _ => None }
             }
@@ -329,59 +426,92 @@ macro_rules! datatypes {
 }
 
 datatypes!(
+    /// A point or direction in 3D space.
     Vector3,
+    /// A point or direction in 2D space.
     Vector2,
+    /// A position and rotation in 3D space.
     CFrame,
+    /// An RGB color.
     Color3,
+    /// One of Roblox's named brick colors.
     BrickColor,
+    /// One GUI dimension: a scale and a pixel offset.
     UDim,
+    /// A two-dimensional GUI size or position: a `UDim` per axis.
     UDim2,
+    /// A 2D rectangle, by its minimum and maximum corners.
     Rect,
+    /// A range of numbers, by its minimum and maximum.
     NumberRange,
+    /// Number keypoints over time, with envelopes, as particle effects use.
     NumberSequence,
+    /// Color keypoints over time, as gradients and particle effects use.
     ColorSequence,
+    /// A moment in time.
     DateTime,
 );
 
+/// A remote or bindable, resolved.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Endpoint {
+    /// The full name, enclosing namespaces first.
     pub name: QualName,
+    /// Where the name is written.
     pub name_span: Span,
+    /// The whole declaration, attributes included.
     pub span: Span,
+    /// Whether it is an event or a function.
     pub call: Call,
+    /// A remote's direction or a bindable's side.
     pub route: Route,
+    /// The parameters, in order.
     pub params: Vec<Field>,
     /// The return types of a function (empty for `-> ()`); `None` for events.
     pub returns: Option<Vec<Ty>>,
+    /// The attributes written before it, validated.
     pub attrs: Attrs,
 }
 
+/// Whether an endpoint is fired or invoked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Call {
+    /// `event`: fired, with no reply.
     Event,
+    /// `function`: invoked; the caller waits for the returns.
     Function,
 }
 
+/// How an endpoint travels: across the network, or within one side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "transport", content = "way", rename_all = "snake_case")]
 pub enum Route {
+    /// `remote`: crosses the client-server boundary this way.
     Remote(Direction),
+    /// `bindable`: stays on this side.
     Bindable(Side),
 }
 
+/// The way a remote crosses the client-server boundary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
+    /// `client -> server`
     ClientToServer,
+    /// `server -> client`
     ServerToClient,
+    /// `client <-> server`: an event sent both ways with one payload shape.
     Both,
 }
 
+/// Where a bindable lives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
+    /// `server`
     Server,
+    /// `client`
     Client,
 }
 
@@ -390,13 +520,16 @@ pub enum Side {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Flow {
+    /// Sent by a client, received by the server.
     ClientToServer,
+    /// Sent by the server, received by a client.
     ServerToClient,
     /// Within one side: bindables.
     Local,
 }
 
 impl Flow {
+    /// The opposite flow; `Local` stays `Local`.
     pub fn reversed(self) -> Flow {
         match self {
             Flow::ClientToServer => Flow::ServerToClient,
@@ -427,23 +560,31 @@ impl Endpoint {
         }
     }
 
+    /// Whether it is a remote rather than a bindable.
     pub fn is_remote(&self) -> bool {
         matches!(self.route, Route::Remote(_))
     }
 }
 
+/// The attributes of an endpoint; an attribute not written is `None` (or empty).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Attrs {
+    /// Where `@unreliable` is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unreliable: Option<Span>,
+    /// Where `@ordered` is written; only ever set together with `unreliable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ordered: Option<Span>,
+    /// The `@rate` limit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<Rate>,
+    /// The `@timeout` duration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<Timeout>,
+    /// `@deprecated`, with its note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<Deprecation>,
+    /// The rules `@allow` silences here, one entry per rule named.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<Allow>,
 }
@@ -458,25 +599,37 @@ impl Attrs {
 /// `@rate(20/s)`: at most `count` messages per `per_seconds` seconds per player.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rate {
+    /// Messages allowed per period.
     pub count: u32,
+    /// The period in seconds: 1 for `/s`, 60 for `/min`.
     pub per_seconds: u32,
+    /// The whole `@rate(...)` attribute.
     pub span: Span,
 }
 
+/// `@timeout(5s)`: how long an invoke waits before it fails with a timeout.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Timeout {
+    /// The duration in whole milliseconds, from 1ms to 24 hours.
     pub millis: u64,
+    /// The whole `@timeout(...)` attribute.
     pub span: Span,
 }
 
+/// `@deprecated` or `@deprecated("note")`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Deprecation {
+    /// The note; empty when none is written.
     pub note: String,
+    /// The whole `@deprecated` attribute.
     pub span: Span,
 }
 
+/// One rule named in `@allow(...)`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Allow {
+    /// The rule's name (`unbounded-client-input`), also when written as its code.
     pub rule: String,
+    /// The argument that names the rule.
     pub span: Span,
 }

@@ -1,6 +1,7 @@
 //! Reads the `@attributes` written before an endpoint into IR attributes,
 //! checking each one's arguments and whether it applies there.
 
+use crate::diag::diagnostic::{Fix, Suggestion};
 use crate::diag::{rules, Diagnostic, Span};
 use crate::ir::{Allow, Attrs, Call, Deprecation, Direction, Rate, Route, Timeout};
 use crate::suggest::{did_you_mean, help_line};
@@ -33,17 +34,20 @@ pub fn lower_attrs(
                 format!("unknown attribute `@{name}`"),
             )
             .with_label("not an attribute Tether knows");
-            diagnostic = diagnostic.with_help(help_line(
-                did_you_mean(name, KNOWN.iter().copied()).map(|s| format!("@{s}")),
-                format!(
-                    "attributes are {}",
-                    KNOWN
-                        .iter()
-                        .map(|k| format!("`@{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+            let help = match did_you_mean(name, KNOWN.iter().copied()) {
+                Some(known) => Suggestion::new()
+                    .text("did you mean ")
+                    .code(Fix::AttributeName(known))
+                    .text("?"),
+                None => KNOWN.iter().enumerate().fold(
+                    Suggestion::new().text("attributes are "),
+                    |help, (i, known)| match i {
+                        0 => help.code(Fix::AttributeName(known)),
+                        _ => help.text(", ").code(Fix::AttributeName(known)),
+                    },
                 ),
-            ));
+            };
+            diagnostic = diagnostic.with_suggestion(help);
             diagnostics.push(diagnostic);
             continue;
         }

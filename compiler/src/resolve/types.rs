@@ -3,6 +3,7 @@
 
 use super::scope::{EntryKind, Scope};
 use super::unique::check_unique;
+use crate::diag::diagnostic::{Fix, Suggestion};
 use crate::diag::{rules, Diagnostic, FileId, Span};
 use crate::ir::{
     Datatype, Field, LenRange, Location, NumKind, NumRange, TablePart, TablePartKind, Ty, TyKind,
@@ -37,7 +38,12 @@ impl TypeLowerer<'_, '_> {
                             "a type cannot be optional twice",
                         )
                         .with_label("`?` applied to a type that is already optional")
-                        .with_help("remove one `?`: Luau has a single nil"),
+                        .with_suggestion(
+                            Suggestion::new()
+                                .text("remove ")
+                                .code(Fix::OneOptional)
+                                .text(": Luau has a single nil"),
+                        ),
                     );
                     return inner;
                 }
@@ -529,16 +535,19 @@ impl TypeLowerer<'_, '_> {
                 "the minimum {} is greater than the maximum {}",
                 min.text, max.text
             ),
-            format!(
-                "write the smaller bound first: `{}..{}`",
-                max.text, min.text
-            ),
+            Suggestion::new()
+                .text("write the smaller bound first: ")
+                .code(Fix::Range {
+                    min: max.text.clone(),
+                    max: min.text.clone(),
+                }),
         );
     }
 
-    fn invalid_range(&mut self, span: Span, message: String, help: impl Into<String>) {
-        self.diagnostics
-            .push(Diagnostic::new(&rules::INVALID_RANGE, span, message).with_help(help));
+    fn invalid_range(&mut self, span: Span, message: String, help: impl Into<Suggestion>) {
+        self.diagnostics.push(
+            Diagnostic::new(&rules::INVALID_RANGE, span, message).with_suggestion(help.into()),
+        );
     }
 }
 

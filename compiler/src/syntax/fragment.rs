@@ -20,6 +20,7 @@ pub enum Fragment {
     /// What a refinement holds between its parentheses: `1..100`, `..64`,
     /// `8`, `nonfinite`.
     Refinement,
+    /// A number: `1000`, `-5`, `0.5`.
     Number,
     /// `2s`, `250ms`, `1min`.
     Duration,
@@ -61,9 +62,12 @@ pub enum FragmentProblem {
     Unexpected,
 }
 
+/// A piece of text that is not the fragment it was read as.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FragmentError {
+    /// What the text was read as.
     pub fragment: Fragment,
+    /// What is wrong with it.
     pub problem: FragmentProblem,
     /// Byte offset of the part that is wrong in the text.
     pub offset: usize,

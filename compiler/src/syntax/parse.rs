@@ -14,6 +14,7 @@ use super::lex;
 use crate::diag::{Diagnostic, FileId};
 use pest::Parser;
 
+/// Parses the text of `file` into its syntax tree, or the first syntax error as a `syntax` diagnostic.
 pub fn parse(file: FileId, text: &str) -> Result<ast::File, Box<Diagnostic>> {
     let lexed = lex::lex(text);
     let cx = Context {

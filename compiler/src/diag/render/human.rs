@@ -84,7 +84,9 @@ fn rule_note(diagnostic: &Diagnostic) -> String {
 /// Counts for the line that ends human output.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Summary {
+    /// Diagnostics at error severity.
     pub errors: usize,
+    /// Diagnostics at warning severity.
     pub warnings: usize,
     /// Files read, imports included.
     pub files: usize,
@@ -93,6 +95,7 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Counts the errors and warnings among `diagnostics`.
     pub fn new(diagnostics: &[Diagnostic], files: usize, deny_warnings: bool) -> Summary {
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         Summary {

@@ -22,9 +22,13 @@ const UNKNOWN_FILE: &str = "<unknown>";
 /// Where a span starts and ends: 1-based lines and columns, end exclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Region {
+    /// 1-based line of the start.
     pub line: usize,
+    /// 1-based column of the start, in characters.
     pub column: usize,
+    /// 1-based line of the end.
     pub end_line: usize,
+    /// 1-based column just past the end, in characters.
     pub end_column: usize,
 }
 

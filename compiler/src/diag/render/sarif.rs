@@ -6,7 +6,9 @@ use crate::diag::{rules, Diagnostic, Label, SourceMap, Span};
 use serde_json::{json, Value};
 use std::io;
 
+/// The JSON schema the log names in `$schema`.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// The SARIF version the log declares.
 pub const VERSION: &str = "2.1.0";
 
 /// Writes the SARIF log as pretty JSON, with a final newline.

@@ -23,8 +23,9 @@ pub use types::TAG_FIELD;
 /// The shared runtime, as it is written into every output directory.
 pub const RUNTIME: &str = include_str!("tether.luau");
 
-/// How to generate.
+/// How to generate: `LuauOptions::default()` and the setters below.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct LuauOptions {
     /// The protocol's name, which names its remotes under
     /// `ReplicatedStorage.Tether`; by default the stem of the root file.
@@ -33,12 +34,30 @@ pub struct LuauOptions {
     pub source: Option<String>,
 }
 
+impl LuauOptions {
+    /// Sets [`LuauOptions::protocol_name`].
+    pub fn protocol_name(mut self, name: impl Into<String>) -> Self {
+        self.protocol_name = Some(name.into());
+        self
+    }
+
+    /// Sets [`LuauOptions::source`].
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+}
+
 /// The generated modules.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LuauFiles {
+    /// `tether.luau`, the runtime the other modules require.
     pub tether: String,
+    /// `types.luau`: the schema's types and their codecs.
     pub types: String,
+    /// `server.luau`: the remotes as the server uses them.
     pub server: String,
+    /// `client.luau`: the remotes as a client uses them.
     pub client: String,
 }
 
@@ -56,15 +75,28 @@ impl LuauFiles {
 
 /// Why a checked schema could not be turned into Luau.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum GenError {
+    /// A form the checker rejects reached the generator: `what`, in the
+    /// declaration `origin`.
     #[error("cannot generate Luau for {what} in `{origin}`: the checker rejects it")]
-    Unsupported { what: String, origin: String },
+    Unsupported {
+        /// The form, in words.
+        what: String,
+        /// The declaration it is in.
+        origin: String,
+    },
+    /// Two schema names that become one Luau type name.
     #[error("{first} and {second} would both be the Luau type `{luau}`; rename one")]
     Collision {
+        /// The first name, as the schema spells it.
         first: String,
+        /// The second.
         second: String,
+        /// The Luau name both become.
         luau: String,
     },
+    /// More messages one way than a message id can number.
     #[error(transparent)]
     TooManyMessages(#[from] TooManyMessages),
 }

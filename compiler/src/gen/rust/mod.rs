@@ -30,8 +30,9 @@ use quote::quote;
 
 pub use describe::describe;
 
-/// How to generate.
+/// How to generate: `RustOptions::default()` and the setters below.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct RustOptions {
     /// The protocol's name (`PROTOCOL.name`); by default the stem of the
     /// root file (`game` for `schemas/game.tether`).
@@ -55,22 +56,74 @@ pub struct RustOptions {
     pub format: bool,
 }
 
+impl RustOptions {
+    /// Sets [`RustOptions::protocol_name`].
+    pub fn protocol_name(mut self, name: impl Into<String>) -> Self {
+        self.protocol_name = Some(name.into());
+        self
+    }
+
+    /// Sets [`RustOptions::source`].
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Sets [`RustOptions::runtime_crate`].
+    pub fn runtime_crate(mut self, name: impl Into<String>) -> Self {
+        self.runtime_crate = Some(name.into());
+        self
+    }
+
+    /// Sets [`RustOptions::user_types`].
+    pub fn user_types(mut self, user_types: bool) -> Self {
+        self.user_types = user_types;
+        self
+    }
+
+    /// Sets [`RustOptions::types_only`].
+    pub fn types_only(mut self, types_only: bool) -> Self {
+        self.types_only = types_only;
+        self
+    }
+
+    /// Sets [`RustOptions::format`].
+    pub fn format(mut self, format: bool) -> Self {
+        self.format = format;
+        self
+    }
+}
+
 /// Why a checked schema could not be turned into Rust.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum GenError {
+    /// Two schema names that become one Rust name in one scope.
     #[error(
         "{first} and {second} would both be `{rust}` in the generated Rust ({scope}); rename one"
     )]
     Collision {
+        /// Where both would live: a module, a record's fields, an enum's variants.
         scope: String,
+        /// The first name, as the schema spells it.
         first: String,
+        /// The second.
         second: String,
+        /// The Rust name both become.
         rust: String,
     },
+    /// A form the checker rejects reached the generator.
     #[error("cannot generate Rust for {what} in `{origin}`: the checker rejects it")]
-    Unsupported { what: String, origin: String },
+    Unsupported {
+        /// The form, in words.
+        what: String,
+        /// The declaration it is in.
+        origin: String,
+    },
+    /// More messages one way than a message id can number.
     #[error(transparent)]
-    TooManyMessages(#[from] crate::ir::messages::TooManyMessages),
+    TooManyMessages(#[from] crate::ir::TooManyMessages),
+    /// The generated code does not parse: a bug in the generator.
     #[error("the generated code does not parse (a bug in the generator): {0}")]
     Syntax(#[from] syn::Error),
 }

@@ -162,6 +162,7 @@ impl Scope {
         }
     }
 
+    /// Whether the Rust name `rust` is taken in this scope.
     pub fn contains(&self, rust: &str) -> bool {
         self.taken.contains_key(rust)
     }

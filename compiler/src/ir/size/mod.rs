@@ -58,17 +58,22 @@ const FIXPOINT_ROUNDS: usize = 64;
 /// A size: whole bytes plus packed bits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Extent {
+    /// Whole bytes.
     pub bytes: u64,
+    /// Bits packed into bytes that the message shares.
     pub bits: u64,
 }
 
 impl Extent {
+    /// No space at all.
     pub const ZERO: Extent = Extent { bytes: 0, bits: 0 };
 
+    /// Exactly `bytes` whole bytes.
     pub const fn bytes(bytes: u64) -> Extent {
         Extent { bytes, bits: 0 }
     }
 
+    /// Exactly `bits` packed bits.
     pub const fn bits(bits: u64) -> Extent {
         Extent { bytes: 0, bits }
     }
@@ -118,14 +123,17 @@ impl Add for Extent {
 /// The smallest and largest encoding of a type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Size {
+    /// The smallest encoding.
     pub min: Extent,
     /// `None`: unbounded.
     pub max: Option<Extent>,
 }
 
 impl Size {
+    /// The size of a type that takes no space.
     pub const ZERO: Size = Size::exact(Extent::ZERO);
 
+    /// Exactly `extent`, no more and no less.
     pub const fn exact(extent: Extent) -> Size {
         Size {
             min: extent,
@@ -133,10 +141,12 @@ impl Size {
         }
     }
 
+    /// Exactly `bytes` whole bytes.
     pub const fn bytes(bytes: u64) -> Size {
         Size::exact(Extent::bytes(bytes))
     }
 
+    /// Exactly `bits` packed bits.
     pub const fn bits(bits: u64) -> Size {
         Size::exact(Extent::bits(bits))
     }
@@ -146,6 +156,7 @@ impl Size {
         Size { min, max: None }
     }
 
+    /// The bytes the smallest encoding takes on its own.
     pub fn min_bytes(&self) -> u64 {
         self.min.total_bytes()
     }
@@ -155,6 +166,7 @@ impl Size {
         self.max.map(|max| max.total_bytes())
     }
 
+    /// Whether the encoding has a largest size.
     pub fn is_bounded(&self) -> bool {
         self.max.is_some()
     }
@@ -296,6 +308,7 @@ pub struct SizeModel<'s> {
 }
 
 impl<'s> SizeModel<'s> {
+    /// A model of `schema`, with no size computed yet.
     pub fn new(schema: &'s Schema) -> Self {
         let (mut client_to_server, mut server_to_client) = (0u64, 0u64);
         let mut count = |flows: &[Flow]| {
