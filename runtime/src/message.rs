@@ -68,6 +68,42 @@ impl<A: Encode + Decode> Codec<A> for Plain {
     }
 }
 
+/// A tuple of codecs is the codec of a tuple of values, each value written
+/// by its own codec in order: a message whose values need use-site checks
+/// names one codec per value, shared with every message of the protocol
+/// that checks a value the same way.
+macro_rules! tuple_codecs {
+    ($(($($codec:ident $value:ident $index:tt),+))+) => {$(
+        impl<$($codec: Codec<$value>, $value),+> Codec<($($value,)+)> for ($($codec,)+) {
+            #[inline]
+            fn encode(args: &($($value,)+), w: &mut Writer) -> Result<(), EncodeError> {
+                $(<$codec as Codec<$value>>::encode(&args.$index, w)?;)+
+                Ok(())
+            }
+
+            #[inline]
+            fn decode(r: &mut Reader<'_>) -> Result<($($value,)+), DecodeError> {
+                Ok(($(<$codec as Codec<$value>>::decode(r)?,)+))
+            }
+        }
+    )+};
+}
+
+tuple_codecs! {
+    (CA A 0)
+    (CA A 0, CB B 1)
+    (CA A 0, CB B 1, CC C 2)
+    (CA A 0, CB B 1, CC C 2, CD D 3)
+    (CA A 0, CB B 1, CC C 2, CD D 3, CE E 4)
+    (CA A 0, CB B 1, CC C 2, CD D 3, CE E 4, CF F 5)
+    (CA A 0, CB B 1, CC C 2, CD D 3, CE E 4, CF F 5, CG G 6)
+    (CA A 0, CB B 1, CC C 2, CD D 3, CE E 4, CF F 5, CG G 6, CH H 7)
+    (CA A 0, CB B 1, CC C 2, CD D 3, CE E 4, CF F 5, CG G 6, CH H 7, CI I 8)
+    (CA A 0, CB B 1, CC C 2, CD D 3, CE E 4, CF F 5, CG G 6, CH H 7, CI I 8, CJ J 9)
+    (CA A 0, CB B 1, CC C 2, CD D 3, CE E 4, CF F 5, CG G 6, CH H 7, CI I 8, CJ J 9, CK K 10)
+    (CA A 0, CB B 1, CC C 2, CD D 3, CE E 4, CF F 5, CG G 6, CH H 7, CI I 8, CJ J 9, CK K 10, CL L 11)
+}
+
 /// The kind of most events: reliable, unordered, without `@rate`.
 pub const EVENT: MessageKind = event(false, false, None);
 

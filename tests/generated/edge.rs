@@ -12,13 +12,7 @@ impl ::tether::wire::Encode for MaybeSelf {
         __w: &mut ::tether::wire::Writer,
     ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
         __w.nested(|__w| {
-            match &self.0 {
-                ::core::option::Option::Some(__x0) => {
-                    __w.bool(true);
-                    ::tether::wire::Encode::encode(&**__x0, __w)?;
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
+            ::tether::wire::Encode::encode(&self.0, __w)?;
             ::core::result::Result::Ok(())
         })?;
         ::core::result::Result::Ok(())
@@ -33,15 +27,9 @@ impl ::tether::wire::Decode for MaybeSelf {
         __r.nested(|__r| {
             ::core::result::Result::Ok(
                 Self(
-                    if __r.bool()? {
-                        ::core::option::Option::Some(
-                            ::std::boxed::Box::new(
-                                <MaybeSelf as ::tether::wire::Decode>::decode(__r)?,
-                            ),
-                        )
-                    } else {
-                        ::core::option::Option::None
-                    },
+                    <::core::option::Option<
+                        ::std::boxed::Box<MaybeSelf>,
+                    > as ::tether::wire::Decode>::decode(__r)?,
                 ),
             )
         })
@@ -170,13 +158,7 @@ impl ::tether::wire::Encode for Node {
     ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
         __w.nested(|__w| {
             __w.u8(self.value);
-            match &self.next {
-                ::core::option::Option::Some(__x0) => {
-                    __w.bool(true);
-                    ::tether::wire::Encode::encode(&**__x0, __w)?;
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
+            ::tether::wire::Encode::encode(&self.next, __w)?;
             ::tether::wire::write_array(
                 __w,
                 &self.kids,
@@ -199,15 +181,9 @@ impl ::tether::wire::Decode for Node {
     ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
         __r.nested(|__r| {
             let __f0 = __r.u8()?;
-            let __f1 = if __r.bool()? {
-                ::core::option::Option::Some(
-                    ::std::boxed::Box::new(
-                        <Node as ::tether::wire::Decode>::decode(__r)?,
-                    ),
-                )
-            } else {
-                ::core::option::Option::None
-            };
+            let __f1 = <::core::option::Option<
+                ::std::boxed::Box<Node>,
+            > as ::tether::wire::Decode>::decode(__r)?;
             let __f2 = ::tether::wire::read_array(
                 __r,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
@@ -589,13 +565,7 @@ impl ::tether::wire::Encode for WrappedInner {
         &self,
         __w: &mut ::tether::wire::Writer,
     ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        match &self.deep {
-            ::core::option::Option::Some(__x0) => {
-                __w.bool(true);
-                ::tether::wire::Encode::encode(__x0, __w)?;
-            }
-            ::core::option::Option::None => __w.bool(false),
-        }
+        ::tether::wire::Encode::encode(&self.deep, __w)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -605,13 +575,9 @@ impl ::tether::wire::Decode for WrappedInner {
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = if __r.bool()? {
-            ::core::option::Option::Some(
-                <WrappedInnerDeep as ::tether::wire::Decode>::decode(__r)?,
-            )
-        } else {
-            ::core::option::Option::None
-        };
+        let __f0 = <::core::option::Option<
+            WrappedInnerDeep,
+        > as ::tether::wire::Decode>::decode(__r)?;
         ::core::result::Result::Ok(Self { deep: __f0 })
     }
 }
@@ -1403,23 +1369,15 @@ mod __tether {
         event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
     };
 
-    pub type ToServer0 = Msg<
-        0,
-        (u16, ::core::option::Option<::std::string::String>),
-        ToServer0Codec,
-    >;
-
-    pub enum ToServer0Codec {}
-    impl ::tether::__private::Codec<(u16, ::core::option::Option<::std::string::String>)>
-    for ToServer0Codec {
+    pub enum Check0 {}
+    impl ::tether::__private::Codec<::core::option::Option<::std::string::String>>
+    for Check0 {
         #[inline]
         fn encode(
-            __a: &(u16, ::core::option::Option<::std::string::String>),
+            __a: &::core::option::Option<::std::string::String>,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            __w.u16(*__a0);
-            match __a1 {
+            match __a {
                 ::core::option::Option::Some(__x0) => {
                     __w.bool(true);
                     __w.string(
@@ -1435,11 +1393,10 @@ mod __tether {
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
         ) -> ::core::result::Result<
-            (u16, ::core::option::Option<::std::string::String>),
+            ::core::option::Option<::std::string::String>,
             ::tether::wire::DecodeError,
         > {
-            ::core::result::Result::Ok((
-                __r.u16()?,
+            ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::Some(
                         __r
@@ -1453,24 +1410,27 @@ mod __tether {
                 } else {
                     ::core::option::Option::None
                 },
-            ))
+            )
         }
     }
 
+    pub type ToServer0 = Msg<
+        0,
+        (u16, ::core::option::Option<::std::string::String>),
+        (::tether::__private::Plain, Check0),
+    >;
+
     pub type ToServer1 = Msg<1, ()>;
 
-    pub type ToServer2 = Msg<2, (::std::string::String,), ToServer2Codec>;
-
-    pub enum ToServer2Codec {}
-    impl ::tether::__private::Codec<(::std::string::String,)> for ToServer2Codec {
+    pub enum Check1 {}
+    impl ::tether::__private::Codec<::std::string::String> for Check1 {
         #[inline]
         fn encode(
-            __a: &(::std::string::String,),
+            __a: &::std::string::String,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             __w.string(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(10)),
             )?;
             ::core::result::Result::Ok(())
@@ -1478,21 +1438,14 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (::std::string::String,),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(10),
-                        ),
-                    )?,
-            ))
+        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
+            __r.string(
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(10)),
+            )
         }
     }
+
+    pub type ToServer2 = Msg<2, (::std::string::String,), (Check1,)>;
 
     pub type ToServer3 = Msg<3, (super::Kw, super::Selfish)>;
 
@@ -1500,10 +1453,8 @@ mod __tether {
 
     pub type ToServer5 = Msg<5, (super::Expr, super::Only, super::OnlyTagged)>;
 
-    pub type ToServer6 = Msg<6, u8, ToServer6Codec>;
-
-    pub enum ToServer6Codec {}
-    impl ::tether::__private::Codec<u8> for ToServer6Codec {
+    pub enum Check2 {}
+    impl ::tether::__private::Codec<u8> for Check2 {
         #[inline]
         fn encode(
             __a: &u8,
@@ -1533,153 +1484,46 @@ mod __tether {
         }
     }
 
-    pub type ToServer7 = Msg<7, (::core::option::Option<super::Tree>,), ToServer7Codec>;
+    pub type ToServer6 = Msg<6, u8, Check2>;
 
-    pub enum ToServer7Codec {}
-    impl ::tether::__private::Codec<(::core::option::Option<super::Tree>,)>
-    for ToServer7Codec {
-        #[inline]
-        fn encode(
-            __a: &(::core::option::Option<super::Tree>,),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            match __a0 {
-                ::core::option::Option::Some(__x0) => {
-                    __w.bool(true);
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (::core::option::Option<super::Tree>,),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                if __r.bool()? {
-                    ::core::option::Option::Some(
-                        <super::Tree as ::tether::wire::Decode>::decode(__r)?,
-                    )
-                } else {
-                    ::core::option::Option::None
-                },
-            ))
-        }
-    }
+    pub type ToServer7 = Msg<7, (::core::option::Option<super::Tree>,)>;
 
     pub type ToClient0 = Msg<
         0,
         (u16, ::core::option::Option<::std::string::String>),
-        ToClient0Codec,
+        (::tether::__private::Plain, Check0),
     >;
 
-    pub enum ToClient0Codec {}
-    impl ::tether::__private::Codec<(u16, ::core::option::Option<::std::string::String>)>
-    for ToClient0Codec {
-        #[inline]
-        fn encode(
-            __a: &(u16, ::core::option::Option<::std::string::String>),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            __w.u16(*__a0);
-            match __a1 {
-                ::core::option::Option::Some(__x0) => {
-                    __w.bool(true);
-                    __w.string(
-                        __x0,
-                        ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                    )?;
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (u16, ::core::option::Option<::std::string::String>),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                __r.u16()?,
-                if __r.bool()? {
-                    ::core::option::Option::Some(
-                        __r
-                            .string(
-                                ::tether::wire::LenRange::new(
-                                    0,
-                                    ::core::option::Option::Some(4),
-                                ),
-                            )?,
-                    )
-                } else {
-                    ::core::option::Option::None
-                },
-            ))
-        }
-    }
-
-    pub type ToClient1 = Msg<
-        1,
-        (
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Model>,
-            >,
-            u8,
-        ),
-        ToClient1Codec,
-    >;
-
-    pub enum ToClient1Codec {}
+    pub enum Check3 {}
     impl ::tether::__private::Codec<
-        (
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Model>,
-            >,
-            u8,
-        ),
-    > for ToClient1Codec {
+        ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::Model>>,
+    > for Check3 {
         #[inline]
         fn encode(
-            __a: &(
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Model>,
-                >,
-                u8,
-            ),
+            __a: &::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
+            >,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            match *__a0 {
+            match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
                     __w.instance(::core::option::Option::Some(__i.id()));
                 }
                 ::core::option::Option::None => __w.bool(false),
             }
-            __w.u8(*__a1);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
         ) -> ::core::result::Result<
-            (
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Model>,
-                >,
-                u8,
-            ),
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
+            >,
             ::tether::wire::DecodeError,
         > {
-            ::core::result::Result::Ok((
+            ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::map(
                         __r
@@ -1691,10 +1535,20 @@ mod __tether {
                 } else {
                     ::core::option::Option::None
                 },
-                __r.u8()?,
-            ))
+            )
         }
     }
+
+    pub type ToClient1 = Msg<
+        1,
+        (
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Model>,
+            >,
+            u8,
+        ),
+        (Check3, ::tether::__private::Plain),
+    >;
 
     pub type ToClient2 = Msg<2, (u8, u8, u8, u8, u8, u8, u8, u8)>;
 
@@ -1702,23 +1556,16 @@ mod __tether {
 
     pub type ToClient4 = Msg<4, ()>;
 
-    pub type ToClient5 = Msg<
-        5,
-        (super::Keyed, super::Wrapped, super::Items),
-        ToClient5Codec,
-    >;
-
-    pub enum ToClient5Codec {}
-    impl ::tether::__private::Codec<(super::Keyed, super::Wrapped, super::Items)>
-    for ToClient5Codec {
+    pub enum Check4 {}
+    impl ::tether::__private::Codec<super::Keyed> for Check4 {
         #[inline]
         fn encode(
-            __a: &(super::Keyed, super::Wrapped, super::Items),
+            __a: &super::Keyed,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
             ::tether::wire::write_map(
                 __w,
-                &__a.0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(9)),
                 |__w, __k0| {
                     ::tether::wire::Encode::encode(__k0, __w)?;
@@ -1756,10 +1603,55 @@ mod __tether {
                     ::core::result::Result::Ok(())
                 },
             )?;
-            ::tether::wire::Encode::encode(&__a.1, __w)?;
+            ::core::result::Result::Ok(())
+        }
+
+        fn decode(
+            __r: &mut ::tether::wire::Reader<'_>,
+        ) -> ::core::result::Result<super::Keyed, ::tether::wire::DecodeError> {
+            ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(9)),
+                7,
+                |__r| <super::Big as ::tether::wire::Decode>::decode(__r),
+                |__r| ::tether::wire::read_map(
+                    __r,
+                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+                    68,
+                    |__r| {
+                        __r
+                            .string(
+                                ::tether::wire::LenRange::new(
+                                    0,
+                                    ::core::option::Option::Some(8),
+                                ),
+                            )
+                    },
+                    |__r| ::core::result::Result::Ok({
+                        let __n2 = __r.f64()?;
+                        ::tether::wire::check_float(
+                            __n2,
+                            ::core::option::Option::Some(0f64),
+                            ::core::option::Option::Some(1f64),
+                            false,
+                        )?;
+                        __n2
+                    }),
+                ),
+            )
+        }
+    }
+
+    pub enum Check5 {}
+    impl ::tether::__private::Codec<super::Items> for Check5 {
+        #[inline]
+        fn encode(
+            __a: &super::Items,
+            __w: &mut ::tether::wire::Writer,
+        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
             ::tether::wire::write_array(
                 __w,
-                &__a.2,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
                 |__w, __x0| {
                     ::tether::wire::Encode::encode(__x0, __w)?;
@@ -1771,78 +1663,55 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (super::Keyed, super::Wrapped, super::Items),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_map(
-                    __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(9)),
-                    7,
-                    |__r| <super::Big as ::tether::wire::Decode>::decode(__r),
-                    |__r| ::tether::wire::read_map(
-                        __r,
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(4),
-                        ),
-                        68,
-                        |__r| {
-                            __r
-                                .string(
-                                    ::tether::wire::LenRange::new(
-                                        0,
-                                        ::core::option::Option::Some(8),
-                                    ),
-                                )
-                        },
-                        |__r| ::core::result::Result::Ok({
-                            let __n2 = __r.f64()?;
-                            ::tether::wire::check_float(
-                                __n2,
-                                ::core::option::Option::Some(0f64),
-                                ::core::option::Option::Some(1f64),
-                                false,
-                            )?;
-                            __n2
-                        }),
-                    ),
-                )?,
-                <super::Wrapped as ::tether::wire::Decode>::decode(__r)?,
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                    32,
-                    |__r| <super::ItemsRecord as ::tether::wire::Decode>::decode(__r),
-                )?,
-            ))
+        ) -> ::core::result::Result<super::Items, ::tether::wire::DecodeError> {
+            ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+                32,
+                |__r| <super::ItemsRecord as ::tether::wire::Decode>::decode(__r),
+            )
         }
     }
 
-    pub type ToClient6 = Msg<
-        6,
-        (::std::string::String, ::std::vec::Vec<::std::string::String>),
-        ToClient6Codec,
+    pub type ToClient5 = Msg<
+        5,
+        (super::Keyed, super::Wrapped, super::Items),
+        (Check4, ::tether::__private::Plain, Check5),
     >;
 
-    pub enum ToClient6Codec {}
-    impl ::tether::__private::Codec<
-        (::std::string::String, ::std::vec::Vec<::std::string::String>),
-    > for ToClient6Codec {
+    pub enum Check6 {}
+    impl ::tether::__private::Codec<::std::string::String> for Check6 {
         #[inline]
         fn encode(
-            __a: &(::std::string::String, ::std::vec::Vec<::std::string::String>),
+            __a: &::std::string::String,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
             __w.string(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
             )?;
+            ::core::result::Result::Ok(())
+        }
+
+        fn decode(
+            __r: &mut ::tether::wire::Reader<'_>,
+        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
+            __r.string(
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
+            )
+        }
+    }
+
+    pub enum Check7 {}
+    impl ::tether::__private::Codec<::std::vec::Vec<::std::string::String>> for Check7 {
+        #[inline]
+        fn encode(
+            __a: &::std::vec::Vec<::std::string::String>,
+            __w: &mut ::tether::wire::Writer,
+        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
             ::tether::wire::write_array(
                 __w,
-                __a1,
+                __a,
                 ::tether::wire::LenRange::new(1, ::core::option::Option::Some(4)),
                 |__w, __x0| {
                     __w.string(
@@ -1861,36 +1730,81 @@ mod __tether {
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
         ) -> ::core::result::Result<
-            (::std::string::String, ::std::vec::Vec<::std::string::String>),
+            ::std::vec::Vec<::std::string::String>,
             ::tether::wire::DecodeError,
         > {
-            ::core::result::Result::Ok((
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(64),
-                        ),
-                    )?,
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::new(1, ::core::option::Option::Some(4)),
-                    5,
-                    |__r| {
-                        __r
-                            .string(
-                                ::tether::wire::LenRange::new(
-                                    0,
-                                    ::core::option::Option::Some(16),
-                                ),
-                            )
-                    },
-                )?,
-            ))
+            ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(4)),
+                5,
+                |__r| {
+                    __r
+                        .string(
+                            ::tether::wire::LenRange::new(
+                                0,
+                                ::core::option::Option::Some(16),
+                            ),
+                        )
+                },
+            )
         }
     }
 
+    pub type ToClient6 = Msg<
+        6,
+        (::std::string::String, ::std::vec::Vec<::std::string::String>),
+        (Check6, Check7),
+    >;
+
     pub type ToClient7 = Msg<7, super::Forest>;
+
+    pub enum Check8 {}
+    impl ::tether::__private::Codec<
+        ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::Part>>,
+    > for Check8 {
+        #[inline]
+        fn encode(
+            __a: &::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Part>,
+            >,
+            __w: &mut ::tether::wire::Writer,
+        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            match *__a {
+                ::core::option::Option::Some(__i) => {
+                    __w.instance(::core::option::Option::Some(__i.id()))
+                }
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err(
+                        ::tether::wire::EncodeError::Invalid(
+                            ::std::borrow::Cow::Borrowed(
+                                "a `Part` is required here; only an optional instance may be nil",
+                            ),
+                        ),
+                    );
+                }
+            }
+            ::core::result::Result::Ok(())
+        }
+
+        fn decode(
+            __r: &mut ::tether::wire::Reader<'_>,
+        ) -> ::core::result::Result<
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Part>,
+            >,
+            ::tether::wire::DecodeError,
+        > {
+            ::core::result::Result::Ok(
+                ::core::option::Option::map(
+                    __r
+                        .required_instance_of(
+                            <::tether::roblox::classes::Part as ::tether::types::Class>::NAME,
+                        )?,
+                    ::tether::types::Ref::<::tether::roblox::classes::Part>::new,
+                ),
+            )
+        }
+    }
 
     pub type ToClient8 = Msg<
         8,
@@ -1906,112 +1820,15 @@ mod __tether {
                 ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
         ),
-        ToClient8Codec,
-    >;
-
-    pub enum ToClient8Codec {}
-    impl ::tether::__private::Codec<
         (
-            super::Node,
-            super::Expr,
-            super::MaybeSelf,
-            super::outer::inner::Deep,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Part>,
-            >,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Model>,
-            >,
+            ::tether::__private::Plain,
+            ::tether::__private::Plain,
+            ::tether::__private::Plain,
+            ::tether::__private::Plain,
+            Check8,
+            Check3,
         ),
-    > for ToClient8Codec {
-        #[inline]
-        fn encode(
-            __a: &(
-                super::Node,
-                super::Expr,
-                super::MaybeSelf,
-                super::outer::inner::Deep,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Part>,
-                >,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Model>,
-                >,
-            ),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1, __a2, __a3, __a4, __a5) = __a;
-            ::tether::wire::Encode::encode(__a0, __w)?;
-            ::tether::wire::Encode::encode(__a1, __w)?;
-            ::tether::wire::Encode::encode(__a2, __w)?;
-            ::tether::wire::Encode::encode(__a3, __w)?;
-            match *__a4 {
-                ::core::option::Option::Some(__i) => {
-                    __w.instance(::core::option::Option::Some(__i.id()))
-                }
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::EncodeError::Invalid(
-                            ::std::borrow::Cow::Borrowed(
-                                "a `Part` is required here; only an optional instance may be nil",
-                            ),
-                        ),
-                    );
-                }
-            }
-            match *__a5 {
-                ::core::option::Option::Some(__i) => {
-                    __w.bool(true);
-                    __w.instance(::core::option::Option::Some(__i.id()));
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (
-                super::Node,
-                super::Expr,
-                super::MaybeSelf,
-                super::outer::inner::Deep,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Part>,
-                >,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Model>,
-                >,
-            ),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                <super::Node as ::tether::wire::Decode>::decode(__r)?,
-                <super::Expr as ::tether::wire::Decode>::decode(__r)?,
-                <super::MaybeSelf as ::tether::wire::Decode>::decode(__r)?,
-                <super::outer::inner::Deep as ::tether::wire::Decode>::decode(__r)?,
-                ::core::option::Option::map(
-                    __r
-                        .required_instance_of(
-                            <::tether::roblox::classes::Part as ::tether::types::Class>::NAME,
-                        )?,
-                    ::tether::types::Ref::<::tether::roblox::classes::Part>::new,
-                ),
-                if __r.bool()? {
-                    ::core::option::Option::map(
-                        __r
-                            .required_instance_of(
-                                <::tether::roblox::classes::Model as ::tether::types::Class>::NAME,
-                            )?,
-                        ::tether::types::Ref::<::tether::roblox::classes::Model>::new,
-                    )
-                } else {
-                    ::core::option::Option::None
-                },
-            ))
-        }
-    }
+    >;
 
     pub static TO_SERVER: &[::tether::MessageSpec] = &[
         spec::<ToServer0>("Outer.Inner.Ping", EVENT),

@@ -19,13 +19,7 @@ impl ::tether::wire::Encode for Loadout {
         __w: &mut ::tether::wire::Writer,
     ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
         ::tether::wire::Encode::encode(&self.primary, __w)?;
-        match &self.secondary {
-            ::core::option::Option::Some(__x0) => {
-                __w.bool(true);
-                ::tether::wire::Encode::encode(__x0, __w)?;
-            }
-            ::core::option::Option::None => __w.bool(false),
-        }
+        ::tether::wire::Encode::encode(&self.secondary, __w)?;
         ::tether::wire::write_array(
             __w,
             &self.perks,
@@ -48,11 +42,9 @@ impl ::tether::wire::Decode for Loadout {
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
         let __f0 = <Item as ::tether::wire::Decode>::decode(__r)?;
-        let __f1 = if __r.bool()? {
-            ::core::option::Option::Some(<Item as ::tether::wire::Decode>::decode(__r)?)
-        } else {
-            ::core::option::Option::None
-        };
+        let __f1 = <::core::option::Option<
+            Item,
+        > as ::tether::wire::Decode>::decode(__r)?;
         let __f2 = ::tether::wire::read_array(
             __r,
             ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
@@ -582,13 +574,7 @@ impl ::tether::wire::Encode for Item {
             (self.stack as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
             10,
         );
-        match &self.tint {
-            ::core::option::Option::Some(__x0) => {
-                __w.bool(true);
-                ::tether::wire::Encode::encode(__x0, __w)?;
-            }
-            ::core::option::Option::None => __w.bool(false),
-        }
+        ::tether::wire::Encode::encode(&self.tint, __w)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -618,13 +604,9 @@ impl ::tether::wire::Decode for Item {
             }
             (__raw as ::core::primitive::u16).wrapping_add(1u16)
         };
-        let __f4 = if __r.bool()? {
-            ::core::option::Option::Some(
-                <::tether::types::Color3 as ::tether::wire::Decode>::decode(__r)?,
-            )
-        } else {
-            ::core::option::Option::None
-        };
+        let __f4 = <::core::option::Option<
+            ::tether::types::Color3,
+        > as ::tether::wire::Decode>::decode(__r)?;
         ::core::result::Result::Ok(Self {
             id: __f0,
             name: __f1,
@@ -999,118 +981,96 @@ mod __tether {
         event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
     };
 
-    pub type ToServer0 = Msg<
-        0,
-        (::tether::types::CFrame, super::ItemId),
-        ToServer0Codec,
-    >;
-
-    pub enum ToServer0Codec {}
-    impl ::tether::__private::Codec<(::tether::types::CFrame, super::ItemId)>
-    for ToServer0Codec {
+    pub enum Check0 {}
+    impl ::tether::__private::Codec<super::ItemId> for Check0 {
         #[inline]
         fn encode(
-            __a: &(::tether::types::CFrame, super::ItemId),
+            __a: &super::ItemId,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            ::tether::wire::Encode::encode(__a0, __w)?;
             ::tether::wire::check_int(
-                *__a1 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(1i128),
                 ::core::option::Option::None,
             )?;
-            __w.u32(*__a1);
+            __w.u32(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (::tether::types::CFrame, super::ItemId),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                <::tether::types::CFrame as ::tether::wire::Decode>::decode(__r)?,
-                {
-                    let __n0 = __r.u32()?;
-                    ::tether::wire::check_int(
-                        __n0 as i128,
-                        ::core::option::Option::Some(1i128),
-                        ::core::option::Option::None,
-                    )?;
-                    __n0
-                },
-            ))
+        ) -> ::core::result::Result<super::ItemId, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __n0 = __r.u32()?;
+                ::tether::wire::check_int(
+                    __n0 as i128,
+                    ::core::option::Option::Some(1i128),
+                    ::core::option::Option::None,
+                )?;
+                __n0
+            })
         }
     }
 
-    pub type ToServer1 = Msg<1, (::tether::types::Vector3, f32), ToServer1Codec>;
+    pub type ToServer0 = Msg<
+        0,
+        (::tether::types::CFrame, super::ItemId),
+        (::tether::__private::Plain, Check0),
+    >;
 
-    pub enum ToServer1Codec {}
-    impl ::tether::__private::Codec<(::tether::types::Vector3, f32)> for ToServer1Codec {
+    pub enum Check1 {}
+    impl ::tether::__private::Codec<f32> for Check1 {
         #[inline]
         fn encode(
-            __a: &(::tether::types::Vector3, f32),
+            __a: &f32,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            ::tether::wire::Encode::encode(__a0, __w)?;
             ::tether::wire::check_float(
-                *__a1 as f64,
+                *__a as f64,
                 ::core::option::Option::Some(0f64),
                 ::core::option::Option::Some(45f64),
                 false,
             )?;
-            __w.f32(*__a1);
+            __w.f32(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (::tether::types::Vector3, f32),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                <::tether::types::Vector3 as ::tether::wire::Decode>::decode(__r)?,
-                {
-                    let __n0 = __r.f32()?;
-                    ::tether::wire::check_float(
-                        __n0 as f64,
-                        ::core::option::Option::Some(0f64),
-                        ::core::option::Option::Some(45f64),
-                        false,
-                    )?;
-                    __n0
-                },
-            ))
+        ) -> ::core::result::Result<f32, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __n0 = __r.f32()?;
+                ::tether::wire::check_float(
+                    __n0 as f64,
+                    ::core::option::Option::Some(0f64),
+                    ::core::option::Option::Some(45f64),
+                    false,
+                )?;
+                __n0
+            })
         }
     }
 
-    pub type ToServer2 = Msg<2, (super::ItemId, u8), ToServer2Codec>;
+    pub type ToServer1 = Msg<
+        1,
+        (::tether::types::Vector3, f32),
+        (::tether::__private::Plain, Check1),
+    >;
 
-    pub enum ToServer2Codec {}
-    impl ::tether::__private::Codec<(super::ItemId, u8)> for ToServer2Codec {
+    pub enum Check2 {}
+    impl ::tether::__private::Codec<u8> for Check2 {
         #[inline]
         fn encode(
-            __a: &(super::ItemId, u8),
+            __a: &u8,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
-                ::core::option::Option::Some(1i128),
-                ::core::option::Option::None,
-            )?;
-            __w.u32(*__a0);
-            ::tether::wire::check_int(
-                *__a1 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(1i128),
                 ::core::option::Option::Some(10i128),
             )?;
             __w.bits64(
-                (*__a1 as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
+                (*__a as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
                 4,
             );
             ::core::result::Result::Ok(())
@@ -1118,86 +1078,65 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::ItemId, u8), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __n0 = __r.u32()?;
-                    ::tether::wire::check_int(
-                        __n0 as i128,
-                        ::core::option::Option::Some(1i128),
-                        ::core::option::Option::None,
-                    )?;
-                    __n0
-                },
-                {
-                    let __raw: ::core::primitive::u64 = __r.bits64(4)?;
-                    if __raw > 9u64 {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::packed_out_of_range(__raw, 1i128, 10i128),
-                        );
-                    }
-                    (__raw as ::core::primitive::u8).wrapping_add(1u8)
-                },
-            ))
+        ) -> ::core::result::Result<u8, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __raw: ::core::primitive::u64 = __r.bits64(4)?;
+                if __raw > 9u64 {
+                    return ::core::result::Result::Err(
+                        ::tether::wire::packed_out_of_range(__raw, 1i128, 10i128),
+                    );
+                }
+                (__raw as ::core::primitive::u8).wrapping_add(1u8)
+            })
         }
     }
 
+    pub type ToServer2 = Msg<2, (super::ItemId, u8), (Check0, Check2)>;
+
     pub type ToServer3 = Msg<3, ()>;
 
-    pub type ToServer4 = Msg<4, (::std::string::String, super::Team), ToServer4Codec>;
-
-    pub enum ToServer4Codec {}
-    impl ::tether::__private::Codec<(::std::string::String, super::Team)>
-    for ToServer4Codec {
+    pub enum Check3 {}
+    impl ::tether::__private::Codec<::std::string::String> for Check3 {
         #[inline]
         fn encode(
-            __a: &(::std::string::String, super::Team),
+            __a: &::std::string::String,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
             __w.string(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(1, ::core::option::Option::Some(200)),
             )?;
-            ::tether::wire::Encode::encode(__a1, __w)?;
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (::std::string::String, super::Team),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            1,
-                            ::core::option::Option::Some(200),
-                        ),
-                    )?,
-                <super::Team as ::tether::wire::Decode>::decode(__r)?,
-            ))
+        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
+            __r.string(
+                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(200)),
+            )
         }
     }
+
+    pub type ToServer4 = Msg<
+        4,
+        (::std::string::String, super::Team),
+        (Check3, ::tether::__private::Plain),
+    >;
 
     pub type ToServer5 = Msg<5, bool>;
 
     pub type ToServer6 = Msg<6, (super::Loadout, ::tether::roblox::enums::KeyCode)>;
 
-    pub type ToServer7 = Msg<7, (::std::string::String,), ToServer7Codec>;
-
-    pub enum ToServer7Codec {}
-    impl ::tether::__private::Codec<(::std::string::String,)> for ToServer7Codec {
+    pub enum Check4 {}
+    impl ::tether::__private::Codec<::std::string::String> for Check4 {
         #[inline]
         fn encode(
-            __a: &(::std::string::String,),
+            __a: &::std::string::String,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             __w.string(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
             )?;
             ::core::result::Result::Ok(())
@@ -1205,19 +1144,102 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
+        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
+            __r.string(
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
+            )
+        }
+    }
+
+    pub type ToServer7 = Msg<7, (::std::string::String,), (Check4,)>;
+
+    pub enum Check5 {}
+    impl ::tether::__private::Codec<
+        ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::Player>>,
+    > for Check5 {
+        #[inline]
+        fn encode(
+            __a: &::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
+            >,
+            __w: &mut ::tether::wire::Writer,
+        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            match *__a {
+                ::core::option::Option::Some(__i) => {
+                    __w.bool(true);
+                    __w.instance(::core::option::Option::Some(__i.id()));
+                }
+                ::core::option::Option::None => __w.bool(false),
+            }
+            ::core::result::Result::Ok(())
+        }
+
+        fn decode(
+            __r: &mut ::tether::wire::Reader<'_>,
         ) -> ::core::result::Result<
-            (::std::string::String,),
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
+            >,
             ::tether::wire::DecodeError,
         > {
-            ::core::result::Result::Ok((
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(100),
-                        ),
-                    )?,
-            ))
+            ::core::result::Result::Ok(
+                if __r.bool()? {
+                    ::core::option::Option::map(
+                        __r
+                            .required_instance_of(
+                                <::tether::roblox::classes::Player as ::tether::types::Class>::NAME,
+                            )?,
+                        ::tether::types::Ref::<::tether::roblox::classes::Player>::new,
+                    )
+                } else {
+                    ::core::option::Option::None
+                },
+            )
+        }
+    }
+
+    pub enum Check6 {}
+    impl ::tether::__private::Codec<
+        ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::BasePart>>,
+    > for Check6 {
+        #[inline]
+        fn encode(
+            __a: &::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::BasePart>,
+            >,
+            __w: &mut ::tether::wire::Writer,
+        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            match *__a {
+                ::core::option::Option::Some(__i) => {
+                    __w.bool(true);
+                    __w.instance(::core::option::Option::Some(__i.id()));
+                }
+                ::core::option::Option::None => __w.bool(false),
+            }
+            ::core::result::Result::Ok(())
+        }
+
+        fn decode(
+            __r: &mut ::tether::wire::Reader<'_>,
+        ) -> ::core::result::Result<
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::BasePart>,
+            >,
+            ::tether::wire::DecodeError,
+        > {
+            ::core::result::Result::Ok(
+                if __r.bool()? {
+                    ::core::option::Option::map(
+                        __r
+                            .required_instance_of(
+                                <::tether::roblox::classes::BasePart as ::tether::types::Class>::NAME,
+                            )?,
+                        ::tether::types::Ref::<::tether::roblox::classes::BasePart>::new,
+                    )
+                } else {
+                    ::core::option::Option::None
+                },
+            )
         }
     }
 
@@ -1231,134 +1253,16 @@ mod __tether {
                 ::tether::types::Ref<::tether::roblox::classes::BasePart>,
             >,
         ),
-        ToServer8Codec,
+        (Check5, Check6),
     >;
-
-    pub enum ToServer8Codec {}
-    impl ::tether::__private::Codec<
-        (
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Player>,
-            >,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::BasePart>,
-            >,
-        ),
-    > for ToServer8Codec {
-        #[inline]
-        fn encode(
-            __a: &(
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Player>,
-                >,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::BasePart>,
-                >,
-            ),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            match *__a0 {
-                ::core::option::Option::Some(__i) => {
-                    __w.bool(true);
-                    __w.instance(::core::option::Option::Some(__i.id()));
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
-            match *__a1 {
-                ::core::option::Option::Some(__i) => {
-                    __w.bool(true);
-                    __w.instance(::core::option::Option::Some(__i.id()));
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Player>,
-                >,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::BasePart>,
-                >,
-            ),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                if __r.bool()? {
-                    ::core::option::Option::map(
-                        __r
-                            .required_instance_of(
-                                <::tether::roblox::classes::Player as ::tether::types::Class>::NAME,
-                            )?,
-                        ::tether::types::Ref::<::tether::roblox::classes::Player>::new,
-                    )
-                } else {
-                    ::core::option::Option::None
-                },
-                if __r.bool()? {
-                    ::core::option::Option::map(
-                        __r
-                            .required_instance_of(
-                                <::tether::roblox::classes::BasePart as ::tether::types::Class>::NAME,
-                            )?,
-                        ::tether::types::Ref::<::tether::roblox::classes::BasePart>::new,
-                    )
-                } else {
-                    ::core::option::Option::None
-                },
-            ))
-        }
-    }
 
     pub type ToClient0 = Msg<0, (super::combat::Hit,)>;
 
-    pub type ToClient1 = Msg<1, (::tether::types::Vector3, f32), ToClient1Codec>;
-
-    pub enum ToClient1Codec {}
-    impl ::tether::__private::Codec<(::tether::types::Vector3, f32)> for ToClient1Codec {
-        #[inline]
-        fn encode(
-            __a: &(::tether::types::Vector3, f32),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            ::tether::wire::Encode::encode(__a0, __w)?;
-            ::tether::wire::check_float(
-                *__a1 as f64,
-                ::core::option::Option::Some(0f64),
-                ::core::option::Option::Some(45f64),
-                false,
-            )?;
-            __w.f32(*__a1);
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (::tether::types::Vector3, f32),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                <::tether::types::Vector3 as ::tether::wire::Decode>::decode(__r)?,
-                {
-                    let __n0 = __r.f32()?;
-                    ::tether::wire::check_float(
-                        __n0 as f64,
-                        ::core::option::Option::Some(0f64),
-                        ::core::option::Option::Some(45f64),
-                        false,
-                    )?;
-                    __n0
-                },
-            ))
-        }
-    }
+    pub type ToClient1 = Msg<
+        1,
+        (::tether::types::Vector3, f32),
+        (::tether::__private::Plain, Check1),
+    >;
 
     pub type ToClient2 = Msg<
         2,
@@ -1370,23 +1274,15 @@ mod __tether {
         ),
     >;
 
-    pub type ToClient3 = Msg<
-        3,
-        (bool, ::core::option::Option<::std::string::String>),
-        ToClient3Codec,
-    >;
-
-    pub enum ToClient3Codec {}
-    impl ::tether::__private::Codec<
-        (bool, ::core::option::Option<::std::string::String>),
-    > for ToClient3Codec {
+    pub enum Check7 {}
+    impl ::tether::__private::Codec<::core::option::Option<::std::string::String>>
+    for Check7 {
         #[inline]
         fn encode(
-            __a: &(bool, ::core::option::Option<::std::string::String>),
+            __a: &::core::option::Option<::std::string::String>,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.bool(__a.0);
-            match &__a.1 {
+            match __a {
                 ::core::option::Option::Some(__x0) => {
                     __w.bool(true);
                     __w.string(
@@ -1405,11 +1301,10 @@ mod __tether {
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
         ) -> ::core::result::Result<
-            (bool, ::core::option::Option<::std::string::String>),
+            ::core::option::Option<::std::string::String>,
             ::tether::wire::DecodeError,
         > {
-            ::core::result::Result::Ok((
-                __r.bool()?,
+            ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::Some(
                         __r
@@ -1423,20 +1318,20 @@ mod __tether {
                 } else {
                     ::core::option::Option::None
                 },
-            ))
+            )
         }
     }
 
-    pub type ToClient4 = Msg<
-        4,
-        ::std::collections::HashMap<::std::string::String, u32>,
-        ToClient4Codec,
+    pub type ToClient3 = Msg<
+        3,
+        (bool, ::core::option::Option<::std::string::String>),
+        (::tether::__private::Plain, Check7),
     >;
 
-    pub enum ToClient4Codec {}
+    pub enum Check8 {}
     impl ::tether::__private::Codec<
         ::std::collections::HashMap<::std::string::String, u32>,
-    > for ToClient4Codec {
+    > for Check8 {
         #[inline]
         fn encode(
             __a: &::std::collections::HashMap<::std::string::String, u32>,
@@ -1474,92 +1369,64 @@ mod __tether {
         }
     }
 
-    pub type ToClient5 = Msg<
-        5,
-        (::std::vec::Vec<super::Item>, ::tether::types::DateTime),
-        ToClient5Codec,
+    pub type ToClient4 = Msg<
+        4,
+        ::std::collections::HashMap<::std::string::String, u32>,
+        Check8,
     >;
 
-    pub enum ToClient5Codec {}
-    impl ::tether::__private::Codec<
-        (::std::vec::Vec<super::Item>, ::tether::types::DateTime),
-    > for ToClient5Codec {
+    pub enum Check9 {}
+    impl ::tether::__private::Codec<::std::vec::Vec<super::Item>> for Check9 {
         #[inline]
         fn encode(
-            __a: &(::std::vec::Vec<super::Item>, ::tether::types::DateTime),
+            __a: &::std::vec::Vec<super::Item>,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
             ::tether::wire::write_array(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(50)),
                 |__w, __x0| {
                     ::tether::wire::Encode::encode(__x0, __w)?;
                     ::core::result::Result::Ok(())
                 },
             )?;
-            ::tether::wire::Encode::encode(__a1, __w)?;
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
         ) -> ::core::result::Result<
-            (::std::vec::Vec<super::Item>, ::tether::types::DateTime),
+            ::std::vec::Vec<super::Item>,
             ::tether::wire::DecodeError,
         > {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(50)),
-                    58,
-                    |__r| <super::Item as ::tether::wire::Decode>::decode(__r),
-                )?,
-                <::tether::types::DateTime as ::tether::wire::Decode>::decode(__r)?,
-            ))
+            ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(50)),
+                58,
+                |__r| <super::Item as ::tether::wire::Decode>::decode(__r),
+            )
         }
     }
 
-    pub type ToClient6 = Msg<
-        6,
-        (
-            ::std::string::String,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Player>,
-            >,
-            super::TeamScores,
-            super::Scoreboard,
-        ),
-        ToClient6Codec,
+    pub type ToClient5 = Msg<
+        5,
+        (::std::vec::Vec<super::Item>, ::tether::types::DateTime),
+        (Check9, ::tether::__private::Plain),
     >;
 
-    pub enum ToClient6Codec {}
+    pub enum Check10 {}
     impl ::tether::__private::Codec<
-        (
-            ::std::string::String,
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Player>,
-            >,
-            super::TeamScores,
-            super::Scoreboard,
-        ),
-    > for ToClient6Codec {
+        ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::Player>>,
+    > for Check10 {
         #[inline]
         fn encode(
-            __a: &(
-                ::std::string::String,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Player>,
-                >,
-                super::TeamScores,
-                super::Scoreboard,
-            ),
+            __a: &::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
+            >,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1, __a2, __a3) = __a;
-            __w.string(__a0, ::tether::wire::LenRange::UNBOUNDED)?;
-            match *__a1 {
+            match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.instance(::core::option::Option::Some(__i.id()))
                 }
@@ -1573,9 +1440,39 @@ mod __tether {
                     );
                 }
             }
+            ::core::result::Result::Ok(())
+        }
+
+        fn decode(
+            __r: &mut ::tether::wire::Reader<'_>,
+        ) -> ::core::result::Result<
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
+            >,
+            ::tether::wire::DecodeError,
+        > {
+            ::core::result::Result::Ok(
+                ::core::option::Option::map(
+                    __r
+                        .required_instance_of(
+                            <::tether::roblox::classes::Player as ::tether::types::Class>::NAME,
+                        )?,
+                    ::tether::types::Ref::<::tether::roblox::classes::Player>::new,
+                ),
+            )
+        }
+    }
+
+    pub enum Check11 {}
+    impl ::tether::__private::Codec<super::TeamScores> for Check11 {
+        #[inline]
+        fn encode(
+            __a: &super::TeamScores,
+            __w: &mut ::tether::wire::Writer,
+        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
             ::tether::wire::write_map(
                 __w,
-                __a2,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
                 |__w, __k0| {
                     ::tether::wire::Encode::encode(__k0, __w)?;
@@ -1586,9 +1483,32 @@ mod __tether {
                     ::core::result::Result::Ok(())
                 },
             )?;
+            ::core::result::Result::Ok(())
+        }
+
+        fn decode(
+            __r: &mut ::tether::wire::Reader<'_>,
+        ) -> ::core::result::Result<super::TeamScores, ::tether::wire::DecodeError> {
+            ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
+                34,
+                |__r| <super::Team as ::tether::wire::Decode>::decode(__r),
+                |__r| __r.u32(),
+            )
+        }
+    }
+
+    pub enum Check12 {}
+    impl ::tether::__private::Codec<super::Scoreboard> for Check12 {
+        #[inline]
+        fn encode(
+            __a: &super::Scoreboard,
+            __w: &mut ::tether::wire::Writer,
+        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
             ::tether::wire::write_map(
                 __w,
-                __a3,
+                __a,
                 ::tether::wire::LenRange::UNBOUNDED,
                 |__w, __k0| {
                     __w.string(__k0, ::tether::wire::LenRange::UNBOUNDED)?;
@@ -1604,56 +1524,39 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (
-                ::std::string::String,
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Player>,
-                >,
-                super::TeamScores,
-                super::Scoreboard,
-            ),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                __r.string(::tether::wire::LenRange::UNBOUNDED)?,
-                ::core::option::Option::map(
-                    __r
-                        .required_instance_of(
-                            <::tether::roblox::classes::Player as ::tether::types::Class>::NAME,
-                        )?,
-                    ::tether::types::Ref::<::tether::roblox::classes::Player>::new,
-                ),
-                ::tether::wire::read_map(
-                    __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-                    34,
-                    |__r| <super::Team as ::tether::wire::Decode>::decode(__r),
-                    |__r| __r.u32(),
-                )?,
-                ::tether::wire::read_map(
-                    __r,
-                    ::tether::wire::LenRange::UNBOUNDED,
-                    40,
-                    |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
-                    |__r| __r.u32(),
-                )?,
-            ))
+        ) -> ::core::result::Result<super::Scoreboard, ::tether::wire::DecodeError> {
+            ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::UNBOUNDED,
+                40,
+                |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
+                |__r| __r.u32(),
+            )
         }
     }
 
-    pub type ToClient7 = Msg<7, (::std::string::String,), ToClient7Codec>;
+    pub type ToClient6 = Msg<
+        6,
+        (
+            ::std::string::String,
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Player>,
+            >,
+            super::TeamScores,
+            super::Scoreboard,
+        ),
+        (::tether::__private::Plain, Check10, Check11, Check12),
+    >;
 
-    pub enum ToClient7Codec {}
-    impl ::tether::__private::Codec<(::std::string::String,)> for ToClient7Codec {
+    pub enum Check13 {}
+    impl ::tether::__private::Codec<::std::string::String> for Check13 {
         #[inline]
         fn encode(
-            __a: &(::std::string::String,),
+            __a: &::std::string::String,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             __w.string(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
             )?;
             ::core::result::Result::Ok(())
@@ -1661,19 +1564,57 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
+        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
+            __r.string(
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
+            )
+        }
+    }
+
+    pub type ToClient7 = Msg<7, (::std::string::String,), (Check13,)>;
+
+    pub enum Check14 {}
+    impl ::tether::__private::Codec<
+        ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::Tool>>,
+    > for Check14 {
+        #[inline]
+        fn encode(
+            __a: &::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Tool>,
+            >,
+            __w: &mut ::tether::wire::Writer,
+        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            match *__a {
+                ::core::option::Option::Some(__i) => {
+                    __w.bool(true);
+                    __w.instance(::core::option::Option::Some(__i.id()));
+                }
+                ::core::option::Option::None => __w.bool(false),
+            }
+            ::core::result::Result::Ok(())
+        }
+
+        fn decode(
+            __r: &mut ::tether::wire::Reader<'_>,
         ) -> ::core::result::Result<
-            (::std::string::String,),
+            ::core::option::Option<
+                ::tether::types::Ref<::tether::roblox::classes::Tool>,
+            >,
             ::tether::wire::DecodeError,
         > {
-            ::core::result::Result::Ok((
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(64),
-                        ),
-                    )?,
-            ))
+            ::core::result::Result::Ok(
+                if __r.bool()? {
+                    ::core::option::Option::map(
+                        __r
+                            .required_instance_of(
+                                <::tether::roblox::classes::Tool as ::tether::types::Class>::NAME,
+                            )?,
+                        ::tether::types::Ref::<::tether::roblox::classes::Tool>::new,
+                    )
+                } else {
+                    ::core::option::Option::None
+                },
+            )
         }
     }
 
@@ -1687,75 +1628,29 @@ mod __tether {
             ::tether::types::ColorSequence,
             ::tether::types::NumberSequence,
         ),
-        ToClient8Codec,
+        (
+            Check14,
+            ::tether::__private::Plain,
+            ::tether::__private::Plain,
+            ::tether::__private::Plain,
+        ),
     >;
 
-    pub enum ToClient8Codec {}
-    impl ::tether::__private::Codec<
-        (
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Tool>,
-            >,
-            ::tether::types::UDim2,
-            ::tether::types::ColorSequence,
-            ::tether::types::NumberSequence,
-        ),
-    > for ToClient8Codec {
+    pub enum Check15 {}
+    impl ::tether::__private::Codec<f64> for Check15 {
         #[inline]
         fn encode(
-            __a: &(
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Tool>,
-                >,
-                ::tether::types::UDim2,
-                ::tether::types::ColorSequence,
-                ::tether::types::NumberSequence,
-            ),
+            __a: &f64,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1, __a2, __a3) = __a;
-            match *__a0 {
-                ::core::option::Option::Some(__i) => {
-                    __w.bool(true);
-                    __w.instance(::core::option::Option::Some(__i.id()));
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
-            ::tether::wire::Encode::encode(__a1, __w)?;
-            ::tether::wire::Encode::encode(__a2, __w)?;
-            ::tether::wire::Encode::encode(__a3, __w)?;
+            __w.f64(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (
-                ::core::option::Option<
-                    ::tether::types::Ref<::tether::roblox::classes::Tool>,
-                >,
-                ::tether::types::UDim2,
-                ::tether::types::ColorSequence,
-                ::tether::types::NumberSequence,
-            ),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                if __r.bool()? {
-                    ::core::option::Option::map(
-                        __r
-                            .required_instance_of(
-                                <::tether::roblox::classes::Tool as ::tether::types::Class>::NAME,
-                            )?,
-                        ::tether::types::Ref::<::tether::roblox::classes::Tool>::new,
-                    )
-                } else {
-                    ::core::option::Option::None
-                },
-                <::tether::types::UDim2 as ::tether::wire::Decode>::decode(__r)?,
-                <::tether::types::ColorSequence as ::tether::wire::Decode>::decode(__r)?,
-                <::tether::types::NumberSequence as ::tether::wire::Decode>::decode(__r)?,
-            ))
+        ) -> ::core::result::Result<f64, ::tether::wire::DecodeError> {
+            __r.f64()
         }
     }
 
@@ -1770,116 +1665,18 @@ mod __tether {
             ::tether::types::UDim,
             ::tether::types::Vector2,
         ),
-        ToClient9Codec,
-    >;
-
-    pub enum ToClient9Codec {}
-    impl ::tether::__private::Codec<
         (
-            ::tether::types::Value,
-            f64,
-            ::tether::types::NumberRange,
-            ::tether::types::Rect,
-            ::tether::types::BrickColor,
-            ::tether::types::UDim,
-            ::tether::types::Vector2,
+            ::tether::__private::Plain,
+            Check15,
+            ::tether::__private::Plain,
+            ::tether::__private::Plain,
+            ::tether::__private::Plain,
+            ::tether::__private::Plain,
+            ::tether::__private::Plain,
         ),
-    > for ToClient9Codec {
-        #[inline]
-        fn encode(
-            __a: &(
-                ::tether::types::Value,
-                f64,
-                ::tether::types::NumberRange,
-                ::tether::types::Rect,
-                ::tether::types::BrickColor,
-                ::tether::types::UDim,
-                ::tether::types::Vector2,
-            ),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1, __a2, __a3, __a4, __a5, __a6) = __a;
-            ::tether::wire::Encode::encode(__a0, __w)?;
-            __w.f64(*__a1);
-            ::tether::wire::Encode::encode(__a2, __w)?;
-            ::tether::wire::Encode::encode(__a3, __w)?;
-            ::tether::wire::Encode::encode(__a4, __w)?;
-            ::tether::wire::Encode::encode(__a5, __w)?;
-            ::tether::wire::Encode::encode(__a6, __w)?;
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (
-                ::tether::types::Value,
-                f64,
-                ::tether::types::NumberRange,
-                ::tether::types::Rect,
-                ::tether::types::BrickColor,
-                ::tether::types::UDim,
-                ::tether::types::Vector2,
-            ),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                <::tether::types::Value as ::tether::wire::Decode>::decode(__r)?,
-                __r.f64()?,
-                <::tether::types::NumberRange as ::tether::wire::Decode>::decode(__r)?,
-                <::tether::types::Rect as ::tether::wire::Decode>::decode(__r)?,
-                <::tether::types::BrickColor as ::tether::wire::Decode>::decode(__r)?,
-                <::tether::types::UDim as ::tether::wire::Decode>::decode(__r)?,
-                <::tether::types::Vector2 as ::tether::wire::Decode>::decode(__r)?,
-            ))
-        }
-    }
-
-    pub type ToClient10 = Msg<
-        10,
-        (super::Session, ::core::option::Option<super::Team>),
-        ToClient10Codec,
     >;
 
-    pub enum ToClient10Codec {}
-    impl ::tether::__private::Codec<
-        (super::Session, ::core::option::Option<super::Team>),
-    > for ToClient10Codec {
-        #[inline]
-        fn encode(
-            __a: &(super::Session, ::core::option::Option<super::Team>),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            ::tether::wire::Encode::encode(__a0, __w)?;
-            match __a1 {
-                ::core::option::Option::Some(__x0) => {
-                    __w.bool(true);
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (super::Session, ::core::option::Option<super::Team>),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                <super::Session as ::tether::wire::Decode>::decode(__r)?,
-                if __r.bool()? {
-                    ::core::option::Option::Some(
-                        <super::Team as ::tether::wire::Decode>::decode(__r)?,
-                    )
-                } else {
-                    ::core::option::Option::None
-                },
-            ))
-        }
-    }
+    pub type ToClient10 = Msg<10, (super::Session, ::core::option::Option<super::Team>)>;
 
     pub static TO_SERVER: &[::tether::MessageSpec] = &[
         spec::<ToServer0>("Combat.Attack", event(false, false, rate(20, 1))),

@@ -461,13 +461,7 @@ impl ::tether::wire::Encode for Profile {
             },
         )?;
         ::tether::wire::Encode::encode(&self.home, __w)?;
-        match &self.tint {
-            ::core::option::Option::Some(__x0) => {
-                __w.bool(true);
-                ::tether::wire::Encode::encode(__x0, __w)?;
-            }
-            ::core::option::Option::None => __w.bool(false),
-        }
+        ::tether::wire::Encode::encode(&self.tint, __w)?;
         ::tether::wire::Encode::encode(&self.team, __w)?;
         match &self.badges {
             ::core::option::Option::Some(__x0) => {
@@ -526,13 +520,9 @@ impl ::tether::wire::Decode for Profile {
             |__r| __r.u16(),
         )?;
         let __f5 = <::tether::types::Vector3 as ::tether::wire::Decode>::decode(__r)?;
-        let __f6 = if __r.bool()? {
-            ::core::option::Option::Some(
-                <::tether::types::Color3 as ::tether::wire::Decode>::decode(__r)?,
-            )
-        } else {
-            ::core::option::Option::None
-        };
+        let __f6 = <::core::option::Option<
+            ::tether::types::Color3,
+        > as ::tether::wire::Decode>::decode(__r)?;
         let __f7 = <Team as ::tether::wire::Decode>::decode(__r)?;
         let __f8 = if __r.bool()? {
             ::core::option::Option::Some(
@@ -891,24 +881,20 @@ mod __tether {
         event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
     };
 
-    pub type ToServer0 = Msg<0, (u32, u8), ToServer0Codec>;
-
-    pub enum ToServer0Codec {}
-    impl ::tether::__private::Codec<(u32, u8)> for ToServer0Codec {
+    pub enum Check0 {}
+    impl ::tether::__private::Codec<u8> for Check0 {
         #[inline]
         fn encode(
-            __a: &(u32, u8),
+            __a: &u8,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            __w.u32(*__a0);
             ::tether::wire::check_int(
-                *__a1 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(1i128),
                 ::core::option::Option::Some(10i128),
             )?;
             __w.bits64(
-                (*__a1 as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
+                (*__a as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
                 4,
             );
             ::core::result::Result::Ok(())
@@ -916,120 +902,98 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(u32, u8), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                __r.u32()?,
-                {
-                    let __raw: ::core::primitive::u64 = __r.bits64(4)?;
-                    if __raw > 9u64 {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::packed_out_of_range(__raw, 1i128, 10i128),
-                        );
-                    }
-                    (__raw as ::core::primitive::u8).wrapping_add(1u8)
-                },
-            ))
+        ) -> ::core::result::Result<u8, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __raw: ::core::primitive::u64 = __r.bits64(4)?;
+                if __raw > 9u64 {
+                    return ::core::result::Result::Err(
+                        ::tether::wire::packed_out_of_range(__raw, 1i128, 10i128),
+                    );
+                }
+                (__raw as ::core::primitive::u8).wrapping_add(1u8)
+            })
         }
     }
 
-    pub type ToServer1 = Msg<1, (::std::string::String, super::Team), ToServer1Codec>;
+    pub type ToServer0 = Msg<0, (u32, u8), (::tether::__private::Plain, Check0)>;
 
-    pub enum ToServer1Codec {}
-    impl ::tether::__private::Codec<(::std::string::String, super::Team)>
-    for ToServer1Codec {
+    pub enum Check1 {}
+    impl ::tether::__private::Codec<::std::string::String> for Check1 {
         #[inline]
         fn encode(
-            __a: &(::std::string::String, super::Team),
+            __a: &::std::string::String,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
             __w.string(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(1, ::core::option::Option::Some(200)),
             )?;
-            ::tether::wire::Encode::encode(__a1, __w)?;
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (::std::string::String, super::Team),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            1,
-                            ::core::option::Option::Some(200),
-                        ),
-                    )?,
-                <super::Team as ::tether::wire::Decode>::decode(__r)?,
-            ))
+        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
+            __r.string(
+                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(200)),
+            )
         }
     }
 
-    pub type ToServer2 = Msg<2, (::tether::types::Vector3, f32), ToServer2Codec>;
+    pub type ToServer1 = Msg<
+        1,
+        (::std::string::String, super::Team),
+        (Check1, ::tether::__private::Plain),
+    >;
 
-    pub enum ToServer2Codec {}
-    impl ::tether::__private::Codec<(::tether::types::Vector3, f32)> for ToServer2Codec {
+    pub enum Check2 {}
+    impl ::tether::__private::Codec<f32> for Check2 {
         #[inline]
         fn encode(
-            __a: &(::tether::types::Vector3, f32),
+            __a: &f32,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            ::tether::wire::Encode::encode(__a0, __w)?;
             ::tether::wire::check_float(
-                *__a1 as f64,
+                *__a as f64,
                 ::core::option::Option::Some(0f64),
                 ::core::option::Option::Some(45f64),
                 false,
             )?;
-            __w.f32(*__a1);
+            __w.f32(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (::tether::types::Vector3, f32),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                <::tether::types::Vector3 as ::tether::wire::Decode>::decode(__r)?,
-                {
-                    let __n0 = __r.f32()?;
-                    ::tether::wire::check_float(
-                        __n0 as f64,
-                        ::core::option::Option::Some(0f64),
-                        ::core::option::Option::Some(45f64),
-                        false,
-                    )?;
-                    __n0
-                },
-            ))
+        ) -> ::core::result::Result<f32, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __n0 = __r.f32()?;
+                ::tether::wire::check_float(
+                    __n0 as f64,
+                    ::core::option::Option::Some(0f64),
+                    ::core::option::Option::Some(45f64),
+                    false,
+                )?;
+                __n0
+            })
         }
     }
 
-    pub type ToServer3 = Msg<
-        3,
-        (u32, ::core::option::Option<::std::string::String>),
-        ToServer3Codec,
+    pub type ToServer2 = Msg<
+        2,
+        (::tether::types::Vector3, f32),
+        (::tether::__private::Plain, Check2),
     >;
 
-    pub enum ToServer3Codec {}
-    impl ::tether::__private::Codec<(u32, ::core::option::Option<::std::string::String>)>
-    for ToServer3Codec {
+    pub enum Check3 {}
+    impl ::tether::__private::Codec<::core::option::Option<::std::string::String>>
+    for Check3 {
         #[inline]
         fn encode(
-            __a: &(u32, ::core::option::Option<::std::string::String>),
+            __a: &::core::option::Option<::std::string::String>,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            __w.u32(*__a0);
-            match __a1 {
+            match __a {
                 ::core::option::Option::Some(__x0) => {
                     __w.bool(true);
                     __w.string(
@@ -1048,11 +1012,10 @@ mod __tether {
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
         ) -> ::core::result::Result<
-            (u32, ::core::option::Option<::std::string::String>),
+            ::core::option::Option<::std::string::String>,
             ::tether::wire::DecodeError,
         > {
-            ::core::result::Result::Ok((
-                __r.u32()?,
+            ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::Some(
                         __r
@@ -1066,24 +1029,27 @@ mod __tether {
                 } else {
                     ::core::option::Option::None
                 },
-            ))
+            )
         }
     }
 
+    pub type ToServer3 = Msg<
+        3,
+        (u32, ::core::option::Option<::std::string::String>),
+        (::tether::__private::Plain, Check3),
+    >;
+
     pub type ToServer4 = Msg<4, bool>;
 
-    pub type ToServer5 = Msg<5, (::std::string::String,), ToServer5Codec>;
-
-    pub enum ToServer5Codec {}
-    impl ::tether::__private::Codec<(::std::string::String,)> for ToServer5Codec {
+    pub enum Check4 {}
+    impl ::tether::__private::Codec<::std::string::String> for Check4 {
         #[inline]
         fn encode(
-            __a: &(::std::string::String,),
+            __a: &::std::string::String,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             __w.string(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
             )?;
             ::core::result::Result::Ok(())
@@ -1091,147 +1057,66 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (::std::string::String,),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(100),
-                        ),
-                    )?,
-            ))
+        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
+            __r.string(
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
+            )
         }
     }
 
-    pub type ToClient0 = Msg<
-        0,
-        (bool, ::core::option::Option<::std::string::String>),
-        ToClient0Codec,
-    >;
+    pub type ToServer5 = Msg<5, (::std::string::String,), (Check4,)>;
 
-    pub enum ToClient0Codec {}
-    impl ::tether::__private::Codec<
-        (bool, ::core::option::Option<::std::string::String>),
-    > for ToClient0Codec {
+    pub type ToClient0 = Msg<0, (bool, ::core::option::Option<::std::string::String>)>;
+
+    pub enum Check5 {}
+    impl ::tether::__private::Codec<::std::vec::Vec<super::shop::Offer>> for Check5 {
         #[inline]
         fn encode(
-            __a: &(bool, ::core::option::Option<::std::string::String>),
+            __a: &::std::vec::Vec<super::shop::Offer>,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.bool(__a.0);
-            match &__a.1 {
-                ::core::option::Option::Some(__x0) => {
-                    __w.bool(true);
-                    __w.string(__x0, ::tether::wire::LenRange::UNBOUNDED)?;
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (bool, ::core::option::Option<::std::string::String>),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                __r.bool()?,
-                if __r.bool()? {
-                    ::core::option::Option::Some(
-                        __r.string(::tether::wire::LenRange::UNBOUNDED)?,
-                    )
-                } else {
-                    ::core::option::Option::None
-                },
-            ))
-        }
-    }
-
-    pub type ToClient1 = Msg<
-        1,
-        (::std::vec::Vec<super::shop::Offer>, super::Team),
-        ToClient1Codec,
-    >;
-
-    pub enum ToClient1Codec {}
-    impl ::tether::__private::Codec<(::std::vec::Vec<super::shop::Offer>, super::Team)>
-    for ToClient1Codec {
-        #[inline]
-        fn encode(
-            __a: &(::std::vec::Vec<super::shop::Offer>, super::Team),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
             ::tether::wire::write_array(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(50)),
                 |__w, __x0| {
                     ::tether::wire::Encode::encode(__x0, __w)?;
                     ::core::result::Result::Ok(())
                 },
             )?;
-            ::tether::wire::Encode::encode(__a1, __w)?;
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
         ) -> ::core::result::Result<
-            (::std::vec::Vec<super::shop::Offer>, super::Team),
+            ::std::vec::Vec<super::shop::Offer>,
             ::tether::wire::DecodeError,
         > {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(50)),
-                    46,
-                    |__r| <super::shop::Offer as ::tether::wire::Decode>::decode(__r),
-                )?,
-                <super::Team as ::tether::wire::Decode>::decode(__r)?,
-            ))
+            ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(50)),
+                46,
+                |__r| <super::shop::Offer as ::tether::wire::Decode>::decode(__r),
+            )
         }
     }
 
-    pub type ToClient2 = Msg<
-        2,
-        (
-            super::Profile,
-            ::std::vec::Vec<super::Unit>,
-            super::Shape,
-            ::std::collections::HashMap<::std::string::String, u32>,
-        ),
-        ToClient2Codec,
+    pub type ToClient1 = Msg<
+        1,
+        (::std::vec::Vec<super::shop::Offer>, super::Team),
+        (Check5, ::tether::__private::Plain),
     >;
 
-    pub enum ToClient2Codec {}
-    impl ::tether::__private::Codec<
-        (
-            super::Profile,
-            ::std::vec::Vec<super::Unit>,
-            super::Shape,
-            ::std::collections::HashMap<::std::string::String, u32>,
-        ),
-    > for ToClient2Codec {
+    pub enum Check6 {}
+    impl ::tether::__private::Codec<::std::vec::Vec<super::Unit>> for Check6 {
         #[inline]
         fn encode(
-            __a: &(
-                super::Profile,
-                ::std::vec::Vec<super::Unit>,
-                super::Shape,
-                ::std::collections::HashMap<::std::string::String, u32>,
-            ),
+            __a: &::std::vec::Vec<super::Unit>,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1, __a2, __a3) = __a;
-            ::tether::wire::Encode::encode(__a0, __w)?;
             {
-                let __items: &[_] = __a1;
+                let __items: &[_] = __a;
                 __w.len(
                     __items.len(),
                     ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
@@ -1271,10 +1156,78 @@ mod __tether {
                     |__x0| { ::core::result::Result::Ok(__x0.id.to_le_bytes()) },
                 )?;
             }
-            ::tether::wire::Encode::encode(__a2, __w)?;
+            ::core::result::Result::Ok(())
+        }
+
+        fn decode(
+            __r: &mut ::tether::wire::Reader<'_>,
+        ) -> ::core::result::Result<
+            ::std::vec::Vec<super::Unit>,
+            ::tether::wire::DecodeError,
+        > {
+            ::core::result::Result::Ok({
+                let __n = ::tether::wire::read_count(
+                    __r,
+                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
+                    24,
+                )?;
+                let mut __items0 = ::std::vec![
+                    super::Unit { alive : ::core::default::Default::default(), hp :
+                    ::core::default::Default::default(), id :
+                    ::core::default::Default::default() }; __n
+                ];
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    1,
+                    |__x0, __raw| {
+                        __x0.alive = __raw != 0;
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    7,
+                    |__x0, __raw| {
+                        __x0.hp = {
+                            let __raw: ::core::primitive::u64 = __raw;
+                            if __raw > 100u64 {
+                                return ::core::result::Result::Err(
+                                    ::tether::wire::packed_out_of_range(__raw, 0i128, 100i128),
+                                );
+                            }
+                            __raw as ::core::primitive::u8
+                        };
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                ::tether::wire::read_byte_column(
+                    __r,
+                    &mut __items0,
+                    |__x0, __b| {
+                        let __v = ::core::primitive::u16::from_le_bytes(__b);
+                        __x0.id = __v;
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                __items0
+            })
+        }
+    }
+
+    pub enum Check7 {}
+    impl ::tether::__private::Codec<
+        ::std::collections::HashMap<::std::string::String, u32>,
+    > for Check7 {
+        #[inline]
+        fn encode(
+            __a: &::std::collections::HashMap<::std::string::String, u32>,
+            __w: &mut ::tether::wire::Writer,
+        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
             ::tether::wire::write_map(
                 __w,
-                __a3,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
                 |__w, __k0| {
                     __w.string(__k0, ::tether::wire::LenRange::UNBOUNDED)?;
@@ -1291,191 +1244,51 @@ mod __tether {
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
         ) -> ::core::result::Result<
-            (
-                super::Profile,
-                ::std::vec::Vec<super::Unit>,
-                super::Shape,
-                ::std::collections::HashMap<::std::string::String, u32>,
-            ),
+            ::std::collections::HashMap<::std::string::String, u32>,
             ::tether::wire::DecodeError,
         > {
-            ::core::result::Result::Ok((
-                <super::Profile as ::tether::wire::Decode>::decode(__r)?,
-                {
-                    let __n = ::tether::wire::read_count(
-                        __r,
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(64),
-                        ),
-                        24,
-                    )?;
-                    let mut __items0 = ::std::vec![
-                        super::Unit { alive : ::core::default::Default::default(), hp :
-                        ::core::default::Default::default(), id :
-                        ::core::default::Default::default() }; __n
-                    ];
-                    ::tether::wire::read_bit_column(
-                        __r,
-                        &mut __items0,
-                        1,
-                        |__x0, __raw| {
-                            __x0.alive = __raw != 0;
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                    ::tether::wire::read_bit_column(
-                        __r,
-                        &mut __items0,
-                        7,
-                        |__x0, __raw| {
-                            __x0.hp = {
-                                let __raw: ::core::primitive::u64 = __raw;
-                                if __raw > 100u64 {
-                                    return ::core::result::Result::Err(
-                                        ::tether::wire::packed_out_of_range(__raw, 0i128, 100i128),
-                                    );
-                                }
-                                __raw as ::core::primitive::u8
-                            };
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                    ::tether::wire::read_byte_column(
-                        __r,
-                        &mut __items0,
-                        |__x0, __b| {
-                            let __v = ::core::primitive::u16::from_le_bytes(__b);
-                            __x0.id = __v;
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                    __items0
-                },
-                <super::Shape as ::tether::wire::Decode>::decode(__r)?,
-                ::tether::wire::read_map(
-                    __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-                    40,
-                    |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
-                    |__r| __r.u32(),
-                )?,
-            ))
+            ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
+                40,
+                |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
+                |__r| __r.u32(),
+            )
         }
     }
 
-    pub type ToClient3 = Msg<3, (::tether::types::Vector3, f32), ToClient3Codec>;
+    pub type ToClient2 = Msg<
+        2,
+        (
+            super::Profile,
+            ::std::vec::Vec<super::Unit>,
+            super::Shape,
+            ::std::collections::HashMap<::std::string::String, u32>,
+        ),
+        (::tether::__private::Plain, Check6, ::tether::__private::Plain, Check7),
+    >;
 
-    pub enum ToClient3Codec {}
-    impl ::tether::__private::Codec<(::tether::types::Vector3, f32)> for ToClient3Codec {
-        #[inline]
-        fn encode(
-            __a: &(::tether::types::Vector3, f32),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            ::tether::wire::Encode::encode(__a0, __w)?;
-            ::tether::wire::check_float(
-                *__a1 as f64,
-                ::core::option::Option::Some(0f64),
-                ::core::option::Option::Some(45f64),
-                false,
-            )?;
-            __w.f32(*__a1);
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (::tether::types::Vector3, f32),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                <::tether::types::Vector3 as ::tether::wire::Decode>::decode(__r)?,
-                {
-                    let __n0 = __r.f32()?;
-                    ::tether::wire::check_float(
-                        __n0 as f64,
-                        ::core::option::Option::Some(0f64),
-                        ::core::option::Option::Some(45f64),
-                        false,
-                    )?;
-                    __n0
-                },
-            ))
-        }
-    }
+    pub type ToClient3 = Msg<
+        3,
+        (::tether::types::Vector3, f32),
+        (::tether::__private::Plain, Check2),
+    >;
 
     pub type ToClient4 = Msg<
         4,
         (u32, ::core::option::Option<::std::string::String>),
-        ToClient4Codec,
+        (::tether::__private::Plain, Check3),
     >;
 
-    pub enum ToClient4Codec {}
-    impl ::tether::__private::Codec<(u32, ::core::option::Option<::std::string::String>)>
-    for ToClient4Codec {
+    pub enum Check8 {}
+    impl ::tether::__private::Codec<::std::string::String> for Check8 {
         #[inline]
         fn encode(
-            __a: &(u32, ::core::option::Option<::std::string::String>),
+            __a: &::std::string::String,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0, __a1) = __a;
-            __w.u32(*__a0);
-            match __a1 {
-                ::core::option::Option::Some(__x0) => {
-                    __w.bool(true);
-                    __w.string(
-                        __x0,
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(16),
-                        ),
-                    )?;
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (u32, ::core::option::Option<::std::string::String>),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                __r.u32()?,
-                if __r.bool()? {
-                    ::core::option::Option::Some(
-                        __r
-                            .string(
-                                ::tether::wire::LenRange::new(
-                                    0,
-                                    ::core::option::Option::Some(16),
-                                ),
-                            )?,
-                    )
-                } else {
-                    ::core::option::Option::None
-                },
-            ))
-        }
-    }
-
-    pub type ToClient5 = Msg<5, (::std::string::String,), ToClient5Codec>;
-
-    pub enum ToClient5Codec {}
-    impl ::tether::__private::Codec<(::std::string::String,)> for ToClient5Codec {
-        #[inline]
-        fn encode(
-            __a: &(::std::string::String,),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             __w.string(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
             )?;
             ::core::result::Result::Ok(())
@@ -1483,21 +1296,14 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (::std::string::String,),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(64),
-                        ),
-                    )?,
-            ))
+        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
+            __r.string(
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
+            )
         }
     }
+
+    pub type ToClient5 = Msg<5, (::std::string::String,), (Check8,)>;
 
     pub static TO_SERVER: &[::tether::MessageSpec] = &[
         spec::<ToServer0>("Shop.Buy (request)", request(timeout(5000), rate(2, 1), 0)),

@@ -283,13 +283,7 @@ impl ::tether::wire::Encode for WithOpt {
         __w: &mut ::tether::wire::Writer,
     ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
         __w.u8(self.req);
-        match &self.opt {
-            ::core::option::Option::Some(__x0) => {
-                __w.bool(true);
-                __w.u16(*__x0);
-            }
-            ::core::option::Option::None => __w.bool(false),
-        }
+        ::tether::wire::Encode::encode(&self.opt, __w)?;
         match &self.note {
             ::core::option::Option::Some(__x0) => {
                 __w.bool(true);
@@ -310,11 +304,7 @@ impl ::tether::wire::Decode for WithOpt {
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
         let __f0 = __r.u8()?;
-        let __f1 = if __r.bool()? {
-            ::core::option::Option::Some(__r.u16()?)
-        } else {
-            ::core::option::Option::None
-        };
+        let __f1 = <::core::option::Option<u16> as ::tether::wire::Decode>::decode(__r)?;
         let __f2 = if __r.bool()? {
             ::core::option::Option::Some(
                 __r
@@ -355,13 +345,7 @@ impl ::tether::wire::Encode for Nested {
     ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
         __w.u16(self.id);
         ::tether::wire::Encode::encode(&self.inner, __w)?;
-        match &self.tail {
-            ::core::option::Option::Some(__x0) => {
-                __w.bool(true);
-                ::tether::wire::Encode::encode(__x0, __w)?;
-            }
-            ::core::option::Option::None => __w.bool(false),
-        }
+        ::tether::wire::Encode::encode(&self.tail, __w)?;
         ::tether::wire::write_array(
             __w,
             &self.points,
@@ -382,13 +366,9 @@ impl ::tether::wire::Decode for Nested {
     ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
         let __f0 = __r.u16()?;
         let __f1 = <NestedInner as ::tether::wire::Decode>::decode(__r)?;
-        let __f2 = if __r.bool()? {
-            ::core::option::Option::Some(
-                <NestedTail as ::tether::wire::Decode>::decode(__r)?,
-            )
-        } else {
-            ::core::option::Option::None
-        };
+        let __f2 = <::core::option::Option<
+            NestedTail,
+        > as ::tether::wire::Decode>::decode(__r)?;
         let __f3 = ::tether::wire::read_array(
             __r,
             ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
@@ -1084,13 +1064,7 @@ impl ::tether::wire::Encode for Node {
     ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
         __w.nested(|__w| {
             __w.u8(self.value);
-            match &self.next {
-                ::core::option::Option::Some(__x0) => {
-                    __w.bool(true);
-                    ::tether::wire::Encode::encode(&**__x0, __w)?;
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
+            ::tether::wire::Encode::encode(&self.next, __w)?;
             ::core::result::Result::Ok(())
         })?;
         ::core::result::Result::Ok(())
@@ -1104,15 +1078,9 @@ impl ::tether::wire::Decode for Node {
     ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
         __r.nested(|__r| {
             let __f0 = __r.u8()?;
-            let __f1 = if __r.bool()? {
-                ::core::option::Option::Some(
-                    ::std::boxed::Box::new(
-                        <Node as ::tether::wire::Decode>::decode(__r)?,
-                    ),
-                )
-            } else {
-                ::core::option::Option::None
-            };
+            let __f1 = <::core::option::Option<
+                ::std::boxed::Box<Node>,
+            > as ::tether::wire::Decode>::decode(__r)?;
             ::core::result::Result::Ok(Self { value: __f0, next: __f1 })
         })
     }
@@ -2767,13 +2735,7 @@ impl ::tether::wire::Encode for OptU8Box {
         &self,
         __w: &mut ::tether::wire::Writer,
     ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        match &self.v {
-            ::core::option::Option::Some(__x0) => {
-                __w.bool(true);
-                __w.u8(*__x0);
-            }
-            ::core::option::Option::None => __w.bool(false),
-        }
+        ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2783,11 +2745,7 @@ impl ::tether::wire::Decode for OptU8Box {
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = if __r.bool()? {
-            ::core::option::Option::Some(__r.u8()?)
-        } else {
-            ::core::option::Option::None
-        };
+        let __f0 = <::core::option::Option<u8> as ::tether::wire::Decode>::decode(__r)?;
         ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
@@ -2853,19 +2811,7 @@ impl ::tether::wire::Encode for OptOptBox {
         &self,
         __w: &mut ::tether::wire::Writer,
     ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        match &self.v {
-            ::core::option::Option::Some(__x0) => {
-                __w.bool(true);
-                match __x0 {
-                    ::core::option::Option::Some(__x1) => {
-                        __w.bool(true);
-                        __w.u8(*__x1);
-                    }
-                    ::core::option::Option::None => __w.bool(false),
-                }
-            }
-            ::core::option::Option::None => __w.bool(false),
-        }
+        ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2875,17 +2821,9 @@ impl ::tether::wire::Decode for OptOptBox {
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = if __r.bool()? {
-            ::core::option::Option::Some(
-                if __r.bool()? {
-                    ::core::option::Option::Some(__r.u8()?)
-                } else {
-                    ::core::option::Option::None
-                },
-            )
-        } else {
-            ::core::option::Option::None
-        };
+        let __f0 = <::core::option::Option<
+            OptU8,
+        > as ::tether::wire::Decode>::decode(__r)?;
         ::core::result::Result::Ok(Self { v: __f0 })
     }
 }
@@ -6139,23 +6077,20 @@ mod __tether {
 
     pub type ToClient11 = Msg<11, (super::Num,)>;
 
-    pub type ToClient12 = Msg<12, (super::U8Range,), ToClient12Codec>;
-
-    pub enum ToClient12Codec {}
-    impl ::tether::__private::Codec<(super::U8Range,)> for ToClient12Codec {
+    pub enum Check0 {}
+    impl ::tether::__private::Codec<super::U8Range> for Check0 {
         #[inline]
         fn encode(
-            __a: &(super::U8Range,),
+            __a: &super::U8Range,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(1i128),
                 ::core::option::Option::Some(100i128),
             )?;
             __w.bits64(
-                (*__a0 as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
+                (*__a as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
                 7,
             );
             ::core::result::Result::Ok(())
@@ -6163,38 +6098,35 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::U8Range,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __raw: ::core::primitive::u64 = __r.bits64(7)?;
-                    if __raw > 99u64 {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::packed_out_of_range(__raw, 1i128, 100i128),
-                        );
-                    }
-                    (__raw as ::core::primitive::u8).wrapping_add(1u8)
-                },
-            ))
+        ) -> ::core::result::Result<super::U8Range, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __raw: ::core::primitive::u64 = __r.bits64(7)?;
+                if __raw > 99u64 {
+                    return ::core::result::Result::Err(
+                        ::tether::wire::packed_out_of_range(__raw, 1i128, 100i128),
+                    );
+                }
+                (__raw as ::core::primitive::u8).wrapping_add(1u8)
+            })
         }
     }
 
-    pub type ToClient13 = Msg<13, (super::U8Exact,), ToClient13Codec>;
+    pub type ToClient12 = Msg<12, (super::U8Range,), (Check0,)>;
 
-    pub enum ToClient13Codec {}
-    impl ::tether::__private::Codec<(super::U8Exact,)> for ToClient13Codec {
+    pub enum Check1 {}
+    impl ::tether::__private::Codec<super::U8Exact> for Check1 {
         #[inline]
         fn encode(
-            __a: &(super::U8Exact,),
+            __a: &super::U8Exact,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(7i128),
                 ::core::option::Option::Some(7i128),
             )?;
             __w.bits64(
-                (*__a0 as ::core::primitive::i128 - 7i128) as ::core::primitive::u64,
+                (*__a as ::core::primitive::i128 - 7i128) as ::core::primitive::u64,
                 0,
             );
             ::core::result::Result::Ok(())
@@ -6202,33 +6134,30 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::U8Exact,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __raw: ::core::primitive::u64 = __r.bits64(0)?;
-                    (__raw as ::core::primitive::u8).wrapping_add(7u8)
-                },
-            ))
+        ) -> ::core::result::Result<super::U8Exact, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __raw: ::core::primitive::u64 = __r.bits64(0)?;
+                (__raw as ::core::primitive::u8).wrapping_add(7u8)
+            })
         }
     }
 
-    pub type ToClient14 = Msg<14, (super::U16Range,), ToClient14Codec>;
+    pub type ToClient13 = Msg<13, (super::U8Exact,), (Check1,)>;
 
-    pub enum ToClient14Codec {}
-    impl ::tether::__private::Codec<(super::U16Range,)> for ToClient14Codec {
+    pub enum Check2 {}
+    impl ::tether::__private::Codec<super::U16Range> for Check2 {
         #[inline]
         fn encode(
-            __a: &(super::U16Range,),
+            __a: &super::U16Range,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(10i128),
                 ::core::option::Option::Some(1000i128),
             )?;
             __w.bits64(
-                (*__a0 as ::core::primitive::i128 - 10i128) as ::core::primitive::u64,
+                (*__a as ::core::primitive::i128 - 10i128) as ::core::primitive::u64,
                 10,
             );
             ::core::result::Result::Ok(())
@@ -6236,40 +6165,37 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::U16Range,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __raw: ::core::primitive::u64 = __r.bits64(10)?;
-                    if __raw > 990u64 {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::packed_out_of_range(__raw, 10i128, 1000i128),
-                        );
-                    }
-                    (__raw as ::core::primitive::u16).wrapping_add(10u16)
-                },
-            ))
+        ) -> ::core::result::Result<super::U16Range, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __raw: ::core::primitive::u64 = __r.bits64(10)?;
+                if __raw > 990u64 {
+                    return ::core::result::Result::Err(
+                        ::tether::wire::packed_out_of_range(__raw, 10i128, 1000i128),
+                    );
+                }
+                (__raw as ::core::primitive::u16).wrapping_add(10u16)
+            })
         }
     }
 
-    pub type ToClient15 = Msg<15, (super::U32Max,), ToClient15Codec>;
+    pub type ToClient14 = Msg<14, (super::U16Range,), (Check2,)>;
 
-    pub enum ToClient15Codec {}
-    impl ::tether::__private::Codec<(super::U32Max,)> for ToClient15Codec {
+    pub enum Check3 {}
+    impl ::tether::__private::Codec<super::U32Max> for Check3 {
         #[inline]
         fn encode(
-            __a: &(super::U32Max,),
+            __a: &super::U32Max,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::None,
                 ::core::option::Option::Some(1000000i128),
             )?;
             __w.bits64(
                 <::core::primitive::u64 as ::core::convert::From<
                     ::core::primitive::u32,
-                >>::from(*__a0),
+                >>::from(*__a),
                 20,
             );
             ::core::result::Result::Ok(())
@@ -6277,78 +6203,68 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::U32Max,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __raw: ::core::primitive::u64 = __r.bits64(20)?;
-                    if __raw > 1000000u64 {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::packed_out_of_range(
-                                __raw,
-                                0i128,
-                                1000000i128,
-                            ),
-                        );
-                    }
-                    __raw as ::core::primitive::u32
-                },
-            ))
+        ) -> ::core::result::Result<super::U32Max, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __raw: ::core::primitive::u64 = __r.bits64(20)?;
+                if __raw > 1000000u64 {
+                    return ::core::result::Result::Err(
+                        ::tether::wire::packed_out_of_range(__raw, 0i128, 1000000i128),
+                    );
+                }
+                __raw as ::core::primitive::u32
+            })
         }
     }
 
-    pub type ToClient16 = Msg<16, (super::U64Min,), ToClient16Codec>;
+    pub type ToClient15 = Msg<15, (super::U32Max,), (Check3,)>;
 
-    pub enum ToClient16Codec {}
-    impl ::tether::__private::Codec<(super::U64Min,)> for ToClient16Codec {
+    pub enum Check4 {}
+    impl ::tether::__private::Codec<super::U64Min> for Check4 {
         #[inline]
         fn encode(
-            __a: &(super::U64Min,),
+            __a: &super::U64Min,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(5i128),
                 ::core::option::Option::None,
             )?;
-            __w.u64(*__a0);
+            __w.u64(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::U64Min,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __n0 = __r.u64()?;
-                    ::tether::wire::check_int(
-                        __n0 as i128,
-                        ::core::option::Option::Some(5i128),
-                        ::core::option::Option::None,
-                    )?;
-                    __n0
-                },
-            ))
+        ) -> ::core::result::Result<super::U64Min, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __n0 = __r.u64()?;
+                ::tether::wire::check_int(
+                    __n0 as i128,
+                    ::core::option::Option::Some(5i128),
+                    ::core::option::Option::None,
+                )?;
+                __n0
+            })
         }
     }
 
-    pub type ToClient17 = Msg<17, (super::I8Range,), ToClient17Codec>;
+    pub type ToClient16 = Msg<16, (super::U64Min,), (Check4,)>;
 
-    pub enum ToClient17Codec {}
-    impl ::tether::__private::Codec<(super::I8Range,)> for ToClient17Codec {
+    pub enum Check5 {}
+    impl ::tether::__private::Codec<super::I8Range> for Check5 {
         #[inline]
         fn encode(
-            __a: &(super::I8Range,),
+            __a: &super::I8Range,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(-10i128),
                 ::core::option::Option::Some(10i128),
             )?;
             __w.bits64(
-                (*__a0 as ::core::primitive::i128 + 10i128) as ::core::primitive::u64,
+                (*__a as ::core::primitive::i128 + 10i128) as ::core::primitive::u64,
                 5,
             );
             ::core::result::Result::Ok(())
@@ -6356,38 +6272,35 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::I8Range,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __raw: ::core::primitive::u64 = __r.bits64(5)?;
-                    if __raw > 20u64 {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::packed_out_of_range(__raw, -10i128, 10i128),
-                        );
-                    }
-                    (__raw as ::core::primitive::i8).wrapping_add(-10i8)
-                },
-            ))
+        ) -> ::core::result::Result<super::I8Range, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __raw: ::core::primitive::u64 = __r.bits64(5)?;
+                if __raw > 20u64 {
+                    return ::core::result::Result::Err(
+                        ::tether::wire::packed_out_of_range(__raw, -10i128, 10i128),
+                    );
+                }
+                (__raw as ::core::primitive::i8).wrapping_add(-10i8)
+            })
         }
     }
 
-    pub type ToClient18 = Msg<18, (super::I16Range,), ToClient18Codec>;
+    pub type ToClient17 = Msg<17, (super::I8Range,), (Check5,)>;
 
-    pub enum ToClient18Codec {}
-    impl ::tether::__private::Codec<(super::I16Range,)> for ToClient18Codec {
+    pub enum Check6 {}
+    impl ::tether::__private::Codec<super::I16Range> for Check6 {
         #[inline]
         fn encode(
-            __a: &(super::I16Range,),
+            __a: &super::I16Range,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(-300i128),
                 ::core::option::Option::Some(300i128),
             )?;
             __w.bits64(
-                (*__a0 as ::core::primitive::i128 + 300i128) as ::core::primitive::u64,
+                (*__a as ::core::primitive::i128 + 300i128) as ::core::primitive::u64,
                 10,
             );
             ::core::result::Result::Ok(())
@@ -6395,74 +6308,68 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::I16Range,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __raw: ::core::primitive::u64 = __r.bits64(10)?;
-                    if __raw > 600u64 {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::packed_out_of_range(__raw, -300i128, 300i128),
-                        );
-                    }
-                    (__raw as ::core::primitive::i16).wrapping_add(-300i16)
-                },
-            ))
+        ) -> ::core::result::Result<super::I16Range, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __raw: ::core::primitive::u64 = __r.bits64(10)?;
+                if __raw > 600u64 {
+                    return ::core::result::Result::Err(
+                        ::tether::wire::packed_out_of_range(__raw, -300i128, 300i128),
+                    );
+                }
+                (__raw as ::core::primitive::i16).wrapping_add(-300i16)
+            })
         }
     }
 
-    pub type ToClient19 = Msg<19, (super::I32Min,), ToClient19Codec>;
+    pub type ToClient18 = Msg<18, (super::I16Range,), (Check6,)>;
 
-    pub enum ToClient19Codec {}
-    impl ::tether::__private::Codec<(super::I32Min,)> for ToClient19Codec {
+    pub enum Check7 {}
+    impl ::tether::__private::Codec<super::I32Min> for Check7 {
         #[inline]
         fn encode(
-            __a: &(super::I32Min,),
+            __a: &super::I32Min,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(-100000i128),
                 ::core::option::Option::None,
             )?;
-            __w.i32(*__a0);
+            __w.i32(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::I32Min,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __n0 = __r.i32()?;
-                    ::tether::wire::check_int(
-                        __n0 as i128,
-                        ::core::option::Option::Some(-100000i128),
-                        ::core::option::Option::None,
-                    )?;
-                    __n0
-                },
-            ))
+        ) -> ::core::result::Result<super::I32Min, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __n0 = __r.i32()?;
+                ::tether::wire::check_int(
+                    __n0 as i128,
+                    ::core::option::Option::Some(-100000i128),
+                    ::core::option::Option::None,
+                )?;
+                __n0
+            })
         }
     }
 
-    pub type ToClient20 = Msg<20, (super::I64Range,), ToClient20Codec>;
+    pub type ToClient19 = Msg<19, (super::I32Min,), (Check7,)>;
 
-    pub enum ToClient20Codec {}
-    impl ::tether::__private::Codec<(super::I64Range,)> for ToClient20Codec {
+    pub enum Check8 {}
+    impl ::tether::__private::Codec<super::I64Range> for Check8 {
         #[inline]
         fn encode(
-            __a: &(super::I64Range,),
+            __a: &super::I64Range,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(-5000000000i128),
                 ::core::option::Option::Some(5000000000i128),
             )?;
             __w.bits64(
-                (*__a0 as ::core::primitive::i128 + 5000000000i128)
+                (*__a as ::core::primitive::i128 + 5000000000i128)
                     as ::core::primitive::u64,
                 34,
             );
@@ -6471,246 +6378,201 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::I64Range,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __raw: ::core::primitive::u64 = __r.bits64(34)?;
-                    if __raw > 10000000000u64 {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::packed_out_of_range(
-                                __raw,
-                                -5000000000i128,
-                                5000000000i128,
-                            ),
-                        );
-                    }
-                    (__raw as ::core::primitive::i64).wrapping_add(-5000000000i64)
-                },
-            ))
+        ) -> ::core::result::Result<super::I64Range, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __raw: ::core::primitive::u64 = __r.bits64(34)?;
+                if __raw > 10000000000u64 {
+                    return ::core::result::Result::Err(
+                        ::tether::wire::packed_out_of_range(
+                            __raw,
+                            -5000000000i128,
+                            5000000000i128,
+                        ),
+                    );
+                }
+                (__raw as ::core::primitive::i64).wrapping_add(-5000000000i64)
+            })
         }
     }
 
-    pub type ToClient21 = Msg<21, (super::F32Range,), ToClient21Codec>;
+    pub type ToClient20 = Msg<20, (super::I64Range,), (Check8,)>;
 
-    pub enum ToClient21Codec {}
-    impl ::tether::__private::Codec<(super::F32Range,)> for ToClient21Codec {
+    pub enum Check9 {}
+    impl ::tether::__private::Codec<super::F32Range> for Check9 {
         #[inline]
         fn encode(
-            __a: &(super::F32Range,),
+            __a: &super::F32Range,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_float(
-                *__a0 as f64,
+                *__a as f64,
                 ::core::option::Option::Some(-1.5f64),
                 ::core::option::Option::Some(1.5f64),
                 false,
             )?;
-            __w.f32(*__a0);
+            __w.f32(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::F32Range,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __n0 = __r.f32()?;
-                    ::tether::wire::check_float(
-                        __n0 as f64,
-                        ::core::option::Option::Some(-1.5f64),
-                        ::core::option::Option::Some(1.5f64),
-                        false,
-                    )?;
-                    __n0
-                },
-            ))
+        ) -> ::core::result::Result<super::F32Range, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __n0 = __r.f32()?;
+                ::tether::wire::check_float(
+                    __n0 as f64,
+                    ::core::option::Option::Some(-1.5f64),
+                    ::core::option::Option::Some(1.5f64),
+                    false,
+                )?;
+                __n0
+            })
         }
     }
 
-    pub type ToClient22 = Msg<22, (super::F64Range,), ToClient22Codec>;
+    pub type ToClient21 = Msg<21, (super::F32Range,), (Check9,)>;
 
-    pub enum ToClient22Codec {}
-    impl ::tether::__private::Codec<(super::F64Range,)> for ToClient22Codec {
+    pub enum Check10 {}
+    impl ::tether::__private::Codec<super::F64Range> for Check10 {
         #[inline]
         fn encode(
-            __a: &(super::F64Range,),
+            __a: &super::F64Range,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_float(
-                *__a0,
+                *__a,
                 ::core::option::Option::Some(0f64),
                 ::core::option::Option::Some(1f64),
                 false,
             )?;
-            __w.f64(*__a0);
+            __w.f64(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::F64Range,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __n0 = __r.f64()?;
-                    ::tether::wire::check_float(
-                        __n0,
-                        ::core::option::Option::Some(0f64),
-                        ::core::option::Option::Some(1f64),
-                        false,
-                    )?;
-                    __n0
-                },
-            ))
+        ) -> ::core::result::Result<super::F64Range, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __n0 = __r.f64()?;
+                ::tether::wire::check_float(
+                    __n0,
+                    ::core::option::Option::Some(0f64),
+                    ::core::option::Option::Some(1f64),
+                    false,
+                )?;
+                __n0
+            })
         }
     }
 
-    pub type ToClient23 = Msg<23, (super::NumRange,), ToClient23Codec>;
+    pub type ToClient22 = Msg<22, (super::F64Range,), (Check10,)>;
 
-    pub enum ToClient23Codec {}
-    impl ::tether::__private::Codec<(super::NumRange,)> for ToClient23Codec {
+    pub enum Check11 {}
+    impl ::tether::__private::Codec<super::NumRange> for Check11 {
         #[inline]
         fn encode(
-            __a: &(super::NumRange,),
+            __a: &super::NumRange,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_float(
-                *__a0,
+                *__a,
                 ::core::option::Option::Some(-1000f64),
                 ::core::option::Option::Some(1000f64),
                 false,
             )?;
-            __w.f64(*__a0);
+            __w.f64(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::NumRange,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __n0 = __r.f64()?;
-                    ::tether::wire::check_float(
-                        __n0,
-                        ::core::option::Option::Some(-1000f64),
-                        ::core::option::Option::Some(1000f64),
-                        false,
-                    )?;
-                    __n0
-                },
-            ))
+        ) -> ::core::result::Result<super::NumRange, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __n0 = __r.f64()?;
+                ::tether::wire::check_float(
+                    __n0,
+                    ::core::option::Option::Some(-1000f64),
+                    ::core::option::Option::Some(1000f64),
+                    false,
+                )?;
+                __n0
+            })
         }
     }
 
-    pub type ToClient24 = Msg<24, (super::F32Nonfinite,), ToClient24Codec>;
+    pub type ToClient23 = Msg<23, (super::NumRange,), (Check11,)>;
 
-    pub enum ToClient24Codec {}
-    impl ::tether::__private::Codec<(super::F32Nonfinite,)> for ToClient24Codec {
+    pub enum Check12 {}
+    impl ::tether::__private::Codec<super::F32Nonfinite> for Check12 {
         #[inline]
         fn encode(
-            __a: &(super::F32Nonfinite,),
+            __a: &super::F32Nonfinite,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            __w.f32(*__a0);
+            __w.f32(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (super::F32Nonfinite,),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((__r.f32()?,))
+        ) -> ::core::result::Result<super::F32Nonfinite, ::tether::wire::DecodeError> {
+            __r.f32()
         }
     }
 
-    pub type ToClient25 = Msg<25, (super::F64Nonfinite,), ToClient25Codec>;
+    pub type ToClient24 = Msg<24, (super::F32Nonfinite,), (Check12,)>;
 
-    pub enum ToClient25Codec {}
-    impl ::tether::__private::Codec<(super::F64Nonfinite,)> for ToClient25Codec {
+    pub enum Check13 {}
+    impl ::tether::__private::Codec<super::F64Nonfinite> for Check13 {
         #[inline]
         fn encode(
-            __a: &(super::F64Nonfinite,),
+            __a: &super::F64Nonfinite,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            __w.f64(*__a0);
+            __w.f64(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (super::F64Nonfinite,),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((__r.f64()?,))
+        ) -> ::core::result::Result<super::F64Nonfinite, ::tether::wire::DecodeError> {
+            __r.f64()
         }
     }
 
-    pub type ToClient26 = Msg<26, (super::NumNonfinite,), ToClient26Codec>;
+    pub type ToClient25 = Msg<25, (super::F64Nonfinite,), (Check13,)>;
 
-    pub enum ToClient26Codec {}
-    impl ::tether::__private::Codec<(super::NumNonfinite,)> for ToClient26Codec {
+    pub enum Check14 {}
+    impl ::tether::__private::Codec<super::NumNonfinite> for Check14 {
         #[inline]
         fn encode(
-            __a: &(super::NumNonfinite,),
+            __a: &super::NumNonfinite,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            __w.f64(*__a0);
+            __w.f64(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            (super::NumNonfinite,),
-            ::tether::wire::DecodeError,
-        > {
-            ::core::result::Result::Ok((__r.f64()?,))
+        ) -> ::core::result::Result<super::NumNonfinite, ::tether::wire::DecodeError> {
+            __r.f64()
         }
     }
 
-    pub type ToClient27 = Msg<27, (super::Str,), ToClient27Codec>;
+    pub type ToClient26 = Msg<26, (super::NumNonfinite,), (Check14,)>;
 
-    pub enum ToClient27Codec {}
-    impl ::tether::__private::Codec<(super::Str,)> for ToClient27Codec {
+    pub type ToClient27 = Msg<27, (super::Str,)>;
+
+    pub enum Check15 {}
+    impl ::tether::__private::Codec<super::StrMax> for Check15 {
         #[inline]
         fn encode(
-            __a: &(super::Str,),
+            __a: &super::StrMax,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            __w.string(__a0, ::tether::wire::LenRange::UNBOUNDED)?;
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::Str,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                __r.string(::tether::wire::LenRange::UNBOUNDED)?,
-            ))
-        }
-    }
-
-    pub type ToClient28 = Msg<28, (super::StrMax,), ToClient28Codec>;
-
-    pub enum ToClient28Codec {}
-    impl ::tether::__private::Codec<(super::StrMax,)> for ToClient28Codec {
-        #[inline]
-        fn encode(
-            __a: &(super::StrMax,),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             __w.string(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
             )?;
             ::core::result::Result::Ok(())
@@ -6718,31 +6580,24 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::StrMax,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(64),
-                        ),
-                    )?,
-            ))
+        ) -> ::core::result::Result<super::StrMax, ::tether::wire::DecodeError> {
+            __r.string(
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
+            )
         }
     }
 
-    pub type ToClient29 = Msg<29, (super::StrExact,), ToClient29Codec>;
+    pub type ToClient28 = Msg<28, (super::StrMax,), (Check15,)>;
 
-    pub enum ToClient29Codec {}
-    impl ::tether::__private::Codec<(super::StrExact,)> for ToClient29Codec {
+    pub enum Check16 {}
+    impl ::tether::__private::Codec<super::StrExact> for Check16 {
         #[inline]
         fn encode(
-            __a: &(super::StrExact,),
+            __a: &super::StrExact,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             __w.string(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(8, ::core::option::Option::Some(8)),
             )?;
             ::core::result::Result::Ok(())
@@ -6750,28 +6605,22 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::StrExact,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(8, ::core::option::Option::Some(8)),
-                    )?,
-            ))
+        ) -> ::core::result::Result<super::StrExact, ::tether::wire::DecodeError> {
+            __r.string(::tether::wire::LenRange::new(8, ::core::option::Option::Some(8)))
         }
     }
 
-    pub type ToClient30 = Msg<30, (super::StrWide,), ToClient30Codec>;
+    pub type ToClient29 = Msg<29, (super::StrExact,), (Check16,)>;
 
-    pub enum ToClient30Codec {}
-    impl ::tether::__private::Codec<(super::StrWide,)> for ToClient30Codec {
+    pub enum Check17 {}
+    impl ::tether::__private::Codec<super::StrWide> for Check17 {
         #[inline]
         fn encode(
-            __a: &(super::StrWide,),
+            __a: &super::StrWide,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             __w.string(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(1, ::core::option::Option::Some(300)),
             )?;
             ::core::result::Result::Ok(())
@@ -6779,31 +6628,24 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::StrWide,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            1,
-                            ::core::option::Option::Some(300),
-                        ),
-                    )?,
-            ))
+        ) -> ::core::result::Result<super::StrWide, ::tether::wire::DecodeError> {
+            __r.string(
+                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(300)),
+            )
         }
     }
 
-    pub type ToClient31 = Msg<31, (super::StrHuge,), ToClient31Codec>;
+    pub type ToClient30 = Msg<30, (super::StrWide,), (Check17,)>;
 
-    pub enum ToClient31Codec {}
-    impl ::tether::__private::Codec<(super::StrHuge,)> for ToClient31Codec {
+    pub enum Check18 {}
+    impl ::tether::__private::Codec<super::StrHuge> for Check18 {
         #[inline]
         fn encode(
-            __a: &(super::StrHuge,),
+            __a: &super::StrHuge,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             __w.string(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(70000)),
             )?;
             ::core::result::Result::Ok(())
@@ -6811,31 +6653,24 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::StrHuge,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(70000),
-                        ),
-                    )?,
-            ))
+        ) -> ::core::result::Result<super::StrHuge, ::tether::wire::DecodeError> {
+            __r.string(
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(70000)),
+            )
         }
     }
 
-    pub type ToClient32 = Msg<32, (super::Buf,), ToClient32Codec>;
+    pub type ToClient31 = Msg<31, (super::StrHuge,), (Check18,)>;
 
-    pub enum ToClient32Codec {}
-    impl ::tether::__private::Codec<(super::Buf,)> for ToClient32Codec {
+    pub enum Check19 {}
+    impl ::tether::__private::Codec<super::Buf> for Check19 {
         #[inline]
         fn encode(
-            __a: &(super::Buf,),
+            __a: &super::Buf,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             __w.buffer(
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(1024)),
             )?;
             ::core::result::Result::Ok(())
@@ -6843,86 +6678,45 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::Buf,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                __r
-                    .buffer(
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(1024),
-                        ),
-                    )?,
-            ))
+        ) -> ::core::result::Result<super::Buf, ::tether::wire::DecodeError> {
+            __r.buffer(
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(1024)),
+            )
         }
     }
 
-    pub type ToClient33 = Msg<33, (super::BufAny,), ToClient33Codec>;
+    pub type ToClient32 = Msg<32, (super::Buf,), (Check19,)>;
 
-    pub enum ToClient33Codec {}
-    impl ::tether::__private::Codec<(super::BufAny,)> for ToClient33Codec {
+    pub enum Check20 {}
+    impl ::tether::__private::Codec<super::BufAny> for Check20 {
         #[inline]
         fn encode(
-            __a: &(super::BufAny,),
+            __a: &super::BufAny,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            __w.buffer(__a0, ::tether::wire::LenRange::UNBOUNDED)?;
+            __w.buffer(__a, ::tether::wire::LenRange::UNBOUNDED)?;
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::BufAny,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                __r.buffer(::tether::wire::LenRange::UNBOUNDED)?,
-            ))
+        ) -> ::core::result::Result<super::BufAny, ::tether::wire::DecodeError> {
+            __r.buffer(::tether::wire::LenRange::UNBOUNDED)
         }
     }
 
-    pub type ToClient34 = Msg<34, (super::OptU8,), ToClient34Codec>;
+    pub type ToClient33 = Msg<33, (super::BufAny,), (Check20,)>;
 
-    pub enum ToClient34Codec {}
-    impl ::tether::__private::Codec<(super::OptU8,)> for ToClient34Codec {
+    pub type ToClient34 = Msg<34, (super::OptU8,)>;
+
+    pub enum Check21 {}
+    impl ::tether::__private::Codec<super::OptStr> for Check21 {
         #[inline]
         fn encode(
-            __a: &(super::OptU8,),
+            __a: &super::OptStr,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            match __a0 {
-                ::core::option::Option::Some(__x0) => {
-                    __w.bool(true);
-                    __w.u8(*__x0);
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::OptU8,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                if __r.bool()? {
-                    ::core::option::Option::Some(__r.u8()?)
-                } else {
-                    ::core::option::Option::None
-                },
-            ))
-        }
-    }
-
-    pub type ToClient35 = Msg<35, (super::OptStr,), ToClient35Codec>;
-
-    pub enum ToClient35Codec {}
-    impl ::tether::__private::Codec<(super::OptStr,)> for ToClient35Codec {
-        #[inline]
-        fn encode(
-            __a: &(super::OptStr,),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            match __a0 {
+            match __a {
                 ::core::option::Option::Some(__x0) => {
                     __w.bool(true);
                     __w.string(
@@ -6937,8 +6731,8 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::OptStr,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
+        ) -> ::core::result::Result<super::OptStr, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::Some(
                         __r
@@ -6952,91 +6746,44 @@ mod __tether {
                 } else {
                     ::core::option::Option::None
                 },
-            ))
+            )
         }
     }
 
-    pub type ToClient36 = Msg<36, (super::OptOpt,), ToClient36Codec>;
+    pub type ToClient35 = Msg<35, (super::OptStr,), (Check21,)>;
 
-    pub enum ToClient36Codec {}
-    impl ::tether::__private::Codec<(super::OptOpt,)> for ToClient36Codec {
+    pub type ToClient36 = Msg<36, (super::OptOpt,)>;
+
+    pub enum Check22 {}
+    impl ::tether::__private::Codec<super::Bools> for Check22 {
         #[inline]
         fn encode(
-            __a: &(super::OptOpt,),
+            __a: &super::Bools,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            match __a0 {
-                ::core::option::Option::Some(__x0) => {
-                    __w.bool(true);
-                    match __x0 {
-                        ::core::option::Option::Some(__x1) => {
-                            __w.bool(true);
-                            __w.u8(*__x1);
-                        }
-                        ::core::option::Option::None => __w.bool(false),
-                    }
-                }
-                ::core::option::Option::None => __w.bool(false),
-            }
+            ::tether::wire::write_bools(__w, __a, ::tether::wire::LenRange::UNBOUNDED)?;
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::OptOpt,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                if __r.bool()? {
-                    ::core::option::Option::Some(
-                        if __r.bool()? {
-                            ::core::option::Option::Some(__r.u8()?)
-                        } else {
-                            ::core::option::Option::None
-                        },
-                    )
-                } else {
-                    ::core::option::Option::None
-                },
-            ))
+        ) -> ::core::result::Result<super::Bools, ::tether::wire::DecodeError> {
+            ::tether::wire::read_bools(__r, ::tether::wire::LenRange::UNBOUNDED)
         }
     }
 
-    pub type ToClient37 = Msg<37, (super::Bools,), ToClient37Codec>;
+    pub type ToClient37 = Msg<37, (super::Bools,), (Check22,)>;
 
-    pub enum ToClient37Codec {}
-    impl ::tether::__private::Codec<(super::Bools,)> for ToClient37Codec {
+    pub enum Check23 {}
+    impl ::tether::__private::Codec<super::U16s> for Check23 {
         #[inline]
         fn encode(
-            __a: &(super::Bools,),
+            __a: &super::U16s,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            ::tether::wire::write_bools(__w, __a0, ::tether::wire::LenRange::UNBOUNDED)?;
-            ::core::result::Result::Ok(())
-        }
-
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::Bools,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_bools(__r, ::tether::wire::LenRange::UNBOUNDED)?,
-            ))
-        }
-    }
-
-    pub type ToClient38 = Msg<38, (super::U16s,), ToClient38Codec>;
-
-    pub enum ToClient38Codec {}
-    impl ::tether::__private::Codec<(super::U16s,)> for ToClient38Codec {
-        #[inline]
-        fn encode(
-            __a: &(super::U16s,),
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::write_array(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::UNBOUNDED,
                 |__w, __x0| {
                     __w.u16(*__x0);
@@ -7048,31 +6795,28 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::U16s,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::UNBOUNDED,
-                    16,
-                    |__r| __r.u16(),
-                )?,
-            ))
+        ) -> ::core::result::Result<super::U16s, ::tether::wire::DecodeError> {
+            ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::UNBOUNDED,
+                16,
+                |__r| __r.u16(),
+            )
         }
     }
 
-    pub type ToClient39 = Msg<39, (super::U8sMax,), ToClient39Codec>;
+    pub type ToClient38 = Msg<38, (super::U16s,), (Check23,)>;
 
-    pub enum ToClient39Codec {}
-    impl ::tether::__private::Codec<(super::U8sMax,)> for ToClient39Codec {
+    pub enum Check24 {}
+    impl ::tether::__private::Codec<super::U8sMax> for Check24 {
         #[inline]
         fn encode(
-            __a: &(super::U8sMax,),
+            __a: &super::U8sMax,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::write_array(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
                 |__w, __x0| {
                     __w.u8(*__x0);
@@ -7084,31 +6828,28 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::U8sMax,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
-                    8,
-                    |__r| __r.u8(),
-                )?,
-            ))
+        ) -> ::core::result::Result<super::U8sMax, ::tether::wire::DecodeError> {
+            ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
+                8,
+                |__r| __r.u8(),
+            )
         }
     }
 
-    pub type ToClient40 = Msg<40, (super::I16sFew,), ToClient40Codec>;
+    pub type ToClient39 = Msg<39, (super::U8sMax,), (Check24,)>;
 
-    pub enum ToClient40Codec {}
-    impl ::tether::__private::Codec<(super::I16sFew,)> for ToClient40Codec {
+    pub enum Check25 {}
+    impl ::tether::__private::Codec<super::I16sFew> for Check25 {
         #[inline]
         fn encode(
-            __a: &(super::I16sFew,),
+            __a: &super::I16sFew,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::write_array(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(1, ::core::option::Option::Some(4)),
                 |__w, __x0| {
                     __w.i16(*__x0);
@@ -7120,31 +6861,28 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::I16sFew,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::new(1, ::core::option::Option::Some(4)),
-                    16,
-                    |__r| __r.i16(),
-                )?,
-            ))
+        ) -> ::core::result::Result<super::I16sFew, ::tether::wire::DecodeError> {
+            ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(4)),
+                16,
+                |__r| __r.i16(),
+            )
         }
     }
 
-    pub type ToClient41 = Msg<41, (super::U8sExact,), ToClient41Codec>;
+    pub type ToClient40 = Msg<40, (super::I16sFew,), (Check25,)>;
 
-    pub enum ToClient41Codec {}
-    impl ::tether::__private::Codec<(super::U8sExact,)> for ToClient41Codec {
+    pub enum Check26 {}
+    impl ::tether::__private::Codec<super::U8sExact> for Check26 {
         #[inline]
         fn encode(
-            __a: &(super::U8sExact,),
+            __a: &super::U8sExact,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::write_array(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(3, ::core::option::Option::Some(3)),
                 |__w, __x0| {
                     __w.u8(*__x0);
@@ -7156,31 +6894,28 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::U8sExact,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::new(3, ::core::option::Option::Some(3)),
-                    8,
-                    |__r| __r.u8(),
-                )?,
-            ))
+        ) -> ::core::result::Result<super::U8sExact, ::tether::wire::DecodeError> {
+            ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::new(3, ::core::option::Option::Some(3)),
+                8,
+                |__r| __r.u8(),
+            )
         }
     }
 
-    pub type ToClient42 = Msg<42, (super::Words,), ToClient42Codec>;
+    pub type ToClient41 = Msg<41, (super::U8sExact,), (Check26,)>;
 
-    pub enum ToClient42Codec {}
-    impl ::tether::__private::Codec<(super::Words,)> for ToClient42Codec {
+    pub enum Check27 {}
+    impl ::tether::__private::Codec<super::Words> for Check27 {
         #[inline]
         fn encode(
-            __a: &(super::Words,),
+            __a: &super::Words,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::write_array(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::UNBOUNDED,
                 |__w, __x0| {
                     __w.string(
@@ -7195,39 +6930,36 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::Words,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::UNBOUNDED,
-                    3,
-                    |__r| {
-                        __r
-                            .string(
-                                ::tether::wire::LenRange::new(
-                                    0,
-                                    ::core::option::Option::Some(4),
-                                ),
-                            )
-                    },
-                )?,
-            ))
+        ) -> ::core::result::Result<super::Words, ::tether::wire::DecodeError> {
+            ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::UNBOUNDED,
+                3,
+                |__r| {
+                    __r
+                        .string(
+                            ::tether::wire::LenRange::new(
+                                0,
+                                ::core::option::Option::Some(4),
+                            ),
+                        )
+                },
+            )
         }
     }
 
-    pub type ToClient43 = Msg<43, (super::Units,), ToClient43Codec>;
+    pub type ToClient42 = Msg<42, (super::Words,), (Check27,)>;
 
-    pub enum ToClient43Codec {}
-    impl ::tether::__private::Codec<(super::Units,)> for ToClient43Codec {
+    pub enum Check28 {}
+    impl ::tether::__private::Codec<super::Units> for Check28 {
         #[inline]
         fn encode(
-            __a: &(super::Units,),
+            __a: &super::Units,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::write_array(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::UNBOUNDED,
                 |__w, __x0| {
                     ::tether::wire::Encode::encode(__x0, __w)?;
@@ -7239,31 +6971,28 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::Units,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::UNBOUNDED,
-                    0,
-                    |__r| <super::One as ::tether::wire::Decode>::decode(__r),
-                )?,
-            ))
+        ) -> ::core::result::Result<super::Units, ::tether::wire::DecodeError> {
+            ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::UNBOUNDED,
+                0,
+                |__r| <super::One as ::tether::wire::Decode>::decode(__r),
+            )
         }
     }
 
-    pub type ToClient44 = Msg<44, (super::StrMap,), ToClient44Codec>;
+    pub type ToClient43 = Msg<43, (super::Units,), (Check28,)>;
 
-    pub enum ToClient44Codec {}
-    impl ::tether::__private::Codec<(super::StrMap,)> for ToClient44Codec {
+    pub enum Check29 {}
+    impl ::tether::__private::Codec<super::StrMap> for Check29 {
         #[inline]
         fn encode(
-            __a: &(super::StrMap,),
+            __a: &super::StrMap,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::write_map(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::UNBOUNDED,
                 |__w, __k0| {
                     __w.string(__k0, ::tether::wire::LenRange::UNBOUNDED)?;
@@ -7279,32 +7008,29 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::StrMap,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_map(
-                    __r,
-                    ::tether::wire::LenRange::UNBOUNDED,
-                    40,
-                    |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
-                    |__r| __r.u32(),
-                )?,
-            ))
+        ) -> ::core::result::Result<super::StrMap, ::tether::wire::DecodeError> {
+            ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::UNBOUNDED,
+                40,
+                |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
+                |__r| __r.u32(),
+            )
         }
     }
 
-    pub type ToClient45 = Msg<45, (super::ShortKeyMap,), ToClient45Codec>;
+    pub type ToClient44 = Msg<44, (super::StrMap,), (Check29,)>;
 
-    pub enum ToClient45Codec {}
-    impl ::tether::__private::Codec<(super::ShortKeyMap,)> for ToClient45Codec {
+    pub enum Check30 {}
+    impl ::tether::__private::Codec<super::ShortKeyMap> for Check30 {
         #[inline]
         fn encode(
-            __a: &(super::ShortKeyMap,),
+            __a: &super::ShortKeyMap,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::write_map(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
                 |__w, __k0| {
                     __w.string(
@@ -7323,40 +7049,37 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::ShortKeyMap,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_map(
-                    __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                    12,
-                    |__r| {
-                        __r
-                            .string(
-                                ::tether::wire::LenRange::new(
-                                    0,
-                                    ::core::option::Option::Some(8),
-                                ),
-                            )
-                    },
-                    |__r| __r.u8(),
-                )?,
-            ))
+        ) -> ::core::result::Result<super::ShortKeyMap, ::tether::wire::DecodeError> {
+            ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+                12,
+                |__r| {
+                    __r
+                        .string(
+                            ::tether::wire::LenRange::new(
+                                0,
+                                ::core::option::Option::Some(8),
+                            ),
+                        )
+                },
+                |__r| __r.u8(),
+            )
         }
     }
 
-    pub type ToClient46 = Msg<46, (super::ColorMap,), ToClient46Codec>;
+    pub type ToClient45 = Msg<45, (super::ShortKeyMap,), (Check30,)>;
 
-    pub enum ToClient46Codec {}
-    impl ::tether::__private::Codec<(super::ColorMap,)> for ToClient46Codec {
+    pub enum Check31 {}
+    impl ::tether::__private::Codec<super::ColorMap> for Check31 {
         #[inline]
         fn encode(
-            __a: &(super::ColorMap,),
+            __a: &super::ColorMap,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::write_map(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
                 |__w, __k0| {
                     ::tether::wire::Encode::encode(__k0, __w)?;
@@ -7372,18 +7095,18 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::ColorMap,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_map(
-                    __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-                    2,
-                    |__r| <super::Color as ::tether::wire::Decode>::decode(__r),
-                    |__r| __r.bool(),
-                )?,
-            ))
+        ) -> ::core::result::Result<super::ColorMap, ::tether::wire::DecodeError> {
+            ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
+                2,
+                |__r| <super::Color as ::tether::wire::Decode>::decode(__r),
+                |__r| __r.bool(),
+            )
         }
     }
+
+    pub type ToClient46 = Msg<46, (super::ColorMap,), (Check31,)>;
 
     pub type ToClient47 = Msg<47, (super::Pair,)>;
 
@@ -7437,17 +7160,14 @@ mod __tether {
 
     pub type ToClient72 = Msg<72, (super::Key,)>;
 
-    pub type ToClient73 = Msg<73, (super::OptPart,), ToClient73Codec>;
-
-    pub enum ToClient73Codec {}
-    impl ::tether::__private::Codec<(super::OptPart,)> for ToClient73Codec {
+    pub enum Check32 {}
+    impl ::tether::__private::Codec<super::OptPart> for Check32 {
         #[inline]
         fn encode(
-            __a: &(super::OptPart,),
+            __a: &super::OptPart,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            match *__a0 {
+            match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
                     __w.instance(::core::option::Option::Some(__i.id()));
@@ -7459,8 +7179,8 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::OptPart,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
+        ) -> ::core::result::Result<super::OptPart, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::map(
                         __r
@@ -7472,21 +7192,20 @@ mod __tether {
                 } else {
                     ::core::option::Option::None
                 },
-            ))
+            )
         }
     }
 
-    pub type ToClient74 = Msg<74, (super::OptModel,), ToClient74Codec>;
+    pub type ToClient73 = Msg<73, (super::OptPart,), (Check32,)>;
 
-    pub enum ToClient74Codec {}
-    impl ::tether::__private::Codec<(super::OptModel,)> for ToClient74Codec {
+    pub enum Check33 {}
+    impl ::tether::__private::Codec<super::OptModel> for Check33 {
         #[inline]
         fn encode(
-            __a: &(super::OptModel,),
+            __a: &super::OptModel,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            match *__a0 {
+            match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
                     __w.instance(::core::option::Option::Some(__i.id()));
@@ -7498,8 +7217,8 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::OptModel,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
+        ) -> ::core::result::Result<super::OptModel, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::map(
                         __r
@@ -7511,21 +7230,20 @@ mod __tether {
                 } else {
                     ::core::option::Option::None
                 },
-            ))
+            )
         }
     }
 
-    pub type ToClient75 = Msg<75, (super::Who,), ToClient75Codec>;
+    pub type ToClient74 = Msg<74, (super::OptModel,), (Check33,)>;
 
-    pub enum ToClient75Codec {}
-    impl ::tether::__private::Codec<(super::Who,)> for ToClient75Codec {
+    pub enum Check34 {}
+    impl ::tether::__private::Codec<super::Who> for Check34 {
         #[inline]
         fn encode(
-            __a: &(super::Who,),
+            __a: &super::Who,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            match *__a0 {
+            match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.instance(::core::option::Option::Some(__i.id()))
                 }
@@ -7544,8 +7262,8 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::Who,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
+        ) -> ::core::result::Result<super::Who, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok(
                 ::core::option::Option::map(
                     __r
                         .required_instance_of(
@@ -7553,21 +7271,20 @@ mod __tether {
                         )?,
                     ::tether::types::Ref::<::tether::roblox::classes::Player>::new,
                 ),
-            ))
+            )
         }
     }
 
-    pub type ToClient76 = Msg<76, (super::OptWho,), ToClient76Codec>;
+    pub type ToClient75 = Msg<75, (super::Who,), (Check34,)>;
 
-    pub enum ToClient76Codec {}
-    impl ::tether::__private::Codec<(super::OptWho,)> for ToClient76Codec {
+    pub enum Check35 {}
+    impl ::tether::__private::Codec<super::OptWho> for Check35 {
         #[inline]
         fn encode(
-            __a: &(super::OptWho,),
+            __a: &super::OptWho,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
-            match *__a0 {
+            match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
                     __w.instance(::core::option::Option::Some(__i.id()));
@@ -7579,8 +7296,8 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::OptWho,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
+        ) -> ::core::result::Result<super::OptWho, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::map(
                         __r
@@ -7592,9 +7309,11 @@ mod __tether {
                 } else {
                     ::core::option::Option::None
                 },
-            ))
+            )
         }
     }
+
+    pub type ToClient76 = Msg<76, (super::OptWho,), (Check35,)>;
 
     pub type ToClient77 = Msg<77, (super::Refs,)>;
 
@@ -7602,25 +7321,22 @@ mod __tether {
 
     pub type ToClient79 = Msg<79, (super::Stats,)>;
 
-    pub type ToClient80 = Msg<80, (super::U8Pct,), ToClient80Codec>;
-
-    pub enum ToClient80Codec {}
-    impl ::tether::__private::Codec<(super::U8Pct,)> for ToClient80Codec {
+    pub enum Check36 {}
+    impl ::tether::__private::Codec<super::U8Pct> for Check36 {
         #[inline]
         fn encode(
-            __a: &(super::U8Pct,),
+            __a: &super::U8Pct,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(0i128),
                 ::core::option::Option::Some(100i128),
             )?;
             __w.bits64(
                 <::core::primitive::u64 as ::core::convert::From<
                     ::core::primitive::u8,
-                >>::from(*__a0),
+                >>::from(*__a),
                 7,
             );
             ::core::result::Result::Ok(())
@@ -7628,38 +7344,35 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::U8Pct,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __raw: ::core::primitive::u64 = __r.bits64(7)?;
-                    if __raw > 100u64 {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::packed_out_of_range(__raw, 0i128, 100i128),
-                        );
-                    }
-                    __raw as ::core::primitive::u8
-                },
-            ))
+        ) -> ::core::result::Result<super::U8Pct, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __raw: ::core::primitive::u64 = __r.bits64(7)?;
+                if __raw > 100u64 {
+                    return ::core::result::Result::Err(
+                        ::tether::wire::packed_out_of_range(__raw, 0i128, 100i128),
+                    );
+                }
+                __raw as ::core::primitive::u8
+            })
         }
     }
 
-    pub type ToClient81 = Msg<81, (super::U8High,), ToClient81Codec>;
+    pub type ToClient80 = Msg<80, (super::U8Pct,), (Check36,)>;
 
-    pub enum ToClient81Codec {}
-    impl ::tether::__private::Codec<(super::U8High,)> for ToClient81Codec {
+    pub enum Check37 {}
+    impl ::tether::__private::Codec<super::U8High> for Check37 {
         #[inline]
         fn encode(
-            __a: &(super::U8High,),
+            __a: &super::U8High,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(200i128),
                 ::core::option::Option::None,
             )?;
             __w.bits64(
-                (*__a0 as ::core::primitive::i128 - 200i128) as ::core::primitive::u64,
+                (*__a as ::core::primitive::i128 - 200i128) as ::core::primitive::u64,
                 6,
             );
             ::core::result::Result::Ok(())
@@ -7667,74 +7380,68 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::U8High,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __raw: ::core::primitive::u64 = __r.bits64(6)?;
-                    if __raw > 55u64 {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::packed_out_of_range(__raw, 200i128, 255i128),
-                        );
-                    }
-                    (__raw as ::core::primitive::u8).wrapping_add(200u8)
-                },
-            ))
+        ) -> ::core::result::Result<super::U8High, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __raw: ::core::primitive::u64 = __r.bits64(6)?;
+                if __raw > 55u64 {
+                    return ::core::result::Result::Err(
+                        ::tether::wire::packed_out_of_range(__raw, 200i128, 255i128),
+                    );
+                }
+                (__raw as ::core::primitive::u8).wrapping_add(200u8)
+            })
         }
     }
 
-    pub type ToClient82 = Msg<82, (super::U8Min,), ToClient82Codec>;
+    pub type ToClient81 = Msg<81, (super::U8High,), (Check37,)>;
 
-    pub enum ToClient82Codec {}
-    impl ::tether::__private::Codec<(super::U8Min,)> for ToClient82Codec {
+    pub enum Check38 {}
+    impl ::tether::__private::Codec<super::U8Min> for Check38 {
         #[inline]
         fn encode(
-            __a: &(super::U8Min,),
+            __a: &super::U8Min,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(1i128),
                 ::core::option::Option::None,
             )?;
-            __w.u8(*__a0);
+            __w.u8(*__a);
             ::core::result::Result::Ok(())
         }
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::U8Min,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __n0 = __r.u8()?;
-                    ::tether::wire::check_int(
-                        __n0 as i128,
-                        ::core::option::Option::Some(1i128),
-                        ::core::option::Option::None,
-                    )?;
-                    __n0
-                },
-            ))
+        ) -> ::core::result::Result<super::U8Min, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __n0 = __r.u8()?;
+                ::tether::wire::check_int(
+                    __n0 as i128,
+                    ::core::option::Option::Some(1i128),
+                    ::core::option::Option::None,
+                )?;
+                __n0
+            })
         }
     }
 
-    pub type ToClient83 = Msg<83, (super::I32Small,), ToClient83Codec>;
+    pub type ToClient82 = Msg<82, (super::U8Min,), (Check38,)>;
 
-    pub enum ToClient83Codec {}
-    impl ::tether::__private::Codec<(super::I32Small,)> for ToClient83Codec {
+    pub enum Check39 {}
+    impl ::tether::__private::Codec<super::I32Small> for Check39 {
         #[inline]
         fn encode(
-            __a: &(super::I32Small,),
+            __a: &super::I32Small,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::check_int(
-                *__a0 as i128,
+                *__a as i128,
                 ::core::option::Option::Some(-5i128),
                 ::core::option::Option::Some(5i128),
             )?;
             __w.bits64(
-                (*__a0 as ::core::primitive::i128 + 5i128) as ::core::primitive::u64,
+                (*__a as ::core::primitive::i128 + 5i128) as ::core::primitive::u64,
                 4,
             );
             ::core::result::Result::Ok(())
@@ -7742,35 +7449,32 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::I32Small,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __raw: ::core::primitive::u64 = __r.bits64(4)?;
-                    if __raw > 10u64 {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::packed_out_of_range(__raw, -5i128, 5i128),
-                        );
-                    }
-                    (__raw as ::core::primitive::i32).wrapping_add(-5i32)
-                },
-            ))
+        ) -> ::core::result::Result<super::I32Small, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __raw: ::core::primitive::u64 = __r.bits64(4)?;
+                if __raw > 10u64 {
+                    return ::core::result::Result::Err(
+                        ::tether::wire::packed_out_of_range(__raw, -5i128, 5i128),
+                    );
+                }
+                (__raw as ::core::primitive::i32).wrapping_add(-5i32)
+            })
         }
     }
 
+    pub type ToClient83 = Msg<83, (super::I32Small,), (Check39,)>;
+
     pub type ToClient84 = Msg<84, (super::Gauges,)>;
 
-    pub type ToClient85 = Msg<85, (super::Squad,), ToClient85Codec>;
-
-    pub enum ToClient85Codec {}
-    impl ::tether::__private::Codec<(super::Squad,)> for ToClient85Codec {
+    pub enum Check40 {}
+    impl ::tether::__private::Codec<super::Squad> for Check40 {
         #[inline]
         fn encode(
-            __a: &(super::Squad,),
+            __a: &super::Squad,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             {
-                let __items: &[_] = __a0;
+                let __items: &[_] = __a;
                 __w.len(
                     __items.len(),
                     ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
@@ -7815,75 +7519,69 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::Squad,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __n = ::tether::wire::read_count(
-                        __r,
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(4),
-                        ),
-                        24,
-                    )?;
-                    let mut __items0 = ::std::vec![
-                        super::Unit { alive : ::core::default::Default::default(), hp :
-                        ::core::default::Default::default(), id :
-                        ::core::default::Default::default() }; __n
-                    ];
-                    ::tether::wire::read_bit_column(
-                        __r,
-                        &mut __items0,
-                        1,
-                        |__x0, __raw| {
-                            __x0.alive = __raw != 0;
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                    ::tether::wire::read_bit_column(
-                        __r,
-                        &mut __items0,
-                        7,
-                        |__x0, __raw| {
-                            __x0.hp = {
-                                let __raw: ::core::primitive::u64 = __raw;
-                                if __raw > 100u64 {
-                                    return ::core::result::Result::Err(
-                                        ::tether::wire::packed_out_of_range(__raw, 0i128, 100i128),
-                                    );
-                                }
-                                __raw as ::core::primitive::u8
-                            };
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                    ::tether::wire::read_byte_column(
-                        __r,
-                        &mut __items0,
-                        |__x0, __b| {
-                            let __v = ::core::primitive::u16::from_le_bytes(__b);
-                            __x0.id = __v;
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                    __items0
-                },
-            ))
+        ) -> ::core::result::Result<super::Squad, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __n = ::tether::wire::read_count(
+                    __r,
+                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+                    24,
+                )?;
+                let mut __items0 = ::std::vec![
+                    super::Unit { alive : ::core::default::Default::default(), hp :
+                    ::core::default::Default::default(), id :
+                    ::core::default::Default::default() }; __n
+                ];
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    1,
+                    |__x0, __raw| {
+                        __x0.alive = __raw != 0;
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    7,
+                    |__x0, __raw| {
+                        __x0.hp = {
+                            let __raw: ::core::primitive::u64 = __raw;
+                            if __raw > 100u64 {
+                                return ::core::result::Result::Err(
+                                    ::tether::wire::packed_out_of_range(__raw, 0i128, 100i128),
+                                );
+                            }
+                            __raw as ::core::primitive::u8
+                        };
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                ::tether::wire::read_byte_column(
+                    __r,
+                    &mut __items0,
+                    |__x0, __b| {
+                        let __v = ::core::primitive::u16::from_le_bytes(__b);
+                        __x0.id = __v;
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                __items0
+            })
         }
     }
 
-    pub type ToClient86 = Msg<86, (super::Markers,), ToClient86Codec>;
+    pub type ToClient85 = Msg<85, (super::Squad,), (Check40,)>;
 
-    pub enum ToClient86Codec {}
-    impl ::tether::__private::Codec<(super::Markers,)> for ToClient86Codec {
+    pub enum Check41 {}
+    impl ::tether::__private::Codec<super::Markers> for Check41 {
         #[inline]
         fn encode(
-            __a: &(super::Markers,),
+            __a: &super::Markers,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             {
-                let __items: &[_] = __a0;
+                let __items: &[_] = __a;
                 __w.len(
                     __items.len(),
                     ::tether::wire::LenRange::new(0, ::core::option::Option::Some(255)),
@@ -7951,91 +7649,85 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::Markers,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __n = ::tether::wire::read_count(
-                        __r,
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(255),
-                        ),
-                        41,
-                    )?;
-                    let mut __items0 = ::std::vec![
-                        super::Marker { pos : super::MarkerPos { x :
-                        ::core::default::Default::default(), y :
-                        ::core::default::Default::default() }, seen :
-                        ::core::default::Default::default(), weight :
-                        ::core::default::Default::default() }; __n
-                    ];
-                    ::tether::wire::read_bit_column(
-                        __r,
-                        &mut __items0,
-                        4,
-                        |__x0, __raw| {
-                            __x0.pos.x = {
-                                let __raw: ::core::primitive::u64 = __raw;
-                                (__raw as ::core::primitive::i8).wrapping_add(-8i8)
-                            };
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                    ::tether::wire::read_bit_column(
-                        __r,
-                        &mut __items0,
-                        4,
-                        |__x0, __raw| {
-                            __x0.pos.y = {
-                                let __raw: ::core::primitive::u64 = __raw;
-                                (__raw as ::core::primitive::i8).wrapping_add(-8i8)
-                            };
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                    ::tether::wire::read_bit_column(
-                        __r,
-                        &mut __items0,
-                        1,
-                        |__x0, __raw| {
-                            __x0.seen = __raw != 0;
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                    ::tether::wire::read_byte_column(
-                        __r,
-                        &mut __items0,
-                        |__x0, __b| {
-                            let __v = ::core::primitive::f32::from_le_bytes(__b);
-                            ::tether::wire::check_float(
-                                __v as f64,
-                                ::core::option::Option::None,
-                                ::core::option::Option::None,
-                                false,
-                            )?;
-                            __x0.weight = __v;
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                    __items0
-                },
-            ))
+        ) -> ::core::result::Result<super::Markers, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __n = ::tether::wire::read_count(
+                    __r,
+                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(255)),
+                    41,
+                )?;
+                let mut __items0 = ::std::vec![
+                    super::Marker { pos : super::MarkerPos { x :
+                    ::core::default::Default::default(), y :
+                    ::core::default::Default::default() }, seen :
+                    ::core::default::Default::default(), weight :
+                    ::core::default::Default::default() }; __n
+                ];
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    4,
+                    |__x0, __raw| {
+                        __x0.pos.x = {
+                            let __raw: ::core::primitive::u64 = __raw;
+                            (__raw as ::core::primitive::i8).wrapping_add(-8i8)
+                        };
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    4,
+                    |__x0, __raw| {
+                        __x0.pos.y = {
+                            let __raw: ::core::primitive::u64 = __raw;
+                            (__raw as ::core::primitive::i8).wrapping_add(-8i8)
+                        };
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    1,
+                    |__x0, __raw| {
+                        __x0.seen = __raw != 0;
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                ::tether::wire::read_byte_column(
+                    __r,
+                    &mut __items0,
+                    |__x0, __b| {
+                        let __v = ::core::primitive::f32::from_le_bytes(__b);
+                        ::tether::wire::check_float(
+                            __v as f64,
+                            ::core::option::Option::None,
+                            ::core::option::Option::None,
+                            false,
+                        )?;
+                        __x0.weight = __v;
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                __items0
+            })
         }
     }
 
-    pub type ToClient87 = Msg<87, (super::Readings,), ToClient87Codec>;
+    pub type ToClient86 = Msg<86, (super::Markers,), (Check41,)>;
 
-    pub enum ToClient87Codec {}
-    impl ::tether::__private::Codec<(super::Readings,)> for ToClient87Codec {
+    pub enum Check42 {}
+    impl ::tether::__private::Codec<super::Readings> for Check42 {
         #[inline]
         fn encode(
-            __a: &(super::Readings,),
+            __a: &super::Readings,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::write_array(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
                 |__w, __x0| {
                     ::tether::wire::Encode::encode(__x0, __w)?;
@@ -8047,31 +7739,28 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::Readings,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                    24,
-                    |__r| <super::Reading as ::tether::wire::Decode>::decode(__r),
-                )?,
-            ))
+        ) -> ::core::result::Result<super::Readings, ::tether::wire::DecodeError> {
+            ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+                24,
+                |__r| <super::Reading as ::tether::wire::Decode>::decode(__r),
+            )
         }
     }
 
-    pub type ToClient88 = Msg<88, (super::Labels,), ToClient88Codec>;
+    pub type ToClient87 = Msg<87, (super::Readings,), (Check42,)>;
 
-    pub enum ToClient88Codec {}
-    impl ::tether::__private::Codec<(super::Labels,)> for ToClient88Codec {
+    pub enum Check43 {}
+    impl ::tether::__private::Codec<super::Labels> for Check43 {
         #[inline]
         fn encode(
-            __a: &(super::Labels,),
+            __a: &super::Labels,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             ::tether::wire::write_array(
                 __w,
-                __a0,
+                __a,
                 ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
                 |__w, __x0| {
                     ::tether::wire::Encode::encode(__x0, __w)?;
@@ -8083,30 +7772,27 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::Labels,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                    5,
-                    |__r| <super::Label as ::tether::wire::Decode>::decode(__r),
-                )?,
-            ))
+        ) -> ::core::result::Result<super::Labels, ::tether::wire::DecodeError> {
+            ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+                5,
+                |__r| <super::Label as ::tether::wire::Decode>::decode(__r),
+            )
         }
     }
 
-    pub type ToClient89 = Msg<89, (super::Pins,), ToClient89Codec>;
+    pub type ToClient88 = Msg<88, (super::Labels,), (Check43,)>;
 
-    pub enum ToClient89Codec {}
-    impl ::tether::__private::Codec<(super::Pins,)> for ToClient89Codec {
+    pub enum Check44 {}
+    impl ::tether::__private::Codec<super::Pins> for Check44 {
         #[inline]
         fn encode(
-            __a: &(super::Pins,),
+            __a: &super::Pins,
             __w: &mut ::tether::wire::Writer,
         ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            let (__a0,) = __a;
             {
-                let __items: &[_] = __a0;
+                let __items: &[_] = __a;
                 __w.len(
                     __items.len(),
                     ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
@@ -8136,38 +7822,35 @@ mod __tether {
 
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<(super::Pins,), ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok((
-                {
-                    let __n = ::tether::wire::read_count(
-                        __r,
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(3),
-                        ),
-                        1,
-                    )?;
-                    let mut __items0 = ::std::vec![
-                        super::Pinned { on : ::core::default::Default::default(), level :
-                        ::core::default::Default::default() }; __n
-                    ];
-                    ::tether::wire::read_bit_column(
-                        __r,
-                        &mut __items0,
-                        1,
-                        |__x0, __raw| {
-                            __x0.on = __raw != 0;
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                    for __x0 in __items0.iter_mut() {
-                        __x0.level = 7u8;
-                    }
-                    __items0
-                },
-            ))
+        ) -> ::core::result::Result<super::Pins, ::tether::wire::DecodeError> {
+            ::core::result::Result::Ok({
+                let __n = ::tether::wire::read_count(
+                    __r,
+                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
+                    1,
+                )?;
+                let mut __items0 = ::std::vec![
+                    super::Pinned { on : ::core::default::Default::default(), level :
+                    ::core::default::Default::default() }; __n
+                ];
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    1,
+                    |__x0, __raw| {
+                        __x0.on = __raw != 0;
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                for __x0 in __items0.iter_mut() {
+                    __x0.level = 7u8;
+                }
+                __items0
+            })
         }
     }
+
+    pub type ToClient89 = Msg<89, (super::Pins,), (Check44,)>;
 
     pub static TO_SERVER: &[::tether::MessageSpec] = &[];
 

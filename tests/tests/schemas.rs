@@ -96,7 +96,7 @@ fn every_rule_has_an_invalid_example() {
         .map(|name| expected_rule(&format!("schemas/invalid/{name}")).name)
         .collect();
     // Rules that only Rust types can break are covered by the macros'
-    // compile-fail cases (tests/ui/) instead.
+    // compile-fail cases (tether/tests/ui/) instead.
     let rust_only = [rules::SHARED_IDENTITY.name];
     for rule in rules::ALL.iter().filter(|r| !rust_only.contains(&r.name)) {
         assert!(

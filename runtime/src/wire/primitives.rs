@@ -1,7 +1,7 @@
 //! [`Encode`] and [`Decode`] for booleans, integers and finite floats
 //! (section 4.1), and for the wrappers generated code uses.
 
-use super::{check_float, Decode, DecodeError, Encode, EncodeError, Reader, Writer};
+use super::{check_float, Decode, DecodeError, Encode, EncodeError, LenRange, Reader, Writer};
 
 impl Encode for bool {
     #[inline]
@@ -65,6 +65,22 @@ macro_rules! floats {
 }
 
 floats!(f32, f64);
+
+/// `string` without a length range (section 4.2); a range is the use
+/// site's, which generated code checks with [`Writer::string`].
+impl Encode for String {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        w.string(self, LenRange::UNBOUNDED)
+    }
+}
+
+impl Decode for String {
+    #[inline]
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.string(LenRange::UNBOUNDED)
+    }
+}
 
 /// `T?` (section 4.3).
 impl<T: Encode> Encode for Option<T> {

@@ -41,15 +41,17 @@ impl Gen<'_> {
             },
         );
         let mut tables = Vec::new();
+        let mut checks = Checks::default();
         for way in [Way::ToServer, Way::ToClient] {
             let mut specs = Vec::new();
             for (id, message) in messages.list(way).iter().enumerate() {
                 let id = id as u16;
                 let ty = message_type(way, id);
-                root.push(
-                    &private,
-                    self.message(way, id, message.endpoint, message.kind)?,
-                );
+                let item = self.message(way, id, message.endpoint, message.kind, &mut checks)?;
+                for check in checks.new_items.drain(..) {
+                    root.push(&private, check);
+                }
+                root.push(&private, item);
                 let endpoint = &self.schema.endpoints[message.endpoint];
                 let name = spec_name(endpoint, message.kind);
                 let kind = self.kind(endpoint, message.kind, way, message.endpoint, messages);
@@ -84,12 +86,19 @@ impl Gen<'_> {
     }
 
     /// One message's type: its id, its body and its body's codec.
+    ///
+    /// A body's codec is the runtime's codec of its values when they all
+    /// encode as their types do; otherwise, up to the longest tuple the
+    /// runtime has codecs for, a tuple of one codec per value, in which a
+    /// value with use-site checks has a codec of its own, written once per
+    /// distinct check for the whole protocol ([`Checks`]).
     fn message(
         &self,
         way: Way,
         id: u16,
         index: usize,
         kind: MessageKind,
+        checks: &mut Checks,
     ) -> Result<TokenStream, GenError> {
         let private = vec![PRIVATE.to_string()];
         let endpoint = &self.schema.endpoints[index];
@@ -101,13 +110,30 @@ impl Gen<'_> {
             }
             MessageKind::Response => endpoint.returns.iter().flatten().collect(),
         };
-        let plain =
-            tys.len() <= tether_facts::wire::MAX_TUPLE && tys.iter().all(|ty| self.is_plain(ty));
         let tuple = kind != MessageKind::Response;
         let args = self.args_ty(&tys, &private, &origin, tuple)?;
         let id = Literal::u16_unsuffixed(id);
-        if plain {
+        let fits = tys.len() <= tether_facts::wire::MAX_TUPLE;
+        if fits && tys.iter().all(|ty| self.is_plain(ty)) {
             return Ok(quote!(pub type #ty = Msg<#id, #args>;));
+        }
+        if fits {
+            let mut codecs = Vec::new();
+            for value in &tys {
+                codecs.push(match self.is_plain(value) {
+                    true => quote!(::tether::__private::Plain),
+                    false => {
+                        let check = self.check(value, &origin, checks)?;
+                        quote!(#check)
+                    }
+                });
+            }
+            let codec = match (codecs.as_slice(), tuple) {
+                ([one], false) => one.clone(),
+                ([one], true) => quote!((#one,)),
+                (many, _) => quote!((#(#many),*)),
+            };
+            return Ok(quote!(pub type #ty = Msg<#id, #args, #codec>;));
         }
         let codec = format_ident!("{ty}Codec");
         let mut out = quote! {
@@ -116,6 +142,44 @@ impl Gen<'_> {
         };
         out.extend(self.message_codec(&codec, &args, &tys, tuple, &origin)?);
         Ok(out)
+    }
+
+    /// The codec of one value with use-site checks, made the first time a
+    /// check is met.
+    fn check(
+        &self,
+        ty: &crate::ir::Ty,
+        origin: &str,
+        checks: &mut Checks,
+    ) -> Result<proc_macro2::Ident, GenError> {
+        let private = vec![PRIVATE.to_string()];
+        let rust = self.rust_ty(ty, &private, origin)?;
+        let encode = self.enc(ty, &Val::reference(quote!(__a)), origin, 0)?;
+        let decode = self.dec(ty, &private, origin, 0)?.result();
+        let body = quote! {
+            // Called from the one handle that sends the message: compiled
+            // only in a crate that sends it.
+            #[inline]
+            fn encode(__a: &#rust, __w: &mut ::tether::wire::Writer) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+                #encode
+                ::core::result::Result::Ok(())
+            }
+
+            fn decode(__r: &mut ::tether::wire::Reader<'_>) -> ::core::result::Result<#rust, ::tether::wire::DecodeError> {
+                #decode
+            }
+        };
+        let key = format!("{rust} {body}");
+        if let Some(name) = checks.names.get(&key) {
+            return Ok(name.clone());
+        }
+        let name = format_ident!("Check{}", checks.names.len());
+        checks.new_items.push(quote! {
+            pub enum #name {}
+            impl ::tether::__private::Codec<#rust> for #name { #body }
+        });
+        checks.names.insert(key, name.clone());
+        Ok(name)
     }
 
     /// The codec of a message whose values need their use site's checks.
@@ -271,6 +335,15 @@ impl Gen<'_> {
             }
         }
     }
+}
+
+/// The codecs of values with use-site checks, one per distinct check.
+#[derive(Default)]
+struct Checks {
+    /// Each codec's name, by its type and code.
+    names: std::collections::HashMap<String, proc_macro2::Ident>,
+    /// Codecs made since the last message was written out.
+    new_items: Vec<TokenStream>,
 }
 
 /// `Combat.Attack`, `Shop.Buy (request)`, `Shop.Buy (response)`.

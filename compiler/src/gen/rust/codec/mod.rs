@@ -98,6 +98,8 @@ impl Gen<'_> {
     /// message of such values needs no codec of its own.
     pub fn is_plain(&self, ty: &Ty) -> bool {
         match &ty.kind {
+            // The runtime's `String` is an unbounded `string`.
+            TyKind::String { len } if *len == crate::ir::LenRange::UNBOUNDED => true,
             TyKind::Boolean
             | TyKind::Record { .. }
             | TyKind::Datatype { .. }
@@ -116,6 +118,13 @@ impl Gen<'_> {
                 },
                 None => false,
             },
+            // The runtime's `Option<T>` writes the presence bit then `T`,
+            // as the generated code does; an optional instance is read
+            // leniently (an absent instance is `None`), so it is not plain.
+            TyKind::Optional { inner } => {
+                !matches!(self.model.unalias(inner).kind, TyKind::Instance { .. })
+                    && self.is_plain(inner)
+            }
             _ => false,
         }
     }
@@ -174,6 +183,10 @@ impl Gen<'_> {
                         ::core::option::Option::None => __w.bool(false),
                     }
                 }
+            }
+            TyKind::Optional { .. } if self.is_plain(ty) => {
+                let v = v.by_ref();
+                quote!(#wire::Encode::encode(#v, __w)?;)
             }
             TyKind::Optional { inner } => {
                 let x = format_ident!("__x{depth}");
@@ -350,6 +363,10 @@ impl Gen<'_> {
             TyKind::Buffer { len } => {
                 let len = len_range(*len);
                 Dec::Try(quote!(__r.buffer(#len)))
+            }
+            TyKind::Optional { .. } if self.is_plain(ty) => {
+                let rust = self.rust_ty(ty, from, origin)?;
+                Dec::Try(quote!(<#rust as #wire::Decode>::decode(__r)))
             }
             TyKind::Optional { inner } => {
                 if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) {
