@@ -14,9 +14,9 @@
 //! | [`ClientResponder`] | function, server → client | `on_invoke` |
 //! | [`ClientCaller`] | function, client → server | `invoke_server` |
 //!
-//! A handle's type names the remote's messages, each a
-//! [`Msg`](crate::__private::Msg) whose body is the parameters as a tuple;
-//! its methods take the parameters one by one, so
+//! A handle's type names the remote's messages, types that generated code
+//! declares, each carrying its body: the parameters as a tuple. The
+//! methods take the parameters one by one, so
 //! `server.chat().fire_client(&player, text, channel)` and
 //! `server.chat().connect(|player, text, channel| ..)` are checked against
 //! the schema, and a side that may not do a thing has no method for it.
