@@ -114,8 +114,8 @@ handle! {
 
 macro_rules! server_listens {
     ($m:ty; $($t:ident $v:ident),*) => {
-        /// Runs `handler` for every one a player sends, with the player
-        /// first.
+        /// Runs `handler` for each of these events a player sends, with
+        /// the player first.
         pub fn connect(
             &self,
             mut handler: impl FnMut(&Player, $($t),*) + Send + 'static,
@@ -125,8 +125,8 @@ macro_rules! server_listens {
             })
         }
 
-        /// Collects every one players send, with the sender, for a game
-        /// loop to take after each `poll`, instead of a handler.
+        /// Collects each of these events players send, with the sender,
+        /// for a game loop to take after each `poll`, instead of a handler.
         #[inline]
         pub fn queue(&self) -> EventQueue<(Player, ($($t,)*))> {
             message::queue_server::<$m>(&self.runtime)
@@ -136,13 +136,13 @@ macro_rules! server_listens {
 
 macro_rules! server_sends {
     ($m:ty; $($t:ident $v:ident),*) => {
-        /// Sends it to one player.
+        /// Sends the event to one player.
         #[inline]
         pub fn fire_client(&self, player: &Player, $($v: $t),*) -> Result<(), SendError> {
             message::fire_client::<$m>(&self.runtime, player, &($($v,)*))
         }
 
-        /// Sends it to every player.
+        /// Sends the event to every player.
         #[inline]
         pub fn fire_all_clients(&self, $($v: $t),*) -> Result<(), SendError> {
             message::fire_all_clients::<$m>(&self.runtime, &($($v,)*))
@@ -152,13 +152,13 @@ macro_rules! server_sends {
 
 macro_rules! client_listens {
     ($m:ty; $($t:ident $v:ident),*) => {
-        /// Runs `handler` for every one the server sends.
+        /// Runs `handler` for each of these events the server sends.
         pub fn connect(&self, mut handler: impl FnMut($($t),*) + Send + 'static) -> Connection {
             message::connect_client::<$m>(&self.runtime, move |($($v,)*)| handler($($v),*))
         }
 
-        /// Collects every one the server sends, for a game loop to take
-        /// after each `poll`, instead of a handler.
+        /// Collects each of these events the server sends, for a game loop
+        /// to take after each `poll`, instead of a handler.
         #[inline]
         pub fn queue(&self) -> EventQueue<($($t,)*)> {
             message::queue_client::<$m>(&self.runtime)
@@ -168,7 +168,7 @@ macro_rules! client_listens {
 
 macro_rules! client_sends {
     ($m:ty; $($t:ident $v:ident),*) => {
-        /// Sends it to the server.
+        /// Sends the event to the server.
         #[inline]
         pub fn fire_server(&self, $($v: $t),*) -> Result<(), SendError> {
             message::fire_server::<$m>(&self.runtime, &($($v,)*))
@@ -230,7 +230,7 @@ macro_rules! arity {
         where
             Msg<ID, ($($t,)*), C>: Message<Args = ($($t,)*)>,
         {
-            /// Calls it on one player's client.
+            /// Calls the function on one player's client.
             #[inline]
             pub fn invoke_client(&self, player: &Player, $($v: $t),*) -> Typed<R::Args> {
                 message::invoke_client::<Msg<ID, ($($t,)*), C>, R>(&self.runtime, player, &($($v,)*))
@@ -287,7 +287,7 @@ macro_rules! arity {
         where
             Msg<ID, ($($t,)*), C>: Message<Args = ($($t,)*)>,
         {
-            /// Calls it on the server.
+            /// Calls the function on the server.
             #[inline]
             pub fn invoke_server(&self, $($v: $t),*) -> Typed<R::Args> {
                 message::invoke_server::<Msg<ID, ($($t,)*), C>, R>(&self.runtime, &($($v,)*))
