@@ -388,6 +388,23 @@ fn instance_may_be_nil_inside_an_array_element() {
     );
 }
 
+/// In an array or a dictionary's values, `Part?` would leave nil holes
+/// (`nil-in-table`): the help proposes a record with an optional field,
+/// and that form checks clean.
+#[test]
+fn instance_may_be_nil_in_a_table_slot_proposes_a_record_not_an_optional() {
+    for src in [
+        "remote event E: server -> client (ps: {Part})",
+        "remote event E: server -> client (ps: {[string]: Part})",
+        "type P = Part\nremote event E: server -> client (ps: {P})",
+    ] {
+        let (_, d) = single(src, "instance-may-be-nil", "Part");
+        assert!(!help(&d).contains("Part?"), "{src}: {:?}", d.help);
+        assert!(help(&d).contains("{ Value: T? }"), "{src}: {:?}", d.help);
+    }
+    clean("remote event E: server -> client (ps: {{ Value: Part? }}, qs: {[string]: { Value: Part? }})");
+}
+
 #[test]
 fn instance_may_be_nil_inside_an_optional_record() {
     // The record may be nil; when it is present its field is a plain `Part`,

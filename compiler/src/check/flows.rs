@@ -74,9 +74,10 @@ fn walk(
         endpoint.name,
         flow_words(flow)
     );
-    let mut stack: Vec<(&Ty, bool)> = roots.iter().map(|&t| (t, false)).collect();
-    while let Some((ty, optional)) = stack.pop() {
-        if let Some(diagnostic) = finding(schema, ty, flow, optional) {
+    let mut stack: Vec<(&Ty, bool, Slot)> =
+        roots.iter().map(|&t| (t, false, Slot::Value)).collect();
+    while let Some((ty, optional, slot)) = stack.pop() {
+        if let Some(diagnostic) = finding(schema, ty, flow, optional, slot) {
             sink.push_for(endpoint, diagnostic, &note);
         }
         match &ty.kind {
@@ -85,24 +86,40 @@ fn walk(
                     continue;
                 }
                 match &schema.decl(*decl).kind {
-                    // An alias is the same value, so it stays optional.
-                    DeclKind::Alias { ty } => stack.push((ty, optional)),
+                    // An alias is the same value, so it stays optional and
+                    // in its slot.
+                    DeclKind::Alias { ty } => stack.push((ty, optional, slot)),
                     DeclKind::Enum { variants } => stack.extend(
                         variants
                             .iter()
                             .flat_map(|v| v.fields.iter().flatten())
-                            .map(|f| (&f.ty, false)),
+                            .map(|f| (&f.ty, false, Slot::Value)),
                     ),
                 }
             }
-            TyKind::Optional { inner } => stack.push((inner, true)),
+            TyKind::Optional { inner } => stack.push((inner, true, slot)),
             // A function's own params and returns are not sent; the function
             // itself is the finding.
             TyKind::Function { .. } => {}
-            // A field or element of an optional table is itself required.
-            _ => stack.extend(ty.children().into_iter().map(|c| (c, false))),
+            TyKind::Array { elem, .. } => stack.push((elem, false, Slot::Element)),
+            TyKind::Map { key, value, .. } => {
+                stack.push((key, false, Slot::Value));
+                stack.push((value, false, Slot::Element));
+            }
+            // A field of an optional table is itself required.
+            _ => stack.extend(ty.children().into_iter().map(|c| (c, false, Slot::Value))),
         }
     }
+}
+
+/// Where a value sits: on its own (a parameter, a field, a key), or as an
+/// array's element or a dictionary's value, where a nil leaves a hole in
+/// the table (`nil-in-table`), so the fix for a value that may be nil is
+/// not to make it optional there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Value,
+    Element,
 }
 
 fn flow_words(flow: Flow) -> &'static str {
@@ -114,7 +131,7 @@ fn flow_words(flow: Flow) -> &'static str {
 }
 
 /// What one type node breaks when it travels along `flow`.
-fn finding(schema: &Schema, ty: &Ty, flow: Flow, optional: bool) -> Option<Diagnostic> {
+fn finding(schema: &Schema, ty: &Ty, flow: Flow, optional: bool, slot: Slot) -> Option<Diagnostic> {
     let client_sends = flow == Flow::ClientToServer;
     Some(match &ty.kind {
         TyKind::Function { .. } => Diagnostic::new(
@@ -163,7 +180,15 @@ fn finding(schema: &Schema, ty: &Ty, flow: Flow, optional: bool) -> Option<Diagn
                 format!("a `{class}` sent to a client may arrive as nil"),
             )
             .with_label("streaming or replication delay can deliver nil")
-            .with_help(format!("declare it optional (`{class}?`) and handle nil on the client"))
+            .with_suggestion(match slot {
+                Slot::Value => Suggestion::new()
+                    .text(format!("declare it optional (`{class}?`) and handle nil on the client")),
+                // `{Model?}` would leave nil holes in the table.
+                Slot::Element => Suggestion::new()
+                    .text("make each element ")
+                    .code(Fix::OptionalField)
+                    .text(", and handle nil on the client"),
+            })
         }
         TyKind::String { len } | TyKind::Buffer { len } if client_sends && len.max.is_none() => {
             unbounded(ty, "string or buffer", 64)

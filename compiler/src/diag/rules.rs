@@ -224,8 +224,10 @@ INSTANCE_MAY_BE_NIL = "instance-may-be-nil", "T108", Warning, Roblox,
     "An instance the server sends may not exist on the client yet: with streaming enabled, \
 parts far from the player's character are not streamed in, and even persistent models \
 replicate with a delay (RemoteFunction reference, \"Streaming Precautions\"). The client then \
-receives nil. Declare the type optional (`Part?`) so the client handles nil. `Player` is exempt: \
-Players are always replicated.";
+receives nil. Declare the type optional (`Part?`) so the client handles nil; an array element or \
+a dictionary value cannot be nil without cutting the table (`nil-in-table`), so there the element \
+becomes a record with an optional field (`{ { Value: Part? } }`). `Player` is exempt: Players are \
+always replicated.";
 
 UNCHECKED_CLIENT_VALUE = "unchecked-client-value", "T109", Error, Roblox,
     "`any` in something a client sends",
