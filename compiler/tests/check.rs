@@ -831,6 +831,81 @@ fn two_indexers_are_mixed() {
         "{[string]: u8, [number]: u8}",
     );
     assert_eq!(label_texts(&c, &d), ["[string]: u8", "[number]: u8"]);
+    assert_eq!(
+        d.message,
+        "a dictionary has one key type; this one has several"
+    );
+    assert_eq!(
+        labels(&c, &d),
+        [
+            ("[string]: u8".to_string(), "keys of one type".to_string()),
+            (
+                "[number]: u8".to_string(),
+                "keys of another type".to_string()
+            ),
+        ]
+    );
+}
+
+/// Each way a table mixes has its own headline and help, and only the
+/// mixes Roblox's serializer cuts say that it does.
+#[test]
+fn each_way_a_table_mixes_is_described_as_itself() {
+    let cases = [
+        (
+            "{u8, Name: string}",
+            "both an array and a dictionary",
+            true,
+            "{ Items: {T}, Name: string }",
+        ),
+        (
+            "{u8, string}",
+            "several array parts",
+            false,
+            "{ First: T, Second: U }",
+        ),
+        ("{[string]: u8, [Team]: u8}", "one key type", true, "ByTeam"),
+        (
+            "{Name: string, [string]: u8}",
+            "both a record and a dictionary",
+            false,
+            "Scores",
+        ),
+    ];
+    for (table, headline, dropped, example) in cases {
+        let src = format!("enum Team {{ Red, Blue }}\ntype T = {table}");
+        let (_, d) = single(&src, "mixed-table", table);
+        assert!(d.message.contains(headline), "{table}: {}", d.message);
+        assert_eq!(
+            d.label.contains("Roblox drops"),
+            dropped,
+            "{table}: {}",
+            d.label
+        );
+        assert!(help(&d).contains(example), "{table}: {:?}", d.help);
+    }
+}
+
+#[test]
+fn a_record_with_an_indexer_is_labelled_as_a_record_and_a_dictionary() {
+    let (c, d) = single(
+        "type T = {Name: string, [string]: u8}",
+        "mixed-table",
+        "{Name: string, [string]: u8}",
+    );
+    assert_eq!(
+        labels(&c, &d),
+        [
+            (
+                "Name: string".to_string(),
+                "this field makes the table a record".to_string()
+            ),
+            (
+                "[string]: u8".to_string(),
+                "this indexer makes the table a dictionary".to_string()
+            ),
+        ]
+    );
 }
 
 #[test]

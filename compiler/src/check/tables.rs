@@ -78,31 +78,71 @@ fn check_node(schema: &Schema, ty: &Ty, sink: &mut Sink) {
     }
 }
 
+/// How a table that is not one array, one dictionary or one record mixes
+/// its parts: each way gets a message, labels and help of its own.
 fn mixed_table(ty: &Ty, parts: &[crate::ir::TablePart]) -> Diagnostic {
-    let positional = parts
-        .iter()
-        .filter(|p| matches!(p.kind, TablePartKind::Positional { .. }))
-        .count();
-    let mut diagnostic = Diagnostic::new(
-        &rules::MIXED_TABLE,
-        ty.span,
-        "a table cannot be both an array and a dictionary",
-    )
-    .with_label("Roblox drops part of a mixed table in transfer");
-    for (index, part) in parts.iter().enumerate() {
+    let count = |kind: fn(&TablePartKind) -> bool| parts.iter().filter(|p| kind(&p.kind)).count();
+    let positional = count(|k| matches!(k, TablePartKind::Positional { .. }));
+    let indexers = count(|k| matches!(k, TablePartKind::Indexer { .. }));
+    // Only an array part beside keys, or keys of several types, is a table
+    // that Roblox's serializer cuts; the other two mixes are shapes a
+    // schema type cannot name, and their labels say so instead.
+    const DROPPED: &str = "Roblox drops part of a mixed table in transfer";
+    let (message, label, help) = if positional > 0 && positional < parts.len() {
+        (
+            "a table cannot be both an array and a dictionary",
+            DROPPED,
+            "keep the table one shape: put the list in a field of a record, such as `{ Items: {T}, Name: string }`",
+        )
+    } else if positional > 1 {
+        (
+            "an array holds elements of one type; this one has several array parts",
+            "a Luau array type names one element type",
+            "send a record with a field per value, such as `{ First: T, Second: U }`, or an array of one element type",
+        )
+    } else if indexers > 1 {
+        (
+            "a dictionary has one key type; this one has several",
+            DROPPED,
+            "use one key type, or a record with a dictionary per key type, such as `{ ByName: {[string]: V}, ByTeam: {[Team]: V} }`",
+        )
+    } else {
+        (
+            "a table cannot be both a record and a dictionary",
+            "a schema type is a record or a dictionary, not both",
+            "put the dictionary in a field of the record, such as `{ Name: string, Scores: {[string]: number} }`",
+        )
+    };
+    let mut diagnostic = Diagnostic::new(&rules::MIXED_TABLE, ty.span, message).with_label(label);
+    let (mut arrays, mut keys) = (0, 0);
+    for part in parts {
         let note = match &part.kind {
-            TablePartKind::Positional { .. } if positional > 1 && index > 0 => {
-                "a second array part"
+            TablePartKind::Positional { .. } => {
+                arrays += 1;
+                match arrays {
+                    1 => "this is the array part",
+                    _ => "a second array part",
+                }
             }
-            TablePartKind::Positional { .. } => "this is the array part",
-            TablePartKind::Field { .. } => "this field makes the table a dictionary",
-            TablePartKind::Indexer { .. } => "this indexer makes the table a dictionary",
+            TablePartKind::Field { .. } if positional > 0 => {
+                "this field makes the table a dictionary"
+            }
+            TablePartKind::Field { .. } => "this field makes the table a record",
+            TablePartKind::Indexer { .. } if positional > 0 => {
+                "this indexer makes the table a dictionary"
+            }
+            TablePartKind::Indexer { .. } => {
+                keys += 1;
+                match (indexers, keys) {
+                    (1, _) => "this indexer makes the table a dictionary",
+                    (_, 1) => "keys of one type",
+                    _ => "keys of another type",
+                }
+            }
         };
         diagnostic = diagnostic.with_secondary(part.span, note);
     }
-    diagnostic.with_help(
-        "keep the table one shape: put the list in a field of a record, such as `{ Items: {T}, Name: string }`",
-    )
+    diagnostic.with_help(help)
 }
 
 /// Keys that survive as themselves: strings, and unit enums (sent by name).
