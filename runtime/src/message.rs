@@ -104,6 +104,9 @@ tuple_codecs! {
     (CA A 0, CB B 1, CC C 2, CD D 3, CE E 4, CF F 5, CG G 6, CH H 7, CI I 8, CJ J 9, CK K 10, CL L 11)
 }
 
+// The generator names a tuple of codecs for bodies up to `MAX_TUPLE` values.
+const _: () = assert!(tether_facts::wire::MAX_TUPLE == 12);
+
 /// The kind of most events: reliable, unordered, without `@rate`.
 pub const EVENT: MessageKind = event(false, false, None);
 
