@@ -1,18 +1,21 @@
 //! The typed API of remotes, over the runtime's session core
 //! (`::tether::{ServerRuntime, ClientRuntime}`).
 //!
-//! `Server` and `Client` wrap the runtime of their side, `Deref` to it, and
-//! have one accessor per remote and namespace; each accessor returns a small
-//! handle (`server::Chat`, `client::shop::Buy`) whose methods are exactly
-//! what that side may do with that remote (see [`super::methods`]).
+//! `Server` and `Client` wrap the runtime of their side and have one
+//! accessor per remote and namespace; each accessor returns a handle
+//! (`server::Chat`, `client::shop::Buy`), an alias of the runtime's handle
+//! for what that side may do with that remote (see [`super::roles`]), or,
+//! past twelve parameters, a struct with the methods written out (see
+//! [`super::methods`]).
 
 use super::describe::signature;
 use super::methods::Sig;
 use super::names::{escape, ident, pascal_case, snake_case, Scope};
 use super::protocol::{message_type, PRIVATE};
+use super::roles::{roles, runtime_handle};
 use super::{Gen, GenError, ModTree};
-use crate::ir::messages::{Ids, Messages, Way};
-use crate::ir::{Call, Direction, Endpoint, Route, Side};
+use crate::ir::messages::Messages;
+use crate::ir::{Endpoint, Route, Side};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -285,96 +288,6 @@ impl Gen<'_> {
             pub type #name = ::tether::remote::#handle<#(#messages),*>;
         })
     }
-}
-
-/// What one side does with a remote, and the messages it does it with.
-pub(super) enum Role {
-    /// Receives event `id` of `way`.
-    Listens(Way, u16),
-    /// Sends event `id` of `way`.
-    Sends(Way, u16),
-    /// Answers request `request` with response `response`.
-    Answers(Way, u16, Way, u16),
-    /// Calls request `request`; response `response` comes back.
-    Calls(Way, u16, Way, u16),
-}
-
-impl Role {
-    fn messages(&self) -> Vec<(Way, u16)> {
-        match *self {
-            Role::Listens(way, id) | Role::Sends(way, id) => vec![(way, id)],
-            Role::Answers(way, id, back, response) | Role::Calls(way, id, back, response) => {
-                vec![(way, id), (back, response)]
-            }
-        }
-    }
-}
-
-/// What `side` does with a remote: for an event both ways, it listens and
-/// then sends.
-fn roles(side: Side, call: Call, direction: Direction, ids: Ids) -> Vec<Role> {
-    let incoming = match side {
-        Side::Server => Way::ToServer,
-        Side::Client => Way::ToClient,
-    };
-    let id = |way: Way| match way {
-        Way::ToServer => ids.to_server,
-        Way::ToClient => ids.to_client,
-    };
-    let outgoing = incoming.reversed();
-    match call {
-        Call::Event => {
-            let mut roles = Vec::new();
-            if let Some(id) = id(incoming) {
-                roles.push(Role::Listens(incoming, id));
-            }
-            if let Some(id) = id(outgoing) {
-                roles.push(Role::Sends(outgoing, id));
-            }
-            roles
-        }
-        Call::Function => {
-            let request_way = match direction {
-                Direction::ServerToClient => Way::ToClient,
-                _ => Way::ToServer,
-            };
-            let (Some(request), Some(response)) = (id(request_way), id(request_way.reversed()))
-            else {
-                return Vec::new();
-            };
-            match request_way == incoming {
-                true => vec![Role::Answers(
-                    request_way,
-                    request,
-                    request_way.reversed(),
-                    response,
-                )],
-                false => vec![Role::Calls(
-                    request_way,
-                    request,
-                    request_way.reversed(),
-                    response,
-                )],
-            }
-        }
-    }
-}
-
-/// The runtime's handle type for what a side does with a remote.
-fn runtime_handle(side: Side, roles: &[Role]) -> Option<&'static str> {
-    Some(match (side, roles) {
-        (Side::Server, [Role::Listens(..)]) => "ServerListener",
-        (Side::Server, [Role::Sends(..)]) => "ServerSender",
-        (Side::Server, [Role::Listens(..), Role::Sends(..)]) => "ServerDuplex",
-        (Side::Server, [Role::Answers(..)]) => "ServerResponder",
-        (Side::Server, [Role::Calls(..)]) => "ServerCaller",
-        (Side::Client, [Role::Listens(..)]) => "ClientListener",
-        (Side::Client, [Role::Sends(..)]) => "ClientSender",
-        (Side::Client, [Role::Listens(..), Role::Sends(..)]) => "ClientDuplex",
-        (Side::Client, [Role::Answers(..)]) => "ClientResponder",
-        (Side::Client, [Role::Calls(..)]) => "ClientCaller",
-        _ => return None,
-    })
 }
 
 /// The module of the handles of a namespace on one side: `server::combat`.

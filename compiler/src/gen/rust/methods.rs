@@ -4,9 +4,9 @@
 //! the runtime's typed call of the same name) for a remote with more
 //! parameters than the runtime's generic handles (`::tether::remote`) take.
 
-use super::endpoints::Role;
 use super::names::{escape, fresh, ident, snake_case, Scope};
 use super::protocol::{message_type, PRIVATE};
+use super::roles::Role;
 use super::{Gen, GenError};
 use crate::ir::messages::Way;
 use crate::ir::{Endpoint, Side};

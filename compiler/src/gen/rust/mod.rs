@@ -19,6 +19,7 @@ mod methods;
 mod model;
 pub mod names;
 mod protocol;
+mod roles;
 mod rust_types;
 mod types;
 
