@@ -7,9 +7,10 @@ use super::describe::signature;
 use super::endpoints::{claim_handle, deprecated, handle_module, side_module};
 use super::methods::Sig;
 use super::names::{escape, ident, pascal_case, snake_case, Scope};
+use super::rust_types::tuple_of;
 use super::{Gen, GenError, ModTree};
 use crate::ir::{Call, Endpoint, Route, Side};
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
@@ -103,7 +104,7 @@ impl Gen<'_> {
         let (inner, methods, init) = match endpoint.call {
             Call::Event => {
                 let inner = quote!(::tether::BindableEvent<#tuple>);
-                let value = tuple_value(args);
+                let value = tuple_of(args);
                 let handler_ty = &sig.handler_args;
                 let methods = quote! {
                     /// Fires the event; connected handlers run on the next `poll`.
@@ -128,7 +129,7 @@ impl Gen<'_> {
                 let returns = endpoint.returns.as_deref().unwrap_or_default();
                 let ret = self.tuple_ty(returns, module, &origin)?;
                 let inner = quote!(::tether::BindableFunction<#tuple, #ret>);
-                let value = tuple_value(args);
+                let value = tuple_of(args);
                 let handler_ty = &sig.handler_args;
                 let methods = quote! {
                     /// Calls the callback; waits for one to be set, until the timeout.
@@ -175,14 +176,6 @@ impl Gen<'_> {
             }
         };
         Ok((wrapper, init))
-    }
-}
-
-/// `(a, b)`, `(a,)` or `()`.
-fn tuple_value(names: &[Ident]) -> TokenStream {
-    match names {
-        [one] => quote!((#one,)),
-        many => quote!((#(#many),*)),
     }
 }
 

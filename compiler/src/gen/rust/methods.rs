@@ -7,6 +7,7 @@
 use super::names::{escape, fresh, ident, snake_case, Scope};
 use super::protocol::{message_type, PRIVATE};
 use super::roles::Role;
+use super::rust_types::tuple_of;
 use super::{Gen, GenError};
 use crate::ir::messages::Way;
 use crate::ir::{Endpoint, Side};
@@ -53,10 +54,7 @@ impl<'a, 's> Sig<'a, 's> {
             handler_args.push(ty);
             arg_names.push(name);
         }
-        let tuple = match handler_args.as_slice() {
-            [one] => quote!((#one,)),
-            many => quote!((#(#many),*)),
-        };
+        let tuple = tuple_of(&handler_args);
         let returns = gen.tuple_ty(
             endpoint.returns.as_deref().unwrap_or_default(),
             module,
@@ -101,10 +99,7 @@ impl<'a, 's> Sig<'a, 's> {
 
     /// The params as the tuple the message type encodes.
     fn args_tuple(&self) -> TokenStream {
-        match self.arg_names.as_slice() {
-            [one] => quote!((#one,)),
-            many => quote!((#(#many),*)),
-        }
+        tuple_of(&self.arg_names)
     }
 
     /// The path to message `id` of `way`'s type.

@@ -2,6 +2,7 @@
 //! message types it is made from.
 
 use super::codec::Val;
+use super::rust_types::{body, tuple_of};
 use super::{Gen, GenError, ModTree};
 use crate::ir::messages::{MessageKind, Messages, Way};
 use crate::ir::Endpoint;
@@ -128,11 +129,7 @@ impl Gen<'_> {
                     }
                 });
             }
-            let codec = match (codecs.as_slice(), tuple) {
-                ([one], false) => one.clone(),
-                ([one], true) => quote!((#one,)),
-                (many, _) => quote!((#(#many),*)),
-            };
+            let codec = body(&codecs, tuple);
             return Ok(quote!(pub type #ty = Msg<#id, #args, #codec>;));
         }
         let codec = format_ident!("{ty}Codec");
@@ -205,11 +202,10 @@ impl Gen<'_> {
             }
             (many, true) => {
                 let names: Vec<_> = (0..many.len()).map(|i| format_ident!("__a{i}")).collect();
-                encode.push(match names.as_slice() {
-                    [] => quote!(),
-                    [one] => quote!(let (#one,) = __a;),
-                    names => quote!(let (#(#names),*) = __a;),
-                });
+                if !names.is_empty() {
+                    let pattern = tuple_of(&names);
+                    encode.push(quote!(let #pattern = __a;));
+                }
                 for (ty, name) in many.iter().zip(&names) {
                     encode.push(self.enc(ty, &Val::reference(quote!(#name)), origin, 0)?);
                 }
@@ -251,11 +247,7 @@ impl Gen<'_> {
             .iter()
             .map(|t| self.rust_ty(t, from, origin))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(match (types.as_slice(), tuple) {
-            ([one], true) => quote!((#one,)),
-            ([one], false) => one.clone(),
-            (many, _) => quote!((#(#many),*)),
-        })
+        Ok(body(&types, tuple))
     }
 
     /// Decodes values in order: a tuple of the params (`tuple`), or the
@@ -274,11 +266,7 @@ impl Gen<'_> {
         for ty in tys {
             values.push(self.dec(ty, from, origin, 0)?.value());
         }
-        let value = match (values.as_slice(), tuple) {
-            ([one], false) => quote!(#one),
-            ([one], true) => quote!((#one,)),
-            _ => quote!((#(#values),*)),
-        };
+        let value = body(&values, tuple);
         Ok(quote!(::core::result::Result::Ok(#value)))
     }
 

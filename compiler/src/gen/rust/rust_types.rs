@@ -8,6 +8,25 @@ use crate::ir::{NumKind, Ty, TyKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+/// A Rust tuple of `items` (types, values or patterns): `(A, B)`, `(A,)`
+/// or `()`.
+pub(super) fn tuple_of(items: &[impl quote::ToTokens]) -> TokenStream {
+    match items {
+        [one] => quote!((#one,)),
+        many => quote!((#(#many),*)),
+    }
+}
+
+/// A message body's shape, for its values, their types or their codecs:
+/// the params as a tuple (`params`), or the returns as the caller gets
+/// them (none: `()`, one: the value itself, more: a tuple).
+pub(super) fn body(items: &[TokenStream], params: bool) -> TokenStream {
+    match (items, params) {
+        ([one], false) => one.clone(),
+        _ => tuple_of(items),
+    }
+}
+
 impl Gen<'_> {
     /// The Rust type of `ty`, written from inside module `from`.
     pub fn rust_ty(&self, ty: &Ty, from: &[String], origin: &str) -> Result<TokenStream, GenError> {
@@ -108,10 +127,7 @@ impl Gen<'_> {
             .iter()
             .map(|t| self.rust_ty(t, from, origin))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(match types.as_slice() {
-            [one] => one.clone(),
-            _ => quote!((#(#types),*)),
-        })
+        Ok(body(&types, false))
     }
 
     /// Dictionary keys are strings or unit enums (`non-string-key`).
