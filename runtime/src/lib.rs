@@ -9,6 +9,18 @@ pub const WIRE_VERSION: u16 = tether_facts::wire::WIRE_VERSION;
 // The namespaces: the wire codec, the Roblox value types, the Roblox enums
 // and classes, the handles of remotes, id-based calls, and the handshake a
 // transport runs.
+/// `?` for the generic code every message instantiates: in an unoptimized
+/// build `?` calls `Try::branch` and `FromResidual::from_residual`, one
+/// instance of each per result type, which a plain `match` does not.
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            ::core::result::Result::Ok(value) => value,
+            ::core::result::Result::Err(err) => return ::core::result::Result::Err(err),
+        }
+    };
+}
+
 pub mod handshake;
 pub mod raw;
 pub mod remote;

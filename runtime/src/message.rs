@@ -77,13 +77,13 @@ macro_rules! tuple_codecs {
         impl<$($codec: Codec<$value>, $value),+> Codec<($($value,)+)> for ($($codec,)+) {
             #[inline]
             fn encode(args: &($($value,)+), w: &mut Writer) -> Result<(), EncodeError> {
-                $(<$codec as Codec<$value>>::encode(&args.$index, w)?;)+
+                $(tri!(<$codec as Codec<$value>>::encode(&args.$index, w));)+
                 Ok(())
             }
 
             #[inline]
             fn decode(r: &mut Reader<'_>) -> Result<($($value,)+), DecodeError> {
-                Ok(($(<$codec as Codec<$value>>::decode(r)?,)+))
+                Ok(($(tri!(<$codec as Codec<$value>>::decode(r)),)+))
             }
         }
     )+};

@@ -23,7 +23,7 @@ macro_rules! tuples {
         impl<$($name: Encode),+> Encode for ($($name,)+) {
             #[inline]
             fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
-                $(self.$index.encode(w)?;)+
+                $(tri!(self.$index.encode(w));)+
                 Ok(())
             }
         }
@@ -31,7 +31,7 @@ macro_rules! tuples {
         impl<$($name: Decode),+> Decode for ($($name,)+) {
             #[inline]
             fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-                Ok(($($name::decode(r)?,)+))
+                Ok(($(tri!($name::decode(r)),)+))
             }
         }
     )*};
