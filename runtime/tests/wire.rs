@@ -665,7 +665,7 @@ fn golden_arrays_maps_and_optionals() {
     // `{u8}(2..10)` holding {7, 8, 9}: the example of section 3, a 4-bit
     // count (span 8) holding 1.
     let bytes = written(|w| {
-        let result = write_array(w, &[7u8, 8, 9], LenRange::new(2, Some(10)), |w, v| {
+        let result = write_array(w, &[7u8, 8, 9], LenRange::new(2, Some(10)), |v, w| {
             w.u8(*v);
             Ok(())
         });
@@ -676,7 +676,7 @@ fn golden_arrays_maps_and_optionals() {
     // `{boolean}(10)`: no prefix, 10 bits.
     let bools = [true; 10];
     let bytes = written(|w| {
-        let result = write_array(w, &bools, LenRange::exact(10), |w, v| v.encode(w));
+        let result = write_array(w, &bools, LenRange::exact(10), |v, w| v.encode(w));
         assert_eq!(result, Ok(()));
     });
     assert_eq!(bytes, [0xFF, 0x03]);
@@ -684,7 +684,7 @@ fn golden_arrays_maps_and_optionals() {
     // `{boolean}(..4)` holding {true, false, true}: a 3-bit count 3 (1, 1,
     // 0), then the three bits (1, 0, 1): all in one byte, 0b101_011.
     let bytes = written(|w| {
-        let result = write_array(w, &[true, false, true], LenRange::up_to(4), |w, v| {
+        let result = write_array(w, &[true, false, true], LenRange::up_to(4), |v, w| {
             v.encode(w)
         });
         assert_eq!(result, Ok(()));
@@ -704,8 +704,8 @@ fn golden_arrays_maps_and_optionals() {
             w,
             &map,
             LenRange::UNBOUNDED,
-            |w, k| k.encode(w),
-            |w, v| v.encode(w),
+            |k, w| k.encode(w),
+            |v, w| v.encode(w),
         );
         assert_eq!(result, Ok(()));
     });
@@ -721,7 +721,7 @@ fn golden_arrays_maps_and_optionals() {
     // `string(..8)?`: the flag and the 4-bit length 3 share a bit byte,
     // 1 | 3 << 1.
     let bytes = written(|w| {
-        let result = write_option(w, Some("hey"), |w, s| w.string(s, LenRange::up_to(8)));
+        let result = write_option(w, Some("hey"), |s, w| w.string(s, LenRange::up_to(8)));
         assert_eq!(result, Ok(()));
     });
     assert_eq!(bytes, [0x07, b'h', b'e', b'y']);
@@ -734,9 +734,9 @@ fn golden_record_like_sequence() {
         w.u16(0x0102);
         assert_eq!(w.string("ab", LenRange::up_to(16)), Ok(()));
         w.bool(true);
-        assert_eq!(write_option(w, Some(&1.0f32), |w, v| v.encode(w)), Ok(()));
+        assert_eq!(write_option(w, Some(&1.0f32), |v, w| v.encode(w)), Ok(()));
         assert_eq!(
-            write_array(w, &[9u8], LenRange::UNBOUNDED, |w, v| v.encode(w)),
+            write_array(w, &[9u8], LenRange::UNBOUNDED, |v, w| v.encode(w)),
             Ok(())
         );
     });
@@ -795,7 +795,7 @@ fn worked_example_of_section_8() {
                  // tag: present, bit 4; then the length 2 in 4 bits (span 8), 0, 1, 0, 0:
                  // bits 5-7 of byte 0 take 0, 1, 0 and the last 0 opens a second bit byte
                  // after the u16; then "hi".
-    let tag = write_option(&mut w, Some("hi"), |w, s| w.string(s, LenRange::up_to(8)));
+    let tag = write_option(&mut w, Some("hi"), |s, w| w.string(s, LenRange::up_to(8)));
     assert_eq!(tag, Ok(()));
     // Byte 0: 0b0101_1010.
     assert_eq!(w.as_bytes(), [0x5A, 0x01, 0x02, 0x00, 0x68, 0x69]);
@@ -1124,7 +1124,7 @@ fn strings_and_buffers_outside_their_range_are_refused() {
         })
     );
     assert_eq!(
-        write_array(&mut w, &[1u8; 11], LenRange::new(2, Some(10)), |w, v| v
+        write_array(&mut w, &[1u8; 11], LenRange::new(2, Some(10)), |v, w| v
             .encode(w)),
         Err(EncodeError::LengthOutOfRange {
             len: 11,
@@ -2522,14 +2522,14 @@ proptest! {
         let range = LenRange::new(0, Some(60));
         let mut w = Writer::new();
         w.start_message();
-        prop_assert_eq!(write_array(&mut w, &items, range, |w, v| v.encode(w)), Ok(()));
-        prop_assert_eq!(write_array(&mut w, &flags, LenRange::UNBOUNDED, |w, v| v.encode(w)), Ok(()));
+        prop_assert_eq!(write_array(&mut w, &items, range, |v, w| v.encode(w)), Ok(()));
+        prop_assert_eq!(write_array(&mut w, &flags, LenRange::UNBOUNDED, |v, w| v.encode(w)), Ok(()));
         prop_assert_eq!(
-            write_map(&mut w, &map, LenRange::up_to(1000), |w, k| w.string(k, LenRange::UNBOUNDED), |w, v| v.encode(w)),
+            write_map(&mut w, &map, LenRange::up_to(1000), |k, w| w.string(k, LenRange::UNBOUNDED), |v, w| v.encode(w)),
             Ok(())
         );
         prop_assert_eq!(
-            write_option(&mut w, opt.as_deref(), |w, s| w.string(s, LenRange::up_to(24))),
+            write_option(&mut w, opt.as_deref(), |s, w| w.string(s, LenRange::up_to(24))),
             Ok(())
         );
         let bytes = w.as_bytes().to_vec();

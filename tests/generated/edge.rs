@@ -7,10 +7,7 @@ pub struct MaybeSelf(pub ::core::option::Option<::std::boxed::Box<MaybeSelf>>);
 
 impl ::tether::wire::Encode for MaybeSelf {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             ::tether::wire::Encode::encode(&self.0, __w)?;
             ::core::result::Result::Ok(())
@@ -23,15 +20,9 @@ impl ::tether::wire::Decode for MaybeSelf {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         __r.nested(|__r| {
-            ::core::result::Result::Ok(
-                Self(
-                    <::core::option::Option<
-                        ::std::boxed::Box<MaybeSelf>,
-                    > as ::tether::wire::Decode>::decode(__r)?,
-                ),
-            )
+            ::core::result::Result::Ok(Self(::tether::wire::Decode::decode(__r)?))
         })
     }
 }
@@ -43,19 +34,13 @@ pub struct Tree(pub ::std::vec::Vec<Tree>);
 
 impl ::tether::wire::Encode for Tree {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             ::tether::wire::write_array(
                 __w,
                 &self.0,
                 ::tether::wire::LenRange::UNBOUNDED,
-                |__w, __x0| {
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
+                ::tether::wire::Encode::encode,
             )?;
             ::core::result::Result::Ok(())
         })?;
@@ -67,7 +52,7 @@ impl ::tether::wire::Decode for Tree {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         __r.nested(|__r| {
             ::core::result::Result::Ok(
                 Self(
@@ -75,7 +60,7 @@ impl ::tether::wire::Decode for Tree {
                         __r,
                         ::tether::wire::LenRange::UNBOUNDED,
                         8,
-                        |__r| <Tree as ::tether::wire::Decode>::decode(__r),
+                        ::tether::wire::Decode::decode,
                     )?,
                 ),
             )
@@ -90,23 +75,14 @@ pub struct Forest(pub ::std::collections::HashMap<::std::string::String, Forest>
 
 impl ::tether::wire::Encode for Forest {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             ::tether::wire::write_map(
                 __w,
                 &self.0,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                |__w, __k0| {
-                    __w.string(__k0, ::tether::wire::LenRange::UNBOUNDED)?;
-                    ::core::result::Result::Ok(())
-                },
-                |__w, __x0| {
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
+                ::tether::wire::LenRange::up_to(4),
+                ::tether::wire::Encode::encode,
+                ::tether::wire::Encode::encode,
             )?;
             ::core::result::Result::Ok(())
         })?;
@@ -118,19 +94,16 @@ impl ::tether::wire::Decode for Forest {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         __r.nested(|__r| {
             ::core::result::Result::Ok(
                 Self(
                     ::tether::wire::read_map(
                         __r,
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(4),
-                        ),
+                        ::tether::wire::LenRange::up_to(4),
                         11,
-                        |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
-                        |__r| <Forest as ::tether::wire::Decode>::decode(__r),
+                        ::tether::wire::Decode::decode,
+                        ::tether::wire::Decode::decode,
                     )?,
                 ),
             )
@@ -152,21 +125,15 @@ pub struct Node {
 
 impl ::tether::wire::Encode for Node {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             __w.u8(self.value);
             ::tether::wire::Encode::encode(&self.next, __w)?;
             ::tether::wire::write_array(
                 __w,
                 &self.kids,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-                |__w, __x0| {
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
+                ::tether::wire::LenRange::up_to(8),
+                ::tether::wire::Encode::encode,
             )?;
             ::core::result::Result::Ok(())
         })?;
@@ -178,22 +145,17 @@ impl ::tether::wire::Decode for Node {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         __r.nested(|__r| {
-            let __f0 = __r.u8()?;
-            let __f1 = <::core::option::Option<
-                ::std::boxed::Box<Node>,
-            > as ::tether::wire::Decode>::decode(__r)?;
-            let __f2 = ::tether::wire::read_array(
-                __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-                13,
-                |__r| <Node as ::tether::wire::Decode>::decode(__r),
-            )?;
             ::core::result::Result::Ok(Self {
-                value: __f0,
-                next: __f1,
-                kids: __f2,
+                value: __r.u8()?,
+                next: ::tether::wire::Decode::decode(__r)?,
+                kids: ::tether::wire::read_array(
+                    __r,
+                    ::tether::wire::LenRange::up_to(8),
+                    13,
+                    ::tether::wire::Decode::decode,
+                )?,
             })
         })
     }
@@ -225,24 +187,13 @@ pub enum Expr {
 }
 
 impl ::tether::wire::Encode for Expr {
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             match self {
                 Self::Lit { value } => {
                     __w.bits(0, 2);
-                    ::tether::wire::check_int(
-                        *value as i128,
-                        ::core::option::Option::Some(-100i128),
-                        ::core::option::Option::Some(100i128),
-                    )?;
-                    __w.bits64(
-                        (*value as ::core::primitive::i128 + 100i128)
-                            as ::core::primitive::u64,
-                        8,
-                    );
+                    __w.packed_i32(*value, -100, 100, 8)?;
                 }
                 Self::Add { left, right } => {
                     __w.bits(1, 2);
@@ -261,54 +212,34 @@ impl ::tether::wire::Encode for Expr {
 }
 
 impl ::tether::wire::Decode for Expr {
+    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         __r.nested(|__r| {
             ::core::result::Result::Ok(
-                match __r.bits(2)? {
+                match __r.tag(3, "Expr")? {
                     0 => {
                         Self::Lit {
-                            value: {
-                                let __raw: ::core::primitive::u64 = __r.bits64(8)?;
-                                if __raw > 200u64 {
-                                    return ::core::result::Result::Err(
-                                        ::tether::wire::packed_out_of_range(
-                                            __raw,
-                                            -100i128,
-                                            100i128,
-                                        ),
-                                    );
-                                }
-                                (__raw as ::core::primitive::i32).wrapping_add(-100i32)
-                            },
+                            value: __r.packed_i32(-100, 100, 8)?,
                         }
                     }
                     1 => {
                         Self::Add {
                             left: ::std::boxed::Box::new(
-                                <Expr as ::tether::wire::Decode>::decode(__r)?,
+                                ::tether::wire::Decode::decode(__r)?,
                             ),
                             right: ::std::boxed::Box::new(
-                                <Expr as ::tether::wire::Decode>::decode(__r)?,
+                                ::tether::wire::Decode::decode(__r)?,
                             ),
                         }
                     }
-                    2 => {
+                    _ => {
                         Self::Neg {
                             inner: ::std::boxed::Box::new(
-                                <Expr as ::tether::wire::Decode>::decode(__r)?,
+                                ::tether::wire::Decode::decode(__r)?,
                             ),
                         }
-                    }
-                    __tag => {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::DecodeError::invalid_tag(
-                                "Expr",
-                                __tag as u64,
-                                3,
-                            ),
-                        );
                     }
                 },
             )
@@ -336,10 +267,7 @@ pub enum Only {
 
 impl ::tether::wire::Encode for Only {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::One => {}
         }
@@ -351,7 +279,7 @@ impl ::tether::wire::Decode for Only {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(Self::One)
     }
 }
@@ -373,10 +301,7 @@ pub enum OnlyTagged {
 
 impl ::tether::wire::Encode for OnlyTagged {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::Pair { a, b } => {
                 __w.u8(*a);
@@ -391,7 +316,7 @@ impl ::tether::wire::Decode for OnlyTagged {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(Self::Pair {
             a: __r.u8()?,
             b: __r.bool()?,
@@ -435,10 +360,7 @@ pub enum Big {
 
 impl ::tether::wire::Encode for Big {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::A => {
                 __w.bits(0, 4);
@@ -476,9 +398,9 @@ impl ::tether::wire::Decode for Big {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(4)? {
+            match __r.tag(9, "Big")? {
                 0 => Self::A,
                 1 => Self::B,
                 2 => Self::C,
@@ -487,12 +409,7 @@ impl ::tether::wire::Decode for Big {
                 5 => Self::F,
                 6 => Self::G,
                 7 => Self::H,
-                8 => Self::I,
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag("Big", __tag as u64, 9),
-                    );
-                }
+                _ => Self::I,
             },
         )
     }
@@ -517,19 +434,13 @@ pub struct Wrapped {
 
 impl ::tether::wire::Encode for Wrapped {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.inner, __w)?;
         ::tether::wire::write_array(
             __w,
             &self.list,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(2)),
-            |__w, __x0| {
-                ::tether::wire::Encode::encode(__x0, __w)?;
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::up_to(2),
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -539,15 +450,16 @@ impl ::tether::wire::Decode for Wrapped {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <WrappedInner as ::tether::wire::Decode>::decode(__r)?;
-        let __f1 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(2)),
-            64,
-            |__r| <WrappedList as ::tether::wire::Decode>::decode(__r),
-        )?;
-        ::core::result::Result::Ok(Self { inner: __f0, list: __f1 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            inner: ::tether::wire::Decode::decode(__r)?,
+            list: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::up_to(2),
+                64,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
     }
 }
 
@@ -561,10 +473,7 @@ pub struct WrappedInner {
 
 impl ::tether::wire::Encode for WrappedInner {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.deep, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -574,11 +483,10 @@ impl ::tether::wire::Decode for WrappedInner {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::core::option::Option<
-            WrappedInnerDeep,
-        > as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { deep: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            deep: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -594,14 +502,8 @@ pub struct WrappedInnerDeep {
 
 impl ::tether::wire::Encode for WrappedInnerDeep {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        __w.string(
-            &self.name,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(16)),
-        )?;
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.string(&self.name, ::tether::wire::LenRange::up_to(16))?;
         ::tether::wire::Encode::encode(&self.at, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -611,11 +513,11 @@ impl ::tether::wire::Decode for WrappedInnerDeep {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r
-            .string(::tether::wire::LenRange::new(0, ::core::option::Option::Some(16)))?;
-        let __f1 = <::tether::types::Vector3 as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { name: __f0, at: __f1 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            name: __r.string(::tether::wire::LenRange::up_to(16))?,
+            at: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -629,10 +531,7 @@ pub struct WrappedList {
 
 impl ::tether::wire::Encode for WrappedList {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.f64(self.x);
         ::core::result::Result::Ok(())
     }
@@ -642,9 +541,8 @@ impl ::tether::wire::Decode for WrappedList {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.f64()?;
-        ::core::result::Result::Ok(Self { x: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { x: __r.f64()? })
     }
 }
 
@@ -662,10 +560,7 @@ pub struct ItemsRecord {
 
 impl ::tether::wire::Encode for ItemsRecord {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u32(self.id);
         ::core::result::Result::Ok(())
     }
@@ -675,9 +570,8 @@ impl ::tether::wire::Decode for ItemsRecord {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.u32()?;
-        ::core::result::Result::Ok(Self { id: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { id: __r.u32()? })
     }
 }
 
@@ -703,10 +597,7 @@ pub struct Kw {
 
 impl ::tether::wire::Encode for Kw {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         let mut __c = [0u8; 7usize];
         let __f0 = self.self_;
         __c[0usize..1usize].copy_from_slice(&__f0.to_le_bytes());
@@ -731,7 +622,7 @@ impl ::tether::wire::Decode for Kw {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         let __c: [u8; 7usize] = __r.array::<7usize>()?;
         let __f0 = u8::from_le_bytes([__c[0usize]]);
         let __f1 = u8::from_le_bytes([__c[1usize]]);
@@ -778,10 +669,7 @@ pub enum Selfish {
 
 impl ::tether::wire::Encode for Selfish {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::Self_ => {
                 __w.bits(0, 2);
@@ -804,22 +692,13 @@ impl ::tether::wire::Decode for Selfish {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(2)? {
+            match __r.tag(4, "Selfish")? {
                 0 => Self::Self_,
                 1 => Self::Super,
                 2 => Self::Box,
-                3 => Self::Option,
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag(
-                            "Selfish",
-                            __tag as u64,
-                            4,
-                        ),
-                    );
-                }
+                _ => Self::Option,
             },
         )
     }
@@ -835,10 +714,7 @@ pub struct Caps {
 
 impl ::tether::wire::Encode for Caps {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u8(self.http);
         ::core::result::Result::Ok(())
     }
@@ -848,9 +724,8 @@ impl ::tether::wire::Decode for Caps {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.u8()?;
-        ::core::result::Result::Ok(Self { http: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { http: __r.u8()? })
     }
 }
 
@@ -879,10 +754,7 @@ pub enum RGB {
 
 impl ::tether::wire::Encode for RGB {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::RED => {
                 __w.bits(0, 2);
@@ -902,17 +774,12 @@ impl ::tether::wire::Decode for RGB {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(2)? {
+            match __r.tag(3, "RGB")? {
                 0 => Self::RED,
                 1 => Self::GREEN,
-                2 => Self::BLUE,
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag("RGB", __tag as u64, 3),
-                    );
-                }
+                _ => Self::BLUE,
             },
         )
     }
@@ -942,10 +809,7 @@ pub struct WithFnsCbRunArg0 {
 
 impl ::tether::wire::Encode for WithFnsCbRunArg0 {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u8(self.y);
         ::core::result::Result::Ok(())
     }
@@ -955,9 +819,8 @@ impl ::tether::wire::Decode for WithFnsCbRunArg0 {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.u8()?;
-        ::core::result::Result::Ok(Self { y: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { y: __r.u8()? })
     }
 }
 
@@ -971,10 +834,7 @@ pub struct WithFnsCbRunRet0 {
 
 impl ::tether::wire::Encode for WithFnsCbRunRet0 {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u8(self.z);
         ::core::result::Result::Ok(())
     }
@@ -984,9 +844,8 @@ impl ::tether::wire::Decode for WithFnsCbRunRet0 {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.u8()?;
-        ::core::result::Result::Ok(Self { z: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { z: __r.u8()? })
     }
 }
 
@@ -1319,7 +1178,7 @@ pub mod outer {
             fn encode(
                 &self,
                 __w: &mut ::tether::wire::Writer,
-            ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            ) -> ::tether::wire::EncodeResult {
                 ::tether::wire::Encode::encode(&self.when, __w)?;
                 ::tether::wire::Encode::encode(&self.area, __w)?;
                 ::tether::wire::Encode::encode(&self.size, __w)?;
@@ -1333,28 +1192,13 @@ pub mod outer {
             #[inline]
             fn decode(
                 __r: &mut ::tether::wire::Reader<'_>,
-            ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-                let __f0 = <::tether::types::DateTime as ::tether::wire::Decode>::decode(
-                    __r,
-                )?;
-                let __f1 = <::tether::types::Rect as ::tether::wire::Decode>::decode(
-                    __r,
-                )?;
-                let __f2 = <::tether::types::UDim as ::tether::wire::Decode>::decode(
-                    __r,
-                )?;
-                let __f3 = <::tether::types::UDim2 as ::tether::wire::Decode>::decode(
-                    __r,
-                )?;
-                let __f4 = <::tether::types::NumberRange as ::tether::wire::Decode>::decode(
-                    __r,
-                )?;
+            ) -> ::tether::wire::DecodeResult<Self> {
                 ::core::result::Result::Ok(Self {
-                    when: __f0,
-                    area: __f1,
-                    size: __f2,
-                    grid: __f3,
-                    span: __f4,
+                    when: ::tether::wire::Decode::decode(__r)?,
+                    area: ::tether::wire::Decode::decode(__r)?,
+                    size: ::tether::wire::Decode::decode(__r)?,
+                    grid: ::tether::wire::Decode::decode(__r)?,
+                    span: ::tether::wire::Decode::decode(__r)?,
                 })
             }
         }
@@ -1366,24 +1210,24 @@ pub mod outer {
 mod __tether {
     #[allow(unused_imports)]
     use ::tether::__private::{
-        event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
+        event, rate, request, response, spec, timeout, Codec, Msg, Plain, EVENT, NO_RATE,
+        NO_TIMEOUT,
     };
 
+    #[allow(unused_imports)]
+    use ::tether::wire::{DecodeResult, EncodeResult, Reader, Writer};
+
     pub enum Check0 {}
-    impl ::tether::__private::Codec<::core::option::Option<::std::string::String>>
-    for Check0 {
+    impl Codec<::core::option::Option<::std::string::String>> for Check0 {
         #[inline]
         fn encode(
             __a: &::core::option::Option<::std::string::String>,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             match __a {
                 ::core::option::Option::Some(__x0) => {
                     __w.bool(true);
-                    __w.string(
-                        __x0,
-                        ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                    )?;
+                    __w.string(__x0, ::tether::wire::LenRange::up_to(4))?;
                 }
                 ::core::option::Option::None => __w.bool(false),
             }
@@ -1391,21 +1235,12 @@ mod __tether {
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            ::core::option::Option<::std::string::String>,
-            ::tether::wire::DecodeError,
-        > {
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<::core::option::Option<::std::string::String>> {
             ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::Some(
-                        __r
-                            .string(
-                                ::tether::wire::LenRange::new(
-                                    0,
-                                    ::core::option::Option::Some(4),
-                                ),
-                            )?,
+                        __r.string(::tether::wire::LenRange::up_to(4))?,
                     )
                 } else {
                     ::core::option::Option::None
@@ -1417,31 +1252,20 @@ mod __tether {
     pub type ToServer0 = Msg<
         0,
         (u16, ::core::option::Option<::std::string::String>),
-        (::tether::__private::Plain, Check0),
+        (Plain, Check0),
     >;
 
     pub type ToServer1 = Msg<1, ()>;
 
     pub enum Check1 {}
-    impl ::tether::__private::Codec<::std::string::String> for Check1 {
+    impl Codec<::std::string::String> for Check1 {
         #[inline]
-        fn encode(
-            __a: &::std::string::String,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.string(
-                __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(10)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &::std::string::String, __w: &mut Writer) -> EncodeResult {
+            __w.string(__a, ::tether::wire::LenRange::up_to(10))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
-            __r.string(
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(10)),
-            )
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<::std::string::String> {
+            __r.string(::tether::wire::LenRange::up_to(10))
         }
     }
 
@@ -1454,33 +1278,14 @@ mod __tether {
     pub type ToServer5 = Msg<5, (super::Expr, super::Only, super::OnlyTagged)>;
 
     pub enum Check2 {}
-    impl ::tether::__private::Codec<u8> for Check2 {
+    impl Codec<u8> for Check2 {
         #[inline]
-        fn encode(
-            __a: &u8,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(0i128),
-                ::core::option::Option::Some(3i128),
-            )?;
-            __w.bits64(
-                <::core::primitive::u64 as ::core::convert::From<
-                    ::core::primitive::u8,
-                >>::from(*__a),
-                2,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &u8, __w: &mut Writer) -> EncodeResult {
+            __w.packed_u8(*__a, u8::MIN, 3, 2)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<u8, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(2)?;
-                __raw as ::core::primitive::u8
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<u8> {
+            __r.packed_u8(u8::MIN, 3, 2)
         }
     }
 
@@ -1491,11 +1296,11 @@ mod __tether {
     pub type ToClient0 = Msg<
         0,
         (u16, ::core::option::Option<::std::string::String>),
-        (::tether::__private::Plain, Check0),
+        (Plain, Check0),
     >;
 
     pub enum Check3 {}
-    impl ::tether::__private::Codec<
+    impl Codec<
         ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::Model>>,
     > for Check3 {
         #[inline]
@@ -1503,8 +1308,8 @@ mod __tether {
             __a: &::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
@@ -1516,12 +1321,11 @@ mod __tether {
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<
             ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
-            ::tether::wire::DecodeError,
         > {
             ::core::result::Result::Ok(
                 if __r.bool()? {
@@ -1547,7 +1351,7 @@ mod __tether {
             >,
             u8,
         ),
-        (Check3, ::tether::__private::Plain),
+        (Check3, Plain),
     >;
 
     pub type ToClient2 = Msg<2, (u8, u8, u8, u8, u8, u8, u8, u8)>;
@@ -1557,118 +1361,59 @@ mod __tether {
     pub type ToClient4 = Msg<4, ()>;
 
     pub enum Check4 {}
-    impl ::tether::__private::Codec<super::Keyed> for Check4 {
+    impl Codec<super::Keyed> for Check4 {
         #[inline]
-        fn encode(
-            __a: &super::Keyed,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::Keyed, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_map(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(9)),
-                |__w, __k0| {
-                    ::tether::wire::Encode::encode(__k0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
-                |__w, __x0| {
-                    ::tether::wire::write_map(
-                        __w,
-                        __x0,
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(4),
-                        ),
-                        |__w, __k1| {
-                            __w.string(
-                                __k1,
-                                ::tether::wire::LenRange::new(
-                                    0,
-                                    ::core::option::Option::Some(8),
-                                ),
-                            )?;
-                            ::core::result::Result::Ok(())
-                        },
-                        |__w, __x1| {
-                            ::tether::wire::check_float(
-                                *__x1,
-                                ::core::option::Option::Some(0f64),
-                                ::core::option::Option::Some(1f64),
-                                false,
-                            )?;
-                            __w.f64(*__x1);
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::up_to(9),
+                ::tether::wire::Encode::encode,
+                |__x0, __w| ::tether::wire::write_map(
+                    __w,
+                    __x0,
+                    ::tether::wire::LenRange::up_to(4),
+                    |__x1, __w| __w.string(__x1, ::tether::wire::LenRange::up_to(8)),
+                    |__x1, __w| __w.f64_in(*__x1, 0f64, 1f64, false),
+                ),
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Keyed, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Keyed> {
             ::tether::wire::read_map(
                 __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(9)),
+                ::tether::wire::LenRange::up_to(9),
                 7,
-                |__r| <super::Big as ::tether::wire::Decode>::decode(__r),
+                ::tether::wire::Decode::decode,
                 |__r| ::tether::wire::read_map(
                     __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+                    ::tether::wire::LenRange::up_to(4),
                     68,
-                    |__r| {
-                        __r
-                            .string(
-                                ::tether::wire::LenRange::new(
-                                    0,
-                                    ::core::option::Option::Some(8),
-                                ),
-                            )
-                    },
-                    |__r| ::core::result::Result::Ok({
-                        let __n2 = __r.f64()?;
-                        ::tether::wire::check_float(
-                            __n2,
-                            ::core::option::Option::Some(0f64),
-                            ::core::option::Option::Some(1f64),
-                            false,
-                        )?;
-                        __n2
-                    }),
+                    |__r| __r.string(::tether::wire::LenRange::up_to(8)),
+                    |__r| __r.f64_in(0f64, 1f64, false),
                 ),
             )
         }
     }
 
     pub enum Check5 {}
-    impl ::tether::__private::Codec<super::Items> for Check5 {
+    impl Codec<super::Items> for Check5 {
         #[inline]
-        fn encode(
-            __a: &super::Items,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::Items, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_array(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                |__w, __x0| {
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::up_to(4),
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Items, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Items> {
             ::tether::wire::read_array(
                 __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+                ::tether::wire::LenRange::up_to(4),
                 32,
-                |__r| <super::ItemsRecord as ::tether::wire::Decode>::decode(__r),
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -1676,76 +1421,44 @@ mod __tether {
     pub type ToClient5 = Msg<
         5,
         (super::Keyed, super::Wrapped, super::Items),
-        (Check4, ::tether::__private::Plain, Check5),
+        (Check4, Plain, Check5),
     >;
 
     pub enum Check6 {}
-    impl ::tether::__private::Codec<::std::string::String> for Check6 {
+    impl Codec<::std::string::String> for Check6 {
         #[inline]
-        fn encode(
-            __a: &::std::string::String,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.string(
-                __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &::std::string::String, __w: &mut Writer) -> EncodeResult {
+            __w.string(__a, ::tether::wire::LenRange::up_to(64))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
-            __r.string(
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
-            )
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<::std::string::String> {
+            __r.string(::tether::wire::LenRange::up_to(64))
         }
     }
 
     pub enum Check7 {}
-    impl ::tether::__private::Codec<::std::vec::Vec<::std::string::String>> for Check7 {
+    impl Codec<::std::vec::Vec<::std::string::String>> for Check7 {
         #[inline]
         fn encode(
             __a: &::std::vec::Vec<::std::string::String>,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             ::tether::wire::write_array(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(4)),
-                |__w, __x0| {
-                    __w.string(
-                        __x0,
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(16),
-                        ),
-                    )?;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::between(1, 4),
+                |__x0, __w| __w.string(__x0, ::tether::wire::LenRange::up_to(16)),
+            )
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            ::std::vec::Vec<::std::string::String>,
-            ::tether::wire::DecodeError,
-        > {
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<::std::vec::Vec<::std::string::String>> {
             ::tether::wire::read_array(
                 __r,
-                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(4)),
+                ::tether::wire::LenRange::between(1, 4),
                 5,
-                |__r| {
-                    __r
-                        .string(
-                            ::tether::wire::LenRange::new(
-                                0,
-                                ::core::option::Option::Some(16),
-                            ),
-                        )
-                },
+                |__r| __r.string(::tether::wire::LenRange::up_to(16)),
             )
         }
     }
@@ -1759,7 +1472,7 @@ mod __tether {
     pub type ToClient7 = Msg<7, super::Forest>;
 
     pub enum Check8 {}
-    impl ::tether::__private::Codec<
+    impl Codec<
         ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::Part>>,
     > for Check8 {
         #[inline]
@@ -1767,8 +1480,8 @@ mod __tether {
             __a: &::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Part>,
             >,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.instance(::core::option::Option::Some(__i.id()))
@@ -1787,12 +1500,9 @@ mod __tether {
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Part>,
-            >,
-            ::tether::wire::DecodeError,
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<
+            ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::Part>>,
         > {
             ::core::result::Result::Ok(
                 ::core::option::Option::map(
@@ -1820,14 +1530,7 @@ mod __tether {
                 ::tether::types::Ref<::tether::roblox::classes::Model>,
             >,
         ),
-        (
-            ::tether::__private::Plain,
-            ::tether::__private::Plain,
-            ::tether::__private::Plain,
-            ::tether::__private::Plain,
-            Check8,
-            Check3,
-        ),
+        (Plain, Plain, Plain, Plain, Check8, Check3),
     >;
 
     pub static TO_SERVER: &[::tether::MessageSpec] = &[
@@ -1857,50 +1560,41 @@ mod __tether {
 /// Handles for the remotes, as the server uses them (see [`Server`]).
 #[allow(dead_code)]
 pub mod server {
+    #[allow(unused_imports)]
+    use super::__tether as __m;
+
     /// `remote event Fire: client -> server ()`
-    pub type Fire = ::tether::remote::ServerListener<super::__tether::ToServer1>;
+    pub type Fire = ::tether::remote::ServerListener<__m::ToServer1>;
 
     /// `remote event Server: server -> client (who: Model?, x: u8)`
-    pub type Server = ::tether::remote::ServerSender<super::__tether::ToClient1>;
+    pub type Server = ::tether::remote::ServerSender<__m::ToClient1>;
 
     /// `remote event Player: client -> server (player: string(..10))`
-    pub type Player = ::tether::remote::ServerListener<super::__tether::ToServer2>;
+    pub type Player = ::tether::remote::ServerListener<__m::ToServer2>;
 
     /// `remote event Poll: server -> client (a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8, h: u8)`
-    pub type Poll = ::tether::remote::ServerSender<super::__tether::ToClient2>;
+    pub type Poll = ::tether::remote::ServerSender<__m::ToClient2>;
 
     /// `remote event New: client -> server (t: Kw, s: Selfish)`
-    pub type New = ::tether::remote::ServerListener<super::__tether::ToServer3>;
+    pub type New = ::tether::remote::ServerListener<__m::ToServer3>;
 
     /// `remote event Deref: server -> client (c: Caps, rgb: RGB)`
-    pub type Deref = ::tether::remote::ServerSender<super::__tether::ToClient3>;
+    pub type Deref = ::tether::remote::ServerSender<__m::ToClient3>;
 
     /// `remote function Nothing: client -> server () -> ()`
-    pub type Nothing = ::tether::remote::ServerResponder<
-        super::__tether::ToServer4,
-        super::__tether::ToClient4,
-    >;
+    pub type Nothing = ::tether::remote::ServerResponder<__m::ToServer4, __m::ToClient4>;
 
     /// `remote function Many: client -> server (a: Expr, b: Only, c: OnlyTagged) -> (Keyed, Wrapped, Items)`
-    pub type Many = ::tether::remote::ServerResponder<
-        super::__tether::ToServer5,
-        super::__tether::ToClient5,
-    >;
+    pub type Many = ::tether::remote::ServerResponder<__m::ToServer5, __m::ToClient5>;
 
     /// `@timeout(250ms) remote function Ask: server -> client (question: string(..64), options: {string(..16)}(1..4)) -> u8(0..3)`
-    pub type Ask = ::tether::remote::ServerCaller<
-        super::__tether::ToClient6,
-        super::__tether::ToServer6,
-    >;
+    pub type Ask = ::tether::remote::ServerCaller<__m::ToClient6, __m::ToServer6>;
 
     /// `@deprecated remote function Old: client -> server (tree: Tree?) -> Forest`
-    pub type Old = ::tether::remote::ServerResponder<
-        super::__tether::ToServer7,
-        super::__tether::ToClient7,
-    >;
+    pub type Old = ::tether::remote::ServerResponder<__m::ToServer7, __m::ToClient7>;
 
     /// `remote event Kinds: server -> client (node: Node, expr: Expr, maybe: MaybeSelf, deep: Outer.Inner.Deep, part: Part in Workspace, model: Model?)`
-    pub type Kinds = ::tether::remote::ServerSender<super::__tether::ToClient8>;
+    pub type Kinds = ::tether::remote::ServerSender<__m::ToClient8>;
 
     /// The remotes of namespace `Outer`.
     #[derive(::core::clone::Clone)]
@@ -2035,10 +1729,13 @@ pub mod server {
 
         /// Handles for namespace `Outer.Inner`.
         pub mod inner {
+            #[allow(unused_imports)]
+            use super::super::super::__tether as __m;
+
             /// `remote event Outer.Inner.Ping: client <-> server (n: u16, tag: string(..4)?)`
             pub type Ping = ::tether::remote::ServerDuplex<
-                super::super::super::__tether::ToServer0,
-                super::super::super::__tether::ToClient0,
+                __m::ToServer0,
+                __m::ToClient0,
             >;
         }
     }
@@ -2080,50 +1777,41 @@ pub mod server {
 /// Handles for the remotes, as the client uses them (see [`Client`]).
 #[allow(dead_code)]
 pub mod client {
+    #[allow(unused_imports)]
+    use super::__tether as __m;
+
     /// `remote event Fire: client -> server ()`
-    pub type Fire = ::tether::remote::ClientSender<super::__tether::ToServer1>;
+    pub type Fire = ::tether::remote::ClientSender<__m::ToServer1>;
 
     /// `remote event Server: server -> client (who: Model?, x: u8)`
-    pub type Server = ::tether::remote::ClientListener<super::__tether::ToClient1>;
+    pub type Server = ::tether::remote::ClientListener<__m::ToClient1>;
 
     /// `remote event Player: client -> server (player: string(..10))`
-    pub type Player = ::tether::remote::ClientSender<super::__tether::ToServer2>;
+    pub type Player = ::tether::remote::ClientSender<__m::ToServer2>;
 
     /// `remote event Poll: server -> client (a: u8, b: u8, c: u8, d: u8, e: u8, f: u8, g: u8, h: u8)`
-    pub type Poll = ::tether::remote::ClientListener<super::__tether::ToClient2>;
+    pub type Poll = ::tether::remote::ClientListener<__m::ToClient2>;
 
     /// `remote event New: client -> server (t: Kw, s: Selfish)`
-    pub type New = ::tether::remote::ClientSender<super::__tether::ToServer3>;
+    pub type New = ::tether::remote::ClientSender<__m::ToServer3>;
 
     /// `remote event Deref: server -> client (c: Caps, rgb: RGB)`
-    pub type Deref = ::tether::remote::ClientListener<super::__tether::ToClient3>;
+    pub type Deref = ::tether::remote::ClientListener<__m::ToClient3>;
 
     /// `remote function Nothing: client -> server () -> ()`
-    pub type Nothing = ::tether::remote::ClientCaller<
-        super::__tether::ToServer4,
-        super::__tether::ToClient4,
-    >;
+    pub type Nothing = ::tether::remote::ClientCaller<__m::ToServer4, __m::ToClient4>;
 
     /// `remote function Many: client -> server (a: Expr, b: Only, c: OnlyTagged) -> (Keyed, Wrapped, Items)`
-    pub type Many = ::tether::remote::ClientCaller<
-        super::__tether::ToServer5,
-        super::__tether::ToClient5,
-    >;
+    pub type Many = ::tether::remote::ClientCaller<__m::ToServer5, __m::ToClient5>;
 
     /// `@timeout(250ms) remote function Ask: server -> client (question: string(..64), options: {string(..16)}(1..4)) -> u8(0..3)`
-    pub type Ask = ::tether::remote::ClientResponder<
-        super::__tether::ToClient6,
-        super::__tether::ToServer6,
-    >;
+    pub type Ask = ::tether::remote::ClientResponder<__m::ToClient6, __m::ToServer6>;
 
     /// `@deprecated remote function Old: client -> server (tree: Tree?) -> Forest`
-    pub type Old = ::tether::remote::ClientCaller<
-        super::__tether::ToServer7,
-        super::__tether::ToClient7,
-    >;
+    pub type Old = ::tether::remote::ClientCaller<__m::ToServer7, __m::ToClient7>;
 
     /// `remote event Kinds: server -> client (node: Node, expr: Expr, maybe: MaybeSelf, deep: Outer.Inner.Deep, part: Part in Workspace, model: Model?)`
-    pub type Kinds = ::tether::remote::ClientListener<super::__tether::ToClient8>;
+    pub type Kinds = ::tether::remote::ClientListener<__m::ToClient8>;
 
     /// The remotes of namespace `Outer`.
     #[derive(::core::clone::Clone)]
@@ -2185,10 +1873,13 @@ pub mod client {
 
         /// Handles for namespace `Outer.Inner`.
         pub mod inner {
+            #[allow(unused_imports)]
+            use super::super::super::__tether as __m;
+
             /// `remote event Outer.Inner.Ping: client <-> server (n: u16, tag: string(..4)?)`
             pub type Ping = ::tether::remote::ClientDuplex<
-                super::super::super::__tether::ToClient0,
-                super::super::super::__tether::ToServer0,
+                __m::ToClient0,
+                __m::ToServer0,
             >;
 
             /// `bindable event Outer.Inner.LocalOnly: client (x: u8)`

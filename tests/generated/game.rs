@@ -14,23 +14,14 @@ pub struct Loadout {
 
 impl ::tether::wire::Encode for Loadout {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.primary, __w)?;
         ::tether::wire::Encode::encode(&self.secondary, __w)?;
         ::tether::wire::write_array(
             __w,
             &self.perks,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-            |__w, __x0| {
-                __w.string(
-                    __x0,
-                    ::tether::wire::LenRange::new(1, ::core::option::Option::Some(24)),
-                )?;
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::up_to(3),
+            |__x0, __w| __w.string(__x0, ::tether::wire::LenRange::between(1, 24)),
         )?;
         ::core::result::Result::Ok(())
     }
@@ -40,29 +31,16 @@ impl ::tether::wire::Decode for Loadout {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <Item as ::tether::wire::Decode>::decode(__r)?;
-        let __f1 = <::core::option::Option<
-            Item,
-        > as ::tether::wire::Decode>::decode(__r)?;
-        let __f2 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-            13,
-            |__r| {
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            1,
-                            ::core::option::Option::Some(24),
-                        ),
-                    )
-            },
-        )?;
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(Self {
-            primary: __f0,
-            secondary: __f1,
-            perks: __f2,
+            primary: ::tether::wire::Decode::decode(__r)?,
+            secondary: ::tether::wire::Decode::decode(__r)?,
+            perks: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::up_to(3),
+                13,
+                |__r| __r.string(::tether::wire::LenRange::between(1, 24)),
+            )?,
         })
     }
 }
@@ -97,20 +75,11 @@ pub enum Shape {
 
 impl ::tether::wire::Encode for Shape {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::Circle { radius } => {
                 __w.bits(0, 2);
-                ::tether::wire::check_float(
-                    *radius as f64,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::None,
-                    false,
-                )?;
-                __w.f32(*radius);
+                __w.f32_in(*radius, 0f64, f64::INFINITY, false)?;
             }
             Self::Box { size } => {
                 __w.bits(1, 2);
@@ -128,40 +97,20 @@ impl ::tether::wire::Decode for Shape {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(2)? {
+            match __r.tag(3, "Shape")? {
                 0 => {
                     Self::Circle {
-                        radius: {
-                            let __n0 = __r.f32()?;
-                            ::tether::wire::check_float(
-                                __n0 as f64,
-                                ::core::option::Option::Some(0f64),
-                                ::core::option::Option::None,
-                                false,
-                            )?;
-                            __n0
-                        },
+                        radius: __r.f32_in(0f64, f64::INFINITY, false)?,
                     }
                 }
                 1 => {
                     Self::Box {
-                        size: <::tether::types::Vector3 as ::tether::wire::Decode>::decode(
-                            __r,
-                        )?,
+                        size: ::tether::wire::Decode::decode(__r)?,
                     }
                 }
-                2 => Self::Point,
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag(
-                            "Shape",
-                            __tag as u64,
-                            3,
-                        ),
-                    );
-                }
+                _ => Self::Point,
             },
         )
     }
@@ -194,64 +143,26 @@ pub struct Session {
 }
 
 impl ::tether::wire::Encode for Session {
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        __w.string(
-            &self.token,
-            ::tether::wire::LenRange::new(8, ::core::option::Option::Some(8)),
-        )?;
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.string(&self.token, ::tether::wire::LenRange::exact(8))?;
         __w.i64(self.started);
         __w.u64(self.seed);
-        ::tether::wire::check_int(
-            self.offset as i128,
-            ::core::option::Option::Some(-5i128),
-            ::core::option::Option::Some(5i128),
-        )?;
-        __w.bits64(
-            (self.offset as ::core::primitive::i128 + 5i128) as ::core::primitive::u64,
-            4,
-        );
-        ::tether::wire::check_float(
-            self.ratio as f64,
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-            false,
-        )?;
-        __w.f32(self.ratio);
-        ::tether::wire::check_float(
-            self.heat,
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-            false,
-        )?;
-        __w.f64(self.heat);
+        __w.packed_i16(self.offset, -5, 5, 4)?;
+        __w.f32_finite(self.ratio)?;
+        __w.f64_finite(self.heat)?;
         __w.u8(self.flags);
         ::tether::wire::write_array(
             __w,
             &self.recent_names,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(10)),
-            |__w, __x0| {
-                __w.string(
-                    __x0,
-                    ::tether::wire::LenRange::new(3, ::core::option::Option::Some(20)),
-                )?;
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::up_to(10),
+            |__x0, __w| __w.string(__x0, ::tether::wire::LenRange::between(3, 20)),
         )?;
-        __w.buffer(
-            &self.blob,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(256)),
-        )?;
+        __w.buffer(&self.blob, ::tether::wire::LenRange::up_to(256))?;
         ::tether::wire::write_array(
             __w,
             &self.ids,
             ::tether::wire::LenRange::UNBOUNDED,
-            |__w, __x0| {
-                __w.i32(*__x0);
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -260,76 +171,28 @@ impl ::tether::wire::Encode for Session {
 impl ::tether::wire::Decode for Session {
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r
-            .string(::tether::wire::LenRange::new(8, ::core::option::Option::Some(8)))?;
-        let __f1 = __r.i64()?;
-        let __f2 = __r.u64()?;
-        let __f3 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(4)?;
-            if __raw > 10u64 {
-                return ::core::result::Result::Err(
-                    ::tether::wire::packed_out_of_range(__raw, -5i128, 5i128),
-                );
-            }
-            (__raw as ::core::primitive::i16).wrapping_add(-5i16)
-        };
-        let __f4 = {
-            let __n0 = __r.f32()?;
-            ::tether::wire::check_float(
-                __n0 as f64,
-                ::core::option::Option::None,
-                ::core::option::Option::None,
-                false,
-            )?;
-            __n0
-        };
-        let __f5 = {
-            let __n0 = __r.f64()?;
-            ::tether::wire::check_float(
-                __n0,
-                ::core::option::Option::None,
-                ::core::option::Option::None,
-                false,
-            )?;
-            __n0
-        };
-        let __f6 = __r.u8()?;
-        let __f7 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(10)),
-            29,
-            |__r| {
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            3,
-                            ::core::option::Option::Some(20),
-                        ),
-                    )
-            },
-        )?;
-        let __f8 = __r
-            .buffer(
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(256)),
-            )?;
-        let __f9 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::UNBOUNDED,
-            32,
-            |__r| __r.i32(),
-        )?;
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(Self {
-            token: __f0,
-            started: __f1,
-            seed: __f2,
-            offset: __f3,
-            ratio: __f4,
-            heat: __f5,
-            flags: __f6,
-            recent_names: __f7,
-            blob: __f8,
-            ids: __f9,
+            token: __r.string(::tether::wire::LenRange::exact(8))?,
+            started: __r.i64()?,
+            seed: __r.u64()?,
+            offset: __r.packed_i16(-5, 5, 4)?,
+            ratio: __r.f32_finite()?,
+            heat: __r.f64_finite()?,
+            flags: __r.u8()?,
+            recent_names: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::up_to(10),
+                29,
+                |__r| __r.string(::tether::wire::LenRange::between(3, 20)),
+            )?,
+            blob: __r.buffer(::tether::wire::LenRange::up_to(256))?,
+            ids: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::UNBOUNDED,
+                32,
+                ::tether::wire::Decode::decode,
+            )?,
         })
     }
 }
@@ -346,23 +209,14 @@ pub struct Dialogue {
 
 impl ::tether::wire::Encode for Dialogue {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
-            __w.string(
-                &self.line,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(200)),
-            )?;
+            __w.string(&self.line, ::tether::wire::LenRange::up_to(200))?;
             ::tether::wire::write_array(
                 __w,
                 &self.choices,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                |__w, __x0| {
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
+                ::tether::wire::LenRange::up_to(4),
+                ::tether::wire::Encode::encode,
             )?;
             ::core::result::Result::Ok(())
         })?;
@@ -374,19 +228,17 @@ impl ::tether::wire::Decode for Dialogue {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         __r.nested(|__r| {
-            let __f0 = __r
-                .string(
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(200)),
-                )?;
-            let __f1 = ::tether::wire::read_array(
-                __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                11,
-                |__r| <Dialogue as ::tether::wire::Decode>::decode(__r),
-            )?;
-            ::core::result::Result::Ok(Self { line: __f0, choices: __f1 })
+            ::core::result::Result::Ok(Self {
+                line: __r.string(::tether::wire::LenRange::up_to(200))?,
+                choices: ::tether::wire::read_array(
+                    __r,
+                    ::tether::wire::LenRange::up_to(4),
+                    11,
+                    ::tether::wire::Decode::decode,
+                )?,
+            })
         })
     }
 }
@@ -427,10 +279,7 @@ pub enum Team {
 
 impl ::tether::wire::Encode for Team {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::Red => {
                 __w.bits(0, 2);
@@ -450,17 +299,12 @@ impl ::tether::wire::Decode for Team {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(2)? {
+            match __r.tag(3, "Team")? {
                 0 => Self::Red,
                 1 => Self::Blue,
-                2 => Self::Spectator,
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag("Team", __tag as u64, 3),
-                    );
-                }
+                _ => Self::Spectator,
             },
         )
     }
@@ -490,10 +334,7 @@ pub enum Rarity {
 
 impl ::tether::wire::Encode for Rarity {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::Common => {
                 __w.bits(0, 2);
@@ -513,21 +354,12 @@ impl ::tether::wire::Decode for Rarity {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(2)? {
+            match __r.tag(3, "Rarity")? {
                 0 => Self::Common,
                 1 => Self::Rare,
-                2 => Self::Legendary,
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag(
-                            "Rarity",
-                            __tag as u64,
-                            3,
-                        ),
-                    );
-                }
+                _ => Self::Legendary,
             },
         )
     }
@@ -550,69 +382,28 @@ pub struct Item {
 }
 
 impl ::tether::wire::Encode for Item {
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.id as i128,
-            ::core::option::Option::Some(1i128),
-            ::core::option::Option::None,
-        )?;
-        __w.u32(self.id);
-        __w.string(
-            &self.name,
-            ::tether::wire::LenRange::new(1, ::core::option::Option::Some(32)),
-        )?;
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.u32_in(self.id, 1, u32::MAX)?;
+        __w.string(&self.name, ::tether::wire::LenRange::between(1, 32))?;
         ::tether::wire::Encode::encode(&self.rarity, __w)?;
-        ::tether::wire::check_int(
-            self.stack as i128,
-            ::core::option::Option::Some(1i128),
-            ::core::option::Option::Some(999i128),
-        )?;
-        __w.bits64(
-            (self.stack as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
-            10,
-        );
+        __w.packed_u16(self.stack, 1, 999, 10)?;
         ::tether::wire::Encode::encode(&self.tint, __w)?;
         ::core::result::Result::Ok(())
     }
 }
 
 impl ::tether::wire::Decode for Item {
+    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n0 = __r.u32()?;
-            ::tether::wire::check_int(
-                __n0 as i128,
-                ::core::option::Option::Some(1i128),
-                ::core::option::Option::None,
-            )?;
-            __n0
-        };
-        let __f1 = __r
-            .string(::tether::wire::LenRange::new(1, ::core::option::Option::Some(32)))?;
-        let __f2 = <Rarity as ::tether::wire::Decode>::decode(__r)?;
-        let __f3 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(10)?;
-            if __raw > 998u64 {
-                return ::core::result::Result::Err(
-                    ::tether::wire::packed_out_of_range(__raw, 1i128, 999i128),
-                );
-            }
-            (__raw as ::core::primitive::u16).wrapping_add(1u16)
-        };
-        let __f4 = <::core::option::Option<
-            ::tether::types::Color3,
-        > as ::tether::wire::Decode>::decode(__r)?;
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(Self {
-            id: __f0,
-            name: __f1,
-            rarity: __f2,
-            stack: __f3,
-            tint: __f4,
+            id: __r.u32_in(1, u32::MAX)?,
+            name: __r.string(::tether::wire::LenRange::between(1, 32))?,
+            rarity: ::tether::wire::Decode::decode(__r)?,
+            stack: __r.packed_u16(1, 999, 10)?,
+            tint: ::tether::wire::Decode::decode(__r)?,
         })
     }
 }
@@ -927,7 +718,7 @@ pub mod combat {
         fn encode(
             &self,
             __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        ) -> ::tether::wire::EncodeResult {
             match self.target {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
@@ -946,28 +737,22 @@ pub mod combat {
         #[inline]
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-            let __f0 = if __r.bool()? {
-                ::core::option::Option::map(
-                    __r
-                        .required_instance_of(
-                            <::tether::roblox::classes::Model as ::tether::types::Class>::NAME,
-                        )?,
-                    ::tether::types::Ref::<::tether::roblox::classes::Model>::new,
-                )
-            } else {
-                ::core::option::Option::None
-            };
-            let __f1 = __r.u16()?;
-            let __f2 = __r.bool()?;
-            let __f3 = <::tether::types::Vector3 as ::tether::wire::Decode>::decode(
-                __r,
-            )?;
+        ) -> ::tether::wire::DecodeResult<Self> {
             ::core::result::Result::Ok(Self {
-                target: __f0,
-                damage: __f1,
-                critical: __f2,
-                knockback: __f3,
+                target: if __r.bool()? {
+                    ::core::option::Option::map(
+                        __r
+                            .required_instance_of(
+                                <::tether::roblox::classes::Model as ::tether::types::Class>::NAME,
+                            )?,
+                        ::tether::types::Ref::<::tether::roblox::classes::Model>::new,
+                    )
+                } else {
+                    ::core::option::Option::None
+                },
+                damage: __r.u16()?,
+                critical: __r.bool()?,
+                knockback: ::tether::wire::Decode::decode(__r)?,
             })
         }
     }
@@ -978,116 +763,54 @@ pub mod combat {
 mod __tether {
     #[allow(unused_imports)]
     use ::tether::__private::{
-        event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
+        event, rate, request, response, spec, timeout, Codec, Msg, Plain, EVENT, NO_RATE,
+        NO_TIMEOUT,
     };
 
+    #[allow(unused_imports)]
+    use ::tether::wire::{DecodeResult, EncodeResult, Reader, Writer};
+
     pub enum Check0 {}
-    impl ::tether::__private::Codec<super::ItemId> for Check0 {
+    impl Codec<super::ItemId> for Check0 {
         #[inline]
-        fn encode(
-            __a: &super::ItemId,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(1i128),
-                ::core::option::Option::None,
-            )?;
-            __w.u32(*__a);
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::ItemId, __w: &mut Writer) -> EncodeResult {
+            __w.u32_in(*__a, 1, u32::MAX)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::ItemId, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __n0 = __r.u32()?;
-                ::tether::wire::check_int(
-                    __n0 as i128,
-                    ::core::option::Option::Some(1i128),
-                    ::core::option::Option::None,
-                )?;
-                __n0
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::ItemId> {
+            __r.u32_in(1, u32::MAX)
         }
     }
 
     pub type ToServer0 = Msg<
         0,
         (::tether::types::CFrame, super::ItemId),
-        (::tether::__private::Plain, Check0),
+        (Plain, Check0),
     >;
 
     pub enum Check1 {}
-    impl ::tether::__private::Codec<f32> for Check1 {
+    impl Codec<f32> for Check1 {
         #[inline]
-        fn encode(
-            __a: &f32,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_float(
-                *__a as f64,
-                ::core::option::Option::Some(0f64),
-                ::core::option::Option::Some(45f64),
-                false,
-            )?;
-            __w.f32(*__a);
-            ::core::result::Result::Ok(())
+        fn encode(__a: &f32, __w: &mut Writer) -> EncodeResult {
+            __w.f32_in(*__a, 0f64, 45f64, false)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<f32, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __n0 = __r.f32()?;
-                ::tether::wire::check_float(
-                    __n0 as f64,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::Some(45f64),
-                    false,
-                )?;
-                __n0
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<f32> {
+            __r.f32_in(0f64, 45f64, false)
         }
     }
 
-    pub type ToServer1 = Msg<
-        1,
-        (::tether::types::Vector3, f32),
-        (::tether::__private::Plain, Check1),
-    >;
+    pub type ToServer1 = Msg<1, (::tether::types::Vector3, f32), (Plain, Check1)>;
 
     pub enum Check2 {}
-    impl ::tether::__private::Codec<u8> for Check2 {
+    impl Codec<u8> for Check2 {
         #[inline]
-        fn encode(
-            __a: &u8,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(1i128),
-                ::core::option::Option::Some(10i128),
-            )?;
-            __w.bits64(
-                (*__a as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
-                4,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &u8, __w: &mut Writer) -> EncodeResult {
+            __w.packed_u8(*__a, 1, 10, 4)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<u8, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(4)?;
-                if __raw > 9u64 {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::packed_out_of_range(__raw, 1i128, 10i128),
-                    );
-                }
-                (__raw as ::core::primitive::u8).wrapping_add(1u8)
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<u8> {
+            __r.packed_u8(1, 10, 4)
         }
     }
 
@@ -1096,65 +819,39 @@ mod __tether {
     pub type ToServer3 = Msg<3, ()>;
 
     pub enum Check3 {}
-    impl ::tether::__private::Codec<::std::string::String> for Check3 {
+    impl Codec<::std::string::String> for Check3 {
         #[inline]
-        fn encode(
-            __a: &::std::string::String,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.string(
-                __a,
-                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(200)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &::std::string::String, __w: &mut Writer) -> EncodeResult {
+            __w.string(__a, ::tether::wire::LenRange::between(1, 200))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
-            __r.string(
-                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(200)),
-            )
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<::std::string::String> {
+            __r.string(::tether::wire::LenRange::between(1, 200))
         }
     }
 
-    pub type ToServer4 = Msg<
-        4,
-        (::std::string::String, super::Team),
-        (Check3, ::tether::__private::Plain),
-    >;
+    pub type ToServer4 = Msg<4, (::std::string::String, super::Team), (Check3, Plain)>;
 
     pub type ToServer5 = Msg<5, bool>;
 
     pub type ToServer6 = Msg<6, (super::Loadout, ::tether::roblox::enums::KeyCode)>;
 
     pub enum Check4 {}
-    impl ::tether::__private::Codec<::std::string::String> for Check4 {
+    impl Codec<::std::string::String> for Check4 {
         #[inline]
-        fn encode(
-            __a: &::std::string::String,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.string(
-                __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &::std::string::String, __w: &mut Writer) -> EncodeResult {
+            __w.string(__a, ::tether::wire::LenRange::up_to(100))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
-            __r.string(
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
-            )
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<::std::string::String> {
+            __r.string(::tether::wire::LenRange::up_to(100))
         }
     }
 
     pub type ToServer7 = Msg<7, (::std::string::String,), (Check4,)>;
 
     pub enum Check5 {}
-    impl ::tether::__private::Codec<
+    impl Codec<
         ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::Player>>,
     > for Check5 {
         #[inline]
@@ -1162,8 +859,8 @@ mod __tether {
             __a: &::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Player>,
             >,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
@@ -1175,12 +872,11 @@ mod __tether {
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<
             ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Player>,
             >,
-            ::tether::wire::DecodeError,
         > {
             ::core::result::Result::Ok(
                 if __r.bool()? {
@@ -1199,7 +895,7 @@ mod __tether {
     }
 
     pub enum Check6 {}
-    impl ::tether::__private::Codec<
+    impl Codec<
         ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::BasePart>>,
     > for Check6 {
         #[inline]
@@ -1207,8 +903,8 @@ mod __tether {
             __a: &::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::BasePart>,
             >,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
@@ -1220,12 +916,11 @@ mod __tether {
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<
             ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::BasePart>,
             >,
-            ::tether::wire::DecodeError,
         > {
             ::core::result::Result::Ok(
                 if __r.bool()? {
@@ -1258,11 +953,7 @@ mod __tether {
 
     pub type ToClient0 = Msg<0, (super::combat::Hit,)>;
 
-    pub type ToClient1 = Msg<
-        1,
-        (::tether::types::Vector3, f32),
-        (::tether::__private::Plain, Check1),
-    >;
+    pub type ToClient1 = Msg<1, (::tether::types::Vector3, f32), (Plain, Check1)>;
 
     pub type ToClient2 = Msg<
         2,
@@ -1275,23 +966,16 @@ mod __tether {
     >;
 
     pub enum Check7 {}
-    impl ::tether::__private::Codec<::core::option::Option<::std::string::String>>
-    for Check7 {
+    impl Codec<::core::option::Option<::std::string::String>> for Check7 {
         #[inline]
         fn encode(
             __a: &::core::option::Option<::std::string::String>,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             match __a {
                 ::core::option::Option::Some(__x0) => {
                     __w.bool(true);
-                    __w.string(
-                        __x0,
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(64),
-                        ),
-                    )?;
+                    __w.string(__x0, ::tether::wire::LenRange::up_to(64))?;
                 }
                 ::core::option::Option::None => __w.bool(false),
             }
@@ -1299,21 +983,12 @@ mod __tether {
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            ::core::option::Option<::std::string::String>,
-            ::tether::wire::DecodeError,
-        > {
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<::core::option::Option<::std::string::String>> {
             ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::Some(
-                        __r
-                            .string(
-                                ::tether::wire::LenRange::new(
-                                    0,
-                                    ::core::option::Option::Some(64),
-                                ),
-                            )?,
+                        __r.string(::tether::wire::LenRange::up_to(64))?,
                     )
                 } else {
                     ::core::option::Option::None
@@ -1325,46 +1000,34 @@ mod __tether {
     pub type ToClient3 = Msg<
         3,
         (bool, ::core::option::Option<::std::string::String>),
-        (::tether::__private::Plain, Check7),
+        (Plain, Check7),
     >;
 
     pub enum Check8 {}
-    impl ::tether::__private::Codec<
-        ::std::collections::HashMap<::std::string::String, u32>,
-    > for Check8 {
+    impl Codec<::std::collections::HashMap<::std::string::String, u32>> for Check8 {
         #[inline]
         fn encode(
             __a: &::std::collections::HashMap<::std::string::String, u32>,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             ::tether::wire::write_map(
                 __w,
                 __a,
                 ::tether::wire::LenRange::UNBOUNDED,
-                |__w, __k0| {
-                    __w.string(__k0, ::tether::wire::LenRange::UNBOUNDED)?;
-                    ::core::result::Result::Ok(())
-                },
-                |__w, __x0| {
-                    __w.u32(*__x0);
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::Encode::encode,
+                ::tether::wire::Encode::encode,
+            )
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            ::std::collections::HashMap<::std::string::String, u32>,
-            ::tether::wire::DecodeError,
-        > {
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<::std::collections::HashMap<::std::string::String, u32>> {
             ::tether::wire::read_map(
                 __r,
                 ::tether::wire::LenRange::UNBOUNDED,
                 40,
-                |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
-                |__r| __r.u32(),
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -1376,35 +1039,23 @@ mod __tether {
     >;
 
     pub enum Check9 {}
-    impl ::tether::__private::Codec<::std::vec::Vec<super::Item>> for Check9 {
+    impl Codec<::std::vec::Vec<super::Item>> for Check9 {
         #[inline]
-        fn encode(
-            __a: &::std::vec::Vec<super::Item>,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &::std::vec::Vec<super::Item>, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_array(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(50)),
-                |__w, __x0| {
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::up_to(50),
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            ::std::vec::Vec<super::Item>,
-            ::tether::wire::DecodeError,
-        > {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<::std::vec::Vec<super::Item>> {
             ::tether::wire::read_array(
                 __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(50)),
+                ::tether::wire::LenRange::up_to(50),
                 58,
-                |__r| <super::Item as ::tether::wire::Decode>::decode(__r),
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -1412,11 +1063,11 @@ mod __tether {
     pub type ToClient5 = Msg<
         5,
         (::std::vec::Vec<super::Item>, ::tether::types::DateTime),
-        (Check9, ::tether::__private::Plain),
+        (Check9, Plain),
     >;
 
     pub enum Check10 {}
-    impl ::tether::__private::Codec<
+    impl Codec<
         ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::Player>>,
     > for Check10 {
         #[inline]
@@ -1424,8 +1075,8 @@ mod __tether {
             __a: &::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Player>,
             >,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.instance(::core::option::Option::Some(__i.id()))
@@ -1444,12 +1095,11 @@ mod __tether {
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<
             ::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Player>,
             >,
-            ::tether::wire::DecodeError,
         > {
             ::core::result::Result::Ok(
                 ::core::option::Option::map(
@@ -1464,73 +1114,49 @@ mod __tether {
     }
 
     pub enum Check11 {}
-    impl ::tether::__private::Codec<super::TeamScores> for Check11 {
+    impl Codec<super::TeamScores> for Check11 {
         #[inline]
-        fn encode(
-            __a: &super::TeamScores,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::TeamScores, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_map(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-                |__w, __k0| {
-                    ::tether::wire::Encode::encode(__k0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
-                |__w, __x0| {
-                    __w.u32(*__x0);
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::up_to(3),
+                ::tether::wire::Encode::encode,
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::TeamScores, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::TeamScores> {
             ::tether::wire::read_map(
                 __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
+                ::tether::wire::LenRange::up_to(3),
                 34,
-                |__r| <super::Team as ::tether::wire::Decode>::decode(__r),
-                |__r| __r.u32(),
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
             )
         }
     }
 
     pub enum Check12 {}
-    impl ::tether::__private::Codec<super::Scoreboard> for Check12 {
+    impl Codec<super::Scoreboard> for Check12 {
         #[inline]
-        fn encode(
-            __a: &super::Scoreboard,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::Scoreboard, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_map(
                 __w,
                 __a,
                 ::tether::wire::LenRange::UNBOUNDED,
-                |__w, __k0| {
-                    __w.string(__k0, ::tether::wire::LenRange::UNBOUNDED)?;
-                    ::core::result::Result::Ok(())
-                },
-                |__w, __x0| {
-                    __w.u32(*__x0);
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::Encode::encode,
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Scoreboard, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Scoreboard> {
             ::tether::wire::read_map(
                 __r,
                 ::tether::wire::LenRange::UNBOUNDED,
                 40,
-                |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
-                |__r| __r.u32(),
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -1545,36 +1171,25 @@ mod __tether {
             super::TeamScores,
             super::Scoreboard,
         ),
-        (::tether::__private::Plain, Check10, Check11, Check12),
+        (Plain, Check10, Check11, Check12),
     >;
 
     pub enum Check13 {}
-    impl ::tether::__private::Codec<::std::string::String> for Check13 {
+    impl Codec<::std::string::String> for Check13 {
         #[inline]
-        fn encode(
-            __a: &::std::string::String,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.string(
-                __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &::std::string::String, __w: &mut Writer) -> EncodeResult {
+            __w.string(__a, ::tether::wire::LenRange::up_to(64))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
-            __r.string(
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
-            )
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<::std::string::String> {
+            __r.string(::tether::wire::LenRange::up_to(64))
         }
     }
 
     pub type ToClient7 = Msg<7, (::std::string::String,), (Check13,)>;
 
     pub enum Check14 {}
-    impl ::tether::__private::Codec<
+    impl Codec<
         ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::Tool>>,
     > for Check14 {
         #[inline]
@@ -1582,8 +1197,8 @@ mod __tether {
             __a: &::core::option::Option<
                 ::tether::types::Ref<::tether::roblox::classes::Tool>,
             >,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
@@ -1595,12 +1210,9 @@ mod __tether {
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            ::core::option::Option<
-                ::tether::types::Ref<::tether::roblox::classes::Tool>,
-            >,
-            ::tether::wire::DecodeError,
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<
+            ::core::option::Option<::tether::types::Ref<::tether::roblox::classes::Tool>>,
         > {
             ::core::result::Result::Ok(
                 if __r.bool()? {
@@ -1628,28 +1240,18 @@ mod __tether {
             ::tether::types::ColorSequence,
             ::tether::types::NumberSequence,
         ),
-        (
-            Check14,
-            ::tether::__private::Plain,
-            ::tether::__private::Plain,
-            ::tether::__private::Plain,
-        ),
+        (Check14, Plain, Plain, Plain),
     >;
 
     pub enum Check15 {}
-    impl ::tether::__private::Codec<f64> for Check15 {
+    impl Codec<f64> for Check15 {
         #[inline]
-        fn encode(
-            __a: &f64,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &f64, __w: &mut Writer) -> EncodeResult {
             __w.f64(*__a);
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<f64, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<f64> {
             __r.f64()
         }
     }
@@ -1665,15 +1267,7 @@ mod __tether {
             ::tether::types::UDim,
             ::tether::types::Vector2,
         ),
-        (
-            ::tether::__private::Plain,
-            Check15,
-            ::tether::__private::Plain,
-            ::tether::__private::Plain,
-            ::tether::__private::Plain,
-            ::tether::__private::Plain,
-            ::tether::__private::Plain,
-        ),
+        (Plain, Check15, Plain, Plain, Plain, Plain, Plain),
     >;
 
     pub type ToClient10 = Msg<10, (super::Session, ::core::option::Option<super::Team>)>;
@@ -1712,35 +1306,38 @@ mod __tether {
 /// Handles for the remotes, as the server uses them (see [`Server`]).
 #[allow(dead_code)]
 pub mod server {
+    #[allow(unused_imports)]
+    use super::__tether as __m;
+
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), channel: Team)`
-    pub type Chat = ::tether::remote::ServerListener<super::__tether::ToServer4>;
+    pub type Chat = ::tether::remote::ServerListener<__m::ToServer4>;
 
     /// `remote event Announce: server -> client (message: string, from: Player, scores: TeamScores, board: Scoreboard)`
-    pub type Announce = ::tether::remote::ServerSender<super::__tether::ToClient6>;
+    pub type Announce = ::tether::remote::ServerSender<__m::ToClient6>;
 
     /// `@timeout(2s) remote function ConfirmTeleport: server -> client (destination: string(..64)) -> boolean`
     pub type ConfirmTeleport = ::tether::remote::ServerCaller<
-        super::__tether::ToClient7,
-        super::__tether::ToServer5,
+        __m::ToClient7,
+        __m::ToServer5,
     >;
 
     /// `@rate(1/s) remote event Equip: client -> server (loadout: Loadout, keybind: Enum.KeyCode)`
-    pub type Equip = ::tether::remote::ServerListener<super::__tether::ToServer6>;
+    pub type Equip = ::tether::remote::ServerListener<__m::ToServer6>;
 
     /// `remote event SpawnPreview: server -> client (tool: Tool in ReplicatedStorage?, ui: UDim2, colors: ColorSequence, fade: NumberSequence)`
-    pub type SpawnPreview = ::tether::remote::ServerSender<super::__tether::ToClient8>;
+    pub type SpawnPreview = ::tether::remote::ServerSender<__m::ToClient8>;
 
     /// `remote event Telemetry: server -> client (payload: any, frame: f64(nonfinite), range: NumberRange, area: Rect, brick: BrickColor, pad: UDim, offset: Vector2)`
-    pub type Telemetry = ::tether::remote::ServerSender<super::__tether::ToClient9>;
+    pub type Telemetry = ::tether::remote::ServerSender<__m::ToClient9>;
 
     /// `remote event Welcome: server -> client (session: Session, team: Team?)`
-    pub type Welcome = ::tether::remote::ServerSender<super::__tether::ToClient10>;
+    pub type Welcome = ::tether::remote::ServerSender<__m::ToClient10>;
 
     /// `@rate(1/s) @deprecated remote event LegacyChat: client -> server (message: string(..100))`
-    pub type LegacyChat = ::tether::remote::ServerListener<super::__tether::ToServer7>;
+    pub type LegacyChat = ::tether::remote::ServerListener<__m::ToServer7>;
 
     /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
-    pub type Spectate = ::tether::remote::ServerListener<super::__tether::ToServer8>;
+    pub type Spectate = ::tether::remote::ServerListener<__m::ToServer8>;
 
     /// The remotes of namespace `Combat`.
     #[derive(::core::clone::Clone)]
@@ -1926,21 +1523,17 @@ pub mod server {
 
     /// Handles for namespace `Combat`.
     pub mod combat {
+        #[allow(unused_imports)]
+        use super::super::__tether as __m;
+
         /// `@rate(20/s) remote event Combat.Attack: client -> server (aim: CFrame, weapon: ItemId)`
-        pub type Attack = ::tether::remote::ServerListener<
-            super::super::__tether::ToServer0,
-        >;
+        pub type Attack = ::tether::remote::ServerListener<__m::ToServer0>;
 
         /// `remote event Combat.HitConfirmed: server -> client (hit: Combat.Hit)`
-        pub type HitConfirmed = ::tether::remote::ServerSender<
-            super::super::__tether::ToClient0,
-        >;
+        pub type HitConfirmed = ::tether::remote::ServerSender<__m::ToClient0>;
 
         /// `@unreliable @ordered @rate(60/s) remote event Combat.Aim: client <-> server (look: Vector3, spread: f32(0..45))`
-        pub type Aim = ::tether::remote::ServerDuplex<
-            super::super::__tether::ToServer1,
-            super::super::__tether::ToClient1,
-        >;
+        pub type Aim = ::tether::remote::ServerDuplex<__m::ToServer1, __m::ToClient1>;
 
         /// The remotes of namespace `Combat.Effects`.
         #[derive(::core::clone::Clone)]
@@ -1956,66 +1549,68 @@ pub mod server {
 
         /// Handles for namespace `Combat.Effects`.
         pub mod effects {
+            #[allow(unused_imports)]
+            use super::super::super::__tether as __m;
+
             /// `@unreliable remote event Combat.Effects.Burst: server -> client (at: Vector3, shape: Shape, tint: Color3, material: Enum.Material)`
-            pub type Burst = ::tether::remote::ServerSender<
-                super::super::super::__tether::ToClient2,
-            >;
+            pub type Burst = ::tether::remote::ServerSender<__m::ToClient2>;
         }
     }
 
     /// Handles for namespace `Shop`.
     pub mod shop {
+        #[allow(unused_imports)]
+        use super::super::__tether as __m;
+
         /// `@rate(2/s) @timeout(5s) remote function Shop.Buy: client -> server (item: ItemId, quantity: u8(1..10)) -> (boolean, string(..64)?)`
-        pub type Buy = ::tether::remote::ServerResponder<
-            super::super::__tether::ToServer2,
-            super::super::__tether::ToClient3,
-        >;
+        pub type Buy = ::tether::remote::ServerResponder<__m::ToServer2, __m::ToClient3>;
 
         /// `@rate(600/min) remote function Shop.Prices: client -> server () -> {[string]: u32}`
         pub type Prices = ::tether::remote::ServerResponder<
-            super::super::__tether::ToServer3,
-            super::super::__tether::ToClient4,
+            __m::ToServer3,
+            __m::ToClient4,
         >;
 
         /// `remote event Shop.Restocked: server -> client (items: {Item}(..50), at: DateTime)`
-        pub type Restocked = ::tether::remote::ServerSender<
-            super::super::__tether::ToClient5,
-        >;
+        pub type Restocked = ::tether::remote::ServerSender<__m::ToClient5>;
     }
 }
 
 /// Handles for the remotes, as the client uses them (see [`Client`]).
 #[allow(dead_code)]
 pub mod client {
+    #[allow(unused_imports)]
+    use super::__tether as __m;
+
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), channel: Team)`
-    pub type Chat = ::tether::remote::ClientSender<super::__tether::ToServer4>;
+    pub type Chat = ::tether::remote::ClientSender<__m::ToServer4>;
 
     /// `remote event Announce: server -> client (message: string, from: Player, scores: TeamScores, board: Scoreboard)`
-    pub type Announce = ::tether::remote::ClientListener<super::__tether::ToClient6>;
+    pub type Announce = ::tether::remote::ClientListener<__m::ToClient6>;
 
     /// `@timeout(2s) remote function ConfirmTeleport: server -> client (destination: string(..64)) -> boolean`
     pub type ConfirmTeleport = ::tether::remote::ClientResponder<
-        super::__tether::ToClient7,
-        super::__tether::ToServer5,
+        __m::ToClient7,
+        __m::ToServer5,
     >;
 
     /// `@rate(1/s) remote event Equip: client -> server (loadout: Loadout, keybind: Enum.KeyCode)`
-    pub type Equip = ::tether::remote::ClientSender<super::__tether::ToServer6>;
+    pub type Equip = ::tether::remote::ClientSender<__m::ToServer6>;
 
     /// `remote event SpawnPreview: server -> client (tool: Tool in ReplicatedStorage?, ui: UDim2, colors: ColorSequence, fade: NumberSequence)`
-    pub type SpawnPreview = ::tether::remote::ClientListener<super::__tether::ToClient8>;
+    pub type SpawnPreview = ::tether::remote::ClientListener<__m::ToClient8>;
 
     /// `remote event Telemetry: server -> client (payload: any, frame: f64(nonfinite), range: NumberRange, area: Rect, brick: BrickColor, pad: UDim, offset: Vector2)`
-    pub type Telemetry = ::tether::remote::ClientListener<super::__tether::ToClient9>;
+    pub type Telemetry = ::tether::remote::ClientListener<__m::ToClient9>;
 
     /// `remote event Welcome: server -> client (session: Session, team: Team?)`
-    pub type Welcome = ::tether::remote::ClientListener<super::__tether::ToClient10>;
+    pub type Welcome = ::tether::remote::ClientListener<__m::ToClient10>;
 
     /// `@rate(1/s) @deprecated remote event LegacyChat: client -> server (message: string(..100))`
-    pub type LegacyChat = ::tether::remote::ClientSender<super::__tether::ToServer7>;
+    pub type LegacyChat = ::tether::remote::ClientSender<__m::ToServer7>;
 
     /// `@rate(10/s) remote event Spectate: client -> server (player: Player?, focus: BasePart?)`
-    pub type Spectate = ::tether::remote::ClientSender<super::__tether::ToServer8>;
+    pub type Spectate = ::tether::remote::ClientSender<__m::ToServer8>;
 
     /// The remotes of namespace `Combat`.
     #[derive(::core::clone::Clone)]
@@ -2175,21 +1770,17 @@ pub mod client {
 
     /// Handles for namespace `Combat`.
     pub mod combat {
+        #[allow(unused_imports)]
+        use super::super::__tether as __m;
+
         /// `@rate(20/s) remote event Combat.Attack: client -> server (aim: CFrame, weapon: ItemId)`
-        pub type Attack = ::tether::remote::ClientSender<
-            super::super::__tether::ToServer0,
-        >;
+        pub type Attack = ::tether::remote::ClientSender<__m::ToServer0>;
 
         /// `remote event Combat.HitConfirmed: server -> client (hit: Combat.Hit)`
-        pub type HitConfirmed = ::tether::remote::ClientListener<
-            super::super::__tether::ToClient0,
-        >;
+        pub type HitConfirmed = ::tether::remote::ClientListener<__m::ToClient0>;
 
         /// `@unreliable @ordered @rate(60/s) remote event Combat.Aim: client <-> server (look: Vector3, spread: f32(0..45))`
-        pub type Aim = ::tether::remote::ClientDuplex<
-            super::super::__tether::ToClient1,
-            super::super::__tether::ToServer1,
-        >;
+        pub type Aim = ::tether::remote::ClientDuplex<__m::ToClient1, __m::ToServer1>;
 
         /// The remotes of namespace `Combat.Effects`.
         #[derive(::core::clone::Clone)]
@@ -2205,30 +1796,26 @@ pub mod client {
 
         /// Handles for namespace `Combat.Effects`.
         pub mod effects {
+            #[allow(unused_imports)]
+            use super::super::super::__tether as __m;
+
             /// `@unreliable remote event Combat.Effects.Burst: server -> client (at: Vector3, shape: Shape, tint: Color3, material: Enum.Material)`
-            pub type Burst = ::tether::remote::ClientListener<
-                super::super::super::__tether::ToClient2,
-            >;
+            pub type Burst = ::tether::remote::ClientListener<__m::ToClient2>;
         }
     }
 
     /// Handles for namespace `Shop`.
     pub mod shop {
+        #[allow(unused_imports)]
+        use super::super::__tether as __m;
+
         /// `@rate(2/s) @timeout(5s) remote function Shop.Buy: client -> server (item: ItemId, quantity: u8(1..10)) -> (boolean, string(..64)?)`
-        pub type Buy = ::tether::remote::ClientCaller<
-            super::super::__tether::ToServer2,
-            super::super::__tether::ToClient3,
-        >;
+        pub type Buy = ::tether::remote::ClientCaller<__m::ToServer2, __m::ToClient3>;
 
         /// `@rate(600/min) remote function Shop.Prices: client -> server () -> {[string]: u32}`
-        pub type Prices = ::tether::remote::ClientCaller<
-            super::super::__tether::ToServer3,
-            super::super::__tether::ToClient4,
-        >;
+        pub type Prices = ::tether::remote::ClientCaller<__m::ToServer3, __m::ToClient4>;
 
         /// `remote event Shop.Restocked: server -> client (items: {Item}(..50), at: DateTime)`
-        pub type Restocked = ::tether::remote::ClientListener<
-            super::super::__tether::ToClient5,
-        >;
+        pub type Restocked = ::tether::remote::ClientListener<__m::ToClient5>;
     }
 }

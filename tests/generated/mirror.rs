@@ -24,10 +24,7 @@ pub enum Team {
 
 impl ::tether::wire::Encode for Team {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::Red => {
                 __w.bits(0, 2);
@@ -47,17 +44,12 @@ impl ::tether::wire::Decode for Team {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(2)? {
+            match __r.tag(3, "Team")? {
                 0 => Self::Red,
                 1 => Self::Blue,
-                2 => Self::Spectator,
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag("Team", __tag as u64, 3),
-                    );
-                }
+                _ => Self::Spectator,
             },
         )
     }
@@ -86,43 +78,17 @@ pub enum Shape {
 }
 
 impl ::tether::wire::Encode for Shape {
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::Circle { radius } => {
                 __w.bits(0, 2);
-                ::tether::wire::check_float(
-                    *radius as f64,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::None,
-                    false,
-                )?;
-                __w.f32(*radius);
+                __w.f32_in(*radius, 0f64, f64::INFINITY, false)?;
             }
             Self::Rect { width, height } => {
                 __w.bits(1, 2);
-                ::tether::wire::check_int(
-                    *width as i128,
-                    ::core::option::Option::Some(1i128),
-                    ::core::option::Option::Some(1000i128),
-                )?;
-                __w.bits64(
-                    (*width as ::core::primitive::i128 - 1i128)
-                        as ::core::primitive::u64,
-                    10,
-                );
-                ::tether::wire::check_int(
-                    *height as i128,
-                    ::core::option::Option::Some(1i128),
-                    ::core::option::Option::Some(1000i128),
-                )?;
-                __w.bits64(
-                    (*height as ::core::primitive::i128 - 1i128)
-                        as ::core::primitive::u64,
-                    10,
-                );
+                __w.packed_u16(*width, 1, 1000, 10)?;
+                __w.packed_u16(*height, 1, 1000, 10)?;
             }
             Self::Point => {
                 __w.bits(2, 2);
@@ -133,57 +99,24 @@ impl ::tether::wire::Encode for Shape {
 }
 
 impl ::tether::wire::Decode for Shape {
+    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(2)? {
+            match __r.tag(3, "Shape")? {
                 0 => {
                     Self::Circle {
-                        radius: {
-                            let __n0 = __r.f32()?;
-                            ::tether::wire::check_float(
-                                __n0 as f64,
-                                ::core::option::Option::Some(0f64),
-                                ::core::option::Option::None,
-                                false,
-                            )?;
-                            __n0
-                        },
+                        radius: __r.f32_in(0f64, f64::INFINITY, false)?,
                     }
                 }
                 1 => {
                     Self::Rect {
-                        width: {
-                            let __raw: ::core::primitive::u64 = __r.bits64(10)?;
-                            if __raw > 999u64 {
-                                return ::core::result::Result::Err(
-                                    ::tether::wire::packed_out_of_range(__raw, 1i128, 1000i128),
-                                );
-                            }
-                            (__raw as ::core::primitive::u16).wrapping_add(1u16)
-                        },
-                        height: {
-                            let __raw: ::core::primitive::u64 = __r.bits64(10)?;
-                            if __raw > 999u64 {
-                                return ::core::result::Result::Err(
-                                    ::tether::wire::packed_out_of_range(__raw, 1i128, 1000i128),
-                                );
-                            }
-                            (__raw as ::core::primitive::u16).wrapping_add(1u16)
-                        },
+                        width: __r.packed_u16(1, 1000, 10)?,
+                        height: __r.packed_u16(1, 1000, 10)?,
                     }
                 }
-                2 => Self::Point,
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag(
-                            "Shape",
-                            __tag as u64,
-                            3,
-                        ),
-                    );
-                }
+                _ => Self::Point,
             },
         )
     }
@@ -208,10 +141,7 @@ pub struct Stats {
 }
 
 impl ::tether::wire::Encode for Stats {
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.bits64(
             {
                 ::tether::wire::check_int(
@@ -243,21 +173,9 @@ impl ::tether::wire::Encode for Stats {
                 } << 13u32),
             20,
         );
-        ::tether::wire::check_float(
-            self.speed as f64,
-            ::core::option::Option::Some(0f64),
-            ::core::option::Option::Some(50f64),
-            false,
-        )?;
-        __w.f32(self.speed);
+        __w.f32_in(self.speed, 0f64, 50f64, false)?;
         __w.i32(self.score);
-        ::tether::wire::check_float(
-            self.ratio,
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-            false,
-        )?;
-        __w.f64(self.ratio);
+        __w.f64_finite(self.ratio)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -265,7 +183,7 @@ impl ::tether::wire::Encode for Stats {
 impl ::tether::wire::Decode for Stats {
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         let __bits = __r.bits64(20)?;
         let __f0 = {
             let __raw: ::core::primitive::u64 = __bits & 127;
@@ -294,27 +212,9 @@ impl ::tether::wire::Decode for Stats {
             }
             (__raw as ::core::primitive::i16).wrapping_add(-50i16)
         };
-        let __f3 = {
-            let __n0 = __r.f32()?;
-            ::tether::wire::check_float(
-                __n0 as f64,
-                ::core::option::Option::Some(0f64),
-                ::core::option::Option::Some(50f64),
-                false,
-            )?;
-            __n0
-        };
+        let __f3 = __r.f32_in(0f64, 50f64, false)?;
         let __f4 = __r.i32()?;
-        let __f5 = {
-            let __n0 = __r.f64()?;
-            ::tether::wire::check_float(
-                __n0,
-                ::core::option::Option::None,
-                ::core::option::Option::None,
-                false,
-            )?;
-            __n0
-        };
+        let __f5 = __r.f64_finite()?;
         ::core::result::Result::Ok(Self {
             health: __f0,
             level: __f1,
@@ -340,10 +240,7 @@ pub struct Unit {
 
 impl ::tether::wire::Encode for Unit {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.bits64(
             {
                 <::core::primitive::u64 as ::core::convert::From<
@@ -371,7 +268,7 @@ impl ::tether::wire::Decode for Unit {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         let __bits = __r.bits64(8)?;
         let __f0 = __bits & 1 != 0;
         let __f1 = {
@@ -419,46 +316,28 @@ pub struct Profile {
 }
 
 impl ::tether::wire::Encode for Profile {
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        __w.string(
-            &self.name,
-            ::tether::wire::LenRange::new(1, ::core::option::Option::Some(24)),
-        )?;
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.string(&self.name, ::tether::wire::LenRange::between(1, 24))?;
         match &self.title {
             ::core::option::Option::Some(__x0) => {
                 __w.bool(true);
-                __w.string(
-                    __x0,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(32)),
-                )?;
+                __w.string(__x0, ::tether::wire::LenRange::up_to(32))?;
             }
             ::core::option::Option::None => __w.bool(false),
         }
         ::tether::wire::write_array(
             __w,
             &self.tags,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-            |__w, __x0| {
-                __w.string(__x0, ::tether::wire::LenRange::UNBOUNDED)?;
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::up_to(8),
+            ::tether::wire::Encode::encode,
         )?;
         ::tether::wire::Encode::encode(&self.stats, __w)?;
         ::tether::wire::write_map(
             __w,
             &self.inventory,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(16)),
-            |__w, __k0| {
-                __w.string(__k0, ::tether::wire::LenRange::UNBOUNDED)?;
-                ::core::result::Result::Ok(())
-            },
-            |__w, __x0| {
-                __w.u16(*__x0);
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::up_to(16),
+            ::tether::wire::Encode::encode,
+            ::tether::wire::Encode::encode,
         )?;
         ::tether::wire::Encode::encode(&self.home, __w)?;
         ::tether::wire::Encode::encode(&self.tint, __w)?;
@@ -469,19 +348,13 @@ impl ::tether::wire::Encode for Profile {
                 ::tether::wire::write_array(
                     __w,
                     __x0,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-                    |__w, __x1| {
-                        ::tether::wire::Encode::encode(__x1, __w)?;
-                        ::core::result::Result::Ok(())
-                    },
+                    ::tether::wire::LenRange::up_to(3),
+                    ::tether::wire::Encode::encode,
                 )?;
             }
             ::core::option::Option::None => __w.bool(false),
         }
-        __w.buffer(
-            &self.avatar,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
-        )?;
+        __w.buffer(&self.avatar, ::tether::wire::LenRange::up_to(64))?;
         ::core::result::Result::Ok(())
     }
 }
@@ -489,66 +362,46 @@ impl ::tether::wire::Encode for Profile {
 impl ::tether::wire::Decode for Profile {
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r
-            .string(::tether::wire::LenRange::new(1, ::core::option::Option::Some(24)))?;
-        let __f1 = if __r.bool()? {
-            ::core::option::Option::Some(
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(32),
-                        ),
-                    )?,
-            )
-        } else {
-            ::core::option::Option::None
-        };
-        let __f2 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-            8,
-            |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
-        )?;
-        let __f3 = <Stats as ::tether::wire::Decode>::decode(__r)?;
-        let __f4 = ::tether::wire::read_map(
-            __r,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(16)),
-            24,
-            |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
-            |__r| __r.u16(),
-        )?;
-        let __f5 = <::tether::types::Vector3 as ::tether::wire::Decode>::decode(__r)?;
-        let __f6 = <::core::option::Option<
-            ::tether::types::Color3,
-        > as ::tether::wire::Decode>::decode(__r)?;
-        let __f7 = <Team as ::tether::wire::Decode>::decode(__r)?;
-        let __f8 = if __r.bool()? {
-            ::core::option::Option::Some(
-                ::tether::wire::read_array(
-                    __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-                    2,
-                    |__r| <Team as ::tether::wire::Decode>::decode(__r),
-                )?,
-            )
-        } else {
-            ::core::option::Option::None
-        };
-        let __f9 = __r
-            .buffer(::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)))?;
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(Self {
-            name: __f0,
-            title: __f1,
-            tags: __f2,
-            stats: __f3,
-            inventory: __f4,
-            home: __f5,
-            tint: __f6,
-            team: __f7,
-            badges: __f8,
-            avatar: __f9,
+            name: __r.string(::tether::wire::LenRange::between(1, 24))?,
+            title: if __r.bool()? {
+                ::core::option::Option::Some(
+                    __r.string(::tether::wire::LenRange::up_to(32))?,
+                )
+            } else {
+                ::core::option::Option::None
+            },
+            tags: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::up_to(8),
+                8,
+                ::tether::wire::Decode::decode,
+            )?,
+            stats: ::tether::wire::Decode::decode(__r)?,
+            inventory: ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::up_to(16),
+                24,
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
+            )?,
+            home: ::tether::wire::Decode::decode(__r)?,
+            tint: ::tether::wire::Decode::decode(__r)?,
+            team: ::tether::wire::Decode::decode(__r)?,
+            badges: if __r.bool()? {
+                ::core::option::Option::Some(
+                    ::tether::wire::read_array(
+                        __r,
+                        ::tether::wire::LenRange::up_to(3),
+                        2,
+                        ::tether::wire::Decode::decode,
+                    )?,
+                )
+            } else {
+                ::core::option::Option::None
+            },
+            avatar: __r.buffer(::tether::wire::LenRange::up_to(64))?,
         })
     }
 }
@@ -801,35 +654,17 @@ pub mod shop {
     }
 
     impl ::tether::wire::Encode for Offer {
+        #[inline]
         fn encode(
             &self,
             __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        ) -> ::tether::wire::EncodeResult {
             __w.u32(self.id);
-            ::tether::wire::check_int(
-                self.price as i128,
-                ::core::option::Option::Some(1i128),
-                ::core::option::Option::Some(5000i128),
-            )?;
-            __w.bits64(
-                (self.price as ::core::primitive::i128 - 1i128)
-                    as ::core::primitive::u64,
-                13,
-            );
+            __w.packed_u16(self.price, 1, 5000, 13)?;
             match &self.stock {
                 ::core::option::Option::Some(__x0) => {
                     __w.bool(true);
-                    ::tether::wire::check_int(
-                        *__x0 as i128,
-                        ::core::option::Option::None,
-                        ::core::option::Option::Some(99i128),
-                    )?;
-                    __w.bits64(
-                        <::core::primitive::u64 as ::core::convert::From<
-                            ::core::primitive::u8,
-                        >>::from(*__x0),
-                        7,
-                    );
+                    __w.packed_u8(*__x0, u8::MIN, 99, 7)?;
                 }
                 ::core::option::Option::None => __w.bool(false),
             }
@@ -838,36 +673,18 @@ pub mod shop {
     }
 
     impl ::tether::wire::Decode for Offer {
+        #[inline]
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-            let __f0 = __r.u32()?;
-            let __f1 = {
-                let __raw: ::core::primitive::u64 = __r.bits64(13)?;
-                if __raw > 4999u64 {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::packed_out_of_range(__raw, 1i128, 5000i128),
-                    );
-                }
-                (__raw as ::core::primitive::u16).wrapping_add(1u16)
-            };
-            let __f2 = if __r.bool()? {
-                ::core::option::Option::Some({
-                    let __raw: ::core::primitive::u64 = __r.bits64(7)?;
-                    if __raw > 99u64 {
-                        return ::core::result::Result::Err(
-                            ::tether::wire::packed_out_of_range(__raw, 0i128, 99i128),
-                        );
-                    }
-                    __raw as ::core::primitive::u8
-                })
-            } else {
-                ::core::option::Option::None
-            };
+        ) -> ::tether::wire::DecodeResult<Self> {
             ::core::result::Result::Ok(Self {
-                id: __f0,
-                price: __f1,
-                stock: __f2,
+                id: __r.u32()?,
+                price: __r.packed_u16(1, 5000, 13)?,
+                stock: if __r.bool()? {
+                    ::core::option::Option::Some(__r.packed_u8(u8::MIN, 99, 7)?)
+                } else {
+                    ::core::option::Option::None
+                },
             })
         }
     }
@@ -878,131 +695,66 @@ pub mod shop {
 mod __tether {
     #[allow(unused_imports)]
     use ::tether::__private::{
-        event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
+        event, rate, request, response, spec, timeout, Codec, Msg, Plain, EVENT, NO_RATE,
+        NO_TIMEOUT,
     };
 
+    #[allow(unused_imports)]
+    use ::tether::wire::{DecodeResult, EncodeResult, Reader, Writer};
+
     pub enum Check0 {}
-    impl ::tether::__private::Codec<u8> for Check0 {
+    impl Codec<u8> for Check0 {
         #[inline]
-        fn encode(
-            __a: &u8,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(1i128),
-                ::core::option::Option::Some(10i128),
-            )?;
-            __w.bits64(
-                (*__a as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
-                4,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &u8, __w: &mut Writer) -> EncodeResult {
+            __w.packed_u8(*__a, 1, 10, 4)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<u8, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(4)?;
-                if __raw > 9u64 {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::packed_out_of_range(__raw, 1i128, 10i128),
-                    );
-                }
-                (__raw as ::core::primitive::u8).wrapping_add(1u8)
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<u8> {
+            __r.packed_u8(1, 10, 4)
         }
     }
 
-    pub type ToServer0 = Msg<0, (u32, u8), (::tether::__private::Plain, Check0)>;
+    pub type ToServer0 = Msg<0, (u32, u8), (Plain, Check0)>;
 
     pub enum Check1 {}
-    impl ::tether::__private::Codec<::std::string::String> for Check1 {
+    impl Codec<::std::string::String> for Check1 {
         #[inline]
-        fn encode(
-            __a: &::std::string::String,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.string(
-                __a,
-                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(200)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &::std::string::String, __w: &mut Writer) -> EncodeResult {
+            __w.string(__a, ::tether::wire::LenRange::between(1, 200))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
-            __r.string(
-                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(200)),
-            )
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<::std::string::String> {
+            __r.string(::tether::wire::LenRange::between(1, 200))
         }
     }
 
-    pub type ToServer1 = Msg<
-        1,
-        (::std::string::String, super::Team),
-        (Check1, ::tether::__private::Plain),
-    >;
+    pub type ToServer1 = Msg<1, (::std::string::String, super::Team), (Check1, Plain)>;
 
     pub enum Check2 {}
-    impl ::tether::__private::Codec<f32> for Check2 {
+    impl Codec<f32> for Check2 {
         #[inline]
-        fn encode(
-            __a: &f32,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_float(
-                *__a as f64,
-                ::core::option::Option::Some(0f64),
-                ::core::option::Option::Some(45f64),
-                false,
-            )?;
-            __w.f32(*__a);
-            ::core::result::Result::Ok(())
+        fn encode(__a: &f32, __w: &mut Writer) -> EncodeResult {
+            __w.f32_in(*__a, 0f64, 45f64, false)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<f32, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __n0 = __r.f32()?;
-                ::tether::wire::check_float(
-                    __n0 as f64,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::Some(45f64),
-                    false,
-                )?;
-                __n0
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<f32> {
+            __r.f32_in(0f64, 45f64, false)
         }
     }
 
-    pub type ToServer2 = Msg<
-        2,
-        (::tether::types::Vector3, f32),
-        (::tether::__private::Plain, Check2),
-    >;
+    pub type ToServer2 = Msg<2, (::tether::types::Vector3, f32), (Plain, Check2)>;
 
     pub enum Check3 {}
-    impl ::tether::__private::Codec<::core::option::Option<::std::string::String>>
-    for Check3 {
+    impl Codec<::core::option::Option<::std::string::String>> for Check3 {
         #[inline]
         fn encode(
             __a: &::core::option::Option<::std::string::String>,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             match __a {
                 ::core::option::Option::Some(__x0) => {
                     __w.bool(true);
-                    __w.string(
-                        __x0,
-                        ::tether::wire::LenRange::new(
-                            0,
-                            ::core::option::Option::Some(16),
-                        ),
-                    )?;
+                    __w.string(__x0, ::tether::wire::LenRange::up_to(16))?;
                 }
                 ::core::option::Option::None => __w.bool(false),
             }
@@ -1010,21 +762,12 @@ mod __tether {
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            ::core::option::Option<::std::string::String>,
-            ::tether::wire::DecodeError,
-        > {
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<::core::option::Option<::std::string::String>> {
             ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::Some(
-                        __r
-                            .string(
-                                ::tether::wire::LenRange::new(
-                                    0,
-                                    ::core::option::Option::Some(16),
-                                ),
-                            )?,
+                        __r.string(::tether::wire::LenRange::up_to(16))?,
                     )
                 } else {
                     ::core::option::Option::None
@@ -1036,31 +779,20 @@ mod __tether {
     pub type ToServer3 = Msg<
         3,
         (u32, ::core::option::Option<::std::string::String>),
-        (::tether::__private::Plain, Check3),
+        (Plain, Check3),
     >;
 
     pub type ToServer4 = Msg<4, bool>;
 
     pub enum Check4 {}
-    impl ::tether::__private::Codec<::std::string::String> for Check4 {
+    impl Codec<::std::string::String> for Check4 {
         #[inline]
-        fn encode(
-            __a: &::std::string::String,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.string(
-                __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &::std::string::String, __w: &mut Writer) -> EncodeResult {
+            __w.string(__a, ::tether::wire::LenRange::up_to(100))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
-            __r.string(
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
-            )
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<::std::string::String> {
+            __r.string(::tether::wire::LenRange::up_to(100))
         }
     }
 
@@ -1069,35 +801,28 @@ mod __tether {
     pub type ToClient0 = Msg<0, (bool, ::core::option::Option<::std::string::String>)>;
 
     pub enum Check5 {}
-    impl ::tether::__private::Codec<::std::vec::Vec<super::shop::Offer>> for Check5 {
+    impl Codec<::std::vec::Vec<super::shop::Offer>> for Check5 {
         #[inline]
         fn encode(
             __a: &::std::vec::Vec<super::shop::Offer>,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             ::tether::wire::write_array(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(50)),
-                |__w, __x0| {
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::up_to(50),
+                ::tether::wire::Encode::encode,
+            )
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            ::std::vec::Vec<super::shop::Offer>,
-            ::tether::wire::DecodeError,
-        > {
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<::std::vec::Vec<super::shop::Offer>> {
             ::tether::wire::read_array(
                 __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(50)),
+                ::tether::wire::LenRange::up_to(50),
                 46,
-                |__r| <super::shop::Offer as ::tether::wire::Decode>::decode(__r),
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -1105,22 +830,16 @@ mod __tether {
     pub type ToClient1 = Msg<
         1,
         (::std::vec::Vec<super::shop::Offer>, super::Team),
-        (Check5, ::tether::__private::Plain),
+        (Check5, Plain),
     >;
 
     pub enum Check6 {}
-    impl ::tether::__private::Codec<::std::vec::Vec<super::Unit>> for Check6 {
+    impl Codec<::std::vec::Vec<super::Unit>> for Check6 {
         #[inline]
-        fn encode(
-            __a: &::std::vec::Vec<super::Unit>,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &::std::vec::Vec<super::Unit>, __w: &mut Writer) -> EncodeResult {
             {
                 let __items: &[_] = __a;
-                __w.len(
-                    __items.len(),
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
-                )?;
+                __w.len(__items.len(), ::tether::wire::LenRange::up_to(64))?;
                 ::tether::wire::write_bit_column(
                     __w,
                     __items,
@@ -1159,16 +878,11 @@ mod __tether {
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            ::std::vec::Vec<super::Unit>,
-            ::tether::wire::DecodeError,
-        > {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<::std::vec::Vec<super::Unit>> {
             ::core::result::Result::Ok({
                 let __n = ::tether::wire::read_count(
                     __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
+                    ::tether::wire::LenRange::up_to(64),
                     24,
                 )?;
                 let mut __items0 = ::std::vec![
@@ -1217,42 +931,30 @@ mod __tether {
     }
 
     pub enum Check7 {}
-    impl ::tether::__private::Codec<
-        ::std::collections::HashMap<::std::string::String, u32>,
-    > for Check7 {
+    impl Codec<::std::collections::HashMap<::std::string::String, u32>> for Check7 {
         #[inline]
         fn encode(
             __a: &::std::collections::HashMap<::std::string::String, u32>,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            __w: &mut Writer,
+        ) -> EncodeResult {
             ::tether::wire::write_map(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-                |__w, __k0| {
-                    __w.string(__k0, ::tether::wire::LenRange::UNBOUNDED)?;
-                    ::core::result::Result::Ok(())
-                },
-                |__w, __x0| {
-                    __w.u32(*__x0);
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::up_to(8),
+                ::tether::wire::Encode::encode,
+                ::tether::wire::Encode::encode,
+            )
         }
 
         fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<
-            ::std::collections::HashMap<::std::string::String, u32>,
-            ::tether::wire::DecodeError,
-        > {
+            __r: &mut Reader<'_>,
+        ) -> DecodeResult<::std::collections::HashMap<::std::string::String, u32>> {
             ::tether::wire::read_map(
                 __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
+                ::tether::wire::LenRange::up_to(8),
                 40,
-                |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
-                |__r| __r.u32(),
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -1265,41 +967,26 @@ mod __tether {
             super::Shape,
             ::std::collections::HashMap<::std::string::String, u32>,
         ),
-        (::tether::__private::Plain, Check6, ::tether::__private::Plain, Check7),
+        (Plain, Check6, Plain, Check7),
     >;
 
-    pub type ToClient3 = Msg<
-        3,
-        (::tether::types::Vector3, f32),
-        (::tether::__private::Plain, Check2),
-    >;
+    pub type ToClient3 = Msg<3, (::tether::types::Vector3, f32), (Plain, Check2)>;
 
     pub type ToClient4 = Msg<
         4,
         (u32, ::core::option::Option<::std::string::String>),
-        (::tether::__private::Plain, Check3),
+        (Plain, Check3),
     >;
 
     pub enum Check8 {}
-    impl ::tether::__private::Codec<::std::string::String> for Check8 {
+    impl Codec<::std::string::String> for Check8 {
         #[inline]
-        fn encode(
-            __a: &::std::string::String,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.string(
-                __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &::std::string::String, __w: &mut Writer) -> EncodeResult {
+            __w.string(__a, ::tether::wire::LenRange::up_to(64))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<::std::string::String, ::tether::wire::DecodeError> {
-            __r.string(
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
-            )
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<::std::string::String> {
+            __r.string(::tether::wire::LenRange::up_to(64))
         }
     }
 
@@ -1327,32 +1014,26 @@ mod __tether {
 /// Handles for the remotes, as the server uses them (see [`Server`]).
 #[allow(dead_code)]
 pub mod server {
+    #[allow(unused_imports)]
+    use super::__tether as __m;
+
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), team: Team)`
-    pub type Chat = ::tether::remote::ServerListener<super::__tether::ToServer1>;
+    pub type Chat = ::tether::remote::ServerListener<__m::ToServer1>;
 
     /// `remote event Snapshot: server -> client (profile: Profile, units: {Unit}(..64), shape: Shape, scores: {[string]: u32}(..8))`
-    pub type Snapshot = ::tether::remote::ServerSender<super::__tether::ToClient2>;
+    pub type Snapshot = ::tether::remote::ServerSender<__m::ToClient2>;
 
     /// `@unreliable @ordered @rate(30/s) remote event Aim: client <-> server (look: Vector3, spread: f32(0..45))`
-    pub type Aim = ::tether::remote::ServerDuplex<
-        super::__tether::ToServer2,
-        super::__tether::ToClient3,
-    >;
+    pub type Aim = ::tether::remote::ServerDuplex<__m::ToServer2, __m::ToClient3>;
 
     /// `@rate(10/s) remote event Ping: client <-> server (seq: u32, note: string(..16)?)`
-    pub type Ping = ::tether::remote::ServerDuplex<
-        super::__tether::ToServer3,
-        super::__tether::ToClient4,
-    >;
+    pub type Ping = ::tether::remote::ServerDuplex<__m::ToServer3, __m::ToClient4>;
 
     /// `@timeout(2s) remote function Confirm: server -> client (prompt: string(..64)) -> boolean`
-    pub type Confirm = ::tether::remote::ServerCaller<
-        super::__tether::ToClient5,
-        super::__tether::ToServer4,
-    >;
+    pub type Confirm = ::tether::remote::ServerCaller<__m::ToClient5, __m::ToServer4>;
 
     /// `@rate(1/s) @deprecated remote event Shout: client -> server (message: string(..100))`
-    pub type Shout = ::tether::remote::ServerListener<super::__tether::ToServer5>;
+    pub type Shout = ::tether::remote::ServerListener<__m::ToServer5>;
 
     /// The remotes of namespace `Shop`.
     #[derive(::core::clone::Clone)]
@@ -1431,48 +1112,40 @@ pub mod server {
 
     /// Handles for namespace `Shop`.
     pub mod shop {
+        #[allow(unused_imports)]
+        use super::super::__tether as __m;
+
         /// `@rate(2/s) @timeout(5s) remote function Shop.Buy: client -> server (item: u32, quantity: u8(1..10)) -> (boolean, string?)`
-        pub type Buy = ::tether::remote::ServerResponder<
-            super::super::__tether::ToServer0,
-            super::super::__tether::ToClient0,
-        >;
+        pub type Buy = ::tether::remote::ServerResponder<__m::ToServer0, __m::ToClient0>;
 
         /// `remote event Shop.Restocked: server -> client (offers: {Shop.Offer}(..50), team: Team)`
-        pub type Restocked = ::tether::remote::ServerSender<
-            super::super::__tether::ToClient1,
-        >;
+        pub type Restocked = ::tether::remote::ServerSender<__m::ToClient1>;
     }
 }
 
 /// Handles for the remotes, as the client uses them (see [`Client`]).
 #[allow(dead_code)]
 pub mod client {
+    #[allow(unused_imports)]
+    use super::__tether as __m;
+
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), team: Team)`
-    pub type Chat = ::tether::remote::ClientSender<super::__tether::ToServer1>;
+    pub type Chat = ::tether::remote::ClientSender<__m::ToServer1>;
 
     /// `remote event Snapshot: server -> client (profile: Profile, units: {Unit}(..64), shape: Shape, scores: {[string]: u32}(..8))`
-    pub type Snapshot = ::tether::remote::ClientListener<super::__tether::ToClient2>;
+    pub type Snapshot = ::tether::remote::ClientListener<__m::ToClient2>;
 
     /// `@unreliable @ordered @rate(30/s) remote event Aim: client <-> server (look: Vector3, spread: f32(0..45))`
-    pub type Aim = ::tether::remote::ClientDuplex<
-        super::__tether::ToClient3,
-        super::__tether::ToServer2,
-    >;
+    pub type Aim = ::tether::remote::ClientDuplex<__m::ToClient3, __m::ToServer2>;
 
     /// `@rate(10/s) remote event Ping: client <-> server (seq: u32, note: string(..16)?)`
-    pub type Ping = ::tether::remote::ClientDuplex<
-        super::__tether::ToClient4,
-        super::__tether::ToServer3,
-    >;
+    pub type Ping = ::tether::remote::ClientDuplex<__m::ToClient4, __m::ToServer3>;
 
     /// `@timeout(2s) remote function Confirm: server -> client (prompt: string(..64)) -> boolean`
-    pub type Confirm = ::tether::remote::ClientResponder<
-        super::__tether::ToClient5,
-        super::__tether::ToServer4,
-    >;
+    pub type Confirm = ::tether::remote::ClientResponder<__m::ToClient5, __m::ToServer4>;
 
     /// `@rate(1/s) @deprecated remote event Shout: client -> server (message: string(..100))`
-    pub type Shout = ::tether::remote::ClientSender<super::__tether::ToServer5>;
+    pub type Shout = ::tether::remote::ClientSender<__m::ToServer5>;
 
     /// The remotes of namespace `Shop`.
     #[derive(::core::clone::Clone)]
@@ -1561,15 +1234,13 @@ pub mod client {
 
     /// Handles for namespace `Shop`.
     pub mod shop {
+        #[allow(unused_imports)]
+        use super::super::__tether as __m;
+
         /// `@rate(2/s) @timeout(5s) remote function Shop.Buy: client -> server (item: u32, quantity: u8(1..10)) -> (boolean, string?)`
-        pub type Buy = ::tether::remote::ClientCaller<
-            super::super::__tether::ToServer0,
-            super::super::__tether::ToClient0,
-        >;
+        pub type Buy = ::tether::remote::ClientCaller<__m::ToServer0, __m::ToClient0>;
 
         /// `remote event Shop.Restocked: server -> client (offers: {Shop.Offer}(..50), team: Team)`
-        pub type Restocked = ::tether::remote::ClientListener<
-            super::super::__tether::ToClient1,
-        >;
+        pub type Restocked = ::tether::remote::ClientListener<__m::ToClient1>;
     }
 }

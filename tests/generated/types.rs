@@ -218,10 +218,7 @@ pub struct Pair {
 
 impl ::tether::wire::Encode for Pair {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.bool(self.a);
         __w.u8(self.n);
         __w.bool(self.c);
@@ -233,11 +230,12 @@ impl ::tether::wire::Decode for Pair {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.bool()?;
-        let __f1 = __r.u8()?;
-        let __f2 = __r.bool()?;
-        ::core::result::Result::Ok(Self { a: __f0, n: __f1, c: __f2 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            a: __r.bool()?,
+            n: __r.u8()?,
+            c: __r.bool()?,
+        })
     }
 }
 
@@ -247,10 +245,7 @@ impl ::tether::wire::Decode for Pair {
 pub struct Empty {}
 impl ::tether::wire::Encode for Empty {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::core::result::Result::Ok(())
     }
 }
@@ -259,7 +254,7 @@ impl ::tether::wire::Decode for Empty {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(Self {})
     }
 }
@@ -278,19 +273,13 @@ pub struct WithOpt {
 
 impl ::tether::wire::Encode for WithOpt {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u8(self.req);
         ::tether::wire::Encode::encode(&self.opt, __w)?;
         match &self.note {
             ::core::option::Option::Some(__x0) => {
                 __w.bool(true);
-                __w.string(
-                    __x0,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-                )?;
+                __w.string(__x0, ::tether::wire::LenRange::up_to(8))?;
             }
             ::core::option::Option::None => __w.bool(false),
         }
@@ -302,23 +291,17 @@ impl ::tether::wire::Decode for WithOpt {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.u8()?;
-        let __f1 = <::core::option::Option<u16> as ::tether::wire::Decode>::decode(__r)?;
-        let __f2 = if __r.bool()? {
-            ::core::option::Option::Some(
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-                    )?,
-            )
-        } else {
-            ::core::option::Option::None
-        };
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(Self {
-            req: __f0,
-            opt: __f1,
-            note: __f2,
+            req: __r.u8()?,
+            opt: ::tether::wire::Decode::decode(__r)?,
+            note: if __r.bool()? {
+                ::core::option::Option::Some(
+                    __r.string(::tether::wire::LenRange::up_to(8))?,
+                )
+            } else {
+                ::core::option::Option::None
+            },
         })
     }
 }
@@ -339,21 +322,15 @@ pub struct Nested {
 
 impl ::tether::wire::Encode for Nested {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u16(self.id);
         ::tether::wire::Encode::encode(&self.inner, __w)?;
         ::tether::wire::Encode::encode(&self.tail, __w)?;
         ::tether::wire::write_array(
             __w,
             &self.points,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-            |__w, __x0| {
-                ::tether::wire::Encode::encode(__x0, __w)?;
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::up_to(3),
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -363,23 +340,17 @@ impl ::tether::wire::Decode for Nested {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.u16()?;
-        let __f1 = <NestedInner as ::tether::wire::Decode>::decode(__r)?;
-        let __f2 = <::core::option::Option<
-            NestedTail,
-        > as ::tether::wire::Decode>::decode(__r)?;
-        let __f3 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-            16,
-            |__r| <NestedPoints as ::tether::wire::Decode>::decode(__r),
-        )?;
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(Self {
-            id: __f0,
-            inner: __f1,
-            tail: __f2,
-            points: __f3,
+            id: __r.u16()?,
+            inner: ::tether::wire::Decode::decode(__r)?,
+            tail: ::tether::wire::Decode::decode(__r)?,
+            points: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::up_to(3),
+                16,
+                ::tether::wire::Decode::decode,
+            )?,
         })
     }
 }
@@ -396,15 +367,9 @@ pub struct NestedInner {
 
 impl ::tether::wire::Encode for NestedInner {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.bool(self.flag);
-        __w.string(
-            &self.name,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(16)),
-        )?;
+        __w.string(&self.name, ::tether::wire::LenRange::up_to(16))?;
         ::core::result::Result::Ok(())
     }
 }
@@ -413,11 +378,11 @@ impl ::tether::wire::Decode for NestedInner {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.bool()?;
-        let __f1 = __r
-            .string(::tether::wire::LenRange::new(0, ::core::option::Option::Some(16)))?;
-        ::core::result::Result::Ok(Self { flag: __f0, name: __f1 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            flag: __r.bool()?,
+            name: __r.string(::tether::wire::LenRange::up_to(16))?,
+        })
     }
 }
 
@@ -433,25 +398,13 @@ pub struct NestedTail {
 
 impl ::tether::wire::Encode for NestedTail {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_float(
-            self.x as f64,
-            ::core::option::Option::Some(0f64),
-            ::core::option::Option::None,
-            false,
-        )?;
-        __w.f32(self.x);
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.f32_in(self.x, 0f64, f64::INFINITY, false)?;
         ::tether::wire::write_array(
             __w,
             &self.tags,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(2)),
-            |__w, __x0| {
-                ::tether::wire::Encode::encode(__x0, __w)?;
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::up_to(2),
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -461,24 +414,16 @@ impl ::tether::wire::Decode for NestedTail {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n0 = __r.f32()?;
-            ::tether::wire::check_float(
-                __n0 as f64,
-                ::core::option::Option::Some(0f64),
-                ::core::option::Option::None,
-                false,
-            )?;
-            __n0
-        };
-        let __f1 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(2)),
-            1,
-            |__r| <Color as ::tether::wire::Decode>::decode(__r),
-        )?;
-        ::core::result::Result::Ok(Self { x: __f0, tags: __f1 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            x: __r.f32_in(0f64, f64::INFINITY, false)?,
+            tags: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::up_to(2),
+                1,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
     }
 }
 
@@ -494,10 +439,7 @@ pub struct NestedPoints {
 
 impl ::tether::wire::Encode for NestedPoints {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         let mut __c = [0u8; 2usize];
         let __f0 = self.x;
         __c[0usize..1usize].copy_from_slice(&__f0.to_le_bytes());
@@ -512,7 +454,7 @@ impl ::tether::wire::Decode for NestedPoints {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         let __c: [u8; 2usize] = __r.array::<2usize>()?;
         let __f0 = i8::from_le_bytes([__c[0usize]]);
         let __f1 = i8::from_le_bytes([__c[1usize]]);
@@ -540,10 +482,7 @@ pub enum One {
 
 impl ::tether::wire::Encode for One {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::Only => {}
         }
@@ -555,7 +494,7 @@ impl ::tether::wire::Decode for One {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(Self::Only)
     }
 }
@@ -582,10 +521,7 @@ pub enum Color {
 
 impl ::tether::wire::Encode for Color {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::Red => {
                 __w.bits(0, 1);
@@ -602,20 +538,11 @@ impl ::tether::wire::Decode for Color {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(1)? {
+            match __r.tag(2, "Color")? {
                 0 => Self::Red,
-                1 => Self::Green,
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag(
-                            "Color",
-                            __tag as u64,
-                            2,
-                        ),
-                    );
-                }
+                _ => Self::Green,
             },
         )
     }
@@ -645,10 +572,7 @@ pub enum Three {
 
 impl ::tether::wire::Encode for Three {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::A => {
                 __w.bits(0, 2);
@@ -668,21 +592,12 @@ impl ::tether::wire::Decode for Three {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(2)? {
+            match __r.tag(3, "Three")? {
                 0 => Self::A,
                 1 => Self::B,
-                2 => Self::C,
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag(
-                            "Three",
-                            __tag as u64,
-                            3,
-                        ),
-                    );
-                }
+                _ => Self::C,
             },
         )
     }
@@ -724,10 +639,7 @@ pub enum Nine {
 
 impl ::tether::wire::Encode for Nine {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::A => {
                 __w.bits(0, 4);
@@ -765,9 +677,9 @@ impl ::tether::wire::Decode for Nine {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(4)? {
+            match __r.tag(9, "Nine")? {
                 0 => Self::A,
                 1 => Self::B,
                 2 => Self::C,
@@ -776,12 +688,7 @@ impl ::tether::wire::Decode for Nine {
                 5 => Self::F,
                 6 => Self::G,
                 7 => Self::H,
-                8 => Self::I,
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag("Nine", __tag as u64, 9),
-                    );
-                }
+                _ => Self::I,
             },
         )
     }
@@ -809,20 +716,11 @@ pub enum Shape {
 
 impl ::tether::wire::Encode for Shape {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::Circle { radius } => {
                 __w.bits(0, 2);
-                ::tether::wire::check_float(
-                    *radius as f64,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::None,
-                    false,
-                )?;
-                __w.f32(*radius);
+                __w.f32_in(*radius, 0f64, f64::INFINITY, false)?;
             }
             Self::Box { size } => {
                 __w.bits(1, 2);
@@ -840,40 +738,20 @@ impl ::tether::wire::Decode for Shape {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(2)? {
+            match __r.tag(3, "Shape")? {
                 0 => {
                     Self::Circle {
-                        radius: {
-                            let __n0 = __r.f32()?;
-                            ::tether::wire::check_float(
-                                __n0 as f64,
-                                ::core::option::Option::Some(0f64),
-                                ::core::option::Option::None,
-                                false,
-                            )?;
-                            __n0
-                        },
+                        radius: __r.f32_in(0f64, f64::INFINITY, false)?,
                     }
                 }
                 1 => {
                     Self::Box {
-                        size: <::tether::types::Vector3 as ::tether::wire::Decode>::decode(
-                            __r,
-                        )?,
+                        size: ::tether::wire::Decode::decode(__r)?,
                     }
                 }
-                2 => Self::Point,
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag(
-                            "Shape",
-                            __tag as u64,
-                            3,
-                        ),
-                    );
-                }
+                _ => Self::Point,
             },
         )
     }
@@ -916,17 +794,11 @@ pub enum Event {
 }
 
 impl ::tether::wire::Encode for Event {
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::Text { body, loud } => {
                 __w.bits(0, 3);
-                __w.string(
-                    body,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(32)),
-                )?;
+                __w.string(body, ::tether::wire::LenRange::up_to(32))?;
                 __w.bool(*loud);
             }
             Self::Ping => {
@@ -939,16 +811,7 @@ impl ::tether::wire::Encode for Event {
                 match speed {
                     ::core::option::Option::Some(__x0) => {
                         __w.bool(true);
-                        ::tether::wire::check_int(
-                            *__x0 as i128,
-                            ::core::option::Option::Some(1i128),
-                            ::core::option::Option::Some(20i128),
-                        )?;
-                        __w.bits64(
-                            (*__x0 as ::core::primitive::i128 - 1i128)
-                                as ::core::primitive::u64,
-                            5,
-                        );
+                        __w.packed_u8(*__x0, 1, 20, 5)?;
                     }
                     ::core::option::Option::None => __w.bool(false),
                 }
@@ -958,11 +821,8 @@ impl ::tether::wire::Encode for Event {
                 ::tether::wire::write_array(
                     __w,
                     items,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(5)),
-                    |__w, __x0| {
-                        ::tether::wire::Encode::encode(__x0, __w)?;
-                        ::core::result::Result::Ok(())
-                    },
+                    ::tether::wire::LenRange::up_to(5),
+                    ::tether::wire::Encode::encode,
                 )?;
             }
             Self::Nest { inner } => {
@@ -977,38 +837,22 @@ impl ::tether::wire::Encode for Event {
 impl ::tether::wire::Decode for Event {
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(
-            match __r.bits(3)? {
+            match __r.tag(5, "Event")? {
                 0 => {
                     Self::Text {
-                        body: __r
-                            .string(
-                                ::tether::wire::LenRange::new(
-                                    0,
-                                    ::core::option::Option::Some(32),
-                                ),
-                            )?,
+                        body: __r.string(::tether::wire::LenRange::up_to(32))?,
                         loud: __r.bool()?,
                     }
                 }
                 1 => Self::Ping,
                 2 => {
                     Self::Move {
-                        to: <::tether::types::Vector2 as ::tether::wire::Decode>::decode(
-                            __r,
-                        )?,
+                        to: ::tether::wire::Decode::decode(__r)?,
                         run: __r.bool()?,
                         speed: if __r.bool()? {
-                            ::core::option::Option::Some({
-                                let __raw: ::core::primitive::u64 = __r.bits64(5)?;
-                                if __raw > 19u64 {
-                                    return ::core::result::Result::Err(
-                                        ::tether::wire::packed_out_of_range(__raw, 1i128, 20i128),
-                                    );
-                                }
-                                (__raw as ::core::primitive::u8).wrapping_add(1u8)
-                            })
+                            ::core::option::Option::Some(__r.packed_u8(1, 20, 5)?)
                         } else {
                             ::core::option::Option::None
                         },
@@ -1018,28 +862,16 @@ impl ::tether::wire::Decode for Event {
                     Self::Many {
                         items: ::tether::wire::read_array(
                             __r,
-                            ::tether::wire::LenRange::new(
-                                0,
-                                ::core::option::Option::Some(5),
-                            ),
+                            ::tether::wire::LenRange::up_to(5),
                             2,
-                            |__r| <Three as ::tether::wire::Decode>::decode(__r),
+                            ::tether::wire::Decode::decode,
                         )?,
                     }
                 }
-                4 => {
+                _ => {
                     Self::Nest {
-                        inner: <Shape as ::tether::wire::Decode>::decode(__r)?,
+                        inner: ::tether::wire::Decode::decode(__r)?,
                     }
-                }
-                __tag => {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::DecodeError::invalid_tag(
-                            "Event",
-                            __tag as u64,
-                            5,
-                        ),
-                    );
                 }
             },
         )
@@ -1058,10 +890,7 @@ pub struct Node {
 
 impl ::tether::wire::Encode for Node {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             __w.u8(self.value);
             ::tether::wire::Encode::encode(&self.next, __w)?;
@@ -1075,13 +904,12 @@ impl ::tether::wire::Decode for Node {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         __r.nested(|__r| {
-            let __f0 = __r.u8()?;
-            let __f1 = <::core::option::Option<
-                ::std::boxed::Box<Node>,
-            > as ::tether::wire::Decode>::decode(__r)?;
-            ::core::result::Result::Ok(Self { value: __f0, next: __f1 })
+            ::core::result::Result::Ok(Self {
+                value: __r.u8()?,
+                next: ::tether::wire::Decode::decode(__r)?,
+            })
         })
     }
 }
@@ -1096,19 +924,13 @@ pub struct Tree {
 
 impl ::tether::wire::Encode for Tree {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             ::tether::wire::write_array(
                 __w,
                 &self.children,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                |__w, __x0| {
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
+                ::tether::wire::LenRange::up_to(4),
+                ::tether::wire::Encode::encode,
             )?;
             ::core::result::Result::Ok(())
         })?;
@@ -1120,15 +942,16 @@ impl ::tether::wire::Decode for Tree {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         __r.nested(|__r| {
-            let __f0 = ::tether::wire::read_array(
-                __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                3,
-                |__r| <Tree as ::tether::wire::Decode>::decode(__r),
-            )?;
-            ::core::result::Result::Ok(Self { children: __f0 })
+            ::core::result::Result::Ok(Self {
+                children: ::tether::wire::read_array(
+                    __r,
+                    ::tether::wire::LenRange::up_to(4),
+                    3,
+                    ::tether::wire::Decode::decode,
+                )?,
+            })
         })
     }
 }
@@ -1226,10 +1049,7 @@ pub struct Refs {
 }
 
 impl ::tether::wire::Encode for Refs {
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self.a {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
@@ -1258,41 +1078,42 @@ impl ::tether::wire::Encode for Refs {
 impl ::tether::wire::Decode for Refs {
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = if __r.bool()? {
-            ::core::option::Option::map(
-                __r
-                    .required_instance_of(
-                        <::tether::roblox::classes::Part as ::tether::types::Class>::NAME,
-                    )?,
-                ::tether::types::Ref::<::tether::roblox::classes::Part>::new,
-            )
-        } else {
-            ::core::option::Option::None
-        };
-        let __f1 = if __r.bool()? {
-            ::core::option::Option::map(
-                __r
-                    .required_instance_of(
-                        <::tether::roblox::classes::Model as ::tether::types::Class>::NAME,
-                    )?,
-                ::tether::types::Ref::<::tether::roblox::classes::Model>::new,
-            )
-        } else {
-            ::core::option::Option::None
-        };
-        let __f2 = if __r.bool()? {
-            ::core::option::Option::map(
-                __r
-                    .required_instance_of(
-                        <::tether::roblox::classes::Part as ::tether::types::Class>::NAME,
-                    )?,
-                ::tether::types::Ref::<::tether::roblox::classes::Part>::new,
-            )
-        } else {
-            ::core::option::Option::None
-        };
-        ::core::result::Result::Ok(Self { a: __f0, b: __f1, c: __f2 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            a: if __r.bool()? {
+                ::core::option::Option::map(
+                    __r
+                        .required_instance_of(
+                            <::tether::roblox::classes::Part as ::tether::types::Class>::NAME,
+                        )?,
+                    ::tether::types::Ref::<::tether::roblox::classes::Part>::new,
+                )
+            } else {
+                ::core::option::Option::None
+            },
+            b: if __r.bool()? {
+                ::core::option::Option::map(
+                    __r
+                        .required_instance_of(
+                            <::tether::roblox::classes::Model as ::tether::types::Class>::NAME,
+                        )?,
+                    ::tether::types::Ref::<::tether::roblox::classes::Model>::new,
+                )
+            } else {
+                ::core::option::Option::None
+            },
+            c: if __r.bool()? {
+                ::core::option::Option::map(
+                    __r
+                        .required_instance_of(
+                            <::tether::roblox::classes::Part as ::tether::types::Class>::NAME,
+                        )?,
+                    ::tether::types::Ref::<::tether::roblox::classes::Part>::new,
+                )
+            } else {
+                ::core::option::Option::None
+            },
+        })
     }
 }
 
@@ -1310,10 +1131,7 @@ pub struct BoolBox {
 
 impl ::tether::wire::Encode for BoolBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.bool(self.v);
         ::core::result::Result::Ok(())
     }
@@ -1323,9 +1141,8 @@ impl ::tether::wire::Decode for BoolBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.bool()?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.bool()? })
     }
 }
 
@@ -1339,10 +1156,7 @@ pub struct U8Box {
 
 impl ::tether::wire::Encode for U8Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u8(self.v);
         ::core::result::Result::Ok(())
     }
@@ -1352,9 +1166,8 @@ impl ::tether::wire::Decode for U8Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.u8()?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.u8()? })
     }
 }
 
@@ -1368,10 +1181,7 @@ pub struct U16Box {
 
 impl ::tether::wire::Encode for U16Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u16(self.v);
         ::core::result::Result::Ok(())
     }
@@ -1381,9 +1191,8 @@ impl ::tether::wire::Decode for U16Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.u16()?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.u16()? })
     }
 }
 
@@ -1397,10 +1206,7 @@ pub struct U32Box {
 
 impl ::tether::wire::Encode for U32Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u32(self.v);
         ::core::result::Result::Ok(())
     }
@@ -1410,9 +1216,8 @@ impl ::tether::wire::Decode for U32Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.u32()?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.u32()? })
     }
 }
 
@@ -1426,10 +1231,7 @@ pub struct U64Box {
 
 impl ::tether::wire::Encode for U64Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u64(self.v);
         ::core::result::Result::Ok(())
     }
@@ -1439,9 +1241,8 @@ impl ::tether::wire::Decode for U64Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.u64()?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.u64()? })
     }
 }
 
@@ -1455,10 +1256,7 @@ pub struct I8Box {
 
 impl ::tether::wire::Encode for I8Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.i8(self.v);
         ::core::result::Result::Ok(())
     }
@@ -1468,9 +1266,8 @@ impl ::tether::wire::Decode for I8Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.i8()?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.i8()? })
     }
 }
 
@@ -1484,10 +1281,7 @@ pub struct I16Box {
 
 impl ::tether::wire::Encode for I16Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.i16(self.v);
         ::core::result::Result::Ok(())
     }
@@ -1497,9 +1291,8 @@ impl ::tether::wire::Decode for I16Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.i16()?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.i16()? })
     }
 }
 
@@ -1513,10 +1306,7 @@ pub struct I32Box {
 
 impl ::tether::wire::Encode for I32Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.i32(self.v);
         ::core::result::Result::Ok(())
     }
@@ -1526,9 +1316,8 @@ impl ::tether::wire::Decode for I32Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.i32()?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.i32()? })
     }
 }
 
@@ -1542,10 +1331,7 @@ pub struct I64Box {
 
 impl ::tether::wire::Encode for I64Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.i64(self.v);
         ::core::result::Result::Ok(())
     }
@@ -1555,9 +1341,8 @@ impl ::tether::wire::Decode for I64Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.i64()?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.i64()? })
     }
 }
 
@@ -1571,17 +1356,8 @@ pub struct F32Box {
 
 impl ::tether::wire::Encode for F32Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_float(
-            self.v as f64,
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-            false,
-        )?;
-        __w.f32(self.v);
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.f32_finite(self.v)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1590,18 +1366,8 @@ impl ::tether::wire::Decode for F32Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n0 = __r.f32()?;
-            ::tether::wire::check_float(
-                __n0 as f64,
-                ::core::option::Option::None,
-                ::core::option::Option::None,
-                false,
-            )?;
-            __n0
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.f32_finite()? })
     }
 }
 
@@ -1615,17 +1381,8 @@ pub struct F64Box {
 
 impl ::tether::wire::Encode for F64Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_float(
-            self.v,
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-            false,
-        )?;
-        __w.f64(self.v);
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.f64_finite(self.v)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1634,18 +1391,8 @@ impl ::tether::wire::Decode for F64Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n0 = __r.f64()?;
-            ::tether::wire::check_float(
-                __n0,
-                ::core::option::Option::None,
-                ::core::option::Option::None,
-                false,
-            )?;
-            __n0
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.f64_finite()? })
     }
 }
 
@@ -1659,17 +1406,8 @@ pub struct NumBox {
 
 impl ::tether::wire::Encode for NumBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_float(
-            self.v,
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-            false,
-        )?;
-        __w.f64(self.v);
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.f64_finite(self.v)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1678,18 +1416,8 @@ impl ::tether::wire::Decode for NumBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n0 = __r.f64()?;
-            ::tether::wire::check_float(
-                __n0,
-                ::core::option::Option::None,
-                ::core::option::Option::None,
-                false,
-            )?;
-            __n0
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.f64_finite()? })
     }
 }
 
@@ -1703,19 +1431,8 @@ pub struct U8RangeBox {
 
 impl ::tether::wire::Encode for U8RangeBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::Some(1i128),
-            ::core::option::Option::Some(100i128),
-        )?;
-        __w.bits64(
-            (self.v as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
-            7,
-        );
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.packed_u8(self.v, 1, 100, 7)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1724,17 +1441,10 @@ impl ::tether::wire::Decode for U8RangeBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(7)?;
-            if __raw > 99u64 {
-                return ::core::result::Result::Err(
-                    ::tether::wire::packed_out_of_range(__raw, 1i128, 100i128),
-                );
-            }
-            (__raw as ::core::primitive::u8).wrapping_add(1u8)
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.packed_u8(1, 100, 7)?,
+        })
     }
 }
 
@@ -1748,19 +1458,8 @@ pub struct U8ExactBox {
 
 impl ::tether::wire::Encode for U8ExactBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::Some(7i128),
-            ::core::option::Option::Some(7i128),
-        )?;
-        __w.bits64(
-            (self.v as ::core::primitive::i128 - 7i128) as ::core::primitive::u64,
-            0,
-        );
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.packed_u8(self.v, 7, 7, 0)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1769,12 +1468,8 @@ impl ::tether::wire::Decode for U8ExactBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(0)?;
-            (__raw as ::core::primitive::u8).wrapping_add(7u8)
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.packed_u8(7, 7, 0)? })
     }
 }
 
@@ -1788,19 +1483,8 @@ pub struct U16RangeBox {
 
 impl ::tether::wire::Encode for U16RangeBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::Some(10i128),
-            ::core::option::Option::Some(1000i128),
-        )?;
-        __w.bits64(
-            (self.v as ::core::primitive::i128 - 10i128) as ::core::primitive::u64,
-            10,
-        );
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.packed_u16(self.v, 10, 1000, 10)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1809,17 +1493,10 @@ impl ::tether::wire::Decode for U16RangeBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(10)?;
-            if __raw > 990u64 {
-                return ::core::result::Result::Err(
-                    ::tether::wire::packed_out_of_range(__raw, 10i128, 1000i128),
-                );
-            }
-            (__raw as ::core::primitive::u16).wrapping_add(10u16)
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.packed_u16(10, 1000, 10)?,
+        })
     }
 }
 
@@ -1833,21 +1510,8 @@ pub struct U32MaxBox {
 
 impl ::tether::wire::Encode for U32MaxBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::None,
-            ::core::option::Option::Some(1000000i128),
-        )?;
-        __w.bits64(
-            <::core::primitive::u64 as ::core::convert::From<
-                ::core::primitive::u32,
-            >>::from(self.v),
-            20,
-        );
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.packed_u32(self.v, u32::MIN, 1000000, 20)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1856,17 +1520,10 @@ impl ::tether::wire::Decode for U32MaxBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(20)?;
-            if __raw > 1000000u64 {
-                return ::core::result::Result::Err(
-                    ::tether::wire::packed_out_of_range(__raw, 0i128, 1000000i128),
-                );
-            }
-            __raw as ::core::primitive::u32
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.packed_u32(u32::MIN, 1000000, 20)?,
+        })
     }
 }
 
@@ -1880,16 +1537,8 @@ pub struct U64MinBox {
 
 impl ::tether::wire::Encode for U64MinBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::Some(5i128),
-            ::core::option::Option::None,
-        )?;
-        __w.u64(self.v);
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.u64_in(self.v, 5, u64::MAX)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1898,17 +1547,10 @@ impl ::tether::wire::Decode for U64MinBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n0 = __r.u64()?;
-            ::tether::wire::check_int(
-                __n0 as i128,
-                ::core::option::Option::Some(5i128),
-                ::core::option::Option::None,
-            )?;
-            __n0
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.u64_in(5, u64::MAX)?,
+        })
     }
 }
 
@@ -1922,19 +1564,8 @@ pub struct I8RangeBox {
 
 impl ::tether::wire::Encode for I8RangeBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::Some(-10i128),
-            ::core::option::Option::Some(10i128),
-        )?;
-        __w.bits64(
-            (self.v as ::core::primitive::i128 + 10i128) as ::core::primitive::u64,
-            5,
-        );
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.packed_i8(self.v, -10, 10, 5)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1943,17 +1574,10 @@ impl ::tether::wire::Decode for I8RangeBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(5)?;
-            if __raw > 20u64 {
-                return ::core::result::Result::Err(
-                    ::tether::wire::packed_out_of_range(__raw, -10i128, 10i128),
-                );
-            }
-            (__raw as ::core::primitive::i8).wrapping_add(-10i8)
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.packed_i8(-10, 10, 5)?,
+        })
     }
 }
 
@@ -1967,19 +1591,8 @@ pub struct I16RangeBox {
 
 impl ::tether::wire::Encode for I16RangeBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::Some(-300i128),
-            ::core::option::Option::Some(300i128),
-        )?;
-        __w.bits64(
-            (self.v as ::core::primitive::i128 + 300i128) as ::core::primitive::u64,
-            10,
-        );
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.packed_i16(self.v, -300, 300, 10)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -1988,17 +1601,10 @@ impl ::tether::wire::Decode for I16RangeBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(10)?;
-            if __raw > 600u64 {
-                return ::core::result::Result::Err(
-                    ::tether::wire::packed_out_of_range(__raw, -300i128, 300i128),
-                );
-            }
-            (__raw as ::core::primitive::i16).wrapping_add(-300i16)
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.packed_i16(-300, 300, 10)?,
+        })
     }
 }
 
@@ -2012,16 +1618,8 @@ pub struct I32MinBox {
 
 impl ::tether::wire::Encode for I32MinBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::Some(-100000i128),
-            ::core::option::Option::None,
-        )?;
-        __w.i32(self.v);
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.i32_in(self.v, -100000, i32::MAX)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2030,17 +1628,10 @@ impl ::tether::wire::Decode for I32MinBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n0 = __r.i32()?;
-            ::tether::wire::check_int(
-                __n0 as i128,
-                ::core::option::Option::Some(-100000i128),
-                ::core::option::Option::None,
-            )?;
-            __n0
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.i32_in(-100000, i32::MAX)?,
+        })
     }
 }
 
@@ -2054,20 +1645,8 @@ pub struct I64RangeBox {
 
 impl ::tether::wire::Encode for I64RangeBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::Some(-5000000000i128),
-            ::core::option::Option::Some(5000000000i128),
-        )?;
-        __w.bits64(
-            (self.v as ::core::primitive::i128 + 5000000000i128)
-                as ::core::primitive::u64,
-            34,
-        );
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.packed_i64(self.v, -5000000000, 5000000000, 34)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2076,21 +1655,10 @@ impl ::tether::wire::Decode for I64RangeBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(34)?;
-            if __raw > 10000000000u64 {
-                return ::core::result::Result::Err(
-                    ::tether::wire::packed_out_of_range(
-                        __raw,
-                        -5000000000i128,
-                        5000000000i128,
-                    ),
-                );
-            }
-            (__raw as ::core::primitive::i64).wrapping_add(-5000000000i64)
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.packed_i64(-5000000000, 5000000000, 34)?,
+        })
     }
 }
 
@@ -2104,17 +1672,8 @@ pub struct F32RangeBox {
 
 impl ::tether::wire::Encode for F32RangeBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_float(
-            self.v as f64,
-            ::core::option::Option::Some(-1.5f64),
-            ::core::option::Option::Some(1.5f64),
-            false,
-        )?;
-        __w.f32(self.v);
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.f32_in(self.v, -1.5f64, 1.5f64, false)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2123,18 +1682,10 @@ impl ::tether::wire::Decode for F32RangeBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n0 = __r.f32()?;
-            ::tether::wire::check_float(
-                __n0 as f64,
-                ::core::option::Option::Some(-1.5f64),
-                ::core::option::Option::Some(1.5f64),
-                false,
-            )?;
-            __n0
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.f32_in(-1.5f64, 1.5f64, false)?,
+        })
     }
 }
 
@@ -2148,17 +1699,8 @@ pub struct F64RangeBox {
 
 impl ::tether::wire::Encode for F64RangeBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_float(
-            self.v,
-            ::core::option::Option::Some(0f64),
-            ::core::option::Option::Some(1f64),
-            false,
-        )?;
-        __w.f64(self.v);
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.f64_in(self.v, 0f64, 1f64, false)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2167,18 +1709,10 @@ impl ::tether::wire::Decode for F64RangeBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n0 = __r.f64()?;
-            ::tether::wire::check_float(
-                __n0,
-                ::core::option::Option::Some(0f64),
-                ::core::option::Option::Some(1f64),
-                false,
-            )?;
-            __n0
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.f64_in(0f64, 1f64, false)?,
+        })
     }
 }
 
@@ -2192,17 +1726,8 @@ pub struct NumRangeBox {
 
 impl ::tether::wire::Encode for NumRangeBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_float(
-            self.v,
-            ::core::option::Option::Some(-1000f64),
-            ::core::option::Option::Some(1000f64),
-            false,
-        )?;
-        __w.f64(self.v);
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.f64_in(self.v, -1000f64, 1000f64, false)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2211,18 +1736,10 @@ impl ::tether::wire::Decode for NumRangeBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n0 = __r.f64()?;
-            ::tether::wire::check_float(
-                __n0,
-                ::core::option::Option::Some(-1000f64),
-                ::core::option::Option::Some(1000f64),
-                false,
-            )?;
-            __n0
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.f64_in(-1000f64, 1000f64, false)?,
+        })
     }
 }
 
@@ -2236,10 +1753,7 @@ pub struct F32NonfiniteBox {
 
 impl ::tether::wire::Encode for F32NonfiniteBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.f32(self.v);
         ::core::result::Result::Ok(())
     }
@@ -2249,9 +1763,8 @@ impl ::tether::wire::Decode for F32NonfiniteBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.f32()?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.f32()? })
     }
 }
 
@@ -2265,10 +1778,7 @@ pub struct F64NonfiniteBox {
 
 impl ::tether::wire::Encode for F64NonfiniteBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.f64(self.v);
         ::core::result::Result::Ok(())
     }
@@ -2278,9 +1788,8 @@ impl ::tether::wire::Decode for F64NonfiniteBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.f64()?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.f64()? })
     }
 }
 
@@ -2294,10 +1803,7 @@ pub struct NumNonfiniteBox {
 
 impl ::tether::wire::Encode for NumNonfiniteBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.f64(self.v);
         ::core::result::Result::Ok(())
     }
@@ -2307,9 +1813,8 @@ impl ::tether::wire::Decode for NumNonfiniteBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.f64()?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.f64()? })
     }
 }
 
@@ -2323,21 +1828,8 @@ pub struct U8PctBox {
 
 impl ::tether::wire::Encode for U8PctBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::Some(0i128),
-            ::core::option::Option::Some(100i128),
-        )?;
-        __w.bits64(
-            <::core::primitive::u64 as ::core::convert::From<
-                ::core::primitive::u8,
-            >>::from(self.v),
-            7,
-        );
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.packed_u8(self.v, u8::MIN, 100, 7)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2346,17 +1838,10 @@ impl ::tether::wire::Decode for U8PctBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(7)?;
-            if __raw > 100u64 {
-                return ::core::result::Result::Err(
-                    ::tether::wire::packed_out_of_range(__raw, 0i128, 100i128),
-                );
-            }
-            __raw as ::core::primitive::u8
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.packed_u8(u8::MIN, 100, 7)?,
+        })
     }
 }
 
@@ -2370,19 +1855,8 @@ pub struct U8HighBox {
 
 impl ::tether::wire::Encode for U8HighBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::Some(200i128),
-            ::core::option::Option::None,
-        )?;
-        __w.bits64(
-            (self.v as ::core::primitive::i128 - 200i128) as ::core::primitive::u64,
-            6,
-        );
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.packed_u8(self.v, 200, u8::MAX, 6)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2391,17 +1865,10 @@ impl ::tether::wire::Decode for U8HighBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(6)?;
-            if __raw > 55u64 {
-                return ::core::result::Result::Err(
-                    ::tether::wire::packed_out_of_range(__raw, 200i128, 255i128),
-                );
-            }
-            (__raw as ::core::primitive::u8).wrapping_add(200u8)
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.packed_u8(200, u8::MAX, 6)?,
+        })
     }
 }
 
@@ -2415,16 +1882,8 @@ pub struct U8MinBox {
 
 impl ::tether::wire::Encode for U8MinBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::Some(1i128),
-            ::core::option::Option::None,
-        )?;
-        __w.u8(self.v);
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.u8_in(self.v, 1, u8::MAX)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2433,17 +1892,8 @@ impl ::tether::wire::Decode for U8MinBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n0 = __r.u8()?;
-            ::tether::wire::check_int(
-                __n0 as i128,
-                ::core::option::Option::Some(1i128),
-                ::core::option::Option::None,
-            )?;
-            __n0
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self { v: __r.u8_in(1, u8::MAX)? })
     }
 }
 
@@ -2457,19 +1907,8 @@ pub struct I32SmallBox {
 
 impl ::tether::wire::Encode for I32SmallBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.v as i128,
-            ::core::option::Option::Some(-5i128),
-            ::core::option::Option::Some(5i128),
-        )?;
-        __w.bits64(
-            (self.v as ::core::primitive::i128 + 5i128) as ::core::primitive::u64,
-            4,
-        );
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.packed_i32(self.v, -5, 5, 4)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2478,17 +1917,10 @@ impl ::tether::wire::Decode for I32SmallBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(4)?;
-            if __raw > 10u64 {
-                return ::core::result::Result::Err(
-                    ::tether::wire::packed_out_of_range(__raw, -5i128, 5i128),
-                );
-            }
-            (__raw as ::core::primitive::i32).wrapping_add(-5i32)
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.packed_i32(-5, 5, 4)?,
+        })
     }
 }
 
@@ -2502,10 +1934,7 @@ pub struct StrBox {
 
 impl ::tether::wire::Encode for StrBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.string(&self.v, ::tether::wire::LenRange::UNBOUNDED)?;
         ::core::result::Result::Ok(())
     }
@@ -2515,9 +1944,10 @@ impl ::tether::wire::Decode for StrBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.string(::tether::wire::LenRange::UNBOUNDED)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.string(::tether::wire::LenRange::UNBOUNDED)?,
+        })
     }
 }
 
@@ -2531,14 +1961,8 @@ pub struct StrMaxBox {
 
 impl ::tether::wire::Encode for StrMaxBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        __w.string(
-            &self.v,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
-        )?;
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.string(&self.v, ::tether::wire::LenRange::up_to(64))?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2547,10 +1971,10 @@ impl ::tether::wire::Decode for StrMaxBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r
-            .string(::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)))?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.string(::tether::wire::LenRange::up_to(64))?,
+        })
     }
 }
 
@@ -2564,14 +1988,8 @@ pub struct StrExactBox {
 
 impl ::tether::wire::Encode for StrExactBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        __w.string(
-            &self.v,
-            ::tether::wire::LenRange::new(8, ::core::option::Option::Some(8)),
-        )?;
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.string(&self.v, ::tether::wire::LenRange::exact(8))?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2580,10 +1998,10 @@ impl ::tether::wire::Decode for StrExactBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r
-            .string(::tether::wire::LenRange::new(8, ::core::option::Option::Some(8)))?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.string(::tether::wire::LenRange::exact(8))?,
+        })
     }
 }
 
@@ -2597,14 +2015,8 @@ pub struct StrWideBox {
 
 impl ::tether::wire::Encode for StrWideBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        __w.string(
-            &self.v,
-            ::tether::wire::LenRange::new(1, ::core::option::Option::Some(300)),
-        )?;
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.string(&self.v, ::tether::wire::LenRange::between(1, 300))?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2613,12 +2025,10 @@ impl ::tether::wire::Decode for StrWideBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r
-            .string(
-                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(300)),
-            )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.string(::tether::wire::LenRange::between(1, 300))?,
+        })
     }
 }
 
@@ -2632,14 +2042,8 @@ pub struct StrHugeBox {
 
 impl ::tether::wire::Encode for StrHugeBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        __w.string(
-            &self.v,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(70000)),
-        )?;
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.string(&self.v, ::tether::wire::LenRange::up_to(70000))?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2648,12 +2052,10 @@ impl ::tether::wire::Decode for StrHugeBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r
-            .string(
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(70000)),
-            )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.string(::tether::wire::LenRange::up_to(70000))?,
+        })
     }
 }
 
@@ -2667,14 +2069,8 @@ pub struct BufBox {
 
 impl ::tether::wire::Encode for BufBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        __w.buffer(
-            &self.v,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(1024)),
-        )?;
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.buffer(&self.v, ::tether::wire::LenRange::up_to(1024))?;
         ::core::result::Result::Ok(())
     }
 }
@@ -2683,12 +2079,10 @@ impl ::tether::wire::Decode for BufBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r
-            .buffer(
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(1024)),
-            )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.buffer(::tether::wire::LenRange::up_to(1024))?,
+        })
     }
 }
 
@@ -2702,10 +2096,7 @@ pub struct BufAnyBox {
 
 impl ::tether::wire::Encode for BufAnyBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.buffer(&self.v, ::tether::wire::LenRange::UNBOUNDED)?;
         ::core::result::Result::Ok(())
     }
@@ -2715,9 +2106,10 @@ impl ::tether::wire::Decode for BufAnyBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.buffer(::tether::wire::LenRange::UNBOUNDED)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.buffer(::tether::wire::LenRange::UNBOUNDED)?,
+        })
     }
 }
 
@@ -2731,10 +2123,7 @@ pub struct OptU8Box {
 
 impl ::tether::wire::Encode for OptU8Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -2744,9 +2133,10 @@ impl ::tether::wire::Decode for OptU8Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::core::option::Option<u8> as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -2760,17 +2150,11 @@ pub struct OptStrBox {
 
 impl ::tether::wire::Encode for OptStrBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match &self.v {
             ::core::option::Option::Some(__x0) => {
                 __w.bool(true);
-                __w.string(
-                    __x0,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-                )?;
+                __w.string(__x0, ::tether::wire::LenRange::up_to(8))?;
             }
             ::core::option::Option::None => __w.bool(false),
         }
@@ -2782,18 +2166,16 @@ impl ::tether::wire::Decode for OptStrBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = if __r.bool()? {
-            ::core::option::Option::Some(
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-                    )?,
-            )
-        } else {
-            ::core::option::Option::None
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: if __r.bool()? {
+                ::core::option::Option::Some(
+                    __r.string(::tether::wire::LenRange::up_to(8))?,
+                )
+            } else {
+                ::core::option::Option::None
+            },
+        })
     }
 }
 
@@ -2807,10 +2189,7 @@ pub struct OptOptBox {
 
 impl ::tether::wire::Encode for OptOptBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -2820,11 +2199,10 @@ impl ::tether::wire::Decode for OptOptBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::core::option::Option<
-            OptU8,
-        > as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -2838,10 +2216,7 @@ pub struct BoolsBox {
 
 impl ::tether::wire::Encode for BoolsBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_bools(__w, &self.v, ::tether::wire::LenRange::UNBOUNDED)?;
         ::core::result::Result::Ok(())
     }
@@ -2851,9 +2226,10 @@ impl ::tether::wire::Decode for BoolsBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::tether::wire::read_bools(__r, ::tether::wire::LenRange::UNBOUNDED)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_bools(__r, ::tether::wire::LenRange::UNBOUNDED)?,
+        })
     }
 }
 
@@ -2867,18 +2243,12 @@ pub struct U16sBox {
 
 impl ::tether::wire::Encode for U16sBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
             &self.v,
             ::tether::wire::LenRange::UNBOUNDED,
-            |__w, __x0| {
-                __w.u16(*__x0);
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -2888,14 +2258,15 @@ impl ::tether::wire::Decode for U16sBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::UNBOUNDED,
-            16,
-            |__r| __r.u16(),
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::UNBOUNDED,
+                16,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
     }
 }
 
@@ -2909,18 +2280,12 @@ pub struct U8sMaxBox {
 
 impl ::tether::wire::Encode for U8sMaxBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
             &self.v,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
-            |__w, __x0| {
-                __w.u8(*__x0);
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::up_to(100),
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -2930,14 +2295,15 @@ impl ::tether::wire::Decode for U8sMaxBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
-            8,
-            |__r| __r.u8(),
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::up_to(100),
+                8,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
     }
 }
 
@@ -2951,18 +2317,12 @@ pub struct I16sFewBox {
 
 impl ::tether::wire::Encode for I16sFewBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
             &self.v,
-            ::tether::wire::LenRange::new(1, ::core::option::Option::Some(4)),
-            |__w, __x0| {
-                __w.i16(*__x0);
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::between(1, 4),
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -2972,14 +2332,15 @@ impl ::tether::wire::Decode for I16sFewBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::new(1, ::core::option::Option::Some(4)),
-            16,
-            |__r| __r.i16(),
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::between(1, 4),
+                16,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
     }
 }
 
@@ -2993,18 +2354,12 @@ pub struct U8sExactBox {
 
 impl ::tether::wire::Encode for U8sExactBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
             &self.v,
-            ::tether::wire::LenRange::new(3, ::core::option::Option::Some(3)),
-            |__w, __x0| {
-                __w.u8(*__x0);
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::exact(3),
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -3014,14 +2369,15 @@ impl ::tether::wire::Decode for U8sExactBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::new(3, ::core::option::Option::Some(3)),
-            8,
-            |__r| __r.u8(),
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::exact(3),
+                8,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
     }
 }
 
@@ -3035,21 +2391,12 @@ pub struct WordsBox {
 
 impl ::tether::wire::Encode for WordsBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
             &self.v,
             ::tether::wire::LenRange::UNBOUNDED,
-            |__w, __x0| {
-                __w.string(
-                    __x0,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                )?;
-                ::core::result::Result::Ok(())
-            },
+            |__x0, __w| __w.string(__x0, ::tether::wire::LenRange::up_to(4)),
         )?;
         ::core::result::Result::Ok(())
     }
@@ -3059,19 +2406,15 @@ impl ::tether::wire::Decode for WordsBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::UNBOUNDED,
-            3,
-            |__r| {
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                    )
-            },
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::UNBOUNDED,
+                3,
+                |__r| __r.string(::tether::wire::LenRange::up_to(4)),
+            )?,
+        })
     }
 }
 
@@ -3085,18 +2428,12 @@ pub struct UnitsBox {
 
 impl ::tether::wire::Encode for UnitsBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
             &self.v,
             ::tether::wire::LenRange::UNBOUNDED,
-            |__w, __x0| {
-                ::tether::wire::Encode::encode(__x0, __w)?;
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -3106,14 +2443,15 @@ impl ::tether::wire::Decode for UnitsBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::UNBOUNDED,
-            0,
-            |__r| <One as ::tether::wire::Decode>::decode(__r),
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::UNBOUNDED,
+                0,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
     }
 }
 
@@ -3127,22 +2465,13 @@ pub struct StrMapBox {
 
 impl ::tether::wire::Encode for StrMapBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_map(
             __w,
             &self.v,
             ::tether::wire::LenRange::UNBOUNDED,
-            |__w, __k0| {
-                __w.string(__k0, ::tether::wire::LenRange::UNBOUNDED)?;
-                ::core::result::Result::Ok(())
-            },
-            |__w, __x0| {
-                __w.u32(*__x0);
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::Encode::encode,
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -3152,15 +2481,16 @@ impl ::tether::wire::Decode for StrMapBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::tether::wire::read_map(
-            __r,
-            ::tether::wire::LenRange::UNBOUNDED,
-            40,
-            |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
-            |__r| __r.u32(),
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::UNBOUNDED,
+                40,
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
     }
 }
 
@@ -3174,25 +2504,13 @@ pub struct ShortKeyMapBox {
 
 impl ::tether::wire::Encode for ShortKeyMapBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_map(
             __w,
             &self.v,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            |__w, __k0| {
-                __w.string(
-                    __k0,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-                )?;
-                ::core::result::Result::Ok(())
-            },
-            |__w, __x0| {
-                __w.u8(*__x0);
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::up_to(4),
+            |__x0, __w| __w.string(__x0, ::tether::wire::LenRange::up_to(8)),
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -3202,20 +2520,16 @@ impl ::tether::wire::Decode for ShortKeyMapBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::tether::wire::read_map(
-            __r,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            12,
-            |__r| {
-                __r
-                    .string(
-                        ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-                    )
-            },
-            |__r| __r.u8(),
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                12,
+                |__r| __r.string(::tether::wire::LenRange::up_to(8)),
+                ::tether::wire::Decode::decode,
+            )?,
+        })
     }
 }
 
@@ -3229,22 +2543,13 @@ pub struct ColorMapBox {
 
 impl ::tether::wire::Encode for ColorMapBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_map(
             __w,
             &self.v,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-            |__w, __k0| {
-                ::tether::wire::Encode::encode(__k0, __w)?;
-                ::core::result::Result::Ok(())
-            },
-            |__w, __x0| {
-                __w.bool(*__x0);
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::up_to(3),
+            ::tether::wire::Encode::encode,
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -3254,15 +2559,16 @@ impl ::tether::wire::Decode for ColorMapBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::tether::wire::read_map(
-            __r,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-            2,
-            |__r| <Color as ::tether::wire::Decode>::decode(__r),
-            |__r| __r.bool(),
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::up_to(3),
+                2,
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
     }
 }
 
@@ -3276,10 +2582,7 @@ pub struct Vec3Box {
 
 impl ::tether::wire::Encode for Vec3Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3289,9 +2592,10 @@ impl ::tether::wire::Decode for Vec3Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::Vector3 as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3305,10 +2609,7 @@ pub struct Vec2Box {
 
 impl ::tether::wire::Encode for Vec2Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3318,9 +2619,10 @@ impl ::tether::wire::Decode for Vec2Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::Vector2 as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3334,10 +2636,7 @@ pub struct FrameBox {
 
 impl ::tether::wire::Encode for FrameBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3347,9 +2646,10 @@ impl ::tether::wire::Decode for FrameBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::CFrame as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3363,10 +2663,7 @@ pub struct RgbBox {
 
 impl ::tether::wire::Encode for RgbBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3376,9 +2673,10 @@ impl ::tether::wire::Decode for RgbBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::Color3 as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3392,10 +2690,7 @@ pub struct BrickBox {
 
 impl ::tether::wire::Encode for BrickBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3405,9 +2700,10 @@ impl ::tether::wire::Decode for BrickBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::BrickColor as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3421,10 +2717,7 @@ pub struct DimBox {
 
 impl ::tether::wire::Encode for DimBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3434,9 +2727,10 @@ impl ::tether::wire::Decode for DimBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::UDim as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3450,10 +2744,7 @@ pub struct Dim2Box {
 
 impl ::tether::wire::Encode for Dim2Box {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3463,9 +2754,10 @@ impl ::tether::wire::Decode for Dim2Box {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::UDim2 as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3479,10 +2771,7 @@ pub struct AreaBox {
 
 impl ::tether::wire::Encode for AreaBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3492,9 +2781,10 @@ impl ::tether::wire::Decode for AreaBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::Rect as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3508,10 +2798,7 @@ pub struct SpanBox {
 
 impl ::tether::wire::Encode for SpanBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3521,11 +2808,10 @@ impl ::tether::wire::Decode for SpanBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::NumberRange as ::tether::wire::Decode>::decode(
-            __r,
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3539,10 +2825,7 @@ pub struct NumSeqBox {
 
 impl ::tether::wire::Encode for NumSeqBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3552,11 +2835,10 @@ impl ::tether::wire::Decode for NumSeqBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::NumberSequence as ::tether::wire::Decode>::decode(
-            __r,
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3570,10 +2852,7 @@ pub struct ColorSeqBox {
 
 impl ::tether::wire::Encode for ColorSeqBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3583,11 +2862,10 @@ impl ::tether::wire::Decode for ColorSeqBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::ColorSequence as ::tether::wire::Decode>::decode(
-            __r,
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3601,10 +2879,7 @@ pub struct WhenBox {
 
 impl ::tether::wire::Encode for WhenBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3614,9 +2889,10 @@ impl ::tether::wire::Decode for WhenBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::DateTime as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3630,10 +2906,7 @@ pub struct MatBox {
 
 impl ::tether::wire::Encode for MatBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3643,11 +2916,10 @@ impl ::tether::wire::Decode for MatBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::roblox::enums::Material as ::tether::wire::Decode>::decode(
-            __r,
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3661,10 +2933,7 @@ pub struct KeyBox {
 
 impl ::tether::wire::Encode for KeyBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3674,11 +2943,10 @@ impl ::tether::wire::Decode for KeyBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::roblox::enums::KeyCode as ::tether::wire::Decode>::decode(
-            __r,
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3692,10 +2960,7 @@ pub struct OptPartBox {
 
 impl ::tether::wire::Encode for OptPartBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self.v {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
@@ -3711,19 +2976,20 @@ impl ::tether::wire::Decode for OptPartBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = if __r.bool()? {
-            ::core::option::Option::map(
-                __r
-                    .required_instance_of(
-                        <::tether::roblox::classes::Part as ::tether::types::Class>::NAME,
-                    )?,
-                ::tether::types::Ref::<::tether::roblox::classes::Part>::new,
-            )
-        } else {
-            ::core::option::Option::None
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: if __r.bool()? {
+                ::core::option::Option::map(
+                    __r
+                        .required_instance_of(
+                            <::tether::roblox::classes::Part as ::tether::types::Class>::NAME,
+                        )?,
+                    ::tether::types::Ref::<::tether::roblox::classes::Part>::new,
+                )
+            } else {
+                ::core::option::Option::None
+            },
+        })
     }
 }
 
@@ -3737,10 +3003,7 @@ pub struct OptModelBox {
 
 impl ::tether::wire::Encode for OptModelBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self.v {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
@@ -3756,19 +3019,20 @@ impl ::tether::wire::Decode for OptModelBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = if __r.bool()? {
-            ::core::option::Option::map(
-                __r
-                    .required_instance_of(
-                        <::tether::roblox::classes::Model as ::tether::types::Class>::NAME,
-                    )?,
-                ::tether::types::Ref::<::tether::roblox::classes::Model>::new,
-            )
-        } else {
-            ::core::option::Option::None
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: if __r.bool()? {
+                ::core::option::Option::map(
+                    __r
+                        .required_instance_of(
+                            <::tether::roblox::classes::Model as ::tether::types::Class>::NAME,
+                        )?,
+                    ::tether::types::Ref::<::tether::roblox::classes::Model>::new,
+                )
+            } else {
+                ::core::option::Option::None
+            },
+        })
     }
 }
 
@@ -3782,10 +3046,7 @@ pub struct WhoBox {
 
 impl ::tether::wire::Encode for WhoBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self.v {
             ::core::option::Option::Some(__i) => {
                 __w.instance(::core::option::Option::Some(__i.id()))
@@ -3808,15 +3069,16 @@ impl ::tether::wire::Decode for WhoBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::core::option::Option::map(
-            __r
-                .required_instance_of(
-                    <::tether::roblox::classes::Player as ::tether::types::Class>::NAME,
-                )?,
-            ::tether::types::Ref::<::tether::roblox::classes::Player>::new,
-        );
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::core::option::Option::map(
+                __r
+                    .required_instance_of(
+                        <::tether::roblox::classes::Player as ::tether::types::Class>::NAME,
+                    )?,
+                ::tether::types::Ref::<::tether::roblox::classes::Player>::new,
+            ),
+        })
     }
 }
 
@@ -3830,10 +3092,7 @@ pub struct OptWhoBox {
 
 impl ::tether::wire::Encode for OptWhoBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self.v {
             ::core::option::Option::Some(__i) => {
                 __w.bool(true);
@@ -3849,19 +3108,20 @@ impl ::tether::wire::Decode for OptWhoBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = if __r.bool()? {
-            ::core::option::Option::map(
-                __r
-                    .required_instance_of(
-                        <::tether::roblox::classes::Player as ::tether::types::Class>::NAME,
-                    )?,
-                ::tether::types::Ref::<::tether::roblox::classes::Player>::new,
-            )
-        } else {
-            ::core::option::Option::None
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: if __r.bool()? {
+                ::core::option::Option::map(
+                    __r
+                        .required_instance_of(
+                            <::tether::roblox::classes::Player as ::tether::types::Class>::NAME,
+                        )?,
+                    ::tether::types::Ref::<::tether::roblox::classes::Player>::new,
+                )
+            } else {
+                ::core::option::Option::None
+            },
+        })
     }
 }
 
@@ -3875,10 +3135,7 @@ pub struct DynBox {
 
 impl ::tether::wire::Encode for DynBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
     }
@@ -3888,9 +3145,10 @@ impl ::tether::wire::Decode for DynBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <::tether::types::Value as ::tether::wire::Decode>::decode(__r)?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
     }
 }
 
@@ -3909,79 +3167,26 @@ pub struct Stats {
 }
 
 impl ::tether::wire::Encode for Stats {
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-        ::tether::wire::check_int(
-            self.health as i128,
-            ::core::option::Option::Some(0i128),
-            ::core::option::Option::Some(100i128),
-        )?;
-        __w.bits64(
-            <::core::primitive::u64 as ::core::convert::From<
-                ::core::primitive::u8,
-            >>::from(self.health),
-            7,
-        );
-        ::tether::wire::check_float(
-            self.speed as f64,
-            ::core::option::Option::Some(0f64),
-            ::core::option::Option::Some(50f64),
-            false,
-        )?;
-        __w.f32(self.speed);
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.packed_u8(self.health, u8::MIN, 100, 7)?;
+        __w.f32_in(self.speed, 0f64, 50f64, false)?;
         __w.i32(self.score);
-        ::tether::wire::check_float(
-            self.ratio,
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-            false,
-        )?;
-        __w.f64(self.ratio);
+        __w.f64_finite(self.ratio)?;
         ::core::result::Result::Ok(())
     }
 }
 
 impl ::tether::wire::Decode for Stats {
+    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(7)?;
-            if __raw > 100u64 {
-                return ::core::result::Result::Err(
-                    ::tether::wire::packed_out_of_range(__raw, 0i128, 100i128),
-                );
-            }
-            __raw as ::core::primitive::u8
-        };
-        let __f1 = {
-            let __n0 = __r.f32()?;
-            ::tether::wire::check_float(
-                __n0 as f64,
-                ::core::option::Option::Some(0f64),
-                ::core::option::Option::Some(50f64),
-                false,
-            )?;
-            __n0
-        };
-        let __f2 = __r.i32()?;
-        let __f3 = {
-            let __n0 = __r.f64()?;
-            ::tether::wire::check_float(
-                __n0,
-                ::core::option::Option::None,
-                ::core::option::Option::None,
-                false,
-            )?;
-            __n0
-        };
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(Self {
-            health: __f0,
-            speed: __f1,
-            score: __f2,
-            ratio: __f3,
+            health: __r.packed_u8(u8::MIN, 100, 7)?,
+            speed: __r.f32_in(0f64, 50f64, false)?,
+            score: __r.i32()?,
+            ratio: __r.f64_finite()?,
         })
     }
 }
@@ -4001,10 +3206,7 @@ pub struct Gauges {
 }
 
 impl ::tether::wire::Encode for Gauges {
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         let mut __c = [0u8; 17usize];
         let __f0 = self.level;
         ::tether::wire::check_int(
@@ -4039,7 +3241,7 @@ impl ::tether::wire::Encode for Gauges {
 impl ::tether::wire::Decode for Gauges {
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         let __c: [u8; 17usize] = __r.array::<17usize>()?;
         let __f0 = u8::from_le_bytes([__c[0usize]]);
         ::tether::wire::check_int(
@@ -4104,10 +3306,7 @@ pub struct Unit {
 
 impl ::tether::wire::Encode for Unit {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.bits64(
             {
                 <::core::primitive::u64 as ::core::convert::From<
@@ -4135,7 +3334,7 @@ impl ::tether::wire::Decode for Unit {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         let __bits = __r.bits64(8)?;
         let __f0 = __bits & 1 != 0;
         let __f1 = {
@@ -4174,19 +3373,10 @@ pub struct Marker {
 
 impl ::tether::wire::Encode for Marker {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.pos, __w)?;
         __w.bool(self.seen);
-        ::tether::wire::check_float(
-            self.weight as f64,
-            ::core::option::Option::None,
-            ::core::option::Option::None,
-            false,
-        )?;
-        __w.f32(self.weight);
+        __w.f32_finite(self.weight)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -4195,23 +3385,11 @@ impl ::tether::wire::Decode for Marker {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = <MarkerPos as ::tether::wire::Decode>::decode(__r)?;
-        let __f1 = __r.bool()?;
-        let __f2 = {
-            let __n0 = __r.f32()?;
-            ::tether::wire::check_float(
-                __n0 as f64,
-                ::core::option::Option::None,
-                ::core::option::Option::None,
-                false,
-            )?;
-            __n0
-        };
+    ) -> ::tether::wire::DecodeResult<Self> {
         ::core::result::Result::Ok(Self {
-            pos: __f0,
-            seen: __f1,
-            weight: __f2,
+            pos: ::tether::wire::Decode::decode(__r)?,
+            seen: __r.bool()?,
+            weight: __r.f32_finite()?,
         })
     }
 }
@@ -4228,10 +3406,7 @@ pub struct MarkerPos {
 
 impl ::tether::wire::Encode for MarkerPos {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.bits64(
             {
                 ::tether::wire::check_int(
@@ -4259,7 +3434,7 @@ impl ::tether::wire::Decode for MarkerPos {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         let __bits = __r.bits64(8)?;
         let __f0 = {
             let __raw: ::core::primitive::u64 = __bits & 15;
@@ -4289,10 +3464,7 @@ pub struct Reading {
 
 impl ::tether::wire::Encode for Reading {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         let mut __c = [0u8; 3usize];
         let __f0 = self.a;
         __c[0usize..1usize].copy_from_slice(&__f0.to_le_bytes());
@@ -4307,7 +3479,7 @@ impl ::tether::wire::Decode for Reading {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+    ) -> ::tether::wire::DecodeResult<Self> {
         let __c: [u8; 3usize] = __r.array::<3usize>()?;
         let __f0 = u8::from_le_bytes([__c[0usize]]);
         let __f1 = u16::from_le_bytes([__c[1usize], __c[2usize]]);
@@ -4331,15 +3503,9 @@ pub struct Label {
 
 impl ::tether::wire::Encode for Label {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.bool(self.on);
-        __w.string(
-            &self.name,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-        )?;
+        __w.string(&self.name, ::tether::wire::LenRange::up_to(8))?;
         ::core::result::Result::Ok(())
     }
 }
@@ -4348,11 +3514,11 @@ impl ::tether::wire::Decode for Label {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.bool()?;
-        let __f1 = __r
-            .string(::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)))?;
-        ::core::result::Result::Ok(Self { on: __f0, name: __f1 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            on: __r.bool()?,
+            name: __r.string(::tether::wire::LenRange::up_to(8))?,
+        })
     }
 }
 
@@ -4369,16 +3535,10 @@ pub struct SquadBox {
 }
 
 impl ::tether::wire::Encode for SquadBox {
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         {
             let __items: &[_] = &self.v;
-            __w.len(
-                __items.len(),
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            )?;
+            __w.len(__items.len(), ::tether::wire::LenRange::up_to(4))?;
             ::tether::wire::write_bit_column(
                 __w,
                 __items,
@@ -4421,56 +3581,57 @@ impl ::tether::wire::Encode for SquadBox {
 impl ::tether::wire::Decode for SquadBox {
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n = ::tether::wire::read_count(
-                __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                24,
-            )?;
-            let mut __items0 = ::std::vec![
-                Unit { alive : ::core::default::Default::default(), hp :
-                ::core::default::Default::default(), id :
-                ::core::default::Default::default() }; __n
-            ];
-            ::tether::wire::read_bit_column(
-                __r,
-                &mut __items0,
-                1,
-                |__x0, __raw| {
-                    __x0.alive = __raw != 0;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::tether::wire::read_bit_column(
-                __r,
-                &mut __items0,
-                7,
-                |__x0, __raw| {
-                    __x0.hp = {
-                        let __raw: ::core::primitive::u64 = __raw;
-                        if __raw > 100u64 {
-                            return ::core::result::Result::Err(
-                                ::tether::wire::packed_out_of_range(__raw, 0i128, 100i128),
-                            );
-                        }
-                        __raw as ::core::primitive::u8
-                    };
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::tether::wire::read_byte_column(
-                __r,
-                &mut __items0,
-                |__x0, __b| {
-                    let __v = ::core::primitive::u16::from_le_bytes(__b);
-                    __x0.id = __v;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            __items0
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: {
+                let __n = ::tether::wire::read_count(
+                    __r,
+                    ::tether::wire::LenRange::up_to(4),
+                    24,
+                )?;
+                let mut __items0 = ::std::vec![
+                    Unit { alive : ::core::default::Default::default(), hp :
+                    ::core::default::Default::default(), id :
+                    ::core::default::Default::default() }; __n
+                ];
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    1,
+                    |__x0, __raw| {
+                        __x0.alive = __raw != 0;
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    7,
+                    |__x0, __raw| {
+                        __x0.hp = {
+                            let __raw: ::core::primitive::u64 = __raw;
+                            if __raw > 100u64 {
+                                return ::core::result::Result::Err(
+                                    ::tether::wire::packed_out_of_range(__raw, 0i128, 100i128),
+                                );
+                            }
+                            __raw as ::core::primitive::u8
+                        };
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                ::tether::wire::read_byte_column(
+                    __r,
+                    &mut __items0,
+                    |__x0, __b| {
+                        let __v = ::core::primitive::u16::from_le_bytes(__b);
+                        __x0.id = __v;
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                __items0
+            },
+        })
     }
 }
 
@@ -4483,16 +3644,10 @@ pub struct MarkersBox {
 }
 
 impl ::tether::wire::Encode for MarkersBox {
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         {
             let __items: &[_] = &self.v;
-            __w.len(
-                __items.len(),
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(255)),
-            )?;
+            __w.len(__items.len(), ::tether::wire::LenRange::up_to(255))?;
             ::tether::wire::write_bit_column(
                 __w,
                 __items,
@@ -4558,70 +3713,71 @@ impl ::tether::wire::Encode for MarkersBox {
 impl ::tether::wire::Decode for MarkersBox {
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n = ::tether::wire::read_count(
-                __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(255)),
-                41,
-            )?;
-            let mut __items0 = ::std::vec![
-                Marker { pos : MarkerPos { x : ::core::default::Default::default(), y :
-                ::core::default::Default::default() }, seen :
-                ::core::default::Default::default(), weight :
-                ::core::default::Default::default() }; __n
-            ];
-            ::tether::wire::read_bit_column(
-                __r,
-                &mut __items0,
-                4,
-                |__x0, __raw| {
-                    __x0.pos.x = {
-                        let __raw: ::core::primitive::u64 = __raw;
-                        (__raw as ::core::primitive::i8).wrapping_add(-8i8)
-                    };
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::tether::wire::read_bit_column(
-                __r,
-                &mut __items0,
-                4,
-                |__x0, __raw| {
-                    __x0.pos.y = {
-                        let __raw: ::core::primitive::u64 = __raw;
-                        (__raw as ::core::primitive::i8).wrapping_add(-8i8)
-                    };
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::tether::wire::read_bit_column(
-                __r,
-                &mut __items0,
-                1,
-                |__x0, __raw| {
-                    __x0.seen = __raw != 0;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::tether::wire::read_byte_column(
-                __r,
-                &mut __items0,
-                |__x0, __b| {
-                    let __v = ::core::primitive::f32::from_le_bytes(__b);
-                    ::tether::wire::check_float(
-                        __v as f64,
-                        ::core::option::Option::None,
-                        ::core::option::Option::None,
-                        false,
-                    )?;
-                    __x0.weight = __v;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            __items0
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: {
+                let __n = ::tether::wire::read_count(
+                    __r,
+                    ::tether::wire::LenRange::up_to(255),
+                    41,
+                )?;
+                let mut __items0 = ::std::vec![
+                    Marker { pos : MarkerPos { x : ::core::default::Default::default(), y
+                    : ::core::default::Default::default() }, seen :
+                    ::core::default::Default::default(), weight :
+                    ::core::default::Default::default() }; __n
+                ];
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    4,
+                    |__x0, __raw| {
+                        __x0.pos.x = {
+                            let __raw: ::core::primitive::u64 = __raw;
+                            (__raw as ::core::primitive::i8).wrapping_add(-8i8)
+                        };
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    4,
+                    |__x0, __raw| {
+                        __x0.pos.y = {
+                            let __raw: ::core::primitive::u64 = __raw;
+                            (__raw as ::core::primitive::i8).wrapping_add(-8i8)
+                        };
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    1,
+                    |__x0, __raw| {
+                        __x0.seen = __raw != 0;
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                ::tether::wire::read_byte_column(
+                    __r,
+                    &mut __items0,
+                    |__x0, __b| {
+                        let __v = ::core::primitive::f32::from_le_bytes(__b);
+                        ::tether::wire::check_float(
+                            __v as f64,
+                            ::core::option::Option::None,
+                            ::core::option::Option::None,
+                            false,
+                        )?;
+                        __x0.weight = __v;
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                __items0
+            },
+        })
     }
 }
 
@@ -4635,18 +3791,12 @@ pub struct ReadingsBox {
 
 impl ::tether::wire::Encode for ReadingsBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
             &self.v,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            |__w, __x0| {
-                ::tether::wire::Encode::encode(__x0, __w)?;
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::up_to(4),
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -4656,14 +3806,15 @@ impl ::tether::wire::Decode for ReadingsBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            24,
-            |__r| <Reading as ::tether::wire::Decode>::decode(__r),
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                24,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
     }
 }
 
@@ -4677,18 +3828,12 @@ pub struct LabelsBox {
 
 impl ::tether::wire::Encode for LabelsBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
             &self.v,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            |__w, __x0| {
-                ::tether::wire::Encode::encode(__x0, __w)?;
-                ::core::result::Result::Ok(())
-            },
+            ::tether::wire::LenRange::up_to(4),
+            ::tether::wire::Encode::encode,
         )?;
         ::core::result::Result::Ok(())
     }
@@ -4698,14 +3843,15 @@ impl ::tether::wire::Decode for LabelsBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = ::tether::wire::read_array(
-            __r,
-            ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-            5,
-            |__r| <Label as ::tether::wire::Decode>::decode(__r),
-        )?;
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_array(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                5,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
     }
 }
 
@@ -4721,20 +3867,9 @@ pub struct Pinned {
 
 impl ::tether::wire::Encode for Pinned {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.bool(self.on);
-        ::tether::wire::check_int(
-            self.level as i128,
-            ::core::option::Option::Some(7i128),
-            ::core::option::Option::Some(7i128),
-        )?;
-        __w.bits64(
-            (self.level as ::core::primitive::i128 - 7i128) as ::core::primitive::u64,
-            0,
-        );
+        __w.packed_u8(self.level, 7, 7, 0)?;
         ::core::result::Result::Ok(())
     }
 }
@@ -4743,13 +3878,11 @@ impl ::tether::wire::Decode for Pinned {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = __r.bool()?;
-        let __f1 = {
-            let __raw: ::core::primitive::u64 = __r.bits64(0)?;
-            (__raw as ::core::primitive::u8).wrapping_add(7u8)
-        };
-        ::core::result::Result::Ok(Self { on: __f0, level: __f1 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            on: __r.bool()?,
+            level: __r.packed_u8(7, 7, 0)?,
+        })
     }
 }
 
@@ -4767,16 +3900,10 @@ pub struct PinsBox {
 
 impl ::tether::wire::Encode for PinsBox {
     #[inline]
-    fn encode(
-        &self,
-        __w: &mut ::tether::wire::Writer,
-    ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         {
             let __items: &[_] = &self.v;
-            __w.len(
-                __items.len(),
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-            )?;
+            __w.len(__items.len(), ::tether::wire::LenRange::up_to(3))?;
             ::tether::wire::write_bit_column(
                 __w,
                 __items,
@@ -4805,32 +3932,33 @@ impl ::tether::wire::Decode for PinsBox {
     #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
-    ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
-        let __f0 = {
-            let __n = ::tether::wire::read_count(
-                __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-                1,
-            )?;
-            let mut __items0 = ::std::vec![
-                Pinned { on : ::core::default::Default::default(), level :
-                ::core::default::Default::default() }; __n
-            ];
-            ::tether::wire::read_bit_column(
-                __r,
-                &mut __items0,
-                1,
-                |__x0, __raw| {
-                    __x0.on = __raw != 0;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            for __x0 in __items0.iter_mut() {
-                __x0.level = 7u8;
-            }
-            __items0
-        };
-        ::core::result::Result::Ok(Self { v: __f0 })
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: {
+                let __n = ::tether::wire::read_count(
+                    __r,
+                    ::tether::wire::LenRange::up_to(3),
+                    1,
+                )?;
+                let mut __items0 = ::std::vec![
+                    Pinned { on : ::core::default::Default::default(), level :
+                    ::core::default::Default::default() }; __n
+                ];
+                ::tether::wire::read_bit_column(
+                    __r,
+                    &mut __items0,
+                    1,
+                    |__x0, __raw| {
+                        __x0.on = __raw != 0;
+                        ::core::result::Result::Ok(())
+                    },
+                )?;
+                for __x0 in __items0.iter_mut() {
+                    __x0.level = 7u8;
+                }
+                __items0
+            },
+        })
     }
 }
 
@@ -6050,8 +5178,12 @@ impl ::core::default::Default for ClientBindables {
 mod __tether {
     #[allow(unused_imports)]
     use ::tether::__private::{
-        event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
+        event, rate, request, response, spec, timeout, Codec, Msg, Plain, EVENT, NO_RATE,
+        NO_TIMEOUT,
     };
+
+    #[allow(unused_imports)]
+    use ::tether::wire::{DecodeResult, EncodeResult, Reader, Writer};
 
     pub type ToClient0 = Msg<0, (super::Bool,)>;
 
@@ -6078,444 +5210,182 @@ mod __tether {
     pub type ToClient11 = Msg<11, (super::Num,)>;
 
     pub enum Check0 {}
-    impl ::tether::__private::Codec<super::U8Range> for Check0 {
+    impl Codec<super::U8Range> for Check0 {
         #[inline]
-        fn encode(
-            __a: &super::U8Range,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(1i128),
-                ::core::option::Option::Some(100i128),
-            )?;
-            __w.bits64(
-                (*__a as ::core::primitive::i128 - 1i128) as ::core::primitive::u64,
-                7,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::U8Range, __w: &mut Writer) -> EncodeResult {
+            __w.packed_u8(*__a, 1, 100, 7)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::U8Range, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(7)?;
-                if __raw > 99u64 {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::packed_out_of_range(__raw, 1i128, 100i128),
-                    );
-                }
-                (__raw as ::core::primitive::u8).wrapping_add(1u8)
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::U8Range> {
+            __r.packed_u8(1, 100, 7)
         }
     }
 
     pub type ToClient12 = Msg<12, (super::U8Range,), (Check0,)>;
 
     pub enum Check1 {}
-    impl ::tether::__private::Codec<super::U8Exact> for Check1 {
+    impl Codec<super::U8Exact> for Check1 {
         #[inline]
-        fn encode(
-            __a: &super::U8Exact,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(7i128),
-                ::core::option::Option::Some(7i128),
-            )?;
-            __w.bits64(
-                (*__a as ::core::primitive::i128 - 7i128) as ::core::primitive::u64,
-                0,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::U8Exact, __w: &mut Writer) -> EncodeResult {
+            __w.packed_u8(*__a, 7, 7, 0)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::U8Exact, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(0)?;
-                (__raw as ::core::primitive::u8).wrapping_add(7u8)
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::U8Exact> {
+            __r.packed_u8(7, 7, 0)
         }
     }
 
     pub type ToClient13 = Msg<13, (super::U8Exact,), (Check1,)>;
 
     pub enum Check2 {}
-    impl ::tether::__private::Codec<super::U16Range> for Check2 {
+    impl Codec<super::U16Range> for Check2 {
         #[inline]
-        fn encode(
-            __a: &super::U16Range,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(10i128),
-                ::core::option::Option::Some(1000i128),
-            )?;
-            __w.bits64(
-                (*__a as ::core::primitive::i128 - 10i128) as ::core::primitive::u64,
-                10,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::U16Range, __w: &mut Writer) -> EncodeResult {
+            __w.packed_u16(*__a, 10, 1000, 10)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::U16Range, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(10)?;
-                if __raw > 990u64 {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::packed_out_of_range(__raw, 10i128, 1000i128),
-                    );
-                }
-                (__raw as ::core::primitive::u16).wrapping_add(10u16)
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::U16Range> {
+            __r.packed_u16(10, 1000, 10)
         }
     }
 
     pub type ToClient14 = Msg<14, (super::U16Range,), (Check2,)>;
 
     pub enum Check3 {}
-    impl ::tether::__private::Codec<super::U32Max> for Check3 {
+    impl Codec<super::U32Max> for Check3 {
         #[inline]
-        fn encode(
-            __a: &super::U32Max,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::None,
-                ::core::option::Option::Some(1000000i128),
-            )?;
-            __w.bits64(
-                <::core::primitive::u64 as ::core::convert::From<
-                    ::core::primitive::u32,
-                >>::from(*__a),
-                20,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::U32Max, __w: &mut Writer) -> EncodeResult {
+            __w.packed_u32(*__a, u32::MIN, 1000000, 20)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::U32Max, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(20)?;
-                if __raw > 1000000u64 {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::packed_out_of_range(__raw, 0i128, 1000000i128),
-                    );
-                }
-                __raw as ::core::primitive::u32
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::U32Max> {
+            __r.packed_u32(u32::MIN, 1000000, 20)
         }
     }
 
     pub type ToClient15 = Msg<15, (super::U32Max,), (Check3,)>;
 
     pub enum Check4 {}
-    impl ::tether::__private::Codec<super::U64Min> for Check4 {
+    impl Codec<super::U64Min> for Check4 {
         #[inline]
-        fn encode(
-            __a: &super::U64Min,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(5i128),
-                ::core::option::Option::None,
-            )?;
-            __w.u64(*__a);
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::U64Min, __w: &mut Writer) -> EncodeResult {
+            __w.u64_in(*__a, 5, u64::MAX)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::U64Min, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __n0 = __r.u64()?;
-                ::tether::wire::check_int(
-                    __n0 as i128,
-                    ::core::option::Option::Some(5i128),
-                    ::core::option::Option::None,
-                )?;
-                __n0
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::U64Min> {
+            __r.u64_in(5, u64::MAX)
         }
     }
 
     pub type ToClient16 = Msg<16, (super::U64Min,), (Check4,)>;
 
     pub enum Check5 {}
-    impl ::tether::__private::Codec<super::I8Range> for Check5 {
+    impl Codec<super::I8Range> for Check5 {
         #[inline]
-        fn encode(
-            __a: &super::I8Range,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(-10i128),
-                ::core::option::Option::Some(10i128),
-            )?;
-            __w.bits64(
-                (*__a as ::core::primitive::i128 + 10i128) as ::core::primitive::u64,
-                5,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::I8Range, __w: &mut Writer) -> EncodeResult {
+            __w.packed_i8(*__a, -10, 10, 5)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::I8Range, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(5)?;
-                if __raw > 20u64 {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::packed_out_of_range(__raw, -10i128, 10i128),
-                    );
-                }
-                (__raw as ::core::primitive::i8).wrapping_add(-10i8)
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::I8Range> {
+            __r.packed_i8(-10, 10, 5)
         }
     }
 
     pub type ToClient17 = Msg<17, (super::I8Range,), (Check5,)>;
 
     pub enum Check6 {}
-    impl ::tether::__private::Codec<super::I16Range> for Check6 {
+    impl Codec<super::I16Range> for Check6 {
         #[inline]
-        fn encode(
-            __a: &super::I16Range,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(-300i128),
-                ::core::option::Option::Some(300i128),
-            )?;
-            __w.bits64(
-                (*__a as ::core::primitive::i128 + 300i128) as ::core::primitive::u64,
-                10,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::I16Range, __w: &mut Writer) -> EncodeResult {
+            __w.packed_i16(*__a, -300, 300, 10)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::I16Range, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(10)?;
-                if __raw > 600u64 {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::packed_out_of_range(__raw, -300i128, 300i128),
-                    );
-                }
-                (__raw as ::core::primitive::i16).wrapping_add(-300i16)
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::I16Range> {
+            __r.packed_i16(-300, 300, 10)
         }
     }
 
     pub type ToClient18 = Msg<18, (super::I16Range,), (Check6,)>;
 
     pub enum Check7 {}
-    impl ::tether::__private::Codec<super::I32Min> for Check7 {
+    impl Codec<super::I32Min> for Check7 {
         #[inline]
-        fn encode(
-            __a: &super::I32Min,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(-100000i128),
-                ::core::option::Option::None,
-            )?;
-            __w.i32(*__a);
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::I32Min, __w: &mut Writer) -> EncodeResult {
+            __w.i32_in(*__a, -100000, i32::MAX)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::I32Min, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __n0 = __r.i32()?;
-                ::tether::wire::check_int(
-                    __n0 as i128,
-                    ::core::option::Option::Some(-100000i128),
-                    ::core::option::Option::None,
-                )?;
-                __n0
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::I32Min> {
+            __r.i32_in(-100000, i32::MAX)
         }
     }
 
     pub type ToClient19 = Msg<19, (super::I32Min,), (Check7,)>;
 
     pub enum Check8 {}
-    impl ::tether::__private::Codec<super::I64Range> for Check8 {
+    impl Codec<super::I64Range> for Check8 {
         #[inline]
-        fn encode(
-            __a: &super::I64Range,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(-5000000000i128),
-                ::core::option::Option::Some(5000000000i128),
-            )?;
-            __w.bits64(
-                (*__a as ::core::primitive::i128 + 5000000000i128)
-                    as ::core::primitive::u64,
-                34,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::I64Range, __w: &mut Writer) -> EncodeResult {
+            __w.packed_i64(*__a, -5000000000, 5000000000, 34)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::I64Range, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(34)?;
-                if __raw > 10000000000u64 {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::packed_out_of_range(
-                            __raw,
-                            -5000000000i128,
-                            5000000000i128,
-                        ),
-                    );
-                }
-                (__raw as ::core::primitive::i64).wrapping_add(-5000000000i64)
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::I64Range> {
+            __r.packed_i64(-5000000000, 5000000000, 34)
         }
     }
 
     pub type ToClient20 = Msg<20, (super::I64Range,), (Check8,)>;
 
     pub enum Check9 {}
-    impl ::tether::__private::Codec<super::F32Range> for Check9 {
+    impl Codec<super::F32Range> for Check9 {
         #[inline]
-        fn encode(
-            __a: &super::F32Range,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_float(
-                *__a as f64,
-                ::core::option::Option::Some(-1.5f64),
-                ::core::option::Option::Some(1.5f64),
-                false,
-            )?;
-            __w.f32(*__a);
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::F32Range, __w: &mut Writer) -> EncodeResult {
+            __w.f32_in(*__a, -1.5f64, 1.5f64, false)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::F32Range, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __n0 = __r.f32()?;
-                ::tether::wire::check_float(
-                    __n0 as f64,
-                    ::core::option::Option::Some(-1.5f64),
-                    ::core::option::Option::Some(1.5f64),
-                    false,
-                )?;
-                __n0
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::F32Range> {
+            __r.f32_in(-1.5f64, 1.5f64, false)
         }
     }
 
     pub type ToClient21 = Msg<21, (super::F32Range,), (Check9,)>;
 
     pub enum Check10 {}
-    impl ::tether::__private::Codec<super::F64Range> for Check10 {
+    impl Codec<super::F64Range> for Check10 {
         #[inline]
-        fn encode(
-            __a: &super::F64Range,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_float(
-                *__a,
-                ::core::option::Option::Some(0f64),
-                ::core::option::Option::Some(1f64),
-                false,
-            )?;
-            __w.f64(*__a);
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::F64Range, __w: &mut Writer) -> EncodeResult {
+            __w.f64_in(*__a, 0f64, 1f64, false)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::F64Range, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __n0 = __r.f64()?;
-                ::tether::wire::check_float(
-                    __n0,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::Some(1f64),
-                    false,
-                )?;
-                __n0
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::F64Range> {
+            __r.f64_in(0f64, 1f64, false)
         }
     }
 
     pub type ToClient22 = Msg<22, (super::F64Range,), (Check10,)>;
 
     pub enum Check11 {}
-    impl ::tether::__private::Codec<super::NumRange> for Check11 {
+    impl Codec<super::NumRange> for Check11 {
         #[inline]
-        fn encode(
-            __a: &super::NumRange,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_float(
-                *__a,
-                ::core::option::Option::Some(-1000f64),
-                ::core::option::Option::Some(1000f64),
-                false,
-            )?;
-            __w.f64(*__a);
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::NumRange, __w: &mut Writer) -> EncodeResult {
+            __w.f64_in(*__a, -1000f64, 1000f64, false)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::NumRange, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __n0 = __r.f64()?;
-                ::tether::wire::check_float(
-                    __n0,
-                    ::core::option::Option::Some(-1000f64),
-                    ::core::option::Option::Some(1000f64),
-                    false,
-                )?;
-                __n0
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::NumRange> {
+            __r.f64_in(-1000f64, 1000f64, false)
         }
     }
 
     pub type ToClient23 = Msg<23, (super::NumRange,), (Check11,)>;
 
     pub enum Check12 {}
-    impl ::tether::__private::Codec<super::F32Nonfinite> for Check12 {
+    impl Codec<super::F32Nonfinite> for Check12 {
         #[inline]
-        fn encode(
-            __a: &super::F32Nonfinite,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::F32Nonfinite, __w: &mut Writer) -> EncodeResult {
             __w.f32(*__a);
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::F32Nonfinite, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::F32Nonfinite> {
             __r.f32()
         }
     }
@@ -6523,19 +5393,14 @@ mod __tether {
     pub type ToClient24 = Msg<24, (super::F32Nonfinite,), (Check12,)>;
 
     pub enum Check13 {}
-    impl ::tether::__private::Codec<super::F64Nonfinite> for Check13 {
+    impl Codec<super::F64Nonfinite> for Check13 {
         #[inline]
-        fn encode(
-            __a: &super::F64Nonfinite,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::F64Nonfinite, __w: &mut Writer) -> EncodeResult {
             __w.f64(*__a);
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::F64Nonfinite, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::F64Nonfinite> {
             __r.f64()
         }
     }
@@ -6543,19 +5408,14 @@ mod __tether {
     pub type ToClient25 = Msg<25, (super::F64Nonfinite,), (Check13,)>;
 
     pub enum Check14 {}
-    impl ::tether::__private::Codec<super::NumNonfinite> for Check14 {
+    impl Codec<super::NumNonfinite> for Check14 {
         #[inline]
-        fn encode(
-            __a: &super::NumNonfinite,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::NumNonfinite, __w: &mut Writer) -> EncodeResult {
             __w.f64(*__a);
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::NumNonfinite, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::NumNonfinite> {
             __r.f64()
         }
     }
@@ -6565,142 +5425,83 @@ mod __tether {
     pub type ToClient27 = Msg<27, (super::Str,)>;
 
     pub enum Check15 {}
-    impl ::tether::__private::Codec<super::StrMax> for Check15 {
+    impl Codec<super::StrMax> for Check15 {
         #[inline]
-        fn encode(
-            __a: &super::StrMax,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.string(
-                __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::StrMax, __w: &mut Writer) -> EncodeResult {
+            __w.string(__a, ::tether::wire::LenRange::up_to(64))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::StrMax, ::tether::wire::DecodeError> {
-            __r.string(
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(64)),
-            )
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::StrMax> {
+            __r.string(::tether::wire::LenRange::up_to(64))
         }
     }
 
     pub type ToClient28 = Msg<28, (super::StrMax,), (Check15,)>;
 
     pub enum Check16 {}
-    impl ::tether::__private::Codec<super::StrExact> for Check16 {
+    impl Codec<super::StrExact> for Check16 {
         #[inline]
-        fn encode(
-            __a: &super::StrExact,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.string(
-                __a,
-                ::tether::wire::LenRange::new(8, ::core::option::Option::Some(8)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::StrExact, __w: &mut Writer) -> EncodeResult {
+            __w.string(__a, ::tether::wire::LenRange::exact(8))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::StrExact, ::tether::wire::DecodeError> {
-            __r.string(::tether::wire::LenRange::new(8, ::core::option::Option::Some(8)))
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::StrExact> {
+            __r.string(::tether::wire::LenRange::exact(8))
         }
     }
 
     pub type ToClient29 = Msg<29, (super::StrExact,), (Check16,)>;
 
     pub enum Check17 {}
-    impl ::tether::__private::Codec<super::StrWide> for Check17 {
+    impl Codec<super::StrWide> for Check17 {
         #[inline]
-        fn encode(
-            __a: &super::StrWide,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.string(
-                __a,
-                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(300)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::StrWide, __w: &mut Writer) -> EncodeResult {
+            __w.string(__a, ::tether::wire::LenRange::between(1, 300))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::StrWide, ::tether::wire::DecodeError> {
-            __r.string(
-                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(300)),
-            )
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::StrWide> {
+            __r.string(::tether::wire::LenRange::between(1, 300))
         }
     }
 
     pub type ToClient30 = Msg<30, (super::StrWide,), (Check17,)>;
 
     pub enum Check18 {}
-    impl ::tether::__private::Codec<super::StrHuge> for Check18 {
+    impl Codec<super::StrHuge> for Check18 {
         #[inline]
-        fn encode(
-            __a: &super::StrHuge,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.string(
-                __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(70000)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::StrHuge, __w: &mut Writer) -> EncodeResult {
+            __w.string(__a, ::tether::wire::LenRange::up_to(70000))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::StrHuge, ::tether::wire::DecodeError> {
-            __r.string(
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(70000)),
-            )
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::StrHuge> {
+            __r.string(::tether::wire::LenRange::up_to(70000))
         }
     }
 
     pub type ToClient31 = Msg<31, (super::StrHuge,), (Check18,)>;
 
     pub enum Check19 {}
-    impl ::tether::__private::Codec<super::Buf> for Check19 {
+    impl Codec<super::Buf> for Check19 {
         #[inline]
-        fn encode(
-            __a: &super::Buf,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.buffer(
-                __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(1024)),
-            )?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::Buf, __w: &mut Writer) -> EncodeResult {
+            __w.buffer(__a, ::tether::wire::LenRange::up_to(1024))
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Buf, ::tether::wire::DecodeError> {
-            __r.buffer(
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(1024)),
-            )
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Buf> {
+            __r.buffer(::tether::wire::LenRange::up_to(1024))
         }
     }
 
     pub type ToClient32 = Msg<32, (super::Buf,), (Check19,)>;
 
     pub enum Check20 {}
-    impl ::tether::__private::Codec<super::BufAny> for Check20 {
+    impl Codec<super::BufAny> for Check20 {
         #[inline]
-        fn encode(
-            __a: &super::BufAny,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            __w.buffer(__a, ::tether::wire::LenRange::UNBOUNDED)?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::BufAny, __w: &mut Writer) -> EncodeResult {
+            __w.buffer(__a, ::tether::wire::LenRange::UNBOUNDED)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::BufAny, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::BufAny> {
             __r.buffer(::tether::wire::LenRange::UNBOUNDED)
         }
     }
@@ -6710,38 +5511,24 @@ mod __tether {
     pub type ToClient34 = Msg<34, (super::OptU8,)>;
 
     pub enum Check21 {}
-    impl ::tether::__private::Codec<super::OptStr> for Check21 {
+    impl Codec<super::OptStr> for Check21 {
         #[inline]
-        fn encode(
-            __a: &super::OptStr,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::OptStr, __w: &mut Writer) -> EncodeResult {
             match __a {
                 ::core::option::Option::Some(__x0) => {
                     __w.bool(true);
-                    __w.string(
-                        __x0,
-                        ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-                    )?;
+                    __w.string(__x0, ::tether::wire::LenRange::up_to(8))?;
                 }
                 ::core::option::Option::None => __w.bool(false),
             }
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::OptStr, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::OptStr> {
             ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::Some(
-                        __r
-                            .string(
-                                ::tether::wire::LenRange::new(
-                                    0,
-                                    ::core::option::Option::Some(8),
-                                ),
-                            )?,
+                        __r.string(::tether::wire::LenRange::up_to(8))?,
                     )
                 } else {
                     ::core::option::Option::None
@@ -6755,19 +5542,13 @@ mod __tether {
     pub type ToClient36 = Msg<36, (super::OptOpt,)>;
 
     pub enum Check22 {}
-    impl ::tether::__private::Codec<super::Bools> for Check22 {
+    impl Codec<super::Bools> for Check22 {
         #[inline]
-        fn encode(
-            __a: &super::Bools,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::write_bools(__w, __a, ::tether::wire::LenRange::UNBOUNDED)?;
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::Bools, __w: &mut Writer) -> EncodeResult {
+            ::tether::wire::write_bools(__w, __a, ::tether::wire::LenRange::UNBOUNDED)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Bools, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Bools> {
             ::tether::wire::read_bools(__r, ::tether::wire::LenRange::UNBOUNDED)
         }
     }
@@ -6775,32 +5556,23 @@ mod __tether {
     pub type ToClient37 = Msg<37, (super::Bools,), (Check22,)>;
 
     pub enum Check23 {}
-    impl ::tether::__private::Codec<super::U16s> for Check23 {
+    impl Codec<super::U16s> for Check23 {
         #[inline]
-        fn encode(
-            __a: &super::U16s,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::U16s, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_array(
                 __w,
                 __a,
                 ::tether::wire::LenRange::UNBOUNDED,
-                |__w, __x0| {
-                    __w.u16(*__x0);
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::U16s, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::U16s> {
             ::tether::wire::read_array(
                 __r,
                 ::tether::wire::LenRange::UNBOUNDED,
                 16,
-                |__r| __r.u16(),
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -6808,32 +5580,23 @@ mod __tether {
     pub type ToClient38 = Msg<38, (super::U16s,), (Check23,)>;
 
     pub enum Check24 {}
-    impl ::tether::__private::Codec<super::U8sMax> for Check24 {
+    impl Codec<super::U8sMax> for Check24 {
         #[inline]
-        fn encode(
-            __a: &super::U8sMax,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::U8sMax, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_array(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
-                |__w, __x0| {
-                    __w.u8(*__x0);
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::up_to(100),
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::U8sMax, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::U8sMax> {
             ::tether::wire::read_array(
                 __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(100)),
+                ::tether::wire::LenRange::up_to(100),
                 8,
-                |__r| __r.u8(),
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -6841,32 +5604,23 @@ mod __tether {
     pub type ToClient39 = Msg<39, (super::U8sMax,), (Check24,)>;
 
     pub enum Check25 {}
-    impl ::tether::__private::Codec<super::I16sFew> for Check25 {
+    impl Codec<super::I16sFew> for Check25 {
         #[inline]
-        fn encode(
-            __a: &super::I16sFew,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::I16sFew, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_array(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(4)),
-                |__w, __x0| {
-                    __w.i16(*__x0);
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::between(1, 4),
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::I16sFew, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::I16sFew> {
             ::tether::wire::read_array(
                 __r,
-                ::tether::wire::LenRange::new(1, ::core::option::Option::Some(4)),
+                ::tether::wire::LenRange::between(1, 4),
                 16,
-                |__r| __r.i16(),
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -6874,32 +5628,23 @@ mod __tether {
     pub type ToClient40 = Msg<40, (super::I16sFew,), (Check25,)>;
 
     pub enum Check26 {}
-    impl ::tether::__private::Codec<super::U8sExact> for Check26 {
+    impl Codec<super::U8sExact> for Check26 {
         #[inline]
-        fn encode(
-            __a: &super::U8sExact,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::U8sExact, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_array(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(3, ::core::option::Option::Some(3)),
-                |__w, __x0| {
-                    __w.u8(*__x0);
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::exact(3),
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::U8sExact, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::U8sExact> {
             ::tether::wire::read_array(
                 __r,
-                ::tether::wire::LenRange::new(3, ::core::option::Option::Some(3)),
+                ::tether::wire::LenRange::exact(3),
                 8,
-                |__r| __r.u8(),
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -6907,43 +5652,23 @@ mod __tether {
     pub type ToClient41 = Msg<41, (super::U8sExact,), (Check26,)>;
 
     pub enum Check27 {}
-    impl ::tether::__private::Codec<super::Words> for Check27 {
+    impl Codec<super::Words> for Check27 {
         #[inline]
-        fn encode(
-            __a: &super::Words,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::Words, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_array(
                 __w,
                 __a,
                 ::tether::wire::LenRange::UNBOUNDED,
-                |__w, __x0| {
-                    __w.string(
-                        __x0,
-                        ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                    )?;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                |__x0, __w| __w.string(__x0, ::tether::wire::LenRange::up_to(4)),
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Words, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Words> {
             ::tether::wire::read_array(
                 __r,
                 ::tether::wire::LenRange::UNBOUNDED,
                 3,
-                |__r| {
-                    __r
-                        .string(
-                            ::tether::wire::LenRange::new(
-                                0,
-                                ::core::option::Option::Some(4),
-                            ),
-                        )
-                },
+                |__r| __r.string(::tether::wire::LenRange::up_to(4)),
             )
         }
     }
@@ -6951,32 +5676,23 @@ mod __tether {
     pub type ToClient42 = Msg<42, (super::Words,), (Check27,)>;
 
     pub enum Check28 {}
-    impl ::tether::__private::Codec<super::Units> for Check28 {
+    impl Codec<super::Units> for Check28 {
         #[inline]
-        fn encode(
-            __a: &super::Units,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::Units, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_array(
                 __w,
                 __a,
                 ::tether::wire::LenRange::UNBOUNDED,
-                |__w, __x0| {
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Units, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Units> {
             ::tether::wire::read_array(
                 __r,
                 ::tether::wire::LenRange::UNBOUNDED,
                 0,
-                |__r| <super::One as ::tether::wire::Decode>::decode(__r),
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -6984,37 +5700,25 @@ mod __tether {
     pub type ToClient43 = Msg<43, (super::Units,), (Check28,)>;
 
     pub enum Check29 {}
-    impl ::tether::__private::Codec<super::StrMap> for Check29 {
+    impl Codec<super::StrMap> for Check29 {
         #[inline]
-        fn encode(
-            __a: &super::StrMap,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::StrMap, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_map(
                 __w,
                 __a,
                 ::tether::wire::LenRange::UNBOUNDED,
-                |__w, __k0| {
-                    __w.string(__k0, ::tether::wire::LenRange::UNBOUNDED)?;
-                    ::core::result::Result::Ok(())
-                },
-                |__w, __x0| {
-                    __w.u32(*__x0);
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::Encode::encode,
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::StrMap, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::StrMap> {
             ::tether::wire::read_map(
                 __r,
                 ::tether::wire::LenRange::UNBOUNDED,
                 40,
-                |__r| __r.string(::tether::wire::LenRange::UNBOUNDED),
-                |__r| __r.u32(),
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -7022,48 +5726,25 @@ mod __tether {
     pub type ToClient44 = Msg<44, (super::StrMap,), (Check29,)>;
 
     pub enum Check30 {}
-    impl ::tether::__private::Codec<super::ShortKeyMap> for Check30 {
+    impl Codec<super::ShortKeyMap> for Check30 {
         #[inline]
-        fn encode(
-            __a: &super::ShortKeyMap,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::ShortKeyMap, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_map(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                |__w, __k0| {
-                    __w.string(
-                        __k0,
-                        ::tether::wire::LenRange::new(0, ::core::option::Option::Some(8)),
-                    )?;
-                    ::core::result::Result::Ok(())
-                },
-                |__w, __x0| {
-                    __w.u8(*__x0);
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::up_to(4),
+                |__x0, __w| __w.string(__x0, ::tether::wire::LenRange::up_to(8)),
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::ShortKeyMap, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::ShortKeyMap> {
             ::tether::wire::read_map(
                 __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+                ::tether::wire::LenRange::up_to(4),
                 12,
-                |__r| {
-                    __r
-                        .string(
-                            ::tether::wire::LenRange::new(
-                                0,
-                                ::core::option::Option::Some(8),
-                            ),
-                        )
-                },
-                |__r| __r.u8(),
+                |__r| __r.string(::tether::wire::LenRange::up_to(8)),
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -7071,37 +5752,25 @@ mod __tether {
     pub type ToClient45 = Msg<45, (super::ShortKeyMap,), (Check30,)>;
 
     pub enum Check31 {}
-    impl ::tether::__private::Codec<super::ColorMap> for Check31 {
+    impl Codec<super::ColorMap> for Check31 {
         #[inline]
-        fn encode(
-            __a: &super::ColorMap,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::ColorMap, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_map(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-                |__w, __k0| {
-                    ::tether::wire::Encode::encode(__k0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
-                |__w, __x0| {
-                    __w.bool(*__x0);
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::up_to(3),
+                ::tether::wire::Encode::encode,
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::ColorMap, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::ColorMap> {
             ::tether::wire::read_map(
                 __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
+                ::tether::wire::LenRange::up_to(3),
                 2,
-                |__r| <super::Color as ::tether::wire::Decode>::decode(__r),
-                |__r| __r.bool(),
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -7161,12 +5830,9 @@ mod __tether {
     pub type ToClient72 = Msg<72, (super::Key,)>;
 
     pub enum Check32 {}
-    impl ::tether::__private::Codec<super::OptPart> for Check32 {
+    impl Codec<super::OptPart> for Check32 {
         #[inline]
-        fn encode(
-            __a: &super::OptPart,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::OptPart, __w: &mut Writer) -> EncodeResult {
             match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
@@ -7177,9 +5843,7 @@ mod __tether {
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::OptPart, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::OptPart> {
             ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::map(
@@ -7199,12 +5863,9 @@ mod __tether {
     pub type ToClient73 = Msg<73, (super::OptPart,), (Check32,)>;
 
     pub enum Check33 {}
-    impl ::tether::__private::Codec<super::OptModel> for Check33 {
+    impl Codec<super::OptModel> for Check33 {
         #[inline]
-        fn encode(
-            __a: &super::OptModel,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::OptModel, __w: &mut Writer) -> EncodeResult {
             match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
@@ -7215,9 +5876,7 @@ mod __tether {
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::OptModel, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::OptModel> {
             ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::map(
@@ -7237,12 +5896,9 @@ mod __tether {
     pub type ToClient74 = Msg<74, (super::OptModel,), (Check33,)>;
 
     pub enum Check34 {}
-    impl ::tether::__private::Codec<super::Who> for Check34 {
+    impl Codec<super::Who> for Check34 {
         #[inline]
-        fn encode(
-            __a: &super::Who,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::Who, __w: &mut Writer) -> EncodeResult {
             match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.instance(::core::option::Option::Some(__i.id()))
@@ -7260,9 +5916,7 @@ mod __tether {
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Who, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Who> {
             ::core::result::Result::Ok(
                 ::core::option::Option::map(
                     __r
@@ -7278,12 +5932,9 @@ mod __tether {
     pub type ToClient75 = Msg<75, (super::Who,), (Check34,)>;
 
     pub enum Check35 {}
-    impl ::tether::__private::Codec<super::OptWho> for Check35 {
+    impl Codec<super::OptWho> for Check35 {
         #[inline]
-        fn encode(
-            __a: &super::OptWho,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::OptWho, __w: &mut Writer) -> EncodeResult {
             match *__a {
                 ::core::option::Option::Some(__i) => {
                     __w.bool(true);
@@ -7294,9 +5945,7 @@ mod __tether {
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::OptWho, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::OptWho> {
             ::core::result::Result::Ok(
                 if __r.bool()? {
                     ::core::option::Option::map(
@@ -7322,143 +5971,56 @@ mod __tether {
     pub type ToClient79 = Msg<79, (super::Stats,)>;
 
     pub enum Check36 {}
-    impl ::tether::__private::Codec<super::U8Pct> for Check36 {
+    impl Codec<super::U8Pct> for Check36 {
         #[inline]
-        fn encode(
-            __a: &super::U8Pct,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(0i128),
-                ::core::option::Option::Some(100i128),
-            )?;
-            __w.bits64(
-                <::core::primitive::u64 as ::core::convert::From<
-                    ::core::primitive::u8,
-                >>::from(*__a),
-                7,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::U8Pct, __w: &mut Writer) -> EncodeResult {
+            __w.packed_u8(*__a, u8::MIN, 100, 7)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::U8Pct, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(7)?;
-                if __raw > 100u64 {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::packed_out_of_range(__raw, 0i128, 100i128),
-                    );
-                }
-                __raw as ::core::primitive::u8
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::U8Pct> {
+            __r.packed_u8(u8::MIN, 100, 7)
         }
     }
 
     pub type ToClient80 = Msg<80, (super::U8Pct,), (Check36,)>;
 
     pub enum Check37 {}
-    impl ::tether::__private::Codec<super::U8High> for Check37 {
+    impl Codec<super::U8High> for Check37 {
         #[inline]
-        fn encode(
-            __a: &super::U8High,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(200i128),
-                ::core::option::Option::None,
-            )?;
-            __w.bits64(
-                (*__a as ::core::primitive::i128 - 200i128) as ::core::primitive::u64,
-                6,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::U8High, __w: &mut Writer) -> EncodeResult {
+            __w.packed_u8(*__a, 200, u8::MAX, 6)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::U8High, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(6)?;
-                if __raw > 55u64 {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::packed_out_of_range(__raw, 200i128, 255i128),
-                    );
-                }
-                (__raw as ::core::primitive::u8).wrapping_add(200u8)
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::U8High> {
+            __r.packed_u8(200, u8::MAX, 6)
         }
     }
 
     pub type ToClient81 = Msg<81, (super::U8High,), (Check37,)>;
 
     pub enum Check38 {}
-    impl ::tether::__private::Codec<super::U8Min> for Check38 {
+    impl Codec<super::U8Min> for Check38 {
         #[inline]
-        fn encode(
-            __a: &super::U8Min,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(1i128),
-                ::core::option::Option::None,
-            )?;
-            __w.u8(*__a);
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::U8Min, __w: &mut Writer) -> EncodeResult {
+            __w.u8_in(*__a, 1, u8::MAX)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::U8Min, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __n0 = __r.u8()?;
-                ::tether::wire::check_int(
-                    __n0 as i128,
-                    ::core::option::Option::Some(1i128),
-                    ::core::option::Option::None,
-                )?;
-                __n0
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::U8Min> {
+            __r.u8_in(1, u8::MAX)
         }
     }
 
     pub type ToClient82 = Msg<82, (super::U8Min,), (Check38,)>;
 
     pub enum Check39 {}
-    impl ::tether::__private::Codec<super::I32Small> for Check39 {
+    impl Codec<super::I32Small> for Check39 {
         #[inline]
-        fn encode(
-            __a: &super::I32Small,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
-            ::tether::wire::check_int(
-                *__a as i128,
-                ::core::option::Option::Some(-5i128),
-                ::core::option::Option::Some(5i128),
-            )?;
-            __w.bits64(
-                (*__a as ::core::primitive::i128 + 5i128) as ::core::primitive::u64,
-                4,
-            );
-            ::core::result::Result::Ok(())
+        fn encode(__a: &super::I32Small, __w: &mut Writer) -> EncodeResult {
+            __w.packed_i32(*__a, -5, 5, 4)
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::I32Small, ::tether::wire::DecodeError> {
-            ::core::result::Result::Ok({
-                let __raw: ::core::primitive::u64 = __r.bits64(4)?;
-                if __raw > 10u64 {
-                    return ::core::result::Result::Err(
-                        ::tether::wire::packed_out_of_range(__raw, -5i128, 5i128),
-                    );
-                }
-                (__raw as ::core::primitive::i32).wrapping_add(-5i32)
-            })
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::I32Small> {
+            __r.packed_i32(-5, 5, 4)
         }
     }
 
@@ -7467,18 +6029,12 @@ mod __tether {
     pub type ToClient84 = Msg<84, (super::Gauges,)>;
 
     pub enum Check40 {}
-    impl ::tether::__private::Codec<super::Squad> for Check40 {
+    impl Codec<super::Squad> for Check40 {
         #[inline]
-        fn encode(
-            __a: &super::Squad,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::Squad, __w: &mut Writer) -> EncodeResult {
             {
                 let __items: &[_] = __a;
-                __w.len(
-                    __items.len(),
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                )?;
+                __w.len(__items.len(), ::tether::wire::LenRange::up_to(4))?;
                 ::tether::wire::write_bit_column(
                     __w,
                     __items,
@@ -7517,13 +6073,11 @@ mod __tether {
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Squad, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Squad> {
             ::core::result::Result::Ok({
                 let __n = ::tether::wire::read_count(
                     __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+                    ::tether::wire::LenRange::up_to(4),
                     24,
                 )?;
                 let mut __items0 = ::std::vec![
@@ -7574,18 +6128,12 @@ mod __tether {
     pub type ToClient85 = Msg<85, (super::Squad,), (Check40,)>;
 
     pub enum Check41 {}
-    impl ::tether::__private::Codec<super::Markers> for Check41 {
+    impl Codec<super::Markers> for Check41 {
         #[inline]
-        fn encode(
-            __a: &super::Markers,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::Markers, __w: &mut Writer) -> EncodeResult {
             {
                 let __items: &[_] = __a;
-                __w.len(
-                    __items.len(),
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(255)),
-                )?;
+                __w.len(__items.len(), ::tether::wire::LenRange::up_to(255))?;
                 ::tether::wire::write_bit_column(
                     __w,
                     __items,
@@ -7647,13 +6195,11 @@ mod __tether {
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Markers, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Markers> {
             ::core::result::Result::Ok({
                 let __n = ::tether::wire::read_count(
                     __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(255)),
+                    ::tether::wire::LenRange::up_to(255),
                     41,
                 )?;
                 let mut __items0 = ::std::vec![
@@ -7719,32 +6265,23 @@ mod __tether {
     pub type ToClient86 = Msg<86, (super::Markers,), (Check41,)>;
 
     pub enum Check42 {}
-    impl ::tether::__private::Codec<super::Readings> for Check42 {
+    impl Codec<super::Readings> for Check42 {
         #[inline]
-        fn encode(
-            __a: &super::Readings,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::Readings, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_array(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                |__w, __x0| {
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::up_to(4),
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Readings, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Readings> {
             ::tether::wire::read_array(
                 __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+                ::tether::wire::LenRange::up_to(4),
                 24,
-                |__r| <super::Reading as ::tether::wire::Decode>::decode(__r),
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -7752,32 +6289,23 @@ mod __tether {
     pub type ToClient87 = Msg<87, (super::Readings,), (Check42,)>;
 
     pub enum Check43 {}
-    impl ::tether::__private::Codec<super::Labels> for Check43 {
+    impl Codec<super::Labels> for Check43 {
         #[inline]
-        fn encode(
-            __a: &super::Labels,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::Labels, __w: &mut Writer) -> EncodeResult {
             ::tether::wire::write_array(
                 __w,
                 __a,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
-                |__w, __x0| {
-                    ::tether::wire::Encode::encode(__x0, __w)?;
-                    ::core::result::Result::Ok(())
-                },
-            )?;
-            ::core::result::Result::Ok(())
+                ::tether::wire::LenRange::up_to(4),
+                ::tether::wire::Encode::encode,
+            )
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Labels, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Labels> {
             ::tether::wire::read_array(
                 __r,
-                ::tether::wire::LenRange::new(0, ::core::option::Option::Some(4)),
+                ::tether::wire::LenRange::up_to(4),
                 5,
-                |__r| <super::Label as ::tether::wire::Decode>::decode(__r),
+                ::tether::wire::Decode::decode,
             )
         }
     }
@@ -7785,18 +6313,12 @@ mod __tether {
     pub type ToClient88 = Msg<88, (super::Labels,), (Check43,)>;
 
     pub enum Check44 {}
-    impl ::tether::__private::Codec<super::Pins> for Check44 {
+    impl Codec<super::Pins> for Check44 {
         #[inline]
-        fn encode(
-            __a: &super::Pins,
-            __w: &mut ::tether::wire::Writer,
-        ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+        fn encode(__a: &super::Pins, __w: &mut Writer) -> EncodeResult {
             {
                 let __items: &[_] = __a;
-                __w.len(
-                    __items.len(),
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
-                )?;
+                __w.len(__items.len(), ::tether::wire::LenRange::up_to(3))?;
                 ::tether::wire::write_bit_column(
                     __w,
                     __items,
@@ -7820,13 +6342,11 @@ mod __tether {
             ::core::result::Result::Ok(())
         }
 
-        fn decode(
-            __r: &mut ::tether::wire::Reader<'_>,
-        ) -> ::core::result::Result<super::Pins, ::tether::wire::DecodeError> {
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Pins> {
             ::core::result::Result::Ok({
                 let __n = ::tether::wire::read_count(
                     __r,
-                    ::tether::wire::LenRange::new(0, ::core::option::Option::Some(3)),
+                    ::tether::wire::LenRange::up_to(3),
                     1,
                 )?;
                 let mut __items0 = ::std::vec![
@@ -7951,589 +6471,553 @@ mod __tether {
 /// Handles for the remotes, as the server uses them (see [`Server`]).
 #[allow(dead_code)]
 pub mod server {
+    #[allow(unused_imports)]
+    use super::__tether as __m;
+
     /// `remote event SendBool: server -> client (v: Bool)`
-    pub type SendBool = ::tether::remote::ServerSender<super::__tether::ToClient0>;
+    pub type SendBool = ::tether::remote::ServerSender<__m::ToClient0>;
 
     /// `remote event SendU8: server -> client (v: U8)`
-    pub type SendU8 = ::tether::remote::ServerSender<super::__tether::ToClient1>;
+    pub type SendU8 = ::tether::remote::ServerSender<__m::ToClient1>;
 
     /// `remote event SendU16: server -> client (v: U16)`
-    pub type SendU16 = ::tether::remote::ServerSender<super::__tether::ToClient2>;
+    pub type SendU16 = ::tether::remote::ServerSender<__m::ToClient2>;
 
     /// `remote event SendU32: server -> client (v: U32)`
-    pub type SendU32 = ::tether::remote::ServerSender<super::__tether::ToClient3>;
+    pub type SendU32 = ::tether::remote::ServerSender<__m::ToClient3>;
 
     /// `remote event SendU64: server -> client (v: U64)`
-    pub type SendU64 = ::tether::remote::ServerSender<super::__tether::ToClient4>;
+    pub type SendU64 = ::tether::remote::ServerSender<__m::ToClient4>;
 
     /// `remote event SendI8: server -> client (v: I8)`
-    pub type SendI8 = ::tether::remote::ServerSender<super::__tether::ToClient5>;
+    pub type SendI8 = ::tether::remote::ServerSender<__m::ToClient5>;
 
     /// `remote event SendI16: server -> client (v: I16)`
-    pub type SendI16 = ::tether::remote::ServerSender<super::__tether::ToClient6>;
+    pub type SendI16 = ::tether::remote::ServerSender<__m::ToClient6>;
 
     /// `remote event SendI32: server -> client (v: I32)`
-    pub type SendI32 = ::tether::remote::ServerSender<super::__tether::ToClient7>;
+    pub type SendI32 = ::tether::remote::ServerSender<__m::ToClient7>;
 
     /// `remote event SendI64: server -> client (v: I64)`
-    pub type SendI64 = ::tether::remote::ServerSender<super::__tether::ToClient8>;
+    pub type SendI64 = ::tether::remote::ServerSender<__m::ToClient8>;
 
     /// `remote event SendF32: server -> client (v: F32)`
-    pub type SendF32 = ::tether::remote::ServerSender<super::__tether::ToClient9>;
+    pub type SendF32 = ::tether::remote::ServerSender<__m::ToClient9>;
 
     /// `remote event SendF64: server -> client (v: F64)`
-    pub type SendF64 = ::tether::remote::ServerSender<super::__tether::ToClient10>;
+    pub type SendF64 = ::tether::remote::ServerSender<__m::ToClient10>;
 
     /// `remote event SendNum: server -> client (v: Num)`
-    pub type SendNum = ::tether::remote::ServerSender<super::__tether::ToClient11>;
+    pub type SendNum = ::tether::remote::ServerSender<__m::ToClient11>;
 
     /// `remote event SendU8Range: server -> client (v: U8Range)`
-    pub type SendU8Range = ::tether::remote::ServerSender<super::__tether::ToClient12>;
+    pub type SendU8Range = ::tether::remote::ServerSender<__m::ToClient12>;
 
     /// `remote event SendU8Exact: server -> client (v: U8Exact)`
-    pub type SendU8Exact = ::tether::remote::ServerSender<super::__tether::ToClient13>;
+    pub type SendU8Exact = ::tether::remote::ServerSender<__m::ToClient13>;
 
     /// `remote event SendU16Range: server -> client (v: U16Range)`
-    pub type SendU16Range = ::tether::remote::ServerSender<super::__tether::ToClient14>;
+    pub type SendU16Range = ::tether::remote::ServerSender<__m::ToClient14>;
 
     /// `remote event SendU32Max: server -> client (v: U32Max)`
-    pub type SendU32Max = ::tether::remote::ServerSender<super::__tether::ToClient15>;
+    pub type SendU32Max = ::tether::remote::ServerSender<__m::ToClient15>;
 
     /// `remote event SendU64Min: server -> client (v: U64Min)`
-    pub type SendU64Min = ::tether::remote::ServerSender<super::__tether::ToClient16>;
+    pub type SendU64Min = ::tether::remote::ServerSender<__m::ToClient16>;
 
     /// `remote event SendI8Range: server -> client (v: I8Range)`
-    pub type SendI8Range = ::tether::remote::ServerSender<super::__tether::ToClient17>;
+    pub type SendI8Range = ::tether::remote::ServerSender<__m::ToClient17>;
 
     /// `remote event SendI16Range: server -> client (v: I16Range)`
-    pub type SendI16Range = ::tether::remote::ServerSender<super::__tether::ToClient18>;
+    pub type SendI16Range = ::tether::remote::ServerSender<__m::ToClient18>;
 
     /// `remote event SendI32Min: server -> client (v: I32Min)`
-    pub type SendI32Min = ::tether::remote::ServerSender<super::__tether::ToClient19>;
+    pub type SendI32Min = ::tether::remote::ServerSender<__m::ToClient19>;
 
     /// `remote event SendI64Range: server -> client (v: I64Range)`
-    pub type SendI64Range = ::tether::remote::ServerSender<super::__tether::ToClient20>;
+    pub type SendI64Range = ::tether::remote::ServerSender<__m::ToClient20>;
 
     /// `remote event SendF32Range: server -> client (v: F32Range)`
-    pub type SendF32Range = ::tether::remote::ServerSender<super::__tether::ToClient21>;
+    pub type SendF32Range = ::tether::remote::ServerSender<__m::ToClient21>;
 
     /// `remote event SendF64Range: server -> client (v: F64Range)`
-    pub type SendF64Range = ::tether::remote::ServerSender<super::__tether::ToClient22>;
+    pub type SendF64Range = ::tether::remote::ServerSender<__m::ToClient22>;
 
     /// `remote event SendNumRange: server -> client (v: NumRange)`
-    pub type SendNumRange = ::tether::remote::ServerSender<super::__tether::ToClient23>;
+    pub type SendNumRange = ::tether::remote::ServerSender<__m::ToClient23>;
 
     /// `remote event SendF32Nonfinite: server -> client (v: F32Nonfinite)`
-    pub type SendF32Nonfinite = ::tether::remote::ServerSender<
-        super::__tether::ToClient24,
-    >;
+    pub type SendF32Nonfinite = ::tether::remote::ServerSender<__m::ToClient24>;
 
     /// `remote event SendF64Nonfinite: server -> client (v: F64Nonfinite)`
-    pub type SendF64Nonfinite = ::tether::remote::ServerSender<
-        super::__tether::ToClient25,
-    >;
+    pub type SendF64Nonfinite = ::tether::remote::ServerSender<__m::ToClient25>;
 
     /// `remote event SendNumNonfinite: server -> client (v: NumNonfinite)`
-    pub type SendNumNonfinite = ::tether::remote::ServerSender<
-        super::__tether::ToClient26,
-    >;
+    pub type SendNumNonfinite = ::tether::remote::ServerSender<__m::ToClient26>;
 
     /// `remote event SendStr: server -> client (v: Str)`
-    pub type SendStr = ::tether::remote::ServerSender<super::__tether::ToClient27>;
+    pub type SendStr = ::tether::remote::ServerSender<__m::ToClient27>;
 
     /// `remote event SendStrMax: server -> client (v: StrMax)`
-    pub type SendStrMax = ::tether::remote::ServerSender<super::__tether::ToClient28>;
+    pub type SendStrMax = ::tether::remote::ServerSender<__m::ToClient28>;
 
     /// `remote event SendStrExact: server -> client (v: StrExact)`
-    pub type SendStrExact = ::tether::remote::ServerSender<super::__tether::ToClient29>;
+    pub type SendStrExact = ::tether::remote::ServerSender<__m::ToClient29>;
 
     /// `remote event SendStrWide: server -> client (v: StrWide)`
-    pub type SendStrWide = ::tether::remote::ServerSender<super::__tether::ToClient30>;
+    pub type SendStrWide = ::tether::remote::ServerSender<__m::ToClient30>;
 
     /// `remote event SendStrHuge: server -> client (v: StrHuge)`
-    pub type SendStrHuge = ::tether::remote::ServerSender<super::__tether::ToClient31>;
+    pub type SendStrHuge = ::tether::remote::ServerSender<__m::ToClient31>;
 
     /// `remote event SendBuf: server -> client (v: Buf)`
-    pub type SendBuf = ::tether::remote::ServerSender<super::__tether::ToClient32>;
+    pub type SendBuf = ::tether::remote::ServerSender<__m::ToClient32>;
 
     /// `remote event SendBufAny: server -> client (v: BufAny)`
-    pub type SendBufAny = ::tether::remote::ServerSender<super::__tether::ToClient33>;
+    pub type SendBufAny = ::tether::remote::ServerSender<__m::ToClient33>;
 
     /// `remote event SendOptU8: server -> client (v: OptU8)`
-    pub type SendOptU8 = ::tether::remote::ServerSender<super::__tether::ToClient34>;
+    pub type SendOptU8 = ::tether::remote::ServerSender<__m::ToClient34>;
 
     /// `remote event SendOptStr: server -> client (v: OptStr)`
-    pub type SendOptStr = ::tether::remote::ServerSender<super::__tether::ToClient35>;
+    pub type SendOptStr = ::tether::remote::ServerSender<__m::ToClient35>;
 
     /// `remote event SendOptOpt: server -> client (v: OptOpt)`
-    pub type SendOptOpt = ::tether::remote::ServerSender<super::__tether::ToClient36>;
+    pub type SendOptOpt = ::tether::remote::ServerSender<__m::ToClient36>;
 
     /// `remote event SendBools: server -> client (v: Bools)`
-    pub type SendBools = ::tether::remote::ServerSender<super::__tether::ToClient37>;
+    pub type SendBools = ::tether::remote::ServerSender<__m::ToClient37>;
 
     /// `remote event SendU16s: server -> client (v: U16s)`
-    pub type SendU16s = ::tether::remote::ServerSender<super::__tether::ToClient38>;
+    pub type SendU16s = ::tether::remote::ServerSender<__m::ToClient38>;
 
     /// `remote event SendU8sMax: server -> client (v: U8sMax)`
-    pub type SendU8sMax = ::tether::remote::ServerSender<super::__tether::ToClient39>;
+    pub type SendU8sMax = ::tether::remote::ServerSender<__m::ToClient39>;
 
     /// `remote event SendI16sFew: server -> client (v: I16sFew)`
-    pub type SendI16sFew = ::tether::remote::ServerSender<super::__tether::ToClient40>;
+    pub type SendI16sFew = ::tether::remote::ServerSender<__m::ToClient40>;
 
     /// `remote event SendU8sExact: server -> client (v: U8sExact)`
-    pub type SendU8sExact = ::tether::remote::ServerSender<super::__tether::ToClient41>;
+    pub type SendU8sExact = ::tether::remote::ServerSender<__m::ToClient41>;
 
     /// `remote event SendWords: server -> client (v: Words)`
-    pub type SendWords = ::tether::remote::ServerSender<super::__tether::ToClient42>;
+    pub type SendWords = ::tether::remote::ServerSender<__m::ToClient42>;
 
     /// `remote event SendUnits: server -> client (v: Units)`
-    pub type SendUnits = ::tether::remote::ServerSender<super::__tether::ToClient43>;
+    pub type SendUnits = ::tether::remote::ServerSender<__m::ToClient43>;
 
     /// `remote event SendStrMap: server -> client (v: StrMap)`
-    pub type SendStrMap = ::tether::remote::ServerSender<super::__tether::ToClient44>;
+    pub type SendStrMap = ::tether::remote::ServerSender<__m::ToClient44>;
 
     /// `remote event SendShortKeyMap: server -> client (v: ShortKeyMap)`
-    pub type SendShortKeyMap = ::tether::remote::ServerSender<
-        super::__tether::ToClient45,
-    >;
+    pub type SendShortKeyMap = ::tether::remote::ServerSender<__m::ToClient45>;
 
     /// `remote event SendColorMap: server -> client (v: ColorMap)`
-    pub type SendColorMap = ::tether::remote::ServerSender<super::__tether::ToClient46>;
+    pub type SendColorMap = ::tether::remote::ServerSender<__m::ToClient46>;
 
     /// `remote event SendPair: server -> client (v: Pair)`
-    pub type SendPair = ::tether::remote::ServerSender<super::__tether::ToClient47>;
+    pub type SendPair = ::tether::remote::ServerSender<__m::ToClient47>;
 
     /// `remote event SendEmpty: server -> client (v: Empty)`
-    pub type SendEmpty = ::tether::remote::ServerSender<super::__tether::ToClient48>;
+    pub type SendEmpty = ::tether::remote::ServerSender<__m::ToClient48>;
 
     /// `remote event SendWithOpt: server -> client (v: WithOpt)`
-    pub type SendWithOpt = ::tether::remote::ServerSender<super::__tether::ToClient49>;
+    pub type SendWithOpt = ::tether::remote::ServerSender<__m::ToClient49>;
 
     /// `remote event SendNested: server -> client (v: Nested)`
-    pub type SendNested = ::tether::remote::ServerSender<super::__tether::ToClient50>;
+    pub type SendNested = ::tether::remote::ServerSender<__m::ToClient50>;
 
     /// `remote event SendOne: server -> client (v: One)`
-    pub type SendOne = ::tether::remote::ServerSender<super::__tether::ToClient51>;
+    pub type SendOne = ::tether::remote::ServerSender<__m::ToClient51>;
 
     /// `remote event SendColor: server -> client (v: Color)`
-    pub type SendColor = ::tether::remote::ServerSender<super::__tether::ToClient52>;
+    pub type SendColor = ::tether::remote::ServerSender<__m::ToClient52>;
 
     /// `remote event SendThree: server -> client (v: Three)`
-    pub type SendThree = ::tether::remote::ServerSender<super::__tether::ToClient53>;
+    pub type SendThree = ::tether::remote::ServerSender<__m::ToClient53>;
 
     /// `remote event SendNine: server -> client (v: Nine)`
-    pub type SendNine = ::tether::remote::ServerSender<super::__tether::ToClient54>;
+    pub type SendNine = ::tether::remote::ServerSender<__m::ToClient54>;
 
     /// `remote event SendShape: server -> client (v: Shape)`
-    pub type SendShape = ::tether::remote::ServerSender<super::__tether::ToClient55>;
+    pub type SendShape = ::tether::remote::ServerSender<__m::ToClient55>;
 
     /// `remote event SendEvent: server -> client (v: Event)`
-    pub type SendEvent = ::tether::remote::ServerSender<super::__tether::ToClient56>;
+    pub type SendEvent = ::tether::remote::ServerSender<__m::ToClient56>;
 
     /// `remote event SendNode: server -> client (v: Node)`
-    pub type SendNode = ::tether::remote::ServerSender<super::__tether::ToClient57>;
+    pub type SendNode = ::tether::remote::ServerSender<__m::ToClient57>;
 
     /// `remote event SendTree: server -> client (v: Tree)`
-    pub type SendTree = ::tether::remote::ServerSender<super::__tether::ToClient58>;
+    pub type SendTree = ::tether::remote::ServerSender<__m::ToClient58>;
 
     /// `remote event SendVec3: server -> client (v: Vec3)`
-    pub type SendVec3 = ::tether::remote::ServerSender<super::__tether::ToClient59>;
+    pub type SendVec3 = ::tether::remote::ServerSender<__m::ToClient59>;
 
     /// `remote event SendVec2: server -> client (v: Vec2)`
-    pub type SendVec2 = ::tether::remote::ServerSender<super::__tether::ToClient60>;
+    pub type SendVec2 = ::tether::remote::ServerSender<__m::ToClient60>;
 
     /// `remote event SendFrame: server -> client (v: Frame)`
-    pub type SendFrame = ::tether::remote::ServerSender<super::__tether::ToClient61>;
+    pub type SendFrame = ::tether::remote::ServerSender<__m::ToClient61>;
 
     /// `remote event SendRgb: server -> client (v: Rgb)`
-    pub type SendRgb = ::tether::remote::ServerSender<super::__tether::ToClient62>;
+    pub type SendRgb = ::tether::remote::ServerSender<__m::ToClient62>;
 
     /// `remote event SendBrick: server -> client (v: Brick)`
-    pub type SendBrick = ::tether::remote::ServerSender<super::__tether::ToClient63>;
+    pub type SendBrick = ::tether::remote::ServerSender<__m::ToClient63>;
 
     /// `remote event SendDim: server -> client (v: Dim)`
-    pub type SendDim = ::tether::remote::ServerSender<super::__tether::ToClient64>;
+    pub type SendDim = ::tether::remote::ServerSender<__m::ToClient64>;
 
     /// `remote event SendDim2: server -> client (v: Dim2)`
-    pub type SendDim2 = ::tether::remote::ServerSender<super::__tether::ToClient65>;
+    pub type SendDim2 = ::tether::remote::ServerSender<__m::ToClient65>;
 
     /// `remote event SendArea: server -> client (v: Area)`
-    pub type SendArea = ::tether::remote::ServerSender<super::__tether::ToClient66>;
+    pub type SendArea = ::tether::remote::ServerSender<__m::ToClient66>;
 
     /// `remote event SendSpan: server -> client (v: Span)`
-    pub type SendSpan = ::tether::remote::ServerSender<super::__tether::ToClient67>;
+    pub type SendSpan = ::tether::remote::ServerSender<__m::ToClient67>;
 
     /// `remote event SendNumSeq: server -> client (v: NumSeq)`
-    pub type SendNumSeq = ::tether::remote::ServerSender<super::__tether::ToClient68>;
+    pub type SendNumSeq = ::tether::remote::ServerSender<__m::ToClient68>;
 
     /// `remote event SendColorSeq: server -> client (v: ColorSeq)`
-    pub type SendColorSeq = ::tether::remote::ServerSender<super::__tether::ToClient69>;
+    pub type SendColorSeq = ::tether::remote::ServerSender<__m::ToClient69>;
 
     /// `remote event SendWhen: server -> client (v: When)`
-    pub type SendWhen = ::tether::remote::ServerSender<super::__tether::ToClient70>;
+    pub type SendWhen = ::tether::remote::ServerSender<__m::ToClient70>;
 
     /// `remote event SendMat: server -> client (v: Mat)`
-    pub type SendMat = ::tether::remote::ServerSender<super::__tether::ToClient71>;
+    pub type SendMat = ::tether::remote::ServerSender<__m::ToClient71>;
 
     /// `remote event SendKey: server -> client (v: Key)`
-    pub type SendKey = ::tether::remote::ServerSender<super::__tether::ToClient72>;
+    pub type SendKey = ::tether::remote::ServerSender<__m::ToClient72>;
 
     /// `remote event SendOptPart: server -> client (v: OptPart)`
-    pub type SendOptPart = ::tether::remote::ServerSender<super::__tether::ToClient73>;
+    pub type SendOptPart = ::tether::remote::ServerSender<__m::ToClient73>;
 
     /// `remote event SendOptModel: server -> client (v: OptModel)`
-    pub type SendOptModel = ::tether::remote::ServerSender<super::__tether::ToClient74>;
+    pub type SendOptModel = ::tether::remote::ServerSender<__m::ToClient74>;
 
     /// `remote event SendWho: server -> client (v: Who)`
-    pub type SendWho = ::tether::remote::ServerSender<super::__tether::ToClient75>;
+    pub type SendWho = ::tether::remote::ServerSender<__m::ToClient75>;
 
     /// `remote event SendOptWho: server -> client (v: OptWho)`
-    pub type SendOptWho = ::tether::remote::ServerSender<super::__tether::ToClient76>;
+    pub type SendOptWho = ::tether::remote::ServerSender<__m::ToClient76>;
 
     /// `remote event SendRefs: server -> client (v: Refs)`
-    pub type SendRefs = ::tether::remote::ServerSender<super::__tether::ToClient77>;
+    pub type SendRefs = ::tether::remote::ServerSender<__m::ToClient77>;
 
     /// `remote event SendDyn: server -> client (v: Dyn)`
-    pub type SendDyn = ::tether::remote::ServerSender<super::__tether::ToClient78>;
+    pub type SendDyn = ::tether::remote::ServerSender<__m::ToClient78>;
 
     /// `remote event SendStats: server -> client (v: Stats)`
-    pub type SendStats = ::tether::remote::ServerSender<super::__tether::ToClient79>;
+    pub type SendStats = ::tether::remote::ServerSender<__m::ToClient79>;
 
     /// `remote event SendU8Pct: server -> client (v: U8Pct)`
-    pub type SendU8Pct = ::tether::remote::ServerSender<super::__tether::ToClient80>;
+    pub type SendU8Pct = ::tether::remote::ServerSender<__m::ToClient80>;
 
     /// `remote event SendU8High: server -> client (v: U8High)`
-    pub type SendU8High = ::tether::remote::ServerSender<super::__tether::ToClient81>;
+    pub type SendU8High = ::tether::remote::ServerSender<__m::ToClient81>;
 
     /// `remote event SendU8Min: server -> client (v: U8Min)`
-    pub type SendU8Min = ::tether::remote::ServerSender<super::__tether::ToClient82>;
+    pub type SendU8Min = ::tether::remote::ServerSender<__m::ToClient82>;
 
     /// `remote event SendI32Small: server -> client (v: I32Small)`
-    pub type SendI32Small = ::tether::remote::ServerSender<super::__tether::ToClient83>;
+    pub type SendI32Small = ::tether::remote::ServerSender<__m::ToClient83>;
 
     /// `remote event SendGauges: server -> client (v: Gauges)`
-    pub type SendGauges = ::tether::remote::ServerSender<super::__tether::ToClient84>;
+    pub type SendGauges = ::tether::remote::ServerSender<__m::ToClient84>;
 
     /// `remote event SendSquad: server -> client (v: Squad)`
-    pub type SendSquad = ::tether::remote::ServerSender<super::__tether::ToClient85>;
+    pub type SendSquad = ::tether::remote::ServerSender<__m::ToClient85>;
 
     /// `remote event SendMarkers: server -> client (v: Markers)`
-    pub type SendMarkers = ::tether::remote::ServerSender<super::__tether::ToClient86>;
+    pub type SendMarkers = ::tether::remote::ServerSender<__m::ToClient86>;
 
     /// `remote event SendReadings: server -> client (v: Readings)`
-    pub type SendReadings = ::tether::remote::ServerSender<super::__tether::ToClient87>;
+    pub type SendReadings = ::tether::remote::ServerSender<__m::ToClient87>;
 
     /// `remote event SendLabels: server -> client (v: Labels)`
-    pub type SendLabels = ::tether::remote::ServerSender<super::__tether::ToClient88>;
+    pub type SendLabels = ::tether::remote::ServerSender<__m::ToClient88>;
 
     /// `remote event SendPins: server -> client (v: Pins)`
-    pub type SendPins = ::tether::remote::ServerSender<super::__tether::ToClient89>;
+    pub type SendPins = ::tether::remote::ServerSender<__m::ToClient89>;
 }
 
 /// Handles for the remotes, as the client uses them (see [`Client`]).
 #[allow(dead_code)]
 pub mod client {
+    #[allow(unused_imports)]
+    use super::__tether as __m;
+
     /// `remote event SendBool: server -> client (v: Bool)`
-    pub type SendBool = ::tether::remote::ClientListener<super::__tether::ToClient0>;
+    pub type SendBool = ::tether::remote::ClientListener<__m::ToClient0>;
 
     /// `remote event SendU8: server -> client (v: U8)`
-    pub type SendU8 = ::tether::remote::ClientListener<super::__tether::ToClient1>;
+    pub type SendU8 = ::tether::remote::ClientListener<__m::ToClient1>;
 
     /// `remote event SendU16: server -> client (v: U16)`
-    pub type SendU16 = ::tether::remote::ClientListener<super::__tether::ToClient2>;
+    pub type SendU16 = ::tether::remote::ClientListener<__m::ToClient2>;
 
     /// `remote event SendU32: server -> client (v: U32)`
-    pub type SendU32 = ::tether::remote::ClientListener<super::__tether::ToClient3>;
+    pub type SendU32 = ::tether::remote::ClientListener<__m::ToClient3>;
 
     /// `remote event SendU64: server -> client (v: U64)`
-    pub type SendU64 = ::tether::remote::ClientListener<super::__tether::ToClient4>;
+    pub type SendU64 = ::tether::remote::ClientListener<__m::ToClient4>;
 
     /// `remote event SendI8: server -> client (v: I8)`
-    pub type SendI8 = ::tether::remote::ClientListener<super::__tether::ToClient5>;
+    pub type SendI8 = ::tether::remote::ClientListener<__m::ToClient5>;
 
     /// `remote event SendI16: server -> client (v: I16)`
-    pub type SendI16 = ::tether::remote::ClientListener<super::__tether::ToClient6>;
+    pub type SendI16 = ::tether::remote::ClientListener<__m::ToClient6>;
 
     /// `remote event SendI32: server -> client (v: I32)`
-    pub type SendI32 = ::tether::remote::ClientListener<super::__tether::ToClient7>;
+    pub type SendI32 = ::tether::remote::ClientListener<__m::ToClient7>;
 
     /// `remote event SendI64: server -> client (v: I64)`
-    pub type SendI64 = ::tether::remote::ClientListener<super::__tether::ToClient8>;
+    pub type SendI64 = ::tether::remote::ClientListener<__m::ToClient8>;
 
     /// `remote event SendF32: server -> client (v: F32)`
-    pub type SendF32 = ::tether::remote::ClientListener<super::__tether::ToClient9>;
+    pub type SendF32 = ::tether::remote::ClientListener<__m::ToClient9>;
 
     /// `remote event SendF64: server -> client (v: F64)`
-    pub type SendF64 = ::tether::remote::ClientListener<super::__tether::ToClient10>;
+    pub type SendF64 = ::tether::remote::ClientListener<__m::ToClient10>;
 
     /// `remote event SendNum: server -> client (v: Num)`
-    pub type SendNum = ::tether::remote::ClientListener<super::__tether::ToClient11>;
+    pub type SendNum = ::tether::remote::ClientListener<__m::ToClient11>;
 
     /// `remote event SendU8Range: server -> client (v: U8Range)`
-    pub type SendU8Range = ::tether::remote::ClientListener<super::__tether::ToClient12>;
+    pub type SendU8Range = ::tether::remote::ClientListener<__m::ToClient12>;
 
     /// `remote event SendU8Exact: server -> client (v: U8Exact)`
-    pub type SendU8Exact = ::tether::remote::ClientListener<super::__tether::ToClient13>;
+    pub type SendU8Exact = ::tether::remote::ClientListener<__m::ToClient13>;
 
     /// `remote event SendU16Range: server -> client (v: U16Range)`
-    pub type SendU16Range = ::tether::remote::ClientListener<
-        super::__tether::ToClient14,
-    >;
+    pub type SendU16Range = ::tether::remote::ClientListener<__m::ToClient14>;
 
     /// `remote event SendU32Max: server -> client (v: U32Max)`
-    pub type SendU32Max = ::tether::remote::ClientListener<super::__tether::ToClient15>;
+    pub type SendU32Max = ::tether::remote::ClientListener<__m::ToClient15>;
 
     /// `remote event SendU64Min: server -> client (v: U64Min)`
-    pub type SendU64Min = ::tether::remote::ClientListener<super::__tether::ToClient16>;
+    pub type SendU64Min = ::tether::remote::ClientListener<__m::ToClient16>;
 
     /// `remote event SendI8Range: server -> client (v: I8Range)`
-    pub type SendI8Range = ::tether::remote::ClientListener<super::__tether::ToClient17>;
+    pub type SendI8Range = ::tether::remote::ClientListener<__m::ToClient17>;
 
     /// `remote event SendI16Range: server -> client (v: I16Range)`
-    pub type SendI16Range = ::tether::remote::ClientListener<
-        super::__tether::ToClient18,
-    >;
+    pub type SendI16Range = ::tether::remote::ClientListener<__m::ToClient18>;
 
     /// `remote event SendI32Min: server -> client (v: I32Min)`
-    pub type SendI32Min = ::tether::remote::ClientListener<super::__tether::ToClient19>;
+    pub type SendI32Min = ::tether::remote::ClientListener<__m::ToClient19>;
 
     /// `remote event SendI64Range: server -> client (v: I64Range)`
-    pub type SendI64Range = ::tether::remote::ClientListener<
-        super::__tether::ToClient20,
-    >;
+    pub type SendI64Range = ::tether::remote::ClientListener<__m::ToClient20>;
 
     /// `remote event SendF32Range: server -> client (v: F32Range)`
-    pub type SendF32Range = ::tether::remote::ClientListener<
-        super::__tether::ToClient21,
-    >;
+    pub type SendF32Range = ::tether::remote::ClientListener<__m::ToClient21>;
 
     /// `remote event SendF64Range: server -> client (v: F64Range)`
-    pub type SendF64Range = ::tether::remote::ClientListener<
-        super::__tether::ToClient22,
-    >;
+    pub type SendF64Range = ::tether::remote::ClientListener<__m::ToClient22>;
 
     /// `remote event SendNumRange: server -> client (v: NumRange)`
-    pub type SendNumRange = ::tether::remote::ClientListener<
-        super::__tether::ToClient23,
-    >;
+    pub type SendNumRange = ::tether::remote::ClientListener<__m::ToClient23>;
 
     /// `remote event SendF32Nonfinite: server -> client (v: F32Nonfinite)`
-    pub type SendF32Nonfinite = ::tether::remote::ClientListener<
-        super::__tether::ToClient24,
-    >;
+    pub type SendF32Nonfinite = ::tether::remote::ClientListener<__m::ToClient24>;
 
     /// `remote event SendF64Nonfinite: server -> client (v: F64Nonfinite)`
-    pub type SendF64Nonfinite = ::tether::remote::ClientListener<
-        super::__tether::ToClient25,
-    >;
+    pub type SendF64Nonfinite = ::tether::remote::ClientListener<__m::ToClient25>;
 
     /// `remote event SendNumNonfinite: server -> client (v: NumNonfinite)`
-    pub type SendNumNonfinite = ::tether::remote::ClientListener<
-        super::__tether::ToClient26,
-    >;
+    pub type SendNumNonfinite = ::tether::remote::ClientListener<__m::ToClient26>;
 
     /// `remote event SendStr: server -> client (v: Str)`
-    pub type SendStr = ::tether::remote::ClientListener<super::__tether::ToClient27>;
+    pub type SendStr = ::tether::remote::ClientListener<__m::ToClient27>;
 
     /// `remote event SendStrMax: server -> client (v: StrMax)`
-    pub type SendStrMax = ::tether::remote::ClientListener<super::__tether::ToClient28>;
+    pub type SendStrMax = ::tether::remote::ClientListener<__m::ToClient28>;
 
     /// `remote event SendStrExact: server -> client (v: StrExact)`
-    pub type SendStrExact = ::tether::remote::ClientListener<
-        super::__tether::ToClient29,
-    >;
+    pub type SendStrExact = ::tether::remote::ClientListener<__m::ToClient29>;
 
     /// `remote event SendStrWide: server -> client (v: StrWide)`
-    pub type SendStrWide = ::tether::remote::ClientListener<super::__tether::ToClient30>;
+    pub type SendStrWide = ::tether::remote::ClientListener<__m::ToClient30>;
 
     /// `remote event SendStrHuge: server -> client (v: StrHuge)`
-    pub type SendStrHuge = ::tether::remote::ClientListener<super::__tether::ToClient31>;
+    pub type SendStrHuge = ::tether::remote::ClientListener<__m::ToClient31>;
 
     /// `remote event SendBuf: server -> client (v: Buf)`
-    pub type SendBuf = ::tether::remote::ClientListener<super::__tether::ToClient32>;
+    pub type SendBuf = ::tether::remote::ClientListener<__m::ToClient32>;
 
     /// `remote event SendBufAny: server -> client (v: BufAny)`
-    pub type SendBufAny = ::tether::remote::ClientListener<super::__tether::ToClient33>;
+    pub type SendBufAny = ::tether::remote::ClientListener<__m::ToClient33>;
 
     /// `remote event SendOptU8: server -> client (v: OptU8)`
-    pub type SendOptU8 = ::tether::remote::ClientListener<super::__tether::ToClient34>;
+    pub type SendOptU8 = ::tether::remote::ClientListener<__m::ToClient34>;
 
     /// `remote event SendOptStr: server -> client (v: OptStr)`
-    pub type SendOptStr = ::tether::remote::ClientListener<super::__tether::ToClient35>;
+    pub type SendOptStr = ::tether::remote::ClientListener<__m::ToClient35>;
 
     /// `remote event SendOptOpt: server -> client (v: OptOpt)`
-    pub type SendOptOpt = ::tether::remote::ClientListener<super::__tether::ToClient36>;
+    pub type SendOptOpt = ::tether::remote::ClientListener<__m::ToClient36>;
 
     /// `remote event SendBools: server -> client (v: Bools)`
-    pub type SendBools = ::tether::remote::ClientListener<super::__tether::ToClient37>;
+    pub type SendBools = ::tether::remote::ClientListener<__m::ToClient37>;
 
     /// `remote event SendU16s: server -> client (v: U16s)`
-    pub type SendU16s = ::tether::remote::ClientListener<super::__tether::ToClient38>;
+    pub type SendU16s = ::tether::remote::ClientListener<__m::ToClient38>;
 
     /// `remote event SendU8sMax: server -> client (v: U8sMax)`
-    pub type SendU8sMax = ::tether::remote::ClientListener<super::__tether::ToClient39>;
+    pub type SendU8sMax = ::tether::remote::ClientListener<__m::ToClient39>;
 
     /// `remote event SendI16sFew: server -> client (v: I16sFew)`
-    pub type SendI16sFew = ::tether::remote::ClientListener<super::__tether::ToClient40>;
+    pub type SendI16sFew = ::tether::remote::ClientListener<__m::ToClient40>;
 
     /// `remote event SendU8sExact: server -> client (v: U8sExact)`
-    pub type SendU8sExact = ::tether::remote::ClientListener<
-        super::__tether::ToClient41,
-    >;
+    pub type SendU8sExact = ::tether::remote::ClientListener<__m::ToClient41>;
 
     /// `remote event SendWords: server -> client (v: Words)`
-    pub type SendWords = ::tether::remote::ClientListener<super::__tether::ToClient42>;
+    pub type SendWords = ::tether::remote::ClientListener<__m::ToClient42>;
 
     /// `remote event SendUnits: server -> client (v: Units)`
-    pub type SendUnits = ::tether::remote::ClientListener<super::__tether::ToClient43>;
+    pub type SendUnits = ::tether::remote::ClientListener<__m::ToClient43>;
 
     /// `remote event SendStrMap: server -> client (v: StrMap)`
-    pub type SendStrMap = ::tether::remote::ClientListener<super::__tether::ToClient44>;
+    pub type SendStrMap = ::tether::remote::ClientListener<__m::ToClient44>;
 
     /// `remote event SendShortKeyMap: server -> client (v: ShortKeyMap)`
-    pub type SendShortKeyMap = ::tether::remote::ClientListener<
-        super::__tether::ToClient45,
-    >;
+    pub type SendShortKeyMap = ::tether::remote::ClientListener<__m::ToClient45>;
 
     /// `remote event SendColorMap: server -> client (v: ColorMap)`
-    pub type SendColorMap = ::tether::remote::ClientListener<
-        super::__tether::ToClient46,
-    >;
+    pub type SendColorMap = ::tether::remote::ClientListener<__m::ToClient46>;
 
     /// `remote event SendPair: server -> client (v: Pair)`
-    pub type SendPair = ::tether::remote::ClientListener<super::__tether::ToClient47>;
+    pub type SendPair = ::tether::remote::ClientListener<__m::ToClient47>;
 
     /// `remote event SendEmpty: server -> client (v: Empty)`
-    pub type SendEmpty = ::tether::remote::ClientListener<super::__tether::ToClient48>;
+    pub type SendEmpty = ::tether::remote::ClientListener<__m::ToClient48>;
 
     /// `remote event SendWithOpt: server -> client (v: WithOpt)`
-    pub type SendWithOpt = ::tether::remote::ClientListener<super::__tether::ToClient49>;
+    pub type SendWithOpt = ::tether::remote::ClientListener<__m::ToClient49>;
 
     /// `remote event SendNested: server -> client (v: Nested)`
-    pub type SendNested = ::tether::remote::ClientListener<super::__tether::ToClient50>;
+    pub type SendNested = ::tether::remote::ClientListener<__m::ToClient50>;
 
     /// `remote event SendOne: server -> client (v: One)`
-    pub type SendOne = ::tether::remote::ClientListener<super::__tether::ToClient51>;
+    pub type SendOne = ::tether::remote::ClientListener<__m::ToClient51>;
 
     /// `remote event SendColor: server -> client (v: Color)`
-    pub type SendColor = ::tether::remote::ClientListener<super::__tether::ToClient52>;
+    pub type SendColor = ::tether::remote::ClientListener<__m::ToClient52>;
 
     /// `remote event SendThree: server -> client (v: Three)`
-    pub type SendThree = ::tether::remote::ClientListener<super::__tether::ToClient53>;
+    pub type SendThree = ::tether::remote::ClientListener<__m::ToClient53>;
 
     /// `remote event SendNine: server -> client (v: Nine)`
-    pub type SendNine = ::tether::remote::ClientListener<super::__tether::ToClient54>;
+    pub type SendNine = ::tether::remote::ClientListener<__m::ToClient54>;
 
     /// `remote event SendShape: server -> client (v: Shape)`
-    pub type SendShape = ::tether::remote::ClientListener<super::__tether::ToClient55>;
+    pub type SendShape = ::tether::remote::ClientListener<__m::ToClient55>;
 
     /// `remote event SendEvent: server -> client (v: Event)`
-    pub type SendEvent = ::tether::remote::ClientListener<super::__tether::ToClient56>;
+    pub type SendEvent = ::tether::remote::ClientListener<__m::ToClient56>;
 
     /// `remote event SendNode: server -> client (v: Node)`
-    pub type SendNode = ::tether::remote::ClientListener<super::__tether::ToClient57>;
+    pub type SendNode = ::tether::remote::ClientListener<__m::ToClient57>;
 
     /// `remote event SendTree: server -> client (v: Tree)`
-    pub type SendTree = ::tether::remote::ClientListener<super::__tether::ToClient58>;
+    pub type SendTree = ::tether::remote::ClientListener<__m::ToClient58>;
 
     /// `remote event SendVec3: server -> client (v: Vec3)`
-    pub type SendVec3 = ::tether::remote::ClientListener<super::__tether::ToClient59>;
+    pub type SendVec3 = ::tether::remote::ClientListener<__m::ToClient59>;
 
     /// `remote event SendVec2: server -> client (v: Vec2)`
-    pub type SendVec2 = ::tether::remote::ClientListener<super::__tether::ToClient60>;
+    pub type SendVec2 = ::tether::remote::ClientListener<__m::ToClient60>;
 
     /// `remote event SendFrame: server -> client (v: Frame)`
-    pub type SendFrame = ::tether::remote::ClientListener<super::__tether::ToClient61>;
+    pub type SendFrame = ::tether::remote::ClientListener<__m::ToClient61>;
 
     /// `remote event SendRgb: server -> client (v: Rgb)`
-    pub type SendRgb = ::tether::remote::ClientListener<super::__tether::ToClient62>;
+    pub type SendRgb = ::tether::remote::ClientListener<__m::ToClient62>;
 
     /// `remote event SendBrick: server -> client (v: Brick)`
-    pub type SendBrick = ::tether::remote::ClientListener<super::__tether::ToClient63>;
+    pub type SendBrick = ::tether::remote::ClientListener<__m::ToClient63>;
 
     /// `remote event SendDim: server -> client (v: Dim)`
-    pub type SendDim = ::tether::remote::ClientListener<super::__tether::ToClient64>;
+    pub type SendDim = ::tether::remote::ClientListener<__m::ToClient64>;
 
     /// `remote event SendDim2: server -> client (v: Dim2)`
-    pub type SendDim2 = ::tether::remote::ClientListener<super::__tether::ToClient65>;
+    pub type SendDim2 = ::tether::remote::ClientListener<__m::ToClient65>;
 
     /// `remote event SendArea: server -> client (v: Area)`
-    pub type SendArea = ::tether::remote::ClientListener<super::__tether::ToClient66>;
+    pub type SendArea = ::tether::remote::ClientListener<__m::ToClient66>;
 
     /// `remote event SendSpan: server -> client (v: Span)`
-    pub type SendSpan = ::tether::remote::ClientListener<super::__tether::ToClient67>;
+    pub type SendSpan = ::tether::remote::ClientListener<__m::ToClient67>;
 
     /// `remote event SendNumSeq: server -> client (v: NumSeq)`
-    pub type SendNumSeq = ::tether::remote::ClientListener<super::__tether::ToClient68>;
+    pub type SendNumSeq = ::tether::remote::ClientListener<__m::ToClient68>;
 
     /// `remote event SendColorSeq: server -> client (v: ColorSeq)`
-    pub type SendColorSeq = ::tether::remote::ClientListener<
-        super::__tether::ToClient69,
-    >;
+    pub type SendColorSeq = ::tether::remote::ClientListener<__m::ToClient69>;
 
     /// `remote event SendWhen: server -> client (v: When)`
-    pub type SendWhen = ::tether::remote::ClientListener<super::__tether::ToClient70>;
+    pub type SendWhen = ::tether::remote::ClientListener<__m::ToClient70>;
 
     /// `remote event SendMat: server -> client (v: Mat)`
-    pub type SendMat = ::tether::remote::ClientListener<super::__tether::ToClient71>;
+    pub type SendMat = ::tether::remote::ClientListener<__m::ToClient71>;
 
     /// `remote event SendKey: server -> client (v: Key)`
-    pub type SendKey = ::tether::remote::ClientListener<super::__tether::ToClient72>;
+    pub type SendKey = ::tether::remote::ClientListener<__m::ToClient72>;
 
     /// `remote event SendOptPart: server -> client (v: OptPart)`
-    pub type SendOptPart = ::tether::remote::ClientListener<super::__tether::ToClient73>;
+    pub type SendOptPart = ::tether::remote::ClientListener<__m::ToClient73>;
 
     /// `remote event SendOptModel: server -> client (v: OptModel)`
-    pub type SendOptModel = ::tether::remote::ClientListener<
-        super::__tether::ToClient74,
-    >;
+    pub type SendOptModel = ::tether::remote::ClientListener<__m::ToClient74>;
 
     /// `remote event SendWho: server -> client (v: Who)`
-    pub type SendWho = ::tether::remote::ClientListener<super::__tether::ToClient75>;
+    pub type SendWho = ::tether::remote::ClientListener<__m::ToClient75>;
 
     /// `remote event SendOptWho: server -> client (v: OptWho)`
-    pub type SendOptWho = ::tether::remote::ClientListener<super::__tether::ToClient76>;
+    pub type SendOptWho = ::tether::remote::ClientListener<__m::ToClient76>;
 
     /// `remote event SendRefs: server -> client (v: Refs)`
-    pub type SendRefs = ::tether::remote::ClientListener<super::__tether::ToClient77>;
+    pub type SendRefs = ::tether::remote::ClientListener<__m::ToClient77>;
 
     /// `remote event SendDyn: server -> client (v: Dyn)`
-    pub type SendDyn = ::tether::remote::ClientListener<super::__tether::ToClient78>;
+    pub type SendDyn = ::tether::remote::ClientListener<__m::ToClient78>;
 
     /// `remote event SendStats: server -> client (v: Stats)`
-    pub type SendStats = ::tether::remote::ClientListener<super::__tether::ToClient79>;
+    pub type SendStats = ::tether::remote::ClientListener<__m::ToClient79>;
 
     /// `remote event SendU8Pct: server -> client (v: U8Pct)`
-    pub type SendU8Pct = ::tether::remote::ClientListener<super::__tether::ToClient80>;
+    pub type SendU8Pct = ::tether::remote::ClientListener<__m::ToClient80>;
 
     /// `remote event SendU8High: server -> client (v: U8High)`
-    pub type SendU8High = ::tether::remote::ClientListener<super::__tether::ToClient81>;
+    pub type SendU8High = ::tether::remote::ClientListener<__m::ToClient81>;
 
     /// `remote event SendU8Min: server -> client (v: U8Min)`
-    pub type SendU8Min = ::tether::remote::ClientListener<super::__tether::ToClient82>;
+    pub type SendU8Min = ::tether::remote::ClientListener<__m::ToClient82>;
 
     /// `remote event SendI32Small: server -> client (v: I32Small)`
-    pub type SendI32Small = ::tether::remote::ClientListener<
-        super::__tether::ToClient83,
-    >;
+    pub type SendI32Small = ::tether::remote::ClientListener<__m::ToClient83>;
 
     /// `remote event SendGauges: server -> client (v: Gauges)`
-    pub type SendGauges = ::tether::remote::ClientListener<super::__tether::ToClient84>;
+    pub type SendGauges = ::tether::remote::ClientListener<__m::ToClient84>;
 
     /// `remote event SendSquad: server -> client (v: Squad)`
-    pub type SendSquad = ::tether::remote::ClientListener<super::__tether::ToClient85>;
+    pub type SendSquad = ::tether::remote::ClientListener<__m::ToClient85>;
 
     /// `remote event SendMarkers: server -> client (v: Markers)`
-    pub type SendMarkers = ::tether::remote::ClientListener<super::__tether::ToClient86>;
+    pub type SendMarkers = ::tether::remote::ClientListener<__m::ToClient86>;
 
     /// `remote event SendReadings: server -> client (v: Readings)`
-    pub type SendReadings = ::tether::remote::ClientListener<
-        super::__tether::ToClient87,
-    >;
+    pub type SendReadings = ::tether::remote::ClientListener<__m::ToClient87>;
 
     /// `remote event SendLabels: server -> client (v: Labels)`
-    pub type SendLabels = ::tether::remote::ClientListener<super::__tether::ToClient88>;
+    pub type SendLabels = ::tether::remote::ClientListener<__m::ToClient88>;
 
     /// `remote event SendPins: server -> client (v: Pins)`
-    pub type SendPins = ::tether::remote::ClientListener<super::__tether::ToClient89>;
+    pub type SendPins = ::tether::remote::ClientListener<__m::ToClient89>;
 }

@@ -29,12 +29,12 @@ pub fn write_array<T>(
     w: &mut Writer,
     items: &[T],
     range: LenRange,
-    mut each: impl FnMut(&mut Writer, &T) -> Result<(), EncodeError>,
+    mut each: impl FnMut(&T, &mut Writer) -> Result<(), EncodeError>,
 ) -> Result<(), EncodeError> {
-    w.len(items.len(), range)?;
+    tri!(w.len(items.len(), range));
     let start = w.position();
     for item in items {
-        each(w, item)?;
+        tri!(each(item, w));
     }
     // Elements of no size cost the decoder a loop but no input; it caps
     // their count, so the encoder refuses what the decoder would reject.
@@ -48,7 +48,7 @@ pub fn write_array<T>(
 
 /// Writes `{boolean}(range)`: the prefix, then the bits, whole bytes at a time.
 pub fn write_bools(w: &mut Writer, items: &[bool], range: LenRange) -> Result<(), EncodeError> {
-    w.len(items.len(), range)?;
+    tri!(w.len(items.len(), range));
     w.bools(items);
     Ok(())
 }
@@ -56,7 +56,7 @@ pub fn write_bools(w: &mut Writer, items: &[bool], range: LenRange) -> Result<()
 /// Reads `{boolean}(range)`, checking the count against the input left
 /// before anything is allocated.
 pub fn read_bools(r: &mut Reader<'_>, range: LenRange) -> Result<Vec<bool>, DecodeError> {
-    let len = read_count(r, range, 1)?;
+    let len = tri!(read_count(r, range, 1));
     r.bools(len)
 }
 
@@ -70,10 +70,10 @@ pub fn read_array<'a, T>(
     min_element_bits: u32,
     mut each: impl FnMut(&mut Reader<'a>) -> Result<T, DecodeError>,
 ) -> Result<Vec<T>, DecodeError> {
-    let len = read_count(r, range, min_element_bits)?;
+    let len = tri!(read_count(r, range, min_element_bits));
     let mut items = Vec::with_capacity(prealloc::<T>(len));
     for _ in 0..len {
-        items.push(each(r)?);
+        items.push(tri!(each(r)));
     }
     Ok(items)
 }
@@ -84,18 +84,18 @@ pub fn write_map<'m, K: 'm, V: 'm, I>(
     w: &mut Writer,
     entries: I,
     range: LenRange,
-    mut key: impl FnMut(&mut Writer, &K) -> Result<(), EncodeError>,
-    mut value: impl FnMut(&mut Writer, &V) -> Result<(), EncodeError>,
+    mut key: impl FnMut(&K, &mut Writer) -> Result<(), EncodeError>,
+    mut value: impl FnMut(&V, &mut Writer) -> Result<(), EncodeError>,
 ) -> Result<(), EncodeError>
 where
     I: IntoIterator<Item = (&'m K, &'m V)>,
     I::IntoIter: ExactSizeIterator,
 {
     let entries = entries.into_iter();
-    w.len(entries.len(), range)?;
+    tri!(w.len(entries.len(), range));
     for (k, v) in entries {
-        key(w, k)?;
-        value(w, v)?;
+        tri!(key(k, w));
+        tri!(value(v, w));
     }
     Ok(())
 }
@@ -110,11 +110,11 @@ pub fn read_map<'a, K: Eq + Hash, V>(
     mut key: impl FnMut(&mut Reader<'a>) -> Result<K, DecodeError>,
     mut value: impl FnMut(&mut Reader<'a>) -> Result<V, DecodeError>,
 ) -> Result<HashMap<K, V>, DecodeError> {
-    let len = read_count(r, range, min_entry_bits)?;
+    let len = tri!(read_count(r, range, min_entry_bits));
     let mut map = HashMap::with_capacity(prealloc::<(K, V)>(len));
     for _ in 0..len {
-        let k = key(r)?;
-        let v = value(r)?;
+        let k = tri!(key(r));
+        let v = tri!(value(r));
         if map.insert(k, v).is_some() {
             return Err(DecodeError::DuplicateMapKey);
         }
@@ -126,11 +126,11 @@ pub fn read_map<'a, K: Eq + Hash, V>(
 pub fn write_option<T: ?Sized>(
     w: &mut Writer,
     v: Option<&T>,
-    each: impl FnOnce(&mut Writer, &T) -> Result<(), EncodeError>,
+    each: impl FnOnce(&T, &mut Writer) -> Result<(), EncodeError>,
 ) -> Result<(), EncodeError> {
     w.bool(v.is_some());
     match v {
-        Some(v) => each(w, v),
+        Some(v) => each(v, w),
         None => Ok(()),
     }
 }
@@ -140,7 +140,7 @@ pub fn read_option<'a, T>(
     r: &mut Reader<'a>,
     each: impl FnOnce(&mut Reader<'a>) -> Result<T, DecodeError>,
 ) -> Result<Option<T>, DecodeError> {
-    if r.bool()? {
+    if tri!(r.bool()) {
         each(r).map(Some)
     } else {
         Ok(None)
@@ -157,7 +157,7 @@ pub fn read_count(
     range: LenRange,
     min_bits: u32,
 ) -> Result<usize, DecodeError> {
-    let len = r.len_bits(range, min_bits)?;
+    let len = tri!(r.len_bits(range, min_bits));
     if min_bits == 0 && len as u64 > ZERO_SIZE_CAP {
         return Err(DecodeError::TooManyElements {
             len: len as u64,

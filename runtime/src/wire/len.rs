@@ -42,6 +42,18 @@ impl LenRange {
         LenRange::new(0, Some(max))
     }
 
+    /// `min..` (`string(1..)`).
+    #[inline]
+    pub const fn at_least(min: u32) -> Self {
+        LenRange::new(min, None)
+    }
+
+    /// `min..max` with both bounds (`string(1..64)`).
+    #[inline]
+    pub const fn between(min: u32, max: u32) -> Self {
+        LenRange::new(min, Some(max))
+    }
+
     /// The prefix this range writes. A range with `max < min` holds no length;
     /// it is given no prefix and every length is out of it.
     #[inline]

@@ -17,6 +17,7 @@
 //! that the input holds that many elements.
 
 mod cframe;
+mod checked;
 mod collections;
 mod columns;
 mod datatypes;
@@ -45,6 +46,12 @@ pub use reader::Reader;
 pub use value::{ANY_TAGS, MAX_ANY_DEPTH};
 pub use writer::MAX_NESTING;
 pub use writer::{Checkpoint, Writer};
+
+/// What encoding a value gives: nothing, or why the value cannot be sent.
+pub type EncodeResult = Result<(), EncodeError>;
+
+/// What decoding a `T` gives: the value, or why the bytes are not one.
+pub type DecodeResult<T> = Result<T, DecodeError>;
 
 /// A type whose encoding needs no refinement from its use site.
 pub trait Encode {

@@ -86,7 +86,7 @@ impl Decode for String {
 impl<T: Encode> Encode for Option<T> {
     #[inline]
     fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
-        super::write_option(w, self.as_ref(), |w, v| v.encode(w))
+        super::write_option(w, self.as_ref(), T::encode)
     }
 }
 

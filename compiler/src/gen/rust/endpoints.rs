@@ -20,6 +20,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
 
+/// The name under which a module of handles imports [`PRIVATE`].
+const MESSAGES: &str = "__m";
+
 /// `server` or `client`: the module of a side's handles.
 pub(super) fn side_module(side: Side) -> &'static str {
     match side {
@@ -144,6 +147,17 @@ impl Gen<'_> {
                         #path(::core::clone::Clone::clone(&self.0))
                     }
                 });
+            }
+            if !order.is_empty() {
+                // The handles name their messages through a short path, so
+                // that an alias stays on one line.
+                claim_handle(handle_names, &handles_module, MESSAGES, "the message types")?;
+                let private = self.path(&handles_module, &[], &ident(PRIVATE));
+                let messages = ident(MESSAGES);
+                root.push(
+                    &handles_module,
+                    quote!(#[allow(unused_imports)] use #private as #messages;),
+                );
             }
             for handle in order {
                 root.push(&handles_module, handle);
@@ -282,7 +296,10 @@ impl Gen<'_> {
         let messages = roles
             .iter()
             .flat_map(|role| role.messages())
-            .map(|(way, id)| self.path(module, &[PRIVATE.to_string()], &message_type(way, id)));
+            .map(|(way, id)| {
+                let (messages, ty) = (ident(MESSAGES), message_type(way, id));
+                quote!(#messages::#ty)
+            });
         Ok(quote! {
             #[doc = #doc]
             pub type #name = ::tether::remote::#handle<#(#messages),*>;

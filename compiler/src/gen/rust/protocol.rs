@@ -37,8 +37,11 @@ impl Gen<'_> {
             quote! {
                 #[allow(unused_imports)]
                 use ::tether::__private::{
-                    event, rate, request, response, spec, timeout, Msg, EVENT, NO_RATE, NO_TIMEOUT,
+                    event, rate, request, response, spec, timeout, Codec, Msg, Plain, EVENT,
+                    NO_RATE, NO_TIMEOUT,
                 };
+                #[allow(unused_imports)]
+                use ::tether::wire::{DecodeResult, EncodeResult, Reader, Writer};
             },
         );
         let mut tables = Vec::new();
@@ -122,7 +125,7 @@ impl Gen<'_> {
             let mut codecs = Vec::new();
             for value in &tys {
                 codecs.push(match self.is_plain(value) {
-                    true => quote!(::tether::__private::Plain),
+                    true => quote!(Plain),
                     false => {
                         let check = self.check(value, &origin, checks)?;
                         quote!(#check)
@@ -151,18 +154,17 @@ impl Gen<'_> {
     ) -> Result<proc_macro2::Ident, GenError> {
         let private = vec![PRIVATE.to_string()];
         let rust = self.rust_ty(ty, &private, origin)?;
-        let encode = self.enc(ty, &Val::reference(quote!(__a)), origin, 0)?;
+        let encode = self.enc_body(ty, &Val::reference(quote!(__a)), origin)?;
         let decode = self.dec(ty, &private, origin, 0)?.result();
         let body = quote! {
             // Called from the one handle that sends the message: compiled
             // only in a crate that sends it.
             #[inline]
-            fn encode(__a: &#rust, __w: &mut ::tether::wire::Writer) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            fn encode(__a: &#rust, __w: &mut Writer) -> EncodeResult {
                 #encode
-                ::core::result::Result::Ok(())
             }
 
-            fn decode(__r: &mut ::tether::wire::Reader<'_>) -> ::core::result::Result<#rust, ::tether::wire::DecodeError> {
+            fn decode(__r: &mut Reader<'_>) -> DecodeResult<#rust> {
                 #decode
             }
         };
@@ -173,7 +175,7 @@ impl Gen<'_> {
         let name = format_ident!("Check{}", checks.names.len());
         checks.new_items.push(quote! {
             pub enum #name {}
-            impl ::tether::__private::Codec<#rust> for #name { #body }
+            impl Codec<#rust> for #name { #body }
         });
         checks.names.insert(key, name.clone());
         Ok(name)
@@ -217,16 +219,16 @@ impl Gen<'_> {
             false => quote!(__a),
         };
         Ok(quote! {
-            impl ::tether::__private::Codec<#args> for #ty {
+            impl Codec<#args> for #ty {
                 // Called from the one handle that sends the message: compiled
                 // only in a crate that sends it.
                 #[inline]
-                fn encode(#unused: &#args, __w: &mut ::tether::wire::Writer) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+                fn encode(#unused: &#args, __w: &mut Writer) -> EncodeResult {
                     #(#encode)*
                     ::core::result::Result::Ok(())
                 }
 
-                fn decode(__r: &mut ::tether::wire::Reader<'_>) -> ::core::result::Result<#args, ::tether::wire::DecodeError> {
+                fn decode(__r: &mut Reader<'_>) -> DecodeResult<#args> {
                     #decode
                 }
             }

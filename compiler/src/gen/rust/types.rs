@@ -129,7 +129,7 @@ impl Gen<'_> {
         module: &[String],
         origin: &str,
     ) -> Result<(TokenStream, TokenStream), GenError> {
-        let (mut encode, mut decode) = (Vec::new(), Vec::new());
+        let (mut encode, mut decode, mut values) = (Vec::new(), Vec::new(), Vec::new());
         let locals: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("__f{i}")).collect();
         let mut i = 0;
         while i < fields.len() {
@@ -165,9 +165,18 @@ impl Gen<'_> {
             let value = self.dec(&field.ty, module, origin, 0)?.value();
             let local = &locals[i];
             decode.push(quote!(let #local = #value;));
+            values.push(value);
             i += 1;
         }
         let names = fields.iter().map(|f| snake_ident(&f.name));
+        // Without bit runs every field is read by its own expression, in
+        // order: a struct expression evaluates its fields as written.
+        if values.len() == fields.len() {
+            return Ok((
+                quote!(#(#encode)*),
+                quote!(::core::result::Result::Ok(Self { #(#names: #values),* })),
+            ));
+        }
         Ok((
             quote!(#(#encode)*),
             quote! {
@@ -341,25 +350,25 @@ impl Gen<'_> {
             let encode = quote! {
                 match self { #(#encode)* }
             };
-            let decode = match bits {
-                0 => {
-                    let only = &decode[0].1;
-                    quote!(::core::result::Result::Ok(#only))
-                }
-                _ => {
-                    let bits = Literal::u32_unsuffixed(bits);
-                    let count = Literal::usize_unsuffixed(variants.len());
-                    let origin = &item.origin;
-                    let arms = decode.iter().map(|(tag, expr)| quote!(#tag => #expr));
+            let origin = &item.origin;
+            let decode = match decode.split_last() {
+                Some(((_, only), [])) => quote!(::core::result::Result::Ok(#only)),
+                // The reader rejects a tag past the last variant, which is
+                // then the other arm.
+                Some(((_, last), rest)) => {
+                    let count = Literal::u32_unsuffixed(variants.len() as u32);
+                    let arms = rest.iter().map(|(tag, expr)| quote!(#tag => #expr));
                     quote! {
-                        ::core::result::Result::Ok(match __r.bits(#bits)? {
+                        ::core::result::Result::Ok(match __r.tag(#count, #origin)? {
                             #(#arms,)*
-                            __tag => return ::core::result::Result::Err(
-                                ::tether::wire::DecodeError::invalid_tag(#origin, __tag as u64, #count),
-                            ),
+                            _ => #last,
                         })
                     }
                 }
+                // An enum of no variants has no values to read.
+                None => quote! {
+                    ::core::result::Result::Err(::tether::wire::DecodeError::invalid_tag(#origin, 0, 0))
+                },
             };
             out.extend(codec_impls(quote!(#name), encode, decode, item.recursive));
         }
@@ -400,7 +409,7 @@ pub fn codec_impls(
             fn encode(
                 &self,
                 __w: &mut ::tether::wire::Writer,
-            ) -> ::core::result::Result<(), ::tether::wire::EncodeError> {
+            ) -> ::tether::wire::EncodeResult {
                 #encode
                 ::core::result::Result::Ok(())
             }
@@ -410,7 +419,7 @@ pub fn codec_impls(
             #inline
             fn decode(
                 __r: &mut ::tether::wire::Reader<'_>,
-            ) -> ::core::result::Result<Self, ::tether::wire::DecodeError> {
+            ) -> ::tether::wire::DecodeResult<Self> {
                 #decode
             }
         }

@@ -20,7 +20,7 @@ use super::model::ItemKind;
 use super::{Gen, GenError};
 use crate::ir::packing::int_packing;
 use crate::ir::{Ty, TyKind};
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// A value to encode: a place (`self.name`, a parameter) or a reference to one.
@@ -143,33 +143,14 @@ impl Gen<'_> {
                 let v = v.copied();
                 quote!(__w.bool(#v);)
             }
-            TyKind::Number {
-                kind,
-                range,
-                nonfinite,
-            } => {
-                let check = number_check(*kind, *range, *nonfinite, &v.copied());
-                let v = v.copied();
-                match int_packing(*kind, *range) {
-                    Some(packing) => {
-                        let field = packed_field(*kind, packing, &v);
-                        let bits = Literal::u32_unsuffixed(packing.bits);
-                        quote!(#check __w.bits64(#field, #bits);)
-                    }
-                    None => {
-                        let method = num_method(*kind);
-                        quote!(#check __w.#method(#v);)
-                    }
+            TyKind::Number { kind, .. } => match self.enc_call(ty, v, origin, depth)? {
+                Some(call) => quote!(#call?;),
+                None => {
+                    let (method, v) = (num_method(*kind), v.copied());
+                    quote!(__w.#method(#v);)
                 }
-            }
-            TyKind::String { len } => {
-                let (v, len) = (v.by_ref(), len_range(*len));
-                quote!(__w.string(#v, #len)?;)
-            }
-            TyKind::Buffer { len } => {
-                let (v, len) = (v.by_ref(), len_range(*len));
-                quote!(__w.buffer(#v, #len)?;)
-            }
+            },
+            TyKind::String { .. } | TyKind::Buffer { .. } => self.enc_stmt(ty, v, origin, depth)?,
             TyKind::Optional { inner }
                 if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) =>
             {
@@ -184,10 +165,7 @@ impl Gen<'_> {
                     }
                 }
             }
-            TyKind::Optional { .. } if self.is_plain(ty) => {
-                let v = v.by_ref();
-                quote!(#wire::Encode::encode(#v, __w)?;)
-            }
+            TyKind::Optional { .. } if self.is_plain(ty) => self.enc_stmt(ty, v, origin, depth)?,
             TyKind::Optional { inner } => {
                 let x = format_ident!("__x{depth}");
                 let body = self.enc(inner, &Val::reference(quote!(#x)), origin, depth + 1)?;
@@ -202,50 +180,10 @@ impl Gen<'_> {
                     }
                 }
             }
-            // Booleans pack eight to a byte; writing them a byte at a time
-            // gives the same bytes as one by one, faster.
-            TyKind::Array { elem, len }
-                if matches!(self.model.unalias(elem).kind, TyKind::Boolean) =>
-            {
-                let (v, len) = (v.by_ref(), len_range(*len));
-                quote!(#wire::write_bools(__w, #v, #len)?;)
-            }
             TyKind::Array { elem, len } if self.flat_record(elem).is_some() => {
                 self.enc_columns(elem, v, *len, origin, depth)?
             }
-            TyKind::Array { elem, len } => {
-                let x = format_ident!("__x{depth}");
-                let body = self.enc(elem, &Val::reference(quote!(#x)), origin, depth + 1)?;
-                let (v, len) = (v.by_ref(), len_range(*len));
-                quote! {
-                    #wire::write_array(__w, #v, #len, |__w, #x| {
-                        #body
-                        ::core::result::Result::Ok(())
-                    })?;
-                }
-            }
-            TyKind::Map { key, value, len } => {
-                let k = format_ident!("__k{depth}");
-                let x = format_ident!("__x{depth}");
-                let key = self.enc(key, &Val::reference(quote!(#k)), origin, depth + 1)?;
-                let value = self.enc(value, &Val::reference(quote!(#x)), origin, depth + 1)?;
-                let (v, len) = (v.by_ref(), len_range(*len));
-                quote! {
-                    #wire::write_map(
-                        __w,
-                        #v,
-                        #len,
-                        |__w, #k| {
-                            #key
-                            ::core::result::Result::Ok(())
-                        },
-                        |__w, #x| {
-                            #value
-                            ::core::result::Result::Ok(())
-                        },
-                    )?;
-                }
-            }
+            TyKind::Array { .. } | TyKind::Map { .. } => self.enc_stmt(ty, v, origin, depth)?,
             TyKind::Named { decl } => {
                 let item = self
                     .model
@@ -253,34 +191,14 @@ impl Gen<'_> {
                     .ok_or_else(|| self.unsupported(ty, origin))?;
                 match &self.model.items[item].kind {
                     ItemKind::Alias(target) => self.enc(target, v, origin, depth)?,
-                    _ if self.model.is_boxed(ty) => {
-                        // A `Box<T>` place or reference: `&**r` or `&*p` is the `&T`.
-                        let inner = match v.is_ref {
-                            true => {
-                                let e = &v.expr;
-                                quote!(&**#e)
-                            }
-                            false => {
-                                let e = &v.expr;
-                                quote!(&*#e)
-                            }
-                        };
-                        quote!(#wire::Encode::encode(#inner, __w)?;)
-                    }
-                    _ => {
-                        let v = v.by_ref();
-                        quote!(#wire::Encode::encode(#v, __w)?;)
-                    }
+                    _ => self.enc_stmt(ty, v, origin, depth)?,
                 }
             }
             TyKind::Record { .. }
             | TyKind::Datatype { .. }
             | TyKind::RobloxEnum { .. }
             | TyKind::Extern { .. }
-            | TyKind::Any => {
-                let v = v.by_ref();
-                quote!(#wire::Encode::encode(#v, __w)?;)
-            }
+            | TyKind::Any => self.enc_stmt(ty, v, origin, depth)?,
             // Only an optional instance may be sent as nil.
             TyKind::Instance { class, .. } => {
                 let v = v.copied();
@@ -303,6 +221,170 @@ impl Gen<'_> {
             | TyKind::Shared { .. }
             | TyKind::Error => return Err(self.unsupported(ty, origin)),
         })
+    }
+
+    /// `ty`'s encoding as one call, an expression of type
+    /// `Result<(), EncodeError>`, where it is one (strings, buffers, checked
+    /// numbers, collections, types with an `Encode` impl); `None` for the
+    /// encodings that are statements.
+    fn enc_call(
+        &self,
+        ty: &Ty,
+        v: &Val,
+        origin: &str,
+        depth: usize,
+    ) -> Result<Option<TokenStream>, GenError> {
+        let wire = wire();
+        Ok(Some(match &ty.kind {
+            TyKind::Number {
+                kind,
+                range,
+                nonfinite,
+            } => {
+                let (method, args) = match int_packing(*kind, *range) {
+                    Some(packing) => packed_number(*kind, packing),
+                    None => match checked_number(*kind, *range, *nonfinite) {
+                        Some(checked) => checked,
+                        None => return Ok(None),
+                    },
+                };
+                let v = v.copied();
+                match args.is_empty() {
+                    true => quote!(__w.#method(#v)),
+                    false => quote!(__w.#method(#v, #args)),
+                }
+            }
+            TyKind::String { len } => {
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote!(__w.string(#v, #len))
+            }
+            TyKind::Buffer { len } => {
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote!(__w.buffer(#v, #len))
+            }
+            TyKind::Optional { .. } if self.is_plain(ty) => {
+                let v = v.by_ref();
+                quote!(#wire::Encode::encode(#v, __w))
+            }
+            // Booleans pack eight to a byte; writing them a byte at a time
+            // gives the same bytes as one by one, faster.
+            TyKind::Array { elem, len }
+                if matches!(self.model.unalias(elem).kind, TyKind::Boolean) =>
+            {
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote!(#wire::write_bools(__w, #v, #len))
+            }
+            TyKind::Array { elem, .. } if self.flat_record(elem).is_some() => return Ok(None),
+            TyKind::Array { elem, len } => {
+                let each = self.elem_encoder(elem, origin, depth)?;
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote!(#wire::write_array(__w, #v, #len, #each))
+            }
+            TyKind::Map { key, value, len } => {
+                let key = self.elem_encoder(key, origin, depth)?;
+                let value = self.elem_encoder(value, origin, depth)?;
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote!(#wire::write_map(__w, #v, #len, #key, #value))
+            }
+            TyKind::Named { decl } => {
+                let item = self
+                    .model
+                    .decl_item(*decl)
+                    .ok_or_else(|| self.unsupported(ty, origin))?;
+                match &self.model.items[item].kind {
+                    ItemKind::Alias(target) => return self.enc_call(target, v, origin, depth),
+                    // A `Box<T>` place or reference: `&**r` or `&*p` is the `&T`.
+                    _ if self.model.is_boxed(ty) => {
+                        let e = &v.expr;
+                        match v.is_ref {
+                            true => quote!(#wire::Encode::encode(&**#e, __w)),
+                            false => quote!(#wire::Encode::encode(&*#e, __w)),
+                        }
+                    }
+                    _ => {
+                        let v = v.by_ref();
+                        quote!(#wire::Encode::encode(#v, __w))
+                    }
+                }
+            }
+            TyKind::Record { .. }
+            | TyKind::Datatype { .. }
+            | TyKind::RobloxEnum { .. }
+            | TyKind::Extern { .. }
+            | TyKind::Any => {
+                let v = v.by_ref();
+                quote!(#wire::Encode::encode(#v, __w))
+            }
+            TyKind::Metatable { table, .. } => return self.enc_call(table, v, origin, depth),
+            _ => return Ok(None),
+        }))
+    }
+
+    /// The body of a function returning `Result<(), EncodeError>` that
+    /// encodes `v`: the one call, or the statements and `Ok(())`.
+    pub fn enc_body(&self, ty: &Ty, v: &Val, origin: &str) -> Result<TokenStream, GenError> {
+        if let Some(call) = self.enc_call(ty, v, origin, 0)? {
+            return Ok(call);
+        }
+        let body = self.enc(ty, v, origin, 0)?;
+        Ok(quote! {
+            #body
+            ::core::result::Result::Ok(())
+        })
+    }
+
+    /// [`Gen::enc_call`] as a statement, for the kinds that have one.
+    fn enc_stmt(
+        &self,
+        ty: &Ty,
+        v: &Val,
+        origin: &str,
+        depth: usize,
+    ) -> Result<TokenStream, GenError> {
+        match self.enc_call(ty, v, origin, depth)? {
+            Some(call) => Ok(quote!(#call?;)),
+            None => Err(self.unsupported(ty, origin)),
+        }
+    }
+
+    /// What writes one element (or key) of a collection of `elem`: the
+    /// element type's own `Encode::encode` where that is its encoding, so
+    /// that every collection of one element type shares one instance of
+    /// the runtime's loop, else a closure with the use site's checks.
+    fn elem_encoder(&self, elem: &Ty, origin: &str, depth: usize) -> Result<TokenStream, GenError> {
+        let wire = wire();
+        if self.is_plain(elem) {
+            return Ok(quote!(#wire::Encode::encode));
+        }
+        let x = format_ident!("__x{depth}");
+        let v = Val::reference(quote!(#x));
+        Ok(match self.enc_call(elem, &v, origin, depth + 1)? {
+            Some(call) => quote!(|#x, __w| #call),
+            None => {
+                let body = self.enc(elem, &v, origin, depth + 1)?;
+                quote!(|#x, __w| {
+                    #body
+                    ::core::result::Result::Ok(())
+                })
+            }
+        })
+    }
+
+    /// What reads one element (or key) of a collection of `elem`: as
+    /// [`Gen::elem_encoder`], `Decode::decode` where that is its decoding.
+    fn elem_decoder(
+        &self,
+        elem: &Ty,
+        from: &[String],
+        origin: &str,
+        depth: usize,
+    ) -> Result<TokenStream, GenError> {
+        let wire = wire();
+        if self.is_plain(elem) {
+            return Ok(quote!(#wire::Decode::decode));
+        }
+        let elem = self.dec(elem, from, origin, depth + 1)?.result();
+        Ok(quote!(|__r| #elem))
     }
 
     /// Reads a non-nil reference to an instance of `ty`'s class (through
@@ -341,20 +423,12 @@ impl Gen<'_> {
                 range,
                 nonfinite,
             } => {
-                let n = format_ident!("__n{depth}");
-                if let Some(packing) = int_packing(*kind, *range) {
-                    return Ok(packed_dec(*kind, packing));
-                }
-                let method = num_method(*kind);
-                let check = number_check(*kind, *range, *nonfinite, &quote!(#n));
-                match check.is_empty() {
-                    true => Dec::Try(quote!(__r.#method())),
-                    false => Dec::Value(quote! {{
-                        let #n = __r.#method()?;
-                        #check
-                        #n
-                    }}),
-                }
+                let (method, args) = match int_packing(*kind, *range) {
+                    Some(packing) => packed_number(*kind, packing),
+                    None => checked_number(*kind, *range, *nonfinite)
+                        .unwrap_or_else(|| (num_method(*kind), quote!())),
+                };
+                Dec::Try(quote!(__r.#method(#args)))
             }
             TyKind::String { len } => {
                 let len = len_range(*len);
@@ -365,8 +439,7 @@ impl Gen<'_> {
                 Dec::Try(quote!(__r.buffer(#len)))
             }
             TyKind::Optional { .. } if self.is_plain(ty) => {
-                let rust = self.rust_ty(ty, from, origin)?;
-                Dec::Try(quote!(<#rust as #wire::Decode>::decode(__r)))
+                Dec::Try(quote!(#wire::Decode::decode(__r)))
             }
             TyKind::Optional { inner } => {
                 if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) {
@@ -401,9 +474,9 @@ impl Gen<'_> {
             }
             TyKind::Array { elem, len } => {
                 let min_bits = bits_lit(self.model.min_bits(elem));
-                let elem = self.dec(elem, from, origin, depth + 1)?.result();
+                let each = self.elem_decoder(elem, from, origin, depth)?;
                 let len = len_range(*len);
-                Dec::Try(quote!(#wire::read_array(__r, #len, #min_bits, |__r| #elem)))
+                Dec::Try(quote!(#wire::read_array(__r, #len, #min_bits, #each)))
             }
             TyKind::Map { key, value, len } => {
                 let min_bits = bits_lit(
@@ -411,12 +484,10 @@ impl Gen<'_> {
                         .min_bits(key)
                         .saturating_add(self.model.min_bits(value)),
                 );
-                let key = self.dec(key, from, origin, depth + 1)?.result();
-                let value = self.dec(value, from, origin, depth + 1)?.result();
+                let key = self.elem_decoder(key, from, origin, depth)?;
+                let value = self.elem_decoder(value, from, origin, depth)?;
                 let len = len_range(*len);
-                Dec::Try(quote! {
-                    #wire::read_map(__r, #len, #min_bits, |__r| #key, |__r| #value)
-                })
+                Dec::Try(quote!(#wire::read_map(__r, #len, #min_bits, #key, #value)))
             }
             TyKind::Named { decl } => {
                 let item = self
@@ -425,9 +496,10 @@ impl Gen<'_> {
                     .ok_or_else(|| self.unsupported(ty, origin))?;
                 match &self.model.items[item].kind {
                     ItemKind::Alias(target) => self.dec(target, from, origin, depth)?,
+                    // The type is the use site's (a field, an element, a
+                    // codec's result): inferred, not named.
                     _ => {
-                        let path = self.item_path(from, item);
-                        let call = quote!(<#path as #wire::Decode>::decode(__r));
+                        let call = quote!(#wire::Decode::decode(__r));
                         match self.model.is_boxed(ty) {
                             true => Dec::Value(quote!(::std::boxed::Box::new(#call?))),
                             false => Dec::Try(call),
@@ -439,10 +511,7 @@ impl Gen<'_> {
             | TyKind::Datatype { .. }
             | TyKind::RobloxEnum { .. }
             | TyKind::Extern { .. }
-            | TyKind::Any => {
-                let path = self.rust_ty(ty, from, origin)?;
-                Dec::Try(quote!(<#path as #wire::Decode>::decode(__r)))
-            }
+            | TyKind::Any => Dec::Try(quote!(#wire::Decode::decode(__r))),
             // The reference 0 fails (the sender must not send nil here); an
             // instance the receiver cannot see arrives as `None`, as in Roblox.
             TyKind::Instance { .. } => Dec::Value(self.required_instance(ty)),

@@ -1,6 +1,6 @@
 //! Number checks, literals and length ranges as generated code writes them.
 
-use super::{wire, Dec};
+use super::wire;
 use crate::ir::packing::IntPacking;
 use crate::ir::{LenRange, NumKind, NumRange};
 use proc_macro2::{Ident, Literal, TokenStream};
@@ -90,12 +90,6 @@ pub(super) fn offset(n: i128) -> TokenStream {
     }
 }
 
-/// Decoding a packed integer.
-pub(super) fn packed_dec(kind: NumKind, packing: IntPacking) -> Dec {
-    let bits = Literal::u32_unsuffixed(packing.bits);
-    Dec::Value(packed_value(kind, packing, quote!(__r.bits64(#bits)?)))
-}
-
 /// The integer of kind `kind` that the packed field `raw` (a `u64`) holds:
 /// `min + raw`, failing when `raw` is above the span (a field of k bits can
 /// hold up to `2^k - 1`). `raw <= span < 2^(width - 1)` makes the sum exact
@@ -183,16 +177,107 @@ pub(super) fn float_lit(v: f64) -> TokenStream {
     }
 }
 
-/// A `LenRange` constant.
+/// A `LenRange` constant, by the shortest of its constructors.
 pub(crate) fn len_range(len: LenRange) -> TokenStream {
     let wire = wire();
-    if len == LenRange::UNBOUNDED {
-        return quote!(#wire::LenRange::UNBOUNDED);
+    let lit = |n: u32| Literal::u32_unsuffixed(n);
+    match (len.min, len.max) {
+        (0, None) => quote!(#wire::LenRange::UNBOUNDED),
+        (min, None) => {
+            let min = lit(min);
+            quote!(#wire::LenRange::at_least(#min))
+        }
+        (0, Some(max)) => {
+            let max = lit(max);
+            quote!(#wire::LenRange::up_to(#max))
+        }
+        (min, Some(max)) if min == max => {
+            let n = lit(min);
+            quote!(#wire::LenRange::exact(#n))
+        }
+        (min, Some(max)) => {
+            let (min, max) = (lit(min), lit(max));
+            quote!(#wire::LenRange::between(#min, #max))
+        }
     }
-    let min = Literal::u32_unsuffixed(len.min);
-    let max = opt(len.max.map(|m| {
-        let m = Literal::u32_unsuffixed(m);
-        quote!(#m)
-    }));
-    quote!(#wire::LenRange::new(#min, #max))
+}
+
+/// A bound of an integer of kind `kind` as the argument of a checked
+/// `Writer`/`Reader` method: the kind's own bound (no bound) by name.
+fn int_arg(v: Option<i128>, kind: NumKind, is_max: bool) -> TokenStream {
+    let rust = format_ident!("{}", kind.name());
+    let (type_min, type_max) = kind
+        .int_bounds()
+        .unwrap_or((i64::MIN as i128, i64::MAX as i128));
+    match v {
+        None if is_max => quote!(#rust::MAX),
+        None => quote!(#rust::MIN),
+        Some(v) if v >= type_max => quote!(#rust::MAX),
+        Some(v) if v <= type_min => quote!(#rust::MIN),
+        Some(v) => {
+            let lit = Literal::i128_unsuffixed(v.unsigned_abs() as i128);
+            match v < 0 {
+                true => quote!(-#lit),
+                false => quote!(#lit),
+            }
+        }
+    }
+}
+
+/// A float bound as the argument of a checked method: infinite for none.
+fn float_arg(v: Option<f64>, is_max: bool) -> TokenStream {
+    match v {
+        Some(v) => float_lit(v),
+        None if is_max => quote!(f64::INFINITY),
+        None => quote!(f64::NEG_INFINITY),
+    }
+}
+
+/// A number's checked write or read: the `Writer`/`Reader` method and its
+/// bound arguments (after the value, for a write), or `None` when the Rust
+/// type already says it all and the plain method serves.
+pub(super) fn checked_number(
+    kind: NumKind,
+    range: Option<NumRange>,
+    nonfinite: bool,
+) -> Option<(Ident, TokenStream)> {
+    let name = num_method(kind);
+    if kind.is_float() {
+        let (min, max) = match range {
+            Some(NumRange::Float { min, max }) => (min, max),
+            Some(NumRange::Int { min, max }) => (min.map(|m| m as f64), max.map(|m| m as f64)),
+            None if nonfinite => return None,
+            None => return Some((format_ident!("{name}_finite"), quote!())),
+        };
+        let (min, max) = (float_arg(min, false), float_arg(max, true));
+        return Some((format_ident!("{name}_in"), quote!(#min, #max, #nonfinite)));
+    }
+    let (min, max) = match range? {
+        NumRange::Int { min, max } => (min, max),
+        NumRange::Float { min, max } => (
+            min.map(|m| m.ceil() as i128),
+            max.map(|m| m.floor() as i128),
+        ),
+    };
+    // A range as wide as the type's checks nothing.
+    let (type_min, type_max) = kind.int_bounds()?;
+    if min.is_none_or(|m| m <= type_min) && max.is_none_or(|m| m >= type_max) {
+        return None;
+    }
+    let (min, max) = (int_arg(min, kind, false), int_arg(max, kind, true));
+    Some((format_ident!("{name}_in"), quote!(#min, #max)))
+}
+
+/// A packed integer's checked write or read: the method and its arguments
+/// (the span's bounds and the field's bits).
+pub(super) fn packed_number(kind: NumKind, packing: IntPacking) -> (Ident, TokenStream) {
+    let (min, max) = (
+        int_arg(Some(packing.min), kind, false),
+        int_arg(Some(packing.max), kind, true),
+    );
+    let bits = Literal::u32_unsuffixed(packing.bits);
+    (
+        format_ident!("packed_{}", kind.name()),
+        quote!(#min, #max, #bits),
+    )
 }
