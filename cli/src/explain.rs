@@ -57,12 +57,19 @@ pub fn explanation(rule: &Rule) -> String {
 
 fn silencing(rule: &Rule) -> String {
     let name = rule.name;
+    if rule.policy {
+        return format!(
+            "This error is Tether's policy, not a limit of Roblox. To accept it on purpose in one \
+place, write `@allow({name})` before the remote: it is then shown as a note. `tether.toml` or \
+`--warn {name}` can lower it for a whole project."
+        );
+    }
     match (rule.allowable, rule.severity) {
         (true, Severity::Warning) => format!(
             "To accept the risk in one place, write `@allow({name})` before the remote or \
-bindable it fires on."
+bindable it fires on; `tether.toml` or `--allow {name}` silences it for a whole project."
         ),
-        (true, Severity::Error) => format!(
+        (true, _) => format!(
             "Its warnings can be silenced in one place with `@allow({name})` before the remote \
 or bindable; its errors cannot."
         ),
@@ -131,5 +138,8 @@ mod tests {
             explanation(&rules::SERVER_INVOKES_CLIENT).contains("@allow(server-invokes-client)")
         );
         assert!(!explanation(&rules::MIXED_TABLE).contains("@allow(mixed-table)"));
+        let policy = explanation(&rules::UNCHECKED_CLIENT_VALUE);
+        assert!(policy.contains("@allow(unchecked-client-value)"), "{policy}");
+        assert!(policy.contains("note"), "{policy}");
     }
 }

@@ -512,14 +512,55 @@ fn allow_by_code_is_accepted() {
 }
 
 #[test]
-fn allow_of_an_error_rule_does_not_silence_it() {
-    expect(
+fn allow_of_a_policy_error_makes_it_a_note_at_the_attribute() {
+    let (c, d) = single(
         "@allow(unchecked-client-value)\nremote event E: client -> server (a: any)",
+        "unchecked-client-value",
+        "any",
+    );
+    assert_eq!(d.severity, Severity::Note);
+    assert_eq!(
+        labels(&c, &d),
+        [(
+            "unchecked-client-value".to_string(),
+            "accepted here on purpose".to_string()
+        )]
+    );
+    assert_eq!(
+        help(&d),
+        "remove `@allow(unchecked-client-value)` to make this an error again"
+    );
+    assert!(!c.has_errors(), "{}", dump(&c));
+}
+
+#[test]
+fn a_policy_error_allowed_on_one_endpoint_stays_an_error_for_another() {
+    // The finding is in the alias both remotes use: reported once, where it
+    // is written, at the severity of the use that does not allow it.
+    for src in [
+        "type Blob = any\n\
+         @allow(unchecked-client-value) remote event A: client -> server (b: Blob)\n\
+         remote event B: client -> server (b: Blob)",
+        "type Blob = any\n\
+         remote event B: client -> server (b: Blob)\n\
+         @allow(unchecked-client-value) remote event A: client -> server (b: Blob)",
+    ] {
+        let (c, d) = single(src, "unchecked-client-value", "any");
+        assert_eq!(d.severity, Severity::Error, "{}", dump(&c));
+    }
+}
+
+#[test]
+fn allow_of_a_limitation_is_invalid_and_it_stays_an_error() {
+    let c = expect(
+        "@allow(function-value)\nremote event E: client -> server (f: (number) -> ())",
         &[
-            ("invalid-attribute", "unchecked-client-value"),
-            ("unchecked-client-value", "any"),
+            ("invalid-attribute", "function-value"),
+            ("function-value", "(number) -> ()"),
         ],
     );
+    assert!(c.diagnostics[0].message.contains("limitation"));
+    assert_eq!(c.diagnostics[1].severity, Severity::Error);
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod tables;
 
 use crate::diag::{Diagnostic, Severity, Span};
 use crate::ir::{Endpoint, Schema};
-use std::collections::HashSet;
+use std::collections::hash_map::{Entry, HashMap};
 
 /// Runs every check over `schema` and returns what they found.
 pub fn check(schema: &Schema) -> Vec<Diagnostic> {
@@ -21,26 +21,49 @@ pub fn check(schema: &Schema) -> Vec<Diagnostic> {
 }
 
 /// Collects diagnostics, once per rule and place: a type used by many
-/// endpoints is reported where it is written, not once per use.
+/// endpoints is reported where it is written, not once per use, at the
+/// highest severity any use gives it (an error where one endpoint allows
+/// a policy error and another does not).
 #[derive(Default)]
 struct Sink {
     diagnostics: Vec<Diagnostic>,
-    seen: HashSet<(&'static str, Span)>,
+    seen: HashMap<(&'static str, Span), usize>,
 }
 
 impl Sink {
     fn push(&mut self, diagnostic: Diagnostic) {
-        if self.seen.insert((diagnostic.rule.code, diagnostic.span)) {
-            self.diagnostics.push(diagnostic);
+        match self.seen.entry((diagnostic.rule.code, diagnostic.span)) {
+            Entry::Vacant(entry) => {
+                entry.insert(self.diagnostics.len());
+                self.diagnostics.push(diagnostic);
+            }
+            Entry::Occupied(entry) => {
+                let earlier = &mut self.diagnostics[*entry.get()];
+                if diagnostic.severity > earlier.severity {
+                    *earlier = diagnostic;
+                }
+            }
         }
     }
 
-    /// Reports a finding that concerns `endpoint`, unless a warning there is
-    /// silenced by `@allow`. A finding inside a named type gets a label at
-    /// the endpoint that uses it.
+    /// Reports a finding that concerns `endpoint`. An `@allow` there
+    /// silences a warning, and turns a policy error into a note that points
+    /// at it; a limitation's errors stay errors. A finding inside a named
+    /// type gets a label at the endpoint that uses it.
     fn push_for(&mut self, endpoint: &Endpoint, mut diagnostic: Diagnostic, use_note: &str) {
-        if diagnostic.severity == Severity::Warning && endpoint.attrs.allows(diagnostic.rule.name) {
-            return;
+        let allow = endpoint
+            .attrs
+            .allow
+            .iter()
+            .find(|allow| allow.rule == diagnostic.rule.name);
+        if let Some(allow) = allow {
+            match diagnostic.severity {
+                Severity::Warning => return,
+                Severity::Error if diagnostic.rule.policy => {
+                    diagnostic = diagnostic.allowed_at(allow.span);
+                }
+                _ => {}
+            }
         }
         let inside = diagnostic.span.file == endpoint.span.file
             && diagnostic.span.start >= endpoint.span.start

@@ -219,6 +219,20 @@ impl Diagnostic {
         self
     }
 
+    /// A policy error accepted on purpose by the `@allow` at `allow`: a note
+    /// that points at the attribute, so the place stays visible.
+    pub fn allowed_at(mut self, allow: Span) -> Self {
+        let name = self.rule.name;
+        self.severity = Severity::Note;
+        self.labels.push(Label {
+            span: allow,
+            message: "accepted here on purpose".to_string(),
+        });
+        self.help = Some(format!("remove `@allow({name})` to make this an error again"));
+        self.suggestion = None;
+        self
+    }
+
     /// Whether its severity is `Error`.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

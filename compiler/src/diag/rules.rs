@@ -8,6 +8,9 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// A policy error accepted on purpose with `@allow`: shown and counted,
+    /// never a failure.
+    Note,
     /// Fails a run only under `--deny warnings`; `@allow` can silence it.
     Warning,
     /// Fails the run.
@@ -15,11 +18,12 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// The lowercase name: `error` or `warning`.
+    /// The lowercase name: `error`, `warning` or `note`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 }
@@ -45,8 +49,16 @@ pub struct Rule {
     pub severity: Severity,
     /// The family it is listed under.
     pub family: Family,
-    /// Whether `@allow(name)` may silence it: rules that can fire as warnings.
-    /// Only their warning-level diagnostics are silenced.
+    /// Whether it also fires as a warning, for a milder case of its error
+    /// (`unreliable-too-large`: a payload that may exceed the limit).
+    pub also_warning: bool,
+    /// Whether its errors state Tether's policy rather than a limitation of
+    /// Roblox (`unchecked-client-value`): a game may accept them on purpose,
+    /// with `@allow` on the declaration or a level in `tether.toml`.
+    pub policy: bool,
+    /// Whether `@allow(name)` may be written and a level set for it: rules
+    /// that fire as warnings, and policy errors. A limitation's errors stay
+    /// errors whatever is set; only its warnings are silenced or lowered.
     pub allowable: bool,
     /// What it fires on, in one line.
     pub summary: &'static str,
@@ -55,7 +67,7 @@ pub struct Rule {
 }
 
 macro_rules! rules {
-    ($($ident:ident = $name:literal, $code:literal, $sev:ident $(/ $also:ident)?, $fam:ident, $summary:literal, $explanation:literal;)*) => {
+    ($($ident:ident = $name:literal, $code:literal, $sev:ident $(/ $also:ident)?, $fam:ident $(+ $policy:ident)?, $summary:literal, $explanation:literal;)*) => {
         $(
             #[doc = concat!("`", $name, "` (", $code, "): ", $summary, ".")]
             pub static $ident: Rule = Rule {
@@ -63,8 +75,11 @@ macro_rules! rules {
                 code: $code,
                 severity: Severity::$sev,
                 family: Family::$fam,
+                also_warning: false $(|| matches!(Severity::$also, Severity::Warning))?,
+                policy: false $(|| marker(stringify!($policy)))?,
                 allowable: matches!(Severity::$sev, Severity::Warning)
-                    $(|| matches!(Severity::$also, Severity::Warning))?,
+                    $(|| matches!(Severity::$also, Severity::Warning))?
+                    $(|| marker(stringify!($policy)))?,
                 summary: $summary,
                 explanation: $explanation,
             };
@@ -72,6 +87,16 @@ macro_rules! rules {
         /// Every rule, in code order.
         pub static ALL: &[&Rule] = &[$(&$ident),*];
     };
+}
+
+/// The one marker a catalog entry may carry after its family (`Roblox +
+/// policy`); any other word fails to compile.
+const fn marker(word: &str) -> bool {
+    assert!(
+        matches!(word.as_bytes(), b"policy"),
+        "the only marker is `policy`"
+    );
+    true
 }
 
 /// Finds a rule by its name (`mixed-table`) or code (`T101`, case-insensitive).
@@ -229,11 +254,13 @@ a dictionary value cannot be nil without cutting the table (`nil-in-table`), so 
 becomes a record with an optional field (`{ { Value: Part? } }`). `Player` is exempt: Players are \
 always replicated.";
 
-UNCHECKED_CLIENT_VALUE = "unchecked-client-value", "T109", Error, Roblox,
+UNCHECKED_CLIENT_VALUE = "unchecked-client-value", "T109", Error, Roblox + policy,
     "`any` in something a client sends",
     "Clients can send anything (\"never trust the client\"): a server that accepts `any` from a \
 client cannot validate what reaches its handler. Declare the shape the server expects, so the \
-runtime rejects everything else before the handler runs.";
+runtime rejects everything else before the handler runs. This is Tether's policy, not a limit of \
+Roblox: a remote that really means to take any value (a debug console, a relay to another \
+service) says so with `@allow(unchecked-client-value)`, and each such place is shown as a note.";
 
 UNRELIABLE_TOO_LARGE = "unreliable-too-large", "T110", Error / Warning, Roblox,
     "an @unreliable payload that exceeds (or may exceed) 1000 bytes",
@@ -274,7 +301,9 @@ pub fn reference_markdown() -> String {
     let mut out = String::from(
         "# Rules\n\n\
 Generated from the rule catalog by `tether rules --format markdown`; do not edit by hand.\n\
-Warning-level rules can be silenced on one declaration with `@allow(name)`.\n\n\
+Warning-level rules can be silenced on one declaration with `@allow(name)`; a policy error\n\
+(`policy` below) can be accepted there on purpose, and is then shown as a note. `tether.toml`\n\
+sets a level (`allow`, `warn`, `deny`) for these rules across a project (docs/configuration.md).\n\n\
 | code | name | severity | fires on |\n|---|---|---|---|\n",
     );
     for rule in ALL {
@@ -293,9 +322,10 @@ Warning-level rules can be silenced on one declaration with `@allow(name)`.\n\n\
             rule.name,
             rule.code,
             rule.severity_text(),
-            match rule.family {
-                Family::Structure => "structure",
-                Family::Roblox => "Roblox limitation",
+            match (rule.family, rule.policy) {
+                (Family::Structure, _) => "structure",
+                (Family::Roblox, false) => "Roblox limitation",
+                (Family::Roblox, true) => "policy",
             },
             rule.explanation
         ));
@@ -306,7 +336,7 @@ Warning-level rules can be silenced on one declaration with `@allow(name)`.\n\n\
 impl Rule {
     /// The severities a rule fires with: `error/warning` for one that can be both.
     pub fn severity_text(&self) -> &'static str {
-        match (self.severity, self.allowable) {
+        match (self.severity, self.also_warning) {
             (Severity::Error, true) => "error/warning",
             (severity, _) => severity.as_str(),
         }

@@ -300,8 +300,11 @@ impl<'a> Reader<'a, '_> {
                 }),
                 Some(rule) => self.fail(
                     arg.span,
-                    format!("`{}` is an error and cannot be allowed", rule.name),
-                    "only warning-level rules can be silenced; fix the declaration instead",
+                    format!(
+                        "`{}` reports a limitation of Roblox and cannot be allowed",
+                        rule.name
+                    ),
+                    "only warnings and policy errors can be allowed; fix the declaration instead",
                 ),
                 None => {
                     let help = help_line(

@@ -9,7 +9,7 @@
 //! property values are escaped as the Actions toolkit does.
 
 use super::{file_name, Region};
-use crate::diag::{Diagnostic, SourceMap};
+use crate::diag::{Diagnostic, Severity, SourceMap};
 use std::io;
 
 /// Writes one workflow command per diagnostic.
@@ -50,9 +50,14 @@ fn command(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
+    // A workflow command is `error`, `warning` or `notice`.
+    let command = match diagnostic.severity {
+        Severity::Note => "notice",
+        other => other.as_str(),
+    };
     format!(
         "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-        diagnostic.severity.as_str(),
+        command,
         escape_property(file_name(sources, diagnostic.span)),
         region.line,
         region.column,
@@ -88,6 +93,14 @@ mod tests {
 title=duplicate-name (T003)::the name `Name` is declared twice\
 %0Anote: schemas/game.tether:1:6: first declared here%0Ahelp: rename one of them\n";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn notes_use_the_notice_command() {
+        let sources = fixture::sources();
+        let diagnostic = fixture::duplicate().with_severity(Severity::Note);
+        let text = render_to_string(&sources, &[diagnostic]);
+        assert!(text.starts_with("::notice file="));
     }
 
     #[test]

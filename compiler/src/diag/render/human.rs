@@ -45,6 +45,7 @@ fn to_report(sources: &SourceMap, diagnostic: &Diagnostic) -> Report<FileId> {
     let severity = match diagnostic.severity {
         Severity::Error => ReportSeverity::Error,
         Severity::Warning => ReportSeverity::Warning,
+        Severity::Note => ReportSeverity::Note,
     };
     let mut labels = Vec::new();
     if let Some(file) = file_of(sources, diagnostic.span) {
@@ -74,9 +75,10 @@ fn to_report(sources: &SourceMap, diagnostic: &Diagnostic) -> Report<FileId> {
 
 fn rule_note(diagnostic: &Diagnostic) -> String {
     let name = diagnostic.rule.name;
-    let what = match diagnostic.rule.family {
-        Family::Roblox => "for the documented Roblox behaviour",
-        Family::Structure => "for more",
+    let what = match (diagnostic.rule.family, diagnostic.rule.policy) {
+        (Family::Roblox, false) => "for the documented Roblox behaviour",
+        (Family::Roblox, true) => "for the reason and how to accept it",
+        (Family::Structure, _) => "for more",
     };
     format!("note: rule `{name}`; run `tether explain {name}` {what}")
 }
@@ -88,6 +90,8 @@ pub struct Summary {
     pub errors: usize,
     /// Diagnostics at warning severity.
     pub warnings: usize,
+    /// Policy errors accepted with `@allow`, shown as notes.
+    pub allowed: usize,
     /// Files read, imports included.
     pub files: usize,
     /// Whether warnings fail the run (`--deny warnings`).
@@ -95,12 +99,13 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Counts the errors and warnings among `diagnostics`.
+    /// Counts the errors, warnings and notes among `diagnostics`.
     pub fn new(diagnostics: &[Diagnostic], files: usize, deny_warnings: bool) -> Summary {
-        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
         Summary {
-            errors,
-            warnings: diagnostics.len() - errors,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            allowed: count(Severity::Note),
             files,
             deny_warnings,
         }
@@ -115,11 +120,20 @@ impl Summary {
     /// `3 files checked, 2 errors and 1 warning`.
     pub fn text(&self) -> String {
         let checked = format!("{} checked", count(self.files, "file"));
-        let found = match (self.errors, self.warnings) {
-            (0, 0) => "no problems".to_string(),
-            (0, w) => count(w, "warning"),
-            (e, 0) => count(e, "error"),
-            (e, w) => format!("{} and {}", count(e, "error"), count(w, "warning")),
+        let mut parts = Vec::new();
+        if self.errors > 0 {
+            parts.push(count(self.errors, "error"));
+        }
+        if self.warnings > 0 {
+            parts.push(count(self.warnings, "warning"));
+        }
+        if self.allowed > 0 {
+            parts.push(format!("{} allowed", self.allowed));
+        }
+        let found = match parts.split_last() {
+            None => "no problems".to_string(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
         };
         let denied = if self.errors == 0 && self.failed() {
             " (denied by --deny warnings)"
@@ -246,6 +260,7 @@ error[T003]: the name `Name` is declared twice
         let summary = |errors, warnings, files, deny_warnings| Summary {
             errors,
             warnings,
+            allowed: 0,
             files,
             deny_warnings,
         };
@@ -273,6 +288,18 @@ error[T003]: the name `Name` is declared twice
         assert_eq!(
             line(summary(1, 0, 1, true)),
             "error: 1 file checked, 1 error\n"
+        );
+        let allowed = |errors, warnings, allowed| Summary {
+            allowed,
+            ..summary(errors, warnings, 1, false)
+        };
+        assert_eq!(
+            line(allowed(0, 0, 2)),
+            "ok: 1 file checked, 2 allowed\n"
+        );
+        assert_eq!(
+            line(allowed(1, 2, 1)),
+            "error: 1 file checked, 1 error, 2 warnings and 1 allowed\n"
         );
     }
 }
