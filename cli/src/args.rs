@@ -45,14 +45,33 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Fail (exit 1) on warnings too
-    #[arg(long, short = 'D', value_enum, value_name = "LEVEL")]
-    pub deny: Vec<Deny>,
+    #[command(flatten)]
+    pub levels: LevelArgs,
 }
 
-impl CheckArgs {
+/// Rule levels for one run, over those of `tether.toml`.
+#[derive(Debug, Args)]
+pub struct LevelArgs {
+    /// Silence a rule (a name or a code) that can be silenced
+    #[arg(long, short = 'A', value_name = "RULE")]
+    pub allow: Vec<String>,
+
+    /// Report a rule as a warning
+    #[arg(long, short = 'W', value_name = "RULE")]
+    pub warn: Vec<String>,
+
+    /// Report a rule as an error; `--deny warnings` fails the run on any warning
+    #[arg(long, short = 'D', value_name = "RULE")]
+    pub deny: Vec<String>,
+}
+
+/// `--deny warnings`: the group of every warning, not a rule.
+pub const WARNINGS: &str = "warnings";
+
+impl LevelArgs {
+    /// Whether warnings fail the run.
     pub fn deny_warnings(&self) -> bool {
-        self.deny.contains(&Deny::Warnings)
+        self.deny.iter().any(|rule| rule == WARNINGS)
     }
 }
 
@@ -67,6 +86,11 @@ pub struct ExplainArgs {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub format: ListFormat,
+
+    /// The levels to show, over those of the `tether.toml` found from the
+    /// current directory
+    #[command(flatten)]
+    pub levels: LevelArgs,
 }
 
 #[derive(Debug, Args)]
@@ -150,13 +174,6 @@ pub enum ListFormat {
     Json,
     /// The reference page, as in docs/rules.md
     Markdown,
-}
-
-/// What `--deny` turns into failures.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Deny {
-    /// Every warning
-    Warnings,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

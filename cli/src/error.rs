@@ -2,6 +2,8 @@
 
 use std::io;
 use std::path::PathBuf;
+use tether_compiler::diag::levels::LevelError;
+use tether_compiler::project::ProjectError;
 use tether_compiler::LoadError;
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,16 @@ pub enum CliError {
 
     #[error("`tether gen luau` writes four modules; name their directory with `-o DIR`")]
     NoOutputDir,
+
+    #[error(transparent)]
+    Project(#[from] ProjectError),
+
+    #[error("--{flag} {rule}: {source}")]
+    Level {
+        flag: &'static str,
+        rule: String,
+        source: LevelError,
+    },
 }
 
 impl CliError {
@@ -49,7 +61,8 @@ impl CliError {
     pub fn help(&self) -> Option<String> {
         match self {
             CliError::NoSchemas(_) => Some(
-                "name schema files explicitly, or check what `.tetherignore` files skip"
+                "name schema files explicitly, or check what `.tetherignore` files and the \
+                 `exclude` of `tether.toml` skip"
                     .to_string(),
             ),
             CliError::UnknownRule {
@@ -59,6 +72,8 @@ impl CliError {
             CliError::UnknownRule {
                 suggestion: None, ..
             } => Some("run `tether rules` to list every rule".to_string()),
+            CliError::Project(error) => error.help(),
+            CliError::Level { source, .. } => Some(source.help()),
             _ => None,
         }
     }

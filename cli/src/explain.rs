@@ -139,7 +139,10 @@ mod tests {
         );
         assert!(!explanation(&rules::MIXED_TABLE).contains("@allow(mixed-table)"));
         let policy = explanation(&rules::UNCHECKED_CLIENT_VALUE);
-        assert!(policy.contains("@allow(unchecked-client-value)"), "{policy}");
+        assert!(
+            policy.contains("@allow(unchecked-client-value)"),
+            "{policy}"
+        );
         assert!(policy.contains("note"), "{policy}");
     }
 }

@@ -13,6 +13,7 @@ mod error;
 mod explain;
 mod gen;
 mod ir;
+mod levels;
 mod output;
 mod rules;
 mod single;

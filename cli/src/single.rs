@@ -5,6 +5,7 @@ use super::{output, CliError};
 use std::io::Write;
 use std::path::Path;
 use tether_compiler::diag::render::human;
+use tether_compiler::project::Project;
 use tether_compiler::{Compilation, FsLoader};
 
 /// Compiles `file` for `tether <command>`, writing its diagnostics to stderr.
@@ -20,7 +21,10 @@ pub fn compile_file(
             command,
         });
     }
-    let compilation = tether_compiler::compile(&FsLoader, &[file.to_path_buf()])?;
+    let mut compilation = tether_compiler::compile(&FsLoader, &[file.to_path_buf()])?;
+    if let Some(project) = Project::find(file)? {
+        project.levels().apply(&mut compilation.diagnostics);
+    }
     if !compilation.diagnostics.is_empty() {
         let mut err = output::stderr(color);
         human::render(&compilation.sources, &compilation.diagnostics, &mut err)?;

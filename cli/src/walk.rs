@@ -8,7 +8,8 @@
 //! A `.tetherignore` file in any searched directory lists paths, relative to
 //! that directory, that the search skips: one per line, a file or a
 //! directory, with an optional trailing `/`. Blank lines and lines starting
-//! with `#` are ignored. There are no wildcards.
+//! with `#` are ignored. There are no wildcards. The project's `tether.toml`
+//! skips what its `[check] exclude` globs match.
 
 use super::CliError;
 use std::collections::HashSet;
@@ -16,13 +17,17 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use tether_compiler::normalize_lexically;
+use tether_compiler::project::Project;
 
 pub const IGNORE_FILE: &str = ".tetherignore";
 pub const EXTENSION: &str = "tether";
 
 /// The schema files under `paths`, each once, in the order the paths were
 /// given (and sorted within each directory).
-pub fn schema_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+pub fn schema_files(
+    paths: &[PathBuf],
+    project: Option<&Project>,
+) -> Result<Vec<PathBuf>, CliError> {
     let mut files = Vec::new();
     let mut seen = HashSet::new();
     for path in paths {
@@ -34,7 +39,7 @@ pub fn schema_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
             },
         })?;
         let found = if metadata.is_dir() {
-            let found = search(path)?;
+            let found = search(path, project)?;
             if found.is_empty() {
                 return Err(CliError::NoSchemas(path.clone()));
             }
@@ -54,17 +59,18 @@ pub fn schema_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     Ok(files)
 }
 
-/// Every `*.tether` file under `dir`, sorted.
-pub fn search(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
+/// Every `*.tether` file under `dir` that is not skipped, sorted.
+pub fn search(dir: &Path, project: Option<&Project>) -> Result<Vec<PathBuf>, CliError> {
     let mut found = Vec::new();
     let mut ignored = HashSet::new();
-    visit(dir, &mut ignored, &mut found)?;
+    visit(dir, project, &mut ignored, &mut found)?;
     found.sort();
     Ok(found)
 }
 
 fn visit(
     dir: &Path,
+    project: Option<&Project>,
     ignored: &mut HashSet<PathBuf>,
     found: &mut Vec<PathBuf>,
 ) -> Result<(), CliError> {
@@ -84,12 +90,14 @@ fn visit(
             continue;
         }
         let path = dir.join(&name);
-        if ignored.contains(&normalize_lexically(&path)) {
+        if ignored.contains(&normalize_lexically(&path))
+            || project.is_some_and(|project| project.excludes(&path))
+        {
             continue;
         }
         let file_type = entry.file_type().map_err(read_error(&path))?;
         if file_type.is_dir() {
-            visit(&path, ignored, found)?;
+            visit(&path, project, ignored, found)?;
         } else if is_schema(&path) && (file_type.is_file() || path.is_file()) {
             found.push(path);
         }

@@ -33,6 +33,7 @@ pub use plain::render;
 
 use crate::gen::luau::{LuauFiles, LuauOptions};
 use crate::gen::rust::RustOptions;
+use crate::project::Project;
 use crate::{Compilation, FsLoader, SourceLoader};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -170,7 +171,15 @@ impl Config {
             // A relative path is taken from the crate's directory, as ours are.
             println!("cargo:rerun-if-changed={}", path.display());
         }
-        let compilation = crate::compile(loader, &[path.to_path_buf()])?;
+        let mut compilation = crate::compile(loader, &[path.to_path_buf()])?;
+        // The project's `tether.toml` sets the levels its checks have here
+        // as in `tether check`.
+        if let Some(project) = Project::find(&loader.base.join(path))? {
+            if self.cargo_output {
+                println!("cargo:rerun-if-changed={}", project.path().display());
+            }
+            project.levels().apply(&mut compilation.diagnostics);
+        }
         if self.cargo_output {
             for directive in cargo_directives(&compilation) {
                 println!("{directive}");
@@ -247,7 +256,10 @@ pub fn cargo_directives(compilation: &Compilation) -> Vec<String> {
 
 /// The compilation of one schema, or its errors.
 fn checked(loader: &dyn SourceLoader, path: &Path) -> Result<Compilation, BuildError> {
-    let compilation = crate::compile(loader, &[path.to_path_buf()])?;
+    let mut compilation = crate::compile(loader, &[path.to_path_buf()])?;
+    if let Some(project) = Project::find(path)? {
+        project.levels().apply(&mut compilation.diagnostics);
+    }
     if compilation.has_errors() {
         return Err(BuildError::schema(path, &compilation));
     }

@@ -16,6 +16,7 @@ pub mod diag;
 pub mod gen;
 pub mod ir;
 mod load;
+pub mod project;
 mod resolve;
 mod roblox;
 mod suggest;

@@ -552,6 +552,36 @@ fn build_reports_schema_errors_readably() {
 }
 
 #[test]
+fn build_applies_the_levels_of_the_projects_tether_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = dir.path().join("schemas");
+    std::fs::create_dir_all(&schemas).unwrap();
+    let schema = schemas.join("relay.tether");
+    std::fs::write(&schema, "remote event Relay: client -> server (v: any)\n").unwrap();
+    let build = || {
+        Config::new()
+            .out_dir(dir.path())
+            .cargo_output(false)
+            .compile(&[&schema])
+    };
+    assert!(matches!(build(), Err(BuildError::Schema { .. })));
+    // The file is found above the schema's directory.
+    std::fs::write(
+        dir.path().join("tether.toml"),
+        "[lints]\nunchecked-client-value = \"warn\"\n",
+    )
+    .unwrap();
+    build().expect("the project lowers the policy error to a warning");
+    assert!(dir.path().join("relay.rs").exists());
+    std::fs::write(dir.path().join("tether.toml"), "[lints]\nnope = \"warn\"\n").unwrap();
+    let error = build().unwrap_err();
+    assert!(
+        error.to_string().contains("there is no rule `nope`"),
+        "{error}"
+    );
+}
+
+#[test]
 fn build_reports_every_failing_schema() {
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("first.tether");

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
+use tether_compiler::diag::Severity;
 use tether_compiler::gen::rust::names::pascal_case;
 use tether_compiler::gen::rust::{generate_tokens, RustOptions};
 use tether_compiler::syntax::ast;
@@ -46,12 +47,15 @@ fn diagnostics(compilation: &Compilation, spans: &Spans) -> Option<TokenStream> 
     (!errors.is_empty()).then_some(errors)
 }
 
-/// Every warning of `compilation` as a rustc warning at its Rust token.
+/// Every warning of `compilation` as a rustc warning at its Rust token. A
+/// note (a policy error accepted with `allow`) is left out: a stable proc
+/// macro can only warn, and a warning would fail a `-D warnings` build over
+/// what the `allow` beside it already says.
 fn warnings(compilation: &Compilation, spans: &Spans) -> TokenStream {
     compilation
         .diagnostics
         .iter()
-        .filter(|d| !d.is_error())
+        .filter(|d| d.severity == Severity::Warning)
         .map(|d| spans.warning(d))
         .collect()
 }

@@ -31,5 +31,6 @@ fn attribute(fix: &Fix) -> String {
         Fix::Attribute { name, args: false } => format!("`#[tether({name})]`"),
         Fix::Attribute { name, args: true } => format!("`#[tether({name}(..))]`"),
         Fix::AttributeName(name) => format!("`{name}`"),
+        Fix::Allow(rule) => format!("`#[tether(allow({rule}))]`"),
     }
 }

@@ -21,6 +21,10 @@ pub enum BuildError {
     #[error(transparent)]
     Load(#[from] LoadError),
 
+    /// The project's `tether.toml` could not be used.
+    #[error(transparent)]
+    Project(#[from] crate::project::ProjectError),
+
     /// The schema has errors; `rendered` holds them as `tether check` prints
     /// them, without colour (warnings go to cargo as warnings).
     #[error("{} has {}:\n\n{rendered}", path.display(), count(*errors, "error"))]

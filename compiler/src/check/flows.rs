@@ -147,7 +147,12 @@ fn finding(schema: &Schema, ty: &Ty, flow: Flow, optional: bool, slot: Slot) -> 
             "the server cannot validate `any` sent by a client",
         )
         .with_label("a client can put anything here")
-        .with_help("declare the shape the server expects, so the runtime rejects everything else; if any value is meant, write `@allow(unchecked-client-value)` on the remote"),
+        .with_suggestion(
+            Suggestion::new()
+                .text("declare the shape the server expects, so the runtime rejects everything else; if any value is meant, write ")
+                .code(Fix::Allow(rules::UNCHECKED_CLIENT_VALUE.name))
+                .text(" on the remote"),
+        ),
         TyKind::Instance {
             class,
             location: Some(Location::Service(service)),

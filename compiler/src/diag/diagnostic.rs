@@ -94,6 +94,8 @@ pub enum Fix {
     },
     /// An attribute's name alone, as in "did you mean".
     AttributeName(&'static str),
+    /// `@allow(rule)`, of the rule named.
+    Allow(&'static str),
 }
 
 /// A kind of type that a [`Fix`] is shown on.
@@ -166,6 +168,7 @@ impl Fix {
             Fix::Range { min, max } => format!("`{min}..{max}`"),
             Fix::Attribute { name, .. } => format!("`@{name}`"),
             Fix::AttributeName(name) => format!("`@{name}`"),
+            Fix::Allow(rule) => format!("`@allow({rule})`"),
         }
     }
 }
@@ -228,9 +231,12 @@ impl Diagnostic {
             span: allow,
             message: "accepted here on purpose".to_string(),
         });
-        self.help = Some(format!("remove `@allow({name})` to make this an error again"));
-        self.suggestion = None;
-        self
+        self.with_suggestion(
+            Suggestion::new()
+                .text("remove ")
+                .code(Fix::Allow(name))
+                .text(" to make this an error again"),
+        )
     }
 
     /// Whether its severity is `Error`.

@@ -101,7 +101,12 @@ pub struct Summary {
 impl Summary {
     /// Counts the errors, warnings and notes among `diagnostics`.
     pub fn new(diagnostics: &[Diagnostic], files: usize, deny_warnings: bool) -> Summary {
-        let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
+        let count = |severity| {
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .count()
+        };
         Summary {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
@@ -293,10 +298,7 @@ error[T003]: the name `Name` is declared twice
             allowed,
             ..summary(errors, warnings, 1, false)
         };
-        assert_eq!(
-            line(allowed(0, 0, 2)),
-            "ok: 1 file checked, 2 allowed\n"
-        );
+        assert_eq!(line(allowed(0, 0, 2)), "ok: 1 file checked, 2 allowed\n");
         assert_eq!(
             line(allowed(1, 2, 1)),
             "error: 1 file checked, 1 error, 2 warnings and 1 allowed\n"

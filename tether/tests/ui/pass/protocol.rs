@@ -91,6 +91,12 @@ pub mod game {
         #[tether(buffer, max_len = 512)] blob: Vec<u8>,
     );
 
+    // A debug console means to take any value: a policy error accepted on
+    // purpose, which compiles (with a note).
+    #[remote(event, client -> server)]
+    #[tether(rate(5/s), allow(unchecked-client-value))]
+    fn console(#[tether(max_len = 200)] line: String, value: Value);
+
     #[remote(event, client -> server)]
     #[tether(rate(1/s), deprecated("use Chat"))]
     fn legacy_chat(#[tether(max_len = 100)] message: String);
