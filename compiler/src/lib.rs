@@ -75,7 +75,7 @@ pub fn compile(loader: &dyn SourceLoader, roots: &[PathBuf]) -> Result<Compilati
     let mut diagnostics = loaded.diagnostics;
     let resolved = resolve::resolve(&loaded.sources, &loaded.files);
     diagnostics.extend(resolved.diagnostics);
-    diagnostics.extend(check::check(&resolved.schema));
+    diagnostics.extend(check::check_files(&resolved.schema, &resolved.visibility));
     diag::normalize(&mut diagnostics);
     Ok(Compilation {
         sources: loaded.sources,

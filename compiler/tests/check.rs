@@ -2080,3 +2080,85 @@ fn shared_references_are_rejected_wherever_values_are_copied() {
     // Without the wrapper the same schema is clean.
     assert!(found(&compile_str("x.tether", src)).is_empty());
 }
+
+// ---- names the generators would merge ------------------------------------------
+
+#[test]
+fn names_that_meet_in_generated_code_are_all_reported_in_one_run() {
+    let src = "type Item = { Id: number, ID: string, self: boolean, Self: boolean }\n\
+               enum Kind { red, Red }\n\
+               remote event roll_item: client -> server (n: u8)\n\
+               remote event RollItem: client -> server (n: u8)\n\
+               type Server = { x: number }\n\
+               namespace Combat { type Hit = { a: number } }\n\
+               type Combat_Hit = { b: number }";
+    let c = expect(
+        src,
+        &[
+            ("name-collision", "ID"),
+            ("name-collision", "Self"),
+            ("name-collision", "Red"),
+            ("name-collision", "RollItem"),
+            ("name-collision", "Server"),
+            ("name-collision", "Combat_Hit"),
+        ],
+    );
+    let d = &c.diagnostics[0];
+    assert_eq!(
+        d.message,
+        "`ID` and `Id` would both be `id` in the generated Rust"
+    );
+    assert_eq!(
+        labels(&c, d),
+        [("Id".to_string(), "`Id` is `id` too".to_string())]
+    );
+    let d = &c.diagnostics[3];
+    assert_eq!(label_texts(&c, d), ["roll_item"]);
+    assert!(c.diagnostics[4]
+        .message
+        .contains("already writes a `Server`"));
+    assert!(c.diagnostics[5].message.contains("generated Luau"));
+}
+
+#[test]
+fn names_that_stay_apart_do_not_collide() {
+    clean(
+        "type A = { Id: number, Ids: number, Self_: boolean }\n\
+         type B = { Id: number }\n\
+         enum Kind { Red, Reddish }\n\
+         namespace Shop { remote event Buy: client -> server (n: u8) }\n\
+         remote event Buy: client -> server (n: u8)\n\
+         type Serverless = { x: boolean }",
+    );
+}
+
+#[test]
+fn parameters_of_a_wide_remote_collide_as_the_generator_names_them() {
+    let params: Vec<String> = (0..12).map(|i| format!("p{i}: u8")).collect();
+    let src = format!(
+        "remote event Wide: client -> server (Count: u8, count: u8, {})",
+        params.join(", ")
+    );
+    expect(&src, &[("name-collision", "count")]);
+}
+
+#[test]
+fn names_collide_across_files_only_where_one_file_sees_both() {
+    let files = [
+        ("a.tether", "import \"b.tether\"\ntype PlayerData = u8"),
+        ("b.tether", "type Player_Data = string"),
+        ("c.tether", "type player_data = boolean"),
+    ];
+    let c = multi(&files, &["a.tether", "c.tether"]);
+    // `a` sees `b`: both types would be `PlayerData`. `c` sees neither.
+    let names = found_in_files(&c);
+    assert_eq!(names.len(), 1, "{}", dump(&c));
+    assert_eq!(names[0].1, "name-collision");
+    let d = &c.diagnostics[0];
+    let mut places = vec![
+        c.sources.get(d.span.file).name.clone(),
+        c.sources.get(d.labels[0].span.file).name.clone(),
+    ];
+    places.sort();
+    assert_eq!(places, ["a.tether", "b.tether"]);
+}

@@ -407,20 +407,43 @@ fn names_that_collide_after_case_conversion_are_errors() {
         ("type PlayerInfo = { a: u8 }\ntype player_info = { b: u8 }\n", "PlayerInfo"),
         ("type T = { userId: u8, user_id: u8 }\n", "user_id"),
         ("enum E { red, Red }\n", "Red"),
-        ("remote event Go: client -> server (aB: u8, a_b: u8)\n", "a_b"),
+        // Parameters are named only by a remote past twelve of them.
+        (
+            "remote event Go: client -> server (aB: u8, a_b: u8, c: u8, d: u8, e: u8, f: u8, \
+             g: u8, h: u8, i: u8, j: u8, k: u8, l: u8, m: u8)\n",
+            "a_b",
+        ),
         ("namespace Server { type X = u8 }\n", "server"),
         ("type Client = { a: u8 }\n", "Client"),
         ("remote event combat: client -> server ()\nnamespace Combat { remote event X: client -> server () }\n", "Combat"),
         // An anonymous record named from its context meets a declared type.
         ("type T = { Inner: { a: u8 } }\ntype TInner = u8\n", "TInner"),
     ];
+    // The checker reports each as `name-collision`; the generator, given
+    // the unchecked model, refuses it.
+    let unchecked = |src: &str| {
+        let compilation = tether_compiler::compile_str("test.tether", src);
+        let rules: Vec<_> = compilation
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.name)
+            .collect();
+        assert_eq!(rules, ["name-collision"], "{src}");
+        generate(&compilation.schema, &formatted())
+    };
     for (src, rust) in cases {
-        match gen(src) {
-            Err(GenError::Collision { rust: got, .. }) => assert_eq!(got, rust, "{src}"),
+        match unchecked(src) {
+            Err(GenError::Collision(collision)) => assert_eq!(collision.rust, rust, "{src}"),
             other => panic!("expected a collision on `{rust}` for {src:?}, got {other:?}"),
         }
     }
-    let message = gen("type T = { userId: u8, user_id: u8 }\n")
+    // A narrow remote's parameters are taken by position: no collision.
+    let narrow = "remote event Go: client -> server (aB: u8, a_b: u8)\n";
+    assert!(tether_compiler::compile_str("t.tether", narrow)
+        .diagnostics
+        .is_empty());
+    assert!(gen(narrow).is_ok());
+    let message = unchecked("type T = { userId: u8, user_id: u8 }\n")
         .unwrap_err()
         .to_string();
     assert!(

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::spanned::Spanned;
+use tether_compiler::diag::rules::Family;
 use tether_compiler::diag::Severity;
 use tether_compiler::gen::rust::names::pascal_case;
 use tether_compiler::gen::rust::{generate_tokens, RustOptions};
@@ -247,13 +248,18 @@ pub fn protocol(args: TokenStream, mut module: syn::ItemMod) -> TokenStream {
         (true, None, Err(error)) => {
             syn::Error::new(module.ident.span(), format!("tether: {error}")).to_compile_error()
         }
-        // With only the checker's errors, the API is still generated where
-        // it can be, so that the code using it compiles and each mistake is
-        // one message. (A type the front end could not lower would not fit
-        // the generated code.)
+        // With only the checker's errors about Roblox's limitations, the API
+        // is still generated where it can be, so that the code using it
+        // compiles and each mistake is one message. (A type the front end
+        // could not lower, or names that do not map one to one onto the
+        // generated code, would not fit it.)
         (front_end_ok, checker_errors, generated) => {
-            if let (true, Ok(generated), Some((_, items))) =
-                (front_end_ok, generated, module.content.as_mut())
+            let structural = compilation
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.rule.family == Family::Structure);
+            if let (true, false, Ok(generated), Some((_, items))) =
+                (front_end_ok, structural, generated, module.content.as_mut())
             {
                 merge(items, generated.items);
             }

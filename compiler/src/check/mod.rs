@@ -3,20 +3,30 @@
 
 mod flows;
 mod limits;
+mod names;
 mod recursion;
 mod tables;
 
 use crate::diag::{Diagnostic, Severity, Span};
 use crate::ir::{Endpoint, Schema};
+use crate::resolve::Visibility;
 use std::collections::hash_map::{Entry, HashMap};
 
 /// Runs every check over `schema` and returns what they found.
 pub fn check(schema: &Schema) -> Vec<Diagnostic> {
+    check_files(schema, &Visibility::default())
+}
+
+/// [`check`] of a schema read from files, of which `visibility` says
+/// which see which: names in files that no file sees together never meet
+/// in generated code.
+pub(crate) fn check_files(schema: &Schema, visibility: &Visibility) -> Vec<Diagnostic> {
     let mut sink = Sink::default();
     recursion::check(schema, &mut sink);
     tables::check(schema, &mut sink);
     flows::check(schema, &mut sink);
     limits::check(schema, &mut sink);
+    names::check(schema, visibility, &mut sink);
     sink.diagnostics
 }
 

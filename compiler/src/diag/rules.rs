@@ -193,6 +193,17 @@ server`); a bindable lives on one side (`server` or `client`). A remote function
 only: its reply is the other way. Functions are written with `-> returns` (`-> ()` for none); \
 events have no returns.";
 
+NAME_COLLISION = "name-collision", "T015", Error, Structure,
+    "two names that become one name in the generated Rust or Luau",
+    "Generated Rust writes fields, parameters and modules in snake_case and types, variants and \
+handles in PascalCase, and takes a raw identifier or a trailing underscore for a keyword (`type` \
+is `r#type`, `self` and `Self` are `self_`); generated Luau names a namespaced type by joining \
+its namespaces with `_` (`Combat.Hit` is `Combat_Hit`). Two schema names that differ only in \
+case or underscores (`Id` and `ID`, `roll_item` and `RollItem`), or a name the generator gives \
+its own item (`Server`, `Client`, `PROTOCOL` at the root), would become one name in one scope, \
+and the generated code would not compile. Every such pair is reported, with both places; rename \
+one of each.";
+
 MIXED_TABLE = "mixed-table", "T101", Error, Roblox,
     "a table with both an array part and named fields or an indexer",
     "Roblox documents that a table passed to a remote or bindable must be either entirely an \

@@ -11,12 +11,15 @@ use crate::ir::{self, Call, DeclKind, Direction, Route, Schema, Side, TypeDecl};
 use crate::load::ParsedFile;
 use crate::syntax::ast;
 use scope::Scope;
+pub use scope::Visibility;
 use types::TypeLowerer;
 use unique::check_unique;
 
 pub struct Resolved {
     pub schema: Schema,
     pub diagnostics: Vec<Diagnostic>,
+    /// Which files see which, for the checks.
+    pub visibility: Visibility,
 }
 
 /// Resolves every parsed file into one schema.
@@ -67,6 +70,7 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
     Resolved {
         schema,
         diagnostics,
+        visibility: scope.visibility(),
     }
 }
 

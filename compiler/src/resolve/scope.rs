@@ -126,13 +126,12 @@ impl<'a> Scope<'a> {
 
     /// Whether some file sees declarations of both `a` and `b`.
     fn co_visible(&self, a: FileId, b: FileId) -> bool {
-        a == b
-            || self.sees(a, b)
-            || self.sees(b, a)
-            || self
-                .visible
-                .values()
-                .any(|seen| seen.contains(&a) && seen.contains(&b))
+        co_visible(&self.visible, a, b)
+    }
+
+    /// What each file sees, for the checks that run after resolving.
+    pub fn visibility(&self) -> Visibility {
+        Visibility(self.visible.clone())
     }
 
     /// Whether `file` imports, directly or not, a file that did not parse:
@@ -193,6 +192,30 @@ fn duplicate(entry: &Entry, first: &Entry) -> Diagnostic {
 }
 
 /// For every file, the set of files it imports directly or transitively.
+/// Which files see which: declarations in two files meet in generated code
+/// only when some file sees both.
+#[derive(Clone, Debug, Default)]
+pub struct Visibility(HashMap<FileId, HashSet<FileId>>);
+
+impl Visibility {
+    /// Whether some file sees declarations of both `a` and `b`. Without
+    /// files (a front end that built one model), every file sees every other.
+    pub fn co_visible(&self, a: FileId, b: FileId) -> bool {
+        self.0.is_empty() || co_visible(&self.0, a, b)
+    }
+}
+
+fn co_visible(visible: &HashMap<FileId, HashSet<FileId>>, a: FileId, b: FileId) -> bool {
+    let sees = |from: FileId, target: FileId| {
+        from == target || visible.get(&from).is_some_and(|v| v.contains(&target))
+    };
+    sees(a, b)
+        || sees(b, a)
+        || visible
+            .values()
+            .any(|seen| seen.contains(&a) && seen.contains(&b))
+}
+
 fn import_closures(files: &[ParsedFile]) -> HashMap<FileId, HashSet<FileId>> {
     let direct: HashMap<FileId, &[FileId]> =
         files.iter().map(|f| (f.id, f.imports.as_slice())).collect();

@@ -211,18 +211,32 @@ fn with_facts(runtime: &str) -> String {
 
 /// Declared types share one flat namespace in `types.luau`.
 fn check_names(schema: &Schema) -> Result<(), GenError> {
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for decl in &schema.decls {
+    match type_name_collisions(schema).first() {
+        Some(&(first, second, ref luau)) => Err(GenError::Collision {
+            first: schema.decls[first].name.to_string(),
+            second: schema.decls[second].name.to_string(),
+            luau: luau.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Every pair of declarations (indices into `schema.decls`, the first
+/// declared first) whose types would have one name in `types.luau`, with
+/// that name.
+pub(crate) fn type_name_collisions(schema: &Schema) -> Vec<(usize, usize, String)> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut found = Vec::new();
+    for (index, decl) in schema.decls.iter().enumerate() {
         let luau = names::type_name(&decl.name);
-        if let Some(first) = seen.insert(luau.clone(), decl.name.to_string()) {
-            return Err(GenError::Collision {
-                first,
-                second: decl.name.to_string(),
-                luau,
-            });
+        match seen.get(&luau) {
+            Some(&first) => found.push((first, index, luau)),
+            None => {
+                seen.insert(luau, index);
+            }
         }
     }
-    Ok(())
+    found
 }
 
 #[cfg(test)]

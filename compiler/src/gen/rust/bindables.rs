@@ -4,7 +4,7 @@
 //! `ClientBindables` hold one of each.
 
 use super::describe::signature;
-use super::endpoints::{claim_handle, deprecated, handle_module, side_module};
+use super::endpoints::{deprecated, handle_module, side_module};
 use super::methods::Sig;
 use super::names::{escape, ident, pascal_case, snake_case, Scope};
 use super::rust_types::tuple_of;
@@ -33,7 +33,7 @@ impl Gen<'_> {
             let namespace = endpoint.name.namespace();
             let module = handle_module(side, namespace);
             let name = pascal_case(endpoint.name.item());
-            claim_handle(handle_names, &module, &name, &endpoint.name.to_string())?;
+            self.claim_handle(handle_names, &module, &name, endpoint)?;
             let field = endpoint
                 .name
                 .0
@@ -41,7 +41,15 @@ impl Gen<'_> {
                 .map(|s| snake_case(s))
                 .collect::<Vec<_>>()
                 .join("_");
-            fields.claim(&escape(&field), &endpoint.name.to_string())?;
+            self.claim(
+                &mut fields,
+                &escape(&field),
+                &endpoint.name.to_string(),
+                endpoint.name_span,
+            )?;
+            if self.naming_only() {
+                continue;
+            }
             let (wrapper, init) = self.bindable(endpoint, &module)?;
             root.push(&module, wrapper);
             for depth in 1..=namespace.len() {

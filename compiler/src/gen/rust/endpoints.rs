@@ -9,11 +9,12 @@
 //! [`super::methods`]).
 
 use super::describe::signature;
-use super::methods::Sig;
+use super::methods::{claim_params, Sig};
 use super::names::{escape, ident, pascal_case, snake_case, Scope};
 use super::protocol::{message_type, PRIVATE};
 use super::roles::{roles, runtime_handle};
 use super::{Gen, GenError, ModTree};
+use crate::diag::Span;
 use crate::ir::messages::Messages;
 use crate::ir::{Endpoint, Route, Side};
 use proc_macro2::TokenStream;
@@ -38,11 +39,12 @@ fn side_runtime(side: Side) -> TokenStream {
     }
 }
 
-/// What a namespace holds on one side: remotes and namespaces with remotes.
+/// What a namespace holds on one side: remotes and namespaces with remotes,
+/// each of the latter with where its first remote is written.
 #[derive(Default)]
 struct Members {
     endpoints: Vec<usize>,
-    namespaces: Vec<String>,
+    namespaces: Vec<(String, Span)>,
 }
 
 impl Gen<'_> {
@@ -77,8 +79,14 @@ impl Gen<'_> {
                 .push(index);
             for depth in (0..namespace.len()).rev() {
                 let members = tree.entry(namespace[..depth].to_vec()).or_default();
-                if !members.namespaces.contains(&namespace[depth]) {
-                    members.namespaces.push(namespace[depth].clone());
+                if !members
+                    .namespaces
+                    .iter()
+                    .any(|(n, _)| *n == namespace[depth])
+                {
+                    members
+                        .namespaces
+                        .push((namespace[depth].clone(), endpoint.name_span));
                 }
             }
         }
@@ -103,14 +111,13 @@ impl Gen<'_> {
                 let endpoint = &self.schema.endpoints[index];
                 let name = endpoint.name.item();
                 let handle = pascal_case(name);
-                claim_handle(
-                    handle_names,
-                    &handles_module,
-                    &handle,
-                    &endpoint.name.to_string(),
-                )?;
+                self.claim_handle(handle_names, &handles_module, &handle, endpoint)?;
                 let method = accessor_name(name, namespace.is_empty());
-                methods.claim(&method, name)?;
+                self.claim(&mut methods, &method, name, endpoint.name_span)?;
+                if self.naming_only() {
+                    claim_params(self, endpoint)?;
+                    continue;
+                }
                 let path = self.path(&owner_module, &handles_module, &ident(&handle));
                 let method = ident(&method);
                 let doc = format!(" {}", signature(self.schema, endpoint));
@@ -125,18 +132,17 @@ impl Gen<'_> {
                 });
                 order.push(self.handle(side, index, &handles_module, messages)?);
             }
-            for child in &members.namespaces {
+            for (child, span) in &members.namespaces {
                 let handle = pascal_case(child);
                 let mut child_path = namespace.clone();
                 child_path.push(child.clone());
-                claim_handle(
-                    handle_names,
-                    &handles_module,
-                    &handle,
-                    &child_path.join("."),
-                )?;
+                let scope = handle_scope(handle_names, &handles_module);
+                self.claim(scope, &escape(&handle), &child_path.join("."), *span)?;
                 let method = accessor_name(child, namespace.is_empty());
-                methods.claim(&method, child)?;
+                self.claim(&mut methods, &method, child, *span)?;
+                if self.naming_only() {
+                    continue;
+                }
                 let path = self.path(&owner_module, &handles_module, &ident(&handle));
                 let method = ident(&method);
                 let doc = format!(" The remotes of namespace `{}`.", child_path.join("."));
@@ -148,10 +154,12 @@ impl Gen<'_> {
                     }
                 });
             }
+            if self.naming_only() {
+                continue;
+            }
             if !order.is_empty() {
                 // The handles name their messages through a short path, so
                 // that an alias stays on one line.
-                claim_handle(handle_names, &handles_module, MESSAGES, "the message types")?;
                 let private = self.path(&handles_module, &[], &ident(PRIVATE));
                 let messages = ident(MESSAGES);
                 root.push(
@@ -325,16 +333,34 @@ fn accessor_name(name: &str, at_root: bool) -> String {
     }
 }
 
-pub(super) fn claim_handle(
-    scopes: &mut BTreeMap<Vec<String>, Scope>,
+/// The names of module `module` of handles, the import of the message
+/// types among them.
+fn handle_scope<'a>(
+    scopes: &'a mut BTreeMap<Vec<String>, Scope>,
     module: &[String],
-    name: &str,
-    origin: &str,
-) -> Result<(), GenError> {
-    scopes
-        .entry(module.to_vec())
-        .or_insert_with(|| Scope::new(format!("handles in module `{}`", module.join("::"))))
-        .claim(&escape(name), origin)
+) -> &'a mut Scope {
+    scopes.entry(module.to_vec()).or_insert_with(|| {
+        Scope::new(format!("handles in module `{}`", module.join("::"))).reserve(&[MESSAGES])
+    })
+}
+
+impl Gen<'_> {
+    /// Takes the handle name `name` in `module` for `endpoint`.
+    pub(super) fn claim_handle(
+        &self,
+        scopes: &mut BTreeMap<Vec<String>, Scope>,
+        module: &[String],
+        name: &str,
+        endpoint: &Endpoint,
+    ) -> Result<(), GenError> {
+        let scope = handle_scope(scopes, module);
+        self.claim(
+            scope,
+            &escape(name),
+            &endpoint.name.to_string(),
+            endpoint.name_span,
+        )
+    }
 }
 
 /// `#[deprecated(note = "..")]` for a `@deprecated` endpoint.

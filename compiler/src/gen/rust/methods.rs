@@ -32,6 +32,21 @@ pub(super) struct Sig<'a, 's> {
     origin: String,
 }
 
+/// The Rust names of a remote's parameters, which only a remote past the
+/// longest tuple the runtime's handles take writes out (its methods name
+/// them); the runtime's handles take them by position.
+pub(super) fn claim_params(gen: &Gen<'_>, endpoint: &Endpoint) -> Result<(), GenError> {
+    if endpoint.params.len() <= tether_facts::wire::MAX_TUPLE {
+        return Ok(());
+    }
+    let mut scope = Scope::new(format!("parameters of `{}`", endpoint.name));
+    for param in &endpoint.params {
+        let snake = escape(&snake_case(&param.name));
+        gen.claim(&mut scope, &snake, &param.name, param.name_span)?;
+    }
+    Ok(())
+}
+
 impl<'a, 's> Sig<'a, 's> {
     pub(super) fn new(
         gen: &'a Gen<'s>,
@@ -39,14 +54,13 @@ impl<'a, 's> Sig<'a, 's> {
         module: &[String],
     ) -> Result<Self, GenError> {
         let origin = endpoint.name.to_string();
-        let mut scope = Scope::new(format!("parameters of `{origin}`"));
+        claim_params(gen, endpoint)?;
         let mut params = Vec::new();
         let mut arg_names = Vec::new();
         let mut handler_args = Vec::new();
         let mut taken = Vec::new();
         for param in &endpoint.params {
             let snake = escape(&snake_case(&param.name));
-            scope.claim(&snake, &param.name)?;
             taken.push(snake);
             let name = ident(&snake_case(&param.name));
             let ty = gen.rust_ty(&param.ty, module, &origin)?;

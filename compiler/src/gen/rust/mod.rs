@@ -28,6 +28,7 @@ use model::Model;
 use names::{ident, Scope};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
+use std::cell::RefCell;
 
 pub use describe::describe;
 
@@ -95,24 +96,33 @@ impl RustOptions {
     }
 }
 
+/// Two schema names that would become one Rust name in one scope.
+#[derive(Debug, thiserror::Error)]
+#[error("{first} and {second} would both be `{rust}` in the generated Rust ({scope}); rename one")]
+#[non_exhaustive]
+pub struct NameCollision {
+    /// Where both would live: a module, a record's fields, an enum's variants.
+    pub scope: String,
+    /// The first name, as the schema spells it, or the generated item that
+    /// has the name.
+    pub first: String,
+    /// Where the first is written; `None` for a generated item.
+    pub first_span: Option<crate::diag::Span>,
+    /// The second.
+    pub second: String,
+    /// Where the second is written.
+    pub second_span: crate::diag::Span,
+    /// The Rust name both become.
+    pub rust: String,
+}
+
 /// Why a checked schema could not be turned into Rust.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum GenError {
     /// Two schema names that become one Rust name in one scope.
-    #[error(
-        "{first} and {second} would both be `{rust}` in the generated Rust ({scope}); rename one"
-    )]
-    Collision {
-        /// Where both would live: a module, a record's fields, an enum's variants.
-        scope: String,
-        /// The first name, as the schema spells it.
-        first: String,
-        /// The second.
-        second: String,
-        /// The Rust name both become.
-        rust: String,
-    },
+    #[error(transparent)]
+    Collision(Box<NameCollision>),
     /// A form the checker rejects reached the generator.
     #[error("cannot generate Rust for {what} in `{origin}`: the checker rejects it")]
     Unsupported {
@@ -214,6 +224,7 @@ fn raw_text(schema: &Schema, options: &RustOptions) -> Result<String, GenError> 
         model: Model::new(schema)?,
         schema,
         user_types: options.user_types,
+        collisions: None,
     };
     let mut root = ModTree::default();
     gen.check_names(!options.types_only)?;
@@ -231,6 +242,31 @@ fn raw_text(schema: &Schema, options: &RustOptions) -> Result<String, GenError> 
     Ok(root.into_text())
 }
 
+/// Every pair of schema names that would meet as one Rust name, all of them
+/// (generating stops at the first), each as a [`GenError::Collision`]: what
+/// `tether check` reports as `name-collision`. Walks the schema as
+/// generating does, claiming every name, without writing any code.
+pub(crate) fn name_collisions(schema: &Schema) -> Vec<GenError> {
+    let Ok(model) = Model::new(schema) else {
+        return Vec::new();
+    };
+    let gen = Gen {
+        model,
+        schema,
+        user_types: false,
+        collisions: Some(RefCell::new(Vec::new())),
+    };
+    let mut root = ModTree::discarding();
+    // Errors other than collisions stop a part of the walk; they are the
+    // checker's to report.
+    let _ = gen.check_names(true);
+    let _ = gen.types(&mut root);
+    if let Ok(messages) = crate::ir::messages::Messages::new(schema) {
+        let _ = gen.endpoints(&mut root, &messages);
+    }
+    gen.collisions.map(RefCell::into_inner).unwrap_or_default()
+}
+
 /// Names the generator puts at the root of the file.
 const ROOT_TYPES: &[&str] = &[
     "Server",
@@ -246,9 +282,36 @@ pub(crate) struct Gen<'s> {
     schema: &'s Schema,
     /// See [`RustOptions::user_types`].
     user_types: bool,
+    /// Where a run that looks only for colliding names puts them, going
+    /// on after each ([`name_collisions`]); `None` when generating, which
+    /// stops at the first.
+    collisions: Option<RefCell<Vec<GenError>>>,
 }
 
 impl Gen<'_> {
+    /// Takes a Rust name in `scope` for the schema name written at `span`.
+    fn claim(
+        &self,
+        scope: &mut Scope,
+        rust: &str,
+        schema: &str,
+        span: crate::diag::Span,
+    ) -> Result<(), GenError> {
+        match (scope.claim(rust, schema, span), &self.collisions) {
+            (Err(collision), Some(found)) => {
+                found.borrow_mut().push(collision);
+                Ok(())
+            }
+            (result, _) => result,
+        }
+    }
+
+    /// Whether this run only looks for colliding names: code that claims
+    /// no names is skipped.
+    fn naming_only(&self) -> bool {
+        self.collisions.is_some()
+    }
+
     /// Two schema names must not meet as one Rust name, and declared names
     /// must leave room for what the generator puts at the root.
     fn check_names(&self, with_root_items: bool) -> Result<(), GenError> {
@@ -263,18 +326,20 @@ impl Gen<'_> {
                     false => scope,
                 }
             });
-            scope.claim(&item.name, &item.origin)?;
+            self.claim(scope, &item.name, &item.origin, item.span)?;
         }
         // Namespaces, by the namespace they sit in.
-        let mut namespaces: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
-        let names = (self.schema.decls.iter().map(|d| &d.name))
-            .chain(self.schema.endpoints.iter().map(|e| &e.name));
-        for name in names {
+        // A namespace is written where its first member's name is.
+        let mut namespaces: BTreeMap<Vec<String>, Vec<(String, crate::diag::Span)>> =
+            BTreeMap::new();
+        let names = (self.schema.decls.iter().map(|d| (&d.name, d.name_span)))
+            .chain(self.schema.endpoints.iter().map(|e| (&e.name, e.name_span)));
+        for (name, span) in names {
             let namespace = name.namespace();
             for depth in 0..namespace.len() {
                 let children = namespaces.entry(namespace[..depth].to_vec()).or_default();
-                if !children.contains(&namespace[depth]) {
-                    children.push(namespace[depth].clone());
+                if !children.iter().any(|(child, _)| *child == namespace[depth]) {
+                    children.push((namespace[depth].clone(), span));
                 }
             }
         }
@@ -284,8 +349,8 @@ impl Gen<'_> {
             if parent.is_empty() && with_root_items {
                 scope = scope.reserve(ROOT_MODULES);
             }
-            for child in children {
-                scope.claim(&names::snake_case(&child), &child)?;
+            for (child, span) in children {
+                self.claim(&mut scope, &names::snake_case(&child), &child, span)?;
             }
         }
         Ok(())
@@ -343,9 +408,19 @@ pub(crate) struct ModTree {
     items: Vec<String>,
     /// Child modules in the order first used, with their attributes.
     children: Vec<(String, String, ModTree)>,
+    /// Whether it keeps nothing: a walk that looks only at names.
+    discard: bool,
 }
 
 impl ModTree {
+    /// A tree that keeps nothing pushed into it.
+    fn discarding() -> ModTree {
+        ModTree {
+            discard: true,
+            ..ModTree::default()
+        }
+    }
+
     /// The module at `path` below this one, made if missing.
     pub fn at(&mut self, path: &[String]) -> &mut ModTree {
         let Some((first, rest)) = path.split_first() else {
@@ -364,6 +439,9 @@ impl ModTree {
 
     /// Sets the doc comment and attributes of the module at `path`.
     pub fn attrs(&mut self, path: &[String], attrs: TokenStream) {
+        if self.discard {
+            return;
+        }
         if let Some((last, parent)) = path.split_last() {
             let parent = self.at(parent);
             parent.at(std::slice::from_ref(last));
@@ -374,7 +452,7 @@ impl ModTree {
     }
 
     pub fn push(&mut self, path: &[String], item: TokenStream) {
-        if !item.is_empty() {
+        if !item.is_empty() && !self.discard {
             self.at(path).items.push(item.to_string());
         }
     }

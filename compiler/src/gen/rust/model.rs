@@ -6,6 +6,7 @@
 
 use super::names::{pascal_case, snake_case};
 use super::GenError;
+use crate::diag::Span;
 use crate::ir::recursion::Recursion;
 use crate::ir::size::SizeModel;
 use crate::ir::{DeclKind, Field, Schema, Ty, TyKind, Variant};
@@ -22,6 +23,8 @@ pub struct Item<'s> {
     /// Where it comes from, for docs and errors: `Combat.Hit`, or
     /// `Combat.Attack(aim)` for an anonymous record.
     pub origin: String,
+    /// Where it is written: a declaration's name, or an anonymous record.
+    pub span: Span,
     pub kind: ItemKind<'s>,
     /// Whether a function value is reachable from it: it then has no
     /// encoding, and derives only `Clone`.
@@ -81,19 +84,37 @@ impl<'s> Model<'s> {
             match &decl.kind {
                 DeclKind::Alias { ty } => match record_fields(ty) {
                     Some(fields) => {
-                        model.push(&module, &name, origin.clone(), ItemKind::Struct(fields));
+                        model.push(
+                            &module,
+                            &name,
+                            origin.clone(),
+                            decl.name_span,
+                            ItemKind::Struct(fields),
+                        );
                         for field in fields {
                             let context = format!("{name}{}", pascal_case(&field.name));
                             model.discover(&field.ty, &module, &context, false, &origin);
                         }
                     }
                     None => {
-                        model.push(&module, &name, origin.clone(), ItemKind::Alias(ty));
+                        model.push(
+                            &module,
+                            &name,
+                            origin.clone(),
+                            decl.name_span,
+                            ItemKind::Alias(ty),
+                        );
                         model.discover(ty, &module, &name, true, &origin);
                     }
                 },
                 DeclKind::Enum { variants } => {
-                    model.push(&module, &name, origin.clone(), ItemKind::Enum(variants));
+                    model.push(
+                        &module,
+                        &name,
+                        origin.clone(),
+                        decl.name_span,
+                        ItemKind::Enum(variants),
+                    );
                     for variant in variants {
                         for field in variant.fields.iter().flatten() {
                             let context = format!(
@@ -130,11 +151,19 @@ impl<'s> Model<'s> {
         Ok(model)
     }
 
-    fn push(&mut self, module: &[String], name: &str, origin: String, kind: ItemKind<'s>) {
+    fn push(
+        &mut self,
+        module: &[String],
+        name: &str,
+        origin: String,
+        span: Span,
+        kind: ItemKind<'s>,
+    ) {
         self.items.push(Item {
             module: module.to_vec(),
             name: name.to_string(),
             origin,
+            span,
             kind,
             has_function: false,
             recursive: false,
@@ -164,6 +193,7 @@ impl<'s> Model<'s> {
                     module,
                     &name,
                     format!("a record in `{origin}`"),
+                    ty.span,
                     ItemKind::Struct(fields),
                 );
                 for field in fields {

@@ -1,7 +1,8 @@
 //! Rust names for schema names: case conversion, keyword escapes, and the
 //! scopes in which two schema names must not meet as one Rust name.
 
-use super::GenError;
+use super::{GenError, NameCollision};
+use crate::diag::Span as SchemaSpan;
 use proc_macro2::{Ident, Span};
 use std::collections::HashMap;
 
@@ -125,7 +126,15 @@ pub fn is_all_caps(name: &str) -> bool {
 #[derive(Debug)]
 pub struct Scope {
     what: String,
-    taken: HashMap<String, String>,
+    taken: HashMap<String, Claim>,
+}
+
+/// Who took a Rust name: a schema name where it is written, or the
+/// generator itself.
+#[derive(Debug)]
+struct Claim {
+    schema: String,
+    span: Option<SchemaSpan>,
 }
 
 impl Scope {
@@ -140,23 +149,32 @@ impl Scope {
     /// Names that generated code puts in this scope itself.
     pub fn reserve(mut self, names: &[&str]) -> Self {
         for name in names {
-            self.taken
-                .insert(name.to_string(), format!("generated `{name}`"));
+            let claim = Claim {
+                schema: format!("generated `{name}`"),
+                span: None,
+            };
+            self.taken.insert(name.to_string(), claim);
         }
         self
     }
 
-    /// Takes `rust` for the schema name `schema`.
-    pub fn claim(&mut self, rust: &str, schema: &str) -> Result<(), GenError> {
+    /// Takes `rust` for the schema name `schema`, written at `span`.
+    pub fn claim(&mut self, rust: &str, schema: &str, span: SchemaSpan) -> Result<(), GenError> {
         match self.taken.get(rust) {
-            Some(first) => Err(GenError::Collision {
+            Some(first) => Err(GenError::Collision(Box::new(NameCollision {
                 scope: self.what.clone(),
-                first: first.clone(),
+                first: first.schema.clone(),
+                first_span: first.span,
                 second: format!("`{schema}`"),
+                second_span: span,
                 rust: rust.to_string(),
-            }),
+            }))),
             None => {
-                self.taken.insert(rust.to_string(), format!("`{schema}`"));
+                let claim = Claim {
+                    schema: format!("`{schema}`"),
+                    span: Some(span),
+                };
+                self.taken.insert(rust.to_string(), claim);
                 Ok(())
             }
         }

@@ -36,6 +36,14 @@ impl Gen<'_> {
             }
         }
         for (index, item) in self.model.items.iter().enumerate() {
+            if self.naming_only() {
+                match &item.kind {
+                    ItemKind::Struct(fields) => self.claim_fields(&item.name, fields)?,
+                    ItemKind::Enum(variants) => self.claim_variants(&item.name, variants)?,
+                    ItemKind::Alias(_) | ItemKind::Newtype(_) => {}
+                }
+                continue;
+            }
             let tokens = match &item.kind {
                 ItemKind::Struct(fields) => self.record(index, fields)?,
                 ItemKind::Enum(variants) => self.enumeration(index, variants)?,
@@ -55,6 +63,29 @@ impl Gen<'_> {
                 false => tokens,
             };
             root.push(&item.module, tokens);
+        }
+        Ok(())
+    }
+
+    /// The Rust names of a record's fields, each its own.
+    fn claim_fields(&self, record: &str, fields: &[Field]) -> Result<(), GenError> {
+        let mut scope = Scope::new(format!("fields of `{record}`"));
+        for field in fields {
+            let rust = escape(&snake_case(&field.name));
+            self.claim(&mut scope, &rust, &field.name, field.name_span)?;
+        }
+        Ok(())
+    }
+
+    /// The Rust names of an enum's variants, and of each variant's fields.
+    fn claim_variants(&self, name: &str, variants: &[Variant]) -> Result<(), GenError> {
+        let mut scope = Scope::new(format!("variants of `{name}`"));
+        for variant in variants {
+            let rust = pascal_case(&variant.name);
+            self.claim(&mut scope, &escape(&rust), &variant.name, variant.name_span)?;
+            if let Some(fields) = &variant.fields {
+                self.claim_fields(&format!("{name}::{rust}"), fields)?;
+            }
         }
         Ok(())
     }
@@ -87,10 +118,9 @@ impl Gen<'_> {
         let name = ident(&item.name);
         let doc = self.item_doc(index);
         let derives = self.derives(index, false);
-        let mut scope = Scope::new(format!("fields of `{}`", item.name));
+        self.claim_fields(&item.name, fields)?;
         let mut defs = Vec::new();
         for field in fields {
-            scope.claim(&escape(&snake_case(&field.name)), &field.name)?;
             let fname = snake_ident(&field.name);
             let ty = self.rust_ty(&field.ty, &item.module, &item.origin)?;
             let fdoc = format!(" `{}: {}`", field.name, describe(self.schema, &field.ty));
@@ -109,7 +139,7 @@ impl Gen<'_> {
                 pub struct #name { #(#defs),* }
             },
         };
-        if !item.has_function {
+        if !item.has_function && !self.naming_only() {
             if let Some(codec) = self.fixed_layout(fields) {
                 out.extend(codec_impls(quote!(#name), codec.0, codec.1, item.recursive));
                 return Ok(out);
@@ -255,7 +285,7 @@ impl Gen<'_> {
             #allow
             pub struct #name(pub #inner);
         };
-        if !item.has_function {
+        if !item.has_function && !self.naming_only() {
             let encode = self.enc(ty, &Val::place(quote!(self.0)), &item.origin, 0)?;
             let value = self.dec(ty, &item.module, &item.origin, 0)?.value();
             out.extend(codec_impls(
@@ -274,13 +304,12 @@ impl Gen<'_> {
         let doc = self.item_doc(index);
         let unit = variants.iter().all(|v| v.fields.is_none());
         let derives = self.derives(index, unit);
-        let mut scope = Scope::new(format!("variants of `{}`", item.name));
+        self.claim_variants(&item.name, variants)?;
         let bits = tether_facts::wire::tag_bits(variants.len() as u64);
         let (mut defs, mut encode, mut decode) = (Vec::new(), Vec::new(), Vec::new());
         let mut names = vec![item.name.as_str()];
         let variant_names: Vec<String> = variants.iter().map(|v| pascal_case(&v.name)).collect();
         for (tag, (variant, vname_str)) in variants.iter().zip(&variant_names).enumerate() {
-            scope.claim(&escape(vname_str), &variant.name)?;
             names.push(vname_str);
             let vname = ident(vname_str);
             let vdoc = format!(" `{}`", variant.name);
@@ -299,21 +328,18 @@ impl Gen<'_> {
                     decode.push((tag_lit, quote!(Self::#vname)));
                 }
                 Some(fields) => {
-                    let mut fscope =
-                        Scope::new(format!("fields of `{}::{}`", item.name, vname_str));
                     let mut fdefs = Vec::new();
                     let mut binds = Vec::new();
                     let mut fenc = Vec::new();
                     let mut fdec = Vec::new();
                     for field in fields {
-                        fscope.claim(&escape(&snake_case(&field.name)), &field.name)?;
                         let fname = snake_ident(&field.name);
                         let ty = self.rust_ty(&field.ty, &item.module, &item.origin)?;
                         let fdoc =
                             format!(" `{}: {}`", field.name, describe(self.schema, &field.ty));
                         fdefs.push(quote!(#[doc = #fdoc] #fname: #ty));
                         binds.push(quote!(#fname));
-                        if !item.has_function {
+                        if !item.has_function && !self.naming_only() {
                             fenc.push(self.enc(
                                 &field.ty,
                                 &Val::reference(quote!(#fname)),
@@ -346,7 +372,7 @@ impl Gen<'_> {
                 pub enum #name { #(#defs),* }
             },
         };
-        if !item.has_function {
+        if !item.has_function && !self.naming_only() {
             let encode = quote! {
                 match self { #(#encode)* }
             };
