@@ -247,11 +247,8 @@ fn raw_text(schema: &Schema, options: &RustOptions) -> Result<String, GenError> 
 /// `tether check` reports as `name-collision`. Walks the schema as
 /// generating does, claiming every name, without writing any code.
 pub(crate) fn name_collisions(schema: &Schema) -> Vec<GenError> {
-    let Ok(model) = Model::new(schema) else {
-        return Vec::new();
-    };
     let gen = Gen {
-        model,
+        model: Model::names(schema),
         schema,
         user_types: false,
         collisions: Some(RefCell::new(Vec::new())),

@@ -68,6 +68,17 @@ pub struct Model<'s> {
 
 impl<'s> Model<'s> {
     pub fn new(schema: &'s Schema) -> Result<Model<'s>, GenError> {
+        let mut model = Model::names(schema);
+        model.apply_recursion(&Recursion::new(schema));
+        model.find_boxes();
+        model.find_functions();
+        Ok(model)
+    }
+
+    /// The items and their names, without what generating code needs
+    /// besides (recursion, boxes, functions): what a walk that looks only
+    /// at names needs.
+    pub fn names(schema: &'s Schema) -> Model<'s> {
         let mut model = Model {
             items: Vec::new(),
             decl_items: Vec::with_capacity(schema.decls.len()),
@@ -145,10 +156,7 @@ impl<'s> Model<'s> {
                 model.discover(ty, &module, &context, false, &origin);
             }
         }
-        model.apply_recursion(&Recursion::new(schema));
-        model.find_boxes();
-        model.find_functions();
-        Ok(model)
+        model
     }
 
     fn push(
