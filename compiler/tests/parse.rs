@@ -1006,8 +1006,9 @@ fn error_spans_labels_and_help() {
     assert_eq!(slice(src, d.labels[0].span), "(");
     assert_eq!(d.labels[0].message, "unclosed `(`");
 
-    // A keyword where a name goes.
-    let src = "type A = { type: string }";
+    // A keyword where a name goes: a field or parameter may be one, a
+    // declaration may not.
+    let src = "type type = string";
     let d = err(src);
     assert_eq!(slice(src, d.span), "type");
     assert_eq!(d.label, "`type` is a keyword");

@@ -273,3 +273,56 @@ fn server_bindables_with_function_values() {
     bindables.quiet_tick.poll();
     assert_eq!(ticks.len(), 2);
 }
+
+mod keywords {
+    tether::include_schema!("../schemas/keywords.tether");
+}
+
+/// Fields and parameters named with the schema language's keywords travel
+/// as any other: raw identifiers in Rust, the same names in Luau.
+#[test]
+fn keyword_names_work_both_ways() {
+    let server = keywords::Server::new();
+    let mut net = MemoryNetwork::with_server(&server);
+    let (_alice, runtime) = net.connect_client();
+    let client = keywords::Client::try_from(runtime).expect("the same protocol");
+    let spawned = Log::default();
+    let seen = spawned.clone();
+    server
+        .spawn()
+        .connect(move |_player, r#type, function| seen.push(format!("{type} {function}")));
+    server.describe().on_invoke(|_player, item, shape| {
+        let shape = match shape {
+            keywords::Shape::Box { r#type, client } => format!("box {type} {client}"),
+            keywords::Shape::Ball => "ball".to_string(),
+        };
+        let text = format!(
+            "{} {} {} {:?} {shape}",
+            item.r#type, item.function, item.end, item.r#in
+        );
+        Ok((text, item.function))
+    });
+
+    client.spawn().fire_server("crate".into(), 3).unwrap();
+    let item = keywords::Item {
+        r#type: "sword".into(),
+        function: 7,
+        end: true,
+        r#in: Some(2),
+    };
+    let mut call = client.describe().invoke_server(
+        item,
+        keywords::Shape::Box {
+            r#type: 1,
+            client: 2,
+        },
+    );
+    for _ in 0..3 {
+        net.step();
+    }
+    assert_eq!(spawned.take(), ["crate 3"]);
+    assert_eq!(
+        call.try_result().map(|r| r.ok()),
+        Some(Some(("sword 7 true Some(2) box 1 2".to_string(), 7)))
+    );
+}

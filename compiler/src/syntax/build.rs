@@ -149,7 +149,7 @@ impl Builder<'_> {
 
     pub(super) fn field(&self, pair: &Pair<'_, Rule>) -> Result<Field> {
         Ok(Field {
-            name: self.child_ident(pair)?,
+            name: self.ident(&self.child(pair, Rule::member)?),
             ty: self.type_expr(&self.child(pair, Rule::type_expr)?)?,
             span: self.span(pair),
         })

@@ -150,7 +150,7 @@ impl Builder<'_> {
             };
             match p.as_rule() {
                 Rule::named_param => items.push(FunctionParam {
-                    name: Some(self.child_ident(&p)?),
+                    name: Some(self.ident(&self.child(&p, Rule::member)?)),
                     ty: self.type_expr(&self.child(&p, Rule::type_expr)?)?,
                     span: self.span(&p),
                 }),

@@ -67,7 +67,7 @@ fn want(rule: Rule) -> Option<Want> {
         Rule::file => (&["`import`", "a declaration"], Item),
         Rule::decl => (&["a declaration"], Item),
         Rule::kw_import | Rule::import => (&["`import`"], Token),
-        Rule::ident | Rule::path => (&["a name"], Name),
+        Rule::ident | Rule::member | Rule::path => (&["a name"], Name),
         Rule::location_name => (&["a service name", "`client`"], Name),
         Rule::type_expr
         | Rule::paren_type
