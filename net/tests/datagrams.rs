@@ -77,8 +77,19 @@ async fn unreliable_events_travel_as_datagrams_both_ways() {
 
     aim_until_heard(&client, &heard, 3).await;
     // The first ones may have gone on the stream while the client bound its
-    // address; later ones go as datagrams.
-    until(|| net.stats().datagrams_received > 0).await;
+    // address; later ones go as datagrams, so the client aims until one has.
+    timeout(LIMIT, async {
+        while net.stats().datagrams_received == 0 {
+            client
+                .combat()
+                .aim()
+                .fire_server(look(), 10.0)
+                .expect("in range");
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    })
+    .await
+    .expect("a datagram in time");
 
     timeout(LIMIT, async {
         while seen.lock().expect("lock").is_empty() {
