@@ -728,17 +728,15 @@ fn string_and_unit_enum_keys_are_fine() {
 }
 
 #[test]
-fn non_string_keys_are_errors_at_the_key() {
+fn keys_roblox_stringifies_are_errors_where_roblox_copies_the_table() {
+    // A bindable's values go through Roblox's serializer.
     let c = expect(
         "enum Shape { Circle { Radius: f32 }, Empty }\n\
-         type A = {[Shape]: u8}\n\
-         type B = {[u8]: u8}\n\
-         type C = {[number(0..10)]: u8}\n\
-         type D = {[boolean]: u8}\n\
-         type E = {[Enum.KeyCode]: u8}\n\
-         type F = {[Vector3]: u8}\n\
-         type G = {[Part]: u8}\n\
-         type H = {[Player in Workspace]: u8}",
+         enum Kind { A, B }\n\
+         bindable event B: server (\
+             a: {[Shape]: u8}, b: {[u8]: u8}, c: {[number(0..10)]: u8}, d: {[boolean]: u8}, \
+             e: {[Enum.KeyCode]: u8}, f: {[Vector3]: u8}, g: {[Part]: u8}, \
+             h: {[Player]: u8}, i: {[string]: u8}, j: {[Kind]: u8})",
         &[
             ("non-string-key", "Shape"),
             ("non-string-key", "u8"),
@@ -747,28 +745,68 @@ fn non_string_keys_are_errors_at_the_key() {
             ("non-string-key", "Enum.KeyCode"),
             ("non-string-key", "Vector3"),
             ("non-string-key", "Part"),
-            ("non-string-key", "Player in Workspace"),
+            ("non-string-key", "Player"),
         ],
     );
     assert!(c.diagnostics.iter().all(Diagnostic::is_error));
+    assert!(c.diagnostics[0]
+        .message
+        .contains("where Roblox copies the table"));
 }
 
 #[test]
-fn non_string_key_through_an_alias_labels_the_definition() {
-    let (c, d) = single(
-        "type K = Vector3\ntype M = {[K]: u8}",
-        "non-string-key",
-        "K",
+fn keys_the_wire_carries_as_themselves_are_fine_in_a_remote() {
+    // A remote's values travel in Tether's wire format; so do those of a
+    // declaration no endpoint uses.
+    let src = "enum Shape { Circle { Radius: f32 }, Empty }\n\
+               enum Kind { A, B }\n\
+               type A = {[Shape]: u8}\n\
+               type C = {[number(0..10)]: u8}\n\
+               type F = {[Vector3]: u8}\n\
+               type G = {[Part]: u8}\n\
+               type H = {[u8?]: u8}\n\
+               type R = {[{ x: u8 }]: u8}\n\
+               remote event E: server -> client (\
+                   b: {[u8]: u8}(..4), d: {[boolean]: u8}(..2), e: {[Enum.KeyCode]: u8}(..4), \
+                   h: {[Player]: u8}(..4), k: {[Kind]: u8}(..2), i: {[i64(-5..5)]: u8}(..4))";
+    let c = expect(
+        src,
+        &[
+            ("invalid-key", "Shape"),
+            ("invalid-key", "number(0..10)"),
+            ("invalid-key", "Vector3"),
+            ("invalid-key", "Part"),
+            ("invalid-key", "u8?"),
+            ("invalid-key", "{ x: u8 }"),
+        ],
     );
+    let messages: Vec<_> = c.diagnostics.iter().map(|d| d.label.as_str()).collect();
+    assert!(messages[1].contains("NaN"), "{messages:?}");
+    assert!(messages[3].contains("arrives as nil"), "{messages:?}");
+}
+
+#[test]
+fn a_type_used_by_a_remote_and_a_bindable_is_checked_for_each() {
+    let src = "type Counts = {[u8]: u8}\n\
+               remote event R: server -> client (c: Counts)\n\
+               bindable event B: server (c: Counts)";
+    let (c, d) = single(src, "non-string-key", "u8");
+    assert_eq!(label_texts(&c, &d), ["B"]);
+}
+
+#[test]
+fn invalid_key_through_an_alias_labels_the_definition() {
+    let (c, d) = single("type K = Vector3\ntype M = {[K]: u8}", "invalid-key", "K");
     assert_eq!(label_texts(&c, &d), ["Vector3"]);
 }
 
 #[test]
 fn non_string_key_in_an_endpoint_is_reported_once() {
     expect(
-        "remote event E: client <-> server (m: {[boolean]: u8}(..4))",
-        &[("non-string-key", "boolean")],
+        "bindable event E: server (m: {[boolean]: u8}, n: {[boolean]: u8})",
+        &[("non-string-key", "boolean"), ("non-string-key", "boolean")],
     );
+    clean("remote event E: client <-> server (m: {[boolean]: u8}(..4))");
 }
 
 #[test]
@@ -1903,7 +1941,6 @@ fn diagnostics_are_sorted_by_file_and_position() {
             ("a.tether", "unchecked-client-value", "any"),
             ("a.tether", "unknown-type", "Nope"),
             ("a.tether", "nil-in-table", "u8?"),
-            ("b.tether", "non-string-key", "boolean"),
             ("b.tether", "unknown-type", "Missing"),
         ],
     );

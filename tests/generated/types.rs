@@ -205,6 +205,22 @@ pub type ShortKeyMap = ::std::collections::HashMap<::std::string::String, u8>;
 pub type ColorMap = ::std::collections::HashMap<Color, bool>;
 
 #[allow(dead_code)]
+/// `U8Map`: `{[u8]: u16}(..4)`
+pub type U8Map = ::std::collections::HashMap<u8, u16>;
+
+#[allow(dead_code)]
+/// `BoolMap`: `{[boolean]: u8}(..2)`
+pub type BoolMap = ::std::collections::HashMap<bool, u8>;
+
+#[allow(dead_code)]
+/// `SmallIntMap`: `{[i16(-5..5)]: boolean}(..4)`
+pub type SmallIntMap = ::std::collections::HashMap<i16, bool>;
+
+#[allow(dead_code)]
+/// `KeyMap`: `{[Key]: u8}(..3)`
+pub type KeyMap = ::std::collections::HashMap<Key, u8>;
+
+#[allow(dead_code)]
 /// `Pair`
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 pub struct Pair {
@@ -2573,6 +2589,162 @@ impl ::tether::wire::Decode for ColorMapBox {
 }
 
 #[allow(dead_code)]
+/// `U8MapBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+pub struct U8MapBox {
+    /// `v: U8Map`
+    pub v: U8Map,
+}
+
+impl ::tether::wire::Encode for U8MapBox {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        ::tether::wire::write_map(
+            __w,
+            &self.v,
+            ::tether::wire::LenRange::up_to(4),
+            ::tether::wire::Encode::encode,
+            ::tether::wire::Encode::encode,
+        )?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for U8MapBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                24,
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
+    }
+}
+
+#[allow(dead_code)]
+/// `BoolMapBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+pub struct BoolMapBox {
+    /// `v: BoolMap`
+    pub v: BoolMap,
+}
+
+impl ::tether::wire::Encode for BoolMapBox {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        ::tether::wire::write_map(
+            __w,
+            &self.v,
+            ::tether::wire::LenRange::up_to(2),
+            ::tether::wire::Encode::encode,
+            ::tether::wire::Encode::encode,
+        )?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for BoolMapBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::up_to(2),
+                9,
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
+    }
+}
+
+#[allow(dead_code)]
+/// `SmallIntMapBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+pub struct SmallIntMapBox {
+    /// `v: SmallIntMap`
+    pub v: SmallIntMap,
+}
+
+impl ::tether::wire::Encode for SmallIntMapBox {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        ::tether::wire::write_map(
+            __w,
+            &self.v,
+            ::tether::wire::LenRange::up_to(4),
+            |__x0, __w| __w.packed_i16(*__x0, -5, 5, 4),
+            ::tether::wire::Encode::encode,
+        )?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for SmallIntMapBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                5,
+                |__r| __r.packed_i16(-5, 5, 4),
+                ::tether::wire::Decode::decode,
+            )?,
+        })
+    }
+}
+
+#[allow(dead_code)]
+/// `KeyMapBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+pub struct KeyMapBox {
+    /// `v: KeyMap`
+    pub v: KeyMap,
+}
+
+impl ::tether::wire::Encode for KeyMapBox {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        ::tether::wire::write_map(
+            __w,
+            &self.v,
+            ::tether::wire::LenRange::up_to(3),
+            ::tether::wire::Encode::encode,
+            ::tether::wire::Encode::encode,
+        )?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for KeyMapBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::up_to(3),
+                17,
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
+    }
+}
+
+#[allow(dead_code)]
 /// `Vec3Box`
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 pub struct Vec3Box {
@@ -3966,7 +4138,7 @@ impl ::tether::wire::Decode for PinsBox {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "types",
-    fingerprint: 8455438986637797888u64,
+    fingerprint: 423095332782763900u64,
     to_server: __tether::TO_SERVER,
     to_client: __tether::TO_CLIENT,
 };
@@ -4527,6 +4699,30 @@ impl Server {
     #[inline]
     pub fn send_pins(&self) -> server::SendPins {
         server::SendPins::__new(&self.0)
+    }
+
+    /// `remote event SendU8Map: server -> client (v: U8Map)`
+    #[inline]
+    pub fn send_u8_map(&self) -> server::SendU8Map {
+        server::SendU8Map::__new(&self.0)
+    }
+
+    /// `remote event SendBoolMap: server -> client (v: BoolMap)`
+    #[inline]
+    pub fn send_bool_map(&self) -> server::SendBoolMap {
+        server::SendBoolMap::__new(&self.0)
+    }
+
+    /// `remote event SendSmallIntMap: server -> client (v: SmallIntMap)`
+    #[inline]
+    pub fn send_small_int_map(&self) -> server::SendSmallIntMap {
+        server::SendSmallIntMap::__new(&self.0)
+    }
+
+    /// `remote event SendKeyMap: server -> client (v: KeyMap)`
+    #[inline]
+    pub fn send_key_map(&self) -> server::SendKeyMap {
+        server::SendKeyMap::__new(&self.0)
     }
 }
 
@@ -5128,6 +5324,30 @@ impl Client {
     #[inline]
     pub fn send_pins(&self) -> client::SendPins {
         client::SendPins::__new(&self.0)
+    }
+
+    /// `remote event SendU8Map: server -> client (v: U8Map)`
+    #[inline]
+    pub fn send_u8_map(&self) -> client::SendU8Map {
+        client::SendU8Map::__new(&self.0)
+    }
+
+    /// `remote event SendBoolMap: server -> client (v: BoolMap)`
+    #[inline]
+    pub fn send_bool_map(&self) -> client::SendBoolMap {
+        client::SendBoolMap::__new(&self.0)
+    }
+
+    /// `remote event SendSmallIntMap: server -> client (v: SmallIntMap)`
+    #[inline]
+    pub fn send_small_int_map(&self) -> client::SendSmallIntMap {
+        client::SendSmallIntMap::__new(&self.0)
+    }
+
+    /// `remote event SendKeyMap: server -> client (v: KeyMap)`
+    #[inline]
+    pub fn send_key_map(&self) -> client::SendKeyMap {
+        client::SendKeyMap::__new(&self.0)
     }
 }
 
@@ -6372,6 +6592,110 @@ mod __tether {
 
     pub type ToClient89 = Msg<89, (super::Pins,), (Check44,)>;
 
+    pub enum Check45 {}
+    impl Codec<super::U8Map> for Check45 {
+        #[inline]
+        fn encode(__a: &super::U8Map, __w: &mut Writer) -> EncodeResult {
+            ::tether::wire::write_map(
+                __w,
+                __a,
+                ::tether::wire::LenRange::up_to(4),
+                ::tether::wire::Encode::encode,
+                ::tether::wire::Encode::encode,
+            )
+        }
+
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::U8Map> {
+            ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                24,
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
+            )
+        }
+    }
+
+    pub type ToClient90 = Msg<90, (super::U8Map,), (Check45,)>;
+
+    pub enum Check46 {}
+    impl Codec<super::BoolMap> for Check46 {
+        #[inline]
+        fn encode(__a: &super::BoolMap, __w: &mut Writer) -> EncodeResult {
+            ::tether::wire::write_map(
+                __w,
+                __a,
+                ::tether::wire::LenRange::up_to(2),
+                ::tether::wire::Encode::encode,
+                ::tether::wire::Encode::encode,
+            )
+        }
+
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::BoolMap> {
+            ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::up_to(2),
+                9,
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
+            )
+        }
+    }
+
+    pub type ToClient91 = Msg<91, (super::BoolMap,), (Check46,)>;
+
+    pub enum Check47 {}
+    impl Codec<super::SmallIntMap> for Check47 {
+        #[inline]
+        fn encode(__a: &super::SmallIntMap, __w: &mut Writer) -> EncodeResult {
+            ::tether::wire::write_map(
+                __w,
+                __a,
+                ::tether::wire::LenRange::up_to(4),
+                |__x0, __w| __w.packed_i16(*__x0, -5, 5, 4),
+                ::tether::wire::Encode::encode,
+            )
+        }
+
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::SmallIntMap> {
+            ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                5,
+                |__r| __r.packed_i16(-5, 5, 4),
+                ::tether::wire::Decode::decode,
+            )
+        }
+    }
+
+    pub type ToClient92 = Msg<92, (super::SmallIntMap,), (Check47,)>;
+
+    pub enum Check48 {}
+    impl Codec<super::KeyMap> for Check48 {
+        #[inline]
+        fn encode(__a: &super::KeyMap, __w: &mut Writer) -> EncodeResult {
+            ::tether::wire::write_map(
+                __w,
+                __a,
+                ::tether::wire::LenRange::up_to(3),
+                ::tether::wire::Encode::encode,
+                ::tether::wire::Encode::encode,
+            )
+        }
+
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::KeyMap> {
+            ::tether::wire::read_map(
+                __r,
+                ::tether::wire::LenRange::up_to(3),
+                17,
+                ::tether::wire::Decode::decode,
+                ::tether::wire::Decode::decode,
+            )
+        }
+    }
+
+    pub type ToClient93 = Msg<93, (super::KeyMap,), (Check48,)>;
+
     pub static TO_SERVER: &[::tether::MessageSpec] = &[];
 
     pub static TO_CLIENT: &[::tether::MessageSpec] = &[
@@ -6465,6 +6789,10 @@ mod __tether {
         spec::<ToClient87>("SendReadings", EVENT),
         spec::<ToClient88>("SendLabels", EVENT),
         spec::<ToClient89>("SendPins", EVENT),
+        spec::<ToClient90>("SendU8Map", EVENT),
+        spec::<ToClient91>("SendBoolMap", EVENT),
+        spec::<ToClient92>("SendSmallIntMap", EVENT),
+        spec::<ToClient93>("SendKeyMap", EVENT),
     ];
 }
 
@@ -6743,6 +7071,18 @@ pub mod server {
 
     /// `remote event SendPins: server -> client (v: Pins)`
     pub type SendPins = ::tether::remote::ServerSender<__m::ToClient89>;
+
+    /// `remote event SendU8Map: server -> client (v: U8Map)`
+    pub type SendU8Map = ::tether::remote::ServerSender<__m::ToClient90>;
+
+    /// `remote event SendBoolMap: server -> client (v: BoolMap)`
+    pub type SendBoolMap = ::tether::remote::ServerSender<__m::ToClient91>;
+
+    /// `remote event SendSmallIntMap: server -> client (v: SmallIntMap)`
+    pub type SendSmallIntMap = ::tether::remote::ServerSender<__m::ToClient92>;
+
+    /// `remote event SendKeyMap: server -> client (v: KeyMap)`
+    pub type SendKeyMap = ::tether::remote::ServerSender<__m::ToClient93>;
 }
 
 /// Handles for the remotes, as the client uses them (see [`Client`]).
@@ -7020,4 +7360,16 @@ pub mod client {
 
     /// `remote event SendPins: server -> client (v: Pins)`
     pub type SendPins = ::tether::remote::ClientListener<__m::ToClient89>;
+
+    /// `remote event SendU8Map: server -> client (v: U8Map)`
+    pub type SendU8Map = ::tether::remote::ClientListener<__m::ToClient90>;
+
+    /// `remote event SendBoolMap: server -> client (v: BoolMap)`
+    pub type SendBoolMap = ::tether::remote::ClientListener<__m::ToClient91>;
+
+    /// `remote event SendSmallIntMap: server -> client (v: SmallIntMap)`
+    pub type SendSmallIntMap = ::tether::remote::ClientListener<__m::ToClient92>;
+
+    /// `remote event SendKeyMap: server -> client (v: KeyMap)`
+    pub type SendKeyMap = ::tether::remote::ClientListener<__m::ToClient93>;
 }

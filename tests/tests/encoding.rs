@@ -1795,8 +1795,8 @@ fn golden_any() {
 #[test]
 fn golden_event_messages_are_the_id_then_the_body() {
     // Server → client ids follow declaration order (SendBool is 0), and the
-    // direction has 90 messages: ids are 7-bit fields, ceil(log2(90)) = 7.
-    assert_eq!(t::PROTOCOL.to_client.len(), 90);
+    // direction has 94 messages: ids are 7-bit fields, ceil(log2(94)) = 7.
+    assert_eq!(t::PROTOCOL.to_client.len(), 94);
     assert_eq!(id_bits(), 7);
     assert_eq!(message_id("SendBool"), 0);
     assert_eq!(message_id("SendU8Range"), 12);
@@ -2268,6 +2268,19 @@ proptest! {
         v.extend(red.map(|b| (t::Color::Red, b)));
         v.extend(green.map(|b| (t::Color::Green, b)));
         boxed!(ColorMap, ColorMapBox, send_color_map).unstable().check(v)?;
+    }
+
+    #[test]
+    fn integer_boolean_and_roblox_enum_keyed_maps_round_trip(
+        small in prop::collection::hash_map(any::<u8>(), any::<u16>(), 0..=4),
+        flags in prop::collection::hash_map(any::<bool>(), any::<u8>(), 0..=2),
+        ints in prop::collection::hash_map(-5i16..=5, any::<bool>(), 0..=4),
+        keys in prop::collection::hash_map(prop::sample::select(KeyCode::ALL.to_vec()), any::<u8>(), 0..=3),
+    ) {
+        boxed!(U8Map, U8MapBox, send_u8_map).unstable().check(small)?;
+        boxed!(BoolMap, BoolMapBox, send_bool_map).unstable().check(flags)?;
+        boxed!(SmallIntMap, SmallIntMapBox, send_small_int_map).unstable().check(ints)?;
+        boxed!(KeyMap, KeyMapBox, send_key_map).unstable().check(keys)?;
     }
 
     #[test]
@@ -3072,7 +3085,7 @@ fn each_one_field_record_is_as_large_as_its_alias() {
             }
         }
     }
-    assert_eq!(pairs, 75, "every `XBox` of types.tether");
+    assert_eq!(pairs, 79, "every `XBox` of types.tether");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! holds one family of rules; this one runs them and gathers what they find.
 
 mod flows;
+mod keys;
 mod limits;
 mod names;
 mod recursion;
@@ -24,6 +25,7 @@ pub(crate) fn check_files(schema: &Schema, visibility: &Visibility) -> Vec<Diagn
     let mut sink = Sink::default();
     recursion::check(schema, &mut sink);
     tables::check(schema, &mut sink);
+    keys::check(schema, &mut sink);
     flows::check(schema, &mut sink);
     limits::check(schema, &mut sink);
     names::check(schema, visibility, &mut sink);

@@ -1,6 +1,7 @@
 //! Table shapes Roblox cannot carry, wherever they are written:
-//! `mixed-table`, `non-string-key`, `nil-in-table`, `metatable-lost`, and
-//! `shared-identity` (references that a copy cannot keep shared).
+//! `mixed-table`, `nil-in-table`, `metatable-lost`, and `shared-identity`
+//! (references that a copy cannot keep shared). Keys depend on how the
+//! table travels, and are `keys.rs`'s.
 //! These hold for remotes and bindables alike, so they are checked where the
 //! type is written rather than per use.
 
@@ -41,10 +42,7 @@ pub(super) fn check(schema: &Schema, sink: &mut Sink) {
 fn check_node(schema: &Schema, ty: &Ty, sink: &mut Sink) {
     match &ty.kind {
         TyKind::MixedTable { parts } => sink.push(mixed_table(ty, parts)),
-        TyKind::Map { key, value, .. } => {
-            if let Some(diagnostic) = non_string_key(schema, key) {
-                sink.push(diagnostic);
-            }
+        TyKind::Map { value, .. } => {
             if let Some(diagnostic) = nil_in_table(schema, value, "dictionary value") {
                 sink.push(diagnostic);
             }
@@ -143,50 +141,6 @@ fn mixed_table(ty: &Ty, parts: &[crate::ir::TablePart]) -> Diagnostic {
         diagnostic = diagnostic.with_secondary(part.span, note);
     }
     diagnostic.with_help(help)
-}
-
-/// Keys that survive as themselves: strings, and unit enums (sent by name).
-fn non_string_key(schema: &Schema, key: &Ty) -> Option<Diagnostic> {
-    let target = schema.unalias(key);
-    let what = match &target.kind {
-        TyKind::String { .. } | TyKind::Error => return None,
-        TyKind::Named { decl } => match &schema.decl(*decl).kind {
-            DeclKind::Enum { variants } if variants.iter().all(|v| v.fields.is_none()) => {
-                return None
-            }
-            _ => "a tagged enum".to_string(),
-        },
-        TyKind::Instance { class, .. } => format!("an instance (`{class}`)"),
-        TyKind::Number { .. } => "a number".to_string(),
-        TyKind::Boolean => "a boolean".to_string(),
-        TyKind::RobloxEnum { name } => format!("a Roblox enum (`Enum.{name}`)"),
-        TyKind::Datatype { datatype } => format!("a `{}`", datatype.name()),
-        TyKind::Function { .. } => "a function".to_string(),
-        TyKind::Optional { .. } => "optional (a nil key cannot be stored)".to_string(),
-        TyKind::Extern { path, .. } => format!(
-            "`{path}`, declared outside the protocol, which the checker cannot see; \
-             a unit enum key is declared in the protocol's module"
-        ),
-        _ => "a table".to_string(),
-    };
-    let mut diagnostic = Diagnostic::new(
-        &rules::NON_STRING_KEY,
-        key.span,
-        format!("dictionary keys must be strings, but this key is {what}"),
-    )
-    .with_label("Roblox converts this key to a string in transfer");
-    if !std::ptr::eq(target, key) {
-        diagnostic = diagnostic.with_secondary(target.span, "defined here");
-    }
-    Some(
-        diagnostic.with_suggestion(
-            Suggestion::new()
-                .text("key the dictionary by ")
-                .code(Fix::StringKey)
-                .text(", or send ")
-                .code(Fix::KeyValueArray),
-        ),
-    )
 }
 
 fn nil_in_table(schema: &Schema, slot: &Ty, what: &str) -> Option<Diagnostic> {

@@ -204,6 +204,17 @@ its own item (`Server`, `Client`, `PROTOCOL` at the root), would become one name
 and the generated code would not compile. Every such pair is reported, with both places; rename \
 one of each.";
 
+INVALID_KEY = "invalid-key", "T016", Error, Structure,
+    "a dictionary keyed by something that is not its own value on the other side",
+    "A remote's values travel in Tether's wire format, which writes a key as its type, so a \
+string, an integer type, a boolean, a unit enum, a Roblox enum or a `Player` arrives as sent. \
+Some keys still cannot work in any encoding: a float (NaN equals nothing; generated Rust keys \
+a `HashMap`, which needs exact equality), a datatype (compared by its floats), a table or a \
+tagged enum (tables are copied in transfer, so the receiver's copy is never the key it looks \
+up), an optional (nil cannot be a key), `any`, and an instance other than `Player` (an \
+instance the receiver cannot see arrives as nil). Key the dictionary by one of the kinds \
+above, or send an array of records.";
+
 MIXED_TABLE = "mixed-table", "T101", Error, Roblox,
     "a table with both an array part and named fields or an indexer",
     "Roblox documents that a table passed to a remote or bindable must be either entirely an \
@@ -213,12 +224,18 @@ an array part and named fields, an array part and a string indexer, or two index
 such a mixed table. Split it: put the list in a field of a record (`{ Items: {T}, Name: string }`).";
 
 NON_STRING_KEY = "non-string-key", "T102", Error, Roblox,
-    "a dictionary keyed by anything but strings",
+    "a dictionary keyed by anything but strings, where Roblox copies the table",
     "Roblox documents that \"if any indices of a passed table are non-string types, such as an \
 Instance, userdata, or function, Roblox automatically converts those indices to strings\". Keys \
 that are instances, numbers used as sparse keys, booleans, Roblox enums or datatypes arrive as \
 strings and no longer match. Key the dictionary by `string` (or a refinement of it, or a unit \
-`enum`, which travels as its name), or send an array of records instead.";
+`enum`, which travels as its name), or send an array of records instead.
+
+Where it applies: to what Roblox itself copies, a bindable's arguments and returns (Roblox \
+copies a BindableEvent's or BindableFunction's tables with the same rules). A remote's values \
+travel in Tether's wire format, which writes each key as its type: there a `u8`, a boolean or a \
+`Player` key arrives as sent, and only the keys no encoding can carry are errors \
+(`invalid-key`).";
 
 NIL_IN_TABLE = "nil-in-table", "T103", Error, Roblox,
     "an array with optional elements or a dictionary with optional values",

@@ -2,6 +2,7 @@
 //! stage reads, and the size of its encodings.
 
 pub(crate) mod graph;
+pub(crate) mod keys;
 pub(crate) mod layout;
 pub(crate) mod messages;
 pub use messages::TooManyMessages;

@@ -564,6 +564,29 @@ impl Endpoint {
     pub fn is_remote(&self) -> bool {
         matches!(self.route, Route::Remote(_))
     }
+
+    /// How its values travel: a remote's in Tether's wire format, a
+    /// bindable's through Roblox's own serializer.
+    pub fn encoding(&self) -> Encoding {
+        match self.route {
+            Route::Remote(_) => Encoding::Packed,
+            Route::Bindable(_) => Encoding::Native,
+        }
+    }
+}
+
+/// How an endpoint's values travel, which decides which of Roblox's
+/// limitations apply to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    /// Written into a buffer in Tether's wire format (docs/wire-format.md),
+    /// as the Rust runtime and the generated Luau do for remotes: keys,
+    /// numbers and instances arrive as written.
+    Packed,
+    /// Luau values passed to Roblox, which copies them with its own rules
+    /// (non-string keys become strings, ...): what a bindable carries.
+    Native,
 }
 
 /// The attributes of an endpoint; an attribute not written is `None` (or empty).

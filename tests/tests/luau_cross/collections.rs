@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use proptest::prelude::*;
+use tether::roblox::enums::KeyCode;
 use tether_tests::types as t;
 
 use super::case::{boxed, hex, one_frame, rust_decode};
@@ -89,5 +90,35 @@ fn maps_cross() {
         .with_ordered(|m| m.len() <= 1)
         .run(CASES, |_| {
             prop::collection::hash_map(color(), any::<bool>(), 0..=2)
+        });
+}
+
+/// Keys the wire carries as themselves: integers, booleans and Roblox
+/// enums are Luau numbers, booleans and EnumItems on the Luau side.
+#[test]
+fn maps_keyed_by_integers_booleans_and_roblox_enums_cross() {
+    boxed!(U8Map, U8MapBox)
+        .with_ordered(|m| m.len() <= 1)
+        .run(CASES, |_| {
+            prop::collection::hash_map(any::<u8>(), any::<u16>(), 0..=4)
+        });
+    boxed!(BoolMap, BoolMapBox)
+        .with_ordered(|m| m.len() <= 1)
+        .run(CASES, |_| {
+            prop::collection::hash_map(any::<bool>(), any::<u8>(), 0..=2)
+        });
+    boxed!(SmallIntMap, SmallIntMapBox)
+        .with_ordered(|m| m.len() <= 1)
+        .run(CASES, |_| {
+            prop::collection::hash_map(-5i16..=5, any::<bool>(), 0..=4)
+        });
+    boxed!(KeyMap, KeyMapBox)
+        .with_ordered(|m| m.len() <= 1)
+        .run(CASES, |_| {
+            prop::collection::hash_map(
+                prop::sample::select(KeyCode::ALL.to_vec()),
+                any::<u8>(),
+                0..=3,
+            )
         });
 }

@@ -1,7 +1,6 @@
 //! The Rust type that stands for each schema type, written from a given
 //! module: what the type definitions, the codecs and the handles all name.
 
-use super::model::ItemKind;
 use super::names::{ident, pascal_case};
 use super::{Gen, GenError};
 use crate::ir::{NumKind, Ty, TyKind};
@@ -132,22 +131,9 @@ impl Gen<'_> {
 
     /// Dictionary keys are strings or unit enums (`non-string-key`).
     fn check_key(&self, key: &Ty, origin: &str) -> Result<(), GenError> {
-        let key = self.model.unalias(key);
-        let ok = match &key.kind {
-            TyKind::String { .. } => true,
-            TyKind::Named { decl } => self
-                .model
-                .decl_item(*decl)
-                .map(|i| &self.model.items[i].kind)
-                .is_some_and(|kind| match kind {
-                    ItemKind::Enum(variants) => variants.iter().all(|v| v.fields.is_none()),
-                    _ => false,
-                }),
-            _ => false,
-        };
-        match ok {
-            true => Ok(()),
-            false => Err(self.unsupported(key, origin)),
+        match crate::ir::keys::packed_key(self.schema, key) {
+            crate::ir::keys::PackedKey::Keyable => Ok(()),
+            _ => Err(self.unsupported(key, origin)),
         }
     }
 }

@@ -1,9 +1,12 @@
-// non-string-key[T102]: Roblox turns a number key into a string in transfer.
-use std::collections::HashMap;
+// non-string-key[T102]: Roblox turns a number key into a string when it
+// copies a bindable's table.
 
-#[derive(tether::Replicable)]
-pub struct Leaderboard {
-    pub scores: HashMap<u32, u32>,
+#[tether::protocol]
+mod scores {
+    use std::collections::HashMap;
+
+    #[bindable(event, server)]
+    fn tally(scores: HashMap<u32, u32>);
 }
 
 fn main() {}
