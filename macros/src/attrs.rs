@@ -33,6 +33,8 @@ pub struct FieldAttrs {
     pub nonfinite: Option<Span>,
     /// `buffer` on a `Vec<u8>`: a Luau buffer rather than an array of u8.
     pub buffer: bool,
+    /// `binary` on a `Vec<u8>`: a Luau string of any bytes.
+    pub binary: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -114,9 +116,11 @@ pub fn field_attrs(attrs: &[Attribute], errors: &mut Vec<syn::Error>) -> FieldAt
                 out.nonfinite = Some(path.span());
             } else if path.is_ident("buffer") {
                 out.buffer = true;
+            } else if path.is_ident("binary") {
+                out.binary = true;
             } else {
                 return Err(meta.error(
-                    "tether: a field takes `name`, `range`, `len`, `max_len`, `nonfinite` or `buffer`",
+                    "tether: a field takes `name`, `range`, `len`, `max_len`, `nonfinite`, `buffer` or `binary`",
                 ));
             }
             Ok(())

@@ -20,6 +20,7 @@ mod spans;
 /// passed it as the payload of a remote. Field attributes refine it:
 /// `#[tether(range = "1..100")]`, `#[tether(len = "..64")]` or
 /// `#[tether(max_len = 64)]`, `#[tether(nonfinite)]`, `#[tether(buffer)]`,
+/// `#[tether(binary)]` (a `Vec<u8>` that is a Luau string of any bytes),
 /// `#[tether(name = "Health")]`; on the type, `#[tether(rename_all =
 /// "PascalCase")]`.
 #[proc_macro_derive(Replicable, attributes(tether))]

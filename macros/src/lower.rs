@@ -339,16 +339,28 @@ impl Lowerer<'_> {
     /// refinements applied: `range` and `nonfinite` to the number (inside
     /// any `Option`), `len` to the string, buffer, array or map.
     pub fn field_ty(&mut self, ty: &Type, attrs: &FieldAttrs) -> ast::TypeExpr {
-        let mut lowered = match (attrs.buffer, vec_of_u8(ty)) {
-            (true, true) => self.path("buffer", ty.span()),
-            (true, false) => {
+        let bytes = match (attrs.buffer, attrs.binary) {
+            (true, true) => {
                 self.errors.push(syn::Error::new(
                     ty.span(),
-                    "tether: `buffer` is for a `Vec<u8>`",
+                    "tether: a field is a `buffer` or `binary`, not both",
+                ));
+                None
+            }
+            (true, false) => Some("buffer"),
+            (false, true) => Some("binary"),
+            (false, false) => None,
+        };
+        let mut lowered = match (bytes, vec_of_u8(ty)) {
+            (Some(kind), true) => self.path(kind, ty.span()),
+            (Some(kind), false) => {
+                self.errors.push(syn::Error::new(
+                    ty.span(),
+                    format!("tether: `{kind}` is for a `Vec<u8>`"),
                 ));
                 self.ty(ty)
             }
-            (false, _) => self.ty(ty),
+            (None, _) => self.ty(ty),
         };
         let mut refinements = Vec::new();
         if let Some(range) = &attrs.range {

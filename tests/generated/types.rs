@@ -145,6 +145,10 @@ pub type StrWide = ::std::string::String;
 pub type StrHuge = ::std::string::String;
 
 #[allow(dead_code)]
+/// `Bin`: `binary(..16)`
+pub type Bin = ::std::vec::Vec<u8>;
+
+#[allow(dead_code)]
 /// `Buf`: `buffer(..1024)`
 pub type Buf = ::std::vec::Vec<u8>;
 
@@ -2745,6 +2749,33 @@ impl ::tether::wire::Decode for KeyMapBox {
 }
 
 #[allow(dead_code)]
+/// `BinBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+pub struct BinBox {
+    /// `v: Bin`
+    pub v: Bin,
+}
+
+impl ::tether::wire::Encode for BinBox {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        __w.buffer(&self.v, ::tether::wire::LenRange::up_to(16))?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for BinBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: __r.buffer(::tether::wire::LenRange::up_to(16))?,
+        })
+    }
+}
+
+#[allow(dead_code)]
 /// `Vec3Box`
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 pub struct Vec3Box {
@@ -4138,7 +4169,7 @@ impl ::tether::wire::Decode for PinsBox {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "types",
-    fingerprint: 423095332782763900u64,
+    fingerprint: 720569689998120166u64,
     to_server: __tether::TO_SERVER,
     to_client: __tether::TO_CLIENT,
 };
@@ -4723,6 +4754,12 @@ impl Server {
     #[inline]
     pub fn send_key_map(&self) -> server::SendKeyMap {
         server::SendKeyMap::__new(&self.0)
+    }
+
+    /// `remote event SendBin: server -> client (v: Bin)`
+    #[inline]
+    pub fn send_bin(&self) -> server::SendBin {
+        server::SendBin::__new(&self.0)
     }
 }
 
@@ -5348,6 +5385,12 @@ impl Client {
     #[inline]
     pub fn send_key_map(&self) -> client::SendKeyMap {
         client::SendKeyMap::__new(&self.0)
+    }
+
+    /// `remote event SendBin: server -> client (v: Bin)`
+    #[inline]
+    pub fn send_bin(&self) -> client::SendBin {
+        client::SendBin::__new(&self.0)
     }
 }
 
@@ -6696,6 +6739,20 @@ mod __tether {
 
     pub type ToClient93 = Msg<93, (super::KeyMap,), (Check48,)>;
 
+    pub enum Check49 {}
+    impl Codec<super::Bin> for Check49 {
+        #[inline]
+        fn encode(__a: &super::Bin, __w: &mut Writer) -> EncodeResult {
+            __w.buffer(__a, ::tether::wire::LenRange::up_to(16))
+        }
+
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::Bin> {
+            __r.buffer(::tether::wire::LenRange::up_to(16))
+        }
+    }
+
+    pub type ToClient94 = Msg<94, (super::Bin,), (Check49,)>;
+
     pub static TO_SERVER: &[::tether::MessageSpec] = &[];
 
     pub static TO_CLIENT: &[::tether::MessageSpec] = &[
@@ -6793,6 +6850,7 @@ mod __tether {
         spec::<ToClient91>("SendBoolMap", EVENT),
         spec::<ToClient92>("SendSmallIntMap", EVENT),
         spec::<ToClient93>("SendKeyMap", EVENT),
+        spec::<ToClient94>("SendBin", EVENT),
     ];
 }
 
@@ -7083,6 +7141,9 @@ pub mod server {
 
     /// `remote event SendKeyMap: server -> client (v: KeyMap)`
     pub type SendKeyMap = ::tether::remote::ServerSender<__m::ToClient93>;
+
+    /// `remote event SendBin: server -> client (v: Bin)`
+    pub type SendBin = ::tether::remote::ServerSender<__m::ToClient94>;
 }
 
 /// Handles for the remotes, as the client uses them (see [`Client`]).
@@ -7372,4 +7433,7 @@ pub mod client {
 
     /// `remote event SendKeyMap: server -> client (v: KeyMap)`
     pub type SendKeyMap = ::tether::remote::ClientListener<__m::ToClient93>;
+
+    /// `remote event SendBin: server -> client (v: Bin)`
+    pub type SendBin = ::tether::remote::ClientListener<__m::ToClient94>;
 }

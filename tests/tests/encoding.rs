@@ -875,6 +875,14 @@ fn golden_nonfinite_floats_keep_their_bits() {
 
 #[test]
 fn golden_strings_and_buffers_prefix_a_bit_field_or_a_varint() {
+    // `binary(..16)`: a 5-bit length, then the bytes, UTF-8 or not.
+    golden(
+        "Bin",
+        &t::BinBox {
+            v: vec![0xFF, 0x00, 0xC3],
+        },
+        &[0x03, 0xFF, 0x00, 0xC3],
+    );
     // Unbounded: a LEB128 varint.
     golden("Str", &t::StrBox { v: String::new() }, &[0x00]);
     golden(
@@ -1795,8 +1803,8 @@ fn golden_any() {
 #[test]
 fn golden_event_messages_are_the_id_then_the_body() {
     // Server → client ids follow declaration order (SendBool is 0), and the
-    // direction has 94 messages: ids are 7-bit fields, ceil(log2(94)) = 7.
-    assert_eq!(t::PROTOCOL.to_client.len(), 94);
+    // direction has 95 messages: ids are 7-bit fields, ceil(log2(95)) = 7.
+    assert_eq!(t::PROTOCOL.to_client.len(), 95);
     assert_eq!(id_bits(), 7);
     assert_eq!(message_id("SendBool"), 0);
     assert_eq!(message_id("SendU8Range"), 12);
@@ -2281,6 +2289,11 @@ proptest! {
         boxed!(BoolMap, BoolMapBox, send_bool_map).unstable().check(flags)?;
         boxed!(SmallIntMap, SmallIntMapBox, send_small_int_map).unstable().check(ints)?;
         boxed!(KeyMap, KeyMapBox, send_key_map).unstable().check(keys)?;
+    }
+
+    #[test]
+    fn binary_strings_of_any_bytes_round_trip(v in prop::collection::vec(any::<u8>(), 0..=16)) {
+        boxed!(Bin, BinBox, send_bin).check(v)?;
     }
 
     #[test]
@@ -3085,7 +3098,7 @@ fn each_one_field_record_is_as_large_as_its_alias() {
             }
         }
     }
-    assert_eq!(pairs, 79, "every `XBox` of types.tether");
+    assert_eq!(pairs, 80, "every `XBox` of types.tether");
 }
 
 #[test]

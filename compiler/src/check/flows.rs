@@ -195,7 +195,9 @@ fn finding(schema: &Schema, ty: &Ty, flow: Flow, optional: bool, slot: Slot) -> 
                     .text(", and handle nil on the client"),
             })
         }
-        TyKind::String { len } | TyKind::Buffer { len } if client_sends && len.max.is_none() => {
+        TyKind::String { len } | TyKind::Buffer { len } | TyKind::Binary { len }
+            if client_sends && len.max.is_none() =>
+        {
             unbounded(ty, "string or buffer", 64)
         }
         TyKind::Array { len, .. } if client_sends && len.max.is_none() => {

@@ -99,7 +99,7 @@ fn walk<'s>(
 fn non_string_key(schema: &Schema, key: &Ty) -> Option<Diagnostic> {
     let target = schema.unalias(key);
     let what = match &target.kind {
-        TyKind::String { .. } | TyKind::Error => return None,
+        TyKind::String { .. } | TyKind::Binary { .. } | TyKind::Error => return None,
         TyKind::Named { decl } => match &schema.decl(*decl).kind {
             DeclKind::Enum { variants } if variants.iter().all(|v| v.fields.is_none()) => {
                 return None

@@ -35,6 +35,7 @@ pub fn packed_key<'s>(schema: &'s Schema, key: &'s Ty) -> PackedKey<'s> {
     let key = schema.unalias(key);
     match &key.kind {
         TyKind::String { .. }
+        | TyKind::Binary { .. }
         | TyKind::Boolean
         | TyKind::RobloxEnum { .. }
         | TyKind::Extern { .. }

@@ -137,6 +137,12 @@ pub enum TyKind {
         /// Allowed length in bytes; `LenRange::UNBOUNDED` when unrefined.
         len: LenRange,
     },
+    /// `binary`: a Luau string of any bytes, not only UTF-8 text (what
+    /// `string.pack` or a compressor makes), possibly with a length range.
+    Binary {
+        /// Allowed length in bytes; `LenRange::UNBOUNDED` when unrefined.
+        len: LenRange,
+    },
     /// `T?`: a value of the inner type, or nil.
     Optional {
         /// The type that may be nil.

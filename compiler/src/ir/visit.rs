@@ -25,6 +25,7 @@ impl Ty {
             | TyKind::Number { .. }
             | TyKind::String { .. }
             | TyKind::Buffer { .. }
+            | TyKind::Binary { .. }
             | TyKind::Named { .. }
             | TyKind::Datatype { .. }
             | TyKind::RobloxEnum { .. }

@@ -375,6 +375,12 @@ impl TypeLowerer<'_, '_> {
                     None => TyKind::Error,
                 }
             }
+            TyKind::Binary { len } if len == LenRange::UNBOUNDED => {
+                match self.len_range(refinement, "length") {
+                    Some(len) => TyKind::Binary { len },
+                    None => TyKind::Error,
+                }
+            }
             TyKind::Array { elem, len } if len == LenRange::UNBOUNDED => {
                 match self.len_range(refinement, "count") {
                     Some(len) => TyKind::Array { elem, len },
@@ -390,6 +396,7 @@ impl TypeLowerer<'_, '_> {
             TyKind::Number { .. }
             | TyKind::String { .. }
             | TyKind::Buffer { .. }
+            | TyKind::Binary { .. }
             | TyKind::Array { .. }
             | TyKind::Map { .. } => {
                 self.invalid_range(
@@ -553,8 +560,8 @@ impl TypeLowerer<'_, '_> {
 
 /// Names of the built-in types, for suggestions.
 const BUILTIN_NAMES: &[&str] = &[
-    "boolean", "string", "buffer", "number", "u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64",
-    "f32", "f64",
+    "boolean", "string", "buffer", "binary", "number", "u8", "u16", "u32", "u64", "i8", "i16",
+    "i32", "i64", "f32", "f64",
 ];
 
 fn builtin(name: &str) -> Option<TyKind> {
@@ -564,6 +571,9 @@ fn builtin(name: &str) -> Option<TyKind> {
             len: LenRange::UNBOUNDED,
         },
         "buffer" => TyKind::Buffer {
+            len: LenRange::UNBOUNDED,
+        },
+        "binary" => TyKind::Binary {
             len: LenRange::UNBOUNDED,
         },
         _ => {

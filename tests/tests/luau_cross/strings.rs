@@ -10,6 +10,25 @@ use super::strategies::text;
 
 const CASES: u32 = 24;
 
+/// `binary`: any bytes, a Luau string on that side, bytes that are not
+/// UTF-8 included (a Luau `string` would refuse them).
+#[test]
+fn binary_strings_cross_as_luau_strings_of_any_bytes() {
+    super::case::Case::<tether_tests::types::Bin, tether_tests::types::BinBox> {
+        event: "SendBin",
+        wrap: |v| tether_tests::types::BinBox { v },
+        lv: |v| Lv::Str(v.clone()),
+        same: |a, b| a == b,
+        ordered: |_| true,
+    }
+    .run(CASES, |_| {
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..=16),
+            Just(vec![0xff, 0xfe, 0x00, 0x80]),
+        ]
+    });
+}
+
 #[test]
 fn strings_cross() {
     boxed!(Str, StrBox).run(CASES, |_| prop_oneof![text(0, 40), text(100, 400)]);

@@ -135,6 +135,12 @@ impl<'s> Codec<'s> {
             TyKind::Buffer { len } => {
                 out.line(format!("{}({v}, {})", self.rt("wbuf"), len_args(*len)))
             }
+            // A string whose bytes are not checked for UTF-8.
+            TyKind::Binary { len } => out.line(format!(
+                "{}({v}, {}, true)",
+                self.rt("wstr"),
+                len_args_full(*len)
+            )),
             TyKind::Optional { inner } => self.bound(v, out, |x, out| {
                 let bit = self.rt("bit");
                 out.open(format!("if {x} == nil then"));
@@ -303,6 +309,9 @@ impl<'s> Codec<'s> {
             } => self.number(*kind, *range, *nonfinite, None),
             TyKind::String { len } => format!("{}({})", self.rt("rstr"), len_args(*len)),
             TyKind::Buffer { len } => format!("{}({})", self.rt("rbuf"), len_args(*len)),
+            TyKind::Binary { len } => {
+                format!("{}({}, true)", self.rt("rstr"), len_args_full(*len))
+            }
             TyKind::Optional { inner } => {
                 let mut body = Code::new();
                 let value = self.read(inner, &mut body, origin)?;
@@ -743,6 +752,7 @@ fn leafish(ty: &Ty) -> bool {
         | TyKind::Number { .. }
         | TyKind::String { .. }
         | TyKind::Buffer { .. }
+        | TyKind::Binary { .. }
         | TyKind::Datatype { .. }
         | TyKind::RobloxEnum { .. }
         | TyKind::Instance { .. }

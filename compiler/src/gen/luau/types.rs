@@ -21,7 +21,7 @@ impl Types<'_> {
         Ok(match &ty.kind {
             TyKind::Boolean => "boolean".into(),
             TyKind::Number { .. } => "number".into(),
-            TyKind::String { .. } => "string".into(),
+            TyKind::String { .. } | TyKind::Binary { .. } => "string".into(),
             TyKind::Buffer { .. } => "buffer".into(),
             TyKind::Optional { inner } => {
                 let inner_ty = self.of(inner, origin)?;

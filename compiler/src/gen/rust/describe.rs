@@ -36,6 +36,10 @@ fn write(schema: &Schema, ty: &Ty, out: &mut String) {
             out.push_str("buffer");
             length(out, *len);
         }
+        TyKind::Binary { len } => {
+            out.push_str("binary");
+            length(out, *len);
+        }
         TyKind::Optional { inner } => {
             write(schema, inner, out);
             out.push('?');

@@ -33,7 +33,7 @@ impl Gen<'_> {
             TyKind::Boolean => quote!(bool),
             TyKind::Number { kind, .. } => num_ty(*kind),
             TyKind::String { .. } => quote!(::std::string::String),
-            TyKind::Buffer { .. } => quote!(::std::vec::Vec<u8>),
+            TyKind::Buffer { .. } | TyKind::Binary { .. } => quote!(::std::vec::Vec<u8>),
             // An instance may arrive as nil whether or not it is optional
             // (section 4.9 of the wire format), so both are an `Option`.
             TyKind::Optional { inner }

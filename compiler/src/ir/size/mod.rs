@@ -445,7 +445,7 @@ impl<'s> SizeModel<'s> {
                 Some(packing) => Size::bits(packing.bits.into()),
                 None => Size::bytes(kind.width().into()),
             },
-            TyKind::String { len } | TyKind::Buffer { len } => {
+            TyKind::String { len } | TyKind::Buffer { len } | TyKind::Binary { len } => {
                 length_prefix(*len).seq(Size::bytes(1).repeat(*len))
             }
             TyKind::Optional { inner } => Size::bits(1).seq(Size::ZERO.choice(self.ty_size(inner))),
@@ -598,6 +598,7 @@ fn encoded_refs(ty: &Ty, out: &mut Vec<DeclId>) {
         | TyKind::Number { .. }
         | TyKind::String { .. }
         | TyKind::Buffer { .. }
+        | TyKind::Binary { .. }
         | TyKind::MixedTable { .. }
         | TyKind::Datatype { .. }
         | TyKind::RobloxEnum { .. }

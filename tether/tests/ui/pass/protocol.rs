@@ -89,6 +89,7 @@ pub mod game {
         payload: Value,
         #[tether(nonfinite)] frame: f64,
         #[tether(buffer, max_len = 512)] blob: Vec<u8>,
+        #[tether(binary, max_len = 64)] packed: Vec<u8>,
     );
 
     // A debug console means to take any value: a policy error accepted on
@@ -231,7 +232,7 @@ fn main() {
         .unwrap();
     server
         .telemetry()
-        .fire_all_clients(Value::Number(1.5), f64::NAN, vec![1, 2, 3])
+        .fire_all_clients(Value::Number(1.5), f64::NAN, vec![1, 2, 3], vec![0xff, 0])
         .unwrap();
     server.http_status().fire_all_clients(200).unwrap();
     let hit = game::combat::Hit {

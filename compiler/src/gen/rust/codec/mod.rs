@@ -150,7 +150,9 @@ impl Gen<'_> {
                     quote!(__w.#method(#v);)
                 }
             },
-            TyKind::String { .. } | TyKind::Buffer { .. } => self.enc_stmt(ty, v, origin, depth)?,
+            TyKind::String { .. } | TyKind::Buffer { .. } | TyKind::Binary { .. } => {
+                self.enc_stmt(ty, v, origin, depth)?
+            }
             TyKind::Optional { inner }
                 if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) =>
             {
@@ -258,7 +260,9 @@ impl Gen<'_> {
                 let (v, len) = (v.by_ref(), len_range(*len));
                 quote!(__w.string(#v, #len))
             }
-            TyKind::Buffer { len } => {
+            // A binary string's bytes are a buffer's, without the UTF-8
+            // check a string has.
+            TyKind::Buffer { len } | TyKind::Binary { len } => {
                 let (v, len) = (v.by_ref(), len_range(*len));
                 quote!(__w.buffer(#v, #len))
             }
@@ -434,7 +438,7 @@ impl Gen<'_> {
                 let len = len_range(*len);
                 Dec::Try(quote!(__r.string(#len)))
             }
-            TyKind::Buffer { len } => {
+            TyKind::Buffer { len } | TyKind::Binary { len } => {
                 let len = len_range(*len);
                 Dec::Try(quote!(__r.buffer(#len)))
             }
