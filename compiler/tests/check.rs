@@ -2199,3 +2199,36 @@ fn names_collide_across_files_only_where_one_file_sees_both() {
     places.sort();
     assert_eq!(places, ["a.tether", "b.tether"]);
 }
+
+// ---- sets ------------------------------------------------------------------------
+
+#[test]
+fn a_set_is_an_indexer_whose_value_is_true() {
+    let c = clean("type Tags = {[string(..8)]: true}(..4)");
+    match &alias(&c.schema, "Tags").kind {
+        TyKind::Set { elem, len } => {
+            assert!(matches!(elem.kind, TyKind::String { .. }));
+            assert_eq!((len.min, len.max), (0, Some(4)));
+        }
+        other => panic!("not a set: {other:?}"),
+    }
+}
+
+#[test]
+fn a_sets_elements_are_checked_as_keys_and_its_count_as_input() {
+    expect(
+        "remote event R: client -> server (a: {[f32]: true}(..2), b: {[u16]: true})\n\
+         bindable event B: server (c: {[u16]: true})",
+        &[
+            ("invalid-key", "f32"),
+            ("unbounded-client-input", "{[u16]: true}"),
+            ("non-string-key", "u16"),
+        ],
+    );
+    // `true` is a set's value only: beside other entries it is a boolean
+    // in a mixed table.
+    expect(
+        "type M = {[string]: true, Name: string}",
+        &[("mixed-table", "{[string]: true, Name: string}")],
+    );
+}

@@ -1337,7 +1337,7 @@ fn all_spans(file: &File) -> Vec<Span> {
             // Only the macros write these; the parser never does.
             TypeExprKind::Shared { inner, .. } => ty(out, inner),
             TypeExprKind::Extern(_) => {}
-            TypeExprKind::Any => {}
+            TypeExprKind::Any | TypeExprKind::True => {}
         }
     }
     fn decl(out: &mut Vec<Span>, d: &Decl) {

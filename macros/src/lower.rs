@@ -284,6 +284,22 @@ impl Lowerer<'_> {
                 }
                 None => self.expr(ast::TypeExprKind::Any, span),
             },
+            "HashSet" => match generics.as_slice() {
+                [elem] => {
+                    let key = self.ty(elem);
+                    let entry_span = self.span(span);
+                    let value = self.expr(ast::TypeExprKind::True, span);
+                    self.expr(
+                        ast::TypeExprKind::Table(vec![ast::TableEntry::Indexer {
+                            key,
+                            value,
+                            span: entry_span,
+                        }]),
+                        span,
+                    )
+                }
+                _ => self.unsupported(ty, "expected `HashSet<T>`"),
+            },
             "HashMap" => match generics.as_slice() {
                 [key, value] => {
                     let (key, value) = (self.ty(key), self.ty(value));
@@ -299,9 +315,9 @@ impl Lowerer<'_> {
                 }
                 _ => self.unsupported(ty, "expected `HashMap<K, V>`"),
             },
-            "BTreeMap" | "HashSet" | "BTreeSet" | "VecDeque" => self.unsupported(
+            "BTreeMap" | "BTreeSet" | "VecDeque" => self.unsupported(
                 ty,
-                "Tether's maps are `HashMap<String, V>` and its arrays `Vec<T>`",
+                "Tether's maps are `HashMap<K, V>`, its sets `HashSet<T>` and its arrays `Vec<T>`",
             ),
             "Box" => match one(self) {
                 // The generator boxes what recursion needs; the type is the inner one.

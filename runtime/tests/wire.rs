@@ -3209,3 +3209,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_set_is_a_count_then_its_elements_and_refuses_a_repeat() {
+    use std::collections::HashSet;
+    use tether_runtime::wire::{read_set, write_set};
+    let mut w = Writer::new();
+    let set: HashSet<u8> = HashSet::from([7]);
+    assert_eq!(
+        write_set(&mut w, &set, LenRange::up_to(4), u8::encode),
+        Ok(())
+    );
+    // A 3-bit count, then the byte.
+    assert_eq!(w.as_bytes(), [0x01, 0x07]);
+    let bytes = w.as_bytes().to_vec();
+    let mut r = Reader::new(&bytes);
+    assert_eq!(read_set(&mut r, LenRange::up_to(4), 8, u8::decode), Ok(set));
+    // Two elements, both 7.
+    let mut r = Reader::new(&[0x02, 0x07, 0x07]);
+    assert_eq!(
+        read_set(&mut r, LenRange::up_to(4), 8, u8::decode),
+        Err(DecodeError::DuplicateMapKey)
+    );
+}

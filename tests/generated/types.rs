@@ -225,6 +225,14 @@ pub type SmallIntMap = ::std::collections::HashMap<i16, bool>;
 pub type KeyMap = ::std::collections::HashMap<Key, u8>;
 
 #[allow(dead_code)]
+/// `ColorSet`: `{[Color]: true}`
+pub type ColorSet = ::std::collections::HashSet<Color>;
+
+#[allow(dead_code)]
+/// `TagSet`: `{[string(..8)]: true}(..4)`
+pub type TagSet = ::std::collections::HashSet<::std::string::String>;
+
+#[allow(dead_code)]
 /// `Pair`
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 pub struct Pair {
@@ -2776,6 +2784,80 @@ impl ::tether::wire::Decode for BinBox {
 }
 
 #[allow(dead_code)]
+/// `ColorSetBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+pub struct ColorSetBox {
+    /// `v: ColorSet`
+    pub v: ColorSet,
+}
+
+impl ::tether::wire::Encode for ColorSetBox {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        ::tether::wire::write_set(
+            __w,
+            &self.v,
+            ::tether::wire::LenRange::UNBOUNDED,
+            ::tether::wire::Encode::encode,
+        )?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for ColorSetBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_set(
+                __r,
+                ::tether::wire::LenRange::UNBOUNDED,
+                1,
+                ::tether::wire::Decode::decode,
+            )?,
+        })
+    }
+}
+
+#[allow(dead_code)]
+/// `TagSetBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+pub struct TagSetBox {
+    /// `v: TagSet`
+    pub v: TagSet,
+}
+
+impl ::tether::wire::Encode for TagSetBox {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        ::tether::wire::write_set(
+            __w,
+            &self.v,
+            ::tether::wire::LenRange::up_to(4),
+            |__x0, __w| __w.string(__x0, ::tether::wire::LenRange::up_to(8)),
+        )?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for TagSetBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_set(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                4,
+                |__r| __r.string(::tether::wire::LenRange::up_to(8)),
+            )?,
+        })
+    }
+}
+
+#[allow(dead_code)]
 /// `Vec3Box`
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 pub struct Vec3Box {
@@ -4169,7 +4251,7 @@ impl ::tether::wire::Decode for PinsBox {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "types",
-    fingerprint: 720569689998120166u64,
+    fingerprint: 14807221793466015295u64,
     to_server: __tether::TO_SERVER,
     to_client: __tether::TO_CLIENT,
 };
@@ -4760,6 +4842,18 @@ impl Server {
     #[inline]
     pub fn send_bin(&self) -> server::SendBin {
         server::SendBin::__new(&self.0)
+    }
+
+    /// `remote event SendColorSet: server -> client (v: ColorSet)`
+    #[inline]
+    pub fn send_color_set(&self) -> server::SendColorSet {
+        server::SendColorSet::__new(&self.0)
+    }
+
+    /// `remote event SendTagSet: server -> client (v: TagSet)`
+    #[inline]
+    pub fn send_tag_set(&self) -> server::SendTagSet {
+        server::SendTagSet::__new(&self.0)
     }
 }
 
@@ -5391,6 +5485,18 @@ impl Client {
     #[inline]
     pub fn send_bin(&self) -> client::SendBin {
         client::SendBin::__new(&self.0)
+    }
+
+    /// `remote event SendColorSet: server -> client (v: ColorSet)`
+    #[inline]
+    pub fn send_color_set(&self) -> client::SendColorSet {
+        client::SendColorSet::__new(&self.0)
+    }
+
+    /// `remote event SendTagSet: server -> client (v: TagSet)`
+    #[inline]
+    pub fn send_tag_set(&self) -> client::SendTagSet {
+        client::SendTagSet::__new(&self.0)
     }
 }
 
@@ -6753,6 +6859,54 @@ mod __tether {
 
     pub type ToClient94 = Msg<94, (super::Bin,), (Check49,)>;
 
+    pub enum Check50 {}
+    impl Codec<super::ColorSet> for Check50 {
+        #[inline]
+        fn encode(__a: &super::ColorSet, __w: &mut Writer) -> EncodeResult {
+            ::tether::wire::write_set(
+                __w,
+                __a,
+                ::tether::wire::LenRange::UNBOUNDED,
+                ::tether::wire::Encode::encode,
+            )
+        }
+
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::ColorSet> {
+            ::tether::wire::read_set(
+                __r,
+                ::tether::wire::LenRange::UNBOUNDED,
+                1,
+                ::tether::wire::Decode::decode,
+            )
+        }
+    }
+
+    pub type ToClient95 = Msg<95, (super::ColorSet,), (Check50,)>;
+
+    pub enum Check51 {}
+    impl Codec<super::TagSet> for Check51 {
+        #[inline]
+        fn encode(__a: &super::TagSet, __w: &mut Writer) -> EncodeResult {
+            ::tether::wire::write_set(
+                __w,
+                __a,
+                ::tether::wire::LenRange::up_to(4),
+                |__x0, __w| __w.string(__x0, ::tether::wire::LenRange::up_to(8)),
+            )
+        }
+
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::TagSet> {
+            ::tether::wire::read_set(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                4,
+                |__r| __r.string(::tether::wire::LenRange::up_to(8)),
+            )
+        }
+    }
+
+    pub type ToClient96 = Msg<96, (super::TagSet,), (Check51,)>;
+
     pub static TO_SERVER: &[::tether::MessageSpec] = &[];
 
     pub static TO_CLIENT: &[::tether::MessageSpec] = &[
@@ -6851,6 +7005,8 @@ mod __tether {
         spec::<ToClient92>("SendSmallIntMap", EVENT),
         spec::<ToClient93>("SendKeyMap", EVENT),
         spec::<ToClient94>("SendBin", EVENT),
+        spec::<ToClient95>("SendColorSet", EVENT),
+        spec::<ToClient96>("SendTagSet", EVENT),
     ];
 }
 
@@ -7144,6 +7300,12 @@ pub mod server {
 
     /// `remote event SendBin: server -> client (v: Bin)`
     pub type SendBin = ::tether::remote::ServerSender<__m::ToClient94>;
+
+    /// `remote event SendColorSet: server -> client (v: ColorSet)`
+    pub type SendColorSet = ::tether::remote::ServerSender<__m::ToClient95>;
+
+    /// `remote event SendTagSet: server -> client (v: TagSet)`
+    pub type SendTagSet = ::tether::remote::ServerSender<__m::ToClient96>;
 }
 
 /// Handles for the remotes, as the client uses them (see [`Client`]).
@@ -7436,4 +7598,10 @@ pub mod client {
 
     /// `remote event SendBin: server -> client (v: Bin)`
     pub type SendBin = ::tether::remote::ClientListener<__m::ToClient94>;
+
+    /// `remote event SendColorSet: server -> client (v: ColorSet)`
+    pub type SendColorSet = ::tether::remote::ClientListener<__m::ToClient95>;
+
+    /// `remote event SendTagSet: server -> client (v: TagSet)`
+    pub type SendTagSet = ::tether::remote::ClientListener<__m::ToClient96>;
 }

@@ -18,7 +18,7 @@
 
 mod values;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{Debug, Display};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -871,6 +871,20 @@ fn golden_nonfinite_floats_keep_their_bits() {
         &t::F32NonfiniteBox { v: -0.0 },
         &[0, 0, 0, 0x80],
     );
+}
+
+#[test]
+fn golden_sets_are_a_count_then_each_element() {
+    // `{[Color]: true}`, unbounded: a varint count, then each element's tag
+    // (Color has two variants: a bit each).
+    golden(
+        "ColorSet",
+        &t::ColorSetBox {
+            v: HashSet::from([t::Color::Green]),
+        },
+        &[0x01, 0x01],
+    );
+    golden("ColorSet", &t::ColorSetBox { v: HashSet::new() }, &[0x00]);
 }
 
 #[test]
@@ -1803,8 +1817,8 @@ fn golden_any() {
 #[test]
 fn golden_event_messages_are_the_id_then_the_body() {
     // Server → client ids follow declaration order (SendBool is 0), and the
-    // direction has 95 messages: ids are 7-bit fields, ceil(log2(95)) = 7.
-    assert_eq!(t::PROTOCOL.to_client.len(), 95);
+    // direction has 97 messages: ids are 7-bit fields, ceil(log2(97)) = 7.
+    assert_eq!(t::PROTOCOL.to_client.len(), 97);
     assert_eq!(id_bits(), 7);
     assert_eq!(message_id("SendBool"), 0);
     assert_eq!(message_id("SendU8Range"), 12);
@@ -2289,6 +2303,19 @@ proptest! {
         boxed!(BoolMap, BoolMapBox, send_bool_map).unstable().check(flags)?;
         boxed!(SmallIntMap, SmallIntMapBox, send_small_int_map).unstable().check(ints)?;
         boxed!(KeyMap, KeyMapBox, send_key_map).unstable().check(keys)?;
+    }
+
+    #[test]
+    fn sets_round_trip(
+        tags in prop::collection::hash_set(text(0, 8), 0..=4),
+        red in any::<bool>(),
+        green in any::<bool>(),
+    ) {
+        boxed!(TagSet, TagSetBox, send_tag_set).unstable().check(tags)?;
+        let mut colors = HashSet::new();
+        colors.extend(red.then_some(t::Color::Red));
+        colors.extend(green.then_some(t::Color::Green));
+        boxed!(ColorSet, ColorSetBox, send_color_set).unstable().check(colors)?;
     }
 
     #[test]
@@ -3098,7 +3125,7 @@ fn each_one_field_record_is_as_large_as_its_alias() {
             }
         }
     }
-    assert_eq!(pairs, 80, "every `XBox` of types.tether");
+    assert_eq!(pairs, 82, "every `XBox` of types.tether");
 }
 
 #[test]

@@ -203,7 +203,7 @@ fn finding(schema: &Schema, ty: &Ty, flow: Flow, optional: bool, slot: Slot) -> 
         TyKind::Array { len, .. } if client_sends && len.max.is_none() => {
             unbounded(ty, "table", 100)
         }
-        TyKind::Map { key, len, .. }
+        TyKind::Map { key, len, .. } | TyKind::Set { elem: key, len }
             if client_sends && len.max.is_none() && !has_finite_keys(schema, key) =>
         {
             unbounded(ty, "table", 100)

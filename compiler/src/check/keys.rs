@@ -86,6 +86,17 @@ fn walk<'s>(
                 stack.push(key);
                 stack.push(value);
             }
+            // A set's elements are its keys.
+            TyKind::Set { elem, .. } => {
+                let finding = match encoding {
+                    Encoding::Native => non_string_key(schema, elem),
+                    Encoding::Packed => invalid_key(schema, elem),
+                };
+                if let Some(diagnostic) = finding {
+                    report(diagnostic);
+                }
+                stack.push(elem);
+            }
             // A function value is passed as itself; its signature's tables
             // are not copied.
             TyKind::Function { .. } => {}

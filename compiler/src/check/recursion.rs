@@ -143,6 +143,7 @@ fn is_finite(ty: &Ty, finite: &[bool]) -> bool {
         TyKind::Map { key, value, len } => {
             len.min == 0 || (is_finite(key, finite) && is_finite(value, finite))
         }
+        TyKind::Set { elem, len } => len.min == 0 || is_finite(elem, finite),
         TyKind::Record { fields } => fields.iter().all(|f| is_finite(&f.ty, finite)),
         TyKind::Metatable { table, .. } => is_finite(table, finite),
         TyKind::Optional { .. } | TyKind::Function { .. } | TyKind::MixedTable { .. } => true,
@@ -175,6 +176,7 @@ fn edges(schema: &Schema, finite: &[bool], decl: DeclId) -> Vec<(DeclId, Span)> 
                 stack.push(key);
                 stack.push(value);
             }
+            TyKind::Set { elem, len } if len.min > 0 => stack.push(elem),
             TyKind::Record { fields } => stack.extend(fields.iter().map(|f| &f.ty)),
             TyKind::Metatable { table, .. } => stack.push(table),
             _ => {}

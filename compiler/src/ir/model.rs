@@ -137,6 +137,13 @@ pub enum TyKind {
         /// Allowed length in bytes; `LenRange::UNBOUNDED` when unrefined.
         len: LenRange,
     },
+    /// `{[T]: true}`: a set of distinct elements, possibly with a count range.
+    Set {
+        /// The element type (the indexer's key).
+        elem: Box<Ty>,
+        /// Allowed element count; `LenRange::UNBOUNDED` when unrefined.
+        len: LenRange,
+    },
     /// `binary`: a Luau string of any bytes, not only UTF-8 text (what
     /// `string.pack` or a compressor makes), possibly with a length range.
     Binary {

@@ -9,6 +9,7 @@ impl Ty {
             TyKind::Optional { inner } => vec![inner],
             TyKind::Array { elem, .. } => vec![elem],
             TyKind::Map { key, value, .. } => vec![key, value],
+            TyKind::Set { elem, .. } => vec![elem],
             TyKind::Record { fields } => fields.iter().map(|f| &f.ty).collect(),
             TyKind::MixedTable { parts } => parts
                 .iter()

@@ -62,6 +62,9 @@ impl TypeLowerer<'_, '_> {
                 meta: Box::new(self.lower(meta)),
             },
             TypeExprKind::Any => TyKind::Any,
+            // `true` outside a set (in a table that mixes it with other
+            // entries, which `mixed-table` reports): the values are booleans.
+            TypeExprKind::True => TyKind::Boolean,
             TypeExprKind::Extern(path) => TyKind::Extern {
                 path: path.clone(),
                 namespace: self.namespace.to_vec(),
@@ -272,6 +275,14 @@ impl TypeLowerer<'_, '_> {
                 elem: Box::new(self.lower(elem)),
                 len: LenRange::UNBOUNDED,
             },
+            ([TableEntry::Indexer { key, value, .. }], 0, 1, 0)
+                if matches!(value.kind, ast::TypeExprKind::True) =>
+            {
+                TyKind::Set {
+                    elem: Box::new(self.lower(key)),
+                    len: LenRange::UNBOUNDED,
+                }
+            }
             ([TableEntry::Indexer { key, value, .. }], 0, 1, 0) => {
                 let key = self.lower(key);
                 let value = Box::new(self.lower(value));
@@ -393,12 +404,19 @@ impl TypeLowerer<'_, '_> {
                     None => TyKind::Error,
                 }
             }
+            TyKind::Set { elem, len } if len == LenRange::UNBOUNDED => {
+                match self.len_range(refinement, "count") {
+                    Some(len) => TyKind::Set { elem, len },
+                    None => TyKind::Error,
+                }
+            }
             TyKind::Number { .. }
             | TyKind::String { .. }
             | TyKind::Buffer { .. }
             | TyKind::Binary { .. }
             | TyKind::Array { .. }
-            | TyKind::Map { .. } => {
+            | TyKind::Map { .. }
+            | TyKind::Set { .. } => {
                 self.invalid_range(
                     span,
                     "this type is already refined".to_string(),

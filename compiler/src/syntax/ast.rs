@@ -283,6 +283,8 @@ pub enum TypeExprKind {
     },
     /// `<type>?`
     Optional(Box<TypeExpr>),
+    /// `true`, the value of a set's indexer (`{[T]: true}`), and nothing else.
+    True,
     /// `{ ... }`: arrays, dictionaries, records, and the mixed shapes that
     /// the checker rejects.
     Table(Vec<TableEntry>),

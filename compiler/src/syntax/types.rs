@@ -117,13 +117,20 @@ impl Builder<'_> {
                 let mut types = inner
                     .clone()
                     .into_inner()
-                    .filter(|p| p.as_rule() == Rule::type_expr);
+                    .filter(|p| matches!(p.as_rule(), Rule::type_expr | Rule::set_member));
                 let (Some(key), Some(value)) = (types.next(), types.next()) else {
                     return Err(self.malformed(&inner));
                 };
+                let value = match value.as_rule() {
+                    Rule::set_member => TypeExpr {
+                        kind: TypeExprKind::True,
+                        span: self.span(&value),
+                    },
+                    _ => self.type_expr(&value)?,
+                };
                 TableEntry::Indexer {
                     key: self.type_expr(&key)?,
-                    value: self.type_expr(&value)?,
+                    value,
                     span: self.span(&inner),
                 }
             }

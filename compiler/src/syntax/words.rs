@@ -79,6 +79,7 @@ fn want(rule: Rule) -> Option<Want> {
         Rule::returns | Rule::paren_returns => (&["a return type"], Type),
         Rule::table_entry => (&["a field", "a type"], Item),
         Rule::indexer => (&["an indexer `[key]: value`"], Item),
+        Rule::set_member | Rule::kw_true => (&["`true`"], Token),
         Rule::field | Rule::named_param => (&["a field"], Item),
         Rule::func_param => (&["a parameter"], Item),
         Rule::variant => (&["a variant"], Item),

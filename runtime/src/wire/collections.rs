@@ -2,7 +2,7 @@
 //! element is written, since an element's encoding may depend on refinements
 //! at its use site.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
 use super::{DecodeError, EncodeError, LenRange, Reader, Writer};
@@ -120,6 +120,44 @@ pub fn read_map<'a, K: Eq + Hash, V>(
         }
     }
     Ok(map)
+}
+
+/// Writes `{[T]: true}(range)`: the number of elements, then each element.
+pub fn write_set<'s, T: 's, I>(
+    w: &mut Writer,
+    elements: I,
+    range: LenRange,
+    mut each: impl FnMut(&T, &mut Writer) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError>
+where
+    I: IntoIterator<Item = &'s T>,
+    I::IntoIter: ExactSizeIterator,
+{
+    let elements = elements.into_iter();
+    tri!(w.len(elements.len(), range));
+    for element in elements {
+        tri!(each(element, w));
+    }
+    Ok(())
+}
+
+/// Reads `{[T]: true}(range)`, rejecting an element seen before in the same
+/// set ([`DecodeError::DuplicateMapKey`]: a set's elements are its keys).
+/// `min_element_bits` is the smallest encoding of an element, in bits.
+pub fn read_set<'a, T: Eq + Hash>(
+    r: &mut Reader<'a>,
+    range: LenRange,
+    min_element_bits: u32,
+    mut each: impl FnMut(&mut Reader<'a>) -> Result<T, DecodeError>,
+) -> Result<HashSet<T>, DecodeError> {
+    let len = tri!(read_count(r, range, min_element_bits));
+    let mut set = HashSet::with_capacity(prealloc::<T>(len));
+    for _ in 0..len {
+        if !set.insert(tri!(each(r))) {
+            return Err(DecodeError::DuplicateMapKey);
+        }
+    }
+    Ok(set)
 }
 
 /// Writes `T?`: the presence bit, then the value if present.

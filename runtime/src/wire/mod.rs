@@ -31,8 +31,8 @@ mod value;
 mod writer;
 
 pub use collections::{
-    read_array, read_bools, read_count, read_map, read_option, write_array, write_bools, write_map,
-    write_option, ZERO_SIZE_CAP,
+    read_array, read_bools, read_count, read_map, read_option, read_set, write_array, write_bools,
+    write_map, write_option, write_set, ZERO_SIZE_CAP,
 };
 pub use columns::{read_bit_column, read_byte_column, write_bit_column, write_byte_column};
 pub use datatypes::SEQUENCE_KEYPOINTS;

@@ -122,3 +122,20 @@ fn maps_keyed_by_integers_booleans_and_roblox_enums_cross() {
             )
         });
 }
+
+/// A set is a Luau table of `true`s: both sides write its elements in their
+/// own order.
+#[test]
+fn sets_cross() {
+    boxed!(TagSet, TagSetBox)
+        .with_ordered(|s| s.len() <= 1)
+        .run(CASES, |_| prop::collection::hash_set(text(0, 8), 0..=4));
+    boxed!(ColorSet, ColorSetBox)
+        .with_ordered(|s| s.len() <= 1)
+        .run(CASES, |_| {
+            prop::collection::hash_set(
+                prop_oneof![Just(t::Color::Red), Just(t::Color::Green)],
+                0..=2,
+            )
+        });
+}

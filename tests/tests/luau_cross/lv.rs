@@ -2,7 +2,7 @@
 //! sender builds them, or as a receiver expects them (for `X.same` of
 //! `cross.luau`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use tether_runtime::types::{
@@ -223,6 +223,13 @@ impl<T: ToLv> ToLv for Vec<T> {
 impl<K: ToLv, V: ToLv, S> ToLv for HashMap<K, V, S> {
     fn lv(&self) -> Lv {
         Lv::Map(self.iter().map(|(k, v)| (k.lv(), v.lv())).collect())
+    }
+}
+
+/// A set is a Luau table whose values are `true`.
+impl<T: ToLv, S> ToLv for HashSet<T, S> {
+    fn lv(&self) -> Lv {
+        Lv::Map(self.iter().map(|k| (k.lv(), Lv::Bool(true))).collect())
     }
 }
 

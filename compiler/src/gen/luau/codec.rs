@@ -161,6 +161,16 @@ impl<'s> Codec<'s> {
                 out.close("end");
                 Ok(())
             })?,
+            // A set is its count, then each element (a key whose value is
+            // `true`).
+            TyKind::Set { elem, len } => self.bound(v, out, |x, out| {
+                out.line(format!("{}({x}, {})", self.rt("wmap"), len_args(*len)));
+                let k = self.fresh("k");
+                out.open(format!("for {k} in {x} do"));
+                self.write(elem, &k, out, origin)?;
+                out.close("end");
+                Ok(())
+            })?,
             TyKind::Record { fields } => {
                 let counted = self.recursion.counts_record(ty);
                 if counted {
@@ -348,6 +358,27 @@ impl<'s> Codec<'s> {
                 out.close("end");
                 let value = self.read(value, out, origin)?;
                 out.line(format!("{t}[{k}] = {value}"));
+                out.close("end");
+                t
+            }
+            TyKind::Set { elem, len } => {
+                let n = self.fresh("n");
+                let t = self.fresh("t");
+                let bits = self.min_bits(elem);
+                out.line(format!(
+                    "local {n} = {}({}, {bits})",
+                    self.rt("rcount"),
+                    len_args_full(*len)
+                ));
+                out.line(format!("local {t} = {{}}"));
+                out.open(format!("for _ = 1, {n} do"));
+                let k = self.fresh("k");
+                let elem_value = self.read(elem, out, origin)?;
+                out.line(format!("local {k} = {elem_value}"));
+                out.open(format!("if {t}[{k}] ~= nil then"));
+                out.line(format!("{}(\"repeated set element\")", self.rt("fail")));
+                out.close("end");
+                out.line(format!("{t}[{k}] = true"));
                 out.close("end");
                 t
             }

@@ -39,6 +39,7 @@ impl Types<'_> {
                     self.of(value, origin)?
                 )
             }
+            TyKind::Set { elem, .. } => format!("{{ [{}]: true }}", self.of(elem, origin)?),
             TyKind::Record { fields } => {
                 let mut parts = Vec::new();
                 for field in fields {

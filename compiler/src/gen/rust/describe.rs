@@ -58,6 +58,12 @@ fn write(schema: &Schema, ty: &Ty, out: &mut String) {
             out.push('}');
             length(out, *len);
         }
+        TyKind::Set { elem, len } => {
+            out.push_str("{[");
+            write(schema, elem, out);
+            out.push_str("]: true}");
+            length(out, *len);
+        }
         TyKind::Record { fields } => {
             out.push_str("{ ");
             for (i, field) in fields.iter().enumerate() {

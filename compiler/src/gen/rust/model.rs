@@ -215,6 +215,7 @@ impl<'s> Model<'s> {
                 self.discover(key, module, &format!("{context}Key"), false, origin);
                 self.discover(value, module, context, taken, origin);
             }
+            TyKind::Set { elem, .. } => self.discover(elem, module, context, taken, origin),
             TyKind::Metatable { table, .. } => self.discover(table, module, context, taken, origin),
             TyKind::Function { params, returns } => {
                 for (i, param) in params.iter().enumerate() {

@@ -55,6 +55,11 @@ impl Gen<'_> {
                 let value = self.rust_ty(value, from, origin)?;
                 quote!(::std::collections::HashMap<#key, #value>)
             }
+            TyKind::Set { elem, .. } => {
+                self.check_key(elem, origin)?;
+                let elem = self.rust_ty(elem, from, origin)?;
+                quote!(::std::collections::HashSet<#elem>)
+            }
             TyKind::Record { .. } => match self.model.anon_item(ty) {
                 Some(item) => self.item_path(from, item),
                 None => return Err(self.unsupported(ty, origin)),

@@ -454,6 +454,9 @@ impl<'s> SizeModel<'s> {
             }
             TyKind::Map { key, value, len } => length_prefix(*len)
                 .seq(self.elements(*len, || self.ty_size(key).seq(self.ty_size(value)))),
+            TyKind::Set { elem, len } => {
+                length_prefix(*len).seq(self.elements(*len, || self.ty_size(elem)))
+            }
             TyKind::Record { fields } => Size::sum(fields.iter().map(|f| self.ty_size(&f.ty))),
             TyKind::Named { decl } => self.decl_cached(*decl),
             TyKind::Datatype { datatype } => datatype_size(*datatype),
@@ -585,6 +588,11 @@ fn encoded_refs(ty: &Ty, out: &mut Vec<DeclId>) {
             if len.max != Some(0) {
                 encoded_refs(key, out);
                 encoded_refs(value, out);
+            }
+        }
+        TyKind::Set { elem, len } => {
+            if len.max != Some(0) {
+                encoded_refs(elem, out);
             }
         }
         TyKind::Record { fields } => {

@@ -73,6 +73,8 @@ pub struct Loadout {
     pub perks: Vec<String>,
     #[tether(max_len = 8)]
     pub scores: HashMap<String, u32>,
+    #[tether(len = "..8")]
+    pub badges: std::collections::HashSet<u16>,
     pub team: Team,
     pub shape: Shape,
     #[tether(buffer, max_len = 256)]
@@ -140,6 +142,7 @@ fn main() {
         secondary: None,
         perks: vec!["Swift".into()],
         scores: HashMap::from([("kills".to_string(), 3)]),
+        badges: std::collections::HashSet::from([7]),
         team: Team::Blue,
         shape: Shape::Circle { radius: 2.0 },
         blob: vec![1, 2, 3],

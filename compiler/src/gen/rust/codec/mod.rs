@@ -185,7 +185,9 @@ impl Gen<'_> {
             TyKind::Array { elem, len } if self.flat_record(elem).is_some() => {
                 self.enc_columns(elem, v, *len, origin, depth)?
             }
-            TyKind::Array { .. } | TyKind::Map { .. } => self.enc_stmt(ty, v, origin, depth)?,
+            TyKind::Array { .. } | TyKind::Map { .. } | TyKind::Set { .. } => {
+                self.enc_stmt(ty, v, origin, depth)?
+            }
             TyKind::Named { decl } => {
                 let item = self
                     .model
@@ -289,6 +291,11 @@ impl Gen<'_> {
                 let value = self.elem_encoder(value, origin, depth)?;
                 let (v, len) = (v.by_ref(), len_range(*len));
                 quote!(#wire::write_map(__w, #v, #len, #key, #value))
+            }
+            TyKind::Set { elem, len } => {
+                let each = self.elem_encoder(elem, origin, depth)?;
+                let (v, len) = (v.by_ref(), len_range(*len));
+                quote!(#wire::write_set(__w, #v, #len, #each))
             }
             TyKind::Named { decl } => {
                 let item = self
@@ -492,6 +499,12 @@ impl Gen<'_> {
                 let value = self.elem_decoder(value, from, origin, depth)?;
                 let len = len_range(*len);
                 Dec::Try(quote!(#wire::read_map(__r, #len, #min_bits, #key, #value)))
+            }
+            TyKind::Set { elem, len } => {
+                let min_bits = bits_lit(self.model.min_bits(elem));
+                let each = self.elem_decoder(elem, from, origin, depth)?;
+                let len = len_range(*len);
+                Dec::Try(quote!(#wire::read_set(__r, #len, #min_bits, #each)))
             }
             TyKind::Named { decl } => {
                 let item = self
