@@ -2232,3 +2232,46 @@ fn a_sets_elements_are_checked_as_keys_and_its_count_as_input() {
         &[("mixed-table", "{[string]: true, Name: string}")],
     );
 }
+
+// ---- enums written in place --------------------------------------------------------
+
+#[test]
+fn an_enum_written_in_place_is_declared_under_the_name_of_its_place() {
+    let c = clean(
+        "namespace Shop { type Offer = { tier: enum { Low, High }, bonus: enum { None, Coins { n: u8 } }? } }\n\
+         remote event Spawn: client -> server (spawn_mode: enum { Normal, Rare })\n\
+         remote function Pick: client -> server () -> (enum { Left, Right }, u8)",
+    );
+    let names: Vec<String> = c.schema.decls.iter().map(|d| d.name.to_string()).collect();
+    assert_eq!(
+        names,
+        [
+            "Shop.Offer",
+            "Shop.OfferTier",
+            "Shop.OfferBonus",
+            "SpawnSpawnMode",
+            "PickReturn0"
+        ]
+    );
+    assert!(matches!(
+        decl(&c.schema, "Shop.OfferBonus").kind,
+        DeclKind::Enum { ref variants } if variants.len() == 2 && variants[1].fields.is_some()
+    ));
+}
+
+#[test]
+fn an_enum_written_in_place_is_checked_as_a_declared_one() {
+    expect(
+        "remote event E: client -> server (a: enum { X, X }, b: enum {}, c: enum { F { f: () -> () } })",
+        &[
+            ("duplicate-name", "X"),
+            ("invalid-declaration", "enum {}"),
+            ("function-value", "() -> ()"),
+        ],
+    );
+    // A place whose name is another declaration's is a name collision.
+    expect(
+        "type ItemKind = u8\ntype Item = { kind: enum { A, B } }",
+        &[("name-collision", "enum { A, B }")],
+    );
+}

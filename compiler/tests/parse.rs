@@ -1338,6 +1338,13 @@ fn all_spans(file: &File) -> Vec<Span> {
             TypeExprKind::Shared { inner, .. } => ty(out, inner),
             TypeExprKind::Extern(_) => {}
             TypeExprKind::Any | TypeExprKind::True => {}
+            TypeExprKind::Enum(variants) => {
+                for v in variants {
+                    out.push(v.span);
+                    ident(out, &v.name);
+                    v.fields.iter().flatten().for_each(|f| field(out, f));
+                }
+            }
         }
     }
     fn decl(out: &mut Vec<Span>, d: &Decl) {

@@ -326,3 +326,49 @@ fn keyword_names_work_both_ways() {
         Some(Some(("sword 7 true Some(2) box 1 2".to_string(), 7)))
     );
 }
+
+mod inline {
+    tether::include_schema!("../schemas/inline.tether");
+}
+
+/// Enums written in place are types named after where they are written,
+/// and travel as declared enums do.
+#[test]
+fn enums_written_in_place_work_both_ways() {
+    let server = inline::Server::new();
+    let mut net = MemoryNetwork::with_server(&server);
+    let (_alice, runtime) = net.connect_client();
+    let client = inline::Client::try_from(runtime).expect("the same protocol");
+    let spawned = Log::default();
+    let seen = spawned.clone();
+    server
+        .spawn()
+        .connect(move |_player, item, mode, at| seen.push(format!("{item:?} {mode:?} {at:?}")));
+    server
+        .pick()
+        .on_invoke(|_player| Ok(inline::PickReturn::Right));
+
+    let item = inline::Item {
+        name: "flask".into(),
+        kind: inline::ItemKind::Potion { heal: 5 },
+    };
+    client
+        .spawn()
+        .fire_server(item, inline::SpawnMode::Rare, Some(inline::SpawnAt::B))
+        .unwrap();
+    let mut call = client.pick().invoke_server();
+    let _offer = inline::shop::Offer {
+        tier: inline::shop::OfferTier::High,
+    };
+    for _ in 0..3 {
+        net.step();
+    }
+    assert_eq!(
+        spawned.take(),
+        [r#"Item { name: "flask", kind: Potion { heal: 5 } } Rare Some(B)"#]
+    );
+    assert_eq!(
+        call.try_result().map(|r| r.ok()),
+        Some(Some(inline::PickReturn::Right))
+    );
+}

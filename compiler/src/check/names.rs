@@ -27,10 +27,18 @@ pub(super) fn check(schema: &Schema, visibility: &Visibility, sink: &mut Sink) {
             rust,
             ..
         } = *collision;
-        // One name declared twice is `duplicate-name`'s; names in files
-        // that no file sees together are never generated together.
+        // One name written twice is `duplicate-name`'s (an enum written in
+        // place has a name no one wrote); names in files that no file sees
+        // together are never generated together.
+        let written = |span| {
+            !schema
+                .decls
+                .iter()
+                .any(|d| d.in_place && d.name_span == span)
+        };
         let apart = first_span.is_some_and(|first_span| {
-            first == second || !visibility.co_visible(first_span.file, second_span.file)
+            (first == second && written(first_span) && written(second_span))
+                || !visibility.co_visible(first_span.file, second_span.file)
         });
         if apart || !reported.insert((first_span, second_span)) {
             continue;
@@ -59,7 +67,7 @@ pub(super) fn check(schema: &Schema, visibility: &Visibility, sink: &mut Sink) {
     }
     for (first, second, name) in luau::type_name_collisions(schema) {
         let (first, second) = (&schema.decls[first], &schema.decls[second]);
-        if first.name == second.name
+        if (first.name == second.name && !first.in_place && !second.in_place)
             || !visibility.co_visible(first.name_span.file, second.name_span.file)
         {
             continue;

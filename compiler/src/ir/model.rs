@@ -62,6 +62,10 @@ pub struct TypeDecl {
     pub span: Span,
     /// What it declares: an alias or an enum.
     pub kind: DeclKind,
+    /// Whether it is an enum written where a type goes, which the compiler
+    /// named after its place (`name_span` is then the enum as written).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_place: bool,
 }
 
 /// What a type declaration defines.

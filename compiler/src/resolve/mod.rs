@@ -13,7 +13,6 @@ use crate::syntax::ast;
 use scope::Scope;
 pub use scope::Visibility;
 use types::TypeLowerer;
-use unique::check_unique;
 
 pub struct Resolved {
     pub schema: Schema,
@@ -30,12 +29,19 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
         files: sources.iter().map(|(_, f)| f.name.clone()).collect(),
         ..Schema::default()
     };
+    // Enums written in place are declared after the written declarations,
+    // whose ids are their places in `scope.types`.
+    let mut inline = Vec::new();
+    let first_inline = scope.types.len() as u32;
     for found in &scope.types {
         let mut lowerer = TypeLowerer {
             scope: &scope,
             file: found.file,
             namespace: &found.namespace,
             diagnostics: &mut diagnostics,
+            context: vec![found.name.item().to_string()],
+            inline: &mut inline,
+            first_inline,
         };
         let (name_span, span, kind) = match found.decl {
             ast::Decl::Type(alias) => (
@@ -54,6 +60,7 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
             name_span,
             span,
             kind,
+            in_place: false,
         });
     }
     for found in &scope.endpoints {
@@ -62,11 +69,15 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
             file: found.endpoint.name.span.file,
             namespace: &found.namespace,
             diagnostics: &mut diagnostics,
+            context: vec![found.name.item().to_string()],
+            inline: &mut inline,
+            first_inline,
         };
         if let Some(endpoint) = lower_endpoint(found.name.clone(), found.endpoint, &mut lowerer) {
             schema.endpoints.push(endpoint);
         }
     }
+    schema.decls.append(&mut inline);
     Resolved {
         schema,
         diagnostics,
@@ -75,13 +86,6 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
 }
 
 fn lower_enum(decl: &ast::EnumDecl, lowerer: &mut TypeLowerer) -> DeclKind {
-    check_unique(
-        decl.variants
-            .iter()
-            .map(|v| (v.name.name.as_str(), v.name.span)),
-        "variant",
-        lowerer.diagnostics,
-    );
     if decl.variants.is_empty() {
         lowerer.diagnostics.push(
             Diagnostic::new(
@@ -93,15 +97,7 @@ fn lower_enum(decl: &ast::EnumDecl, lowerer: &mut TypeLowerer) -> DeclKind {
         );
     }
     DeclKind::Enum {
-        variants: decl
-            .variants
-            .iter()
-            .map(|v| ir::Variant {
-                name: v.name.name.clone(),
-                name_span: v.name.span,
-                fields: v.fields.as_ref().map(|f| lowerer.fields(f, "field")),
-            })
-            .collect(),
+        variants: lowerer.variants(&decl.variants),
     }
 }
 
@@ -113,10 +109,16 @@ fn lower_endpoint(
     lowerer: &mut TypeLowerer,
 ) -> Option<ir::Endpoint> {
     let params = lowerer.fields(&endpoint.params, "parameter");
-    let returns = endpoint
-        .returns
-        .as_ref()
-        .map(|r| r.types.iter().map(|t| lowerer.lower(t)).collect::<Vec<_>>());
+    let returns = endpoint.returns.as_ref().map(|r| {
+        r.types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| match r.types.len() {
+                1 => lowerer.lower_in("Return", t),
+                _ => lowerer.lower_in(&format!("Return{i}"), t),
+            })
+            .collect::<Vec<_>>()
+    });
     let call = match endpoint.call {
         ast::Call::Event => Call::Event,
         ast::Call::Function => Call::Function,

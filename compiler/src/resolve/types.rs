@@ -6,7 +6,8 @@ use super::unique::check_unique;
 use crate::diag::diagnostic::{Fix, Suggestion};
 use crate::diag::{rules, Diagnostic, FileId, Span};
 use crate::ir::{
-    Datatype, Field, LenRange, Location, NumKind, NumRange, TablePart, TablePartKind, Ty, TyKind,
+    self, Datatype, DeclId, DeclKind, Field, LenRange, Location, NumKind, NumRange, QualName,
+    TablePart, TablePartKind, Ty, TyKind, TypeDecl,
 };
 use crate::roblox;
 use crate::suggest::{did_you_mean, help_line};
@@ -18,6 +19,13 @@ pub struct TypeLowerer<'s, 'a> {
     pub file: FileId,
     pub namespace: &'s [String],
     pub diagnostics: &'s mut Vec<Diagnostic>,
+    /// Where the type being lowered is written (`["Item", "kind"]`): what
+    /// an enum written in place is named after.
+    pub context: Vec<String>,
+    /// The enums written in place so far, declared after the written
+    /// declarations: the first has the id `first_inline`.
+    pub inline: &'s mut Vec<TypeDecl>,
+    pub first_inline: u32,
 }
 
 impl TypeLowerer<'_, '_> {
@@ -62,6 +70,7 @@ impl TypeLowerer<'_, '_> {
                 meta: Box::new(self.lower(meta)),
             },
             TypeExprKind::Any => TyKind::Any,
+            TypeExprKind::Enum(variants) => self.inline_enum(variants, expr.span),
             // `true` outside a set (in a table that mixes it with other
             // entries, which `mixed-table` reports): the values are booleans.
             TypeExprKind::True => TyKind::Boolean,
@@ -91,9 +100,72 @@ impl TypeLowerer<'_, '_> {
             .map(|f| Field {
                 name: f.name.name.clone(),
                 name_span: f.name.span,
-                ty: self.lower(&f.ty),
+                ty: self.lower_in(&f.name.name, &f.ty),
             })
             .collect()
+    }
+
+    /// Lowers `ty`, written at `part` of the current context (a field,
+    /// a parameter, a variant).
+    pub fn lower_in(&mut self, part: &str, ty: &ast::TypeExpr) -> Ty {
+        self.context.push(part.to_string());
+        let lowered = self.lower(ty);
+        self.context.pop();
+        lowered
+    }
+
+    /// The variants of an enum, declared or written in place.
+    pub fn variants(&mut self, variants: &[ast::Variant]) -> Vec<ir::Variant> {
+        check_unique(
+            variants.iter().map(|v| (v.name.name.as_str(), v.name.span)),
+            "variant",
+            self.diagnostics,
+        );
+        variants
+            .iter()
+            .map(|v| {
+                self.context.push(v.name.name.clone());
+                let fields = v.fields.as_ref().map(|f| self.fields(f, "field"));
+                self.context.pop();
+                ir::Variant {
+                    name: v.name.name.clone(),
+                    name_span: v.name.span,
+                    fields,
+                }
+            })
+            .collect()
+    }
+
+    /// An enum written in place: declared beside the written declarations,
+    /// in this namespace, under the name of where it is written
+    /// (`Item.kind` is `ItemKind`).
+    fn inline_enum(&mut self, variants: &[ast::Variant], span: Span) -> TyKind {
+        if variants.is_empty() {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    &rules::INVALID_DECLARATION,
+                    span,
+                    "this enum has no variants",
+                )
+                .with_help(
+                    "an enum needs at least one variant; no value of an empty enum can be sent",
+                ),
+            );
+            return TyKind::Error;
+        }
+        let lowered = self.variants(variants);
+        let name: String = self.context.iter().map(|part| capitalized(part)).collect();
+        let mut qualified = self.namespace.to_vec();
+        qualified.push(name);
+        let id = self.first_inline + self.inline.len() as u32;
+        self.inline.push(TypeDecl {
+            name: QualName(qualified),
+            name_span: span,
+            span,
+            kind: DeclKind::Enum { variants: lowered },
+            in_place: true,
+        });
+        TyKind::Named { decl: DeclId(id) }
     }
 
     fn path(&mut self, path: &[ast::Ident], span: Span) -> TyKind {
@@ -620,4 +692,19 @@ fn is_plain_number(key: &Ty) -> bool {
             ..
         }
     )
+}
+
+/// `part` with its first letter in capitals, and without underscores:
+/// `kind` → `Kind`, `spawn_type` → `SpawnType`.
+fn capitalized(part: &str) -> String {
+    part.split('_')
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
 }

@@ -285,6 +285,9 @@ pub enum TypeExprKind {
     Optional(Box<TypeExpr>),
     /// `true`, the value of a set's indexer (`{[T]: true}`), and nothing else.
     True,
+    /// `enum { A, B { x: u8 } }` written where a type goes: an enum declared
+    /// in place, named after where it is (`Item.Kind`'s is `ItemKind`).
+    Enum(Vec<Variant>),
     /// `{ ... }`: arrays, dictionaries, records, and the mixed shapes that
     /// the checker rejects.
     Table(Vec<TableEntry>),

@@ -112,6 +112,15 @@ impl Builder<'_> {
     }
 
     fn enum_decl(&self, pair: &Pair<'_, Rule>) -> Result<EnumDecl> {
+        Ok(EnumDecl {
+            name: self.child_ident(pair)?,
+            variants: self.variants(pair)?,
+            span: self.span(pair),
+        })
+    }
+
+    /// The variants of an enum declaration or of an enum written in place.
+    pub(super) fn variants(&self, pair: &Pair<'_, Rule>) -> Result<Vec<Variant>> {
         let mut variants = Vec::new();
         for p in pair.clone().into_inner() {
             if p.as_rule() != Rule::variant {
@@ -131,11 +140,7 @@ impl Builder<'_> {
                 span: self.span(&p),
             });
         }
-        Ok(EnumDecl {
-            name: self.child_ident(pair)?,
-            variants,
-            span: self.span(pair),
-        })
+        Ok(variants)
     }
 
     /// The `field` children of a list (variant fields, parameters).

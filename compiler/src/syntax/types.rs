@@ -98,6 +98,7 @@ impl Builder<'_> {
                 }
             }
             Rule::any_type => TypeExprKind::Any,
+            Rule::inline_enum => TypeExprKind::Enum(self.variants(pair)?),
             Rule::path => TypeExprKind::Path(
                 pair.clone()
                     .into_inner()

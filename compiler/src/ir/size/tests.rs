@@ -76,6 +76,7 @@ fn decl(name: &str, kind: DeclKind) -> TypeDecl {
         name_span: sp(),
         span: sp(),
         kind,
+        in_place: false,
     }
 }
 
