@@ -2275,3 +2275,17 @@ fn an_enum_written_in_place_is_checked_as_a_declared_one() {
         &[("name-collision", "enum { A, B }")],
     );
 }
+
+#[test]
+fn a_type_that_is_an_enum_written_in_place_is_that_enum() {
+    let c = clean(
+        "type Shape = enum { Circle { r: f32 }, Point }\nremote event E: server -> client (s: Shape)",
+    );
+    assert_eq!(c.schema.decls.len(), 1);
+    assert!(matches!(
+        decl(&c.schema, "Shape").kind,
+        DeclKind::Enum { ref variants } if variants.len() == 2
+    ));
+    let (_, d) = single("type None = enum {}", "invalid-declaration", "None");
+    assert!(d.message.contains("no variants"));
+}

@@ -44,6 +44,22 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
             first_inline,
         };
         let (name_span, span, kind) = match found.decl {
+            // `type Shape = enum { .. }` declares the enum itself, as
+            // `enum Shape { .. }` does.
+            ast::Decl::Type(
+                alias @ ast::TypeAlias {
+                    ty:
+                        ast::TypeExpr {
+                            kind: ast::TypeExprKind::Enum(variants),
+                            ..
+                        },
+                    ..
+                },
+            ) => (
+                alias.name.span,
+                alias.span,
+                lower_enum(&alias.name, variants, &mut lowerer),
+            ),
             ast::Decl::Type(alias) => (
                 alias.name.span,
                 alias.span,
@@ -51,7 +67,11 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
                     ty: lowerer.lower(&alias.ty),
                 },
             ),
-            ast::Decl::Enum(decl) => (decl.name.span, decl.span, lower_enum(decl, &mut lowerer)),
+            ast::Decl::Enum(decl) => (
+                decl.name.span,
+                decl.span,
+                lower_enum(&decl.name, &decl.variants, &mut lowerer),
+            ),
             // Only types and enums are collected as type declarations.
             ast::Decl::Namespace(_) | ast::Decl::Endpoint(_) => continue,
         };
@@ -85,19 +105,19 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
     }
 }
 
-fn lower_enum(decl: &ast::EnumDecl, lowerer: &mut TypeLowerer) -> DeclKind {
-    if decl.variants.is_empty() {
+fn lower_enum(name: &ast::Ident, variants: &[ast::Variant], lowerer: &mut TypeLowerer) -> DeclKind {
+    if variants.is_empty() {
         lowerer.diagnostics.push(
             Diagnostic::new(
                 &rules::INVALID_DECLARATION,
-                decl.name.span,
-                format!("enum `{}` has no variants", decl.name.name),
+                name.span,
+                format!("enum `{}` has no variants", name.name),
             )
             .with_help("an enum needs at least one variant; no value of an empty enum can be sent"),
         );
     }
     DeclKind::Enum {
-        variants: lowerer.variants(&decl.variants),
+        variants: lowerer.variants(variants),
     }
 }
 
