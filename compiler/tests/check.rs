@@ -2289,3 +2289,23 @@ fn a_type_that_is_an_enum_written_in_place_is_that_enum() {
     let (_, d) = single("type None = enum {}", "invalid-declaration", "None");
     assert!(d.message.contains("no variants"));
 }
+
+#[test]
+fn a_variant_field_may_not_be_its_enums_tag_field() {
+    let (_, d) = single(
+        "enum Shape { Box { type: u8 }, Ball }",
+        "name-collision",
+        "type",
+    );
+    assert!(d.message.contains("tag field"), "{}", d.message);
+    // Named otherwise, the tag leaves `type` to the field.
+    let c = clean("type Shape = enum \"kind\" { Box { type: u8, kind_of: u8 }, Ball }");
+    assert_eq!(decl(&c.schema, "Shape").tag_field(), "kind");
+    single(
+        "type Shape = enum \"kind\" { Box { kind: u8 }, Ball }",
+        "name-collision",
+        "kind",
+    );
+    // A unit enum has no tag field.
+    clean("enum Mode { Kind, Other }");
+}

@@ -1338,7 +1338,7 @@ fn all_spans(file: &File) -> Vec<Span> {
             TypeExprKind::Shared { inner, .. } => ty(out, inner),
             TypeExprKind::Extern(_) => {}
             TypeExprKind::Any | TypeExprKind::True => {}
-            TypeExprKind::Enum(variants) => {
+            TypeExprKind::Enum { variants, .. } => {
                 for v in variants {
                     out.push(v.span);
                     ident(out, &v.name);

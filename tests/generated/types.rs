@@ -786,6 +786,51 @@ impl ::tether::wire::Decode for Shape {
 }
 
 #[allow(dead_code)]
+/// `Kinded`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(clippy::large_enum_variant)]
+#[allow(clippy::enum_variant_names)]
+pub enum Kinded {
+    /// `Hit`
+    Hit {
+        /// `Damage: u8`
+        damage: u8,
+    },
+    /// `Miss`
+    Miss,
+}
+
+impl ::tether::wire::Encode for Kinded {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        match self {
+            Self::Hit { damage } => {
+                __w.bits(0, 1);
+                __w.u8(*damage);
+            }
+            Self::Miss => {
+                __w.bits(1, 1);
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for Kinded {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(
+            match __r.tag(2, "Kinded")? {
+                0 => Self::Hit { damage: __r.u8()? },
+                _ => Self::Miss,
+            },
+        )
+    }
+}
+
+#[allow(dead_code)]
 /// `Event`
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -4251,7 +4296,7 @@ impl ::tether::wire::Decode for PinsBox {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "types",
-    fingerprint: 14807221793466015295u64,
+    fingerprint: 7100375574890486643u64,
     to_server: __tether::TO_SERVER,
     to_client: __tether::TO_CLIENT,
 };
@@ -4854,6 +4899,12 @@ impl Server {
     #[inline]
     pub fn send_tag_set(&self) -> server::SendTagSet {
         server::SendTagSet::__new(&self.0)
+    }
+
+    /// `remote event SendKinded: server -> client (v: Kinded)`
+    #[inline]
+    pub fn send_kinded(&self) -> server::SendKinded {
+        server::SendKinded::__new(&self.0)
     }
 }
 
@@ -5497,6 +5548,12 @@ impl Client {
     #[inline]
     pub fn send_tag_set(&self) -> client::SendTagSet {
         client::SendTagSet::__new(&self.0)
+    }
+
+    /// `remote event SendKinded: server -> client (v: Kinded)`
+    #[inline]
+    pub fn send_kinded(&self) -> client::SendKinded {
+        client::SendKinded::__new(&self.0)
     }
 }
 
@@ -6907,6 +6964,8 @@ mod __tether {
 
     pub type ToClient96 = Msg<96, (super::TagSet,), (Check51,)>;
 
+    pub type ToClient97 = Msg<97, (super::Kinded,)>;
+
     pub static TO_SERVER: &[::tether::MessageSpec] = &[];
 
     pub static TO_CLIENT: &[::tether::MessageSpec] = &[
@@ -7007,6 +7066,7 @@ mod __tether {
         spec::<ToClient94>("SendBin", EVENT),
         spec::<ToClient95>("SendColorSet", EVENT),
         spec::<ToClient96>("SendTagSet", EVENT),
+        spec::<ToClient97>("SendKinded", EVENT),
     ];
 }
 
@@ -7306,6 +7366,9 @@ pub mod server {
 
     /// `remote event SendTagSet: server -> client (v: TagSet)`
     pub type SendTagSet = ::tether::remote::ServerSender<__m::ToClient96>;
+
+    /// `remote event SendKinded: server -> client (v: Kinded)`
+    pub type SendKinded = ::tether::remote::ServerSender<__m::ToClient97>;
 }
 
 /// Handles for the remotes, as the client uses them (see [`Client`]).
@@ -7604,4 +7667,7 @@ pub mod client {
 
     /// `remote event SendTagSet: server -> client (v: TagSet)`
     pub type SendTagSet = ::tether::remote::ClientListener<__m::ToClient96>;
+
+    /// `remote event SendKinded: server -> client (v: Kinded)`
+    pub type SendKinded = ::tether::remote::ClientListener<__m::ToClient97>;
 }

@@ -6,7 +6,7 @@
 use super::Sink;
 use crate::diag::{rules, Diagnostic};
 use crate::gen::{luau, rust};
-use crate::ir::Schema;
+use crate::ir::{DeclKind, Schema};
 use crate::resolve::Visibility;
 use std::collections::HashSet;
 
@@ -64,6 +64,35 @@ pub(super) fn check(schema: &Schema, visibility: &Visibility, sink: &mut Sink) {
             .with_help("rename it"),
         };
         sink.push(diagnostic);
+    }
+    // A tagged enum's Luau value is a table whose tag field holds its
+    // variant: no field of a variant may be that field.
+    for decl in &schema.decls {
+        let DeclKind::Enum { variants } = &decl.kind else {
+            continue;
+        };
+        let tag = decl.tag_field();
+        let tagged = variants.iter().any(|v| v.fields.is_some());
+        for variant in variants.iter().filter(|_| tagged) {
+            for field in variant.fields.iter().flatten().filter(|f| f.name == tag) {
+                sink.push(
+                    Diagnostic::new(
+                        &rules::NAME_COLLISION,
+                        field.name_span,
+                        format!(
+                            "the field `{tag}` of `{}` would be the tag field of `{}`'s Luau value",
+                            variant.name, decl.name
+                        ),
+                    )
+                    .with_label(format!("`{tag}` holds the variant's name in Luau"))
+                    .with_help(format!(
+                        "rename the field, or give the enum another tag field: \
+                         `type {} = enum \"kind\" {{ .. }}`",
+                        decl.name.item()
+                    )),
+                );
+            }
+        }
     }
     for (first, second, name) in luau::type_name_collisions(schema) {
         let (first, second) = (&schema.decls[first], &schema.decls[second]);

@@ -66,7 +66,22 @@ pub struct TypeDecl {
     /// named after its place (`name_span` is then the enum as written).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub in_place: bool,
+    /// The field of a Luau value of this tagged enum that holds its
+    /// variant (`enum "kind" { .. }`); `None` for the default, `type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag_field: Option<String>,
 }
+
+impl TypeDecl {
+    /// The field of a Luau value of this enum that holds its variant.
+    pub fn tag_field(&self) -> &str {
+        self.tag_field.as_deref().unwrap_or(DEFAULT_TAG_FIELD)
+    }
+}
+
+/// The field of a tagged enum's Luau value that holds its variant, unless
+/// the enum names another.
+pub const DEFAULT_TAG_FIELD: &str = "type";
 
 /// What a type declaration defines.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

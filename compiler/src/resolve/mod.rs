@@ -43,14 +43,14 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
             inline: &mut inline,
             first_inline,
         };
-        let (name_span, span, kind) = match found.decl {
+        let (name_span, span, kind, tag_field) = match found.decl {
             // `type Shape = enum { .. }` declares the enum itself, as
             // `enum Shape { .. }` does.
             ast::Decl::Type(
                 alias @ ast::TypeAlias {
                     ty:
                         ast::TypeExpr {
-                            kind: ast::TypeExprKind::Enum(variants),
+                            kind: ast::TypeExprKind::Enum { tag, variants },
                             ..
                         },
                     ..
@@ -59,6 +59,7 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
                 alias.name.span,
                 alias.span,
                 lower_enum(&alias.name, variants, &mut lowerer),
+                tag.as_ref().map(|t| t.name.clone()),
             ),
             ast::Decl::Type(alias) => (
                 alias.name.span,
@@ -66,11 +67,13 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
                 DeclKind::Alias {
                     ty: lowerer.lower(&alias.ty),
                 },
+                None,
             ),
             ast::Decl::Enum(decl) => (
                 decl.name.span,
                 decl.span,
                 lower_enum(&decl.name, &decl.variants, &mut lowerer),
+                None,
             ),
             // Only types and enums are collected as type declarations.
             ast::Decl::Namespace(_) | ast::Decl::Endpoint(_) => continue,
@@ -81,6 +84,7 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
             span,
             kind,
             in_place: false,
+            tag_field,
         });
     }
     for found in &scope.endpoints {

@@ -70,7 +70,10 @@ impl TypeLowerer<'_, '_> {
                 meta: Box::new(self.lower(meta)),
             },
             TypeExprKind::Any => TyKind::Any,
-            TypeExprKind::Enum(variants) => self.inline_enum(variants, expr.span),
+            TypeExprKind::Enum { tag, variants } => {
+                let tag = tag.as_ref().map(|t| t.name.clone());
+                self.inline_enum(variants, tag, expr.span)
+            }
             // `true` outside a set (in a table that mixes it with other
             // entries, which `mixed-table` reports): the values are booleans.
             TypeExprKind::True => TyKind::Boolean,
@@ -139,7 +142,12 @@ impl TypeLowerer<'_, '_> {
     /// An enum written in place: declared beside the written declarations,
     /// in this namespace, under the name of where it is written
     /// (`Item.kind` is `ItemKind`).
-    fn inline_enum(&mut self, variants: &[ast::Variant], span: Span) -> TyKind {
+    fn inline_enum(
+        &mut self,
+        variants: &[ast::Variant],
+        tag_field: Option<String>,
+        span: Span,
+    ) -> TyKind {
         if variants.is_empty() {
             self.diagnostics.push(
                 Diagnostic::new(
@@ -164,6 +172,7 @@ impl TypeLowerer<'_, '_> {
             span,
             kind: DeclKind::Enum { variants: lowered },
             in_place: true,
+            tag_field,
         });
         TyKind::Named { decl: DeclId(id) }
     }

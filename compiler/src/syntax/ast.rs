@@ -287,7 +287,13 @@ pub enum TypeExprKind {
     True,
     /// `enum { A, B { x: u8 } }` written where a type goes: an enum declared
     /// in place, named after where it is (`Item.Kind`'s is `ItemKind`).
-    Enum(Vec<Variant>),
+    Enum {
+        /// `enum "kind" { .. }`: the name of the field of a Luau value that
+        /// holds its variant, without its quotes.
+        tag: Option<Ident>,
+        /// The variants, in the order written.
+        variants: Vec<Variant>,
+    },
     /// `{ ... }`: arrays, dictionaries, records, and the mixed shapes that
     /// the checker rejects.
     Table(Vec<TableEntry>),

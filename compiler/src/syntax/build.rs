@@ -288,7 +288,7 @@ impl Builder<'_> {
 }
 
 /// The text of a string literal without its quotes, escapes resolved.
-fn unescape(literal: &str) -> String {
+pub(super) fn unescape(literal: &str) -> String {
     let body = literal
         .strip_prefix('"')
         .and_then(|s| s.strip_suffix('"'))

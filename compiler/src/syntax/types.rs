@@ -98,7 +98,17 @@ impl Builder<'_> {
                 }
             }
             Rule::any_type => TypeExprKind::Any,
-            Rule::inline_enum => TypeExprKind::Enum(self.variants(pair)?),
+            Rule::inline_enum => TypeExprKind::Enum {
+                tag: pair
+                    .clone()
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::string)
+                    .map(|p| Ident {
+                        name: super::build::unescape(p.as_str()),
+                        span: self.span(&p),
+                    }),
+                variants: self.variants(pair)?,
+            },
             Rule::path => TypeExprKind::Path(
                 pair.clone()
                     .into_inner()

@@ -52,6 +52,13 @@ fn declared_enums_cross() {
     nominal!(Nine).run(CASES, |_| nine());
     nominal!(Shape).run(CASES, |_| shape());
     nominal!(Event).run(CASES, |_| event());
+    // Its Luau tables hold the variant in `kind`.
+    nominal!(Kinded).run(CASES, |_| {
+        prop_oneof![
+            any::<u8>().prop_map(|damage| t::Kinded::Hit { damage }),
+            Just(t::Kinded::Miss),
+        ]
+    });
 }
 
 #[test]

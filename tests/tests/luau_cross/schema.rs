@@ -52,9 +52,23 @@ unit_enums!(One Color Three Nine);
 
 /// A tagged variant: its fields and `type`, the variant's name.
 fn variant<const N: usize>(name: &str, fields: [(&str, Lv); N]) -> Lv {
-    let mut entries = vec![(Lv::str("type"), Lv::str(name))];
+    tagged("type", name, fields)
+}
+
+/// A tagged variant whose enum names its tag field.
+fn tagged<const N: usize>(tag: &str, name: &str, fields: [(&str, Lv); N]) -> Lv {
+    let mut entries = vec![(Lv::str(tag), Lv::str(name))];
     entries.extend(fields.into_iter().map(|(k, v)| (Lv::str(k), v)));
     Lv::Map(entries)
+}
+
+impl ToLv for t::Kinded {
+    fn lv(&self) -> Lv {
+        match self {
+            t::Kinded::Hit { damage } => tagged("kind", "Hit", [("Damage", damage.lv())]),
+            t::Kinded::Miss => tagged("kind", "Miss", []),
+        }
+    }
 }
 
 impl ToLv for t::Shape {

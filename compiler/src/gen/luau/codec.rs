@@ -6,7 +6,7 @@
 
 use super::code::Code;
 use super::names::{field, key, string};
-use super::types::{unsupported, TAG_FIELD};
+use super::types::unsupported;
 use super::GenError;
 use crate::ir::layout::{flat_record, Leaf};
 use crate::ir::packing::{int_bounds, int_packing};
@@ -452,19 +452,20 @@ impl<'s> Codec<'s> {
         Ok(values)
     }
 
-    /// A table constructor of `fields` read in order, after `tag`.
+    /// A table constructor of `fields` read in order, after `tag` (the tag
+    /// field and the variant's name).
     fn read_record(
         &self,
         fields: &[Field],
-        tag: Option<&str>,
+        tag: Option<(&str, &str)>,
         out: &mut Code,
         origin: &str,
     ) -> Result<String, GenError> {
         let tys: Vec<&Ty> = fields.iter().map(|f| &f.ty).collect();
         let values = self.read_all(&tys, out, origin)?;
         let mut parts = Vec::new();
-        if let Some(tag) = tag {
-            parts.push(format!("{TAG_FIELD} = {}", string(tag)));
+        if let Some((field, variant)) = tag {
+            parts.push(format!("{}{}", key(field), string(variant)));
         }
         for (f, value) in fields.iter().zip(values) {
             parts.push(format!("{}{value}", key(&f.name)));
@@ -714,7 +715,8 @@ impl<'s> Codec<'s> {
                         out.reopen(format!("else{test}"));
                     }
                     let fields = variant.fields.as_deref().unwrap_or_default();
-                    let value = self.read_record(fields, Some(&variant.name), out, &origin)?;
+                    let tag = (self.schema.decl(decl).tag_field(), variant.name.as_str());
+                    let value = self.read_record(fields, Some(tag), out, &origin)?;
                     out.line(format!("{v} = {value}"));
                 }
                 out.close("end");

@@ -18,8 +18,6 @@ use crate::ir::messages::{Messages, TooManyMessages};
 use crate::ir::{Schema, Side};
 use std::collections::HashMap;
 
-pub use types::TAG_FIELD;
-
 /// The shared runtime, as it is written into every output directory.
 pub const RUNTIME: &str = include_str!("tether.luau");
 

@@ -115,8 +115,12 @@ pub fn module(protocol: &Protocol<'_>, side: Side) -> Result<String, GenError> {
                 let d = schema.decl(decl);
                 if let DeclKind::Enum { variants } = &d.kind {
                     let names: Vec<String> = variants.iter().map(|v| string(&v.name)).collect();
+                    let tag = match &d.tag_field {
+                        Some(tag) => format!(", {}", string(tag)),
+                        None => String::new(),
+                    };
                     code.line(format!(
-                        "E.{} = T.enum({{ {} }})",
+                        "E.{} = T.enum({{ {} }}{tag})",
                         codec.function_name(decl),
                         names.join(", ")
                     ));

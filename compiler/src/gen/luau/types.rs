@@ -6,9 +6,6 @@ use super::names::{property, string, type_name};
 use super::GenError;
 use crate::ir::{DeclKind, Schema, Ty, TyKind, Variant};
 
-/// The field of a tagged enum's table that names its variant.
-pub const TAG_FIELD: &str = "type";
-
 /// Writes Luau types; `prefix` goes before declared names (`Types.` in the
 /// side modules, nothing in `types.luau`).
 pub struct Types<'s> {
@@ -100,15 +97,20 @@ impl Types<'_> {
     }
 
     /// The type of a declared enum: a union of string literals for a unit
-    /// enum, a union of tables tagged by [`TAG_FIELD`] otherwise.
-    pub fn enumeration(&self, variants: &[Variant], origin: &str) -> Result<String, GenError> {
+    /// enum, a union of tables tagged by its `tag` field otherwise.
+    pub fn enumeration(
+        &self,
+        variants: &[Variant],
+        tag: &str,
+        origin: &str,
+    ) -> Result<String, GenError> {
         if variants.iter().all(|v| v.fields.is_none()) {
             let names: Vec<_> = variants.iter().map(|v| string(&v.name)).collect();
             return Ok(names.join(" | "));
         }
         let mut arms = Vec::new();
         for variant in variants {
-            let mut parts = vec![format!("{TAG_FIELD}: {}", string(&variant.name))];
+            let mut parts = vec![format!("{}{}", property(tag), string(&variant.name))];
             for field in variant.fields.iter().flatten() {
                 parts.push(format!(
                     "{}{}",
@@ -166,7 +168,9 @@ pub fn module(schema: &Schema, header: &str) -> Result<String, GenError> {
             // only Luau value is nil.
             DeclKind::Alias { ty } if only_optional_of_itself(schema, index, ty) => "nil".into(),
             DeclKind::Alias { ty } => types.of(ty, &origin)?,
-            DeclKind::Enum { variants } => types.enumeration(variants, &origin)?,
+            DeclKind::Enum { variants } => {
+                types.enumeration(variants, decl.tag_field(), &origin)?
+            }
         };
         code.line(format!("export type {} = {ty}", type_name(&decl.name)));
     }

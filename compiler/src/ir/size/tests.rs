@@ -77,6 +77,7 @@ fn decl(name: &str, kind: DeclKind) -> TypeDecl {
         span: sp(),
         kind,
         in_place: false,
+        tag_field: None,
     }
 }
 
