@@ -221,7 +221,12 @@ MIXED_TABLE = "mixed-table", "T101", Error, Roblox,
 array (numeric indices) or entirely a dictionary: \"do not pass a mixed table of numeric and \
 string keys. Doing so can result in removed elements during the transfer.\" A table type with \
 an array part and named fields, an array part and a string indexer, or two indexers, describes \
-such a mixed table. Split it: put the list in a field of a record (`{ Items: {T}, Name: string }`).";
+such a mixed table. Split it: put the list in a field of a record (`{ Items: {T}, Name: string }`).
+
+Where it applies: wherever the table is written, in any encoding. Roblox's serializer drops \
+elements of a mixed table it copies (a bindable's values); in a remote, the table is a Luau \
+table again on the receiving side, and a Rust or Luau value of the generated code cannot hold \
+both parts.";
 
 NON_STRING_KEY = "non-string-key", "T102", Error, Roblox,
     "a dictionary keyed by anything but strings, where Roblox copies the table",
@@ -242,21 +247,31 @@ NIL_IN_TABLE = "nil-in-table", "T103", Error, Roblox,
     "Roblox documents: \"whether passing a dictionary table or a numerically indexed table, \
 avoid nil values for any index.\" A nil inside an array cuts it short at the first hole, and a \
 nil dictionary value is the same as a missing key. Make the element non-optional, or wrap it \
-in a record with an optional field (`{ { Value: T? } }`).";
+in a record with an optional field (`{ { Value: T? } }`).
+
+Where it applies: in any encoding. Roblox cuts an array it copies at the first nil (a \
+bindable's values); in a remote, the wire could carry the holes, but the receiving Luau \
+table's `#` and `ipairs` stop at the first nil all the same.";
 
 FUNCTION_VALUE = "function-value", "T104", Error, Roblox,
     "a function type in a remote's params or returns",
     "Roblox documents that \"functions included as arguments for a RemoteEvent or \
 RemoteFunction will not be replicated across the client-server boundary ... the resulting \
 argument on the receiving side will be nil.\" Only bindables, which stay on one side, may carry \
-functions. Send data that names the action (an enum) instead.";
+functions. Send data that names the action (an enum) instead.
+
+Where it applies: remotes, in any encoding; a bindable's functions stay on one side and are \
+passed as they are.";
 
 METATABLE_LOST = "metatable-lost", "T105", Error, Roblox,
     "a table with a metatable in a remote or bindable",
     "Roblox documents that \"if a table has a metatable, all of the metatable information is \
 lost in the transfer\": the receiver gets the plain table, without the methods or the fields \
 that came from `__index`. Send the plain data and rebuild the object with `setmetatable` on \
-the receiving side.";
+the receiving side.
+
+Where it applies: in any encoding: Roblox's serializer drops the metatable of a table it \
+copies, and the wire carries the plain data only.";
 
 SERVER_ONLY_INSTANCE = "server-only-instance", "T106", Error, Roblox,
     "an instance that lives where clients cannot see it, sent to a client",
@@ -264,13 +279,18 @@ SERVER_ONLY_INSTANCE = "server-only-instance", "T106", Error, Roblox,
 Script passes a descendant of ServerStorage, the client listening to the event will receive a \
 nil value because that object isn't replicable for the client.\" ServerStorage and \
 ServerScriptService never replicate. Send data that describes the instance, or move it to \
-ReplicatedStorage.";
+ReplicatedStorage.
+
+Where it applies: remotes from the server, in any encoding: an instance travels as a \
+reference that the receiver resolves, and a client has none for an instance it cannot see.";
 
 CLIENT_ONLY_INSTANCE = "client-only-instance", "T107", Error, Roblox,
     "an instance a client created, sent to the server",
     "Roblox documents: \"if you create a part in a LocalScript and try to pass it to a Script, \
 the server will see nil because the part isn't replicable for the server.\" Send the data the \
-server needs to create or find the instance itself.";
+server needs to create or find the instance itself.
+
+Where it applies: remotes from a client, in any encoding, for the same reason.";
 
 INSTANCE_MAY_BE_NIL = "instance-may-be-nil", "T108", Warning, Roblox,
     "a non-optional instance sent from the server to a client",
@@ -280,7 +300,9 @@ replicate with a delay (RemoteFunction reference, \"Streaming Precautions\"). Th
 receives nil. Declare the type optional (`Part?`) so the client handles nil; an array element or \
 a dictionary value cannot be nil without cutting the table (`nil-in-table`), so there the element \
 becomes a record with an optional field (`{ { Value: Part? } }`). `Player` is exempt: Players are \
-always replicated.";
+always replicated.
+
+Where it applies: remotes from the server, in any encoding.";
 
 UNCHECKED_CLIENT_VALUE = "unchecked-client-value", "T109", Error, Roblox + policy,
     "`any` in something a client sends",
@@ -288,7 +310,9 @@ UNCHECKED_CLIENT_VALUE = "unchecked-client-value", "T109", Error, Roblox + polic
 client cannot validate what reaches its handler. Declare the shape the server expects, so the \
 runtime rejects everything else before the handler runs. This is Tether's policy, not a limit of \
 Roblox: a remote that really means to take any value (a debug console, a relay to another \
-service) says so with `@allow(unchecked-client-value)`, and each such place is shown as a note.";
+service) says so with `@allow(unchecked-client-value)`, and each such place is shown as a note.
+
+Where it applies: what a client sends, in any encoding.";
 
 UNRELIABLE_TOO_LARGE = "unreliable-too-large", "T110", Error / Warning, Roblox,
     "an @unreliable payload that exceeds (or may exceed) 1000 bytes",
@@ -296,14 +320,18 @@ UNRELIABLE_TOO_LARGE = "unreliable-too-large", "T110", Error / Warning, Roblox,
 (UnreliableRemoteEvent). The checker computes the smallest and largest encoded size of the \
 payload in Tether's wire format: when even the smallest exceeds 1000 bytes the event can never \
 be delivered (error); when the largest may exceed it, some sends will be dropped (warning). \
-Bound the strings and arrays (`string(..64)`, `{T}(..16)`), or make the event reliable.";
+Bound the strings and arrays (`string(..64)`, `{T}(..16)`), or make the event reliable.
+
+Where it applies: `@unreliable` remote events; the sizes are those of Tether's wire format.";
 
 UNBOUNDED_CLIENT_INPUT = "unbounded-client-input", "T111", Warning, Roblox,
     "a client-sent string, buffer, array or map with no upper bound",
     "A client can send a string or table as large as the network allows, and the server pays \
 to receive, decode and store it. Give every client-sent string, buffer, array and map an upper \
 bound (`string(..64)`, `{T}(..100)`); the server rejects anything longer before it is \
-allocated.";
+allocated.
+
+Where it applies: what a client sends, in any encoding.";
 
 SERVER_INVOKES_CLIENT = "server-invokes-client", "T112", Warning, Roblox,
     "a remote function the server invokes on a client",
@@ -311,7 +339,9 @@ SERVER_INVOKES_CLIENT = "server-invokes-client", "T112", Warning, Roblox,
 error, the server throws the error too; if the client disconnects while it's being invoked, \
 InvokeClient() throws an error; if the client doesn't return a value, the server yields \
 forever.\" Prefer a `server -> client` remote event, with a `client -> server` event for the \
-answer. If you keep it, give it a `@timeout` and handle every error.";
+answer. If you keep it, give it a `@timeout` and handle every error.
+
+Where it applies: remote functions from the server to a client.";
 
 SHARED_IDENTITY = "shared-identity", "T113", Error, Roblox,
     "a shared reference (`Rc`, `Arc`, `&`, a cell) in a remote or bindable",
@@ -321,7 +351,9 @@ the callback\", and the same of bindables. A value shared through `Rc`, `Arc`, a
 a `Cell`/`RefCell` arrives as an unshared copy: writes through one holder are no longer seen by \
 the other, and two references to one value become two values. Only the Rust macros can write \
 such a type. Send the value itself (`T`), and share it again on the receiving side if it must \
-be shared.";
+be shared.
+
+Where it applies: remotes and bindables alike, in any encoding: both copy what they carry.";
 }
 
 /// The rules reference page (docs/rules.md), generated from this catalog.
