@@ -1,10 +1,14 @@
 //! End-to-end tests of the `tether` binary: output formats, exit status,
 //! directory search, `explain`, `rules` and `ir`.
 
+mod common;
+
+use common::{code, stderr, stdout, tether, write};
+
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use tether_compiler::diag::rules;
 
 const CLEAN: &str =
@@ -16,36 +20,6 @@ const UNKNOWN_TYPE: &str = "-- a misspelt type\ntype A = Strng\n";
 const MIXED_TABLE: &str = "type T = { string, Name: string }\n";
 /// Only a warning: `server-invokes-client`.
 const WARNING: &str = "remote function Ask: server -> client () -> boolean\n";
-
-fn tether(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tether"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the tether binary runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exited normally")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).unwrap();
-    }
-    fs::write(&path, text).unwrap();
-    path
-}
 
 fn temp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap()

@@ -2,10 +2,13 @@
 //! what its levels and excludes do, what `--allow`, `--warn` and `--deny`
 //! do over it, and what `tether rules` shows.
 
+mod common;
+
+use common::{code, stderr, stdout, tether, write};
+
 use serde_json::Value;
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// `unbounded-client-input` (a warning) on `s`.
 const UNBOUNDED: &str = "remote event Say: client -> server (s: string)\n";
@@ -13,33 +16,6 @@ const UNBOUNDED: &str = "remote event Say: client -> server (s: string)\n";
 const ANY: &str = "remote event Relay: client -> server (v: any)\n";
 /// `function-value` (a limitation) on the function.
 const FUNCTION: &str = "remote event Call: client -> server (f: () -> ())\n";
-
-fn tether(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tether"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the tether binary runs")
-}
-
-fn code(output: &Output) -> i32 {
-    output.status.code().expect("exited normally")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
 
 /// `(rule, severity)` of each diagnostic of a JSON run.
 fn found(output: &Output) -> Vec<(String, String)> {

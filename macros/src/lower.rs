@@ -75,6 +75,19 @@ impl Lowerer<'_> {
         }
     }
 
+    /// `{[key]: value}`: a map's table, or a set's with `value` `true`.
+    fn indexer(&mut self, key: ast::TypeExpr, value: ast::TypeExpr, span: Span) -> ast::TypeExpr {
+        let entry_span = self.span(span);
+        self.expr(
+            ast::TypeExprKind::Table(vec![ast::TableEntry::Indexer {
+                key,
+                value,
+                span: entry_span,
+            }]),
+            span,
+        )
+    }
+
     fn path(&mut self, name: &str, span: Span) -> ast::TypeExpr {
         let ident = self.ident(name, span);
         self.expr(ast::TypeExprKind::Path(vec![ident]), span)
@@ -287,31 +300,15 @@ impl Lowerer<'_> {
             "HashSet" => match generics.as_slice() {
                 [elem] => {
                     let key = self.ty(elem);
-                    let entry_span = self.span(span);
                     let value = self.expr(ast::TypeExprKind::True, span);
-                    self.expr(
-                        ast::TypeExprKind::Table(vec![ast::TableEntry::Indexer {
-                            key,
-                            value,
-                            span: entry_span,
-                        }]),
-                        span,
-                    )
+                    self.indexer(key, value, span)
                 }
                 _ => self.unsupported(ty, "expected `HashSet<T>`"),
             },
             "HashMap" => match generics.as_slice() {
                 [key, value] => {
                     let (key, value) = (self.ty(key), self.ty(value));
-                    let entry_span = self.span(span);
-                    self.expr(
-                        ast::TypeExprKind::Table(vec![ast::TableEntry::Indexer {
-                            key,
-                            value,
-                            span: entry_span,
-                        }]),
-                        span,
-                    )
+                    self.indexer(key, value, span)
                 }
                 _ => self.unsupported(ty, "expected `HashMap<K, V>`"),
             },

@@ -39,8 +39,13 @@ fn look() -> Vector3 {
 /// Fires `Combat.Aim` from `client` until the server has heard `n` of them
 /// (an unreliable event may be lost; on loopback it rarely is).
 async fn aim_until_heard(client: &game::Client, heard: &Arc<Mutex<Vec<f32>>>, n: usize) {
+    aim_until(client, || heard.lock().expect("lock").len() >= n).await;
+}
+
+/// The client aims every 40 ms until `done` holds.
+async fn aim_until(client: &game::Client, mut done: impl FnMut() -> bool) {
     timeout(LIMIT, async {
-        while heard.lock().expect("lock").len() < n {
+        while !done() {
             client
                 .combat()
                 .aim()
@@ -50,7 +55,7 @@ async fn aim_until_heard(client: &game::Client, heard: &Arc<Mutex<Vec<f32>>>, n:
         }
     })
     .await
-    .expect("heard in time");
+    .expect("in time");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -78,18 +83,7 @@ async fn unreliable_events_travel_as_datagrams_both_ways() {
     aim_until_heard(&client, &heard, 3).await;
     // The first ones may have gone on the stream while the client bound its
     // address; later ones go as datagrams, so the client aims until one has.
-    timeout(LIMIT, async {
-        while net.stats().datagrams_received == 0 {
-            client
-                .combat()
-                .aim()
-                .fire_server(look(), 10.0)
-                .expect("in range");
-            tokio::time::sleep(Duration::from_millis(40)).await;
-        }
-    })
-    .await
-    .expect("a datagram in time");
+    aim_until(&client, || net.stats().datagrams_received > 0).await;
 
     timeout(LIMIT, async {
         while seen.lock().expect("lock").is_empty() {

@@ -75,7 +75,8 @@ fn walk<'s>(
                     stack.extend(decl_types(schema, *decl));
                 }
             }
-            TyKind::Map { key, value, .. } => {
+            // A set's elements are its keys.
+            TyKind::Map { key, .. } | TyKind::Set { elem: key, .. } => {
                 let finding = match encoding {
                     Encoding::Native => non_string_key(schema, key),
                     Encoding::Packed => invalid_key(schema, key),
@@ -83,19 +84,7 @@ fn walk<'s>(
                 if let Some(diagnostic) = finding {
                     report(diagnostic);
                 }
-                stack.push(key);
-                stack.push(value);
-            }
-            // A set's elements are its keys.
-            TyKind::Set { elem, .. } => {
-                let finding = match encoding {
-                    Encoding::Native => non_string_key(schema, elem),
-                    Encoding::Packed => invalid_key(schema, elem),
-                };
-                if let Some(diagnostic) = finding {
-                    report(diagnostic);
-                }
-                stack.push(elem);
+                stack.extend(ty.children());
             }
             // A function value is passed as itself; its signature's tables
             // are not copied.

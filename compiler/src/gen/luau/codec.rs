@@ -340,47 +340,10 @@ impl<'s> Codec<'s> {
             }
             TyKind::Array { elem, len } => self.read_array(elem, *len, out, origin)?,
             TyKind::Map { key, value, len } => {
-                let n = self.fresh("n");
-                let t = self.fresh("t");
-                let bits = self.min_bits(key).saturating_add(self.min_bits(value));
-                out.line(format!(
-                    "local {n} = {}({}, {bits})",
-                    self.rt("rcount"),
-                    len_args_full(*len)
-                ));
-                out.line(format!("local {t} = {{}}"));
-                out.open(format!("for _ = 1, {n} do"));
-                let k = self.fresh("k");
-                let key_value = self.read(key, out, origin)?;
-                out.line(format!("local {k} = {key_value}"));
-                out.open(format!("if {t}[{k}] ~= nil then"));
-                out.line(format!("{}(\"repeated map key\")", self.rt("fail")));
-                out.close("end");
-                let value = self.read(value, out, origin)?;
-                out.line(format!("{t}[{k}] = {value}"));
-                out.close("end");
-                t
+                self.read_keyed(key, Some(value), *len, "repeated map key", out, origin)?
             }
             TyKind::Set { elem, len } => {
-                let n = self.fresh("n");
-                let t = self.fresh("t");
-                let bits = self.min_bits(elem);
-                out.line(format!(
-                    "local {n} = {}({}, {bits})",
-                    self.rt("rcount"),
-                    len_args_full(*len)
-                ));
-                out.line(format!("local {t} = {{}}"));
-                out.open(format!("for _ = 1, {n} do"));
-                let k = self.fresh("k");
-                let elem_value = self.read(elem, out, origin)?;
-                out.line(format!("local {k} = {elem_value}"));
-                out.open(format!("if {t}[{k}] ~= nil then"));
-                out.line(format!("{}(\"repeated set element\")", self.rt("fail")));
-                out.close("end");
-                out.line(format!("{t}[{k}] = true"));
-                out.close("end");
-                t
+                self.read_keyed(elem, None, *len, "repeated set element", out, origin)?
             }
             TyKind::Record { fields } => {
                 if self.recursion.counts_record(ty) {
@@ -450,6 +413,45 @@ impl<'s> Codec<'s> {
             values.push(x);
         }
         Ok(values)
+    }
+
+    /// Reads a map (`value` its values' type) or a set (`None`: each
+    /// element's value is `true`): the count, then each key, refusing one
+    /// seen before with `repeated`.
+    fn read_keyed(
+        &self,
+        key: &Ty,
+        value: Option<&Ty>,
+        len: LenRange,
+        repeated: &str,
+        out: &mut Code,
+        origin: &str,
+    ) -> Result<String, GenError> {
+        let n = self.fresh("n");
+        let t = self.fresh("t");
+        let bits = self
+            .min_bits(key)
+            .saturating_add(value.map_or(0, |v| self.min_bits(v)));
+        out.line(format!(
+            "local {n} = {}({}, {bits})",
+            self.rt("rcount"),
+            len_args_full(len)
+        ));
+        out.line(format!("local {t} = {{}}"));
+        out.open(format!("for _ = 1, {n} do"));
+        let k = self.fresh("k");
+        let key_value = self.read(key, out, origin)?;
+        out.line(format!("local {k} = {key_value}"));
+        out.open(format!("if {t}[{k}] ~= nil then"));
+        out.line(format!("{}({})", self.rt("fail"), string(repeated)));
+        out.close("end");
+        let value = match value {
+            Some(value) => self.read(value, out, origin)?,
+            None => "true".to_string(),
+        };
+        out.line(format!("{t}[{k}] = {value}"));
+        out.close("end");
+        Ok(t)
     }
 
     /// A table constructor of `fields` read in order, after `tag` (the tag
