@@ -18,7 +18,6 @@ use numbers::*;
 
 use super::model::ItemKind;
 use super::{Gen, GenError};
-use crate::ir::packing::int_packing;
 use crate::ir::{Ty, TyKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -245,12 +244,8 @@ impl Gen<'_> {
                 range,
                 nonfinite,
             } => {
-                let (method, args) = match int_packing(*kind, *range) {
-                    Some(packing) => packed_number(*kind, packing),
-                    None => match checked_number(*kind, *range, *nonfinite) {
-                        Some(checked) => checked,
-                        None => return Ok(None),
-                    },
+                let Some((method, args)) = refined_number(*kind, *range, *nonfinite) else {
+                    return Ok(None);
                 };
                 let v = v.copied();
                 match args.is_empty() {
@@ -434,11 +429,8 @@ impl Gen<'_> {
                 range,
                 nonfinite,
             } => {
-                let (method, args) = match int_packing(*kind, *range) {
-                    Some(packing) => packed_number(*kind, packing),
-                    None => checked_number(*kind, *range, *nonfinite)
-                        .unwrap_or_else(|| (num_method(*kind), quote!())),
-                };
+                let (method, args) = refined_number(*kind, *range, *nonfinite)
+                    .unwrap_or_else(|| (num_method(*kind), quote!()));
                 Dec::Try(quote!(__r.#method(#args)))
             }
             TyKind::String { len } => {

@@ -236,7 +236,7 @@ fn float_arg(v: Option<f64>, is_max: bool) -> TokenStream {
 /// A number's checked write or read: the `Writer`/`Reader` method and its
 /// bound arguments (after the value, for a write), or `None` when the Rust
 /// type already says it all and the plain method serves.
-pub(super) fn checked_number(
+fn checked_number(
     kind: NumKind,
     range: Option<NumRange>,
     nonfinite: bool,
@@ -268,9 +268,22 @@ pub(super) fn checked_number(
     Some((format_ident!("{name}_in"), quote!(#min, #max)))
 }
 
+/// A refined number's write or read: packed into the bits of its span, or
+/// checked; `None` when the plain method serves.
+pub(super) fn refined_number(
+    kind: NumKind,
+    range: Option<NumRange>,
+    nonfinite: bool,
+) -> Option<(Ident, TokenStream)> {
+    match crate::ir::packing::int_packing(kind, range) {
+        Some(packing) => Some(packed_number(kind, packing)),
+        None => checked_number(kind, range, nonfinite),
+    }
+}
+
 /// A packed integer's checked write or read: the method and its arguments
 /// (the span's bounds and the field's bits).
-pub(super) fn packed_number(kind: NumKind, packing: IntPacking) -> (Ident, TokenStream) {
+fn packed_number(kind: NumKind, packing: IntPacking) -> (Ident, TokenStream) {
     let (min, max) = (
         int_arg(Some(packing.min), kind, false),
         int_arg(Some(packing.max), kind, true),
