@@ -2309,3 +2309,37 @@ fn a_variant_field_may_not_be_its_enums_tag_field() {
     // A unit enum has no tag field.
     clean("enum Mode { Kind, Other }");
 }
+
+// ---- unions ----------------------------------------------------------------------
+
+#[test]
+fn a_unions_arms_are_told_apart_by_what_their_luau_values_are() {
+    clean(
+        "type Pair = { A: u8 }\n\
+         enum Shape { Circle { r: f32 }, Point }\n\
+         remote event E: server -> client (a: (string | u16), b: (boolean | Vector3 | Pair | Enum.Material | Player)?, c: (buffer | CFrame | Shape))",
+    );
+    let c = expect(
+        "enum Team { Red, Blue }\n\
+         type R = { x: u8 }\n\
+         remote event E: server -> client (a: (u8 | f64), b: (string | Team), c: ({u8} | R), d: (u8? | boolean), e: (any | u8))",
+        &[
+            ("ambiguous-union", "f64"),
+            ("ambiguous-union", "Team"),
+            ("ambiguous-union", "R"),
+            ("ambiguous-union", "u8?"),
+            ("ambiguous-union", "any"),
+        ],
+    );
+    assert_eq!(label_texts(&c, &c.diagnostics[0]), ["u8"]);
+    assert!(c.diagnostics[0].message.contains("`number`"));
+}
+
+#[test]
+fn a_union_is_no_dictionary_key() {
+    single(
+        "remote event E: server -> client (m: {[(string | u8)]: u8}(..4))",
+        "invalid-key",
+        "(string | u8)",
+    );
+}

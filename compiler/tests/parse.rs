@@ -1338,6 +1338,7 @@ fn all_spans(file: &File) -> Vec<Span> {
             TypeExprKind::Shared { inner, .. } => ty(out, inner),
             TypeExprKind::Extern(_) => {}
             TypeExprKind::Any | TypeExprKind::True => {}
+            TypeExprKind::Union(arms) => arms.iter().for_each(|arm| ty(out, arm)),
             TypeExprKind::Enum { variants, .. } => {
                 for v in variants {
                     out.push(v.span);

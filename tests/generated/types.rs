@@ -225,6 +225,97 @@ pub type SmallIntMap = ::std::collections::HashMap<i16, bool>;
 pub type KeyMap = ::std::collections::HashMap<Key, u8>;
 
 #[allow(dead_code)]
+/// `Either`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum Either {
+    /// `string(..8)`
+    String(::std::string::String),
+    /// `u16`
+    Number(u16),
+}
+
+impl ::tether::wire::Encode for Either {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        match self {
+            Self::String(__v) => {
+                __w.bits(0, 1);
+                __w.string(__v, ::tether::wire::LenRange::up_to(8))?;
+            }
+            Self::Number(__v) => {
+                __w.bits(1, 1);
+                __w.u16(*__v);
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for Either {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(
+            match __r.tag(2, "Either")? {
+                0 => Self::String(__r.string(::tether::wire::LenRange::up_to(8))?),
+                _ => Self::Number(__r.u16()?),
+            },
+        )
+    }
+}
+
+#[allow(dead_code)]
+/// `Mixed`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum Mixed {
+    /// `boolean`
+    Boolean(bool),
+    /// `Vector3`
+    Vector3(::tether::types::Vector3),
+    /// `Pair`
+    Table(Pair),
+}
+
+impl ::tether::wire::Encode for Mixed {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        match self {
+            Self::Boolean(__v) => {
+                __w.bits(0, 2);
+                __w.bool(*__v);
+            }
+            Self::Vector3(__v) => {
+                __w.bits(1, 2);
+                ::tether::wire::Encode::encode(__v, __w)?;
+            }
+            Self::Table(__v) => {
+                __w.bits(2, 2);
+                ::tether::wire::Encode::encode(__v, __w)?;
+            }
+        }
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for Mixed {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(
+            match __r.tag(3, "Mixed")? {
+                0 => Self::Boolean(__r.bool()?),
+                1 => Self::Vector3(::tether::wire::Decode::decode(__r)?),
+                _ => Self::Table(::tether::wire::Decode::decode(__r)?),
+            },
+        )
+    }
+}
+
+#[allow(dead_code)]
 /// `ColorSet`: `{[Color]: true}`
 pub type ColorSet = ::std::collections::HashSet<Color>;
 
@@ -2866,6 +2957,60 @@ impl ::tether::wire::Decode for ColorSetBox {
 }
 
 #[allow(dead_code)]
+/// `EitherBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+pub struct EitherBox {
+    /// `v: Either`
+    pub v: Either,
+}
+
+impl ::tether::wire::Encode for EitherBox {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        ::tether::wire::Encode::encode(&self.v, __w)?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for EitherBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
+    }
+}
+
+#[allow(dead_code)]
+/// `MixedBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+pub struct MixedBox {
+    /// `v: Mixed`
+    pub v: Mixed,
+}
+
+impl ::tether::wire::Encode for MixedBox {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        ::tether::wire::Encode::encode(&self.v, __w)?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for MixedBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::Decode::decode(__r)?,
+        })
+    }
+}
+
+#[allow(dead_code)]
 /// `TagSetBox`
 #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
 pub struct TagSetBox {
@@ -4296,7 +4441,7 @@ impl ::tether::wire::Decode for PinsBox {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "types",
-    fingerprint: 7100375574890486643u64,
+    fingerprint: 13547199973552242114u64,
     to_server: __tether::TO_SERVER,
     to_client: __tether::TO_CLIENT,
 };
@@ -4905,6 +5050,18 @@ impl Server {
     #[inline]
     pub fn send_kinded(&self) -> server::SendKinded {
         server::SendKinded::__new(&self.0)
+    }
+
+    /// `remote event SendEither: server -> client (v: Either)`
+    #[inline]
+    pub fn send_either(&self) -> server::SendEither {
+        server::SendEither::__new(&self.0)
+    }
+
+    /// `remote event SendMixed: server -> client (v: Mixed)`
+    #[inline]
+    pub fn send_mixed(&self) -> server::SendMixed {
+        server::SendMixed::__new(&self.0)
     }
 }
 
@@ -5554,6 +5711,18 @@ impl Client {
     #[inline]
     pub fn send_kinded(&self) -> client::SendKinded {
         client::SendKinded::__new(&self.0)
+    }
+
+    /// `remote event SendEither: server -> client (v: Either)`
+    #[inline]
+    pub fn send_either(&self) -> client::SendEither {
+        client::SendEither::__new(&self.0)
+    }
+
+    /// `remote event SendMixed: server -> client (v: Mixed)`
+    #[inline]
+    pub fn send_mixed(&self) -> client::SendMixed {
+        client::SendMixed::__new(&self.0)
     }
 }
 
@@ -6966,6 +7135,10 @@ mod __tether {
 
     pub type ToClient97 = Msg<97, (super::Kinded,)>;
 
+    pub type ToClient98 = Msg<98, (super::Either,)>;
+
+    pub type ToClient99 = Msg<99, (super::Mixed,)>;
+
     pub static TO_SERVER: &[::tether::MessageSpec] = &[];
 
     pub static TO_CLIENT: &[::tether::MessageSpec] = &[
@@ -7067,6 +7240,8 @@ mod __tether {
         spec::<ToClient95>("SendColorSet", EVENT),
         spec::<ToClient96>("SendTagSet", EVENT),
         spec::<ToClient97>("SendKinded", EVENT),
+        spec::<ToClient98>("SendEither", EVENT),
+        spec::<ToClient99>("SendMixed", EVENT),
     ];
 }
 
@@ -7369,6 +7544,12 @@ pub mod server {
 
     /// `remote event SendKinded: server -> client (v: Kinded)`
     pub type SendKinded = ::tether::remote::ServerSender<__m::ToClient97>;
+
+    /// `remote event SendEither: server -> client (v: Either)`
+    pub type SendEither = ::tether::remote::ServerSender<__m::ToClient98>;
+
+    /// `remote event SendMixed: server -> client (v: Mixed)`
+    pub type SendMixed = ::tether::remote::ServerSender<__m::ToClient99>;
 }
 
 /// Handles for the remotes, as the client uses them (see [`Client`]).
@@ -7670,4 +7851,10 @@ pub mod client {
 
     /// `remote event SendKinded: server -> client (v: Kinded)`
     pub type SendKinded = ::tether::remote::ClientListener<__m::ToClient97>;
+
+    /// `remote event SendEither: server -> client (v: Either)`
+    pub type SendEither = ::tether::remote::ClientListener<__m::ToClient98>;
+
+    /// `remote event SendMixed: server -> client (v: Mixed)`
+    pub type SendMixed = ::tether::remote::ClientListener<__m::ToClient99>;
 }

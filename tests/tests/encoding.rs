@@ -874,6 +874,27 @@ fn golden_nonfinite_floats_keep_their_bits() {
 }
 
 #[test]
+fn golden_unions_are_the_arms_index_then_its_value() {
+    // Two arms: a 1-bit index. `u16` is the second arm: bit 1, then two
+    // bytes.
+    golden(
+        "Either",
+        &t::EitherBox {
+            v: t::Either::Number(0x0102),
+        },
+        &[0x01, 0x02, 0x01],
+    );
+    // A string of `..8`: the index bit and the 4-bit length share a byte.
+    golden(
+        "Either",
+        &t::EitherBox {
+            v: t::Either::String("hi".into()),
+        },
+        &[0x04, b'h', b'i'],
+    );
+}
+
+#[test]
 fn golden_sets_are_a_count_then_each_element() {
     // `{[Color]: true}`, unbounded: a varint count, then each element's tag
     // (Color has two variants: a bit each).
@@ -1817,8 +1838,8 @@ fn golden_any() {
 #[test]
 fn golden_event_messages_are_the_id_then_the_body() {
     // Server → client ids follow declaration order (SendBool is 0), and the
-    // direction has 98 messages: ids are 7-bit fields, ceil(log2(98)) = 7.
-    assert_eq!(t::PROTOCOL.to_client.len(), 98);
+    // direction has 100 messages: ids are 7-bit fields, ceil(log2(100)) = 7.
+    assert_eq!(t::PROTOCOL.to_client.len(), 100);
     assert_eq!(id_bits(), 7);
     assert_eq!(message_id("SendBool"), 0);
     assert_eq!(message_id("SendU8Range"), 12);
@@ -2303,6 +2324,14 @@ proptest! {
         boxed!(BoolMap, BoolMapBox, send_bool_map).unstable().check(flags)?;
         boxed!(SmallIntMap, SmallIntMapBox, send_small_int_map).unstable().check(ints)?;
         boxed!(KeyMap, KeyMapBox, send_key_map).unstable().check(keys)?;
+    }
+
+    #[test]
+    fn unions_round_trip(text in text(0, 8), n in any::<u16>(), b in any::<bool>(), a in any::<bool>()) {
+        boxed!(Either, EitherBox, send_either).check(t::Either::String(text))?;
+        boxed!(Either, EitherBox, send_either).check(t::Either::Number(n))?;
+        boxed!(Mixed, MixedBox, send_mixed).check(t::Mixed::Boolean(b))?;
+        boxed!(Mixed, MixedBox, send_mixed).check(t::Mixed::Table(t::Pair { a, n: 1, c: b }))?;
     }
 
     #[test]
@@ -3125,7 +3154,7 @@ fn each_one_field_record_is_as_large_as_its_alias() {
             }
         }
     }
-    assert_eq!(pairs, 82, "every `XBox` of types.tether");
+    assert_eq!(pairs, 84, "every `XBox` of types.tether");
 }
 
 #[test]

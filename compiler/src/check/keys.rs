@@ -113,6 +113,7 @@ fn non_string_key(schema: &Schema, key: &Ty) -> Option<Diagnostic> {
         TyKind::Datatype { datatype } => format!("a `{}`", datatype.name()),
         TyKind::Function { .. } => "a function".to_string(),
         TyKind::Optional { .. } => "optional (a nil key cannot be stored)".to_string(),
+        TyKind::Union { .. } => "a union".to_string(),
         TyKind::Extern { path, .. } => format!(
             "`{path}`, declared outside the protocol, which the checker cannot see; \
              a unit enum key is declared in the protocol's module"

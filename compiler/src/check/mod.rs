@@ -7,6 +7,7 @@ mod limits;
 mod names;
 mod recursion;
 mod tables;
+mod unions;
 
 use crate::diag::{Diagnostic, Severity, Span};
 use crate::ir::{Endpoint, Schema};
@@ -29,6 +30,7 @@ pub(crate) fn check_files(schema: &Schema, visibility: &Visibility) -> Vec<Diagn
     flows::check(schema, &mut sink);
     limits::check(schema, &mut sink);
     names::check(schema, visibility, &mut sink);
+    unions::check(schema, &mut sink);
     sink.diagnostics
 }
 

@@ -215,6 +215,16 @@ up), an optional (nil cannot be a key), `any`, and an instance other than `Playe
 instance the receiver cannot see arrives as nil). Key the dictionary by one of the kinds \
 above, or send an array of records.";
 
+AMBIGUOUS_UNION = "ambiguous-union", "T017", Error, Structure,
+    "a union with two arms whose values the encoder could not tell apart",
+    "A union `(A | B)` travels as the index of the arm its value is of, then the value. The \
+encoder finds the arm by what the Luau value is: its `type` (`boolean`, `number`, `string`, \
+`buffer`, `table`) or, for Roblox's values, its `typeof` (`Vector3`, `CFrame`, `EnumItem`, \
+`Instance`). Two arms of one kind (`u8 | u16`, two records, a string and a unit enum, which \
+travels as its name) could not be told apart, and an arm that may be nil, `any`, or a union \
+has no one kind. Merge such arms into one type (a wider number, a tagged enum), or make the \
+union optional instead of an arm (`(A | B)?`).";
+
 MIXED_TABLE = "mixed-table", "T101", Error, Roblox,
     "a table with both an array part and named fields or an indexer",
     "Roblox documents that a table passed to a remote or bindable must be either entirely an \

@@ -54,7 +54,7 @@ pub fn packed_key<'s>(schema: &'s Schema, key: &'s Ty) -> PackedKey<'s> {
         },
         TyKind::Datatype { datatype } => PackedKey::Datatype(datatype.name()),
         TyKind::Optional { .. } => PackedKey::Optional,
-        TyKind::Any => PackedKey::Any,
+        TyKind::Any | TyKind::Union { .. } => PackedKey::Any,
         TyKind::Function { .. } => PackedKey::Function,
         _ => PackedKey::Table,
     }

@@ -10,6 +10,7 @@ mod model;
 pub(crate) mod packing;
 pub(crate) mod recursion;
 pub mod size;
+pub(crate) mod union;
 mod visit;
 
 pub use model::*;

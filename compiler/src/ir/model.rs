@@ -156,6 +156,12 @@ pub enum TyKind {
         /// Allowed length in bytes; `LenRange::UNBOUNDED` when unrefined.
         len: LenRange,
     },
+    /// `(A | B)`: a value of one of the arms, which the encoder tells apart
+    /// by what the value is (`ambiguous-union` refuses arms it could not).
+    Union {
+        /// The arms, in the order written; a value's arm travels as its index.
+        arms: Vec<Ty>,
+    },
     /// `{[T]: true}`: a set of distinct elements, possibly with a count range.
     Set {
         /// The element type (the indexer's key).

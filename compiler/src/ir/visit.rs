@@ -10,6 +10,7 @@ impl Ty {
             TyKind::Array { elem, .. } => vec![elem],
             TyKind::Map { key, value, .. } => vec![key, value],
             TyKind::Set { elem, .. } => vec![elem],
+            TyKind::Union { arms } => arms.iter().collect(),
             TyKind::Record { fields } => fields.iter().map(|f| &f.ty).collect(),
             TyKind::MixedTable { parts } => parts
                 .iter()

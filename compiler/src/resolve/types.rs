@@ -70,6 +70,9 @@ impl TypeLowerer<'_, '_> {
                 meta: Box::new(self.lower(meta)),
             },
             TypeExprKind::Any => TyKind::Any,
+            TypeExprKind::Union(arms) => TyKind::Union {
+                arms: arms.iter().map(|arm| self.lower(arm)).collect(),
+            },
             TypeExprKind::Enum { tag, variants } => {
                 let tag = tag.as_ref().map(|t| t.name.clone());
                 self.inline_enum(variants, tag, expr.span)

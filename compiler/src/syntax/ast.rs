@@ -285,6 +285,8 @@ pub enum TypeExprKind {
     Optional(Box<TypeExpr>),
     /// `true`, the value of a set's indexer (`{[T]: true}`), and nothing else.
     True,
+    /// `(A | B)`: a value of one of the arms, told apart at run time.
+    Union(Vec<TypeExpr>),
     /// `enum { A, B { x: u8 } }` written where a type goes: an enum declared
     /// in place, named after where it is (`Item.Kind`'s is `ItemKind`).
     Enum {

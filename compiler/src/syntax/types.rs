@@ -191,6 +191,16 @@ impl Builder<'_> {
     /// `(T)` (the inner type) or a function type.
     fn paren_type(&self, pair: &Pair<'_, Rule>) -> Result<TypeExpr> {
         let (mut items, returns, _) = self.parens(pair)?;
+        let union = pair
+            .clone()
+            .into_inner()
+            .any(|p| p.as_rule() == Rule::union_bar);
+        if union {
+            return Ok(TypeExpr {
+                kind: TypeExprKind::Union(items.into_iter().map(|item| item.ty).collect()),
+                span: self.span(pair),
+            });
+        }
         match returns {
             Some(returns) => Ok(TypeExpr {
                 kind: TypeExprKind::Function {

@@ -83,6 +83,7 @@ fn want(rule: Rule) -> Option<Want> {
         Rule::field | Rule::named_param => (&["a field"], Item),
         Rule::func_param => (&["a parameter"], Item),
         Rule::variant => (&["a variant"], Item),
+        Rule::union_bar => (&["`|`"], Token),
         Rule::inline_enum => (&["a type"], Type),
         Rule::attribute => (&["an attribute"], Item),
         Rule::attr_arg | Rule::rate | Rule::duration | Rule::word => (&["an argument"], Item),

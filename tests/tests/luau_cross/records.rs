@@ -7,7 +7,8 @@ use tether_tests::types as t;
 use super::case::{boxed, nominal};
 use super::harness::Cross;
 use super::strategies::{
-    event, finite_f32, finite_f64, nested, nine, node, node_of, shape, text, three, tree, with_opt,
+    component, event, finite_f32, finite_f64, nested, nine, node, node_of, shape, text, three,
+    tree, with_opt,
 };
 
 const CASES: u32 = 24;
@@ -126,5 +127,27 @@ fn flat_record_columns_cross() {
             (any::<bool>(), text(0, 8)).prop_map(|(on, name)| t::Label { on, name }),
             0..=4,
         )
+    });
+}
+
+/// A union's arm is what the Luau value is: Luau sends the index of the
+/// arm it tests true, and reads back the arm's value itself.
+#[test]
+fn unions_cross() {
+    boxed!(Either, EitherBox).run(CASES, |_| {
+        prop_oneof![
+            text(0, 8).prop_map(t::Either::String),
+            any::<u16>().prop_map(t::Either::Number),
+        ]
+    });
+    boxed!(Mixed, MixedBox).run(CASES, |_| {
+        prop_oneof![
+            any::<bool>().prop_map(t::Mixed::Boolean),
+            (component(), component(), component()).prop_map(|(x, y, z)| {
+                t::Mixed::Vector3(tether_runtime::types::Vector3::new(x, y, z))
+            }),
+            (any::<bool>(), any::<u8>(), any::<bool>())
+                .prop_map(|(a, n, c)| t::Mixed::Table(t::Pair { a, n, c })),
+        ]
     });
 }

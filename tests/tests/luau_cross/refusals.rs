@@ -157,6 +157,11 @@ fn malformed_frames_are_dropped_by_both_decoders() {
             vec![],
         ),
         (
+            "Mixed arm 3 of 3",
+            frame(&[("SendMixed", &|w| w.bits(3, 2))]),
+            vec![],
+        ),
+        (
             "Enum.KeyCode item 300",
             frame(&[("SendKey", &|w| w.bits(300, 9))]),
             vec![],

@@ -109,3 +109,23 @@ impl ToLv for KeyCode {
         Lv::Raw(format!("Enum.KeyCode.{}", self.name()))
     }
 }
+
+/// A union's value in Luau is its arm's value itself.
+impl ToLv for t::Either {
+    fn lv(&self) -> Lv {
+        match self {
+            t::Either::String(s) => s.lv(),
+            t::Either::Number(n) => n.lv(),
+        }
+    }
+}
+
+impl ToLv for t::Mixed {
+    fn lv(&self) -> Lv {
+        match self {
+            t::Mixed::Boolean(b) => b.lv(),
+            t::Mixed::Vector3(v) => v.lv(),
+            t::Mixed::Table(pair) => pair.lv(),
+        }
+    }
+}

@@ -12,9 +12,11 @@ use crate::ir::layout::{flat_record, Leaf};
 use crate::ir::packing::{int_bounds, int_packing};
 use crate::ir::recursion::{own_record, Recursion};
 use crate::ir::size::{span_bits, SizeModel};
+use crate::ir::union::luau_kind;
 use crate::ir::{DeclId, DeclKind, Field, LenRange, NumKind, NumRange, Schema, Ty, TyKind};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
+use tether_facts::wire::tag_bits;
 
 pub struct Codec<'s> {
     pub schema: &'s Schema,
@@ -158,6 +160,31 @@ impl<'s> Codec<'s> {
                 out.open(format!("for {k}, {e} in {x} do"));
                 self.write(key, &k, out, origin)?;
                 self.write(value, &e, out, origin)?;
+                out.close("end");
+                Ok(())
+            })?,
+            // The arm's index, found by what the value is, then the value.
+            TyKind::Union { arms } => self.bound(v, out, |x, out| {
+                let k = tag_bits(arms.len() as u64);
+                let mut kinds = Vec::new();
+                for (index, arm) in arms.iter().enumerate() {
+                    let kind = luau_kind(self.schema, arm)
+                        .ok_or_else(|| unsupported("a union arm of no one kind", origin))?;
+                    let test = match kind.by_typeof {
+                        true => format!("typeof({x}) == {}", string(kind.name)),
+                        false => format!("type({x}) == {}", string(kind.name)),
+                    };
+                    match index {
+                        0 => out.open(format!("if {test} then")),
+                        _ => out.reopen(format!("elseif {test} then")),
+                    }
+                    out.line(format!("{}({index}, {k})", self.rt("warm")));
+                    self.write(arm, x, out, origin)?;
+                    kinds.push(kind.name);
+                }
+                out.reopen("else");
+                let kinds = string(&format!("a {}", kinds.join(" or a ")));
+                out.line(format!("{}({kinds}, {x})", self.rt("noarm")));
                 out.close("end");
                 Ok(())
             })?,
@@ -344,6 +371,30 @@ impl<'s> Codec<'s> {
             }
             TyKind::Set { elem, len } => {
                 self.read_keyed(elem, None, *len, "repeated set element", out, origin)?
+            }
+            TyKind::Union { arms } => {
+                let (arm, v) = (self.fresh("arm"), self.fresh("x"));
+                let k = tag_bits(arms.len() as u64);
+                out.line(format!(
+                    "local {arm} = {}({}, {k})",
+                    self.rt("rarm"),
+                    arms.len()
+                ));
+                out.line(format!("local {v}: any"));
+                for (index, ty) in arms.iter().enumerate() {
+                    let test = format!("if {arm} == {index} then");
+                    if index == 0 {
+                        out.open(test);
+                    } else if index + 1 == arms.len() {
+                        out.reopen("else");
+                    } else {
+                        out.reopen(format!("else{test}"));
+                    }
+                    let value = self.read(ty, out, origin)?;
+                    out.line(format!("{v} = {value}"));
+                }
+                out.close("end");
+                v
             }
             TyKind::Record { fields } => {
                 if self.recursion.counts_record(ty) {

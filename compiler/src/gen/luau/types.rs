@@ -37,6 +37,13 @@ impl Types<'_> {
                 )
             }
             TyKind::Set { elem, .. } => format!("{{ [{}]: true }}", self.of(elem, origin)?),
+            TyKind::Union { arms } => {
+                let arms = arms
+                    .iter()
+                    .map(|arm| self.of(arm, origin))
+                    .collect::<Result<Vec<_>, _>>()?;
+                format!("({})", arms.join(" | "))
+            }
             TyKind::Record { fields } => {
                 let mut parts = Vec::new();
                 for field in fields {

@@ -58,6 +58,16 @@ fn write(schema: &Schema, ty: &Ty, out: &mut String) {
             out.push('}');
             length(out, *len);
         }
+        TyKind::Union { arms } => {
+            out.push('(');
+            for (i, arm) in arms.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" | ");
+                }
+                write(schema, arm, out);
+            }
+            out.push(')');
+        }
         TyKind::Set { elem, len } => {
             out.push_str("{[");
             write(schema, elem, out);

@@ -43,6 +43,8 @@ pub enum ItemKind<'s> {
     Enum(&'s [Variant]),
     /// An alias: `pub type Name = ..;`.
     Alias(&'s Ty),
+    /// A union: `enum Name { Arm(T), .. }`, one variant per arm.
+    Union(&'s [Ty]),
     /// An alias that reaches itself through other aliases only (`type Tree =
     /// {Tree}`); Rust rejects cyclic type aliases, so it is `pub struct Name(pub ..);`.
     Newtype(&'s Ty),
@@ -93,6 +95,25 @@ impl<'s> Model<'s> {
             let index = model.items.len();
             model.decl_items.push(index);
             match &decl.kind {
+                // `type Either = (A | B)`: the union is the item.
+                DeclKind::Alias {
+                    ty:
+                        Ty {
+                            kind: TyKind::Union { arms },
+                            ..
+                        },
+                } => {
+                    model.push(
+                        &module,
+                        &name,
+                        origin.clone(),
+                        decl.name_span,
+                        ItemKind::Union(arms),
+                    );
+                    for arm in arms {
+                        model.discover(arm, &module, &name, true, &origin);
+                    }
+                }
                 DeclKind::Alias { ty } => match record_fields(ty) {
                     Some(fields) => {
                         model.push(
@@ -209,6 +230,24 @@ impl<'s> Model<'s> {
                     self.discover(&field.ty, module, &inner, false, origin);
                 }
             }
+            TyKind::Union { arms } => {
+                let name = if taken {
+                    format!("{context}Union")
+                } else {
+                    context.to_string()
+                };
+                self.anon.insert(ty as *const Ty, self.items.len());
+                self.push(
+                    module,
+                    &name,
+                    format!("a union in `{origin}`"),
+                    ty.span,
+                    ItemKind::Union(arms),
+                );
+                for arm in arms {
+                    self.discover(arm, module, &name, true, origin);
+                }
+            }
             TyKind::Optional { inner } => self.discover(inner, module, context, taken, origin),
             TyKind::Array { elem, .. } => self.discover(elem, module, context, taken, origin),
             TyKind::Map { key, value, .. } => {
@@ -315,7 +354,7 @@ impl<'s> Model<'s> {
                     out.push((i, Some(ty as *const Ty)));
                 }
             }
-            TyKind::Record { .. } => {
+            TyKind::Record { .. } | TyKind::Union { .. } => {
                 if let Some(i) = self.anon_item(ty) {
                     out.push((i, None));
                 }
@@ -372,7 +411,7 @@ impl<'s> Model<'s> {
                 }
                 false
             }
-            TyKind::Record { .. } => {
+            TyKind::Record { .. } | TyKind::Union { .. } => {
                 if let Some(i) = self.anon_item(ty) {
                     out.push((i, None));
                 }
@@ -400,6 +439,7 @@ fn item_types<'a>(kind: &'a ItemKind<'_>) -> Vec<&'a Ty> {
             .map(|f| &f.ty)
             .collect(),
         ItemKind::Alias(ty) | ItemKind::Newtype(ty) => vec![ty],
+        ItemKind::Union(arms) => arms.iter().collect(),
     }
 }
 

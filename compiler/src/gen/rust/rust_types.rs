@@ -60,7 +60,7 @@ impl Gen<'_> {
                 let elem = self.rust_ty(elem, from, origin)?;
                 quote!(::std::collections::HashSet<#elem>)
             }
-            TyKind::Record { .. } => match self.model.anon_item(ty) {
+            TyKind::Record { .. } | TyKind::Union { .. } => match self.model.anon_item(ty) {
                 Some(item) => self.item_path(from, item),
                 None => return Err(self.unsupported(ty, origin)),
             },

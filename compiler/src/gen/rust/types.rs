@@ -40,7 +40,7 @@ impl Gen<'_> {
                 match &item.kind {
                     ItemKind::Struct(fields) => self.claim_fields(&item.name, fields)?,
                     ItemKind::Enum(variants) => self.claim_variants(&item.name, variants)?,
-                    ItemKind::Alias(_) | ItemKind::Newtype(_) => {}
+                    ItemKind::Alias(_) | ItemKind::Newtype(_) | ItemKind::Union(_) => {}
                 }
                 continue;
             }
@@ -57,6 +57,7 @@ impl Gen<'_> {
                     }
                 }
                 ItemKind::Newtype(ty) => self.newtype(index, ty)?,
+                ItemKind::Union(arms) => self.union(index, arms)?,
             };
             let tokens = match item.module.is_empty() {
                 true => quote!(#[allow(dead_code)] #tokens),
@@ -65,6 +66,74 @@ impl Gen<'_> {
             root.push(&item.module, tokens);
         }
         Ok(())
+    }
+
+    /// A union: one tuple variant per arm, named for what the arm's Luau
+    /// values are (`String`, `Number`, `Table`, `Vector3`), which
+    /// `ambiguous-union` keeps distinct; on the wire, the arm's index as
+    /// an enum's tag, then its value.
+    fn union(&self, index: usize, arms: &[Ty]) -> Result<TokenStream, GenError> {
+        let item = &self.model.items[index];
+        let name = ident(&item.name);
+        let doc = self.item_doc(index);
+        let derives = self.derives(index, false);
+        let bits = tether_facts::wire::tag_bits(arms.len() as u64);
+        let (mut defs, mut encode, mut decode) = (Vec::new(), Vec::new(), Vec::new());
+        for (tag, arm) in arms.iter().enumerate() {
+            let kind = crate::ir::union::luau_kind(self.schema, arm)
+                .ok_or_else(|| self.unsupported(arm, &item.origin))?;
+            let vname = ident(&pascal_case(kind.name));
+            let ty = self.rust_ty(arm, &item.module, &item.origin)?;
+            let vdoc = format!(" `{}`", describe(self.schema, arm));
+            defs.push(quote!(#[doc = #vdoc] #vname(#ty)));
+            let tag_lit = Literal::usize_unsuffixed(tag);
+            let write_tag = match bits {
+                0 => quote!(),
+                _ => {
+                    let bits = Literal::u32_unsuffixed(bits);
+                    quote!(__w.bits(#tag_lit, #bits);)
+                }
+            };
+            if !item.has_function && !self.naming_only() {
+                let enc = self.enc(arm, &Val::reference(quote!(__v)), &item.origin, 0)?;
+                encode.push(quote!(Self::#vname(__v) => { #write_tag #enc }));
+                let value = self.dec(arm, &item.module, &item.origin, 0)?.value();
+                decode.push((tag_lit, quote!(Self::#vname(#value))));
+            }
+        }
+        let allow = acronym_allow(&[&item.name]);
+        let mut out = match self.user_types {
+            true => quote!(),
+            false => quote! {
+                #[doc = #doc]
+                #derives
+                #allow
+                #[allow(clippy::large_enum_variant)]
+                pub enum #name { #(#defs),* }
+            },
+        };
+        if !item.has_function && !self.naming_only() {
+            let origin = &item.origin;
+            let encode = quote!(match self { #(#encode)* });
+            let decode = match decode.split_last() {
+                Some(((_, only), [])) => quote!(::core::result::Result::Ok(#only)),
+                Some(((_, last), rest)) => {
+                    let count = Literal::u32_unsuffixed(arms.len() as u32);
+                    let arms = rest.iter().map(|(tag, expr)| quote!(#tag => #expr));
+                    quote! {
+                        ::core::result::Result::Ok(match __r.tag(#count, #origin)? {
+                            #(#arms,)*
+                            _ => #last,
+                        })
+                    }
+                }
+                None => quote! {
+                    ::core::result::Result::Err(::tether::wire::DecodeError::invalid_tag(#origin, 0, 0))
+                },
+            };
+            out.extend(codec_impls(quote!(#name), encode, decode, item.recursive));
+        }
+        Ok(out)
     }
 
     /// The Rust names of a record's fields, each its own.

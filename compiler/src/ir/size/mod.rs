@@ -457,6 +457,9 @@ impl<'s> SizeModel<'s> {
             TyKind::Set { elem, len } => {
                 length_prefix(*len).seq(self.elements(*len, || self.ty_size(elem)))
             }
+            // The arm's index, as an enum's tag, then the arm's value.
+            TyKind::Union { arms } => Size::bits(tag_bits(arms.len() as u64))
+                .seq(Size::any_of(arms.iter().map(|arm| self.ty_size(arm))).unwrap_or(Size::ZERO)),
             TyKind::Record { fields } => Size::sum(fields.iter().map(|f| self.ty_size(&f.ty))),
             TyKind::Named { decl } => self.decl_cached(*decl),
             TyKind::Datatype { datatype } => datatype_size(*datatype),
@@ -595,6 +598,7 @@ fn encoded_refs(ty: &Ty, out: &mut Vec<DeclId>) {
                 encoded_refs(elem, out);
             }
         }
+        TyKind::Union { arms } => arms.iter().for_each(|arm| encoded_refs(arm, out)),
         TyKind::Record { fields } => {
             for field in fields {
                 encoded_refs(&field.ty, out);

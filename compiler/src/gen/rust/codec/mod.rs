@@ -101,6 +101,7 @@ impl Gen<'_> {
             TyKind::String { len } if *len == crate::ir::LenRange::UNBOUNDED => true,
             TyKind::Boolean
             | TyKind::Record { .. }
+            | TyKind::Union { .. }
             | TyKind::Datatype { .. }
             | TyKind::RobloxEnum { .. }
             | TyKind::Extern { .. }
@@ -198,6 +199,7 @@ impl Gen<'_> {
                 }
             }
             TyKind::Record { .. }
+            | TyKind::Union { .. }
             | TyKind::Datatype { .. }
             | TyKind::RobloxEnum { .. }
             | TyKind::Extern { .. }
@@ -314,6 +316,7 @@ impl Gen<'_> {
                 }
             }
             TyKind::Record { .. }
+            | TyKind::Union { .. }
             | TyKind::Datatype { .. }
             | TyKind::RobloxEnum { .. }
             | TyKind::Extern { .. }
@@ -517,6 +520,7 @@ impl Gen<'_> {
                 }
             }
             TyKind::Record { .. }
+            | TyKind::Union { .. }
             | TyKind::Datatype { .. }
             | TyKind::RobloxEnum { .. }
             | TyKind::Extern { .. }
