@@ -1,7 +1,5 @@
 //! The syntax tree of a Zap config, with byte spans into its text.
 
-
-
 /// A byte range of the Zap file.
 pub type Span = std::ops::Range<usize>;
 
@@ -17,6 +15,8 @@ pub struct Ident {
 pub struct Config {
     pub opts: Vec<Opt>,
     pub decls: Vec<Decl>,
+    /// The comments after the last declaration.
+    pub trailing: Vec<String>,
 }
 
 /// `opt name = value`.
@@ -163,7 +163,10 @@ pub enum TyKind {
     Ref(Vec<Ident>),
     Enum(Enum),
     /// `struct { .. }`; `keyword` is false for the older bare `{ .. }`.
-    Struct { fields: Vec<Field>, keyword: bool },
+    Struct {
+        fields: Vec<Field>,
+        keyword: bool,
+    },
     /// `Instance`, or `Instance(Class)`.
     Instance(Option<Ident>),
     /// `(A | B | ..)`.

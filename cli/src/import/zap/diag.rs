@@ -113,7 +113,14 @@ pub fn render(
                 Severity::Note => ReportSeverity::Note,
                 Severity::Warning => ReportSeverity::Warning,
             };
-            report(severity, &f.span, &f.message, &f.label, f.help.as_deref(), len)
+            report(
+                severity,
+                &f.span,
+                &f.message,
+                &f.label,
+                f.help.as_deref(),
+                len,
+            )
         })
         .collect();
     if let Some(e) = error {

@@ -3,6 +3,7 @@
 
 use super::ast::*;
 use super::diag::Finding;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// The most a Zap length or count holds when no bound is written: Zap
@@ -31,6 +32,9 @@ pub struct Emitter {
     out: String,
     pub findings: Vec<Finding>,
     utf8_noted: bool,
+    /// Declared names that Tether cannot take, and what they are written as,
+    /// so that references follow.
+    renamed: HashMap<String, String>,
 }
 
 pub fn emit(config: &Config) -> (String, Vec<Finding>) {
@@ -38,9 +42,41 @@ pub fn emit(config: &Config) -> (String, Vec<Finding>) {
         out: String::new(),
         findings: Vec::new(),
         utf8_noted: false,
+        renamed: HashMap::new(),
     };
+    collect_renames(&config.decls, &mut emitter.renamed);
     emitter.config(config);
     (emitter.out, emitter.findings)
+}
+
+/// What a declaration name is written as, if Tether cannot take it.
+fn renamed(name: &str) -> Option<String> {
+    if !is_ident(name) {
+        Some(sanitize(name))
+    } else if KEYWORDS.contains(&name) {
+        Some(format!("{name}_"))
+    } else {
+        None
+    }
+}
+
+fn collect_renames(decls: &[Decl], into: &mut HashMap<String, String>) {
+    for decl in decls {
+        match &decl.kind {
+            DeclKind::Type { name, .. } => {
+                if let Some(fixed) = renamed(&name.name) {
+                    into.insert(name.name.clone(), fixed);
+                }
+            }
+            DeclKind::Namespace { name, decls } => {
+                if let Some(fixed) = renamed(&name.name) {
+                    into.insert(name.name.clone(), fixed);
+                }
+                collect_renames(decls, into);
+            }
+            DeclKind::Event(_) | DeclKind::Funct(_) => {}
+        }
+    }
 }
 
 fn is_ident(name: &str) -> bool {
@@ -90,6 +126,26 @@ impl Emitter {
             }
         }
         self.decls(&config.decls, 0);
+        if !config.trailing.is_empty() {
+            self.out.push('\n');
+            self.comments(&config.trailing, 0);
+        }
+    }
+
+    fn comments(&mut self, comments: &[String], level: usize) {
+        for comment in comments {
+            for line in comment.lines() {
+                self.indent(level);
+                let line = line.trim_end();
+                if line.is_empty() {
+                    self.out.push_str("--\n");
+                } else if line.starts_with(' ') {
+                    let _ = writeln!(self.out, "--{line}");
+                } else {
+                    let _ = writeln!(self.out, "-- {line}");
+                }
+            }
+        }
     }
 
     fn option(&mut self, opt: &Opt) {
@@ -152,21 +208,11 @@ impl Emitter {
     }
 
     fn decls(&mut self, decls: &[Decl], level: usize) {
-        for decl in decls {
-            self.out.push('\n');
-            for comment in &decl.comments {
-                for line in comment.lines() {
-                    self.indent(level);
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        self.out.push_str("--\n");
-                    } else if line.starts_with(' ') {
-                        let _ = writeln!(self.out, "--{line}");
-                    } else {
-                        let _ = writeln!(self.out, "-- {line}");
-                    }
-                }
+        for (index, decl) in decls.iter().enumerate() {
+            if level == 0 || index > 0 {
+                self.out.push('\n');
             }
+            self.comments(&decl.comments, level);
             match &decl.kind {
                 DeclKind::Type { name, ty } => {
                     let name = self.decl_name(name, "type");
@@ -208,7 +254,10 @@ impl Emitter {
             self.push(
                 Finding::warning(
                     name.span.clone(),
-                    format!("`{}` is a Tether keyword, which cannot name a {what}", name.name),
+                    format!(
+                        "`{}` is a Tether keyword, which cannot name a {what}",
+                        name.name
+                    ),
                     format!("written `{fixed}`"),
                 )
                 .help("rename it in the schema and in the code that uses it"),
@@ -243,7 +292,7 @@ impl Emitter {
                  `OnClientEvent:Connect`) and queue the values there"
             } else {
                 "Tether events take any number of handlers through `OnServerEvent:Connect` / \
-                 `OnClientEvent:Connect`, each run in its own thread"
+                 `OnClientEvent:Connect`"
             };
             self.push(
                 Finding::note(
@@ -448,7 +497,10 @@ impl Emitter {
                             self.push(
                                 Finding::note(
                                     ty.span.clone(),
-                                    format!("Tether's `{}` rejects NaN and ±inf, which Zap's sends", kind.name()),
+                                    format!(
+                                        "Tether's `{}` rejects NaN and ±inf, which Zap's sends",
+                                        kind.name()
+                                    ),
                                     "kept as a finite float",
                                 )
                                 .help(format!(
@@ -480,10 +532,16 @@ impl Emitter {
                     }
                     StrKind::Utf8 => "string",
                 };
-                format!("{base}{}", self.length(range.as_ref(), &ty.span, "string", "bytes"))
+                format!(
+                    "{base}{}",
+                    self.length(range.as_ref(), &ty.span, "string", "bytes")
+                )
             }
             TyKind::Buffer(range) => {
-                format!("buffer{}", self.length(range.as_ref(), &ty.span, "buffer", "bytes"))
+                format!(
+                    "buffer{}",
+                    self.length(range.as_ref(), &ty.span, "buffer", "bytes")
+                )
             }
             TyKind::Vector(components) => {
                 let label = if components.is_empty() {
@@ -498,7 +556,7 @@ impl Emitter {
                 "Vector3".to_string()
             }
             TyKind::Array(element, range) => {
-                let element = self.ty(element);
+                let element = self.element(element, "an array element");
                 let exact = range.as_ref().and_then(|r| match &r.kind {
                     RangeKind::Exact(n) => Some(n.clone()),
                     _ => None,
@@ -512,15 +570,15 @@ impl Emitter {
                 }
             }
             TyKind::Map(key, value) => {
-                let key = self.ty(key);
-                let value = self.ty(value);
+                let key = self.element(key, "a map key");
+                let value = self.element(value, "a map value");
                 format!(
                     "{{[{key}]: {value}}}{}",
                     self.length(None, &ty.span, "map", "entries")
                 )
             }
             TyKind::Set(element) => {
-                let element = self.ty(element);
+                let element = self.element(element, "a set element");
                 format!(
                     "{{[{element}]: true}}{}",
                     self.length(None, &ty.span, "set", "elements")
@@ -594,6 +652,26 @@ impl Emitter {
         }
     }
 
+    /// What a table holds: never optional in Tether, since a nil in a
+    /// Luau table is no entry at all.
+    fn element(&mut self, ty: &Ty, what: &str) -> String {
+        let mut inner = ty;
+        while let TyKind::Optional(next) = &inner.kind {
+            inner = next;
+        }
+        if !std::ptr::eq(inner, ty) {
+            self.push(
+                Finding::warning(
+                    ty.span.clone(),
+                    format!("{what} cannot be optional in Tether"),
+                    "written without `?`",
+                )
+                .help("a nil in a Luau table is no entry at all; to send gaps, hold records with an optional field: `{ value: T? }`"),
+            );
+        }
+        self.ty(inner)
+    }
+
     /// A name: a Zap built-in, a Roblox datatype, or a declared type.
     fn reference(&mut self, path: &[Ident], span: &Span) -> String {
         if let [one] = path {
@@ -602,8 +680,12 @@ impl Emitter {
                 "boolean" => return "boolean".to_string(),
                 "AlignedCFrame" => {
                     self.push(
-                        Finding::note(span.clone(), "Tether has no axis-aligned CFrame", "written `CFrame`")
-                            .help("Tether sends a whole CFrame; any rotation is accepted"),
+                        Finding::note(
+                            span.clone(),
+                            "Tether has no axis-aligned CFrame",
+                            "written `CFrame`",
+                        )
+                        .help("Tether sends a whole CFrame; any rotation is accepted"),
                     );
                     return "CFrame".to_string();
                 }
@@ -618,13 +700,21 @@ impl Emitter {
             }
         }
         path.iter()
-            .map(|part| part.name.as_str())
+            .map(|part| {
+                self.renamed
+                    .get(&part.name)
+                    .map_or(part.name.as_str(), String::as_str)
+            })
             .collect::<Vec<_>>()
             .join(".")
     }
 }
 
 fn empty_enum(span: &Span) -> Finding {
-    Finding::warning(span.clone(), "a Tether enum needs at least one variant", "written `any`")
-        .help("give the enum a variant, or remove it")
+    Finding::warning(
+        span.clone(),
+        "a Tether enum needs at least one variant",
+        "written `any`",
+    )
+    .help("give the enum a variant, or remove it")
 }

@@ -47,7 +47,9 @@ pub struct Lexed {
     pub comments: Vec<Comment>,
 }
 
-const PUNCT: &[char] = &['=', '{', '}', '(', ')', '[', ']', ':', ',', ';', '?', '|', '.'];
+const PUNCT: &[char] = &[
+    '=', '{', '}', '(', ')', '[', ']', ':', ',', ';', '?', '|', '.',
+];
 
 pub fn lex(text: &str) -> Result<Lexed, SyntaxError> {
     let mut tokens = Vec::new();

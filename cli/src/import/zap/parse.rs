@@ -15,6 +15,7 @@ pub fn parse(text: &str) -> Result<Config> {
         tokens: lexed.tokens,
         comments: lexed.comments,
         next_comment: 0,
+        decl_end: 0,
         pos: 0,
         depth: 0,
         end: text.len(),
@@ -26,6 +27,8 @@ struct Parser {
     tokens: Vec<Token>,
     comments: Vec<Comment>,
     next_comment: usize,
+    /// Where the last declaration ended: comments inside it are dropped.
+    decl_end: usize,
     pos: usize,
     depth: usize,
     end: usize,
@@ -159,7 +162,9 @@ impl Parser {
             if comment.span.end > before {
                 break;
             }
-            taken.push(comment.text.clone());
+            if comment.span.start >= self.decl_end {
+                taken.push(comment.text.clone());
+            }
             self.next_comment += 1;
         }
         taken
@@ -176,6 +181,7 @@ impl Parser {
         if self.peek().is_some() {
             return Err(self.unexpected("a declaration (`type`, `event`, `funct`)"));
         }
+        config.trailing = self.comments_before(self.end);
         Ok(config)
     }
 
@@ -250,6 +256,7 @@ impl Parser {
                 _ => return Err(self.unexpected("a declaration (`type`, `event`, `funct`)")),
             };
             self.eat_punct(';');
+            self.decl_end = self.last_end();
             decls.push(Decl { comments, kind });
         }
     }
@@ -732,7 +739,13 @@ impl Parser {
     }
 }
 
-const EVENT_CALLS: &[&str] = &["ManyAsync", "ManySync", "SingleAsync", "SingleSync", "Polling"];
+const EVENT_CALLS: &[&str] = &[
+    "ManyAsync",
+    "ManySync",
+    "SingleAsync",
+    "SingleSync",
+    "Polling",
+];
 const FUNCT_CALLS: &[&str] = &["Async", "Sync"];
 
 #[cfg(test)]
@@ -742,7 +755,8 @@ mod tests {
     #[test]
     fn never_panics_on_noise() {
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let alphabet: &[u8] = b"{}[]()?:,|.=;\"' \n-0123456789abcdeftypeventfunctstructmapsetenumu8";
+        let alphabet: &[u8] =
+            b"{}[]()?:,|.=;\"' \n-0123456789abcdeftypeventfunctstructmapsetenumu8";
         for _ in 0..3000 {
             let mut text = Vec::new();
             for _ in 0..(state % 80) {
@@ -763,18 +777,18 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error() {
         for (open, close) in [("(", ")"), ("struct { a: ", "}"), ("", "[]"), ("", "?")] {
-            let text = format!(
-                "type A = {}u8{}",
-                open.repeat(10_000),
-                close.repeat(10_000)
-            );
+            let text = format!("type A = {}u8{}", open.repeat(10_000), close.repeat(10_000));
             let error = parse(&text).err();
             assert!(
                 error.is_some_and(|e| e.message.contains("nest")),
                 "{open}..{close}"
             );
         }
-        let text = format!("{}type A = u8{}", "namespace N = { ".repeat(5000), "}".repeat(5000));
+        let text = format!(
+            "{}type A = u8{}",
+            "namespace N = { ".repeat(5000),
+            "}".repeat(5000)
+        );
         assert!(parse(&text).is_err());
     }
 
