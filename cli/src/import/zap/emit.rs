@@ -417,7 +417,8 @@ impl Emitter {
                 text
             }
             TyKind::Enum(Enum::Tagged { tag, variants }) if !variants.is_empty() => {
-                let mut text = format!("enum \"{}\" {{\n", tag.name);
+                let tag = self.field_name(tag);
+                let mut text = format!("enum \"{tag}\" {{\n");
                 for (variant, fields) in variants {
                     let body = self.variant(variant, fields);
                     let _ = writeln!(text, "{pad}{body},");
@@ -620,11 +621,12 @@ impl Emitter {
                     self.push(empty_enum(&ty.span));
                     return "any".to_string();
                 }
+                let tag = self.field_name(tag);
                 let bodies: Vec<String> = variants
                     .iter()
                     .map(|(name, fields)| self.variant(name, fields))
                     .collect();
-                format!("enum \"{}\" {{ {} }}", tag.name, bodies.join(", "))
+                format!("enum \"{tag}\" {{ {} }}", bodies.join(", "))
             }
             TyKind::Struct { fields, keyword } => {
                 self.bare_struct_note(ty, *keyword);
