@@ -571,6 +571,7 @@ impl Emitter {
                 }
             }
             TyKind::Map(key, value) => {
+                self.check_key(key);
                 let key = self.element(key, "a map key");
                 let value = self.element(value, "a map value");
                 format!(
@@ -654,6 +655,53 @@ impl Emitter {
         }
     }
 
+    /// Warns about a map key Tether rejects (`invalid-key`): written as it
+    /// is, so that `tether check` shows it in the schema too.
+    fn check_key(&mut self, key: &Ty) {
+        let mut inner = key;
+        while let TyKind::Optional(next) = &inner.kind {
+            inner = next;
+        }
+        let rejected = match &inner.kind {
+            TyKind::Num(kind, _) => kind.is_float(),
+            TyKind::Str(..) | TyKind::Buffer(_) | TyKind::Enum(Enum::Unit(_)) => false,
+            TyKind::Instance(class) => class.as_ref().is_none_or(|c| c.name != "Player"),
+            TyKind::Ref(path) => match path.as_slice() {
+                [one] => matches!(
+                    one.name.as_str(),
+                    "unknown"
+                        | "Vector3"
+                        | "Vector2"
+                        | "CFrame"
+                        | "AlignedCFrame"
+                        | "Color3"
+                        | "BrickColor"
+                        | "DateTime"
+                        | "DateTimeMillis"
+                ),
+                _ => false,
+            },
+            TyKind::Vector(_)
+            | TyKind::Array(..)
+            | TyKind::Map(..)
+            | TyKind::Set(_)
+            | TyKind::Optional(_)
+            | TyKind::Enum(Enum::Tagged { .. })
+            | TyKind::Struct { .. }
+            | TyKind::Union(_) => true,
+        };
+        if rejected {
+            self.push(
+                Finding::warning(
+                    key.span.clone(),
+                    "Tether cannot key a map by this type",
+                    "written as it is: `tether check` rejects it",
+                )
+                .help("key by a string, an integer, a boolean, a unit enum or a Player (`tether explain invalid-key`)"),
+            );
+        }
+    }
+
     /// What a table holds: never optional in Tether, since a nil in a
     /// Luau table is no entry at all.
     fn element(&mut self, ty: &Ty, what: &str) -> String {
@@ -719,4 +767,67 @@ fn empty_enum(span: &Span) -> Finding {
         "written `any`",
     )
     .help("give the enum a variant, or remove it")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::convert;
+
+    fn findings(text: &str) -> Vec<String> {
+        convert(text)
+            .map(|c| c.findings.into_iter().map(|f| f.message).collect())
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn schema(text: &str) -> String {
+        convert(text)
+            .map(|c| c.tether)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn keys_tether_rejects_are_reported() {
+        for key in ["f32", "struct { a: u8 }", "Vector3", "Instance", "u8[]"] {
+            let found = findings(&format!("type M = map {{ [{key}]: u8 }}"));
+            assert!(
+                found.iter().any(|m| m.contains("cannot key a map")),
+                "{key}: {found:?}"
+            );
+        }
+        for key in [
+            "string(..8)",
+            "u8",
+            "boolean",
+            "enum { A, B }",
+            "Instance(Player)",
+        ] {
+            let found = findings(&format!("type M = map {{ [{key}]: u8 }}"));
+            assert!(
+                !found.iter().any(|m| m.contains("cannot key a map")),
+                "{key}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unnamed_values_do_not_take_a_named_one() {
+        let text = schema("event E = { from: Server, type: Reliable, data: (value2: u8, u16) }");
+        assert!(text.contains("(value2: u8, value2_: u16)"), "{text}");
+    }
+
+    #[test]
+    fn references_follow_renamed_declarations() {
+        let text = schema("namespace in = { type event = u8 }\ntype A = in.event[5]");
+        assert!(text.contains("namespace in_ {"), "{text}");
+        assert!(text.contains("type event_ = u8"), "{text}");
+        assert!(text.contains("type A = {in_.event_}(5)"), "{text}");
+    }
+
+    #[test]
+    fn bounds_are_kept_and_unbounded_lengths_capped() {
+        let text = schema("type A = string.utf8(1..)\ntype B = u8[2..]\ntype C = buffer(..)");
+        assert!(text.contains("type A = string(1..65535)"), "{text}");
+        assert!(text.contains("type B = {u8}(2..65535)"), "{text}");
+        assert!(text.contains("type C = buffer(..65535)"), "{text}");
+    }
 }
