@@ -162,6 +162,8 @@ pub enum TyKind {
     /// dotted when it reaches into a namespace.
     Ref(Vec<Ident>),
     Enum(Enum),
+    /// Zap's older unit enum, `( A, B )`.
+    OldEnum(Vec<Ident>),
     /// `struct { .. }`; `keyword` is false for the older bare `{ .. }`.
     Struct {
         fields: Vec<Field>,

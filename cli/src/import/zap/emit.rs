@@ -606,6 +606,21 @@ impl Emitter {
                 format!("{}?", self.ty(inner))
             }
             TyKind::Ref(path) => self.reference(path, &ty.span),
+            TyKind::OldEnum(variants) => {
+                self.push(
+                    Finding::note(
+                        ty.span.clone(),
+                        "`( A, B )` is Zap's older enum syntax",
+                        "read as a unit enum",
+                    )
+                    .help("newer Zap writes `enum { A, B }`, as Tether does"),
+                );
+                let names: Vec<String> = variants
+                    .iter()
+                    .map(|v| self.decl_name(v, "variant"))
+                    .collect();
+                format!("enum {{ {} }}", names.join(", "))
+            }
             TyKind::Enum(Enum::Unit(variants)) => {
                 if variants.is_empty() {
                     self.push(empty_enum(&ty.span));
@@ -664,7 +679,10 @@ impl Emitter {
         }
         let rejected = match &inner.kind {
             TyKind::Num(kind, _) => kind.is_float(),
-            TyKind::Str(..) | TyKind::Buffer(_) | TyKind::Enum(Enum::Unit(_)) => false,
+            TyKind::Str(..)
+            | TyKind::Buffer(_)
+            | TyKind::Enum(Enum::Unit(_))
+            | TyKind::OldEnum(_) => false,
             TyKind::Instance(class) => class.as_ref().is_none_or(|c| c.name != "Player"),
             TyKind::Ref(path) => match path.as_slice() {
                 [one] => matches!(

@@ -454,6 +454,32 @@ impl Parser {
         })
     }
 
+    /// After `( First`, at `,`: Zap's older unit enum, `( A, B )`.
+    fn old_enum(&mut self, start: usize, first: Ty) -> Result<Ty> {
+        let TyKind::Ref(path) = first.kind else {
+            return Err(self.unexpected("`|` or `)`"));
+        };
+        let [first] = <[Ident; 1]>::try_from(path).map_err(|_| {
+            SyntaxError::new(
+                first.span.clone(),
+                "expected a variant name",
+                "not a variant",
+            )
+        })?;
+        let mut variants = vec![first];
+        while self.eat_punct(',') {
+            if self.is_punct(')') {
+                break;
+            }
+            variants.push(self.key("a variant name")?);
+        }
+        self.expect_punct(')')?;
+        Ok(Ty {
+            kind: TyKind::OldEnum(variants),
+            span: start..self.last_end(),
+        })
+    }
+
     /// After `( first`, at `|`: the rest of a union, to its `)`.
     fn union_rest(&mut self, start: usize, first: Ty) -> Result<Ty> {
         let mut members = vec![first];
@@ -511,6 +537,9 @@ impl Parser {
                 let first = self.ty()?;
                 if self.is_punct('|') {
                     return self.union_rest(start, first);
+                }
+                if self.is_punct(',') {
+                    return self.old_enum(start, first);
                 }
                 // `(T)`: parentheses around one type.
                 self.expect_punct(')')?;
