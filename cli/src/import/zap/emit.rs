@@ -63,9 +63,11 @@ fn renamed(name: &str) -> Option<String> {
 fn collect_renames(decls: &[Decl], into: &mut HashMap<String, String>) {
     for decl in decls {
         match &decl.kind {
-            DeclKind::Type { name, .. } => {
+            DeclKind::Type { name, ty } => {
                 if let Some(fixed) = renamed(&name.name) {
                     into.insert(name.name.clone(), fixed);
+                } else if names_class(ty, &name.name) {
+                    into.insert(name.name.clone(), format!("{}_", name.name));
                 }
             }
             DeclKind::Namespace { name, decls } => {
@@ -76,6 +78,26 @@ fn collect_renames(decls: &[Decl], into: &mut HashMap<String, String>) {
             }
             DeclKind::Event(_) | DeclKind::Funct(_) => {}
         }
+    }
+}
+
+/// Whether `ty` holds `Instance(class)`: a declaration of that name would
+/// hide the class from its own definition in Tether.
+fn names_class(ty: &Ty, class: &str) -> bool {
+    match &ty.kind {
+        TyKind::Instance(Some(name)) => name.name == class,
+        TyKind::Array(inner, _) | TyKind::Set(inner) | TyKind::Optional(inner) => {
+            names_class(inner, class)
+        }
+        TyKind::Map(key, value) => names_class(key, class) || names_class(value, class),
+        TyKind::Vector(members) | TyKind::Union(members) => {
+            members.iter().any(|m| names_class(m, class))
+        }
+        TyKind::Struct { fields, .. } => fields.iter().any(|f| names_class(&f.ty, class)),
+        TyKind::Enum(Enum::Tagged { variants, .. }) => variants
+            .iter()
+            .any(|(_, fields)| fields.iter().any(|f| names_class(&f.ty, class))),
+        _ => false,
     }
 }
 
@@ -215,7 +237,20 @@ impl Emitter {
             self.comments(&decl.comments, level);
             match &decl.kind {
                 DeclKind::Type { name, ty } => {
-                    let name = self.decl_name(name, "type");
+                    let name = if renamed(&name.name).is_none() && names_class(ty, &name.name) {
+                        let fixed = format!("{}_", name.name);
+                        self.push(
+                            Finding::warning(
+                                name.span.clone(),
+                                format!("the type `{}` would hide the Roblox class it holds", name.name),
+                                format!("written `{fixed}`"),
+                            )
+                            .help("in Tether a declared type shadows the class of the same name; references follow the new name"),
+                        );
+                        fixed
+                    } else {
+                        self.decl_name(name, "type")
+                    };
                     let ty = self.top_ty(ty, level);
                     self.indent(level);
                     let _ = writeln!(self.out, "type {name} = {ty}");
