@@ -9,3 +9,11 @@ type Item = struct {
 	-- inside a body: dropped
 	id: u32,
 }
+type A = u8 -- about A
+type B = struct {
+  -- inner
+  x: u8,
+} -- about B
+-- before C
+type C = u8
+-- end

@@ -33,6 +33,8 @@ pub struct Opt {
 pub struct Decl {
     pub comments: Vec<String>,
     pub kind: DeclKind,
+    /// A comment after the declaration, on the line where it ends.
+    pub trailing: Option<String>,
 }
 
 #[derive(Debug)]

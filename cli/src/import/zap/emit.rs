@@ -266,6 +266,12 @@ impl Emitter {
                     self.out.push_str("}\n");
                 }
             }
+            if let Some(comment) = decl.trailing.as_deref().filter(|c| !c.contains('\n')) {
+                if self.out.ends_with('\n') {
+                    self.out.pop();
+                }
+                let _ = writeln!(self.out, " -- {}", comment.trim());
+            }
         }
     }
 

@@ -19,6 +19,7 @@ pub fn parse(text: &str) -> Result<Config> {
         pos: 0,
         depth: 0,
         end: text.len(),
+        text: text.to_string(),
     };
     parser.config()
 }
@@ -32,6 +33,7 @@ struct Parser {
     pos: usize,
     depth: usize,
     end: usize,
+    text: String,
 }
 
 type Result<T> = std::result::Result<T, SyntaxError>;
@@ -170,6 +172,26 @@ impl Parser {
         taken
     }
 
+    /// A comment that starts on the line where the last declaration ended.
+    /// Comments inside the declaration are dropped on the way.
+    fn same_line_comment(&mut self) -> Option<String> {
+        while self
+            .comments
+            .get(self.next_comment)
+            .is_some_and(|c| c.span.start < self.decl_end)
+        {
+            self.next_comment += 1;
+        }
+        let comment = self.comments.get(self.next_comment)?;
+        let between = self.text.get(self.decl_end..comment.span.start)?;
+        if between.contains('\n') {
+            return None;
+        }
+        let text = comment.text.clone();
+        self.next_comment += 1;
+        Some(text)
+    }
+
     fn config(&mut self) -> Result<Config> {
         let mut config = Config::default();
         while self.is_word("opt") {
@@ -257,7 +279,12 @@ impl Parser {
             };
             self.eat_punct(';');
             self.decl_end = self.last_end();
-            decls.push(Decl { comments, kind });
+            let trailing = self.same_line_comment();
+            decls.push(Decl {
+                comments,
+                kind,
+                trailing,
+            });
         }
     }
 
