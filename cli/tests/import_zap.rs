@@ -146,11 +146,16 @@ fn hostile_input_does_not_panic() {
     );
     let mut state: u64 = 0x2545_F491_4F6C_DD1D;
     let mut random = Vec::new();
+    let mut zap_like = Vec::new();
+    let alphabet =
+        b"{}[]()?:,|.=;\"' \n\t-0123456789 type event funct struct map set enum opt u8 string";
     for _ in 0..20_000 {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        random.push(state.to_le_bytes()[3]);
+        let [_, _, byte, _, index, ..] = state.to_le_bytes();
+        random.push(byte);
+        zap_like.push(alphabet[usize::from(index) % alphabet.len()]);
     }
     let mut cases: Vec<Vec<u8>> = vec![
         deep_parens.into_bytes(),
@@ -158,6 +163,7 @@ fn hostile_input_does_not_panic() {
         deep_structs.into_bytes(),
         deep_namespaces.into_bytes(),
         random,
+        zap_like,
         b"--[[ never closed".to_vec(),
         b"type A = \"never closed".to_vec(),
         "type \u{1F600} = u8".as_bytes().to_vec(),

@@ -830,6 +830,38 @@ mod tests {
         }
     }
 
+    /// Every test config, cut short and with bytes swapped, converts or
+    /// fails with a syntax error: never a panic.
+    #[test]
+    fn mutated_configs_never_panic() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/zap");
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            panic!("tests/zap exists");
+        };
+        let mut state: u64 = 0x1234_5678_9ABC_DEF1;
+        let mut next = move |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % (bound.max(1) as u64)).unwrap_or(0)
+        };
+        for entry in entries.flatten() {
+            let Ok(text) = std::fs::read(entry.path()) else {
+                continue;
+            };
+            for _ in 0..200 {
+                let mut bytes = text.clone();
+                bytes.truncate(next(text.len() + 1));
+                if !bytes.is_empty() {
+                    let (a, b) = (next(bytes.len()), next(bytes.len()));
+                    bytes.swap(a, b);
+                }
+                let mutated = String::from_utf8_lossy(&bytes);
+                let _ = super::super::convert(&mutated);
+            }
+        }
+    }
+
     #[test]
     fn deep_nesting_is_an_error() {
         for (open, close) in [("(", ")"), ("struct { a: ", "}"), ("", "[]"), ("", "?")] {
