@@ -33,6 +33,32 @@ pub enum Command {
     Ir(IrArgs),
     /// Generate code for one schema file (and what it imports)
     Gen(GenArgs),
+    /// Convert another tool's schema into a `.tether` schema
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub source: ImportSource,
+}
+
+/// The tools whose schemas `tether import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// A Zap config (`.zap`); notes and warnings go to stderr
+    Zap(ZapArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ZapArgs {
+    /// The Zap config to convert
+    #[arg(value_name = "FILE.zap")]
+    pub file: PathBuf,
+
+    /// Where to write the `.tether` schema (default: standard output)
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,16 @@ pub enum CliError {
         source: io::Error,
     },
 
+    #[error("{} is not UTF-8 text", .0.display())]
+    NotUtf8(PathBuf),
+
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
     #[error("no `.tether` files found in {}", .0.display())]
     NoSchemas(PathBuf),
 

@@ -1,10 +1,13 @@
-//! The `tether` command line: `check`, `explain`, `rules`, `ir` and `gen`.
+//! The `tether` command line: `check`, `explain`, `rules`, `ir`, `gen` and `import`.
 //!
 //! Exit status: 0 when the run found no errors (warnings allowed unless
 //! `--deny warnings`), 1 when it found errors (or denied warnings), 2 when
 //! the tool could not run: bad arguments, a missing or unreadable path, a
 //! directory without schemas, an unknown rule. Diagnostics of `check` go to
-//! stdout in every format; errors of the tool itself go to stderr.
+//! stdout in every format; errors of the tool itself go to stderr. `import`
+//! fails (1) on a syntax error in the file it converts, and prints its
+//! diagnostics to stderr, the schema to stdout (or `-o FILE`); its notes and
+//! warnings do not fail it.
 #![forbid(unsafe_code)]
 
 mod args;
@@ -12,6 +15,7 @@ mod check;
 mod error;
 mod explain;
 mod gen;
+mod import;
 mod ir;
 mod levels;
 mod output;
@@ -82,5 +86,6 @@ fn dispatch(cli: &Cli) -> Result<Status, CliError> {
         Command::Rules(args) => rules::run(args, cli.color),
         Command::Ir(args) => ir::run(args, cli.color),
         Command::Gen(args) => gen::run(args, cli.color),
+        Command::Import(args) => import::run(args, cli.color),
     }
 }

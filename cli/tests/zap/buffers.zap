@@ -1,0 +1,3 @@
+type Any = buffer
+type Small = buffer(..64)
+type Exact = buffer(16)

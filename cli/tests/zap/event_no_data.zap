@@ -1,0 +1,2 @@
+-- An event that carries nothing.
+event Ping = { from: Client, type: Reliable, call: ManyAsync }

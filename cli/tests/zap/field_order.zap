@@ -1,0 +1,1 @@
+event Reordered = { type: Reliable, data: boolean, call: ManyAsync, from: Server };

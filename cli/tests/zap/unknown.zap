@@ -1,0 +1,2 @@
+type Anything = unknown
+event Log = { from: Server, type: Reliable, call: ManyAsync, data: unknown }

@@ -1,0 +1,6 @@
+event Position = {
+	from: Client,
+	type: Unreliable,
+	call: ManySync,
+	data: Vector3,
+}
