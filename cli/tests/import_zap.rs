@@ -181,3 +181,27 @@ fn hostile_input_does_not_panic() {
         assert!(!stderr.contains("panicked"), "case {index}:\n{stderr}");
     }
 }
+
+/// A union whose arms Tether cannot tell apart is written as it is, and
+/// Tether's checker says why: the import fails, the schema is still written.
+#[test]
+fn an_ambiguous_union_is_tethers_error_to_report() {
+    let (dir, path) = temp_file(
+        "ambiguous.zap",
+        b"type U = (string(..8) | enum { \"hello\", \"world\" })\n",
+    );
+    let out = dir.path().join("ambiguous.tether");
+    let output = Command::new(env!("CARGO_BIN_EXE_tether"))
+        .args(["import", "zap"])
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("the tether binary runs");
+    assert_eq!(output.status.code(), Some(1));
+    let err = text(&output.stderr);
+    assert!(err.contains("ambiguous-union"), "{err}");
+    assert!(std::fs::read_to_string(&out)
+        .expect("written")
+        .contains("type U = (string(..8) | enum { hello, world })"));
+}

@@ -70,8 +70,13 @@ impl TypeLowerer<'_, '_> {
                 meta: Box::new(self.lower(meta)),
             },
             TypeExprKind::Any => TyKind::Any,
+            // An enum written in an arm is named after the arm's place.
             TypeExprKind::Union(arms) => TyKind::Union {
-                arms: arms.iter().map(|arm| self.lower(arm)).collect(),
+                arms: arms
+                    .iter()
+                    .enumerate()
+                    .map(|(i, arm)| self.lower_in(&format!("Arm{}", i + 1), arm))
+                    .collect(),
             },
             TypeExprKind::Enum { tag, variants } => {
                 let tag = tag.as_ref().map(|t| t.name.clone());

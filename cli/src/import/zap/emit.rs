@@ -612,7 +612,6 @@ impl Emitter {
                 }
             }
             TyKind::Map(key, value) => {
-                self.check_key(key);
                 let key = self.element(key, "a map key");
                 let value = self.element(value, "a map value");
                 format!(
@@ -693,71 +692,12 @@ impl Emitter {
                 Some(class) => class.name.clone(),
                 None => "Instance".to_string(),
             },
+            // Tether's union: `tether check` (`ambiguous-union`) says
+            // where the arms cannot be told apart.
             TyKind::Union(members) => {
-                // Still walked, so that findings inside are reported.
-                for member in members {
-                    let _ = self.ty(member);
-                }
-                self.push(
-                    Finding::warning(
-                        ty.span.clone(),
-                        "Tether has no untagged unions",
-                        "written `any`: the receiver no longer checks it",
-                    )
-                    .help("declare a tagged enum, `enum \"kind\" { A { value: .. }, B { .. } }`, and send that"),
-                );
-                "any".to_string()
+                let arms: Vec<String> = members.iter().map(|m| self.ty(m)).collect();
+                format!("({})", arms.join(" | "))
             }
-        }
-    }
-
-    /// Warns about a map key Tether rejects (`invalid-key`): written as it
-    /// is, so that `tether check` shows it in the schema too.
-    fn check_key(&mut self, key: &Ty) {
-        let mut inner = key;
-        while let TyKind::Optional(next) = &inner.kind {
-            inner = next;
-        }
-        let rejected = match &inner.kind {
-            TyKind::Num(kind, _) => kind.is_float(),
-            TyKind::Str(..)
-            | TyKind::Buffer(_)
-            | TyKind::Enum(Enum::Unit(_))
-            | TyKind::OldEnum(_) => false,
-            TyKind::Instance(class) => class.as_ref().is_none_or(|c| c.name != "Player"),
-            TyKind::Ref(path) => match path.as_slice() {
-                [one] => matches!(
-                    one.name.as_str(),
-                    "unknown"
-                        | "Vector3"
-                        | "Vector2"
-                        | "CFrame"
-                        | "AlignedCFrame"
-                        | "Color3"
-                        | "BrickColor"
-                        | "DateTime"
-                        | "DateTimeMillis"
-                ),
-                _ => false,
-            },
-            TyKind::Vector(_)
-            | TyKind::Array(..)
-            | TyKind::Map(..)
-            | TyKind::Set(_)
-            | TyKind::Optional(_)
-            | TyKind::Enum(Enum::Tagged { .. })
-            | TyKind::Struct { .. }
-            | TyKind::Union(_) => true,
-        };
-        if rejected {
-            self.push(
-                Finding::warning(
-                    key.span.clone(),
-                    "Tether cannot key a map by this type",
-                    "written as it is: `tether check` rejects it",
-                )
-                .help("key by a string, an integer, a boolean, a unit enum or a Player (`tether explain invalid-key`)"),
-            );
         }
     }
 
@@ -832,26 +772,27 @@ fn empty_enum(span: &Span) -> Finding {
 mod tests {
     use super::super::convert;
 
-    fn findings(text: &str) -> Vec<String> {
-        convert(text)
-            .map(|c| c.findings.into_iter().map(|f| f.message).collect())
-            .unwrap_or_else(|e| panic!("{e}"))
-    }
-
     fn schema(text: &str) -> String {
         convert(text)
             .map(|c| c.tether)
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// Keys are written as they are; Tether's own checker (`invalid-key`)
+    /// is what refuses the ones it cannot key by.
     #[test]
-    fn keys_tether_rejects_are_reported() {
+    fn keys_are_written_as_they_are_for_tethers_checker() {
+        let rules = |key: &str| {
+            let text = schema(&format!("type M = map {{ [{key}]: u8 }}"));
+            let checked = tether_compiler::compile_str("m.tether", &text);
+            checked
+                .diagnostics
+                .iter()
+                .map(|d| d.rule.name)
+                .collect::<Vec<_>>()
+        };
         for key in ["f32", "struct { a: u8 }", "Vector3", "Instance", "u8[]"] {
-            let found = findings(&format!("type M = map {{ [{key}]: u8 }}"));
-            assert!(
-                found.iter().any(|m| m.contains("cannot key a map")),
-                "{key}: {found:?}"
-            );
+            assert!(rules(key).contains(&"invalid-key"), "{key}");
         }
         for key in [
             "string(..8)",
@@ -860,12 +801,15 @@ mod tests {
             "enum { A, B }",
             "Instance(Player)",
         ] {
-            let found = findings(&format!("type M = map {{ [{key}]: u8 }}"));
-            assert!(
-                !found.iter().any(|m| m.contains("cannot key a map")),
-                "{key}: {found:?}"
-            );
+            assert!(!rules(key).contains(&"invalid-key"), "{key}");
         }
+    }
+
+    /// A union is Tether's union; `ambiguous-union` says which cannot be.
+    #[test]
+    fn unions_are_tethers_unions() {
+        let text = schema("type U = (string(..4) | u8)");
+        assert!(text.contains("type U = (string(..4) | u8)"), "{text}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub use diag::{Finding, SyntaxError};
 use super::super::args::{ColorWhen, ZapArgs};
 use super::super::{output, CliError, Status};
 use std::io::Write;
+use tether_compiler::diag::render::human;
 
 /// A converted config: the schema, and what was translated by judgement.
 #[derive(Debug)]
@@ -49,9 +50,23 @@ pub fn run(args: &ZapArgs, color: ColorWhen) -> Result<Status, CliError> {
     match result {
         Ok(conversion) => {
             diag::render(&name, &text, &conversion.findings, None, &mut err)?;
+            // What Tether's checker says of the schema written, as `tether
+            // check` would: the import keeps no rule of its own.
+            let written = match &args.output {
+                Some(path) => path.display().to_string(),
+                None => format!("{}.tether", args.file.with_extension("").display()),
+            };
+            let checked = tether_compiler::compile_str(&written, &conversion.tether);
+            if !checked.diagnostics.is_empty() {
+                human::render(&checked.sources, &checked.diagnostics, &mut err)?;
+                human::Summary::new(&checked.diagnostics, 1, false).write(&mut err)?;
+            }
             err.flush()?;
             super::write_output(args.output.as_deref(), &conversion.tether)?;
-            Ok(Status::Ok)
+            Ok(match checked.has_errors() {
+                true => Status::Failed,
+                false => Status::Ok,
+            })
         }
         Err(error) => {
             diag::render(&name, &text, &[], Some(&error), &mut err)?;
