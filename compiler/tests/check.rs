@@ -775,14 +775,32 @@ fn keys_the_wire_carries_as_themselves_are_fine_in_a_remote() {
             ("invalid-key", "Shape"),
             ("invalid-key", "number(0..10)"),
             ("invalid-key", "Vector3"),
-            ("invalid-key", "Part"),
             ("invalid-key", "u8?"),
             ("invalid-key", "{ x: u8 }"),
         ],
     );
     let messages: Vec<_> = c.diagnostics.iter().map(|d| d.label.as_str()).collect();
     assert!(messages[1].contains("NaN"), "{messages:?}");
-    assert!(messages[3].contains("arrives as nil"), "{messages:?}");
+    assert!(messages[3].contains("nil cannot be a key"), "{messages:?}");
+}
+
+#[test]
+fn an_instance_key_a_client_may_not_see_warns_that_its_entry_is_left_out() {
+    // The wire carries an instance key as itself; one the client cannot
+    // see reads as nil, and its entry is dropped rather than keyed by nil.
+    let c = expect(
+        "remote event Owners: server -> client (byPart: {[Part]: u8}(..8), seen: {[Model]: true}(..8))
+         remote event Report: client -> server (votes: {[Player]: u8}(..8))",
+        &[
+            ("instance-may-be-nil", "Part"),
+            ("instance-may-be-nil", "Model"),
+        ],
+    );
+    for d in &c.diagnostics {
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(help.contains("left out"), "{help}");
+        assert!(!help.contains('?'), "a key cannot be optional: {help}");
+    }
 }
 
 #[test]

@@ -4437,11 +4437,122 @@ impl ::tether::wire::Decode for PinsBox {
     }
 }
 
+#[allow(dead_code)]
+/// `PartScores`: `{[Part]: u8}(..4)`
+pub type PartScores = ::std::collections::HashMap<
+    ::tether::types::Ref<::tether::roblox::classes::Part>,
+    u8,
+>;
+
+#[allow(dead_code)]
+/// `ModelSet`: `{[Model]: true}(..4)`
+pub type ModelSet = ::std::collections::HashSet<
+    ::tether::types::Ref<::tether::roblox::classes::Model>,
+>;
+
+#[allow(dead_code)]
+/// `PartScoresBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+pub struct PartScoresBox {
+    /// `v: PartScores`
+    pub v: PartScores,
+}
+
+impl ::tether::wire::Encode for PartScoresBox {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        ::tether::wire::write_map(
+            __w,
+            &self.v,
+            ::tether::wire::LenRange::up_to(4),
+            |__x, __w| {
+                __w.instance(::core::option::Option::Some(__x.id()));
+                ::core::result::Result::Ok(())
+            },
+            ::tether::wire::Encode::encode,
+        )?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for PartScoresBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_map_of_instances(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                40,
+                |__r| ::core::result::Result::Ok(
+                    ::core::option::Option::map(
+                        __r
+                            .required_instance_of(
+                                <::tether::roblox::classes::Part as ::tether::types::Class>::NAME,
+                            )?,
+                        ::tether::types::Ref::<::tether::roblox::classes::Part>::new,
+                    ),
+                ),
+                ::tether::wire::Decode::decode,
+            )?,
+        })
+    }
+}
+
+#[allow(dead_code)]
+/// `ModelSetBox`
+#[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+pub struct ModelSetBox {
+    /// `v: ModelSet`
+    pub v: ModelSet,
+}
+
+impl ::tether::wire::Encode for ModelSetBox {
+    #[inline]
+    fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
+        ::tether::wire::write_set(
+            __w,
+            &self.v,
+            ::tether::wire::LenRange::up_to(4),
+            |__x, __w| {
+                __w.instance(::core::option::Option::Some(__x.id()));
+                ::core::result::Result::Ok(())
+            },
+        )?;
+        ::core::result::Result::Ok(())
+    }
+}
+
+impl ::tether::wire::Decode for ModelSetBox {
+    #[inline]
+    fn decode(
+        __r: &mut ::tether::wire::Reader<'_>,
+    ) -> ::tether::wire::DecodeResult<Self> {
+        ::core::result::Result::Ok(Self {
+            v: ::tether::wire::read_set_of_instances(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                32,
+                |__r| ::core::result::Result::Ok(
+                    ::core::option::Option::map(
+                        __r
+                            .required_instance_of(
+                                <::tether::roblox::classes::Model as ::tether::types::Class>::NAME,
+                            )?,
+                        ::tether::types::Ref::<::tether::roblox::classes::Model>::new,
+                    ),
+                ),
+            )?,
+        })
+    }
+}
+
 /// The protocol of `types`: every message, numbered per direction.
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "types",
-    fingerprint: 13547199973552242114u64,
+    fingerprint: 11295095035612567372u64,
     to_server: __tether::TO_SERVER,
     to_client: __tether::TO_CLIENT,
 };
@@ -5062,6 +5173,18 @@ impl Server {
     #[inline]
     pub fn send_mixed(&self) -> server::SendMixed {
         server::SendMixed::__new(&self.0)
+    }
+
+    /// `remote event SendPartScores: server -> client (v: PartScores)`
+    #[inline]
+    pub fn send_part_scores(&self) -> server::SendPartScores {
+        server::SendPartScores::__new(&self.0)
+    }
+
+    /// `remote event SendModelSet: server -> client (v: ModelSet)`
+    #[inline]
+    pub fn send_model_set(&self) -> server::SendModelSet {
+        server::SendModelSet::__new(&self.0)
     }
 }
 
@@ -5723,6 +5846,18 @@ impl Client {
     #[inline]
     pub fn send_mixed(&self) -> client::SendMixed {
         client::SendMixed::__new(&self.0)
+    }
+
+    /// `remote event SendPartScores: server -> client (v: PartScores)`
+    #[inline]
+    pub fn send_part_scores(&self) -> client::SendPartScores {
+        client::SendPartScores::__new(&self.0)
+    }
+
+    /// `remote event SendModelSet: server -> client (v: ModelSet)`
+    #[inline]
+    pub fn send_model_set(&self) -> client::SendModelSet {
+        client::SendModelSet::__new(&self.0)
     }
 }
 
@@ -7139,6 +7274,78 @@ mod __tether {
 
     pub type ToClient99 = Msg<99, (super::Mixed,)>;
 
+    pub enum Check52 {}
+    impl Codec<super::PartScores> for Check52 {
+        #[inline]
+        fn encode(__a: &super::PartScores, __w: &mut Writer) -> EncodeResult {
+            ::tether::wire::write_map(
+                __w,
+                __a,
+                ::tether::wire::LenRange::up_to(4),
+                |__x, __w| {
+                    __w.instance(::core::option::Option::Some(__x.id()));
+                    ::core::result::Result::Ok(())
+                },
+                ::tether::wire::Encode::encode,
+            )
+        }
+
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::PartScores> {
+            ::tether::wire::read_map_of_instances(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                40,
+                |__r| ::core::result::Result::Ok(
+                    ::core::option::Option::map(
+                        __r
+                            .required_instance_of(
+                                <::tether::roblox::classes::Part as ::tether::types::Class>::NAME,
+                            )?,
+                        ::tether::types::Ref::<::tether::roblox::classes::Part>::new,
+                    ),
+                ),
+                ::tether::wire::Decode::decode,
+            )
+        }
+    }
+
+    pub type ToClient100 = Msg<100, (super::PartScores,), (Check52,)>;
+
+    pub enum Check53 {}
+    impl Codec<super::ModelSet> for Check53 {
+        #[inline]
+        fn encode(__a: &super::ModelSet, __w: &mut Writer) -> EncodeResult {
+            ::tether::wire::write_set(
+                __w,
+                __a,
+                ::tether::wire::LenRange::up_to(4),
+                |__x, __w| {
+                    __w.instance(::core::option::Option::Some(__x.id()));
+                    ::core::result::Result::Ok(())
+                },
+            )
+        }
+
+        fn decode(__r: &mut Reader<'_>) -> DecodeResult<super::ModelSet> {
+            ::tether::wire::read_set_of_instances(
+                __r,
+                ::tether::wire::LenRange::up_to(4),
+                32,
+                |__r| ::core::result::Result::Ok(
+                    ::core::option::Option::map(
+                        __r
+                            .required_instance_of(
+                                <::tether::roblox::classes::Model as ::tether::types::Class>::NAME,
+                            )?,
+                        ::tether::types::Ref::<::tether::roblox::classes::Model>::new,
+                    ),
+                ),
+            )
+        }
+    }
+
+    pub type ToClient101 = Msg<101, (super::ModelSet,), (Check53,)>;
+
     pub static TO_SERVER: &[::tether::MessageSpec] = &[];
 
     pub static TO_CLIENT: &[::tether::MessageSpec] = &[
@@ -7242,6 +7449,8 @@ mod __tether {
         spec::<ToClient97>("SendKinded", EVENT),
         spec::<ToClient98>("SendEither", EVENT),
         spec::<ToClient99>("SendMixed", EVENT),
+        spec::<ToClient100>("SendPartScores", EVENT),
+        spec::<ToClient101>("SendModelSet", EVENT),
     ];
 }
 
@@ -7550,6 +7759,12 @@ pub mod server {
 
     /// `remote event SendMixed: server -> client (v: Mixed)`
     pub type SendMixed = ::tether::remote::ServerSender<__m::ToClient99>;
+
+    /// `remote event SendPartScores: server -> client (v: PartScores)`
+    pub type SendPartScores = ::tether::remote::ServerSender<__m::ToClient100>;
+
+    /// `remote event SendModelSet: server -> client (v: ModelSet)`
+    pub type SendModelSet = ::tether::remote::ServerSender<__m::ToClient101>;
 }
 
 /// Handles for the remotes, as the client uses them (see [`Client`]).
@@ -7857,4 +8072,10 @@ pub mod client {
 
     /// `remote event SendMixed: server -> client (v: Mixed)`
     pub type SendMixed = ::tether::remote::ClientListener<__m::ToClient99>;
+
+    /// `remote event SendPartScores: server -> client (v: PartScores)`
+    pub type SendPartScores = ::tether::remote::ClientListener<__m::ToClient100>;
+
+    /// `remote event SendModelSet: server -> client (v: ModelSet)`
+    pub type SendModelSet = ::tether::remote::ClientListener<__m::ToClient101>;
 }

@@ -169,7 +169,7 @@ fn message_id(event: &str) -> u16 {
 }
 
 /// The bits of a server → client message id (docs/wire-format.md, section
-/// 6.1): `types.tether` sends 90 messages that way, so 7 bits.
+/// 6.1): `types.tether` sends 102 messages that way, so 7 bits.
 fn id_bits() -> u32 {
     t::PROTOCOL.id_bits(Direction::ToClient)
 }
@@ -1705,6 +1705,51 @@ fn golden_instances_are_references_into_the_frames_list() {
 }
 
 #[test]
+fn golden_instance_keys_are_references_and_an_unseen_key_leaves_its_entry_out() {
+    // `{[Part]: u8}(..4)`: the count in 3 bits, then each key's reference
+    // and its value.
+    golden_with(
+        "PartScores",
+        &t::PartScoresBox {
+            v: HashMap::from([(Ref::new(InstanceId(9)), 5)]),
+        },
+        &[0x01, 0x01, 0x00, 0x00, 0x00, 0x05],
+        &[9],
+    );
+    // `{[Model]: true}(..4)`: the count, then each element's reference.
+    golden_with(
+        "ModelSet",
+        &t::ModelSetBox {
+            v: HashSet::from([Ref::new(InstanceId(3))]),
+        },
+        &[0x01, 0x01, 0x00, 0x00, 0x00],
+        &[3],
+    );
+
+    // Two entries whose first key the receiver cannot see: that entry is
+    // left out (its value read past), the other arrives.
+    let two = [0x02, 1, 0, 0, 0, 5, 2, 0, 0, 0, 6];
+    let seen: t::PartScoresBox =
+        decode_message(&two, &[None, Some(InstanceId(20))]).expect("decodes");
+    assert_eq!(seen.v, HashMap::from([(Ref::new(InstanceId(20)), 6)]));
+    // Two unseen keys are not a repeated key.
+    let none: t::PartScoresBox = decode_message(&two, &[None, None]).expect("decodes");
+    assert!(none.v.is_empty());
+    // One seen key twice is.
+    let twice = [0x02, 1, 0, 0, 0, 5, 1, 0, 0, 0, 6];
+    assert_eq!(
+        decode_message::<t::PartScoresBox>(&twice, &[Some(InstanceId(9))]).err(),
+        Some(DecodeError::DuplicateMapKey)
+    );
+    let set: t::ModelSetBox = decode_message(
+        &[0x02, 1, 0, 0, 0, 2, 0, 0, 0],
+        &[Some(InstanceId(4)), None],
+    )
+    .expect("decodes");
+    assert_eq!(set.v, HashSet::from([Ref::new(InstanceId(4))]));
+}
+
+#[test]
 fn golden_any() {
     let f64_1 = [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF0, 0x3F];
     let f64_2 = [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40];
@@ -1838,8 +1883,8 @@ fn golden_any() {
 #[test]
 fn golden_event_messages_are_the_id_then_the_body() {
     // Server → client ids follow declaration order (SendBool is 0), and the
-    // direction has 100 messages: ids are 7-bit fields, ceil(log2(100)) = 7.
-    assert_eq!(t::PROTOCOL.to_client.len(), 100);
+    // direction has 102 messages: ids are 7-bit fields, ceil(log2(102)) = 7.
+    assert_eq!(t::PROTOCOL.to_client.len(), 102);
     assert_eq!(id_bits(), 7);
     assert_eq!(message_id("SendBool"), 0);
     assert_eq!(message_id("SendU8Range"), 12);
@@ -2345,6 +2390,15 @@ proptest! {
         colors.extend(red.then_some(t::Color::Red));
         colors.extend(green.then_some(t::Color::Green));
         boxed!(ColorSet, ColorSetBox, send_color_set).unstable().check(colors)?;
+    }
+
+    #[test]
+    fn instance_keyed_maps_and_sets_round_trip(
+        scores in prop::collection::hash_map(instance().prop_map(Ref::new), any::<u8>(), 0..=4),
+        models in prop::collection::hash_set(instance().prop_map(Ref::new), 0..=4),
+    ) {
+        boxed!(PartScores, PartScoresBox, send_part_scores).unstable().check(scores)?;
+        boxed!(ModelSet, ModelSetBox, send_model_set).unstable().check(models)?;
     }
 
     #[test]
@@ -3154,7 +3208,7 @@ fn each_one_field_record_is_as_large_as_its_alias() {
             }
         }
     }
-    assert_eq!(pairs, 84, "every `XBox` of types.tether");
+    assert_eq!(pairs, 86, "every `XBox` of types.tether");
 }
 
 #[test]

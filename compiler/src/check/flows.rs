@@ -103,23 +103,25 @@ fn walk(
             TyKind::Function { .. } => {}
             TyKind::Array { elem, .. } => stack.push((elem, false, Slot::Element)),
             TyKind::Map { key, value, .. } => {
-                stack.push((key, false, Slot::Value));
+                stack.push((key, false, Slot::Key));
                 stack.push((value, false, Slot::Element));
             }
+            TyKind::Set { elem, .. } => stack.push((elem, false, Slot::Key)),
             // A field of an optional table is itself required.
             _ => stack.extend(ty.children().into_iter().map(|c| (c, false, Slot::Value))),
         }
     }
 }
 
-/// Where a value sits: on its own (a parameter, a field, a key), or as an
-/// array's element or a dictionary's value, where a nil leaves a hole in
-/// the table (`nil-in-table`), so the fix for a value that may be nil is
-/// not to make it optional there.
+/// Where a value sits: on its own (a parameter, a field), as an array's
+/// element or a dictionary's value, where a nil leaves a hole in the table
+/// (`nil-in-table`), or as a key or a set's element, where a nil leaves the
+/// entry out; so the fix for a value that may be nil depends on the slot.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Slot {
     Value,
     Element,
+    Key,
 }
 
 fn flow_words(flow: Flow) -> &'static str {
@@ -193,6 +195,11 @@ fn finding(schema: &Schema, ty: &Ty, flow: Flow, optional: bool, slot: Slot) -> 
                     .text("make each element ")
                     .code(Fix::OptionalField)
                     .text(", and handle nil on the client"),
+                // A key cannot be optional; its entry is what goes missing.
+                Slot::Key => Suggestion::new().text(
+                    "an entry whose key the client cannot see is left out; key the table by \
+                     an id (a string or an integer) if every entry must arrive",
+                ),
             })
         }
         TyKind::String { len } | TyKind::Buffer { len } | TyKind::Binary { len }

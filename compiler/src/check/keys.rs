@@ -4,12 +4,12 @@
 //!
 //! Roblox turns a non-string key into a string only when it serializes the
 //! table itself; the wire writes a key as its type, so a `u8`, a boolean, a
-//! unit enum, a Roblox enum or a `Player` arrives as sent. What no encoding
-//! can key by is a value without an identity of its own on the other side:
-//! a float (NaN equals nothing, and generated Rust cannot hash it), a table
-//! (copied, so never equal to the key the receiver looks up), an optional
-//! (nil cannot be a key) or an instance the receiver may not see (it
-//! arrives as nil).
+//! unit enum, a Roblox enum or an instance arrives as sent (an entry whose
+//! key instance the receiver cannot see is left out). What no encoding can
+//! key by is a value without an identity of its own on the other side: a
+//! float (NaN equals nothing, and generated Rust cannot hash it), a table
+//! (copied, so never equal to the key the receiver looks up) or an optional
+//! (nil cannot be a key).
 
 use super::Sink;
 use crate::diag::diagnostic::{Fix, Suggestion};
@@ -163,10 +163,6 @@ fn invalid_key(schema: &Schema, key: &Ty) -> Option<Diagnostic> {
             "`any`".to_string(),
             "a key of any type may be a table, a float or nil",
         ),
-        PackedKey::Instance(class) => (
-            format!("an instance (`{class}`)"),
-            "an instance the receiver cannot see arrives as nil, and nil cannot be a key",
-        ),
     };
     let target = schema.unalias(key);
     let mut diagnostic = Diagnostic::new(
@@ -183,7 +179,7 @@ fn invalid_key(schema: &Schema, key: &Ty) -> Option<Diagnostic> {
             Suggestion::new()
                 .text(
                     "key it by a string, an integer type (`u32`), a boolean, a unit enum, a \
-                     Roblox enum or a `Player`, or send ",
+                     Roblox enum or an instance, or send ",
                 )
                 .code(Fix::KeyValueArray),
         ),

@@ -207,12 +207,12 @@ one of each.";
 INVALID_KEY = "invalid-key", "T016", Error, Structure,
     "a dictionary keyed by something that is not its own value on the other side",
     "A remote's values travel in Tether's wire format, which writes a key as its type, so a \
-string, an integer type, a boolean, a unit enum, a Roblox enum or a `Player` arrives as sent. \
-Some keys still cannot work in any encoding: a float (NaN equals nothing; generated Rust keys \
+string, an integer type, a boolean, a unit enum, a Roblox enum or an instance arrives as sent \
+(an entry whose key instance the receiver cannot see is left out, and `instance-may-be-nil` \
+warns where that can happen). Some keys still cannot work in any encoding: a float (NaN equals nothing; generated Rust keys \
 a `HashMap`, which needs exact equality), a datatype (compared by its floats), a table or a \
 tagged enum (tables are copied in transfer, so the receiver's copy is never the key it looks \
-up), an optional (nil cannot be a key), `any`, and an instance other than `Player` (an \
-instance the receiver cannot see arrives as nil). Key the dictionary by one of the kinds \
+up), an optional (nil cannot be a key) and `any`. Key the dictionary by one of the kinds \
 above, or send an array of records.";
 
 AMBIGUOUS_UNION = "ambiguous-union", "T017", Error, Structure,
@@ -309,8 +309,10 @@ parts far from the player's character are not streamed in, and even persistent m
 replicate with a delay (RemoteFunction reference, \"Streaming Precautions\"). The client then \
 receives nil. Declare the type optional (`Part?`) so the client handles nil; an array element or \
 a dictionary value cannot be nil without cutting the table (`nil-in-table`), so there the element \
-becomes a record with an optional field (`{ { Value: Part? } }`). `Player` is exempt: Players are \
-always replicated.
+becomes a record with an optional field (`{ { Value: Part? } }`). A dictionary's key or a set's \
+element cannot be nil either: an entry whose key instance the client cannot see is left out, so \
+key the table by an id where every entry must arrive. `Player` is exempt: Players are always \
+replicated.
 
 Where it applies: remotes from the server, in any encoding.";
 

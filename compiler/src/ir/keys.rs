@@ -8,8 +8,10 @@ use super::{DeclKind, Schema, Ty, TyKind};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PackedKey<'s> {
     /// Arrives as itself and compares exactly: a string, an integer, a
-    /// boolean, a unit enum, a Roblox enum, a `Player`, or a type from
-    /// outside the protocol (whose `Eq` and `Hash` are its own).
+    /// boolean, a unit enum, a Roblox enum, an instance (an entry whose key
+    /// the receiver cannot see is left out, `instance-may-be-nil` warns
+    /// where that can happen), or a type from outside the protocol (whose
+    /// `Eq` and `Hash` are its own).
     Keyable,
     /// A float: NaN equals nothing.
     Float,
@@ -24,8 +26,6 @@ pub enum PackedKey<'s> {
     Optional,
     /// `any`: may be a table, a float or nil.
     Any,
-    /// An instance the receiver may not see, which arrives as nil.
-    Instance(&'s str),
     /// A function: `function-value`'s.
     Function,
 }
@@ -42,9 +42,7 @@ pub fn packed_key<'s>(schema: &'s Schema, key: &'s Ty) -> PackedKey<'s> {
         | TyKind::Error => PackedKey::Keyable,
         TyKind::Number { kind, .. } if !kind.is_float() => PackedKey::Keyable,
         TyKind::Number { .. } => PackedKey::Float,
-        // Players are always replicated: a Player key is never nil.
-        TyKind::Instance { class, .. } if class == "Player" => PackedKey::Keyable,
-        TyKind::Instance { class, .. } => PackedKey::Instance(class),
+        TyKind::Instance { .. } => PackedKey::Keyable,
         TyKind::Named { decl } => match &schema.decl(*decl).kind {
             DeclKind::Enum { variants } if variants.iter().all(|v| v.fields.is_none()) => {
                 PackedKey::Keyable

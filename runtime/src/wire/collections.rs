@@ -108,6 +108,19 @@ pub fn read_map<'a, K: Eq + Hash, V>(
     range: LenRange,
     min_entry_bits: u32,
     mut key: impl FnMut(&mut Reader<'a>) -> Result<K, DecodeError>,
+    value: impl FnMut(&mut Reader<'a>) -> Result<V, DecodeError>,
+) -> Result<HashMap<K, V>, DecodeError> {
+    read_map_of_instances(r, range, min_entry_bits, |r| key(r).map(Some), value)
+}
+
+/// Reads `{[K]: V}(range)` whose keys are instances: an entry whose key
+/// decodes to `None` (an instance the receiver cannot see) is left out, as
+/// Roblox leaves out an entry whose key arrives as nil.
+pub fn read_map_of_instances<'a, K: Eq + Hash, V>(
+    r: &mut Reader<'a>,
+    range: LenRange,
+    min_entry_bits: u32,
+    mut key: impl FnMut(&mut Reader<'a>) -> Result<Option<K>, DecodeError>,
     mut value: impl FnMut(&mut Reader<'a>) -> Result<V, DecodeError>,
 ) -> Result<HashMap<K, V>, DecodeError> {
     let len = tri!(read_count(r, range, min_entry_bits));
@@ -115,8 +128,10 @@ pub fn read_map<'a, K: Eq + Hash, V>(
     for _ in 0..len {
         let k = tri!(key(r));
         let v = tri!(value(r));
-        if map.insert(k, v).is_some() {
-            return Err(DecodeError::DuplicateMapKey);
+        if let Some(k) = k {
+            if map.insert(k, v).is_some() {
+                return Err(DecodeError::DuplicateMapKey);
+            }
         }
     }
     Ok(map)
@@ -150,11 +165,24 @@ pub fn read_set<'a, T: Eq + Hash>(
     min_element_bits: u32,
     mut each: impl FnMut(&mut Reader<'a>) -> Result<T, DecodeError>,
 ) -> Result<HashSet<T>, DecodeError> {
+    read_set_of_instances(r, range, min_element_bits, |r| each(r).map(Some))
+}
+
+/// Reads `{[T]: true}(range)` whose elements are instances, leaving out an
+/// element that decodes to `None` (an instance the receiver cannot see).
+pub fn read_set_of_instances<'a, T: Eq + Hash>(
+    r: &mut Reader<'a>,
+    range: LenRange,
+    min_element_bits: u32,
+    mut each: impl FnMut(&mut Reader<'a>) -> Result<Option<T>, DecodeError>,
+) -> Result<HashSet<T>, DecodeError> {
     let len = tri!(read_count(r, range, min_element_bits));
     let mut set = HashSet::with_capacity(prealloc::<T>(len));
     for _ in 0..len {
-        if !set.insert(tri!(each(r))) {
-            return Err(DecodeError::DuplicateMapKey);
+        if let Some(element) = tri!(each(r)) {
+            if !set.insert(element) {
+                return Err(DecodeError::DuplicateMapKey);
+            }
         }
     }
     Ok(set)

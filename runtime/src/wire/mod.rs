@@ -7,7 +7,8 @@
 //! - [`Encode`] and [`Decode`]: types whose encoding needs nothing from their
 //!   use site: booleans, integers, finite floats, the Roblox datatypes (4.7),
 //!   `any` ([`Value`](crate::types::Value), 4.10).
-//! - [`write_array`], [`read_array`], [`write_map`], [`read_map`],
+//! - [`write_array`], [`read_array`], [`write_map`], [`read_map`]
+//!   ([`read_map_of_instances`], [`read_set_of_instances`] for instance keys),
 //!   [`write_option`], [`read_option`]: arrays, maps and optionals (4.3, 4.4)
 //!   with the element encoding given by the caller.
 //! - [`check_int`] and [`check_float`]: the range and finiteness checks of
@@ -31,8 +32,9 @@ mod value;
 mod writer;
 
 pub use collections::{
-    read_array, read_bools, read_count, read_map, read_option, read_set, write_array, write_bools,
-    write_map, write_option, write_set, ZERO_SIZE_CAP,
+    read_array, read_bools, read_count, read_map, read_map_of_instances, read_option, read_set,
+    read_set_of_instances, write_array, write_bools, write_map, write_option, write_set,
+    ZERO_SIZE_CAP,
 };
 pub use columns::{read_bit_column, read_byte_column, write_bit_column, write_byte_column};
 pub use datatypes::SEQUENCE_KEYPOINTS;

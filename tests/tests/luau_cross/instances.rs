@@ -153,3 +153,45 @@ fn the_luau_client_checks_the_class_of_what_it_gets() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(rust, forged);
 }
+
+/// Instances key maps and sets as themselves: a Luau table keyed by the
+/// instances, a Rust `HashMap` keyed by `Ref`s.
+#[test]
+fn instance_keyed_maps_and_sets_cross() {
+    boxed!(PartScores, PartScoresBox)
+        .with_ordered(|m| m.len() <= 1)
+        .run(CASES, |c| {
+            prop::collection::hash_map(one_of(&c.pool.parts).prop_map(Ref::new), any::<u8>(), 0..=3)
+        });
+    boxed!(ModelSet, ModelSetBox)
+        .with_ordered(|s| s.len() <= 1)
+        .run(CASES, |c| {
+            prop::collection::hash_set(one_of(&c.pool.models).prop_map(Ref::new), 0..=2)
+        });
+}
+
+/// An entry whose key the client cannot see is left out on the Luau
+/// client, as the Rust decoder leaves it out, and the rest arrives.
+#[test]
+fn an_entry_keyed_by_an_instance_the_client_cannot_see_is_left_out() {
+    let mut cross = Cross::types();
+    let (hidden, part) = (cross.pool.hidden, cross.pool.parts[0]);
+    let scores: t::PartScores = [(Ref::new(hidden), 5), (Ref::new(part), 6)].into();
+    let seen: t::PartScores = [(Ref::new(part), 6)].into();
+    let case = boxed!(PartScores, PartScoresBox);
+    let (bytes, ids) = case.encode(&scores).unwrap_or_else(|e| panic!("{e}"));
+    cross.fire_to_client(false, &bytes, &ids);
+    cross
+        .expect_on_client("SendPartScores", &seen.lv())
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let models: t::ModelSet = [Ref::new(hidden), Ref::new(cross.pool.models[0])].into();
+    let case = boxed!(ModelSet, ModelSetBox);
+    let (bytes, ids) = case.encode(&models).unwrap_or_else(|e| panic!("{e}"));
+    cross.fire_to_client(false, &bytes, &ids);
+    let seen: t::ModelSet = [Ref::new(cross.pool.models[0])].into();
+    cross
+        .expect_on_client("SendModelSet", &seen.lv())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cross.rejected(cross.client_side()), 0);
+}

@@ -472,7 +472,7 @@ impl<'s> Codec<'s> {
     fn read_keyed(
         &self,
         key: &Ty,
-        value: Option<&Ty>,
+        value_ty: Option<&Ty>,
         len: LenRange,
         repeated: &str,
         out: &mut Code,
@@ -482,7 +482,7 @@ impl<'s> Codec<'s> {
         let t = self.fresh("t");
         let bits = self
             .min_bits(key)
-            .saturating_add(value.map_or(0, |v| self.min_bits(v)));
+            .saturating_add(value_ty.map_or(0, |v| self.min_bits(v)));
         out.line(format!(
             "local {n} = {}({}, {bits})",
             self.rt("rcount"),
@@ -493,14 +493,33 @@ impl<'s> Codec<'s> {
         let k = self.fresh("k");
         let key_value = self.read(key, out, origin)?;
         out.line(format!("local {k} = {key_value}"));
+        // An instance the receiver cannot see reads as nil: its entry is
+        // left out, after its value is read past.
+        let instance = matches!(self.schema.unalias(key).kind, TyKind::Instance { .. });
+        let value = match value_ty {
+            Some(value) if instance => {
+                let v = self.fresh("v");
+                let value = self.read(value, out, origin)?;
+                out.line(format!("local {v} = {value}"));
+                Some(v)
+            }
+            _ => None,
+        };
+        if instance {
+            out.open(format!("if {k} ~= nil then"));
+        }
         out.open(format!("if {t}[{k}] ~= nil then"));
         out.line(format!("{}({})", self.rt("fail"), string(repeated)));
         out.close("end");
-        let value = match value {
-            Some(value) => self.read(value, out, origin)?,
-            None => "true".to_string(),
+        let value = match (value, value_ty) {
+            (Some(v), _) => v,
+            (None, Some(ty)) => self.read(ty, out, origin)?,
+            (None, None) => "true".to_string(),
         };
         out.line(format!("{t}[{k}] = {value}"));
+        if instance {
+            out.close("end");
+        }
         out.close("end");
         Ok(t)
     }

@@ -50,14 +50,12 @@ impl Gen<'_> {
                 quote!(::std::vec::Vec<#elem>)
             }
             TyKind::Map { key, value, .. } => {
-                self.check_key(key, origin)?;
-                let key = self.rust_ty(key, from, origin)?;
+                let key = self.key_ty(key, from, origin)?;
                 let value = self.rust_ty(value, from, origin)?;
                 quote!(::std::collections::HashMap<#key, #value>)
             }
             TyKind::Set { elem, .. } => {
-                self.check_key(elem, origin)?;
-                let elem = self.rust_ty(elem, from, origin)?;
+                let elem = self.key_ty(elem, from, origin)?;
                 quote!(::std::collections::HashSet<#elem>)
             }
             TyKind::Record { .. } | TyKind::Union { .. } => match self.model.anon_item(ty) {
@@ -135,10 +133,19 @@ impl Gen<'_> {
     }
 
     /// Dictionary keys are strings or unit enums (`non-string-key`).
-    fn check_key(&self, key: &Ty, origin: &str) -> Result<(), GenError> {
-        match crate::ir::keys::packed_key(self.schema, key) {
-            crate::ir::keys::PackedKey::Keyable => Ok(()),
-            _ => Err(self.unsupported(key, origin)),
+    /// The Rust type of a map's key or a set's element. An instance key is
+    /// a `Ref`, not an `Option`: an entry whose key the receiver cannot see
+    /// is left out of the collection rather than keyed by `None`.
+    fn key_ty(&self, key: &Ty, from: &[String], origin: &str) -> Result<TokenStream, GenError> {
+        if crate::ir::keys::packed_key(self.schema, key) != crate::ir::keys::PackedKey::Keyable {
+            return Err(self.unsupported(key, origin));
+        }
+        match &self.model.unalias(key).kind {
+            TyKind::Instance { class, .. } => {
+                let class = roblox_class_path(class);
+                Ok(quote!(::tether::types::Ref<#class>))
+            }
+            _ => self.rust_ty(key, from, origin),
         }
     }
 }

@@ -121,10 +121,7 @@ impl Gen<'_> {
             // The runtime's `Option<T>` writes the presence bit then `T`,
             // as the generated code does; an optional instance is read
             // leniently (an absent instance is `None`), so it is not plain.
-            TyKind::Optional { inner } => {
-                !matches!(self.model.unalias(inner).kind, TyKind::Instance { .. })
-                    && self.is_plain(inner)
-            }
+            TyKind::Optional { inner } => !self.is_instance(inner) && self.is_plain(inner),
             _ => false,
         }
     }
@@ -153,9 +150,7 @@ impl Gen<'_> {
             TyKind::String { .. } | TyKind::Buffer { .. } | TyKind::Binary { .. } => {
                 self.enc_stmt(ty, v, origin, depth)?
             }
-            TyKind::Optional { inner }
-                if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) =>
-            {
+            TyKind::Optional { inner } if self.is_instance(inner) => {
                 let v = v.copied();
                 quote! {
                     match #v {
@@ -284,13 +279,13 @@ impl Gen<'_> {
                 quote!(#wire::write_array(__w, #v, #len, #each))
             }
             TyKind::Map { key, value, len } => {
-                let key = self.elem_encoder(key, origin, depth)?;
+                let key = self.key_encoder(key, origin, depth)?;
                 let value = self.elem_encoder(value, origin, depth)?;
                 let (v, len) = (v.by_ref(), len_range(*len));
                 quote!(#wire::write_map(__w, #v, #len, #key, #value))
             }
             TyKind::Set { elem, len } => {
-                let each = self.elem_encoder(elem, origin, depth)?;
+                let each = self.key_encoder(elem, origin, depth)?;
                 let (v, len) = (v.by_ref(), len_range(*len));
                 quote!(#wire::write_set(__w, #v, #len, #each))
             }
@@ -379,6 +374,22 @@ impl Gen<'_> {
         })
     }
 
+    /// What writes a map's key or a set's element: an instance key is a
+    /// `Ref` (see `key_ty`), never nil.
+    fn key_encoder(&self, key: &Ty, origin: &str, depth: usize) -> Result<TokenStream, GenError> {
+        match self.is_instance(key) {
+            true => Ok(quote!(|__x, __w| {
+                __w.instance(::core::option::Option::Some(__x.id()));
+                ::core::result::Result::Ok(())
+            })),
+            false => self.elem_encoder(key, origin, depth),
+        }
+    }
+
+    fn is_instance(&self, ty: &Ty) -> bool {
+        matches!(self.model.unalias(ty).kind, TyKind::Instance { .. })
+    }
+
     /// What reads one element (or key) of a collection of `elem`: as
     /// [`Gen::elem_encoder`], `Decode::decode` where that is its decoding.
     fn elem_decoder(
@@ -448,7 +459,7 @@ impl Gen<'_> {
                 Dec::Try(quote!(#wire::Decode::decode(__r)))
             }
             TyKind::Optional { inner } => {
-                if matches!(self.model.unalias(inner).kind, TyKind::Instance { .. }) {
+                if self.is_instance(inner) {
                     // An absent instance (not replicated, not streamed in) decodes as `None`.
                     let instance = self.required_instance(inner);
                     Dec::Value(quote! {
@@ -490,16 +501,26 @@ impl Gen<'_> {
                         .min_bits(key)
                         .saturating_add(self.model.min_bits(value)),
                 );
+                // An instance key decodes to an `Option`; the runtime leaves
+                // out the entries whose key is `None`.
+                let read = match self.is_instance(key) {
+                    true => quote!(read_map_of_instances),
+                    false => quote!(read_map),
+                };
                 let key = self.elem_decoder(key, from, origin, depth)?;
                 let value = self.elem_decoder(value, from, origin, depth)?;
                 let len = len_range(*len);
-                Dec::Try(quote!(#wire::read_map(__r, #len, #min_bits, #key, #value)))
+                Dec::Try(quote!(#wire::#read(__r, #len, #min_bits, #key, #value)))
             }
             TyKind::Set { elem, len } => {
                 let min_bits = bits_lit(self.model.min_bits(elem));
+                let read = match self.is_instance(elem) {
+                    true => quote!(read_set_of_instances),
+                    false => quote!(read_set),
+                };
                 let each = self.elem_decoder(elem, from, origin, depth)?;
                 let len = len_range(*len);
-                Dec::Try(quote!(#wire::read_set(__r, #len, #min_bits, #each)))
+                Dec::Try(quote!(#wire::#read(__r, #len, #min_bits, #each)))
             }
             TyKind::Named { decl } => {
                 let item = self
