@@ -59,7 +59,7 @@ fn bench_phases(c: &mut Criterion) {
         let roots = [PathBuf::from(FILE)];
         let loader = MemoryLoader::new([(FILE, text.as_str())]);
         let loaded = load(&loader, &roots).expect("the root is in memory");
-        let resolved = resolve(&loaded.sources, &loaded.files);
+        let resolved = resolve(&loaded.sources, &loaded.files, Default::default());
         group.throughput(Throughput::Elements(remotes as u64));
         group.bench_with_input(BenchmarkId::new("parse", remotes), &text, |b, text| {
             b.iter(|| syntax::parse(FileId(0), black_box(text)))
@@ -68,7 +68,7 @@ fn bench_phases(c: &mut Criterion) {
             b.iter(|| load(&loader, black_box(roots)))
         });
         group.bench_with_input(BenchmarkId::new("resolve", remotes), &loaded, |b, l| {
-            b.iter(|| resolve(&l.sources, black_box(&l.files)))
+            b.iter(|| resolve(&l.sources, black_box(&l.files), Default::default()))
         });
         group.bench_with_input(
             BenchmarkId::new("check", remotes),

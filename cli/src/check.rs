@@ -15,7 +15,11 @@ pub fn run(args: &CheckArgs, color: ColorWhen) -> Result<Status, CliError> {
     };
     let levels = levels::for_run(project.as_ref(), &args.levels)?;
     let files = walk::schema_files(&args.paths, project.as_ref())?;
-    let mut compilation = tether_compiler::compile(&FsLoader, &files)?;
+    let encoding = project
+        .as_ref()
+        .and_then(Project::encoding)
+        .unwrap_or_default();
+    let mut compilation = tether_compiler::compile_with(&FsLoader, &files, encoding)?;
     levels.apply(&mut compilation.diagnostics);
     let sources = &compilation.sources;
     let diagnostics = &compilation.diagnostics;

@@ -21,8 +21,14 @@ pub fn compile_file(
             command,
         });
     }
-    let mut compilation = tether_compiler::compile(&FsLoader, &[file.to_path_buf()])?;
-    if let Some(project) = Project::find(file)? {
+    let project = Project::find(file)?;
+    let encoding = project
+        .as_ref()
+        .and_then(Project::encoding)
+        .unwrap_or_default();
+    let mut compilation =
+        tether_compiler::compile_with(&FsLoader, &[file.to_path_buf()], encoding)?;
+    if let Some(project) = project {
         project.levels().apply(&mut compilation.diagnostics);
     }
     if !compilation.diagnostics.is_empty() {

@@ -171,10 +171,15 @@ impl Config {
             // A relative path is taken from the crate's directory, as ours are.
             println!("cargo:rerun-if-changed={}", path.display());
         }
-        let mut compilation = crate::compile(loader, &[path.to_path_buf()])?;
-        // The project's `tether.toml` sets the levels its checks have here
-        // as in `tether check`.
-        if let Some(project) = Project::find(&loader.base.join(path))? {
+        // The project's `tether.toml` sets the default encoding and the
+        // levels its checks have here as in `tether check`.
+        let project = Project::find(&loader.base.join(path))?;
+        let encoding = project
+            .as_ref()
+            .and_then(Project::encoding)
+            .unwrap_or_default();
+        let mut compilation = crate::compile_with(loader, &[path.to_path_buf()], encoding)?;
+        if let Some(project) = project {
             if self.cargo_output {
                 println!("cargo:rerun-if-changed={}", project.path().display());
             }

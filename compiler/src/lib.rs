@@ -71,9 +71,19 @@ impl Compilation {
 /// A root that cannot be read is a [`LoadError`] (the tool cannot run); an
 /// import that cannot be read is a diagnostic.
 pub fn compile(loader: &dyn SourceLoader, roots: &[PathBuf]) -> Result<Compilation, LoadError> {
+    compile_with(loader, roots, ir::Encoding::Packed)
+}
+
+/// [`compile`], with `encoding` for the remotes whose declaration and file
+/// say none (a project's `[schema] encoding`).
+pub fn compile_with(
+    loader: &dyn SourceLoader,
+    roots: &[PathBuf],
+    encoding: ir::Encoding,
+) -> Result<Compilation, LoadError> {
     let loaded = load::load(loader, roots)?;
     let mut diagnostics = loaded.diagnostics;
-    let resolved = resolve::resolve(&loaded.sources, &loaded.files);
+    let resolved = resolve::resolve(&loaded.sources, &loaded.files, encoding);
     diagnostics.extend(resolved.diagnostics);
     diagnostics.extend(check::check_files(&resolved.schema, &resolved.visibility));
     diag::normalize(&mut diagnostics);
@@ -96,7 +106,7 @@ pub fn compile_ast(name: &str, ast: syntax::ast::File) -> Compilation {
         imports: Vec::new(),
         is_root: true,
     }];
-    let resolved = resolve::resolve(&sources, &files);
+    let resolved = resolve::resolve(&sources, &files, ir::Encoding::Packed);
     let mut diagnostics = resolved.diagnostics;
     diagnostics.extend(check::check(&resolved.schema));
     diag::normalize(&mut diagnostics);

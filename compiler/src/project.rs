@@ -18,6 +18,7 @@
 //! pattern that matches a directory skips everything in it.
 
 use crate::diag::levels::{Level, LevelError, Levels};
+use crate::ir::Encoding;
 use crate::load::normalize_lexically;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -35,6 +36,7 @@ pub struct Project {
     levels: Levels,
     exclude: GlobSet,
     patterns: Vec<String>,
+    encoding: Option<Encoding>,
 }
 
 /// Why a `tether.toml` cannot be used.
@@ -85,8 +87,9 @@ impl ProjectError {
         match self {
             ProjectError::Level { source, .. } => Some(source.help()),
             ProjectError::Syntax { .. } => Some(
-                "the file has a `[lints]` table of `rule = \"allow\" | \"warn\" | \"deny\"` and a \
-                 `[check]` table with `exclude = [\"glob\", ..]`"
+                "the file has a `[lints]` table of `rule = \"allow\" | \"warn\" | \"deny\"`, a \
+                 `[check]` table with `exclude = [\"glob\", ..]` and a `[schema]` table with \
+                 `encoding = \"packed\" | \"native\"`"
                     .to_string(),
             ),
             _ => None,
@@ -101,6 +104,14 @@ struct File {
     lints: BTreeMap<String, Level>,
     #[serde(default)]
     check: CheckTable,
+    #[serde(default)]
+    schema: SchemaTable,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemaTable {
+    encoding: Option<Encoding>,
 }
 
 #[derive(Default, Deserialize)]
@@ -185,6 +196,7 @@ impl Project {
             levels,
             exclude,
             patterns: file.check.exclude,
+            encoding: file.schema.encoding,
         })
     }
 
@@ -196,6 +208,12 @@ impl Project {
     /// The levels its `[lints]` table sets.
     pub fn levels(&self) -> &Levels {
         &self.levels
+    }
+
+    /// The encoding its `[schema]` table gives remotes whose file and
+    /// declaration say none.
+    pub fn encoding(&self) -> Option<Encoding> {
+        self.encoding
     }
 
     /// Its exclude patterns, as written.

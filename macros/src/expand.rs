@@ -147,6 +147,7 @@ pub fn derive(input: syn::DeriveInput) -> TokenStream {
     });
     let file = ast::File {
         imports: Vec::new(),
+        options: Vec::new(),
         decls: vec![decl, endpoint],
     };
     let mut compilation = tether_compiler::compile_ast(&name.to_string(), file);
@@ -230,6 +231,7 @@ pub fn protocol(args: TokenStream, mut module: syn::ItemMod) -> TokenStream {
     let decls = lower_items(items, &mut lowerer);
     let file = ast::File {
         imports: Vec::new(),
+        options: Vec::new(),
         decls,
     };
     let name = module.ident.to_string();

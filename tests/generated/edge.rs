@@ -853,7 +853,7 @@ impl ::tether::wire::Decode for WithFnsCbRunRet0 {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "edge",
-    fingerprint: 5012589654004984169u64,
+    fingerprint: 18394824819213212541u64,
     to_server: __tether::TO_SERVER,
     to_client: __tether::TO_CLIENT,
 };

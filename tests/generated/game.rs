@@ -412,7 +412,7 @@ impl ::tether::wire::Decode for Item {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "game",
-    fingerprint: 12504904172862472207u64,
+    fingerprint: 14110684732134256451u64,
     to_server: __tether::TO_SERVER,
     to_client: __tether::TO_CLIENT,
 };

@@ -410,7 +410,7 @@ impl ::tether::wire::Decode for Profile {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "mirror",
-    fingerprint: 10359024161405117318u64,
+    fingerprint: 5949838725502327152u64,
     to_server: __tether::TO_SERVER,
     to_client: __tether::TO_CLIENT,
 };

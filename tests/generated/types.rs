@@ -4552,7 +4552,7 @@ impl ::tether::wire::Decode for ModelSetBox {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "types",
-    fingerprint: 11295095035612567372u64,
+    fingerprint: 9701740661647217238u64,
     to_server: __tether::TO_SERVER,
     to_client: __tether::TO_CLIENT,
 };

@@ -21,7 +21,7 @@ use std::collections::HashSet;
 pub(super) fn check(schema: &Schema, sink: &mut Sink) {
     let mut walked: HashSet<(DeclId, Encoding)> = HashSet::new();
     for endpoint in &schema.endpoints {
-        let encoding = endpoint.encoding();
+        let encoding = endpoint.encoding;
         let note = match encoding {
             Encoding::Native => format!("in `{}`, whose values Roblox copies", endpoint.name),
             Encoding::Packed => format!("in `{}`", endpoint.name),

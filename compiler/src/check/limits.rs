@@ -10,7 +10,11 @@ use crate::ir::{Call, Direction, Route, Schema};
 pub(super) fn check(schema: &Schema, sink: &mut Sink) {
     let mut sizes = SizeModel::new(schema);
     for endpoint in &schema.endpoints {
-        if let Some(attr) = endpoint.attrs.unreliable {
+        // Sizes are those of Tether's wire format; what Roblox's own
+        // serializer makes of a native remote's values is not modelled, and a
+        // guess would be a false alarm or a false assurance.
+        let packed = endpoint.encoding == crate::ir::Encoding::Packed;
+        if let Some(attr) = endpoint.attrs.unreliable.filter(|_| packed) {
             let size = sizes.unreliable_event(endpoint);
             let min = size.min_bytes();
             let diagnostic = if min > UNRELIABLE_LIMIT {

@@ -131,15 +131,17 @@ Namespaces may be reopened, but their members still share one scope.";
 UNKNOWN_ATTRIBUTE = "unknown-attribute", "T004", Error, Structure,
     "an attribute that does not exist",
     "Attributes are `@unreliable`, `@ordered`, `@rate(N/s)`, `@timeout(5s)`, \
-`@deprecated(\"why\")` and `@allow(rule-name)`. A misspelt attribute would otherwise be ignored \
-and the protection it was meant to give would be missing.";
+`@deprecated(\"why\")`, `@allow(rule-name)`, `@native` and `@packed`; the one file option is \
+`option encoding = packed` or `native`. A misspelt attribute or option would otherwise be \
+ignored and the protection it was meant to give would be missing.";
 
 INVALID_ATTRIBUTE = "invalid-attribute", "T005", Error, Structure,
     "an attribute with bad arguments, repeated, or in the wrong place",
     "Each attribute applies to some declarations only: `@unreliable` to remote events, \
 `@ordered` to `@unreliable` events, `@rate` to anything a client sends, `@timeout` to functions, \
-`@allow` to warning-level rules. Its arguments must have the documented form, for example \
-`@rate(20/s)` or `@rate(600/min)`, `@timeout(250ms)`.";
+`@allow` to warning-level rules, `@native` and `@packed` (one of them) to remotes. Its arguments \
+must have the documented form, for example `@rate(20/s)` or `@rate(600/min)`, `@timeout(250ms)`. \
+`option encoding` is written at most once per file, as `packed` or `native`.";
 
 INVALID_RANGE = "invalid-range", "T006", Error, Structure,
     "a range whose bounds are reversed, outside the type, or of the wrong kind",
@@ -246,10 +248,11 @@ that are instances, numbers used as sparse keys, booleans, Roblox enums or datat
 strings and no longer match. Key the dictionary by `string` (or a refinement of it, or a unit \
 `enum`, which travels as its name), or send an array of records instead.
 
-Where it applies: to what Roblox itself copies, a bindable's arguments and returns (Roblox \
-copies a BindableEvent's or BindableFunction's tables with the same rules). A remote's values \
-travel in Tether's wire format, which writes each key as its type: there a `u8`, a boolean or a \
-`Player` key arrives as sent, and only the keys no encoding can carry are errors \
+Where it applies: to what Roblox itself copies: a `@native` remote's values (or every remote's \
+in a file with `option encoding = native`), and a bindable's arguments and returns (Roblox \
+copies a BindableEvent's or BindableFunction's tables with the same rules). A packed remote's \
+values travel in Tether's wire format, which writes each key as its type: there a `u8`, a \
+boolean or an instance key arrives as sent, and only the keys no encoding can carry are errors \
 (`invalid-key`).";
 
 NIL_IN_TABLE = "nil-in-table", "T103", Error, Roblox,
@@ -334,7 +337,9 @@ payload in Tether's wire format: when even the smallest exceeds 1000 bytes the e
 be delivered (error); when the largest may exceed it, some sends will be dropped (warning). \
 Bound the strings and arrays (`string(..64)`, `{T}(..16)`), or make the event reliable.
 
-Where it applies: `@unreliable` remote events; the sizes are those of Tether's wire format.";
+Where it applies: packed `@unreliable` remote events; the sizes are those of Tether's wire \
+format. A native remote's size is what Roblox's serializer makes of its values, which the \
+checker does not model, so native remotes are not checked.";
 
 UNBOUNDED_CLIENT_INPUT = "unbounded-client-input", "T111", Warning, Roblox,
     "a client-sent string, buffer, array or map with no upper bound",

@@ -114,10 +114,14 @@ impl Messages {
 }
 
 /// What `endpoint` sends client → server and server → client.
+/// A native remote sends none: its values go through Roblox's own remote.
 fn kinds(endpoint: &Endpoint) -> (Option<MessageKind>, Option<MessageKind>) {
     let Route::Remote(direction) = endpoint.route else {
         return (None, None);
     };
+    if endpoint.encoding == super::Encoding::Native {
+        return (None, None);
+    }
     match (endpoint.call, direction) {
         (Call::Event, Direction::ClientToServer) => (Some(MessageKind::Event), None),
         (Call::Event, Direction::ServerToClient) => (None, Some(MessageKind::Event)),

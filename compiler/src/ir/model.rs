@@ -509,6 +509,10 @@ pub struct Endpoint {
     pub returns: Option<Vec<Ty>>,
     /// The attributes written before it, validated.
     pub attrs: Attrs,
+    /// How its values travel: a bindable's always natively; a remote's as
+    /// its `@native` or `@packed` says, else as its file's
+    /// `option encoding`, else packed.
+    pub encoding: Encoding,
 }
 
 /// Whether an endpoint is fired or invoked.
@@ -602,29 +606,41 @@ impl Endpoint {
     pub fn is_remote(&self) -> bool {
         matches!(self.route, Route::Remote(_))
     }
-
-    /// How its values travel: a remote's in Tether's wire format, a
-    /// bindable's through Roblox's own serializer.
-    pub fn encoding(&self) -> Encoding {
-        match self.route {
-            Route::Remote(_) => Encoding::Packed,
-            Route::Bindable(_) => Encoding::Native,
-        }
-    }
 }
 
 /// How an endpoint's values travel, which decides which of Roblox's
 /// limitations apply to them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Encoding {
     /// Written into a buffer in Tether's wire format (docs/wire-format.md),
     /// as the Rust runtime and the generated Luau do for remotes: keys,
     /// numbers and instances arrive as written.
+    #[default]
     Packed,
     /// Luau values passed to Roblox, which copies them with its own rules
-    /// (non-string keys become strings, ...): what a bindable carries.
+    /// (non-string keys become strings, ...): what a bindable carries, and
+    /// a `@native` remote.
     Native,
+}
+
+impl Encoding {
+    /// The name the schema language writes (`@native`, `option encoding = packed`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Packed => "packed",
+            Encoding::Native => "native",
+        }
+    }
+
+    /// The encoding a name in the schema language stands for.
+    pub fn from_name(name: &str) -> Option<Encoding> {
+        match name {
+            "packed" => Some(Encoding::Packed),
+            "native" => Some(Encoding::Native),
+            _ => None,
+        }
+    }
 }
 
 /// The attributes of an endpoint; an attribute not written is `None` (or empty).
@@ -648,6 +664,9 @@ pub struct Attrs {
     /// The rules `@allow` silences here, one entry per rule named.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<Allow>,
+    /// `@native` or `@packed`, and where it is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<(Encoding, Span)>,
 }
 
 impl Attrs {

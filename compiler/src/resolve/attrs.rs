@@ -3,7 +3,7 @@
 
 use crate::diag::diagnostic::{Fix, Suggestion};
 use crate::diag::{rules, Diagnostic, Span};
-use crate::ir::{Allow, Attrs, Call, Deprecation, Direction, Rate, Route, Timeout};
+use crate::ir::{Allow, Attrs, Call, Deprecation, Direction, Encoding, Rate, Route, Timeout};
 use crate::suggest::{did_you_mean, help_line};
 use crate::syntax::ast::{self, AttrArgKind, RateUnit};
 
@@ -14,6 +14,8 @@ const KNOWN: &[&str] = &[
     "timeout",
     "deprecated",
     "allow",
+    "native",
+    "packed",
 ];
 
 /// Reads `attrs` for an endpoint of the given call and route.
@@ -103,6 +105,26 @@ pub fn lower_attrs(
                         note,
                         span: attr.span,
                     });
+                }
+            }
+            "native" | "packed" => {
+                let encoding = Encoding::from_name(name).unwrap_or(Encoding::Packed);
+                if let Some((other, first)) = out.encoding {
+                    reader.diagnostics.push(
+                        invalid(
+                            attr.span,
+                            format!("`@{name}` contradicts `@{}`", other.name()),
+                            "a remote has one encoding; remove one of them",
+                        )
+                        .with_secondary(first, "written here"),
+                    );
+                } else if reader.no_args()
+                    && reader.applies(
+                        matches!(route, Route::Remote(_)),
+                        "remotes (a bindable's values always go through Roblox's serializer)",
+                    )
+                {
+                    out.encoding = Some((encoding, attr.span));
                 }
             }
             _ => out.allow.extend(reader.allow()),

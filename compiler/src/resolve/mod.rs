@@ -2,6 +2,7 @@
 //! into the IR: the second phase, after parsing and before the checker.
 
 mod attrs;
+mod options;
 mod scope;
 mod types;
 mod unique;
@@ -21,8 +22,9 @@ pub struct Resolved {
     pub visibility: Visibility,
 }
 
-/// Resolves every parsed file into one schema.
-pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
+/// Resolves every parsed file into one schema; `encoding` is that of the
+/// remotes whose declaration and file say none.
+pub fn resolve(sources: &SourceMap, files: &[ParsedFile], encoding: ir::Encoding) -> Resolved {
     let mut diagnostics = Vec::new();
     let scope = Scope::collect(files, &mut diagnostics);
     let mut schema = Schema {
@@ -87,7 +89,12 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
             tag_field,
         });
     }
+    let encodings = options::file_encodings(files, &mut diagnostics);
     for found in &scope.endpoints {
+        let default = encodings
+            .get(&found.endpoint.name.span.file)
+            .copied()
+            .unwrap_or(encoding);
         let mut lowerer = TypeLowerer {
             scope: &scope,
             file: found.endpoint.name.span.file,
@@ -97,7 +104,9 @@ pub fn resolve(sources: &SourceMap, files: &[ParsedFile]) -> Resolved {
             inline: &mut inline,
             first_inline,
         };
-        if let Some(endpoint) = lower_endpoint(found.name.clone(), found.endpoint, &mut lowerer) {
+        if let Some(endpoint) =
+            lower_endpoint(found.name.clone(), found.endpoint, default, &mut lowerer)
+        {
             schema.endpoints.push(endpoint);
         }
     }
@@ -130,6 +139,7 @@ fn lower_enum(name: &ast::Ident, variants: &[ast::Variant], lowerer: &mut TypeLo
 fn lower_endpoint(
     name: ir::QualName,
     endpoint: &ast::Endpoint,
+    file_encoding: ir::Encoding,
     lowerer: &mut TypeLowerer,
 ) -> Option<ir::Endpoint> {
     let params = lowerer.fields(&endpoint.params, "parameter");
@@ -175,6 +185,25 @@ fn lower_endpoint(
         _ => {}
     }
     let attrs = attrs::lower_attrs(&endpoint.attrs, call, route, lowerer.diagnostics);
+    let mut attrs = attrs;
+    let encoding = match route {
+        Route::Bindable(_) => ir::Encoding::Native,
+        Route::Remote(_) => attrs.encoding.map_or(file_encoding, |(e, _)| e),
+    };
+    // Roblox's UnreliableRemoteEvent keeps no order; only Tether's own
+    // sequence numbers, in the packed encoding, do.
+    if let (Some(ordered), ir::Encoding::Native) = (attrs.ordered, encoding) {
+        lowerer.diagnostics.push(
+            Diagnostic::new(
+                &rules::INVALID_ATTRIBUTE,
+                ordered,
+                "`@ordered` needs the packed encoding",
+            )
+            .with_label("a native remote sends through Roblox's UnreliableRemoteEvent, which keeps no order")
+            .with_help("remove `@ordered`, or send this remote packed (`@packed`)"),
+        );
+        attrs.ordered = None;
+    }
     Some(ir::Endpoint {
         name,
         name_span: endpoint.name.span,
@@ -184,6 +213,7 @@ fn lower_endpoint(
         params,
         returns,
         attrs,
+        encoding,
     })
 }
 

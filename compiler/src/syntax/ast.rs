@@ -8,8 +8,21 @@ use crate::diag::Span;
 pub struct File {
     /// The `import` lines, in order.
     pub imports: Vec<Import>,
+    /// The `option name = value` lines, in order.
+    pub options: Vec<FileOption>,
     /// The top-level declarations, in order.
     pub decls: Vec<Decl>,
+}
+
+/// `option name = value`: a setting for the declarations of one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileOption {
+    /// The setting's name (`encoding`).
+    pub name: Ident,
+    /// Its value (`native`).
+    pub value: Ident,
+    /// The whole line, keyword included.
+    pub span: Span,
 }
 
 /// `import "path.tether"`

@@ -64,15 +64,36 @@ impl Builder<'_> {
 
     pub fn file(&self, pair: Pair<'_, Rule>) -> Result<File> {
         let mut imports = Vec::new();
+        let mut options = Vec::new();
         let mut decls = Vec::new();
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::import => imports.push(self.import(&p)?),
+                Rule::option => options.push(self.option(&p)?),
                 Rule::decl => decls.push(self.decl(&p)?),
                 _ => {}
             }
         }
-        Ok(File { imports, decls })
+        Ok(File {
+            imports,
+            options,
+            decls,
+        })
+    }
+
+    fn option(&self, pair: &Pair<'_, Rule>) -> Result<FileOption> {
+        let mut idents = pair
+            .clone()
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::ident);
+        match (idents.next(), idents.next()) {
+            (Some(name), Some(value)) => Ok(FileOption {
+                name: self.ident(&name),
+                value: self.ident(&value),
+                span: self.span(pair),
+            }),
+            _ => Err(self.malformed(pair)),
+        }
     }
 
     fn import(&self, pair: &Pair<'_, Rule>) -> Result<Import> {

@@ -65,6 +65,7 @@ fn want(rule: Rule) -> Option<Want> {
     use Role::*;
     let (words, role): (&'static [&'static str], Role) = match rule {
         Rule::file => (&["`import`", "a declaration"], Item),
+        Rule::kw_option | Rule::option => (&["`option`"], Token),
         Rule::decl => (&["a declaration"], Item),
         Rule::kw_import | Rule::import => (&["`import`"], Token),
         Rule::ident | Rule::member | Rule::path => (&["a name"], Name),

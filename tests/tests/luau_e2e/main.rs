@@ -18,5 +18,6 @@ mod events;
 mod functions;
 mod hostile;
 mod limits;
+mod native;
 mod rust_client;
 mod rust_server;

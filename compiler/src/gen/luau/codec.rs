@@ -61,7 +61,7 @@ impl<'s> Codec<'s> {
         self.enums.borrow().iter().cloned().collect()
     }
 
-    fn fresh(&self, stem: &str) -> String {
+    pub(super) fn fresh(&self, stem: &str) -> String {
         let n = self.fresh.get() + 1;
         self.fresh.set(n);
         format!("{stem}{n}")
@@ -684,7 +684,7 @@ impl<'s> Codec<'s> {
     // Declarations
     // ------------------------------------------------------------------
 
-    fn decl(&self, decl: DeclId, origin: &str) -> Result<&'s DeclKind, GenError> {
+    pub(super) fn decl(&self, decl: DeclId, origin: &str) -> Result<&'s DeclKind, GenError> {
         self.schema
             .decls
             .get(decl.0 as usize)
@@ -701,8 +701,14 @@ impl<'s> Codec<'s> {
             .unwrap_or_default()
     }
 
-    fn enum_table(&self, decl: DeclId) -> String {
+    pub(super) fn enum_table(&self, decl: DeclId) -> String {
         format!("E.{}", self.function_name(decl))
+    }
+
+    /// The table of a declared enum, marked used.
+    pub(super) fn declared_enum(&self, decl: DeclId) -> String {
+        self.enums.borrow_mut().insert(EnumRef::Declared(decl));
+        self.enum_table(decl)
     }
 
     /// `W.Name = function(v) .. end`: the writer of a declaration.

@@ -10,6 +10,7 @@
 
 mod code;
 mod codec;
+mod guard;
 mod names;
 mod side;
 mod types;

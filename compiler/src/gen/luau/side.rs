@@ -7,7 +7,7 @@ use super::names::{key, string};
 use super::types::Types;
 use super::{GenError, Protocol};
 use crate::ir::messages::{MessageKind, Way};
-use crate::ir::{Call, DeclKind, Direction, Endpoint, Route, Side, Ty};
+use crate::ir::{Call, DeclKind, Direction, Encoding, Endpoint, Route, Side, Ty};
 use std::collections::BTreeSet;
 
 /// The module of one side.
@@ -47,6 +47,17 @@ pub fn module(protocol: &Protocol<'_>, side: Side) -> Result<String, GenError> {
         }
     }
 
+    // What the server receives through native remotes, which it guards.
+    let guarded: Vec<&Ty> = match side {
+        Side::Server => schema
+            .endpoints
+            .iter()
+            .filter(|e| e.is_remote() && e.encoding == Encoding::Native)
+            .flat_map(server_receives)
+            .collect(),
+        Side::Client => Vec::new(),
+    };
+
     // The table of remotes and bindables, written first: it decides which
     // runtime functions and codecs the module needs.
     let mut net = Code::new();
@@ -74,6 +85,10 @@ pub fn module(protocol: &Protocol<'_>, side: Side) -> Result<String, GenError> {
         }
     }
 
+    for decl in codec.reached(guarded.iter().copied()) {
+        codec.guard_decl(decl, &mut codecs)?;
+    }
+
     let mut code = Code::new();
     code.line("--!strict");
     code.line("--!optimize 2");
@@ -99,6 +114,7 @@ pub fn module(protocol: &Protocol<'_>, side: Side) -> Result<String, GenError> {
         ("W", codecs.contains("W.") || net.contains("W.")),
         ("R", codecs.contains("R.") || net.contains("R.")),
         ("E", !codec.enums().is_empty()),
+        ("G", codecs.contains("G.") || net.contains("G.")),
     ]
     .into_iter()
     .filter_map(|(name, used)| used.then_some(name))
@@ -258,6 +274,9 @@ fn endpoint_value(
         }
         Route::Remote(direction) => direction,
     };
+    if endpoint.encoding == Encoding::Native {
+        return native_value(codec, endpoint, direction, side, (&params, &returns));
+    }
     let ids = protocol.messages.ids[index];
     let (out_way, prefix) = match side {
         Side::Server => (Way::ToClient, "Server"),
@@ -349,6 +368,102 @@ fn endpoint_value(
                 ))
             }
         }
+    }
+}
+
+/// A native remote's object: Roblox's remote under the same types as a
+/// packed one, with a guard on what the server receives.
+fn native_value(
+    codec: &Codec<'_>,
+    endpoint: &Endpoint,
+    direction: Direction,
+    side: Side,
+    (params, returns): (&str, &str),
+) -> Result<String, GenError> {
+    let origin = endpoint.name.to_string();
+    let (receives, sends) = match (direction, side) {
+        (Direction::Both, _) => (true, true),
+        (Direction::ClientToServer, Side::Server) | (Direction::ServerToClient, Side::Client) => {
+            (true, false)
+        }
+        _ => (false, true),
+    };
+    let prefix = match side {
+        Side::Server => "Server",
+        Side::Client => "Client",
+    };
+    let guarded = match side {
+        Side::Server => server_receives(endpoint),
+        Side::Client => Vec::new(),
+    };
+    let guard = match guarded.is_empty() {
+        true => "nil".to_string(),
+        false => {
+            let args: Vec<String> = (1..=guarded.len()).map(|i| format!("a{i}")).collect();
+            let checks = guarded
+                .iter()
+                .zip(&args)
+                .map(|(ty, a)| codec.guard(ty, a, &origin))
+                .collect::<Result<Vec<_>, _>>()?;
+            let params: Vec<String> = args.iter().map(|a| format!("{a}: any")).collect();
+            format!(
+                "function({}): boolean return {} end",
+                params.join(", "),
+                checks.join(" and ")
+            )
+        }
+    };
+    let rate = match (&endpoint.attrs.rate, side) {
+        (Some(rate), Side::Server) => Some((rate.count, rate.per_seconds)),
+        _ => None,
+    };
+    let (kind, mode, timeout, cast) = match endpoint.call {
+        Call::Event => {
+            let mut kinds = Vec::new();
+            if receives {
+                kinds.push(format!("T.{prefix}Receiver<{params}>"));
+            }
+            if sends {
+                kinds.push(format!("T.{prefix}Sender<{params}>"));
+            }
+            let mode = u8::from(endpoint.attrs.unreliable.is_some());
+            ("event", mode, None, kinds.join(" & "))
+        }
+        Call::Function => {
+            let timeout = endpoint.attrs.timeout.as_ref().map(|t| seconds(t.millis));
+            let cast = match (receives, side) {
+                (true, _) => format!("T.{prefix}Handler<{params}, {returns}>"),
+                (false, Side::Server) => format!("T.ServerInvoker<{params}, {returns}>"),
+                (false, Side::Client) => format!("T.ClientInvoker<{params}, {returns}>"),
+            };
+            ("function", 0, timeout.filter(|_| !receives), cast)
+        }
+    };
+    let mut args = vec![
+        string(&origin),
+        string(kind),
+        mode.to_string(),
+        guard,
+        timeout.unwrap_or_else(|| "nil".to_string()),
+    ];
+    if let Some((count, per)) = rate.filter(|_| receives) {
+        args.extend([count.to_string(), per.to_string()]);
+    }
+    trim(&mut args);
+    Ok(format!("N:native({}) :: {cast}", args.join(", ")))
+}
+
+/// What the server receives from a client through `endpoint`: the params of
+/// what a client sends, or the returns of a function the server invokes.
+fn server_receives(endpoint: &Endpoint) -> Vec<&Ty> {
+    match (endpoint.call, endpoint.route) {
+        (_, Route::Remote(Direction::ClientToServer | Direction::Both)) => {
+            endpoint_params(endpoint)
+        }
+        (Call::Function, Route::Remote(Direction::ServerToClient)) => {
+            endpoint.returns.iter().flatten().collect()
+        }
+        _ => Vec::new(),
     }
 }
 

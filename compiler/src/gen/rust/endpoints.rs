@@ -69,7 +69,9 @@ impl Gen<'_> {
         let mut tree: BTreeMap<Vec<String>, Members> = BTreeMap::new();
         tree.entry(Vec::new()).or_default();
         for (index, endpoint) in self.schema.endpoints.iter().enumerate() {
-            if !endpoint.is_remote() {
+            // A native remote's values go through Roblox's own serializer,
+            // which only the generated Luau speaks.
+            if !endpoint.is_remote() || endpoint.encoding == crate::ir::Encoding::Native {
                 continue;
             }
             let namespace = endpoint.name.namespace();

@@ -160,7 +160,11 @@ impl<'s> Model<'s> {
                 }
             }
         }
-        for endpoint in &schema.endpoints {
+        let rust_endpoints = schema
+            .endpoints
+            .iter()
+            .filter(|e| !e.is_remote() || e.encoding == crate::ir::Encoding::Packed);
+        for endpoint in rust_endpoints {
             let module = module_of(endpoint.name.namespace());
             let base = pascal_case(endpoint.name.item());
             let origin = endpoint.name.to_string();

@@ -723,6 +723,7 @@ fn endpoint(name: &str, call: Call, way: Direction, params: Vec<Field>) -> Endpo
         params,
         returns: (call == Call::Function).then(Vec::new),
         attrs: Attrs::default(),
+        encoding: crate::ir::Encoding::Packed,
     }
 }
 

@@ -1,0 +1,168 @@
+//! Encodings: `@native`, `@packed` and `option encoding`, and the rules
+//! that depend on how an endpoint's values travel.
+
+use tether_compiler::{compile_str, Compilation};
+
+fn check(src: &str) -> Compilation {
+    compile_str("schema.tether", src)
+}
+
+/// `(rule, text under the primary span)` of each diagnostic, in order.
+fn found(c: &Compilation) -> Vec<(&'static str, String)> {
+    c.diagnostics
+        .iter()
+        .map(|d| (d.rule.name, c.sources.snippet(d.span).to_string()))
+        .collect()
+}
+
+#[track_caller]
+fn expect(src: &str, expected: &[(&str, &str)]) -> Compilation {
+    let c = check(src);
+    let want: Vec<(&str, String)> = expected.iter().map(|(r, t)| (*r, t.to_string())).collect();
+    assert_eq!(found(&c), want, "{src}");
+    c
+}
+
+const KEYED: &str = "(byLevel: {[u8]: string(..8)}(..4), byFlag: {[boolean]: u8}(..2))";
+
+#[test]
+fn roblox_stringifies_the_keys_of_a_native_remote_only() {
+    // Packed: the wire writes each key as its type.
+    expect(&format!("remote event E: server -> client {KEYED}"), &[]);
+    expect(
+        &format!("@packed remote event E: server -> client {KEYED}"),
+        &[],
+    );
+    // Native: Roblox's serializer turns them into strings.
+    expect(
+        &format!("@native remote event E: server -> client {KEYED}"),
+        &[("non-string-key", "u8"), ("non-string-key", "boolean")],
+    );
+    expect(
+        &format!("option encoding = native\nremote event E: server -> client {KEYED}"),
+        &[("non-string-key", "u8"), ("non-string-key", "boolean")],
+    );
+    // A declaration's own attribute outweighs its file's option.
+    expect(
+        &format!("option encoding = native\n@packed remote event E: server -> client {KEYED}"),
+        &[],
+    );
+}
+
+#[test]
+fn a_float_key_is_refused_in_either_encoding_by_the_rule_that_fits() {
+    let src = |attr: &str| {
+        format!("{attr} remote event E: server -> client (byRatio: {{[f32]: u8}}(..4))")
+    };
+    // Packed: no encoding can key by a float. Native: Roblox makes it a
+    // string first; one diagnostic, the one that names what happens.
+    expect(&src("@packed"), &[("invalid-key", "f32")]);
+    expect(&src("@native"), &[("non-string-key", "f32")]);
+}
+
+#[test]
+fn encoding_attributes_apply_to_remotes_once() {
+    expect(
+        "@native bindable event B: server (n: u8)",
+        &[("invalid-attribute", "@native")],
+    );
+    let c = expect(
+        "@native @packed remote event E: client -> server (n: u8)",
+        &[("invalid-attribute", "@packed")],
+    );
+    assert!(c.diagnostics[0].message.contains("contradicts `@native`"));
+    expect(
+        "@native(fast) remote event E: client -> server (n: u8)",
+        &[("invalid-attribute", "(fast)")],
+    );
+    // Roblox's unreliable remote keeps no order.
+    expect(
+        "@native @unreliable @ordered remote event E: server -> client (n: u8)",
+        &[("invalid-attribute", "@ordered")],
+    );
+    expect(
+        "@native @unreliable remote event E: server -> client (n: u8)",
+        &[],
+    );
+}
+
+#[test]
+fn file_options_are_checked() {
+    expect(
+        "option encoding = compact\nremote event E: server -> client (n: u8)",
+        &[("invalid-attribute", "compact")],
+    );
+    let c = expect(
+        "option encodng = native\nremote event E: server -> client (n: u8)",
+        &[("unknown-attribute", "encodng")],
+    );
+    assert_eq!(
+        c.diagnostics[0].help.as_deref(),
+        Some("did you mean `encoding`?")
+    );
+    expect(
+        "option encoding = native\noption encoding = packed\nremote event E: server -> client (n: u8)",
+        &[("invalid-attribute", "option encoding = packed")],
+    );
+    // `option` is not reserved: it names types and fields as before.
+    expect(
+        "type option = { option: u8 }\nremote event E: server -> client (o: option)",
+        &[],
+    );
+}
+
+#[test]
+fn native_remotes_have_no_message_ids_and_no_rust_handles() {
+    let src = "@native remote event Native: client -> server (n: u8)\n\
+               remote event Packed: client -> server (n: u8)";
+    let c = check(src);
+    assert!(c.diagnostics.is_empty());
+    let rust =
+        tether_compiler::gen::rust::generate(&c.schema, &Default::default()).expect("generates");
+    assert!(rust.contains("Packed"), "{rust}");
+    assert!(!rust.contains("Native"), "{rust}");
+    let luau =
+        tether_compiler::gen::luau::generate(&c.schema, &Default::default()).expect("generates");
+    let server = &luau.server;
+    assert!(server.contains(r#"N:native("Native", "event", 0, function(a1: any): boolean return gint(a1, 0, 255) end)"#), "{server}");
+    // The packed remote is message 0: the native one takes no id.
+    assert!(server.contains("Packed = N:event(0,"), "{server}");
+}
+
+#[test]
+fn unreliable_sizes_are_checked_for_packed_remotes_only() {
+    let big = "(blob: string(2000..4000))";
+    let c = check(&format!(
+        "@unreliable remote event E: server -> client {big}"
+    ));
+    assert_eq!(found(&c)[0].0, "unreliable-too-large");
+    expect(
+        &format!("@native @unreliable remote event E: server -> client {big}"),
+        &[],
+    );
+}
+
+#[test]
+fn a_projects_encoding_is_the_default_its_files_and_declarations_override() {
+    let project = tether_compiler::project::Project::parse(
+        std::path::Path::new("tether.toml"),
+        "[schema]\nencoding = \"native\"\n",
+    )
+    .expect("parses");
+    let encoding = project.encoding().expect("set");
+    let rules = |src: &str| {
+        let loader = tether_compiler::MemoryLoader::new([("s.tether", src)]);
+        let c =
+            tether_compiler::compile_with(&loader, &["s.tether".into()], encoding).expect("loads");
+        found(&c).into_iter().map(|(r, _)| r).collect::<Vec<_>>()
+    };
+    let keyed = format!("remote event E: server -> client {KEYED}");
+    assert_eq!(rules(&keyed), ["non-string-key", "non-string-key"]);
+    assert!(rules(&format!("option encoding = packed\n{keyed}")).is_empty());
+    assert!(rules(&format!("@packed {keyed}")).is_empty());
+    let bad = tether_compiler::project::Project::parse(
+        std::path::Path::new("tether.toml"),
+        "[schema]\nencoding = \"compact\"\n",
+    );
+    assert!(bad.is_err());
+}
