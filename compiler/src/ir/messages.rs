@@ -119,7 +119,7 @@ fn kinds(endpoint: &Endpoint) -> (Option<MessageKind>, Option<MessageKind>) {
     let Route::Remote(direction) = endpoint.route else {
         return (None, None);
     };
-    if endpoint.encoding == super::Encoding::Native {
+    if endpoint.is_native_remote() {
         return (None, None);
     }
     match (endpoint.call, direction) {

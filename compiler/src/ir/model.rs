@@ -606,6 +606,12 @@ impl Endpoint {
     pub fn is_remote(&self) -> bool {
         matches!(self.route, Route::Remote(_))
     }
+
+    /// Whether it is a native remote: one that sends no packed messages,
+    /// so exists only in the generated Luau.
+    pub fn is_native_remote(&self) -> bool {
+        self.is_remote() && self.encoding == Encoding::Native
+    }
 }
 
 /// How an endpoint's values travel, which decides which of Roblox's

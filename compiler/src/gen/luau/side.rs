@@ -7,7 +7,7 @@ use super::names::{key, string};
 use super::types::Types;
 use super::{GenError, Protocol};
 use crate::ir::messages::{MessageKind, Way};
-use crate::ir::{Call, DeclKind, Direction, Encoding, Endpoint, Route, Side, Ty};
+use crate::ir::{Call, DeclKind, Direction, Endpoint, Route, Side, Ty};
 use std::collections::BTreeSet;
 
 /// The module of one side.
@@ -52,7 +52,7 @@ pub fn module(protocol: &Protocol<'_>, side: Side) -> Result<String, GenError> {
         Side::Server => schema
             .endpoints
             .iter()
-            .filter(|e| e.is_remote() && e.encoding == Encoding::Native)
+            .filter(|e| e.is_native_remote())
             .flat_map(server_receives)
             .collect(),
         Side::Client => Vec::new(),
@@ -274,10 +274,6 @@ fn endpoint_value(
         }
         Route::Remote(direction) => direction,
     };
-    if endpoint.encoding == Encoding::Native {
-        return native_value(codec, endpoint, direction, side, (&params, &returns));
-    }
-    let ids = protocol.messages.ids[index];
     let (out_way, prefix) = match side {
         Side::Server => (Way::ToClient, "Server"),
         Side::Client => (Way::ToServer, "Client"),
@@ -287,6 +283,16 @@ fn endpoint_value(
         (Some(rate), Side::Server) => Some((rate.count, rate.per_seconds)),
         _ => None,
     };
+    if endpoint.is_native_remote() {
+        let native = Native {
+            direction,
+            side,
+            prefix,
+            rate,
+        };
+        return native_value(codec, endpoint, native, (&params, &returns));
+    }
+    let ids = protocol.messages.ids[index];
     match endpoint.call {
         Call::Event => {
             let in_id = ids.get(in_way);
@@ -371,13 +377,27 @@ fn endpoint_value(
     }
 }
 
+/// What `endpoint_value` knows of a native remote before making it.
+struct Native {
+    direction: Direction,
+    side: Side,
+    /// `Server` or `Client`, of the runtime's handle types.
+    prefix: &'static str,
+    /// `@rate` on the server: the count and the seconds it is per.
+    rate: Option<(u32, u32)>,
+}
+
 /// A native remote's object: Roblox's remote under the same types as a
 /// packed one, with a guard on what the server receives.
 fn native_value(
     codec: &Codec<'_>,
     endpoint: &Endpoint,
-    direction: Direction,
-    side: Side,
+    Native {
+        direction,
+        side,
+        prefix,
+        rate,
+    }: Native,
     (params, returns): (&str, &str),
 ) -> Result<String, GenError> {
     let origin = endpoint.name.to_string();
@@ -387,10 +407,6 @@ fn native_value(
             (true, false)
         }
         _ => (false, true),
-    };
-    let prefix = match side {
-        Side::Server => "Server",
-        Side::Client => "Client",
     };
     let guarded = match side {
         Side::Server => server_receives(endpoint),
@@ -412,10 +428,6 @@ fn native_value(
                 checks.join(" and ")
             )
         }
-    };
-    let rate = match (&endpoint.attrs.rate, side) {
-        (Some(rate), Side::Server) => Some((rate.count, rate.per_seconds)),
-        _ => None,
     };
     let (kind, mode, timeout, cast) = match endpoint.call {
         Call::Event => {

@@ -71,7 +71,7 @@ impl Gen<'_> {
         for (index, endpoint) in self.schema.endpoints.iter().enumerate() {
             // A native remote's values go through Roblox's own serializer,
             // which only the generated Luau speaks.
-            if !endpoint.is_remote() || endpoint.encoding == crate::ir::Encoding::Native {
+            if !endpoint.is_remote() || endpoint.is_native_remote() {
                 continue;
             }
             let namespace = endpoint.name.namespace();

@@ -160,11 +160,8 @@ impl<'s> Model<'s> {
                 }
             }
         }
-        let rust_endpoints = schema
-            .endpoints
-            .iter()
-            .filter(|e| !e.is_remote() || e.encoding == crate::ir::Encoding::Packed);
-        for endpoint in rust_endpoints {
+        // Native remotes exist only in the generated Luau.
+        for endpoint in schema.endpoints.iter().filter(|e| !e.is_native_remote()) {
             let module = module_of(endpoint.name.namespace());
             let base = pascal_case(endpoint.name.item());
             let origin = endpoint.name.to_string();
