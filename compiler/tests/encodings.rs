@@ -130,15 +130,46 @@ fn native_remotes_have_no_message_ids_and_no_rust_handles() {
 }
 
 #[test]
-fn unreliable_sizes_are_checked_for_packed_remotes_only() {
-    let big = "(blob: string(2000..4000))";
-    let c = check(&format!(
-        "@unreliable remote event E: server -> client {big}"
-    ));
-    assert_eq!(found(&c)[0].0, "unreliable-too-large");
-    expect(
-        &format!("@native @unreliable remote event E: server -> client {big}"),
-        &[],
+fn a_native_unreliable_event_is_refused_only_when_its_floor_is_over_the_limit() {
+    let rules = |src: &str| {
+        found(&check(src))
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect::<Vec<_>>()
+    };
+    let sizes = |src: &str| {
+        check(src)
+            .diagnostics
+            .iter()
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    };
+    // Packed: the size is known both ways, so an unbounded string warns.
+    let packed = rules("@unreliable remote event E: server -> client (blob: string(..4000))");
+    assert_eq!(packed, ["unreliable-too-large"]);
+    // Native: only the floor is known. A string of at least 2,000 bytes is
+    // its type byte, a two-byte length and its bytes: 2,003 bytes at least.
+    let messages =
+        sizes("@native @unreliable remote event E: server -> client (blob: string(2000..4000))");
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("at least 2003 bytes"), "{messages:?}");
+    // A native event that may fit is not warned about: its ceiling is unknown.
+    assert!(
+        rules("@native @unreliable remote event E: server -> client (blob: string(..4000))")
+            .is_empty()
+    );
+    // Each record's required field counts its key; an optional param and an
+    // optional field may be left out and count nothing.
+    let record = "@native @unreliable remote event E: server -> client \
+                  (a: { name: string(990), note: string(500)? }, b: string(900)?)";
+    let messages = sizes(record);
+    // table 2 + key "name" 1 + 4 + string 1 + 2 + 990 = 1000: not over.
+    assert!(messages.is_empty(), "{messages:?}");
+    let over = record.replace("string(990)", "string(991)");
+    assert!(
+        sizes(&over)[0].contains("at least 1001 bytes"),
+        "{:?}",
+        sizes(&over)
     );
 }
 

@@ -12,6 +12,7 @@ use tether_compiler::diag::rules::Family;
 use tether_compiler::diag::Severity;
 use tether_compiler::gen::rust::names::pascal_case;
 use tether_compiler::gen::rust::{generate_tokens, RustOptions};
+use tether_compiler::ir::Encoding;
 use tether_compiler::syntax::ast;
 use tether_compiler::Compilation;
 
@@ -236,6 +237,18 @@ pub fn protocol(args: TokenStream, mut module: syn::ItemMod) -> TokenStream {
     };
     let name = module.ident.to_string();
     let compilation = tether_compiler::compile_ast(&name, file);
+    // A remote declared in Rust is for the Rust runtime, which speaks only
+    // the packed wire; a native one would generate nothing here.
+    for endpoint in compilation.schema.endpoints.iter() {
+        if let Some((Encoding::Native, span)) = endpoint.attrs.encoding {
+            errors.push(syn::Error::new(
+                spans.rust(span),
+                "tether: a remote declared in Rust is packed; `native` remotes pass plain Luau \
+                 values through Roblox's own remote and exist only in generated Luau (declare it \
+                 in a `.tether` schema)",
+            ));
+        }
+    }
     let front_end_errors = errors_to_tokens(errors);
     let checker_errors = diagnostics(&compilation, &spans);
     let generated = generate_tokens(&compilation.schema, &options(Some(name), false))

@@ -337,9 +337,11 @@ payload in Tether's wire format: when even the smallest exceeds 1000 bytes the e
 be delivered (error); when the largest may exceed it, some sends will be dropped (warning). \
 Bound the strings and arrays (`string(..64)`, `{T}(..16)`), or make the event reliable.
 
-Where it applies: packed `@unreliable` remote events; the sizes are those of Tether's wire \
-format. A native remote's size is what Roblox's serializer makes of its values, which the \
-checker does not model, so native remotes are not checked.";
+Where it applies: `@unreliable` remote events. A packed event's sizes are those of Tether's \
+wire format, exactly. A native event's size is what Roblox's serializer makes of its values, \
+which Roblox does not document: the checker knows only a floor measured per value (a number 9 \
+bytes, a string its length plus 2, a boolean 2, a table 2 plus its entries), so it reports a \
+native event whose smallest payload is over the limit, and never warns that one may be.";
 
 UNBOUNDED_CLIENT_INPUT = "unbounded-client-input", "T111", Warning, Roblox,
     "a client-sent string, buffer, array or map with no upper bound",

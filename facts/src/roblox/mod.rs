@@ -12,6 +12,7 @@
 
 mod classes;
 mod enums;
+pub mod serializer;
 mod version;
 
 pub use classes::CLASSES;

@@ -134,12 +134,7 @@ impl Codec<'_> {
                 ));
             }
             DeclKind::Enum { variants } => {
-                let tag = self
-                    .schema
-                    .decl(decl)
-                    .tag_field
-                    .as_deref()
-                    .unwrap_or("type");
+                let tag = self.schema.decl(decl).tag_field();
                 out.open(format!("G.{name} = function(v: any): boolean"));
                 out.line(format!(
                     "local k = if type(v) == \"table\" then {} else nil",

@@ -622,5 +622,8 @@ fn encoded_refs(ty: &Ty, out: &mut Vec<DeclId>) {
     }
 }
 
+mod native;
+pub use native::native_params_min;
+
 #[cfg(test)]
 mod tests;
