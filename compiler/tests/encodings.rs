@@ -197,3 +197,115 @@ fn a_projects_encoding_is_the_default_its_files_and_declarations_override() {
     );
     assert!(bad.is_err());
 }
+
+/// Each rule of Roblox's limitations, on one remote written packed and
+/// native: where the rule's "Where it applies" says it fires, it fires, and
+/// nowhere else.
+#[test]
+fn each_rule_fires_in_the_encodings_it_applies_to() {
+    // (rule, remote after its attributes, fires packed, fires native)
+    let cases: &[(&str, &str, bool, bool)] = &[
+        (
+            "mixed-table",
+            "remote event E: server -> client (t: { string, Owner: string(..8) })",
+            true,
+            true,
+        ),
+        (
+            "non-string-key",
+            "remote event E: server -> client (m: {[u8]: u8}(..4))",
+            false,
+            true,
+        ),
+        // Natively the key is reported once, by `non-string-key`: Roblox
+        // makes it a string before anything else goes wrong.
+        (
+            "invalid-key",
+            "remote event E: server -> client (m: {[{ x: u8 }]: u8}(..4))",
+            true,
+            false,
+        ),
+        (
+            "nil-in-table",
+            "remote event E: server -> client (a: {u8?}(..4))",
+            true,
+            true,
+        ),
+        (
+            "function-value",
+            "remote event E: server -> client (f: () -> ())",
+            true,
+            true,
+        ),
+        (
+            "metatable-lost",
+            "remote event E: client -> server (c: setmetatable<{ n: u8 }, { k: u8 }>)",
+            true,
+            true,
+        ),
+        (
+            "server-only-instance",
+            "remote event E: server -> client (p: Part in ServerStorage?)",
+            true,
+            true,
+        ),
+        (
+            "client-only-instance",
+            "remote event E: client -> server (p: Part in client?)",
+            true,
+            true,
+        ),
+        (
+            "instance-may-be-nil",
+            "remote event E: server -> client (p: Part)",
+            true,
+            true,
+        ),
+        (
+            "unchecked-client-value",
+            "remote event E: client -> server (v: any)",
+            true,
+            true,
+        ),
+        (
+            "unbounded-client-input",
+            "remote event E: client -> server (s: string)",
+            true,
+            true,
+        ),
+        (
+            "server-invokes-client",
+            "remote function F: server -> client (n: u8) -> u8",
+            true,
+            true,
+        ),
+        (
+            "ambiguous-union",
+            "remote event E: server -> client (u: (u8 | u16))",
+            true,
+            true,
+        ),
+        // Over the limit in both: 4,000 bytes packed, a floor of 4,003 native.
+        (
+            "unreliable-too-large",
+            "@unreliable remote event E: server -> client (s: string(4000))",
+            true,
+            true,
+        ),
+        // May exceed it: a warning where the ceiling is known, packed only.
+        (
+            "unreliable-too-large",
+            "@unreliable remote event E: server -> client (s: string(..4000))",
+            true,
+            false,
+        ),
+    ];
+    for &(rule, remote, packed, native) in cases {
+        for (attr, expected) in [("@packed", packed), ("@native", native)] {
+            let src = format!("{attr} {remote}");
+            let c = check(&src);
+            let fired = c.diagnostics.iter().any(|d| d.rule.name == rule);
+            assert_eq!(fired, expected, "{rule} in `{src}`: {:?}", found(&c));
+        }
+    }
+}
