@@ -241,3 +241,29 @@ async fn a_full_server_refuses_with_the_reason() {
     assert_eq!(net.stats().players, 1);
     assert_eq!(net.stats().refused, 1);
 }
+
+/// A handler that awaits tokio I/O (here a timer standing for a database
+/// query) answers over the real transport: the server's tick polls its
+/// future inside the tokio runtime.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_async_handler_answers_from_an_awaited_query() {
+    let (mut net, server) = server().await;
+    server.shop().prices().on_invoke_async(|player| {
+        let id = player.id;
+        async move {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            Ok([("Sword".to_string(), 100 + id)].into())
+        }
+    });
+    let (_connection, client) = client(&net).await;
+    let NetEvent::Connected(player) = next(&mut net).await else {
+        panic!("a connection first")
+    };
+    let answer = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        client.shop().prices().invoke_server(),
+    )
+    .await
+    .expect("answered within the call's timeout");
+    assert_eq!(answer, Ok([("Sword".to_string(), 100 + player.id)].into()));
+}

@@ -42,6 +42,7 @@ mod message;
 mod player;
 mod protocol;
 mod queue;
+mod responder;
 mod server;
 mod session;
 mod stats;
@@ -66,6 +67,7 @@ pub use protocol::{
     DEFAULT_TIMEOUT,
 };
 pub use queue::EventQueue;
+pub use responder::Responder;
 pub use server::ServerRuntime;
 pub use session::{
     CLIENT_MESSAGES_PER_SECOND, MAX_OFFENCES, MAX_WAITING_BYTES, MAX_WAITING_EVENTS,

@@ -13,9 +13,12 @@ use crate::invoke::{InvokeError, SendError, Typed};
 use crate::player::Player;
 use crate::protocol::{Delivery, MessageKind, MessageSpec, Payload, Rate};
 use crate::queue::EventQueue;
+use crate::responder::Responder;
 use crate::server::ServerRuntime;
+use crate::session::InvokeHandler;
 use crate::wire::{Decode, DecodeError, Encode, EncodeError, Reader, Writer};
 use std::convert::Infallible;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::time::Duration;
 
@@ -271,7 +274,36 @@ pub fn on_invoke_server<Q: Message, R: Message>(
 ) {
     server.session().set_invoke_handler(
         Q::ID,
-        Box::new(move |player, payload, w| answer::<Q, R>(payload, w, |a| handler(player, a))),
+        InvokeHandler::Now(Box::new(move |player, payload, w| {
+            answer::<Q, R>(payload, w, |a| handler(player, a))
+        })),
+    );
+}
+
+/// Answers request `Q` from players with response `R` through a
+/// [`Responder`] the handler may answer later (replacing any handler
+/// before).
+pub fn on_invoke_server_later<Q: Message, R: Message>(
+    server: &ServerRuntime,
+    mut handler: impl FnMut(&Player, Q::Args, Responder<R::Args>) + Send + 'static,
+) {
+    server.session().set_invoke_handler(
+        Q::ID,
+        later::<Q, R>(move |player, args, reply| handler(player, args, reply)),
+    );
+}
+
+/// Answers request `Q` from players with response `R` from the future
+/// `handler` returns, polled at each tick (replacing any handler before).
+pub fn on_invoke_server_async<Q: Message, R: Message, F>(
+    server: &ServerRuntime,
+    mut handler: impl FnMut(&Player, Q::Args) -> F + Send + 'static,
+) where
+    F: Future<Output = Result<R::Args, String>> + Send + 'static,
+{
+    server.session().set_invoke_handler(
+        Q::ID,
+        later::<Q, R>(move |player, args, reply| spawn(handler(player, args), reply)),
     );
 }
 
@@ -328,8 +360,64 @@ pub fn on_invoke_client<Q: Message, R: Message>(
 ) {
     client.session().set_invoke_handler(
         Q::ID,
-        Box::new(move |_server, payload, w| answer::<Q, R>(payload, w, &mut handler)),
+        InvokeHandler::Now(Box::new(move |_server, payload, w| {
+            answer::<Q, R>(payload, w, &mut handler)
+        })),
     );
+}
+
+/// Answers request `Q` from the server with response `R` through a
+/// [`Responder`] the handler may answer later (replacing any handler
+/// before).
+pub fn on_invoke_client_later<Q: Message, R: Message>(
+    client: &ClientRuntime,
+    mut handler: impl FnMut(Q::Args, Responder<R::Args>) + Send + 'static,
+) {
+    client.session().set_invoke_handler(
+        Q::ID,
+        later::<Q, R>(move |_server, args, reply| handler(args, reply)),
+    );
+}
+
+/// Answers request `Q` from the server with response `R` from the future
+/// `handler` returns, polled at each tick (replacing any handler before).
+pub fn on_invoke_client_async<Q: Message, R: Message, F>(
+    client: &ClientRuntime,
+    mut handler: impl FnMut(Q::Args) -> F + Send + 'static,
+) where
+    F: Future<Output = Result<R::Args, String>> + Send + 'static,
+{
+    client.session().set_invoke_handler(
+        Q::ID,
+        later::<Q, R>(move |_server, args, reply| spawn(handler(args), reply)),
+    );
+}
+
+/// A handler that takes the call's answer, typed: its arguments as `Q`'s
+/// and a responder that writes `R`'s body.
+fn later<Q: Message, R: Message>(
+    mut handler: impl FnMut(&Player, Q::Args, Responder<R::Args>) + Send + 'static,
+) -> InvokeHandler {
+    InvokeHandler::Later(Box::new(move |player, payload, answer| {
+        match args::<Q>(payload) {
+            Some(args) => handler(player, args, Responder::new(answer, encode_body::<R>)),
+            None => answer.fail(InvokeError::Protocol(format!(
+                "unexpected payload for request {}",
+                Q::ID
+            ))),
+        }
+    }))
+}
+
+/// Keeps `future` as a task of the session `reply` answers to, answering
+/// with what it gives.
+fn spawn<T: Send + 'static>(
+    future: impl Future<Output = Result<T, String>> + Send + 'static,
+    reply: Responder<T>,
+) {
+    if let Some(session) = reply.session() {
+        session.spawn(Box::pin(async move { reply.answer(future.await) }));
+    }
 }
 
 /// Runs a request's handler and writes its response body.

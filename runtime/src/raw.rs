@@ -13,6 +13,7 @@ use crate::invoke::{Invocation, InvokeError, SendError};
 use crate::player::Player;
 use crate::protocol::{Delivery, Payload};
 use crate::server::ServerRuntime;
+use crate::session::InvokeHandler;
 use crate::wire::{EncodeError, Writer};
 use std::any::Any;
 
@@ -104,7 +105,7 @@ impl RawServer for ServerRuntime {
         handler: impl FnMut(&Player, Payload, &mut Writer) -> Result<(), InvokeError> + Send + 'static,
     ) {
         self.session()
-            .set_invoke_handler(request_id, Box::new(handler));
+            .set_invoke_handler(request_id, InvokeHandler::Now(Box::new(handler)));
     }
 
     fn invoke_client(
@@ -188,7 +189,9 @@ impl RawClient for ClientRuntime {
     ) {
         self.session().set_invoke_handler(
             request_id,
-            Box::new(move |_server: &Player, payload, w: &mut Writer| handler(payload, w)),
+            InvokeHandler::Now(Box::new(
+                move |_server: &Player, payload, w: &mut Writer| handler(payload, w),
+            )),
         );
     }
 

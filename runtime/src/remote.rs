@@ -32,8 +32,10 @@ use crate::invoke::{SendError, Typed};
 use crate::message::{self, Message, Msg};
 use crate::player::Player;
 use crate::queue::EventQueue;
+use crate::responder::Responder;
 use crate::server::ServerRuntime;
 use std::fmt;
+use std::future::Future;
 use std::marker::PhantomData;
 
 macro_rules! handle {
@@ -223,6 +225,35 @@ macro_rules! arity {
                     move |player, ($($v,)*)| handler(player, $($v),*),
                 )
             }
+
+            /// Answers calls from players through the [`Responder`] the
+            /// handler gets last, now or later, from any thread: for an
+            /// answer that waits on a database or a player. Replaces any
+            /// handler before.
+            pub fn on_invoke_later(
+                &self,
+                mut handler: impl FnMut(&Player, $($t,)* Responder<R::Args>) + Send + 'static,
+            ) {
+                message::on_invoke_server_later::<Msg<ID, ($($t,)*), C>, R>(
+                    &self.runtime,
+                    move |player, ($($v,)*), reply| handler(player, $($v,)* reply),
+                )
+            }
+
+            /// Answers calls from players with what the future `handler`
+            /// returns gives; the runtime polls it at each `poll`. Replaces
+            /// any handler before.
+            pub fn on_invoke_async<F>(
+                &self,
+                mut handler: impl FnMut(&Player, $($t),*) -> F + Send + 'static,
+            ) where
+                F: Future<Output = Result<R::Args, String>> + Send + 'static,
+            {
+                message::on_invoke_server_async::<Msg<ID, ($($t,)*), C>, R, F>(
+                    &self.runtime,
+                    move |player, ($($v,)*)| handler(player, $($v),*),
+                )
+            }
         }
 
         #[allow(clippy::too_many_arguments, clippy::type_complexity)]
@@ -276,6 +307,34 @@ macro_rules! arity {
                 mut handler: impl FnMut($($t),*) -> Result<R::Args, String> + Send + 'static,
             ) {
                 message::on_invoke_client::<Msg<ID, ($($t,)*), C>, R>(
+                    &self.runtime,
+                    move |($($v,)*)| handler($($v),*),
+                )
+            }
+
+            /// Answers calls from the server through the [`Responder`] the
+            /// handler gets last, now or later, from any thread. Replaces
+            /// any handler before.
+            pub fn on_invoke_later(
+                &self,
+                mut handler: impl FnMut($($t,)* Responder<R::Args>) + Send + 'static,
+            ) {
+                message::on_invoke_client_later::<Msg<ID, ($($t,)*), C>, R>(
+                    &self.runtime,
+                    move |($($v,)*), reply| handler($($v,)* reply),
+                )
+            }
+
+            /// Answers calls from the server with what the future `handler`
+            /// returns gives; the runtime polls it at each `poll`. Replaces
+            /// any handler before.
+            pub fn on_invoke_async<F>(
+                &self,
+                mut handler: impl FnMut($($t),*) -> F + Send + 'static,
+            ) where
+                F: Future<Output = Result<R::Args, String>> + Send + 'static,
+            {
+                message::on_invoke_client_async::<Msg<ID, ($($t,)*), C>, R, F>(
                     &self.runtime,
                     move |($($v,)*)| handler($($v),*),
                 )

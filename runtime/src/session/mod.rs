@@ -11,6 +11,7 @@
 //! - `send.rs`: events, invocations and responses going out.
 //! - `poll.rs`: the tick: results, timeouts, and running handlers.
 
+mod answer;
 mod poll;
 mod receive;
 pub use receive::{
@@ -18,6 +19,7 @@ pub use receive::{
 };
 mod send;
 
+pub(crate) use answer::{Answer, Task};
 pub use tether_facts::policy::{MAX_WAITING_BYTES, MAX_WAITING_EVENTS};
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -39,9 +41,17 @@ use crate::wire::Writer;
 /// False when the payload is not of the type it takes (counted as
 /// [`Stats::undelivered`]).
 pub(crate) type EventHandler = Box<dyn FnMut(&Player, Delivery<'_>) -> bool + Send>;
-/// A remote function handler; it writes the response body.
-pub(crate) type InvokeHandler =
+/// A handler that returns at once, writing the response body.
+pub(crate) type AnswerNow =
     Box<dyn FnMut(&Player, Payload, &mut Writer) -> Result<(), InvokeError> + Send>;
+/// A handler that takes the call's [`Answer`] to send when it has one.
+pub(crate) type AnswerLater = Box<dyn FnMut(&Player, Payload, Answer) + Send>;
+
+/// A remote function handler.
+pub(crate) enum InvokeHandler {
+    Now(AnswerNow),
+    Later(AnswerLater),
+}
 
 pub(crate) struct Session {
     protocol: &'static Protocol,
@@ -51,6 +61,9 @@ pub(crate) struct Session {
     /// registry), to check references against their declared class.
     classes: Option<InstanceRegistry>,
     state: Mutex<State>,
+    /// Async handlers' futures, polled at each tick (apart from `state`,
+    /// since polling runs user code).
+    tasks: Mutex<Vec<Task>>,
 }
 
 #[derive(Default)]
@@ -186,6 +199,7 @@ impl Session {
             incoming,
             classes,
             state: Mutex::new(State::default()),
+            tasks: Mutex::new(Vec::new()),
         })
     }
 

@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::{EventHandler, Received, Session, State, Target, Work};
+use super::{Answer, EventHandler, InvokeHandler, Received, Session, State, Target, Work};
 use crate::invoke::InvokeError;
 use crate::lock::lock;
 use crate::player::Player;
@@ -24,7 +24,7 @@ impl Drop for PollGuard<'_> {
 impl Session {
     /// One tick at time `now`. A `poll` from inside a handler (or while
     /// another thread polls) returns at once.
-    pub(crate) fn poll(&self, now: Duration) {
+    pub(crate) fn poll(self: &Arc<Self>, now: Duration) {
         let (results, work) = {
             let mut state = self.state();
             if state.polling {
@@ -53,6 +53,7 @@ impl Session {
                 } => self.run_request(from, id, call, payload),
             }
         }
+        self.run_tasks();
     }
 
     fn run_event(&self, id: u16, target: Target, event: Received) {
@@ -100,10 +101,9 @@ impl Session {
             .is_some_and(|slot| slot.handlers.iter().any(|(h, _)| *h == handler_id))
     }
 
-    fn run_request(&self, from: Player, id: u16, call: u16, payload: Payload) {
+    fn run_request(self: &Arc<Self>, from: Player, id: u16, call: u16, payload: Payload) {
         let response_id = self.response_id(id);
-        let id_bits = self.protocol.id_bits(self.outgoing());
-        let (handler, mut draft) = {
+        let handler = {
             let mut state = self.state();
             let handler = state.invoke_handlers.get(&id).cloned();
             let Some(peer) = state.peers.get_mut(&from.id) else {
@@ -114,33 +114,21 @@ impl Session {
                 peer.outbox.push_plain(&bytes);
                 return;
             };
-            (handler, peer.outbox.draft())
+            handler
         };
-        let w = draft.writer();
-        crate::frame::write_id(w, id_bits, response_id);
-        w.u16(call);
-        w.bool(true);
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let mut handler = lock(&handler);
-            (*handler)(&from, payload, draft.writer())
-        }));
-        let mut state = self.state();
-        if outcome.is_err() {
-            state.stats.handler_panics += 1;
-        }
-        let Some(peer) = state.peers.get_mut(&from.id) else {
-            return;
-        };
-        let err = match outcome {
-            Ok(Ok(())) => {
-                peer.outbox.commit(draft);
-                return;
+        let answer = Answer::new(self, from.id, response_id, call);
+        let mut handler = lock(&handler);
+        match &mut *handler {
+            InvokeHandler::Now(handler) => {
+                answer.send(|w| handler(&from, payload, w));
             }
-            Ok(Err(err)) => err,
-            Err(_) => InvokeError::Panicked,
-        };
-        let bytes = self.error_response_for(response_id, call, &err);
-        peer.outbox.push_plain(&bytes);
+            InvokeHandler::Later(handler) => {
+                // A panic drops the answer, which reports it.
+                if catch_unwind(AssertUnwindSafe(|| handler(&from, payload, answer))).is_err() {
+                    self.state().stats.handler_panics += 1;
+                }
+            }
+        }
     }
 }
 

@@ -1,0 +1,193 @@
+//! Handlers that yield: a remote function answered later through a
+//! `Responder` (from another tick or another thread), or by a future the
+//! runtime polls at each tick, through the generated API on a
+//! `MemoryNetwork`.
+
+mod common;
+
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::task::Poll;
+use std::time::Duration;
+
+use common::{quiet_panics, Game};
+use tether_runtime::{InvokeError, Responder};
+
+/// A reply the test holds on to, as a game loop would while it waits.
+type Held<T> = Arc<Mutex<Vec<Responder<T>>>>;
+
+#[test]
+fn a_responder_answers_on_a_later_tick_and_from_another_thread() {
+    let mut game = Game::new();
+    let (_alice, client) = game.join();
+    let held: Held<(bool, Option<String>)> = Arc::default();
+    let keep = held.clone();
+    game.server
+        .shop()
+        .buy()
+        .on_invoke_later(move |player, item, quantity, reply| {
+            assert_eq!(player.name, "Player1");
+            assert_eq!((item, quantity), (7, 2));
+            keep.lock().expect("not poisoned").push(reply);
+        });
+    let mut first = client.shop().buy().invoke_server(7, 2);
+    let mut second = client.shop().buy().invoke_server(7, 2);
+    game.steps(4);
+    assert_eq!(first.try_result(), None, "not answered yet");
+    let mut replies = std::mem::take(&mut *held.lock().expect("not poisoned"));
+    assert_eq!(replies.len(), 2);
+
+    // One answer from this thread, a tick later.
+    replies.remove(0).respond((true, Some("now".into())));
+    game.steps(2);
+    assert_eq!(first.try_result(), Some(Ok((true, Some("now".into())))));
+    assert_eq!(second.try_result(), None);
+
+    // The other from a worker thread.
+    let reply = replies.remove(0);
+    std::thread::spawn(move || reply.fail("out of stock"))
+        .join()
+        .expect("the worker ends");
+    game.steps(2);
+    assert_eq!(
+        second.try_result(),
+        Some(Err(InvokeError::Handler("out of stock".into())))
+    );
+}
+
+#[test]
+fn a_dropped_responder_answers_with_an_error_at_once() {
+    let mut game = Game::new();
+    let (_alice, client) = game.join();
+    game.server
+        .shop()
+        .prices()
+        .on_invoke_later(|_, reply| drop(reply));
+    let mut call = client.shop().prices().invoke_server();
+    game.steps(2);
+    match call.try_result() {
+        Some(Err(InvokeError::Handler(message))) => {
+            assert!(message.contains("without answering"), "{message}")
+        }
+        other => panic!("expected an error at once, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_panicking_deferred_handler_answers_panicked() {
+    quiet_panics();
+    let mut game = Game::new();
+    let (_alice, client) = game.join();
+    game.server
+        .shop()
+        .prices()
+        .on_invoke_later(|_, _reply| panic!("boom"));
+    let mut call = client.shop().prices().invoke_server();
+    game.steps(2);
+    assert_eq!(call.try_result(), Some(Err(InvokeError::Panicked)));
+    assert_eq!(game.server.runtime().stats().handler_panics, 1);
+}
+
+/// An answer outside the schema's refinements is an encode error for the
+/// caller, as a handler's returns would be.
+#[test]
+fn a_late_answer_is_checked_like_a_return() {
+    let mut game = Game::new();
+    let (_alice, client) = game.join();
+    game.server
+        .shop()
+        .buy()
+        .on_invoke_later(|_, _, _, reply| reply.respond((true, Some("x".repeat(65)))));
+    let mut call = client.shop().buy().invoke_server(1, 1);
+    game.steps(2);
+    match call.try_result() {
+        Some(Err(InvokeError::Protocol(m))) => assert!(m.contains("could not encode"), "{m}"),
+        other => panic!("expected the peer's encode error, got {other:?}"),
+    }
+}
+
+/// The caller's timeout holds whatever the callee does: an answer after it
+/// is ignored.
+#[test]
+fn a_late_answer_after_the_timeout_is_ignored() {
+    let mut game = Game::new();
+    let (alice, client) = game.join();
+    let held: Held<bool> = Arc::default();
+    let keep = held.clone();
+    client
+        .confirm_teleport()
+        .on_invoke_later(move |_, reply| keep.lock().expect("not poisoned").push(reply));
+    let mut call = game
+        .server
+        .confirm_teleport()
+        .invoke_client(&alice, "Arena".into());
+    game.steps(2);
+    game.net.step_by(Duration::from_secs(2));
+    assert_eq!(call.try_result(), Some(Err(InvokeError::Timeout)));
+    let reply = held.lock().expect("not poisoned").pop().expect("held");
+    reply.respond(true);
+    game.steps(2);
+    assert_eq!(call.try_result(), None, "a result is given once");
+    assert_eq!(game.server.runtime().stats().handler_panics, 0);
+}
+
+/// A future that waits on something outside the runtime (here a channel a
+/// "database" thread answers on) is polled at each tick until it ends.
+#[test]
+fn an_async_handler_answers_when_its_future_completes() {
+    let mut game = Game::new();
+    let (_alice, client) = game.join();
+    let (to_database, requests) = mpsc::channel::<(u32, mpsc::Sender<u32>)>();
+    let to_database = Arc::new(Mutex::new(to_database));
+    game.server.shop().prices().on_invoke_async(move |player| {
+        let (reply_to, reply) = mpsc::channel();
+        let sent = to_database
+            .lock()
+            .expect("not poisoned")
+            .send((player.id, reply_to));
+        async move {
+            sent.map_err(|_| "the database is gone".to_string())?;
+            let price = Pending(reply).await;
+            Ok([("Sword".to_string(), price)].into())
+        }
+    });
+    let mut call = client.shop().prices().invoke_server();
+    game.steps(4);
+    assert_eq!(call.try_result(), None, "the database has not answered");
+    let (player, reply_to) = requests.try_recv().expect("one query");
+    reply_to.send(100 + player).expect("the handler waits");
+    game.steps(2);
+    assert_eq!(
+        call.try_result(),
+        Some(Ok([("Sword".to_string(), 101)].into()))
+    );
+}
+
+#[test]
+fn an_async_client_handler_answers_the_server() {
+    let mut game = Game::new();
+    let (alice, client) = game.join();
+    client
+        .confirm_teleport()
+        .on_invoke_async(|destination| async move { Ok(destination == "Arena") });
+    let mut call = game
+        .server
+        .confirm_teleport()
+        .invoke_client(&alice, "Arena".into());
+    game.steps(2);
+    assert_eq!(call.try_result(), Some(Ok(true)));
+}
+
+/// Ready once its channel has a value: a future that needs no executor of
+/// its own, since the runtime polls it at every tick.
+struct Pending<T>(mpsc::Receiver<T>);
+
+impl<T> std::future::Future for Pending<T> {
+    type Output = T;
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> Poll<T> {
+        match self.0.try_recv() {
+            Ok(value) => Poll::Ready(value),
+            Err(_) => Poll::Pending,
+        }
+    }
+}
