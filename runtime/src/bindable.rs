@@ -9,7 +9,12 @@
 //! [`BindableFunction::invoke`] runs the callback at once when one is set
 //! (only the last one set runs), else the call waits, until a callback is set
 //! (it then runs at the next [`BindableFunction::poll`]) or until the
-//! function's timeout passes. A call made while the callback is already
+//! function's timeout passes, if it has one (a Roblox BindableFunction has
+//! none).
+//!
+//! A runtime a bindable is [attached](crate::ServerRuntime::attach) to polls
+//! it at its own poll: the generated `bindables()` are attached, so a game
+//! calls one poll for everything its side owns. A call made while the callback is already
 //! running (from inside it, or from another thread) also waits for the next
 //! poll rather than blocking.
 
@@ -22,6 +27,7 @@ use std::time::Duration;
 use crate::connection::{Connection, HandlerSet};
 use crate::invoke::{BindableInvocation, InvokeError, Slot};
 use crate::lock::lock;
+use crate::session::Pollable;
 
 type Handler<T> = Arc<Mutex<Box<dyn FnMut(T) + Send>>>;
 
@@ -74,30 +80,11 @@ impl<T: Clone + Send + 'static> BindableEvent<T> {
     }
 
     /// Runs the queued fires, in order, on the handlers connected now. A
-    /// handler that panics is counted and the others still run.
+    /// handler that panics is counted and the others still run. A runtime
+    /// the event is [attached](crate::ServerRuntime::attach) to does this
+    /// at its own poll.
     pub fn poll(&self) {
-        let queue = std::mem::take(&mut lock(&self.shared.state).queue);
-        for value in queue {
-            let handlers = lock(&self.shared.state).handlers.clone();
-            let mut value = Some(value);
-            let count = handlers.len();
-            for (i, (id, handler)) in handlers.into_iter().enumerate() {
-                if !self.shared.is_connected(id) {
-                    continue;
-                }
-                // Each handler gets its own copy; the last one the original.
-                let arg = if i + 1 == count {
-                    value.take()
-                } else {
-                    value.clone()
-                };
-                let Some(arg) = arg else { continue };
-                let ran = catch_unwind(AssertUnwindSafe(|| (*lock(&handler))(arg)));
-                if ran.is_err() {
-                    lock(&self.shared.state).panics += 1;
-                }
-            }
-        }
+        self.shared.run_queued();
     }
 
     /// How many handler runs panicked.
@@ -135,6 +122,39 @@ impl<T: Clone + Send + 'static> fmt::Debug for BindableEvent<T> {
     }
 }
 
+impl<T: Clone + Send + 'static> EventShared<T> {
+    fn run_queued(&self) {
+        let queue = std::mem::take(&mut lock(&self.state).queue);
+        for value in queue {
+            let handlers = lock(&self.state).handlers.clone();
+            let mut value = Some(value);
+            let count = handlers.len();
+            for (i, (id, handler)) in handlers.into_iter().enumerate() {
+                if !self.is_connected(id) {
+                    continue;
+                }
+                // Each handler gets its own copy; the last one the original.
+                let arg = if i + 1 == count {
+                    value.take()
+                } else {
+                    value.clone()
+                };
+                let Some(arg) = arg else { continue };
+                let ran = catch_unwind(AssertUnwindSafe(|| (*lock(&handler))(arg)));
+                if ran.is_err() {
+                    lock(&self.state).panics += 1;
+                }
+            }
+        }
+    }
+}
+
+impl<T: Clone + Send + 'static> Pollable for EventShared<T> {
+    fn poll(&self, _now: Duration) {
+        self.run_queued();
+    }
+}
+
 impl<T: Send> HandlerSet for EventShared<T> {
     fn disconnect(&self, id: u64) {
         lock(&self.state).handlers.retain(|(h, _)| *h != id);
@@ -154,7 +174,8 @@ pub struct BindableFunction<A: Send + 'static, R: Send + 'static> {
 }
 
 struct FunctionState<A, R> {
-    timeout: Duration,
+    /// `None`: a call waits for a callback as long as it takes, as in Roblox.
+    timeout: Option<Duration>,
     /// The time of the latest poll.
     now: Duration,
     callback: Option<Callback<A, R>>,
@@ -164,13 +185,14 @@ struct FunctionState<A, R> {
 struct Waiting<A, R> {
     args: A,
     slot: Slot<R>,
-    deadline: Duration,
+    deadline: Option<Duration>,
 }
 
 impl<A: Send + 'static, R: Send + 'static> BindableFunction<A, R> {
-    /// A function whose calls wait at most `timeout` for a callback,
+    /// A function whose calls wait for a callback at most `timeout` (as
+    /// long as it takes if `None`, as a Roblox BindableFunction's do),
     /// measured with the time passed to [`poll`](Self::poll).
-    pub fn new(timeout: Duration) -> Self {
+    pub fn new(timeout: Option<Duration>) -> Self {
         BindableFunction {
             shared: Arc::new(Mutex::new(FunctionState {
                 timeout,
@@ -206,7 +228,7 @@ impl<A: Send + 'static, R: Send + 'static> BindableFunction<A, R> {
             }
             state = lock(&self.shared);
         }
-        let deadline = state.now.saturating_add(state.timeout);
+        let deadline = state.timeout.map(|t| state.now.saturating_add(t));
         state.waiting.push_back(Waiting {
             args,
             slot: slot.clone(),
@@ -216,14 +238,29 @@ impl<A: Send + 'static, R: Send + 'static> BindableFunction<A, R> {
     }
 
     /// Runs waiting calls if a callback is set, else fails those past their
-    /// timeout with [`InvokeError::Timeout`].
+    /// timeout with [`InvokeError::Timeout`]. A runtime the function is
+    /// [attached](crate::ServerRuntime::attach) to does this at its own
+    /// poll.
     pub fn poll(&self, now: Duration) {
-        let mut state = lock(&self.shared);
+        Pollable::poll(&*self.shared, now);
+    }
+
+    /// Calls waiting for a callback.
+    pub fn waiting(&self) -> usize {
+        lock(&self.shared).waiting.len()
+    }
+}
+
+impl<A: Send + 'static, R: Send + 'static> Pollable for Mutex<FunctionState<A, R>> {
+    fn poll(&self, now: Duration) {
+        let mut state = lock(self);
         state.now = state.now.max(now);
         let Some(callback) = state.callback.clone() else {
             let now = state.now;
-            let (expired, waiting): (VecDeque<_>, VecDeque<_>) =
-                state.waiting.drain(..).partition(|w| w.deadline <= now);
+            let (expired, waiting): (VecDeque<_>, VecDeque<_>) = state
+                .waiting
+                .drain(..)
+                .partition(|w| w.deadline.is_some_and(|d| d <= now));
             state.waiting = waiting;
             drop(state);
             for call in expired {
@@ -237,11 +274,6 @@ impl<A: Send + 'static, R: Send + 'static> BindableFunction<A, R> {
             let result = run_callback(&mut *lock(&callback), call.args);
             call.slot.fill(result);
         }
-    }
-
-    /// Calls waiting for a callback.
-    pub fn waiting(&self) -> usize {
-        lock(&self.shared).waiting.len()
     }
 }
 
@@ -268,5 +300,33 @@ impl<A: Send + 'static, R: Send + 'static> fmt::Debug for BindableFunction<A, R>
             .field("callback", &state.callback.is_some())
             .field("waiting", &state.waiting.len())
             .finish()
+    }
+}
+
+/// A bindable a runtime can own: [`ServerRuntime::attach`](crate::ServerRuntime::attach)
+/// and [`ClientRuntime::attach`](crate::ClientRuntime::attach) poll it at
+/// their own poll.
+pub trait Bindable: sealed::Sealed {
+    #[doc(hidden)]
+    fn __pollable(&self) -> std::sync::Weak<dyn Pollable>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<T: Clone + Send + 'static> Sealed for super::BindableEvent<T> {}
+    impl<A: Send + 'static, R: Send + 'static> Sealed for super::BindableFunction<A, R> {}
+}
+
+impl<T: Clone + Send + 'static> Bindable for BindableEvent<T> {
+    fn __pollable(&self) -> std::sync::Weak<dyn Pollable> {
+        let shared: Arc<dyn Pollable> = self.shared.clone();
+        Arc::downgrade(&shared)
+    }
+}
+
+impl<A: Send + 'static, R: Send + 'static> Bindable for BindableFunction<A, R> {
+    fn __pollable(&self) -> std::sync::Weak<dyn Pollable> {
+        let shared: Arc<dyn Pollable> = self.shared.clone();
+        Arc::downgrade(&shared)
     }
 }

@@ -48,6 +48,21 @@ impl ServerRuntime {
         }
     }
 
+    /// Polls `bindable` (a [`BindableEvent`](crate::BindableEvent) or a
+    /// [`BindableFunction`](crate::BindableFunction)) at each of this
+    /// runtime's polls while it lives, so that one poll runs everything
+    /// this side owns. The generated bindables are attached already.
+    pub fn attach(&self, bindable: &impl crate::bindable::Bindable) {
+        self.session.attach(bindable.__pollable());
+    }
+
+    /// The generated bindables of this side, made (and attached) by `make`
+    /// the first time: what the generated `bindables()` returns.
+    #[doc(hidden)]
+    pub fn __bindables<T: std::any::Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> &T {
+        self.session.generated(make)
+    }
+
     /// The protocol the server speaks.
     pub fn protocol(&self) -> &'static Protocol {
         self.session.protocol()

@@ -810,7 +810,7 @@ fn bindable_event_queues_and_isolates_handlers() {
 
 #[test]
 fn bindable_function_waits_for_a_callback_until_its_timeout() {
-    let f = BindableFunction::<(u32, u32), u32>::new(Duration::from_secs(2));
+    let f = BindableFunction::<(u32, u32), u32>::new(Some(Duration::from_secs(2)));
     let mut early = f.invoke((2, 3));
     f.poll(Duration::from_secs(1));
     assert_eq!(early.try_result(), None, "waits for a callback");
@@ -821,7 +821,7 @@ fn bindable_function_waits_for_a_callback_until_its_timeout() {
     let mut now = f.invoke((4, 5));
     assert_eq!(now.try_result(), Some(Ok(20)), "runs at once when set");
 
-    let g = BindableFunction::<(), u32>::new(Duration::from_secs(2));
+    let g = BindableFunction::<(), u32>::new(Some(Duration::from_secs(2)));
     let mut late = g.invoke(());
     g.poll(Duration::from_millis(1999));
     assert_eq!(late.try_result(), None);
@@ -832,21 +832,21 @@ fn bindable_function_waits_for_a_callback_until_its_timeout() {
 #[test]
 fn bindable_function_returning_nothing_and_panicking() {
     quiet_panics();
-    let unit = BindableFunction::<(), ()>::new(Duration::from_secs(1));
+    let unit = BindableFunction::<(), ()>::new(Some(Duration::from_secs(1)));
     unit.set_callback(|()| ());
     assert_eq!(unit.invoke(()).try_result(), Some(Ok(())));
-    let none = BindableFunction::<(u8,), Option<u8>>::new(Duration::from_secs(1));
+    let none = BindableFunction::<(u8,), Option<u8>>::new(Some(Duration::from_secs(1)));
     none.set_callback(|(n,)| (n > 0).then_some(n));
     assert_eq!(none.invoke((0,)).try_result(), Some(Ok(None)));
     assert_eq!(none.invoke((3,)).try_result(), Some(Ok(Some(3))));
-    let bad = BindableFunction::<(), u8>::new(Duration::from_secs(1));
+    let bad = BindableFunction::<(), u8>::new(Some(Duration::from_secs(1)));
     bad.set_callback(|()| panic!("on purpose: a failing callback"));
     assert_eq!(
         bad.invoke(()).try_result(),
         Some(Err(InvokeError::Panicked))
     );
     // A re-entrant call does not deadlock: it runs at the next poll.
-    let rec = BindableFunction::<u8, u8>::new(Duration::from_secs(1));
+    let rec = BindableFunction::<u8, u8>::new(Some(Duration::from_secs(1)));
     let inner = Arc::new(Mutex::new(None));
     let (handle, slot) = (rec.clone(), inner.clone());
     rec.set_callback(move |n| {

@@ -876,6 +876,12 @@ impl Server {
         &self.0
     }
 
+    /// The bindables of this side, attached to the runtime:
+    /// its `poll` runs them.
+    pub fn bindables(&self) -> &ServerBindables {
+        self.0.__bindables(|| ServerBindables::attached(&self.0))
+    }
+
     /// `remote event Fire: client -> server ()`
     #[inline]
     pub fn fire(&self) -> server::Fire {
@@ -988,17 +994,28 @@ pub struct ServerBindables {
 
 #[allow(dead_code)]
 impl ServerBindables {
-    /// Every bindable, with no handler connected.
+    /// Every bindable, with no handler connected, polled by
+    /// each one's own `poll`. A game uses the side's
+    /// `bindables()` instead, which its runtime's poll runs.
     pub fn new() -> Self {
         Self {
             outer_fold: server::outer::Fold(
-                ::tether::BindableFunction::new(::tether::DEFAULT_TIMEOUT),
+                ::tether::BindableFunction::new(::core::option::Option::None),
             ),
             quiet_tick: server::quiet::Tick(::tether::BindableEvent::new()),
             legacy: server::Legacy(
-                ::tether::BindableFunction::new(::tether::DEFAULT_TIMEOUT),
+                ::tether::BindableFunction::new(::core::option::Option::None),
             ),
         }
+    }
+
+    /// Every bindable, attached to `runtime`: its poll runs them.
+    pub fn attached(runtime: &::tether::ServerRuntime) -> Self {
+        let bindables = Self::new();
+        runtime.attach(&bindables.outer_fold.0);
+        runtime.attach(&bindables.quiet_tick.0);
+        runtime.attach(&bindables.legacy.0);
+        bindables
     }
 }
 
@@ -1024,6 +1041,12 @@ impl Client {
     /// transport drives (`poll`, `stats`, the packets).
     pub fn runtime(&self) -> &::tether::ClientRuntime {
         &self.0
+    }
+
+    /// The bindables of this side, attached to the runtime:
+    /// its `poll` runs them.
+    pub fn bindables(&self) -> &ClientBindables {
+        self.0.__bindables(|| ClientBindables::attached(&self.0))
     }
 
     /// `remote event Fire: client -> server ()`
@@ -1136,7 +1159,9 @@ pub struct ClientBindables {
 
 #[allow(dead_code)]
 impl ClientBindables {
-    /// Every bindable, with no handler connected.
+    /// Every bindable, with no handler connected, polled by
+    /// each one's own `poll`. A game uses the side's
+    /// `bindables()` instead, which its runtime's poll runs.
     pub fn new() -> Self {
         Self {
             outer_inner_local_only: client::outer::inner::LocalOnly(
@@ -1144,6 +1169,14 @@ impl ClientBindables {
             ),
             with_fns: client::WithFns(::tether::BindableEvent::new()),
         }
+    }
+
+    /// Every bindable, attached to `runtime`: its poll runs them.
+    pub fn attached(runtime: &::tether::ClientRuntime) -> Self {
+        let bindables = Self::new();
+        runtime.attach(&bindables.outer_inner_local_only.0);
+        runtime.attach(&bindables.with_fns.0);
+        bindables
     }
 }
 
@@ -1614,7 +1647,8 @@ pub mod server {
     pub struct Legacy(pub ::tether::BindableFunction<(u8,), (u8, bool)>);
 
     impl Legacy {
-        /// Calls the callback; waits for one to be set, until the timeout.
+        /// Calls the callback; waits for one to be set (until the
+        /// `@timeout`, if the schema gives one).
         #[deprecated(note = "use Fold")]
         pub fn invoke(&self, n: u8) -> ::tether::BindableInvocation<(u8, bool)> {
             self.0.invoke((n,))
@@ -1675,7 +1709,8 @@ pub mod server {
         );
 
         impl Fold {
-            /// Calls the callback; waits for one to be set, until the timeout.
+            /// Calls the callback; waits for one to be set (until the
+            /// `@timeout`, if the schema gives one).
             pub fn invoke(
                 &self,
                 values: ::std::vec::Vec<f64>,

@@ -435,6 +435,12 @@ impl Server {
         &self.0
     }
 
+    /// The bindables of this side, attached to the runtime:
+    /// its `poll` runs them.
+    pub fn bindables(&self) -> &ServerBindables {
+        self.0.__bindables(|| ServerBindables::attached(&self.0))
+    }
+
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), channel: Team)`
     #[inline]
     pub fn chat(&self) -> server::Chat {
@@ -539,14 +545,24 @@ pub struct ServerBindables {
 
 #[allow(dead_code)]
 impl ServerBindables {
-    /// Every bindable, with no handler connected.
+    /// Every bindable, with no handler connected, polled by
+    /// each one's own `poll`. A game uses the side's
+    /// `bindables()` instead, which its runtime's poll runs.
     pub fn new() -> Self {
         Self {
             round_started: server::RoundStarted(::tether::BindableEvent::new()),
             score: server::Score(
-                ::tether::BindableFunction::new(::tether::DEFAULT_TIMEOUT),
+                ::tether::BindableFunction::new(::core::option::Option::None),
             ),
         }
+    }
+
+    /// Every bindable, attached to `runtime`: its poll runs them.
+    pub fn attached(runtime: &::tether::ServerRuntime) -> Self {
+        let bindables = Self::new();
+        runtime.attach(&bindables.round_started.0);
+        runtime.attach(&bindables.score.0);
+        bindables
     }
 }
 
@@ -572,6 +588,12 @@ impl Client {
     /// transport drives (`poll`, `stats`, the packets).
     pub fn runtime(&self) -> &::tether::ClientRuntime {
         &self.0
+    }
+
+    /// The bindables of this side, attached to the runtime:
+    /// its `poll` runs them.
+    pub fn bindables(&self) -> &ClientBindables {
+        self.0.__bindables(|| ClientBindables::attached(&self.0))
     }
 
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), channel: Team)`
@@ -678,14 +700,24 @@ pub struct ClientBindables {
 
 #[allow(dead_code)]
 impl ClientBindables {
-    /// Every bindable, with no handler connected.
+    /// Every bindable, with no handler connected, polled by
+    /// each one's own `poll`. A game uses the side's
+    /// `bindables()` instead, which its runtime's poll runs.
     pub fn new() -> Self {
         Self {
             settings_changed: client::SettingsChanged(::tether::BindableEvent::new()),
             validate: client::Validate(
-                ::tether::BindableFunction::new(::tether::DEFAULT_TIMEOUT),
+                ::tether::BindableFunction::new(::core::option::Option::None),
             ),
         }
+    }
+
+    /// Every bindable, attached to `runtime`: its poll runs them.
+    pub fn attached(runtime: &::tether::ClientRuntime) -> Self {
+        let bindables = Self::new();
+        runtime.attach(&bindables.settings_changed.0);
+        runtime.attach(&bindables.validate.0);
+        bindables
     }
 }
 
@@ -1478,7 +1510,8 @@ pub mod server {
     );
 
     impl Score {
-        /// Calls the callback; waits for one to be set, until the timeout.
+        /// Calls the callback; waits for one to be set (until the
+        /// `@timeout`, if the schema gives one).
         pub fn invoke(
             &self,
             player: ::core::option::Option<
@@ -1719,7 +1752,8 @@ pub mod client {
     );
 
     impl Validate {
-        /// Calls the callback; waits for one to be set, until the timeout.
+        /// Calls the callback; waits for one to be set (until the
+        /// `@timeout`, if the schema gives one).
         pub fn invoke(
             &self,
             text: ::std::vec::Vec<u8>,

@@ -433,6 +433,12 @@ impl Server {
         &self.0
     }
 
+    /// The bindables of this side, attached to the runtime:
+    /// its `poll` runs them.
+    pub fn bindables(&self) -> &ServerBindables {
+        self.0.__bindables(|| ServerBindables::attached(&self.0))
+    }
+
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), team: Team)`
     #[inline]
     pub fn chat(&self) -> server::Chat {
@@ -511,11 +517,20 @@ pub struct ServerBindables {
 
 #[allow(dead_code)]
 impl ServerBindables {
-    /// Every bindable, with no handler connected.
+    /// Every bindable, with no handler connected, polled by
+    /// each one's own `poll`. A game uses the side's
+    /// `bindables()` instead, which its runtime's poll runs.
     pub fn new() -> Self {
         Self {
             round_started: server::RoundStarted(::tether::BindableEvent::new()),
         }
+    }
+
+    /// Every bindable, attached to `runtime`: its poll runs them.
+    pub fn attached(runtime: &::tether::ServerRuntime) -> Self {
+        let bindables = Self::new();
+        runtime.attach(&bindables.round_started.0);
+        bindables
     }
 }
 
@@ -541,6 +556,12 @@ impl Client {
     /// transport drives (`poll`, `stats`, the packets).
     pub fn runtime(&self) -> &::tether::ClientRuntime {
         &self.0
+    }
+
+    /// The bindables of this side, attached to the runtime:
+    /// its `poll` runs them.
+    pub fn bindables(&self) -> &ClientBindables {
+        self.0.__bindables(|| ClientBindables::attached(&self.0))
     }
 
     /// `@rate(5/s) remote event Chat: client -> server (message: string(1..200), team: Team)`
@@ -621,15 +642,26 @@ pub struct ClientBindables {
 
 #[allow(dead_code)]
 impl ClientBindables {
-    /// Every bindable, with no handler connected.
+    /// Every bindable, with no handler connected, polled by
+    /// each one's own `poll`. A game uses the side's
+    /// `bindables()` instead, which its runtime's poll runs.
     pub fn new() -> Self {
         Self {
             validate: client::Validate(
                 ::tether::BindableFunction::new(
-                    ::core::time::Duration::from_millis(1000u64),
+                    ::core::option::Option::Some(
+                        ::core::time::Duration::from_millis(1000u64),
+                    ),
                 ),
             ),
         }
+    }
+
+    /// Every bindable, attached to `runtime`: its poll runs them.
+    pub fn attached(runtime: &::tether::ClientRuntime) -> Self {
+        let bindables = Self::new();
+        runtime.attach(&bindables.validate.0);
+        bindables
     }
 }
 
@@ -1183,7 +1215,8 @@ pub mod client {
     );
 
     impl Validate {
-        /// Calls the callback; waits for one to be set, until the timeout.
+        /// Calls the callback; waits for one to be set (until the
+        /// `@timeout`, if the schema gives one).
         pub fn invoke(
             &self,
             text: ::std::string::String,

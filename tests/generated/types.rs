@@ -4575,6 +4575,12 @@ impl Server {
         &self.0
     }
 
+    /// The bindables of this side, attached to the runtime:
+    /// its `poll` runs them.
+    pub fn bindables(&self) -> &ServerBindables {
+        self.0.__bindables(|| ServerBindables::attached(&self.0))
+    }
+
     /// `remote event SendBool: server -> client (v: Bool)`
     #[inline]
     pub fn send_bool(&self) -> server::SendBool {
@@ -5218,9 +5224,16 @@ impl ::core::convert::From<&Server> for ::tether::ServerRuntime {
 pub struct ServerBindables {}
 #[allow(dead_code)]
 impl ServerBindables {
-    /// Every bindable, with no handler connected.
+    /// Every bindable, with no handler connected, polled by
+    /// each one's own `poll`. A game uses the side's
+    /// `bindables()` instead, which its runtime's poll runs.
     pub fn new() -> Self {
         Self {}
+    }
+
+    /// Every bindable, attached to `runtime`: its poll runs them.
+    pub fn attached(_: &::tether::ServerRuntime) -> Self {
+        Self::new()
     }
 }
 
@@ -5246,6 +5259,12 @@ impl Client {
     /// transport drives (`poll`, `stats`, the packets).
     pub fn runtime(&self) -> &::tether::ClientRuntime {
         &self.0
+    }
+
+    /// The bindables of this side, attached to the runtime:
+    /// its `poll` runs them.
+    pub fn bindables(&self) -> &ClientBindables {
+        self.0.__bindables(|| ClientBindables::attached(&self.0))
     }
 
     /// `remote event SendBool: server -> client (v: Bool)`
@@ -5891,9 +5910,16 @@ impl ::core::convert::From<&Client> for ::tether::ClientRuntime {
 pub struct ClientBindables {}
 #[allow(dead_code)]
 impl ClientBindables {
-    /// Every bindable, with no handler connected.
+    /// Every bindable, with no handler connected, polled by
+    /// each one's own `poll`. A game uses the side's
+    /// `bindables()` instead, which its runtime's poll runs.
     pub fn new() -> Self {
         Self {}
+    }
+
+    /// Every bindable, attached to `runtime`: its poll runs them.
+    pub fn attached(_: &::tether::ClientRuntime) -> Self {
+        Self::new()
     }
 }
 

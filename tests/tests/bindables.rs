@@ -187,18 +187,70 @@ fn invoke_waits_for_a_callback_and_runs_at_the_next_poll() {
     assert_eq!(now.try_result(), Some(Ok(2.5)));
 }
 
+/// Without a `@timeout`, a call waits for a callback as long as it takes,
+/// as a Roblox BindableFunction's does, and runs once one is set.
 #[test]
-fn invoke_times_out_when_no_callback_is_set() {
+fn invoke_waits_for_a_callback_without_a_timeout() {
     let bindables = ClientBindables::new();
     let validate = &bindables.validate;
-    // The timeout counts from the latest poll.
     validate.poll(secs(10.0));
     let mut call = validate.invoke(b"hello".to_vec(), Arc::new(|_| true));
-    validate.poll(secs(10.0) + DEFAULT_TIMEOUT - Duration::from_millis(1));
+    validate.poll(secs(10.0) + DEFAULT_TIMEOUT * 100);
+    assert!(call.try_result().is_none(), "still waiting");
+    assert_eq!(validate.waiting(), 1);
+    validate.set_callback(|text, check| assert!(check(String::from_utf8_lossy(&text).into())));
+    validate.poll(secs(10.0) + DEFAULT_TIMEOUT * 100);
+    assert_eq!(call.try_result(), Some(Ok(())));
+}
+
+/// With `@timeout(1s)`, a call nobody answers fails after a second,
+/// counted from the latest poll.
+#[test]
+fn invoke_times_out_after_the_schemas_timeout() {
+    let bindables = tether_tests::mirror::ClientBindables::new();
+    let validate = &bindables.validate;
+    validate.poll(secs(10.0));
+    let mut call = validate.invoke("hello".into(), Arc::new(|_| true));
+    validate.poll(secs(10.999));
     assert!(call.try_result().is_none());
-    validate.poll(secs(10.0) + DEFAULT_TIMEOUT);
+    validate.poll(secs(11.0));
     assert_eq!(call.try_result(), Some(Err(InvokeError::Timeout)));
     assert_eq!(validate.waiting(), 0);
+}
+
+/// The side's `bindables()` are attached to its runtime: the one `poll` a
+/// game calls runs them, remotes and bindables alike.
+#[test]
+fn one_poll_runs_the_sides_bindables() {
+    let server = tether_tests::game::Server::new();
+    let started = Log::default();
+    let seen = started.clone();
+    let _connection = server
+        .bindables()
+        .round_started
+        .connect(move |round, _, _| seen.push(round));
+    // Another handle to the same bindables.
+    let again = server.clone();
+    again
+        .bindables()
+        .round_started
+        .fire(3, Some(Ref::new(InstanceId(1))), Arc::new(|| {}));
+    assert!(started.is_empty(), "fire queues");
+    server.runtime().poll(Duration::ZERO);
+    assert_eq!(started.take(), [3]);
+
+    // A call that waits for a callback runs at the runtime's poll too.
+    let mut call = server
+        .bindables()
+        .score
+        .invoke(None, HashMap::from([("kills".to_owned(), 2.0)]));
+    assert!(call.try_result().is_none());
+    server
+        .bindables()
+        .score
+        .set_callback(|_, weights| weights.values().sum());
+    server.runtime().poll(Duration::ZERO);
+    assert_eq!(call.try_result(), Some(Ok(2.0)));
 }
 
 #[test]

@@ -22,8 +22,9 @@ mod send;
 pub(crate) use answer::{Answer, Task};
 pub use tether_facts::policy::{MAX_WAITING_BYTES, MAX_WAITING_EVENTS};
 
+use std::any::Any;
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::Duration;
 
 use crate::connection::{Connection, HandlerSet};
@@ -64,6 +65,17 @@ pub(crate) struct Session {
     /// Async handlers' futures, polled at each tick (apart from `state`,
     /// since polling runs user code).
     tasks: Mutex<Vec<Task>>,
+    /// The bindables this side owns, polled at each tick while they live.
+    bindables: Mutex<Vec<Weak<dyn Pollable>>>,
+    /// The generated code's `ServerBindables` or `ClientBindables`, made
+    /// once per runtime so every handle sees the same ones.
+    generated: OnceLock<Box<dyn Any + Send + Sync>>,
+}
+
+/// Something a session polls at each tick besides its own work: a bindable.
+pub trait Pollable: Send + Sync {
+    /// Runs what is due at time `now`.
+    fn poll(&self, now: Duration);
 }
 
 #[derive(Default)]
@@ -200,11 +212,40 @@ impl Session {
             classes,
             state: Mutex::new(State::default()),
             tasks: Mutex::new(Vec::new()),
+            bindables: Mutex::new(Vec::new()),
+            generated: OnceLock::new(),
         })
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
         lock(&self.state)
+    }
+
+    /// The generated bindables of this side, made by `make` the first time.
+    pub(crate) fn generated<T: Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> &T {
+        self.generated
+            .get_or_init(|| Box::new(make()))
+            .downcast_ref::<T>()
+            // A runtime serves one protocol (the generated `try_from`
+            // checks its fingerprint), so one type of generated bindables.
+            .expect("one protocol's bindables per runtime")
+    }
+
+    /// Polls `bindable` at each tick, as long as it lives.
+    pub(crate) fn attach(&self, bindable: Weak<dyn Pollable>) {
+        lock(&self.bindables).push(bindable);
+    }
+
+    /// Polls the attached bindables that still live, forgetting the others.
+    fn poll_bindables(&self, now: Duration) {
+        let live: Vec<Arc<dyn Pollable>> = {
+            let mut bindables = lock(&self.bindables);
+            bindables.retain(|b| b.strong_count() > 0);
+            bindables.iter().filter_map(Weak::upgrade).collect()
+        };
+        for bindable in live {
+            bindable.poll(now);
+        }
     }
 
     pub(crate) fn protocol(&self) -> &'static Protocol {

@@ -54,6 +54,7 @@ impl Session {
             }
         }
         self.run_tasks();
+        self.poll_bindables(now);
     }
 
     fn run_event(&self, id: u16, target: Target, event: Received) {

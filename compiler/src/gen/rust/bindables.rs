@@ -25,7 +25,8 @@ impl Gen<'_> {
     ) -> Result<(), GenError> {
         let holder = format_ident!("{}Bindables", pascal_case(side_module(side)));
         let mut fields = Scope::new(format!("fields of `{holder}`"));
-        let (mut defs, mut inits) = (Vec::new(), Vec::new());
+        let (mut defs, mut inits, mut attaches) = (Vec::new(), Vec::new(), Vec::new());
+        let runtime = super::endpoints::side_runtime(side);
         for endpoint in &self.schema.endpoints {
             if endpoint.route != Route::Bindable(side) {
                 continue;
@@ -64,7 +65,20 @@ impl Gen<'_> {
             let doc = format!(" {}", signature(self.schema, endpoint));
             defs.push(quote!(#[doc = #doc] pub #field: #path));
             inits.push(quote!(#field: #path(#init)));
+            attaches.push(quote!(runtime.attach(&bindables.#field.0);));
         }
+        // A side without bindables attaches nothing.
+        let (runtime_param, attached) = match attaches.is_empty() {
+            true => (quote!(_), quote!(Self::new())),
+            false => (
+                quote!(runtime),
+                quote! {
+                    let bindables = Self::new();
+                    #(#attaches)*
+                    bindables
+                },
+            ),
+        };
         let doc = format!(
             " The bindables that live on the {}: in-process events and functions, never encoded.",
             side_module(side)
@@ -79,9 +93,16 @@ impl Gen<'_> {
 
                 #[allow(dead_code)]
                 impl #holder {
-                    /// Every bindable, with no handler connected.
+                    /// Every bindable, with no handler connected, polled by
+                    /// each one's own `poll`. A game uses the side's
+                    /// `bindables()` instead, which its runtime's poll runs.
                     pub fn new() -> Self {
                         Self { #(#inits),* }
+                    }
+
+                    /// Every bindable, attached to `runtime`: its poll runs them.
+                    pub fn attached(#runtime_param: &#runtime) -> Self {
+                        #attached
                     }
                 }
 
@@ -140,7 +161,8 @@ impl Gen<'_> {
                 let value = tuple_of(args);
                 let handler_ty = &sig.handler_args;
                 let methods = quote! {
-                    /// Calls the callback; waits for one to be set, until the timeout.
+                    /// Calls the callback; waits for one to be set (until the
+                    /// `@timeout`, if the schema gives one).
                     #deprecated
                     pub fn invoke(&self, #(#params),*) -> ::tether::BindableInvocation<#ret> {
                         self.0.invoke(#value)
@@ -191,8 +213,9 @@ fn timeout(endpoint: &Endpoint) -> TokenStream {
     match &endpoint.attrs.timeout {
         Some(t) => {
             let millis = Literal::u64_suffixed(t.millis);
-            quote!(::core::time::Duration::from_millis(#millis))
+            quote!(::core::option::Option::Some(::core::time::Duration::from_millis(#millis)))
         }
-        None => quote!(::tether::DEFAULT_TIMEOUT),
+        // A Roblox BindableFunction waits for its callback as long as it takes.
+        None => quote!(::core::option::Option::None),
     }
 }

@@ -32,7 +32,7 @@ pub(super) fn side_module(side: Side) -> &'static str {
     }
 }
 
-fn side_runtime(side: Side) -> TokenStream {
+pub(super) fn side_runtime(side: Side) -> TokenStream {
     match side {
         Side::Server => quote!(::tether::ServerRuntime),
         Side::Client => quote!(::tether::ClientRuntime),
@@ -206,6 +206,7 @@ impl Gen<'_> {
     /// conversions from and to the runtime, and what a game loop needs of it.
     fn side_root(&self, side: Side, accessors: TokenStream) -> TokenStream {
         let name = ident(&pascal_case(side_module(side)));
+        let bindables = format_ident!("{name}Bindables");
         let runtime = side_runtime(side);
         let doc = format!(
             " The {} of this protocol, with one accessor per remote and namespace, over a [`{}`].",
@@ -232,6 +233,12 @@ impl Gen<'_> {
                 /// transport drives (`poll`, `stats`, the packets).
                 pub fn runtime(&self) -> &#runtime {
                     &self.0
+                }
+
+                /// The bindables of this side, attached to the runtime:
+                /// its `poll` runs them.
+                pub fn bindables(&self) -> &#bindables {
+                    self.0.__bindables(|| #bindables::attached(&self.0))
                 }
 
                 #accessors
@@ -325,12 +332,12 @@ pub(super) fn handle_module(side: Side, namespace: &[String]) -> Vec<String> {
 }
 
 /// The accessor of a remote or namespace; at the root, `new` is the
-/// constructor and `runtime` the runtime's, so a remote called `New` is
-/// reached with `new_()`.
+/// constructor, `runtime` the runtime's and `bindables` the side's
+/// bindables, so a remote called `New` is reached with `new_()`.
 fn accessor_name(name: &str, at_root: bool) -> String {
     let snake = escape(&snake_case(name));
     match (at_root, snake.as_str()) {
-        (true, "new" | "runtime") => format!("{snake}_"),
+        (true, "new" | "runtime" | "bindables") => format!("{snake}_"),
         _ => snake,
     }
 }
