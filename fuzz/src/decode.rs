@@ -20,6 +20,7 @@
 
 use std::time::Duration;
 use tether_runtime::raw::{RawClient, RawServer};
+use tether_runtime::roblox::classes;
 
 use tether_runtime::types::InstanceId;
 use tether_runtime::wire::{Reader, Writer};
@@ -157,10 +158,26 @@ pub fn server_receives(protocol: &'static Protocol, instances: usize, bytes: &[u
     let other = server.connect_player();
     let list = [
         player.instance,
-        Some(registry.register("Part", Visibility::Everyone)),
-        Some(registry.register("Model", Visibility::ServerOnly)),
-        Some(registry.register("Tool", Visibility::player(&player))),
-        Some(registry.register("Folder", Visibility::player(&other))),
+        Some(
+            registry
+                .register::<classes::Part>(Visibility::Everyone)
+                .id(),
+        ),
+        Some(
+            registry
+                .register::<classes::Model>(Visibility::ServerOnly)
+                .id(),
+        ),
+        Some(
+            registry
+                .register::<classes::Tool>(Visibility::player(&player))
+                .id(),
+        ),
+        Some(
+            registry
+                .register::<classes::Folder>(Visibility::player(&other))
+                .id(),
+        ),
         Some(InstanceId(1 << 40)),
         None,
     ];

@@ -30,6 +30,7 @@ use tether_net::{
     framing, ClientConfig, ConnectError, NetClient, NetEvent, NetServer, ServerConfig,
 };
 use tether_runtime::handshake::{Answer, HandshakeError, Hello, Refusal};
+use tether_runtime::roblox::classes;
 use tether_runtime::types::{CFrame, DateTime, InstanceId, Matrix3, Ref, Vector3};
 use tether_runtime::wire::{Encode, Reader, Writer};
 use tether_runtime::{
@@ -1136,8 +1137,12 @@ async fn instance_references_are_held_to_visibility_and_class() {
     let good = arena.good_client().await;
     let (mut raw, player) = arena.hostile().await;
     let registry = arena.server.runtime().instances().clone();
-    let hidden = registry.register("Part", Visibility::ServerOnly);
-    let shown = registry.register("Part", Visibility::Everyone);
+    let hidden = registry
+        .register::<classes::Part>(Visibility::ServerOnly)
+        .id();
+    let shown = registry
+        .register::<classes::Part>(Visibility::Everyone)
+        .id();
     let other = good.player.instance.expect("players are instances");
     let decode = arena.server.runtime().stats().rejected.decode;
 

@@ -13,7 +13,12 @@ use std::sync::{Arc, Mutex};
 
 use crate::lock::lock;
 use crate::player::Player;
-use crate::types::InstanceId;
+use crate::types::{Class, InstanceId, Ref};
+
+/// A class name that is not a class of Roblox's reflection data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a Roblox class")]
+pub struct UnknownClass(pub String);
 
 /// Who sees an instance (the server sees every registered one).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -66,12 +71,48 @@ impl InstanceRegistry {
         InstanceRegistry::default()
     }
 
-    /// Registers a new instance of `class` and returns its id (from 1).
-    pub fn register(&self, class: impl Into<String>, visibility: Visibility) -> InstanceId {
+    /// Registers a new instance of class `C` (one of
+    /// [`roblox::classes`](crate::roblox::classes), so a Roblox class by
+    /// construction) and returns a reference typed by its class.
+    ///
+    /// ```
+    /// use tether_runtime::roblox::classes::Part;
+    /// use tether_runtime::{InstanceRegistry, Visibility};
+    ///
+    /// let registry = InstanceRegistry::new();
+    /// let door = registry.register::<Part>(Visibility::Everyone);
+    /// assert_eq!(registry.class(door.id()).as_deref(), Some("Part"));
+    /// ```
+    pub fn register<C: Class>(&self, visibility: Visibility) -> Ref<C> {
+        Ref::new(self.insert(C::NAME.to_string(), visibility))
+    }
+
+    /// Registers a new instance of the class named `class`, for tools that
+    /// learn classes at run time (a bridge to a Roblox place). The name must
+    /// be a class of Roblox's reflection data.
+    pub fn register_named(
+        &self,
+        class: &str,
+        visibility: Visibility,
+    ) -> Result<InstanceId, UnknownClass> {
+        match tether_facts::roblox::class(class) {
+            Some(_) => Ok(self.insert(class.to_string(), visibility)),
+            None => Err(UnknownClass(class.to_string())),
+        }
+    }
+
+    /// `instance` as a reference of class `D`, if it `IsA(D)` (a `Part` is
+    /// a `BasePart` and an `Instance`); `None` if it is not, or not
+    /// registered.
+    pub fn cast<D: Class>(&self, instance: Ref<impl Class>) -> Option<Ref<D>> {
+        self.is_a(instance.id(), D::NAME)?
+            .then(|| Ref::new(instance.id()))
+    }
+
+    fn insert(&self, class: String, visibility: Visibility) -> InstanceId {
         let mut registry = lock(&self.inner);
         registry.last += 1;
         let id = InstanceId(registry.last);
-        let class = class.into();
         registry.entries.insert(id, Entry { class, visibility });
         id
     }

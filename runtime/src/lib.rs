@@ -57,7 +57,7 @@ pub mod __private {
 pub use bindable::{Bindable, BindableEvent, BindableFunction};
 pub use client::ClientRuntime;
 pub use connection::Connection;
-pub use instances::{InstanceRegistry, Visibility};
+pub use instances::{InstanceRegistry, UnknownClass, Visibility};
 pub use invoke::{
     BindableInvocation, Invocation, InvokeError, SendError, Typed, MAX_PENDING_CALLS,
 };

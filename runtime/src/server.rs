@@ -121,7 +121,9 @@ impl ServerRuntime {
     /// A new `Player` instance, seen by everyone (Roblox replicates the
     /// `Players` service to every client).
     fn register_player(&self) -> InstanceId {
-        self.instances.register("Player", Visibility::Everyone)
+        self.instances
+            .register::<crate::types::PlayerClass>(Visibility::Everyone)
+            .id()
     }
 
     /// Receives a reliable frame without instances (see

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 use tether_runtime::raw::{RawClient, RawServer};
+use tether_runtime::roblox::classes;
 
 use tether_runtime::types::InstanceId;
 use tether_runtime::wire::{read_array, DecodeError, EncodeError, LenRange, Reader, Writer};
@@ -1278,9 +1279,15 @@ fn instances_a_player_cannot_see_decode_as_none() {
     let (alice, alice_client) = net.connect_client();
     let (bob, bob_client) = net.connect_client();
     let registry = net.server().instances().clone();
-    let part = registry.register("Part", Visibility::Everyone);
-    let secret = registry.register("Folder", Visibility::ServerOnly);
-    let gui = registry.register("ScreenGui", Visibility::player(&alice));
+    let part = registry
+        .register::<classes::Part>(Visibility::Everyone)
+        .id();
+    let secret = registry
+        .register::<classes::Folder>(Visibility::ServerOnly)
+        .id();
+    let gui = registry
+        .register::<classes::ScreenGui>(Visibility::player(&alice))
+        .id();
 
     let spawned = |client: &ClientRuntime| {
         let log = Log::default();
@@ -1356,8 +1363,12 @@ fn a_frame_shares_one_instance_list() {
     let server = ServerRuntime::new(&GAME);
     let registry = server.instances().clone();
     let player = server.connect_player();
-    let a = registry.register("Part", Visibility::Everyone);
-    let b = registry.register("Part", Visibility::Everyone);
+    let a = registry
+        .register::<classes::Part>(Visibility::Everyone)
+        .id();
+    let b = registry
+        .register::<classes::Part>(Visibility::Everyone)
+        .id();
     for (x, y) in [(a, b), (b, a), (a, a)] {
         server
             .fire_client(&player, down::SPAWNED, |w| {
@@ -1620,4 +1631,35 @@ fn the_server_awaits_at_most_max_pending_calls_from_one_client() {
         .all(|call| call.try_result().map(|r| r.err()) == Some(Some(InvokeError::Timeout))));
     let mut again = server.invoke_client(&silent, down::CONFIRM, text("there?"));
     assert_eq!(again.try_result().map(|r| r.err()), None);
+}
+
+/// Instances are registered as a Roblox class: typed by the class marker,
+/// or by name checked against the reflection data.
+#[test]
+fn instances_register_as_roblox_classes() {
+    use tether_runtime::roblox::classes::{BasePart, Part};
+    use tether_runtime::types::{Class, Ref};
+    use tether_runtime::{InstanceRegistry, UnknownClass};
+    let registry = InstanceRegistry::new();
+    let door: Ref<Part> = registry.register::<Part>(Visibility::Everyone);
+    assert_eq!(registry.class(door.id()).as_deref(), Some("Part"));
+    assert_eq!(registry.is_a(door.id(), BasePart::NAME), Some(true));
+    let base: Option<Ref<BasePart>> = registry.cast(door);
+    assert_eq!(base.map(Ref::id), Some(door.id()));
+    assert!(registry
+        .cast::<tether_runtime::roblox::classes::Model>(door)
+        .is_none());
+    let named = registry
+        .register_named("MeshPart", Visibility::ServerOnly)
+        .expect("a Roblox class");
+    assert_eq!(registry.is_a(named, "BasePart"), Some(true));
+    assert_eq!(
+        registry.register_named("Prat", Visibility::Everyone),
+        Err(UnknownClass("Prat".into()))
+    );
+    assert_eq!(
+        registry.class(tether_runtime::types::InstanceId(3)),
+        None,
+        "nothing registered for the refusal"
+    );
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::Log;
+use tether_runtime::roblox::classes;
 use tether_runtime::types::Ref;
 use tether_runtime::{InstanceRegistry, InvokeError, MemoryNetwork, ServerRuntime, Visibility};
 use tether_tests::edge::{self, Caps, Kw, Selfish, RGB};
@@ -40,7 +41,9 @@ fn remotes_named_like_generated_items_work_both_ways() {
         edge::Client::try_from(alice_runtime).expect("the same protocol"),
         edge::Client::try_from(bob_runtime).expect("the same protocol"),
     );
-    let model = registry.register("Model", Visibility::player(&bob));
+    let model = registry
+        .register::<classes::Model>(Visibility::player(&bob))
+        .id();
 
     let at_server = Log::default();
     let seen = at_server.clone();

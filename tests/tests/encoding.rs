@@ -28,6 +28,7 @@ use proptest::test_runner::TestCaseError;
 use tether::roblox::enums::{KeyCode, Material};
 use tether_compiler::ir::size::{Extent, Size, SizeModel};
 use tether_compiler::ir::{DeclId, Flow};
+use tether_runtime::roblox::classes;
 use tether_runtime::types::{
     BrickColor, CFrame, Color3, ColorSequence, ColorSequenceKeypoint, DateTime, InstanceId,
     Matrix3, NumberRange, NumberSequence, NumberSequenceKeypoint, Rect, Ref, UDim, UDim2, Value,
@@ -2008,15 +2009,18 @@ fn golden_messages_of_one_frame_share_its_instance_list() {
     let part = server
         .runtime()
         .instances()
-        .register("Part", Visibility::Everyone);
+        .register::<classes::Part>(Visibility::Everyone)
+        .id();
     let model = server
         .runtime()
         .instances()
-        .register("Model", Visibility::Everyone);
+        .register::<classes::Model>(Visibility::Everyone)
+        .id();
     let hidden = server
         .runtime()
         .instances()
-        .register("Part", Visibility::ServerOnly);
+        .register::<classes::Part>(Visibility::ServerOnly)
+        .id();
     server
         .send_opt_part()
         .fire_client(&player, Some(Ref::new(part)))

@@ -5,6 +5,7 @@ mod common;
 
 use common::{Game, Log};
 use tether::roblox::enums::Material;
+use tether_runtime::roblox::classes;
 use tether_runtime::types::{
     BrickColor, Color3, ColorSequence, ColorSequenceKeypoint, InstanceId, NumberRange,
     NumberSequence, NumberSequenceKeypoint, Rect, Ref, UDim, UDim2, Value, Vector2, Vector3,
@@ -25,12 +26,18 @@ fn hit(target: Option<InstanceId>, damage: u16) -> Hit {
 #[test]
 fn instances_a_player_cannot_see_arrive_as_none() {
     let registry = InstanceRegistry::new();
-    let arena = registry.register("Model", Visibility::Everyone);
-    let vault = registry.register("Model", Visibility::ServerOnly);
+    let arena = registry
+        .register::<classes::Model>(Visibility::Everyone)
+        .id();
+    let vault = registry
+        .register::<classes::Model>(Visibility::ServerOnly)
+        .id();
     let mut game = Game::with_instances(registry.clone());
     let (alice, alice_client) = game.join();
     let (_bob, bob_client) = game.join();
-    let own = registry.register("Model", Visibility::player(&alice));
+    let own = registry
+        .register::<classes::Model>(Visibility::player(&alice))
+        .id();
     let logs = [Log::default(), Log::default()];
     for (client, log) in [&alice_client, &bob_client].into_iter().zip(&logs) {
         let seen = log.clone();
@@ -61,7 +68,7 @@ fn instances_a_player_cannot_see_arrive_as_none() {
 #[test]
 fn the_other_server_events_carry_their_values_intact() {
     let registry = InstanceRegistry::new();
-    let tool = Ref::new(registry.register("Tool", Visibility::Everyone));
+    let tool = registry.register::<classes::Tool>(Visibility::Everyone);
     let mut game = Game::with_instances(registry);
     let (alice, client) = game.join();
     let telemetry = Log::default();
@@ -155,9 +162,15 @@ fn the_other_server_events_carry_their_values_intact() {
 #[test]
 fn the_server_accepts_an_instance_of_the_declared_class_or_a_subclass_only() {
     let registry = InstanceRegistry::new();
-    let part = registry.register("Part", Visibility::Everyone);
-    let mesh = registry.register("MeshPart", Visibility::Everyone);
-    let model = registry.register("Model", Visibility::Everyone);
+    let part = registry
+        .register::<classes::Part>(Visibility::Everyone)
+        .id();
+    let mesh = registry
+        .register::<classes::MeshPart>(Visibility::Everyone)
+        .id();
+    let model = registry
+        .register::<classes::Model>(Visibility::Everyone)
+        .id();
     let mut game = Game::with_instances(registry.clone());
     let (alice, client) = game.join();
     let (bob, _bob_client) = game.join();

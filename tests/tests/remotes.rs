@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use common::{strictly_increasing, Game, Log};
 use tether::roblox::enums::KeyCode;
+use tether_runtime::roblox::classes;
 use tether_runtime::types::{CFrame, Color3, DateTime, InstanceId, Matrix3, Ref, Vector3};
 use tether_runtime::{InstanceRegistry, Player, Visibility, MAX_WAITING_BYTES, MAX_WAITING_EVENTS};
 use tether_tests::game::combat::Hit;
@@ -358,7 +359,7 @@ fn fire_client_reaches_one_player_and_fire_all_clients_reaches_all() {
     let (alice, alice_client) = game.join();
     let (bob, bob_client) = game.join();
     // `from: Player` is an instance, and not optional.
-    let host = Some(Ref::new(registry.register("Player", Visibility::Everyone)));
+    let host = Some(registry.register::<classes::Player>(Visibility::Everyone));
     let announced = [Log::default(), Log::default()];
     let welcomed = [Log::default(), Log::default()];
     let hits = [Log::default(), Log::default()];

@@ -43,7 +43,8 @@ fn three_events_of_one_tick_are_one_frame_on_both_sides() {
             server
                 .runtime()
                 .instances()
-                .register(class, Visibility::Everyone),
+                .register_named(class, Visibility::Everyone)
+                .expect("a Roblox class"),
             id,
         );
     }

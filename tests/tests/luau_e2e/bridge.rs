@@ -79,7 +79,8 @@ impl Bridge {
             .server
             .runtime()
             .instances()
-            .register(class, visibility);
+            .register_named(class, visibility)
+            .expect("a Roblox class");
         self.map(net, id);
     }
 
