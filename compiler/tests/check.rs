@@ -660,6 +660,34 @@ fn timeout_on_an_event_is_invalid() {
 }
 
 #[test]
+fn a_rate_may_say_its_burst() {
+    let c = clean("@rate(20/s, burst 5)\nremote event E: client -> server ()");
+    let rate = c.schema.endpoints[0].attrs.rate.as_ref().expect("a rate");
+    assert_eq!((rate.count, rate.per_seconds, rate.burst), (20, 1, 5));
+    // Without one, the burst is one period's count.
+    let c = clean("@rate(600/min)\nremote event E: client -> server ()");
+    assert_eq!(
+        c.schema.endpoints[0].attrs.rate.as_ref().map(|r| r.burst),
+        Some(600)
+    );
+    single(
+        "@rate(20/s, burst 0)\nremote event E: client -> server ()",
+        "invalid-attribute",
+        "burst 0",
+    );
+    single(
+        "@rate(5/s, 3)\nremote event E: client -> server ()",
+        "invalid-attribute",
+        "3",
+    );
+    single(
+        "@rate(5/s, burst 2, burst 3)\nremote event E: client -> server ()",
+        "invalid-attribute",
+        "(5/s, burst 2, burst 3)",
+    );
+}
+
+#[test]
 fn zero_rate_is_invalid() {
     single(
         "@rate(0/s)\nremote event E: client -> server ()",

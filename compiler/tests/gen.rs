@@ -109,7 +109,10 @@ fn every_valid_schema_generates_code_that_parses() {
             "LegacyChat is deprecated",
         ),
         ("timeout(5000),", "Shop.Buy has @timeout(5s)"),
-        ("NO_TIMEOUT, rate(600, 60)", "Shop.Prices has no @timeout"),
+        (
+            "NO_TIMEOUT, rate(600, 60, 600)",
+            "Shop.Prices has no @timeout",
+        ),
         (
             "::tether::roblox::enums::KeyCode",
             "Enum.KeyCode is the runtime's",

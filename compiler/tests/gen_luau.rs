@@ -122,8 +122,8 @@ fn each_side_has_the_api_of_its_direction() {
     assert!(!server.contains("Pick ="));
     // @timeout(3s) is the caller's; @rate the server's.
     assert!(client.contains("{ \"ready\" }, 3) :: T.ClientInvoker"));
-    assert!(server.contains(", 2, 1) :: T.ServerReceiver<(Types.Name, Types.Mode)>"));
-    assert!(!client.contains(", 2, 1) :: T.ClientSender"));
+    assert!(server.contains(", 2, 1, 2) :: T.ServerReceiver<(Types.Name, Types.Mode)>"));
+    assert!(!client.contains(", 2, 1, 2) :: T.ClientSender"));
     assert!(server.contains("-- Deprecated: use Ready"));
 }
 

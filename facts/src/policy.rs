@@ -19,6 +19,16 @@ pub const MAX_WAITING_EVENTS: usize = 256;
 /// cannot hold large frames.
 pub const MAX_WAITING_BYTES: usize = 1 << 20;
 
+/// The burst of a `@rate(count/per)` that writes none: one period's
+/// count, so that what a game sends in one frame passes as it did under a
+/// window of `per`. In any span `t`, a sender gets at most
+/// `burst + count * t / per` messages through (up to twice the count in a
+/// second at `@rate(20/s)`); a schema that wants a tighter bound writes it,
+/// `@rate(20/s, burst 5)`.
+pub const fn default_burst(count: u32) -> u32 {
+    count
+}
+
 /// How many events and requests a server accepts from one client in a
 /// second, all remotes together, on top of each remote's `@rate`: Roblox
 /// throttles a client at about this many remote requests a second.

@@ -297,7 +297,8 @@ fn schema_attribute(
 }
 
 /// The arguments of a schema attribute: numbers, durations (`2s`, `250ms`,
-/// `1min`), rates (`5/s`, `600/min`), strings and words (`mixed-table`).
+/// `1min`), rates (`5/s`, `600/min`), bursts (`burst 5`), strings and words
+/// (`mixed-table`).
 fn attribute_args(tokens: TokenStream, spans: &mut Spans) -> syn::Result<Vec<ast::AttrArg>> {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let mut args = Vec::new();
@@ -312,6 +313,18 @@ fn attribute_args(tokens: TokenStream, spans: &mut Spans) -> syn::Result<Vec<ast
                     fragments::rate(count, unit, span)?
                 }
                 [TokenTree::Literal(literal)] => literal_arg(literal, span)?,
+                // `rate(20/s, burst 5)`.
+                [TokenTree::Ident(burst), TokenTree::Literal(count)] if burst == "burst" => {
+                    match fragments::number_or_duration(count, span)? {
+                        ast::AttrArgKind::Number(n) => ast::AttrArgKind::Burst(n),
+                        _ => {
+                            return Err(syn::Error::new(
+                                count.span(),
+                                "tether: a burst is a count of messages, such as `burst 5`",
+                            ))
+                        }
+                    }
+                }
                 words => {
                     let mut word = String::new();
                     for tree in words {

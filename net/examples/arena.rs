@@ -413,7 +413,7 @@ impl ArenaServer {
     fn status(&mut self) -> String {
         let net = self.net.stats();
         let runtime = self.game.runtime().stats();
-        let rejected = runtime.rate_limited + runtime.rejected.total();
+        let rejected = runtime.rejected.total();
         let rates = &mut self.rates;
         format!(
             "server: {} players | in {} msg/s {}B/s | out {} ev/s {}B/s | rejected {} (+{}/s)",

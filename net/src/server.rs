@@ -167,6 +167,8 @@ struct Shared {
     /// players: a seat is taken before the welcome is sent, so that
     /// concurrent hellos cannot pass `max_players`.
     seats: AtomicUsize,
+    /// The server's clock: polls and packet arrivals are times since this.
+    started: Instant,
 }
 
 /// A connected player's side of the connection, as the tick sees it.
@@ -287,6 +289,7 @@ impl NetServer {
             ticks,
             tokens: Mutex::default(),
             seats: AtomicUsize::new(0),
+            started: Instant::now(),
         });
         tokio::spawn(tick(shared.clone(), ticks_tx));
         NetServer {
@@ -510,7 +513,9 @@ async fn receive<I: Inbound>(
             Ok(packet) => packet,
             Err(error) => return error.to_string(),
         };
-        shared.runtime.receive_packet(player, &packet);
+        shared
+            .runtime
+            .receive_packet_at(player, &packet, shared.started.elapsed());
         // The gauge first: the tick takes `received` off it.
         let len = blob.len() as u64;
         let counters = &shared.counters;
@@ -564,7 +569,6 @@ async fn write<O: Outbound>(
 
 /// The server's tick: poll the runtime, then hand each player its packets.
 async fn tick(shared: Arc<Shared>, ticks: watch::Sender<u64>) {
-    let start = Instant::now();
     let mut interval = tokio::time::interval(shared.config.tick);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut stopped = shared.stopped.clone();
@@ -580,7 +584,7 @@ async fn tick(shared: Arc<Shared>, ticks: watch::Sender<u64>) {
             .map(|peer| peer.received.swap(0, Relaxed))
             .sum();
         shared.counters.buffered_bytes.fetch_sub(released, Relaxed);
-        shared.runtime.poll(start.elapsed());
+        shared.runtime.poll(shared.started.elapsed());
         ticks.send_modify(|n| *n += 1);
         let packets = shared.runtime.take_packets();
         let expelled = shared.runtime.take_expelled();
@@ -722,7 +726,9 @@ fn take_datagram(datagram: Datagram, from: SocketAddr, shared: &Shared) -> bool 
             let player = peer.player.clone();
             let received = peer.received.clone();
             drop(peers);
-            shared.runtime.receive_packet(&player, &packet);
+            shared
+                .runtime
+                .receive_packet_at(&player, &packet, shared.started.elapsed());
             let len = packet.bytes.len() as u64;
             Counters::add(&shared.counters.buffered_bytes, len);
             let held = received.fetch_add(len, Relaxed) + len;

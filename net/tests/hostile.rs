@@ -1310,8 +1310,8 @@ async fn floods_are_rate_limited_per_remote_and_per_client_without_expulsion() {
     })
     .await;
     assert_eq!(
-        arena.server.runtime().stats().rate_limited,
-        before.rate_limited + 45
+        arena.server.runtime().stats().rejected.rate_limited,
+        before.rejected.rate_limited + 45
     );
     until("the allowed chats are handled", || {
         arena.seen.chats_of(&player).len() == 5
@@ -1349,8 +1349,18 @@ async fn floods_are_rate_limited_per_remote_and_per_client_without_expulsion() {
         );
         calls.len()
     };
+    // The bucket of 500 a second also refills while the calls arrive, over
+    // a few milliseconds: at least 500 pass, and every other is refused.
+    until("the storm is received", || {
+        arena.server.runtime().stats().messages_received >= before.messages_received + 600
+    })
+    .await;
+    let over = arena.server.runtime().stats().rejected.rate_limited - before.rejected.rate_limited;
+    let passed = 600 - over as usize;
+    assert!((500..600).contains(&passed), "{passed} passed");
+    let unanswered = over as usize - refusals.min(over as usize);
     timeout(LIMIT, async {
-        while take_results(&mut calls) > 600 - 500 - refusals {
+        while take_results(&mut calls) > unanswered {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     })
@@ -1358,18 +1368,22 @@ async fn floods_are_rate_limited_per_remote_and_per_client_without_expulsion() {
     .expect("the allowed calls and the refusals are answered");
     // A few ticks more: the other refused calls stay unanswered.
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert_eq!(take_results(&mut calls), 600 - 500 - refusals);
-    assert_eq!((answered, limited), (500, refusals));
-    assert_eq!(Seen::count(&arena.seen.prices, &storm.player, |p| p), 500);
+    assert_eq!(take_results(&mut calls), unanswered);
+    assert_eq!((answered, limited), (passed, refusals.min(over as usize)));
     assert_eq!(
-        arena.server.runtime().stats().rate_limited,
-        before.rate_limited + 100
+        Seen::count(&arena.seen.prices, &storm.player, |p| p),
+        passed
     );
 
     // Being rate-limited is no offence: both flooders are still players.
     let players = arena.server.runtime().players();
     assert!(players.contains(&player) && players.contains(&storm.player));
-    assert_eq!(arena.server.runtime().stats().rejected.total(), 0);
+    let rejected = arena.server.runtime().stats().rejected;
+    assert_eq!(
+        rejected.total(),
+        rejected.rate_limited,
+        "nothing else rejected"
+    );
     drop(raw);
     arena.finish(&good).await;
 }
@@ -1439,8 +1453,8 @@ async fn invocation_storms_are_rate_limited_and_answered() {
         .count();
     assert_eq!((handled, limited), (2, refusals));
     assert_eq!(
-        arena.server.runtime().stats().rate_limited,
-        before.rate_limited + 298
+        arena.server.runtime().stats().rejected.rate_limited,
+        before.rejected.rate_limited + 298
     );
     assert_eq!(Seen::count(&arena.seen.buys, &player, |(p, ..)| p), 2);
     arena.finish(&good).await;
@@ -1609,7 +1623,7 @@ async fn a_flood_faster_than_the_tick_waits_on_the_budget() {
     // More was written than the server ever held.
     assert!(written.load(Ordering::Relaxed) > stats.peak_connection_bytes);
     let runtime = arena.server.runtime().stats();
-    assert!(runtime.rate_limited > 0, "{runtime:?}");
+    assert!(runtime.rejected.rate_limited > 0, "{runtime:?}");
     // At most 5 chats a second got through.
     let windows = elapsed.as_secs() as usize + 2;
     let heard = arena.seen.chats_of(&player).len();
@@ -2277,7 +2291,7 @@ async fn hostile_datagrams_are_dropped_or_rejected() {
     let windows = started.elapsed().as_secs() as usize + 2;
     let heard = Seen::count(&arena.seen.aims, &player, |(p, ..)| p);
     assert!(heard <= 1 + 60 * windows, "{heard}");
-    assert!(arena.server.runtime().stats().rate_limited > 0);
+    assert!(arena.server.runtime().stats().rejected.rate_limited > 0);
     arena.finish(&good).await;
 }
 
@@ -2321,8 +2335,10 @@ async fn rate_limited_requests_cannot_amplify_past_the_budget() {
         }
         sent += frame.len();
     }
+    // Every request reaches the rate limiter (most are over it; how many
+    // pass depends on how fast they arrive, the bucket refilling meanwhile).
     until("the storm is handled", || {
-        arena.server.runtime().stats().rate_limited >= 20 * per_frame as u64 - 500
+        arena.server.runtime().stats().messages_received >= 20 * per_frame as u64
     })
     .await;
     drop(writer);

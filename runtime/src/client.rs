@@ -72,7 +72,7 @@ impl ClientRuntime {
     /// Receives a reliable frame without instances.
     pub fn receive(&self, frame: &[u8]) {
         self.session
-            .receive(SERVER, Channel::Reliable, frame, Vec::new());
+            .receive(SERVER, Channel::Reliable, frame, Vec::new(), None);
     }
 
     /// Receives a frame or datagram; its instance list is taken as the
@@ -83,6 +83,7 @@ impl ClientRuntime {
             packet.channel,
             &packet.bytes,
             packet.instances.clone(),
+            None,
         );
     }
 

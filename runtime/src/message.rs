@@ -154,12 +154,14 @@ pub const fn spec<M: Message>(name: &'static str, kind: MessageKind) -> MessageS
     }
 }
 
-/// `@rate(count/per)`, `per` in seconds; rates bind only what the server
-/// receives.
-pub const fn rate(count: u32, per_seconds: u64) -> Option<Rate> {
+/// `@rate(count/per, burst b)`, `per` in seconds (the compiler writes the
+/// default burst where the schema gives none); rates bind only what the
+/// server receives.
+pub const fn rate(count: u32, per_seconds: u64, burst: u32) -> Option<Rate> {
     Some(Rate {
         count,
         per: Duration::from_secs(per_seconds),
+        burst,
     })
 }
 

@@ -169,14 +169,46 @@ impl MessageKind {
     }
 }
 
-/// `@rate(count / per)`: at most `count` messages of one sender accepted per
-/// window of `per`, measured with the time passed to `poll`.
+/// `@rate(count / per, burst b)`: a token bucket per sender that holds
+/// `burst` messages and refills at `count` per `per`. In any span of time
+/// `t`, at most `burst + count * t / per` messages of one sender are
+/// accepted, timed by each packet's arrival (see
+/// [`ServerRuntime::receive_packet_at`](crate::ServerRuntime::receive_packet_at)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {
-    /// Messages accepted per window.
+    /// Messages accepted per `per`, sustained.
     pub count: u32,
-    /// The window.
+    /// The period of `count`.
     pub per: Duration,
+    /// Messages accepted at once, after a quiet spell.
+    pub burst: u32,
+}
+
+/// One sender's bucket for one [`Rate`], kept as the time at which it
+/// would be full again (the generic cell rate algorithm): integer time, no
+/// refill step.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Bucket {
+    /// When the bucket is full again; at or before `now`, it is full.
+    full_at: Duration,
+}
+
+impl Bucket {
+    /// Takes a token at `now` if there is one; false if the message is
+    /// over the rate.
+    pub(crate) fn take(&mut self, rate: Rate, now: Duration) -> bool {
+        let count = rate.count.max(1);
+        let interval = rate.per / count;
+        // The bucket may run `burst` intervals ahead of the clock.
+        let tolerance = interval.saturating_mul(rate.burst.max(1));
+        let full_at = self.full_at.max(now);
+        let next = full_at.saturating_add(interval);
+        if next.saturating_sub(now) > tolerance {
+            return false;
+        }
+        self.full_at = next;
+        true
+    }
 }
 
 /// A direction of travel.
@@ -218,5 +250,66 @@ impl Protocol {
     pub fn id_bits(&self, direction: Direction) -> u32 {
         let count = u64::try_from(self.messages(direction).len()).unwrap_or(u64::MAX);
         tether_facts::wire::message_id_bits(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rate(count: u32, burst: u32) -> Rate {
+        Rate {
+            count,
+            per: Duration::from_secs(1),
+            burst,
+        }
+    }
+
+    /// Messages accepted from a sender sending every `gap` from time 0
+    /// until `until`.
+    fn accepted(rate: Rate, gap: Duration, until: Duration) -> u32 {
+        let mut bucket = Bucket::default();
+        let mut now = Duration::ZERO;
+        let mut n = 0;
+        while now < until {
+            n += u32::from(bucket.take(rate, now));
+            now += gap;
+        }
+        n
+    }
+
+    #[test]
+    fn a_full_bucket_gives_its_burst_at_once() {
+        let mut bucket = Bucket::default();
+        let now = Duration::from_secs(5);
+        let taken = (0..10).filter(|_| bucket.take(rate(20, 5), now)).count();
+        assert_eq!(taken, 5);
+    }
+
+    /// No window edge to straddle: in any second, at most burst + count.
+    #[test]
+    fn a_flood_gets_the_burst_then_the_rate() {
+        let flood = Duration::from_millis(1);
+        assert_eq!(
+            accepted(rate(20, 5), flood, Duration::from_secs(1)),
+            5 + 20 - 1
+        );
+        assert_eq!(
+            accepted(rate(20, 5), flood, Duration::from_secs(10)),
+            5 + 200 - 1
+        );
+        // A sender at the rate is never refused.
+        let steady = Duration::from_millis(50);
+        assert_eq!(accepted(rate(20, 1), steady, Duration::from_secs(10)), 200);
+    }
+
+    #[test]
+    fn time_going_backwards_takes_nothing_extra() {
+        let mut bucket = Bucket::default();
+        let r = rate(1, 1);
+        assert!(bucket.take(r, Duration::from_secs(10)));
+        assert!(!bucket.take(r, Duration::from_secs(9)));
+        assert!(!bucket.take(r, Duration::from_millis(10_500)));
+        assert!(bucket.take(r, Duration::from_secs(11)));
     }
 }

@@ -63,6 +63,16 @@ impl ServerRuntime {
         self.session.generated(make)
     }
 
+    /// Whether messages over their `@rate` (or over the limit of messages a
+    /// second) count against a client's offences, which past
+    /// [`MAX_OFFENCES`](crate::MAX_OFFENCES) within 10 s put it out, as
+    /// frames that do not decode do. Off by default: a player mashing a
+    /// button is slowed, not put out; on, a client that only ever floods is
+    /// put out too.
+    pub fn expel_for_rate_limits(&self, yes: bool) {
+        self.session.set_expel_for_rate_limits(yes);
+    }
+
     /// The protocol the server speaks.
     pub fn protocol(&self) -> &'static Protocol {
         self.session.protocol()
@@ -130,18 +140,31 @@ impl ServerRuntime {
     /// [`receive_packet`](Self::receive_packet)).
     pub fn receive(&self, from: &Player, frame: &[u8]) {
         self.session
-            .receive(from.id, Channel::Reliable, frame, Vec::new());
+            .receive(from.id, Channel::Reliable, frame, Vec::new(), None);
     }
 
     /// Receives a frame or datagram from `from`. Instances it references that
     /// the player cannot see decode as `None`. A frame that does not decode
     /// is dropped whole and counted in [`stats`](Self::stats).
+    /// Rate limits count it at the time of the latest poll; a transport
+    /// that knows when it arrived says so with
+    /// [`receive_packet_at`](Self::receive_packet_at).
     pub fn receive_packet(&self, from: &Player, packet: &Packet) {
+        self.receive_from(from, packet, None);
+    }
+
+    /// [`receive_packet`](Self::receive_packet) of a packet that arrived at
+    /// `at`, on the clock `poll` is given: `@rate` limits count it then.
+    pub fn receive_packet_at(&self, from: &Player, packet: &Packet, at: Duration) {
+        self.receive_from(from, packet, Some(at));
+    }
+
+    fn receive_from(&self, from: &Player, packet: &Packet, at: Option<Duration>) {
         let instances = self
             .instances
             .view_for(from, packet.instances.iter().copied());
         self.session
-            .receive(from.id, packet.channel, &packet.bytes, instances);
+            .receive(from.id, packet.channel, &packet.bytes, instances, at);
     }
 
     /// One tick: delivers invocation results, fails calls past their timeout

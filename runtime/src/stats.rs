@@ -18,7 +18,8 @@ pub struct Stats {
     pub frames_received: u64,
     /// Messages in the accepted frames.
     pub messages_received: u64,
-    /// Frames and datagrams dropped whole, by reason.
+    /// Frames and datagrams dropped whole, and messages over their rate,
+    /// by reason.
     pub rejected: Rejected,
     /// The latest rejection, for diagnostics.
     pub last_rejection: Option<RejectReason>,
@@ -27,8 +28,6 @@ pub struct Stats {
     /// Responses that matched no call awaiting one (late, after a timeout,
     /// or made up).
     pub unmatched_responses: u64,
-    /// Messages over their `@rate` limit (events dropped, requests refused).
-    pub rate_limited: u64,
     /// Invocations that timed out.
     pub timeouts: u64,
     /// Handlers that panicked (each caught; the runtime kept running).
@@ -63,6 +62,10 @@ pub struct Rejected {
     pub unreliable_in_frame: u64,
     /// A frame from a player who is not connected.
     pub unknown_sender: u64,
+    /// Messages over their `@rate` or the client's limit of messages a
+    /// second, one by one (the events dropped, the requests refused); the
+    /// frame's other messages are handled.
+    pub rate_limited: u64,
 }
 
 impl Rejected {
@@ -74,6 +77,7 @@ impl Rejected {
             + self.not_unreliable
             + self.unreliable_in_frame
             + self.unknown_sender
+            + self.rate_limited
     }
 
     pub(crate) fn count(&mut self, reason: &RejectReason) {
@@ -84,6 +88,7 @@ impl Rejected {
             RejectReason::NotUnreliable { .. } => &mut self.not_unreliable,
             RejectReason::UnreliableInFrame { .. } => &mut self.unreliable_in_frame,
             RejectReason::UnknownSender => &mut self.unknown_sender,
+            RejectReason::RateLimited { .. } => &mut self.rate_limited,
         };
         *counter += 1;
     }
@@ -123,6 +128,12 @@ pub enum RejectReason {
     },
     /// A frame from a player who is not connected.
     UnknownSender,
+    /// A message over its `@rate` (or the client's limit of messages a
+    /// second).
+    RateLimited {
+        /// The spec's name of the message.
+        message: &'static str,
+    },
 }
 
 impl fmt::Display for RejectReason {
@@ -149,6 +160,7 @@ impl fmt::Display for RejectReason {
                 )
             }
             RejectReason::UnknownSender => f.write_str("the sender is not connected"),
+            RejectReason::RateLimited { message } => write!(f, "{message}: over its rate"),
         }
     }
 }

@@ -412,7 +412,7 @@ impl ::tether::wire::Decode for Item {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "game",
-    fingerprint: 14110684732134256451u64,
+    fingerprint: 205412136066437551u64,
     to_server: __tether::TO_SERVER,
     to_client: __tether::TO_CLIENT,
 };
@@ -1305,17 +1305,19 @@ mod __tether {
     pub type ToClient10 = Msg<10, (super::Session, ::core::option::Option<super::Team>)>;
 
     pub static TO_SERVER: &[::tether::MessageSpec] = &[
-        spec::<ToServer0>("Combat.Attack", event(false, false, rate(20, 1))),
-        spec::<ToServer1>("Combat.Aim", event(true, true, rate(60, 1))),
-        spec::<ToServer2>("Shop.Buy (request)", request(timeout(5000), rate(2, 1), 3)),
+        spec::<ToServer0>("Combat.Attack", event(false, false, rate(20, 1, 20))),
+        spec::<ToServer1>("Combat.Aim", event(true, true, rate(60, 1, 60))),
+        spec::<
+            ToServer2,
+        >("Shop.Buy (request)", request(timeout(5000), rate(2, 1, 2), 3)),
         spec::<
             ToServer3,
-        >("Shop.Prices (request)", request(NO_TIMEOUT, rate(600, 60), 4)),
-        spec::<ToServer4>("Chat", event(false, false, rate(5, 1))),
+        >("Shop.Prices (request)", request(NO_TIMEOUT, rate(600, 60, 600), 4)),
+        spec::<ToServer4>("Chat", event(false, false, rate(5, 1, 5))),
         spec::<ToServer5>("ConfirmTeleport (response)", response(7)),
-        spec::<ToServer6>("Equip", event(false, false, rate(1, 1))),
-        spec::<ToServer7>("LegacyChat", event(false, false, rate(1, 1))),
-        spec::<ToServer8>("Spectate", event(false, false, rate(10, 1))),
+        spec::<ToServer6>("Equip", event(false, false, rate(1, 1, 1))),
+        spec::<ToServer7>("LegacyChat", event(false, false, rate(1, 1, 1))),
+        spec::<ToServer8>("Spectate", event(false, false, rate(10, 1, 10))),
     ];
 
     pub static TO_CLIENT: &[::tether::MessageSpec] = &[

@@ -410,7 +410,7 @@ impl ::tether::wire::Decode for Profile {
 #[allow(dead_code)]
 pub static PROTOCOL: ::tether::Protocol = ::tether::Protocol {
     name: "mirror",
-    fingerprint: 5949838725502327152u64,
+    fingerprint: 2091397240862976134u64,
     to_server: __tether::TO_SERVER,
     to_client: __tether::TO_CLIENT,
 };
@@ -1025,12 +1025,14 @@ mod __tether {
     pub type ToClient5 = Msg<5, (::std::string::String,), (Check8,)>;
 
     pub static TO_SERVER: &[::tether::MessageSpec] = &[
-        spec::<ToServer0>("Shop.Buy (request)", request(timeout(5000), rate(2, 1), 0)),
-        spec::<ToServer1>("Chat", event(false, false, rate(5, 1))),
-        spec::<ToServer2>("Aim", event(true, true, rate(30, 1))),
-        spec::<ToServer3>("Ping", event(false, false, rate(10, 1))),
+        spec::<
+            ToServer0,
+        >("Shop.Buy (request)", request(timeout(5000), rate(2, 1, 2), 0)),
+        spec::<ToServer1>("Chat", event(false, false, rate(5, 1, 5))),
+        spec::<ToServer2>("Aim", event(true, true, rate(30, 1, 30))),
+        spec::<ToServer3>("Ping", event(false, false, rate(10, 1, 10))),
         spec::<ToServer4>("Confirm (response)", response(5)),
-        spec::<ToServer5>("Shout", event(false, false, rate(1, 1))),
+        spec::<ToServer5>("Shout", event(false, false, rate(1, 1, 1))),
     ];
 
     pub static TO_CLIENT: &[::tether::MessageSpec] = &[

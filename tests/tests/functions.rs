@@ -122,7 +122,7 @@ fn calls_over_the_rate_limit_are_refused() {
         calls[2].try_result(),
         Some(Err(InvokeError::RateLimited))
     ));
-    assert_eq!(game.server.runtime().stats().rate_limited, 1);
+    assert_eq!(game.server.runtime().stats().rejected.rate_limited, 1);
     game.net.advance(Duration::from_secs(1));
     game.step();
     let mut later = client.shop().buy().invoke_server(4, 1);

@@ -666,6 +666,7 @@ fn per_second(count: u32) -> Option<Rate> {
     Some(Rate {
         count,
         per: Duration::from_secs(1),
+        burst: tether_facts::policy::default_burst(count),
     })
 }
 
@@ -1219,7 +1220,7 @@ impl Link {
             ("client", self.client.stats()),
         ] {
             assert_eq!(stats.rejected.total(), 0, "{side}: {stats:?}");
-            assert_eq!(stats.rate_limited, 0, "{side}: {stats:?}");
+            assert_eq!(stats.rejected.rate_limited, 0, "{side}: {stats:?}");
             assert_eq!(stats.unmatched_responses, 0, "{side}: {stats:?}");
             assert_eq!(stats.timeouts, 0, "{side}: {stats:?}");
             assert_eq!(stats.handler_panics, 0, "{side}: {stats:?}");
@@ -2230,4 +2231,38 @@ mod scoping {
             .fire_client(&player, Medal { tier: 4 }, Medal { tier: 1 })
             .is_err());
     }
+}
+
+/// `rate(20/s, burst 5)` means what the schema's `@rate(20/s, burst 5)`
+/// does: the front ends share the attribute's reading.
+#[tether::protocol]
+mod bursty {
+    #[remote(event, client -> server)]
+    #[tether(rate(20/s, burst 5))]
+    fn step(n: u8);
+}
+
+#[test]
+fn a_rates_burst_is_read_by_the_macros_as_by_schemas() {
+    let rate = bursty::PROTOCOL.to_server[0].kind.rate();
+    assert_eq!(
+        rate,
+        Some(Rate {
+            count: 20,
+            per: Duration::from_secs(1),
+            burst: 5,
+        })
+    );
+    let schema = tether_compiler::compile_str(
+        "s.tether",
+        "@rate(20/s, burst 5)\nremote event Step: client -> server (n: u8)",
+    );
+    assert_eq!(
+        schema.schema.endpoints[0]
+            .attrs
+            .rate
+            .as_ref()
+            .map(|r| r.burst),
+        Some(5)
+    );
 }

@@ -312,7 +312,7 @@ fn events_wait_for_a_handler_up_to_256_then_are_dropped_and_counted() {
         }
     }
     let stats = game.server.runtime().stats();
-    assert_eq!(stats.rate_limited, 0);
+    assert_eq!(stats.rejected.rate_limited, 0);
     assert_eq!(stats.events_waiting, MAX_WAITING_EVENTS as u64);
     assert_eq!(stats.events_dropped, 300 - 256);
 
@@ -550,7 +550,7 @@ fn rate_limits_drop_excess_events_per_player() {
     assert_eq!(got.iter().filter(|(id, _)| *id == alice.id).count(), 5);
     assert_eq!(got.iter().filter(|(id, _)| *id == bob.id).count(), 5);
     assert!(got.contains(&(alice.id, "a4".into())) && !got.contains(&(alice.id, "a5".into())));
-    assert_eq!(game.server.runtime().stats().rate_limited, 2);
+    assert_eq!(game.server.runtime().stats().rejected.rate_limited, 2);
 
     // A second later the window is fresh.
     game.net.advance(Duration::from_secs(1));

@@ -140,7 +140,7 @@ INVALID_ATTRIBUTE = "invalid-attribute", "T005", Error, Structure,
     "Each attribute applies to some declarations only: `@unreliable` to remote events, \
 `@ordered` to `@unreliable` events, `@rate` to anything a client sends, `@timeout` to functions, \
 `@allow` to warning-level rules, `@native` and `@packed` (one of them) to remotes. Its arguments \
-must have the documented form, for example `@rate(20/s)` or `@rate(600/min)`, `@timeout(250ms)`. \
+must have the documented form, for example `@rate(20/s)`, `@rate(600/min)` or `@rate(20/s, burst 5)`, `@timeout(250ms)`. \
 `option encoding` is written at most once per file, as `packed` or `native`.";
 
 INVALID_RANGE = "invalid-range", "T006", Error, Structure,

@@ -689,6 +689,9 @@ pub struct Rate {
     pub count: u32,
     /// The period in seconds: 1 for `/s`, 60 for `/min`.
     pub per_seconds: u32,
+    /// How many messages are accepted at once (`burst 5`); when not
+    /// written, `tether_facts::policy::default_burst(count)`.
+    pub burst: u32,
     /// The whole `@rate(...)` attribute.
     pub span: Span,
 }

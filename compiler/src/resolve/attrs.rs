@@ -153,6 +153,11 @@ fn client_sends(call: Call, route: Route) -> bool {
     }
 }
 
+/// A whole count of messages that fits a `u32`, at least 1.
+fn whole_count(n: &ast::NumberLit) -> bool {
+    n.is_integer && n.value >= 1.0 && n.value <= f64::from(u32::MAX)
+}
+
 fn invalid(span: Span, message: String, help: &str) -> Diagnostic {
     Diagnostic::new(&rules::INVALID_ATTRIBUTE, span, message).with_help(help)
 }
@@ -210,23 +215,27 @@ impl<'a> Reader<'a, '_> {
     }
 
     fn rate(&mut self) -> Option<Rate> {
-        let help =
-            "write a count per second or per minute, such as `@rate(20/s)` or `@rate(600/min)`";
-        let arg = self.single("a rate", help)?;
-        let span = arg.span;
-        match &arg.kind {
-            AttrArgKind::Rate { count, per }
-                if count.is_integer && count.value >= 1.0 && count.value <= f64::from(u32::MAX) =>
-            {
-                Some(Rate {
-                    count: count.value as u32,
-                    per_seconds: match per {
-                        RateUnit::Second => 1,
-                        RateUnit::Minute => 60,
-                    },
-                    span: self.attr.span,
-                })
+        let help = "write a count per second or per minute, and how many may come at once if \
+                    not that count, such as `@rate(20/s)`, `@rate(600/min)` or `@rate(20/s, burst 5)`";
+        let attr: &'a ast::Attribute = self.attr;
+        let (arg, burst) = match attr.args.as_slice() {
+            [arg] => (arg, None),
+            [arg, burst] => (arg, Some(burst)),
+            _ => {
+                let message = "`@rate` takes a rate and, optionally, a burst".to_string();
+                self.fail(self.args_span(), message, help);
+                return None;
             }
+        };
+        let span = arg.span;
+        let (count, per_seconds) = match &arg.kind {
+            AttrArgKind::Rate { count, per } if whole_count(count) => (
+                count.value as u32,
+                match per {
+                    RateUnit::Second => 1,
+                    RateUnit::Minute => 60,
+                },
+            ),
             AttrArgKind::Rate { count, .. } => {
                 self.fail(
                     span,
@@ -236,13 +245,35 @@ impl<'a> Reader<'a, '_> {
                     ),
                     help,
                 );
-                None
+                return None;
             }
             _ => {
                 self.fail(span, "expected a rate such as `20/s`".to_string(), help);
-                None
+                return None;
             }
-        }
+        };
+        let burst = match burst.map(|b| (&b.kind, b.span)) {
+            None => tether_facts::policy::default_burst(count),
+            Some((AttrArgKind::Burst(n), _)) if whole_count(n) => n.value as u32,
+            Some((AttrArgKind::Burst(n), span)) => {
+                let message = format!(
+                    "a burst needs a whole number of messages of at least 1, not `{}`",
+                    n.text
+                );
+                self.fail(span, message, help);
+                return None;
+            }
+            Some((_, span)) => {
+                self.fail(span, "expected a burst such as `burst 5`".to_string(), help);
+                return None;
+            }
+        };
+        Some(Rate {
+            count,
+            per_seconds,
+            burst,
+            span: self.attr.span,
+        })
     }
 
     fn timeout(&mut self) -> Option<Timeout> {

@@ -244,6 +244,8 @@ pub enum AttrArgKind {
         /// The unit after the `/`.
         per: RateUnit,
     },
+    /// `burst 5`: how many messages a `@rate` accepts at once.
+    Burst(NumberLit),
     /// A double-quoted string, without its quotes and with escapes resolved.
     String(String),
     /// A bare word, kebab-case allowed (`mixed-table`).

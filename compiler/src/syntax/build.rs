@@ -259,6 +259,7 @@ impl Builder<'_> {
         let kind = match inner.as_rule() {
             Rule::rate => self.rate(&inner)?,
             Rule::duration => self.duration(&inner)?,
+            Rule::burst => AttrArgKind::Burst(self.number(&self.child(&inner, Rule::number)?)?),
             Rule::number => AttrArgKind::Number(self.number(&inner)?),
             Rule::string => AttrArgKind::String(unescape(inner.as_str())),
             Rule::word => AttrArgKind::Word(inner.as_str().to_string()),

@@ -66,6 +66,7 @@ fn want(rule: Rule) -> Option<Want> {
     let (words, role): (&'static [&'static str], Role) = match rule {
         Rule::file => (&["`import`", "a declaration"], Item),
         Rule::kw_option | Rule::option => (&["`option`"], Token),
+        Rule::kw_burst | Rule::burst => (&["`burst`"], Token),
         Rule::decl => (&["a declaration"], Item),
         Rule::kw_import | Rule::import => (&["`import`"], Token),
         Rule::ident | Rule::member | Rule::path => (&["a name"], Name),

@@ -33,7 +33,7 @@ use crate::instances::InstanceRegistry;
 use crate::invoke::{InvokeError, Slot};
 use crate::lock::lock;
 use crate::player::Player;
-use crate::protocol::{Delivery, Direction, MessageKind, MessageSpec, Payload, Protocol};
+use crate::protocol::{Bucket, Delivery, Direction, MessageKind, MessageSpec, Payload, Protocol};
 use crate::stats::{RejectReason, Stats};
 use crate::types::InstanceId;
 use crate::wire::Writer;
@@ -97,6 +97,8 @@ struct State {
     rejected_hook: Option<RejectedHook>,
     /// Players put out for repeated offences, for the transport to close.
     expelled: Vec<(Player, String)>,
+    /// Whether messages over their rate count against a client's offences.
+    expel_for_rate_limits: bool,
 }
 
 /// A hook that sees each rejected frame and the player who sent it.
@@ -113,9 +115,9 @@ struct Peer {
     calls: BTreeMap<u16, PendingCall>,
     next_call: u16,
     /// `@rate` windows per message id received.
-    rates: HashMap<u16, RateWindow>,
+    rates: HashMap<u16, Bucket>,
     /// The client's messages of all remotes together (server side).
-    total: RateWindow,
+    total: Bucket,
     /// Rejected frames, against [`MAX_OFFENCES`].
     offences: RateWindow,
     /// Rejections shown to the hook, against [`REPORTS_PER_SECOND`].
@@ -190,7 +192,7 @@ impl Peer {
             calls: BTreeMap::new(),
             next_call: 0,
             rates: HashMap::new(),
-            total: RateWindow::default(),
+            total: Bucket::default(),
             offences: RateWindow::default(),
             reported: RateWindow::default(),
             refused: RateWindow::default(),
@@ -229,6 +231,11 @@ impl Session {
             // A runtime serves one protocol (the generated `try_from`
             // checks its fingerprint), so one type of generated bindables.
             .expect("one protocol's bindables per runtime")
+    }
+
+    /// Whether messages over their rate count against a client's offences.
+    pub(crate) fn set_expel_for_rate_limits(&self, yes: bool) {
+        self.state().expel_for_rate_limits = yes;
     }
 
     /// Polls `bindable` at each tick, as long as it lives.

@@ -8,7 +8,7 @@ use super::{PendingCall, RateWindow, Received, RejectedHook, Session, State, Tar
 use crate::frame::{decode_frame, Decoded};
 use crate::invoke::{error_from_text, RATE_LIMITED};
 use crate::player::Player;
-use crate::protocol::{Direction, Rate};
+use crate::protocol::{Bucket, Direction, Rate};
 use crate::stats::RejectReason;
 use crate::transport::Channel;
 use crate::types::InstanceId;
@@ -31,6 +31,21 @@ impl Session {
     /// (a few a second), and against the peer's offences, which past
     /// [`MAX_OFFENCES`] put it out.
     fn rejected(&self, from: u32, reason: RejectReason) {
+        self.refused(from, reason, true);
+    }
+
+    /// Counts a message of peer `from` over its rate, as [`rejected`]
+    /// does a frame; against its offences only if the server counts rate
+    /// limits so ([`ServerRuntime::expel_for_rate_limits`]).
+    ///
+    /// [`rejected`]: Self::rejected
+    /// [`ServerRuntime::expel_for_rate_limits`]: crate::ServerRuntime::expel_for_rate_limits
+    fn rate_limited(&self, from: u32, message: &'static str) {
+        let offence = self.state().expel_for_rate_limits;
+        self.refused(from, RejectReason::RateLimited { message }, offence);
+    }
+
+    fn refused(&self, from: u32, reason: RejectReason, offence: bool) {
         let (report, player, expel) = {
             let mut state = self.state();
             state.reject(reason.clone());
@@ -42,13 +57,16 @@ impl Session {
             let reports = Rate {
                 count: REPORTS_PER_SECOND,
                 per: Duration::from_secs(1),
+                burst: REPORTS_PER_SECOND,
             };
             let offences = Rate {
                 count: MAX_OFFENCES,
                 per: Duration::from_secs(10),
+                burst: MAX_OFFENCES,
             };
             let report = hook.filter(|_| !over_window(&mut peer.reported, reports, now));
-            let expel = self.incoming == Direction::ToServer
+            let expel = offence
+                && self.incoming == Direction::ToServer
                 && over_window(&mut peer.offences, offences, now);
             (report, peer.player.clone(), expel)
         };
@@ -69,23 +87,26 @@ impl Session {
 
     /// Counts a client's message against [`CLIENT_MESSAGES_PER_SECOND`]; a
     /// client never limits what the server sends it.
-    fn over_client_rate(&self, window: &mut RateWindow, now: Duration) -> bool {
+    fn over_client_rate(&self, bucket: &mut Bucket, now: Duration) -> bool {
         let rate = Rate {
             count: CLIENT_MESSAGES_PER_SECOND,
             per: Duration::from_secs(1),
+            burst: CLIENT_MESSAGES_PER_SECOND,
         };
-        self.incoming == Direction::ToServer && over_window(window, rate, now)
+        self.incoming == Direction::ToServer && !bucket.take(rate, now)
     }
 
-    /// Receives a frame or datagram from peer `from`. `instances` is this
-    /// side's view of the frame's instance list. A frame that fails to
-    /// decode is dropped whole and counted.
+    /// Receives a frame or datagram from peer `from`, which arrived at `at`
+    /// (the latest poll's time if `None`). `instances` is this side's view
+    /// of the frame's instance list. A frame that fails to decode is
+    /// dropped whole and counted.
     pub(crate) fn receive(
         &self,
         from: u32,
         channel: Channel,
         bytes: &[u8],
         instances: Vec<Option<InstanceId>>,
+        at: Option<Duration>,
     ) {
         if !self.has_peer(from) {
             self.state().reject(RejectReason::UnknownSender);
@@ -109,7 +130,7 @@ impl Session {
         let instance_bytes = instances.len() * std::mem::size_of::<Option<InstanceId>>();
 
         let mut state = self.state();
-        let now = state.now;
+        let now = at.unwrap_or(state.now);
         let State {
             peers,
             stats,
@@ -124,6 +145,7 @@ impl Session {
         stats.frames_received += 1;
         stats.messages_received += messages.len() as u64;
         let mut events = Vec::new();
+        let mut limited = Vec::new();
         for message in messages {
             match message {
                 Decoded::Event {
@@ -143,7 +165,7 @@ impl Session {
                     if self.over_client_rate(&mut peer.total, now)
                         || over_rate(&mut peer.rates, id, rate, now)
                     {
-                        stats.rate_limited += 1;
+                        limited.push(self.incoming_spec(id).name);
                         continue;
                     }
                     let event = Received {
@@ -158,10 +180,11 @@ impl Session {
                     if self.over_client_rate(&mut peer.total, now)
                         || over_rate(&mut peer.rates, id, rate, now)
                     {
-                        stats.rate_limited += 1;
+                        limited.push(self.incoming_spec(id).name);
                         let refusals = Rate {
                             count: REFUSALS_PER_SECOND,
                             per: Duration::from_secs(1),
+                            burst: REFUSALS_PER_SECOND,
                         };
                         if !over_window(&mut peer.refused, refusals, now) {
                             let response_id = self.response_id(id);
@@ -195,6 +218,10 @@ impl Session {
         for (id, event) in events {
             state.enqueue_event(id, Target::All, event);
         }
+        drop(state);
+        for message in limited {
+            self.rate_limited(from, message);
+        }
     }
 }
 
@@ -217,9 +244,9 @@ fn accept_sequence(last: &mut HashMap<u16, u16>, id: u16, seq: u16) -> bool {
     }
 }
 
-/// Counts a message against its `@rate` window; true if it is over.
+/// Counts a message against its `@rate` bucket; true if it is over.
 fn over_rate(
-    windows: &mut HashMap<u16, RateWindow>,
+    buckets: &mut HashMap<u16, Bucket>,
     id: u16,
     rate: Option<Rate>,
     now: Duration,
@@ -227,11 +254,7 @@ fn over_rate(
     let Some(rate) = rate else {
         return false;
     };
-    let window = windows.entry(id).or_insert(RateWindow {
-        start: now,
-        count: 0,
-    });
-    over_window(window, rate, now)
+    !buckets.entry(id).or_default().take(rate, now)
 }
 
 /// Counts one message in `window`, which restarts every `rate.per`; true if
@@ -267,17 +290,22 @@ mod tests {
     }
 
     #[test]
-    fn rate_windows_reset() {
+    fn rates_are_buckets_per_message() {
         let rate = Some(Rate {
             count: 2,
             per: Duration::from_secs(1),
+            burst: 2,
         });
-        let mut windows = HashMap::new();
+        let mut buckets = HashMap::new();
         let t = Duration::from_millis;
-        assert!(!over_rate(&mut windows, 0, rate, t(0)));
-        assert!(!over_rate(&mut windows, 0, rate, t(10)));
-        assert!(over_rate(&mut windows, 0, rate, t(999)));
-        assert!(!over_rate(&mut windows, 0, rate, t(1000)));
-        assert!(!over_rate(&mut windows, 0, None, t(1000)));
+        assert!(!over_rate(&mut buckets, 0, rate, t(0)));
+        assert!(!over_rate(&mut buckets, 0, rate, t(10)));
+        assert!(over_rate(&mut buckets, 0, rate, t(499)));
+        // Another message id has a bucket of its own.
+        assert!(!over_rate(&mut buckets, 1, rate, t(499)));
+        // One token back every half second.
+        assert!(!over_rate(&mut buckets, 0, rate, t(510)));
+        assert!(over_rate(&mut buckets, 0, rate, t(600)));
+        assert!(!over_rate(&mut buckets, 0, None, t(600)));
     }
 }

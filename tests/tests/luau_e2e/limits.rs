@@ -82,9 +82,9 @@ fn client_events_wait_for_the_servers_handler_with_their_player() {
     game.assert_quiet();
 }
 
-/// Chat has `@rate(5/s)` and LegacyChat `@rate(1/s)`: each player gets
-/// that many of each remote a second; the rest are dropped and counted, and
-/// the window starts again a second later.
+/// Chat has `@rate(5/s)` and LegacyChat `@rate(1/s)`: each player has a
+/// bucket per remote that holds that many (the default burst) and refills
+/// at that rate; the rest are dropped and counted.
 #[test]
 fn each_remote_holds_each_player_to_its_rate() {
     let mut game = Game::new(GAME);
@@ -122,12 +122,13 @@ fn each_remote_holds_each_player_to_its_rate() {
     assert_eq!(counts(&mut game), [5.0, 1.0, 5.0]);
     assert_eq!(game.stat(Side::Server, "rateLimited"), 5.0);
 
-    // Still within the second: all refused.
+    // Half a second later Chat's bucket holds two and a half again: the
+    // one chat passes. (A window of a second would still refuse it.)
     game.wait(0.5);
     game.client(alice, r#"Net.Chat:FireServer("hi", "Red")"#);
     game.steps(2);
-    assert_eq!(counts(&mut game), [5.0, 1.0, 5.0]);
-    assert_eq!(game.stat(Side::Server, "rateLimited"), 6.0);
+    assert_eq!(counts(&mut game), [6.0, 1.0, 5.0]);
+    assert_eq!(game.stat(Side::Server, "rateLimited"), 5.0);
 
     game.wait(0.5);
     game.client(alice, burst);
@@ -135,7 +136,7 @@ fn each_remote_holds_each_player_to_its_rate() {
     assert_eq!(
         counts(&mut game),
         [10.0, 2.0, 5.0],
-        "a new second, a new allowance"
+        "the bucket refilled: four more chats (5 a second, one taken at 0.5 s) and one legacy chat"
     );
     assert_eq!(game.stat(Side::Server, "rateLimited"), 11.0);
     game.assert_quiet();
@@ -188,8 +189,8 @@ fn a_client_may_send_500_messages_a_second_over_all_remotes() {
         "Alice's chat came after her 500; Bob has a budget of his own"
     );
 
-    // The budget is per second; Prices' own window (600 a minute) still
-    // holds the 500 it let through.
+    // The budget is per second; Prices' own bucket (600 a minute) still
+    // counts the 500 it let through.
     game.wait(1.0);
     game.client(
         alice,
@@ -203,12 +204,14 @@ fn a_client_may_send_500_messages_a_second_over_all_remotes() {
         "#,
     );
     game.steps(3);
-    assert_eq!(game.eval::<f64>(Side::Server, "_G.answered"), 600.0);
-    assert_eq!(results(&mut game), (600.0, 20.0, 0.0));
+    // Prices' bucket (600, refilling 10 a second) had 100 left and refilled
+    // 10 in the second: 110 more answered, 10 of the other 40 refused.
+    assert_eq!(game.eval::<f64>(Side::Server, "_G.answered"), 610.0);
+    assert_eq!(results(&mut game), (610.0, 20.0, 0.0));
     game.wait(30.0);
     assert_eq!(
         results(&mut game),
-        (600.0, 20.0, 130.0),
+        (610.0, 20.0, 120.0),
         "the unanswered time out"
     );
     game.assert_quiet();

@@ -280,7 +280,7 @@ fn endpoint_value(
     };
     let in_way = out_way.reversed();
     let rate = match (&endpoint.attrs.rate, side) {
-        (Some(rate), Side::Server) => Some((rate.count, rate.per_seconds)),
+        (Some(rate), Side::Server) => Some((rate.count, rate.per_seconds, rate.burst)),
         _ => None,
     };
     if endpoint.is_native_remote() {
@@ -318,8 +318,8 @@ fn endpoint_value(
                 _ => 0,
             };
             args.push(mode.to_string());
-            if let (Some((count, per)), true) = (rate, in_id.is_some()) {
-                args.extend([count.to_string(), per.to_string()]);
+            if let (Some((count, per, burst)), true) = (rate, in_id.is_some()) {
+                args.extend([count.to_string(), per.to_string(), burst.to_string()]);
             }
             trim(&mut args);
             Ok(format!(
@@ -348,8 +348,8 @@ fn endpoint_value(
                     decoder(codec, &endpoint_params(endpoint), &origin)?,
                     returns_encoder(codec, &returns_tys, &origin)?,
                 ];
-                if let Some((count, per)) = rate {
-                    args.extend([count.to_string(), per.to_string()]);
+                if let Some((count, per, burst)) = rate {
+                    args.extend([count.to_string(), per.to_string(), burst.to_string()]);
                 }
                 Ok(format!(
                     "N:serve({}) :: T.{prefix}Handler<{params}, {returns}>",
@@ -383,8 +383,8 @@ struct Native {
     side: Side,
     /// `Server` or `Client`, of the runtime's handle types.
     prefix: &'static str,
-    /// `@rate` on the server: the count and the seconds it is per.
-    rate: Option<(u32, u32)>,
+    /// `@rate` on the server: the count, the seconds it is per, the burst.
+    rate: Option<(u32, u32, u32)>,
 }
 
 /// A native remote's object: Roblox's remote under the same types as a
@@ -458,8 +458,8 @@ fn native_value(
         guard,
         timeout.unwrap_or_else(|| "nil".to_string()),
     ];
-    if let Some((count, per)) = rate.filter(|_| receives) {
-        args.extend([count.to_string(), per.to_string()]);
+    if let Some((count, per, burst)) = rate.filter(|_| receives) {
+        args.extend([count.to_string(), per.to_string(), burst.to_string()]);
     }
     trim(&mut args);
     Ok(format!("N:native({}) :: {cast}", args.join(", ")))

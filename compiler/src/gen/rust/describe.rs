@@ -199,11 +199,16 @@ pub fn signature(schema: &Schema, endpoint: &Endpoint) -> String {
         out.push_str("@ordered ");
     }
     if let Some(rate) = &attrs.rate {
-        match rate.per_seconds {
-            1 => out.push_str(&format!("@rate({}/s) ", rate.count)),
-            60 => out.push_str(&format!("@rate({}/min) ", rate.count)),
-            n => out.push_str(&format!("@rate({}/{n}s) ", rate.count)),
-        }
+        let unit = match rate.per_seconds {
+            1 => "s".to_string(),
+            60 => "min".to_string(),
+            n => format!("{n}s"),
+        };
+        let burst = match rate.burst == tether_facts::policy::default_burst(rate.count) {
+            true => String::new(),
+            false => format!(", burst {}", rate.burst),
+        };
+        out.push_str(&format!("@rate({}/{unit}{burst}) ", rate.count));
     }
     if let Some(timeout) = &attrs.timeout {
         let ms = timeout.millis;

@@ -292,7 +292,8 @@ impl Gen<'_> {
             (Some(rate), Way::ToServer) => {
                 let count = Literal::u32_unsuffixed(rate.count);
                 let per = Literal::u64_unsuffixed(u64::from(rate.per_seconds));
-                quote!(rate(#count, #per))
+                let burst = Literal::u32_unsuffixed(rate.burst);
+                quote!(rate(#count, #per, #burst))
             }
             _ => quote!(NO_RATE),
         };
