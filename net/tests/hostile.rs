@@ -1086,7 +1086,7 @@ async fn overlong_strings_and_invalid_utf8_never_reach_a_handler() {
         reliable(&[chat(&[0xED, 0xA0, 0x80], Team::Red)]),
         reliable(&[chat(&[b'o', b'k', 0xE2, 0x82], Team::Red)]),
         reliable(&[chat(&[0xFF], Team::Red)]),
-        // A valid message before a bad one: the whole frame is dropped.
+        // A valid message before a bad one: only the bad one is refused.
         reliable(&[
             chat(b"first half", Team::Red),
             chat(&[b'a'; 201], Team::Red),
@@ -1115,7 +1115,10 @@ async fn overlong_strings_and_invalid_utf8_never_reach_a_handler() {
         Seen::count(&arena.seen.equips, &player, |(p, ..)| p) == 1
     })
     .await;
-    assert_eq!(arena.seen.chats_of(&player), [longest.as_str(), "y", "é✓"]);
+    assert_eq!(
+        arena.seen.chats_of(&player),
+        ["first half", longest.as_str(), "y", "é✓"]
+    );
     let legacy: Vec<usize> = lock(&arena.seen.legacy_chats)
         .iter()
         .map(|(_, m)| m.len())
@@ -1127,6 +1130,52 @@ async fn overlong_strings_and_invalid_utf8_never_reach_a_handler() {
         decode + bad.len() as u64
     );
     // Ten offences are forgiven.
+    assert!(arena.server.runtime().players().contains(&player));
+    arena.finish(&good).await;
+}
+
+/// Each message of a frame stands alone, as each `FireServer` does in
+/// Roblox: one whose values break the schema is refused and counted, and
+/// the frame's valid event and function call are handled. Only bytes that
+/// cannot be read to their end drop the rest of their frame.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_bad_message_costs_only_itself() {
+    let mut arena = Arena::start(config()).await;
+    let good = arena.good_client().await;
+    let (mut raw, player) = arena.hostile().await;
+    let before = arena.server.runtime().stats();
+    raw.write_all(&reliable(&[
+        chat(b"before", Team::Red),
+        chat(&[b'a'; 201], Team::Red), // over string(1..200)
+        prices(7),
+        chat(&[0xFF], Team::Blue), // not UTF-8
+        chat(b"after", Team::Blue),
+    ]))
+    .await
+    .expect("sent");
+    until("the valid messages are handled", || {
+        arena.seen.chats_of(&player).len() == 2
+            && Seen::count(&arena.seen.prices, &player, |p| p) == 1
+    })
+    .await;
+    assert_eq!(arena.seen.chats_of(&player), ["before", "after"]);
+    let stats = arena.server.runtime().stats();
+    assert_eq!(stats.rejected.decode, before.rejected.decode + 2);
+    assert_eq!(stats.messages_refused, before.messages_refused + 2);
+    assert_eq!(stats.frames_received, before.frames_received + 1);
+
+    // A frame that ends inside a message is dropped from there: the valid
+    // message before the cut goes with it.
+    let mut body = [chat(b"lost", Team::Red), chat(b"cut short", Team::Red)].concat();
+    body.truncate(body.len() - 3);
+    raw.write_all(&framing::encode(&Packet::reliable(body)))
+        .await
+        .expect("sent");
+    until("the cut frame is rejected", || {
+        arena.server.runtime().stats().rejected.decode > before.rejected.decode + 2
+    })
+    .await;
+    assert_eq!(arena.seen.chats_of(&player), ["before", "after"]);
     assert!(arena.server.runtime().players().contains(&player));
     arena.finish(&good).await;
 }

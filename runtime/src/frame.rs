@@ -19,7 +19,7 @@
 //! two reliable frames that tick, in order.
 
 use crate::instances::InstanceRegistry;
-use crate::protocol::{Direction, MessageKind, Payload, Protocol};
+use crate::protocol::{Direction, MessageKind, MessageSpec, Payload, Protocol};
 use crate::stats::RejectReason;
 use crate::transport::Channel;
 use crate::types::InstanceId;
@@ -182,10 +182,22 @@ pub(crate) enum Decoded {
         /// The returns, or the error response's message.
         result: Result<Payload, String>,
     },
+    /// A message whose bytes decode but whose values break their type:
+    /// refused alone, the frame's other messages are handled.
+    Refused {
+        /// The spec's name.
+        message: &'static str,
+        /// The response's call id, so that the call fails at once.
+        response: Option<(u16, u16)>,
+        error: DecodeError,
+    },
 }
 
 /// Decodes every message of a frame (or the one message of a datagram) that
-/// travelled in `direction`. Any failure rejects the whole frame.
+/// travelled in `direction`. A message whose values break their type is
+/// refused alone ([`Decoded::Refused`]); bytes that cannot be decoded (the
+/// input ending early, an unknown id or tag, ...) reject the whole frame,
+/// since where the next message starts is then unknown.
 pub(crate) fn decode_frame(
     protocol: &Protocol,
     direction: Direction,
@@ -233,34 +245,82 @@ pub(crate) fn decode_frame(
                     None
                 };
                 let body = reader.mark();
-                let payload = (spec.decode)(&mut reader).map_err(body_error)?;
-                Decoded::Event {
-                    id,
-                    seq,
-                    body,
-                    end: reader.position(),
-                    payload,
+                match decode_body(&mut reader, spec)? {
+                    Ok(payload) => Decoded::Event {
+                        id,
+                        seq,
+                        body,
+                        end: reader.position(),
+                        payload,
+                    },
+                    Err(error) => refused(spec, None, error),
                 }
             }
             MessageKind::Request { .. } => {
                 let call = reader.u16().map_err(header)?;
-                let payload = (spec.decode)(&mut reader).map_err(body_error)?;
-                Decoded::Request { id, call, payload }
+                match decode_body(&mut reader, spec)? {
+                    Ok(payload) => Decoded::Request { id, call, payload },
+                    Err(error) => refused(spec, None, error),
+                }
             }
             MessageKind::Response { .. } => {
                 let call = reader.u16().map_err(header)?;
                 let ok = reader.bool().map_err(header)?;
-                let result = if ok {
-                    Ok((spec.decode)(&mut reader).map_err(body_error)?)
+                if ok {
+                    match decode_body(&mut reader, spec)? {
+                        Ok(payload) => Decoded::Response {
+                            id,
+                            call,
+                            result: Ok(payload),
+                        },
+                        Err(error) => refused(spec, Some((id, call)), error),
+                    }
                 } else {
-                    Err(reader.string(ERROR_RANGE).map_err(body_error)?)
-                };
-                Decoded::Response { id, call, result }
+                    let text = reader.string(ERROR_RANGE).map_err(body_error)?;
+                    Decoded::Response {
+                        id,
+                        call,
+                        result: Err(text),
+                    }
+                }
             }
         };
         messages.push(message);
     }
     Ok(messages)
+}
+
+/// Decodes a message body. One whose values break their type but whose
+/// bytes are all there is read to its end and refused alone
+/// (`Ok(Err(..))`); one that cannot be read to its end rejects the frame.
+fn decode_body(
+    reader: &mut Reader<'_>,
+    spec: &MessageSpec,
+) -> Result<Result<Payload, DecodeError>, RejectReason> {
+    let start = reader.mark();
+    let error = match (spec.decode)(reader) {
+        Ok(payload) => return Ok(Ok(payload)),
+        Err(error) => error,
+    };
+    reader.reset(start);
+    reader.set_skipping(true);
+    let past = (spec.decode)(reader);
+    reader.set_skipping(false);
+    match past {
+        Ok(_) => Ok(Err(error)),
+        Err(_) => Err(RejectReason::Decode {
+            message: spec.name,
+            error,
+        }),
+    }
+}
+
+fn refused(spec: &MessageSpec, response: Option<(u16, u16)>, error: DecodeError) -> Decoded {
+    Decoded::Refused {
+        message: spec.name,
+        response,
+        error,
+    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ pub struct Stats {
     /// Frames and datagrams dropped whole, and messages over their rate,
     /// by reason.
     pub rejected: Rejected,
+    /// Messages refused alone inside accepted frames: their values broke
+    /// their types (also counted in `rejected`, by reason).
+    pub messages_refused: u64,
     /// The latest rejection, for diagnostics.
     pub last_rejection: Option<RejectReason>,
     /// `@ordered @unreliable` events that arrived after a newer one.
@@ -44,7 +47,7 @@ pub struct Stats {
     pub bytes_sent: u64,
 }
 
-/// Frames dropped whole, by reason.
+/// Frames dropped whole, and messages refused alone, by reason.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Rejected {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::{PendingCall, RateWindow, Received, RejectedHook, Session, State, Target, Work};
 use crate::frame::{decode_frame, Decoded};
-use crate::invoke::{error_from_text, RATE_LIMITED};
+use crate::invoke::{error_from_text, InvokeError, RATE_LIMITED};
 use crate::player::Player;
 use crate::protocol::{Bucket, Direction, Rate};
 use crate::stats::RejectReason;
@@ -146,6 +146,7 @@ impl Session {
         stats.messages_received += messages.len() as u64;
         let mut events = Vec::new();
         let mut limited = Vec::new();
+        let mut refused = Vec::new();
         for message in messages {
             match message {
                 Decoded::Event {
@@ -213,14 +214,37 @@ impl Session {
                         results.push((slot, result.map_err(error_from_text)));
                     }
                 }
+                Decoded::Refused {
+                    message,
+                    response,
+                    error,
+                } => {
+                    // A response the caller cannot read fails its call now.
+                    if let Some((id, call)) = response {
+                        let matches = peer
+                            .calls
+                            .get(&call)
+                            .is_some_and(|pending| pending.response_id == id);
+                        if let (true, Some(PendingCall { slot, .. })) =
+                            (matches, peer.calls.remove(&call))
+                        {
+                            results.push((slot, Err(InvokeError::Decode(error.clone()))));
+                        }
+                    }
+                    refused.push(RejectReason::Decode { message, error });
+                }
             }
         }
         for (id, event) in events {
             state.enqueue_event(id, Target::All, event);
         }
+        state.stats.messages_refused += refused.len() as u64;
         drop(state);
         for message in limited {
             self.rate_limited(from, message);
+        }
+        for reason in refused {
+            self.rejected(from, reason);
         }
     }
 }

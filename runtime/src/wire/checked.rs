@@ -87,7 +87,9 @@ macro_rules! checked_ints {
                 #[inline]
                 pub fn $checked(&mut self, min: $int, max: $int) -> Result<$int, DecodeError> {
                     let v = self.$int()?;
-                    int_in(v.into(), min.into(), max.into(), $int::MIN.into(), $int::MAX.into())?;
+                    if let Err(error) = int_in(v.into(), min.into(), max.into(), $int::MIN.into(), $int::MAX.into()) {
+                        self.refuse(error.into())?;
+                    }
                     Ok(v)
                 }
 
@@ -98,9 +100,11 @@ macro_rules! checked_ints {
                 #[inline]
                 pub fn $packed(&mut self, min: $int, max: $int, bits: u32) -> Result<$int, DecodeError> {
                     let field = self.bits64(bits)?;
-                    let value = packed_value(field, min.into(), max.into())?;
-                    // `min <= value <= max`, so the value is a `$int`.
-                    Ok(value as $int)
+                    match packed_value(field, min.into(), max.into()) {
+                        // `min <= value <= max`, so the value is a `$int`.
+                        Ok(value) => Ok(value as $int),
+                        Err(error) => self.refuse(error).map(|()| min),
+                    }
                 }
             )*
         }
@@ -152,7 +156,9 @@ macro_rules! checked_floats {
                 #[inline]
                 pub fn $checked(&mut self, min: f64, max: f64, nonfinite: bool) -> Result<$float, DecodeError> {
                     let v = self.$float()?;
-                    check_float(v.into(), float_bound(min), float_bound(max), nonfinite)?;
+                    if let Err(error) = check_float(v.into(), float_bound(min), float_bound(max), nonfinite) {
+                        self.refuse(error.into())?;
+                    }
                     Ok(v)
                 }
 
@@ -160,7 +166,9 @@ macro_rules! checked_floats {
                 #[inline]
                 pub fn $finite(&mut self) -> Result<$float, DecodeError> {
                     let v = self.$float()?;
-                    check_float(v.into(), None, None, false)?;
+                    if let Err(error) = check_float(v.into(), None, None, false) {
+                        self.refuse(error.into())?;
+                    }
                     Ok(v)
                 }
             )*

@@ -130,7 +130,7 @@ pub fn read_map_of_instances<'a, K: Eq + Hash, V>(
         let v = tri!(value(r));
         if let Some(k) = k {
             if map.insert(k, v).is_some() {
-                return Err(DecodeError::DuplicateMapKey);
+                tri!(r.refuse(DecodeError::DuplicateMapKey));
             }
         }
     }
@@ -181,7 +181,7 @@ pub fn read_set_of_instances<'a, T: Eq + Hash>(
     for _ in 0..len {
         if let Some(element) = tri!(each(r)) {
             if !set.insert(element) {
-                return Err(DecodeError::DuplicateMapKey);
+                tri!(r.refuse(DecodeError::DuplicateMapKey));
             }
         }
     }

@@ -57,7 +57,9 @@ macro_rules! floats {
             #[inline]
             fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
                 let v = r.$ty()?;
-                check_float(f64::from(v), None, None, false)?;
+                if let Err(error) = check_float(f64::from(v), None, None, false) {
+                    r.refuse(error.into())?;
+                }
                 Ok(v)
             }
         }

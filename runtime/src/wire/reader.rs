@@ -23,6 +23,9 @@ pub struct Reader<'a> {
     classes: Option<&'a InstanceRegistry>,
     /// Values of recursive types open around the one being read.
     nesting: u32,
+    /// Reading past a message already refused: values that break their
+    /// type are read on (see [`Reader::refuse`]) so that its end is found.
+    skipping: bool,
 }
 
 /// A reader's place in its input, bit state included: where to resume
@@ -60,6 +63,7 @@ impl<'a> Reader<'a> {
             instances,
             classes: None,
             nesting: 0,
+            skipping: false,
         }
     }
 
@@ -97,6 +101,35 @@ impl<'a> Reader<'a> {
             pos: self.pos,
             bit_byte: self.bit_byte,
             bits_left: self.bits_left,
+        }
+    }
+
+    /// Returns to `mark`, to read the message from there again.
+    #[inline]
+    pub(crate) fn reset(&mut self, mark: ReadMark) {
+        self.pos = mark.pos;
+        self.bit_byte = mark.bit_byte;
+        self.bits_left = mark.bits_left;
+        self.nesting = 0;
+    }
+
+    /// Whether values that break their type are read on rather than
+    /// refused: set while a message already refused is read to its end.
+    #[inline]
+    pub(crate) fn set_skipping(&mut self, skipping: bool) {
+        self.skipping = skipping;
+    }
+
+    /// Refuses a value that decoded but breaks its type (out of range, not
+    /// UTF-8, of the wrong class, ...). While skipping, the value is read
+    /// on instead, since its bytes are where the format says and the
+    /// message's end can still be found: what lets one bad message of a
+    /// frame be rejected alone.
+    #[inline]
+    pub fn refuse(&self, error: DecodeError) -> Result<(), DecodeError> {
+        match self.skipping {
+            true => Ok(()),
+            false => Err(error),
         }
     }
 
@@ -401,11 +434,12 @@ impl<'a> Reader<'a> {
         };
         let len = value + u64::from(range.min);
         if !range.contains(len) {
-            return Err(DecodeError::LengthOutOfRange {
+            // Read on, the length still checked against the input left.
+            self.refuse(DecodeError::LengthOutOfRange {
                 len,
                 min: range.min,
                 max: range.max,
-            });
+            })?;
         }
         Ok(len)
     }
@@ -420,8 +454,13 @@ impl<'a> Reader<'a> {
     pub fn string(&mut self, range: LenRange) -> Result<String, DecodeError> {
         let len = self.len(range, 1)?;
         let bytes = self.bytes(len)?;
-        let s = std::str::from_utf8(bytes).map_err(|_| DecodeError::InvalidUtf8)?;
-        Ok(s.to_owned())
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_owned()),
+            Err(_) => {
+                self.refuse(DecodeError::InvalidUtf8)?;
+                Ok(String::new())
+            }
+        }
     }
 
     /// Reads a buffer: prefix, then bytes.
@@ -436,7 +475,14 @@ impl<'a> Reader<'a> {
     #[inline]
     pub fn instance(&mut self) -> Result<Option<InstanceId>, DecodeError> {
         let reference = self.u32()?;
-        instance::resolve(self.instances, reference)
+        self.resolve(reference)
+    }
+
+    fn resolve(&self, reference: u32) -> Result<Option<InstanceId>, DecodeError> {
+        match instance::resolve(self.instances, reference) {
+            Ok(id) => Ok(id),
+            Err(error) => self.refuse(error).map(|()| None),
+        }
     }
 
     /// Reads an instance reference where the type is not optional: the
@@ -446,9 +492,9 @@ impl<'a> Reader<'a> {
     pub fn required_instance(&mut self) -> Result<Option<InstanceId>, DecodeError> {
         let reference = self.u32()?;
         if reference == 0 {
-            return Err(DecodeError::NilInstance);
+            self.refuse(DecodeError::NilInstance)?;
         }
-        instance::resolve(self.instances, reference)
+        self.resolve(reference)
     }
 
     /// Reads an optional reference to an instance of `class` (or a
@@ -482,7 +528,9 @@ impl<'a> Reader<'a> {
         };
         match classes.is_a(id, class) {
             Some(true) => Ok(Some(id)),
-            Some(false) => Err(DecodeError::WrongClass { expected: class }),
+            Some(false) => self
+                .refuse(DecodeError::WrongClass { expected: class })
+                .map(|()| None),
             None => Ok(None),
         }
     }

@@ -57,7 +57,12 @@ fn rust_receives(channel: Channel, bytes: &[u8], instances: &[InstanceId]) -> (u
     });
     client.runtime().poll(std::time::Duration::ZERO);
     let stats = client.runtime().stats();
-    (stats.rejected.total(), stats.messages_received)
+    // What reached the handlers: the messages of accepted frames but those
+    // refused alone.
+    (
+        stats.rejected.total(),
+        stats.messages_received - stats.messages_refused,
+    )
 }
 
 /// What the Luau client does with it: (rejected, delivered).
@@ -421,9 +426,10 @@ fn malformed_frames_are_dropped_by_both_decoders() {
             frame(&[("SendNode", &node(129))]),
             vec![],
         ),
-        // A bad message drops the good ones of its frame too.
+        // A message that cannot be read to its end drops its frame: where
+        // the next would start is unknown.
         (
-            "a good message, then a bad one",
+            "a good message, then an unknown enum tag",
             frame(&[
                 ("SendBool", &|w| w.bool(true)),
                 ("SendU8", &|w| w.u8(9)),
@@ -443,6 +449,48 @@ fn malformed_frames_are_dropped_by_both_decoders() {
         let rust = rust_receives(Channel::Reliable, bytes, instances);
         let luau = luau_receives(&mut cross, Channel::Reliable, bytes, instances);
         if rust != (1, 0) || luau != (1, 0) {
+            failures.push(format!(
+                "{what} ({}): Rust (rejected, delivered) {rust:?}, Luau {luau:?}",
+                hex(bytes)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    cross.script_errors().unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A message whose values break their type but whose bytes are all there
+/// is refused alone by both decoders: the frame's other messages are
+/// handled, as each `FireServer` stands alone in Roblox.
+#[test]
+fn a_bad_value_costs_only_its_message_in_both_decoders() {
+    let mut cross = Cross::types();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "u8(1..100) field 100 between two good messages",
+            frame(&[
+                ("SendBool", &|w| w.bool(true)),
+                ("SendU8Range", &|w| w.bits(100, 7)),
+                ("SendU8", &|w| w.u8(9)),
+            ]),
+        ),
+        (
+            "a string that is not UTF-8 between two good messages",
+            frame(&[
+                ("SendU8", &|w| w.u8(1)),
+                ("SendStr", &|w| {
+                    w.varint(2);
+                    w.bytes(&[0xFF, 0xFE]);
+                }),
+                ("SendBool", &|w| w.bool(false)),
+            ]),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, bytes) in &cases {
+        let rust = rust_receives(Channel::Reliable, bytes, &[]);
+        let luau = luau_receives(&mut cross, Channel::Reliable, bytes, &[]);
+        if rust != (1, 2) || luau != (1, 2) {
             failures.push(format!(
                 "{what} ({}): Rust (rejected, delivered) {rust:?}, Luau {luau:?}",
                 hex(bytes)

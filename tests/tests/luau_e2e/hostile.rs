@@ -2,8 +2,9 @@
 //! `schemas/game.tether` (and of `tests/schemas/edge.tether` for unbounded
 //! lengths and recursion): it fires the protocol's remotes itself
 //! (`fire_server_raw`) with anything at all. Nothing it sends may raise an
-//! error on the server or reach a handler; each bad frame is dropped whole
-//! and counted by reason; an honest client beside it keeps working.
+//! error on the server or reach a handler; a message whose values break the
+//! schema is refused alone, bytes that cannot be read drop their frame from
+//! there, each counted by reason; an honest client beside it keeps working.
 //!
 //! Valid frames come from the Rust runtime's generated client (the bytes
 //! are the same by design) and are then broken on purpose.
@@ -190,7 +191,7 @@ fn firings_that_are_no_frame_are_refused() {
 }
 
 #[test]
-fn frames_that_break_the_schema_are_dropped_whole() {
+fn frames_that_break_the_schema_are_refused() {
     let mut arena = Arena::new();
     let good = chat("hi");
     assert_eq!(
@@ -293,6 +294,33 @@ fn frames_that_break_the_schema_are_dropped_whole() {
         arena.game.printed(Side::Server),
         [r#"handled Chat Mallory "fine", "Blue""#]
     );
+}
+
+/// Each message of a frame stands alone, as each `FireServer` does in
+/// Roblox: one whose values break the schema is refused and counted, and
+/// the frame's good messages are handled.
+#[test]
+fn a_bad_message_costs_only_itself() {
+    let mut arena = Arena::new();
+    let mut binary = chat("hi");
+    binary[2..4].copy_from_slice(&[0xFF, 0xFE]);
+    let mut bytes = chat("one");
+    bytes.extend(&binary);
+    bytes.extend(&chat("two"));
+    let before = arena.rejected();
+    arena.fire(RELIABLE, args(bytes, vec![]));
+    arena.game.step();
+    assert_eq!(
+        arena.game.printed(Side::Server),
+        [
+            r#"handled Chat Mallory "one", "Blue""#,
+            r#"handled Chat Mallory "two", "Blue""#
+        ]
+    );
+    let after = arena.rejected();
+    let utf8 = |r: &BTreeMap<String, f64>| r.get("string is not UTF-8").copied().unwrap_or(0.0);
+    assert_eq!(utf8(&after) - utf8(&before), 1.0);
+    assert_eq!(arena.game.stat(Side::Server, "messagesRefused"), 1.0);
 }
 
 /// Instances are checked against their declared class, whatever the list

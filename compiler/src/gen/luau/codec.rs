@@ -509,7 +509,7 @@ impl<'s> Codec<'s> {
             out.open(format!("if {k} ~= nil then"));
         }
         out.open(format!("if {t}[{k}] ~= nil then"));
-        out.line(format!("{}({})", self.rt("fail"), string(repeated)));
+        out.line(format!("{}({})", self.rt("refuse"), string(repeated)));
         out.close("end");
         let value = match (value, value_ty) {
             (Some(v), _) => v,
