@@ -165,7 +165,17 @@ impl<T: Send> HandlerSet for EventShared<T> {
     }
 }
 
-type Callback<A, R> = Arc<Mutex<Box<dyn FnMut(A) -> R + Send>>>;
+/// A bindable function's callback: one that returns, or one that answers
+/// through a [`BindableResponder`] when it can.
+enum Run<A, R> {
+    Now(Box<dyn FnMut(A) -> R + Send>),
+    Later(Box<dyn FnMut(A, BindableResponder<R>) + Send>),
+}
+
+type Callback<A, R> = Arc<Mutex<Run<A, R>>>;
+
+/// A future an async callback returned, with the answer it will give.
+type Task = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// An in-process function from `A` (the params as a tuple) to `R`. A cheap
 /// `Clone` handle.
@@ -180,6 +190,8 @@ struct FunctionState<A, R> {
     now: Duration,
     callback: Option<Callback<A, R>>,
     waiting: VecDeque<Waiting<A, R>>,
+    /// Async callbacks' futures, polled at each poll until they answer.
+    tasks: Vec<Task>,
 }
 
 struct Waiting<A, R> {
@@ -199,6 +211,7 @@ impl<A: Send + 'static, R: Send + 'static> BindableFunction<A, R> {
                 now: Duration::ZERO,
                 callback: None,
                 waiting: VecDeque::new(),
+                tasks: Vec::new(),
             })),
         }
     }
@@ -206,8 +219,35 @@ impl<A: Send + 'static, R: Send + 'static> BindableFunction<A, R> {
     /// Sets the callback, replacing any other. Waiting calls run on it at
     /// the next poll.
     pub fn set_callback(&self, f: impl FnMut(A) -> R + Send + 'static) {
-        let callback: Box<dyn FnMut(A) -> R + Send> = Box::new(f);
-        lock(&self.shared).callback = Some(Arc::new(Mutex::new(callback)));
+        self.set(Run::Now(Box::new(f)));
+    }
+
+    /// Sets a callback that answers through the [`BindableResponder`] it
+    /// gets, now or later, from any thread, as a Roblox callback that
+    /// yields does; replaces any other.
+    pub fn set_callback_later(&self, f: impl FnMut(A, BindableResponder<R>) + Send + 'static) {
+        self.set(Run::Later(Box::new(f)));
+    }
+
+    /// Sets a callback whose future gives the answer; the function polls
+    /// it at each [`poll`](Self::poll) until it does. Replaces any other.
+    pub fn set_callback_async<F>(&self, mut f: impl FnMut(A) -> F + Send + 'static)
+    where
+        F: std::future::Future<Output = R> + Send + 'static,
+    {
+        let shared = Arc::downgrade(&self.shared);
+        self.set_callback_later(move |args, reply| {
+            let future = f(args);
+            if let Some(shared) = shared.upgrade() {
+                lock(&shared)
+                    .tasks
+                    .push(Box::pin(async move { reply.respond(future.await) }));
+            }
+        });
+    }
+
+    fn set(&self, run: Run<A, R>) {
+        lock(&self.shared).callback = Some(Arc::new(Mutex::new(run)));
     }
 
     /// Calls the function (see the module docs for when the callback runs).
@@ -223,7 +263,7 @@ impl<A: Send + 'static, R: Send + 'static> BindableFunction<A, R> {
                 Err(TryLockError::WouldBlock) => None,
             };
             if let Some(mut guard) = guard {
-                slot.fill(run_callback(&mut *guard, args));
+                run_callback(&mut guard, args, slot.clone());
                 return BindableInvocation::new(slot);
             }
             state = lock(&self.shared);
@@ -271,17 +311,97 @@ impl<A: Send + 'static, R: Send + 'static> Pollable for Mutex<FunctionState<A, R
         let waiting = std::mem::take(&mut state.waiting);
         drop(state);
         for call in waiting {
-            let result = run_callback(&mut *lock(&callback), call.args);
-            call.slot.fill(result);
+            run_callback(&mut lock(&callback), call.args, call.slot);
+        }
+        run_tasks(self);
+    }
+}
+
+/// Polls async callbacks' futures once each, without the lock (they are
+/// the user's code); a future that panics answers `Panicked`.
+fn run_tasks<A, R>(shared: &Mutex<FunctionState<A, R>>) {
+    let tasks = std::mem::take(&mut lock(shared).tasks);
+    if tasks.is_empty() {
+        return;
+    }
+    // Polled at every poll whatever wakes them, so a waker that does
+    // nothing loses nothing.
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let pending: Vec<Task> = tasks
+        .into_iter()
+        .filter_map(|mut task| {
+            match catch_unwind(AssertUnwindSafe(|| task.as_mut().poll(&mut cx))) {
+                Ok(std::task::Poll::Pending) => Some(task),
+                _ => None,
+            }
+        })
+        .collect();
+    lock(shared).tasks.extend(pending);
+}
+
+/// Runs `callback` for one call, whose result goes to `slot`.
+fn run_callback<A, R>(callback: &mut Run<A, R>, args: A, slot: Slot<R>) {
+    match callback {
+        Run::Now(f) => {
+            slot.fill(catch_unwind(AssertUnwindSafe(|| f(args))).map_err(|_| InvokeError::Panicked))
+        }
+        // A panic drops the responder, which answers `Panicked`.
+        Run::Later(f) => {
+            let reply = BindableResponder { slot: Some(slot) };
+            let _ = catch_unwind(AssertUnwindSafe(|| f(args, reply)));
         }
     }
 }
 
-fn run_callback<A, R>(
-    callback: &mut (dyn FnMut(A) -> R + Send),
-    args: A,
-) -> Result<R, InvokeError> {
-    catch_unwind(AssertUnwindSafe(|| callback(args))).map_err(|_| InvokeError::Panicked)
+/// The one-shot answer to a call of a [`BindableFunction`] whose callback
+/// yields: answer with [`respond`](Self::respond), [`fail`](Self::fail) or
+/// [`answer`](Self::answer), from any thread. Dropped without answering,
+/// it answers with an error, so the caller never waits on it.
+pub struct BindableResponder<R> {
+    slot: Option<Slot<R>>,
+}
+
+impl<R> BindableResponder<R> {
+    /// Answers with the callback's result.
+    pub fn respond(mut self, value: R) {
+        if let Some(slot) = self.slot.take() {
+            slot.fill(Ok(value));
+        }
+    }
+
+    /// Answers with an error message.
+    pub fn fail(mut self, message: impl Into<String>) {
+        if let Some(slot) = self.slot.take() {
+            slot.fill(Err(InvokeError::Handler(message.into())));
+        }
+    }
+
+    /// Answers with a result or an error message.
+    pub fn answer(self, result: Result<R, String>) {
+        match result {
+            Ok(value) => self.respond(value),
+            Err(message) => self.fail(message),
+        }
+    }
+}
+
+impl<R> Drop for BindableResponder<R> {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot.take() {
+            slot.fill(Err(match std::thread::panicking() {
+                true => InvokeError::Panicked,
+                false => {
+                    InvokeError::Handler("the callback dropped the call without answering".into())
+                }
+            }));
+        }
+    }
+}
+
+impl<R> fmt::Debug for BindableResponder<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BindableResponder").finish_non_exhaustive()
+    }
 }
 
 impl<A: Send + 'static, R: Send + 'static> Clone for BindableFunction<A, R> {

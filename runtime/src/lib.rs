@@ -54,7 +54,7 @@ pub mod __private {
     pub use crate::message::*;
 }
 
-pub use bindable::{Bindable, BindableEvent, BindableFunction};
+pub use bindable::{Bindable, BindableEvent, BindableFunction, BindableResponder};
 pub use client::ClientRuntime;
 pub use connection::Connection;
 pub use instances::{InstanceRegistry, UnknownClass, Visibility};

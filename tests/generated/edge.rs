@@ -1665,6 +1665,37 @@ pub mod server {
         ) {
             self.0.set_callback(move |__a| callback(__a.0))
         }
+
+        /// Sets a callback that answers through the responder it
+        /// gets last, now or later (replacing any before it).
+        #[deprecated(note = "use Fold")]
+        #[allow(clippy::type_complexity)]
+        pub fn set_callback_later(
+            &self,
+            mut callback: impl ::core::ops::FnMut(
+                u8,
+                ::tether::BindableResponder<(u8, bool)>,
+            ) + ::core::marker::Send + 'static,
+        ) {
+            self.0.set_callback_later(move |__a, __r| callback(__a.0, __r))
+        }
+
+        /// Sets a callback whose future gives the answer, polled at
+        /// each poll (replacing any before it).
+        #[deprecated(note = "use Fold")]
+        #[allow(clippy::type_complexity)]
+        pub fn set_callback_async<F>(
+            &self,
+            mut callback: impl ::core::ops::FnMut(
+                u8,
+            ) -> F + ::core::marker::Send + 'static,
+        )
+        where
+            F: ::core::future::Future<Output = (u8, bool)> + ::core::marker::Send
+                + 'static,
+        {
+            self.0.set_callback_async(move |__a| callback(__a.0))
+        }
     }
 
     #[allow(clippy::type_complexity)]
@@ -1739,6 +1770,46 @@ pub mod server {
                 ) -> f64 + ::core::marker::Send + 'static,
             ) {
                 self.0.set_callback(move |__a| callback(__a.0, __a.1))
+            }
+
+            /// Sets a callback that answers through the responder it
+            /// gets last, now or later (replacing any before it).
+            #[allow(clippy::type_complexity)]
+            pub fn set_callback_later(
+                &self,
+                mut callback: impl ::core::ops::FnMut(
+                    ::std::vec::Vec<f64>,
+                    ::std::sync::Arc<
+                        dyn ::core::ops::Fn(
+                            f64,
+                            f64,
+                        ) -> f64 + ::core::marker::Send + ::core::marker::Sync,
+                    >,
+                    ::tether::BindableResponder<f64>,
+                ) + ::core::marker::Send + 'static,
+            ) {
+                self.0.set_callback_later(move |__a, __r| callback(__a.0, __a.1, __r))
+            }
+
+            /// Sets a callback whose future gives the answer, polled at
+            /// each poll (replacing any before it).
+            #[allow(clippy::type_complexity)]
+            pub fn set_callback_async<F>(
+                &self,
+                mut callback: impl ::core::ops::FnMut(
+                    ::std::vec::Vec<f64>,
+                    ::std::sync::Arc<
+                        dyn ::core::ops::Fn(
+                            f64,
+                            f64,
+                        ) -> f64 + ::core::marker::Send + ::core::marker::Sync,
+                    >,
+                ) -> F + ::core::marker::Send + 'static,
+            )
+            where
+                F: ::core::future::Future<Output = f64> + ::core::marker::Send + 'static,
+            {
+                self.0.set_callback_async(move |__a| callback(__a.0, __a.1))
             }
         }
 

@@ -1537,6 +1537,40 @@ pub mod server {
         ) {
             self.0.set_callback(move |__a| callback(__a.0, __a.1))
         }
+
+        /// Sets a callback that answers through the responder it
+        /// gets last, now or later (replacing any before it).
+        #[allow(clippy::type_complexity)]
+        pub fn set_callback_later(
+            &self,
+            mut callback: impl ::core::ops::FnMut(
+                ::core::option::Option<
+                    ::tether::types::Ref<::tether::roblox::classes::Player>,
+                >,
+                ::std::collections::HashMap<::std::string::String, f64>,
+                ::tether::BindableResponder<f64>,
+            ) + ::core::marker::Send + 'static,
+        ) {
+            self.0.set_callback_later(move |__a, __r| callback(__a.0, __a.1, __r))
+        }
+
+        /// Sets a callback whose future gives the answer, polled at
+        /// each poll (replacing any before it).
+        #[allow(clippy::type_complexity)]
+        pub fn set_callback_async<F>(
+            &self,
+            mut callback: impl ::core::ops::FnMut(
+                ::core::option::Option<
+                    ::tether::types::Ref<::tether::roblox::classes::Player>,
+                >,
+                ::std::collections::HashMap<::std::string::String, f64>,
+            ) -> F + ::core::marker::Send + 'static,
+        )
+        where
+            F: ::core::future::Future<Output = f64> + ::core::marker::Send + 'static,
+        {
+            self.0.set_callback_async(move |__a| callback(__a.0, __a.1))
+        }
     }
 
     #[allow(clippy::type_complexity)]
@@ -1782,6 +1816,44 @@ pub mod client {
             ) -> () + ::core::marker::Send + 'static,
         ) {
             self.0.set_callback(move |__a| callback(__a.0, __a.1))
+        }
+
+        /// Sets a callback that answers through the responder it
+        /// gets last, now or later (replacing any before it).
+        #[allow(clippy::type_complexity)]
+        pub fn set_callback_later(
+            &self,
+            mut callback: impl ::core::ops::FnMut(
+                ::std::vec::Vec<u8>,
+                ::std::sync::Arc<
+                    dyn ::core::ops::Fn(
+                        ::std::string::String,
+                    ) -> bool + ::core::marker::Send + ::core::marker::Sync,
+                >,
+                ::tether::BindableResponder<()>,
+            ) + ::core::marker::Send + 'static,
+        ) {
+            self.0.set_callback_later(move |__a, __r| callback(__a.0, __a.1, __r))
+        }
+
+        /// Sets a callback whose future gives the answer, polled at
+        /// each poll (replacing any before it).
+        #[allow(clippy::type_complexity)]
+        pub fn set_callback_async<F>(
+            &self,
+            mut callback: impl ::core::ops::FnMut(
+                ::std::vec::Vec<u8>,
+                ::std::sync::Arc<
+                    dyn ::core::ops::Fn(
+                        ::std::string::String,
+                    ) -> bool + ::core::marker::Send + ::core::marker::Sync,
+                >,
+            ) -> F + ::core::marker::Send + 'static,
+        )
+        where
+            F: ::core::future::Future<Output = ()> + ::core::marker::Send + 'static,
+        {
+            self.0.set_callback_async(move |__a| callback(__a.0, __a.1))
         }
     }
 

@@ -191,3 +191,51 @@ impl<T> std::future::Future for Pending<T> {
         }
     }
 }
+
+/// A bindable function's callback may yield too: it answers through a
+/// responder, from a later poll or another thread, or from a future.
+#[test]
+fn bindable_callbacks_answer_later_or_from_a_future() {
+    let server = tether_tests::game::Server::new();
+    let score = &server.bindables().score;
+    let held: Arc<Mutex<Vec<tether_runtime::BindableResponder<f64>>>> = Arc::default();
+    let keep = held.clone();
+    score.set_callback_later(move |_, weights, reply| {
+        if weights.is_empty() {
+            reply.fail("no weights");
+        } else {
+            keep.lock().expect("not poisoned").push(reply);
+        }
+    });
+    let weights = std::collections::HashMap::from([("kills".to_owned(), 2.0)]);
+    let mut later = score.invoke(None, weights.clone());
+    let mut empty = score.invoke(None, Default::default());
+    assert_eq!(
+        empty.try_result(),
+        Some(Err(InvokeError::Handler("no weights".into())))
+    );
+    assert_eq!(later.try_result(), None);
+    let reply = held.lock().expect("not poisoned").pop().expect("held");
+    std::thread::spawn(move || reply.respond(7.0))
+        .join()
+        .expect("the worker ends");
+    assert_eq!(later.try_result(), Some(Ok(7.0)));
+
+    // From a future, polled by the runtime's poll.
+    let (tx, rx) = mpsc::channel::<f64>();
+    let rx = Arc::new(Mutex::new(Some(rx)));
+    score.set_callback_async(move |_, _| {
+        let rx = rx
+            .lock()
+            .expect("not poisoned")
+            .take()
+            .expect("called once");
+        Pending(rx)
+    });
+    let mut call = score.invoke(None, weights);
+    server.runtime().poll(Duration::ZERO);
+    assert_eq!(call.try_result(), None);
+    tx.send(3.5).expect("the future waits");
+    server.runtime().poll(Duration::ZERO);
+    assert_eq!(call.try_result(), Some(Ok(3.5)));
+}

@@ -130,6 +130,7 @@ impl Gen<'_> {
         let unpack = sig.unpack_args();
         let deprecated = deprecated(endpoint);
         let doc = format!(" {}", signature(self.schema, endpoint));
+        let fields = sig.arg_fields();
         let (inner, methods, init) = match endpoint.call {
             Call::Event => {
                 let inner = quote!(::tether::BindableEvent<#tuple>);
@@ -176,6 +177,30 @@ impl Gen<'_> {
                         mut callback: impl ::core::ops::FnMut(#(#handler_ty),*) -> #ret + ::core::marker::Send + 'static,
                     ) {
                         self.0.set_callback(move |__a| callback(#unpack))
+                    }
+
+                    /// Sets a callback that answers through the responder it
+                    /// gets last, now or later (replacing any before it).
+                    #deprecated
+                    #[allow(clippy::type_complexity)]
+                    pub fn set_callback_later(
+                        &self,
+                        mut callback: impl ::core::ops::FnMut(#(#handler_ty,)* ::tether::BindableResponder<#ret>) + ::core::marker::Send + 'static,
+                    ) {
+                        self.0.set_callback_later(move |__a, __r| callback(#(#fields,)* __r))
+                    }
+
+                    /// Sets a callback whose future gives the answer, polled at
+                    /// each poll (replacing any before it).
+                    #deprecated
+                    #[allow(clippy::type_complexity)]
+                    pub fn set_callback_async<F>(
+                        &self,
+                        mut callback: impl ::core::ops::FnMut(#(#handler_ty),*) -> F + ::core::marker::Send + 'static,
+                    ) where
+                        F: ::core::future::Future<Output = #ret> + ::core::marker::Send + 'static,
+                    {
+                        self.0.set_callback_async(move |__a| callback(#unpack))
                     }
                 };
                 let timeout = timeout(endpoint);

@@ -107,8 +107,18 @@ impl<'a, 's> Sig<'a, 's> {
 
     /// `__a.0, __a.1, ...`: the params of a received tuple.
     pub(super) fn unpack_args(&self) -> TokenStream {
-        let fields = (0..self.arg_names.len()).map(syn::Index::from);
-        quote!(#(__a.#fields),*)
+        let fields = self.arg_fields();
+        quote!(#(#fields),*)
+    }
+
+    /// Each field of the args tuple `__a`: `__a.0`, `__a.1`, ...
+    pub(super) fn arg_fields(&self) -> Vec<TokenStream> {
+        (0..self.arg_names.len())
+            .map(|i| {
+                let i = syn::Index::from(i);
+                quote!(__a.#i)
+            })
+            .collect()
     }
 
     /// The params as the tuple the message type encodes.
