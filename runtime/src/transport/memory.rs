@@ -14,8 +14,9 @@ use crate::server::ServerRuntime;
 
 /// An in-process network. Each [`step`](Self::step) moves every packet the
 /// runtimes have to send to its receiver, then polls the server and every
-/// client with the current time. What a handler sends during a step arrives
-/// at the next one: a remote call takes two steps to resolve.
+/// client with the current time. On a link without latency, what a handler
+/// sends during a step arrives at the next one: a remote call takes two
+/// steps to resolve.
 ///
 /// A link (one client and the server) is perfect unless given faults: see
 /// [`set_faults`](Self::set_faults), [`partition`](Self::partition) and
