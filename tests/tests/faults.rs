@@ -647,7 +647,10 @@ proptest! {
             all.iter().map(|s| s.datagrams_sent).sum(),
         );
         assert_accounted(&net, sent_total);
-        prop_assert_eq!(server.runtime().stats().rejected.total(), 0);
+        // `Aim`'s `@rate` may refuse some of what a partition or a pause
+        // bunched up; nothing else is refused.
+        let rejected = server.runtime().stats().rejected;
+        prop_assert_eq!(rejected.total(), rejected.rate_limited, "{:?}", rejected);
     }
 
     /// Every invocation ends, with its answer or a timeout, whatever the
