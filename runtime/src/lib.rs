@@ -74,5 +74,6 @@ pub use session::{
     REFUSALS_PER_SECOND, REPORTS_PER_SECOND,
 };
 pub use stats::{RejectReason, Rejected, Stats};
+pub use transport::faults::LinkFaults;
 pub use transport::memory::{MemoryNetwork, NetworkStats};
 pub use transport::{Channel, Packet};

@@ -34,3 +34,9 @@ pub mod mirror {
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The examples of `docs/network.md` that can run in one process, compiled
+/// and run as doctests (those that need sockets are `ignore`d there).
+#[doc = include_str!("../../docs/network.md")]
+#[cfg(doctest)]
+pub struct NetworkDoctests;

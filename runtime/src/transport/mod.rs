@@ -1,5 +1,6 @@
 //! What a transport carries between the runtimes (`docs/wire-format.md`,
-//! section 7), and an in-process transport for tests and simulations.
+//! section 7), and an in-process transport for tests and simulations, whose
+//! links can lose, duplicate, reorder, delay and cut packets.
 //!
 //! A transport moves [`Packet`]s: each runtime's `take_packets` after the
 //! tick's handlers ran, into the receiver's `receive_packet`. On Roblox the
@@ -7,6 +8,7 @@
 //! `UnreliableRemoteEvent`, each firing carrying the bytes (a `buffer`) and
 //! the instance list.
 
+pub mod faults;
 pub mod memory;
 
 use crate::types::InstanceId;
