@@ -373,7 +373,10 @@ fn raw_frames_that_break_a_range_are_rejected_by_the_decoder() {
     // own that was otherwise read; the tag past `Spectator` cannot be read
     // to its message's end, so its frame (and the chat in it) was dropped.
     assert_eq!(stats.messages_refused, 4);
-    assert_eq!(stats.frames_received, 5, "four frames read, and the good chat's");
+    assert_eq!(
+        stats.frames_received, 5,
+        "four frames read, and the good chat's"
+    );
     assert_eq!(
         game.server.runtime().players(),
         [alice],

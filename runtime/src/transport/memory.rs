@@ -332,7 +332,9 @@ impl MemoryNetwork {
         due.sort_by_key(|(arrival, _)| (arrival.due, arrival.order));
         for (arrival, player) in due {
             self.stats.count(&arrival.packet);
-            self.server.receive_packet(&player, &arrival.packet);
+            // Rate limits count a packet when it arrives, on this clock.
+            self.server
+                .receive_packet_at(&player, &arrival.packet, self.now);
         }
     }
 
