@@ -185,10 +185,11 @@ pub(crate) enum Decoded {
     /// A message whose bytes decode but whose values break their type:
     /// refused alone, the frame's other messages are handled.
     Refused {
+        id: u16,
         /// The spec's name.
         message: &'static str,
-        /// The response's call id, so that the call fails at once.
-        response: Option<(u16, u16)>,
+        /// A request's or response's call id: the call is told at once.
+        call: Option<u16>,
         error: DecodeError,
     },
 }
@@ -253,14 +254,14 @@ pub(crate) fn decode_frame(
                         end: reader.position(),
                         payload,
                     },
-                    Err(error) => refused(spec, None, error),
+                    Err(error) => refused(id, spec, None, error),
                 }
             }
             MessageKind::Request { .. } => {
                 let call = reader.u16().map_err(header)?;
                 match decode_body(&mut reader, spec)? {
                     Ok(payload) => Decoded::Request { id, call, payload },
-                    Err(error) => refused(spec, None, error),
+                    Err(error) => refused(id, spec, Some(call), error),
                 }
             }
             MessageKind::Response { .. } => {
@@ -273,7 +274,7 @@ pub(crate) fn decode_frame(
                             call,
                             result: Ok(payload),
                         },
-                        Err(error) => refused(spec, Some((id, call)), error),
+                        Err(error) => refused(id, spec, Some(call), error),
                     }
                 } else {
                     let text = reader.string(ERROR_RANGE).map_err(body_error)?;
@@ -315,10 +316,11 @@ fn decode_body(
     }
 }
 
-fn refused(spec: &MessageSpec, response: Option<(u16, u16)>, error: DecodeError) -> Decoded {
+fn refused(id: u16, spec: &MessageSpec, call: Option<u16>, error: DecodeError) -> Decoded {
     Decoded::Refused {
+        id,
         message: spec.name,
-        response,
+        call,
         error,
     }
 }

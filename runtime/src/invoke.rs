@@ -45,6 +45,11 @@ pub enum InvokeError {
     /// client's limit of messages a second.
     #[error("the peer rate-limited the call")]
     RateLimited,
+    /// The callee refused the arguments: they decoded but broke the
+    /// schema (a value out of its range, a string that is not UTF-8, ...);
+    /// why.
+    #[error("the peer refused the arguments: {0}")]
+    Rejected(String),
     /// The arguments (or, in a handler, the returns) could not be encoded.
     #[error("cannot encode: {0}")]
     Encode(wire::EncodeError),
@@ -112,12 +117,16 @@ pub(crate) fn error_text(err: &InvokeError) -> String {
         InvokeError::Panicked => "panicked".to_owned(),
         InvokeError::Handler(message) => format!("handler:{message}"),
         InvokeError::Encode(e) => format!("encode:{e}"),
+        InvokeError::Rejected(reason) => format!("{REJECTED}{reason}"),
         other => format!("handler:{other}"),
     };
     truncate_at_char(text, MAX_ERROR_LEN as usize)
 }
 
 pub(crate) const RATE_LIMITED: &str = "rate-limited";
+
+/// The prefix of an error response's text for arguments refused.
+pub(crate) const REJECTED: &str = "rejected:";
 
 /// The caller's reading of an error response's text (see [`error_text`]).
 pub(crate) fn error_from_text(text: String) -> InvokeError {
@@ -126,6 +135,9 @@ pub(crate) fn error_from_text(text: String) -> InvokeError {
         "panicked" => return InvokeError::Panicked,
         RATE_LIMITED => return InvokeError::RateLimited,
         _ => {}
+    }
+    if let Some(reason) = text.strip_prefix(REJECTED) {
+        return InvokeError::Rejected(reason.to_owned());
     }
     if let Some(message) = text.strip_prefix("handler:") {
         InvokeError::Handler(message.to_owned())
@@ -384,6 +396,7 @@ mod tests {
             InvokeError::Panicked,
             InvokeError::Handler("not enough gold".into()),
             InvokeError::Handler(String::new()),
+            InvokeError::Rejected("number out of range".into()),
         ] {
             assert_eq!(error_from_text(error_text(&err)), err);
         }

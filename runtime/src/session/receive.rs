@@ -6,14 +6,22 @@ use std::time::Duration;
 
 use super::{PendingCall, RateWindow, Received, RejectedHook, Session, State, Target, Work};
 use crate::frame::{decode_frame, Decoded};
-use crate::invoke::{error_from_text, InvokeError, RATE_LIMITED};
+use crate::invoke::{error_from_text, error_text, InvokeError, RATE_LIMITED};
 use crate::player::Player;
-use crate::protocol::{Bucket, Direction, Rate};
+use crate::protocol::{Bucket, Direction, MessageKind, Rate};
 use crate::stats::RejectReason;
 use crate::transport::Channel;
 use crate::types::InstanceId;
 pub use tether_facts::policy::{
     CLIENT_MESSAGES_PER_SECOND, MAX_OFFENCES, REFUSALS_PER_SECOND, REPORTS_PER_SECOND,
+};
+
+/// Refused requests answered a second per client, rate-limited or with
+/// arguments that broke the schema; the rest are dropped unanswered.
+const REFUSALS: Rate = Rate {
+    count: REFUSALS_PER_SECOND,
+    per: Duration::from_secs(1),
+    burst: REFUSALS_PER_SECOND,
 };
 
 impl Session {
@@ -182,12 +190,7 @@ impl Session {
                         || over_rate(&mut peer.rates, id, rate, now)
                     {
                         limited.push(self.incoming_spec(id).name);
-                        let refusals = Rate {
-                            count: REFUSALS_PER_SECOND,
-                            per: Duration::from_secs(1),
-                            burst: REFUSALS_PER_SECOND,
-                        };
-                        if !over_window(&mut peer.refused, refusals, now) {
+                        if !over_window(&mut peer.refused, REFUSALS, now) {
                             let response_id = self.response_id(id);
                             let bytes = self.error_response(response_id, call, RATE_LIMITED);
                             peer.outbox.push_plain(&bytes);
@@ -215,21 +218,33 @@ impl Session {
                     }
                 }
                 Decoded::Refused {
+                    id,
                     message,
-                    response,
+                    call,
                     error,
                 } => {
-                    // A response the caller cannot read fails its call now.
-                    if let Some((id, call)) = response {
-                        let matches = peer
-                            .calls
-                            .get(&call)
-                            .is_some_and(|pending| pending.response_id == id);
-                        if let (true, Some(PendingCall { slot, .. })) =
-                            (matches, peer.calls.remove(&call))
+                    match (self.incoming_spec(id).kind, call) {
+                        // The caller of a refused request is told why, within
+                        // the budget of refusals a second rate limits share.
+                        (MessageKind::Request { response_id, .. }, Some(call))
+                            if !over_window(&mut peer.refused, REFUSALS, now) =>
                         {
-                            results.push((slot, Err(InvokeError::Decode(error.clone()))));
+                            let text = error_text(&InvokeError::Rejected(error.to_string()));
+                            let bytes = self.error_response(response_id, call, &text);
+                            peer.outbox.push_plain(&bytes);
                         }
+                        // A response the caller cannot read fails its call now.
+                        (MessageKind::Response { .. }, Some(call))
+                            if peer
+                                .calls
+                                .get(&call)
+                                .is_some_and(|pending| pending.response_id == id) =>
+                        {
+                            if let Some(PendingCall { slot, .. }) = peer.calls.remove(&call) {
+                                results.push((slot, Err(InvokeError::Decode(error.clone()))));
+                            }
+                        }
+                        _ => {}
                     }
                     refused.push(RejectReason::Decode { message, error });
                 }

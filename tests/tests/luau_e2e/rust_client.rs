@@ -10,8 +10,9 @@ use std::time::Duration;
 use common::Log;
 use luau_game::{Game, DT};
 use tether_roblox_mock::{NetId, Side, WireValue};
+use tether_runtime::raw::RawClient;
 use tether_runtime::types::{InstanceId, Ref, Vector3};
-use tether_runtime::{Channel, Packet};
+use tether_runtime::{Channel, InvokeError, Packet};
 use tether_tests::game::{self, combat::Hit, Team};
 
 const GAME: &str = "../schemas/game.tether";
@@ -165,5 +166,35 @@ fn a_luau_server_and_a_rust_client() {
     }
     assert_eq!(game.printed(Side::Server), ["teleport ok true"]);
     assert!(game.eval::<bool>(Side::Server, "next(T.Stats.rejected) == nil"));
+
+    // A purchase of 11, past quantity's u8(1..10), written by hand beside a
+    // good chat: the Luau server refuses the call alone and says why, and
+    // the chat is handled.
+    let buy = rusty
+        .runtime()
+        .protocol()
+        .to_server
+        .iter()
+        .position(|m| m.name == "Shop.Buy (request)")
+        .expect("a request") as u16;
+    let mut refused = rusty.runtime().invoke_server(buy, |w| {
+        w.u32(1);
+        w.bits(10, 4); // quantity − 1 in 4 bits: 11
+        Ok(())
+    });
+    rusty
+        .chat()
+        .fire_server("still heard".into(), Team::Blue)
+        .unwrap();
+    for _ in 0..4 {
+        exchange(&mut game);
+    }
+    assert_eq!(game.printed(Side::Server), ["chat Rusty still heard Blue"]);
+    match refused.try_result() {
+        Some(Err(InvokeError::Rejected(reason))) => {
+            assert_eq!(reason, "number out of range")
+        }
+        other => panic!("expected the arguments refused, got {other:?}"),
+    }
     game.assert_quiet();
 }
