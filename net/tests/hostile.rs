@@ -1032,12 +1032,23 @@ async fn out_of_range_integers_and_enums_never_reach_a_handler() {
     .await;
     let bought: Vec<(u32, u8)> = lock(&arena.seen.buys).iter().map(|b| (b.1, b.2)).collect();
     assert_eq!(bought, [(7, 3)]);
-    // The hostile peer still gets its answer, to the call it made.
-    let answer = next_packet(&mut raw).await;
+    // The hostile peer is told its bad calls were refused and gets the
+    // answer to the good one: four responses, read by a client of its own
+    // (they match no call of that client's, so each counts as unmatched).
+    let reader = game::Client::new();
+    let first = next_packet(&mut raw).await;
     assert_eq!(
-        response_header(&answer.bytes),
-        (to_client_id("Shop.Buy (response)"), 3, true)
+        response_header(&first.bytes),
+        (to_client_id("Shop.Buy (response)"), 0, false),
+        "the first bad call refused first"
     );
+    reader.runtime().receive_packet(&first);
+    while reader.runtime().stats().unmatched_responses < 4 {
+        reader
+            .runtime()
+            .receive_packet(&next_packet(&mut raw).await);
+    }
+    assert_eq!(reader.runtime().stats().unmatched_responses, 4);
 
     // Equip: an item's Stack is u16(1..999) in 10 bits (1000 and 1024 fit
     // the field); KeyCode has 283 items in a 9-bit field.
