@@ -20,8 +20,12 @@ pub fn run(data: &[u8]) {
     }
     match datagram::decode(data) {
         Some(Datagram::Bind { token }) => assert_eq!(token.to_le_bytes(), data),
-        Some(Datagram::Packet { token, packet }) => {
-            let written = datagram::encode(token, &packet);
+        Some(Datagram::Packet {
+            token,
+            number,
+            packet,
+        }) => {
+            let written = datagram::encode(token, number, &packet);
             assert_eq!(
                 written.as_deref(),
                 Some(data),
@@ -61,7 +65,7 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
         ("frame", framing::encode(&packet)[4..].to_vec()),
         (
             "datagram",
-            datagram::encode(42, &packet).unwrap_or_default(),
+            datagram::encode(42, 3, &packet).unwrap_or_default(),
         ),
         ("bind", 42u64.to_le_bytes().to_vec()),
         (

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tether_runtime::handshake::{Answer, HandshakeError, Hello};
-use tether_runtime::{Channel, ClientRuntime};
+use tether_runtime::{Channel, ClientRuntime, ReplayWindow};
 use tokio::net::{TcpStream, ToSocketAddrs, UdpSocket};
 use tokio::sync::watch;
 
@@ -293,6 +293,7 @@ async fn receive_datagrams(
     mut stopped: watch::Receiver<bool>,
 ) {
     let mut buffer = vec![0u8; datagram::MAX_DATAGRAM + 1];
+    let mut taken = ReplayWindow::new();
     loop {
         let received = tokio::select! {
             received = offered.socket.recv(&mut buffer) => received,
@@ -301,10 +302,13 @@ async fn receive_datagrams(
         let Ok(len) = received else {
             continue;
         };
-        if let Some(Datagram::Packet { token, packet }) =
-            buffer.get(..len).and_then(datagram::decode)
+        if let Some(Datagram::Packet {
+            token,
+            number,
+            packet,
+        }) = buffer.get(..len).and_then(datagram::decode)
         {
-            if token == offered.token {
+            if token == offered.token && taken.accept(number) {
                 runtime.receive_packet(&packet);
             }
         }
@@ -354,6 +358,7 @@ async fn tick<O: Outbound>(
     ),
 ) {
     let start = Instant::now();
+    let mut next_number = 0u32;
     let mut interval = tokio::time::interval(period);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // Once the receiving side gives up, the socket closes too.
@@ -369,9 +374,10 @@ async fn tick<O: Outbound>(
             if let (Channel::Unreliable, Some(bound)) = (packet.channel, &datagrams) {
                 // Unreliable: dropped over the limit or when the socket's
                 // buffer is full.
-                if let Some(bytes) = datagram::encode(bound.token, &packet) {
+                if let Some(bytes) = datagram::encode(bound.token, next_number, &packet) {
                     let _ = bound.socket.try_send(&bytes);
                 }
+                next_number = next_number.wrapping_add(1);
                 continue;
             }
             if outbound.send(framing::encode(&packet)).await.is_err() {

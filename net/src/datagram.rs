@@ -10,7 +10,8 @@
 //! unreliable events travel on the stream.
 //!
 //! ```text
-//! datagram:       token: u64 LE, instance count: u16 LE, instances: u64 LE each, bytes
+//! datagram:       token: u64 LE, number: u32 LE,
+//!                 instance count: u16 LE, instances: u64 LE each, bytes
 //! control frame:  2 (in the channel byte), kind: u8
 //!                   kind 0, offer: token: u64 LE, port: u16 LE
 //!                   kind 1, bound: (nothing)
@@ -19,6 +20,12 @@
 //! A client's first datagram is the token alone (a bind request); it repeats
 //! until the server confirms. The token travels only on the TCP connection
 //! and in datagrams, so only a peer that sees the traffic could forge one.
+//!
+//! Each end numbers the datagrams it sends on a connection from 0, and the
+//! receiving end drops a number it has already taken (a
+//! [`ReplayWindow`](tether_runtime::ReplayWindow)): the network may
+//! duplicate a UDP datagram, and Roblox never hands an unreliable firing
+//! over twice.
 
 use std::hash::{BuildHasher, Hasher};
 
@@ -33,7 +40,10 @@ pub const MAX_UNRELIABLE_BYTES: usize = 1000;
 /// The largest datagram either side reads: the message, a generous instance
 /// list and the header; anything longer is cut by the receive buffer and
 /// dropped.
-pub const MAX_DATAGRAM: usize = 8 + 2 + 8 * 64 + MAX_UNRELIABLE_BYTES;
+pub const MAX_DATAGRAM: usize = HEADER + 8 * 64 + MAX_UNRELIABLE_BYTES;
+
+/// The token, the datagram's number and the instance count.
+const HEADER: usize = 8 + 4 + 2;
 
 /// The channel byte of a control frame on the stream.
 pub const CONTROL: u8 = 2;
@@ -95,15 +105,17 @@ pub(crate) fn random_token() -> u64 {
     }
 }
 
-/// An unreliable packet as a datagram, or `None` if its message is over the
-/// limit (dropped, as Roblox drops it) or the whole over [`MAX_DATAGRAM`].
-pub fn encode(token: u64, packet: &Packet) -> Option<Vec<u8>> {
+/// An unreliable packet as datagram `number` of its sender, or `None` if
+/// its message is over the limit (dropped, as Roblox drops it) or the whole
+/// over [`MAX_DATAGRAM`].
+pub fn encode(token: u64, number: u32, packet: &Packet) -> Option<Vec<u8>> {
     if packet.bytes.len() > MAX_UNRELIABLE_BYTES {
         return None;
     }
     let count = u16::try_from(packet.instances.len()).ok()?;
-    let mut out = Vec::with_capacity(8 + 2 + 8 * usize::from(count) + packet.bytes.len());
+    let mut out = Vec::with_capacity(HEADER + 8 * usize::from(count) + packet.bytes.len());
     out.extend_from_slice(&token.to_le_bytes());
+    out.extend_from_slice(&number.to_le_bytes());
     framing::write_instances(&mut out, &packet.instances);
     out.extend_from_slice(&packet.bytes);
     // More than 64 instances make a datagram no receiver reads.
@@ -122,6 +134,8 @@ pub enum Datagram {
     Packet {
         /// The token of the client that sent it.
         token: u64,
+        /// Its number among the datagrams its sender sent.
+        number: u32,
         /// The packet.
         packet: Packet,
     },
@@ -138,12 +152,15 @@ pub fn decode(datagram: &[u8]) -> Option<Datagram> {
     if rest.is_empty() {
         return Some(Datagram::Bind { token });
     }
+    let (number, rest) = rest.split_at_checked(4)?;
+    let number = u32::from_le_bytes(number.try_into().ok()?);
     let (instances, bytes) = framing::read_instances(rest).ok()?;
     if bytes.len() > MAX_UNRELIABLE_BYTES {
         return None;
     }
     Some(Datagram::Packet {
         token,
+        number,
         packet: Packet {
             channel: Channel::Unreliable,
             bytes: bytes.to_vec(),
@@ -164,9 +181,16 @@ mod tests {
             bytes: vec![1, 2, 3],
             instances: vec![Some(InstanceId(9)), None],
         };
-        let bytes = encode(42, &packet).expect("small enough");
-        assert_eq!(bytes.len(), 8 + 2 + 16 + 3);
-        assert_eq!(decode(&bytes), Some(Datagram::Packet { token: 42, packet }));
+        let bytes = encode(42, 7, &packet).expect("small enough");
+        assert_eq!(bytes.len(), 8 + 4 + 2 + 16 + 3);
+        assert_eq!(
+            decode(&bytes),
+            Some(Datagram::Packet {
+                token: 42,
+                number: 7,
+                packet
+            })
+        );
         assert_eq!(
             decode(&42u64.to_le_bytes()),
             Some(Datagram::Bind { token: 42 })
@@ -180,8 +204,9 @@ mod tests {
             bytes: vec![0; MAX_UNRELIABLE_BYTES + 1],
             instances: Vec::new(),
         };
-        assert_eq!(encode(1, &packet), None);
+        assert_eq!(encode(1, 0, &packet), None);
         let mut forged = 1u64.to_le_bytes().to_vec();
+        forged.extend_from_slice(&0u32.to_le_bytes());
         forged.extend_from_slice(&0u16.to_le_bytes());
         forged.extend(vec![0; MAX_UNRELIABLE_BYTES + 1]);
         assert_eq!(decode(&forged), None);
@@ -194,8 +219,9 @@ mod tests {
             bytes: vec![0; MAX_UNRELIABLE_BYTES],
             instances: vec![None; 65],
         };
-        assert_eq!(encode(1, &packet), None);
+        assert_eq!(encode(1, 0, &packet), None);
         let mut forged = 1u64.to_le_bytes().to_vec();
+        forged.extend_from_slice(&0u32.to_le_bytes());
         framing::write_instances(&mut forged, &packet.instances);
         forged.extend_from_slice(&packet.bytes);
         assert_eq!(decode(&forged), None);
@@ -203,7 +229,7 @@ mod tests {
             instances: vec![None; 64],
             ..packet
         };
-        let bytes = encode(1, &fits).expect("64 instances fit");
+        let bytes = encode(1, 0, &fits).expect("64 instances fit");
         assert_eq!(bytes.len(), MAX_DATAGRAM);
         assert!(decode(&bytes).is_some());
     }
@@ -211,7 +237,10 @@ mod tests {
     #[test]
     fn malformed_datagrams_are_refused() {
         assert_eq!(decode(&[1, 2, 3]), None);
+        // A token and part of a number.
+        assert_eq!(decode(&[1, 0, 0, 0, 0, 0, 0, 0, 9, 9]), None);
         let mut short_list = 1u64.to_le_bytes().to_vec();
+        short_list.extend_from_slice(&0u32.to_le_bytes());
         short_list.extend_from_slice(&3u16.to_le_bytes());
         short_list.extend_from_slice(&[0; 16]);
         assert_eq!(decode(&short_list), None);
@@ -251,7 +280,7 @@ mod properties {
         #[test]
         fn any_datagram_decodes_or_is_refused(bytes in proptest::collection::vec(any::<u8>(), 0..1200)) {
             if let Some(Datagram::Packet { packet, .. }) = decode(&bytes) {
-                prop_assert!(packet.bytes.len() + 8 * packet.instances.len() + 10 <= bytes.len());
+                prop_assert!(packet.bytes.len() + 8 * packet.instances.len() + HEADER <= bytes.len());
             }
             let _ = Control::decode(&bytes);
         }
@@ -259,6 +288,7 @@ mod properties {
         #[test]
         fn packets_within_the_limit_round_trip(
             token in any::<u64>(),
+            number in any::<u32>(),
             bytes in proptest::collection::vec(any::<u8>(), 0..=MAX_UNRELIABLE_BYTES),
             ids in proptest::collection::vec(proptest::option::of(1u64..), 0..8),
         ) {
@@ -267,9 +297,9 @@ mod properties {
                 bytes,
                 instances: ids.into_iter().map(|id| id.map(InstanceId)).collect(),
             };
-            let encoded = encode(token, &packet).expect("within the limit");
+            let encoded = encode(token, number, &packet).expect("within the limit");
             prop_assert!(encoded.len() <= MAX_DATAGRAM);
-            prop_assert_eq!(decode(&encoded), Some(Datagram::Packet { token, packet }));
+            prop_assert_eq!(decode(&encoded), Some(Datagram::Packet { token, number, packet }));
         }
     }
 }

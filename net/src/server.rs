@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use tether_runtime::handshake::{self, Answer, Refusal};
-use tether_runtime::{Channel, Direction, Player, ServerRuntime};
+use tether_runtime::{Channel, Direction, Player, ReplayWindow, ServerRuntime};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
 use tokio::sync::{mpsc, watch};
 
@@ -184,12 +184,16 @@ struct Peer {
     datagrams: Option<Route>,
 }
 
-/// A player's datagram route: the listener's socket, the token, and the
-/// address the player bound.
+/// A player's datagram route: the listener's socket, the token, the
+/// address the player bound, and the numbering of datagrams each way.
 struct Route {
     socket: Arc<UdpSocket>,
     token: u64,
     addr: Option<SocketAddr>,
+    /// The number of the next datagram sent to the player.
+    next_number: u32,
+    /// The numbers of the player's datagrams taken so far.
+    received: ReplayWindow,
 }
 
 /// A taken seat, given back when dropped.
@@ -431,6 +435,8 @@ async fn connection<I: Inbound, O: Outbound>(
                 socket,
                 token,
                 addr: None,
+                next_number: 0,
+                received: ReplayWindow::new(),
             })
         }
         None => None,
@@ -588,25 +594,20 @@ async fn tick(shared: Arc<Shared>, ticks: watch::Sender<u64>) {
         ticks.send_modify(|n| *n += 1);
         let packets = shared.runtime.take_packets();
         let expelled = shared.runtime.take_expelled();
-        let peers = shared.peers();
+        let mut peers = shared.peers();
         for (player, reason) in expelled {
             if let Some(peer) = peers.get(&player.id) {
                 let _ = peer.kick.send(Some(reason));
             }
         }
         for (player, packet) in packets {
-            let Some(peer) = peers.get(&player.id) else {
+            let Some(peer) = peers.get_mut(&player.id) else {
                 continue;
             };
-            match (&packet.channel, &peer.datagrams) {
-                (
-                    Channel::Unreliable,
-                    Some(Route {
-                        socket,
-                        token,
-                        addr: Some(addr),
-                    }),
-                ) => send_datagram(socket, *token, *addr, &packet, &shared.counters),
+            match (&packet.channel, &mut peer.datagrams) {
+                (Channel::Unreliable, Some(route)) if route.addr.is_some() => {
+                    send_datagram(route, &packet, &shared.counters)
+                }
                 _ => hand_over(peer, framing::encode(&packet), &shared),
             }
         }
@@ -648,15 +649,14 @@ fn has_unreliable(protocol: &tether_runtime::Protocol) -> bool {
 
 /// Sends an unreliable packet as a datagram, or drops it (over the 1000-byte
 /// limit, or the socket's buffer full): it is unreliable.
-fn send_datagram(
-    socket: &UdpSocket,
-    token: u64,
-    addr: SocketAddr,
-    packet: &tether_runtime::Packet,
-    counters: &Counters,
-) {
-    let sent = datagram::encode(token, packet)
-        .filter(|bytes| socket.try_send_to(bytes, addr).is_ok())
+fn send_datagram(route: &mut Route, packet: &tether_runtime::Packet, counters: &Counters) {
+    let Some(addr) = route.addr else {
+        return;
+    };
+    let number = route.next_number;
+    route.next_number = number.wrapping_add(1);
+    let sent = datagram::encode(route.token, number, packet)
+        .filter(|bytes| route.socket.try_send_to(bytes, addr).is_ok())
         .map(|bytes| bytes.len() as u64);
     match sent {
         Some(len) => {
@@ -719,9 +719,13 @@ fn take_datagram(datagram: Datagram, from: SocketAddr, shared: &Shared) -> bool 
             }
             true
         }
-        Datagram::Packet { packet, .. } => {
+        Datagram::Packet { number, packet, .. } => {
             if route.addr != Some(from) || peer.received.load(Relaxed) >= shared.budget() {
                 return false;
+            }
+            if !route.received.accept(number) {
+                Counters::add(&shared.counters.datagram_repeats_dropped, 1);
+                return true;
             }
             let player = peer.player.clone();
             let received = peer.received.clone();

@@ -41,6 +41,10 @@ pub struct NetStats {
     /// of an unknown token or address, over the connection's budget, or not
     /// sendable at once.
     pub datagrams_dropped: u64,
+    /// Copies of datagrams already handed to the runtime, dropped: the
+    /// network duplicated them (datagrams are numbered, see
+    /// [`datagram`](crate::datagram)).
+    pub datagram_repeats_dropped: u64,
 }
 
 #[derive(Debug, Default)]
@@ -59,6 +63,7 @@ pub(crate) struct Counters {
     pub datagrams_received: AtomicU64,
     pub datagrams_sent: AtomicU64,
     pub datagrams_dropped: AtomicU64,
+    pub datagram_repeats_dropped: AtomicU64,
 }
 
 impl Counters {
@@ -78,6 +83,7 @@ impl Counters {
             datagrams_received: self.datagrams_received.load(Relaxed),
             datagrams_sent: self.datagrams_sent.load(Relaxed),
             datagrams_dropped: self.datagrams_dropped.load(Relaxed),
+            datagram_repeats_dropped: self.datagram_repeats_dropped.load(Relaxed),
         }
     }
 

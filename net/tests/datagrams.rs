@@ -159,8 +159,10 @@ fn aim_message() -> Vec<u8> {
     packet.bytes.clone()
 }
 
+/// Datagram 0 of a sender: the token, the number, no instances, the message.
 fn datagram(token: u64, message: &[u8]) -> Vec<u8> {
     let mut out = token.to_le_bytes().to_vec();
+    out.extend_from_slice(&0u32.to_le_bytes());
     out.extend_from_slice(&0u16.to_le_bytes());
     out.extend_from_slice(message);
     out
@@ -229,5 +231,11 @@ async fn datagrams_not_from_the_bound_address_are_dropped() {
     let stats = net.stats();
     assert_eq!(stats.datagrams_received, 1, "{stats:?}");
     assert_eq!(stats.datagrams_dropped, 5, "{stats:?}");
+
+    // The same datagram again is a copy the network made: dropped.
+    bound.send(&datagram(token, &message)).await.expect("sends");
+    until(|| net.stats().datagram_repeats_dropped == 1).await;
+    assert_eq!(net.stats().datagrams_received, 1);
+    assert_eq!(heard.lock().expect("lock").len(), 1);
     assert_eq!(server.runtime().stats().rejected.total(), 0);
 }

@@ -144,21 +144,53 @@ async fn lost_datagrams_never_arrive_and_the_others_do_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn duplicated_datagrams_of_an_ordered_event_are_heard_once() {
+async fn duplicated_datagrams_are_heard_once_both_ways() {
     let setup = setup(Faults {
         duplication: 1_000_000,
         ..Faults::default()
     })
     .await;
     let aims = hear_aims(&setup.client);
+    let bursts = hear_bursts(&setup.client);
+    let server_aims = Heard::default();
+    let seen = server_aims.clone();
+    let _aim = setup
+        .server
+        .combat()
+        .aim()
+        .connect(move |_, at, _| seen.lock().expect("lock").push(at.x as u32));
+
+    // Up: the server's transport drops each copy before the runtime sees it.
+    for n in 0..20 {
+        setup
+            .client
+            .combat()
+            .aim()
+            .fire_server(look(n), 1.0)
+            .expect("in range");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    until(|| setup.net.stats().datagram_repeats_dropped == 20).await;
+    until(|| heard(&server_aims).len() == 20).await;
+    assert_eq!(heard(&server_aims), (0..20).collect::<Vec<_>>());
+    assert_eq!(setup.server.runtime().stats().stale_dropped, 0);
+    assert_eq!(setup.proxy.to_server.get().2, 20, "each one duplicated");
+
+    // Down: an `@ordered` event and an unordered one, each copy sent right
+    // behind its original.
     for n in 0..20 {
         aim(&setup, n);
+        burst(&setup, n);
     }
-    let runtime = setup.client.runtime().clone();
-    until(|| runtime.stats().stale_dropped == 20).await;
-    until(|| heard(&aims).len() == 20).await;
+    until(|| heard(&aims).len() == 20 && heard(&bursts).len() == 20).await;
+    until(|| setup.proxy.to_client.get().2 == 40).await;
+    // Time for the copies behind the last originals to be read too.
+    tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(heard(&aims), (0..20).collect::<Vec<_>>());
-    assert_eq!(setup.proxy.to_client.get().2, 20, "each one duplicated");
+    let mut bursts = heard(&bursts);
+    bursts.sort_unstable();
+    assert_eq!(bursts, (0..20).collect::<Vec<_>>());
+    assert_eq!(setup.client.runtime().stats().stale_dropped, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

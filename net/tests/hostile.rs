@@ -2190,8 +2190,13 @@ async fn websocket_clients_are_served_and_hostile_websocket_peers_put_out() {
 
 /// A datagram as the transport lays it out (`tether_net::datagram`): the
 /// token, the instance count, the instances, the message.
+/// A datagram with the next number of this test's hostile senders (numbers
+/// seen before are dropped as copies; resending the same bytes is one).
 fn datagram(token: u64, instances: &[u64], message: &[u8]) -> Vec<u8> {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let number = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut out = token.to_le_bytes().to_vec();
+    out.extend_from_slice(&number.to_le_bytes());
     out.extend_from_slice(&(instances.len() as u16).to_le_bytes());
     for id in instances {
         out.extend_from_slice(&id.to_le_bytes());
@@ -2286,11 +2291,11 @@ async fn hostile_datagrams_are_dropped_or_rejected() {
     // or a short instance list is malformed: the transport drops them.
     let look = Vector3::new(0.0, 0.0, 1.0);
     let mut short_list = datagram(token, &[7], &aim(1, look, 1.0));
-    short_list[8] = 3;
+    short_list[12] = 3;
     let malformed: [(&UdpSocket, Vec<u8>); 3] = [
         (&stranger, datagram(token, &[], &aim(0, look, 1.0))),
         (&udp, datagram(token, &[], &[0u8; 1001])),
-        (&udp, short_list[..20].to_vec()),
+        (&udp, short_list[..24].to_vec()),
     ];
     for (socket, bytes) in &malformed {
         let dropped = arena.net.stats().datagrams_dropped;

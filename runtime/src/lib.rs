@@ -76,4 +76,5 @@ pub use session::{
 pub use stats::{RejectReason, Rejected, Stats};
 pub use transport::faults::LinkFaults;
 pub use transport::memory::{MemoryNetwork, NetworkStats};
+pub use transport::replay::{ReplayWindow, REPLAY_WINDOW};
 pub use transport::{Channel, Packet};

@@ -63,14 +63,17 @@ impl Link {
 pub struct NetworkStats {
     /// Reliable frames handed to their receiver.
     pub frames_delivered: u64,
-    /// Unreliable datagrams handed to their receiver (each copy of a
-    /// duplicated one).
+    /// Unreliable datagrams handed to their receiver.
     pub datagrams_delivered: u64,
     /// Unreliable datagrams lost: by [`LinkFaults::loss`], or come due
     /// while their link was partitioned.
     pub datagrams_lost: u64,
     /// Unreliable datagrams sent twice by [`LinkFaults::duplication`].
     pub datagrams_duplicated: u64,
+    /// Copies of datagrams dropped on arrival because the receiving end had
+    /// already taken that datagram: the network delivers each datagram at
+    /// most once, as Roblox's does.
+    pub datagram_repeats_dropped: u64,
     /// Unreliable datagrams overtaken by a later one through
     /// [`LinkFaults::reordering`] (jitter may reorder more, uncounted).
     pub datagrams_reordered: u64,
@@ -324,7 +327,7 @@ impl MemoryNetwork {
             let player = &link.player;
             due.extend(
                 link.to_server
-                    .take_due(self.now)
+                    .take_due(self.now, &mut self.stats)
                     .into_iter()
                     .map(|arrival| (arrival, player.clone())),
             );
@@ -368,7 +371,7 @@ impl MemoryNetwork {
                     .block(self.now, link.partitioned, &mut self.stats);
                 continue;
             }
-            for arrival in link.to_client.take_due(self.now) {
+            for arrival in link.to_client.take_due(self.now, &mut self.stats) {
                 self.stats.count(&arrival.packet);
                 link.client.receive_packet(&arrival.packet);
             }

@@ -10,6 +10,7 @@
 
 pub mod faults;
 pub mod memory;
+pub mod replay;
 
 use crate::types::InstanceId;
 
