@@ -304,6 +304,29 @@ fn duplicated_datagrams_of_an_unordered_event_reach_the_handler_once() {
 }
 
 #[test]
+fn aims_bunched_up_by_a_pause_are_held_to_their_rate() {
+    let (mut net, server, clients) = game_network(1);
+    let (alice, client) = &clients[0];
+    let aims = server_aims(&server);
+    net.pause(alice);
+    for n in 0..200 {
+        client.combat().aim().fire_server(look(n), 1.0).unwrap();
+    }
+    net.step_by(ms(500));
+    net.resume(alice);
+    net.step();
+    // `@rate(60/s)`: a full bucket of 60 passes at once, the rest is refused.
+    assert_eq!(aims.len(), 60);
+    assert_eq!(server.runtime().stats().rejected.rate_limited, 140);
+    // A second later the bucket holds 60 again.
+    for n in 200..300 {
+        client.combat().aim().fire_server(look(n), 1.0).unwrap();
+    }
+    net.step_by(ms(1000));
+    assert_eq!(aims.len(), 120);
+}
+
+#[test]
 fn reordered_datagrams_of_an_ordered_event_are_dropped_when_stale() {
     let (mut net, server, clients) = game_network(1);
     let (alice, client) = &clients[0];
@@ -473,11 +496,17 @@ impl Plan {
     }
 
     /// Runs the ticks: `send(client, up, down)` queues the step's messages.
-    fn run(
+    fn run(&self, net: &mut MemoryNetwork, players: &[Player], send: impl FnMut(usize, u8, u8)) {
+        self.run_observed(net, players, send, |_| {});
+    }
+
+    /// As [`run`](Self::run), calling `observe` after each step.
+    fn run_observed(
         &self,
         net: &mut MemoryNetwork,
         players: &[Player],
         mut send: impl FnMut(usize, u8, u8),
+        mut observe: impl FnMut(&MemoryNetwork),
     ) {
         for tick in &self.ticks {
             if let Some(toggle) = tick.toggle {
@@ -487,6 +516,7 @@ impl Plan {
                 send(i, up, down);
             }
             net.step_by(tick.advance);
+            observe(net);
         }
     }
 
@@ -657,6 +687,70 @@ proptest! {
         assert_accounted(&net, sent_total);
         // `Aim`'s `@rate` may refuse some of what a partition or a pause
         // bunched up; nothing else is refused.
+        let rejected = server.runtime().stats().rejected;
+        prop_assert_eq!(rejected.total(), rejected.rate_limited, "{:?}", rejected);
+    }
+
+    /// An unreliable event never reaches its handlers more often than its
+    /// `@rate` allows, timed by arrival, however a pause, a partition or
+    /// latency bunches the sends up. Links here lose and reorder at most one
+    /// datagram in four and add no jitter (which reorders, and `Aim` is
+    /// `@ordered`, so most would be dropped as stale), so that enough
+    /// arrives to test the limit.
+    #[test]
+    fn unreliable_events_never_pass_their_rate(plan in plan()) {
+        let (mut net, server, clients) = game_network(plan.links.len());
+        let players: Vec<Player> = clients.iter().map(|(p, _)| p.clone()).collect();
+        for (player, faults) in players.iter().zip(&plan.links) {
+            let faults = faults
+                .with_loss(faults.loss.min(250_000))
+                .with_reordering(faults.reordering.min(250_000))
+                .with_jitter(Duration::ZERO);
+            net.set_faults(player, faults);
+        }
+        let server_heard = server_aims(&server);
+        let count = |log: &Log<(u32, u32)>| {
+            let heard = log.snapshot();
+            players
+                .iter()
+                .map(|p| heard.iter().filter(|(id, _)| *id == p.id).count())
+                .collect::<Vec<_>>()
+        };
+        // After each step: the span in which what it delivered arrived,
+        // and how many aims the server heard from each player so far.
+        let mut heard_by = vec![(Duration::ZERO, Duration::ZERO, vec![0; players.len()])];
+        let mut sent = vec![0u32; clients.len()];
+        plan.run_observed(&mut net, &players, |i, up, _| {
+            // Up to 20 aims a step: more than 60 a second.
+            for _ in 0..10 * up {
+                clients[i].1.combat().aim().fire_server(look(sent[i]), 1.0).unwrap();
+                sent[i] += 1;
+            }
+        }, |net| heard_by.push((net.now(), net.now(), count(&server_heard))));
+        // Settling steps several times: what it delivers arrived from just
+        // after the last step on.
+        let settling = net.now();
+        plan.settle(&mut net, &players, false);
+        heard_by.push((settling, net.now(), count(&server_heard)));
+
+        // `Aim` is `@rate(60/s)` with the default burst of 60, per player:
+        // in any span `t` at most `60 + 60·t` pass. What the server heard
+        // between observations `a` and `b` arrived at the steps after `a`
+        // up to `b`.
+        let interval = Duration::from_secs(1) / 60;
+        for (a, (_, _, before)) in heard_by.iter().enumerate() {
+            let Some((first_arrival, _, _)) = heard_by.get(a + 1) else { break };
+            for (_, last_arrival, after) in &heard_by[a + 1..] {
+                let span = last_arrival.saturating_sub(*first_arrival);
+                let allowed = 60 + (span.as_nanos() / interval.as_nanos()) as usize;
+                for (after, before) in after.iter().zip(before) {
+                    prop_assert!(
+                        after - before <= allowed,
+                        "{} aims in {:?}", after - before, span
+                    );
+                }
+            }
+        }
         let rejected = server.runtime().stats().rejected;
         prop_assert_eq!(rejected.total(), rejected.rate_limited, "{:?}", rejected);
     }

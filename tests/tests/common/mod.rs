@@ -98,6 +98,11 @@ impl<T: Clone> Log<T> {
         std::mem::take(&mut *self.0.lock().unwrap())
     }
 
+    /// Everything logged so far, leaving the log as it is.
+    pub fn snapshot(&self) -> Vec<T> {
+        self.0.lock().unwrap().clone()
+    }
+
     pub fn len(&self) -> usize {
         self.0.lock().unwrap().len()
     }
