@@ -5,6 +5,7 @@
 //! makes of them. Each test stops by itself within a second or so.
 
 use std::collections::HashSet;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -272,4 +273,114 @@ async fn latency_delays_calls_and_keeps_the_stream_in_order() {
     })
     .await;
     assert!(heard(&bursts).iter().all(|&n| n == 9));
+}
+
+/// The server's log of chat messages, in the order heard.
+fn hear_chats(server: &game::Server) -> Arc<Mutex<Vec<String>>> {
+    let chats = Arc::new(Mutex::new(Vec::new()));
+    let log = chats.clone();
+    let _ = server
+        .chat()
+        .connect(move |_, message, _| log.lock().expect("lock").push(message));
+    chats
+}
+
+fn chat(setup: &Setup, message: &str) {
+    setup
+        .client
+        .chat()
+        .fire_server(message.to_string(), Team::Red)
+        .expect("in range");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jitter_reorders_datagrams_and_never_the_stream() {
+    let setup = setup(Faults {
+        jitter: Duration::from_millis(40),
+        seed: 5,
+        ..Faults::default()
+    })
+    .await;
+    let bursts = hear_bursts(&setup.client);
+    let chats = hear_chats(&setup.server);
+    let sent = ["one", "two", "three", "four", "five"];
+    for message in sent {
+        chat(&setup, message);
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    for n in 0..30 {
+        burst(&setup, n);
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    until(|| chats.lock().expect("lock").len() == sent.len()).await;
+    assert_eq!(*chats.lock().expect("lock"), sent);
+    until(|| heard(&bursts).len() == 30).await;
+    let bursts = heard(&bursts);
+    let mut sorted = bursts.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (0..30).collect::<Vec<_>>());
+    assert_ne!(bursts, sorted, "jitter let none overtake another");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partition_loses_datagrams_and_holds_the_stream_until_it_heals() {
+    let setup = setup(Faults::default()).await;
+    let bursts = hear_bursts(&setup.client);
+    let chats = hear_chats(&setup.server);
+    setup.proxy.partition();
+    for n in 0..10 {
+        burst(&setup, n);
+    }
+    chat(&setup, "one");
+    chat(&setup, "two");
+    until(|| setup.proxy.to_client.cut.load(Relaxed) == 10).await;
+    // Long enough for the chats to have arrived over a whole link.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(chats.lock().expect("lock").is_empty());
+
+    setup.proxy.heal();
+    until(|| chats.lock().expect("lock").len() == 2).await;
+    assert_eq!(*chats.lock().expect("lock"), ["one", "two"]);
+    // Datagrams flow again; those sent into the partition are gone.
+    let mut fired = 0;
+    until(|| {
+        if fired % 20 == 0 {
+            burst(&setup, 99);
+        }
+        fired += 1;
+        !heard(&bursts).is_empty()
+    })
+    .await;
+    assert!(
+        heard(&bursts).iter().all(|&n| n == 99),
+        "{:?}",
+        heard(&bursts)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_link_holds_everything_until_it_resumes() {
+    let setup = setup(Faults::default()).await;
+    let aims = hear_aims(&setup.client);
+    let chats = hear_chats(&setup.server);
+    setup.proxy.pause();
+    for n in 0..5 {
+        aim(&setup, n);
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    chat(&setup, "held");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(heard(&aims).is_empty());
+    assert!(chats.lock().expect("lock").is_empty());
+
+    setup.proxy.resume();
+    until(|| chats.lock().expect("lock").len() == 1).await;
+    // Held datagrams go when the link resumes, each on its own timer, so
+    // an `@ordered` one may come after a newer one and be dropped as stale.
+    let runtime = setup.client.runtime().clone();
+    until(|| heard(&aims).len() as u64 + runtime.stats().stale_dropped == 5).await;
+    let aims = heard(&aims);
+    assert!(!aims.is_empty());
+    assert!(aims.windows(2).all(|pair| pair[0] < pair[1]), "{aims:?}");
+    assert_eq!(setup.proxy.to_client.cut.load(Relaxed), 0);
 }

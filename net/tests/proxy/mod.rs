@@ -1,6 +1,7 @@
 //! A fault proxy between `NetClient`s and a `NetServer` on loopback: it
 //! carries the TCP stream and the UDP datagrams both ways, and can lose,
-//! duplicate and reorder datagrams and delay everything.
+//! duplicate and reorder datagrams, delay everything (with latency and
+//! jitter), cut the link (a partition) and stall it (a paused peer).
 //!
 //! The client connects to the proxy's TCP address. The proxy rewrites the
 //! server's datagram offer (`tether_net::datagram::Control::Offer`) to name
@@ -35,7 +36,28 @@ pub struct Faults {
     pub reordering: u32,
     /// Of every datagram and every stream chunk.
     pub latency: Duration,
+    /// A further delay drawn evenly from zero to this: datagrams may
+    /// overtake each other, a stream's chunks never do.
+    pub jitter: Duration,
     pub seed: u64,
+}
+
+/// The link's switches, shared by every path through the proxy.
+#[derive(Debug, Default)]
+struct Switches {
+    /// A partition: datagrams that come due are lost, stream bytes wait.
+    cut: AtomicBool,
+    /// A stalled peer: everything waits, datagrams too.
+    paused: AtomicBool,
+}
+
+impl Switches {
+    /// How often held traffic looks whether it may go.
+    const POLL: Duration = Duration::from_millis(5);
+
+    fn holds(&self) -> bool {
+        self.cut.load(Relaxed) || self.paused.load(Relaxed)
+    }
 }
 
 /// How long a datagram held back for reordering waits for one to pass it.
@@ -48,6 +70,8 @@ pub struct Counts {
     pub lost: AtomicU64,
     pub duplicated: AtomicU64,
     pub reordered: AtomicU64,
+    /// Lost because they came due while the link was cut.
+    pub cut: AtomicU64,
 }
 
 impl Counts {
@@ -66,6 +90,7 @@ pub struct Proxy {
     pub to_client: Arc<Counts>,
     pub to_server: Arc<Counts>,
     bound: Arc<AtomicBool>,
+    switches: Arc<Switches>,
 }
 
 impl Proxy {
@@ -80,18 +105,23 @@ impl Proxy {
             to_client: Arc::default(),
             to_server: Arc::default(),
             bound: Arc::default(),
+            switches: Arc::default(),
         };
         let bound = proxy.bound.clone();
+        let switches = proxy.switches.clone();
         tokio::spawn(async move {
+            let mut salt = 0;
             while let Ok((client, _)) = listener.accept().await {
                 let Ok(upstream) = TcpStream::connect(server).await else {
                     continue;
                 };
+                salt += 2;
+                let delays = |salt| Delays::new(faults, switches.clone(), salt);
                 tokio::spawn(streams(
                     client,
                     upstream,
                     udp_port,
-                    faults.latency,
+                    (delays(salt), delays(salt + 1)),
                     bound.clone(),
                 ));
             }
@@ -100,10 +130,32 @@ impl Proxy {
             front,
             server,
             faults,
-            proxy.to_server.clone(),
-            proxy.to_client.clone(),
+            proxy.switches.clone(),
+            (proxy.to_server.clone(), proxy.to_client.clone()),
         ));
         proxy
+    }
+
+    /// Cuts the link until [`heal`](Self::heal): datagrams either way are
+    /// lost, the streams' bytes wait (TCP would send them again).
+    pub fn partition(&self) {
+        self.switches.cut.store(true, Relaxed);
+    }
+
+    pub fn heal(&self) {
+        self.switches.cut.store(false, Relaxed);
+    }
+
+    /// Stalls the link until [`resume`](Self::resume), as a peer that stops
+    /// reading and writing: everything either way waits, datagrams too.
+    /// (The client's process still runs, unlike a paused `MemoryNetwork`
+    /// peer.)
+    pub fn pause(&self) {
+        self.switches.paused.store(true, Relaxed);
+    }
+
+    pub fn resume(&self) {
+        self.switches.paused.store(false, Relaxed);
     }
 
     /// Where clients connect.
@@ -119,16 +171,50 @@ impl Proxy {
     }
 }
 
-/// Writes what it is sent to a stream, each piece `latency` after it was
-/// sent, in order.
+/// The delays of one way through the proxy: latency, jitter and the
+/// switches.
+struct Delays {
+    latency: Duration,
+    jitter: Duration,
+    state: u64,
+    switches: Arc<Switches>,
+}
+
+impl Delays {
+    fn new(faults: Faults, switches: Arc<Switches>, salt: u64) -> Delays {
+        Delays {
+            latency: faults.latency,
+            jitter: faults.jitter,
+            state: (faults.seed ^ salt.wrapping_mul(0xBF58_476D_1CE4_E5B9)) | 1,
+            switches,
+        }
+    }
+
+    /// The next delay: the latency and a draw of the jitter.
+    fn next(&mut self) -> Duration {
+        self.state ^= self.state >> 12;
+        self.state ^= self.state << 25;
+        self.state ^= self.state >> 27;
+        let value = self.state.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        let jitter = self.jitter.as_nanos() as u64;
+        self.latency + Duration::from_nanos(value % (jitter + 1))
+    }
+}
+
+/// Writes what it is sent to a stream, each piece after its delay, in
+/// order, and not while the link is cut or stalled.
 struct Delayed(mpsc::UnboundedSender<(Instant, Vec<u8>)>);
 
 impl Delayed {
-    fn new(mut writer: OwnedWriteHalf, latency: Duration) -> Delayed {
+    fn new(mut writer: OwnedWriteHalf, mut delays: Delays) -> Delayed {
         let (tx, mut rx) = mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
         tokio::spawn(async move {
             while let Some((at, bytes)) = rx.recv().await {
-                sleep_until(at + latency).await;
+                // One piece at a time: a later piece never overtakes.
+                sleep_until(at + delays.next()).await;
+                while delays.switches.holds() {
+                    sleep(Switches::POLL).await;
+                }
                 if writer.write_all(&bytes).await.is_err() {
                     return;
                 }
@@ -149,13 +235,13 @@ async fn streams(
     client: TcpStream,
     upstream: TcpStream,
     udp_port: u16,
-    latency: Duration,
+    (up, down): (Delays, Delays),
     bound: Arc<AtomicBool>,
 ) {
     let (mut client_in, client_out) = client.into_split();
     let (mut server_in, server_out) = upstream.into_split();
-    let to_server = Delayed::new(server_out, latency);
-    let to_client = Delayed::new(client_out, latency);
+    let to_server = Delayed::new(server_out, up);
+    let to_client = Delayed::new(client_out, down);
     tokio::spawn(async move {
         let mut buffer = vec![0u8; 4096];
         while let Ok(n) = client_in.read(&mut buffer).await {
@@ -192,16 +278,42 @@ struct Shaper {
     state: u64,
     held: Option<Vec<u8>>,
     counts: Arc<Counts>,
+    delays: Delays,
 }
 
 impl Shaper {
-    fn new(faults: Faults, salt: u64, counts: Arc<Counts>) -> Shaper {
+    fn new(faults: Faults, switches: Arc<Switches>, salt: u64, counts: Arc<Counts>) -> Shaper {
         Shaper {
             faults,
             state: (faults.seed ^ salt.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1,
             held: None,
             counts,
+            delays: Delays::new(faults, switches, salt),
         }
+    }
+
+    /// Sends a datagram after its delay: lost if the link is cut then,
+    /// held while it is stalled. Without a delay, at once, in order.
+    async fn send(&mut self, socket: &Arc<UdpSocket>, datagram: Vec<u8>, to: SocketAddr) {
+        let delay = self.delays.next();
+        let switches = self.delays.switches.clone();
+        if delay.is_zero() && !switches.holds() {
+            let _ = socket.send_to(&datagram, to).await;
+            return;
+        }
+        let counts = self.counts.clone();
+        let socket = socket.clone();
+        tokio::spawn(async move {
+            sleep(delay).await;
+            while switches.paused.load(Relaxed) {
+                sleep(Switches::POLL).await;
+            }
+            if switches.cut.load(Relaxed) {
+                counts.cut.fetch_add(1, Relaxed);
+                return;
+            }
+            let _ = socket.send_to(&datagram, to).await;
+        });
     }
 
     fn chance(&mut self, per_million: u32) -> bool {
@@ -246,26 +358,14 @@ impl Shaper {
     }
 }
 
-async fn send(socket: &Arc<UdpSocket>, datagram: Vec<u8>, to: SocketAddr, latency: Duration) {
-    if latency.is_zero() {
-        let _ = socket.send_to(&datagram, to).await;
-        return;
-    }
-    let socket = socket.clone();
-    tokio::spawn(async move {
-        sleep(latency).await;
-        let _ = socket.send_to(&datagram, to).await;
-    });
-}
-
 /// Carries the datagrams of every client: from the front socket to the
 /// server through one socket per client, and back.
 async fn datagrams(
     front: Arc<UdpSocket>,
     server: SocketAddr,
     faults: Faults,
-    to_server: Arc<Counts>,
-    to_client: Arc<Counts>,
+    switches: Arc<Switches>,
+    (to_server, to_client): (Arc<Counts>, Arc<Counts>),
 ) {
     let mut links: HashMap<SocketAddr, (Arc<UdpSocket>, Shaper)> = HashMap::new();
     let mut buffer = vec![0u8; 2048];
@@ -276,7 +376,7 @@ async fn datagrams(
             _ = sleep(QUIET), if held => {
                 for (back, shaper) in links.values_mut() {
                     if let Some(datagram) = shaper.flush() {
-                        send(back, datagram, server, faults.latency).await;
+                        shaper.send(back, datagram, server).await;
                     }
                 }
                 continue;
@@ -295,15 +395,16 @@ async fn datagrams(
                 back.clone(),
                 front.clone(),
                 client,
-                Shaper::new(faults, salt + 1, to_client.clone()),
+                Shaper::new(faults, switches.clone(), salt + 1, to_client.clone()),
             ));
-            links.insert(client, (back, Shaper::new(faults, salt, to_server.clone())));
+            let shaper = Shaper::new(faults, switches.clone(), salt, to_server.clone());
+            links.insert(client, (back, shaper));
         }
         let Some((back, shaper)) = links.get_mut(&client) else {
             continue;
         };
         for datagram in shaper.shape(buffer[..len].to_vec()) {
-            send(back, datagram, server, faults.latency).await;
+            shaper.send(back, datagram, server).await;
         }
     }
 }
@@ -315,14 +416,13 @@ async fn back_to_client(
     client: SocketAddr,
     mut shaper: Shaper,
 ) {
-    let latency = shaper.faults.latency;
     let mut buffer = vec![0u8; 2048];
     loop {
         let received = tokio::select! {
             received = back.recv_from(&mut buffer) => received,
             _ = sleep(QUIET), if shaper.held.is_some() => {
                 if let Some(datagram) = shaper.flush() {
-                    send(&front, datagram, client, latency).await;
+                    shaper.send(&front, datagram, client).await;
                 }
                 continue;
             }
@@ -331,7 +431,7 @@ async fn back_to_client(
             continue;
         };
         for datagram in shaper.shape(buffer[..len].to_vec()) {
-            send(&front, datagram, client, latency).await;
+            shaper.send(&front, datagram, client).await;
         }
     }
 }
