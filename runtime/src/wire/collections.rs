@@ -110,7 +110,13 @@ pub fn read_map<'a, K: Eq + Hash, V>(
     mut key: impl FnMut(&mut Reader<'a>) -> Result<K, DecodeError>,
     value: impl FnMut(&mut Reader<'a>) -> Result<V, DecodeError>,
 ) -> Result<HashMap<K, V>, DecodeError> {
-    read_map_of_instances(r, range, min_entry_bits, |r| key(r).map(Some), value)
+    // A `match`, not `.map(Some)`: each adapter is one more function per
+    // key type in an unoptimized build.
+    let key = |r: &mut Reader<'a>| match key(r) {
+        Ok(k) => Ok(Some(k)),
+        Err(e) => Err(e),
+    };
+    read_map_of_instances(r, range, min_entry_bits, key, value)
 }
 
 /// Reads `{[K]: V}(range)` whose keys are instances: an entry whose key
@@ -165,7 +171,11 @@ pub fn read_set<'a, T: Eq + Hash>(
     min_element_bits: u32,
     mut each: impl FnMut(&mut Reader<'a>) -> Result<T, DecodeError>,
 ) -> Result<HashSet<T>, DecodeError> {
-    read_set_of_instances(r, range, min_element_bits, |r| each(r).map(Some))
+    let each = |r: &mut Reader<'a>| match each(r) {
+        Ok(element) => Ok(Some(element)),
+        Err(e) => Err(e),
+    };
+    read_set_of_instances(r, range, min_element_bits, each)
 }
 
 /// Reads `{[T]: true}(range)` whose elements are instances, leaving out an
@@ -207,7 +217,10 @@ pub fn read_option<'a, T>(
     each: impl FnOnce(&mut Reader<'a>) -> Result<T, DecodeError>,
 ) -> Result<Option<T>, DecodeError> {
     if tri!(r.bool()) {
-        each(r).map(Some)
+        match each(r) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) => Err(e),
+        }
     } else {
         Ok(None)
     }

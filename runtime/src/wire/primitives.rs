@@ -85,17 +85,32 @@ impl Decode for String {
 }
 
 /// `T?` (section 4.3).
+///
+/// Written out rather than through `write_option` and `read_option`: passing
+/// `T::encode` as a closure costs a shim, a `map` and a `Some` per `T` in an
+/// unoptimized build, and a protocol has an optional of most of its types.
 impl<T: Encode> Encode for Option<T> {
     #[inline]
     fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
-        super::write_option(w, self.as_ref(), T::encode)
+        w.bool(self.is_some());
+        match self {
+            Some(v) => v.encode(w),
+            None => Ok(()),
+        }
     }
 }
 
 impl<T: Decode> Decode for Option<T> {
     #[inline]
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        super::read_option(r, T::decode)
+        if tri!(r.bool()) {
+            match T::decode(r) {
+                Ok(v) => Ok(Some(v)),
+                Err(e) => Err(e),
+            }
+        } else {
+            Ok(None)
+        }
     }
 }
 
@@ -110,7 +125,10 @@ impl<T: Encode + ?Sized> Encode for Box<T> {
 impl<T: Decode> Decode for Box<T> {
     #[inline]
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        T::decode(r).map(Box::new)
+        match T::decode(r) {
+            Ok(v) => Ok(Box::new(v)),
+            Err(e) => Err(e),
+        }
     }
 }
 
