@@ -53,6 +53,14 @@ pub const MAX_OFFENCES: u32 = 10;
 /// server hold unbounded state.
 pub const MAX_PENDING_CALLS: usize = 64;
 
+/// How many calls of one client a server answers at once: a handler that
+/// yields (an async one, one with a responder, a Luau one that waits) holds
+/// its call until it answers, and a client that calls faster than such
+/// handlers answer must not make the server hold unbounded state. A further
+/// call is answered at once with `busy`. A client never limits the server's
+/// calls this way, as it never rate-limits them.
+pub const MAX_ANSWERING_CALLS: usize = MAX_PENDING_CALLS;
+
 /// How long a remote or bindable function call waits for its answer when
 /// the schema gives no `@timeout`: long enough for a slow handler, short
 /// enough that a lost peer does not hang its caller forever.

@@ -16,7 +16,7 @@ use std::task::{Context, Poll, Waker};
 use crate::lock::lock;
 use crate::protocol::Payload;
 use crate::wire;
-pub use tether_facts::policy::MAX_PENDING_CALLS;
+pub use tether_facts::policy::{MAX_ANSWERING_CALLS, MAX_PENDING_CALLS};
 
 /// Why an invocation failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -41,6 +41,12 @@ pub enum InvokeError {
     /// client: one that never answers cannot make the server hold more.
     #[error("too many calls to this client await an answer")]
     TooManyPending,
+    /// The server is already answering [`MAX_ANSWERING_CALLS`] calls of
+    /// this client (its handlers yield, and have not answered yet).
+    ///
+    /// [`MAX_ANSWERING_CALLS`]: crate::MAX_ANSWERING_CALLS
+    #[error("the peer is busy answering this side's earlier calls")]
+    Busy,
     /// The callee refused the call: it broke the function's `@rate`, or the
     /// client's limit of messages a second.
     #[error("the peer rate-limited the call")]
@@ -107,6 +113,8 @@ const MAX_ERROR_LEN: u32 = tether_facts::wire::ERROR_MESSAGE_LEN.max;
 /// | the handler returned `Encode(e)`    | `encode:e`           | `Protocol(..)`              |
 /// | the handler returned another error  | `handler:` its text  | `Handler(..)`               |
 /// | the request broke its rate limit    | `rate-limited`       | `RateLimited`               |
+/// | a client's calls fill the server    | `busy`               | [`InvokeError::Busy`]       |
+/// | the arguments broke the schema      | `rejected:why`       | `Rejected(why)`             |
 ///
 /// A text of any other form (say, from a hand-written peer) reaches the
 /// caller whole as `Handler(text)`. The text is cut to 255 bytes at a
@@ -118,12 +126,18 @@ pub(crate) fn error_text(err: &InvokeError) -> String {
         InvokeError::Handler(message) => format!("handler:{message}"),
         InvokeError::Encode(e) => format!("encode:{e}"),
         InvokeError::Rejected(reason) => format!("{REJECTED}{reason}"),
+        InvokeError::Busy => BUSY.to_owned(),
         other => format!("handler:{other}"),
     };
     truncate_at_char(text, MAX_ERROR_LEN as usize)
 }
 
 pub(crate) const RATE_LIMITED: &str = "rate-limited";
+
+/// The text of an error response to a call refused because the callee is
+/// answering [`MAX_ANSWERING_CALLS`](crate::MAX_ANSWERING_CALLS) of the
+/// caller's calls already.
+pub(crate) const BUSY: &str = "busy";
 
 /// The prefix of an error response's text for arguments refused.
 pub(crate) const REJECTED: &str = "rejected:";
@@ -134,6 +148,7 @@ pub(crate) fn error_from_text(text: String) -> InvokeError {
         "no-handler" => return InvokeError::NoHandler,
         "panicked" => return InvokeError::Panicked,
         RATE_LIMITED => return InvokeError::RateLimited,
+        BUSY => return InvokeError::Busy,
         _ => {}
     }
     if let Some(reason) = text.strip_prefix(REJECTED) {

@@ -59,7 +59,8 @@ pub use client::ClientRuntime;
 pub use connection::Connection;
 pub use instances::{InstanceRegistry, UnknownClass, Visibility};
 pub use invoke::{
-    BindableInvocation, Invocation, InvokeError, SendError, Typed, MAX_PENDING_CALLS,
+    BindableInvocation, Invocation, InvokeError, SendError, Typed, MAX_ANSWERING_CALLS,
+    MAX_PENDING_CALLS,
 };
 pub use player::Player;
 pub use protocol::{

@@ -33,6 +33,11 @@ pub struct Stats {
     pub unmatched_responses: u64,
     /// Invocations that timed out.
     pub timeouts: u64,
+    /// Calls answered `busy` at once (or, over the budget of refusals,
+    /// dropped): their caller already had
+    /// [`MAX_ANSWERING_CALLS`](crate::MAX_ANSWERING_CALLS) calls here whose
+    /// handlers had not answered.
+    pub calls_busy: u64,
     /// Handlers that panicked (each caught; the runtime kept running).
     pub handler_panics: u64,
     /// Events not delivered because their payload was not of the type the

@@ -239,3 +239,78 @@ fn bindable_callbacks_answer_later_or_from_a_future() {
     server.runtime().poll(Duration::ZERO);
     assert_eq!(call.try_result(), Some(Ok(3.5)));
 }
+
+/// A client's calls whose handlers have not answered hold the server's
+/// memory, so the server runs at most `MAX_ANSWERING_CALLS` of them at
+/// once: the next are answered `Busy` at once, without running the handler,
+/// and each client has a budget of its own. Once a handler answers, a call
+/// runs again.
+#[test]
+fn a_caller_gets_busy_past_the_calls_its_callee_holds() {
+    use tether_runtime::MAX_ANSWERING_CALLS;
+    let mut game = Game::new();
+    let (_alice, alice) = game.join();
+    let (_bob, bob) = game.join();
+    let held: Held<std::collections::HashMap<String, u32>> = Arc::default();
+    let keep = held.clone();
+    game.server
+        .shop()
+        .prices()
+        .on_invoke_later(move |_, reply| keep.lock().expect("not poisoned").push(reply));
+
+    let mut calls: Vec<_> = (0..MAX_ANSWERING_CALLS + 6)
+        .map(|_| alice.shop().prices().invoke_server())
+        .collect();
+    let mut bobs = bob.shop().prices().invoke_server();
+    game.steps(3);
+    assert_eq!(
+        held.lock().expect("not poisoned").len(),
+        MAX_ANSWERING_CALLS + 1
+    );
+    let results: Vec<_> = calls.iter_mut().map(|call| call.try_result()).collect();
+    assert!(results[..MAX_ANSWERING_CALLS].iter().all(Option::is_none));
+    assert!(
+        results[MAX_ANSWERING_CALLS..]
+            .iter()
+            .all(|r| *r == Some(Err(InvokeError::Busy))),
+        "{results:?}"
+    );
+    assert_eq!(bobs.try_result(), None, "Bob's call runs");
+    assert_eq!(game.server.runtime().stats().calls_busy, 6);
+
+    // One answer (Alice's first call) frees one place for Alice.
+    let first = held.lock().expect("not poisoned").remove(0);
+    first.respond(Default::default());
+    let mut again = alice.shop().prices().invoke_server();
+    game.steps(3);
+    assert_eq!(calls[0].try_result(), Some(Ok(Default::default())));
+    assert_eq!(again.try_result(), None, "running, not refused");
+    assert_eq!(
+        held.lock().expect("not poisoned").len(),
+        MAX_ANSWERING_CALLS + 1
+    );
+    assert_eq!(game.server.runtime().stats().calls_busy, 6);
+}
+
+/// The same cap holds for async handlers whose futures never end.
+#[test]
+fn futures_that_never_end_hold_no_more_than_the_cap() {
+    use tether_runtime::MAX_ANSWERING_CALLS;
+    let mut game = Game::new();
+    let (_alice, alice) = game.join();
+    game.server
+        .shop()
+        .prices()
+        .on_invoke_async(|_| std::future::pending());
+    let mut calls: Vec<_> = (0..MAX_ANSWERING_CALLS + 2)
+        .map(|_| alice.shop().prices().invoke_server())
+        .collect();
+    game.steps(3);
+    let busy = calls
+        .iter_mut()
+        .map(|call| call.try_result())
+        .filter(|result| *result == Some(Err(InvokeError::Busy)))
+        .count();
+    assert_eq!(busy, 2);
+    assert_eq!(game.server.runtime().stats().calls_busy, 2);
+}

@@ -106,6 +106,7 @@ impl Session {
         let Some(peer) = state.peers.get_mut(&to) else {
             return;
         };
+        peer.answering = peer.answering.saturating_sub(1);
         let err = match outcome {
             Ok(Ok(())) => {
                 peer.outbox.commit(draft);

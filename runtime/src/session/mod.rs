@@ -124,6 +124,9 @@ struct Peer {
     reported: RateWindow,
     /// Rate-limited requests answered, against [`REFUSALS_PER_SECOND`].
     refused: RateWindow,
+    /// This peer's calls whose answer is not written yet, against
+    /// [`MAX_ANSWERING_CALLS`](crate::MAX_ANSWERING_CALLS).
+    answering: usize,
 }
 
 struct PendingCall {
@@ -196,6 +199,7 @@ impl Peer {
             offences: RateWindow::default(),
             reported: RateWindow::default(),
             refused: RateWindow::default(),
+            answering: 0,
         }
     }
 }

@@ -6,11 +6,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::receive::{over_window, REFUSALS};
 use super::{Answer, EventHandler, InvokeHandler, Received, Session, State, Target, Work};
-use crate::invoke::InvokeError;
+use crate::invoke::{InvokeError, BUSY, MAX_ANSWERING_CALLS};
 use crate::lock::lock;
 use crate::player::Player;
-use crate::protocol::{Delivery, Payload};
+use crate::protocol::{Delivery, Direction, Payload};
 
 /// Clears the `polling` flag however `poll` ends.
 struct PollGuard<'a>(&'a Session);
@@ -106,8 +107,15 @@ impl Session {
         let response_id = self.response_id(id);
         let handler = {
             let mut state = self.state();
-            let handler = state.invoke_handlers.get(&id).cloned();
-            let Some(peer) = state.peers.get_mut(&from.id) else {
+            let State {
+                invoke_handlers,
+                peers,
+                stats,
+                now,
+                ..
+            } = &mut *state;
+            let handler = invoke_handlers.get(&id).cloned();
+            let Some(peer) = peers.get_mut(&from.id) else {
                 return; // gone: nobody to answer
             };
             let Some(handler) = handler else {
@@ -115,6 +123,18 @@ impl Session {
                 peer.outbox.push_plain(&bytes);
                 return;
             };
+            // Handlers that yield hold their calls; a client gets no more
+            // of them at once than an honest one would have in flight. (A
+            // client never limits the server, as with rates.)
+            if self.incoming == Direction::ToServer && peer.answering >= MAX_ANSWERING_CALLS {
+                if !over_window(&mut peer.refused, REFUSALS, *now) {
+                    let bytes = self.error_response(response_id, call, BUSY);
+                    peer.outbox.push_plain(&bytes);
+                }
+                stats.calls_busy += 1;
+                return;
+            }
+            peer.answering += 1;
             handler
         };
         let answer = Answer::new(self, from.id, response_id, call);

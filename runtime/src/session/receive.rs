@@ -18,7 +18,7 @@ pub use tether_facts::policy::{
 
 /// Refused requests answered a second per client, rate-limited or with
 /// arguments that broke the schema; the rest are dropped unanswered.
-const REFUSALS: Rate = Rate {
+pub(super) const REFUSALS: Rate = Rate {
     count: REFUSALS_PER_SECOND,
     per: Duration::from_secs(1),
     burst: REFUSALS_PER_SECOND,
@@ -298,7 +298,7 @@ fn over_rate(
 
 /// Counts one message in `window`, which restarts every `rate.per`; true if
 /// the window already holds `rate.count`.
-fn over_window(window: &mut RateWindow, rate: Rate, now: Duration) -> bool {
+pub(super) fn over_window(window: &mut RateWindow, rate: Rate, now: Duration) -> bool {
     if now < window.start || now >= window.start.saturating_add(rate.per) {
         *window = RateWindow {
             start: now,

@@ -390,3 +390,57 @@ fn unreliable_messages_over_1000_bytes_are_dropped_by_the_sender() {
     assert_eq!(game.printed(Side::Client(alice)), ["down 990"]);
     game.assert_quiet();
 }
+
+/// A handler that waits holds its call: the server runs at most 64 calls
+/// of one client at once, answers the next `Busy` without running the
+/// handler, keeps a budget per client, and runs calls again once handlers
+/// return.
+#[test]
+fn at_most_64_calls_of_one_client_run_in_handlers_that_wait() {
+    let mut game = Game::new(GAME);
+    let alice = game.join("Alice");
+    let bob = game.join("Bob");
+    game.server(
+        r#"
+        _G.running = 0
+        Net.Shop.Prices.OnServerInvoke = function()
+            _G.running += 1
+            task.wait(10)
+            _G.running -= 1
+            return {}
+        end
+        "#,
+    );
+    let call = |n: usize| {
+        format!(
+            r#"
+            _G.results = _G.results or {{}}
+            for i = 1, {n} do
+                task.spawn(function()
+                    local r = try(function() return Net.Shop.Prices:InvokeServer() end)
+                    _G.results[r] = (_G.results[r] or 0) + 1
+                end)
+            end
+            "#
+        )
+    };
+    game.client(alice, &call(70));
+    game.client(bob, &call(1));
+    game.steps(3);
+    assert_eq!(game.eval::<f64>(Side::Server, "_G.running"), 65.0);
+    let busy = r#"_G.results["err Busy|Shop.Prices|the peer is busy answering this side's earlier calls"] or 0"#;
+    assert_eq!(game.eval::<f64>(Side::Client(alice), busy), 6.0);
+    assert_eq!(game.eval::<f64>(Side::Client(bob), busy), 0.0);
+    assert_eq!(game.stat(Side::Server, "callsBusy"), 6.0);
+
+    game.wait(10.0);
+    game.steps(2);
+    assert_eq!(game.eval::<f64>(Side::Server, "_G.running"), 0.0);
+    let ok = r#"_G.results["ok {}"] or 0"#;
+    assert_eq!(game.eval::<f64>(Side::Client(alice), ok), 64.0);
+    game.client(alice, &call(1));
+    game.steps(3);
+    assert_eq!(game.eval::<f64>(Side::Server, "_G.running"), 1.0);
+    assert_eq!(game.stat(Side::Server, "callsBusy"), 6.0);
+    game.assert_quiet();
+}

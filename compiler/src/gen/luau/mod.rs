@@ -173,6 +173,10 @@ fn facts() -> Vec<(&'static str, String)> {
         ),
         ("REPORTS_PER_SECOND", policy::REPORTS_PER_SECOND.to_string()),
         ("MAX_PENDING_CALLS", policy::MAX_PENDING_CALLS.to_string()),
+        (
+            "MAX_ANSWERING_CALLS",
+            policy::MAX_ANSWERING_CALLS.to_string(),
+        ),
         // Luau counts time in seconds, fractions included.
         (
             "DEFAULT_TIMEOUT",
