@@ -6,7 +6,6 @@
 pub struct MaybeSelf(pub ::core::option::Option<::std::boxed::Box<MaybeSelf>>);
 
 impl ::tether::wire::Encode for MaybeSelf {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             ::tether::wire::Encode::encode(&self.0, __w)?;
@@ -17,7 +16,6 @@ impl ::tether::wire::Encode for MaybeSelf {
 }
 
 impl ::tether::wire::Decode for MaybeSelf {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -33,7 +31,6 @@ impl ::tether::wire::Decode for MaybeSelf {
 pub struct Tree(pub ::std::vec::Vec<Tree>);
 
 impl ::tether::wire::Encode for Tree {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             ::tether::wire::write_array(
@@ -49,7 +46,6 @@ impl ::tether::wire::Encode for Tree {
 }
 
 impl ::tether::wire::Decode for Tree {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -74,7 +70,6 @@ impl ::tether::wire::Decode for Tree {
 pub struct Forest(pub ::std::collections::HashMap<::std::string::String, Forest>);
 
 impl ::tether::wire::Encode for Forest {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             ::tether::wire::write_map(
@@ -91,7 +86,6 @@ impl ::tether::wire::Encode for Forest {
 }
 
 impl ::tether::wire::Decode for Forest {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -124,7 +118,6 @@ pub struct Node {
 }
 
 impl ::tether::wire::Encode for Node {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             __w.u8(self.value);
@@ -142,7 +135,6 @@ impl ::tether::wire::Encode for Node {
 }
 
 impl ::tether::wire::Decode for Node {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -187,7 +179,6 @@ pub enum Expr {
 }
 
 impl ::tether::wire::Encode for Expr {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             match self {
@@ -212,7 +203,6 @@ impl ::tether::wire::Encode for Expr {
 }
 
 impl ::tether::wire::Decode for Expr {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -433,7 +423,6 @@ pub struct Wrapped {
 }
 
 impl ::tether::wire::Encode for Wrapped {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.inner, __w)?;
         ::tether::wire::write_array(
@@ -447,7 +436,6 @@ impl ::tether::wire::Encode for Wrapped {
 }
 
 impl ::tether::wire::Decode for Wrapped {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -472,7 +460,6 @@ pub struct WrappedInner {
 }
 
 impl ::tether::wire::Encode for WrappedInner {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.deep, __w)?;
         ::core::result::Result::Ok(())
@@ -480,7 +467,6 @@ impl ::tether::wire::Encode for WrappedInner {
 }
 
 impl ::tether::wire::Decode for WrappedInner {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {

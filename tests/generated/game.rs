@@ -13,7 +13,6 @@ pub struct Loadout {
 }
 
 impl ::tether::wire::Encode for Loadout {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.primary, __w)?;
         ::tether::wire::Encode::encode(&self.secondary, __w)?;
@@ -28,7 +27,6 @@ impl ::tether::wire::Encode for Loadout {
 }
 
 impl ::tether::wire::Decode for Loadout {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -208,7 +206,6 @@ pub struct Dialogue {
 }
 
 impl ::tether::wire::Encode for Dialogue {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             __w.string(&self.line, ::tether::wire::LenRange::up_to(200))?;
@@ -225,7 +222,6 @@ impl ::tether::wire::Encode for Dialogue {
 }
 
 impl ::tether::wire::Decode for Dialogue {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -382,7 +378,6 @@ pub struct Item {
 }
 
 impl ::tether::wire::Encode for Item {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u32_in(self.id, 1, u32::MAX)?;
         __w.string(&self.name, ::tether::wire::LenRange::between(1, 32))?;
@@ -394,7 +389,6 @@ impl ::tether::wire::Encode for Item {
 }
 
 impl ::tether::wire::Decode for Item {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -746,7 +740,6 @@ pub mod combat {
     }
 
     impl ::tether::wire::Encode for Hit {
-        #[inline]
         fn encode(
             &self,
             __w: &mut ::tether::wire::Writer,
@@ -766,7 +759,6 @@ pub mod combat {
     }
 
     impl ::tether::wire::Decode for Hit {
-        #[inline]
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
         ) -> ::tether::wire::DecodeResult<Self> {

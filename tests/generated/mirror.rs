@@ -686,7 +686,6 @@ pub mod shop {
     }
 
     impl ::tether::wire::Encode for Offer {
-        #[inline]
         fn encode(
             &self,
             __w: &mut ::tether::wire::Writer,
@@ -705,7 +704,6 @@ pub mod shop {
     }
 
     impl ::tether::wire::Decode for Offer {
-        #[inline]
         fn decode(
             __r: &mut ::tether::wire::Reader<'_>,
         ) -> ::tether::wire::DecodeResult<Self> {

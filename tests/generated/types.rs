@@ -280,7 +280,6 @@ pub enum Mixed {
 }
 
 impl ::tether::wire::Encode for Mixed {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self {
             Self::Boolean(__v) => {
@@ -301,7 +300,6 @@ impl ::tether::wire::Encode for Mixed {
 }
 
 impl ::tether::wire::Decode for Mixed {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -391,7 +389,6 @@ pub struct WithOpt {
 }
 
 impl ::tether::wire::Encode for WithOpt {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u8(self.req);
         ::tether::wire::Encode::encode(&self.opt, __w)?;
@@ -407,7 +404,6 @@ impl ::tether::wire::Encode for WithOpt {
 }
 
 impl ::tether::wire::Decode for WithOpt {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -440,7 +436,6 @@ pub struct Nested {
 }
 
 impl ::tether::wire::Encode for Nested {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.u16(self.id);
         ::tether::wire::Encode::encode(&self.inner, __w)?;
@@ -456,7 +451,6 @@ impl ::tether::wire::Encode for Nested {
 }
 
 impl ::tether::wire::Decode for Nested {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -516,7 +510,6 @@ pub struct NestedTail {
 }
 
 impl ::tether::wire::Encode for NestedTail {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.f32_in(self.x, 0f64, f64::INFINITY, false)?;
         ::tether::wire::write_array(
@@ -530,7 +523,6 @@ impl ::tether::wire::Encode for NestedTail {
 }
 
 impl ::tether::wire::Decode for NestedTail {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -1053,7 +1045,6 @@ pub struct Node {
 }
 
 impl ::tether::wire::Encode for Node {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             __w.u8(self.value);
@@ -1065,7 +1056,6 @@ impl ::tether::wire::Encode for Node {
 }
 
 impl ::tether::wire::Decode for Node {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -1087,7 +1077,6 @@ pub struct Tree {
 }
 
 impl ::tether::wire::Encode for Tree {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         __w.nested(|__w| {
             ::tether::wire::write_array(
@@ -1103,7 +1092,6 @@ impl ::tether::wire::Encode for Tree {
 }
 
 impl ::tether::wire::Decode for Tree {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2286,7 +2274,6 @@ pub struct OptU8Box {
 }
 
 impl ::tether::wire::Encode for OptU8Box {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
@@ -2294,7 +2281,6 @@ impl ::tether::wire::Encode for OptU8Box {
 }
 
 impl ::tether::wire::Decode for OptU8Box {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2313,7 +2299,6 @@ pub struct OptStrBox {
 }
 
 impl ::tether::wire::Encode for OptStrBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match &self.v {
             ::core::option::Option::Some(__x0) => {
@@ -2327,7 +2312,6 @@ impl ::tether::wire::Encode for OptStrBox {
 }
 
 impl ::tether::wire::Decode for OptStrBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2352,7 +2336,6 @@ pub struct OptOptBox {
 }
 
 impl ::tether::wire::Encode for OptOptBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
@@ -2360,7 +2343,6 @@ impl ::tether::wire::Encode for OptOptBox {
 }
 
 impl ::tether::wire::Decode for OptOptBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2379,7 +2361,6 @@ pub struct BoolsBox {
 }
 
 impl ::tether::wire::Encode for BoolsBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_bools(__w, &self.v, ::tether::wire::LenRange::UNBOUNDED)?;
         ::core::result::Result::Ok(())
@@ -2387,7 +2368,6 @@ impl ::tether::wire::Encode for BoolsBox {
 }
 
 impl ::tether::wire::Decode for BoolsBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2406,7 +2386,6 @@ pub struct U16sBox {
 }
 
 impl ::tether::wire::Encode for U16sBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
@@ -2419,7 +2398,6 @@ impl ::tether::wire::Encode for U16sBox {
 }
 
 impl ::tether::wire::Decode for U16sBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2443,7 +2421,6 @@ pub struct U8sMaxBox {
 }
 
 impl ::tether::wire::Encode for U8sMaxBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
@@ -2456,7 +2433,6 @@ impl ::tether::wire::Encode for U8sMaxBox {
 }
 
 impl ::tether::wire::Decode for U8sMaxBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2480,7 +2456,6 @@ pub struct I16sFewBox {
 }
 
 impl ::tether::wire::Encode for I16sFewBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
@@ -2493,7 +2468,6 @@ impl ::tether::wire::Encode for I16sFewBox {
 }
 
 impl ::tether::wire::Decode for I16sFewBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2517,7 +2491,6 @@ pub struct U8sExactBox {
 }
 
 impl ::tether::wire::Encode for U8sExactBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
@@ -2530,7 +2503,6 @@ impl ::tether::wire::Encode for U8sExactBox {
 }
 
 impl ::tether::wire::Decode for U8sExactBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2554,7 +2526,6 @@ pub struct WordsBox {
 }
 
 impl ::tether::wire::Encode for WordsBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
@@ -2567,7 +2538,6 @@ impl ::tether::wire::Encode for WordsBox {
 }
 
 impl ::tether::wire::Decode for WordsBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2591,7 +2561,6 @@ pub struct UnitsBox {
 }
 
 impl ::tether::wire::Encode for UnitsBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
@@ -2604,7 +2573,6 @@ impl ::tether::wire::Encode for UnitsBox {
 }
 
 impl ::tether::wire::Decode for UnitsBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2628,7 +2596,6 @@ pub struct StrMapBox {
 }
 
 impl ::tether::wire::Encode for StrMapBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_map(
             __w,
@@ -2642,7 +2609,6 @@ impl ::tether::wire::Encode for StrMapBox {
 }
 
 impl ::tether::wire::Decode for StrMapBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2667,7 +2633,6 @@ pub struct ShortKeyMapBox {
 }
 
 impl ::tether::wire::Encode for ShortKeyMapBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_map(
             __w,
@@ -2681,7 +2646,6 @@ impl ::tether::wire::Encode for ShortKeyMapBox {
 }
 
 impl ::tether::wire::Decode for ShortKeyMapBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2706,7 +2670,6 @@ pub struct ColorMapBox {
 }
 
 impl ::tether::wire::Encode for ColorMapBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_map(
             __w,
@@ -2720,7 +2683,6 @@ impl ::tether::wire::Encode for ColorMapBox {
 }
 
 impl ::tether::wire::Decode for ColorMapBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2745,7 +2707,6 @@ pub struct U8MapBox {
 }
 
 impl ::tether::wire::Encode for U8MapBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_map(
             __w,
@@ -2759,7 +2720,6 @@ impl ::tether::wire::Encode for U8MapBox {
 }
 
 impl ::tether::wire::Decode for U8MapBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2784,7 +2744,6 @@ pub struct BoolMapBox {
 }
 
 impl ::tether::wire::Encode for BoolMapBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_map(
             __w,
@@ -2798,7 +2757,6 @@ impl ::tether::wire::Encode for BoolMapBox {
 }
 
 impl ::tether::wire::Decode for BoolMapBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2823,7 +2781,6 @@ pub struct SmallIntMapBox {
 }
 
 impl ::tether::wire::Encode for SmallIntMapBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_map(
             __w,
@@ -2837,7 +2794,6 @@ impl ::tether::wire::Encode for SmallIntMapBox {
 }
 
 impl ::tether::wire::Decode for SmallIntMapBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2862,7 +2818,6 @@ pub struct KeyMapBox {
 }
 
 impl ::tether::wire::Encode for KeyMapBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_map(
             __w,
@@ -2876,7 +2831,6 @@ impl ::tether::wire::Encode for KeyMapBox {
 }
 
 impl ::tether::wire::Decode for KeyMapBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2928,7 +2882,6 @@ pub struct ColorSetBox {
 }
 
 impl ::tether::wire::Encode for ColorSetBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_set(
             __w,
@@ -2941,7 +2894,6 @@ impl ::tether::wire::Encode for ColorSetBox {
 }
 
 impl ::tether::wire::Decode for ColorSetBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2965,7 +2917,6 @@ pub struct EitherBox {
 }
 
 impl ::tether::wire::Encode for EitherBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
@@ -2973,7 +2924,6 @@ impl ::tether::wire::Encode for EitherBox {
 }
 
 impl ::tether::wire::Decode for EitherBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -2992,7 +2942,6 @@ pub struct MixedBox {
 }
 
 impl ::tether::wire::Encode for MixedBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
@@ -3000,7 +2949,6 @@ impl ::tether::wire::Encode for MixedBox {
 }
 
 impl ::tether::wire::Decode for MixedBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -3019,7 +2967,6 @@ pub struct TagSetBox {
 }
 
 impl ::tether::wire::Encode for TagSetBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_set(
             __w,
@@ -3032,7 +2979,6 @@ impl ::tether::wire::Encode for TagSetBox {
 }
 
 impl ::tether::wire::Decode for TagSetBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -3434,7 +3380,6 @@ pub struct OptPartBox {
 }
 
 impl ::tether::wire::Encode for OptPartBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self.v {
             ::core::option::Option::Some(__i) => {
@@ -3448,7 +3393,6 @@ impl ::tether::wire::Encode for OptPartBox {
 }
 
 impl ::tether::wire::Decode for OptPartBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -3477,7 +3421,6 @@ pub struct OptModelBox {
 }
 
 impl ::tether::wire::Encode for OptModelBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self.v {
             ::core::option::Option::Some(__i) => {
@@ -3491,7 +3434,6 @@ impl ::tether::wire::Encode for OptModelBox {
 }
 
 impl ::tether::wire::Decode for OptModelBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -3566,7 +3508,6 @@ pub struct OptWhoBox {
 }
 
 impl ::tether::wire::Encode for OptWhoBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         match self.v {
             ::core::option::Option::Some(__i) => {
@@ -3580,7 +3521,6 @@ impl ::tether::wire::Encode for OptWhoBox {
 }
 
 impl ::tether::wire::Decode for OptWhoBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -3609,7 +3549,6 @@ pub struct DynBox {
 }
 
 impl ::tether::wire::Encode for DynBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.v, __w)?;
         ::core::result::Result::Ok(())
@@ -3617,7 +3556,6 @@ impl ::tether::wire::Encode for DynBox {
 }
 
 impl ::tether::wire::Decode for DynBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -3847,7 +3785,6 @@ pub struct Marker {
 }
 
 impl ::tether::wire::Encode for Marker {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::Encode::encode(&self.pos, __w)?;
         __w.bool(self.seen);
@@ -3857,7 +3794,6 @@ impl ::tether::wire::Encode for Marker {
 }
 
 impl ::tether::wire::Decode for Marker {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -4265,7 +4201,6 @@ pub struct ReadingsBox {
 }
 
 impl ::tether::wire::Encode for ReadingsBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
@@ -4278,7 +4213,6 @@ impl ::tether::wire::Encode for ReadingsBox {
 }
 
 impl ::tether::wire::Decode for ReadingsBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -4302,7 +4236,6 @@ pub struct LabelsBox {
 }
 
 impl ::tether::wire::Encode for LabelsBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_array(
             __w,
@@ -4315,7 +4248,6 @@ impl ::tether::wire::Encode for LabelsBox {
 }
 
 impl ::tether::wire::Decode for LabelsBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -4374,7 +4306,6 @@ pub struct PinsBox {
 }
 
 impl ::tether::wire::Encode for PinsBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         {
             let __items: &[_] = &self.v;
@@ -4404,7 +4335,6 @@ impl ::tether::wire::Encode for PinsBox {
 }
 
 impl ::tether::wire::Decode for PinsBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -4459,7 +4389,6 @@ pub struct PartScoresBox {
 }
 
 impl ::tether::wire::Encode for PartScoresBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_map(
             __w,
@@ -4476,7 +4405,6 @@ impl ::tether::wire::Encode for PartScoresBox {
 }
 
 impl ::tether::wire::Decode for PartScoresBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {
@@ -4509,7 +4437,6 @@ pub struct ModelSetBox {
 }
 
 impl ::tether::wire::Encode for ModelSetBox {
-    #[inline]
     fn encode(&self, __w: &mut ::tether::wire::Writer) -> ::tether::wire::EncodeResult {
         ::tether::wire::write_set(
             __w,
@@ -4525,7 +4452,6 @@ impl ::tether::wire::Encode for ModelSetBox {
 }
 
 impl ::tether::wire::Decode for ModelSetBox {
-    #[inline]
     fn decode(
         __r: &mut ::tether::wire::Reader<'_>,
     ) -> ::tether::wire::DecodeResult<Self> {

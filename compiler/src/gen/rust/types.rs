@@ -131,7 +131,13 @@ impl Gen<'_> {
                     ::core::result::Result::Err(::tether::wire::DecodeError::invalid_tag(#origin, 0, 0))
                 },
             };
-            out.extend(codec_impls(quote!(#name), encode, decode, item.recursive));
+            let leaf = self.scalars(arms.iter());
+            out.extend(codec_impls(
+                quote!(#name),
+                (encode, decode),
+                leaf,
+                item.recursive,
+            ));
         }
         Ok(out)
     }
@@ -210,11 +216,12 @@ impl Gen<'_> {
         };
         if !item.has_function && !self.naming_only() {
             if let Some(codec) = self.fixed_layout(fields) {
-                out.extend(codec_impls(quote!(#name), codec.0, codec.1, item.recursive));
+                out.extend(codec_impls(quote!(#name), codec, true, item.recursive));
                 return Ok(out);
             }
-            let (encode, decode) = self.record_codec(fields, &item.module, &item.origin)?;
-            out.extend(codec_impls(quote!(#name), encode, decode, item.recursive));
+            let codec = self.record_codec(fields, &item.module, &item.origin)?;
+            let leaf = self.scalars(fields.iter().map(|field| &field.ty));
+            out.extend(codec_impls(quote!(#name), codec, leaf, item.recursive));
         }
         Ok(out)
     }
@@ -357,10 +364,12 @@ impl Gen<'_> {
         if !item.has_function && !self.naming_only() {
             let encode = self.enc(ty, &Val::place(quote!(self.0)), &item.origin, 0)?;
             let value = self.dec(ty, &item.module, &item.origin, 0)?.value();
+            let decode = quote!(::core::result::Result::Ok(Self(#value)));
+            let leaf = self.scalars(std::iter::once(ty));
             out.extend(codec_impls(
                 quote!(#name),
-                encode,
-                quote!(::core::result::Result::Ok(Self(#value))),
+                (encode, decode),
+                leaf,
                 item.recursive,
             ));
         }
@@ -465,19 +474,50 @@ impl Gen<'_> {
                     ::core::result::Result::Err(::tether::wire::DecodeError::invalid_tag(#origin, 0, 0))
                 },
             };
-            out.extend(codec_impls(quote!(#name), encode, decode, item.recursive));
+            let fields = variants.iter().flat_map(|v| v.fields.iter().flatten());
+            let leaf = self.scalars(fields.map(|field| &field.ty));
+            out.extend(codec_impls(
+                quote!(#name),
+                (encode, decode),
+                leaf,
+                item.recursive,
+            ));
         }
         Ok(out)
+    }
+
+    /// Whether every one of `tys` is a scalar: a value the runtime's own
+    /// methods read and write (a number, a string, a datatype, an instance)
+    /// or a declared enum of unit variants (a tag), not another record or
+    /// tagged enum, an optional or a collection, whose codec the type's own
+    /// would call.
+    fn scalars<'t>(&self, mut tys: impl Iterator<Item = &'t Ty>) -> bool {
+        tys.all(|ty| match self.model.unalias(ty).kind {
+            TyKind::Boolean
+            | TyKind::Number { .. }
+            | TyKind::String { .. }
+            | TyKind::Buffer { .. }
+            | TyKind::Binary { .. }
+            | TyKind::Datatype { .. }
+            | TyKind::RobloxEnum { .. }
+            | TyKind::Instance { .. } => true,
+            TyKind::Named { decl } => self.model.decl_item(decl).is_some_and(|item| {
+                matches!(self.model.items[item].kind,
+                    ItemKind::Enum(variants) if variants.iter().all(|v| v.fields.is_none()))
+            }),
+            _ => false,
+        })
     }
 }
 
 /// `impl Encode` and `impl Decode` around the bodies; the encode body ends
-/// in `Ok(())` here, the decode body is an expression.
+/// in `Ok(())` here, the decode body is an expression. A `leaf` type holds
+/// scalars only, so its codecs call no other type's.
 /// A `recursive` type counts its levels (`Writer::nested`, `Reader::nested`).
 pub fn codec_impls(
     ty: TokenStream,
-    encode: TokenStream,
-    decode: TokenStream,
+    (encode, decode): (TokenStream, TokenStream),
+    leaf: bool,
     recursive: bool,
 ) -> TokenStream {
     let (encode, decode) = match recursive {
@@ -492,9 +532,13 @@ pub fn codec_impls(
         ),
         false => (encode, decode),
     };
-    // Small codecs inline into their callers in other crates (a game's
-    // element loops); large ones are compiled once, here.
-    let inline = match token_count(&encode) + token_count(&decode) <= INLINE_TOKENS {
+    // Small codecs of scalars inline into their callers in other crates (a
+    // game's element loops). Codecs that call other types' codecs are
+    // compiled once, here: inlined, each codegen unit that uses one gets a
+    // copy of it and of what it calls, which in a release build of a large
+    // protocol cost rustc a tenth of its memory and a third of its time.
+    let small = token_count(&encode) + token_count(&decode) <= INLINE_TOKENS;
+    let inline = match leaf && small {
         true => quote!(#[inline]),
         false => quote!(),
     };
