@@ -6,6 +6,9 @@
 //! to the Rust type's own bound stands for "no bound" (`u32(1..)` is
 //! `u32_in(v, 1, u32::MAX)`) and is reported as absent in a [`RangeError`];
 //! likewise an infinite float bound.
+//!
+//! Each check is a comparison inlined into the caller; only a value out of
+//! range calls the functions that build its error, which are cold.
 
 use super::{check_float, check_int, packed_out_of_range, DecodeError, EncodeError};
 use super::{Reader, Writer};
@@ -23,6 +26,8 @@ fn float_bound(bound: f64) -> Option<f64> {
 }
 
 /// The check of an integer of a type with bounds `type_min..type_max`.
+#[cold]
+#[inline(never)]
 fn int_in(
     v: i128,
     min: i128,
@@ -33,27 +38,27 @@ fn int_in(
     check_int(v, bound(min, type_min), bound(max, type_max))
 }
 
-/// The field of a packed integer (`v - min`), its range checked.
-fn packed_field(
-    v: i128,
-    min: i128,
-    max: i128,
-    type_min: i128,
-    type_max: i128,
-) -> Result<u64, EncodeError> {
-    int_in(v, min, max, type_min, type_max)?;
-    // In range, so `0 <= v - min <= max - min < 2^64`.
-    Ok((v - min) as u64)
+/// The error of a packed field above `max - min`.
+#[cold]
+#[inline(never)]
+fn packed_error(field: u64, min: i128, max: i128) -> DecodeError {
+    packed_out_of_range(field, min, max)
 }
 
-/// The integer a packed field holds: `min + field`, or the error of a field
-/// above `max - min`.
-fn packed_value(field: u64, min: i128, max: i128) -> Result<i128, DecodeError> {
-    let value = min + i128::from(field);
-    if value > max {
-        return Err(packed_out_of_range(field, min, max));
-    }
-    Ok(value)
+/// The check of a float: within `min..=max` (an infinite bound is none),
+/// and finite unless `nonfinite`.
+#[cold]
+#[inline(never)]
+fn float_in(v: f64, min: f64, max: f64, nonfinite: bool) -> Result<(), super::RangeError> {
+    check_float(v, float_bound(min), float_bound(max), nonfinite)
+}
+
+/// Whether [`float_in`] passes `v`, as comparisons the caller inlines (its
+/// bounds are constants there): an infinite bound is none, and NaN is
+/// neither below nor above a bound, as [`check_float`] treats them.
+#[inline]
+fn float_ok(v: f64, min: f64, max: f64, nonfinite: bool) -> bool {
+    (nonfinite || v.is_finite()) && !(min.is_finite() && v < min) && !(max.is_finite() && v > max)
 }
 
 macro_rules! checked_ints {
@@ -63,7 +68,9 @@ macro_rules! checked_ints {
                 #[doc = concat!("Writes a `", stringify!($int), "` in `min..=max`, or refuses it.")]
                 #[inline]
                 pub fn $checked(&mut self, v: $int, min: $int, max: $int) -> Result<(), EncodeError> {
-                    int_in(v.into(), min.into(), max.into(), $int::MIN.into(), $int::MAX.into())?;
+                    if v < min || v > max {
+                        int_in(v.into(), min.into(), max.into(), $int::MIN.into(), $int::MAX.into())?;
+                    }
                     self.$int(v);
                     Ok(())
                 }
@@ -74,8 +81,11 @@ macro_rules! checked_ints {
                 )]
                 #[inline]
                 pub fn $packed(&mut self, v: $int, min: $int, max: $int, bits: u32) -> Result<(), EncodeError> {
-                    let field = packed_field(v.into(), min.into(), max.into(), $int::MIN.into(), $int::MAX.into())?;
-                    self.bits64(field, bits);
+                    if v < min || v > max {
+                        int_in(v.into(), min.into(), max.into(), $int::MIN.into(), $int::MAX.into())?;
+                    }
+                    // In range, so `0 <= v - min <= max - min < 2^64`.
+                    self.bits64((i128::from(v) - i128::from(min)) as u64, bits);
                     Ok(())
                 }
             )*
@@ -87,8 +97,10 @@ macro_rules! checked_ints {
                 #[inline]
                 pub fn $checked(&mut self, min: $int, max: $int) -> Result<$int, DecodeError> {
                     let v = self.$int()?;
-                    if let Err(error) = int_in(v.into(), min.into(), max.into(), $int::MIN.into(), $int::MAX.into()) {
-                        self.refuse(error.into())?;
+                    if v < min || v > max {
+                        if let Err(error) = int_in(v.into(), min.into(), max.into(), $int::MIN.into(), $int::MAX.into()) {
+                            self.refuse(error.into())?;
+                        }
                     }
                     Ok(v)
                 }
@@ -100,11 +112,12 @@ macro_rules! checked_ints {
                 #[inline]
                 pub fn $packed(&mut self, min: $int, max: $int, bits: u32) -> Result<$int, DecodeError> {
                     let field = self.bits64(bits)?;
-                    match packed_value(field, min.into(), max.into()) {
-                        // `min <= value <= max`, so the value is a `$int`.
-                        Ok(value) => Ok(value as $int),
-                        Err(error) => self.refuse(error).map(|()| min),
+                    let (min, max) = (i128::from(min), i128::from(max));
+                    if i128::from(field) > max - min {
+                        return self.refuse(packed_error(field, min, max)).map(|()| min as $int);
                     }
+                    // `min <= min + field <= max`, so the value is a `$int`.
+                    Ok((min + i128::from(field)) as $int)
                 }
             )*
         }
@@ -132,7 +145,9 @@ macro_rules! checked_floats {
                 )]
                 #[inline]
                 pub fn $checked(&mut self, v: $float, min: f64, max: f64, nonfinite: bool) -> Result<(), EncodeError> {
-                    check_float(v.into(), float_bound(min), float_bound(max), nonfinite)?;
+                    if !float_ok(v.into(), min, max, nonfinite) {
+                        float_in(v.into(), min, max, nonfinite)?;
+                    }
                     self.$float(v);
                     Ok(())
                 }
@@ -140,7 +155,9 @@ macro_rules! checked_floats {
                 #[doc = concat!("Writes a finite `", stringify!($float), "`, or refuses NaN and infinities.")]
                 #[inline]
                 pub fn $finite(&mut self, v: $float) -> Result<(), EncodeError> {
-                    check_float(v.into(), None, None, false)?;
+                    if !v.is_finite() {
+                        float_in(v.into(), f64::NEG_INFINITY, f64::INFINITY, false)?;
+                    }
                     self.$float(v);
                     Ok(())
                 }
@@ -156,8 +173,10 @@ macro_rules! checked_floats {
                 #[inline]
                 pub fn $checked(&mut self, min: f64, max: f64, nonfinite: bool) -> Result<$float, DecodeError> {
                     let v = self.$float()?;
-                    if let Err(error) = check_float(v.into(), float_bound(min), float_bound(max), nonfinite) {
-                        self.refuse(error.into())?;
+                    if !float_ok(v.into(), min, max, nonfinite) {
+                        if let Err(error) = float_in(v.into(), min, max, nonfinite) {
+                            self.refuse(error.into())?;
+                        }
                     }
                     Ok(v)
                 }
@@ -166,8 +185,10 @@ macro_rules! checked_floats {
                 #[inline]
                 pub fn $finite(&mut self) -> Result<$float, DecodeError> {
                     let v = self.$float()?;
-                    if let Err(error) = check_float(v.into(), None, None, false) {
-                        self.refuse(error.into())?;
+                    if !v.is_finite() {
+                        if let Err(error) = float_in(v.into(), f64::NEG_INFINITY, f64::INFINITY, false) {
+                            self.refuse(error.into())?;
+                        }
                     }
                     Ok(v)
                 }
@@ -179,4 +200,69 @@ macro_rules! checked_floats {
 checked_floats! {
     f32 f32_in f32_finite;
     f64 f64_in f64_finite;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The inlined comparison passes exactly what the full check passes.
+    #[test]
+    fn the_fast_float_check_agrees_with_the_full_one() {
+        let values = [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN,
+            -1.5,
+            -0.0,
+            0.0,
+            0.5,
+            1.0,
+            45.0,
+            45.000001,
+        ];
+        let bounds = [f64::NEG_INFINITY, -1.5, 0.0, 1.0, 45.0, f64::INFINITY];
+        for &v in &values {
+            for &min in &bounds {
+                for &max in &bounds {
+                    for nonfinite in [false, true] {
+                        assert_eq!(
+                            float_ok(v, min, max, nonfinite),
+                            float_in(v, min, max, nonfinite).is_ok(),
+                            "{v} in {min}..={max}, nonfinite {nonfinite}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every `i8` and packed field, against the range the check is for.
+    #[test]
+    fn integer_checks_pass_exactly_the_range() {
+        for (min, max) in [(i8::MIN, i8::MAX), (-100, 100), (0, 7), (5, 5), (-3, -1)] {
+            // The bits the span needs, at least one.
+            let span = (i128::from(max) - i128::from(min)) as u64;
+            let bits = (64 - span.leading_zeros()).max(1);
+            for v in i8::MIN..=i8::MAX {
+                let inside = (min..=max).contains(&v);
+                let mut w = Writer::new();
+                assert_eq!(w.i8_in(v, min, max).is_ok(), inside, "{v} in {min}..={max}");
+                let mut w = Writer::new();
+                assert_eq!(w.packed_i8(v, min, max, bits).is_ok(), inside);
+                if inside {
+                    let mut r = Reader::new(w.as_bytes());
+                    assert_eq!(r.packed_i8(min, max, bits), Ok(v));
+                }
+            }
+            // Fields above `max - min` are refused.
+            if span + 1 < 1 << bits {
+                let mut w = Writer::new();
+                w.bits64(span + 1, bits);
+                assert!(Reader::new(w.as_bytes()).packed_i8(min, max, bits).is_err());
+            }
+        }
+    }
 }
