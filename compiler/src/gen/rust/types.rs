@@ -87,13 +87,7 @@ impl Gen<'_> {
             let vdoc = format!(" `{}`", describe(self.schema, arm));
             defs.push(quote!(#[doc = #vdoc] #vname(#ty)));
             let tag_lit = Literal::usize_unsuffixed(tag);
-            let write_tag = match bits {
-                0 => quote!(),
-                _ => {
-                    let bits = Literal::u32_unsuffixed(bits);
-                    quote!(__w.bits(#tag_lit, #bits);)
-                }
-            };
+            let write_tag = write_tag(&tag_lit, bits);
             if !item.has_function && !self.naming_only() {
                 let enc = self.enc(arm, &Val::reference(quote!(__v)), &item.origin, 0)?;
                 encode.push(quote!(Self::#vname(__v) => { #write_tag #enc }));
@@ -115,22 +109,7 @@ impl Gen<'_> {
         if !item.has_function && !self.naming_only() {
             let origin = &item.origin;
             let encode = quote!(match self { #(#encode)* });
-            let decode = match decode.split_last() {
-                Some(((_, only), [])) => quote!(::core::result::Result::Ok(#only)),
-                Some(((_, last), rest)) => {
-                    let count = Literal::u32_unsuffixed(arms.len() as u32);
-                    let arms = rest.iter().map(|(tag, expr)| quote!(#tag => #expr));
-                    quote! {
-                        ::core::result::Result::Ok(match __r.tag(#count, #origin)? {
-                            #(#arms,)*
-                            _ => #last,
-                        })
-                    }
-                }
-                None => quote! {
-                    ::core::result::Result::Err(::tether::wire::DecodeError::invalid_tag(#origin, 0, 0))
-                },
-            };
+            let decode = tag_decode(origin, &decode);
             let leaf = self.scalars(arms.iter());
             out.extend(codec_impls(
                 quote!(#name),
@@ -392,13 +371,7 @@ impl Gen<'_> {
             let vname = ident(vname_str);
             let vdoc = format!(" `{}`", variant.name);
             let tag_lit = Literal::usize_unsuffixed(tag);
-            let write_tag = match bits {
-                0 => quote!(),
-                _ => {
-                    let bits = Literal::u32_unsuffixed(bits);
-                    quote!(__w.bits(#tag_lit, #bits);)
-                }
-            };
+            let write_tag = write_tag(&tag_lit, bits);
             match &variant.fields {
                 None => {
                     defs.push(quote!(#[doc = #vdoc] #vname));
@@ -454,26 +427,7 @@ impl Gen<'_> {
             let encode = quote! {
                 match self { #(#encode)* }
             };
-            let origin = &item.origin;
-            let decode = match decode.split_last() {
-                Some(((_, only), [])) => quote!(::core::result::Result::Ok(#only)),
-                // The reader rejects a tag past the last variant, which is
-                // then the other arm.
-                Some(((_, last), rest)) => {
-                    let count = Literal::u32_unsuffixed(variants.len() as u32);
-                    let arms = rest.iter().map(|(tag, expr)| quote!(#tag => #expr));
-                    quote! {
-                        ::core::result::Result::Ok(match __r.tag(#count, #origin)? {
-                            #(#arms,)*
-                            _ => #last,
-                        })
-                    }
-                }
-                // An enum of no variants has no values to read.
-                None => quote! {
-                    ::core::result::Result::Err(::tether::wire::DecodeError::invalid_tag(#origin, 0, 0))
-                },
-            };
+            let decode = tag_decode(&item.origin, &decode);
             let fields = variants.iter().flat_map(|v| v.fields.iter().flatten());
             let leaf = self.scalars(fields.map(|field| &field.ty));
             out.extend(codec_impls(
@@ -507,6 +461,42 @@ impl Gen<'_> {
             }),
             _ => false,
         })
+    }
+}
+
+/// Writes an enum's or union's tag in `bits` bits (none for one variant).
+fn write_tag(tag: &Literal, bits: u32) -> TokenStream {
+    match bits {
+        0 => quote!(),
+        _ => {
+            let bits = Literal::u32_unsuffixed(bits);
+            quote!(__w.bits(#tag, #bits);)
+        }
+    }
+}
+
+/// The decode body of an enum or union: reads the tag, then the value of
+/// the variant it names, from `variants` (a tag and its expression each, in
+/// tag order).
+fn tag_decode(origin: &str, variants: &[(Literal, TokenStream)]) -> TokenStream {
+    match variants.split_last() {
+        Some(((_, only), [])) => quote!(::core::result::Result::Ok(#only)),
+        // The reader rejects a tag past the last variant, which is then the
+        // other arm.
+        Some(((_, last), rest)) => {
+            let count = Literal::u32_unsuffixed(variants.len() as u32);
+            let arms = rest.iter().map(|(tag, expr)| quote!(#tag => #expr));
+            quote! {
+                ::core::result::Result::Ok(match __r.tag(#count, #origin)? {
+                    #(#arms,)*
+                    _ => #last,
+                })
+            }
+        }
+        // An enum of no variants has no values to read.
+        None => quote! {
+            ::core::result::Result::Err(::tether::wire::DecodeError::invalid_tag(#origin, 0, 0))
+        },
     }
 }
 
