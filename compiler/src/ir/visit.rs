@@ -38,6 +38,24 @@ impl Ty {
         }
     }
 
+    /// Whether the type is a scalar: a value each generator's runtime reads
+    /// and writes with one call of its own (a boolean, a number, a string,
+    /// a buffer, a datatype, a Roblox enum, an instance), not a declared
+    /// type, an optional, a collection or a table.
+    pub fn is_scalar(&self) -> bool {
+        matches!(
+            self.kind,
+            TyKind::Boolean
+                | TyKind::Number { .. }
+                | TyKind::String { .. }
+                | TyKind::Buffer { .. }
+                | TyKind::Binary { .. }
+                | TyKind::Datatype { .. }
+                | TyKind::RobloxEnum { .. }
+                | TyKind::Instance { .. }
+        )
+    }
+
     /// Calls `visit` on this type and every type inside it, depth first.
     pub fn walk<'t>(&'t self, visit: &mut impl FnMut(&'t Ty)) {
         let mut stack = vec![self];

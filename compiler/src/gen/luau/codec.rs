@@ -859,19 +859,11 @@ impl<'s> Codec<'s> {
 /// runtime call (or an optional of one).
 fn leafish(ty: &Ty) -> bool {
     match &ty.kind {
-        TyKind::Boolean
-        | TyKind::Number { .. }
-        | TyKind::String { .. }
-        | TyKind::Buffer { .. }
-        | TyKind::Binary { .. }
-        | TyKind::Datatype { .. }
-        | TyKind::RobloxEnum { .. }
-        | TyKind::Instance { .. }
-        | TyKind::Any => true,
+        TyKind::Any => true,
         TyKind::Optional { inner } => {
             !matches!(inner.kind, TyKind::Optional { .. }) && leafish(inner)
         }
-        _ => false,
+        _ => ty.is_scalar(),
     }
 }
 

@@ -440,26 +440,20 @@ impl Gen<'_> {
         Ok(out)
     }
 
-    /// Whether every one of `tys` is a scalar: a value the runtime's own
-    /// methods read and write (a number, a string, a datatype, an instance)
-    /// or a declared enum of unit variants (a tag), not another record or
-    /// tagged enum, an optional or a collection, whose codec the type's own
-    /// would call.
+    /// Whether every one of `tys` is a scalar ([`Ty::is_scalar`]) or a
+    /// declared enum of unit variants (a tag): not another record or tagged
+    /// enum, an optional or a collection, whose codec the type's own would
+    /// call.
     fn scalars<'t>(&self, mut tys: impl Iterator<Item = &'t Ty>) -> bool {
-        tys.all(|ty| match self.model.unalias(ty).kind {
-            TyKind::Boolean
-            | TyKind::Number { .. }
-            | TyKind::String { .. }
-            | TyKind::Buffer { .. }
-            | TyKind::Binary { .. }
-            | TyKind::Datatype { .. }
-            | TyKind::RobloxEnum { .. }
-            | TyKind::Instance { .. } => true,
-            TyKind::Named { decl } => self.model.decl_item(decl).is_some_and(|item| {
+        tys.all(|ty| {
+            let ty = self.model.unalias(ty);
+            let TyKind::Named { decl } = ty.kind else {
+                return ty.is_scalar();
+            };
+            self.model.decl_item(decl).is_some_and(|item| {
                 matches!(self.model.items[item].kind,
                     ItemKind::Enum(variants) if variants.iter().all(|v| v.fields.is_none()))
-            }),
-            _ => false,
+            })
         })
     }
 }
