@@ -371,6 +371,12 @@ mod tests {
         Packet::reliable(vec![n])
     }
 
+    /// The packets `lane` delivers at `now`, in order.
+    fn due(lane: &mut Lane, now: Duration, stats: &mut NetworkStats) -> Vec<Packet> {
+        let arrivals = lane.take_due(now, stats);
+        arrivals.into_iter().map(|a| a.packet).collect()
+    }
+
     /// Sends `packets` one per step at 1 ms apart through a lane with
     /// `faults`, then waits a second: what arrived, in order.
     fn run(faults: LinkFaults, packets: &[Packet]) -> (Vec<Packet>, NetworkStats) {
@@ -472,20 +478,12 @@ mod tests {
         lane.send(datagram(1), &LinkFaults::default(), &mut clock);
         lane.send(datagram(2), &faults, &mut clock);
         lane.release_held(1);
-        let arrived: Vec<_> = lane
-            .take_due(now, &mut stats)
-            .into_iter()
-            .map(|a| a.packet)
-            .collect();
+        let arrived = due(&mut lane, now, &mut stats);
         assert_eq!(arrived, [datagram(1), datagram(0)]);
         assert_eq!(stats.datagrams_reordered, 1);
         // Nothing overtook datagram 2 by the next step: it goes then.
         lane.release_held(2);
-        let arrived: Vec<_> = lane
-            .take_due(now, &mut stats)
-            .into_iter()
-            .map(|a| a.packet)
-            .collect();
+        let arrived = due(&mut lane, now, &mut stats);
         assert_eq!(arrived, [datagram(2)]);
         assert_eq!(stats.datagrams_reordered, 1);
     }
@@ -523,11 +521,7 @@ mod tests {
         lane.block(now, true, &mut stats);
         assert_eq!(stats.datagrams_lost, 1);
         assert_eq!(stats.packets_held, 2, "each held frame counted once");
-        let arrived: Vec<_> = lane
-            .take_due(now, &mut stats)
-            .into_iter()
-            .map(|a| a.packet)
-            .collect();
+        let arrived = due(&mut lane, now, &mut stats);
         assert_eq!(arrived, [frame(0), frame(1)]);
     }
 }
