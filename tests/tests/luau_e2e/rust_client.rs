@@ -196,5 +196,22 @@ fn a_luau_server_and_a_rust_client() {
         }
         other => panic!("expected the arguments refused, got {other:?}"),
     }
+
+    // A Luau handler that waits holds its call: past 64 of Rusty's at once,
+    // the Luau server answers `busy`, which the Rust client reads as Busy.
+    game.server(r#"Net.Shop.Prices.OnServerInvoke = function() task.wait(60) return {} end"#);
+    let mut calls: Vec<_> = (0..66)
+        .map(|_| rusty.shop().prices().invoke_server())
+        .collect();
+    for _ in 0..4 {
+        exchange(&mut game);
+    }
+    let results: Vec<_> = calls.iter_mut().map(|call| call.try_result()).collect();
+    assert!(results[..64].iter().all(Option::is_none), "{results:?}");
+    assert_eq!(
+        results[64..],
+        [Some(Err(InvokeError::Busy)), Some(Err(InvokeError::Busy))]
+    );
+    assert_eq!(game.stat(Side::Server, "callsBusy"), 2.0);
     game.assert_quiet();
 }

@@ -449,6 +449,27 @@ fn luau_calls_a_rust_handler_and_gets_its_answer_or_its_error() {
         "a panic's message stays on the server"
     );
     assert_eq!(bridge.server.runtime().stats().handler_panics, 1);
+
+    // A Rust handler that answers later holds its call: past 64 of Alice's
+    // at once, the Rust server answers `busy`, which Luau reads as Busy.
+    let held = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = held.clone();
+    bridge
+        .server
+        .shop()
+        .prices()
+        .on_invoke_later(move |_, reply| keep.lock().expect("not poisoned").push(reply));
+    bridge.game.client(
+        alice,
+        "for i = 1, 66 do task.spawn(function() print(try(function() return Net.Shop.Prices:InvokeServer() end)) end) end",
+    );
+    bridge.steps(3);
+    assert_eq!(held.lock().expect("not poisoned").len(), 64);
+    assert_eq!(
+        bridge.game.printed(Side::Client(alice)),
+        ["err Busy|Shop.Prices|the peer is busy answering this side's earlier calls"; 2]
+    );
+    assert_eq!(bridge.server.runtime().stats().calls_busy, 2);
     bridge.game.assert_quiet();
 }
 
