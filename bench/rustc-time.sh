@@ -7,6 +7,9 @@
 # EVENTS remote events, EVENTS/10 remote functions and EVENTS/5 types
 # (SCHEMA=remotes for the checker benchmark's mix of remotes and bindables).
 # PROFILE=release times release builds instead of debug ones.
+# DEBUGINFO=line-tables-only (or another value of cargo's `debug` setting)
+# gives the scratch crate that debug info, as a protocol crate of its own may
+# have (`[profile.dev.package.<name>]`).
 #
 # Builds are not incremental (CARGO_INCREMENTAL=0) unless CARGO_INCREMENTAL=1
 # is set: an incremental rebuild of an unchanged file reuses rustc's query
@@ -71,6 +74,9 @@ tether = { path = "$root/tether" }
 [build-dependencies]
 tether-build = { path = "$root/tether-build" }
 EOF
+if [[ -n "${DEBUGINFO:-}" ]]; then
+    printf '\n[profile.%s.package.%s]\ndebug = "%s"\n' "$profile" "$name" "$DEBUGINFO" >>"$scratch/Cargo.toml"
+fi
 
 cat >"$scratch/build.rs" <<'EOF'
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -102,12 +108,14 @@ start="$(now)"
 build
 echo "first build: $(elapsed "$start" "$(now)") s"
 
-profile_dir="debug"
-[[ "$profile" == "dev" ]] || profile_dir="$profile"
-generated="$(find "$CARGO_TARGET_DIR/$profile_dir/build" -path "*/$name-*/out/big.rs" -printf '%T@ %p\n' |
-    sort -n | tail -n 1 | cut -d' ' -f2-)"
-if [[ -z "$generated" ]]; then
-    echo "generated source not found under $CARGO_TARGET_DIR/$profile_dir/build" >&2
+# The build script's OUT_DIR as cargo reports it: each profile and debug
+# setting has its own, so the newest file on disk may belong to another.
+out_dir="$(cargo build --quiet --profile "$profile" --manifest-path "$scratch/Cargo.toml" -p "$name" \
+    --message-format=json 2>/dev/null | grep '"reason":"build-script-executed"' |
+    sed -n "s|.*\"out_dir\":\"\([^\"]*/build/$name-[0-9a-f]*/out\)\".*|\1|p")"
+generated="$out_dir/big.rs"
+if [[ -z "$out_dir" || ! -f "$generated" ]]; then
+    echo "generated source not found (OUT_DIR '$out_dir')" >&2
     exit 1
 fi
 
@@ -153,6 +161,6 @@ fi
 
 echo
 echo "summary: $remotes events -> $gen_lines lines of generated Rust;" \
-    "$profile build of the crate (CARGO_INCREMENTAL=$CARGO_INCREMENTAL):" \
+    "$profile build of the crate (CARGO_INCREMENTAL=$CARGO_INCREMENTAL${DEBUGINFO:+, debug = $DEBUGINFO}):" \
     "best $best s, median $median s over $runs runs;" \
     "schema edit (build script + rustc): $schema_edit s"
