@@ -112,7 +112,7 @@ echo "first build: $(elapsed "$start" "$(now)") s"
 # setting has its own, so the newest file on disk may belong to another.
 out_dir="$(cargo build --quiet --profile "$profile" --manifest-path "$scratch/Cargo.toml" -p "$name" \
     --message-format=json 2>/dev/null | grep '"reason":"build-script-executed"' |
-    sed -n "s|.*\"out_dir\":\"\([^\"]*/build/$name-[0-9a-f]*/out\)\".*|\1|p")"
+    sed -n "s|.*\"out_dir\":\"\([^\"]*/build/$name-[0-9a-f]*/out\)\".*|\1|p" || true)"
 generated="$out_dir/big.rs"
 if [[ -z "$out_dir" || ! -f "$generated" ]]; then
     echo "generated source not found (OUT_DIR '$out_dir')" >&2
