@@ -377,6 +377,16 @@ mod tests {
         arrivals.into_iter().map(|a| a.packet).collect()
     }
 
+    /// The clock of a lane's first step, at time zero.
+    fn first_step<'a>(order: &'a mut u64, stats: &'a mut NetworkStats) -> Clock<'a> {
+        Clock {
+            now: Duration::ZERO,
+            step: 1,
+            order,
+            stats,
+        }
+    }
+
     /// Sends `packets` one per step at 1 ms apart through a lane with
     /// `faults`, then waits a second: what arrived, in order.
     fn run(faults: LinkFaults, packets: &[Packet]) -> (Vec<Packet>, NetworkStats) {
@@ -468,12 +478,7 @@ mod tests {
         let mut stats = NetworkStats::default();
         let mut order = 0;
         let now = Duration::ZERO;
-        let mut clock = Clock {
-            now,
-            step: 1,
-            order: &mut order,
-            stats: &mut stats,
-        };
+        let mut clock = first_step(&mut order, &mut stats);
         lane.send(datagram(0), &faults, &mut clock);
         lane.send(datagram(1), &LinkFaults::default(), &mut clock);
         lane.send(datagram(2), &faults, &mut clock);
@@ -507,12 +512,7 @@ mod tests {
         let mut stats = NetworkStats::default();
         let mut order = 0;
         let now = Duration::ZERO;
-        let mut clock = Clock {
-            now,
-            step: 1,
-            order: &mut order,
-            stats: &mut stats,
-        };
+        let mut clock = first_step(&mut order, &mut stats);
         let faults = LinkFaults::default();
         lane.send(frame(0), &faults, &mut clock);
         lane.send(datagram(0), &faults, &mut clock);
